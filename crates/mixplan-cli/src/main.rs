@@ -1,0 +1,50 @@
+//! `mixplan` — the native command-line interface to the mixplan core, for scripting.
+//!
+//! Run from the repository root: `cargo run --release --bin mixplan -- <command> …`.
+//! Results go to stdout (JSON where the command says so); errors go to stderr with exit
+//! code 2 and a message that says what to fix.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Marketing-mix modelling and budget planning from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "mixplan", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate the demo store's raw daily records (deterministic for a seed).
+    Simulate(commands::simulate::Args),
+    /// Turn raw daily records into the star schema under data_processed/.
+    Prepare(commands::prepare::Args),
+    /// Fit the marketing-mix model to a weekly CSV and print JSON.
+    Fit(commands::fit::Args),
+    /// Find the best split of a weekly budget and print JSON.
+    Optimize(commands::optimize::Args),
+    /// Predict weekly revenue and contributions for a spend vector and print JSON.
+    Predict(commands::predict::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Simulate(args) => commands::simulate::run(args),
+        Command::Prepare(args) => commands::prepare::run(args),
+        Command::Fit(args) => commands::fit::run(args),
+        Command::Optimize(args) => commands::optimize::run(args),
+        Command::Predict(args) => commands::predict::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! # mixplan-core
+//!
+//! The numerical core of mixplan, a browser-only marketing-mix budget planner.
+//! This crate has no web types: it builds natively (tests, benches, the `mixplan` CLI)
+//! and for `wasm32-unknown-unknown` (the Leptos app).
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`data`] | the weekly matrix ([`data::WeeklyData`]), the CSV loader, the store simulator and the star-schema pipeline |
+//! | [`transform`] | carryover (adstock) and diminishing-returns (Hill) transforms |
+//! | [`model`] | design matrix, constrained ridge fit, time-series CV search, metrics, decomposition |
+//! | [`response`] | a channel's steady-state response curve, the contract between the model and the optimiser |
+//! | [`optimize`] | the exact budget optimiser |
+//!
+//! Style: parameters → validated parameters → fitted model; one `thiserror` enum per
+//! concern; nothing a user supplies can panic.
+
+pub mod data;
+pub mod model;
+pub mod optimize;
+pub mod response;
+pub mod transform;

@@ -1,0 +1,1 @@
+//! mixplan app: the Leptos (CSR) front end over `mixplan-core`.
