@@ -4,6 +4,12 @@
 //! errors), `simulate` (the simulated store with a known ground truth) and `prepare` (raw
 //! daily records → the star schema committed under `data_processed/`).
 
+pub mod loader;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use loader::load_weekly_csv_from_path;
+pub use loader::{ColumnRole, DEFAULT_TARGET, DataError, LoadOptions, MIN_WEEKS, load_weekly_csv};
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -50,5 +56,15 @@ impl WeeklyData {
     /// Channel names in column order.
     pub fn channel_names(&self) -> Vec<&str> {
         self.channels.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The channel named `name` (exact match), if any.
+    pub fn channel(&self, name: &str) -> Option<&Series> {
+        self.channels.iter().find(|c| c.name == name)
+    }
+
+    /// The control named `name` (exact match), if any.
+    pub fn control(&self, name: &str) -> Option<&Series> {
+        self.controls.iter().find(|c| c.name == name)
     }
 }
