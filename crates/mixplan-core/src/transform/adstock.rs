@@ -229,7 +229,9 @@ mod tests {
         let x = [3.0, 0.0, 5.0, 1.0, 0.0, 2.0];
         let a = g.apply(&x).unwrap();
         for t in 0..x.len() {
-            let direct: f64 = (0..=t).map(|l| 0.4 * 0.6f64.powi(l as i32) * x[t - l]).sum();
+            let direct: f64 = (0..=t)
+                .map(|l| 0.4 * 0.6f64.powi(l as i32) * x[t - l])
+                .sum();
             assert!((a[t] - direct).abs() < 1e-12);
         }
         let constant = g.apply(&[7.0; 200]).unwrap();

@@ -28,8 +28,8 @@
 //!
 //! A channel's weekly contribution is `β · hill(adstock(x))_t` with `β ≥ 0` in currency.
 
-mod adstock;
-mod hill;
+pub(crate) mod adstock;
+pub(crate) mod hill;
 
 pub use adstock::{Adstock, GeometricAdstock, WeibullAdstock, WeibullForm};
 pub use hill::Hill;

@@ -1,0 +1,431 @@
+//! The fitted model: coefficients in currency, metrics, decomposition and planning curves.
+
+use super::decompose::Decomposition;
+use super::design::{Design, Scaling, Term};
+use super::metrics::{Metrics, seed_baseline};
+use super::params::{ChannelHyperparameters, FixedHyperparameters};
+use super::search::{Hyper, SearchReport};
+use super::{ModelError, ridge};
+use crate::data::WeeklyData;
+use crate::response::HillResponse;
+use crate::transform::{GeometricAdstock, Hill};
+use chrono::NaiveDate;
+use nalgebra::DVector;
+use serde::Serialize;
+
+/// Weeks averaged for the planning baseline: the most recent year.
+pub const BASELINE_WEEKS: usize = 52;
+
+/// One fitted channel. Totals are over all weeks of the data (training and holdout).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FittedChannel {
+    /// Channel name.
+    pub name: String,
+    /// Adstock decay `θ` (normalised geometric adstock).
+    pub decay: f64,
+    /// Hill half-saturation `K`, weekly spend in currency.
+    pub half_saturation: f64,
+    /// Hill shape `s`.
+    pub shape: f64,
+    /// `β`: weekly revenue at saturation, currency (`≥ 0`).
+    pub coefficient: f64,
+    /// Total revenue contribution, `Σ_t β·hill(adstock(x)_t)`.
+    pub contribution: f64,
+    /// Share of the total media contribution (the shares of all channels sum to 1 unless
+    /// every contribution is 0).
+    pub contribution_share: f64,
+    /// Share of the total actual target (`contribution / Σ_t y_t`).
+    pub revenue_share: f64,
+    /// Total spend.
+    pub spend: f64,
+    /// Mean weekly spend.
+    pub mean_spend: f64,
+    /// `contribution / spend`.
+    pub roi: f64,
+    /// Marginal ROI at the mean weekly spend, sustained: `f'(x̄)` of the steady-state curve.
+    pub marginal_roi: f64,
+}
+
+/// One fitted control.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FittedControl {
+    /// Control name.
+    pub name: String,
+    /// Revenue per unit of the control, currency (free-signed).
+    pub coefficient: f64,
+    /// Total contribution over all weeks (relative to the control's training mean for
+    /// non-binary controls, to 0 for binary ones).
+    pub contribution: f64,
+}
+
+/// Predicted weekly revenue for a weekly spend vector sustained over time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SteadyStatePrediction {
+    /// `baseline + media`.
+    pub revenue: f64,
+    /// Non-media weekly revenue ([`FittedModel::baseline_level`]).
+    pub baseline: f64,
+    /// `Σ_c f_c(x_c)`.
+    pub media: f64,
+    /// `f_c(x_c) = β_c · x_c^s / (x_c^s + K_c^s)` per channel.
+    pub contributions: Vec<f64>,
+    /// `f'_c(x_c)`: marginal revenue per extra unit of weekly spend, per channel.
+    pub marginal: Vec<f64>,
+}
+
+/// A fitted marketing-mix model. Coefficients were fitted on the training weeks (the first
+/// [`FittedModel::holdout_start`] weeks); the holdout weeks after them were not seen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FittedModel {
+    target_name: String,
+    channels: Vec<FittedChannel>,
+    controls: Vec<FittedControl>,
+    responses: Vec<HillResponse>,
+    terms: Vec<Term>,
+    coefficients: Vec<f64>,
+    scaling: Scaling,
+    penalty: f64,
+    metrics: Metrics,
+    baseline_metrics: Metrics,
+    baseline_predictions: Vec<f64>,
+    actual: Vec<f64>,
+    holdout_start: usize,
+    decomposition: Decomposition,
+    baseline_level: f64,
+    search: SearchReport,
+}
+
+/// Fits the final ridge on the training weeks and assembles the model.
+pub(crate) fn build(
+    data: &WeeklyData,
+    design: &Design,
+    hyper: &[Hyper],
+    penalty: f64,
+    search: SearchReport,
+) -> Result<FittedModel, ModelError> {
+    let n_train = design.n_train;
+    let q = design.q();
+    let triples: Vec<(f64, f64, f64)> = hyper.iter().map(|h| (h.decay, h.k, h.s)).collect();
+    let x = design.matrix(&triples);
+    let p = x.ncols();
+    let mut penalties = vec![penalty; p];
+    penalties[0] = 0.0;
+    let nonneg: Vec<bool> = (0..p).map(|j| j >= q).collect();
+    let xt = x.rows(0, n_train).into_owned();
+    let yt = DVector::from_column_slice(&design.y[..n_train]);
+    let sol = ridge::fit(&xt, &yt, &penalties, &nonneg)?;
+    let y_scale = design.scaling.target;
+    let beta = sol.coefficients.map(|b| b * y_scale);
+
+    let mut terms = design.fixed_terms.clone();
+    terms.extend((0..hyper.len()).map(Term::Channel));
+    let control_names: Vec<String> = data.controls.iter().map(|s| s.name.clone()).collect();
+    let channel_names: Vec<String> = data.channels.iter().map(|s| s.name.clone()).collect();
+    let decomposition = Decomposition::new(
+        &data.weeks,
+        &x,
+        &terms,
+        &beta,
+        &control_names,
+        &channel_names,
+    );
+
+    let n = data.len();
+    let total_target: f64 = data.target.iter().sum();
+    let totals = decomposition.channel_totals();
+    let media_total: f64 = totals.iter().sum();
+    let mut channels = Vec::with_capacity(hyper.len());
+    let mut responses = Vec::with_capacity(hyper.len());
+    for (c, h) in hyper.iter().enumerate() {
+        let m = design.scaling.spend[c];
+        let coefficient = beta[q + c].max(0.0);
+        let half_saturation = h.k * m;
+        let response = HillResponse::new(coefficient, half_saturation, h.s)?;
+        let spend: f64 = data.channels[c].values.iter().sum();
+        let mean_spend = spend / n as f64;
+        let contribution = totals[c];
+        channels.push(FittedChannel {
+            name: channel_names[c].clone(),
+            decay: h.decay,
+            half_saturation,
+            shape: h.s,
+            coefficient,
+            contribution,
+            contribution_share: if media_total > 0.0 {
+                contribution / media_total
+            } else {
+                0.0
+            },
+            revenue_share: if total_target != 0.0 {
+                contribution / total_target
+            } else {
+                f64::NAN
+            },
+            spend,
+            mean_spend,
+            roi: if spend > 0.0 {
+                contribution / spend
+            } else {
+                f64::NAN
+            },
+            marginal_roi: response.marginal(mean_spend),
+        });
+        responses.push(response);
+    }
+    let controls = data
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, ctl)| {
+            let j = terms
+                .iter()
+                .position(|t| *t == Term::Control(i))
+                .unwrap_or(0);
+            FittedControl {
+                name: ctl.name.clone(),
+                coefficient: beta[j] / design.scaling.controls[i].scale,
+                contribution: decomposition.controls[i].values.iter().sum(),
+            }
+        })
+        .collect();
+
+    let metrics = Metrics::from_predictions(&data.target, &decomposition.fitted, n_train);
+    let (baseline_predictions, baseline_metrics) = seed_baseline(data, n_train)?;
+    let recent = n.saturating_sub(BASELINE_WEEKS);
+    let baseline_level =
+        (recent..n).map(|t| decomposition.non_media(t)).sum::<f64>() / (n - recent) as f64;
+
+    Ok(FittedModel {
+        target_name: data.target_name.clone(),
+        channels,
+        controls,
+        responses,
+        terms,
+        coefficients: beta.iter().copied().collect(),
+        scaling: design.scaling.clone(),
+        penalty,
+        metrics,
+        baseline_metrics,
+        baseline_predictions,
+        actual: data.target.clone(),
+        holdout_start: n_train,
+        decomposition,
+        baseline_level,
+        search,
+    })
+}
+
+impl FittedModel {
+    /// Name of the target column.
+    pub fn target_name(&self) -> &str {
+        &self.target_name
+    }
+
+    /// The fitted channels, in the data's order.
+    pub fn channels(&self) -> &[FittedChannel] {
+        &self.channels
+    }
+
+    /// Index of the channel called `name`.
+    pub fn channel_index(&self, name: &str) -> Option<usize> {
+        self.channels.iter().position(|c| c.name == name)
+    }
+
+    /// The fitted controls, in the data's order.
+    pub fn controls(&self) -> &[FittedControl] {
+        &self.controls
+    }
+
+    /// Steady-state response curve of every channel (currency), for the optimiser.
+    pub fn responses(&self) -> Vec<HillResponse> {
+        self.responses.clone()
+    }
+
+    /// The design terms and their coefficients, in currency per unit of the design column
+    /// (see [`super::design`] for the columns and [`FittedModel::scaling`]).
+    pub fn coefficients(&self) -> (&[Term], &[f64]) {
+        (&self.terms, &self.coefficients)
+    }
+
+    /// How the inputs were scaled.
+    pub fn scaling(&self) -> &Scaling {
+        &self.scaling
+    }
+
+    /// The ridge penalty `λ` used.
+    pub fn penalty(&self) -> f64 {
+        self.penalty
+    }
+
+    /// The chosen hyper-parameters, in currency: pass them to
+    /// [`super::ModelParams::fixed`] to refit without a search.
+    pub fn hyperparameters(&self) -> FixedHyperparameters {
+        FixedHyperparameters {
+            channels: self
+                .channels
+                .iter()
+                .map(|c| ChannelHyperparameters {
+                    decay: c.decay,
+                    half_saturation: c.half_saturation,
+                    shape: c.shape,
+                })
+                .collect(),
+            penalty: self.penalty,
+        }
+    }
+
+    /// Fit quality of the model (train and holdout).
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Fit quality of the seed baseline (plain ridge on normalised raw spend), same split.
+    pub fn baseline_metrics(&self) -> &Metrics {
+        &self.baseline_metrics
+    }
+
+    /// The seed baseline's prediction for every week.
+    pub fn baseline_predictions(&self) -> &[f64] {
+        &self.baseline_predictions
+    }
+
+    /// Weekly decomposition of the fitted values.
+    pub fn decomposition(&self) -> &Decomposition {
+        &self.decomposition
+    }
+
+    /// Week start dates.
+    pub fn weeks(&self) -> &[NaiveDate] {
+        &self.decomposition.weeks
+    }
+
+    /// The actual target, every week.
+    pub fn actual(&self) -> &[f64] {
+        &self.actual
+    }
+
+    /// The model's fitted (training) and predicted (holdout) values, every week.
+    pub fn fitted(&self) -> &[f64] {
+        &self.decomposition.fitted
+    }
+
+    /// Index of the first holdout week (= number of training weeks); weeks from here on
+    /// were not used to fit or search.
+    pub fn holdout_start(&self) -> usize {
+        self.holdout_start
+    }
+
+    /// What the hyper-parameter search did.
+    pub fn search(&self) -> &SearchReport {
+        &self.search
+    }
+
+    /// Planning baseline: the mean non-media weekly revenue (intercept + trend + seasonality
+    /// + controls) over the last 52 weeks of the data (all weeks if fewer). Averaging a full
+    /// year removes seasonality; using the latest year reflects the current trend level.
+    pub fn baseline_level(&self) -> f64 {
+        self.baseline_level
+    }
+
+    /// Predicted weekly revenue when the weekly spend `spend[c]` is sustained over time:
+    ///
+    /// ```text
+    /// revenue = baseline_level + Σ_c β_c · x_c^s_c / (x_c^s_c + K_c^s_c)
+    /// ```
+    ///
+    /// (with normalised adstock, sustained spend `x` has adstock `x`), with each channel's
+    /// contribution and marginal return `f'_c(x_c)`.
+    ///
+    /// # Errors
+    /// [`ModelError::SpendLength`] or [`ModelError::InvalidSpend`].
+    pub fn predict_steady_state(&self, spend: &[f64]) -> Result<SteadyStatePrediction, ModelError> {
+        if spend.len() != self.channels.len() {
+            return Err(ModelError::SpendLength {
+                expected: self.channels.len(),
+                found: spend.len(),
+            });
+        }
+        if let Some(c) = spend.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(ModelError::InvalidSpend {
+                channel: self.channels[c].name.clone(),
+                value: spend[c],
+            });
+        }
+        let contributions: Vec<f64> = self
+            .responses
+            .iter()
+            .zip(spend)
+            .map(|(r, &x)| r.value(x))
+            .collect();
+        let marginal = self
+            .responses
+            .iter()
+            .zip(spend)
+            .map(|(r, &x)| r.marginal(x))
+            .collect();
+        let media: f64 = contributions.iter().sum();
+        Ok(SteadyStatePrediction {
+            revenue: self.baseline_level + media,
+            baseline: self.baseline_level,
+            media,
+            contributions,
+            marginal,
+        })
+    }
+
+    /// Marginal ROI of channel `c` at a sustained weekly spend: `f'_c(spend)`.
+    ///
+    /// # Errors
+    /// [`ModelError::UnknownChannel`] or [`ModelError::InvalidSpend`].
+    pub fn marginal_roi(&self, channel: usize, spend: f64) -> Result<f64, ModelError> {
+        let r = self.response(channel)?;
+        if !(spend.is_finite() && spend >= 0.0) {
+            return Err(ModelError::InvalidSpend {
+                channel: self.channels[channel].name.clone(),
+                value: spend,
+            });
+        }
+        Ok(r.marginal(spend))
+    }
+
+    /// Steady-state response of channel `c`.
+    ///
+    /// # Errors
+    /// [`ModelError::UnknownChannel`].
+    pub fn response(&self, channel: usize) -> Result<HillResponse, ModelError> {
+        self.responses
+            .get(channel)
+            .copied()
+            .ok_or(ModelError::UnknownChannel {
+                index: channel,
+                channels: self.channels.len(),
+            })
+    }
+
+    /// Weekly contribution of channel `c` for an arbitrary weekly spend series, through the
+    /// full weekly model (adstock from zero, then Hill): `β · hill(adstock_θ(x)_t; K, s)`.
+    ///
+    /// # Errors
+    /// [`ModelError::UnknownChannel`], [`ModelError::InvalidSpend`] for a negative value,
+    /// [`ModelError::Transform`] for a non-finite one.
+    pub fn contribution_series(
+        &self,
+        channel: usize,
+        spend: &[f64],
+    ) -> Result<Vec<f64>, ModelError> {
+        let r = self.response(channel)?;
+        if let Some(&v) = spend.iter().find(|v| **v < 0.0) {
+            return Err(ModelError::InvalidSpend {
+                channel: self.channels[channel].name.clone(),
+                value: v,
+            });
+        }
+        let ch = &self.channels[channel];
+        let adstock = GeometricAdstock::new(ch.decay)?.apply(spend)?;
+        let hill = Hill::new(r.half_saturation(), r.shape())?;
+        Ok(adstock
+            .iter()
+            .map(|&a| r.coefficient() * hill.value(a))
+            .collect())
+    }
+}

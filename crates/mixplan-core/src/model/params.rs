@@ -1,0 +1,280 @@
+//! Model parameters: unchecked ([`ModelParams`]) and validated ([`ValidParams`]).
+
+use super::ModelError;
+use crate::transform::{GeometricAdstock, Hill};
+use serde::{Deserialize, Serialize};
+
+/// Largest supported yearly Fourier order.
+pub const MAX_FOURIER_ORDER: usize = 10;
+
+/// One channel's carryover and saturation, in currency.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChannelHyperparameters {
+    /// Geometric adstock decay `θ ∈ [0, 1)`.
+    pub decay: f64,
+    /// Hill half-saturation `K`, weekly (adstocked) spend in currency, `> 0`.
+    pub half_saturation: f64,
+    /// Hill shape `s > 0`.
+    pub shape: f64,
+}
+
+/// Hyper-parameters to use as they are, skipping the search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FixedHyperparameters {
+    /// One entry per channel, in the data's channel order.
+    pub channels: Vec<ChannelHyperparameters>,
+    /// Ridge penalty `λ > 0` (see [`super::ridge`]; the objective is the mean squared error
+    /// of the target scaled by its mean, plus `λ·Σβ²` over all but the intercept).
+    pub penalty: f64,
+}
+
+/// Unchecked model parameters; a builder. Call [`ModelParams::check`] to validate them.
+///
+/// | parameter | default | purpose | range |
+/// |---|---|---|---|
+/// | `fourier_order` | 2 | yearly Fourier pairs `sin/cos(2πk·d/365.25)`, `k = 1…order` | `0…=10` |
+/// | `trend` | `true` | linear trend column | |
+/// | `holdout` | 0.2 | share of the last weeks held out for reporting (never used to fit or search) | `(0, 0.5]` |
+/// | `cv_folds` | 3 | rolling-origin CV folds inside the training weeks | `1…=10` |
+/// | `decay_grid` | 0, 0.1, …, 0.9 | candidate adstock decays `θ` | `[0, 1)` |
+/// | `half_saturation_grid` | 0.2, 0.35, 0.5, 0.7, 1, 1.4, 2, 3, 5 | candidate `K` as multiples of the channel's mean weekly training spend | `> 0` |
+/// | `shape_grid` | 0.6, 1, 1.5, 2, 3 | candidate Hill shapes `s` | `> 0` |
+/// | `penalty_grid` | 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1 | candidate ridge penalties `λ` | `> 0` |
+/// | `max_sweeps` | 3 | coordinate-descent sweeps over the grids (stops early when a sweep gains nothing) | `≥ 1` |
+/// | `refine` | `true` | after the grids, a pattern search on continuous `(θ, ln K, s, ln λ)` | |
+/// | `random_starts` | 24 | seeded random joint grid points tried before the sweeps | `≥ 0` |
+/// | `seed` | 42 | seed of the random starts (ChaCha8) | any |
+/// | `prior_weight` | 1 | weight of the weak hyper-prior in the search objective (see [`super::search`]); 0 = plain CV error | `≥ 0` |
+/// | `fixed` | `None` | skip the search and use these hyper-parameters | |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelParams {
+    pub(crate) fourier_order: usize,
+    pub(crate) trend: bool,
+    pub(crate) holdout: f64,
+    pub(crate) cv_folds: usize,
+    pub(crate) decay_grid: Vec<f64>,
+    pub(crate) half_saturation_grid: Vec<f64>,
+    pub(crate) shape_grid: Vec<f64>,
+    pub(crate) penalty_grid: Vec<f64>,
+    pub(crate) max_sweeps: usize,
+    pub(crate) refine: bool,
+    pub(crate) random_starts: usize,
+    pub(crate) seed: u64,
+    pub(crate) prior_weight: f64,
+    pub(crate) fixed: Option<FixedHyperparameters>,
+}
+
+impl Default for ModelParams {
+    fn default() -> Self {
+        Self {
+            fourier_order: 2,
+            trend: true,
+            holdout: 0.2,
+            cv_folds: 3,
+            decay_grid: (0..10).map(|i| i as f64 / 10.0).collect(),
+            half_saturation_grid: vec![0.2, 0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 3.0, 5.0],
+            shape_grid: vec![0.6, 1.0, 1.5, 2.0, 3.0],
+            penalty_grid: vec![1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1],
+            max_sweeps: 3,
+            refine: true,
+            random_starts: 24,
+            seed: 42,
+            prior_weight: 1.0,
+            fixed: None,
+        }
+    }
+}
+
+macro_rules! setter {
+    ($(#[$doc:meta])* $name:ident: $ty:ty) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, $name: $ty) -> Self {
+            self.$name = $name;
+            self
+        }
+    };
+}
+
+impl ModelParams {
+    /// The defaults (see the table above).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    setter!(
+        /// Yearly Fourier order.
+        fourier_order: usize
+    );
+    setter!(
+        /// Whether to include a linear trend.
+        trend: bool
+    );
+    setter!(
+        /// Share of the last weeks held out.
+        holdout: f64
+    );
+    setter!(
+        /// Number of rolling-origin CV folds.
+        cv_folds: usize
+    );
+    setter!(
+        /// Candidate adstock decays.
+        decay_grid: Vec<f64>
+    );
+    setter!(
+        /// Candidate half-saturations, as multiples of each channel's mean weekly spend.
+        half_saturation_grid: Vec<f64>
+    );
+    setter!(
+        /// Candidate Hill shapes.
+        shape_grid: Vec<f64>
+    );
+    setter!(
+        /// Candidate ridge penalties.
+        penalty_grid: Vec<f64>
+    );
+    setter!(
+        /// Maximum coordinate-descent sweeps.
+        max_sweeps: usize
+    );
+    setter!(
+        /// Whether to refine the grid optimum by pattern search.
+        refine: bool
+    );
+    setter!(
+        /// Number of seeded random starting points.
+        random_starts: usize
+    );
+    setter!(
+        /// Seed of the random starts.
+        seed: u64
+    );
+    setter!(
+        /// Weight of the weak hyper-prior in the search objective (0 disables it).
+        prior_weight: f64
+    );
+
+    /// Skips the search and fits with these hyper-parameters.
+    #[must_use]
+    pub fn fixed(mut self, fixed: FixedHyperparameters) -> Self {
+        self.fixed = Some(fixed);
+        self
+    }
+
+    /// Validates every parameter before any work is done.
+    ///
+    /// # Errors
+    /// [`ModelError::InvalidFourierOrder`], [`ModelError::InvalidHoldout`],
+    /// [`ModelError::InvalidFolds`], [`ModelError::EmptyGrid`],
+    /// [`ModelError::InvalidGridValue`], [`ModelError::InvalidSweeps`], or a
+    /// [`ModelError::Transform`] for an invalid fixed hyper-parameter.
+    pub fn check(self) -> Result<ValidParams, ModelError> {
+        if self.fourier_order > MAX_FOURIER_ORDER {
+            return Err(ModelError::InvalidFourierOrder {
+                order: self.fourier_order,
+                max: MAX_FOURIER_ORDER,
+            });
+        }
+        if !(self.holdout.is_finite() && self.holdout > 0.0 && self.holdout <= 0.5) {
+            return Err(ModelError::InvalidHoldout(self.holdout));
+        }
+        if !(1..=10).contains(&self.cv_folds) {
+            return Err(ModelError::InvalidFolds(self.cv_folds));
+        }
+        if !(self.prior_weight.is_finite() && self.prior_weight >= 0.0) {
+            return Err(ModelError::InvalidGridValue {
+                grid: "prior weight",
+                value: self.prior_weight,
+                range: ">= 0",
+            });
+        }
+        if self.max_sweeps == 0 {
+            return Err(ModelError::InvalidSweeps);
+        }
+        check_grid("decay", &self.decay_grid, "[0, 1)", |v| {
+            (0.0..1.0).contains(&v)
+        })?;
+        check_grid("half-saturation", &self.half_saturation_grid, "> 0", |v| {
+            v > 0.0
+        })?;
+        check_grid("shape", &self.shape_grid, "> 0", |v| v > 0.0)?;
+        check_grid("penalty", &self.penalty_grid, "> 0", |v| v > 0.0)?;
+        if let Some(fixed) = &self.fixed {
+            for h in &fixed.channels {
+                GeometricAdstock::new(h.decay)?;
+                Hill::new(h.half_saturation, h.shape)?;
+            }
+            if !(fixed.penalty.is_finite() && fixed.penalty > 0.0) {
+                return Err(ModelError::InvalidGridValue {
+                    grid: "fixed penalty",
+                    value: fixed.penalty,
+                    range: "> 0",
+                });
+            }
+        }
+        let mut p = self;
+        for g in [
+            &mut p.decay_grid,
+            &mut p.half_saturation_grid,
+            &mut p.shape_grid,
+            &mut p.penalty_grid,
+        ] {
+            g.sort_by(f64::total_cmp);
+            g.dedup();
+        }
+        Ok(ValidParams(p))
+    }
+}
+
+fn check_grid(
+    grid: &'static str,
+    values: &[f64],
+    range: &'static str,
+    ok: impl Fn(f64) -> bool,
+) -> Result<(), ModelError> {
+    if values.is_empty() {
+        return Err(ModelError::EmptyGrid(grid));
+    }
+    match values.iter().find(|&&v| !(v.is_finite() && ok(v))) {
+        Some(&value) => Err(ModelError::InvalidGridValue { grid, value, range }),
+        None => Ok(()),
+    }
+}
+
+/// Validated model parameters (grids sorted and de-duplicated). Build with
+/// [`ModelParams::check`]; fit with [`ValidParams::fit`] or step by step with
+/// [`ValidParams::start`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidParams(pub(crate) ModelParams);
+
+impl ValidParams {
+    /// Yearly Fourier order.
+    pub fn fourier_order(&self) -> usize {
+        self.0.fourier_order
+    }
+    /// Whether the trend is included.
+    pub fn trend(&self) -> bool {
+        self.0.trend
+    }
+    /// Holdout share.
+    pub fn holdout(&self) -> f64 {
+        self.0.holdout
+    }
+    /// CV folds.
+    pub fn cv_folds(&self) -> usize {
+        self.0.cv_folds
+    }
+    /// Seed.
+    pub fn seed(&self) -> u64 {
+        self.0.seed
+    }
+    /// The fixed hyper-parameters, if the search is skipped.
+    pub fn fixed(&self) -> Option<&FixedHyperparameters> {
+        self.0.fixed.as_ref()
+    }
+    /// The unchecked parameters these came from.
+    pub fn params(&self) -> &ModelParams {
+        &self.0
+    }
+}
