@@ -1,0 +1,34 @@
+# mixplan — the two commands a newcomer needs:
+#   make serve   install what is missing (pinned, idempotent), then serve the app on 127.0.0.1
+#   make test    install the same plus Chromium, then run every test
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_OFFLINE := true
+PORT ?= 8080
+
+.PHONY: serve test tools tools-test build bench clean
+
+tools:
+	@scripts/setup.sh serve
+
+tools-test:
+	@scripts/setup.sh test
+
+serve: tools
+	@echo "mixplan: serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	trunk serve --address 127.0.0.1 --port $(PORT)
+
+test: tools-test
+	@scripts/test.sh
+
+# The release bundle in dist/, with relative URLs (works at / and under /mixplan/).
+build: tools
+	trunk build --release
+
+# Criterion benchmarks of the numerical core (not part of `make test`).
+bench:
+	cargo bench -p mixplan-core
+
+clean:
+	cargo clean
+	rm -rf dist node_modules

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, core + CLI + app native tests, the core's wasm
+# build, component tests in headless Chromium, the release build and the end-to-end test.
+# Each step prints its duration; the run ends with one summary line of test counts.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+LOG_DIR="$ROOT/target/test-logs"
+mkdir -p "$LOG_DIR"
+rm -f "$LOG_DIR"/*.log
+RUN_START=$SECONDS
+
+# logged NAME COMMAND...: runs COMMAND, keeps its output in $LOG_DIR/NAME.log for the summary.
+logged() {
+  local name="$1"; shift
+  "$@" 2>&1 | tee "$LOG_DIR/$name.log"
+  return "${PIPESTATUS[0]}"
+}
+
+if [ -d ../shared/datasets ]; then
+  echo "datasets: using $(cd ../shared/datasets && pwd)"
+else
+  echo "datasets: ../shared/datasets is absent; tests that need it will skip (CI requires it)"
+fi
+
+step "format (cargo fmt --check)" cargo fmt --all --check
+step "lint (cargo clippy, warnings are errors)" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "native tests: core, CLI, app" logged native cargo test --workspace --locked
+step "core builds for wasm32" cargo build -p mixplan-core --target wasm32-unknown-unknown --locked
+step "vendored plotly.js matches the pinned npm package" \
+  cmp public/vendor/plotly-basic.min.js node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
+step "component tests in headless Chromium (wasm-bindgen-test)" \
+  logged wasm env CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p mixplan-app --target wasm32-unknown-unknown --locked
+step "release build (trunk build --release)" trunk build --release
+step "end-to-end test in headless Chromium (Playwright)" logged e2e node --test tests/e2e/
+
+passed=0; failed=0
+for log in "$LOG_DIR"/*.log; do
+  # cargo / wasm-bindgen-test: "test result: ok. 12 passed; 0 failed; ..."
+  while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < <(
+    sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$log")
+  # node --test: "ℹ pass 3" / "ℹ fail 0"
+  p=$(sed -n 's/^\(#\|ℹ\) pass \([0-9]*\)$/\2/p' "$log" | tail -1); passed=$((passed + ${p:-0}))
+  f=$(sed -n 's/^\(#\|ℹ\) fail \([0-9]*\)$/\2/p' "$log" | tail -1); failed=$((failed + ${f:-0}))
+done
+echo "make test finished in $((SECONDS - RUN_START)) s"
+echo "summary: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

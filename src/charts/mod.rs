@@ -1,0 +1,11 @@
+//! Plotly glue.
+//!
+//! * [`figure`]: [`figure::Figure`], a plotly.js figure (data, layout, config) built with the
+//!   `plotly` crate's typed traces and layouts. Plain Rust, tested natively.
+//! * [`plotly_js`]: the three plotly.js calls the app makes (`newPlot`, `react`, `purge`).
+//! * [`plotly_chart`]: `<PlotlyChart>`, a component that owns one plot: created once per
+//!   mount, updated in place with `Plotly.react`, purged on cleanup.
+
+pub mod figure;
+pub mod plotly_chart;
+pub mod plotly_js;

@@ -1,0 +1,52 @@
+//! Number formatting for display. Plain Rust, so it is tested natively.
+
+/// Formats an amount as whole US dollars with thousands separators: `1234567.4` → `$1,234,567`.
+/// Negative amounts get a leading minus (`-$1,200`); non-finite values show as `—`.
+pub fn currency(amount: f64) -> String {
+    if !amount.is_finite() {
+        return "—".to_string();
+    }
+    let rounded = amount.round();
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    format!("{sign}${}", group_thousands(rounded.abs() as u64))
+}
+
+/// Formats a ratio as a percentage with one decimal: `0.1234` → `12.3%`.
+pub fn percent(ratio: f64) -> String {
+    if !ratio.is_finite() {
+        return "—".to_string();
+    }
+    format!("{:.1}%", ratio * 100.0)
+}
+
+fn group_thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_groups_thousands_and_rounds() {
+        assert_eq!(currency(0.0), "$0");
+        assert_eq!(currency(999.5), "$1,000");
+        assert_eq!(currency(1_234_567.4), "$1,234,567");
+        assert_eq!(currency(-1200.0), "-$1,200");
+        assert_eq!(currency(f64::NAN), "—");
+    }
+
+    #[test]
+    fn percent_has_one_decimal() {
+        assert_eq!(percent(0.1234), "12.3%");
+        assert_eq!(percent(-0.05), "-5.0%");
+    }
+}

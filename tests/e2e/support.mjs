@@ -1,0 +1,98 @@
+// Shared end-to-end harness: serve the release build under /mixplan/ (as GitHub Pages does)
+// on 127.0.0.1, drive Debian's headless Chromium with playwright-core, and watch every
+// request and console message.
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST = join(ROOT, 'dist');
+export const ARTIFACTS = join(ROOT, 'tests', 'e2e', 'artifacts');
+export const BASE_PATH = '/mixplan/';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain',
+};
+
+/** Serves dist/ under BASE_PATH on 127.0.0.1 at a free port. Resolves to { url, close }. */
+export async function serveDist() {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error('dist/index.html is missing: run `trunk build --release` first (make test does)');
+  }
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    if (!path.startsWith(BASE_PATH)) {
+      res.writeHead(404).end('outside the site');
+      return;
+    }
+    let file = normalize(join(DIST, path.slice(BASE_PATH.length)));
+    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    if (path.endsWith('/')) file = join(file, 'index.html');
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}${BASE_PATH}`, origin: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Launches headless Chromium with the flags this closed network needs. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Opens a page and records what it does: `requests` (every URL), `problems` (console errors
+ * and warnings, uncaught exceptions, failed requests).
+ */
+export async function openPage(browser, viewport = { width: 1280, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  const requests = [];
+  const problems = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return { page, requests, problems };
+}
+
+/** Saves a full-page screenshot under tests/e2e/artifacts/. */
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
+ * Drags a range input's thumb with the mouse to `fraction` (0..1) of its track, as a user
+ * would; the browser fires `input` events while dragging and `change` on release.
+ */
+export async function dragSlider(page, selector, fraction) {
+  const box = await page.locator(selector).boundingBox();
+  const value = await page.locator(selector).evaluate((el) => (el.value - el.min) / (el.max - el.min));
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * value, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 5; i++) {
+    const f = value + (fraction - value) * (i / 5);
+    await page.mouse.move(box.x + box.width * f, y);
+  }
+  await page.mouse.up();
+}
