@@ -5,6 +5,9 @@
 //! daily records → the star schema committed under `data_processed/`).
 
 pub mod loader;
+pub mod prepare;
+pub mod raw;
+pub mod simulate;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use loader::load_weekly_csv_from_path;

@@ -1,0 +1,529 @@
+//! The pipeline: raw daily records ([`RawStore`]) → weekly aggregates → the star schema
+//! committed under `data_processed/`.
+//!
+//! | file | grain | columns |
+//! |---|---|---|
+//! | `dim_channel.csv` | channel | `id,name,kind` |
+//! | `fact_marketing.csv` | week × channel | `week,channel_id,spend` |
+//! | `fact_revenue.csv` | week | `week,revenue,orders,price_index,promotion,holiday` |
+//! | `mmm_data.csv` | week | `week,<channel ids…>,price_index,promotion,holiday,revenue` |
+//! | `ground_truth.json` | — | the simulator's [`GroundTruth`], checked against the data |
+//!
+//! # Weekly aggregation
+//!
+//! Weeks are consecutive 7-day blocks starting on the first day of the sales records (the
+//! simulated store starts on a Monday); the records must cover whole weeks. For week `w`
+//! with days `d ∈ w`:
+//!
+//! | weekly value | definition | written as |
+//! |---|---|---|
+//! | spend of channel `c` | `Σ_d spend_{c,d}` | currency, 2 decimals |
+//! | `revenue` | `Σ_d revenue_d` | currency, 2 decimals |
+//! | `orders` | `Σ_d orders_d` | integer |
+//! | `price_index` | `(1/7) Σ_d price_index_d` | 4 decimals |
+//! | `promotion` | `(1/7) Σ_d discount_d`: mean site-wide discount depth, 0 … 1 | 4 decimals |
+//! | `holiday` | 1 if a named retail holiday falls in the week, else 0 | `0` / `1` |
+//!
+//! All sums are exact (integer cents, basis points, percent); the two means are rounded
+//! half-up to 4 decimals, and the rounded value is the one the ground truth uses.
+//!
+//! Load `mmm_data.csv` with [`mmm_load_options`] (or default [`LoadOptions`]: the names are
+//! chosen so that auto-detection finds the same roles).
+
+use super::raw::{RawChannel, RawStore, csv_rows, fixed};
+use super::simulate::GroundTruth;
+use super::{LoadOptions, MIN_WEEKS, Series, WeeklyData};
+use chrono::{Days, NaiveDate};
+use std::collections::{BTreeMap, HashMap};
+use thiserror::Error;
+
+/// Name of the weekly price-index control.
+pub const PRICE_INDEX: &str = "price_index";
+/// Name of the weekly promotion-intensity control.
+pub const PROMOTION: &str = "promotion";
+/// Name of the weekly holiday indicator control.
+pub const HOLIDAY: &str = "holiday";
+/// The controls of `mmm_data.csv`, in column order.
+pub const CONTROLS: [&str; 3] = [PRICE_INDEX, PROMOTION, HOLIDAY];
+
+/// Why raw records could not be turned into the star schema.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PrepareError {
+    /// A raw CSV is malformed.
+    #[error("{file}, line {line}: malformed CSV: {message}")]
+    Csv {
+        /// The raw file.
+        file: &'static str,
+        /// 1-based line.
+        line: u64,
+        /// The CSV reader's message.
+        message: String,
+    },
+    /// A raw CSV has an unexpected header.
+    #[error("{file}: header must be `{expected}`, found `{found}`")]
+    Header {
+        /// The raw file.
+        file: &'static str,
+        /// The expected header.
+        expected: String,
+        /// The header found.
+        found: String,
+    },
+    /// A raw field does not parse or is out of range.
+    #[error(
+        "{file}, line {line}: bad {column} `{value}` (dates are YYYY-MM-DD; money has at most 2 decimals and is >= 0; price_index has at most 4 decimals)"
+    )]
+    BadField {
+        /// The raw file.
+        file: &'static str,
+        /// 1-based line.
+        line: u64,
+        /// The column.
+        column: &'static str,
+        /// The field as written.
+        value: String,
+    },
+    /// No daily sales records.
+    #[error("no daily sales records: nothing to aggregate")]
+    NoDays,
+    /// Daily sales records are not one per day, in order.
+    #[error(
+        "daily sales: {date} follows {previous}; there must be exactly one row per day, in date order, with no gaps"
+    )]
+    DaysNotConsecutive {
+        /// Previous row's date.
+        previous: NaiveDate,
+        /// This row's date.
+        date: NaiveDate,
+    },
+    /// The records do not cover whole weeks.
+    #[error(
+        "daily sales cover {days} days, which is not a whole number of weeks; trim the records to whole 7-day weeks"
+    )]
+    PartialWeek {
+        /// Number of days.
+        days: usize,
+    },
+    /// Too few weeks to model.
+    #[error("only {found} whole weeks of records; at least {minimum} are needed")]
+    TooFewWeeks {
+        /// Weeks found.
+        found: usize,
+        /// [`MIN_WEEKS`].
+        minimum: usize,
+    },
+    /// A channel id is not snake_case, or an id or name repeats.
+    #[error(
+        "channel `{id}` ({name}): ids must be unique snake_case (a-z, 0-9, _) and names unique"
+    )]
+    BadChannel {
+        /// The id.
+        id: String,
+        /// The name.
+        name: String,
+    },
+    /// No channels.
+    #[error("no channels in the channel list")]
+    NoChannels,
+    /// A spend row names a channel not in the channel list.
+    #[error("daily spend on {date}: unknown channel `{channel}`; add it to channels.csv")]
+    UnknownChannel {
+        /// The day.
+        date: NaiveDate,
+        /// The channel name.
+        channel: String,
+    },
+    /// A spend row is outside the days covered by sales.
+    #[error("daily spend on {date} for `{channel}` is outside the sales records' date range")]
+    SpendOutsideRange {
+        /// The day.
+        date: NaiveDate,
+        /// The channel name.
+        channel: String,
+    },
+    /// Two spend rows for the same day and channel.
+    #[error("daily spend: two rows for `{channel}` on {date}; sum them into one")]
+    DuplicateSpend {
+        /// The day.
+        date: NaiveDate,
+        /// The channel name.
+        channel: String,
+    },
+    /// Weekly sums overflow.
+    #[error("weekly sums overflow: values are unrealistically large")]
+    Overflow,
+    /// The ground truth does not describe these records.
+    #[error(
+        "ground_truth.json does not match the raw records: {0}; regenerate both with `mixplan simulate`"
+    )]
+    TruthMismatch(String),
+    /// The ground truth JSON does not parse.
+    #[error("ground_truth.json: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Writing an output failed (a bug: writing to memory does not fail).
+    #[error("could not write output: {0}")]
+    Write(String),
+}
+
+/// The raw records aggregated to weeks. Money in cents, means in units of 1e-4.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeeklyAggregate {
+    /// First day of each week.
+    pub weeks: Vec<NaiveDate>,
+    /// The channels, in the order of the channel list.
+    pub channels: Vec<RawChannel>,
+    /// `spend_cents[c][w]`.
+    pub spend_cents: Vec<Vec<i64>>,
+    /// Weekly revenue, cents.
+    pub revenue_cents: Vec<i64>,
+    /// Weekly orders.
+    pub orders: Vec<u64>,
+    /// Weekly mean price index, units of 1e-4.
+    pub price_index_e4: Vec<i64>,
+    /// Weekly mean discount depth, units of 1e-4.
+    pub promotion_e4: Vec<i64>,
+    /// 1 if a named holiday falls in the week.
+    pub holiday: Vec<u8>,
+}
+
+impl WeeklyAggregate {
+    /// Channel `c`'s weekly spend in currency.
+    pub fn spend(&self, c: usize) -> Vec<f64> {
+        self.spend_cents
+            .get(c)
+            .map(|s| s.iter().map(|&v| v as f64 / 100.0).collect())
+            .unwrap_or_default()
+    }
+
+    /// Weekly revenue in currency.
+    pub fn revenue(&self) -> Vec<f64> {
+        self.revenue_cents
+            .iter()
+            .map(|&v| v as f64 / 100.0)
+            .collect()
+    }
+
+    /// The controls as series named [`PRICE_INDEX`], [`PROMOTION`], [`HOLIDAY`].
+    pub fn controls(&self) -> Vec<Series> {
+        let e4 = |v: &[i64]| v.iter().map(|&x| x as f64 / 1e4).collect();
+        vec![
+            Series {
+                name: PRICE_INDEX.into(),
+                values: e4(&self.price_index_e4),
+            },
+            Series {
+                name: PROMOTION.into(),
+                values: e4(&self.promotion_e4),
+            },
+            Series {
+                name: HOLIDAY.into(),
+                values: self.holiday.iter().map(|&h| f64::from(h)).collect(),
+            },
+        ]
+    }
+
+    /// The weekly matrix exactly as `mmm_data.csv` loads (channels named by id).
+    pub fn to_weekly_data(&self) -> WeeklyData {
+        WeeklyData {
+            weeks: self.weeks.clone(),
+            target_name: "revenue".into(),
+            target: self.revenue(),
+            channels: self
+                .channels
+                .iter()
+                .enumerate()
+                .map(|(c, ch)| Series {
+                    name: ch.id.clone(),
+                    values: self.spend(c),
+                })
+                .collect(),
+            controls: self.controls(),
+        }
+    }
+}
+
+fn is_snake_case(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && id.as_bytes()[0].is_ascii_lowercase()
+}
+
+/// `round(num / den)` half-up for non-negative integers.
+fn div_round(num: i64, den: i64) -> i64 {
+    (2 * num + den) / (2 * den)
+}
+
+/// Aggregates raw daily records to weeks (see the [module docs](self) for the rules),
+/// checking their consistency: one sales row per consecutive day, whole weeks, at least
+/// [`MIN_WEEKS`] weeks, unique snake_case channel ids, spend rows only for known channels
+/// inside the date range and at most one per day and channel (a missing row is zero spend).
+pub fn aggregate_weekly(raw: &RawStore) -> Result<WeeklyAggregate, PrepareError> {
+    if raw.channels.is_empty() {
+        return Err(PrepareError::NoChannels);
+    }
+    for (i, c) in raw.channels.iter().enumerate() {
+        let repeated = raw.channels[..i]
+            .iter()
+            .any(|o| o.id == c.id || o.name == c.name);
+        if !is_snake_case(&c.id) || c.name.trim().is_empty() || repeated {
+            return Err(PrepareError::BadChannel {
+                id: c.id.clone(),
+                name: c.name.clone(),
+            });
+        }
+    }
+    let first = raw.sales.first().ok_or(PrepareError::NoDays)?.date;
+    for pair in raw.sales.windows(2) {
+        if pair[0].date.succ_opt() != Some(pair[1].date) {
+            return Err(PrepareError::DaysNotConsecutive {
+                previous: pair[0].date,
+                date: pair[1].date,
+            });
+        }
+    }
+    let days = raw.sales.len();
+    if !days.is_multiple_of(7) {
+        return Err(PrepareError::PartialWeek { days });
+    }
+    let n = days / 7;
+    if n < MIN_WEEKS {
+        return Err(PrepareError::TooFewWeeks {
+            found: n,
+            minimum: MIN_WEEKS,
+        });
+    }
+    let weeks: Vec<NaiveDate> = (0..n).map(|w| first + Days::new(7 * w as u64)).collect();
+
+    let mut revenue_cents = vec![0i64; n];
+    let mut orders = vec![0u64; n];
+    let mut price_bp = vec![0i64; n];
+    let mut discount = vec![0i64; n];
+    let mut holiday = vec![0u8; n];
+    for (d, s) in raw.sales.iter().enumerate() {
+        let w = d / 7;
+        revenue_cents[w] = revenue_cents[w]
+            .checked_add(s.revenue_cents)
+            .ok_or(PrepareError::Overflow)?;
+        orders[w] += u64::from(s.orders);
+        price_bp[w] += i64::from(s.price_index_bp);
+        discount[w] += i64::from(s.discount_pct);
+        if !s.holiday.trim().is_empty() {
+            holiday[w] = 1;
+        }
+    }
+
+    let index: HashMap<&str, usize> = raw
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let mut spend_cents = vec![vec![0i64; n]; raw.channels.len()];
+    let mut seen: HashMap<(usize, NaiveDate), ()> = HashMap::new();
+    for s in &raw.spend {
+        let c = *index
+            .get(s.channel.as_str())
+            .ok_or_else(|| PrepareError::UnknownChannel {
+                date: s.date,
+                channel: s.channel.clone(),
+            })?;
+        let d = (s.date - first).num_days();
+        if d < 0 || d as usize >= days {
+            return Err(PrepareError::SpendOutsideRange {
+                date: s.date,
+                channel: s.channel.clone(),
+            });
+        }
+        if seen.insert((c, s.date), ()).is_some() {
+            return Err(PrepareError::DuplicateSpend {
+                date: s.date,
+                channel: s.channel.clone(),
+            });
+        }
+        let w = d as usize / 7;
+        spend_cents[c][w] = spend_cents[c][w]
+            .checked_add(s.spend_cents)
+            .ok_or(PrepareError::Overflow)?;
+    }
+
+    Ok(WeeklyAggregate {
+        weeks,
+        channels: raw.channels.clone(),
+        spend_cents,
+        revenue_cents,
+        orders,
+        // Mean over 7 days of basis points is already in units of 1e-4.
+        price_index_e4: price_bp.iter().map(|&v| div_round(v, 7)).collect(),
+        // Mean of whole percent, in units of 1e-4: Σ pct · 100 / 7.
+        promotion_e4: discount.iter().map(|&v| div_round(v * 100, 7)).collect(),
+        holiday,
+    })
+}
+
+/// The five output files' contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StarSchema {
+    /// `dim_channel.csv`.
+    pub dim_channel: String,
+    /// `fact_marketing.csv`.
+    pub fact_marketing: String,
+    /// `fact_revenue.csv`.
+    pub fact_revenue: String,
+    /// `mmm_data.csv`.
+    pub mmm_data: String,
+    /// `ground_truth.json`.
+    pub ground_truth: String,
+}
+
+impl StarSchema {
+    /// `(file name, contents)` for each output, in a fixed order.
+    pub fn files(&self) -> [(&'static str, &str); 5] {
+        [
+            ("dim_channel.csv", &self.dim_channel),
+            ("fact_marketing.csv", &self.fact_marketing),
+            ("fact_revenue.csv", &self.fact_revenue),
+            ("mmm_data.csv", &self.mmm_data),
+            ("ground_truth.json", &self.ground_truth),
+        ]
+    }
+}
+
+/// The [`LoadOptions`] that load `mmm_data.csv` produced from these channels: date
+/// `week`, target `revenue`, the channel ids in order, controls [`CONTROLS`].
+pub fn mmm_load_options<S: AsRef<str>>(channel_ids: &[S]) -> LoadOptions {
+    LoadOptions::new()
+        .date_column("week")
+        .target("revenue")
+        .channels(channel_ids.iter().map(|s| s.as_ref().to_string()))
+        .controls(CONTROLS)
+}
+
+/// Raw records + their ground truth → the star schema. The truth must describe these
+/// records: same weeks, channels and weekly revenue, and weekly contributions that the
+/// truth's own parameters reproduce from the aggregated spend (to within a cent).
+pub fn prepare(raw: &RawStore, truth: &GroundTruth) -> Result<StarSchema, PrepareError> {
+    let agg = &aggregate_weekly(raw)?;
+    check_truth(agg, truth)?;
+    let n = agg.weeks.len();
+
+    let dim_channel = csv_rows(
+        std::iter::once(["id", "name", "kind"].map(String::from)).chain(
+            agg.channels
+                .iter()
+                .map(|c| [c.id.clone(), c.name.clone(), c.kind.clone()]),
+        ),
+    )?;
+    let fact_marketing = csv_rows(
+        std::iter::once(["week", "channel_id", "spend"].map(String::from)).chain((0..n).flat_map(
+            |w| {
+                agg.channels.iter().enumerate().map(move |(c, ch)| {
+                    [
+                        agg.weeks[w].to_string(),
+                        ch.id.clone(),
+                        fixed(agg.spend_cents[c][w], 2),
+                    ]
+                })
+            },
+        )),
+    )?;
+    let control_cells = |w: usize| {
+        [
+            fixed(agg.price_index_e4[w], 4),
+            fixed(agg.promotion_e4[w], 4),
+            agg.holiday[w].to_string(),
+        ]
+    };
+    let fact_revenue = csv_rows(
+        std::iter::once(
+            ["week", "revenue", "orders", PRICE_INDEX, PROMOTION, HOLIDAY]
+                .map(String::from)
+                .to_vec(),
+        )
+        .chain((0..n).map(|w| {
+            let mut row = vec![
+                agg.weeks[w].to_string(),
+                fixed(agg.revenue_cents[w], 2),
+                agg.orders[w].to_string(),
+            ];
+            row.extend(control_cells(w));
+            row
+        })),
+    )?;
+    let mut header = vec!["week".to_string()];
+    header.extend(agg.channels.iter().map(|c| c.id.clone()));
+    header.extend(CONTROLS.iter().map(|c| c.to_string()));
+    header.push("revenue".into());
+    let mmm_data = csv_rows(std::iter::once(header).chain((0..n).map(|w| {
+        let mut row = vec![agg.weeks[w].to_string()];
+        row.extend(agg.spend_cents.iter().map(|s| fixed(s[w], 2)));
+        row.extend(control_cells(w));
+        row.push(fixed(agg.revenue_cents[w], 2));
+        row
+    })))?;
+    let mut ground_truth = serde_json::to_string_pretty(truth)?;
+    ground_truth.push('\n');
+    Ok(StarSchema {
+        dim_channel,
+        fact_marketing,
+        fact_revenue,
+        mmm_data,
+        ground_truth,
+    })
+}
+
+fn check_truth(agg: &WeeklyAggregate, truth: &GroundTruth) -> Result<(), PrepareError> {
+    let mismatch = |what: String| Err(PrepareError::TruthMismatch(what));
+    if truth.weekly.len() != agg.weeks.len() || truth.first_week != agg.weeks[0] {
+        return mismatch(format!(
+            "it covers {} weeks from {}, the records {} weeks from {}",
+            truth.weekly.len(),
+            truth.first_week,
+            agg.weeks.len(),
+            agg.weeks[0]
+        ));
+    }
+    let ids: Vec<&str> = agg.channels.iter().map(|c| c.id.as_str()).collect();
+    let truth_ids: Vec<&str> = truth.channels.iter().map(|c| c.id.as_str()).collect();
+    if ids != truth_ids {
+        return mismatch(format!("channels {truth_ids:?} vs {ids:?}"));
+    }
+    let spend: Vec<Vec<f64>> = (0..ids.len()).map(|c| agg.spend(c)).collect();
+    let contributions = truth
+        .contributions(&spend)
+        .map_err(|e| PrepareError::TruthMismatch(e.to_string()))?;
+    for (w, week) in truth.weekly.iter().enumerate() {
+        if week.week != agg.weeks[w] {
+            return mismatch(format!(
+                "week {} is {} in the truth",
+                agg.weeks[w], week.week
+            ));
+        }
+        if (week.revenue * 100.0).round() as i64 != agg.revenue_cents[w] {
+            return mismatch(format!(
+                "revenue in week {}: {} vs {}",
+                week.week,
+                week.revenue,
+                fixed(agg.revenue_cents[w], 2)
+            ));
+        }
+        let recomputed: BTreeMap<&str, f64> = ids
+            .iter()
+            .enumerate()
+            .map(|(c, id)| (*id, contributions[c][w]))
+            .collect();
+        for (id, value) in &week.contributions {
+            let expected = recomputed.get(id.as_str()).copied().unwrap_or(f64::NAN);
+            let close = (value - expected).abs() <= 0.01;
+            if !close {
+                return mismatch(format!(
+                    "{id} contribution in week {}: {value} vs {expected} recomputed",
+                    week.week
+                ));
+            }
+        }
+    }
+    Ok(())
+}

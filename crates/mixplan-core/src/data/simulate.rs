@@ -1,0 +1,1130 @@
+//! The simulated e-commerce store: three years of daily raw records with a known ground
+//! truth, deterministic for a seed.
+//!
+//! ```
+//! use mixplan_core::data::simulate::{simulate, SimulateParams};
+//! let sim = simulate(&SimulateParams { weeks: 30, ..SimulateParams::default() })?;
+//! assert_eq!(sim.raw.sales.len(), 30 * 7);
+//! assert_eq!(sim.truth.channels.len(), 5);
+//! # Ok::<(), mixplan_core::data::simulate::SimulateError>(())
+//! ```
+//!
+//! # The process
+//!
+//! Daily records are generated, but the truth is defined on the **weekly** aggregates (see
+//! [`super::prepare`] for the aggregation), so a weekly marketing-mix model with the
+//! project's conventions can recover it exactly. For week `w = 0, 1, …` with weekly spend
+//! `x_{c,w}` of channel `c` and weekly controls:
+//!
+//! ```text
+//! adstock   a_{c,w} = θ_c · a_{c,w−1} + (1 − θ_c) · x_{c,w},      a_{c,−1} = 0
+//! media     m_{c,w} = β_c · a^s / (a^s + K_c^s)        (a = a_{c,w}, s = s_c)
+//! base      b_w     = μ + τ·w + Σ_{k=1,2} [ S_k sin(2πk·w/P) + C_k cos(2πk·w/P) ],  P = 365.25/7
+//! controls  z_w     = γ_price·(price_index_w − 1) + γ_promo·promotion_w + γ_hol·holiday_w
+//! revenue   y_w     = b_w + z_w + Σ_c m_{c,w} + ε_w,      ε_w ~ N(0, σ²)
+//! ```
+//!
+//! `y_w` is rounded to the cent and spread over the week's days with a day-of-week
+//! pattern, holiday spikes and noise by exact integer apportionment, so the daily revenue
+//! sums back to `y_w` exactly. Orders are revenue over a noisy average order value.
+//!
+//! The true channel parameters are [`TRUE_CHANNELS`]; base and control parameters are in
+//! [`GroundTruth::base`] and [`GroundTruth::controls`].
+//!
+//! # Flighting (how spend is planned)
+//!
+//! Each channel's weekly budget is a product of a piecewise-constant budget *regime*
+//! (lognormal levels held for several weeks), a Q4 ramp (shared calendar, per-channel
+//! sensitivity: October ramp, Black-Friday peak ×1.7, January dip ×0.8), 6 %/year growth and
+//! channel-specific events: a two-week Paid Search hold-out and occasional budget-cap weeks;
+//! Email sends (0–5 a week at $400–$900 each, on send days only); Display flights
+//! (on 3–7 weeks, off 1–5); Social bursts (×1.7 for 2–3 weeks); an Affiliate programme pause.
+//! Total weekly spend is then kept within $10.5k–$97k by scaling all channels. Weekly budgets
+//! are spread over days with per-channel day weights and rounded to the cent.
+//!
+//! # The ground truth's optimal splits
+//!
+//! The best split of a weekly budget `B` maximises the steady-state media revenue
+//! `Σ_c β_c · hill_c(x_c)` subject to `Σ_c x_c = B`, `x_c ≥ 0` (with normalised adstock a
+//! sustained spend `x` has adstock `x`). [`optimal_split`] solves it exactly on a grid of
+//! `B/2000` by dynamic programming over channels (a knapsack: exact on the grid for any
+//! curve shape, S-shaped included), then polishes the grid solution by pairwise transfers
+//! with halving step down to a cent.
+
+use super::MIN_WEEKS;
+use super::prepare::{PrepareError, aggregate_weekly};
+use super::raw::{DailySales, DailySpend, RawChannel, RawFiles, RawStore};
+use crate::response::{HillResponse, ResponseError};
+use crate::transform::{GeometricAdstock, Hill, TransformError};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::f64::consts::PI;
+use thiserror::Error;
+
+/// Seed of the committed demo data.
+pub const DEFAULT_SEED: u64 = 42;
+/// Weeks of the committed demo data (three years).
+pub const DEFAULT_WEEKS: usize = 156;
+/// Most weeks the simulator generates (ten years).
+pub const MAX_WEEKS: usize = 520;
+/// Weekly budgets at which the ground truth lists the optimal split.
+pub const TRUTH_BUDGETS: [f64; 4] = [20_000.0, 40_000.0, 60_000.0, 80_000.0];
+
+/// True parameters of one channel (see the [module docs](self) for the formulas).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrueChannel {
+    /// Stable snake_case id (column name in `mmm_data.csv`).
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Broad kind.
+    pub kind: &'static str,
+    /// Geometric adstock decay θ (normalised adstock).
+    pub decay: f64,
+    /// Hill half-saturation K, weekly currency.
+    pub half_saturation: f64,
+    /// Hill shape s.
+    pub shape: f64,
+    /// β, weekly revenue at saturation, currency.
+    pub coefficient: f64,
+}
+
+/// The five channels of the simulated store and their true response parameters.
+///
+/// | channel | θ | K ($/wk) | s | β ($/wk) | character |
+/// |---|---|---|---|---|---|
+/// | Paid Search | 0.15 | 5,000 | 1.0 | 36,000 | short carryover, near saturation |
+/// | Email | 0.30 | 3,000 | 1.0 | 24,000 | cheap, high ROI, under-used |
+/// | Display | 0.40 | 22,000 | 1.6 | 28,000 | S-shaped, ROI below 1 |
+/// | Social | 0.75 | 16,000 | 1.2 | 100,000 | long carryover (half-life 2.4 weeks) |
+/// | Affiliate | 0.05 | 9,000 | 1.0 | 22,000 | immediate, mid ROI |
+pub const TRUE_CHANNELS: [TrueChannel; 5] = [
+    TrueChannel {
+        id: "paid_search",
+        name: "Paid Search",
+        kind: "search",
+        decay: 0.15,
+        half_saturation: 5_000.0,
+        shape: 1.0,
+        coefficient: 36_000.0,
+    },
+    TrueChannel {
+        id: "email",
+        name: "Email",
+        kind: "owned",
+        decay: 0.30,
+        half_saturation: 3_000.0,
+        shape: 1.0,
+        coefficient: 24_000.0,
+    },
+    TrueChannel {
+        id: "display",
+        name: "Display",
+        kind: "display",
+        decay: 0.40,
+        half_saturation: 22_000.0,
+        shape: 1.6,
+        coefficient: 28_000.0,
+    },
+    TrueChannel {
+        id: "social",
+        name: "Social",
+        kind: "social",
+        decay: 0.75,
+        half_saturation: 16_000.0,
+        shape: 1.2,
+        coefficient: 100_000.0,
+    },
+    TrueChannel {
+        id: "affiliate",
+        name: "Affiliate",
+        kind: "partner",
+        decay: 0.05,
+        half_saturation: 9_000.0,
+        shape: 1.0,
+        coefficient: 22_000.0,
+    },
+];
+
+// Base demand and controls.
+const INTERCEPT: f64 = 150_000.0;
+const TREND_PER_WEEK: f64 = 220.0;
+/// (order k, amplitude, day of year of the peak).
+const SEASONALITY: [(u32, f64, f64); 2] = [(1, 14_000.0, 330.0), (2, 6_000.0, 330.0)];
+const GAMMA_PRICE: f64 = -350_000.0;
+const GAMMA_PROMO: f64 = 300_000.0;
+const GAMMA_HOLIDAY: f64 = 40_000.0;
+const NOISE_SD: f64 = 5_000.0;
+const MIN_TOTAL_SPEND: f64 = 10_500.0;
+const MAX_TOTAL_SPEND: f64 = 97_000.0;
+
+/// Simulation parameters.
+///
+/// | field | default | range |
+/// |---|---|---|
+/// | `seed` | [`DEFAULT_SEED`] | any |
+/// | `weeks` | [`DEFAULT_WEEKS`] | [`MIN_WEEKS`] … [`MAX_WEEKS`] |
+/// | `start` | 2022-01-03 (a Monday) | any date up to 2200; weeks start on its weekday |
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimulateParams {
+    /// RNG seed: the same seed gives byte-identical records.
+    pub seed: u64,
+    /// Number of weeks.
+    pub weeks: usize,
+    /// First day.
+    pub start: NaiveDate,
+}
+
+impl Default for SimulateParams {
+    fn default() -> Self {
+        Self {
+            seed: DEFAULT_SEED,
+            weeks: DEFAULT_WEEKS,
+            start: NaiveDate::from_ymd_opt(2022, 1, 3).unwrap_or_default(),
+        }
+    }
+}
+
+impl SimulateParams {
+    /// Checks the ranges in the table above.
+    pub fn validate(&self) -> Result<(), SimulateError> {
+        if !(MIN_WEEKS..=MAX_WEEKS).contains(&self.weeks) {
+            return Err(SimulateError::Weeks {
+                weeks: self.weeks,
+                minimum: MIN_WEEKS,
+                maximum: MAX_WEEKS,
+            });
+        }
+        let limit = NaiveDate::from_ymd_opt(2200, 1, 1).unwrap_or(NaiveDate::MAX);
+        let floor = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
+        if self.start < floor || self.start > limit {
+            return Err(SimulateError::Start(self.start));
+        }
+        Ok(())
+    }
+}
+
+/// Why a simulation failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SimulateError {
+    /// `weeks` out of range.
+    #[error("cannot simulate {weeks} weeks: choose between {minimum} and {maximum}")]
+    Weeks {
+        /// Requested.
+        weeks: usize,
+        /// [`MIN_WEEKS`].
+        minimum: usize,
+        /// [`MAX_WEEKS`].
+        maximum: usize,
+    },
+    /// `start` out of range.
+    #[error("start date {0} is out of range: choose a date between 1900 and 2200")]
+    Start(NaiveDate),
+    /// Internal: aggregation of the generated records failed (a bug).
+    #[error("internal error aggregating simulated records: {0}")]
+    Prepare(#[from] PrepareError),
+    /// Internal: a true parameter is invalid (a bug).
+    #[error("internal error in true parameters: {0}")]
+    Transform(#[from] TransformError),
+    /// Internal: a true response curve is invalid (a bug).
+    #[error("internal error in true response curve: {0}")]
+    Response(#[from] ResponseError),
+    /// Internal: serialising the truth failed (a bug).
+    #[error("internal error writing the ground truth: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// One simulated store: raw daily records and the truth behind them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    /// The raw daily records.
+    pub raw: RawStore,
+    /// The ground truth.
+    pub truth: GroundTruth,
+}
+
+impl Simulation {
+    /// The raw records as CSV texts, and the truth as pretty JSON (what
+    /// `mixplan simulate` writes).
+    pub fn to_files(&self) -> Result<(RawFiles, String), SimulateError> {
+        let files = self.raw.to_files()?;
+        let mut truth = serde_json::to_string_pretty(&self.truth)?;
+        truth.push('\n');
+        Ok((files, truth))
+    }
+}
+
+/// The ground truth file (`ground_truth.json`). Money in currency rounded to cents; ratios to
+/// 4 decimals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroundTruth {
+    /// What this is.
+    pub description: String,
+    /// The generating process (formulas, as in the module docs).
+    pub model: Vec<String>,
+    /// The seed.
+    pub seed: u64,
+    /// First week's start date.
+    pub first_week: NaiveDate,
+    /// Per-channel truth.
+    pub channels: Vec<ChannelTruth>,
+    /// Base demand.
+    pub base: BaseTruth,
+    /// Control effects.
+    pub controls: Vec<ControlTruth>,
+    /// σ of the weekly noise ε.
+    pub noise_sd: f64,
+    /// Week-by-week decomposition of revenue.
+    pub weekly: Vec<WeekTruth>,
+    /// The historical mix: mean weekly spend per channel and its steady-state media revenue.
+    pub historical: Allocation,
+    /// The optimal split at the historical budget.
+    pub optimal_at_historical_budget: Allocation,
+    /// `(optimal − historical) / historical` steady-state media revenue at the historical
+    /// budget.
+    pub uplift_at_historical_budget: f64,
+    /// Optimal splits at [`TRUTH_BUDGETS`].
+    pub optimal: Vec<Allocation>,
+}
+
+/// True parameters and realised totals of one channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelTruth {
+    /// Snake_case id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Broad kind.
+    pub kind: String,
+    /// Adstock decay θ.
+    pub decay: f64,
+    /// Hill K, weekly currency.
+    pub half_saturation: f64,
+    /// Hill s.
+    pub shape: f64,
+    /// β, weekly revenue at saturation.
+    pub coefficient: f64,
+    /// Σ_w x_{c,w}.
+    pub total_spend: f64,
+    /// Σ_w m_{c,w}.
+    pub total_contribution: f64,
+    /// True ROI: total contribution / total spend (revenue per unit of spend).
+    pub roi: f64,
+    /// Mean weekly spend.
+    pub mean_weekly_spend: f64,
+    /// `hill(mean weekly spend)`: how saturated the channel is at its usual spend, 0 … 1.
+    pub saturation_at_mean_spend: f64,
+    /// Marginal ROI `f'(x)` of the steady-state curve at the mean weekly spend.
+    pub marginal_roi_at_mean_spend: f64,
+}
+
+impl ChannelTruth {
+    /// The steady-state response curve `β · hill(x)`.
+    pub fn response(&self) -> Result<HillResponse, ResponseError> {
+        HillResponse::new(self.coefficient, self.half_saturation, self.shape)
+    }
+}
+
+/// Base demand `μ + τ·w + Σ_k [S_k sin(2πk·w/P) + C_k cos(2πk·w/P)]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaseTruth {
+    /// μ, weekly revenue at week 0 without seasonality, controls or media.
+    pub intercept: f64,
+    /// τ, growth per week.
+    pub trend_per_week: f64,
+    /// P = 365.25 / 7 weeks.
+    pub period_weeks: f64,
+    /// Fourier terms.
+    pub seasonality: Vec<Harmonic>,
+}
+
+/// One Fourier term of the yearly seasonality, in the week index `w`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Harmonic {
+    /// k.
+    pub order: u32,
+    /// S_k, coefficient of `sin(2πk·w/P)`.
+    pub sin: f64,
+    /// C_k, coefficient of `cos(2πk·w/P)`.
+    pub cos: f64,
+}
+
+/// Effect `γ · (value − reference)` of one control column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlTruth {
+    /// Column name in `mmm_data.csv`.
+    pub id: String,
+    /// γ, revenue per unit of the control.
+    pub coefficient: f64,
+    /// Reference value (no effect).
+    pub reference: f64,
+}
+
+/// One week's true decomposition: `revenue = base + controls + Σ contributions + noise`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeekTruth {
+    /// Week start.
+    pub week: NaiveDate,
+    /// Observed revenue y_w.
+    pub revenue: f64,
+    /// b_w.
+    pub base: f64,
+    /// z_w.
+    pub controls: f64,
+    /// m_{c,w} per channel id.
+    pub contributions: BTreeMap<String, f64>,
+    /// ε_w (including rounding to the cent).
+    pub noise: f64,
+}
+
+/// A weekly budget split and its steady-state revenue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allocation {
+    /// Total weekly budget.
+    pub budget: f64,
+    /// Weekly spend per channel id.
+    pub split: BTreeMap<String, f64>,
+    /// Σ_c β_c · hill_c(x_c): steady-state weekly media revenue.
+    pub media_revenue: f64,
+    /// Predicted weekly revenue: mean (base + controls) over the data plus `media_revenue`.
+    pub revenue: f64,
+}
+
+impl GroundTruth {
+    /// The true weekly contributions `m_{c,w}` for weekly spend `spend[c][w]` (channels in
+    /// the order of [`GroundTruth::channels`]).
+    pub fn contributions(&self, spend: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, TransformError> {
+        self.channels
+            .iter()
+            .zip(spend)
+            .map(|(c, x)| {
+                let a = GeometricAdstock::new(c.decay)?.apply(x)?;
+                let hill = Hill::new(c.half_saturation, c.shape)?;
+                Ok(a.iter().map(|&v| c.coefficient * hill.value(v)).collect())
+            })
+            .collect()
+    }
+}
+
+fn round_to(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
+
+fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
+
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    rng.sample(StandardNormal)
+}
+
+/// Black Friday (the day after the fourth Thursday of November) of `year`.
+fn black_friday(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_weekday_of_month_opt(year, 11, Weekday::Thu, 4).and_then(|d| d.succ_opt())
+}
+
+/// The last Saturday before Christmas.
+fn super_saturday(year: i32) -> Option<NaiveDate> {
+    let christmas = NaiveDate::from_ymd_opt(year, 12, 25)?;
+    let back = (christmas.weekday().num_days_from_sunday() + 1) as u64;
+    christmas.checked_sub_days(Days::new(back))
+}
+
+/// The retail holiday on `date`, if any.
+fn holiday_name(date: NaiveDate) -> &'static str {
+    let bf = black_friday(date.year());
+    if Some(date) == bf {
+        "Black Friday"
+    } else if bf.and_then(|d| d.checked_add_days(Days::new(3))) == Some(date) {
+        "Cyber Monday"
+    } else if Some(date) == super_saturday(date.year()) {
+        "Super Saturday"
+    } else {
+        ""
+    }
+}
+
+/// Budget multiplier of the shared retail calendar, by day of year of the week's middle:
+/// January dip, October ramp, Black-Friday peak, December.
+fn season_budget(mid_week: NaiveDate) -> f64 {
+    let d = f64::from(mid_week.ordinal());
+    if d < 15.0 {
+        0.8
+    } else if d < 274.0 {
+        1.0
+    } else if d < 318.0 {
+        1.0 + 0.5 * (d - 274.0) / 44.0
+    } else if d < 340.0 {
+        1.7
+    } else if d < 357.0 {
+        1.3
+    } else {
+        0.8
+    }
+}
+
+/// Piecewise-constant lognormal budget levels held `min..=max` weeks.
+fn regimes(rng: &mut ChaCha8Rng, weeks: usize, sigma: f64, min: usize, max: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(weeks);
+    while out.len() < weeks {
+        let len = rng.random_range(min..=max);
+        let level = (sigma * normal(rng)).exp().clamp(0.35, 2.5);
+        out.extend(std::iter::repeat_n(level, len));
+    }
+    out.truncate(weeks);
+    out
+}
+
+/// Splits `total` cents over days in proportion to `weights` exactly (largest remainder,
+/// ties to the earlier day). Zero weights get zero; all-zero weights give all zeros.
+fn apportion(total: i64, weights: &[f64]) -> Vec<i64> {
+    let sum: f64 = weights.iter().sum();
+    if total <= 0 || sum.is_nan() || sum <= 0.0 {
+        return vec![0; weights.len()];
+    }
+    let exact: Vec<f64> = weights.iter().map(|w| total as f64 * w / sum).collect();
+    let mut out: Vec<i64> = exact.iter().map(|e| e.floor() as i64).collect();
+    let mut left = total - out.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0.0).collect();
+    order.sort_by(|&a, &b| {
+        let fa = exact[a] - exact[a].floor();
+        let fb = exact[b] - exact[b].floor();
+        fb.total_cmp(&fa).then(a.cmp(&b))
+    });
+    let mut i = 0;
+    while left > 0 && !order.is_empty() {
+        out[order[i % order.len()]] += 1;
+        left -= 1;
+        i += 1;
+    }
+    out
+}
+
+/// Planned weekly budgets (currency) and day weights for each channel.
+struct Plan {
+    weekly: Vec<Vec<f64>>,
+    day_weights: Vec<Vec<[f64; 7]>>,
+}
+
+fn plan_spend(seed: u64, weeks: &[NaiveDate]) -> Plan {
+    let n = weeks.len();
+    let season: Vec<f64> = weeks
+        .iter()
+        .map(|w| season_budget(*w + Days::new(3)))
+        .collect();
+    let growth = |w: usize| 1.0 + 0.06 * w as f64 / 52.0;
+    let ramp = |w: usize, sensitivity: f64| 1.0 + sensitivity * (season[w] - 1.0);
+    let flat_weights = |rng: &mut ChaCha8Rng, sd: f64| -> [f64; 7] {
+        std::array::from_fn(|_| (sd * normal(rng)).exp())
+    };
+    let mut weekly = vec![vec![0.0; n]; 5];
+    let mut day_weights = vec![vec![[0.0; 7]; n]; 5];
+
+    // Paid Search: always on; regimes; a two-week hold-out test; budget-cap weeks.
+    let mut rng = rng_for(seed, 10);
+    let levels = regimes(&mut rng, n, 0.35, 6, 13);
+    let holdout = if n > 80 {
+        rng.random_range(n / 3..n / 2)
+    } else {
+        n
+    };
+    let search_dow = [1.06, 1.04, 1.0, 0.98, 0.94, 0.96, 1.02];
+    for w in 0..n {
+        let cap = if rng.random_bool(0.04) { 0.35 } else { 1.0 };
+        let off = w == holdout || w == holdout + 1;
+        weekly[0][w] = if off {
+            0.0
+        } else {
+            14_000.0 * levels[w] * ramp(w, 1.0) * growth(w) * cap
+        };
+        let noise = flat_weights(&mut rng, 0.07);
+        day_weights[0][w] = std::array::from_fn(|d| search_dow[d] * noise[d]);
+    }
+
+    // Email: 0–5 sends a week on fixed send days, $400–$900 each.
+    let mut rng = rng_for(seed, 11);
+    let send_days = [1, 3, 5, 0, 2]; // Tue, Thu, Sat, Mon, Wed (offsets from week start)
+    for w in 0..n {
+        let u: f64 = rng.random();
+        let mut sends = if u < 0.08 {
+            0
+        } else if u < 0.3 {
+            1
+        } else if u < 0.6 {
+            2
+        } else if u < 0.85 {
+            3
+        } else {
+            4
+        };
+        if season[w] > 1.2 {
+            sends += 1;
+        }
+        let mut weights = [0.0; 7];
+        let mut total = 0.0;
+        for &day in send_days.iter().take(sends) {
+            let cost = rng.random_range(400.0..900.0) * growth(w);
+            weights[day] = cost;
+            total += cost;
+        }
+        weekly[1][w] = total;
+        day_weights[1][w] = weights;
+    }
+
+    // Display: flights on 3–7 weeks, off 1–5; always on in the Q4 peak.
+    let mut rng = rng_for(seed, 12);
+    let mut w = 0;
+    let mut on = true;
+    while w < n {
+        let len = if on {
+            rng.random_range(3..=7)
+        } else {
+            rng.random_range(1..=5)
+        };
+        let level = 11_000.0 * (0.35 * normal(&mut rng)).exp();
+        for v in w..(w + len).min(n) {
+            if on || season[v] > 1.2 {
+                weekly[2][v] = level * ramp(v, 0.5) * growth(v);
+            }
+        }
+        w += len;
+        on = !on;
+    }
+    for weights in &mut day_weights[2] {
+        *weights = flat_weights(&mut rng, 0.1);
+    }
+
+    // Social: always on; regimes; bursts ×1.7 for 2–3 weeks.
+    let mut rng = rng_for(seed, 13);
+    let levels = regimes(&mut rng, n, 0.4, 5, 12);
+    let mut burst_left = 0;
+    for w in 0..n {
+        if burst_left == 0 && rng.random_bool(0.05) {
+            burst_left = rng.random_range(2..=3);
+        }
+        let burst = if burst_left > 0 {
+            burst_left -= 1;
+            1.7
+        } else {
+            1.0
+        };
+        weekly[3][w] = 9_000.0 * levels[w] * ramp(w, 1.0) * growth(w) * burst;
+        day_weights[3][w] = flat_weights(&mut rng, 0.1);
+    }
+
+    // Affiliate: regimes; a four-week programme pause.
+    let mut rng = rng_for(seed, 14);
+    let levels = regimes(&mut rng, n, 0.3, 8, 16);
+    let pause = if n > 120 {
+        rng.random_range(n * 3 / 5..n * 3 / 4)
+    } else {
+        n
+    };
+    for w in 0..n {
+        let off = (pause..pause + 4).contains(&w);
+        weekly[4][w] = if off {
+            0.0
+        } else {
+            4_500.0 * levels[w] * ramp(w, 0.7) * growth(w)
+        };
+        day_weights[4][w] = flat_weights(&mut rng, 0.1);
+    }
+
+    // Keep the total weekly budget in range.
+    for w in 0..n {
+        let total: f64 = weekly.iter().map(|c| c[w]).sum();
+        let scale = if total < MIN_TOTAL_SPEND && total > 0.0 {
+            MIN_TOTAL_SPEND / total
+        } else if total > MAX_TOTAL_SPEND {
+            MAX_TOTAL_SPEND / total
+        } else {
+            1.0
+        };
+        for c in &mut weekly {
+            c[w] *= scale;
+        }
+    }
+    Plan {
+        weekly,
+        day_weights,
+    }
+}
+
+/// Daily price index (basis points) and site-wide discount (percent).
+fn daily_controls(seed: u64, days: &[NaiveDate]) -> (Vec<u32>, Vec<u32>) {
+    let mut rng = rng_for(seed, 20);
+    let mut price = Vec::with_capacity(days.len());
+    let mut bp: f64 = 10_000.0;
+    let mut since_change = 0;
+    for _ in days {
+        since_change += 1;
+        if since_change > 21 && rng.random_bool(1.0 / 100.0) {
+            bp = (bp * (1.0 + rng.random_range(-0.05..0.06))).clamp(9_000.0, 11_500.0);
+            since_change = 0;
+        }
+        price.push(bp.round() as u32);
+    }
+
+    let mut rng = rng_for(seed, 21);
+    let mut discount = vec![0u32; days.len()];
+    // Black Friday sale: Friday to Cyber Monday at 30 %.
+    for (i, d) in days.iter().enumerate() {
+        if holiday_name(*d) == "Black Friday" {
+            for v in discount.iter_mut().skip(i).take(4) {
+                *v = 30;
+            }
+        }
+    }
+    let mut next = rng.random_range(14..42);
+    while next < days.len() {
+        let len = rng.random_range(2..=5);
+        let depth = [10, 15, 20, 25][rng.random_range(0..4)];
+        let clashes = (next..(next + len).min(days.len())).any(|i| {
+            let d = days[i];
+            discount[i] > 0 || (d.month() == 11 && d.day() >= 15) || d.month() == 12
+        });
+        if !clashes {
+            for v in discount.iter_mut().skip(next).take(len) {
+                *v = depth;
+            }
+        }
+        next += len + rng.random_range(28..57);
+    }
+    (price, discount)
+}
+
+/// Seasonality coefficients (S_k, C_k) in the week index, from amplitudes and peak days.
+fn harmonics(start: NaiveDate) -> Vec<Harmonic> {
+    let period_days = 365.25;
+    // Position in the year (fraction) of week 0's middle.
+    let mid = start + Days::new(3);
+    let tau0 = (f64::from(mid.ordinal()) - 1.0) / period_days;
+    SEASONALITY
+        .iter()
+        .map(|&(k, amplitude, peak_day)| {
+            // A·cos(2πk(τ0 + w/P − φ)) = A cos α cos x − A sin α sin x, x = 2πk·w/P.
+            let phi = (peak_day - 1.0) / period_days;
+            let alpha = 2.0 * PI * f64::from(k) * (tau0 - phi);
+            Harmonic {
+                order: k,
+                sin: round_to(-amplitude * alpha.sin(), 2),
+                cos: round_to(amplitude * alpha.cos(), 2),
+            }
+        })
+        .collect()
+}
+
+impl BaseTruth {
+    /// b_w.
+    pub fn value(&self, w: usize) -> f64 {
+        let x = 2.0 * PI * w as f64 / self.period_weeks;
+        self.intercept
+            + self.trend_per_week * w as f64
+            + self
+                .seasonality
+                .iter()
+                .map(|h| {
+                    let k = f64::from(h.order);
+                    h.sin * (k * x).sin() + h.cos * (k * x).cos()
+                })
+                .sum::<f64>()
+    }
+}
+
+/// Simulates the store. Deterministic: the same parameters give identical records and truth.
+///
+/// # Errors
+/// [`SimulateError::Weeks`] or [`SimulateError::Start`] for out-of-range parameters; the
+/// other variants are internal consistency checks.
+pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
+    params.validate()?;
+    let n = params.weeks;
+    let seed = params.seed;
+    let days: Vec<NaiveDate> = (0..7 * n as u64)
+        .map(|d| params.start + Days::new(d))
+        .collect();
+    let weeks: Vec<NaiveDate> = (0..n as u64)
+        .map(|w| params.start + Days::new(7 * w))
+        .collect();
+
+    // Spend: plan weekly budgets, spread them over days in cents.
+    let plan = plan_spend(seed, &weeks);
+    let channels: Vec<RawChannel> = TRUE_CHANNELS
+        .iter()
+        .map(|c| RawChannel {
+            id: c.id.into(),
+            name: c.name.into(),
+            kind: c.kind.into(),
+        })
+        .collect();
+    let mut spend = Vec::with_capacity(7 * n * TRUE_CHANNELS.len());
+    for w in 0..n {
+        let per_channel: Vec<Vec<i64>> = (0..TRUE_CHANNELS.len())
+            .map(|c| {
+                apportion(
+                    (plan.weekly[c][w] * 100.0).round() as i64,
+                    &plan.day_weights[c][w],
+                )
+            })
+            .collect();
+        for d in 0..7 {
+            for (c, ch) in TRUE_CHANNELS.iter().enumerate() {
+                spend.push(DailySpend {
+                    date: days[7 * w + d],
+                    channel: ch.name.into(),
+                    spend_cents: per_channel[c][d],
+                });
+            }
+        }
+    }
+
+    // Controls, daily.
+    let (price, discount) = daily_controls(seed, &days);
+    let mut raw = RawStore {
+        channels,
+        sales: days
+            .iter()
+            .enumerate()
+            .map(|(i, &date)| DailySales {
+                date,
+                revenue_cents: 0,
+                orders: 0,
+                price_index_bp: price[i],
+                discount_pct: discount[i],
+                holiday: holiday_name(date).into(),
+            })
+            .collect(),
+        spend,
+    };
+
+    // The weekly aggregates the truth is defined on.
+    let agg = aggregate_weekly(&raw)?;
+    let weekly_spend: Vec<Vec<f64>> = (0..TRUE_CHANNELS.len()).map(|c| agg.spend(c)).collect();
+    let base = BaseTruth {
+        intercept: INTERCEPT,
+        trend_per_week: TREND_PER_WEEK,
+        period_weeks: 365.25 / 7.0,
+        seasonality: harmonics(params.start),
+    };
+    let controls = vec![
+        ControlTruth {
+            id: super::prepare::PRICE_INDEX.into(),
+            coefficient: GAMMA_PRICE,
+            reference: 1.0,
+        },
+        ControlTruth {
+            id: super::prepare::PROMOTION.into(),
+            coefficient: GAMMA_PROMO,
+            reference: 0.0,
+        },
+        ControlTruth {
+            id: super::prepare::HOLIDAY.into(),
+            coefficient: GAMMA_HOLIDAY,
+            reference: 0.0,
+        },
+    ];
+    let control_series = agg.controls();
+    let mut truth = GroundTruth {
+        description: "Ground truth of the simulated mixplan demo store (mixplan simulate). \
+                      Weekly revenue = base + controls + sum of channel contributions + noise; \
+                      see docs/data.md."
+            .into(),
+        model: vec![
+            "a[c,w] = decay*a[c,w-1] + (1-decay)*x[c,w], a[c,-1] = 0 (normalised geometric adstock, x = weekly spend)".into(),
+            "m[c,w] = coefficient * a^shape / (a^shape + half_saturation^shape)".into(),
+            "base[w] = intercept + trend_per_week*w + sum_k (sin_k*sin(2*pi*k*w/P) + cos_k*cos(2*pi*k*w/P)), P = period_weeks".into(),
+            "controls[w] = sum_j coefficient_j * (control_j[w] - reference_j)".into(),
+            "revenue[w] = base[w] + controls[w] + sum_c m[c,w] + noise[w], noise ~ N(0, noise_sd^2)".into(),
+        ],
+        seed,
+        first_week: params.start,
+        channels: TRUE_CHANNELS
+            .iter()
+            .map(|c| ChannelTruth {
+                id: c.id.into(),
+                name: c.name.into(),
+                kind: c.kind.into(),
+                decay: c.decay,
+                half_saturation: c.half_saturation,
+                shape: c.shape,
+                coefficient: c.coefficient,
+                total_spend: 0.0,
+                total_contribution: 0.0,
+                roi: 0.0,
+                mean_weekly_spend: 0.0,
+                saturation_at_mean_spend: 0.0,
+                marginal_roi_at_mean_spend: 0.0,
+            })
+            .collect(),
+        base,
+        controls,
+        noise_sd: NOISE_SD,
+        weekly: Vec::with_capacity(n),
+        historical: Allocation::default_for(0.0),
+        optimal_at_historical_budget: Allocation::default_for(0.0),
+        uplift_at_historical_budget: 0.0,
+        optimal: Vec::new(),
+    };
+    let contributions = truth.contributions(&weekly_spend)?;
+
+    // Weekly revenue, then daily revenue and orders.
+    let mut rng = rng_for(seed, 30);
+    let revenue_dow = [1.04, 1.0, 0.98, 0.97, 0.96, 0.95, 1.10];
+    let mut baseline_sum = 0.0;
+    for w in 0..n {
+        let base = round_to(truth.base.value(w), 2);
+        let z: f64 = truth
+            .controls
+            .iter()
+            .zip(&control_series)
+            .map(|(c, s)| c.coefficient * (s.values[w] - c.reference))
+            .sum();
+        let z = round_to(z, 2);
+        let media: BTreeMap<String, f64> = TRUE_CHANNELS
+            .iter()
+            .enumerate()
+            .map(|(c, ch)| (ch.id.to_string(), round_to(contributions[c][w], 2)))
+            .collect();
+        let media_sum: f64 = contributions.iter().map(|c| c[w]).sum();
+        let epsilon = NOISE_SD * normal(&mut rng);
+        let revenue_cents = ((base + z + media_sum + epsilon) * 100.0).round().max(0.0) as i64;
+        let revenue = revenue_cents as f64 / 100.0;
+        let noise = round_to(revenue - base - z - media.values().sum::<f64>(), 2);
+        baseline_sum += base + z;
+        truth.weekly.push(WeekTruth {
+            week: weeks[w],
+            revenue,
+            base,
+            controls: z,
+            contributions: media,
+            noise,
+        });
+
+        let weights: Vec<f64> = (0..7)
+            .map(|d| {
+                let s = &raw.sales[7 * w + d];
+                let dow = revenue_dow[s.date.weekday().num_days_from_monday() as usize];
+                let spike = match s.holiday.as_str() {
+                    "Black Friday" => 2.6,
+                    "Cyber Monday" => 2.2,
+                    "Super Saturday" => 1.5,
+                    _ => 1.0,
+                };
+                let promo = 1.0 + 2.0 * f64::from(s.discount_pct) / 100.0;
+                dow * spike * promo * (0.08 * normal(&mut rng)).exp()
+            })
+            .collect();
+        let daily = apportion(revenue_cents, &weights);
+        for (d, cents) in daily.into_iter().enumerate() {
+            let s = &mut raw.sales[7 * w + d];
+            let aov = 82.0 * f64::from(s.price_index_bp) / 10_000.0
+                * (1.0 - 0.5 * f64::from(s.discount_pct) / 100.0)
+                * (0.04 * normal(&mut rng)).exp();
+            s.revenue_cents = cents;
+            s.orders = (cents as f64 / 100.0 / aov).round() as u32;
+        }
+    }
+    let mean_baseline = baseline_sum / n as f64;
+
+    // Channel totals and steady-state economics.
+    let mut curves = Vec::with_capacity(TRUE_CHANNELS.len());
+    let mut historical_split = Vec::with_capacity(TRUE_CHANNELS.len());
+    for (c, ch) in truth.channels.iter_mut().enumerate() {
+        let total_spend: f64 = weekly_spend[c].iter().sum();
+        let total_contribution: f64 = contributions[c].iter().sum();
+        let mean = total_spend / n as f64;
+        let curve = HillResponse::new(ch.coefficient, ch.half_saturation, ch.shape)?;
+        ch.total_spend = round_to(total_spend, 2);
+        ch.total_contribution = round_to(total_contribution, 2);
+        ch.roi = if total_spend > 0.0 {
+            round_to(total_contribution / total_spend, 4)
+        } else {
+            0.0
+        };
+        ch.mean_weekly_spend = round_to(mean, 2);
+        ch.saturation_at_mean_spend = round_to(curve.value(mean) / ch.coefficient, 4);
+        ch.marginal_roi_at_mean_spend = round_to(curve.marginal(mean), 4);
+        curves.push(curve);
+        historical_split.push(mean);
+    }
+    let ids: Vec<&str> = TRUE_CHANNELS.iter().map(|c| c.id).collect();
+    let allocation = |split: &[f64]| {
+        let media: f64 = curves.iter().zip(split).map(|(f, &x)| f.value(x)).sum();
+        Allocation {
+            budget: round_to(split.iter().sum(), 2),
+            split: ids
+                .iter()
+                .zip(split)
+                .map(|(id, &x)| (id.to_string(), round_to(x, 2)))
+                .collect(),
+            media_revenue: round_to(media, 2),
+            revenue: round_to(mean_baseline + media, 2),
+        }
+    };
+    let historical_budget: f64 = historical_split.iter().sum();
+    truth.historical = allocation(&historical_split);
+    let best = optimal_split(&curves, historical_budget);
+    truth.optimal_at_historical_budget = allocation(&best);
+    let hist_media: f64 = curves
+        .iter()
+        .zip(&historical_split)
+        .map(|(f, &x)| f.value(x))
+        .sum();
+    let best_media: f64 = curves.iter().zip(&best).map(|(f, &x)| f.value(x)).sum();
+    truth.uplift_at_historical_budget = if hist_media > 0.0 {
+        round_to((best_media - hist_media) / hist_media, 4)
+    } else {
+        0.0
+    };
+    truth.optimal = TRUTH_BUDGETS
+        .iter()
+        .map(|&b| allocation(&optimal_split(&curves, b)))
+        .collect();
+
+    Ok(Simulation { raw, truth })
+}
+
+impl Allocation {
+    fn default_for(budget: f64) -> Self {
+        Self {
+            budget,
+            split: BTreeMap::new(),
+            media_revenue: 0.0,
+            revenue: 0.0,
+        }
+    }
+}
+
+/// Grid size of [`optimal_split`]'s dynamic programme.
+const GRID: usize = 2000;
+
+/// The split of a weekly `budget` over channels maximising `Σ_c f_c(x_c)` subject to
+/// `Σ_c x_c = budget`, `x_c ≥ 0`, for increasing response curves `f_c` of any shape.
+///
+/// Exact on the grid `h = budget/2000` by dynamic programming over channels: with
+/// `best_c(u)` the best value of channels `0..=c` given `u` grid units,
+/// `best_c(u) = max_k [best_{c−1}(u−k) + f_c(k·h)]`, in `O(C·2000²)`. The grid solution is
+/// then polished off-grid by pairwise transfers: move `δ` from channel `i` to `j` while it
+/// raises the total, halving `δ` from `h` down to one cent. The polish only improves, so the
+/// result is at least the grid optimum, which is within `Σ_c max_x [f_c(x + h) − f_c(x)]`
+/// of the continuous optimum (round the continuous optimum down to the grid).
+///
+/// Returns all zeros for a non-positive or non-finite budget.
+pub fn optimal_split(curves: &[HillResponse], budget: f64) -> Vec<f64> {
+    let m = curves.len();
+    if m == 0 || !(budget.is_finite() && budget > 0.0) {
+        return vec![0.0; m];
+    }
+    let h = budget / GRID as f64;
+    let table: Vec<Vec<f64>> = curves
+        .iter()
+        .map(|f| (0..=GRID).map(|k| f.value(k as f64 * h)).collect())
+        .collect();
+    // best[u]: best value of the channels so far with u grid units; choice[c][u]: units
+    // given to channel c.
+    let mut best = table[0].clone();
+    let mut choice = vec![(0..=GRID).collect::<Vec<usize>>()];
+    for f in table.iter().skip(1) {
+        let mut next = vec![f64::NEG_INFINITY; GRID + 1];
+        let mut pick = vec![0usize; GRID + 1];
+        for u in 0..=GRID {
+            for k in 0..=u {
+                let v = best[u - k] + f[k];
+                if v > next[u] {
+                    next[u] = v;
+                    pick[u] = k;
+                }
+            }
+        }
+        best = next;
+        choice.push(pick);
+    }
+    let mut split = vec![0.0; m];
+    let mut u = GRID;
+    for c in (0..m).rev() {
+        let k = choice[c][u];
+        split[c] = k as f64 * h;
+        u -= k;
+    }
+    // Polish by pairwise transfers.
+    let mut step = h;
+    while step >= 0.01 {
+        let mut improved = true;
+        while improved {
+            improved = false;
+            for i in 0..m {
+                for j in 0..m {
+                    if i == j || split[i] < step {
+                        continue;
+                    }
+                    let gain = curves[j].value(split[j] + step) - curves[j].value(split[j])
+                        + curves[i].value(split[i] - step)
+                        - curves[i].value(split[i]);
+                    if gain > 1e-9 {
+                        split[i] -= step;
+                        split[j] += step;
+                        improved = true;
+                    }
+                }
+            }
+        }
+        step /= 2.0;
+    }
+    split
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apportion_is_exact() {
+        assert_eq!(apportion(10, &[1.0, 1.0, 1.0]), vec![4, 3, 3]);
+        assert_eq!(apportion(7, &[0.0, 2.0, 0.0, 1.0]), vec![0, 5, 0, 2]);
+        assert_eq!(apportion(5, &[0.0, 0.0]), vec![0, 0]);
+        assert_eq!(apportion(0, &[1.0]), vec![0]);
+        let w = [1.04, 1.0, 0.98, 0.97, 0.96, 0.95, 1.1];
+        for total in [1, 99, 1_234_567, 987_654_321] {
+            assert_eq!(apportion(total, &w).iter().sum::<i64>(), total);
+        }
+    }
+
+    #[test]
+    fn retail_calendar() {
+        assert_eq!(black_friday(2024), NaiveDate::from_ymd_opt(2024, 11, 29));
+        assert_eq!(black_friday(2022), NaiveDate::from_ymd_opt(2022, 11, 25));
+        assert_eq!(super_saturday(2024), NaiveDate::from_ymd_opt(2024, 12, 21));
+        // Christmas 2021 is a Saturday: Super Saturday is the week before.
+        assert_eq!(super_saturday(2021), NaiveDate::from_ymd_opt(2021, 12, 18));
+        let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).unwrap();
+        assert_eq!(holiday_name(d(11, 24)), "Black Friday");
+        assert_eq!(holiday_name(d(11, 27)), "Cyber Monday");
+        assert_eq!(holiday_name(d(12, 23)), "Super Saturday");
+        assert_eq!(holiday_name(d(12, 25)), "");
+    }
+
+    #[test]
+    fn harmonics_peak_late_november() {
+        let start = NaiveDate::from_ymd_opt(2022, 1, 3).unwrap();
+        let base = BaseTruth {
+            intercept: 0.0,
+            trend_per_week: 0.0,
+            period_weeks: 365.25 / 7.0,
+            seasonality: harmonics(start),
+        };
+        let peak = (0..53)
+            .max_by(|&a, &b| base.value(a).total_cmp(&base.value(b)))
+            .unwrap();
+        let mid = start + Days::new(7 * peak as u64 + 3);
+        assert!((315..=345).contains(&mid.ordinal()), "peak at {mid}");
+        assert!((base.value(peak) - 20_000.0).abs() < 200.0);
+    }
+}
