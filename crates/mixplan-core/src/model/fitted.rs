@@ -73,8 +73,15 @@ pub struct SteadyStatePrediction {
     pub marginal: Vec<f64>,
 }
 
-/// A fitted marketing-mix model. Coefficients were fitted on the training weeks (the first
-/// [`FittedModel::holdout_start`] weeks); the holdout weeks after them were not seen.
+/// A fitted marketing-mix model.
+///
+/// Hyper-parameters were chosen on the training weeks (the first
+/// [`FittedModel::holdout_start`]); the model fitted on those weeks alone gives
+/// [`FittedModel::validation_predictions`] and the [`FittedModel::metrics`], so the holdout
+/// weeks are honest out-of-sample. The final linear coefficients — and with them the
+/// channels, decomposition, ROIs and response curves — are then refitted on all weeks with
+/// the same hyper-parameters (unless `refit` is off), as the planner should use all the
+/// data it has.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FittedModel {
     target_name: String,
@@ -89,6 +96,8 @@ pub struct FittedModel {
     baseline_metrics: Metrics,
     baseline_predictions: Vec<f64>,
     actual: Vec<f64>,
+    validation_predictions: Vec<f64>,
+    refit: bool,
     holdout_start: usize,
     decomposition: Decomposition,
     baseline_level: f64,
@@ -102,6 +111,7 @@ pub(crate) fn build(
     hyper: &[Hyper],
     penalty: f64,
     search: SearchReport,
+    refit: bool,
 ) -> Result<FittedModel, ModelError> {
     let n_train = design.n_train;
     let q = design.q();
@@ -113,8 +123,18 @@ pub(crate) fn build(
     let nonneg: Vec<bool> = (0..p).map(|j| j >= q).collect();
     let xt = x.rows(0, n_train).into_owned();
     let yt = DVector::from_column_slice(&design.y[..n_train]);
-    let sol = ridge::fit(&xt, &yt, &penalties, &nonneg)?;
+    let validation = ridge::fit(&xt, &yt, &penalties, &nonneg)?;
     let y_scale = design.scaling.target;
+    let validation_predictions: Vec<f64> = (&x * &validation.coefficients)
+        .iter()
+        .map(|v| v * y_scale)
+        .collect();
+    let sol = if refit {
+        let y_all = DVector::from_column_slice(&design.y);
+        ridge::fit(&x, &y_all, &penalties, &nonneg)?
+    } else {
+        validation
+    };
     let beta = sol.coefficients.map(|b| b * y_scale);
 
     let mut terms = design.fixed_terms.clone();
@@ -189,7 +209,7 @@ pub(crate) fn build(
         })
         .collect();
 
-    let metrics = Metrics::from_predictions(&data.target, &decomposition.fitted, n_train);
+    let metrics = Metrics::from_predictions(&data.target, &validation_predictions, n_train);
     let (baseline_predictions, baseline_metrics) = seed_baseline(data, n_train)?;
     let recent = n.saturating_sub(BASELINE_WEEKS);
     let baseline_level =
@@ -208,6 +228,8 @@ pub(crate) fn build(
         baseline_metrics,
         baseline_predictions,
         actual: data.target.clone(),
+        validation_predictions,
+        refit,
         holdout_start: n_train,
         decomposition,
         baseline_level,
@@ -304,9 +326,24 @@ impl FittedModel {
         &self.actual
     }
 
-    /// The model's fitted (training) and predicted (holdout) values, every week.
+    /// Fitted values of the final model, every week (the sum of the
+    /// [`FittedModel::decomposition`]). With `refit` (the default) the final model was refitted
+    /// on all weeks, so these are in-sample everywhere; use
+    /// [`FittedModel::validation_predictions`] for the honest actual-vs-predicted chart.
     pub fn fitted(&self) -> &[f64] {
         &self.decomposition.fitted
+    }
+
+    /// Predictions of the model fitted on the training weeks only (same hyper-parameters),
+    /// every week: in-sample before [`FittedModel::holdout_start`], out-of-sample from it on.
+    /// [`FittedModel::metrics`] are computed from these.
+    pub fn validation_predictions(&self) -> &[f64] {
+        &self.validation_predictions
+    }
+
+    /// Whether the final coefficients were refitted on all weeks after validation.
+    pub fn refitted(&self) -> bool {
+        self.refit
     }
 
     /// Index of the first holdout week (= number of training weeks); weeks from here on

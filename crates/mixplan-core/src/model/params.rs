@@ -35,7 +35,7 @@ pub struct FixedHyperparameters {
 /// | `fourier_order` | 2 | yearly Fourier pairs `sin/cos(2πk·d/365.25)`, `k = 1…order` | `0…=10` |
 /// | `trend` | `true` | linear trend column | |
 /// | `holdout` | 0.2 | share of the last weeks held out for reporting (never used to fit or search) | `(0, 0.5]` |
-/// | `cv_folds` | 3 | rolling-origin CV folds inside the training weeks | `1…=10` |
+/// | `cv_folds` | 6 | rolling-origin CV folds inside the training weeks | `1…=10` |
 /// | `decay_grid` | 0, 0.1, …, 0.9 | candidate adstock decays `θ` | `[0, 1)` |
 /// | `half_saturation_grid` | 0.2, 0.35, 0.5, 0.7, 1, 1.4, 2, 3, 5 | candidate `K` as multiples of the channel's mean weekly training spend | `> 0` |
 /// | `shape_grid` | 0.6, 1, 1.5, 2, 3 | candidate Hill shapes `s` | `> 0` |
@@ -44,7 +44,8 @@ pub struct FixedHyperparameters {
 /// | `refine` | `true` | after the grids, a pattern search on continuous `(θ, ln K, s, ln λ)` | |
 /// | `random_starts` | 24 | seeded random joint grid points tried before the sweeps | `≥ 0` |
 /// | `seed` | 42 | seed of the random starts (ChaCha8) | any |
-/// | `prior_weight` | 1 | weight of the weak hyper-prior in the search objective (see [`super::search`]); 0 = plain CV error | `≥ 0` |
+/// | `prior_weight` | 3 | weight of the weak hyper-prior in the search objective (see [`super::search`]); 0 = plain CV error | `≥ 0` |
+/// | `refit_all` | `true` | after validation, refit the linear coefficients on all weeks (train + holdout) with the chosen hyper-parameters; metrics always come from the training-only fit | |
 /// | `fixed` | `None` | skip the search and use these hyper-parameters | |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelParams {
@@ -61,6 +62,8 @@ pub struct ModelParams {
     pub(crate) random_starts: usize,
     pub(crate) seed: u64,
     pub(crate) prior_weight: f64,
+    pub(crate) refit_all: bool,
+    pub(crate) in_sample: bool,
     pub(crate) fixed: Option<FixedHyperparameters>,
 }
 
@@ -70,7 +73,7 @@ impl Default for ModelParams {
             fourier_order: 2,
             trend: true,
             holdout: 0.2,
-            cv_folds: 3,
+            cv_folds: 6,
             decay_grid: (0..10).map(|i| i as f64 / 10.0).collect(),
             half_saturation_grid: vec![0.2, 0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 3.0, 5.0],
             shape_grid: vec![0.6, 1.0, 1.5, 2.0, 3.0],
@@ -79,7 +82,9 @@ impl Default for ModelParams {
             refine: true,
             random_starts: 24,
             seed: 42,
-            prior_weight: 1.0,
+            prior_weight: 3.0,
+            refit_all: true,
+            in_sample: false,
             fixed: None,
         }
     }
@@ -149,6 +154,14 @@ impl ModelParams {
     setter!(
         /// Seed of the random starts.
         seed: u64
+    );
+    setter!(
+        /// Score hyper-parameters by the training fit instead of CV (penalty still by CV).
+        in_sample: bool
+    );
+    setter!(
+        /// Whether to refit the final coefficients on all weeks after validation.
+        refit_all: bool
     );
     setter!(
         /// Weight of the weak hyper-prior in the search objective (0 disables it).

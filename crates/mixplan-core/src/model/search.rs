@@ -125,6 +125,8 @@ struct Cv {
     nonneg: Vec<bool>,
     hints: Vec<Vec<bool>>,
     evaluations: usize,
+    /// Score the fit on all training weeks instead of the CV folds.
+    in_sample: bool,
 }
 
 impl Cv {
@@ -163,6 +165,7 @@ impl Cv {
             nonneg,
             hints,
             evaluations: 0,
+            in_sample: false,
         }
     }
 
@@ -226,7 +229,7 @@ impl Cv {
                 s.column_mut(m).copy_from(&v[j]);
                 r[m] = rm[j];
             }
-            if j >= 1 {
+            if j >= 1 && !self.in_sample {
                 let inv = 1.0 / n_acc as f64;
                 let g = &g_acc * inv;
                 let rhs = &b_acc * inv;
@@ -250,6 +253,23 @@ impl Cv {
             b_acc += &r;
             n_acc += b - a;
         }
+        if self.in_sample {
+            let inv = 1.0 / n_acc as f64;
+            let Ok(sol) = ridge::solve_normal_equations(
+                &(&g_acc * inv),
+                &(&b_acc * inv),
+                &penalties,
+                &self.nonneg,
+                Some(&self.hints[0]),
+            ) else {
+                return f64::INFINITY;
+            };
+            let beta = &sol.coefficients;
+            let yy: f64 = self.yy.iter().sum();
+            sse = (yy - 2.0 * beta.dot(&b_acc) + (&g_acc * beta).dot(beta)).max(0.0);
+            count = n_acc;
+            self.hints[0] = sol.passive;
+        }
         if count == 0 || !sse.is_finite() {
             f64::INFINITY
         } else {
@@ -261,6 +281,65 @@ impl Cv {
     fn score_candidate(&mut self, m: usize, col: &[f64], penalty: f64) -> f64 {
         let (v, r) = self.cross(m, col);
         self.score(penalty, Some((m, &v, &r)))
+    }
+
+    /// Validation residuals `y_t − x_tβ_k` of every fold `k`, in order, into `out`.
+    /// `false` if a fold cannot be solved.
+    fn residuals(&mut self, penalty: f64, out: &mut Vec<f64>) -> bool {
+        self.evaluations += 1;
+        out.clear();
+        let p = self.p();
+        let nr = self.x.nrows();
+        let mut penalties = vec![penalty; p];
+        penalties[0] = 0.0;
+        let mut g_acc = DMatrix::zeros(p, p);
+        let mut b_acc = DVector::zeros(p);
+        let mut n_acc = 0usize;
+        let last = self.segs.len();
+        for j in 0..=last {
+            let (a, b) = if j < last {
+                self.segs[j]
+            } else {
+                (0, self.segs[last - 1].1)
+            };
+            let validate = if self.in_sample {
+                j == last
+            } else {
+                j >= 1 && j < last
+            };
+            if validate {
+                let hint = j.min(last - 1);
+                let inv = 1.0 / n_acc as f64;
+                let Ok(sol) = ridge::solve_normal_equations(
+                    &(&g_acc * inv),
+                    &(&b_acc * inv),
+                    &penalties,
+                    &self.nonneg,
+                    Some(&self.hints[hint]),
+                ) else {
+                    return false;
+                };
+                let start = out.len();
+                out.extend_from_slice(&self.y.as_slice()[a..b]);
+                let xs = self.x.as_slice();
+                for i in 0..p {
+                    let bi = sol.coefficients[i];
+                    if bi != 0.0 {
+                        let col = &xs[i * nr + a..i * nr + b];
+                        for (e, x) in out[start..].iter_mut().zip(col) {
+                            *e -= x * bi;
+                        }
+                    }
+                }
+                self.hints[hint] = sol.passive;
+            }
+            if j < last {
+                g_acc += &self.grams[j];
+                b_acc += &self.rhs[j];
+                n_acc += b - a;
+            }
+        }
+        out.iter().all(|e| e.is_finite())
     }
 }
 
@@ -466,54 +545,193 @@ impl SearchState {
     }
 
     fn grid_penalty(&mut self) {
+        if self.cv.in_sample {
+            // The in-sample error always prefers the smallest penalty: choose it by CV.
+            self.cv.in_sample = false;
+            let mut best = (f64::INFINITY, self.penalty);
+            for i in 0..self.penalty_grid.len() {
+                let mse = self.cv.score(self.penalty_grid[i], None);
+                if mse < best.0 {
+                    best = (mse, self.penalty_grid[i]);
+                }
+            }
+            self.cv.in_sample = true;
+            self.penalty = best.1;
+            self.mse = self.cv.score(self.penalty, None);
+            self.score = self.objective(self.mse, self.prior_sum);
+            return;
+        }
         for i in 0..self.penalty_grid.len() {
             self.try_penalty(self.penalty_grid[i]);
         }
     }
 
-    /// Compass search on `(θ, ln k, s)` for channel `c`, halving steps twice.
-    fn refine_channel(&mut self, c: usize) {
+    /// Maps unconstrained `φ` to per-channel hyper-parameters within the grid ranges:
+    /// `θ = lo + (hi − lo)·σ(u)`, `ln k`, `ln s` likewise in log space.
+    fn from_phi(&self, phi: &[f64]) -> Vec<Hyper> {
         let (dlo, dhi) = bounds(&self.decay_grid);
         let (klo, khi) = bounds(&self.k_grid);
         let (slo, shi) = bounds(&self.s_grid);
-        let mut step = [0.1, 0.4f64, 0.5];
-        for _ in 0..3 {
-            for _ in 0..8 {
-                let h = self.hyper[c];
-                let mut best = (self.score, h);
-                for (dim, sign) in [
-                    (0, 1.0),
-                    (0, -1.0),
-                    (1, 1.0),
-                    (1, -1.0),
-                    (2, 1.0),
-                    (2, -1.0),
-                ] {
-                    let mut cand = h;
-                    match dim {
-                        0 => cand.decay = (h.decay + sign * step[0]).clamp(dlo, dhi),
-                        1 => cand.k = (h.k.ln() + sign * step[1]).exp().clamp(klo, khi),
-                        _ => cand.s = (h.s + sign * step[2]).clamp(slo, shi),
-                    }
-                    if cand == h {
-                        continue;
-                    }
-                    let col = self.column(c, cand);
-                    let sc = self.try_channel(c, cand, &col);
-                    if sc < best.0 {
-                        best = (sc, cand);
-                    }
+        let sig = |x: f64| 1.0 / (1.0 + (-x).exp());
+        phi.chunks(3)
+            .map(|f| Hyper {
+                decay: dlo + (dhi - dlo) * sig(f[0]),
+                k: (klo.ln() + (khi.ln() - klo.ln()) * sig(f[1])).exp(),
+                s: (slo.ln() + (shi.ln() - slo.ln()) * sig(f[2])).exp(),
+            })
+            .collect()
+    }
+
+    fn to_phi(&self, hyper: &[Hyper]) -> Vec<f64> {
+        let (dlo, dhi) = bounds(&self.decay_grid);
+        let (klo, khi) = bounds(&self.k_grid);
+        let (slo, shi) = bounds(&self.s_grid);
+        let logit = |v: f64, lo: f64, hi: f64| {
+            if hi > lo {
+                let z = ((v - lo) / (hi - lo)).clamp(1e-3, 1.0 - 1e-3);
+                (z / (1.0 - z)).ln()
+            } else {
+                0.0
+            }
+        };
+        hyper
+            .iter()
+            .flat_map(|h| {
+                [
+                    logit(h.decay, dlo, dhi),
+                    logit(h.k.ln(), klo.ln(), khi.ln()),
+                    logit(h.s.ln(), slo.ln(), shi.ln()),
+                ]
+            })
+            .collect()
+    }
+
+    /// Residual vector of the LM polish at the current columns: validation errors divided
+    /// by `sigma`, then the prior as residuals `√w·(θ − 0.3)/0.3, √w·ln k, √w·ln s/0.5`, so
+    /// that `½‖r‖² = SSE_cv/(2σ²) + Σ prior`.
+    fn lm_residuals(&mut self, sigma: f64, out: &mut Vec<f64>) -> bool {
+        if !self.cv.residuals(self.penalty, out) {
+            return false;
+        }
+        out.iter_mut().for_each(|e| *e /= sigma);
+        let w = self.prior_weight.sqrt();
+        for h in &self.hyper {
+            out.push(w * (h.decay - PRIOR_DECAY.0) / PRIOR_DECAY.1);
+            out.push(w * h.k.ln() / PRIOR_LN_K_SD);
+            out.push(w * h.s.ln() / PRIOR_LN_S_SD);
+        }
+        true
+    }
+
+    /// Sets every channel's column from `hyper` without scoring.
+    fn set_columns(&mut self, hyper: &[Hyper]) {
+        for (c, &h) in hyper.iter().enumerate() {
+            if self.hyper[c] != h {
+                let col = self.column(c, h);
+                self.cv.set_column(self.q + c, &col);
+                self.hyper[c] = h;
+            }
+        }
+    }
+
+    /// Joint Levenberg–Marquardt polish of all channels' `(θ, k, s)` on the CV residuals
+    /// (forward-difference Jacobian, Marquardt scaling). Keeps the result only if it lowers
+    /// the objective.
+    fn polish(&mut self, iterations: usize) {
+        let start_hyper = self.hyper.clone();
+        let start_score = self.score;
+        let sigma = self.mse.sqrt().max(1e-12);
+        let mut phi = self.to_phi(&self.hyper);
+        let hyper0 = self.from_phi(&phi);
+        self.set_columns(&hyper0);
+        let d = phi.len();
+        let mut r = Vec::new();
+        if !self.lm_residuals(sigma, &mut r) {
+            self.set_columns(&start_hyper);
+            return;
+        }
+        let mut cost = r.iter().map(|e| e * e).sum::<f64>();
+        let mut mu = 1e-3;
+        let mut r_try = Vec::new();
+        let h = 1e-4;
+        'outer: for _ in 0..iterations {
+            // Jacobian by forward differences, one channel column at a time.
+            let nres = r.len();
+            let mut jac = DMatrix::zeros(nres, d);
+            let base = self.hyper.clone();
+            for j in 0..d {
+                let c = j / 3;
+                let mut phj = phi.clone();
+                phj[j] += h;
+                let hy = self.from_phi(&phj[3 * c..3 * c + 3])[0];
+                let mut trial = base.clone();
+                trial[c] = hy;
+                self.set_columns(&trial);
+                let ok = self.lm_residuals(sigma, &mut r_try);
+                self.set_columns(&base);
+                if !ok || r_try.len() != nres {
+                    break 'outer;
                 }
-                if best.1 == h {
+                for i in 0..nres {
+                    jac[(i, j)] = (r_try[i] - r[i]) / h;
+                }
+            }
+            let jtj = jac.tr_mul(&jac);
+            let rv = DVector::from_column_slice(&r);
+            let g = jac.tr_mul(&rv);
+            loop {
+                let mut a = jtj.clone();
+                for j in 0..d {
+                    a[(j, j)] += mu * (jtj[(j, j)] + 1e-9);
+                }
+                let Some(chol) = a.cholesky() else {
+                    mu *= 10.0;
+                    if mu > 1e8 {
+                        break 'outer;
+                    }
+                    continue;
+                };
+                let delta = chol.solve(&(-&g));
+                let phi_new: Vec<f64> = phi.iter().zip(delta.iter()).map(|(p, d)| p + d).collect();
+                let hy = self.from_phi(&phi_new);
+                self.set_columns(&hy);
+                let ok = self.lm_residuals(sigma, &mut r_try);
+                let new_cost = if ok {
+                    r_try.iter().map(|e| e * e).sum::<f64>()
+                } else {
+                    f64::INFINITY
+                };
+                if new_cost < cost {
+                    let gain = (cost - new_cost) / cost.max(1e-300);
+                    phi = phi_new;
+                    std::mem::swap(&mut r, &mut r_try);
+                    cost = new_cost;
+                    mu = (mu / 3.0).max(1e-12);
+                    if gain < 1e-6 {
+                        break 'outer;
+                    }
                     break;
                 }
-                self.accept(c, best);
+                self.set_columns(&base);
+                mu *= 4.0;
+                if mu > 1e8 {
+                    break 'outer;
+                }
             }
-            step.iter_mut().for_each(|s| *s /= 2.0);
+        }
+        let hyper = self.from_phi(&phi);
+        let penalty = self.penalty;
+        self.set_all(&hyper, penalty);
+        if !(self.score < start_score) {
+            self.set_all(&start_hyper, penalty);
         }
     }
 
     fn refine_penalty(&mut self) {
+        if self.cv.in_sample {
+            self.grid_penalty();
+            return;
+        }
         let (lo, hi) = bounds(&self.penalty_grid);
         let mut step = 2.0f64.ln();
         for _ in 0..3 {
@@ -540,6 +758,11 @@ fn bounds(grid: &[f64]) -> (f64, f64) {
         grid.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     )
 }
+
+/// Refinement units: LM polish, penalty pattern search, LM polish.
+const REFINE_UNITS: usize = 3;
+/// Iteration cap of one LM polish.
+const POLISH_ITERATIONS: usize = 30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
@@ -608,7 +831,8 @@ impl ValidParams {
                 weeks: n,
                 required: required_weeks(p, p_.cv_folds, p_.holdout, true),
             })?;
-            let cv = Cv::new(&design, channels, segs);
+            let mut cv = Cv::new(&design, channels, segs);
+            cv.in_sample = p_.in_sample;
             let g = |v: &[f64]| v.to_vec();
             Some(SearchState {
                 cv,
@@ -632,7 +856,11 @@ impl ValidParams {
                 prior_sum: 0.0,
                 score: f64::INFINITY,
                 sweep_start: f64::INFINITY,
-                n_val: (p_.cv_folds * fold_weeks(n_train)) as f64,
+                n_val: if p_.in_sample {
+                    n_train as f64
+                } else {
+                    (p_.cv_folds * fold_weeks(n_train)) as f64
+                },
                 prior_weight: p_.prior_weight,
                 sweeps: 0,
                 seed: p_.seed,
@@ -644,7 +872,7 @@ impl ValidParams {
         };
         let units = channels + 1;
         let total = if search {
-            1 + p_.max_sweeps * units + if p_.refine { units } else { 0 } + 1
+            1 + p_.max_sweeps * units + if p_.refine { REFINE_UNITS } else { 0 } + 1
         } else {
             1
         };
@@ -785,13 +1013,13 @@ impl Fitter {
                 };
             }
             Stage::Refine { unit } => {
-                if unit < channels {
-                    st.refine_channel(unit);
-                } else {
-                    st.refine_penalty();
+                match unit {
+                    0 => st.polish(POLISH_ITERATIONS),
+                    1 => st.refine_penalty(),
+                    _ => st.polish(POLISH_ITERATIONS),
                 }
                 self.done += 1;
-                self.stage = if unit + 1 < units {
+                self.stage = if unit + 1 < REFINE_UNITS {
                     Stage::Refine { unit: unit + 1 }
                 } else {
                     Stage::Final
@@ -865,7 +1093,14 @@ impl Fitter {
                 )
             }
         };
-        fitted::build(&self.data, &self.design, &hyper, penalty, report)
+        fitted::build(
+            &self.data,
+            &self.design,
+            &hyper,
+            penalty,
+            report,
+            p.refit_all,
+        )
     }
 }
 
