@@ -335,6 +335,28 @@ fn bad_date_in_named_column() {
         load_weekly_csv(&csv(30), &opts).unwrap_err(),
         DataError::BadDate { .. }
     ));
+    // So is a format with a time of day or zone that the cells do not have.
+    for (format, example) in [
+        ("%Y-%m-%d %H:%M", "2024-01-29 00:00"),
+        ("%H", "00"),
+        ("%Y-%m-%d%z", "not usable"),
+    ] {
+        let opts = LoadOptions::new().date_column("week").date_format(format);
+        let err = load_weekly_csv(&csv(30), &opts).unwrap_err();
+        assert!(matches!(err, DataError::BadDate { .. }), "{format}");
+        assert!(err.to_string().contains(example), "{err}");
+    }
+    // A format with a time of day parses cells that have one.
+    let timed: String = csv(25)
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l}\n"),
+            _ => format!("{} 00:00{}\n", &l[..10], &l[10..]),
+        })
+        .collect();
+    let opts = LoadOptions::new().date_format("%Y-%m-%d %H:%M");
+    assert_eq!(load_weekly_csv(&timed, &opts).unwrap().len(), 25);
 }
 
 #[test]
@@ -431,7 +453,7 @@ proptest! {
             text.push_str(&r.join(","));
         }
         let opts = if explicit {
-            let mut o = LoadOptions::new().date_format("%d/%m/%Y");
+            let mut o = LoadOptions::new().date_format(["%d/%m/%Y", "%H:%M", "%Y-%m-%d"][rows.len() % 3]);
             if let Some(h) = header.first() { o = o.date_column(h.clone()); }
             if let Some(h) = header.get(1) { o = o.target(h.clone()); }
             if let Some(h) = header.get(2) { o = o.channels([h.clone()]); }

@@ -783,7 +783,9 @@ fn date_part(cell: &str) -> &str {
 }
 
 fn parse_date(cell: &str, format: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(date_part(cell), format).ok()
+    NaiveDate::parse_from_str(cell, format)
+        .or_else(|_| NaiveDate::parse_from_str(date_part(cell), format))
+        .ok()
 }
 
 fn column_parses(table: &Table, index: usize, format: &str) -> bool {
@@ -888,18 +890,23 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
             values: Vec::with_capacity(n),
         })
         .collect();
-    let example = NaiveDate::from_ymd_opt(2024, 1, 29).map_or_else(String::new, |d| {
-        // An invalid user format must not panic in `format`: check it parses back first.
-        let items = chrono::format::StrftimeItems::new(&roles.date_format);
-        if items
-            .clone()
-            .any(|i| matches!(i, chrono::format::Item::Error))
-        {
-            String::from("(invalid format)")
-        } else {
-            d.format_with_items(items).to_string()
-        }
-    });
+    let example = NaiveDate::from_ymd_opt(2024, 1, 29)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map_or_else(String::new, |d| {
+            // A user format may be invalid or ask for a time zone, which a plain date-time
+            // cannot print: `to_string` would panic, so format through `write!` and check.
+            use std::fmt::Write as _;
+            let items = chrono::format::StrftimeItems::new(&roles.date_format);
+            let mut out = String::new();
+            let invalid = items
+                .clone()
+                .any(|i| matches!(i, chrono::format::Item::Error));
+            if invalid || write!(out, "{}", d.format_with_items(items)).is_err() {
+                String::from("none: the format is not usable, try %Y-%m-%d")
+            } else {
+                out
+            }
+        });
 
     let mut previous_line = 0u64;
     for (line, cells) in &table.rows {
