@@ -1,12 +1,109 @@
-//! `mixplan fit` — to be implemented by its issue.
+//! `mixplan fit DATA.csv [--date COL] [--target COL] [--channels a,b] [--controls c,d] [--holdout 0.2]`
+//!
+//! Fits the marketing-mix model (hyper-parameter search included) and prints JSON:
+//! `channels[]` (`name, decay, half_saturation, shape, coefficient, contribution,
+//! contribution_share, roi, marginal_roi`), `metrics` (`r2_train, r2_test, mape_test,
+//! rmse_test, nrmse_test`), `baseline` (the seed baseline's `r2_train, r2_test`) and `fit_ms`.
 
 use super::CommandResult;
+use super::common::DataArgs;
+use mixplan_core::model::{FittedModel, ModelParams};
+use serde::Serialize;
+use std::time::Instant;
 
 /// Arguments of `mixplan fit`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Share of the last weeks held out for testing, in (0, 0.5].
+    #[arg(long, default_value_t = 0.2, value_name = "SHARE")]
+    holdout: f64,
+    /// Seed of the hyper-parameter search.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[derive(Serialize)]
+struct ChannelOut<'a> {
+    name: &'a str,
+    decay: f64,
+    half_saturation: f64,
+    shape: f64,
+    coefficient: f64,
+    contribution: f64,
+    contribution_share: f64,
+    roi: f64,
+    marginal_roi: f64,
+}
+
+#[derive(Serialize)]
+struct MetricsOut {
+    r2_train: f64,
+    r2_test: f64,
+    mape_test: f64,
+    rmse_test: f64,
+    nrmse_test: f64,
+}
+
+#[derive(Serialize)]
+struct BaselineOut {
+    r2_train: f64,
+    r2_test: f64,
+}
+
+#[derive(Serialize)]
+struct FitOut<'a> {
+    channels: Vec<ChannelOut<'a>>,
+    metrics: MetricsOut,
+    baseline: BaselineOut,
+    fit_ms: f64,
+}
+
+fn output(model: &FittedModel, fit_ms: f64) -> FitOut<'_> {
+    let m = model.metrics();
+    let b = model.baseline_metrics();
+    FitOut {
+        channels: model
+            .channels()
+            .iter()
+            .map(|c| ChannelOut {
+                name: &c.name,
+                decay: c.decay,
+                half_saturation: c.half_saturation,
+                shape: c.shape,
+                coefficient: c.coefficient,
+                contribution: c.contribution,
+                contribution_share: c.contribution_share,
+                roi: c.roi,
+                marginal_roi: c.marginal_roi,
+            })
+            .collect(),
+        metrics: MetricsOut {
+            r2_train: m.r2_train,
+            r2_test: m.r2_test,
+            mape_test: m.mape_test,
+            rmse_test: m.rmse_test,
+            nrmse_test: m.nrmse_test,
+        },
+        baseline: BaselineOut {
+            r2_train: b.r2_train,
+            r2_test: b.r2_test,
+        },
+        fit_ms,
+    }
+}
 
 /// Runs `mixplan fit`.
-pub fn run(_args: Args) -> CommandResult {
-    Err("`mixplan fit` is not implemented yet".into())
+pub fn run(args: Args) -> CommandResult {
+    let data = args.data.load()?;
+    let params = ModelParams::default()
+        .holdout(args.holdout)
+        .seed(args.seed)
+        .check()?;
+    let start = Instant::now();
+    let model = params.fit(&data, |_, _| {})?;
+    let fit_ms = start.elapsed().as_secs_f64() * 1e3;
+    println!("{}", serde_json::to_string_pretty(&output(&model, fit_ms))?);
+    Ok(())
 }
