@@ -143,61 +143,44 @@ fn synthetic(seed: u64, noise: f64) -> (WeeklyData, Vec<Vec<f64>>) {
 }
 
 fn fit_default(data: &WeeklyData) -> FittedModel {
-    let sweeps = std::env::var("SWEEPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
-    let starts = std::env::var("STARTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(24);
-    let prior = std::env::var("PRIOR")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0);
-    let m = ModelParams::default()
-        .max_sweeps(sweeps)
-        .random_starts(starts)
-        .prior_weight(prior)
+    ModelParams::default()
         .check()
         .unwrap()
         .fit(data, |_, _| {})
-        .unwrap();
-    println!(
-        "sweeps {} cv_rmse {:.0} λ {}",
-        m.search().sweeps,
-        m.search().cv_rmse,
-        m.penalty()
-    );
-    m
+        .unwrap()
 }
 
-#[test]
-fn recovers_contributions_on_synthetic_store() {
-    let noise: f64 = std::env::var("NOISE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3000.0);
-    let (data, truth) = synthetic(1, noise);
-    let t0 = std::time::Instant::now();
-    let model = fit_default(&data);
-    let elapsed = t0.elapsed();
+fn true_hyperparameters() -> FixedHyperparameters {
+    FixedHyperparameters {
+        channels: CHANNELS
+            .iter()
+            .map(|c| ChannelHyperparameters {
+                decay: c.decay,
+                half_saturation: c.half_saturation,
+                shape: c.shape,
+            })
+            .collect(),
+        penalty: 1e-9,
+    }
+}
+
+fn print_recovery(data: &WeeklyData, truth: &[Vec<f64>], model: &FittedModel) -> Vec<f64> {
+    let totals: Vec<f64> = truth.iter().map(|c| c.iter().sum()).collect();
+    let media: f64 = totals.iter().sum();
     let m = model.metrics();
     println!(
-        "fit {:.1} ms, {} evaluations, R² train {:.3} test {:.3}, baseline R² test {:.3}",
-        elapsed.as_secs_f64() * 1e3,
-        model.search().evaluations,
+        "R² train {:.3} test {:.3} (seed baseline test {:.3}), {} evaluations",
         m.r2_train,
         m.r2_test,
-        model.baseline_metrics().r2_test
+        model.baseline_metrics().r2_test,
+        model.search().evaluations
     );
-    let true_totals: Vec<f64> = truth.iter().map(|c| c.iter().sum()).collect();
-    let true_media: f64 = true_totals.iter().sum();
+    let mut errors = Vec::new();
     for (c, ch) in model.channels().iter().enumerate() {
         let spend: f64 = data.channels[c].values.iter().sum();
-        let true_roi = true_totals[c] / spend;
+        let roi = totals[c] / spend;
         println!(
-            "{:10} θ {:.2} (true {:.2})  K {:8.0} (true {:8.0})  s {:.2} (true {:.2})  ROI {:.3} (true {:.3})  share {:.3} (true {:.3})",
+            "  {:10} θ {:.2} ({:.2})  K {:6.0} ({:6.0})  s {:.2} ({:.2})  ROI {:.2} ({:.2})  share {:.3} ({:.3})",
             ch.name,
             ch.decay,
             CHANNELS[c].decay,
@@ -206,116 +189,207 @@ fn recovers_contributions_on_synthetic_store() {
             ch.shape,
             CHANNELS[c].shape,
             ch.roi,
-            true_roi,
+            roi,
             ch.contribution_share,
-            true_totals[c] / true_media
+            totals[c] / media
         );
-        // assert!((ch.roi - true_roi).abs() <= 0.25 * true_roi, "{} ROI {} vs {}", ch.name, ch.roi, true_roi);
-        // share
+        errors.push((ch.roi - roi).abs() / roi);
     }
-    assert!(m.r2_test > 0.7, "test R² {}", m.r2_test);
-    assert!(m.r2_test > model.baseline_metrics().r2_test);
+    errors
 }
 
 #[test]
-fn diag_fixed_truth() {
-    for noise in [0.0, 3_000.0] {
-        let (data, truth) = synthetic(1, noise);
-        let fixed = FixedHyperparameters {
-            channels: CHANNELS
-                .iter()
-                .map(|c| ChannelHyperparameters {
-                    decay: c.decay,
-                    half_saturation: c.half_saturation,
-                    shape: c.shape,
-                })
-                .collect(),
-            penalty: 1e-6,
-        };
-        let model = ModelParams::default()
-            .fixed(fixed)
-            .check()
-            .unwrap()
-            .fit(&data, |_, _| {})
+fn noiseless_data_is_recovered_by_the_search() {
+    let (data, truth) = synthetic(1, 0.0);
+    let model = fit_default(&data);
+    let errors = print_recovery(&data, &truth, &model);
+    assert!(
+        model.metrics().r2_test > 0.98,
+        "{}",
+        model.metrics().r2_test
+    );
+    assert!(errors.iter().all(|e| *e < 0.25), "{errors:?}");
+}
+
+#[test]
+fn noisy_data_is_recovered_roughly_and_beats_the_seed_baseline() {
+    let (data, truth) = synthetic(1, 3_000.0);
+    let model = fit_default(&data);
+    let errors = print_recovery(&data, &truth, &model);
+    let mean = errors.iter().sum::<f64>() / errors.len() as f64;
+    println!("mean |ROI error| {mean:.3}");
+    // Hyper-parameters are weakly identified at this noise level; the mean error is what
+    // the search achieves today (docs/model.md), not a goal.
+    assert!(mean < 0.4, "{errors:?}");
+    assert!(model.metrics().r2_test > 0.85);
+    assert!(model.metrics().r2_test > model.baseline_metrics().r2_test + 0.2);
+}
+
+#[test]
+fn true_hyperparameters_give_back_true_coefficients() {
+    let (data, _) = synthetic(3, 0.0);
+    let model = ModelParams::default()
+        .fixed(true_hyperparameters())
+        .check()
+        .unwrap()
+        .fit(&data, |_, _| {})
+        .unwrap();
+    for (c, ch) in model.channels().iter().enumerate() {
+        let rel = (ch.coefficient - CHANNELS[c].coefficient).abs() / CHANNELS[c].coefficient;
+        assert!(rel < 1e-3, "{} β {}", ch.name, ch.coefficient);
+    }
+    let promo = &model.controls()[0];
+    assert!(
+        (promo.coefficient - 9_000.0).abs() < 10.0,
+        "{}",
+        promo.coefficient
+    );
+    assert!(!model.search().searched);
+}
+
+#[test]
+fn decomposition_sums_exactly_to_fitted_values() {
+    let (data, _) = synthetic(2, 2_000.0);
+    let model = fit_default(&data);
+    let d = model.decomposition();
+    let (terms, beta) = model.coefficients();
+    assert_eq!(terms.len(), beta.len());
+    for t in 0..data.len() {
+        let parts = d.baseline[t]
+            + d.trend[t]
+            + d.seasonality[t]
+            + d.controls.iter().map(|s| s.values[t]).sum::<f64>()
+            + d.channels.iter().map(|s| s.values[t]).sum::<f64>();
+        assert_eq!(parts, d.fitted[t], "week {t}");
+        assert!(
+            (d.non_media(t) + d.channels.iter().map(|s| s.values[t]).sum::<f64>() - d.fitted[t])
+                .abs()
+                < 1e-6
+        );
+    }
+    // Channel totals, shares and ROIs agree with the weekly series.
+    let media: f64 = d.channel_totals().iter().sum();
+    for (c, ch) in model.channels().iter().enumerate() {
+        let total: f64 = d.channels[c].values.iter().sum();
+        assert!((ch.contribution - total).abs() < 1e-6 * total.abs().max(1.0));
+        assert!((ch.contribution_share - total / media).abs() < 1e-12);
+        assert!((ch.roi - total / ch.spend).abs() < 1e-12);
+        assert!(ch.coefficient >= 0.0);
+    }
+    assert_eq!(model.fitted(), &d.fitted[..]);
+    assert_eq!(model.validation_predictions().len(), data.len());
+    assert_eq!(model.holdout_start(), 125);
+}
+
+#[test]
+fn steady_state_agrees_with_the_weekly_model() {
+    let (data, _) = synthetic(4, 2_000.0);
+    let model = fit_default(&data);
+    let spend = [9_000.0, 2_000.0, 4_000.0, 12_000.0, 3_500.0];
+    let plan = model.predict_steady_state(&spend).unwrap();
+    let responses = model.responses();
+    for (c, &x) in spend.iter().enumerate() {
+        // Constant spend through the weekly model converges to the steady-state curve.
+        let weekly = model.contribution_series(c, &vec![x; 400]).unwrap();
+        let last = weekly[399];
+        assert!(
+            (last - plan.contributions[c]).abs() < 1e-6 * last.max(1.0),
+            "channel {c}"
+        );
+        assert_eq!(plan.contributions[c], responses[c].value(x));
+        // Derivatives: finite difference of the steady-state revenue.
+        let h = 1e-3 * x;
+        let mut up = spend;
+        up[c] += h;
+        let mut down = spend;
+        down[c] -= h;
+        let numeric = (model.predict_steady_state(&up).unwrap().revenue
+            - model.predict_steady_state(&down).unwrap().revenue)
+            / (2.0 * h);
+        assert!((numeric - plan.marginal[c]).abs() < 1e-5 * (1.0 + numeric.abs()));
+        assert_eq!(model.marginal_roi(c, x).unwrap(), plan.marginal[c]);
+    }
+    // The planning baseline is the mean non-media revenue of the last 52 weeks.
+    let d = model.decomposition();
+    let n = data.len();
+    let base = (n - 52..n).map(|t| d.non_media(t)).sum::<f64>() / 52.0;
+    assert!((plan.baseline - base).abs() < 1e-6 * base);
+    assert!((plan.revenue - plan.baseline - plan.contributions.iter().sum::<f64>()).abs() < 1e-6);
+    // The weekly model at historical spend reproduces the decomposition.
+    for c in 0..spend.len() {
+        let series = model
+            .contribution_series(c, &data.channels[c].values)
             .unwrap();
-        let true_totals: Vec<f64> = truth.iter().map(|c| c.iter().sum()).collect();
-        let params = ModelParams::default().check().unwrap();
-        let searched = params.fit(&data, |_, _| {}).unwrap();
-        println!(
-            "noise {noise}: R² test {:.3}; CV rmse truth {:.0} (λ=1e-4: {:.0}), searched {:.0} (R² test {:.3})",
-            model.metrics().r2_test,
-            params
-                .cross_validate(&data, &model.hyperparameters())
-                .unwrap(),
-            params
-                .cross_validate(
-                    &data,
-                    &FixedHyperparameters {
-                        penalty: 1e-4,
-                        ..model.hyperparameters()
-                    }
-                )
-                .unwrap(),
-            searched.search().cv_rmse,
-            searched.metrics().r2_test
-        );
-        for (c, ch) in model.channels().iter().enumerate() {
-            println!(
-                "  {:10} β {:8.0} (true {:8.0}) contribution {:9.0} (true {:9.0})",
-                ch.name, ch.coefficient, CHANNELS[c].coefficient, ch.contribution, true_totals[c]
-            );
+        for (a, b) in series.iter().zip(&d.channels[c].values) {
+            assert!((a - b).abs() < 1e-6 * b.abs().max(1.0));
         }
     }
 }
 
 #[test]
-fn diag_settings() {
-    let settings: Vec<(&str, ModelParams)> = vec![
-        ("default", ModelParams::default()),
-        ("prior0", ModelParams::default().prior_weight(0.0)),
-        ("prior3", ModelParams::default().prior_weight(3.0)),
-        ("prior10", ModelParams::default().prior_weight(10.0)),
-        ("norefine", ModelParams::default().refine(false)),
-        ("folds5", ModelParams::default().cv_folds(5)),
-        ("folds7", ModelParams::default().cv_folds(7)),
-        (
-            "folds7 norefine 1sweep",
-            ModelParams::default()
-                .cv_folds(7)
-                .refine(false)
-                .max_sweeps(1),
-        ),
-        (
-            "folds7 s{1,2}",
-            ModelParams::default()
-                .cv_folds(7)
-                .shape_grid(vec![1.0, 2.0]),
-        ),
-    ];
-    for (name, params) in settings {
-        let params = params.check().unwrap();
-        let (mut roi_err, mut share_err, mut r2, mut ms) = (0.0, 0.0f64, 0.0, 0.0);
-        let seeds = [1u64, 2, 3, 4];
-        for &seed in &seeds {
-            let (data, truth) = synthetic(seed, 3_000.0);
-            let t0 = std::time::Instant::now();
-            let model = params.fit(&data, |_, _| {}).unwrap();
-            ms += t0.elapsed().as_secs_f64() * 1e3;
-            let tt: Vec<f64> = truth.iter().map(|c| c.iter().sum()).collect();
-            let tm: f64 = tt.iter().sum();
-            for (c, ch) in model.channels().iter().enumerate() {
-                let spend: f64 = data.channels[c].values.iter().sum();
-                roi_err += ((ch.roi - tt[c] / spend) / (tt[c] / spend)).abs() / 20.0;
-                share_err = share_err.max((ch.contribution_share - tt[c] / tm).abs());
-            }
-            r2 += model.metrics().r2_test / 4.0;
-        }
-        println!(
-            "{name:28} mean |ROI err| {:.3}  max share err {:.3}  mean R² test {:.3}  {:.0} ms/fit",
-            roi_err,
-            share_err,
-            r2,
-            ms / 4.0
-        );
+fn prediction_rejects_bad_spend() {
+    let (data, _) = synthetic(5, 2_000.0);
+    let model = ModelParams::default()
+        .fixed(true_hyperparameters())
+        .check()
+        .unwrap()
+        .fit(&data, |_, _| {})
+        .unwrap();
+    assert!(matches!(
+        model.predict_steady_state(&[1.0, 2.0]),
+        Err(ModelError::SpendLength {
+            expected: 5,
+            found: 2
+        })
+    ));
+    assert!(matches!(
+        model.predict_steady_state(&[1.0, 2.0, f64::NAN, 0.0, 0.0]),
+        Err(ModelError::InvalidSpend { .. })
+    ));
+    assert!(matches!(
+        model.marginal_roi(9, 1.0),
+        Err(ModelError::UnknownChannel {
+            index: 9,
+            channels: 5
+        })
+    ));
+    assert!(matches!(
+        model.contribution_series(0, &[1.0, -2.0]),
+        Err(ModelError::InvalidSpend { .. })
+    ));
+}
+
+#[test]
+fn search_is_deterministic_and_reports_progress() {
+    let (data, _) = synthetic(6, 2_000.0);
+    let params = ModelParams::default().seed(11).check().unwrap();
+    let mut calls = Vec::new();
+    let a = params
+        .fit(&data, |done, total| calls.push((done, total)))
+        .unwrap();
+    let b = params.fit(&data, |_, _| {}).unwrap();
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+    let total = calls[0].1;
+    assert!(calls.iter().all(|&(_, t)| t == total));
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert_eq!(calls.last().unwrap().0, total);
+    // Stepping by hand gives the same model.
+    let mut fitter = params.start(&data).unwrap();
+    while !fitter.is_finished() {
+        fitter.step();
+    }
+    assert_eq!(fitter.finish().unwrap(), a);
+    // The chosen hyper-parameters refit to the same model without a search.
+    let refit = ModelParams::default()
+        .fixed(a.hyperparameters())
+        .check()
+        .unwrap()
+        .fit(&data, |_, _| {})
+        .unwrap();
+    for (x, y) in refit.channels().iter().zip(a.channels()) {
+        assert!((x.roi - y.roi).abs() < 1e-9 * y.roi.max(1.0));
     }
 }
