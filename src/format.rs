@@ -11,6 +11,11 @@ pub fn currency(amount: f64) -> String {
     format!("{sign}${}", group_thousands(rounded.abs() as u64))
 }
 
+/// Like [`currency`] with an explicit sign: `+$1,200`, `-$300`, `$0`.
+pub fn signed_currency(amount: f64) -> String {
+    if amount.is_finite() && amount.round() > 0.0 { format!("+{}", currency(amount)) } else { currency(amount) }
+}
+
 /// Formats a ratio as a percentage with one decimal: `0.1234` → `12.3%`.
 pub fn percent(ratio: f64) -> String {
     if !ratio.is_finite() {
@@ -42,6 +47,13 @@ mod tests {
         assert_eq!(currency(1_234_567.4), "$1,234,567");
         assert_eq!(currency(-1200.0), "-$1,200");
         assert_eq!(currency(f64::NAN), "—");
+    }
+
+    #[test]
+    fn signed_currency_marks_gains() {
+        assert_eq!(signed_currency(1200.0), "+$1,200");
+        assert_eq!(signed_currency(-300.0), "-$300");
+        assert_eq!(signed_currency(0.2), "$0");
     }
 
     #[test]

@@ -8,11 +8,17 @@
 //! | [`app`] | the root component |
 //! | [`components`] | one small component per file |
 //! | [`charts`] | the Plotly glue: a chart component that owns one plotly.js plot, and figure builders |
+//! | [`planner`] | planner logic without DOM: the budget being edited, the scenario it gives |
+//! | [`embedded`] | the data compiled into the app from `data_processed/` |
+//! | [`fitting`] | the start-up fit, sliced so the page stays responsive |
 //! | [`format`] | number and currency formatting (plain Rust, tested natively) |
 
 pub mod app;
 pub mod charts;
 pub mod components;
+pub mod embedded;
+pub mod fitting;
 pub mod format;
+pub mod planner;
 
 pub use app::App;

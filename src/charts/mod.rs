@@ -7,5 +7,6 @@
 //!   mount, updated in place with `Plotly.react`, purged on cleanup.
 
 pub mod figure;
+pub mod figures;
 pub mod plotly_chart;
 pub mod plotly_js;

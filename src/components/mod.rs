@@ -1,3 +1,9 @@
 //! UI components, one per file.
 
-pub mod smoke_panel;
+pub mod budget_panel;
+pub mod channel_control;
+pub mod channel_table;
+pub mod fit_status;
+pub mod model_panel;
+pub mod planner_page;
+pub mod results_summary;

@@ -1,0 +1,58 @@
+//! Per-channel numbers for the current split beside the optimal one.
+
+use leptos::prelude::*;
+
+use crate::format::{currency, percent, signed_currency};
+use crate::planner::scenario::{ChannelInfo, Scenario};
+
+/// Budget, share, contribution, ROI, marginal ROI, optimal budget and the change to reach it.
+#[component]
+pub fn ChannelTable(
+    /// Channels in model order.
+    channels: Vec<ChannelInfo>,
+    /// The evaluated budget.
+    #[prop(into)]
+    scenario: Signal<Scenario>,
+) -> impl IntoView {
+    let rows = channels
+        .into_iter()
+        .enumerate()
+        .map(|(c, channel)| {
+            let row = move || scenario.with(|s| s.rows[c].clone());
+            view! {
+                <tr data-testid=format!("channel-row-{}", channel.id)>
+                    <th scope="row">{channel.name}</th>
+                    <td>{move || currency(row().spend)}</td>
+                    <td>{move || percent(row().share)}</td>
+                    <td>{move || currency(row().contribution)}</td>
+                    <td>{move || format!("{:.2}", row().roi)}</td>
+                    <td>{move || format!("{:.2}", row().marginal_roi)}</td>
+                    <td>{move || row().optimal_spend.map(currency).unwrap_or_else(|| "—".into())}</td>
+                    <td>{move || row().optimal_spend.map(|o| signed_currency(o - row().spend)).unwrap_or_else(|| "—".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card table-card" aria-labelledby="channels-heading">
+            <h2 id="channels-heading">"Channels"</h2>
+            <div class="table-scroll">
+                <table class="channel-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Channel"</th>
+                            <th scope="col">"Budget"</th>
+                            <th scope="col">"Share"</th>
+                            <th scope="col">"Revenue"</th>
+                            <th scope="col" title="Weekly revenue contribution ÷ weekly spend">"ROI"</th>
+                            <th scope="col" title="Revenue from the next dollar">"Marginal ROI"</th>
+                            <th scope="col">"Optimal"</th>
+                            <th scope="col">"Change"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

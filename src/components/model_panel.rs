@@ -1,0 +1,82 @@
+//! How good the model is, and what it learned about each channel.
+
+use leptos::prelude::*;
+
+use crate::embedded::TrueChannel;
+use crate::format::{currency, percent};
+use crate::planner::scenario::Planner;
+
+/// Below this holdout R² the split is only directional.
+pub const WEAK_FIT_R2: f64 = 0.5;
+
+/// Fit quality beside the seed baseline, fitted carryover and saturation per channel (with
+/// the simulator's true values, when the data is simulated), and a warning when the fit is
+/// weak.
+#[component]
+pub fn ModelPanel(
+    /// The fitted model and its channels.
+    planner: std::sync::Arc<Planner>,
+    /// True parameters per channel, in model order (empty for real data).
+    truth: Vec<TrueChannel>,
+    /// Fit wall time in the browser, milliseconds.
+    fit_ms: f64,
+) -> impl IntoView {
+    let model = planner.model();
+    let m = *model.metrics();
+    let b = *model.baseline_metrics();
+    let weak = !(m.r2_test >= WEAK_FIT_R2);
+    let has_truth = !truth.is_empty();
+    let rows = model
+        .channels()
+        .iter()
+        .enumerate()
+        .map(|(c, ch)| {
+            let name = planner.channels().get(c).map(|i| i.name.clone()).unwrap_or_else(|| ch.name.clone());
+            let t = truth.get(c).cloned();
+            let truth_cell = move |f: fn(&TrueChannel) -> String| t.as_ref().map(f).unwrap_or_default();
+            view! {
+                <tr>
+                    <th scope="row">{name}</th>
+                    <td>{format!("{:.2}", ch.decay)}<span class="truth">{truth_cell(|t| format!(" ({:.2})", t.decay))}</span></td>
+                    <td>{currency(ch.half_saturation)}<span class="truth">{truth_cell(|t| format!(" ({})", currency(t.half_saturation)))}</span></td>
+                    <td>{format!("{:.2}", ch.shape)}<span class="truth">{truth_cell(|t| format!(" ({:.2})", t.shape))}</span></td>
+                    <td>{format!("{:.2}", ch.roi)}<span class="truth">{truth_cell(|t| format!(" ({:.2})", t.roi))}</span></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card model-panel" aria-labelledby="model-heading">
+            <h2 id="model-heading">"Model"</h2>
+            {weak.then(|| view! {
+                <p class="warning" role="alert" data-testid="weak-fit-warning">
+                    {format!(
+                        "The model explains the holdout weeks poorly (test R² {:.2} < {WEAK_FIT_R2}). Treat the recommended split as directional only.",
+                        m.r2_test
+                    )}
+                </p>
+            })}
+            <div class="table-scroll">
+            <table class="metrics-table" data-testid="model-metrics">
+                <thead><tr><th></th><th scope="col">"R² train"</th><th scope="col">"R² test"</th><th scope="col">"MAPE test"</th><th scope="col">"NRMSE test"</th></tr></thead>
+                <tbody>
+                    <tr><th scope="row">"mixplan model"</th><td>{format!("{:.3}", m.r2_train)}</td><td data-testid="r2-test">{format!("{:.3}", m.r2_test)}</td><td>{percent(m.mape_test)}</td><td>{format!("{:.3}", m.nrmse_test)}</td></tr>
+                    <tr><th scope="row" title="Plain ridge (α = 1) on 0–1-normalised raw spend, no carryover or saturation, same 80/20 split">"seed baseline"</th><td>{format!("{:.3}", b.r2_train)}</td><td>{format!("{:.3}", b.r2_test)}</td><td>{percent(b.mape_test)}</td><td>{format!("{:.3}", b.nrmse_test)}</td></tr>
+                </tbody>
+            </table>
+            </div>
+            <div class="table-scroll">
+            <table class="params-table">
+                <caption>{if has_truth { "Fitted per channel (true value of the simulated store in brackets)" } else { "Fitted per channel" }}</caption>
+                <thead><tr><th></th><th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th><th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col">"ROI"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            </div>
+            <p class="footnote">{format!(
+                "Fitted in {fit_ms:.0} ms in your browser on {} weeks; the last {} weeks are held out (shaded in the fit chart).",
+                model.weeks().len(),
+                model.weeks().len() - model.holdout_start()
+            )}</p>
+        </section>
+    }
+}

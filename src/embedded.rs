@@ -1,0 +1,127 @@
+//! The data compiled into the app (no fetch at run time): the weekly matrix, the channel
+//! dimension and the simulated store's ground truth, all from `data_processed/`, which the
+//! project's own pipeline (`mixplan simulate` + `mixplan prepare`) writes.
+
+use mixplan_core::data::WeeklyData;
+use mixplan_core::data::loader::{LoadOptions, load_weekly_csv};
+use serde::Deserialize;
+
+use crate::planner::scenario::ChannelInfo;
+
+/// `data_processed/mmm_data.csv`: week, one spend column per channel, controls, revenue.
+pub const MMM_DATA_CSV: &str = include_str!("../data_processed/mmm_data.csv");
+/// `data_processed/dim_channel.csv`: id, name, kind.
+pub const DIM_CHANNEL_CSV: &str = include_str!("../data_processed/dim_channel.csv");
+/// `data_processed/ground_truth.json`: the simulator's true parameters.
+pub const GROUND_TRUTH_JSON: &str = include_str!("../data_processed/ground_truth.json");
+
+/// The simulator's true parameters for one channel.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TrueChannel {
+    /// Channel id (column name).
+    pub id: String,
+    /// Adstock decay θ.
+    pub decay: f64,
+    /// Half-saturation weekly spend K.
+    pub half_saturation: f64,
+    /// Hill shape s.
+    pub shape: f64,
+    /// Weekly revenue at saturation β.
+    pub coefficient: f64,
+    /// Total contribution ÷ total spend.
+    pub roi: f64,
+}
+
+#[derive(Debug, Deserialize)]
+struct GroundTruth {
+    channels: Vec<TrueChannel>,
+}
+
+/// The embedded data, parsed.
+#[derive(Debug, Clone)]
+pub struct EmbeddedData {
+    /// The weekly matrix.
+    pub data: WeeklyData,
+    /// Channels in the matrix's column order.
+    pub channels: Vec<ChannelInfo>,
+    /// True parameters, in the same order (the data is simulated).
+    pub truth: Vec<TrueChannel>,
+}
+
+/// Why the embedded data did not load (a build problem, never the user's).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EmbeddedDataError {
+    /// `dim_channel.csv` is malformed.
+    #[error("data_processed/dim_channel.csv: {0}; regenerate it with `mixplan prepare`")]
+    Channels(String),
+    /// `mmm_data.csv` did not load.
+    #[error("data_processed/mmm_data.csv: {0}")]
+    Matrix(String),
+    /// `ground_truth.json` is malformed.
+    #[error("data_processed/ground_truth.json: {0}; regenerate it with `mixplan prepare`")]
+    Truth(String),
+}
+
+/// Parses the embedded files. Channels come from `dim_channel.csv` in its order; every
+/// other numeric column of the matrix except `revenue` is a control.
+pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
+    let mut reader = csv::Reader::from_reader(DIM_CHANNEL_CSV.as_bytes());
+    let mut channels = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| EmbeddedDataError::Channels(e.to_string()))?;
+        match (record.get(0), record.get(1)) {
+            (Some(id), Some(name)) => channels.push(ChannelInfo { id: id.to_string(), name: name.to_string() }),
+            _ => return Err(EmbeddedDataError::Channels(format!("row {record:?} lacks id and name"))),
+        }
+    }
+    let header: Vec<&str> = MMM_DATA_CSV.lines().next().unwrap_or_default().split(',').collect();
+    let controls: Vec<&str> = header
+        .iter()
+        .copied()
+        .filter(|c| *c != "week" && *c != "revenue" && !channels.iter().any(|ch| ch.id == *c))
+        .collect();
+    let options = LoadOptions::new()
+        .date_column("week")
+        .target("revenue")
+        .channels(channels.iter().map(|c| c.id.clone()))
+        .controls(controls);
+    let data = load_weekly_csv(MMM_DATA_CSV, &options).map_err(|e| EmbeddedDataError::Matrix(e.to_string()))?;
+    let truth: GroundTruth =
+        serde_json::from_str(GROUND_TRUTH_JSON).map_err(|e| EmbeddedDataError::Truth(e.to_string()))?;
+    let truth = channels
+        .iter()
+        .map(|c| {
+            truth
+                .channels
+                .iter()
+                .find(|t| t.id == c.id)
+                .cloned()
+                .ok_or_else(|| EmbeddedDataError::Truth(format!("no true parameters for channel {}", c.id)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(EmbeddedData { data, channels, truth })
+}
+
+/// Mean weekly spend per channel over the data: the "historical mix".
+pub fn historical_mix(data: &WeeklyData) -> Vec<f64> {
+    data.channels.iter().map(|c| c.values.iter().sum::<f64>() / c.values.len().max(1) as f64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_loads_with_five_channels_and_their_truth() {
+        let embedded = load().unwrap();
+        assert_eq!(embedded.data.len(), 156);
+        let ids: Vec<&str> = embedded.channels.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["paid_search", "email", "display", "social", "affiliate"]);
+        assert_eq!(embedded.data.channel_names(), ids);
+        assert_eq!(embedded.truth.len(), 5);
+        assert!(!embedded.data.controls.is_empty());
+        let mix = historical_mix(&embedded.data);
+        let total: f64 = mix.iter().sum();
+        assert!((10_000.0..100_000.0).contains(&total), "historical weekly spend {total}");
+    }
+}

@@ -1,0 +1,154 @@
+// End-to-end: the planner in the release build, served under /mixplan/, in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, openPage, screenshot, dragSlider, ROOT } from './support.mjs';
+
+const CHANNELS = ['paid_search', 'email', 'display', 'social', 'affiliate'];
+const id = (testid) => `[data-testid="${testid}"]`;
+
+let server;
+let browser;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** Opens the planner and waits until the model is fitted in the page. */
+async function openPlanner(viewport) {
+  const opened = await openPage(browser, viewport);
+  await opened.page.goto(server.url);
+  await opened.page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  await opened.page.locator(`${id('chart-contribution')} svg.main-svg`).first().waitFor();
+  return opened;
+}
+
+/** Exact spend per channel and total, as the page holds them. */
+async function plan(page) {
+  const spend = {};
+  for (const ch of CHANNELS) {
+    spend[ch] = Number(await page.locator(`[data-channel="${ch}"]`).getAttribute('data-spend'));
+  }
+  const total = Number(await page.locator(id('total-budget')).inputValue());
+  return { spend, total };
+}
+
+const exact = (page, testid) => page.locator(id(testid)).getAttribute('data-value').then(Number);
+const svgOf = (page, testid) => page.locator(`${id(testid)} svg.main-svg`).first().innerHTML();
+const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+
+/** Waits until the element's data-value differs from `previous`. */
+async function changed(page, testid, previous) {
+  await page.waitForFunction(([sel, prev]) => document.querySelector(sel)?.getAttribute('data-value') !== prev,
+    [id(testid), String(previous)]);
+}
+
+test('dragging every slider keeps the budget balanced and updates numbers and charts', async () => {
+  const { page, requests, problems } = await openPlanner({ width: 1280, height: 800 });
+  const start = await plan(page);
+  assert.ok(Math.abs(sum(start.spend) - start.total) < 0.01, 'starts balanced');
+  assert.equal(await page.locator(id('predicted-revenue')).textContent(),
+    '$' + Math.round(await exact(page, 'predicted-revenue')).toLocaleString('en-US'), 'plain currency text');
+
+  const fractions = [0.3, 0.05, 0.15, 0.45, 0.1];
+  for (const [i, ch] of CHANNELS.entries()) {
+    const revenueBefore = await exact(page, 'predicted-revenue');
+    const chartBefore = await svgOf(page, 'chart-contribution');
+    await dragSlider(page, id(`channel-slider-${ch}`), fractions[i]);
+    await changed(page, 'predicted-revenue', revenueBefore);
+    const now = await plan(page);
+    assert.ok(Math.abs(sum(now.spend) - now.total) < 0.01, `balanced after dragging ${ch}: ${JSON.stringify(now)}`);
+    assert.equal(now.total, start.total, 'moving a channel never changes the total');
+    assert.match(await page.locator(id('balanced')).textContent(), /^✓ balanced/);
+    assert.notEqual(await svgOf(page, 'chart-contribution'), chartBefore, `contribution chart re-rendered after ${ch}`);
+  }
+
+  // The total slider rescales the channels and stays balanced.
+  const revenueBefore = await exact(page, 'predicted-revenue');
+  await dragSlider(page, id('total-budget'), 0.7);
+  await changed(page, 'predicted-revenue', revenueBefore);
+  const scaled = await plan(page);
+  assert.notEqual(scaled.total, start.total);
+  assert.ok(Math.abs(sum(scaled.spend) - scaled.total) < 0.01, 'balanced after moving the total');
+
+  // Keyboard: the arrow moves the total by one $500 step.
+  await page.locator(id('total-budget')).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await plan(page)).total, scaled.total + 500);
+
+  await screenshot(page, 'planner-1280x800');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(server.origin + '/')), [], 'no request left 127.0.0.1');
+  assert.deepEqual(problems, [], 'no console errors or warnings');
+  await page.close();
+});
+
+test('the page agrees with `mixplan predict` for the same spend', async (t) => {
+  const cli = join(ROOT, 'target', 'debug', 'mixplan');
+  if (!existsSync(cli)) {
+    t.skip(`${cli} is missing: build it with \`cargo build -p mixplan-cli\` (make test does)`);
+    return;
+  }
+  const { page } = await openPlanner({ width: 1280, height: 800 });
+  await dragSlider(page, id('channel-slider-social'), 0.4);
+  await dragSlider(page, id('channel-slider-email'), 0.1);
+  const { spend } = await plan(page);
+  const pageRevenue = await exact(page, 'predicted-revenue');
+  const arg = CHANNELS.map((ch) => `${ch}=${spend[ch]}`).join(',');
+  const out = JSON.parse(execFileSync(cli, ['predict', join(ROOT, 'data_processed', 'mmm_data.csv'), '--spend', arg], { encoding: 'utf8' }));
+  const cliRevenue = out.predicted_revenue;
+  assert.ok(Number.isFinite(cliRevenue), `CLI printed predicted_revenue: ${JSON.stringify(out)}`);
+  // Same data, same deterministic fit, native vs WebAssembly floating point.
+  assert.ok(Math.abs(cliRevenue - pageRevenue) <= 1e-6 * pageRevenue,
+    `page ${pageRevenue} vs CLI ${cliRevenue} for spend ${arg}`);
+  await page.close();
+});
+
+test('applying the optimal split earns the promised revenue; a locked channel stays put', async () => {
+  const { page, problems } = await openPlanner({ width: 1280, height: 800 });
+  // Lock email at its current spend, then move another channel: email must not move.
+  await page.locator(id('channel-lock-email')).check();
+  const locked = (await plan(page)).spend.email;
+  await dragSlider(page, id('channel-slider-paid_search'), 0.5);
+  assert.equal((await plan(page)).spend.email, locked, 'locked channel stays put while others move');
+  assert.ok(await page.locator(id('channel-slider-email')).isDisabled());
+
+  const optimal = await exact(page, 'optimal-revenue');
+  const current = await exact(page, 'predicted-revenue');
+  assert.ok(optimal > current, `the optimum (${optimal}) beats the dragged split (${current})`);
+  assert.match(await page.locator(id('optimal-gap')).textContent(), /^This split would earn \$[\d,]+ more per week$/);
+
+  await page.locator(id('apply-optimal')).click();
+  await changed(page, 'predicted-revenue', current);
+  const applied = await plan(page);
+  assert.equal(applied.spend.email, locked, 'applying the optimum keeps the locked channel');
+  assert.ok(Math.abs(sum(applied.spend) - applied.total) < 0.01, 'balanced after applying');
+  const revenue = await exact(page, 'predicted-revenue');
+  assert.ok(Math.abs(revenue - optimal) < 1e-6 * optimal, `applied revenue ${revenue} = promised ${optimal}`);
+  assert.equal(await page.locator(id('optimal-gap')).textContent(), 'Your split is already optimal');
+  assert.ok(await page.locator(id('apply-optimal')).isDisabled());
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('layout: two columns on a laptop, stacked on a phone, no sideways scroll', async () => {
+  for (const [viewport, name] of [[{ width: 1280, height: 800 }, 'planner-1280x800-top'], [{ width: 390, height: 844 }, 'planner-390x844']]) {
+    const { page, problems } = await openPlanner(viewport);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= viewport.width, `no horizontal scroll at ${viewport.width}px (page is ${width}px wide)`);
+    const panel = await page.locator('.budget-panel').boundingBox();
+    const results = await page.locator('.results-summary').boundingBox();
+    if (viewport.width >= 1000) {
+      assert.ok(panel.x + panel.width <= results.x, 'budget panel left of the results');
+    } else {
+      assert.ok(panel.y + panel.height <= results.y, 'budget panel above the results');
+    }
+    for (const chart of ['chart-contribution', 'chart-split', 'chart-donut', 'chart-response', 'chart-fit', 'chart-decomposition']) {
+      const box = await page.locator(id(chart)).boundingBox();
+      assert.ok(box.width > 200 && box.x + box.width <= viewport.width + 1, `${chart} fits the screen (${JSON.stringify(box)})`);
+      assert.equal(await page.locator(`${id(chart)} svg.main-svg`).count() > 0, true, `${chart} is drawn`);
+    }
+    await screenshot(page, name);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
