@@ -131,8 +131,8 @@ proptest! {
         let nonneg: Vec<bool> = (0..cols).map(|j| j % 2 == 1).collect();
         let pen: Vec<f64> = (0..cols).map(|j| if j == 0 { 0.0 } else { lambda }).collect();
         if let Ok(sol) = ridge::fit(&x, &y, &pen, &nonneg) {
-            for j in 0..cols {
-                if nonneg[j] {
+            for (j, &constrained) in nonneg.iter().enumerate() {
+                if constrained {
                     prop_assert!(sol.coefficients[j] >= 0.0);
                 }
             }

@@ -357,8 +357,8 @@ impl FittedModel {
         &self.search
     }
 
-    /// Planning baseline: the mean non-media weekly revenue (intercept + trend + seasonality
-    /// + controls) over the last 52 weeks of the data (all weeks if fewer). Averaging a full
+    /// Planning baseline: the mean non-media weekly revenue (intercept, trend, seasonality
+    /// and controls) over the last 52 weeks of the data (all weeks if fewer). Averaging a full
     /// year removes seasonality; using the latest year reflects the current trend level.
     pub fn baseline_level(&self) -> f64 {
         self.baseline_level

@@ -113,6 +113,9 @@ pub(crate) struct Hyper {
     pub s: f64,
 }
 
+/// A candidate column `m`: its per-segment cross-products and `Xᵀy` entries.
+type Patch<'a> = (usize, &'a [DVector<f64>], &'a [f64]);
+
 /// The per-segment normal-equation blocks of the training weeks.
 #[derive(Debug, Clone)]
 struct Cv {
@@ -211,7 +214,7 @@ impl Cv {
 
     /// Mean squared validation error for penalty `λ`, with column `m` optionally replaced
     /// by a candidate (its cross-products from [`Cv::cross`]). `+∞` if a fold fails.
-    fn score(&mut self, penalty: f64, patch: Option<(usize, &[DVector<f64>], &[f64])>) -> f64 {
+    fn score(&mut self, penalty: f64, patch: Option<Patch<'_>>) -> f64 {
         self.evaluations += 1;
         let p = self.p();
         let mut penalties = vec![penalty; p];
@@ -568,7 +571,7 @@ impl SearchState {
 
     /// Maps unconstrained `φ` to per-channel hyper-parameters within the grid ranges:
     /// `θ = lo + (hi − lo)·σ(u)`, `ln k`, `ln s` likewise in log space.
-    fn from_phi(&self, phi: &[f64]) -> Vec<Hyper> {
+    fn hyper_of_phi(&self, phi: &[f64]) -> Vec<Hyper> {
         let (dlo, dhi) = bounds(&self.decay_grid);
         let (klo, khi) = bounds(&self.k_grid);
         let (slo, shi) = bounds(&self.s_grid);
@@ -642,7 +645,7 @@ impl SearchState {
         let start_score = self.score;
         let sigma = self.mse.sqrt().max(1e-12);
         let mut phi = self.to_phi(&self.hyper);
-        let hyper0 = self.from_phi(&phi);
+        let hyper0 = self.hyper_of_phi(&phi);
         self.set_columns(&hyper0);
         let d = phi.len();
         let mut r = Vec::new();
@@ -663,7 +666,7 @@ impl SearchState {
                 let c = j / 3;
                 let mut phj = phi.clone();
                 phj[j] += h;
-                let hy = self.from_phi(&phj[3 * c..3 * c + 3])[0];
+                let hy = self.hyper_of_phi(&phj[3 * c..3 * c + 3])[0];
                 let mut trial = base.clone();
                 trial[c] = hy;
                 self.set_columns(&trial);
@@ -693,7 +696,7 @@ impl SearchState {
                 };
                 let delta = chol.solve(&(-&g));
                 let phi_new: Vec<f64> = phi.iter().zip(delta.iter()).map(|(p, d)| p + d).collect();
-                let hy = self.from_phi(&phi_new);
+                let hy = self.hyper_of_phi(&phi_new);
                 self.set_columns(&hy);
                 let ok = self.lm_residuals(sigma, &mut r_try);
                 let new_cost = if ok {
@@ -719,10 +722,10 @@ impl SearchState {
                 }
             }
         }
-        let hyper = self.from_phi(&phi);
+        let hyper = self.hyper_of_phi(&phi);
         let penalty = self.penalty;
         self.set_all(&hyper, penalty);
-        if !(self.score < start_score) {
+        if self.score.is_nan() || self.score >= start_score {
             self.set_all(&start_hyper, penalty);
         }
     }
@@ -1193,8 +1196,7 @@ mod tests {
         pen[0] = 0.0;
         let nonneg: Vec<bool> = (0..p).map(|j| j >= q).collect();
         let (mut sse, mut count) = (0.0, 0);
-        for k in 1..segs.len() {
-            let (va, vb) = segs[k];
+        for &(va, vb) in &segs[1..] {
             let xt = full.rows(0, va).into_owned();
             let yt = DVector::from_column_slice(&design.y[..va]);
             let sol = ridge::fit(&xt, &yt, &pen, &nonneg).unwrap();
