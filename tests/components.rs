@@ -40,6 +40,14 @@ fn load_plotly() {
     assert!(mixplan_app::charts::plotly_js::is_loaded(), "plotly.js did not define window.Plotly");
 }
 
+/// Resolves after the next animation frame (charts redraw in one).
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().request_animation_frame(&resolve).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
 fn by_test_id(root: &HtmlElement, id: &str) -> HtmlElement {
     root.query_selector(&format!("[data-testid='{id}']"))
         .unwrap()
@@ -197,11 +205,11 @@ async fn chart_is_drawn_once_updated_in_place_and_purged() {
     load_plotly();
     let root = container();
     let (end, set_end) = signal(1.0);
-    let figure = Memo::new(move |_| line_figure(end.get()));
     let mounted = mount_to(root.clone(), move || {
-        view! { <PlotlyChart figure=figure test_id="chart" label="test chart" /> }
+        view! { <PlotlyChart source=end figure=|y: &f64| line_figure(*y) test_id="chart" label="test chart" /> }
     });
     tick().await;
+    next_frame().await;
 
     let chart = by_test_id(&root, "chart");
     let svg = chart.query_selector("svg.main-svg").unwrap().expect("plotly drew an svg");
@@ -210,6 +218,9 @@ async fn chart_is_drawn_once_updated_in_place_and_purged() {
 
     set_end.set(5.0);
     tick().await;
+    let unchanged = line().expect("the line is drawn");
+    assert_eq!(unchanged, before, "redraws wait for the next animation frame");
+    next_frame().await;
     let after = line().expect("the line is still drawn");
     assert_ne!(before, after, "the line follows the figure");
     let svg_after = chart.query_selector("svg.main-svg").unwrap().unwrap();

@@ -28,7 +28,16 @@ pub fn FitStatus(
                 }}
             </span>
             <progress max="100" value=percent class:hidden=move || status() != "fitting"></progress>
-            <span class="visually-hidden" data-testid="fit-status">{status}</span>
+            <span
+                class="visually-hidden"
+                data-testid="fit-status"
+                data-fit-ms=move || match state.get() {
+                    FitState::Ready { fit_ms, .. } => fit_ms.to_string(),
+                    _ => String::new(),
+                }
+            >
+                {status}
+            </span>
         </div>
     }
 }

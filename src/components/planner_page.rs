@@ -12,7 +12,7 @@ use crate::charts::figures;
 use crate::charts::plotly_chart::PlotlyChart;
 use crate::embedded::TrueChannel;
 use crate::planner::budget::BudgetState;
-use crate::planner::scenario::Planner;
+use crate::planner::scenario::{Planner, Scenario};
 
 /// The starting total: the historical weekly spend, on the slider's grid and range.
 pub fn initial_total(historical_total: f64) -> f64 {
@@ -20,7 +20,8 @@ pub fn initial_total(historical_total: f64) -> f64 {
 }
 
 /// The whole planner for a fitted model. State: the budget (one signal). Everything else is
-/// derived: the scenario is a `Memo` of the budget, each figure a `Memo` of the scenario.
+/// derived: the scenario is a `Memo` of the budget; each chart builds its figure from the
+/// scenario when it redraws (at most once per animation frame).
 #[component]
 pub fn PlannerPage(
     /// The fitted model and planning data.
@@ -36,17 +37,14 @@ pub fn PlannerPage(
     let p = planner.clone();
     let scenario = Memo::new(move |_| budget.with(|b| p.scenario(b)));
 
-    let ch = channels.clone();
-    let contribution = Memo::new(move |_| scenario.with(|s| figures::contribution_figure(&ch, s)));
-    let ch = channels.clone();
-    let split = Memo::new(move |_| scenario.with(|s| figures::split_figure(&ch, s)));
-    let ch = channels.clone();
-    let donut = Memo::new(move |_| scenario.with(|s| figures::donut_figure(&ch, s)));
-    let p = planner.clone();
-    let response = Memo::new(move |_| scenario.with(|s| figures::response_figure(&p, s)));
-    // These two depend only on the fitted model: computed once.
-    let fit = Signal::stored(figures::fit_figure(&planner));
-    let decomposition = Signal::stored(figures::decomposition_figure(&planner));
+    let static_model = Signal::stored(planner.clone());
+    let (ch1, ch2, ch3, p) = (channels.clone(), channels.clone(), channels.clone(), planner.clone());
+    let contribution = move |s: &Scenario| figures::contribution_figure(&ch1, s);
+    let split = move |s: &Scenario| figures::split_figure(&ch2, s);
+    let donut = move |s: &Scenario| figures::donut_figure(&ch3, s);
+    let response = move |s: &Scenario| figures::response_figure(&p, s);
+    let fit = |p: &Arc<Planner>| figures::fit_figure(p);
+    let decomposition = |p: &Arc<Planner>| figures::decomposition_figure(p);
 
     view! {
         <div class="planner">
@@ -58,29 +56,29 @@ pub fn PlannerPage(
                 <div class="chart-grid">
                     <figure class="card chart-card">
                         <figcaption>"Revenue contribution by channel"<small>" green: more than the historical mix at this total, red: less"</small></figcaption>
-                        <PlotlyChart figure=contribution test_id="chart-contribution" label="Weekly revenue contribution by channel" />
+                        <PlotlyChart source=scenario figure=contribution test_id="chart-contribution" label="Weekly revenue contribution by channel" />
                     </figure>
                     <figure class="card chart-card">
                         <figcaption>"Current vs optimal split"</figcaption>
-                        <PlotlyChart figure=split test_id="chart-split" label="Current and optimal weekly spend per channel" />
+                        <PlotlyChart source=scenario figure=split test_id="chart-split" label="Current and optimal weekly spend per channel" />
                     </figure>
                     <figure class="card chart-card">
                         <figcaption>"Recommended split"</figcaption>
-                        <PlotlyChart figure=donut test_id="chart-donut" label="Optimal split of the weekly budget" />
+                        <PlotlyChart source=scenario figure=donut test_id="chart-donut" label="Optimal split of the weekly budget" />
                     </figure>
                     <figure class="card chart-card">
                         <figcaption>"Response curves"<small>" ● current, ◇ optimal"</small></figcaption>
-                        <PlotlyChart figure=response test_id="chart-response" label="Weekly revenue as a function of weekly spend, per channel" />
+                        <PlotlyChart source=scenario figure=response test_id="chart-response" label="Weekly revenue as a function of weekly spend, per channel" />
                     </figure>
                 </div>
                 <ChannelTable channels=channels.clone() scenario />
                 <figure class="card chart-card wide">
                     <figcaption>"Actual vs model"<small>" shaded: holdout weeks, predicted out of sample"</small></figcaption>
-                    <PlotlyChart figure=fit test_id="chart-fit" label="Actual and modelled weekly revenue over time" />
+                    <PlotlyChart source=static_model figure=fit test_id="chart-fit" label="Actual and modelled weekly revenue over time" />
                 </figure>
                 <figure class="card chart-card wide">
                     <figcaption>"Where revenue comes from"</figcaption>
-                    <PlotlyChart figure=decomposition test_id="chart-decomposition" label="Modelled weekly revenue stacked by source" />
+                    <PlotlyChart source=static_model figure=decomposition test_id="chart-decomposition" label="Modelled weekly revenue stacked by source" />
                 </figure>
                 <ModelPanel planner truth fit_ms />
             </div>
