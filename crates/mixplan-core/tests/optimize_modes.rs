@@ -8,7 +8,7 @@ use mixplan_core::optimize::{
     SpendBounds, optimize, scale_mix,
 };
 use mixplan_core::response::HillResponse;
-use optimize_support::{Case, case, objective, reference};
+use optimize_support::{Case, case, cases, objective, reference};
 use proptest::prelude::*;
 
 fn hill(beta: f64, k: f64, s: f64) -> HillResponse {
@@ -277,7 +277,7 @@ fn other_curve_families_through_the_trait() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(128), ..ProptestConfig::default() })]
 
     /// The optimum is never beaten by a random feasible split (its uplift over any current
     /// plan is ≥ 0).
@@ -325,7 +325,8 @@ proptest! {
     }
 
     /// Target ROAS on random problems: the answer meets the target and a budget 0.1 % larger
-    /// does not.
+    /// does not (above the search's absolute resolution of 1e-24 of its ceiling: targets
+    /// met only by budgets of 1e-20 currency units are possible with shapes < 1).
     #[test]
     fn target_roas_is_met_and_maximal(case in case(2..=5), fraction in 0.05f64..0.95) {
         // A target between the ROAS at the budget and 4x it.
@@ -337,7 +338,8 @@ proptest! {
                 prop_assert!(plan.allocation.roas() >= target * (1.0 - 1e-12));
                 let maximums: f64 = case.bounds.iter().map(|b| b.max).sum();
                 let above = plan.budget * 1.001;
-                if above <= maximums {
+                let saturation: f64 = case.curves.iter().map(|f| f.coefficient()).sum();
+                if above <= maximums && plan.budget > 1e-20 * saturation / target {
                     prop_assert!(optimal_roas(&case.curves, &case.bounds, above) < target);
                 }
             }

@@ -8,17 +8,8 @@ mod optimize_support;
 
 use mixplan_core::optimize::{BudgetProblem, Optimizer, SpendBounds};
 use mixplan_core::response::HillResponse;
-use optimize_support::{Case, case, objective, reference};
+use optimize_support::{Case, case, cases, objective, reference};
 use proptest::prelude::*;
-
-/// Case count: `default`, or `PROPTEST_CASES` for a longer hunt
-/// (`PROPTEST_CASES=5000 cargo test --release -p mixplan-core --test optimize_reference`).
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Solves a case and checks the invariants that hold for any answer; returns the split.
 fn solve_checked(case: &Case) -> Vec<f64> {

@@ -16,7 +16,8 @@ const PRUNE_TOLERANCE: f64 = 1e-12;
 const MAX_MULTIPLIER_ITERATIONS: usize = 200;
 /// Default cap on branch-and-bound nodes (see [`Optimizer::with_max_nodes`]).
 const DEFAULT_MAX_NODES: u32 = 1 << 16;
-/// Relative width under which a target-ROAS search interval counts as a point.
+/// Relative width under which a target-ROAS search interval `[a, b]` counts as a point:
+/// `b − a ≤ 1e-10·b` (or `≤ 1e-24·ceiling`, for searches that run down to zero).
 const ROAS_TOLERANCE: f64 = 1e-10;
 /// Cap on the budget problems one target-ROAS search may solve.
 const MAX_ROAS_SOLVES: u32 = 2_000;
@@ -168,7 +169,7 @@ struct Totals {
 #[derive(Debug, Clone)]
 pub struct Optimizer {
     lanes: Vec<Lane>,
-    jumps: Vec<f64>,
+    breakpoints: Vec<f64>,
     best: Vec<f64>,
     best_value: f64,
     best_level: f64,
@@ -176,6 +177,8 @@ pub struct Optimizer {
     budget: f64,
     stats: SolveStats,
     max_nodes: u32,
+    /// Tighten node boxes by the budget (off only for [`Optimizer::envelope_line`]).
+    tighten: bool,
 }
 
 impl Default for Optimizer {
@@ -189,7 +192,7 @@ impl Optimizer {
     pub fn new() -> Self {
         Self {
             lanes: Vec::new(),
-            jumps: Vec::new(),
+            breakpoints: Vec::new(),
             best: Vec::new(),
             best_value: f64::NEG_INFINITY,
             best_level: f64::NAN,
@@ -197,6 +200,7 @@ impl Optimizer {
             budget: 0.0,
             stats: SolveStats::default(),
             max_nodes: DEFAULT_MAX_NODES,
+            tighten: true,
         }
     }
 
@@ -229,11 +233,20 @@ impl Optimizer {
     /// Solves a [`RoasProblem`]: the largest budget whose optimal media ROAS `F*(B)/B` is at
     /// least the target, and its split.
     ///
-    /// No monotonicity is assumed (with S-shaped curves or minimums, `F*(B)/B` can rise
-    /// again after falling). The search keeps intervals `[a, b]` of budgets, largest first,
-    /// and discards one when `F*(b) < target·a`: `F*` is non-decreasing, so then
-    /// `F*(x) ≤ F*(b) < target·a ≤ target·x` on all of it. Where `F*(B)/B` is decreasing
-    /// (all curves concave and no minimums), this is plain bisection.
+    /// No monotonicity is assumed: with S-shaped curves `F*(B)/B` rises again after
+    /// falling, and minimums can make it rise at first. The search keeps intervals `[a, b]`
+    /// of budgets with `b` failing the target, largest first, halves them, and discards one
+    /// when an upper bound on `F*` stays below `target·y` on all of it. Two kinds of bounds:
+    /// `F*(y) ≤ F*(b)` (`F*` is non-decreasing), and, at each probed budget `x`, the line
+    /// `G(x) + λ̂(x)·(y − x)`, where `G` is the optimum of the concave-envelope problem on
+    /// budget-independent boxes (a concave function of the budget with `G ≥ F*`) and `λ̂`
+    /// its multiplier, a supergradient. Their minimum minus `target·y` is concave and
+    /// piecewise linear, so checking its corners decides. When the curves are concave
+    /// (`G = F*`) the lines are tangents and the search needs about one probe per halving;
+    /// a nearly flat ROAS (a shape-1 curve far below its half-saturation) no longer makes
+    /// intervals pile up, as the monotone bound alone would. The answer is resolved to
+    /// `1e-10` relative (or `1e-24` of the ceiling); `F*(B)/B ≥ target` holds exactly at the
+    /// returned budget.
     ///
     /// # Errors
     /// [`OptimizeError::TargetRoasUnreachable`] when no budget between Σ min and the ceiling
@@ -248,7 +261,7 @@ impl Optimizer {
             solves: 0,
             best_roas: f64::NEG_INFINITY,
             best_budget: problem.floor,
-            tolerance: ROAS_TOLERANCE * problem.ceiling.max(f64::MIN_POSITIVE),
+            floor_width: 1e-24 * problem.ceiling.max(f64::MIN_POSITIVE),
         };
         let found = search.largest_feasible(problem.floor, problem.ceiling);
         let (solves, best_roas, best_budget) =
@@ -272,8 +285,15 @@ impl Optimizer {
         }
     }
 
-    /// Runs the branch-and-bound; leaves the best split in `self.best`.
-    fn run<C: ResponseCurve>(&mut self, curves: &[C], bounds: &[super::SpendBounds], budget: f64) {
+    /// Resets the lanes for a new problem: bounds, boxes `[min, min(max, min + room)]` with
+    /// `room = cut − Σ min`, caches.
+    fn prepare<C: ResponseCurve>(
+        &mut self,
+        curves: &[C],
+        bounds: &[super::SpendBounds],
+        budget: f64,
+        cut: f64,
+    ) {
         let n = curves.len();
         if self.lanes.len() != n {
             self.lanes.clear();
@@ -290,7 +310,7 @@ impl Optimizer {
             ..SolveStats::default()
         };
         let minimums: f64 = bounds.iter().map(|b| b.min).sum();
-        let room = (budget - minimums).max(0.0);
+        let room = (cut - minimums).max(0.0);
         for ((lane, curve), b) in self.lanes.iter_mut().zip(curves).zip(bounds) {
             lane.min = b.min;
             lane.max = b.max.min(b.min + room);
@@ -300,6 +320,11 @@ impl Optimizer {
             lane.tangent_from = f64::NAN;
             lane.base_at = f64::NAN;
         }
+    }
+
+    /// Runs the branch-and-bound; leaves the best split in `self.best`.
+    fn run<C: ResponseCurve>(&mut self, curves: &[C], bounds: &[super::SpendBounds], budget: f64) {
+        self.prepare(curves, bounds, budget, budget);
         self.branch(curves);
         if self.best_value == f64::NEG_INFINITY {
             // Unreachable for a validated problem (the root node is feasible); keep the
@@ -311,6 +336,25 @@ impl Optimizer {
         if self.best_level.is_finite() {
             self.warm_level = self.best_level;
         }
+    }
+
+    /// A line `y ↦ G + λ·(y − budget)` lying above the optimal value `F*(y)` for **every**
+    /// budget `y ≤ ceiling`: `G` is the optimum at `budget` of the concave-envelope problem
+    /// on the boxes cut by `ceiling` (which do not depend on `y`), and λ its multiplier, a
+    /// supergradient of that concave value function. `None` if λ is not finite.
+    fn envelope_line<C: ResponseCurve>(
+        &mut self,
+        curves: &[C],
+        bounds: &[super::SpendBounds],
+        budget: f64,
+        ceiling: f64,
+    ) -> Option<(f64, f64)> {
+        self.prepare(curves, bounds, budget, ceiling);
+        self.tighten = false;
+        let node = self.solve_node(curves);
+        self.tighten = true;
+        node.filter(|n| n.level.is_finite())
+            .map(|n| (n.bound, n.level))
     }
 
     /// Depth-first branch-and-bound: solve the node's envelope problem, keep its split if it
@@ -372,8 +416,13 @@ impl Optimizer {
             return None;
         }
         // Tighten each box by the budget: x_c ≤ lo_c + (B − Σ lo), then
-        // x_c ≥ B − Σ_{j≠c} hi_j. Neither removes a feasible point.
-        let room = (budget - sum_lo).max(0.0);
+        // x_c ≥ B − Σ_{j≠c} hi_j. Neither removes a feasible point. (Not for the
+        // budget-independent envelope of the target-ROAS search.)
+        let room = if self.tighten {
+            (budget - sum_lo).max(0.0)
+        } else {
+            f64::INFINITY
+        };
         let mut sum_hi = 0.0;
         for lane in &mut self.lanes {
             lane.lo = lane.box_lo;
@@ -385,11 +434,12 @@ impl Optimizer {
         }
         let mut sum_lo = 0.0;
         for lane in &mut self.lanes {
-            lane.lo = lane.lo.max(budget - (sum_hi - lane.hi)).min(lane.hi);
+            if self.tighten {
+                lane.lo = lane.lo.max(budget - (sum_hi - lane.hi)).min(lane.hi);
+            }
             sum_lo += lane.lo;
         }
         let room = (budget - sum_lo).max(0.0);
-        self.jumps.clear();
         let mut concave = 0usize;
         let mut sum_hi = 0.0;
         for (lane, curve) in self.lanes.iter_mut().zip(curves) {
@@ -398,11 +448,9 @@ impl Optimizer {
             match lane.piece {
                 Piece::Fixed => {}
                 Piece::Concave => concave += 1,
-                Piece::Jump { sigma, .. } => self.jumps.push(sigma),
+                Piece::Jump { .. } => {}
             }
         }
-        self.jumps.sort_unstable_by(|a, b| b.total_cmp(a));
-        self.jumps.dedup();
 
         let level = if room <= slack {
             for lane in &mut self.lanes {
@@ -537,59 +585,83 @@ impl Optimizer {
 
     /// Finds the multiplier λ with `S(λ⁺) ≤ B ≤ S(λ⁻)` and leaves the demands in the lanes.
     ///
-    /// `S` is non-increasing and jumps only at the straight-piece slopes `σ`; a binary
-    /// search over the sorted slopes finds the first with `S(σ⁻) ≥ B`. Either `S(σ⁺) ≤ B`
-    /// (λ = σ, a tie to fill) or λ lies in the open interval above `σ`, where `S` is
-    /// continuous and a safeguarded Newton iteration on `ln S` against `ln λ` finds it.
+    /// `S` is non-increasing in `μ = ln λ`; it jumps at the straight-piece slopes `σ` and
+    /// has kinks where a channel leaves a bound (`λ = f'(start)`, `λ = f'(hi)`); between
+    /// these breakpoints it is smooth. The iteration keeps a bracket `[μ_lo, μ_hi]` with
+    /// `S(μ_lo) > B > S(μ_hi)` and takes, in order of preference:
+    ///
+    /// 1. when the channels that do not move with λ already hold `B` (so `S > B` cannot be
+    ///    fixed by the moving ones), the next breakpoint above;
+    /// 2. a Newton step — on `ln S` far from the root (demands are close to powers of λ),
+    ///    on `S` near it — if it stays inside the bracket and the previous step at least
+    ///    halved the error;
+    /// 3. otherwise the median breakpoint inside the bracket, so a step never has to cross
+    ///    a kink or jump blind (a tie is found when the probe lands on a slope `σ` with
+    ///    `S(σ⁺) ≤ B ≤ S(σ⁻)`);
+    /// 4. with no breakpoint left inside, where `S` is smooth: regula falsi between the
+    ///    bracket ends (Illinois variant), or bisection while an end's value is unknown.
+    ///
+    /// Stops when `|S − B| ≤ 1e-13·B` or the bracket is a few ulps wide.
     fn find_level<C: ResponseCurve>(&mut self, curves: &[C], concave: usize, room: f64) -> f64 {
         let budget = self.budget;
         let tolerance = SUM_TOLERANCE * budget;
-        let k = self.jumps.len();
-        let (mut left, mut right) = (0usize, k);
-        while left < right {
-            let mid = (left + right) / 2;
-            let sigma = self.jumps[mid];
-            let totals = self.evaluate(curves, sigma);
-            if totals.below >= budget - tolerance {
-                if totals.above <= budget + tolerance {
-                    return sigma;
+        self.breakpoints.clear();
+        let mut has_flat = false;
+        let mut unbounded_start = false;
+        for lane in &self.lanes {
+            match lane.piece {
+                Piece::Fixed => continue,
+                Piece::Jump { sigma, exact, .. } => {
+                    has_flat |= exact;
+                    self.breakpoints.push(sigma);
                 }
-                right = mid;
-            } else {
-                left = mid + 1;
+                Piece::Concave => unbounded_start |= !lane.m_start.is_finite(),
+            }
+            if lane.start < lane.hi {
+                self.breakpoints.push(lane.m_start);
+                self.breakpoints.push(lane.m_hi);
             }
         }
-        let g = left;
-        // Bracket of the continuous stretch (σ_g, σ_{g−1}).
-        let mut low = if g < k {
-            self.jumps[g]
-        } else {
-            self.lanes
-                .iter()
-                .filter(|l| l.piece != Piece::Fixed && l.start < l.hi)
-                .map(|l| l.m_hi)
-                .fold(f64::INFINITY, f64::min)
+        self.breakpoints.retain(|b| b.is_finite() && *b > 0.0);
+        self.breakpoints.sort_unstable_by(f64::total_cmp);
+        self.breakpoints.dedup();
+
+        // Flat channels take money only at λ = 0, when everything else is at its maximum.
+        if has_flat {
+            let totals = self.evaluate(curves, 0.0);
+            if totals.above < budget - tolerance {
+                return 0.0;
+            }
+        }
+        // Bracket: below every breakpoint each channel is at its maximum (S ≥ B); above
+        // them each is at its start, except channels with f'(start) = ∞, for which the
+        // budget shared equally bounds λ (at that level no channel can take more than its
+        // share, so S ≤ B).
+        let (first, last) = match (self.breakpoints.first(), self.breakpoints.last()) {
+            (Some(&first), Some(&last)) => (first.ln(), last.ln()),
+            _ => (0.0, 0.0),
         };
-        let high = if g > 0 {
-            self.jumps[g - 1]
-        } else {
+        let mut mu_low = first - std::f64::consts::LN_2;
+        let mut mu_high = last + std::f64::consts::LN_2;
+        if unbounded_start || self.breakpoints.is_empty() {
             let share = room / concave.max(1) as f64;
-            self.lanes
+            let cap = self
+                .lanes
                 .iter()
                 .zip(curves)
                 .filter(|(l, _)| l.piece == Piece::Concave)
                 .map(|(l, f)| f.marginal((l.lo + share).min(l.hi)))
-                .fold(0.0, f64::max)
-        };
-        let high = if high.is_finite() && high > 0.0 {
-            high
-        } else {
-            f64::MAX
-        };
-        if !(low.is_finite() && low > 0.0 && low < high) {
-            low = f64::MIN_POSITIVE;
+                .fold(0.0, f64::max);
+            if cap.is_finite() && cap > 0.0 {
+                mu_high = mu_high.max(cap.ln());
+                if self.breakpoints.is_empty() {
+                    mu_low = mu_low.min(cap.ln() - 60.0);
+                }
+            }
         }
-        let (mut mu_low, mut mu_high) = (low.ln(), high.ln());
+        let (mut s_low, mut s_high) = (f64::NAN, f64::NAN);
+        // The bracket also in λ, exactly, for comparisons with the breakpoints.
+        let (mut lam_low, mut lam_high) = (mu_low.exp(), mu_high.exp());
         let warm = self.warm_level.ln();
         let mut mu = if warm > mu_low && warm < mu_high {
             warm
@@ -597,43 +669,91 @@ impl Optimizer {
             0.5 * (mu_low + mu_high)
         };
         let mut last_error = f64::INFINITY;
+        let mut kept = 0i8; // Illinois: which end regula falsi kept last (−1 low, +1 high)
+        // A breakpoint is probed at its exact value (ln then exp could miss a slope σ).
+        let mut exact = None;
         for _ in 0..MAX_MULTIPLIER_ITERATIONS {
-            let level = mu.exp();
+            let level = exact.take().unwrap_or_else(|| mu.exp());
             let totals = self.evaluate(curves, level);
             if totals.above <= budget + tolerance && totals.below >= budget - tolerance {
                 return level;
             }
             if totals.above > budget {
-                mu_low = mu;
+                (mu_low, lam_low, s_low) = (mu, level, totals.above);
             } else {
-                mu_high = mu;
+                (mu_high, lam_high, s_high) = (mu, level, totals.below);
             }
             if mu_high - mu_low <= 4.0 * f64::EPSILON * mu.abs().max(1.0) {
                 break;
             }
             let error = (totals.above - budget).abs();
             let fixed = totals.above - totals.moving;
-            let step = if totals.moving > 0.0 && budget > fixed {
-                // Newton on ln(moving demand): each free channel's demand is close to a
-                // power of λ, so this is nearly linear in ln λ.
-                -(totals.moving / (budget - fixed)).ln() * totals.moving / totals.slope
+            let log_ratio = if totals.moving > 0.0 && budget > fixed {
+                (totals.moving / (budget - fixed)).ln()
+            } else {
+                0.0
+            };
+            let step = if log_ratio.abs() > 0.5 {
+                -log_ratio * totals.moving / totals.slope
             } else {
                 -(totals.above - budget) / totals.slope
             };
-            let next = mu + step;
-            mu = if step.is_finite() && next > mu_low && next < mu_high && error < 0.5 * last_error
-            {
-                next
+            let newton = mu + step;
+            let improving = error < 0.5 * last_error;
+            last_error = error.min(last_error);
+            // The channels that do not move with λ already hold the budget: only a channel
+            // leaving its maximum, at a breakpoint above μ, can bring S down to B.
+            let blocked = totals.above > budget && budget <= fixed;
+            let breakpoint = if blocked {
+                self.next_breakpoint(level, lam_high)
+            } else {
+                None
+            };
+            mu = if let Some(next) = breakpoint {
+                exact = Some(next);
+                next.ln()
+            } else if step.is_finite() && newton > mu_low && newton < mu_high && improving {
+                kept = 0;
+                newton
+            } else if let Some(probe) = self.inner_breakpoint(lam_low, lam_high) {
+                exact = Some(probe);
+                probe.ln()
+            } else if s_low.is_finite() && s_high.is_finite() {
+                // Regula falsi on S − B; halve the residual of an end kept twice.
+                let (mut fl, mut fh) = (s_low - budget, s_high - budget);
+                if kept == -1 {
+                    fl *= 0.5;
+                } else if kept == 1 {
+                    fh *= 0.5;
+                }
+                kept = if totals.above > budget { 1 } else { -1 };
+                let t = (mu_low * fh - mu_high * fl) / (fh - fl);
+                if t > mu_low && t < mu_high {
+                    t
+                } else {
+                    0.5 * (mu_low + mu_high)
+                }
             } else {
                 0.5 * (mu_low + mu_high)
             };
-            last_error = error.min(last_error);
         }
         // The bracket collapsed onto a rounding-level jump: take its side with S ≥ B and
         // let the residual step trim it.
-        let level = mu_low.exp();
-        self.evaluate(curves, level);
-        level
+        self.evaluate(curves, lam_low);
+        lam_low
+    }
+
+    /// The first breakpoint strictly inside `(level, high)`, if any.
+    fn next_breakpoint(&self, level: f64, high: f64) -> Option<f64> {
+        let i = self.breakpoints.partition_point(|&b| b <= level);
+        self.breakpoints.get(i).copied().filter(|&b| b < high)
+    }
+
+    /// The median breakpoint strictly inside `(low, high)`, if any.
+    fn inner_breakpoint(&self, low: f64, high: f64) -> Option<f64> {
+        let from = self.breakpoints.partition_point(|&b| b <= low);
+        let to = self.breakpoints.partition_point(|&b| b < high);
+        (from < to).then(|| self.breakpoints[(from + to) / 2])
     }
 
     /// Places the gap between `S(λ⁺)` and `B` into the lanes whose demand is set-valued at
@@ -711,12 +831,32 @@ struct RoasSearch<'s, 'p, 'a, C> {
     solves: u32,
     best_roas: f64,
     best_budget: f64,
-    tolerance: f64,
+    floor_width: f64,
+}
+
+/// What the search knows at one budget `x`: `F*(x)` and a line above `F*` everywhere.
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    budget: f64,
+    value: f64,
+    /// `F*(y) ≤ line_value + line_slope·(y − budget)` for all `y` (`NaN`: no line).
+    line_value: f64,
+    line_slope: f64,
+}
+
+impl Probe {
+    fn line(&self, y: f64) -> f64 {
+        if self.line_slope.is_finite() {
+            self.line_value + self.line_slope * (y - self.budget)
+        } else {
+            f64::INFINITY
+        }
+    }
 }
 
 impl<C: ResponseCurve> RoasSearch<'_, '_, '_, C> {
-    /// `F*(B)`, the optimal media revenue at budget `B`.
-    fn optimum(&mut self, budget: f64) -> f64 {
+    /// Solves at budget `x`: `F*(x)` and its envelope line.
+    fn probe(&mut self, budget: f64) -> Probe {
         self.solves += 1;
         let p = self.problem;
         self.optimizer.run(p.curves, &p.bounds, budget);
@@ -725,43 +865,78 @@ impl<C: ResponseCurve> RoasSearch<'_, '_, '_, C> {
             self.best_roas = value / budget;
             self.best_budget = budget;
         }
-        value
+        let (line_value, line_slope) = self
+            .optimizer
+            .envelope_line(p.curves, &p.bounds, budget, p.ceiling)
+            .map_or((f64::NAN, f64::NAN), |(g, l)| {
+                // A little headroom for rounding in the envelope solve.
+                (g.max(value) + 1e-12 * g.abs(), l)
+            });
+        Probe {
+            budget,
+            value,
+            line_value,
+            line_slope,
+        }
     }
 
-    fn meets(&self, value: f64, budget: f64) -> bool {
-        budget > 0.0 && value >= self.problem.target * budget
+    fn meets(&self, probe: &Probe) -> bool {
+        probe.budget > 0.0 && probe.value >= self.problem.target * probe.budget
+    }
+
+    /// Whether `F*(y) < target·y` holds on all of `[a, b]`, from three upper bounds on
+    /// `F*`: `F*(b)` (it is non-decreasing) and the envelope lines of `a` and `b`. The
+    /// bound `min(…) − target·y` is concave and piecewise linear, so it is enough to check
+    /// `a`, `b` and where two of the bounds cross.
+    fn nothing_between(&self, a: &Probe, b: &Probe) -> bool {
+        let r = self.problem.target;
+        let bound = |y: f64| b.value.min(a.line(y)).min(b.line(y)) - r * y;
+        let mut points = [a.budget, b.budget, f64::NAN, f64::NAN, f64::NAN];
+        // Crossings: line a with line b, each line with the constant F*(b).
+        let (sa, sb) = (a.line_slope, b.line_slope);
+        if sa.is_finite() && sb.is_finite() && sa != sb {
+            points[2] = (b.line_value - a.line_value + sa * a.budget - sb * b.budget) / (sa - sb);
+        }
+        for (i, p) in [a, b].into_iter().enumerate() {
+            if p.line_slope.is_finite() && p.line_slope != 0.0 {
+                points[3 + i] = p.budget + (b.value - p.line_value) / p.line_slope;
+            }
+        }
+        points
+            .iter()
+            .filter(|y| **y >= a.budget && **y <= b.budget)
+            .all(|&y| bound(y) < 0.0)
     }
 
     /// The largest budget in `[floor, ceiling]` meeting the target, to the tolerance.
     fn largest_feasible(&mut self, floor: f64, ceiling: f64) -> Option<f64> {
-        let top = self.optimum(ceiling);
-        if self.meets(top, ceiling) {
+        let top = self.probe(ceiling);
+        if self.meets(&top) {
             return Some(ceiling);
         }
-        let bottom_ok = floor > 0.0 && {
-            let v = self.optimum(floor);
-            self.meets(v, floor)
-        };
-        self.search(floor, bottom_ok, ceiling, top)
+        let bottom = self.probe(floor);
+        let bottom_ok = self.meets(&bottom);
+        self.search(bottom, bottom_ok, top)
             .or(bottom_ok.then_some(floor))
     }
 
-    /// Largest feasible budget in `(a, b)`, given `b` infeasible with `F*(b) = value_b` and
-    /// whether `a` is known feasible. Right half first.
-    fn search(&mut self, a: f64, a_ok: bool, b: f64, value_b: f64) -> Option<f64> {
-        if value_b < self.problem.target * a {
-            return None;
+    /// Largest feasible budget in `(a, b)`, given `b` infeasible and whether `a` is known
+    /// feasible. Right half first.
+    fn search(&mut self, a: Probe, a_ok: bool, b: Probe) -> Option<f64> {
+        if self.nothing_between(&a, &b) {
+            return a_ok.then_some(a.budget);
         }
-        if b - a <= self.tolerance || self.solves >= MAX_ROAS_SOLVES {
-            return a_ok.then_some(a);
+        let width = b.budget - a.budget;
+        if width <= (ROAS_TOLERANCE * b.budget).max(self.floor_width)
+            || self.solves >= MAX_ROAS_SOLVES
+        {
+            return a_ok.then_some(a.budget);
         }
-        let m = 0.5 * (a + b);
-        let value_m = self.optimum(m);
-        if self.meets(value_m, m) {
-            self.search(m, true, b, value_b).or(Some(m))
+        let m = self.probe(a.budget + 0.5 * width);
+        if self.meets(&m) {
+            self.search(m, true, b).or(Some(m.budget))
         } else {
-            self.search(m, false, b, value_b)
-                .or_else(|| self.search(a, a_ok, m, value_m))
+            self.search(m, false, b).or_else(|| self.search(a, a_ok, m))
         }
     }
 }

@@ -15,6 +15,15 @@ use mixplan_core::optimize::SpendBounds;
 use mixplan_core::response::HillResponse;
 use proptest::prelude::*;
 
+/// Case count: `default`, or `PROPTEST_CASES` for a longer hunt
+/// (`PROPTEST_CASES=5000 cargo test --release -p mixplan-core --test optimize_reference`).
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// A random problem: curves, bounds, budget.
 #[derive(Debug, Clone)]
 pub struct Case {
