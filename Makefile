@@ -25,9 +25,12 @@ test: tools-test
 build: tools
 	trunk build --release
 
-# Criterion benchmarks of the numerical core (not part of `make test`).
-bench:
+# Benchmarks (not part of `make test`): criterion on the numerical core, then the
+# in-browser benchmark (start-up fit and 1,000 slider moves in headless Chromium).
+bench: tools-test
 	cargo bench -p mixplan-core
+	trunk build --release
+	node tests/bench/browser.mjs 1000
 
 clean:
 	cargo clean

@@ -34,6 +34,7 @@ step "component tests in headless Chromium (wasm-bindgen-test)" \
   logged wasm env CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p mixplan-app --target wasm32-unknown-unknown --locked
 step "release build (trunk build --release)" trunk build --release
+step "CLI for the end-to-end comparison (cargo build -p mixplan-cli)" cargo build -p mixplan-cli --locked
 step "end-to-end test in headless Chromium (Playwright)" logged e2e node --test tests/e2e/
 
 passed=0; failed=0
