@@ -19,7 +19,9 @@ pub fn App() -> impl IntoView {
             truth
         }
         Err(error) => {
-            fit.set(FitState::Failed(format!("The built-in data could not be read: {error}")));
+            fit.set(FitState::Failed(format!(
+                "The built-in data could not be read: {error}"
+            )));
             Vec::new()
         }
     };

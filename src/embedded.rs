@@ -70,11 +70,23 @@ pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
     for record in reader.records() {
         let record = record.map_err(|e| EmbeddedDataError::Channels(e.to_string()))?;
         match (record.get(0), record.get(1)) {
-            (Some(id), Some(name)) => channels.push(ChannelInfo { id: id.to_string(), name: name.to_string() }),
-            _ => return Err(EmbeddedDataError::Channels(format!("row {record:?} lacks id and name"))),
+            (Some(id), Some(name)) => channels.push(ChannelInfo {
+                id: id.to_string(),
+                name: name.to_string(),
+            }),
+            _ => {
+                return Err(EmbeddedDataError::Channels(format!(
+                    "row {record:?} lacks id and name"
+                )));
+            }
         }
     }
-    let header: Vec<&str> = MMM_DATA_CSV.lines().next().unwrap_or_default().split(',').collect();
+    let header: Vec<&str> = MMM_DATA_CSV
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split(',')
+        .collect();
     let controls: Vec<&str> = header
         .iter()
         .copied()
@@ -85,9 +97,10 @@ pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
         .target("revenue")
         .channels(channels.iter().map(|c| c.id.clone()))
         .controls(controls);
-    let data = load_weekly_csv(MMM_DATA_CSV, &options).map_err(|e| EmbeddedDataError::Matrix(e.to_string()))?;
-    let truth: GroundTruth =
-        serde_json::from_str(GROUND_TRUTH_JSON).map_err(|e| EmbeddedDataError::Truth(e.to_string()))?;
+    let data = load_weekly_csv(MMM_DATA_CSV, &options)
+        .map_err(|e| EmbeddedDataError::Matrix(e.to_string()))?;
+    let truth: GroundTruth = serde_json::from_str(GROUND_TRUTH_JSON)
+        .map_err(|e| EmbeddedDataError::Truth(e.to_string()))?;
     let truth = channels
         .iter()
         .map(|c| {
@@ -96,15 +109,24 @@ pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
                 .iter()
                 .find(|t| t.id == c.id)
                 .cloned()
-                .ok_or_else(|| EmbeddedDataError::Truth(format!("no true parameters for channel {}", c.id)))
+                .ok_or_else(|| {
+                    EmbeddedDataError::Truth(format!("no true parameters for channel {}", c.id))
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(EmbeddedData { data, channels, truth })
+    Ok(EmbeddedData {
+        data,
+        channels,
+        truth,
+    })
 }
 
 /// Mean weekly spend per channel over the data: the "historical mix".
 pub fn historical_mix(data: &WeeklyData) -> Vec<f64> {
-    data.channels.iter().map(|c| c.values.iter().sum::<f64>() / c.values.len().max(1) as f64).collect()
+    data.channels
+        .iter()
+        .map(|c| c.values.iter().sum::<f64>() / c.values.len().max(1) as f64)
+        .collect()
 }
 
 #[cfg(test)]
@@ -116,12 +138,18 @@ mod tests {
         let embedded = load().unwrap();
         assert_eq!(embedded.data.len(), 156);
         let ids: Vec<&str> = embedded.channels.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, ["paid_search", "email", "display", "social", "affiliate"]);
+        assert_eq!(
+            ids,
+            ["paid_search", "email", "display", "social", "affiliate"]
+        );
         assert_eq!(embedded.data.channel_names(), ids);
         assert_eq!(embedded.truth.len(), 5);
         assert!(!embedded.data.controls.is_empty());
         let mix = historical_mix(&embedded.data);
         let total: f64 = mix.iter().sum();
-        assert!((10_000.0..100_000.0).contains(&total), "historical weekly spend {total}");
+        assert!(
+            (10_000.0..100_000.0).contains(&total),
+            "historical weekly spend {total}"
+        );
     }
 }

@@ -39,7 +39,9 @@ pub enum FitState {
 impl PartialEq for FitState {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Self::Fitting { done: a, total: b }, Self::Fitting { done: c, total: d }) => a == c && b == d,
+            (Self::Fitting { done: a, total: b }, Self::Fitting { done: c, total: d }) => {
+                a == c && b == d
+            }
             (Self::Ready { planner: a, .. }, Self::Ready { planner: b, .. }) => Arc::ptr_eq(a, b),
             (Self::Failed(a), Self::Failed(b)) => a == b,
             _ => false,
@@ -67,7 +69,10 @@ impl FitState {
 }
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 /// Fits the model to `embedded` in the background, publishing progress and the result
@@ -97,9 +102,14 @@ pub fn start_fit(embedded: EmbeddedData, state: RwSignal<FitState>) {
             Ok(model) => {
                 let mix = historical_mix(&embedded.data);
                 let planner = Planner::new(model, embedded.channels, mix);
-                state.set(FitState::Ready { planner: Arc::new(planner), fit_ms: now_ms() - start });
+                state.set(FitState::Ready {
+                    planner: Arc::new(planner),
+                    fit_ms: now_ms() - start,
+                });
             }
-            Err(e) => state.set(FitState::Failed(format!("The model could not be fitted: {e}"))),
+            Err(e) => state.set(FitState::Failed(format!(
+                "The model could not be fitted: {e}"
+            ))),
         }
     });
 }

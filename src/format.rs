@@ -13,7 +13,11 @@ pub fn currency(amount: f64) -> String {
 
 /// Like [`currency`] with an explicit sign: `+$1,200`, `-$300`, `$0`.
 pub fn signed_currency(amount: f64) -> String {
-    if amount.is_finite() && amount.round() > 0.0 { format!("+{}", currency(amount)) } else { currency(amount) }
+    if amount.is_finite() && amount.round() > 0.0 {
+        format!("+{}", currency(amount))
+    } else {
+        currency(amount)
+    }
 }
 
 /// Formats a ratio as a percentage with one decimal: `0.1234` → `12.3%`.

@@ -37,13 +37,19 @@ fn load_plotly() {
     let script = document().create_element("script").unwrap();
     script.set_text_content(Some(include_str!("../public/vendor/plotly-basic.min.js")));
     document().head().unwrap().append_child(&script).unwrap();
-    assert!(mixplan_app::charts::plotly_js::is_loaded(), "plotly.js did not define window.Plotly");
+    assert!(
+        mixplan_app::charts::plotly_js::is_loaded(),
+        "plotly.js did not define window.Plotly"
+    );
 }
 
 /// Resolves after the next animation frame (charts redraw in one).
 async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().request_animation_frame(&resolve).unwrap();
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
@@ -61,7 +67,9 @@ fn input(root: &HtmlElement, id: &str) -> HtmlInputElement {
 
 /// Fires `name` on `target` as the browser does after user input.
 fn fire(target: &HtmlInputElement, name: &str) {
-    target.dispatch_event(&web_sys::Event::new(name).unwrap()).unwrap();
+    target
+        .dispatch_event(&web_sys::Event::new(name).unwrap())
+        .unwrap();
 }
 
 /// Moves a range input as a drag does: set the value, fire `input`.
@@ -71,7 +79,13 @@ fn drag_to(slider: &HtmlInputElement, value: f64) {
 }
 
 fn channels() -> Vec<ChannelInfo> {
-    ["a", "b", "c"].iter().map(|id| ChannelInfo { id: id.to_string(), name: format!("Channel {id}") }).collect()
+    ["a", "b", "c"]
+        .iter()
+        .map(|id| ChannelInfo {
+            id: id.to_string(),
+            name: format!("Channel {id}"),
+        })
+        .collect()
 }
 
 /// Exact spend the panel shows for a channel (its `data-spend`).
@@ -88,7 +102,10 @@ fn shown_spend(root: &HtmlElement, id: &str) -> f64 {
 fn mount_panel(total: f64, mix: &[f64]) -> (HtmlElement, RwSignal<BudgetState>, impl Drop) {
     let root = container();
     let budget = RwSignal::new(BudgetState::from_mix(total, mix));
-    let mounted = mount_to(root.clone(), move || view! { <BudgetPanel budget channels=channels() /> });
+    let mounted = mount_to(
+        root.clone(),
+        move || view! { <BudgetPanel budget channels=channels() /> },
+    );
     (root, budget, mounted)
 }
 
@@ -97,7 +114,12 @@ async fn dragging_a_channel_rebalances_the_others_and_stays_balanced() {
     let (root, budget, _mounted) = mount_panel(10_000.0, &[2.0, 3.0, 5.0]);
     tick().await;
     assert_eq!(shown_spend(&root, "b"), 3_000.0);
-    assert!(by_test_id(&root, "balanced").text_content().unwrap().starts_with("✓ balanced"));
+    assert!(
+        by_test_id(&root, "balanced")
+            .text_content()
+            .unwrap()
+            .starts_with("✓ balanced")
+    );
 
     drag_to(&input(&root, "channel-slider-a"), 6_000.0);
     tick().await;
@@ -118,12 +140,19 @@ async fn a_locked_channel_is_disabled_and_does_not_move() {
     lock.set_checked(true);
     fire(&lock, "change");
     tick().await;
-    assert!(input(&root, "channel-slider-c").disabled(), "a locked slider is disabled");
+    assert!(
+        input(&root, "channel-slider-c").disabled(),
+        "a locked slider is disabled"
+    );
 
     drag_to(&input(&root, "channel-slider-a"), 4_000.0);
     tick().await;
     assert_eq!(shown_spend(&root, "c"), 5_000.0, "locked channel stays put");
-    assert_eq!(shown_spend(&root, "b"), 1_000.0, "b absorbs the change alone");
+    assert_eq!(
+        shown_spend(&root, "b"),
+        1_000.0,
+        "b absorbs the change alone"
+    );
 
     // The total slider cannot go below what is locked without saying so.
     let total = input(&root, "total-budget-number");
@@ -135,7 +164,12 @@ async fn a_locked_channel_is_disabled_and_does_not_move() {
     let slider_total = input(&root, "total-budget");
     drag_to(&slider_total, 10_000.0);
     tick().await;
-    assert!(by_test_id(&root, "balanced").text_content().unwrap().starts_with("✓"));
+    assert!(
+        by_test_id(&root, "balanced")
+            .text_content()
+            .unwrap()
+            .starts_with("✓")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -150,9 +184,19 @@ async fn locks_above_the_total_are_explained_and_nothing_is_lost() {
     let balance = by_test_id(&root, "balanced");
     assert!(!balance.class_list().contains("ok"));
     let text = balance.text_content().unwrap();
-    assert!(text.contains("Locked channels spend $20,000 but the total is $15,000"), "{text}");
-    assert!(text.contains("raise the total or unlock a channel"), "{text}");
-    assert_eq!(shown_spend(&root, "c"), 20_000.0, "the locked amount is kept");
+    assert!(
+        text.contains("Locked channels spend $20,000 but the total is $15,000"),
+        "{text}"
+    );
+    assert!(
+        text.contains("raise the total or unlock a channel"),
+        "{text}"
+    );
+    assert_eq!(
+        shown_spend(&root, "c"),
+        20_000.0,
+        "the locked amount is kept"
+    );
     assert_eq!(budget.with_untracked(|b| b.total()), 15_000.0);
 }
 
@@ -164,16 +208,27 @@ async fn a_bad_total_is_refused_with_a_fix_and_the_old_total_kept() {
     field.set_value("5,000");
     fire(&field, "change");
     tick().await;
-    let error = by_test_id(&root, "total-budget-error").text_content().unwrap();
+    let error = by_test_id(&root, "total-budget-error")
+        .text_content()
+        .unwrap();
     assert!(error.contains("between $10,000 and $100,000"), "{error}");
     assert_eq!(budget.with_untracked(|b| b.total()), 40_000.0);
-    assert_eq!(field.value(), "$40,000", "the field shows the total that still holds");
+    assert_eq!(
+        field.value(),
+        "$40,000",
+        "the field shows the total that still holds"
+    );
 
     field.set_value("$55,500");
     fire(&field, "change");
     tick().await;
     assert_eq!(budget.with_untracked(|b| b.total()), 55_500.0);
-    assert_eq!(by_test_id(&root, "total-budget-error").text_content().unwrap(), "");
+    assert_eq!(
+        by_test_id(&root, "total-budget-error")
+            .text_content()
+            .unwrap(),
+        ""
+    );
     assert_eq!(input(&root, "total-budget").value(), "55500");
 }
 
@@ -183,20 +238,30 @@ async fn fit_status_shows_progress_then_the_outcome() {
     let state = RwSignal::new(FitState::Fitting { done: 3, total: 10 });
     let _mounted = mount_to(root.clone(), move || view! { <FitStatus state /> });
     tick().await;
-    assert_eq!(by_test_id(&root, "fit-status").text_content().unwrap(), "fitting");
+    assert_eq!(
+        by_test_id(&root, "fit-status").text_content().unwrap(),
+        "fitting"
+    );
     let progress = root.query_selector("progress").unwrap().unwrap();
     assert_eq!(progress.get_attribute("value").unwrap(), "30");
     assert!(root.text_content().unwrap().contains("30%"));
 
-    state.set(FitState::Failed("The model could not be fitted: too few weeks".into()));
+    state.set(FitState::Failed(
+        "The model could not be fitted: too few weeks".into(),
+    ));
     tick().await;
-    assert_eq!(by_test_id(&root, "fit-status").text_content().unwrap(), "failed");
+    assert_eq!(
+        by_test_id(&root, "fit-status").text_content().unwrap(),
+        "failed"
+    );
     assert!(root.text_content().unwrap().contains("too few weeks"));
 }
 
 fn line_figure(y_end: f64) -> Figure {
     let mut plot = Plot::new();
-    plot.add_trace(Scatter::new(vec![0.0, 1.0, 2.0], vec![0.0, 1.0, y_end]).mode(Mode::LinesMarkers));
+    plot.add_trace(
+        Scatter::new(vec![0.0, 1.0, 2.0], vec![0.0, 1.0, y_end]).mode(Mode::LinesMarkers),
+    );
     Figure::from_plot(plot)
 }
 
@@ -212,21 +277,38 @@ async fn chart_is_drawn_once_updated_in_place_and_purged() {
     next_frame().await;
 
     let chart = by_test_id(&root, "chart");
-    let svg = chart.query_selector("svg.main-svg").unwrap().expect("plotly drew an svg");
-    let line = || chart.query_selector(".scatterlayer path.js-line").unwrap().and_then(|p| p.get_attribute("d"));
+    let svg = chart
+        .query_selector("svg.main-svg")
+        .unwrap()
+        .expect("plotly drew an svg");
+    let line = || {
+        chart
+            .query_selector(".scatterlayer path.js-line")
+            .unwrap()
+            .and_then(|p| p.get_attribute("d"))
+    };
     let before = line().expect("the line is drawn");
 
     set_end.set(5.0);
     tick().await;
     let unchanged = line().expect("the line is drawn");
-    assert_eq!(unchanged, before, "redraws wait for the next animation frame");
+    assert_eq!(
+        unchanged, before,
+        "redraws wait for the next animation frame"
+    );
     next_frame().await;
     let after = line().expect("the line is still drawn");
     assert_ne!(before, after, "the line follows the figure");
     let svg_after = chart.query_selector("svg.main-svg").unwrap().unwrap();
-    assert!(svg.is_same_node(Some(&svg_after)), "Plotly.react updated the same plot in place");
+    assert!(
+        svg.is_same_node(Some(&svg_after)),
+        "Plotly.react updated the same plot in place"
+    );
 
     drop(mounted);
     let data = js_sys::Reflect::get(&chart, &"data".into()).unwrap();
-    assert!(data.is_undefined(), "Plotly.purge cleared the plot's data on unmount");
+    assert!(
+        data.is_undefined(),
+        "Plotly.purge cleared the plot's data on unmount"
+    );
 }

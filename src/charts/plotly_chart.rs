@@ -64,8 +64,17 @@ where
         }) else {
             return;
         };
-        let Some(element) = previous.clone().or_else(|| container.get_untracked().map(Into::into)) else { return };
-        let Some(Some(figure)) = build.try_with_value(|build| source.try_with_untracked(|s| build(s))) else { return };
+        let Some(element) = previous
+            .clone()
+            .or_else(|| container.get_untracked().map(Into::into))
+        else {
+            return;
+        };
+        let Some(Some(figure)) =
+            build.try_with_value(|build| source.try_with_untracked(|s| build(s)))
+        else {
+            return;
+        };
         if state.with_value(|s| s.drawn.as_ref() == Some(&figure)) {
             return;
         }
@@ -87,7 +96,9 @@ where
         if container.get().is_none() {
             return;
         }
-        if state.try_update_value(|s| !std::mem::replace(&mut s.frame_requested, true)) == Some(true) {
+        if state.try_update_value(|s| !std::mem::replace(&mut s.frame_requested, true))
+            == Some(true)
+        {
             request_animation_frame(draw);
         }
     });

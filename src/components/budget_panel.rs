@@ -17,7 +17,10 @@ pub const TOTAL_STEP: f64 = 500.0;
 /// Parses a total typed by the user: a number in `[MIN_TOTAL, MAX_TOTAL]`, `$` and `,`
 /// allowed. The error says what to enter.
 pub fn parse_total(text: &str) -> Result<f64, String> {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, '$' | ',' | ' ')).collect();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, '$' | ',' | ' '))
+        .collect();
     match cleaned.parse::<f64>() {
         Ok(v) if v.is_finite() && (MIN_TOTAL..=MAX_TOTAL).contains(&v) => Ok(v),
         _ => Err(format!(

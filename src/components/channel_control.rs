@@ -11,10 +11,16 @@ pub const CHANNEL_STEP: f64 = 100.0;
 
 /// Parses an amount typed for a channel: a non-negative number, `$` and `,` allowed.
 pub fn parse_amount(text: &str) -> Result<f64, String> {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, '$' | ',' | ' ')).collect();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, '$' | ',' | ' '))
+        .collect();
     match cleaned.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("Enter a weekly amount of $0 or more (you typed \"{}\").", text.trim())),
+        _ => Err(format!(
+            "Enter a weekly amount of $0 or more (you typed \"{}\").",
+            text.trim()
+        )),
     }
 }
 
@@ -31,7 +37,15 @@ pub fn ChannelControl(
 ) -> impl IntoView {
     let spend = move || budget.with(|b| b.spend().get(index).copied().unwrap_or(0.0));
     let locked = move || budget.with(|b| b.locked().get(index).copied().unwrap_or(false));
-    let share = move || budget.with(|b| if b.total() > 0.0 { spend() / b.total() } else { 0.0 });
+    let share = move || {
+        budget.with(|b| {
+            if b.total() > 0.0 {
+                spend() / b.total()
+            } else {
+                0.0
+            }
+        })
+    };
     let total = move || budget.with(|b| b.total());
     let (error, set_error) = signal(None::<String>);
     let slider_id = format!("channel-slider-{}", channel.id);

@@ -32,13 +32,21 @@ pub fn PlannerPage(
     fit_ms: f64,
 ) -> impl IntoView {
     let channels = planner.channels().to_vec();
-    let budget = RwSignal::new(BudgetState::from_mix(initial_total(planner.historical_total()), planner.historical_mix()));
+    let budget = RwSignal::new(BudgetState::from_mix(
+        initial_total(planner.historical_total()),
+        planner.historical_mix(),
+    ));
 
     let p = planner.clone();
     let scenario = Memo::new(move |_| budget.with(|b| p.scenario(b)));
 
     let static_model = Signal::stored(planner.clone());
-    let (ch1, ch2, ch3, p) = (channels.clone(), channels.clone(), channels.clone(), planner.clone());
+    let (ch1, ch2, ch3, p) = (
+        channels.clone(),
+        channels.clone(),
+        channels.clone(),
+        planner.clone(),
+    );
     let contribution = move |s: &Scenario| figures::contribution_figure(&ch1, s);
     let split = move |s: &Scenario| figures::split_figure(&ch2, s);
     let donut = move |s: &Scenario| figures::donut_figure(&ch3, s);

@@ -21,7 +21,9 @@ pub fn ResultsSummary(
 ) -> impl IntoView {
     let gap = move || scenario.with(|s| s.gap_to_optimal());
     let apply = move |_| {
-        if let Some(spend) = scenario.with_untracked(|s| s.optimal.as_ref().ok().map(|p| p.spend().to_vec())) {
+        if let Some(spend) =
+            scenario.with_untracked(|s| s.optimal.as_ref().ok().map(|p| p.spend().to_vec()))
+        {
             budget.update(|b| b.apply(&spend));
         }
     };

@@ -72,7 +72,11 @@ impl BudgetState {
     /// nothing locked. A non-positive or non-finite mix gives an equal split.
     pub fn from_mix(total: f64, mix: &[f64]) -> Self {
         let total = sanitize(total);
-        let mut state = Self { total, spend: mix.iter().map(|&m| sanitize(m)).collect(), locked: vec![false; mix.len()] };
+        let mut state = Self {
+            total,
+            spend: mix.iter().map(|&m| sanitize(m)).collect(),
+            locked: vec![false; mix.len()],
+        };
         state.fill_unlocked(total, None);
         state
     }
@@ -99,7 +103,12 @@ impl BudgetState {
 
     /// Spend of the locked channels.
     pub fn locked_spend(&self) -> f64 {
-        self.spend.iter().zip(&self.locked).filter(|(_, l)| **l).map(|(s, _)| s).sum()
+        self.spend
+            .iter()
+            .zip(&self.locked)
+            .filter(|(_, l)| **l)
+            .map(|(s, _)| s)
+            .sum()
     }
 
     /// Whether the spends add up to the total, and if not, why.
@@ -109,9 +118,15 @@ impl BudgetState {
         }
         let locked = self.locked_spend();
         if self.locked.iter().all(|l| *l) {
-            Balance::AllLocked { allocated: self.allocated(), total: self.total }
+            Balance::AllLocked {
+                allocated: self.allocated(),
+                total: self.total,
+            }
         } else {
-            Balance::LocksExceedTotal { locked, total: self.total }
+            Balance::LocksExceedTotal {
+                locked,
+                total: self.total,
+            }
         }
     }
 
@@ -142,7 +157,11 @@ impl BudgetState {
         if channel >= self.spend.len() || self.locked[channel] {
             return;
         }
-        let has_free_other = self.locked.iter().enumerate().any(|(i, l)| i != channel && !l);
+        let has_free_other = self
+            .locked
+            .iter()
+            .enumerate()
+            .any(|(i, l)| i != channel && !l);
         if !has_free_other {
             return;
         }
@@ -177,14 +196,19 @@ impl BudgetState {
     /// floating-point rounding so the sum is exact. Negative `free` (locks over the total)
     /// sets them to zero.
     fn fill_unlocked(&mut self, free: f64, except: Option<usize>) {
-        let targets: Vec<usize> =
-            (0..self.spend.len()).filter(|&i| !self.locked[i] && Some(i) != except).collect();
+        let targets: Vec<usize> = (0..self.spend.len())
+            .filter(|&i| !self.locked[i] && Some(i) != except)
+            .collect();
         let Some(&last) = targets.last() else { return };
         let free = free.max(0.0);
         let weight_sum: f64 = targets.iter().map(|&i| self.spend[i]).sum();
         let mut placed = 0.0;
         for &i in &targets[..targets.len() - 1] {
-            let share = if weight_sum > 0.0 { self.spend[i] / weight_sum } else { 1.0 / targets.len() as f64 };
+            let share = if weight_sum > 0.0 {
+                self.spend[i] / weight_sum
+            } else {
+                1.0 / targets.len() as f64
+            };
             self.spend[i] = free * share;
             placed += self.spend[i];
         }
@@ -193,7 +217,11 @@ impl BudgetState {
 }
 
 fn sanitize(value: f64) -> f64 {
-    if value.is_finite() { value.max(0.0) } else { 0.0 }
+    if value.is_finite() {
+        value.max(0.0)
+    } else {
+        0.0
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -243,13 +271,32 @@ mod tests {
         let mut state = BudgetState::from_mix(10_000.0, &[8.0, 2.0]);
         state.set_locked(0, true);
         state.set_total(5_000.0);
-        assert_eq!(state.spend(), &[8_000.0, 0.0], "the locked value is kept, not lost");
+        assert_eq!(
+            state.spend(),
+            &[8_000.0, 0.0],
+            "the locked value is kept, not lost"
+        );
         let balance = state.balance();
-        assert_eq!(balance, Balance::LocksExceedTotal { locked: 8_000.0, total: 5_000.0 });
-        assert!(balance.message().unwrap().contains("raise the total or unlock"));
+        assert_eq!(
+            balance,
+            Balance::LocksExceedTotal {
+                locked: 8_000.0,
+                total: 5_000.0
+            }
+        );
+        assert!(
+            balance
+                .message()
+                .unwrap()
+                .contains("raise the total or unlock")
+        );
         state.set_locked(0, false);
         assert!(state.balance().is_balanced(), "unlocking restores balance");
-        assert_eq!(state.spend(), &[5_000.0, 0.0], "refilled in proportion to current spend");
+        assert_eq!(
+            state.spend(),
+            &[5_000.0, 0.0],
+            "refilled in proportion to current spend"
+        );
     }
 
     #[test]
@@ -257,7 +304,11 @@ mod tests {
         let mut state = BudgetState::from_mix(10_000.0, &[5.0, 5.0]);
         state.set_locked(0, true);
         state.set_channel(0, 1.0);
-        assert_eq!(state.spend(), &[5_000.0, 5_000.0], "a locked channel ignores moves");
+        assert_eq!(
+            state.spend(),
+            &[5_000.0, 5_000.0],
+            "a locked channel ignores moves"
+        );
         state.set_locked(1, true);
         state.set_total(12_000.0);
         assert!(matches!(state.balance(), Balance::AllLocked { .. }));
@@ -269,7 +320,11 @@ mod tests {
         state.apply(&[7_000.0, 3_000.0]);
         assert_eq!(state.spend(), &[7_000.0, 3_000.0]);
         state.apply(&[f64::NAN, 1.0]);
-        assert_eq!(state.spend(), &[7_000.0, 3_000.0], "bad input is ignored, nothing lost");
+        assert_eq!(
+            state.spend(),
+            &[7_000.0, 3_000.0],
+            "bad input is ignored, nothing lost"
+        );
     }
 
     proptest! {

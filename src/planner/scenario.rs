@@ -67,12 +67,19 @@ pub struct Scenario {
 impl Scenario {
     /// Media ROAS of the current split: media revenue ÷ total spend.
     pub fn roas(&self) -> f64 {
-        if self.total > 0.0 { self.media / self.total } else { 0.0 }
+        if self.total > 0.0 {
+            self.media / self.total
+        } else {
+            0.0
+        }
     }
 
     /// Predicted weekly revenue of the optimal split.
     pub fn optimal_revenue(&self) -> Option<f64> {
-        self.optimal.as_ref().ok().map(|p| self.baseline + p.media_revenue())
+        self.optimal
+            .as_ref()
+            .ok()
+            .map(|p| self.baseline + p.media_revenue())
     }
 
     /// How much more per week the optimal split would earn (≥ 0 up to rounding).
@@ -91,7 +98,12 @@ impl Planner {
     /// and the historical mean weekly spend per channel.
     pub fn new(model: FittedModel, channels: Vec<ChannelInfo>, historical_mix: Vec<f64>) -> Self {
         let curves = model.responses();
-        Self { model, curves, channels, historical_mix }
+        Self {
+            model,
+            curves,
+            channels,
+            historical_mix,
+        }
     }
 
     /// The fitted model.
@@ -126,16 +138,31 @@ impl Planner {
         let spend = budget.spend();
         let total = budget.total();
         let baseline = self.model.baseline_level();
-        let contributions: Vec<f64> = self.curves.iter().zip(spend).map(|(f, &x)| f.value(x)).collect();
+        let contributions: Vec<f64> = self
+            .curves
+            .iter()
+            .zip(spend)
+            .map(|(f, &x)| f.value(x))
+            .collect();
         let media: f64 = contributions.iter().sum();
         let historical_spend = scale_mix(&self.historical_mix, total);
-        let historical: Vec<f64> =
-            self.curves.iter().zip(&historical_spend).map(|(f, &x)| f.value(x)).collect();
+        let historical: Vec<f64> = self
+            .curves
+            .iter()
+            .zip(&historical_spend)
+            .map(|(f, &x)| f.value(x))
+            .collect();
         let bounds: Vec<SpendBounds> = budget
             .locked()
             .iter()
             .zip(spend)
-            .map(|(&locked, &x)| if locked { SpendBounds::locked(x) } else { SpendBounds::FREE })
+            .map(|(&locked, &x)| {
+                if locked {
+                    SpendBounds::locked(x)
+                } else {
+                    SpendBounds::FREE
+                }
+            })
             .collect();
         let optimal = optimize::optimize(&self.curves, &bounds, total)
             .map(|allocation| allocation.into_plan())
@@ -146,7 +173,11 @@ impl Planner {
                 share: if total > 0.0 { spend[c] / total } else { 0.0 },
                 contribution: contributions[c],
                 historical_contribution: historical[c],
-                roi: if spend[c] > 0.0 { contributions[c] / spend[c] } else { 0.0 },
+                roi: if spend[c] > 0.0 {
+                    contributions[c] / spend[c]
+                } else {
+                    0.0
+                },
                 marginal_roi: self.curves[c].marginal(spend[c]),
                 optimal_spend: optimal.as_ref().ok().map(|p| p.spend()[c]),
             })
