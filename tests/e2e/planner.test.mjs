@@ -152,3 +152,39 @@ test('layout: two columns on a laptop, stacked on a phone, no sideways scroll', 
     await page.close();
   }
 });
+
+test('the page stays responsive while the model fits, showing progress', async () => {
+  const { page, problems } = await openPage(browser, { width: 1280, height: 800 });
+  // Record every progress value the page shows, from the first script on.
+  await page.addInitScript(() => {
+    window.__progress = [];
+    const seen = () => {
+      const bar = document.querySelector('.fit-status progress');
+      if (bar && !window.__progress.includes(bar.value)) window.__progress.push(bar.value);
+    };
+    new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  await page.goto(server.url);
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  const progress = await page.evaluate(() => window.__progress);
+  // The fit yields to the browser between slices, so intermediate progress gets painted.
+  assert.ok(progress.filter((v) => v > 0 && v < 100).length >= 3, `intermediate progress shown: ${JSON.stringify(progress)}`);
+  assert.match(await page.locator('.fit-label').textContent(), /^Model fitted in your browser in \d+ ms$/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('charts resize with the window', async () => {
+  const { page, problems } = await openPlanner({ width: 1280, height: 800 });
+  const svgWidth = () => page.locator(`${id('chart-fit')} svg.main-svg`).first().getAttribute('width').then(Number);
+  const before = await svgWidth();
+  await page.setViewportSize({ width: 820, height: 800 });
+  await page.waitForFunction(([sel, w]) => Number(document.querySelector(sel)?.getAttribute('width')) !== w,
+    [`${id('chart-fit')} svg.main-svg`, before]);
+  const after = await svgWidth();
+  const box = await page.locator(id('chart-fit')).boundingBox();
+  assert.ok(Math.abs(after - box.width) <= 2, `the chart fills its new container (${after} vs ${box.width})`);
+  assert.notEqual(after, before);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
