@@ -15,10 +15,14 @@
 //! | `at_bound` | which channels sit at a minimum, maximum or lock |
 //! | `current` | the historical average mix scaled to `B` (`allocation`, `predicted_revenue`, `media_revenue`) |
 //! | `uplift` | `absolute` and `relative` gain of the optimum over `current` (total revenue) |
-//! | `solve_us` | median wall time of one solve, µs (the fit is not included) |
+//! | `solve_us` | median wall time of one cold solve (a fresh `Optimizer`, no warm start), µs, over 101 runs; the fit is not included |
 //!
 //! `--export-problem FILE` also writes the curves, bounds, budget and the optimiser's answer
-//! as JSON for `scripts/compare_slsqp.py`.
+//! as JSON for `scripts/compare_slsqp.py`. Given such a file (`*.json`) instead of a CSV,
+//! `optimize` skips the fit and solves the problem in it (`--budget` may override its
+//! budget), printing `mode: "problem"`, `budget`, `allocation`, `media_revenue`, `roas`,
+//! `marginal_roi`, `at_bound`, `solve_us`, `nodes` and `evaluations` — how the comparison script runs
+//! mixplan on curves of its own.
 
 use super::CommandResult;
 use super::common::DataArgs;
@@ -27,12 +31,13 @@ use mixplan_core::optimize::{
     Allocation, BudgetProblem, OptimizeError, Optimizer, Plan, RoasProblem, SpendBounds, scale_mix,
 };
 use mixplan_core::response::HillResponse;
-use serde::Serialize;
 use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Solves timed for `solve_us` (the median is reported).
+/// Solves timed for `solve_us` (the median is reported). Each uses a fresh `Optimizer`:
+/// re-solving the same problem with a warm one would report an optimistic time.
 const TIMED_SOLVES: usize = 101;
 
 /// Arguments of `mixplan optimize`.
@@ -40,8 +45,9 @@ const TIMED_SOLVES: usize = 101;
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
-    /// Weekly budget to place (with --target-roas: an optional cap on the budget).
-    #[arg(long, value_name = "AMOUNT", required_unless_present = "target_roas")]
+    /// Weekly budget to place; required unless --target-roas (where it optionally caps the
+    /// budget) or a problem file (where it overrides the file's budget).
+    #[arg(long, value_name = "AMOUNT")]
     budget: Option<f64>,
     /// Minimum weekly spend of a channel, `CHANNEL=AMOUNT` (repeat, or comma-separate).
     #[arg(long = "min", value_name = "CHANNEL=AMOUNT", value_delimiter = ',', value_parser = parse_assignment)]
@@ -253,6 +259,41 @@ struct ExportOut<'a> {
     mixplan: ExportAnswer<'a>,
 }
 
+/// One channel of a problem file (the `channels[]` of an `--export-problem` file).
+#[derive(Deserialize)]
+struct ProblemChannel {
+    name: String,
+    coefficient: f64,
+    half_saturation: f64,
+    shape: f64,
+    #[serde(default)]
+    min: f64,
+    /// Absent or null: no maximum.
+    #[serde(default)]
+    max: Option<f64>,
+}
+
+/// A problem file: curves with bounds, and the budget.
+#[derive(Deserialize)]
+struct ProblemIn {
+    channels: Vec<ProblemChannel>,
+    budget: f64,
+}
+
+#[derive(Serialize)]
+struct ProblemOut<'a> {
+    mode: &'static str,
+    budget: f64,
+    allocation: Named<'a>,
+    media_revenue: f64,
+    roas: f64,
+    marginal_roi: Named<'a>,
+    at_bound: String,
+    solve_us: f64,
+    nodes: u32,
+    evaluations: u32,
+}
+
 /// Median wall time of `solve`, µs, and its last result.
 fn timed<T>(mut solve: impl FnMut() -> T) -> (T, f64) {
     let mut times = Vec::with_capacity(TIMED_SOLVES);
@@ -294,11 +335,10 @@ fn solve(
             Err(format!("{flag} must be a finite amount >= 0, got {budget}"))
         }
     };
-    let mut optimizer = Optimizer::new();
     if let Some(target) = args.target_roas {
         let problem = RoasProblem::new(curves, &bounds, target, args.budget)
             .map_err(|e| explain(e, names))?;
-        let (plan, solve_us) = timed(|| optimizer.solve_roas(&problem));
+        let (plan, solve_us) = timed(|| Optimizer::new().solve_roas(&problem));
         let plan = plan.map_err(|e| explain(e, names))?;
         let current = scale_mix(mix, plan.budget);
         return Ok(Outcome {
@@ -309,7 +349,12 @@ fn solve(
             solve_us,
         });
     }
-    let budget = check(args.budget.unwrap_or_default(), "--budget")?;
+    let Some(budget) = args.budget else {
+        return Err(
+            "give the weekly budget with --budget AMOUNT (or ask for --target-roas R)".into(),
+        );
+    };
+    let budget = check(budget, "--budget")?;
     let current = scale_mix(mix, budget);
     let (mode, problem) = match args.extra {
         Some(extra) => (
@@ -319,7 +364,7 @@ fn solve(
         None => ("budget", BudgetProblem::new(curves, &bounds, budget)),
     };
     let problem = problem.map_err(|e| explain(e, names))?;
-    let (allocation, solve_us) = timed(|| optimizer.solve(&problem));
+    let (allocation, solve_us) = timed(|| Optimizer::new().solve(&problem));
     Ok(Outcome {
         mode,
         allocation,
@@ -329,8 +374,105 @@ fn solve(
     })
 }
 
+/// Solves the problem in a JSON file (see the module docs).
+fn run_problem(args: &Args) -> CommandResult {
+    if !(args.min.is_empty() && args.max.is_empty() && args.lock.is_empty())
+        || args.target_roas.is_some()
+        || args.extra.is_some()
+    {
+        return Err(
+            "--min, --max, --lock, --target-roas and --extra do not apply to a \
+                    problem file; edit its bounds and budget instead"
+                .into(),
+        );
+    }
+    let path = &args.data.path;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let problem: ProblemIn = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not a problem file ({e})", path.display()))?;
+    let names: Vec<String> = problem.channels.iter().map(|c| c.name.clone()).collect();
+    let curves = problem
+        .channels
+        .iter()
+        .map(|c| {
+            HillResponse::new(c.coefficient, c.half_saturation, c.shape)
+                .map_err(|e| format!("channel '{}': {e}", c.name))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let bounds: Vec<SpendBounds> = problem
+        .channels
+        .iter()
+        .map(|c| SpendBounds::new(c.min, c.max.unwrap_or(f64::INFINITY)))
+        .collect();
+    let budget = args.budget.unwrap_or(problem.budget);
+    let checked = BudgetProblem::new(&curves, &bounds, budget).map_err(|e| explain(e, &names))?;
+    let (allocation, solve_us) = timed(|| Optimizer::new().solve(&checked));
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    if let Some(file) = &args.export_problem {
+        write_export(file, &names, &curves, &bounds, &allocation, solve_us)?;
+    }
+    let out = ProblemOut {
+        mode: "problem",
+        budget: allocation.budget(),
+        allocation: Named(&names, allocation.spend()),
+        media_revenue: allocation.media_revenue(),
+        roas: allocation.roas(),
+        marginal_roi: Named(&names, allocation.marginal_roi()),
+        at_bound: allocation.bound_note(&name_refs),
+        solve_us,
+        nodes: allocation.stats().nodes,
+        evaluations: allocation.stats().evaluations,
+    };
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+/// Writes an `--export-problem` file.
+fn write_export(
+    path: &std::path::Path,
+    names: &[String],
+    curves: &[HillResponse],
+    bounds: &[SpendBounds],
+    allocation: &Allocation,
+    solve_us: f64,
+) -> CommandResult {
+    let export = ExportOut {
+        channels: names
+            .iter()
+            .zip(curves)
+            .zip(bounds)
+            .map(|((name, f), b)| ExportChannel {
+                name,
+                coefficient: f.coefficient(),
+                half_saturation: f.half_saturation(),
+                shape: f.shape(),
+                min: b.min,
+                max: b.max.is_finite().then_some(b.max),
+            })
+            .collect(),
+        budget: allocation.budget(),
+        mixplan: ExportAnswer {
+            allocation: allocation.spend(),
+            media_revenue: allocation.media_revenue(),
+            solve_us,
+        },
+    };
+    std::fs::write(path, serde_json::to_string_pretty(&export)?)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(())
+}
+
 /// Runs `mixplan optimize`.
 pub fn run(args: Args) -> CommandResult {
+    if args
+        .data
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return run_problem(&args);
+    }
     let model = fit_model(&args.data, args.holdout, args.seed)?;
     let names: Vec<String> = model.channels().iter().map(|c| c.name.clone()).collect();
     let curves = model.responses();
@@ -368,29 +510,14 @@ pub fn run(args: Args) -> CommandResult {
         nodes: allocation.stats().nodes,
     };
     if let Some(path) = &args.export_problem {
-        let export = ExportOut {
-            channels: names
-                .iter()
-                .zip(&curves)
-                .zip(&outcome.bounds)
-                .map(|((name, f), b)| ExportChannel {
-                    name,
-                    coefficient: f.coefficient(),
-                    half_saturation: f.half_saturation(),
-                    shape: f.shape(),
-                    min: b.min,
-                    max: b.max.is_finite().then_some(b.max),
-                })
-                .collect(),
-            budget: allocation.budget(),
-            mixplan: ExportAnswer {
-                allocation: allocation.spend(),
-                media_revenue: allocation.media_revenue(),
-                solve_us: outcome.solve_us,
-            },
-        };
-        std::fs::write(path, serde_json::to_string_pretty(&export)?)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_export(
+            path,
+            &names,
+            &curves,
+            &outcome.bounds,
+            allocation,
+            outcome.solve_us,
+        )?;
     }
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())

@@ -262,7 +262,10 @@ impl ResponseCurve for HillResponse {
             };
             let moved = (next - u).abs();
             u = next;
-            if moved <= LOG_STEP_TOLERANCE {
+            // Newton's error after a step h is about |φ''/(2φ')|·h²: stop once that is
+            // below rounding, saving the confirming iteration.
+            let curvature = 2.0 * s * s * q * (1.0 - q);
+            if moved <= LOG_STEP_TOLERANCE || curvature * moved * moved <= 1e-16 * -slope {
                 break;
             }
         }

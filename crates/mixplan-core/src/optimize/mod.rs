@@ -40,7 +40,7 @@
 //!    root, where demands behave like powers of λ; on `S` near it) when it stays in the
 //!    bracket and keeps halving the error; otherwise a probe at the median breakpoint inside
 //!    the bracket (so no step crosses a kink or jump blind); with none left, regula falsi
-//!    (Illinois) or bisection. It stops at `|S − B| ≤ 1e-13·B`, usually after 2–6
+//!    (Illinois) or bisection. It stops at `|S − B| ≤ 1e-10·B`, usually after 2–5
 //!    evaluations of `S`. Each demand is the root of `f_c'(x) = λ` on a concave stretch;
 //!    for the Hill curve it is found by Newton in logs, where the log-marginal is concave in
 //!    log-spend so the iteration is monotone, started from a first-order prediction off the
@@ -74,7 +74,9 @@
 //! least an eighth, and on a box of width `w` inside the convex part the gap is at most
 //! `max f''·w²/8`, so finitely many splits push every bound under the tolerance. Hence the
 //! returned split is feasible, places the whole budget, and is optimal to within the
-//! tolerances (budget equation `1e-13`, pruning `1e-12`, relative) — not a local optimum.
+//! tolerances (pruning `1e-12` relative; the budget equation is solved to `1e-10·B`
+//! and the remainder placed where it moves the objective only to second order) — not a
+//! local optimum.
 //!
 //! In the common case the optimum has every S-shaped channel at its minimum or on its
 //! concave part; then the leaves have no gap and the search ends after 1–3 nodes. An

@@ -8,7 +8,7 @@ use super::problem::{BudgetProblem, RoasProblem};
 
 /// Relative tolerance on `|S(λ) − B|` at which the multiplier search stops; the remainder
 /// is placed by [`Optimizer::absorb_residual`].
-const SUM_TOLERANCE: f64 = 1e-13;
+const SUM_TOLERANCE: f64 = 1e-10;
 /// Relative tolerance of the bound test: a node is pruned when its envelope value is not
 /// above the incumbent by more than this.
 const PRUNE_TOLERANCE: f64 = 1e-12;
@@ -601,7 +601,9 @@ impl Optimizer {
     /// 4. with no breakpoint left inside, where `S` is smooth: regula falsi between the
     ///    bracket ends (Illinois variant), or bisection while an end's value is unknown.
     ///
-    /// Stops when `|S − B| ≤ 1e-13·B` or the bracket is a few ulps wide.
+    /// Stops when `|S − B| ≤ 1e-10·B` (the remainder is placed on a channel inside its
+    /// concave part, which moves the objective only to second order, ~1e-20 relative) or
+    /// the bracket is a few ulps wide.
     fn find_level<C: ResponseCurve>(&mut self, curves: &[C], concave: usize, room: f64) -> f64 {
         let budget = self.budget;
         let tolerance = SUM_TOLERANCE * budget;
