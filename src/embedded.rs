@@ -121,14 +121,6 @@ pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
     })
 }
 
-/// Mean weekly spend per channel over the data: the "historical mix".
-pub fn historical_mix(data: &WeeklyData) -> Vec<f64> {
-    data.channels
-        .iter()
-        .map(|c| c.values.iter().sum::<f64>() / c.values.len().max(1) as f64)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,8 +137,14 @@ mod tests {
         assert_eq!(embedded.data.channel_names(), ids);
         assert_eq!(embedded.truth.len(), 5);
         assert!(!embedded.data.controls.is_empty());
-        let mix = historical_mix(&embedded.data);
-        let total: f64 = mix.iter().sum();
+        let weeks = embedded.data.len() as f64;
+        let total: f64 = embedded
+            .data
+            .channels
+            .iter()
+            .map(|c| c.values.iter().sum::<f64>())
+            .sum::<f64>()
+            / weeks;
         assert!(
             (10_000.0..100_000.0).contains(&total),
             "historical weekly spend {total}"

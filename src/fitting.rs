@@ -9,7 +9,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::model::ModelParams;
 
-use crate::embedded::{EmbeddedData, historical_mix};
+use crate::embedded::EmbeddedData;
 use crate::planner::scenario::Planner;
 
 /// Longest stretch of fitting work between two yields to the browser, in milliseconds.
@@ -100,8 +100,7 @@ pub fn start_fit(embedded: EmbeddedData, state: RwSignal<FitState>) {
         }
         match fitter.finish() {
             Ok(model) => {
-                let mix = historical_mix(&embedded.data);
-                let planner = Planner::new(model, embedded.channels, mix);
+                let planner = Planner::new(model, embedded.channels, &embedded.data);
                 state.set(FitState::Ready {
                     planner: Arc::new(planner),
                     fit_ms: now_ms() - start,

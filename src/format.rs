@@ -28,6 +28,16 @@ pub fn percent(ratio: f64) -> String {
     format!("{:.1}%", ratio * 100.0)
 }
 
+/// Parses an amount the way people type money: `$12,500`, `12500`, ` 12 500 `. `None`
+/// unless the result is a finite number.
+pub fn parse_money(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, '$' | ',' | ' '))
+        .collect();
+    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 fn group_thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -58,6 +68,15 @@ mod tests {
         assert_eq!(signed_currency(1200.0), "+$1,200");
         assert_eq!(signed_currency(-300.0), "-$300");
         assert_eq!(signed_currency(0.2), "$0");
+    }
+
+    #[test]
+    fn money_parses_as_typed() {
+        assert_eq!(parse_money("$12,500"), Some(12_500.0));
+        assert_eq!(parse_money(" 12 500 "), Some(12_500.0));
+        assert_eq!(parse_money("1e3"), Some(1_000.0));
+        assert_eq!(parse_money("inf"), None);
+        assert_eq!(parse_money("twelve"), None);
     }
 
     #[test]

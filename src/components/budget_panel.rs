@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::channel_control::ChannelControl;
-use crate::format::currency;
+use crate::format::{currency, parse_money};
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::ChannelInfo;
 
@@ -17,12 +17,8 @@ pub const TOTAL_STEP: f64 = 500.0;
 /// Parses a total typed by the user: a number in `[MIN_TOTAL, MAX_TOTAL]`, `$` and `,`
 /// allowed. The error says what to enter.
 pub fn parse_total(text: &str) -> Result<f64, String> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, '$' | ',' | ' '))
-        .collect();
-    match cleaned.parse::<f64>() {
-        Ok(v) if v.is_finite() && (MIN_TOTAL..=MAX_TOTAL).contains(&v) => Ok(v),
+    match parse_money(text) {
+        Some(v) if (MIN_TOTAL..=MAX_TOTAL).contains(&v) => Ok(v),
         _ => Err(format!(
             "Enter a weekly budget between {} and {} (you typed \"{}\").",
             currency(MIN_TOTAL),

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::format::{currency, percent};
+use crate::format::{currency, parse_money, percent};
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::ChannelInfo;
 
@@ -11,12 +11,8 @@ pub const CHANNEL_STEP: f64 = 100.0;
 
 /// Parses an amount typed for a channel: a non-negative number, `$` and `,` allowed.
 pub fn parse_amount(text: &str) -> Result<f64, String> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, '$' | ',' | ' '))
-        .collect();
-    match cleaned.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+    match parse_money(text) {
+        Some(v) if v >= 0.0 => Ok(v),
         _ => Err(format!(
             "Enter a weekly amount of $0 or more (you typed \"{}\").",
             text.trim()

@@ -5,6 +5,31 @@ use leptos::prelude::*;
 use crate::format::{currency, percent, signed_currency};
 use crate::planner::scenario::{ChannelInfo, Scenario};
 
+/// A warning for the optimal spends above the highest weekly spend in the data, where the
+/// response curve is an extrapolation; empty when there are none.
+pub fn extrapolation_note(names: &[String], scenario: &Scenario) -> String {
+    let beyond: Vec<String> = scenario
+        .rows
+        .iter()
+        .zip(names)
+        .filter(|(row, _)| row.optimal_extrapolates())
+        .map(|(row, name)| {
+            format!(
+                "{name} (highest weekly spend seen: {})",
+                currency(row.observed_max)
+            )
+        })
+        .collect();
+    if beyond.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "* Above any weekly spend in the data: {}. The model extrapolates its response curve there, so test such an increase gradually.",
+            beyond.join(", ")
+        )
+    }
+}
+
 /// Budget, share, contribution, ROI, marginal ROI, optimal budget and the change to reach it.
 #[component]
 pub fn ChannelTable(
@@ -14,6 +39,7 @@ pub fn ChannelTable(
     #[prop(into)]
     scenario: Signal<Scenario>,
 ) -> impl IntoView {
+    let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
     let rows = channels
         .into_iter()
         .enumerate()
@@ -27,7 +53,10 @@ pub fn ChannelTable(
                     <td>{move || currency(row().contribution)}</td>
                     <td>{move || format!("{:.2}", row().roi)}</td>
                     <td>{move || format!("{:.2}", row().marginal_roi)}</td>
-                    <td>{move || row().optimal_spend.map(currency).unwrap_or_else(|| "—".into())}</td>
+                    <td class:extrapolated=move || row().optimal_extrapolates()>
+                        {move || row().optimal_spend.map(currency).unwrap_or_else(|| "—".into())}
+                        {move || row().optimal_extrapolates().then_some("*")}
+                    </td>
                     <td>{move || row().optimal_spend.map(|o| signed_currency(o - row().spend)).unwrap_or_else(|| "—".into())}</td>
                 </tr>
             }
@@ -53,6 +82,9 @@ pub fn ChannelTable(
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            <p class="footnote" data-testid="extrapolation-note">
+                {move || extrapolation_note(&names, &scenario.read())}
+            </p>
         </section>
     }
 }

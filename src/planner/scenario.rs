@@ -2,6 +2,7 @@
 //! and the optimal split for the same total. Recomputed on every slider move, so it does
 //! only closed-form evaluations and one exact optimisation.
 
+use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
 use mixplan_core::optimize::{self, Plan, SpendBounds, scale_mix};
 use mixplan_core::response::HillResponse;
@@ -24,6 +25,7 @@ pub struct Planner {
     curves: Vec<HillResponse>,
     channels: Vec<ChannelInfo>,
     historical_mix: Vec<f64>,
+    observed_max: Vec<f64>,
 }
 
 /// One row of the channel table.
@@ -43,6 +45,16 @@ pub struct ChannelRow {
     pub marginal_roi: f64,
     /// Spend in the optimal split, when there is one.
     pub optimal_spend: Option<f64>,
+    /// Highest weekly spend in the data: above it the model extrapolates.
+    pub observed_max: f64,
+}
+
+impl ChannelRow {
+    /// True when the optimal spend is above anything the data has seen.
+    pub fn optimal_extrapolates(&self) -> bool {
+        self.optimal_spend
+            .is_some_and(|x| x > self.observed_max + 0.5)
+    }
 }
 
 /// Everything the results panel shows for one budget state.
@@ -95,14 +107,26 @@ impl Scenario {
 
 impl Planner {
     /// Builds the planner from a fitted model, the channels' display names (in model order)
-    /// and the historical mean weekly spend per channel.
-    pub fn new(model: FittedModel, channels: Vec<ChannelInfo>, historical_mix: Vec<f64>) -> Self {
+    /// and the data it was fitted on, from which it takes the historical mix (mean weekly
+    /// spend per channel) and the highest weekly spend seen per channel.
+    pub fn new(model: FittedModel, channels: Vec<ChannelInfo>, data: &WeeklyData) -> Self {
         let curves = model.responses();
+        let historical_mix = data
+            .channels
+            .iter()
+            .map(|c| c.values.iter().sum::<f64>() / c.values.len().max(1) as f64)
+            .collect();
+        let observed_max = data
+            .channels
+            .iter()
+            .map(|c| c.values.iter().copied().fold(0.0, f64::max))
+            .collect();
         Self {
             model,
             curves,
             channels,
             historical_mix,
+            observed_max,
         }
     }
 
@@ -180,6 +204,7 @@ impl Planner {
                 },
                 marginal_roi: self.curves[c].marginal(spend[c]),
                 optimal_spend: optimal.as_ref().ok().map(|p| p.spend()[c]),
+                observed_max: self.observed_max[c],
             })
             .collect();
         Scenario {
@@ -191,5 +216,105 @@ impl Planner {
             optimal,
             rows,
         }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use std::sync::OnceLock;
+
+    use mixplan_core::model::ModelParams;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::embedded;
+
+    /// The planner on the embedded data, fitted once for all tests.
+    fn planner() -> &'static Planner {
+        static PLANNER: OnceLock<Planner> = OnceLock::new();
+        PLANNER.get_or_init(|| {
+            let e = embedded::load().expect("embedded data loads");
+            let model = ModelParams::new()
+                .check()
+                .unwrap()
+                .fit(&e.data, |_, _| {})
+                .expect("model fits");
+            Planner::new(model, e.channels, &e.data)
+        })
+    }
+
+    #[test]
+    fn the_historical_mix_at_its_own_total_matches_the_model() {
+        let p = planner();
+        let budget = BudgetState::from_mix(p.historical_total(), p.historical_mix());
+        let s = p.scenario(&budget);
+        assert!(s.change_vs_historical().abs() < 1e-6);
+        let direct = p.model().predict_steady_state(budget.spend()).unwrap();
+        assert!((s.revenue - direct.revenue).abs() < 1e-6 * direct.revenue);
+        for (row, c) in s.rows.iter().zip(&direct.contributions) {
+            assert!((row.contribution - c).abs() < 1e-9 * (1.0 + c.abs()));
+        }
+        // The simulated store is built so that reallocating matters (issue #3: >= 10 %
+        // of media revenue at the historical budget).
+        let gap = s.gap_to_optimal().unwrap();
+        assert!(
+            gap > 0.05 * s.media,
+            "optimum gains {gap} over media revenue {}",
+            s.media
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_optimum_beats_the_current_split_and_holds_the_locks(
+            total in 10_000.0f64..100_000.0,
+            weights in prop::collection::vec(0.0f64..1.0, 5),
+            locks in prop::collection::vec(any::<bool>(), 5),
+        ) {
+            let p = planner();
+            let mut budget = BudgetState::from_mix(total, &weights);
+            for (c, lock) in locks.iter().enumerate() {
+                budget.set_locked(c, *lock);
+            }
+            let s = p.scenario(&budget);
+            let optimal = s.optimal.as_ref().expect("locks come from a balanced split, so an optimum exists");
+            prop_assert!((optimal.spend().iter().sum::<f64>() - total).abs() <= 1e-9 * total);
+            for c in 0..5 {
+                if locks[c] {
+                    prop_assert_eq!(optimal.spend()[c], budget.spend()[c]);
+                }
+            }
+            prop_assert!(s.optimal_revenue().unwrap() >= s.revenue - 1e-9 * s.revenue);
+        }
+    }
+
+    #[test]
+    fn spends_above_the_data_are_flagged() {
+        let row = ChannelRow {
+            spend: 1.0,
+            share: 0.1,
+            contribution: 1.0,
+            historical_contribution: 1.0,
+            roi: 1.0,
+            marginal_roi: 1.0,
+            optimal_spend: Some(5_000.0),
+            observed_max: 4_000.0,
+        };
+        assert!(row.optimal_extrapolates());
+        assert!(
+            !ChannelRow {
+                optimal_spend: Some(4_000.0),
+                ..row.clone()
+            }
+            .optimal_extrapolates()
+        );
+        assert!(
+            !ChannelRow {
+                optimal_spend: None,
+                ..row
+            }
+            .optimal_extrapolates()
+        );
     }
 }
