@@ -325,8 +325,8 @@ proptest! {
     }
 
     /// Target ROAS on random problems: the answer meets the target and a budget 0.1 % larger
-    /// does not (above the search's absolute resolution of 1e-24 of its ceiling: targets
-    /// met only by budgets of 1e-20 currency units are possible with shapes < 1).
+    /// does not — for answers above 1e-9 of the search range (the search resolves budgets to
+    /// 1e-12 of it; with shapes < 1 a target may be met only by budgets of 1e-20).
     #[test]
     fn target_roas_is_met_and_maximal(case in case(2..=5), fraction in 0.05f64..0.95) {
         // A target between the ROAS at the budget and 4x it.
@@ -339,7 +339,8 @@ proptest! {
                 let maximums: f64 = case.bounds.iter().map(|b| b.max).sum();
                 let above = plan.budget * 1.001;
                 let saturation: f64 = case.curves.iter().map(|f| f.coefficient()).sum();
-                if above <= maximums && plan.budget > 1e-20 * saturation / target {
+                let ceiling = maximums.min(saturation / target);
+                if above <= maximums && plan.budget > 1e-9 * ceiling {
                     prop_assert!(optimal_roas(&case.curves, &case.bounds, above) < target);
                 }
             }

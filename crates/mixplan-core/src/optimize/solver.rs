@@ -17,7 +17,8 @@ const MAX_MULTIPLIER_ITERATIONS: usize = 200;
 /// Default cap on branch-and-bound nodes (see [`Optimizer::with_max_nodes`]).
 const DEFAULT_MAX_NODES: u32 = 1 << 16;
 /// Relative width under which a target-ROAS search interval `[a, b]` counts as a point:
-/// `b − a ≤ 1e-10·b` (or `≤ 1e-24·ceiling`, for searches that run down to zero).
+/// `b − a ≤ 1e-10·b`, or `≤ 1e-12·ceiling` (budgets a trillion times below the search
+/// range are not worth resolving; searches can run down towards zero).
 const ROAS_TOLERANCE: f64 = 1e-10;
 /// Cap on the budget problems one target-ROAS search may solve.
 const MAX_ROAS_SOLVES: u32 = 2_000;
@@ -245,8 +246,8 @@ impl Optimizer {
     /// (`G = F*`) the lines are tangents and the search needs about one probe per halving;
     /// a nearly flat ROAS (a shape-1 curve far below its half-saturation) no longer makes
     /// intervals pile up, as the monotone bound alone would. The answer is resolved to
-    /// `1e-10` relative (or `1e-24` of the ceiling); `F*(B)/B ≥ target` holds exactly at the
-    /// returned budget.
+    /// `1e-10` relative (or `1e-12` of the ceiling); `F*(B)/B ≥ target` holds at the returned
+    /// budget (to rounding).
     ///
     /// # Errors
     /// [`OptimizeError::TargetRoasUnreachable`] when no budget between Σ min and the ceiling
@@ -261,7 +262,7 @@ impl Optimizer {
             solves: 0,
             best_roas: f64::NEG_INFINITY,
             best_budget: problem.floor,
-            floor_width: 1e-24 * problem.ceiling.max(f64::MIN_POSITIVE),
+            floor_width: 1e-12 * problem.ceiling.max(f64::MIN_POSITIVE),
         };
         let found = search.largest_feasible(problem.floor, problem.ceiling);
         let (solves, best_roas, best_budget) =
