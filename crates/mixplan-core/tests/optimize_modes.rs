@@ -277,7 +277,7 @@ fn other_curve_families_through_the_trait() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(128), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
 
     /// The optimum is never beaten by a random feasible split (its uplift over any current
     /// plan is ≥ 0).

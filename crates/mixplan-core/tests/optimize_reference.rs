@@ -45,7 +45,7 @@ fn assert_not_worse(case: &Case, x: &[f64], reference_value: f64, reference_x: &
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
 
     /// 2–3 channels: the reference includes a dense grid over the feasible simplex.
     #[test]
@@ -57,7 +57,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(40), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(128), ..ProptestConfig::default() })]
 
     /// 4–8 channels: multi-start pairwise exchange.
     #[test]
