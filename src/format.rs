@@ -1,5 +1,7 @@
 //! Number formatting for display. Plain Rust, so it is tested natively.
 
+use mixplan_core::format::group_thousands;
+
 /// Formats an amount as whole US dollars with thousands separators: `1234567.4` → `$1,234,567`.
 /// Negative amounts get a leading minus (`-$1,200`); non-finite values show as `—`.
 pub fn currency(amount: f64) -> String {
@@ -8,7 +10,10 @@ pub fn currency(amount: f64) -> String {
     }
     let rounded = amount.round();
     let sign = if rounded < 0.0 { "-" } else { "" };
-    format!("{sign}${}", group_thousands(rounded.abs() as u64))
+    format!(
+        "{sign}${}",
+        group_thousands(&format!("{:.0}", rounded.abs()))
+    )
 }
 
 /// Like [`currency`] with an explicit sign: `+$1,200`, `-$300`, `$0`.
@@ -36,18 +41,6 @@ pub fn parse_money(text: &str) -> Option<f64> {
         .filter(|c| !matches!(c, '$' | ',' | ' '))
         .collect();
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-fn group_thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`data`] | the weekly matrix ([`data::WeeklyData`]), the CSV loader, the store simulator and the star-schema pipeline |
+//! | [`format`] | money formatting shared with the app |
 //! | [`transform`] | carryover (adstock) and diminishing-returns (Hill) transforms |
 //! | [`model`] | design matrix, constrained ridge fit, time-series CV search, metrics, decomposition |
 //! | [`response`] | a channel's steady-state response curve, the contract between the model and the optimiser |
@@ -16,6 +17,7 @@
 //! concern; nothing a user supplies can panic.
 
 pub mod data;
+pub mod format;
 pub mod model;
 pub mod optimize;
 pub mod response;

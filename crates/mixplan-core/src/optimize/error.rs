@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::format::money;
+
 /// Why a budget problem could not be built or solved. Every message says what to change.
 ///
 /// Channels are identified by their position (0-based) in the slice of curves; callers that
@@ -135,39 +137,9 @@ impl OptimizeError {
     }
 }
 
-/// Formats an amount of money with thousands separators and two decimals (`12,345.60`).
-pub(crate) fn money(amount: f64) -> String {
-    if !amount.is_finite() {
-        return format!("{amount}");
-    }
-    let cents = (amount.abs() * 100.0).round();
-    let whole = (cents / 100.0).trunc();
-    let fraction = cents - whole * 100.0;
-    let digits = format!("{whole:.0}");
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if amount < 0.0 && cents > 0.0 { "-" } else { "" };
-    format!("{sign}{grouped}.{fraction:02.0}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_groups_thousands() {
-        assert_eq!(money(0.0), "0.00");
-        assert_eq!(money(12.5), "12.50");
-        assert_eq!(money(1234.567), "1,234.57");
-        assert_eq!(money(1_000_000.0), "1,000,000.00");
-        assert_eq!(money(-2500.0), "-2,500.00");
-        assert_eq!(money(999.999), "1,000.00");
-    }
 
     #[test]
     fn messages_say_what_to_fix() {

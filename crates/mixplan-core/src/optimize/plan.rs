@@ -2,7 +2,8 @@
 //! its solve facts) and the [`Uplift`] between two plans.
 
 use super::curve::ResponseCurve;
-use super::error::{OptimizeError, money};
+use super::error::OptimizeError;
+use crate::format::money;
 use super::problem::SpendBounds;
 use serde::{Deserialize, Serialize};
 
