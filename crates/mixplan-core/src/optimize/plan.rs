@@ -3,8 +3,8 @@
 
 use super::curve::ResponseCurve;
 use super::error::OptimizeError;
-use crate::format::money;
 use super::problem::SpendBounds;
+use crate::format::money;
 use serde::{Deserialize, Serialize};
 
 /// A weekly spend split evaluated on the response curves.
