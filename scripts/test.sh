@@ -26,6 +26,8 @@ fi
 
 step "format (cargo fmt --check)" cargo fmt --all --check
 step "lint (cargo clippy, warnings are errors)" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "lint the browser-only code (clippy for wasm32)" \
+  cargo clippy -p mixplan-app --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 step "native tests: core, CLI, app" logged native cargo test --workspace --locked
 step "core builds for wasm32" cargo build -p mixplan-core --target wasm32-unknown-unknown --locked
 step "vendored plotly.js matches the pinned npm package" \

@@ -24,7 +24,8 @@ pub fn ModelPanel(
     let model = planner.model();
     let m = *model.metrics();
     let b = *model.baseline_metrics();
-    let weak = !(m.r2_test >= WEAK_FIT_R2);
+    // A NaN R² (constant holdout) counts as weak too.
+    let weak = m.r2_test.is_nan() || m.r2_test < WEAK_FIT_R2;
     let has_truth = !truth.is_empty();
     let rows = model
         .channels()

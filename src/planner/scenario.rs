@@ -280,8 +280,8 @@ mod tests {
             let s = p.scenario(&budget);
             let optimal = s.optimal.as_ref().expect("locks come from a balanced split, so an optimum exists");
             prop_assert!((optimal.spend().iter().sum::<f64>() - total).abs() <= 1e-9 * total);
-            for c in 0..5 {
-                if locks[c] {
+            for (c, locked) in locks.iter().enumerate() {
+                if *locked {
                     prop_assert_eq!(optimal.spend()[c], budget.spend()[c]);
                 }
             }
