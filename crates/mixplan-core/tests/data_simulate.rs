@@ -205,7 +205,19 @@ fn realistic_scale_and_channel_economics() {
     assert_eq!(truth.channels.len(), TRUE_CHANNELS.len());
 }
 
-/// Identifiability: spend varies widely relative to K and channels are not collinear.
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (ma, mb) = (mean(a), mean(b));
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
+}
+
+/// Identifiability: spend varies widely relative to K (down to nothing, up to well past K)
+/// and week to week, and no channel moves with another channel or with the baseline's
+/// trend, seasonality or controls. Prints the correlation table (`--nocapture`); the same
+/// numbers are in docs/data.md.
 #[test]
 fn spend_is_rich_enough_to_identify() {
     let sim = default_sim();
@@ -218,22 +230,63 @@ fn spend_is_rich_enough_to_identify() {
         let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / x.len() as f64).sqrt();
         let lo = x.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = x.iter().cloned().fold(0.0, f64::max);
-        assert!(sd / m > 0.3, "{}: cv {}", ch.id, sd / m);
-        assert!(hi >= ch.half_saturation, "{}: max {hi}", ch.id);
-        assert!(lo <= 0.5 * ch.half_saturation, "{}: min {lo}", ch.id);
+        assert!(sd / m > 0.5, "{}: cv {}", ch.id, sd / m);
+        assert!(hi >= 1.5 * ch.half_saturation, "{}: max {hi}", ch.id);
+        assert!(lo <= 0.05 * ch.half_saturation, "{}: min {lo}", ch.id);
+        // Week-to-week variation, not only slow regimes: the typical change from one week
+        // to the next is a sizeable share of the channel's mean.
+        let step = mean(
+            &x.windows(2)
+                .map(|w| (w[1] - w[0]).abs())
+                .collect::<Vec<_>>(),
+        );
+        assert!(
+            step / m > 0.3,
+            "{}: mean weekly change {step} vs mean {m}",
+            ch.id
+        );
     }
-    for i in 0..5 {
-        for j in i + 1..5 {
-            let (a, b) = (&spend[i], &spend[j]);
-            let (ma, mb) = (mean(a), mean(b));
-            let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-            let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
-            let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
-            let r = cov / (va * vb).sqrt();
-            assert!(r.abs() < 0.6, "channels {i} and {j}: r = {r}");
-        }
-    }
+    // The baseline's regressors, as the truth defines them on the week index.
     let controls = agg.controls();
+    let period = sim.truth.base.period_weeks;
+    let n = spend[0].len();
+    let wave = |k: f64, sin: bool| -> Vec<f64> {
+        (0..n)
+            .map(|w| {
+                let x = 2.0 * std::f64::consts::PI * k * w as f64 / period;
+                if sin { x.sin() } else { x.cos() }
+            })
+            .collect()
+    };
+    let mut others: Vec<(String, Vec<f64>)> = TRUE_CHANNELS
+        .iter()
+        .zip(&spend)
+        .map(|(c, x)| (c.id.to_string(), x.clone()))
+        .collect();
+    others.push(("trend".into(), (0..n).map(|w| w as f64).collect()));
+    others.push(("sin1".into(), wave(1.0, true)));
+    others.push(("cos1".into(), wave(1.0, false)));
+    others.push(("sin2".into(), wave(2.0, true)));
+    others.push(("cos2".into(), wave(2.0, false)));
+    for c in &controls {
+        others.push((c.name.clone(), c.values.clone()));
+    }
+    print!("{:12}", "r");
+    for (name, _) in &others {
+        print!(" {:>8.8}", name);
+    }
+    println!();
+    for (i, ch) in TRUE_CHANNELS.iter().enumerate() {
+        print!("{:12}", ch.id);
+        for (j, (name, series)) in others.iter().enumerate() {
+            let r = correlation(&spend[i], series);
+            print!(" {r:8.2}");
+            if j != i {
+                assert!(r.abs() < 0.4, "{} and {name}: r = {r}", ch.id);
+            }
+        }
+        println!();
+    }
     let price = &controls[0].values;
     let spread = price.iter().cloned().fold(0.0, f64::max)
         - price.iter().cloned().fold(f64::INFINITY, f64::min);

@@ -113,17 +113,9 @@ fn simulated_store_truth_is_recovered() {
             ));
         }
     }
-    // Known miss (see docs/model.md): Affiliate's spend is a slowly moving step function
-    // (budget regimes and one pause), so its saturation is barely identified and the model
-    // attributes part of the baseline to it (ROI about 2× the truth); that also lowers
-    // Social's share. Every other channel's ROI is within 25 %. The test fails if anything
-    // beyond that known miss goes wrong.
-    let known = |f: &String| f.starts_with("affiliate:") || f.starts_with("social: share");
-    let unexpected: Vec<&String> = failures.iter().filter(|f| !known(f)).collect();
-    if !failures.is_empty() {
-        println!("  KNOWN MISSES: {failures:?}");
-    }
-    assert!(unexpected.is_empty(), "{unexpected:?}");
+    // Issue #4: every channel's ROI within 25 % of the truth and its share of the media
+    // contribution within 5 points, no exceptions.
+    assert!(failures.is_empty(), "{failures:?}");
     assert!(model.metrics().r2_test > 0.9, "{}", model.metrics().r2_test);
     assert!(model.metrics().r2_test > model.baseline_metrics().r2_test);
 }

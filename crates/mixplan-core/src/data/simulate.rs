@@ -33,14 +33,26 @@
 //!
 //! # Flighting (how spend is planned)
 //!
-//! Each channel's weekly budget is a product of a piecewise-constant budget *regime*
-//! (lognormal levels held for several weeks), a Q4 ramp (shared calendar, per-channel
-//! sensitivity: October ramp, Black-Friday peak ×1.7, January dip ×0.8), 6 %/year growth and
-//! channel-specific events: a two-week Paid Search hold-out and occasional budget-cap weeks;
-//! Email sends (0–5 a week at $400–$900 each, on send days only); Display flights
-//! (on 3–7 weeks, off 1–5); Social bursts (×1.7 for 2–3 weeks); an Affiliate programme pause.
+//! Every channel's spend varies independently week to week over a wide range relative to its
+//! `K`, from nothing to well past `K`, so that a weekly model can tell each curve from the
+//! others and from the baseline (the data tests check the correlations). Each channel has its
+//! own random stream and events:
+//!
+//! * a mild Q4 ramp (shared calendar, per-channel sensitivity: October ramp, Black-Friday
+//!   peak, January dip) and 6 %/year growth;
+//! * **planned pauses**, twice a year per channel, at random weeks and never two channels at
+//!   once: Paid Search geo hold-outs (2–3 weeks), Email send freezes (2–3 weeks), Social
+//!   breaks between waves (8–12 weeks, retargeting only), Affiliate programme pauses (2–4
+//!   weeks, then a ramp back);
+//! * Paid Search: budget regimes of 3–8 weeks, weekly pacing noise, budget-cap weeks;
+//! * Email: 0–4 sends a week of varying size on send days, big campaign sends;
+//! * Display: flights on 2–6 weeks at their own level, off 1–4;
+//! * Social: budget regimes, pacing noise, launch bursts of ×1.6–2.4 for 2–4 weeks;
+//! * Affiliate: noisy commissions, partner campaign pushes, short tracking outages.
+//!
 //! Total weekly spend is then kept within $10.5k–$97k by scaling all channels. Weekly budgets
-//! are spread over days with per-channel day weights and rounded to the cent.
+//! are spread over days with per-channel day weights and rounded to the cent. The price index
+//! is repriced around list price (within ±6 %) every few weeks, so it has no drift.
 //!
 //! # The ground truth's optimal splits
 //!
@@ -98,10 +110,10 @@ pub struct TrueChannel {
 /// | channel | θ | K ($/wk) | s | β ($/wk) | character |
 /// |---|---|---|---|---|---|
 /// | Paid Search | 0.15 | 5,000 | 1.0 | 36,000 | short carryover, near saturation |
-/// | Email | 0.30 | 3,000 | 1.0 | 24,000 | cheap, high ROI, under-used |
-/// | Display | 0.40 | 22,000 | 1.6 | 28,000 | S-shaped, ROI below 1 |
-/// | Social | 0.75 | 16,000 | 1.2 | 100,000 | long carryover (half-life 2.4 weeks) |
-/// | Affiliate | 0.05 | 9,000 | 1.0 | 22,000 | immediate, mid ROI |
+/// | Email | 0.30 | 6,000 | 1.0 | 48,000 | cheap, high ROI, under-used |
+/// | Display | 0.40 | 28,000 | 1.6 | 40,000 | S-shaped, ROI below 1 |
+/// | Social | 0.70 | 9,000 | 1.2 | 65,000 | long carryover (half-life 1.9 weeks), under-used |
+/// | Affiliate | 0.05 | 10,000 | 1.0 | 28,000 | immediate, mid ROI |
 pub const TRUE_CHANNELS: [TrueChannel; 5] = [
     TrueChannel {
         id: "paid_search",
@@ -117,36 +129,36 @@ pub const TRUE_CHANNELS: [TrueChannel; 5] = [
         name: "Email",
         kind: "owned",
         decay: 0.30,
-        half_saturation: 3_000.0,
+        half_saturation: 6_000.0,
         shape: 1.0,
-        coefficient: 24_000.0,
+        coefficient: 48_000.0,
     },
     TrueChannel {
         id: "display",
         name: "Display",
         kind: "display",
         decay: 0.40,
-        half_saturation: 22_000.0,
+        half_saturation: 28_000.0,
         shape: 1.6,
-        coefficient: 28_000.0,
+        coefficient: 40_000.0,
     },
     TrueChannel {
         id: "social",
         name: "Social",
         kind: "social",
-        decay: 0.75,
-        half_saturation: 16_000.0,
+        decay: 0.70,
+        half_saturation: 9_000.0,
         shape: 1.2,
-        coefficient: 100_000.0,
+        coefficient: 65_000.0,
     },
     TrueChannel {
         id: "affiliate",
         name: "Affiliate",
         kind: "partner",
         decay: 0.05,
-        half_saturation: 9_000.0,
+        half_saturation: 10_000.0,
         shape: 1.0,
-        coefficient: 22_000.0,
+        coefficient: 28_000.0,
     },
 ];
 
@@ -158,9 +170,10 @@ const SEASONALITY: [(u32, f64, f64); 2] = [(1, 14_000.0, 330.0), (2, 6_000.0, 33
 const GAMMA_PRICE: f64 = -350_000.0;
 const GAMMA_PROMO: f64 = 300_000.0;
 const GAMMA_HOLIDAY: f64 = 40_000.0;
-const NOISE_SD: f64 = 5_000.0;
+const NOISE_SD: f64 = 2_500.0;
 const MIN_TOTAL_SPEND: f64 = 10_500.0;
 const MAX_TOTAL_SPEND: f64 = 97_000.0;
+const GROWTH_PER_YEAR: f64 = 0.06;
 
 /// Simulation parameters.
 ///
@@ -426,6 +439,11 @@ fn normal(rng: &mut ChaCha8Rng) -> f64 {
     rng.sample(StandardNormal)
 }
 
+/// `exp(sd · N(0, 1))`: a lognormal multiplier with median 1.
+fn lognormal(rng: &mut ChaCha8Rng, sd: f64) -> f64 {
+    (sd * normal(rng)).exp()
+}
+
 /// Black Friday (the day after the fourth Thursday of November) of `year`.
 fn black_friday(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_weekday_of_month_opt(year, 11, Weekday::Thu, 4).and_then(|d| d.succ_opt())
@@ -514,13 +532,57 @@ struct Plan {
     day_weights: Vec<Vec<[f64; 7]>>,
 }
 
+/// Weeks between planned pauses: each channel pauses once every half-year.
+const PAUSE_PERIOD: usize = 26;
+
+/// Planned pauses: for each channel, one per [`PAUSE_PERIOD`] weeks, at a uniformly random
+/// week of the period, never overlapping or touching another channel's pause (so that no
+/// two channels go dark together). `lengths[c]` is channel `c`'s range of pause lengths in
+/// weeks (`(0, 0)` for none). Longer pauses are placed first; a pause that finds no free
+/// window in 100 draws is skipped.
+fn planned_pauses(
+    rng: &mut ChaCha8Rng,
+    n: usize,
+    lengths: &[(usize, usize)],
+) -> Vec<Vec<(usize, usize)>> {
+    let mut out = vec![Vec::new(); lengths.len()];
+    let mut taken = vec![false; n];
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(lengths[c].1));
+    for period in (0..n).step_by(PAUSE_PERIOD) {
+        let end = (period + PAUSE_PERIOD).min(n);
+        for &c in &order {
+            let (lo, hi) = lengths[c];
+            let len = rng.random_range(lo..=hi);
+            if len == 0 || end < period + len {
+                continue;
+            }
+            for _ in 0..100 {
+                let start = rng.random_range(period..=end - len);
+                let before = start.saturating_sub(1);
+                let after = (start + len + 1).min(n);
+                if !taken[before..after].iter().any(|&t| t) {
+                    taken[start..start + len].iter_mut().for_each(|t| *t = true);
+                    out[c].push((start, len));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn in_pause(pauses: &[(usize, usize)], w: usize) -> bool {
+    pauses.iter().any(|&(s, len)| (s..s + len).contains(&w))
+}
+
 fn plan_spend(seed: u64, weeks: &[NaiveDate]) -> Plan {
     let n = weeks.len();
     let season: Vec<f64> = weeks
         .iter()
         .map(|w| season_budget(*w + Days::new(3)))
         .collect();
-    let growth = |w: usize| 1.0 + 0.06 * w as f64 / 52.0;
+    let growth = |w: usize| 1.0 + GROWTH_PER_YEAR * w as f64 / 52.0;
     let ramp = |w: usize, sensitivity: f64| 1.0 + sensitivity * (season[w] - 1.0);
     let flat_weights = |rng: &mut ChaCha8Rng, sd: f64| -> [f64; 7] {
         std::array::from_fn(|_| (sd * normal(rng)).exp())
@@ -528,37 +590,50 @@ fn plan_spend(seed: u64, weeks: &[NaiveDate]) -> Plan {
     let mut weekly = vec![vec![0.0; n]; 5];
     let mut day_weights = vec![vec![[0.0; 7]; n]; 5];
 
-    // Paid Search: always on; regimes; a two-week hold-out test; budget-cap weeks.
+    // Planned pauses, twice a year per channel and never two channels at once: a Paid
+    // Search geo hold-out test (2–3 weeks), an Email send freeze (2–3 weeks: list clean-up,
+    // deliverability fix), none for Display (it is flighted anyway), a Social break of 8–12
+    // weeks between waves (only retargeting stays on) and an Affiliate programme pause (2–4
+    // weeks: renegotiation), after which commissions ramp back up.
+    let pauses = planned_pauses(
+        &mut rng_for(seed, 15),
+        n,
+        &[(2, 3), (2, 3), (0, 0), (8, 12), (2, 4)],
+    );
+
+    // Paid Search: always on; bid/budget regimes of 3–8 weeks; weekly pacing noise; Q4
+    // ramp; budget-cap weeks (×0.05–0.4); the hold-out tests.
     let mut rng = rng_for(seed, 10);
-    let levels = regimes(&mut rng, n, 0.35, 6, 13);
-    let holdout = if n > 80 {
-        rng.random_range(n / 3..n / 2)
-    } else {
-        n
-    };
+    let levels = regimes(&mut rng, n, 0.4, 3, 8);
     let search_dow = [1.06, 1.04, 1.0, 0.98, 0.94, 0.96, 1.02];
     for w in 0..n {
-        let cap = if rng.random_bool(0.04) { 0.35 } else { 1.0 };
-        let off = w == holdout || w == holdout + 1;
-        weekly[0][w] = if off {
+        let cap = if rng.random_bool(0.1) {
+            rng.random_range(0.05..0.4)
+        } else {
+            1.0
+        };
+        let pacing = lognormal(&mut rng, 0.2);
+        weekly[0][w] = if in_pause(&pauses[0], w) {
             0.0
         } else {
-            14_000.0 * levels[w] * ramp(w, 1.0) * growth(w) * cap
+            15_500.0 * levels[w] * ramp(w, 0.6) * growth(w) * pacing * cap
         };
         let noise = flat_weights(&mut rng, 0.07);
         day_weights[0][w] = std::array::from_fn(|d| search_dow[d] * noise[d]);
     }
 
-    // Email: 0–5 sends a week on fixed send days, $400–$900 each.
+    // Email: 0–4 sends a week to list segments of varying size (about $1,000 each,
+    // lognormal), on fixed send days; an extra send in the Q4 peak; now and then a big
+    // campaign send ($3k–$9k) to the whole list; the send freezes.
     let mut rng = rng_for(seed, 11);
     let send_days = [1, 3, 5, 0, 2]; // Tue, Thu, Sat, Mon, Wed (offsets from week start)
     for w in 0..n {
         let u: f64 = rng.random();
-        let mut sends = if u < 0.08 {
+        let mut sends = if u < 0.2 {
             0
-        } else if u < 0.3 {
+        } else if u < 0.4 {
             1
-        } else if u < 0.6 {
+        } else if u < 0.65 {
             2
         } else if u < 0.85 {
             3
@@ -569,30 +644,37 @@ fn plan_spend(seed: u64, weeks: &[NaiveDate]) -> Plan {
             sends += 1;
         }
         let mut weights = [0.0; 7];
-        let mut total = 0.0;
         for &day in send_days.iter().take(sends) {
-            let cost = rng.random_range(400.0..900.0) * growth(w);
-            weights[day] = cost;
-            total += cost;
+            weights[day] = 1_000.0 * lognormal(&mut rng, 0.6) * growth(w);
         }
-        weekly[1][w] = total;
+        if rng.random_bool(0.15) {
+            let day = send_days[rng.random_range(0..send_days.len())];
+            weights[day] += rng.random_range(3_000.0..9_000.0) * growth(w);
+        }
+        if in_pause(&pauses[1], w) {
+            weights = [0.0; 7];
+        }
+        weekly[1][w] = weights.iter().sum();
         day_weights[1][w] = weights;
     }
 
-    // Display: flights on 3–7 weeks, off 1–5; always on in the Q4 peak.
+    // Display: flights on for 2–6 weeks at a level of their own, off for 1–4; weekly
+    // delivery noise; a mild Q4 ramp.
     let mut rng = rng_for(seed, 12);
     let mut w = 0;
-    let mut on = true;
+    let mut on = rng.random_bool(0.5);
     while w < n {
         let len = if on {
-            rng.random_range(3..=7)
+            rng.random_range(2..=6)
         } else {
-            rng.random_range(1..=5)
+            rng.random_range(1..=4)
         };
-        let level = 11_000.0 * (0.35 * normal(&mut rng)).exp();
-        for v in w..(w + len).min(n) {
-            if on || season[v] > 1.2 {
-                weekly[2][v] = level * ramp(v, 0.5) * growth(v);
+        let level = 17_000.0 * lognormal(&mut rng, 0.55);
+        let end = (w + len).min(n);
+        for (v, x) in weekly[2].iter_mut().enumerate().take(end).skip(w) {
+            let delivery = lognormal(&mut rng, 0.15);
+            if on {
+                *x = level * ramp(v, 0.5) * growth(v) * delivery;
             }
         }
         w += len;
@@ -602,39 +684,75 @@ fn plan_spend(seed: u64, weeks: &[NaiveDate]) -> Plan {
         *weights = flat_weights(&mut rng, 0.1);
     }
 
-    // Social: always on; regimes; bursts ×1.7 for 2–3 weeks.
+    // Social: runs in waves, with budget regimes of 3–8 weeks, weekly pacing noise and
+    // bursts of ×1.6–2.4 for 2–4 weeks (launches); between waves (the planned breaks) only a
+    // little retargeting stays on (×0–0.1).
     let mut rng = rng_for(seed, 13);
-    let levels = regimes(&mut rng, n, 0.4, 5, 12);
+    let levels = regimes(&mut rng, n, 0.45, 3, 8);
     let mut burst_left = 0;
+    let mut burst = 1.0;
     for w in 0..n {
-        if burst_left == 0 && rng.random_bool(0.05) {
-            burst_left = rng.random_range(2..=3);
+        if burst_left == 0 && rng.random_bool(0.06) {
+            burst_left = rng.random_range(2..=4);
+            burst = rng.random_range(1.6..2.4);
         }
-        let burst = if burst_left > 0 {
+        let event = if burst_left > 0 {
             burst_left -= 1;
-            1.7
+            burst
         } else {
             1.0
         };
-        weekly[3][w] = 9_000.0 * levels[w] * ramp(w, 1.0) * growth(w) * burst;
+        let dark = if in_pause(&pauses[3], w) {
+            rng.random_range(0.0..0.1)
+        } else {
+            1.0
+        };
+        let pacing = lognormal(&mut rng, 0.2);
+        weekly[3][w] = 7_000.0 * levels[w] * ramp(w, 0.7) * growth(w) * pacing * event * dark;
         day_weights[3][w] = flat_weights(&mut rng, 0.1);
     }
 
-    // Affiliate: regimes; a four-week programme pause.
+    // Affiliate: commissions on partner-driven sales, noisy week to week, with partner
+    // campaigns (a cashback or coupon partner's push: +$6k–$18k for 1–2 weeks), short
+    // unplanned pauses (1–2 weeks: tracking outages) and the planned programme pauses, after
+    // which commissions ramp back over 2–4 weeks.
     let mut rng = rng_for(seed, 14);
-    let levels = regimes(&mut rng, n, 0.3, 8, 16);
-    let pause = if n > 120 {
-        rng.random_range(n * 3 / 5..n * 3 / 4)
-    } else {
-        n
-    };
+    let levels = regimes(&mut rng, n, 0.25, 3, 6);
+    let mut campaign_left = 0;
+    let mut campaign = 0.0;
+    let mut outage_left = 0;
+    let mut ramp_len = 0;
+    let mut ramp_at = 0;
     for w in 0..n {
-        let off = (pause..pause + 4).contains(&w);
-        weekly[4][w] = if off {
+        let paused = in_pause(&pauses[4], w);
+        if paused {
+            ramp_len = rng.random_range(2..=4);
+            ramp_at = 0;
+            campaign_left = 0;
+        } else if campaign_left == 0 && outage_left == 0 && ramp_at >= ramp_len {
+            if rng.random_bool(0.09) {
+                campaign_left = rng.random_range(1..=2);
+                campaign = rng.random_range(6_000.0..18_000.0);
+            } else if rng.random_bool(0.02) {
+                outage_left = rng.random_range(1..=2);
+            }
+        }
+        let commissions = 7_000.0 * levels[w] * ramp(w, 0.4) * lognormal(&mut rng, 0.35);
+        let spend = if paused {
             0.0
+        } else if outage_left > 0 {
+            outage_left -= 1;
+            0.0
+        } else if ramp_at < ramp_len {
+            ramp_at += 1;
+            commissions * ramp_at as f64 / (ramp_len + 1) as f64
+        } else if campaign_left > 0 {
+            campaign_left -= 1;
+            commissions + campaign
         } else {
-            4_500.0 * levels[w] * ramp(w, 0.7) * growth(w)
+            commissions
         };
+        weekly[4][w] = spend * growth(w);
         day_weights[4][w] = flat_weights(&mut rng, 0.1);
     }
 
@@ -666,8 +784,10 @@ fn daily_controls(seed: u64, days: &[NaiveDate]) -> (Vec<u32>, Vec<u32>) {
     let mut since_change = 0;
     for _ in days {
         since_change += 1;
-        if since_change > 21 && rng.random_bool(1.0 / 100.0) {
-            bp = (bp * (1.0 + rng.random_range(-0.05..0.06))).clamp(9_000.0, 11_500.0);
+        if since_change > 21 && rng.random_bool(1.0 / 21.0) {
+            // Repricing around list price (competitor moves, markdowns, cost pass-through):
+            // a new level within ±6 %, independent of the last, so the index has no drift.
+            bp = 10_000.0 * (1.0 + rng.random_range(-0.06..0.06));
             since_change = 0;
         }
         price.push(bp.round() as u32);
