@@ -76,35 +76,25 @@ pub trait ResponseCurve {
         log_hint: f64,
     ) -> (f64, f64) {
         // A finite left end: e^-700 of the right end is zero spend for any purpose.
-        let (mut left, mut right) = (log_from.max(log_to - 700.0), log_to);
-        let mut u = if log_hint > left && log_hint < right {
+        let (left, right) = (log_from.max(log_to - 700.0), log_to);
+        let u = if log_hint > left && log_hint < right {
             log_hint
         } else {
             right
         };
-        let mut slope = -1.0;
-        for _ in 0..MAX_ITERATIONS {
-            let (phi, d) = self.log_marginal(u);
-            slope = d;
-            let excess = phi - log_level;
-            if excess > 0.0 {
-                left = u;
-            } else {
-                right = u;
-            }
-            let newton = u - excess / d;
-            let next = if newton.is_finite() && newton > left && newton < right {
-                newton
-            } else {
-                0.5 * (left + right)
-            };
-            let step = (next - u).abs();
-            u = next;
-            if step <= LOG_STEP_TOLERANCE || right - left <= LOG_STEP_TOLERANCE {
-                break;
-            }
-        }
-        (u, slope)
+        // φ decreases on the concave part: a positive excess means the root is to the right.
+        bracketed_newton(
+            u,
+            (left, right),
+            false,
+            |u| {
+                let (phi, d) = self.log_marginal(u);
+                (phi - log_level, d)
+            },
+            |step, _, (left, right)| {
+                step <= LOG_STEP_TOLERANCE || right - left <= LOG_STEP_TOLERANCE
+            },
+        )
     }
 
     /// The end `e = min(t, limit)` of the concave envelope's straight piece from `(from,
@@ -126,30 +116,56 @@ pub trait ResponseCurve {
         if h(limit) <= 0.0 {
             return limit;
         }
-        let (mut left, mut right) = (p, limit);
-        let mut t = right;
-        for _ in 0..MAX_ITERATIONS {
-            let value = h(t);
-            if value > 0.0 {
-                right = t;
-            } else {
-                left = t;
-            }
-            let derivative = -self.curvature(t) * (t - from);
-            let newton = t - value / derivative;
-            let next = if newton.is_finite() && newton > left && newton < right {
-                newton
-            } else {
-                0.5 * (left + right)
-            };
-            let step = (next - t).abs();
-            t = next;
-            if step <= STEP_TOLERANCE * t || right - left <= STEP_TOLERANCE * right {
-                break;
-            }
-        }
+        // h increases on the concave part: a positive value means the root is to the left.
+        let (t, _) = bracketed_newton(
+            limit,
+            (p, limit),
+            true,
+            |t| (h(t), -self.curvature(t) * (t - from)),
+            |step, t, (left, right)| {
+                step <= STEP_TOLERANCE * t || right - left <= STEP_TOLERANCE * right
+            },
+        );
         t.min(limit)
     }
+}
+
+/// Safeguarded Newton–bisection for the root of a monotone `g` inside `bracket`.
+///
+/// From `x`, each iteration evaluates `(g(x), g'(x))`, shrinks the bracket to the side that
+/// holds the root (`g` increasing or not), then takes the Newton step `x − g/g'` if it lands
+/// strictly inside the bracket, else bisects. Stops when `converged(|step|, x, bracket)` or
+/// after `MAX_ITERATIONS`. Returns the last `x` and the last `g'`.
+#[inline]
+fn bracketed_newton(
+    mut x: f64,
+    (mut left, mut right): (f64, f64),
+    increasing: bool,
+    mut g: impl FnMut(f64) -> (f64, f64),
+    converged: impl Fn(f64, f64, (f64, f64)) -> bool,
+) -> (f64, f64) {
+    let mut slope = -1.0;
+    for _ in 0..MAX_ITERATIONS {
+        let (value, derivative) = g(x);
+        slope = derivative;
+        if (value > 0.0) == increasing {
+            right = x;
+        } else {
+            left = x;
+        }
+        let newton = x - value / derivative;
+        let next = if newton.is_finite() && newton > left && newton < right {
+            newton
+        } else {
+            0.5 * (left + right)
+        };
+        let step = (next - x).abs();
+        x = next;
+        if converged(step, x, (left, right)) {
+            break;
+        }
+    }
+    (x, slope)
 }
 
 /// `ln(1 + e^w)` without overflow, and the logistic `e^w / (1 + e^w)`, from one `exp`.
