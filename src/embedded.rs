@@ -3,7 +3,8 @@
 //! project's own pipeline (`mixplan simulate` + `mixplan prepare`) writes.
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::data::loader::{LoadOptions, load_weekly_csv};
+use mixplan_core::data::loader::load_weekly_csv;
+use mixplan_core::data::prepare::mmm_load_options;
 use serde::Deserialize;
 
 use crate::planner::scenario::ChannelInfo;
@@ -62,8 +63,8 @@ pub enum EmbeddedDataError {
     Truth(String),
 }
 
-/// Parses the embedded files. Channels come from `dim_channel.csv` in its order; every
-/// other numeric column of the matrix except `revenue` is a control.
+/// Parses the embedded files. Channels come from `dim_channel.csv` in its order; the matrix
+/// is loaded with the options the pipeline that wrote it defines.
 pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
     let mut reader = csv::Reader::from_reader(DIM_CHANNEL_CSV.as_bytes());
     let mut channels = Vec::new();
@@ -81,22 +82,8 @@ pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
             }
         }
     }
-    let header: Vec<&str> = MMM_DATA_CSV
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split(',')
-        .collect();
-    let controls: Vec<&str> = header
-        .iter()
-        .copied()
-        .filter(|c| *c != "week" && *c != "revenue" && !channels.iter().any(|ch| ch.id == *c))
-        .collect();
-    let options = LoadOptions::new()
-        .date_column("week")
-        .target("revenue")
-        .channels(channels.iter().map(|c| c.id.clone()))
-        .controls(controls);
+    let ids: Vec<&str> = channels.iter().map(|c| c.id.as_str()).collect();
+    let options = mmm_load_options(&ids);
     let data = load_weekly_csv(MMM_DATA_CSV, &options)
         .map_err(|e| EmbeddedDataError::Matrix(e.to_string()))?;
     let truth: GroundTruth = serde_json::from_str(GROUND_TRUTH_JSON)

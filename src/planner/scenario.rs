@@ -107,15 +107,11 @@ impl Scenario {
 
 impl Planner {
     /// Builds the planner from a fitted model, the channels' display names (in model order)
-    /// and the data it was fitted on, from which it takes the historical mix (mean weekly
-    /// spend per channel) and the highest weekly spend seen per channel.
+    /// and the data it was fitted on. The historical mix is the model's mean weekly spend per
+    /// channel; the data gives the highest weekly spend seen per channel.
     pub fn new(model: FittedModel, channels: Vec<ChannelInfo>, data: &WeeklyData) -> Self {
         let curves = model.responses();
-        let historical_mix = data
-            .channels
-            .iter()
-            .map(|c| c.values.iter().sum::<f64>() / c.values.len().max(1) as f64)
-            .collect();
+        let historical_mix = model.channels().iter().map(|c| c.mean_spend).collect();
         let observed_max = data
             .channels
             .iter()
