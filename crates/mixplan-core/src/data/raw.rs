@@ -23,6 +23,20 @@ pub const DAILY_SPEND_FILE: &str = "daily_spend.csv";
 /// File name of the simulator's ground truth in a raw directory.
 pub const TRUTH_FILE: &str = "ground_truth.json";
 
+/// Columns of [`CHANNELS_FILE`], written and expected in this order.
+pub const CHANNELS_COLUMNS: [&str; 3] = ["id", "name", "kind"];
+/// Columns of [`DAILY_SALES_FILE`], written and expected in this order.
+pub const DAILY_SALES_COLUMNS: [&str; 6] = [
+    "date",
+    "revenue",
+    "orders",
+    "price_index",
+    "discount",
+    "holiday",
+];
+/// Columns of [`DAILY_SPEND_FILE`], written and expected in this order.
+pub const DAILY_SPEND_COLUMNS: [&str; 3] = ["date", "channel", "spend"];
+
 /// A marketing channel as the business names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawChannel {
@@ -151,45 +165,36 @@ impl RawStore {
     /// The three CSV texts.
     pub fn to_files(&self) -> Result<RawFiles, PrepareError> {
         let channels = csv_rows(
-            std::iter::once(vec!["id".to_string(), "name".into(), "kind".into()]).chain(
+            std::iter::once(CHANNELS_COLUMNS.map(String::from).to_vec()).chain(
                 self.channels
                     .iter()
                     .map(|c| vec![c.id.clone(), c.name.clone(), c.kind.clone()]),
             ),
         )?;
         let daily_sales = csv_rows(
-            std::iter::once(
-                [
-                    "date",
-                    "revenue",
-                    "orders",
-                    "price_index",
-                    "discount",
-                    "holiday",
-                ]
-                .map(String::from),
-            )
-            .chain(self.sales.iter().map(|s| {
-                [
-                    s.date.to_string(),
-                    fixed(s.revenue_cents, 2),
-                    s.orders.to_string(),
-                    fixed(i64::from(s.price_index_bp), 4),
-                    fixed(i64::from(s.discount_pct), 2),
-                    s.holiday.clone(),
-                ]
-            })),
+            std::iter::once(DAILY_SALES_COLUMNS.map(String::from)).chain(self.sales.iter().map(
+                |s| {
+                    [
+                        s.date.to_string(),
+                        fixed(s.revenue_cents, 2),
+                        s.orders.to_string(),
+                        fixed(i64::from(s.price_index_bp), 4),
+                        fixed(i64::from(s.discount_pct), 2),
+                        s.holiday.clone(),
+                    ]
+                },
+            )),
         )?;
         let daily_spend = csv_rows(
-            std::iter::once(["date", "channel", "spend"].map(String::from)).chain(
-                self.spend.iter().map(|s| {
+            std::iter::once(DAILY_SPEND_COLUMNS.map(String::from)).chain(self.spend.iter().map(
+                |s| {
                     [
                         s.date.to_string(),
                         s.channel.clone(),
                         fixed(s.spend_cents, 2),
                     ]
-                }),
-            ),
+                },
+            )),
         )?;
         Ok(RawFiles {
             channels,
@@ -202,7 +207,7 @@ impl RawStore {
     /// numbers, non-negative money); the consistency between files is checked by
     /// [`super::prepare::aggregate_weekly`].
     pub fn from_files(files: &RawFiles) -> Result<Self, PrepareError> {
-        let channels = read_table(CHANNELS_FILE, &files.channels, &["id", "name", "kind"])?
+        let channels = read_table(CHANNELS_FILE, &files.channels, &CHANNELS_COLUMNS)?
             .into_iter()
             .map(|(_, f)| RawChannel {
                 id: f[0].clone(),
@@ -212,18 +217,7 @@ impl RawStore {
             .collect();
         let file = DAILY_SALES_FILE;
         let mut sales = Vec::new();
-        for (line, f) in read_table(
-            file,
-            &files.daily_sales,
-            &[
-                "date",
-                "revenue",
-                "orders",
-                "price_index",
-                "discount",
-                "holiday",
-            ],
-        )? {
+        for (line, f) in read_table(file, &files.daily_sales, &DAILY_SALES_COLUMNS)? {
             let discount = field(file, line, "discount", &f[4], |t| parse_fixed(t, 2))?;
             sales.push(DailySales {
                 date: field(file, line, "date", &f[0], parse_date)?,
@@ -249,7 +243,7 @@ impl RawStore {
         }
         let file = DAILY_SPEND_FILE;
         let mut spend = Vec::new();
-        for (line, f) in read_table(file, &files.daily_spend, &["date", "channel", "spend"])? {
+        for (line, f) in read_table(file, &files.daily_spend, &DAILY_SPEND_COLUMNS)? {
             spend.push(DailySpend {
                 date: field(file, line, "date", &f[0], parse_date)?,
                 channel: f[1].clone(),
