@@ -1,31 +1,18 @@
 //! The loader on every real or third-party dataset in `../shared/datasets/` (relative to the
 //! workspace root), each with a small explicit column mapping. Facts asserted come from the
-//! datasets' PROVENANCE.md files. Each test is skipped, with a printed reason, when the
-//! datasets directory is absent (they are not committed to this repository).
+//! datasets' PROVENANCE.md files. A missing file skips its test visibly, or fails it under
+//! CI (`MIXPLAN_REQUIRE_DATASETS=1`; see `support/datasets.rs`).
 
-use mixplan_core::data::{LoadOptions, WeeklyData, load_weekly_csv, load_weekly_csv_from_path};
-use std::path::PathBuf;
+mod support;
 
-fn datasets_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets")
-}
+use mixplan_core::data::{LoadOptions, WeeklyData, load_weekly_csv};
+use support::datasets::{self, CONJURA_CHANNELS, CONJURA_CONTROLS, CONJURA_FILE, conjura_options};
 
-/// Loads `relative` under the datasets directory, or `None` (after saying why) when the
-/// directory is missing.
-fn load(relative: &str, options: &LoadOptions) -> Option<WeeklyData> {
-    let dir = datasets_dir();
-    if !dir.is_dir() {
-        eprintln!(
-            "SKIPPED: shared datasets not found at {} (they live outside the repository)",
-            dir.display()
-        );
-        return None;
-    }
-    let path = dir.join(relative);
-    match load_weekly_csv_from_path(&path, options) {
-        Ok(d) => Some(d),
-        Err(e) => panic!("{}: {e}", path.display()),
-    }
+/// Loads `relative` under the shared datasets directory, or `None` when it is missing and
+/// datasets are not required.
+fn load(test: &str, relative: &str, options: &LoadOptions) -> Option<WeeklyData> {
+    let path = datasets::shared_file(test, relative)?;
+    Some(datasets::load(&path, options))
 }
 
 fn total(values: &[f64]) -> f64 {
@@ -41,23 +28,19 @@ fn assert_close(actual: f64, expected: f64, rel: f64, what: &str) {
 
 #[test]
 fn conjura_weekly_food_drink_us() {
-    let opts = LoadOptions::new()
-        .date_column("week_start")
-        .target("revenue")
-        .channels([
-            "spend_google_search",
-            "spend_google_shopping_pmax",
-            "spend_meta",
-            "spend_tiktok",
-        ])
-        .controls(["trend", "us_federal_holiday_week", "bfcm_week"]);
-    let Some(d) = load("conjura_weekly_food_drink_us/mmm_weekly_data.csv", &opts) else {
+    let Some(d) = load(
+        "conjura_weekly_food_drink_us",
+        CONJURA_FILE,
+        &conjura_options(),
+    ) else {
         return;
     };
     assert_eq!(d.len(), 117);
     assert_eq!(d.weeks[0].to_string(), "2021-10-15");
     assert_eq!(d.weeks[116].to_string(), "2024-01-05");
-    assert_eq!(d.channels.len(), 4);
+    assert_eq!(d.channel_names(), CONJURA_CHANNELS);
+    let controls: Vec<&str> = d.controls.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(controls, CONJURA_CONTROLS);
     let spend: f64 = d.channels.iter().map(|c| total(&c.values)).sum();
     assert_close(spend, 8.16e6, 0.01, "total spend");
     assert_close(total(&d.target), 22.0e6, 0.01, "total revenue");
@@ -73,7 +56,11 @@ fn robyn_dt_simulated_weekly() {
         .target("revenue")
         .channels(["tv_S", "ooh_S", "print_S", "search_S", "facebook_S"])
         .controls(["competitor_sales_B", "newsletter"]);
-    let Some(d) = load("robyn_dt_simulated_weekly/dt_simulated_weekly.csv", &opts) else {
+    let Some(d) = load(
+        "robyn_dt_simulated_weekly",
+        "robyn_dt_simulated_weekly/dt_simulated_weekly.csv",
+        &opts,
+    ) else {
         return;
     };
     assert_eq!(d.len(), 208);
@@ -128,7 +115,11 @@ fn meridian_national_all_channels() {
             "sentiment_score_control",
             "Promo",
         ]);
-    let Some(d) = load("meridian_simulated/national_all_channels.csv", &opts) else {
+    let Some(d) = load(
+        "meridian_national_all_channels",
+        "meridian_simulated/national_all_channels.csv",
+        &opts,
+    ) else {
         return;
     };
     assert_eq!(d.len(), 156);
@@ -159,7 +150,11 @@ fn meridian_national_media() {
             "competitor_activity_score_control",
             "sentiment_score_control",
         ]);
-    let Some(d) = load("meridian_simulated/national_media.csv", &opts) else {
+    let Some(d) = load(
+        "meridian_national_media",
+        "meridian_simulated/national_media.csv",
+        &opts,
+    ) else {
         return;
     };
     assert_eq!(d.len(), 156);
@@ -172,8 +167,10 @@ fn meridian_national_media() {
         );
     }
     // revenue = conversions × revenue_per_conversion ≈ 1.14 B; check it through the raw file.
-    let raw = std::fs::read_to_string(datasets_dir().join("meridian_simulated/national_media.csv"))
-        .unwrap();
+    let raw = std::fs::read_to_string(
+        datasets::shared_dir().join("meridian_simulated/national_media.csv"),
+    )
+    .unwrap();
     let rpc = load_weekly_csv(
         &raw,
         &LoadOptions::new()
@@ -193,7 +190,11 @@ fn pymc_marketing_mmm_example() {
         .target("y")
         .channels(["x1", "x2"])
         .controls(["event_1", "event_2", "t"]);
-    let Some(d) = load("pymc_marketing_mmm_example/mmm_example.csv", &opts) else {
+    let Some(d) = load(
+        "pymc_marketing_mmm_example",
+        "pymc_marketing_mmm_example/mmm_example.csv",
+        &opts,
+    ) else {
         return;
     };
     assert_eq!(d.len(), 179);
@@ -203,20 +204,47 @@ fn pymc_marketing_mmm_example() {
     assert_close(total(&d.channels[1].values), 28.97, 0.001, "x2");
     assert_close(total(&d.target), 946_006.0, 0.0001, "y");
     assert_eq!(total(&d.control("event_1").unwrap().values), 1.0);
+    // `t` is PyMC's time index (0, 1, …, 178): a trend, loaded as a control, never a channel.
+    assert_eq!(d.channel_names(), ["x1", "x2"]);
+    assert!(d.channel("t").is_none());
+    let t = &d.control("t").expect("t is loaded as a control").values;
+    assert!(t.iter().enumerate().all(|(i, &v)| v == i as f64), "{t:?}");
 }
 
-/// Auto-detection on a real file: the date column and the named controls are found without
-/// being told.
+/// Auto-detection on a real file: given only the target and the two spend columns, the
+/// date column and the controls named like controls are found without being told, and
+/// PyMC's time index `t` (a trend, not spend, and not named like a control) is left out.
 #[test]
 fn pymc_marketing_auto_detection() {
     let Some(d) = load(
+        "pymc_marketing_auto_detection",
         "pymc_marketing_mmm_example/mmm_example.csv",
-        &LoadOptions::new().target("y"),
+        &LoadOptions::new().target("y").channels(["x1", "x2"]),
     ) else {
         return;
     };
     assert_eq!(d.weeks[0].to_string(), "2018-04-02");
+    assert_eq!(d.len(), 179);
     let controls: Vec<_> = d.controls.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(controls, ["event_1", "event_2", "dayofyear"]);
-    assert_eq!(d.channel_names(), ["x1", "x2", "t"]);
+    assert_eq!(d.channel_names(), ["x1", "x2"]);
+    assert!(d.channel("t").is_none() && d.control("t").is_none());
+}
+
+/// With the controls named (`t` among them), the channels are detected: every other numeric
+/// column, so x1 and x2 and nothing else.
+#[test]
+fn pymc_marketing_channels_detected_around_named_controls() {
+    let Some(d) = load(
+        "pymc_marketing_channels_detected_around_named_controls",
+        "pymc_marketing_mmm_example/mmm_example.csv",
+        &LoadOptions::new()
+            .target("y")
+            .controls(["event_1", "event_2", "dayofyear", "t"]),
+    ) else {
+        return;
+    };
+    assert_eq!(d.weeks[0].to_string(), "2018-04-02");
+    assert_eq!(d.channel_names(), ["x1", "x2"]);
+    assert_eq!(d.control("t").map(|c| c.values[178]), Some(178.0));
 }

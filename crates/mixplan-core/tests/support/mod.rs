@@ -1,0 +1,4 @@
+//! Helpers shared by several test crates. Each crate uses a different part of them.
+#![allow(dead_code)]
+
+pub mod datasets;
