@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use mixplan_core::data::{Series, WeeklyData};
 use mixplan_core::model::{
-    ChannelHyperparameters, FittedModel, FixedHyperparameters, ModelError, ModelParams,
+    ChannelHyperparameters, FittedModel, FixedHyperparameters, ModelError, ModelParams, Term,
 };
 use mixplan_core::transform::{GeometricAdstock, Hill};
 use rand_chacha::ChaCha8Rng;
@@ -217,9 +217,14 @@ fn noisy_data_is_recovered_roughly_and_beats_the_seed_baseline() {
     let model = fit_default(&data);
     let errors = print_recovery(&data, &truth, &model);
     let mean = errors.iter().sum::<f64>() / errors.len() as f64;
-    println!("mean |ROI error| {mean:.3}");
-    // Hyper-parameters are weakly identified at this noise level; the mean error is what
-    // the search achieves today (docs/model.md), not a goal.
+    println!("|ROI error| per channel {errors:.3?}, mean {mean:.3}");
+    // Hyper-parameters are weakly identified at this noise level. Every channel's relative
+    // ROI error stays below 0.85 (measured: search 0.10, email 0.01, display 0.81, social
+    // 0.24, affiliate 0.04), and their mean below 0.4 (measured 0.24): what the search
+    // achieves today (docs/model.md), not a goal.
+    for (ch, error) in model.channels().iter().zip(&errors) {
+        assert!(*error < 0.85, "{}: |ROI error| {error:.3}", ch.name);
+    }
     assert!(mean < 0.4, "{errors:?}");
     assert!(model.metrics().r2_test > 0.85);
     assert!(model.metrics().r2_test > model.baseline_metrics().r2_test + 0.2);
@@ -247,38 +252,150 @@ fn true_hyperparameters_give_back_true_coefficients() {
     assert!(!model.search().searched);
 }
 
+/// Column `term` of the design matrix in week `t`, rebuilt here from the data, the fitted
+/// hyper-parameters and the public transforms (see `model::design` for the definitions):
+/// intercept `1`, trend `t/n_train`, Fourier `sin/cos(2πk·d_t/365.25)` (`d_t`: days since
+/// 1970-01-01), controls as they are when binary, else standardised on the training weeks,
+/// channel `c`: `hill(adstock_θ(x_c)_t; K, s)` in currency.
+struct RebuiltDesign {
+    n_train: usize,
+    phases: Vec<f64>,
+    controls: Vec<Vec<f64>>,
+    media: Vec<Vec<f64>>,
+}
+
+impl RebuiltDesign {
+    fn new(data: &WeeklyData, model: &FittedModel) -> Self {
+        let n_train = model.holdout_start();
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let phases = data
+            .weeks
+            .iter()
+            .map(|&d| std::f64::consts::TAU * (d - epoch).num_days() as f64 / 365.25)
+            .collect();
+        let controls = data
+            .controls
+            .iter()
+            .map(|ctl| {
+                if ctl.values.iter().all(|&v| v == 0.0 || v == 1.0) {
+                    return ctl.values.clone();
+                }
+                let train = &ctl.values[..n_train];
+                let mean = train.iter().sum::<f64>() / n_train as f64;
+                let sd =
+                    (train.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n_train as f64).sqrt();
+                ctl.values.iter().map(|v| (v - mean) / sd).collect()
+            })
+            .collect();
+        let media = model
+            .channels()
+            .iter()
+            .zip(&data.channels)
+            .map(|(ch, spend)| {
+                let adstock = GeometricAdstock::new(ch.decay)
+                    .unwrap()
+                    .apply(&spend.values)
+                    .unwrap();
+                Hill::new(ch.half_saturation, ch.shape)
+                    .unwrap()
+                    .apply(&adstock)
+                    .unwrap()
+            })
+            .collect();
+        Self {
+            n_train,
+            phases,
+            controls,
+            media,
+        }
+    }
+
+    fn column(&self, term: Term, t: usize) -> f64 {
+        match term {
+            Term::Intercept => 1.0,
+            Term::Trend => t as f64 / self.n_train as f64,
+            Term::Sin(k) => (k as f64 * self.phases[t]).sin(),
+            Term::Cos(k) => (k as f64 * self.phases[t]).cos(),
+            Term::Control(j) => self.controls[j][t],
+            Term::Channel(c) => self.media[c][t],
+        }
+    }
+}
+
+fn close(a: f64, b: f64, scale: f64) -> bool {
+    (a - b).abs() <= 1e-9 * scale
+}
+
 #[test]
-fn decomposition_sums_exactly_to_fitted_values() {
+fn fitted_values_are_the_design_matrix_times_the_coefficients() {
     let (data, _) = synthetic(2, 2_000.0);
     let model = fit_default(&data);
-    let d = model.decomposition();
     let (terms, beta) = model.coefficients();
     assert_eq!(terms.len(), beta.len());
+    assert_eq!(model.holdout_start(), 125);
+    assert_eq!(model.fitted().len(), data.len());
+    let design = RebuiltDesign::new(&data, &model);
+    let scale = data.target.iter().map(|y| y.abs()).fold(0.0, f64::max);
+    let d = model.decomposition();
     for t in 0..data.len() {
-        let parts = d.baseline[t]
-            + d.trend[t]
-            + d.seasonality[t]
-            + d.controls.iter().map(|s| s.values[t]).sum::<f64>()
-            + d.channels.iter().map(|s| s.values[t]).sum::<f64>();
-        assert_eq!(parts, d.fitted[t], "week {t}");
+        // ŷ_t = Σ_j β_j X_{t,j}, and each part of the decomposition is its own columns' share.
+        let part = |wanted: &dyn Fn(Term) -> bool| -> f64 {
+            terms
+                .iter()
+                .zip(beta)
+                .filter(|(term, _)| wanted(**term))
+                .map(|(&term, b)| b * design.column(term, t))
+                .sum()
+        };
+        let fitted = part(&|_| true);
         assert!(
-            (d.non_media(t) + d.channels.iter().map(|s| s.values[t]).sum::<f64>() - d.fitted[t])
-                .abs()
-                < 1e-6
+            close(model.fitted()[t], fitted, scale),
+            "week {t}: fitted {} but X·β = {fitted}",
+            model.fitted()[t]
         );
+        assert!(close(
+            d.baseline[t],
+            part(&|term| term == Term::Intercept),
+            scale
+        ));
+        assert!(close(d.trend[t], part(&|term| term == Term::Trend), scale));
+        assert!(close(
+            d.seasonality[t],
+            part(&|term| matches!(term, Term::Sin(_) | Term::Cos(_))),
+            scale
+        ));
+        for (j, control) in d.controls.iter().enumerate() {
+            assert!(close(
+                control.values[t],
+                part(&|term| term == Term::Control(j)),
+                scale
+            ));
+        }
+        for (c, channel) in d.channels.iter().enumerate() {
+            // The channel's share is β_c·hill(adstock(x)), with β_c its reported coefficient.
+            let own = model.channels()[c].coefficient * design.media[c][t];
+            assert!(close(channel.values[t], own, scale), "week {t} channel {c}");
+            assert!(close(
+                channel.values[t],
+                part(&|term| term == Term::Channel(c)),
+                scale
+            ));
+        }
+        let media: f64 = d.channels.iter().map(|s| s.values[t]).sum();
+        assert!(close(d.non_media(t), fitted - media, scale), "week {t}");
     }
     // Channel totals, shares and ROIs agree with the weekly series.
     let media: f64 = d.channel_totals().iter().sum();
     for (c, ch) in model.channels().iter().enumerate() {
         let total: f64 = d.channels[c].values.iter().sum();
+        let spend: f64 = data.channels[c].values.iter().sum();
         assert!((ch.contribution - total).abs() < 1e-6 * total.abs().max(1.0));
         assert!((ch.contribution_share - total / media).abs() < 1e-12);
-        assert!((ch.roi - total / ch.spend).abs() < 1e-12);
+        assert!((ch.spend - spend).abs() < 1e-9 * spend);
+        assert!((ch.roi - total / spend).abs() < 1e-12);
         assert!(ch.coefficient >= 0.0);
     }
-    assert_eq!(model.fitted(), &d.fitted[..]);
     assert_eq!(model.validation_predictions().len(), data.len());
-    assert_eq!(model.holdout_start(), 125);
 }
 
 #[test]
@@ -296,7 +413,14 @@ fn steady_state_agrees_with_the_weekly_model() {
             (last - plan.contributions[c]).abs() < 1e-6 * last.max(1.0),
             "channel {c}"
         );
-        assert_eq!(plan.contributions[c], responses[c].value(x));
+        // f(x) = β·x^s/(x^s + K^s) and f'(x) = β·s·r/(x(1 + r)²), r = (K/x)^s, from the
+        // fitted channel's own parameters.
+        let ch = &model.channels()[c];
+        let r = (ch.half_saturation / x).powf(ch.shape);
+        let value = ch.coefficient / (1.0 + r);
+        let slope = ch.coefficient * ch.shape * r / (x * (1.0 + r).powi(2));
+        assert!((plan.contributions[c] - value).abs() <= 1e-12 * value.max(1.0));
+        assert!((responses[c].value(x) - value).abs() <= 1e-12 * value.max(1.0));
         // Derivatives: finite difference of the steady-state revenue.
         let h = 1e-3 * x;
         let mut up = spend;
@@ -307,7 +431,10 @@ fn steady_state_agrees_with_the_weekly_model() {
             - model.predict_steady_state(&down).unwrap().revenue)
             / (2.0 * h);
         assert!((numeric - plan.marginal[c]).abs() < 1e-5 * (1.0 + numeric.abs()));
-        assert_eq!(model.marginal_roi(c, x).unwrap(), plan.marginal[c]);
+        assert!((plan.marginal[c] - slope).abs() <= 1e-12 * slope.abs().max(1e-12));
+        assert!(
+            (model.marginal_roi(c, x).unwrap() - slope).abs() <= 1e-12 * slope.abs().max(1e-12)
+        );
     }
     // The planning baseline is the mean non-media revenue of the last 52 weeks.
     let d = model.decomposition();
