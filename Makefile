@@ -32,6 +32,13 @@ bench: tools-test
 	trunk build --release
 	node tests/bench/browser.mjs 1000
 
+# How often the model recovers the simulated store's truth over 100 simulator seeds (the
+# figure docs/model.md quotes; a few minutes on 2 cores; not part of `make test`).
+SEEDS ?= 100
+.PHONY: bench-recovery
+bench-recovery:
+	cargo run --release -p mixplan-core --example recovery -- --seeds $(SEEDS)
+
 clean:
 	cargo clean
 	rm -rf dist node_modules
