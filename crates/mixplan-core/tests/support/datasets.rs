@@ -25,11 +25,11 @@ pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The shared datasets directory: `$MIXPLAN_DATASETS_DIR`, else `../shared/datasets`
-/// beside the workspace.
+/// The shared datasets directory: `$MIXPLAN_DATASETS_DIR` (a relative path is taken from the
+/// workspace root, as `scripts/test.sh` does), else `../shared/datasets` beside the workspace.
 pub fn shared_dir() -> PathBuf {
     match std::env::var_os(DATASETS_DIR) {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        Some(dir) if !dir.is_empty() => workspace().join(dir),
         _ => workspace().join("../shared/datasets"),
     }
 }
