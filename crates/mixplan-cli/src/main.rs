@@ -2,9 +2,11 @@
 //!
 //! Run from the repository root: `cargo run --release --bin mixplan -- <command> …`.
 //! Results go to stdout (JSON where the command says so); errors go to stderr with exit
-//! code 2 and a message that says what to fix.
+//! code 2 as `error: <context>: <cause>` (the file, flag or channel, then the core's
+//! message) and, where it helps, a `hint:` line (see [`error`]).
 
 mod commands;
+mod error;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -43,7 +45,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("{}", error::report(&error));
             ExitCode::from(2)
         }
     }
