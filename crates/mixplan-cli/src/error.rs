@@ -172,12 +172,19 @@ pub enum CliError {
         source: CoreError,
     },
     /// The simulation could not run with the given settings.
-    #[error("cannot simulate")]
+    #[error("--weeks {weeks} --start {start}")]
     Simulate {
+        /// `--weeks`.
+        weeks: usize,
+        /// `--start`.
+        start: chrono::NaiveDate,
         /// The core's error.
         #[source]
         source: CoreError,
     },
+    /// The result could not be written to stdout.
+    #[error("cannot write the result to stdout")]
+    Stdout(#[source] std::io::Error),
     /// Writing the JSON result failed (a bug: our output types always serialise).
     #[error("cannot write the JSON output")]
     Output(#[from] serde_json::Error),

@@ -28,6 +28,9 @@ enum Command {
     /// Fit the marketing-mix model to a weekly CSV and print JSON.
     Fit(commands::fit::Args),
     /// Find the best split of a weekly budget and print JSON.
+    ///
+    /// Given a problem file (`*.json`, written by --export-problem) instead of a CSV, solves
+    /// the problem in it without fitting; --budget then overrides the file's budget.
     Optimize(commands::optimize::Args),
     /// Predict weekly revenue and contributions for a spend vector and print JSON.
     Predict(commands::predict::Args),

@@ -198,6 +198,19 @@ pub fn resolve(names: &[String], name: &str, flag: &'static str) -> Result<usize
         })
 }
 
+/// Prints `value` as pretty JSON on stdout. A reader that stops early (`mixplan fit … |
+/// head`) is not an error.
+pub fn print_json(value: &impl Serialize) -> Result<(), CliError> {
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(value)?;
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Stdout(error))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Serialises parallel slices of names and values as a JSON object in channel order.
 pub struct Named<'a>(pub &'a [String], pub &'a [f64]);
 

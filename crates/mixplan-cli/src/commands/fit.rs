@@ -6,7 +6,7 @@
 //! rmse_test, nrmse_test`), `baseline` (the seed baseline's `r2_train, r2_test`) and `fit_ms`.
 
 use super::CommandResult;
-use super::common::ModelArgs;
+use super::common::{ModelArgs, print_json};
 use mixplan_core::model::FittedModel;
 use serde::Serialize;
 
@@ -90,9 +90,6 @@ fn output(model: &FittedModel, fit_ms: f64) -> FitOut<'_> {
 /// Runs `mixplan fit`.
 pub fn run(args: Args) -> CommandResult {
     let fit = args.model.fit()?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&output(&fit.model, fit.fit_ms))?
-    );
+    print_json(&output(&fit.model, fit.fit_ms))?;
     Ok(())
 }

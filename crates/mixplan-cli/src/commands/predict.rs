@@ -6,7 +6,9 @@
 //! `contributions` and `marginal_roi`.
 
 use super::CommandResult;
-use super::common::{ChannelValue, ModelArgs, Named, channel_names, parse_assignment, resolve};
+use super::common::{
+    ChannelValue, ModelArgs, Named, channel_names, parse_assignment, print_json, resolve,
+};
 use crate::error::CliError;
 use serde::Serialize;
 
@@ -82,7 +84,7 @@ pub fn run(args: Args) -> CommandResult {
         contributions: Named(&names, &prediction.contributions),
         marginal_roi: Named(&names, &prediction.marginal),
     };
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    print_json(&out)?;
     Ok(())
 }
 

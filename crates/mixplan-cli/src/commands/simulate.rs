@@ -53,6 +53,8 @@ pub(crate) fn create_dir(dir: &Path) -> CommandResult {
 /// Runs `mixplan simulate`.
 pub fn run(args: Args) -> CommandResult {
     let simulate_error = |source| CliError::Simulate {
+        weeks: args.weeks,
+        start: args.start,
         source: Box::new(source),
     };
     let sim = simulate(&SimulateParams {

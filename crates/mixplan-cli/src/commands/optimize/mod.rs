@@ -28,7 +28,8 @@ mod problem_file;
 
 use super::CommandResult;
 use super::common::{
-    ChannelValue, ModelArgs, Named, channel_names, parse_amount, parse_assignment, resolve,
+    ChannelValue, ModelArgs, Named, channel_names, parse_amount, parse_assignment, print_json,
+    resolve,
 };
 use crate::error::CliError;
 use mixplan_core::optimize::{
@@ -362,7 +363,7 @@ pub fn run(args: Args) -> CommandResult {
             outcome.solve_us,
         )?;
     }
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    print_json(&out)?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@
 
 use super::{Args, solve_maybe_timed};
 use crate::commands::CommandResult;
-use crate::commands::common::Named;
+use crate::commands::common::{Named, print_json};
 use crate::error::{CliError, PROBLEM_FILE};
 use mixplan_core::optimize::{Allocation, BudgetProblem, Optimizer, SpendBounds};
 use mixplan_core::response::HillResponse;
@@ -147,7 +147,7 @@ pub(super) fn run(args: &Args) -> CommandResult {
         nodes: allocation.stats().nodes,
         evaluations: allocation.stats().evaluations,
     };
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    print_json(&out)?;
     Ok(())
 }
 
