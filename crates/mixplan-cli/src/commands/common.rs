@@ -1,7 +1,6 @@
-//! What the commands share: the arguments that read a weekly CSV and fit the model
-//! ([`DataArgs`], [`ModelArgs`], flattened by `fit`, `optimize` and `predict`), the parsers of
-//! money amounts and `CHANNEL=AMOUNT` pairs, the lookup of a channel by name, and [`Named`]
-//! for per-channel JSON objects.
+//! The command-line input the commands share: the arguments that read a weekly CSV and fit
+//! the model ([`DataArgs`], [`ModelArgs`], flattened by `fit`, `optimize` and `predict`), the
+//! parsers of money amounts and `CHANNEL=AMOUNT` pairs, and the lookup of a channel by name.
 //!
 //! ```ignore
 //! #[derive(Debug, clap::Args)]
@@ -15,8 +14,6 @@
 use crate::error::CliError;
 use mixplan_core::data::{LoadOptions, WeeklyData, load_weekly_csv_from_path};
 use mixplan_core::model::{FittedModel, ModelParams};
-use serde::Serialize;
-use serde::ser::SerializeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -198,32 +195,6 @@ pub fn resolve(names: &[String], name: &str, flag: &'static str) -> Result<usize
         })
 }
 
-/// Prints `value` as pretty JSON on stdout. A reader that stops early (`mixplan fit … |
-/// head`) is not an error.
-pub fn print_json(value: &impl Serialize) -> Result<(), CliError> {
-    use std::io::Write;
-    let text = serde_json::to_string_pretty(value)?;
-    match writeln!(std::io::stdout().lock(), "{text}") {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(CliError::Stdout(error))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Serialises parallel slices of names and values as a JSON object in channel order.
-pub struct Named<'a>(pub &'a [String], pub &'a [f64]);
-
-impl Serialize for Named<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0.iter().zip(self.1) {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,12 +327,5 @@ mod tests {
             "unknown channel 'tv' in --min; the channels are: paid_search, email, display"
         );
         assert_eq!(resolve(&names, "Email", "--min").ok(), Some(1));
-    }
-
-    #[test]
-    fn named_keeps_channel_order() {
-        let n = ["b".to_string(), "a".to_string()];
-        let json = serde_json::to_string(&Named(&n, &[1.0, 2.0])).unwrap();
-        assert_eq!(json, r#"{"b":1.0,"a":2.0}"#);
     }
 }

@@ -6,7 +6,8 @@
 //! rmse_test, nrmse_test`), `baseline` (the seed baseline's `r2_train, r2_test`) and `fit_ms`.
 
 use super::CommandResult;
-use super::common::{ModelArgs, print_json};
+use super::common::ModelArgs;
+use super::output::print_json;
 use mixplan_core::model::FittedModel;
 use serde::Serialize;
 

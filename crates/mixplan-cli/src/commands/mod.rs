@@ -3,6 +3,7 @@
 pub mod common;
 pub mod fit;
 pub mod optimize;
+pub mod output;
 pub mod predict;
 pub mod prepare;
 pub mod simulate;

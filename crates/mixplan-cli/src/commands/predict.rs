@@ -6,9 +6,8 @@
 //! `contributions` and `marginal_roi`.
 
 use super::CommandResult;
-use super::common::{
-    ChannelValue, ModelArgs, Named, channel_names, parse_assignment, print_json, resolve,
-};
+use super::common::{ChannelValue, ModelArgs, channel_names, parse_assignment, resolve};
+use super::output::{Named, print_json};
 use crate::error::CliError;
 use serde::Serialize;
 

@@ -28,9 +28,9 @@ mod problem_file;
 
 use super::CommandResult;
 use super::common::{
-    ChannelValue, ModelArgs, Named, channel_names, parse_amount, parse_assignment, print_json,
-    resolve,
+    ChannelValue, ModelArgs, channel_names, parse_amount, parse_assignment, resolve,
 };
+use super::output::{Named, print_json};
 use crate::error::CliError;
 use mixplan_core::optimize::{
     Allocation, BudgetProblem, OptimizeError, Optimizer, Plan, RoasProblem, SpendBounds, scale_mix,

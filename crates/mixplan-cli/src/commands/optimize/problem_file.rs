@@ -11,7 +11,7 @@
 
 use super::{Args, solve_maybe_timed};
 use crate::commands::CommandResult;
-use crate::commands::common::{Named, print_json};
+use crate::commands::output::{Named, print_json};
 use crate::error::{CliError, PROBLEM_FILE};
 use mixplan_core::optimize::{Allocation, BudgetProblem, Optimizer, SpendBounds};
 use mixplan_core::response::HillResponse;
