@@ -99,12 +99,14 @@ pub enum CliError {
     #[error("--min, --max, --lock, --target-roas and --extra do not apply to a problem file")]
     FlagsWithProblemFile,
     /// The budget problem the flags (or a problem file) describe is invalid or has no
-    /// solution.
-    #[error("{context}")]
+    /// solution. Built with [`CliError::optimize`].
+    #[error("{asked}{}", channel.as_ref().map(|name| format!(", channel '{name}'")).unwrap_or_default())]
     Optimize {
-        /// What was asked, in the user's flags: `--budget 50,000.00`, `--target-roas 2.5`, …,
-        /// and the channel by name when the error is about one.
-        context: String,
+        /// What was asked, in the user's words: `--budget 50000`, `--target-roas 2.5`, the
+        /// problem file's path.
+        asked: String,
+        /// The channel's name, when the error is about one channel.
+        channel: Option<String>,
         /// What to change, in the user's flags, when the core's message cannot say it.
         hint: Option<String>,
         /// The optimiser's error.
@@ -191,6 +193,22 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// The optimiser's error with what was asked and, when the error is about one channel,
+    /// that channel's name (`names` in the optimiser's channel order).
+    pub fn optimize(
+        asked: String,
+        names: &[String],
+        hint: Option<String>,
+        source: OptimizeError,
+    ) -> Self {
+        Self::Optimize {
+            asked,
+            channel: source.channel().and_then(|c| names.get(c)).cloned(),
+            hint,
+            source,
+        }
+    }
+
     /// What to try next, when the message alone does not say it.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -309,14 +327,26 @@ mod tests {
 
     #[test]
     fn optimize_errors_keep_the_core_message() {
-        let error = CliError::Optimize {
-            context: "--budget 10".into(),
-            hint: None,
-            source: OptimizeError::InvalidBudget(-1.0),
-        };
+        let names = ["search".to_string(), "email".to_string()];
+        let error = CliError::optimize(
+            "--budget 10".into(),
+            &names,
+            None,
+            OptimizeError::InvalidBudget(-1.0),
+        );
         assert_eq!(
             report(&error),
             format!("error: --budget 10: {}", OptimizeError::InvalidBudget(-1.0))
+        );
+        let bounds = OptimizeError::InvalidBounds {
+            channel: 1,
+            min: 2.0,
+            max: 1.0,
+        };
+        let error = CliError::optimize("p.json".into(), &names, None, bounds.clone());
+        assert_eq!(
+            report(&error),
+            format!("error: p.json, channel 'email': {bounds}")
         );
     }
 }

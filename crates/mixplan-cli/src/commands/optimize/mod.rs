@@ -174,12 +174,9 @@ impl Args {
     }
 
     /// The optimiser's error with what was asked, the channel by name, and a hint in the
-    /// user's flags when the bounds do not fit the budget.
+    /// user's flags when the bounds do not fit `--budget` (in `--extra` mode the budget is
+    /// `--budget` + `--extra`, so no hint names a budget).
     fn optimize_error(&self, names: &[String], source: OptimizeError) -> CliError {
-        let mut context = self.asked();
-        if let Some(name) = source.channel().and_then(|c| names.get(c)) {
-            context.push_str(&format!(", channel '{name}'"));
-        }
         let hint = match &source {
             OptimizeError::MinimumsExceedBudget { minimums, .. } if self.extra.is_none() => {
                 listed(&[("--lock", &self.lock), ("--min", &self.min)]).map(|flags| {
@@ -189,7 +186,7 @@ impl Args {
                     )
                 })
             }
-            OptimizeError::MaximumsBelowBudget { maximums, .. } => {
+            OptimizeError::MaximumsBelowBudget { maximums, .. } if self.extra.is_none() => {
                 listed(&[("--lock", &self.lock), ("--max", &self.max)]).map(|flags| {
                     format!(
                         "{flags}: every channel is capped (locks count as maximums); raise a \
@@ -200,11 +197,7 @@ impl Args {
             }
             _ => None,
         };
-        CliError::Optimize {
-            context,
-            hint,
-            source,
-        }
+        CliError::optimize(self.asked(), names, hint, source)
     }
 }
 

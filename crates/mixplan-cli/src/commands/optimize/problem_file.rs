@@ -120,15 +120,11 @@ pub(super) fn run(args: &Args) -> CommandResult {
         .collect();
     let budget = args.budget.unwrap_or(problem.budget);
     let checked = BudgetProblem::new(&curves, &bounds, budget).map_err(|source| {
-        let mut context = path.display().to_string();
-        if let Some(name) = source.channel().and_then(|c| names.get(c)) {
-            context.push_str(&format!(", channel '{name}'"));
+        let mut asked = path.display().to_string();
+        if let Some(budget) = args.budget {
+            asked.push_str(&format!(" with --budget {budget}"));
         }
-        CliError::Optimize {
-            context,
-            hint: None,
-            source,
-        }
+        CliError::optimize(asked, &names, None, source)
     })?;
     let (allocation, solve_us) = solve_maybe_timed(args.time, || Optimizer::new().solve(&checked));
     if let Some(file) = &args.export_problem {
