@@ -142,13 +142,20 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
-    /// A JSON input file does not parse as what the command expects (`what`).
-    #[error("{} is not {what}", path.display())]
-    JsonFile {
+    /// A JSON file given as a problem file does not parse as one.
+    #[error("{} is not a problem file", path.display())]
+    ProblemFile {
         /// The file.
         path: PathBuf,
-        /// What it should be: "a problem file", "a ground-truth file".
-        what: &'static str,
+        /// The parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The raw records' `ground_truth.json` does not parse.
+    #[error("{} is not a ground-truth file", path.display())]
+    TruthFile {
+        /// The file.
+        path: PathBuf,
         /// The parser's error.
         #[source]
         source: serde_json::Error,
@@ -212,11 +219,11 @@ impl CliError {
     /// What to try next, when the message alone does not say it.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Self::LoadData { path, source } if is_not_found(source.as_ref()) => Some(format!(
-                "{} is read relative to the current directory; the demo store's weekly data is \
-                 data_processed/mmm_data.csv in the repository",
-                path.display()
-            )),
+            Self::LoadData { source, .. } if is_not_found(source.as_ref()) => Some(
+                "check the path (a relative one starts at the current directory); the demo \
+                 store's weekly data is data_processed/mmm_data.csv in the repository"
+                    .into(),
+            ),
             Self::RepeatedChannel { .. } => Some("give each channel once".into()),
             Self::LockedWithRange { channel } => Some(format!(
                 "a lock fixes the spend: drop --lock {channel}=… or its --min/--max"
@@ -239,17 +246,17 @@ impl CliError {
             }
             Self::Optimize { hint, .. } => hint.clone(),
             Self::ReadFile { hint, .. } => hint.clone(),
-            Self::JsonFile { what, .. } if *what == PROBLEM_FILE => Some(
+            Self::ProblemFile { .. } => Some(
                 "give a weekly CSV, or a JSON file written by `mixplan optimize --export-problem`"
                     .into(),
             ),
+            Self::TruthFile { .. } => {
+                Some("write the raw records and their truth again with `mixplan simulate`".into())
+            }
             _ => None,
         }
     }
 }
-
-/// What [`CliError::JsonFile`] calls an `--export-problem` file.
-pub const PROBLEM_FILE: &str = "a problem file";
 
 /// Whether an I/O "not found" error is anywhere in the chain.
 fn is_not_found(error: &(dyn Error + 'static)) -> bool {
@@ -318,7 +325,7 @@ mod tests {
         let text = report(&error);
         assert!(
             text.starts_with(
-                "error: x.csv: cannot read `x.csv`: no such file\nhint: x.csv is read"
+                "error: x.csv: cannot read `x.csv`: no such file\nhint: check the path"
             ),
             "{text}"
         );

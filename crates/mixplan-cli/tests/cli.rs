@@ -62,7 +62,7 @@ fn missing_file_names_the_file_and_hints_at_the_demo_data() {
     );
     assert_eq!(
         hint,
-        "hint: /nonexistent/weekly.csv is read relative to the current directory; the demo \
+        "hint: check the path (a relative one starts at the current directory); the demo \
          store's weekly data is data_processed/mmm_data.csv in the repository\n"
     );
 }

@@ -54,9 +54,8 @@ pub fn run(args: Args) -> CommandResult {
     let raw = RawStore::from_files(&files).map_err(|e| raw_error(e.into()))?;
     // The type (the ground truth) is the one `prepare` takes.
     let truth = serde_json::from_str(&read(&args.raw, TRUTH_FILE)?).map_err(|source| {
-        CliError::JsonFile {
+        CliError::TruthFile {
             path: args.raw.join(TRUTH_FILE),
-            what: "a ground-truth file",
             source,
         }
     })?;

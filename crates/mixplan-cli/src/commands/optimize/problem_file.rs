@@ -12,7 +12,7 @@
 use super::{Args, solve_maybe_timed};
 use crate::commands::CommandResult;
 use crate::commands::output::{Named, print_json};
-use crate::error::{CliError, PROBLEM_FILE};
+use crate::error::CliError;
 use mixplan_core::optimize::{Allocation, BudgetProblem, Optimizer, SpendBounds};
 use mixplan_core::response::HillResponse;
 use serde::{Deserialize, Serialize};
@@ -94,11 +94,11 @@ pub(super) fn run(args: &Args) -> CommandResult {
         hint: None,
         source,
     })?;
-    let problem: ProblemIn = serde_json::from_str(&text).map_err(|source| CliError::JsonFile {
-        path: path.clone(),
-        what: PROBLEM_FILE,
-        source,
-    })?;
+    let problem: ProblemIn =
+        serde_json::from_str(&text).map_err(|source| CliError::ProblemFile {
+            path: path.clone(),
+            source,
+        })?;
     let names: Vec<String> = problem.channels.iter().map(|c| c.name.clone()).collect();
     let curves = problem
         .channels
