@@ -15,14 +15,14 @@ Usage (from the repository root):
         --budgets 10000,25000,50000,100000
     # 2. or compare problems exported earlier:
     cargo run --release --bin mixplan -- optimize data_processed/mmm_data.csv \
-        --budget 50000 --export-problem /tmp/problem.json
+        --budget 50000 --time --export-problem /tmp/problem.json
     python3 scripts/compare_slsqp.py /tmp/problem.json
     # 3. or random problems with strongly S-shaped curves (mixplan solves each problem file
     #    with `mixplan optimize FILE.json`, skipping the fit):
     python3 scripts/compare_slsqp.py --random 20 --seed 1
 
 Extra arguments after `--` go to `mixplan optimize` (e.g. `-- --min email=2000`).
-mixplan's time is the median of 101 cold solves inside the CLI (the model fit is not timed);
+mixplan's time is the median of 101 cold solves inside the CLI (`--time`; the model fit is not timed);
 SLSQP's is the median of `--repeats` runs of `scipy.optimize.minimize` in this process.
 """
 
@@ -137,10 +137,10 @@ def report(name: str, problem: dict, slsqp: dict, brief: bool) -> float:
 
 
 def export_with_cli(data: str, budget: float | None, extra: list[str], mixplan: list[str]) -> dict:
-    """Runs `mixplan optimize DATA [--budget B] --export-problem FILE` and reads FILE."""
+    """Runs `mixplan optimize DATA [--budget B] --time --export-problem FILE` and reads FILE."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "problem.json")
-        cmd = [*mixplan, "optimize", data, "--export-problem", path, *extra]
+        cmd = [*mixplan, "optimize", data, "--time", "--export-problem", path, *extra]
         if budget is not None:
             cmd += ["--budget", str(budget)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)

@@ -2,9 +2,11 @@
 //!
 //! Run from the repository root: `cargo run --release --bin mixplan -- <command> …`.
 //! Results go to stdout (JSON where the command says so); errors go to stderr with exit
-//! code 2 and a message that says what to fix.
+//! code 2 as `error: <context>: <cause>` (the file, flag or channel, then the core's
+//! message) and, where it helps, a `hint:` line (see [`error`]).
 
 mod commands;
+mod error;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +28,9 @@ enum Command {
     /// Fit the marketing-mix model to a weekly CSV and print JSON.
     Fit(commands::fit::Args),
     /// Find the best split of a weekly budget and print JSON.
+    ///
+    /// Given a problem file (`*.json`, written by --export-problem) instead of a CSV, solves
+    /// the problem in it without fitting; --budget then overrides the file's budget.
     Optimize(commands::optimize::Args),
     /// Predict weekly revenue and contributions for a spend vector and print JSON.
     Predict(commands::predict::Args),
@@ -43,7 +48,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("{}", error::report(&error));
             ExitCode::from(2)
         }
     }

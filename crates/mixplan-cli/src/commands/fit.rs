@@ -6,22 +6,16 @@
 //! rmse_test, nrmse_test`), `baseline` (the seed baseline's `r2_train, r2_test`) and `fit_ms`.
 
 use super::CommandResult;
-use super::common::DataArgs;
-use mixplan_core::model::{FittedModel, ModelParams};
+use super::common::ModelArgs;
+use super::output::print_json;
+use mixplan_core::model::FittedModel;
 use serde::Serialize;
-use std::time::Instant;
 
 /// Arguments of `mixplan fit`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArgs,
-    /// Share of the last weeks held out for testing, in (0, 0.5].
-    #[arg(long, default_value_t = 0.2, value_name = "SHARE")]
-    holdout: f64,
-    /// Seed of the hyper-parameter search.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
+    model: ModelArgs,
 }
 
 #[derive(Serialize)]
@@ -96,14 +90,7 @@ fn output(model: &FittedModel, fit_ms: f64) -> FitOut<'_> {
 
 /// Runs `mixplan fit`.
 pub fn run(args: Args) -> CommandResult {
-    let data = args.data.load()?;
-    let params = ModelParams::default()
-        .holdout(args.holdout)
-        .seed(args.seed)
-        .check()?;
-    let start = Instant::now();
-    let model = params.fit(&data, |_, _| {})?;
-    let fit_ms = start.elapsed().as_secs_f64() * 1e3;
-    println!("{}", serde_json::to_string_pretty(&output(&model, fit_ms))?);
+    let fit = args.model.fit()?;
+    print_json(&output(&fit.model, fit.fit_ms))?;
     Ok(())
 }

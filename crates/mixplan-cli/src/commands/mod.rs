@@ -3,10 +3,11 @@
 pub mod common;
 pub mod fit;
 pub mod optimize;
+pub mod output;
 pub mod predict;
 pub mod prepare;
 pub mod simulate;
 
-/// What a subcommand returns: any error's `Display` is shown to the user as is, so core
-/// errors must say what was wrong and how to fix it.
-pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
+/// What a subcommand returns: the error says which file, flag or channel it is about and
+/// wraps the core's error (see [`crate::error`]).
+pub type CommandResult = Result<(), crate::error::CliError>;

@@ -6,15 +6,16 @@
 //! `contributions` and `marginal_roi`.
 
 use super::CommandResult;
-use super::common::DataArgs;
-use super::optimize::{ChannelValue, Named, fit_model, parse_assignment, resolve};
+use super::common::{ChannelValue, ModelArgs, channel_names, parse_assignment, resolve};
+use super::output::{Named, print_json};
+use crate::error::CliError;
 use serde::Serialize;
 
 /// Arguments of `mixplan predict`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArgs,
+    model: ModelArgs,
     /// Weekly spend per channel, every channel once: `paid_search=12000,email=3000,…`.
     #[arg(
         long,
@@ -24,12 +25,6 @@ pub struct Args {
         value_parser = parse_assignment
     )]
     spend: Vec<ChannelValue>,
-    /// Share of the last weeks held out for testing, in (0, 0.5] (as `mixplan fit`).
-    #[arg(long, default_value_t = 0.2, value_name = "SHARE")]
-    holdout: f64,
-    /// Seed of the hyper-parameter search (as `mixplan fit`).
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
 }
 
 #[derive(Serialize)]
@@ -43,43 +38,43 @@ struct PredictOut<'a> {
 }
 
 /// The spend vector in model channel order; every channel exactly once.
-fn spend_vector(names: &[String], given: &[ChannelValue]) -> Result<Vec<f64>, String> {
+fn spend_vector(names: &[String], given: &[ChannelValue]) -> Result<Vec<f64>, CliError> {
     let mut spend = vec![None; names.len()];
     for assignment in given {
         let c = resolve(names, &assignment.channel, "--spend")?;
         if spend[c].replace(assignment.value).is_some() {
-            return Err(format!(
-                "--spend gives '{}' more than once; give each channel once",
-                names[c]
-            ));
+            return Err(CliError::RepeatedChannel {
+                flag: "--spend",
+                channel: names[c].clone(),
+            });
         }
     }
-    let missing: Vec<&str> = names
+    let missing: Vec<String> = names
         .iter()
         .zip(&spend)
         .filter(|(_, s)| s.is_none())
-        .map(|(n, _)| n.as_str())
+        .map(|(n, _)| n.clone())
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "--spend has no value for {}; give every channel, e.g. --spend {}",
-            missing.join(", "),
-            names
-                .iter()
-                .map(|n| format!("{n}=1000"))
-                .collect::<Vec<_>>()
-                .join(",")
-        ));
+        return Err(CliError::MissingSpend {
+            missing,
+            channels: names.to_vec(),
+        });
     }
     Ok(spend.into_iter().map(|s| s.unwrap_or(0.0)).collect())
 }
 
 /// Runs `mixplan predict`.
 pub fn run(args: Args) -> CommandResult {
-    let model = fit_model(&args.data, args.holdout, args.seed)?;
-    let names: Vec<String> = model.channels().iter().map(|c| c.name.clone()).collect();
+    let model = args.model.fit()?.model;
+    let names = channel_names(&model);
     let spend = spend_vector(&names, &args.spend)?;
-    let prediction = model.predict_steady_state(&spend)?;
+    let prediction = model
+        .predict_steady_state(&spend)
+        .map_err(|source| CliError::Predict {
+            what: "the --spend given",
+            source: source.into(),
+        })?;
     let out = PredictOut {
         spend: Named(&names, &spend),
         predicted_revenue: prediction.revenue,
@@ -88,7 +83,7 @@ pub fn run(args: Args) -> CommandResult {
         contributions: Named(&names, &prediction.contributions),
         marginal_roi: Named(&names, &prediction.marginal),
     };
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    print_json(&out)?;
     Ok(())
 }
 
@@ -115,11 +110,21 @@ mod tests {
 
     #[test]
     fn spend_errors_say_what_to_fix() {
-        let e = spend_vector(&names(), &[cv("search", 1.0)]).unwrap_err();
-        assert!(e.contains("no value for email"), "{e}");
-        let e = spend_vector(&names(), &[cv("search", 1.0), cv("search", 2.0)]).unwrap_err();
-        assert!(e.contains("more than once"), "{e}");
-        let e = spend_vector(&names(), &[cv("tv", 1.0)]).unwrap_err();
-        assert!(e.contains("search, email"), "{e}");
+        let report = |given: &[ChannelValue]| {
+            crate::error::report(&spend_vector(&names(), given).unwrap_err())
+        };
+        assert_eq!(
+            report(&[cv("search", 1.0)]),
+            "error: --spend has no value for email\n\
+             hint: give every channel once, e.g. --spend search=1000,email=1000"
+        );
+        assert_eq!(
+            report(&[cv("search", 1.0), cv("search", 2.0)]),
+            "error: --spend gives 'search' more than once\nhint: give each channel once"
+        );
+        assert_eq!(
+            report(&[cv("tv", 1.0)]),
+            "error: unknown channel 'tv' in --spend; the channels are: search, email"
+        );
     }
 }

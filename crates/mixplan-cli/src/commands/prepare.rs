@@ -9,12 +9,12 @@
 //! `ground_truth.json` (see `docs/data.md`).
 
 use super::CommandResult;
-use super::simulate::write_file;
+use super::simulate::{create_dir, write_file};
+use crate::error::{CliError, CoreError};
 use mixplan_core::data::prepare::prepare;
 use mixplan_core::data::raw::{
     CHANNELS_FILE, DAILY_SALES_FILE, DAILY_SPEND_FILE, RawFiles, RawStore, TRUTH_FILE,
 };
-use mixplan_core::data::simulate::GroundTruth;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `mixplan prepare`.
@@ -28,15 +28,15 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-fn read(dir: &Path, name: &str) -> Result<String, Box<dyn std::error::Error>> {
+fn read(dir: &Path, name: &str) -> Result<String, CliError> {
     let path = dir.join(name);
-    std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "cannot read {}: {e} (write the raw records first with `mixplan simulate --out {}`)",
-            path.display(),
+    std::fs::read_to_string(&path).map_err(|source| CliError::ReadFile {
+        path,
+        hint: Some(format!(
+            "write the raw records first with `mixplan simulate --out {}`",
             dir.display()
-        )
-        .into()
+        )),
+        source,
     })
 }
 
@@ -47,12 +47,20 @@ pub fn run(args: Args) -> CommandResult {
         daily_sales: read(&args.raw, DAILY_SALES_FILE)?,
         daily_spend: read(&args.raw, DAILY_SPEND_FILE)?,
     };
-    let raw = RawStore::from_files(&files)?;
-    let truth: GroundTruth = serde_json::from_str(&read(&args.raw, TRUTH_FILE)?)
-        .map_err(|e| format!("{}: {e}", args.raw.join(TRUTH_FILE).display()))?;
-    let schema = prepare(&raw, &truth)?;
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    let raw_error = |source: CoreError| CliError::RawRecords {
+        dir: args.raw.clone(),
+        source,
+    };
+    let raw = RawStore::from_files(&files).map_err(|e| raw_error(e.into()))?;
+    // The type (the ground truth) is the one `prepare` takes.
+    let truth = serde_json::from_str(&read(&args.raw, TRUTH_FILE)?).map_err(|source| {
+        CliError::TruthFile {
+            path: args.raw.join(TRUTH_FILE),
+            source,
+        }
+    })?;
+    let schema = prepare(&raw, &truth).map_err(|e| raw_error(e.into()))?;
+    create_dir(&args.out)?;
     for (name, contents) in schema.files() {
         write_file(&args.out, name, contents)?;
     }

@@ -8,6 +8,7 @@
 //! the output directory (created if missing). Feed it to `mixplan prepare`.
 
 use super::CommandResult;
+use crate::error::CliError;
 use chrono::NaiveDate;
 use mixplan_core::data::raw::{CHANNELS_FILE, DAILY_SALES_FILE, DAILY_SPEND_FILE, TRUTH_FILE};
 use mixplan_core::data::simulate::{DEFAULT_SEED, DEFAULT_WEEKS, SimulateParams, simulate};
@@ -38,20 +39,32 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 /// Writes `contents` to `dir/name`, saying which file failed.
 pub(crate) fn write_file(dir: &Path, name: &str, contents: &str) -> CommandResult {
     let path = dir.join(name);
-    std::fs::write(&path, contents)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()).into())
+    std::fs::write(&path, contents).map_err(|source| CliError::WriteFile { path, source })
+}
+
+/// Creates `dir` and its parents, saying which directory failed.
+pub(crate) fn create_dir(dir: &Path) -> CommandResult {
+    std::fs::create_dir_all(dir).map_err(|source| CliError::CreateDir {
+        path: dir.to_owned(),
+        source,
+    })
 }
 
 /// Runs `mixplan simulate`.
 pub fn run(args: Args) -> CommandResult {
+    let simulate_error = |source| CliError::Simulate {
+        weeks: args.weeks,
+        start: args.start,
+        source: Box::new(source),
+    };
     let sim = simulate(&SimulateParams {
         seed: args.seed,
         weeks: args.weeks,
         start: args.start,
-    })?;
-    let (files, truth) = sim.to_files()?;
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    })
+    .map_err(simulate_error)?;
+    let (files, truth) = sim.to_files().map_err(simulate_error)?;
+    create_dir(&args.out)?;
     write_file(&args.out, CHANNELS_FILE, &files.channels)?;
     write_file(&args.out, DAILY_SALES_FILE, &files.daily_sales)?;
     write_file(&args.out, DAILY_SPEND_FILE, &files.daily_spend)?;
