@@ -413,7 +413,7 @@ async fn a_channel_taking_everything_says_so_and_the_others_return_in_proportion
     assert_eq!(shown_spend(&root, "c"), 0.0);
     let note = text(&root, "balance-note");
     assert!(
-        note.contains("Channel a now takes everything the locks leave"),
+        note.contains("Channel a now takes everything left of the total"),
         "{note}"
     );
     assert!(note.contains("previous proportions"), "{note}");

@@ -95,7 +95,7 @@ impl Adjustment {
             Adjustment::Spread | Adjustment::Unchanged => None,
             Adjustment::OthersEmptied => Some(match channel {
                 Some(name) => format!(
-                    "{name} now takes everything the locks leave, so the other unlocked channels are at $0. Lower it and they come back in their previous proportions."
+                    "{name} now takes everything left of the total, so the other unlocked channels are at $0. Lower it and they come back in their previous proportions."
                 ),
                 None => "The locked channels take the whole total, so the unlocked channels are at $0. Raise the total and they come back in their previous proportions.".to_string(),
             }),
