@@ -1,4 +1,5 @@
-//! The budget panel: the weekly total, one control per channel, and the balance indicator.
+//! The budget panel: the weekly total, one control per channel, the note on what the last
+//! change did to the other channels, and the balance indicator.
 
 use leptos::prelude::*;
 
@@ -15,21 +16,111 @@ pub const MAX_TOTAL: f64 = 100_000.0;
 pub const TOTAL_STEP: f64 = 500.0;
 
 /// Parses a total typed by the user: a number in `[MIN_TOTAL, MAX_TOTAL]`, `$` and `,`
-/// allowed. The error says what to enter.
+/// allowed. The error says what to enter; ambiguous separators (`1.500`) are refused, not
+/// guessed.
 pub fn parse_total(text: &str) -> Result<f64, String> {
-    match parse_money(text) {
-        Some(v) if (MIN_TOTAL..=MAX_TOTAL).contains(&v) => Ok(v),
-        _ => Err(format!(
+    let range = || {
+        format!(
             "Enter a weekly budget between {} and {} (you typed \"{}\").",
             currency(MIN_TOTAL),
             currency(MAX_TOTAL),
             text.trim()
-        )),
+        )
+    };
+    match parse_money(text) {
+        Ok(v) if (MIN_TOTAL..=MAX_TOTAL).contains(&v) => Ok(v),
+        Err(error @ crate::format::MoneyError::Ambiguous { .. }) => Err(error.to_string()),
+        _ => Err(range()),
     }
 }
 
-/// Total budget slider and field, channel controls that always sum to the total, and a
-/// ✓ balanced indicator (or why the locks prevent balance).
+/// A message about the budget as it was when the message was set (a refused amount, what a
+/// move did to the other channels). It shows only while the budget is unchanged, so it
+/// clears by itself after any valid change elsewhere.
+#[derive(Debug, Clone, Copy)]
+pub struct StateMessage {
+    message: RwSignal<Option<(String, BudgetState)>>,
+    budget: RwSignal<BudgetState>,
+}
+
+impl StateMessage {
+    /// No message yet, about `budget`.
+    pub fn new(budget: RwSignal<BudgetState>) -> Self {
+        Self {
+            message: RwSignal::new(None),
+            budget,
+        }
+    }
+
+    /// Sets (or with `None` clears) the message for the budget as it is now.
+    pub fn set(&self, message: Option<String>) {
+        let now = self.budget.get_untracked();
+        self.message.set(message.map(|m| (m, now)));
+    }
+
+    /// The message, while the budget is still the one it was set for (reactive).
+    pub fn get(&self) -> Option<String> {
+        self.message.with(|current| {
+            current
+                .as_ref()
+                .filter(|(_, at)| self.budget.with(|b| b == at))
+                .map(|(m, _)| m.clone())
+        })
+    }
+}
+
+/// The note on what the last change did to the other channels. A drag fires many `input`
+/// events, so the note stays while the same control keeps moving; an ordinary change by
+/// another control (or a lock) clears it.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeNote {
+    /// The control that wrote the note (`None`: the total) and the note.
+    note: RwSignal<Option<(Option<usize>, String)>>,
+}
+
+impl ChangeNote {
+    /// No note yet.
+    pub fn new() -> Self {
+        Self {
+            note: RwSignal::new(None),
+        }
+    }
+
+    /// Records what a change by `source` (a channel index, or `None` for the total) did.
+    pub fn record(&self, source: Option<usize>, note: Option<String>) {
+        match note {
+            Some(text) => self.note.set(Some((source, text))),
+            None => {
+                if self
+                    .note
+                    .with_untracked(|n| n.as_ref().is_some_and(|(by, _)| *by != source))
+                {
+                    self.note.set(None);
+                }
+            }
+        }
+    }
+
+    /// Clears the note.
+    pub fn clear(&self) {
+        self.note.set(None);
+    }
+
+    /// The note (reactive).
+    pub fn get(&self) -> Option<String> {
+        self.note.with(|n| n.as_ref().map(|(_, text)| text.clone()))
+    }
+}
+
+impl Default for ChangeNote {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Total budget slider and field, channel controls that always sum to the total, a note on
+/// what the last change did to the other channels, and a ✓ balanced indicator (or why the
+/// locks prevent balance).
 #[component]
 pub fn BudgetPanel(
     /// The budget being edited.
@@ -38,13 +129,19 @@ pub fn BudgetPanel(
     channels: Vec<ChannelInfo>,
 ) -> impl IntoView {
     let total = move || budget.with(|b| b.total());
-    let (total_error, set_total_error) = signal(None::<String>);
+    let total_error = StateMessage::new(budget);
+    let note = ChangeNote::new();
     let balance = move || budget.with(|b| b.balance());
+    let set_total = move |v: f64| {
+        let adjustment = budget.try_update(|b| b.set_total(v));
+        total_error.set(None);
+        note.record(None, adjustment.and_then(|a| a.note(None)));
+    };
 
     let rows = channels
         .into_iter()
         .enumerate()
-        .map(|(index, channel)| view! { <ChannelControl index channel budget /> })
+        .map(|(index, channel)| view! { <ChannelControl index channel budget note /> })
         .collect_view();
 
     view! {
@@ -58,17 +155,16 @@ pub fn BudgetPanel(
                     type="text"
                     inputmode="decimal"
                     aria-label="Total weekly budget in dollars"
+                    aria-describedby="total-budget-error"
+                    aria-invalid=move || if total_error.get().is_some() { "true" } else { "false" }
                     data-testid="total-budget-number"
                     prop:value=move || currency(total())
                     on:change=move |ev| match parse_total(&event_target_value(&ev)) {
-                        Ok(v) => {
-                            set_total_error.set(None);
-                            budget.update(|b| b.set_total(v));
-                        }
+                        Ok(v) => set_total(v),
                         Err(message) => {
-                            set_total_error.set(Some(message));
                             // Show the value that still holds.
-                            budget.update(|_| {});
+                            budget.notify();
+                            total_error.set(Some(message));
                         }
                     }
                 />
@@ -84,13 +180,13 @@ pub fn BudgetPanel(
                 prop:value=move || total().to_string()
                 on:input=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                        set_total_error.set(None);
-                        budget.update(|b| b.set_total(v));
+                        set_total(v);
                     }
                 }
             />
-            <p class="field-error" role="alert" data-testid="total-budget-error">{move || total_error.get()}</p>
+            <p id="total-budget-error" class="field-error" role="alert" data-testid="total-budget-error">{move || total_error.get()}</p>
             <div class="channel-controls">{rows}</div>
+            <p class="balance-note" data-testid="balance-note" aria-live="polite">{move || note.get()}</p>
             <p class="balance" class:ok=move || balance().is_balanced() data-testid="balanced" aria-live="polite">
                 {move || match balance().message() {
                     None => "✓ balanced: channels add up to the total".to_string(),
@@ -113,5 +209,11 @@ mod tests {
         assert!(error.contains("between $10,000 and $100,000"), "{error}");
         assert!(parse_total("abc").unwrap_err().contains("\"abc\""));
         assert!(parse_total("NaN").is_err());
+    }
+
+    #[test]
+    fn an_ambiguous_total_asks_for_an_unambiguous_form() {
+        let error = parse_total("45.500").unwrap_err();
+        assert!(error.contains("could mean 45500 or 45.5"), "{error}");
     }
 }

@@ -2,35 +2,79 @@
 
 use leptos::prelude::*;
 
-use crate::format::{currency, percent, signed_currency};
-use crate::planner::scenario::{ChannelInfo, Scenario};
+use crate::format::{NO_VALUE, currency, decimal, percent, signed_currency};
+use crate::planner::scenario::{ChannelInfo, ChannelRow, Scenario};
+
+/// Spends below this (dollars) show as `$0`, so their ROI shows as `—`.
+const SHOWN_AS_ZERO: f64 = 0.5;
+
+/// `name (highest weekly spend seen: $x)` for every row that `extrapolates`.
+fn beyond_the_data(
+    names: &[String],
+    scenario: &Scenario,
+    extrapolates: impl Fn(&ChannelRow) -> bool,
+    spend: impl Fn(&ChannelRow) -> Option<f64>,
+) -> Vec<String> {
+    scenario
+        .rows
+        .iter()
+        .zip(names)
+        .filter(|(row, _)| extrapolates(row))
+        .map(|(row, name)| {
+            format!(
+                "{name} at {} (highest weekly spend seen: {})",
+                spend(row).map(currency).unwrap_or_else(|| NO_VALUE.into()),
+                currency(row.observed_max)
+            )
+        })
+        .collect()
+}
 
 /// A warning for the optimal spends above the highest weekly spend in the data, where the
 /// response curve is an extrapolation; empty when there are none.
 pub fn extrapolation_note(names: &[String], scenario: &Scenario) -> String {
-    let beyond: Vec<String> = scenario
-        .rows
-        .iter()
-        .zip(names)
-        .filter(|(row, _)| row.optimal_extrapolates())
-        .map(|(row, name)| {
-            format!(
-                "{name} (highest weekly spend seen: {})",
-                currency(row.observed_max)
-            )
-        })
-        .collect();
+    let beyond = beyond_the_data(names, scenario, ChannelRow::optimal_extrapolates, |row| {
+        row.optimal_spend
+    });
     if beyond.is_empty() {
         String::new()
     } else {
         format!(
-            "* Above any weekly spend in the data: {}. The model extrapolates its response curve there, so test such an increase gradually.",
+            "* The optimal split puts spend above any weekly spend in the data: {}. The model extrapolates its response curve there, so test such an increase gradually.",
             beyond.join(", ")
         )
     }
 }
 
+/// A warning for the current plan's spends above the highest weekly spend in the data;
+/// empty when there are none.
+pub fn current_extrapolation_warning(names: &[String], scenario: &Scenario) -> String {
+    let beyond = beyond_the_data(names, scenario, ChannelRow::current_extrapolates, |row| {
+        Some(row.spend)
+    });
+    if beyond.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "* Your plan puts spend above any weekly spend in the data: {}. The model extrapolates its response curve there, so the predicted revenue of this plan is uncertain.",
+            beyond.join(", ")
+        )
+    }
+}
+
+/// ROI as the table shows it: `—` for a channel at $0 (no spend, no return per dollar).
+pub fn roi_text(row: &ChannelRow) -> String {
+    if row.spend < SHOWN_AS_ZERO {
+        NO_VALUE.to_string()
+    } else {
+        decimal(row.roi, 2)
+    }
+}
+
 /// Budget, share, contribution, ROI, marginal ROI, optimal budget and the change to reach it.
+/// Shares are of the spend actually placed; spends above the data are marked `*` in both the
+/// current and the optimal column, with a warning below the table. On a phone each channel
+/// is a stacked card with labelled values (`data-label`).
 #[component]
 pub fn ChannelTable(
     /// Channels in model order.
@@ -40,28 +84,36 @@ pub fn ChannelTable(
     scenario: Signal<Scenario>,
 ) -> impl IntoView {
     let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
+    let warning_names = StoredValue::new(names.clone());
     let rows = channels
         .into_iter()
         .enumerate()
         .map(|(c, channel)| {
             let row = move || scenario.with(|s| s.rows[c].clone());
+            let share = move || scenario.with(|s| s.placed_share(c).map(percent).unwrap_or_else(|| NO_VALUE.into()));
             view! {
                 <tr data-testid=format!("channel-row-{}", channel.id)>
                     <th scope="row">{channel.name}</th>
-                    <td>{move || currency(row().spend)}</td>
-                    <td>{move || percent(row().share)}</td>
-                    <td>{move || currency(row().contribution)}</td>
-                    <td>{move || format!("{:.2}", row().roi)}</td>
-                    <td>{move || format!("{:.2}", row().marginal_roi)}</td>
-                    <td class:extrapolated=move || row().optimal_extrapolates()>
-                        {move || row().optimal_spend.map(currency).unwrap_or_else(|| "—".into())}
+                    <td data-label="Budget" class:extrapolated=move || row().current_extrapolates() data-testid=format!("current-spend-{}", channel.id)>
+                        {move || currency(row().spend)}
+                        {move || row().current_extrapolates().then_some("*")}
+                    </td>
+                    <td data-label="Share">{share}</td>
+                    <td data-label="Revenue">{move || currency(row().contribution)}</td>
+                    <td data-label="ROI" data-testid=format!("roi-{}", channel.id)>{move || roi_text(&row())}</td>
+                    <td data-label="Marginal ROI">{move || decimal(row().marginal_roi, 2)}</td>
+                    <td data-label="Optimal" class:extrapolated=move || row().optimal_extrapolates()>
+                        {move || row().optimal_spend.map(currency).unwrap_or_else(|| NO_VALUE.into())}
                         {move || row().optimal_extrapolates().then_some("*")}
                     </td>
-                    <td>{move || row().optimal_spend.map(|o| signed_currency(o - row().spend)).unwrap_or_else(|| "—".into())}</td>
+                    <td data-label="Change">{move || row().optimal_spend.map(|o| signed_currency(o - row().spend)).unwrap_or_else(|| NO_VALUE.into())}</td>
                 </tr>
             }
         })
         .collect_view();
+    let current_warning = move || {
+        warning_names.with_value(|names| current_extrapolation_warning(names, &scenario.read()))
+    };
     view! {
         <section class="card table-card" aria-labelledby="channels-heading">
             <h2 id="channels-heading">"Channels"</h2>
@@ -71,7 +123,7 @@ pub fn ChannelTable(
                         <tr>
                             <th scope="col">"Channel"</th>
                             <th scope="col">"Budget"</th>
-                            <th scope="col">"Share"</th>
+                            <th scope="col" title="Share of the spend placed">"Share"</th>
                             <th scope="col">"Revenue"</th>
                             <th scope="col" title="Weekly revenue contribution ÷ weekly spend">"ROI"</th>
                             <th scope="col" title="Revenue from the next dollar">"Marginal ROI"</th>
@@ -82,6 +134,9 @@ pub fn ChannelTable(
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            <p class="warning" class:hidden=move || current_warning().is_empty() role="status" data-testid="extrapolation-warning">
+                {current_warning}
+            </p>
             <p class="footnote" data-testid="extrapolation-note">
                 {move || extrapolation_note(&names, &scenario.read())}
             </p>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::embedded::TrueChannel;
-use crate::format::{currency, percent};
+use crate::format::{currency, decimal, percent};
 use crate::planner::scenario::Planner;
 
 /// Below this holdout R² the split is only directional.
@@ -38,10 +38,10 @@ pub fn ModelPanel(
             view! {
                 <tr>
                     <th scope="row">{name}</th>
-                    <td>{format!("{:.2}", ch.decay)}<span class="truth">{truth_cell(|t| format!(" ({:.2})", t.decay))}</span></td>
+                    <td>{decimal(ch.decay, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.decay, 2)))}</span></td>
                     <td>{currency(ch.half_saturation)}<span class="truth">{truth_cell(|t| format!(" ({})", currency(t.half_saturation)))}</span></td>
-                    <td>{format!("{:.2}", ch.shape)}<span class="truth">{truth_cell(|t| format!(" ({:.2})", t.shape))}</span></td>
-                    <td>{format!("{:.2}", ch.roi)}<span class="truth">{truth_cell(|t| format!(" ({:.2})", t.roi))}</span></td>
+                    <td>{decimal(ch.shape, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.shape, 2)))}</span></td>
+                    <td>{decimal(ch.roi, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.roi, 2)))}</span></td>
                 </tr>
             }
         })
@@ -52,8 +52,8 @@ pub fn ModelPanel(
             {weak.then(|| view! {
                 <p class="warning" role="alert" data-testid="weak-fit-warning">
                     {format!(
-                        "The model explains the holdout weeks poorly (test R² {:.2} < {WEAK_FIT_R2}). Treat the recommended split as directional only.",
-                        m.r2_test
+                        "The model explains the holdout weeks poorly (test R² {} < {WEAK_FIT_R2}). Treat the recommended split as directional only.",
+                        decimal(m.r2_test, 2)
                     )}
                 </p>
             })}
@@ -61,8 +61,8 @@ pub fn ModelPanel(
             <table class="metrics-table" data-testid="model-metrics">
                 <thead><tr><th></th><th scope="col">"R² train"</th><th scope="col">"R² test"</th><th scope="col">"MAPE test"</th><th scope="col">"NRMSE test"</th></tr></thead>
                 <tbody>
-                    <tr><th scope="row">"mixplan model"</th><td>{format!("{:.3}", m.r2_train)}</td><td data-testid="r2-test">{format!("{:.3}", m.r2_test)}</td><td>{percent(m.mape_test)}</td><td>{format!("{:.3}", m.nrmse_test)}</td></tr>
-                    <tr><th scope="row" title="Plain ridge (α = 1) on 0–1-normalised raw spend, no carryover or saturation, same 80/20 split">"seed baseline"</th><td>{format!("{:.3}", b.r2_train)}</td><td>{format!("{:.3}", b.r2_test)}</td><td>{percent(b.mape_test)}</td><td>{format!("{:.3}", b.nrmse_test)}</td></tr>
+                    <tr><th scope="row">"mixplan model"</th><td>{decimal(m.r2_train, 3)}</td><td data-testid="r2-test">{decimal(m.r2_test, 3)}</td><td>{percent(m.mape_test)}</td><td>{decimal(m.nrmse_test, 3)}</td></tr>
+                    <tr><th scope="row" title="Plain ridge (α = 1) on 0–1-normalised raw spend, no carryover or saturation, same 80/20 split">"seed baseline"</th><td>{decimal(b.r2_train, 3)}</td><td>{decimal(b.r2_test, 3)}</td><td>{percent(b.mape_test)}</td><td>{decimal(b.nrmse_test, 3)}</td></tr>
                 </tbody>
             </table>
             </div>

@@ -1,14 +1,20 @@
 //! The budget the user is editing: a weekly total, one spend per channel, and locks.
 //!
 //! Rule: the channel spends always sum to the total. Moving one channel takes the difference
-//! from (or gives it to) the **unlocked** other channels in proportion to their current spend
-//! (equally when they are all at zero); locked channels never move. Changing the total
-//! rescales the unlocked channels the same way. When the locks make that impossible (locked
-//! spend above the total, or nothing left unlocked to absorb a change), the state stays as
-//! close as it can and [`BudgetState::balance`] says why, so the user never loses their
-//! numbers.
+//! from (or gives it to) the **unlocked** other channels in proportion to their current spend;
+//! locked channels never move. Changing the total rescales the unlocked channels the same way.
+//! When a change empties the other unlocked channels (one channel takes everything, or the
+//! locks take the whole total), their spends are remembered, and they come back in those
+//! proportions, not as an equal split; each change returns an [`Adjustment`] so the page can
+//! say what happened. When the locks make balance impossible (locked spend above the total,
+//! or nothing left unlocked to absorb a change), the state stays as close as it can and
+//! [`BudgetState::balance`] says why, so the user never loses their numbers. A typed amount
+//! that does not fit is refused ([`AmountRefused`]) instead of being clamped.
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::format::currency;
 
 /// Sums within half a cent count as equal.
 pub const BALANCE_TOLERANCE: f64 = 0.005;
@@ -42,7 +48,6 @@ impl Balance {
 
     /// A plain-language explanation with the fix, or `None` when balanced.
     pub fn message(&self) -> Option<String> {
-        use crate::format::currency;
         match self {
             Balance::Balanced => None,
             Balance::LocksExceedTotal { locked, total } => Some(format!(
@@ -59,12 +64,122 @@ impl Balance {
     }
 }
 
+/// What a change did to the channels that absorbed it, so the page can say so.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Adjustment {
+    /// The other unlocked channels absorbed the change in proportion to their spend (equally
+    /// when they never had any), or nothing else had to move.
+    Spread,
+    /// The change took everything the locks leave: the other unlocked channels are at $0.
+    /// Their proportions are remembered and come back once there is budget for them again.
+    OthersEmptied,
+    /// The other unlocked channels were all at $0 and came back in the proportions they had
+    /// before they were emptied.
+    ProportionsRestored,
+    /// A slider asked for more than the locks leave; the channel is held at `max`.
+    HeldAtLockLimit {
+        /// The most the channel can take: the total minus the other locked channels.
+        max: f64,
+    },
+    /// Nothing moved: the channel is locked, or no other unlocked channel could balance it.
+    Unchanged,
+}
+
+impl Adjustment {
+    /// A short note for the page about what happened to the other channels when `channel`
+    /// (its display name; `None` for the total) changed, or `None` when there is nothing
+    /// to say.
+    pub fn note(&self, channel: Option<&str>) -> Option<String> {
+        let mover = channel.unwrap_or("The total");
+        match self {
+            Adjustment::Spread | Adjustment::Unchanged => None,
+            Adjustment::OthersEmptied => Some(match channel {
+                Some(name) => format!(
+                    "{name} now takes everything left of the total, so the other unlocked channels are at $0. Lower it and they come back in their previous proportions."
+                ),
+                None => "The locked channels take the whole total, so the unlocked channels are at $0. Raise the total and they come back in their previous proportions.".to_string(),
+            }),
+            Adjustment::ProportionsRestored => Some(format!(
+                "{mover} left room again: the other unlocked channels came back in their previous proportions."
+            )),
+            Adjustment::HeldAtLockLimit { max } => Some(format!(
+                "{mover} can take at most {}, what the locked channels leave of the total; the other unlocked channels are at $0.",
+                currency(*max)
+            )),
+        }
+    }
+}
+
+/// Why a typed amount for a channel is refused. The budget keeps its previous value.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum AmountRefused {
+    /// The channel is locked.
+    #[error("This channel is locked: unlock it to change its spend.")]
+    Locked,
+    /// The channel is the only unlocked one: it takes whatever the total leaves.
+    #[error(
+        "The only unlocked channel takes what is left of the total: unlock another channel to change it."
+    )]
+    OnlyUnlocked,
+    /// More than the whole total, with nothing locked elsewhere.
+    #[error(
+        "{} is more than the total of {}: lower the amount or raise the total first.",
+        currency(*requested), currency(*total)
+    )]
+    AboveTotal {
+        /// The amount typed.
+        requested: f64,
+        /// The weekly total.
+        total: f64,
+    },
+    /// More than the total minus the other locked channels.
+    #[error(
+        "{} does not fit: the total of {} minus {} locked in other channels leaves at most {}. Lower the amount, raise the total or unlock a channel.",
+        currency(*requested), currency(*total), currency(*locked_elsewhere), currency(*max)
+    )]
+    AboveWhatLocksAllow {
+        /// The amount typed.
+        requested: f64,
+        /// The weekly total.
+        total: f64,
+        /// Spend of the other locked channels.
+        locked_elsewhere: f64,
+        /// `max(total − locked_elsewhere, 0)`.
+        max: f64,
+    },
+}
+
 /// The budget being edited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BudgetState {
     total: f64,
     spend: Vec<f64>,
     locked: Vec<bool>,
+    /// Spend of the unlocked channels just before a change emptied them, so their
+    /// proportions come back when there is budget for them again (all zero until then).
+    #[serde(default)]
+    remembered: Vec<f64>,
+}
+
+/// How [`BudgetState::fill_unlocked`] spread the free budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fill {
+    /// In proportion to the current spend, equally, or nothing to fill.
+    Spread,
+    /// Nothing left: every target is at zero.
+    Emptied,
+    /// The targets were all at zero and got their remembered proportions back.
+    Restored,
+}
+
+impl From<Fill> for Adjustment {
+    fn from(fill: Fill) -> Self {
+        match fill {
+            Fill::Spread => Adjustment::Spread,
+            Fill::Emptied => Adjustment::OthersEmptied,
+            Fill::Restored => Adjustment::ProportionsRestored,
+        }
+    }
 }
 
 impl BudgetState {
@@ -76,6 +191,7 @@ impl BudgetState {
             total,
             spend: mix.iter().map(|&m| sanitize(m)).collect(),
             locked: vec![false; mix.len()],
+            remembered: vec![0.0; mix.len()],
         };
         state.fill_unlocked(total, None);
         state
@@ -130,45 +246,92 @@ impl BudgetState {
         }
     }
 
-    /// The most a channel may take: the total minus the other locked channels.
-    pub fn channel_max(&self, channel: usize) -> f64 {
-        let others_locked: f64 = self
-            .spend
+    /// Spend of the locked channels other than `channel`.
+    fn locked_elsewhere(&self, channel: usize) -> f64 {
+        self.spend
             .iter()
             .zip(&self.locked)
             .enumerate()
             .filter(|(i, (_, l))| *i != channel && **l)
             .map(|(_, (s, _))| s)
-            .sum();
-        (self.total - others_locked).max(0.0)
+            .sum()
+    }
+
+    /// The most a channel may take: the total minus the other locked channels.
+    pub fn channel_max(&self, channel: usize) -> f64 {
+        (self.total - self.locked_elsewhere(channel)).max(0.0)
+    }
+
+    /// True when `channel` is unlocked and every other channel is locked: it takes whatever
+    /// the total leaves, so moving it on its own cannot work.
+    pub fn only_unlocked(&self, channel: usize) -> bool {
+        self.locked.get(channel) == Some(&false)
+            && self
+                .locked
+                .iter()
+                .enumerate()
+                .all(|(i, l)| i == channel || *l)
     }
 
     /// Sets the weekly total and rescales the unlocked channels to fill it.
-    pub fn set_total(&mut self, total: f64) {
+    pub fn set_total(&mut self, total: f64) -> Adjustment {
         self.total = sanitize(total);
         let free = self.total - self.locked_spend();
-        self.fill_unlocked(free, None);
+        self.fill_unlocked(free, None).into()
     }
 
     /// Moves one channel to `value` (clamped to `[0, channel_max]`) and rebalances the
     /// unlocked others. A locked channel, or one with no unlocked other to balance against,
-    /// does not move.
-    pub fn set_channel(&mut self, channel: usize, value: f64) {
-        if channel >= self.spend.len() || self.locked[channel] {
-            return;
+    /// does not move. This is what a slider does; typed amounts go through
+    /// [`BudgetState::try_set_channel`], which refuses what does not fit instead.
+    pub fn set_channel(&mut self, channel: usize, value: f64) -> Adjustment {
+        if channel >= self.spend.len() || self.locked[channel] || self.only_unlocked(channel) {
+            return Adjustment::Unchanged;
         }
-        let has_free_other = self
-            .locked
-            .iter()
-            .enumerate()
-            .any(|(i, l)| i != channel && !l);
-        if !has_free_other {
-            return;
-        }
-        let value = sanitize(value).min(self.channel_max(channel));
+        let requested = sanitize(value);
+        let max = self.channel_max(channel);
+        let value = requested.min(max);
         self.spend[channel] = value;
         let free = self.total - self.locked_spend() - value;
-        self.fill_unlocked(free, Some(channel));
+        let fill = self.fill_unlocked(free, Some(channel));
+        if requested > max + BALANCE_TOLERANCE {
+            Adjustment::HeldAtLockLimit { max }
+        } else {
+            fill.into()
+        }
+    }
+
+    /// Sets one channel to a typed `value`, or says why it cannot take it; a refused amount
+    /// changes nothing. Amounts up to half a cent above the limit count as the limit.
+    pub fn try_set_channel(
+        &mut self,
+        channel: usize,
+        value: f64,
+    ) -> Result<Adjustment, AmountRefused> {
+        if self.locked.get(channel) != Some(&false) {
+            return Err(AmountRefused::Locked);
+        }
+        if self.only_unlocked(channel) {
+            return Err(AmountRefused::OnlyUnlocked);
+        }
+        let max = self.channel_max(channel);
+        if value > max + BALANCE_TOLERANCE {
+            let locked_elsewhere = self.locked_elsewhere(channel);
+            return Err(if locked_elsewhere > 0.0 {
+                AmountRefused::AboveWhatLocksAllow {
+                    requested: value,
+                    total: self.total,
+                    locked_elsewhere,
+                    max,
+                }
+            } else {
+                AmountRefused::AboveTotal {
+                    requested: value,
+                    total: self.total,
+                }
+            });
+        }
+        Ok(self.set_channel(channel, value))
     }
 
     /// Locks or unlocks a channel. Unlocking can restore balance, so it rebalances.
@@ -191,28 +354,59 @@ impl BudgetState {
         }
     }
 
-    /// Spreads `free` over the unlocked channels other than `except`, in proportion to their
-    /// current spend (equally when they are all zero). The last such channel absorbs the
-    /// floating-point rounding so the sum is exact. Negative `free` (locks over the total)
-    /// sets them to zero.
-    fn fill_unlocked(&mut self, free: f64, except: Option<usize>) {
+    /// Spreads `free` over the unlocked channels other than `except`, with weights
+    ///
+    /// `w_i = x_i` (current spend) when `Σ x_i > 0`, else the remembered spends `r_i` when
+    /// `Σ r_i > 0`, else `w_i = 1`; then `x_i = free · w_i / Σ w`.
+    ///
+    /// The last such channel absorbs the floating-point rounding so the sum is exact.
+    /// Negative or zero `free` (locks at or over the total) sets them to zero, after
+    /// remembering their spends so a later fill can bring their proportions back.
+    fn fill_unlocked(&mut self, free: f64, except: Option<usize>) -> Fill {
         let targets: Vec<usize> = (0..self.spend.len())
             .filter(|&i| !self.locked[i] && Some(i) != except)
             .collect();
-        let Some(&last) = targets.last() else { return };
+        let Some(&last) = targets.last() else {
+            return Fill::Spread;
+        };
+        if self.remembered.len() != self.spend.len() {
+            self.remembered = vec![0.0; self.spend.len()];
+        }
         let free = free.max(0.0);
-        let weight_sum: f64 = targets.iter().map(|&i| self.spend[i]).sum();
+        let current_sum: f64 = targets.iter().map(|&i| self.spend[i]).sum();
+        let remembered_sum: f64 = targets.iter().map(|&i| self.remembered[i]).sum();
+        if free <= 0.0 {
+            if current_sum > 0.0 {
+                for &i in &targets {
+                    self.remembered[i] = self.spend[i];
+                }
+            }
+            for &i in &targets {
+                self.spend[i] = 0.0;
+            }
+            return Fill::Emptied;
+        }
+        let (weights, fill): (Vec<f64>, Fill) = if current_sum > 0.0 {
+            (
+                targets.iter().map(|&i| self.spend[i]).collect(),
+                Fill::Spread,
+            )
+        } else if remembered_sum > 0.0 {
+            (
+                targets.iter().map(|&i| self.remembered[i]).collect(),
+                Fill::Restored,
+            )
+        } else {
+            (vec![1.0; targets.len()], Fill::Spread)
+        };
+        let weight_sum: f64 = weights.iter().sum();
         let mut placed = 0.0;
-        for &i in &targets[..targets.len() - 1] {
-            let share = if weight_sum > 0.0 {
-                self.spend[i] / weight_sum
-            } else {
-                1.0 / targets.len() as f64
-            };
-            self.spend[i] = free * share;
+        for (&i, w) in targets[..targets.len() - 1].iter().zip(&weights) {
+            self.spend[i] = free * w / weight_sum;
             placed += self.spend[i];
         }
         self.spend[last] = (free - placed).max(0.0);
+        fill
     }
 }
 
@@ -327,7 +521,157 @@ mod tests {
         );
     }
 
+    #[test]
+    fn typed_amounts_above_the_total_are_refused_and_nothing_moves() {
+        let mut state = BudgetState::from_mix(10_000.0, &[2.0, 3.0, 5.0]);
+        let before = state.clone();
+        let refused = state.try_set_channel(0, 12_000.0).unwrap_err();
+        assert_eq!(
+            refused,
+            AmountRefused::AboveTotal {
+                requested: 12_000.0,
+                total: 10_000.0
+            }
+        );
+        assert_eq!(
+            refused.to_string(),
+            "$12,000 is more than the total of $10,000: lower the amount or raise the total first."
+        );
+        assert_eq!(state, before, "the old values stay");
+    }
+
+    #[test]
+    fn typed_amounts_above_what_the_locks_leave_are_refused_with_the_limit() {
+        let mut state = BudgetState::from_mix(10_000.0, &[2.0, 3.0, 5.0]);
+        state.set_locked(2, true);
+        let before = state.clone();
+        let refused = state.try_set_channel(0, 6_000.0).unwrap_err();
+        assert_eq!(
+            refused,
+            AmountRefused::AboveWhatLocksAllow {
+                requested: 6_000.0,
+                total: 10_000.0,
+                locked_elsewhere: 5_000.0,
+                max: 5_000.0
+            }
+        );
+        assert!(refused.to_string().contains("leaves at most $5,000"));
+        assert_eq!(state, before);
+        assert_eq!(state.try_set_channel(2, 1.0), Err(AmountRefused::Locked));
+        // Exactly the limit (within half a cent) fits and empties the other unlocked channel.
+        assert_eq!(
+            state.try_set_channel(0, 5_000.004),
+            Ok(Adjustment::OthersEmptied)
+        );
+        assert_eq!(state.spend(), &[5_000.0, 0.0, 5_000.0]);
+    }
+
+    #[test]
+    fn a_slider_past_the_lock_limit_is_held_there_and_says_so() {
+        let mut state = BudgetState::from_mix(10_000.0, &[2.0, 3.0, 5.0]);
+        state.set_locked(2, true);
+        let adjustment = state.set_channel(0, 9_000.0);
+        assert_eq!(adjustment, Adjustment::HeldAtLockLimit { max: 5_000.0 });
+        let note = adjustment.note(Some("Social")).unwrap();
+        assert!(note.contains("Social can take at most $5,000"), "{note}");
+    }
+
+    #[test]
+    fn emptied_channels_come_back_in_their_previous_proportions() {
+        let mut state = BudgetState::from_mix(10_000.0, &[2.0, 3.0, 5.0]);
+        assert_eq!(
+            state.try_set_channel(0, 10_000.0),
+            Ok(Adjustment::OthersEmptied)
+        );
+        assert_eq!(state.spend(), &[10_000.0, 0.0, 0.0]);
+        assert!(
+            Adjustment::OthersEmptied
+                .note(Some("Social"))
+                .unwrap()
+                .contains("previous proportions")
+        );
+        assert_eq!(
+            state.set_channel(0, 2_000.0),
+            Adjustment::ProportionsRestored
+        );
+        // b and c share 8,000 in their old 3:5 proportion, not 4,000 each.
+        assert!(
+            (state.spend()[1] - 3_000.0).abs() < 1e-9,
+            "{:?}",
+            state.spend()
+        );
+        assert!(
+            (state.spend()[2] - 5_000.0).abs() < 1e-9,
+            "{:?}",
+            state.spend()
+        );
+        assert_eq!(state.set_channel(0, 3_000.0), Adjustment::Spread);
+    }
+
+    #[test]
+    fn channels_emptied_by_locks_come_back_in_proportion_when_the_total_rises() {
+        let mut state = BudgetState::from_mix(40_000.0, &[1.0, 3.0, 4.0]);
+        state.set_locked(2, true);
+        assert_eq!(state.set_total(15_000.0), Adjustment::OthersEmptied);
+        assert_eq!(state.spend(), &[0.0, 0.0, 20_000.0]);
+        assert_eq!(state.set_total(18_000.0), Adjustment::OthersEmptied);
+        assert_eq!(state.set_total(24_000.0), Adjustment::ProportionsRestored);
+        assert!(
+            (state.spend()[0] - 1_000.0).abs() < 1e-9,
+            "{:?}",
+            state.spend()
+        );
+        assert!(
+            (state.spend()[1] - 3_000.0).abs() < 1e-9,
+            "{:?}",
+            state.spend()
+        );
+        assert!(state.balance().is_balanced());
+    }
+
+    #[test]
+    fn the_only_unlocked_channel_cannot_be_moved_on_its_own() {
+        let mut state = BudgetState::from_mix(10_000.0, &[2.0, 3.0, 5.0]);
+        state.set_locked(1, true);
+        state.set_locked(2, true);
+        assert!(state.only_unlocked(0));
+        assert!(
+            !state.only_unlocked(1),
+            "a locked channel is not 'the only unlocked'"
+        );
+        let before = state.clone();
+        assert_eq!(state.set_channel(0, 1_000.0), Adjustment::Unchanged);
+        assert_eq!(
+            state.try_set_channel(0, 1_000.0),
+            Err(AmountRefused::OnlyUnlocked)
+        );
+        assert_eq!(state, before);
+    }
+
     proptest! {
+        #[test]
+        fn a_refused_amount_changes_nothing(
+            mix in prop::collection::vec(0.0f64..10.0, 2..8),
+            total in 10_000.0f64..100_000.0,
+            locks in prop::collection::vec(any::<bool>(), 8),
+            channel in 0usize..8,
+            value in 0.0f64..200_000.0,
+        ) {
+            let mut state = BudgetState::from_mix(total, &mix);
+            for (c, lock) in locks.iter().take(mix.len()).enumerate() {
+                state.set_locked(c, *lock);
+            }
+            let channel = channel % mix.len();
+            let before = state.clone();
+            match state.try_set_channel(channel, value) {
+                Err(_) => prop_assert_eq!(&state, &before),
+                Ok(_) => {
+                    prop_assert!((state.spend()[channel] - value).abs() <= BALANCE_TOLERANCE);
+                    prop_assert!(state.balance().is_balanced() || !before.balance().is_balanced());
+                }
+            }
+        }
+
         #[test]
         fn every_move_keeps_the_sum_and_the_locks(
             mix in prop::collection::vec(0.0f64..10.0, 2..8),

@@ -4,7 +4,7 @@
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
-use mixplan_core::optimize::{self, Plan, SpendBounds, scale_mix};
+use mixplan_core::optimize::{self, OptimizeError, Plan, SpendBounds, scale_mix};
 use mixplan_core::response::HillResponse;
 
 use super::budget::BudgetState;
@@ -71,7 +71,7 @@ pub struct Scenario {
     /// Predicted weekly revenue of the historical mix scaled to the total.
     pub historical_revenue: f64,
     /// The optimal split of the total (locked channels held), or why there is none.
-    pub optimal: Result<Plan, String>,
+    pub optimal: Result<Plan, OptimizeError>,
     /// Per channel.
     pub rows: Vec<ChannelRow>,
 }
@@ -185,8 +185,7 @@ impl Planner {
             })
             .collect();
         let optimal = optimize::optimize(&self.curves, &bounds, total)
-            .map(|allocation| allocation.into_plan())
-            .map_err(|e| e.to_string());
+            .map(|allocation| allocation.into_plan());
         let rows = (0..self.curves.len())
             .map(|c| ChannelRow {
                 spend: spend[c],

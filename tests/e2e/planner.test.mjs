@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, dragSlider, ROOT } from './support.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, dragSlider, typeInto, visibleText, ROOT } from './support.mjs';
 
 const CHANNELS = ['paid_search', 'email', 'display', 'social', 'affiliate'];
 const id = (testid) => `[data-testid="${testid}"]`;
@@ -119,6 +119,8 @@ test('applying the optimal split earns the promised revenue; a locked channel st
 
   await page.locator(id('apply-optimal')).click();
   await changed(page, 'predicted-revenue', current);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'results-heading',
+    'focus moves to the results heading, not the top of the page');
   const applied = await plan(page);
   assert.equal(applied.spend.email, locked, 'applying the optimum keeps the locked channel');
   assert.ok(Math.abs(sum(applied.spend) - applied.total) < 0.01, 'balanced after applying');
@@ -185,6 +187,157 @@ test('charts resize with the window', async () => {
   const box = await page.locator(id('chart-fit')).boundingBox();
   assert.ok(Math.abs(after - box.width) <= 2, `the chart fills its new container (${after} vs ${box.width})`);
   assert.notEqual(after, before);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** Ratios of each channel's spend to the first one's, for the channels given. */
+const proportions = (spend, channels) => channels.map((ch) => spend[ch] / spend[channels[0]]);
+const NOT_A_NUMBER = /NaN|Infinity|\binf\b|[-−]0\.0(?!\d)|[-−]\$0(?![\d,])/;
+
+test('typed amounts: ambiguous or too large are refused at the field; a channel taking all keeps the others\' proportions', async () => {
+  const { page, problems } = await openPlanner({ width: 1280, height: 800 });
+  const start = await plan(page);
+  const field = id('channel-amount-email');
+
+  await typeInto(page, field, '1.500');
+  const error = page.locator(id('channel-amount-error-email'));
+  assert.match(await error.textContent(), /"1\.500" could mean 1500 or 1\.5/);
+  assert.equal(await page.locator(field).getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator(field).getAttribute('aria-describedby'), /\bchannel-error-email\b/);
+  assert.equal(await error.getAttribute('id'), 'channel-error-email');
+  assert.deepEqual(await plan(page), start, 'an ambiguous amount changes nothing');
+
+  await typeInto(page, field, String(start.total + 1000));
+  assert.match(await error.textContent(), /is more than the total of \$[\d,]+: lower the amount or raise the total first\./);
+  assert.deepEqual(await plan(page), start, 'too much is refused, not clamped');
+
+  // Exactly the total: email takes everything, the page says so.
+  const others = CHANNELS.filter((ch) => ch !== 'email');
+  await typeInto(page, field, String(start.total));
+  const all = await plan(page);
+  for (const ch of others) assert.equal(all.spend[ch], 0, `${ch} emptied`);
+  assert.equal(await error.textContent(), '');
+  assert.match(await page.locator(id('balance-note')).textContent(), /Email now takes everything .* previous proportions/);
+  await screenshot(page, 'channel-takes-everything');
+
+  // Moving it back (keyboard: ten steps down) brings the others back in their old
+  // proportions, not an equal split.
+  await page.locator(id('channel-slider-email')).focus();
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
+  const back = await plan(page);
+  const before = proportions(start.spend, others);
+  const after = proportions(back.spend, others);
+  for (const [i, ch] of others.entries()) {
+    assert.ok(Math.abs(after[i] - before[i]) <= 1e-9 * before[i], `${ch}: ${after[i]} vs ${before[i]}`);
+  }
+  assert.match(await page.locator(id('balance-note')).textContent(), /came back in their previous proportions/);
+  assert.ok(Math.abs(sum(back.spend) - back.total) < 0.01);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('locks above the total: headline figures hidden, the reason in the page\'s words, proportions kept', async () => {
+  const { page, problems } = await openPlanner({ width: 1280, height: 800 });
+  await typeInto(page, id('total-budget-number'), '60000');
+  await typeInto(page, id('channel-amount-social'), '$30,000');
+  await page.locator(id('channel-lock-social')).check();
+  await typeInto(page, id('channel-amount-paid_search'), '20,000');
+  await page.locator(id('channel-lock-paid_search')).check();
+  const unlocked = ['email', 'display', 'affiliate'];
+  const before = await plan(page);
+  await typeInto(page, id('total-budget-number'), '40000');
+
+  assert.match(await page.locator(id('balanced')).textContent(), /^✗ not balanced\. Locked channels spend \$50,000 but the total is \$40,000/);
+  assert.equal(await page.locator(id('predicted-revenue')).textContent(), '—');
+  assert.equal(await page.locator(id('predicted-revenue')).getAttribute('data-valid'), 'false');
+  const change = page.locator(id('change-vs-historical'));
+  assert.equal(await change.textContent(), 'not balanced — figures hidden until the plan adds up');
+  assert.equal(await change.evaluate((el) => el.classList.contains('gain') || el.classList.contains('loss')), false);
+  assert.equal(await page.locator(id('optimal-gap')).textContent(),
+    'Your locked channels add up to $50,000, more than the $40,000 total: raise the total or unlock a channel.');
+  assert.match(await page.locator(id('roas-basis')).textContent(), /\$50,000 actually placed/);
+  assert.match(await page.locator(id('balance-note')).textContent(), /locked channels take the whole total/);
+  const shares = await page.locator('.channel-control .share').allTextContents();
+  const shareSum = shares.map((t) => Number(t.replace('%', ''))).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(shareSum - 100) <= 0.3, `shares add up to 100 %: ${shares}`);
+  assert.doesNotMatch(await visibleText(page), NOT_A_NUMBER);
+  await screenshot(page, 'locks-above-total');
+
+  // Raising the total brings the unlocked channels back in their old proportions.
+  await typeInto(page, id('total-budget-number'), '60000');
+  const back = await plan(page);
+  const [b, a] = [proportions(before.spend, unlocked), proportions(back.spend, unlocked)];
+  for (const [i, ch] of unlocked.entries()) {
+    assert.ok(Math.abs(a[i] - b[i]) <= 1e-9 * b[i], `${ch}: ${a[i]} vs ${b[i]}`);
+  }
+  assert.match(await page.locator(id('balanced')).textContent(), /^✓ balanced/);
+  assert.match(await page.locator(id('predicted-revenue')).textContent(), /^\$[\d,]+$/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('keyboard: Apply keeps focus in the results; the only unlocked channel is disabled with the reason', async () => {
+  const { page, problems } = await openPlanner({ width: 1280, height: 800 });
+  await page.locator(id('channel-slider-display')).focus();
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  await page.locator(id('apply-optimal')).focus();
+  const current = await exact(page, 'predicted-revenue');
+  await page.keyboard.press('Enter');
+  await changed(page, 'predicted-revenue', current);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'results-heading');
+
+  for (const ch of ['paid_search', 'email', 'display', 'social']) await page.locator(id(`channel-lock-${ch}`)).check();
+  assert.ok(await page.locator(id('channel-slider-affiliate')).isDisabled());
+  assert.ok(await page.locator(id('channel-amount-affiliate')).isDisabled());
+  assert.match(await page.locator(id('channel-hint-affiliate')).textContent(), /only unlocked channel takes what is left/);
+  assert.match(await page.locator(id('channel-slider-affiliate')).getAttribute('aria-describedby'), /channel-hint-affiliate/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a current plan above any weekly spend in the data is flagged, not only the optimal one', async () => {
+  const { page, problems } = await openPlanner({ width: 1280, height: 800 });
+  const warning = page.locator(id('extrapolation-warning'));
+  assert.equal(await warning.isVisible(), false, 'no warning for the historical mix');
+  await typeInto(page, id('total-budget-number'), '100000');
+  await typeInto(page, id('channel-amount-social'), '100000');
+  assert.ok(await warning.isVisible());
+  assert.match(await warning.textContent(), /Social at \$100,000 \(highest weekly spend seen: \$[\d,]+\)/);
+  assert.match(await page.locator(id('current-spend-social')).textContent(), /^\$100,000\*$/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('every channel at $0 in turn: no NaN, inf or negative zero anywhere, ROI shows —', async () => {
+  const { page, problems } = await openPlanner({ width: 1280, height: 800 });
+  for (const ch of CHANNELS) {
+    const slider = page.locator(id(`channel-slider-${ch}`));
+    await slider.focus();
+    await page.keyboard.press('Home');
+    assert.equal((await plan(page)).spend[ch], 0, `${ch} at $0`);
+    assert.equal(await page.locator(id(`roi-${ch}`)).textContent(), '—', `ROI of ${ch} at $0`);
+    assert.doesNotMatch(await visibleText(page), NOT_A_NUMBER, `after ${ch} went to $0`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('phone width: the channel table and the model tables fit without sideways scrolling', async () => {
+  const { page, problems } = await openPlanner({ width: 390, height: 844 });
+  for (const scroller of await page.locator('.table-scroll').all()) {
+    const [scroll, client] = await scroller.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    assert.ok(scroll <= client, `a table scrolls sideways at 390 px (${scroll} > ${client})`);
+  }
+  // Each channel is a card with labelled values.
+  const label = await page.locator(`${id('roi-email')}`).evaluate((el) => getComputedStyle(el, '::before').content);
+  assert.equal(label, '"ROI"');
+  await screenshot(page, 'planner-390x844-tables');
+  const caption = await page.locator('.params-table caption').boundingBox();
+  const card = await page.locator('.model-panel').boundingBox();
+  assert.ok(caption.x + caption.width <= card.x + card.width, 'the model caption fits its card');
+  await page.locator('.table-card').screenshot({ path: join(ROOT, 'tests', 'e2e', 'artifacts', 'channel-table-390.png') });
+  await page.locator('.model-panel').screenshot({ path: join(ROOT, 'tests', 'e2e', 'artifacts', 'model-panel-390.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -96,3 +96,20 @@ export async function dragSlider(page, selector, fraction) {
   }
   await page.mouse.up();
 }
+
+/**
+ * Types `text` into a text field as a user does (select what is there, type, then Tab
+ * away), so the field fires `change` when it loses focus.
+ */
+export async function typeInto(page, selector, text) {
+  const field = page.locator(selector);
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.pressSequentially(text);
+  await field.press('Tab');
+}
+
+/** The page's visible text, for checks that no number shows as NaN, inf or -0. */
+export function visibleText(page) {
+  return page.locator('body').innerText();
+}
