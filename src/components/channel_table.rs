@@ -52,7 +52,7 @@ pub fn ChannelTable(
                     <td>{move || percent(row().share)}</td>
                     <td>{move || currency(row().contribution)}</td>
                     <td>{move || format!("{:.2}", row().roi)}</td>
-                    <td>{move || format!("{:.2}", row().marginal_roi)}</td>
+                    <td>{move || row().marginal_roi.map_or_else(|| "—".into(), |m| format!("{m:.2}"))}</td>
                     <td class:extrapolated=move || row().optimal_extrapolates()>
                         {move || row().optimal_spend.map(currency).unwrap_or_else(|| "—".into())}
                         {move || row().optimal_extrapolates().then_some("*")}
