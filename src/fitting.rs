@@ -49,8 +49,8 @@ impl FitState {
 }
 
 /// The fitted planner and the fit's wall time in milliseconds, once the fit is done: `None`
-/// while fitting or after a failure. A `Memo` that compares planners by value, so it
-/// notifies once, when the fit finishes, however often the progress changes.
+/// while fitting or after a failure. A plain `Memo`: it stays `None` however often the
+/// progress changes, so it notifies once, when the fit finishes.
 pub fn ready(state: RwSignal<FitState>) -> Memo<Option<(Arc<Planner>, f64)>> {
     Memo::new(move |_| {
         state.with(|state| match state {

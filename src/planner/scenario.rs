@@ -24,8 +24,7 @@ pub struct ChannelInfo {
 
 /// The fitted model plus what planning needs from the data.
 ///
-/// Compared by value (`PartialEq`), so a `Memo` holding it only notifies when a different
-/// model arrives.
+/// `PartialEq` compares by value (no identity tricks), so it can sit in a plain `Memo`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planner {
     model: FittedModel,
