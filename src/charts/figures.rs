@@ -7,7 +7,7 @@
 //! * hover labels use d3-format templates like the rest of the page: currency with thousands
 //!   separators and no decimals ([`MONEY`]), shares with one decimal ([`SHARE`]).
 
-use plotly::common::{Anchor, Fill, Line, Marker, Mode, Orientation, Title};
+use plotly::common::{Anchor, Fill, Font, Line, Marker, MarkerSymbol, Mode, Orientation, Title};
 use plotly::layout::{
     Annotation, Axis, BarMode, HoverMode, Layout, Legend, Margin, Shape, ShapeLayer, ShapeLine,
     ShapeType,
@@ -179,7 +179,7 @@ pub fn donut_figure(planner: &Planner, scenario: &Scenario) -> Figure {
                     .x(0.5)
                     .y(0.5)
                     .show_arrow(false)
-                    .font(plotly::common::Font::new().size(15).color("#4b5563")),
+                    .font(Font::new().size(15).color("#4b5563")),
             ]),
     });
     Figure::from_plot(plot)
@@ -218,18 +218,8 @@ pub fn response_figure(planner: &Planner, scenario: &Scenario) -> Figure {
         );
         let row = &scenario.rows[c];
         let marks = [
-            (
-                Some(row.spend),
-                "current",
-                10,
-                plotly::common::MarkerSymbol::Circle,
-            ),
-            (
-                row.optimal_spend,
-                "optimal",
-                11,
-                plotly::common::MarkerSymbol::DiamondOpen,
-            ),
+            (Some(row.spend), "current", 10, MarkerSymbol::Circle),
+            (row.optimal_spend, "optimal", 11, MarkerSymbol::DiamondOpen),
         ];
         for (x, which, size, symbol) in marks {
             let Some(x) = x else { continue };
