@@ -15,7 +15,8 @@ use crate::planner::scenario::Planner;
 /// Longest stretch of fitting work between two yields to the browser, in milliseconds.
 pub const SLICE_MS: f64 = 8.0;
 
-/// Where the start-up fit is.
+/// Where the start-up fit is. Not `PartialEq`: it changes on every slice of the fit, and
+/// what depends on the outcome reads [`ready`] instead.
 #[derive(Debug, Clone)]
 pub enum FitState {
     /// Fitting: `done` of `total` units of work.
@@ -36,19 +37,6 @@ pub enum FitState {
     Failed(String),
 }
 
-impl PartialEq for FitState {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Self::Fitting { done: a, total: b }, Self::Fitting { done: c, total: d }) => {
-                a == c && b == d
-            }
-            (Self::Ready { planner: a, .. }, Self::Ready { planner: b, .. }) => Arc::ptr_eq(a, b),
-            (Self::Failed(a), Self::Failed(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
 impl FitState {
     /// Progress in `[0, 1]`.
     pub fn fraction(&self) -> f64 {
@@ -58,14 +46,18 @@ impl FitState {
             Self::Ready { .. } | Self::Failed(_) => 1.0,
         }
     }
+}
 
-    /// The planner, once fitted.
-    pub fn planner(&self) -> Option<Arc<Planner>> {
-        match self {
-            Self::Ready { planner, .. } => Some(planner.clone()),
+/// The fitted planner and the fit's wall time in milliseconds, once the fit is done: `None`
+/// while fitting or after a failure. A plain `Memo`: it stays `None` however often the
+/// progress changes, so it notifies once, when the fit finishes.
+pub fn ready(state: RwSignal<FitState>) -> Memo<Option<(Arc<Planner>, f64)>> {
+    Memo::new(move |_| {
+        state.with(|state| match state {
+            FitState::Ready { planner, fit_ms } => Some((planner.clone(), *fit_ms)),
             _ => None,
-        }
-    }
+        })
+    })
 }
 
 fn now_ms() -> f64 {

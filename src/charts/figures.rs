@@ -1,14 +1,28 @@
-//! The planner's figures, built from plain data with the `plotly` crate. Plain Rust: each
-//! builder is tested natively by reading back the JSON plotly.js will get.
+//! The planner's figures, built with the `plotly` crate from the [`Planner`] (channels,
+//! curves, model) and, for the live charts, the [`Scenario`]. Plain Rust: each builder is
+//! tested natively by reading back the JSON plotly.js will get.
+//!
+//! Conventions for every figure:
+//! * names from the data go through [`escape`], so plotly.js shows them as text;
+//! * hover labels use d3-format templates like the rest of the page: currency with thousands
+//!   separators and no decimals ([`MONEY`]), shares with one decimal ([`SHARE`]).
 
-use plotly::common::{Anchor, Fill, Line, Marker, Mode, Orientation, Title};
+use plotly::common::{Anchor, Fill, Font, Line, Marker, MarkerSymbol, Mode, Orientation, Title};
 use plotly::layout::{
-    Axis, BarMode, HoverMode, Layout, Legend, Margin, Shape, ShapeLayer, ShapeLine, ShapeType,
+    Annotation, Axis, BarMode, HoverMode, Layout, Legend, Margin, Shape, ShapeLayer, ShapeLine,
+    ShapeType,
 };
 use plotly::{Bar, Pie, Plot, Scatter};
 
 use super::figure::Figure;
-use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
+use super::label::escape;
+use crate::format::{currency, signed_currency};
+use crate::planner::scenario::{Planner, Scenario};
+
+/// d3-format of an amount of money in a template: `$19,138`.
+pub const MONEY: &str = "$,.0f";
+/// d3-format of a share in a template: `23.4%`.
+pub const SHARE: &str = ".1%";
 
 /// Gains vs the historical mix.
 pub const GAIN: &str = "#1f9d55";
@@ -42,13 +56,20 @@ fn base_layout() -> Layout {
         .plot_background_color("rgba(0,0,0,0)")
 }
 
-fn names(channels: &[ChannelInfo]) -> Vec<String> {
-    channels.iter().map(|c| c.name.clone()).collect()
+/// An axis with a title; `automargin` makes room for the title and tick labels however
+/// narrow the chart is.
+fn titled_axis(title: &str) -> Axis {
+    Axis::new().title(Title::with_text(title)).auto_margin(true)
+}
+
+/// The channels' display names, escaped for plotly.js.
+fn names(planner: &Planner) -> Vec<String> {
+    planner.channels().iter().map(|c| escape(&c.name)).collect()
 }
 
 /// Weekly revenue contribution by channel for the current split; a bar is green where the
 /// channel earns more than under the historical mix at the same total, red where less.
-pub fn contribution_figure(channels: &[ChannelInfo], scenario: &Scenario) -> Figure {
+pub fn contribution_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     let values: Vec<f64> = scenario.rows.iter().map(|r| r.contribution).collect();
     let colors: Vec<&str> = scenario
         .rows
@@ -65,78 +86,108 @@ pub fn contribution_figure(channels: &[ChannelInfo], scenario: &Scenario) -> Fig
         .rows
         .iter()
         .map(|r| {
-            let delta = r.contribution - r.historical_contribution;
             format!(
-                "{} per week ({}{} vs historical mix)",
-                crate::format::currency(r.contribution),
-                if delta >= 0.0 { "+" } else { "" },
-                crate::format::currency(delta)
+                "{} per week ({} vs historical mix)",
+                currency(r.contribution),
+                signed_currency(r.contribution - r.historical_contribution)
             )
         })
         .collect();
     let mut plot = Plot::new();
     plot.add_trace(
-        Bar::new(names(channels), values)
+        Bar::new(names(planner), values)
             .marker(Marker::new().color_array(colors))
             .hover_text_array(hover)
+            .hover_template("%{x}<br>%{hovertext}<extra></extra>")
             .name("contribution"),
     );
     plot.set_layout(
         base_layout()
             .show_legend(false)
-            .y_axis(Axis::new().title(Title::with_text("weekly revenue ($)"))),
+            .y_axis(titled_axis("weekly revenue ($)")),
     );
     Figure::from_plot(plot)
 }
 
 /// Current vs optimal weekly spend per channel, side by side.
-pub fn split_figure(channels: &[ChannelInfo], scenario: &Scenario) -> Figure {
-    let current: Vec<f64> = scenario.rows.iter().map(|r| r.spend).collect();
+pub fn split_figure(planner: &Planner, scenario: &Scenario) -> Figure {
+    let hover = format!("%{{x}}<br>%{{fullData.name}}: %{{y:{MONEY}}} per week<extra></extra>");
     let mut plot = Plot::new();
     plot.add_trace(
-        Bar::new(names(channels), current)
+        Bar::new(names(planner), scenario.current.spend().to_vec())
             .name("current")
+            .hover_template(hover.as_str())
             .marker(Marker::new().color(CURRENT)),
     );
     if let Ok(optimal) = &scenario.optimal {
         plot.add_trace(
-            Bar::new(names(channels), optimal.spend().to_vec())
+            Bar::new(names(planner), optimal.spend().to_vec())
                 .name("optimal")
+                .hover_template(hover.as_str())
                 .marker(Marker::new().color(OPTIMAL)),
         );
     }
     plot.set_layout(
         base_layout()
             .bar_mode(BarMode::Group)
-            .y_axis(Axis::new().title(Title::with_text("weekly spend ($)"))),
+            .y_axis(titled_axis("weekly spend ($)")),
     );
     Figure::from_plot(plot)
 }
 
-/// The recommended (optimal) split as a donut.
-pub fn donut_figure(channels: &[ChannelInfo], scenario: &Scenario) -> Figure {
+/// What the donut says instead of a split when there is none to draw.
+pub const NO_FEASIBLE_SPLIT: &str = "No feasible split:<br>unlock a channel or raise the total";
+/// What the donut says when the total is zero.
+pub const NOTHING_TO_SPLIT: &str = "No budget to split:<br>raise the total";
+
+/// The recommended (optimal) split as a donut. Without one (the locks exceed the total, or
+/// the total is zero) the chart stays readable: no axes, a centred note saying why.
+pub fn donut_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     let mut plot = Plot::new();
-    if let Ok(optimal) = &scenario.optimal {
-        let colors: Vec<&str> = (0..channels.len()).map(channel_color).collect();
-        plot.add_trace(
-            Pie::new(optimal.spend().to_vec())
-                .labels(names(channels))
-                .hole(0.55)
-                .sort(false)
-                .text_info("label+percent")
-                .marker(Marker::new().colors(colors)),
-        );
-    }
-    plot.set_layout(
-        base_layout()
-            .show_legend(false)
-            .margin(Margin::new().top(10).right(10).bottom(10).left(10)),
-    );
+    let layout = base_layout()
+        .show_legend(false)
+        .margin(Margin::new().top(10).right(10).bottom(10).left(10));
+    let note = match &scenario.optimal {
+        Err(_) => Some(NO_FEASIBLE_SPLIT),
+        Ok(optimal) if optimal.budget() <= 0.0 => Some(NOTHING_TO_SPLIT),
+        Ok(optimal) => {
+            let colors: Vec<&str> = (0..planner.channels().len()).map(channel_color).collect();
+            plot.add_trace(
+                Pie::new(optimal.spend().to_vec())
+                    .labels(names(planner))
+                    .hole(0.55)
+                    .sort(false)
+                    .text_template(format!("%{{label}}<br>%{{percent:{SHARE}}}"))
+                    .hover_template(format!(
+                        "%{{label}}<br>%{{value:{MONEY}}} per week<br>%{{percent:{SHARE}}} of the budget<extra></extra>"
+                    ))
+                    .marker(Marker::new().colors(colors)),
+            );
+            None
+        }
+    };
+    plot.set_layout(match note {
+        None => layout,
+        Some(text) => layout
+            .x_axis(Axis::new().visible(false))
+            .y_axis(Axis::new().visible(false))
+            .annotations(vec![
+                Annotation::new()
+                    .text(text)
+                    .x_ref("paper")
+                    .y_ref("paper")
+                    .x(0.5)
+                    .y(0.5)
+                    .show_arrow(false)
+                    .font(Font::new().size(15).color("#4b5563")),
+            ]),
+    });
     Figure::from_plot(plot)
 }
 
 /// Each channel's steady-state response curve `f_c(x)` over `[0, x_max]`, with the current
-/// spend (circle) and the optimal spend (diamond) marked.
+/// spend (circle) and the optimal spend (diamond) marked. The legend sits above the plot,
+/// clear of the spend axis title at any width.
 pub fn response_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     let x_max = planner
         .curves()
@@ -150,51 +201,51 @@ pub fn response_figure(planner: &Planner, scenario: &Scenario) -> Figure {
         )
         .fold(1.0, f64::max);
     let xs: Vec<f64> = (0..=80).map(|i| x_max * i as f64 / 80.0).collect();
+    let hover =
+        format!("spend %{{x:{MONEY}}}<br>revenue %{{y:{MONEY}}}<extra>%{{fullData.name}}</extra>");
     let mut plot = Plot::new();
     for (c, (curve, channel)) in planner.curves().iter().zip(planner.channels()).enumerate() {
         let color = channel_color(c);
+        let name = escape(&channel.name);
         let ys: Vec<f64> = xs.iter().map(|&x| curve.value(x)).collect();
         plot.add_trace(
             Scatter::new(xs.clone(), ys)
                 .mode(Mode::Lines)
-                .name(&channel.name)
+                .name(&name)
                 .legend_group(&channel.id)
+                .hover_template(hover.as_str())
                 .line(Line::new().color(color)),
         );
         let row = &scenario.rows[c];
-        plot.add_trace(
-            Scatter::new(vec![row.spend], vec![curve.value(row.spend)])
-                .mode(Mode::Markers)
-                .name(format!("{} current", channel.name))
-                .legend_group(&channel.id)
-                .show_legend(false)
-                .marker(
-                    Marker::new()
-                        .color(color)
-                        .size(10)
-                        .symbol(plotly::common::MarkerSymbol::Circle),
-                ),
-        );
-        if let Some(x) = row.optimal_spend {
+        let marks = [
+            (Some(row.spend), "current", 10, MarkerSymbol::Circle),
+            (row.optimal_spend, "optimal", 11, MarkerSymbol::DiamondOpen),
+        ];
+        for (x, which, size, symbol) in marks {
+            let Some(x) = x else { continue };
             plot.add_trace(
                 Scatter::new(vec![x], vec![curve.value(x)])
                     .mode(Mode::Markers)
-                    .name(format!("{} optimal", channel.name))
+                    .name(format!("{name} {which}"))
                     .legend_group(&channel.id)
                     .show_legend(false)
-                    .marker(
-                        Marker::new()
-                            .color(color)
-                            .size(11)
-                            .symbol(plotly::common::MarkerSymbol::DiamondOpen),
-                    ),
+                    .hover_template(hover.as_str())
+                    .marker(Marker::new().color(color).size(size).symbol(symbol)),
             );
         }
     }
     plot.set_layout(
         base_layout()
-            .x_axis(Axis::new().title(Title::with_text("weekly spend ($)")))
-            .y_axis(Axis::new().title(Title::with_text("weekly revenue ($)"))),
+            .legend(
+                Legend::new()
+                    .orientation(Orientation::Horizontal)
+                    .x(0.0)
+                    .x_anchor(Anchor::Left)
+                    .y(1.02)
+                    .y_anchor(Anchor::Bottom),
+            )
+            .x_axis(titled_axis("weekly spend ($)"))
+            .y_axis(titled_axis("weekly revenue ($)")),
     );
     Figure::from_plot(plot)
 }
@@ -213,21 +264,23 @@ fn week_labels(planner: &Planner) -> Vec<String> {
 pub fn fit_figure(planner: &Planner) -> Figure {
     let model = planner.model();
     let weeks = week_labels(planner);
+    let hover = format!("%{{x}}<br>%{{fullData.name}}: %{{y:{MONEY}}}<extra></extra>");
     let mut plot = Plot::new();
     plot.add_trace(
         Scatter::new(weeks.clone(), model.actual().to_vec())
             .mode(Mode::Lines)
             .name("actual")
+            .hover_template(hover.as_str())
             .line(Line::new().color("#1d2330").width(1.5)),
     );
     plot.add_trace(
         Scatter::new(weeks.clone(), model.validation_predictions().to_vec())
             .mode(Mode::Lines)
             .name("model")
+            .hover_template(hover.as_str())
             .line(Line::new().color(OPTIMAL).width(2.0)),
     );
-    let mut layout =
-        base_layout().y_axis(Axis::new().title(Title::with_text("weekly revenue ($)")));
+    let mut layout = base_layout().y_axis(titled_axis("weekly revenue ($)"));
     if let (Some(start), Some(end)) = (weeks.get(model.holdout_start()), weeks.last()) {
         layout = layout.shapes(vec![
             Shape::new()
@@ -263,11 +316,12 @@ pub fn decomposition_figure(planner: &Planner) -> Figure {
         ("controls".into(), controls, "#a3b1c6"),
     ];
     for (c, series) in d.channels.iter().enumerate() {
-        let name = planner
-            .channels()
-            .get(c)
-            .map(|ch| ch.name.clone())
-            .unwrap_or_else(|| series.name.clone());
+        let name = escape(
+            planner
+                .channels()
+                .get(c)
+                .map_or(series.name.as_str(), |ch| ch.name.as_str()),
+        );
         parts.push((name, series.values.clone(), channel_color(c)));
     }
     let mut plot = Plot::new();
@@ -277,6 +331,7 @@ pub fn decomposition_figure(planner: &Planner) -> Figure {
                 .mode(Mode::Lines)
                 .name(name)
                 .stack_group("fitted")
+                .hover_template(format!("%{{y:{MONEY}}}"))
                 .fill(Fill::ToNextY)
                 .line(Line::new().width(0.5).color(color))
                 .fill_color(color),
@@ -285,7 +340,167 @@ pub fn decomposition_figure(planner: &Planner) -> Figure {
     plot.set_layout(
         base_layout()
             .hover_mode(HoverMode::XUnified)
-            .y_axis(Axis::new().title(Title::with_text("weekly revenue ($)"))),
+            .y_axis(titled_axis("weekly revenue ($)")),
     );
     Figure::from_plot(plot)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::planner::budget::BudgetState;
+    use crate::planner::scenario::fitted_planner;
+
+    const TRICKY: [&str; 5] = [
+        "Search <b>Brand</b>",
+        "Email & SMS",
+        "a<br>b",
+        "&lt;not a tag&gt;",
+        "Affiliate",
+    ];
+
+    fn json(figure: &Figure) -> Value {
+        serde_json::from_str(figure.json()).expect("figure is JSON")
+    }
+
+    fn historical(planner: &Planner) -> Scenario {
+        planner.scenario(&BudgetState::from_mix(
+            planner.historical_total(),
+            planner.historical_mix(),
+        ))
+    }
+
+    /// Every figure, built for `scenario`.
+    fn all_figures(planner: &Planner, scenario: &Scenario) -> Vec<(&'static str, Value)> {
+        vec![
+            (
+                "contribution",
+                json(&contribution_figure(planner, scenario)),
+            ),
+            ("split", json(&split_figure(planner, scenario))),
+            ("donut", json(&donut_figure(planner, scenario))),
+            ("response", json(&response_figure(planner, scenario))),
+            ("fit", json(&fit_figure(planner))),
+            ("decomposition", json(&decomposition_figure(planner))),
+        ]
+    }
+
+    /// Every string in the figure's traces (names, labels, categories, hover text).
+    fn trace_strings(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| trace_strings(v, out)),
+            Value::Object(map) => map.values().for_each(|v| trace_strings(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn channel_names_reach_plotly_escaped() {
+        let planner = fitted_planner().renamed(&TRICKY);
+        let scenario = historical(&planner);
+        for (figure, value) in all_figures(&planner, &scenario) {
+            let mut strings = Vec::new();
+            trace_strings(&value["data"], &mut strings);
+            for s in &strings {
+                for raw in ["<b>", "<br>b", "& SMS", "&lt;not"] {
+                    assert!(!s.contains(raw), "{figure}: unescaped {raw:?} in {s:?}");
+                }
+            }
+            if figure == "fit" {
+                continue; // no channel names
+            }
+            let all = strings.join("\n");
+            assert!(
+                all.contains("Search &lt;b&gt;Brand&lt;/b&gt;"),
+                "{figure}: {all}"
+            );
+            assert!(all.contains("Email &amp; SMS"), "{figure}");
+            assert!(all.contains("&amp;lt;not a tag&amp;gt;"), "{figure}");
+        }
+    }
+
+    /// No hover label shows a raw number: every value placeholder in a hover template has a
+    /// d3 format, money as `$,.0f`, shares as `.1%`; only names, categories and dates are
+    /// shown as they are.
+    #[test]
+    fn hover_labels_are_formatted() {
+        let planner = fitted_planner();
+        let scenario = historical(planner);
+        let unformatted = ["%{x}", "%{hovertext}", "%{fullData.name}", "%{label}"];
+        for (figure, value) in all_figures(planner, &scenario) {
+            let traces = value["data"].as_array().expect("traces");
+            assert!(!traces.is_empty(), "{figure}");
+            for trace in traces {
+                let template = trace["hovertemplate"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{figure}: a trace without hovertemplate"));
+                for placeholder in template.split("%{").skip(1) {
+                    let field = &placeholder[..placeholder.find('}').expect("closed")];
+                    let shown = format!("%{{{field}}}");
+                    assert!(
+                        unformatted.contains(&shown.as_str())
+                            || field.ends_with(&format!(":{MONEY}"))
+                            || field.ends_with(&format!(":{SHARE}")),
+                        "{figure}: {shown} in {template}"
+                    );
+                }
+            }
+        }
+        // The contribution bars' hover text is the page's own currency format.
+        let contribution = json(&contribution_figure(planner, &scenario));
+        let first = contribution["data"][0]["hovertext"][0].as_str().unwrap();
+        assert_eq!(
+            first,
+            format!(
+                "{} per week ($0 vs historical mix)",
+                currency(scenario.rows[0].contribution)
+            )
+        );
+        assert!(!first.contains('.'), "no stray decimals: {first}");
+        // The donut's slices show shares with one decimal.
+        let donut = json(&donut_figure(planner, &scenario));
+        assert_eq!(
+            donut["data"][0]["texttemplate"],
+            format!("%{{label}}<br>%{{percent:{SHARE}}}")
+        );
+    }
+
+    #[test]
+    fn the_donut_without_a_split_says_why_instead_of_drawing_empty_axes() {
+        let planner = fitted_planner();
+        let mut budget = BudgetState::from_mix(30_000.0, planner.historical_mix());
+        budget.set_locked(0, true);
+        budget.set_locked(1, true);
+        budget.set_total(1_000.0);
+        let scenario = planner.scenario(&budget);
+        assert!(scenario.optimal.is_err(), "locks above the total: no split");
+        let donut = json(&donut_figure(planner, &scenario));
+        assert_eq!(donut["data"].as_array().map(Vec::len), Some(0));
+        assert_eq!(donut["layout"]["xaxis"]["visible"], false);
+        assert_eq!(donut["layout"]["yaxis"]["visible"], false);
+        assert_eq!(donut["layout"]["annotations"][0]["text"], NO_FEASIBLE_SPLIT);
+
+        let nothing = planner.scenario(&BudgetState::from_mix(0.0, planner.historical_mix()));
+        let donut = json(&donut_figure(planner, &nothing));
+        assert_eq!(donut["data"].as_array().map(Vec::len), Some(0));
+        assert_eq!(donut["layout"]["annotations"][0]["text"], NOTHING_TO_SPLIT);
+
+        let normal = json(&donut_figure(planner, &historical(planner)));
+        assert_eq!(normal["data"][0]["type"], "pie");
+        assert!(normal["layout"].get("annotations").is_none());
+    }
+
+    #[test]
+    fn the_response_legend_sits_above_the_plot_and_axes_make_room_for_titles() {
+        let planner = fitted_planner();
+        let response = json(&response_figure(planner, &historical(planner)));
+        let legend = &response["layout"]["legend"];
+        assert_eq!(legend["yanchor"], "bottom");
+        assert!(legend["y"].as_f64().unwrap() >= 1.0, "{legend}");
+        assert_eq!(response["layout"]["xaxis"]["automargin"], true);
+        assert_eq!(response["layout"]["yaxis"]["automargin"], true);
+    }
 }

@@ -2,11 +2,14 @@
 //!
 //! * [`figure`]: [`figure::Figure`], a plotly.js figure (data, layout, config) built with the
 //!   `plotly` crate's typed traces and layouts. Plain Rust, tested natively.
+//! * [`figures`]: the planner's figures, built from the planner and the scenario.
+//! * [`label`]: [`label::escape`], so names from the data reach plotly.js as plain text.
 //! * [`plotly_js`]: the three plotly.js calls the app makes (`newPlot`, `react`, `purge`).
 //! * [`plotly_chart`]: `<PlotlyChart>`, a component that owns one plot: created once per
 //!   mount, updated in place with `Plotly.react`, purged on cleanup.
 
 pub mod figure;
 pub mod figures;
+pub mod label;
 pub mod plotly_chart;
 pub mod plotly_js;

@@ -45,9 +45,6 @@ pub fn PlotlyChart<T, F>(
     /// Accessible description of what the chart shows.
     #[prop(into)]
     label: String,
-    /// Extra CSS classes for the container (it always has `chart`).
-    #[prop(into, optional)]
-    class: String,
 ) -> impl IntoView
 where
     T: Send + Sync + 'static,
@@ -115,7 +112,7 @@ where
     view! {
         <div
             node_ref=container
-            class=format!("chart {class}")
+            class="chart"
             data-testid=test_id
             role="img"
             aria-label=label

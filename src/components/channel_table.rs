@@ -101,7 +101,7 @@ pub fn ChannelTable(
                     <td data-label="Share">{share}</td>
                     <td data-label="Revenue">{move || currency(row().contribution)}</td>
                     <td data-label="ROI" data-testid=format!("roi-{}", channel.id)>{move || roi_text(&row())}</td>
-                    <td data-label="Marginal ROI">{move || decimal(row().marginal_roi, 2)}</td>
+                    <td data-label="Marginal ROI">{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| decimal(m, 2))}</td>
                     <td data-label="Optimal" class:extrapolated=move || row().optimal_extrapolates()>
                         {move || row().optimal_spend.map(currency).unwrap_or_else(|| NO_VALUE.into())}
                         {move || row().optimal_extrapolates().then_some("*")}

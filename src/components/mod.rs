@@ -3,6 +3,7 @@
 pub mod budget_panel;
 pub mod channel_control;
 pub mod channel_table;
+pub mod chart_card;
 pub mod fit_status;
 pub mod model_panel;
 pub mod planner_page;

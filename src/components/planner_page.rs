@@ -6,10 +6,11 @@ use leptos::prelude::*;
 
 use super::budget_panel::{BudgetPanel, MAX_TOTAL, MIN_TOTAL, TOTAL_STEP};
 use super::channel_table::ChannelTable;
+use super::chart_card::ChartCard;
 use super::model_panel::ModelPanel;
 use super::results_summary::ResultsSummary;
+use crate::charts::figure::Figure;
 use crate::charts::figures;
-use crate::charts::plotly_chart::PlotlyChart;
 use crate::embedded::TrueChannel;
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::{Planner, Scenario};
@@ -21,7 +22,7 @@ pub fn initial_total(historical_total: f64) -> f64 {
 
 /// The whole planner for a fitted model. State: the budget (one signal). Everything else is
 /// derived: the scenario is a `Memo` of the budget; each chart builds its figure from the
-/// scenario when it redraws (at most once per animation frame).
+/// planner and the scenario when it redraws (at most once per animation frame).
 #[component]
 pub fn PlannerPage(
     /// The fitted model and planning data.
@@ -31,7 +32,6 @@ pub fn PlannerPage(
     /// Fit wall time in the browser, milliseconds.
     fit_ms: f64,
 ) -> impl IntoView {
-    let channels = planner.channels().to_vec();
     let budget = RwSignal::new(BudgetState::from_mix(
         initial_total(planner.historical_total()),
         planner.historical_mix(),
@@ -39,55 +39,72 @@ pub fn PlannerPage(
 
     let p = planner.clone();
     let scenario = Memo::new(move |_| budget.with(|b| p.scenario(b)));
-
     let static_model = Signal::stored(planner.clone());
-    let (ch1, ch2, ch3, p) = (
-        channels.clone(),
-        channels.clone(),
-        channels.clone(),
-        planner.clone(),
-    );
-    let contribution = move |s: &Scenario| figures::contribution_figure(&ch1, s);
-    let split = move |s: &Scenario| figures::split_figure(&ch2, s);
-    let donut = move |s: &Scenario| figures::donut_figure(&ch3, s);
-    let response = move |s: &Scenario| figures::response_figure(&p, s);
-    let fit = |p: &Arc<Planner>| figures::fit_figure(p);
-    let decomposition = |p: &Arc<Planner>| figures::decomposition_figure(p);
+
+    // A live chart's builder: the figure of the planner and the current scenario.
+    let live = |build: fn(&Planner, &Scenario) -> Figure| {
+        let planner = planner.clone();
+        move |scenario: &Scenario| build(&planner, scenario)
+    };
+    let fixed = |build: fn(&Planner) -> Figure| move |planner: &Arc<Planner>| build(planner);
 
     view! {
         <div class="planner">
             <aside class="planner-controls">
-                <BudgetPanel budget channels=channels.clone() />
+                <BudgetPanel budget channels=planner.channels().to_vec() />
             </aside>
             <div class="planner-results">
                 <ResultsSummary scenario budget />
                 <div class="chart-grid">
-                    <figure class="card chart-card">
-                        <figcaption>"Revenue contribution by channel"<small>" green: more than the historical mix at this total, red: less"</small></figcaption>
-                        <PlotlyChart source=scenario figure=contribution test_id="chart-contribution" label="Weekly revenue contribution by channel" />
-                    </figure>
-                    <figure class="card chart-card">
-                        <figcaption>"Current vs optimal split"</figcaption>
-                        <PlotlyChart source=scenario figure=split test_id="chart-split" label="Current and optimal weekly spend per channel" />
-                    </figure>
-                    <figure class="card chart-card">
-                        <figcaption>"Recommended split"</figcaption>
-                        <PlotlyChart source=scenario figure=donut test_id="chart-donut" label="Optimal split of the weekly budget" />
-                    </figure>
-                    <figure class="card chart-card">
-                        <figcaption>"Response curves"<small>" ● current, ◇ optimal"</small></figcaption>
-                        <PlotlyChart source=scenario figure=response test_id="chart-response" label="Weekly revenue as a function of weekly spend, per channel" />
-                    </figure>
+                    <ChartCard
+                        title="Revenue contribution by channel"
+                        caption="green: more than the historical mix at this total, red: less"
+                        test_id="chart-contribution"
+                        label="Weekly revenue contribution by channel"
+                        source=scenario
+                        figure=live(figures::contribution_figure)
+                    />
+                    <ChartCard
+                        title="Current vs optimal split"
+                        test_id="chart-split"
+                        label="Current and optimal weekly spend per channel"
+                        source=scenario
+                        figure=live(figures::split_figure)
+                    />
+                    <ChartCard
+                        title="Recommended split"
+                        test_id="chart-donut"
+                        label="Optimal split of the weekly budget"
+                        source=scenario
+                        figure=live(figures::donut_figure)
+                    />
+                    <ChartCard
+                        title="Response curves"
+                        caption="● current, ◇ optimal"
+                        test_id="chart-response"
+                        label="Weekly revenue as a function of weekly spend, per channel"
+                        source=scenario
+                        figure=live(figures::response_figure)
+                    />
                 </div>
-                <ChannelTable channels=channels.clone() scenario />
-                <figure class="card chart-card wide">
-                    <figcaption>"Actual vs model"<small>" shaded: holdout weeks, predicted out of sample"</small></figcaption>
-                    <PlotlyChart source=static_model figure=fit test_id="chart-fit" label="Actual and modelled weekly revenue over time" />
-                </figure>
-                <figure class="card chart-card wide">
-                    <figcaption>"Where revenue comes from"</figcaption>
-                    <PlotlyChart source=static_model figure=decomposition test_id="chart-decomposition" label="Modelled weekly revenue stacked by source" />
-                </figure>
+                <ChannelTable channels=planner.channels().to_vec() scenario />
+                <ChartCard
+                    title="Actual vs model"
+                    caption="shaded: holdout weeks, predicted out of sample"
+                    test_id="chart-fit"
+                    label="Actual and modelled weekly revenue over time"
+                    source=static_model
+                    figure=fixed(figures::fit_figure)
+                    wide=true
+                />
+                <ChartCard
+                    title="Where revenue comes from"
+                    test_id="chart-decomposition"
+                    label="Modelled weekly revenue stacked by source"
+                    source=static_model
+                    figure=fixed(figures::decomposition_figure)
+                    wide=true
+                />
                 <ModelPanel planner truth fit_ms />
             </div>
         </div>

@@ -1,10 +1,14 @@
 //! What the page shows for one budget: predicted revenue, contributions, the historical mix
 //! and the optimal split for the same total. Recomputed on every slider move, so it does
 //! only closed-form evaluations and one exact optimisation.
+//!
+//! Every split (current, historical, optimal) is evaluated once by the optimiser's
+//! [`Plan::evaluate`]: contributions `f_c(x_c)`, marginal returns `f'_c(x_c)`, media revenue
+//! `Σ f_c(x_c)` and ROAS come from there, never re-derived here.
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
-use mixplan_core::optimize::{self, OptimizeError, Plan, SpendBounds, scale_mix};
+use mixplan_core::optimize::{self, OptimizeError, Plan, SpendBounds, Uplift, scale_mix};
 use mixplan_core::response::HillResponse;
 
 use super::budget::BudgetState;
@@ -19,7 +23,9 @@ pub struct ChannelInfo {
 }
 
 /// The fitted model plus what planning needs from the data.
-#[derive(Debug, Clone)]
+///
+/// `PartialEq` compares by value (no identity tricks), so it can sit in a plain `Memo`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Planner {
     model: FittedModel,
     curves: Vec<HillResponse>,
@@ -41,8 +47,10 @@ pub struct ChannelRow {
     pub historical_contribution: f64,
     /// `f_c(x_c) / x_c` (0 for no spend).
     pub roi: f64,
-    /// `f'_c(x_c)`: revenue from the next dollar.
-    pub marginal_roi: f64,
+    /// `f'_c(x_c)`: revenue from the next dollar. `None` where it has no finite value: at zero
+    /// spend on a curve with shape `s < 1`, which starts vertically (`f'(0) = +∞`, see
+    /// [`HillResponse::marginal`]); the page shows "—".
+    pub marginal_roi: Option<f64>,
     /// Spend in the optimal split, when there is one.
     pub optimal_spend: Option<f64>,
     /// Highest weekly spend in the data: above it the model extrapolates.
@@ -66,10 +74,12 @@ pub struct Scenario {
     pub revenue: f64,
     /// Non-media weekly revenue.
     pub baseline: f64,
-    /// Media revenue of the current split.
-    pub media: f64,
     /// Predicted weekly revenue of the historical mix scaled to the total.
     pub historical_revenue: f64,
+    /// The current split, evaluated.
+    pub current: Plan,
+    /// The historical mix scaled to the total, evaluated.
+    pub historical: Plan,
     /// The optimal split of the total (locked channels held), or why there is none.
     pub optimal: Result<Plan, OptimizeError>,
     /// Per channel.
@@ -77,13 +87,15 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Media ROAS of the current split: media revenue ÷ total spend.
+    /// Media revenue of the current split, `Σ f_c(x_c)`.
+    pub fn media(&self) -> f64 {
+        self.current.media_revenue()
+    }
+
+    /// Media ROAS of the current split: media revenue ÷ the spend actually placed
+    /// ([`Plan::roas`]; equal to the total when the budget balances, 0 for no spend).
     pub fn roas(&self) -> f64 {
-        if self.total > 0.0 {
-            self.media / self.total
-        } else {
-            0.0
-        }
+        self.current.roas()
     }
 
     /// Predicted weekly revenue of the optimal split.
@@ -96,12 +108,23 @@ impl Scenario {
 
     /// How much more per week the optimal split would earn (≥ 0 up to rounding).
     pub fn gap_to_optimal(&self) -> Option<f64> {
-        self.optimal_revenue().map(|o| o - self.revenue)
+        self.optimal
+            .as_ref()
+            .ok()
+            .map(|p| p.uplift_over(&self.current).absolute)
+    }
+
+    /// The current split against the historical mix at the same total, on total revenue:
+    /// `absolute = revenue − historical_revenue`, `relative = absolute / historical_revenue`.
+    pub fn uplift_vs_historical(&self) -> Uplift {
+        self.current
+            .uplift_over(&self.historical)
+            .with_baseline(self.baseline)
     }
 
     /// Change of the current split's revenue vs the historical mix.
     pub fn change_vs_historical(&self) -> f64 {
-        self.revenue - self.historical_revenue
+        self.uplift_vs_historical().absolute
     }
 }
 
@@ -151,31 +174,34 @@ impl Planner {
         self.historical_mix.iter().sum()
     }
 
+    /// Evaluates a split with [`Plan::evaluate`]. A spend that is missing, negative or not
+    /// finite counts as none (a [`BudgetState`] built for this planner has none such).
+    fn evaluate(&self, spend: &[f64]) -> Plan {
+        let clean: Vec<f64> = (0..self.curves.len())
+            .map(|c| {
+                spend
+                    .get(c)
+                    .copied()
+                    .filter(|x| x.is_finite() && *x >= 0.0)
+                    .unwrap_or(0.0)
+            })
+            .collect();
+        Plan::evaluate(&self.curves, &clean)
+            .expect("one finite, non-negative spend per curve is a valid split")
+    }
+
     /// Evaluates a budget state: `revenue = baseline + Σ_c f_c(x_c)`, the historical mix
     /// scaled to the same total, and the exact optimal split of the total with locked
     /// channels held at their spend.
     pub fn scenario(&self, budget: &BudgetState) -> Scenario {
-        let spend = budget.spend();
         let total = budget.total();
         let baseline = self.model.baseline_level();
-        let contributions: Vec<f64> = self
-            .curves
-            .iter()
-            .zip(spend)
-            .map(|(f, &x)| f.value(x))
-            .collect();
-        let media: f64 = contributions.iter().sum();
-        let historical_spend = scale_mix(&self.historical_mix, total);
-        let historical: Vec<f64> = self
-            .curves
-            .iter()
-            .zip(&historical_spend)
-            .map(|(f, &x)| f.value(x))
-            .collect();
+        let current = self.evaluate(budget.spend());
+        let historical = self.evaluate(&scale_mix(&self.historical_mix, total));
         let bounds: Vec<SpendBounds> = budget
             .locked()
             .iter()
-            .zip(spend)
+            .zip(current.spend())
             .map(|(&locked, &x)| {
                 if locked {
                     SpendBounds::locked(x)
@@ -187,55 +213,75 @@ impl Planner {
         let optimal = optimize::optimize(&self.curves, &bounds, total)
             .map(|allocation| allocation.into_plan());
         let rows = (0..self.curves.len())
-            .map(|c| ChannelRow {
-                spend: spend[c],
-                share: if total > 0.0 { spend[c] / total } else { 0.0 },
-                contribution: contributions[c],
-                historical_contribution: historical[c],
-                roi: if spend[c] > 0.0 {
-                    contributions[c] / spend[c]
-                } else {
-                    0.0
-                },
-                marginal_roi: self.curves[c].marginal(spend[c]),
-                optimal_spend: optimal.as_ref().ok().map(|p| p.spend()[c]),
-                observed_max: self.observed_max[c],
+            .map(|c| {
+                let spend = current.spend()[c];
+                let contribution = current.contributions()[c];
+                ChannelRow {
+                    spend,
+                    share: if total > 0.0 { spend / total } else { 0.0 },
+                    contribution,
+                    historical_contribution: historical.contributions()[c],
+                    roi: if spend > 0.0 {
+                        contribution / spend
+                    } else {
+                        0.0
+                    },
+                    marginal_roi: Some(current.marginal_roi()[c]).filter(|m| m.is_finite()),
+                    optimal_spend: optimal.as_ref().ok().map(|p| p.spend()[c]),
+                    observed_max: self.observed_max.get(c).copied().unwrap_or(f64::INFINITY),
+                }
             })
             .collect();
         Scenario {
             total,
-            revenue: baseline + media,
+            revenue: baseline + current.media_revenue(),
             baseline,
-            media,
-            historical_revenue: baseline + historical.iter().sum::<f64>(),
+            historical_revenue: baseline + historical.media_revenue(),
+            current,
+            historical,
             optimal,
             rows,
         }
     }
 }
 
+/// The planner fitted once on the embedded data, shared by the native tests.
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(crate) fn fitted_planner() -> &'static Planner {
     use std::sync::OnceLock;
 
-    use mixplan_core::model::ModelParams;
+    static PLANNER: OnceLock<Planner> = OnceLock::new();
+    PLANNER.get_or_init(|| {
+        let e = crate::embedded::load().expect("embedded data loads");
+        let model = mixplan_core::model::ModelParams::new()
+            .check()
+            .expect("default parameters are valid")
+            .fit(&e.data, |_, _| {})
+            .expect("model fits");
+        Planner::new(model, e.channels, &e.data)
+    })
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+impl Planner {
+    /// The same planner with other display names (tests of how names are shown).
+    pub(crate) fn renamed(&self, names: &[&str]) -> Planner {
+        let mut planner = self.clone();
+        for (channel, name) in planner.channels.iter_mut().zip(names) {
+            channel.name = (*name).to_owned();
+        }
+        planner
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::embedded;
 
-    /// The planner on the embedded data, fitted once for all tests.
     fn planner() -> &'static Planner {
-        static PLANNER: OnceLock<Planner> = OnceLock::new();
-        PLANNER.get_or_init(|| {
-            let e = embedded::load().expect("embedded data loads");
-            let model = ModelParams::new()
-                .check()
-                .unwrap()
-                .fit(&e.data, |_, _| {})
-                .expect("model fits");
-            Planner::new(model, e.channels, &e.data)
-        })
+        fitted_planner()
     }
 
     #[test]
@@ -253,9 +299,9 @@ mod tests {
         // of media revenue at the historical budget).
         let gap = s.gap_to_optimal().unwrap();
         assert!(
-            gap > 0.05 * s.media,
+            gap > 0.05 * s.media(),
             "optimum gains {gap} over media revenue {}",
-            s.media
+            s.media()
         );
     }
 
@@ -284,6 +330,104 @@ mod tests {
         }
     }
 
+    /// Every number a row or the headline shows, for the "never NaN or inf" rule.
+    fn shown_numbers(s: &Scenario) -> Vec<(String, f64)> {
+        let mut numbers = vec![
+            ("revenue".to_string(), s.revenue),
+            ("historical revenue".to_string(), s.historical_revenue),
+            ("roas".to_string(), s.roas()),
+            ("change".to_string(), s.change_vs_historical()),
+        ];
+        numbers.extend(
+            s.optimal_revenue()
+                .map(|v| ("optimal revenue".to_string(), v)),
+        );
+        numbers.extend(s.gap_to_optimal().map(|v| ("gap".to_string(), v)));
+        for (c, r) in s.rows.iter().enumerate() {
+            let mut row = vec![
+                ("spend", r.spend),
+                ("share", r.share),
+                ("contribution", r.contribution),
+                ("historical contribution", r.historical_contribution),
+                ("roi", r.roi),
+            ];
+            row.extend(r.marginal_roi.map(|m| ("marginal roi", m)));
+            row.extend(r.optimal_spend.map(|o| ("optimal spend", o)));
+            numbers.extend(
+                row.into_iter()
+                    .map(|(what, v)| (format!("{what} of channel {c}"), v)),
+            );
+        }
+        numbers
+    }
+
+    #[test]
+    fn a_channel_at_zero_has_no_marginal_roi_only_if_its_curve_starts_vertically() {
+        let p = planner();
+        // The fitted store has a channel whose curve starts vertically (s < 1).
+        assert!(p.curves().iter().any(|f| f.shape() < 1.0));
+        for c in 0..p.channels().len() {
+            let mut budget = BudgetState::from_mix(p.historical_total(), p.historical_mix());
+            let mut spend = budget.spend().to_vec();
+            spend[c] = 0.0;
+            budget.apply(&spend);
+            let s = p.scenario(&budget);
+            let (row, curve) = (&s.rows[c], &p.curves()[c]);
+            assert_eq!(row.spend, 0.0, "channel {c}");
+            assert_eq!(row.contribution, 0.0);
+            assert_eq!(row.roi, 0.0);
+            let vertical = curve.shape() < 1.0 && curve.coefficient() > 0.0;
+            assert_eq!(row.marginal_roi.is_none(), vertical, "channel {c}: {row:?}");
+            for (what, v) in shown_numbers(&s) {
+                assert!(v.is_finite(), "{what} = {v} with channel {c} at zero");
+            }
+        }
+    }
+
+    #[test]
+    fn the_scenario_reuses_the_plan_evaluation() {
+        let p = planner();
+        let budget = BudgetState::from_mix(40_000.0, &[1.0, 2.0, 0.0, 3.0, 4.0]);
+        let s = p.scenario(&budget);
+        let plan = Plan::evaluate(p.curves(), budget.spend()).unwrap();
+        assert_eq!(s.current, plan);
+        assert_eq!(s.media(), plan.media_revenue());
+        assert_eq!(s.roas(), plan.roas());
+        for (c, row) in s.rows.iter().enumerate() {
+            assert_eq!(row.contribution, plan.contributions()[c]);
+            let m = plan.marginal_roi()[c];
+            assert_eq!(row.marginal_roi, m.is_finite().then_some(m));
+        }
+        let uplift = s.uplift_vs_historical();
+        assert!((uplift.absolute - (s.revenue - s.historical_revenue)).abs() < 1e-9 * s.revenue);
+        assert_eq!(
+            uplift.relative,
+            Some(uplift.absolute / s.historical_revenue)
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the budget — zero total, channels at zero, locks — every number shown is
+        /// finite.
+        #[test]
+        fn every_number_shown_is_finite(
+            total in prop_oneof![Just(0.0), 0.0f64..200_000.0],
+            weights in prop::collection::vec(prop_oneof![Just(0.0), 0.0f64..1.0], 5),
+            locks in prop::collection::vec(any::<bool>(), 5),
+        ) {
+            let p = planner();
+            let mut budget = BudgetState::from_mix(total, &weights);
+            for (c, lock) in locks.iter().enumerate() {
+                budget.set_locked(c, *lock);
+            }
+            let s = p.scenario(&budget);
+            for (what, v) in shown_numbers(&s) {
+                prop_assert!(v.is_finite(), "{} = {}", what, v);
+            }
+        }
+    }
+
     #[test]
     fn spends_above_the_data_are_flagged() {
         let row = ChannelRow {
@@ -292,7 +436,7 @@ mod tests {
             contribution: 1.0,
             historical_contribution: 1.0,
             roi: 1.0,
-            marginal_roi: 1.0,
+            marginal_roi: Some(1.0),
             optimal_spend: Some(5_000.0),
             observed_max: 4_000.0,
         };

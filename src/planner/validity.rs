@@ -20,16 +20,16 @@ impl ChannelRow {
 }
 
 impl Scenario {
-    /// `Σ_c x_c`: what the plan actually places, which is the total only when it balances.
+    /// `Σ_c x_c`: what the plan actually places, which is the total only when it balances
+    /// (the budget of the evaluated current split).
     pub fn placed_spend(&self) -> f64 {
-        self.rows.iter().map(|row| row.spend).sum()
+        self.current.budget()
     }
 
-    /// Media ROAS on the spend actually placed: `media / Σ_c x_c`, `None` when nothing is
-    /// placed. Equal to [`Scenario::roas`] for a balanced plan.
+    /// [`Scenario::roas`] (media revenue ÷ the spend actually placed), or `None` when
+    /// nothing is placed, so the page shows "—" rather than a ROAS of 0.
     pub fn roas_on_placed(&self) -> Option<f64> {
-        let placed = self.placed_spend();
-        (placed > 0.0).then(|| self.media / placed)
+        (self.placed_spend() > 0.0).then(|| self.roas())
     }
 
     /// Share of channel `c` in the spend actually placed, `x_c / Σ x`, so the shares add
@@ -78,7 +78,7 @@ mod tests {
             contribution: 0.0,
             historical_contribution: 0.0,
             roi: 0.0,
-            marginal_roi: 0.0,
+            marginal_roi: Some(0.0),
             optimal_spend: None,
             observed_max,
         }
@@ -113,22 +113,33 @@ mod tests {
 
     #[test]
     fn roas_and_shares_use_the_spend_actually_placed() {
+        use mixplan_core::optimize::Plan;
+        use mixplan_core::response::HillResponse;
+        let curves = [
+            HillResponse::new(30_000.0, 8_000.0, 1.0).expect("valid curve"),
+            HillResponse::new(10_000.0, 2_000.0, 1.5).expect("valid curve"),
+        ];
+        let plan = |spend: &[f64]| Plan::evaluate(&curves, spend).expect("valid plan");
+        let current = plan(&[12_000.0, 4_000.0]);
+        let media = current.media_revenue();
         let scenario = Scenario {
             total: 10_000.0,
-            revenue: 50_000.0,
+            revenue: 30_000.0 + media,
             baseline: 30_000.0,
-            media: 20_000.0,
             historical_revenue: 45_000.0,
+            historical: plan(&[6_000.0, 4_000.0]),
+            current,
             optimal: Err(OptimizeError::NoChannels),
             rows: vec![row(12_000.0, 1e9), row(4_000.0, 1e9)],
         };
         assert_eq!(scenario.placed_spend(), 16_000.0);
-        assert_eq!(scenario.roas_on_placed(), Some(1.25));
+        assert_eq!(scenario.roas_on_placed(), Some(media / 16_000.0));
         assert_eq!(scenario.placed_share(0), Some(0.75));
         assert_eq!(scenario.placed_share(1), Some(0.25));
         assert_eq!(scenario.placed_share(2), None);
         let empty = Scenario {
-            rows: vec![row(0.0, 1.0)],
+            current: plan(&[0.0, 0.0]),
+            rows: vec![row(0.0, 1.0), row(0.0, 1.0)],
             ..scenario
         };
         assert_eq!(empty.roas_on_placed(), None);

@@ -16,6 +16,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::transform::{Hill, TransformError};
+
 /// Why a [`HillResponse`] could not be built.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
@@ -23,44 +25,58 @@ pub enum ResponseError {
     /// `β` must be finite and ≥ 0 (media coefficients are constrained non-negative).
     #[error("response coefficient must be finite and >= 0, got {0}")]
     InvalidCoefficient(f64),
-    /// `K` must be finite and > 0.
-    #[error("half-saturation spend must be finite and > 0, got {0}")]
-    InvalidHalfSaturation(f64),
-    /// `s` must be finite and > 0.
-    #[error("Hill shape must be finite and > 0, got {0}")]
-    InvalidShape(f64),
+    /// The saturation curve is invalid: `K` or `s` is not finite and > 0 (checked once, by
+    /// [`Hill::new`]).
+    #[error(transparent)]
+    Saturation(#[from] TransformError),
 }
 
-/// Steady-state weekly revenue contribution of one channel as a function of its weekly spend.
+/// Steady-state weekly revenue contribution of one channel as a function of its weekly spend:
+/// a coefficient times a [`Hill`] saturation curve, `f(x) = β · hill(x)`.
 ///
-/// | field | meaning | range |
+/// | part | meaning | range |
 /// |---|---|---|
 /// | `coefficient` (β) | weekly revenue at saturation, currency | ≥ 0, finite |
-/// | `half_saturation` (K) | weekly spend giving half of β, currency | > 0, finite |
-/// | `shape` (s) | Hill exponent: ≤ 1 concave, > 1 S-shaped | > 0, finite |
+/// | `half_saturation` (K, of the [`Hill`]) | weekly spend giving half of β, currency | > 0, finite |
+/// | `shape` (s, of the [`Hill`]) | Hill exponent: ≤ 1 concave, > 1 S-shaped | > 0, finite |
+///
+/// # Finite numbers
+///
+/// [`value`](Self::value) is finite and in `[0, β]` for every spend. [`marginal`](Self::marginal)
+/// is finite for every spend except exactly `0` with `s < 1` and `β > 0`, where the curve
+/// starts vertically and `f'(0) = +∞`; the optimiser relies on that limit (such a channel is
+/// always worth its first dollar). Code that shows a marginal return must treat `+∞` as "no
+/// finite value" (the app shows "—").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct HillResponse {
     coefficient: f64,
-    half_saturation: f64,
-    shape: f64,
+    #[serde(flatten)]
+    saturation: Hill,
 }
 
 impl HillResponse {
-    /// Validates and builds the curve.
+    /// Validates and builds the curve `β · x^s / (x^s + K^s)`.
+    ///
+    /// # Errors
+    /// [`ResponseError::InvalidCoefficient`] for a negative or non-finite `β`;
+    /// [`ResponseError::Saturation`] for an invalid `K` or `s`.
     pub fn new(coefficient: f64, half_saturation: f64, shape: f64) -> Result<Self, ResponseError> {
-        if !(coefficient.is_finite() && coefficient >= 0.0) {
-            return Err(ResponseError::InvalidCoefficient(coefficient));
-        }
-        if !(half_saturation.is_finite() && half_saturation > 0.0) {
-            return Err(ResponseError::InvalidHalfSaturation(half_saturation));
-        }
-        if !(shape.is_finite() && shape > 0.0) {
-            return Err(ResponseError::InvalidShape(shape));
-        }
+        check_coefficient(coefficient)?;
         Ok(Self {
             coefficient,
-            half_saturation,
-            shape,
+            saturation: Hill::new(half_saturation, shape)?,
+        })
+    }
+
+    /// The curve `β · hill(x)` for an already validated saturation curve.
+    ///
+    /// # Errors
+    /// [`ResponseError::InvalidCoefficient`] for a negative or non-finite `β`.
+    pub fn with_saturation(coefficient: f64, saturation: Hill) -> Result<Self, ResponseError> {
+        check_coefficient(coefficient)?;
+        Ok(Self {
+            coefficient,
+            saturation,
         })
     }
 
@@ -69,48 +85,60 @@ impl HillResponse {
         self.coefficient
     }
 
+    /// The saturation curve (K and s).
+    pub fn saturation(&self) -> &Hill {
+        &self.saturation
+    }
+
     /// K, the half-saturation weekly spend.
     pub fn half_saturation(&self) -> f64 {
-        self.half_saturation
+        self.saturation.half_saturation()
     }
 
     /// s, the Hill shape.
     pub fn shape(&self) -> f64 {
-        self.shape
+        self.saturation.shape()
     }
 
-    /// `f(x) = β · x^s / (x^s + K^s)`, written as `β / (1 + (K/x)^s)` for stability;
-    /// `f(x) = 0` for `x ≤ 0`.
+    /// `f(x) = β · hill(x) = β / (1 + (K/x)^s)`; `f(x) = 0` for `x ≤ 0`. Finite and in
+    /// `[0, β]` for every `x` (see [`Hill`] for the numerical form).
     pub fn value(&self, spend: f64) -> f64 {
-        if spend <= 0.0 {
+        self.coefficient * self.saturation.value(spend)
+    }
+
+    /// Marginal return `f'(x) = β · hill'(x) = β · s · t / (x · (1 + t)²)`, `t = (x/K)^s`,
+    /// evaluated in the overflow-free form of [`Hill::derivative`].
+    ///
+    /// * `x > 0`: finite (capped at `f64::MAX` where the exact value is beyond `f64`, which
+    ///   needs `s < 1` and a spend near `1e-300`);
+    /// * `x ≤ 0`: the right-hand limit at zero, `+∞` for `s < 1`, `β/K` for `s = 1`, `0` for
+    ///   `s > 1`;
+    /// * `β = 0`: `0` everywhere (the curve is flat).
+    pub fn marginal(&self, spend: f64) -> f64 {
+        if self.coefficient == 0.0 {
             return 0.0;
         }
-        self.coefficient / (1.0 + (self.half_saturation / spend).powf(self.shape))
-    }
-
-    /// Marginal return `f'(x) = β · s · K^s · x^(s−1) / (x^s + K^s)²`, written with
-    /// `r = (K/x)^s` as `β · s · r / (x · (1 + r)²)`. At `x = 0` it is `+∞` for `s < 1`,
-    /// `β/K` for `s = 1` and `0` for `s > 1`.
-    pub fn marginal(&self, spend: f64) -> f64 {
-        if spend <= 0.0 {
-            return if self.shape < 1.0 {
-                f64::INFINITY
-            } else if self.shape == 1.0 {
-                self.coefficient / self.half_saturation
-            } else {
-                0.0
-            };
+        let slope = self.coefficient * self.saturation.derivative(spend.max(0.0));
+        if spend > 0.0 {
+            slope.min(f64::MAX)
+        } else {
+            slope
         }
-        let r = (self.half_saturation / spend).powf(self.shape);
-        self.coefficient * self.shape * r / (spend * (1.0 + r) * (1.0 + r))
     }
 
     /// The inflection spend `K · ((s − 1)/(s + 1))^(1/s)` for S-shaped curves (`s > 1`),
     /// `None` when the curve is concave everywhere (`s ≤ 1`).
     pub fn inflection(&self) -> Option<f64> {
-        (self.shape > 1.0).then(|| {
-            self.half_saturation * ((self.shape - 1.0) / (self.shape + 1.0)).powf(1.0 / self.shape)
-        })
+        let (k, s) = (self.half_saturation(), self.shape());
+        (s > 1.0).then(|| k * ((s - 1.0) / (s + 1.0)).powf(1.0 / s))
+    }
+}
+
+fn check_coefficient(coefficient: f64) -> Result<(), ResponseError> {
+    if coefficient.is_finite() && coefficient >= 0.0 {
+        Ok(())
+    } else {
+        Err(ResponseError::InvalidCoefficient(coefficient))
     }
 }
 
@@ -124,14 +152,80 @@ mod tests {
             HillResponse::new(-1.0, 1.0, 1.0),
             Err(ResponseError::InvalidCoefficient(-1.0))
         );
-        assert!(matches!(
+        assert_eq!(
             HillResponse::new(1.0, 0.0, 1.0),
-            Err(ResponseError::InvalidHalfSaturation(_))
-        ));
+            Err(ResponseError::Saturation(
+                TransformError::InvalidHalfSaturation(0.0)
+            ))
+        );
         assert!(matches!(
             HillResponse::new(1.0, 1.0, f64::NAN),
-            Err(ResponseError::InvalidShape(_))
+            Err(ResponseError::Saturation(TransformError::InvalidShape(_)))
         ));
+        assert_eq!(
+            HillResponse::new(1.0, -2.0, 1.0).unwrap_err().to_string(),
+            "Hill half-saturation must be finite and > 0, got -2"
+        );
+        assert_eq!(
+            HillResponse::with_saturation(f64::INFINITY, Hill::new(1.0, 1.0).unwrap()),
+            Err(ResponseError::InvalidCoefficient(f64::INFINITY))
+        );
+    }
+
+    #[test]
+    fn serialises_as_three_flat_numbers() {
+        let f = HillResponse::new(1000.0, 50.0, 2.5).unwrap();
+        let json = serde_json::to_string(&f).unwrap();
+        assert_eq!(
+            json,
+            r#"{"coefficient":1000.0,"half_saturation":50.0,"shape":2.5}"#
+        );
+        assert_eq!(serde_json::from_str::<HillResponse>(&json).unwrap(), f);
+    }
+
+    #[test]
+    fn marginal_at_zero_is_the_right_hand_limit() {
+        assert_eq!(
+            HillResponse::new(10.0, 5.0, 0.5).unwrap().marginal(0.0),
+            f64::INFINITY
+        );
+        assert_eq!(
+            HillResponse::new(10.0, 5.0, 1.0).unwrap().marginal(0.0),
+            2.0
+        );
+        assert_eq!(
+            HillResponse::new(10.0, 5.0, 2.0).unwrap().marginal(0.0),
+            0.0
+        );
+        // A flat curve has no slope anywhere, not 0·∞.
+        assert_eq!(HillResponse::new(0.0, 5.0, 0.5).unwrap().marginal(0.0), 0.0);
+    }
+
+    proptest::proptest! {
+        /// Over the whole spend range (0, the smallest subnormal, 1e-300, …, f64::MAX) the
+        /// value is finite and within [0, β], and the marginal return is finite and ≥ 0 except
+        /// at exactly 0 with s < 1, where it is +∞ (never NaN).
+        #[test]
+        fn value_and_marginal_are_finite_over_the_whole_range(
+            log_beta in -2.0f64..9.0,
+            zero_beta in proptest::bool::weighted(0.1),
+            log_k in -3.0f64..9.0,
+            s in 0.05f64..10.0,
+            log_x in -323.0f64..308.0,
+            special in 0usize..6,
+        ) {
+            let beta = if zero_beta { 0.0 } else { 10f64.powf(log_beta) };
+            let f = HillResponse::new(beta, 10f64.powf(log_k), s).unwrap();
+            let x = [10f64.powf(log_x), 0.0, 1e-300, f64::from_bits(1), 1e300, f64::MAX][special];
+            let v = f.value(x);
+            proptest::prop_assert!(v.is_finite() && (0.0..=beta).contains(&v), "f({x}) = {v}");
+            let m = f.marginal(x);
+            if x == 0.0 && s < 1.0 && beta > 0.0 {
+                proptest::prop_assert_eq!(m, f64::INFINITY);
+            } else {
+                proptest::prop_assert!(m.is_finite() && m >= 0.0, "f'({x}) = {m}");
+            }
+        }
     }
 
     #[test]

@@ -7,8 +7,22 @@ use serde::{Deserialize, Serialize};
 ///
 /// ```text
 /// hill(a) = a^s / (a^s + K^s) = 1 / (1 + (K/a)^s)   for a > 0,     hill(a) = 0   for a ≤ 0
-/// hill'(a) = s · r / (a · (1 + r)²),   r = (K/a)^s
+/// hill'(a) = s · t / (a · (1 + t)²),   t = (a/K)^s
 /// ```
+///
+/// # Numerical form
+///
+/// Both are evaluated so that no intermediate overflows into `inf/inf = NaN`:
+///
+/// * `hill(a) = 1 / (1 + (K/a)^s)`: for tiny `a`, `(K/a)^s` may overflow to `+∞` and the
+///   result is the correct limit `0`; for huge `a` it underflows to `0` and the result is `1`.
+/// * `hill'(a)` is symmetric in `t ↔ 1/t` (`t/(1 + t)² = t⁻¹/(1 + t⁻¹)²`), so it is computed
+///   from `z = min(t, 1/t) = e^(−|w|)` with `w = s · (ln a − ln K)`, which lies in `(0, 1]`:
+///   `hill'(a) = s · z / (a · (1 + z)²)`. Only the final division by `a` can overflow (for
+///   `s < 1` and spends near `1e-308`, where the exact slope is beyond `f64`); the result is
+///   then capped at `f64::MAX`, so **`hill'(a)` is finite for every `a > 0`**.
+/// * At `a = 0` the slope is the right-hand limit: `+∞` for `s < 1` (the curve starts
+///   vertically: `hill(a) ≈ (a/K)^s`), `1/K` for `s = 1` and `0` for `s > 1`.
 ///
 /// | parameter | meaning | range |
 /// |---|---|---|
@@ -53,12 +67,10 @@ impl Hill {
         hill_value(a, self.half_saturation, self.shape)
     }
 
-    /// `hill'(a)`; `0` for `a < 0`. At `a = 0` it is `+∞` for `s < 1`, `1/K` for `s = 1`
-    /// and `0` for `s > 1`.
+    /// `hill'(a)` (see the type's docs for the formula and its numerical form): finite for
+    /// every `a > 0` (capped at `f64::MAX`); at `a = 0` the right-hand limit, `+∞` for `s < 1`,
+    /// `1/K` for `s = 1` and `0` for `s > 1`; `0` for `a < 0` or NaN.
     pub fn derivative(&self, a: f64) -> f64 {
-        if a < 0.0 {
-            return 0.0;
-        }
         if a == 0.0 {
             return if self.shape < 1.0 {
                 f64::INFINITY
@@ -68,8 +80,12 @@ impl Hill {
                 0.0
             };
         }
-        let r = (self.half_saturation / a).powf(self.shape);
-        self.shape * r / (a * (1.0 + r) * (1.0 + r))
+        if a.is_nan() || a < 0.0 {
+            return 0.0;
+        }
+        let w = self.shape * (a.ln() - self.half_saturation.ln());
+        let z = (-w.abs()).exp();
+        (self.shape * z / (a * (1.0 + z) * (1.0 + z))).min(f64::MAX)
     }
 
     /// Applies the curve to a series.
@@ -132,6 +148,81 @@ mod tests {
             assert!((numeric - h.derivative(a)).abs() < 1e-7, "s={s} a={a}");
         }
         assert_eq!(Hill::new(2.0, 1.0).unwrap().derivative(0.0), 0.5);
+    }
+
+    #[test]
+    fn derivative_limits_at_zero_and_below() {
+        assert_eq!(Hill::new(2.0, 0.5).unwrap().derivative(0.0), f64::INFINITY);
+        assert_eq!(Hill::new(2.0, 1.0).unwrap().derivative(0.0), 0.5);
+        assert_eq!(Hill::new(2.0, 2.0).unwrap().derivative(0.0), 0.0);
+        for s in [0.5, 1.0, 2.0] {
+            let h = Hill::new(2.0, s).unwrap();
+            assert_eq!(h.derivative(-1.0), 0.0);
+            assert_eq!(h.derivative(f64::NAN), 0.0);
+            assert_eq!(h.derivative(f64::INFINITY), 0.0);
+        }
+    }
+
+    /// The old form `s·r/(a(1 + r)²)` with `r = (K/a)^s` gives `inf/inf = NaN` once `r`
+    /// overflows; the symmetric form does not.
+    #[test]
+    fn derivative_survives_the_overflow_of_k_over_a() {
+        let h = Hill::new(1e4, 3.0).unwrap();
+        let a: f64 = 1e-300;
+        let r = (1e4 / a).powf(3.0);
+        assert!(r.is_infinite());
+        assert!((3.0 * r / (a * (1.0 + r) * (1.0 + r))).is_nan());
+        assert_eq!(h.derivative(a), 0.0);
+        // s < 1: the slope near zero is huge but finite, ≈ s · a^(s−1) / K^s.
+        let h = Hill::new(1e4, 0.6).unwrap();
+        let expected = 0.6 * a.powf(-0.4) / 1e4f64.powf(0.6);
+        assert!((h.derivative(a) - expected).abs() <= 1e-12 * expected);
+        // Beyond f64: capped, not infinite.
+        let h = Hill::new(1.0, 0.01).unwrap();
+        assert_eq!(h.derivative(f64::from_bits(1)), f64::MAX);
+    }
+
+    proptest::proptest! {
+        /// `hill` stays in `[0, 1]` and `hill'` is finite and ≥ 0 for every spend from the
+        /// smallest positive `f64` to the largest, whatever K and s.
+        #[test]
+        fn value_and_derivative_are_finite_over_the_whole_range(
+            log_k in -3.0f64..9.0,
+            s in 0.05f64..10.0,
+            log_a in -323.0f64..308.0,
+            special in 0usize..6,
+        ) {
+            let h = Hill::new(10f64.powf(log_k), s).unwrap();
+            let a = [10f64.powf(log_a), 0.0, 1e-300, f64::from_bits(1), 1e300, f64::MAX][special];
+            let v = h.value(a);
+            proptest::prop_assert!((0.0..=1.0).contains(&v), "hill({a}) = {v}");
+            let d = h.derivative(a);
+            if a == 0.0 && s < 1.0 {
+                proptest::prop_assert_eq!(d, f64::INFINITY);
+            } else {
+                proptest::prop_assert!(d.is_finite() && d >= 0.0, "hill'({a}) = {d}");
+            }
+        }
+
+        /// Where the textbook form is finite, the stable form agrees with it.
+        #[test]
+        fn derivative_agrees_with_the_textbook_form(
+            log_k in -3.0f64..9.0,
+            s in 0.05f64..10.0,
+            log_ratio in -20.0f64..20.0,
+        ) {
+            let log_a = log_k + log_ratio / s;
+            proptest::prop_assume!(log_a.abs() < 300.0);
+            let k = 10f64.powf(log_k);
+            let a = 10f64.powf(log_a);
+            let t = (a / k).powf(s);
+            let textbook = s * t / (a * (1.0 + t) * (1.0 + t));
+            let d = Hill::new(k, s).unwrap().derivative(a);
+            proptest::prop_assert!(
+                (d - textbook).abs() <= 1e-11 * textbook,
+                "K={k} s={s} a={a}: {d} vs {textbook}"
+            );
+        }
     }
 
     #[test]
