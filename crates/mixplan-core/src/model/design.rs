@@ -17,6 +17,7 @@
 //! model reports is in currency.
 
 use super::ModelError;
+use super::params::Hyper;
 use crate::data::WeeklyData;
 use crate::transform::adstock::geometric_into;
 use crate::transform::hill::hill_value;
@@ -212,21 +213,23 @@ impl Design {
     }
 
     /// The media column of channel `c` over all weeks for decay `θ`, scaled half-saturation
-    /// `k` (in units of the channel's mean spend) and shape `s`.
-    pub fn media_column(&self, c: usize, decay: f64, k: f64, s: f64) -> Vec<f64> {
+    /// `k` (in units of the channel's mean spend) and shape `s`:
+    /// `hill(adstock_θ(x_c/m_c)_t; k, s)`.
+    pub fn media_column(&self, c: usize, hyper: Hyper) -> Vec<f64> {
         let mut a = vec![0.0; self.n];
-        geometric_into(decay, &self.spend[c], &mut a);
-        a.iter_mut().for_each(|v| *v = hill_value(*v, k, s));
+        geometric_into(hyper.decay, &self.spend[c], &mut a);
+        a.iter_mut()
+            .for_each(|v| *v = hill_value(*v, hyper.k, hyper.s));
         a
     }
 
-    /// The full `n × p` design for the given per-channel `(θ, k, s)`.
-    pub fn matrix(&self, hyper: &[(f64, f64, f64)]) -> DMatrix<f64> {
+    /// The full `n × p` design for the given per-channel hyper-parameters.
+    pub fn matrix(&self, hyper: &[Hyper]) -> DMatrix<f64> {
         let q = self.q();
         let mut x = DMatrix::zeros(self.n, q + hyper.len());
         x.columns_mut(0, q).copy_from(&self.fixed);
-        for (c, &(d, k, s)) in hyper.iter().enumerate() {
-            let col = self.media_column(c, d, k, s);
+        for (c, &h) in hyper.iter().enumerate() {
+            let col = self.media_column(c, h);
             x.column_mut(q + c).copy_from_slice(&col);
         }
         x

@@ -3,18 +3,38 @@
 use super::decompose::Decomposition;
 use super::design::{Design, Scaling, Term};
 use super::metrics::{Metrics, seed_baseline};
-use super::params::{ChannelHyperparameters, FixedHyperparameters};
-use super::search::{Hyper, SearchReport};
+use super::params::{ChannelHyperparameters, FixedHyperparameters, Hyper};
 use super::{ModelError, ridge};
 use crate::data::WeeklyData;
 use crate::response::HillResponse;
 use crate::transform::{GeometricAdstock, Hill};
 use chrono::NaiveDate;
 use nalgebra::DVector;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Weeks averaged for the planning baseline: the most recent year.
 pub const BASELINE_WEEKS: usize = 52;
+
+/// What the hyper-parameter search did and found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchReport {
+    /// `false` when fixed hyper-parameters were used.
+    pub searched: bool,
+    /// Candidate configurations scored.
+    pub evaluations: usize,
+    /// Coordinate sweeps run.
+    pub sweeps: usize,
+    /// Root of the best mean squared CV error, in currency (NaN without a search).
+    pub cv_rmse: f64,
+    /// Chosen ridge penalty `λ`.
+    pub penalty: f64,
+    /// Number of CV folds.
+    pub folds: usize,
+    /// Weeks per validation block.
+    pub fold_weeks: usize,
+    /// Training weeks (the first ones); the rest are held out.
+    pub training_weeks: usize,
+}
 
 /// One fitted channel. Totals are over all weeks of the data (training and holdout).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -115,8 +135,7 @@ pub(crate) fn build(
 ) -> Result<FittedModel, ModelError> {
     let n_train = design.n_train;
     let q = design.q();
-    let triples: Vec<(f64, f64, f64)> = hyper.iter().map(|h| (h.decay, h.k, h.s)).collect();
-    let x = design.matrix(&triples);
+    let x = design.matrix(hyper);
     let p = x.ncols();
     let mut penalties = vec![penalty; p];
     penalties[0] = 0.0;
@@ -157,9 +176,8 @@ pub(crate) fn build(
     let mut channels = Vec::with_capacity(hyper.len());
     let mut responses = Vec::with_capacity(hyper.len());
     for (c, h) in hyper.iter().enumerate() {
-        let m = design.scaling.spend[c];
         let coefficient = beta[q + c].max(0.0);
-        let half_saturation = h.k * m;
+        let half_saturation = h.half_saturation(design.scaling.spend[c]);
         let response = HillResponse::new(coefficient, half_saturation, h.s)?;
         let spend: f64 = data.channels[c].values.iter().sum();
         let mean_spend = spend / n as f64;

@@ -14,7 +14,8 @@
 //! [`crate::transform`]) and Hill saturation `hill(a) = a^s/(a^s + K^s)`. The linear
 //! coefficients are fitted by ridge regression with the media coefficients constrained
 //! non-negative ([`ridge`]); the per-channel `(θ_c, K_c, s_c)` and the penalty `λ` are chosen
-//! by rolling-origin time-series cross-validation ([`search`]) on the first
+//! by rolling-origin time-series cross-validation ([`cv`], searched by [`search`], stepped by
+//! [`fitter`]) on the first
 //! `(1 − holdout)` share of weeks; the last weeks are held out for reporting ([`Metrics`]).
 //!
 //! # Usage
@@ -39,9 +40,11 @@
 //! # Ok::<(), mixplan_core::model::ModelError>(())
 //! ```
 
+pub mod cv;
 pub mod decompose;
 pub mod design;
 mod fitted;
+pub mod fitter;
 pub mod metrics;
 mod params;
 pub mod ridge;
@@ -49,11 +52,11 @@ pub mod search;
 
 pub use decompose::Decomposition;
 pub use design::{ControlScaling, Scaling, Term};
-pub use fitted::{FittedChannel, FittedControl, FittedModel, SteadyStatePrediction};
+pub use fitted::{FittedChannel, FittedControl, FittedModel, SearchReport, SteadyStatePrediction};
+pub use fitter::Fitter;
 pub use metrics::Metrics;
 pub use params::{ChannelHyperparameters, FixedHyperparameters, ModelParams, ValidParams};
 pub use ridge::RidgeError;
-pub use search::{Fitter, SearchReport};
 
 use crate::data::WeeklyData;
 use crate::response::ResponseError;

@@ -18,6 +18,36 @@ pub struct ChannelHyperparameters {
     pub shape: f64,
 }
 
+/// One channel's carryover and saturation in model units: the half-saturation is
+/// `k = K / m_c`, a multiple of the channel's mean weekly training spend `m_c` (see
+/// [`super::design`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Hyper {
+    /// Adstock decay `θ`.
+    pub decay: f64,
+    /// Half-saturation `k = K / m_c`.
+    pub k: f64,
+    /// Hill shape `s`.
+    pub s: f64,
+}
+
+impl Hyper {
+    /// From hyper-parameters in currency, for a channel of mean weekly training spend
+    /// `mean_spend` (`k = K / m_c`).
+    pub(crate) fn from_currency(h: &ChannelHyperparameters, mean_spend: f64) -> Self {
+        Self {
+            decay: h.decay,
+            k: h.half_saturation / mean_spend,
+            s: h.shape,
+        }
+    }
+
+    /// The half-saturation in currency, `K = k · m_c`.
+    pub(crate) fn half_saturation(&self, mean_spend: f64) -> f64 {
+        self.k * mean_spend
+    }
+}
+
 /// Hyper-parameters to use as they are, skipping the search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FixedHyperparameters {
@@ -63,7 +93,6 @@ pub struct ModelParams {
     pub(crate) seed: u64,
     pub(crate) prior_weight: f64,
     pub(crate) refit_all: bool,
-    pub(crate) in_sample: bool,
     pub(crate) fixed: Option<FixedHyperparameters>,
 }
 
@@ -84,7 +113,6 @@ impl Default for ModelParams {
             seed: 42,
             prior_weight: 3.0,
             refit_all: true,
-            in_sample: false,
             fixed: None,
         }
     }
@@ -154,10 +182,6 @@ impl ModelParams {
     setter!(
         /// Seed of the random starts.
         seed: u64
-    );
-    setter!(
-        /// Score hyper-parameters by the training fit instead of CV (penalty still by CV).
-        in_sample: bool
     );
     setter!(
         /// Whether to refit the final coefficients on all weeks after validation.
