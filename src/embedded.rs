@@ -123,11 +123,11 @@ mod tests {
         );
         assert_eq!(embedded.data.channel_names(), ids);
         assert_eq!(embedded.truth.len(), 5);
-        assert!(!embedded.data.controls.is_empty());
+        assert!(!embedded.data.controls().is_empty());
         let weeks = embedded.data.len() as f64;
         let total: f64 = embedded
             .data
-            .channels
+            .channels()
             .iter()
             .map(|c| c.values.iter().sum::<f64>())
             .sum::<f64>()

@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use mixplan_core::data::{Series, WeeklyData};
 use mixplan_core::model::{
-    ChannelHyperparameters, FittedModel, FixedHyperparameters, ModelError, ModelParams,
+    ChannelHyperparameters, FittedModel, FixedHyperparameters, ModelParams, PredictError,
 };
 use mixplan_core::transform::{GeometricAdstock, Hill};
 use rand_chacha::ChaCha8Rng;
@@ -128,16 +128,17 @@ fn synthetic(seed: u64, noise: f64) -> (WeeklyData, Vec<Vec<f64>>) {
         })
         .collect();
     (
-        WeeklyData {
+        WeeklyData::new(
             weeks,
-            target_name: "revenue".into(),
+            "revenue".into(),
             target,
             channels,
-            controls: vec![Series {
+            vec![Series {
                 name: "promo".into(),
                 values: promo,
             }],
-        },
+        )
+        .unwrap(),
         truth,
     )
 }
@@ -177,7 +178,7 @@ fn print_recovery(data: &WeeklyData, truth: &[Vec<f64>], model: &FittedModel) ->
     );
     let mut errors = Vec::new();
     for (c, ch) in model.channels().iter().enumerate() {
-        let spend: f64 = data.channels[c].values.iter().sum();
+        let spend: f64 = data.channels()[c].values.iter().sum();
         let roi = totals[c] / spend;
         println!(
             "  {:10} θ {:.2} ({:.2})  K {:6.0} ({:6.0})  s {:.2} ({:.2})  ROI {:.2} ({:.2})  share {:.3} ({:.3})",
@@ -318,7 +319,7 @@ fn steady_state_agrees_with_the_weekly_model() {
     // The weekly model at historical spend reproduces the decomposition.
     for c in 0..spend.len() {
         let series = model
-            .contribution_series(c, &data.channels[c].values)
+            .contribution_series(c, &data.channels()[c].values)
             .unwrap();
         for (a, b) in series.iter().zip(&d.channels[c].values) {
             assert!((a - b).abs() < 1e-6 * b.abs().max(1.0));
@@ -337,25 +338,25 @@ fn prediction_rejects_bad_spend() {
         .unwrap();
     assert!(matches!(
         model.predict_steady_state(&[1.0, 2.0]),
-        Err(ModelError::SpendLength {
+        Err(PredictError::SpendLength {
             expected: 5,
             found: 2
         })
     ));
     assert!(matches!(
         model.predict_steady_state(&[1.0, 2.0, f64::NAN, 0.0, 0.0]),
-        Err(ModelError::InvalidSpend { .. })
+        Err(PredictError::InvalidSpend { .. })
     ));
     assert!(matches!(
         model.marginal_roi(9, 1.0),
-        Err(ModelError::UnknownChannel {
+        Err(PredictError::UnknownChannel {
             index: 9,
             channels: 5
         })
     ));
     assert!(matches!(
         model.contribution_series(0, &[1.0, -2.0]),
-        Err(ModelError::InvalidSpend { .. })
+        Err(PredictError::InvalidSpend { .. })
     ));
 }
 

@@ -32,7 +32,7 @@
 
 use super::raw::{RawChannel, RawStore, csv_rows, fixed};
 use super::simulate::GroundTruth;
-use super::{LoadOptions, MIN_WEEKS, Series, WeeklyData};
+use super::{DataError, LoadOptions, MIN_WEEKS, Series, WeeklyData};
 use chrono::{Days, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 use thiserror::Error;
@@ -224,13 +224,16 @@ impl WeeklyAggregate {
     }
 
     /// The weekly matrix exactly as `mmm_data.csv` loads (channels named by id).
-    pub fn to_weekly_data(&self) -> WeeklyData {
-        WeeklyData {
-            weeks: self.weeks.clone(),
-            target_name: "revenue".into(),
-            target: self.revenue(),
-            channels: self
-                .channels
+    ///
+    /// # Errors
+    /// A [`DataError`] if the aggregates break an invariant of [`WeeklyData`] (no channel,
+    /// negative spend).
+    pub fn to_weekly_data(&self) -> Result<WeeklyData, DataError> {
+        WeeklyData::new(
+            self.weeks.clone(),
+            "revenue".into(),
+            self.revenue(),
+            self.channels
                 .iter()
                 .enumerate()
                 .map(|(c, ch)| Series {
@@ -238,8 +241,8 @@ impl WeeklyAggregate {
                     values: self.spend(c),
                 })
                 .collect(),
-            controls: self.controls(),
-        }
+            self.controls(),
+        )
     }
 }
 

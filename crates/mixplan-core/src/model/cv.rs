@@ -335,11 +335,11 @@ mod tests {
         let y: Vec<f64> = (0..n as usize)
             .map(|t| 500.0 + 2.0 * a[t] + 1.0 * b[t] + ((t * 13) % 11) as f64 * 10.0)
             .collect();
-        let data = WeeklyData {
+        let data = WeeklyData::new(
             weeks,
-            target_name: "revenue".into(),
-            target: y,
-            channels: vec![
+            "revenue".into(),
+            y,
+            vec![
                 Series {
                     name: "a".into(),
                     values: a,
@@ -349,8 +349,9 @@ mod tests {
                     values: b,
                 },
             ],
-            controls: vec![],
-        };
+            vec![],
+        )
+        .unwrap();
         let spec = DesignSpec {
             fourier_order: 1,
             trend: true,

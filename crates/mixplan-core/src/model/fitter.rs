@@ -13,10 +13,10 @@
 
 use super::cv::{enough_weeks, fold_weeks, required_weeks, training_weeks};
 use super::design::{Design, DesignSpec};
+use super::error::FitError;
 use super::fitted::{self, FittedModel, SearchReport};
 use super::params::{Hyper, ValidParams};
 use super::search::SearchState;
-use super::{ModelError, validate_data, validate_training};
 use crate::data::WeeklyData;
 
 /// Refinement units: LM polish, penalty pattern search, LM polish.
@@ -56,23 +56,20 @@ pub struct Fitter {
 }
 
 impl ValidParams {
-    /// Validates the data and prepares a step-wise fit.
+    /// Checks the training weeks of `data` (valid by construction) against these parameters
+    /// and prepares a step-wise fit.
     ///
     /// # Errors
-    /// Data errors ([`ModelError::NoChannels`], [`ModelError::LengthMismatch`],
-    /// [`ModelError::NonFinite`], [`ModelError::NegativeSpend`],
-    /// [`ModelError::IrregularWeeks`], [`ModelError::TooFewWeeks`],
-    /// [`ModelError::ConstantTarget`], [`ModelError::ZeroSpendChannel`],
-    /// [`ModelError::ConstantChannel`], [`ModelError::ConstantControl`]) or
-    /// [`ModelError::HyperparameterCount`].
-    pub fn start(&self, data: &WeeklyData) -> Result<Fitter, ModelError> {
-        validate_data(data)?;
+    /// [`FitError::TooFewWeeks`], [`FitError::ConstantTarget`],
+    /// [`FitError::ZeroSpendChannel`], [`FitError::ConstantChannel`],
+    /// [`FitError::ConstantControl`] or [`FitError::HyperparameterCount`].
+    pub fn start(&self, data: &WeeklyData) -> Result<Fitter, FitError> {
         let p_ = &self.0;
-        let channels = data.channels.len();
+        let channels = data.channels().len();
         if let Some(fixed) = &p_.fixed
             && fixed.channels.len() != channels
         {
-            return Err(ModelError::HyperparameterCount {
+            return Err(FitError::HyperparameterCount {
                 expected: channels,
                 found: fixed.channels.len(),
             });
@@ -81,11 +78,11 @@ impl ValidParams {
             fourier_order: p_.fourier_order,
             trend: p_.trend,
         };
-        let p = spec.fixed_columns(data.controls.len()) + channels;
+        let p = spec.fixed_columns(data.controls().len()) + channels;
         let search = p_.fixed.is_none();
         let n = data.len();
         if !enough_weeks(n, p, p_.cv_folds, p_.holdout, search) {
-            return Err(ModelError::TooFewWeeks {
+            return Err(FitError::TooFewWeeks {
                 weeks: n,
                 required: required_weeks(p, p_.cv_folds, p_.holdout, search),
             });
@@ -94,7 +91,7 @@ impl ValidParams {
         validate_training(data, n_train)?;
         let design = Design::new(data, spec, n_train)?;
         let state = if search {
-            let state = SearchState::new(&design, self).ok_or(ModelError::TooFewWeeks {
+            let state = SearchState::new(&design, self).ok_or(FitError::TooFewWeeks {
                 weeks: n,
                 required: required_weeks(p, p_.cv_folds, p_.holdout, true),
             })?;
@@ -129,7 +126,7 @@ impl ValidParams {
         &self,
         data: &WeeklyData,
         mut progress: impl FnMut(usize, usize),
-    ) -> Result<FittedModel, ModelError> {
+    ) -> Result<FittedModel, FitError> {
         let mut fitter = self.start(data)?;
         while !fitter.is_finished() {
             let (done, total) = fitter.step();
@@ -154,7 +151,7 @@ impl Fitter {
     /// penalty, or the final fit) and returns the progress.
     pub fn step(&mut self) -> (usize, usize) {
         let p = &self.params.0;
-        let channels = self.data.channels.len();
+        let channels = self.data.channels().len();
         let units = channels + 1;
         let Some(st) = self.state.as_mut() else {
             self.stage = Stage::Done;
@@ -222,10 +219,10 @@ impl Fitter {
     /// Finishes any remaining search and fits the final model on the training weeks.
     ///
     /// # Errors
-    /// [`ModelError::NoValidCandidate`] if no configuration had a finite CV error,
-    /// [`ModelError::Ridge`] if the final solve fails, [`ModelError::Response`] if a fitted
+    /// [`FitError::NoValidCandidate`] if no configuration had a finite CV error,
+    /// [`FitError::Ridge`] if the final solve fails, [`FitError::Response`] if a fitted
     /// curve is invalid.
-    pub fn finish(mut self) -> Result<FittedModel, ModelError> {
+    pub fn finish(mut self) -> Result<FittedModel, FitError> {
         while !self.is_finished() {
             self.step();
         }
@@ -234,7 +231,7 @@ impl Fitter {
         let (hyper, penalty, report) = match &self.state {
             Some(st) => {
                 if !st.mse.is_finite() {
-                    return Err(ModelError::NoValidCandidate);
+                    return Err(FitError::NoValidCandidate);
                 }
                 (
                     st.hyper.clone(),
@@ -252,7 +249,7 @@ impl Fitter {
                 )
             }
             None => {
-                let fixed = p.fixed.as_ref().ok_or(ModelError::NoValidCandidate)?;
+                let fixed = p.fixed.as_ref().ok_or(FitError::NoValidCandidate)?;
                 let hyper = fixed
                     .channels
                     .iter()
@@ -284,4 +281,34 @@ impl Fitter {
             p.refit_all,
         )
     }
+}
+
+/// Checks channels and target over the training weeks.
+pub(crate) fn validate_training(data: &WeeklyData, n_train: usize) -> Result<(), FitError> {
+    let y = &data.target()[..n_train];
+    let (lo, hi) = min_max(y);
+    if hi - lo <= 1e-12 * hi.abs().max(lo.abs()) {
+        return Err(FitError::ConstantTarget);
+    }
+    for ch in data.channels() {
+        let (lo, hi) = min_max(&ch.values[..n_train]);
+        if hi <= 0.0 {
+            return Err(FitError::ZeroSpendChannel {
+                channel: ch.name.clone(),
+            });
+        }
+        if hi - lo <= 1e-12 * hi {
+            return Err(FitError::ConstantChannel {
+                channel: ch.name.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn min_max(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
 }

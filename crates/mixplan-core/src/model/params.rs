@@ -1,6 +1,6 @@
 //! Model parameters: unchecked ([`ModelParams`]) and validated ([`ValidParams`]).
 
-use super::ModelError;
+use super::error::ParamsError;
 use crate::transform::{GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
 
@@ -202,32 +202,32 @@ impl ModelParams {
     /// Validates every parameter before any work is done.
     ///
     /// # Errors
-    /// [`ModelError::InvalidFourierOrder`], [`ModelError::InvalidHoldout`],
-    /// [`ModelError::InvalidFolds`], [`ModelError::EmptyGrid`],
-    /// [`ModelError::InvalidGridValue`], [`ModelError::InvalidSweeps`], or a
-    /// [`ModelError::Transform`] for an invalid fixed hyper-parameter.
-    pub fn check(self) -> Result<ValidParams, ModelError> {
+    /// [`ParamsError::InvalidFourierOrder`], [`ParamsError::InvalidHoldout`],
+    /// [`ParamsError::InvalidFolds`], [`ParamsError::EmptyGrid`],
+    /// [`ParamsError::InvalidGridValue`], [`ParamsError::InvalidSweeps`], or a
+    /// [`ParamsError::Transform`] for an invalid fixed hyper-parameter.
+    pub fn check(self) -> Result<ValidParams, ParamsError> {
         if self.fourier_order > MAX_FOURIER_ORDER {
-            return Err(ModelError::InvalidFourierOrder {
+            return Err(ParamsError::InvalidFourierOrder {
                 order: self.fourier_order,
                 max: MAX_FOURIER_ORDER,
             });
         }
         if !(self.holdout.is_finite() && self.holdout > 0.0 && self.holdout <= 0.5) {
-            return Err(ModelError::InvalidHoldout(self.holdout));
+            return Err(ParamsError::InvalidHoldout(self.holdout));
         }
         if !(1..=10).contains(&self.cv_folds) {
-            return Err(ModelError::InvalidFolds(self.cv_folds));
+            return Err(ParamsError::InvalidFolds(self.cv_folds));
         }
         if !(self.prior_weight.is_finite() && self.prior_weight >= 0.0) {
-            return Err(ModelError::InvalidGridValue {
+            return Err(ParamsError::InvalidGridValue {
                 grid: "prior weight",
                 value: self.prior_weight,
                 range: ">= 0",
             });
         }
         if self.max_sweeps == 0 {
-            return Err(ModelError::InvalidSweeps);
+            return Err(ParamsError::InvalidSweeps);
         }
         check_grid("decay", &self.decay_grid, "[0, 1)", |v| {
             (0.0..1.0).contains(&v)
@@ -243,7 +243,7 @@ impl ModelParams {
                 Hill::new(h.half_saturation, h.shape)?;
             }
             if !(fixed.penalty.is_finite() && fixed.penalty > 0.0) {
-                return Err(ModelError::InvalidGridValue {
+                return Err(ParamsError::InvalidGridValue {
                     grid: "fixed penalty",
                     value: fixed.penalty,
                     range: "> 0",
@@ -269,12 +269,12 @@ fn check_grid(
     values: &[f64],
     range: &'static str,
     ok: impl Fn(f64) -> bool,
-) -> Result<(), ModelError> {
+) -> Result<(), ParamsError> {
     if values.is_empty() {
-        return Err(ModelError::EmptyGrid(grid));
+        return Err(ParamsError::EmptyGrid(grid));
     }
     match values.iter().find(|&&v| !(v.is_finite() && ok(v))) {
-        Some(&value) => Err(ModelError::InvalidGridValue { grid, value, range }),
+        Some(&value) => Err(ParamsError::InvalidGridValue { grid, value, range }),
         None => Ok(()),
     }
 }
