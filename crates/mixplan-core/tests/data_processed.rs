@@ -13,7 +13,8 @@ use mixplan_core::data::prepare::{
     PrepareError, StarSchema, aggregate_weekly, mmm_load_options, prepare,
 };
 use mixplan_core::data::raw::RawStore;
-use mixplan_core::data::simulate::{GroundTruth, SimulateParams, Simulation, simulate};
+use mixplan_core::data::simulate::{SimulateParams, Simulation, simulate};
+use mixplan_core::data::truth::GroundTruth;
 use mixplan_core::data::{LoadOptions, load_weekly_csv};
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -14,7 +14,7 @@ use mixplan_core::data::prepare::prepare;
 use mixplan_core::data::raw::{
     CHANNELS_FILE, DAILY_SALES_FILE, DAILY_SPEND_FILE, RawFiles, RawStore, TRUTH_FILE,
 };
-use mixplan_core::data::simulate::GroundTruth;
+use mixplan_core::data::truth::GroundTruth;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `mixplan prepare`.

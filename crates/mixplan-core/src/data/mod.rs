@@ -1,7 +1,7 @@
 //! Weekly marketing data: the matrix every model and chart starts from.
 //!
 //! Submodules (issue #3): `loader` (CSV → [`WeeklyData`], with column detection and typed
-//! errors in `error`), `simulate` (the simulated store with a known ground truth) and `prepare` (raw
+//! errors in `error`), `simulate` (the simulated store with its known ground truth in `truth`) and `prepare` (raw
 //! daily records → the star schema committed under `data_processed/`).
 
 mod error;
@@ -9,6 +9,7 @@ pub mod loader;
 pub mod prepare;
 pub mod raw;
 pub mod simulate;
+pub mod truth;
 
 pub use error::{ColumnList, ColumnRole, DataError};
 #[cfg(not(target_arch = "wasm32"))]

@@ -58,21 +58,23 @@
 //!
 //! The best split of a weekly budget `B` maximises the steady-state media revenue
 //! `Σ_c β_c · hill_c(x_c)` subject to `Σ_c x_c = B`, `x_c ≥ 0` (with normalised adstock a
-//! sustained spend `x` has adstock `x`). [`optimal_split`] solves it exactly on a grid of
-//! `B/2000` by dynamic programming over channels (a knapsack: exact on the grid for any
-//! curve shape, S-shaped included), then polishes the grid solution by pairwise transfers
-//! with halving step down to a cent.
+//! sustained spend `x` has adstock `x`). It is solved by the exact optimiser
+//! ([`crate::optimize`]); the test `true_optimal_splits_agree_with_an_independent_method`
+//! (`tests/optimize_truth.rs`) checks it against an independent dynamic programme.
 
 use super::MIN_WEEKS;
 use super::prepare::{PrepareError, aggregate_weekly};
-use super::raw::{DailySales, DailySpend, RawChannel, RawFiles, RawStore};
+use super::raw::{DailySales, DailySpend, RawChannel, RawError, RawFiles, RawStore};
+use super::truth::{
+    Allocation, BaseTruth, ChannelTruth, ControlTruth, GroundTruth, Harmonic, WeekTruth,
+};
+use crate::optimize::{OptimizeError, SpendBounds, optimize};
 use crate::response::{HillResponse, ResponseError};
-use crate::transform::{GeometricAdstock, Hill, TransformError};
+use crate::transform::TransformError;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
 use thiserror::Error;
@@ -241,6 +243,12 @@ pub enum SimulateError {
     /// Internal: aggregation of the generated records failed (a bug).
     #[error("internal error aggregating simulated records: {0}")]
     Prepare(#[from] PrepareError),
+    /// Internal: the optimiser rejected the true curves (a bug).
+    #[error("internal error computing the true optimal splits: {0}")]
+    Optimize(#[from] OptimizeError),
+    /// Internal: writing the raw records failed (a bug).
+    #[error("internal error writing simulated records: {0}")]
+    Raw(#[from] RawError),
     /// Internal: a true parameter is invalid (a bug).
     #[error("internal error in true parameters: {0}")]
     Transform(#[from] TransformError),
@@ -269,158 +277,6 @@ impl Simulation {
         let mut truth = serde_json::to_string_pretty(&self.truth)?;
         truth.push('\n');
         Ok((files, truth))
-    }
-}
-
-/// The ground truth file (`ground_truth.json`). Money in currency rounded to cents; ratios to
-/// 4 decimals.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroundTruth {
-    /// What this is.
-    pub description: String,
-    /// The generating process (formulas, as in the module docs).
-    pub model: Vec<String>,
-    /// The seed.
-    pub seed: u64,
-    /// First week's start date.
-    pub first_week: NaiveDate,
-    /// Per-channel truth.
-    pub channels: Vec<ChannelTruth>,
-    /// Base demand.
-    pub base: BaseTruth,
-    /// Control effects.
-    pub controls: Vec<ControlTruth>,
-    /// σ of the weekly noise ε.
-    pub noise_sd: f64,
-    /// Week-by-week decomposition of revenue.
-    pub weekly: Vec<WeekTruth>,
-    /// The historical mix: mean weekly spend per channel and its steady-state media revenue.
-    pub historical: Allocation,
-    /// The optimal split at the historical budget.
-    pub optimal_at_historical_budget: Allocation,
-    /// `(optimal − historical) / historical` steady-state media revenue at the historical
-    /// budget.
-    pub uplift_at_historical_budget: f64,
-    /// Optimal splits at [`TRUTH_BUDGETS`].
-    pub optimal: Vec<Allocation>,
-}
-
-/// True parameters and realised totals of one channel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChannelTruth {
-    /// Snake_case id.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Broad kind.
-    pub kind: String,
-    /// Adstock decay θ.
-    pub decay: f64,
-    /// Hill K, weekly currency.
-    pub half_saturation: f64,
-    /// Hill s.
-    pub shape: f64,
-    /// β, weekly revenue at saturation.
-    pub coefficient: f64,
-    /// Σ_w x_{c,w}.
-    pub total_spend: f64,
-    /// Σ_w m_{c,w}.
-    pub total_contribution: f64,
-    /// True ROI: total contribution / total spend (revenue per unit of spend).
-    pub roi: f64,
-    /// Mean weekly spend.
-    pub mean_weekly_spend: f64,
-    /// `hill(mean weekly spend)`: how saturated the channel is at its usual spend, 0 … 1.
-    pub saturation_at_mean_spend: f64,
-    /// Marginal ROI `f'(x)` of the steady-state curve at the mean weekly spend.
-    pub marginal_roi_at_mean_spend: f64,
-}
-
-impl ChannelTruth {
-    /// The steady-state response curve `β · hill(x)`.
-    pub fn response(&self) -> Result<HillResponse, ResponseError> {
-        HillResponse::new(self.coefficient, self.half_saturation, self.shape)
-    }
-}
-
-/// Base demand `μ + τ·w + Σ_k [S_k sin(2πk·w/P) + C_k cos(2πk·w/P)]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BaseTruth {
-    /// μ, weekly revenue at week 0 without seasonality, controls or media.
-    pub intercept: f64,
-    /// τ, growth per week.
-    pub trend_per_week: f64,
-    /// P = 365.25 / 7 weeks.
-    pub period_weeks: f64,
-    /// Fourier terms.
-    pub seasonality: Vec<Harmonic>,
-}
-
-/// One Fourier term of the yearly seasonality, in the week index `w`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Harmonic {
-    /// k.
-    pub order: u32,
-    /// S_k, coefficient of `sin(2πk·w/P)`.
-    pub sin: f64,
-    /// C_k, coefficient of `cos(2πk·w/P)`.
-    pub cos: f64,
-}
-
-/// Effect `γ · (value − reference)` of one control column.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ControlTruth {
-    /// Column name in `mmm_data.csv`.
-    pub id: String,
-    /// γ, revenue per unit of the control.
-    pub coefficient: f64,
-    /// Reference value (no effect).
-    pub reference: f64,
-}
-
-/// One week's true decomposition: `revenue = base + controls + Σ contributions + noise`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WeekTruth {
-    /// Week start.
-    pub week: NaiveDate,
-    /// Observed revenue y_w.
-    pub revenue: f64,
-    /// b_w.
-    pub base: f64,
-    /// z_w.
-    pub controls: f64,
-    /// m_{c,w} per channel id.
-    pub contributions: BTreeMap<String, f64>,
-    /// ε_w (including rounding to the cent).
-    pub noise: f64,
-}
-
-/// A weekly budget split and its steady-state revenue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Allocation {
-    /// Total weekly budget.
-    pub budget: f64,
-    /// Weekly spend per channel id.
-    pub split: BTreeMap<String, f64>,
-    /// Σ_c β_c · hill_c(x_c): steady-state weekly media revenue.
-    pub media_revenue: f64,
-    /// Predicted weekly revenue: mean (base + controls) over the data plus `media_revenue`.
-    pub revenue: f64,
-}
-
-impl GroundTruth {
-    /// The true weekly contributions `m_{c,w}` for weekly spend `spend[c][w]` (channels in
-    /// the order of [`GroundTruth::channels`]).
-    pub fn contributions(&self, spend: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, TransformError> {
-        self.channels
-            .iter()
-            .zip(spend)
-            .map(|(c, x)| {
-                let a = GeometricAdstock::new(c.decay)?.apply(x)?;
-                let hill = Hill::new(c.half_saturation, c.shape)?;
-                Ok(a.iter().map(|&v| c.coefficient * hill.value(v)).collect())
-            })
-            .collect()
     }
 }
 
@@ -842,23 +698,6 @@ fn harmonics(start: NaiveDate) -> Vec<Harmonic> {
         .collect()
 }
 
-impl BaseTruth {
-    /// b_w.
-    pub fn value(&self, w: usize) -> f64 {
-        let x = 2.0 * PI * w as f64 / self.period_weeks;
-        self.intercept
-            + self.trend_per_week * w as f64
-            + self
-                .seasonality
-                .iter()
-                .map(|h| {
-                    let k = f64::from(h.order);
-                    h.sin * (k * x).sin() + h.cos * (k * x).cos()
-                })
-                .sum::<f64>()
-    }
-}
-
 /// Simulates the store. Deterministic: the same parameters give identical records and truth.
 ///
 /// # Errors
@@ -1091,7 +930,7 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
     };
     let historical_budget: f64 = historical_split.iter().sum();
     truth.historical = allocation(&historical_split);
-    let best = optimal_split(&curves, historical_budget);
+    let best = optimal_split(&curves, historical_budget)?;
     truth.optimal_at_historical_budget = allocation(&best);
     let hist_media: f64 = curves
         .iter()
@@ -1106,99 +945,17 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
     };
     truth.optimal = TRUTH_BUDGETS
         .iter()
-        .map(|&b| allocation(&optimal_split(&curves, b)))
-        .collect();
+        .map(|&b| Ok(allocation(&optimal_split(&curves, b)?)))
+        .collect::<Result<_, SimulateError>>()?;
 
     Ok(Simulation { raw, truth })
 }
 
-impl Allocation {
-    fn default_for(budget: f64) -> Self {
-        Self {
-            budget,
-            split: BTreeMap::new(),
-            media_revenue: 0.0,
-            revenue: 0.0,
-        }
-    }
-}
-
-/// Grid size of [`optimal_split`]'s dynamic programme.
-const GRID: usize = 2000;
-
-/// The split of a weekly `budget` over channels maximising `Σ_c f_c(x_c)` subject to
-/// `Σ_c x_c = budget`, `x_c ≥ 0`, for increasing response curves `f_c` of any shape.
-///
-/// Exact on the grid `h = budget/2000` by dynamic programming over channels: with
-/// `best_c(u)` the best value of channels `0..=c` given `u` grid units,
-/// `best_c(u) = max_k [best_{c−1}(u−k) + f_c(k·h)]`, in `O(C·2000²)`. The grid solution is
-/// then polished off-grid by pairwise transfers: move `δ` from channel `i` to `j` while it
-/// raises the total, halving `δ` from `h` down to one cent. The polish only improves, so the
-/// result is at least the grid optimum, which is within `Σ_c max_x [f_c(x + h) − f_c(x)]`
-/// of the continuous optimum (round the continuous optimum down to the grid).
-///
-/// Returns all zeros for a non-positive or non-finite budget.
-pub fn optimal_split(curves: &[HillResponse], budget: f64) -> Vec<f64> {
-    let m = curves.len();
-    if m == 0 || !(budget.is_finite() && budget > 0.0) {
-        return vec![0.0; m];
-    }
-    let h = budget / GRID as f64;
-    let table: Vec<Vec<f64>> = curves
-        .iter()
-        .map(|f| (0..=GRID).map(|k| f.value(k as f64 * h)).collect())
-        .collect();
-    // best[u]: best value of the channels so far with u grid units; choice[c][u]: units
-    // given to channel c.
-    let mut best = table[0].clone();
-    let mut choice = vec![(0..=GRID).collect::<Vec<usize>>()];
-    for f in table.iter().skip(1) {
-        let mut next = vec![f64::NEG_INFINITY; GRID + 1];
-        let mut pick = vec![0usize; GRID + 1];
-        for u in 0..=GRID {
-            for k in 0..=u {
-                let v = best[u - k] + f[k];
-                if v > next[u] {
-                    next[u] = v;
-                    pick[u] = k;
-                }
-            }
-        }
-        best = next;
-        choice.push(pick);
-    }
-    let mut split = vec![0.0; m];
-    let mut u = GRID;
-    for c in (0..m).rev() {
-        let k = choice[c][u];
-        split[c] = k as f64 * h;
-        u -= k;
-    }
-    // Polish by pairwise transfers.
-    let mut step = h;
-    while step >= 0.01 {
-        let mut improved = true;
-        while improved {
-            improved = false;
-            for i in 0..m {
-                for j in 0..m {
-                    if i == j || split[i] < step {
-                        continue;
-                    }
-                    let gain = curves[j].value(split[j] + step) - curves[j].value(split[j])
-                        + curves[i].value(split[i] - step)
-                        - curves[i].value(split[i]);
-                    if gain > 1e-9 {
-                        split[i] -= step;
-                        split[j] += step;
-                        improved = true;
-                    }
-                }
-            }
-        }
-        step /= 2.0;
-    }
-    split
+/// The split of a weekly `budget` over the true curves maximising `Σ_c f_c(x_c)` subject to
+/// `Σ_c x_c = budget`, `x_c ≥ 0`: the exact optimiser, unbounded.
+fn optimal_split(curves: &[HillResponse], budget: f64) -> Result<Vec<f64>, SimulateError> {
+    let bounds = vec![SpendBounds::FREE; curves.len()];
+    Ok(optimize(curves, &bounds, budget)?.spend().to_vec())
 }
 
 #[cfg(test)]
