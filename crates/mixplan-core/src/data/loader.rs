@@ -63,7 +63,7 @@ mod roles;
 mod table;
 
 use super::error::DataError;
-use super::{Series, WeeklyData};
+use super::weekly::{Series, WeeklyData};
 use chrono::NaiveDate;
 pub use dates::DATE_FORMATS;
 use dates::parse_date;
