@@ -293,14 +293,14 @@ pub enum DataError {
         /// Days between them.
         days: i64,
     },
-    /// Fewer rows than [`MIN_WEEKS`].
+    /// Fewer rows than [`super::MIN_WEEKS`].
     #[error(
         "only {found} week(s) of data; at least {minimum} are needed to fit a model (two years or more is better)"
     )]
     TooFewWeeks {
         /// Rows found.
         found: usize,
-        /// [`MIN_WEEKS`].
+        /// [`super::MIN_WEEKS`].
         minimum: usize,
     },
     /// No channel column was given or detected.

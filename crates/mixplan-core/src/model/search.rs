@@ -12,7 +12,7 @@
 //!
 //! * `ln(adstock)` is cached per channel and decay, so a Hill candidate costs one `exp` per
 //!   week: `hill = 1 / (1 + exp(s · (ln k − ln a)))`, and one candidate column costs one
-//!   update of the CV blocks ([`super::cv::Cv`]).
+//!   update of the CV blocks (`cv::Cv`).
 //! * Seeded random starts (ChaCha8, `random_starts` joint grid points, plus a central
 //!   point), then coordinate descent: for each channel the full `θ × K × s` grid with the
 //!   other channels fixed, then the penalty grid; repeated until a sweep gains nothing or

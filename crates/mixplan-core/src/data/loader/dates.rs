@@ -4,7 +4,7 @@
 use super::table::Table;
 use chrono::NaiveDate;
 
-/// Date formats tried, in order, when [`LoadOptions::date_format`] is `None`
+/// Date formats tried, in order, when [`super::LoadOptions::date_format`] is `None`
 /// (chrono `strftime` syntax).
 pub const DATE_FORMATS: &[&str] = &[
     "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y",

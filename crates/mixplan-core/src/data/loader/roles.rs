@@ -38,12 +38,12 @@ const CONTROL_WORDS: &[&str] = &[
 ];
 
 /// Which column plays which role. Every field is optional; `None` means auto-detect (see the
-/// [module docs](self)).
+/// [loader docs](super)).
 ///
 /// | field | default (`None`) | meaning |
 /// |---|---|---|
 /// | `date_column` | first column of dates | week start (or any fixed day of the week) |
-/// | `date_format` | detected from [`DATE_FORMATS`] | chrono `strftime` format of the dates |
+/// | `date_format` | detected from [`super::DATE_FORMATS`] | chrono `strftime` format of the dates |
 /// | `target` | `revenue` | the outcome to model; must be finite |
 /// | `channels` | every other numeric column | media spend per week, currency, ≥ 0 |
 /// | `controls` | numeric columns named like controls | non-media drivers; `Some(vec![])` for none |
