@@ -116,7 +116,7 @@ impl ValidParams {
         })
     }
 
-    /// Validates the data, searches the hyper-parameters (unless fixed) and fits the model.
+    /// Checks the training weeks, searches the hyper-parameters (unless fixed) and fits the model.
     /// `progress(done, total)` is called after each unit of work; `total` is fixed for the
     /// fit and `done` reaches it at the end (it may jump when the search converges early).
     ///
