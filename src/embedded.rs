@@ -5,7 +5,7 @@
 use mixplan_core::data::WeeklyData;
 use mixplan_core::data::loader::load_weekly_csv;
 use mixplan_core::data::prepare::mmm_load_options;
-use serde::Deserialize;
+use mixplan_core::data::truth::GroundTruth;
 
 use crate::planner::scenario::ChannelInfo;
 
@@ -16,27 +16,9 @@ pub const DIM_CHANNEL_CSV: &str = include_str!("../data_processed/dim_channel.cs
 /// `data_processed/ground_truth.json`: the simulator's true parameters.
 pub const GROUND_TRUTH_JSON: &str = include_str!("../data_processed/ground_truth.json");
 
-/// The simulator's true parameters for one channel.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct TrueChannel {
-    /// Channel id (column name).
-    pub id: String,
-    /// Adstock decay θ.
-    pub decay: f64,
-    /// Half-saturation weekly spend K.
-    pub half_saturation: f64,
-    /// Hill shape s.
-    pub shape: f64,
-    /// Weekly revenue at saturation β.
-    pub coefficient: f64,
-    /// Total contribution ÷ total spend.
-    pub roi: f64,
-}
-
-#[derive(Debug, Deserialize)]
-struct GroundTruth {
-    channels: Vec<TrueChannel>,
-}
+/// The simulator's true parameters for one channel (the core's type, read from
+/// `ground_truth.json`).
+pub use mixplan_core::data::truth::ChannelTruth as TrueChannel;
 
 /// The embedded data, parsed.
 #[derive(Debug, Clone)]
@@ -123,11 +105,11 @@ mod tests {
         );
         assert_eq!(embedded.data.channel_names(), ids);
         assert_eq!(embedded.truth.len(), 5);
-        assert!(!embedded.data.controls.is_empty());
+        assert!(!embedded.data.controls().is_empty());
         let weeks = embedded.data.len() as f64;
         let total: f64 = embedded
             .data
-            .channels
+            .channels()
             .iter()
             .map(|c| c.values.iter().sum::<f64>())
             .sum::<f64>()

@@ -505,20 +505,33 @@ fn row(spend: f64, contribution: f64, marginal_roi: f64, observed_max: f64) -> C
         } else {
             0.0
         },
-        marginal_roi,
+        // As the scenario builds it: no marginal ROI where the slope is infinite.
+        marginal_roi: Some(marginal_roi).filter(|m| m.is_finite()),
         optimal_spend: None,
         observed_max,
     }
 }
 
 fn scenario(rows: Vec<ChannelRow>, total: f64, optimal: Result<Plan, OptimizeError>) -> Scenario {
-    let media: f64 = rows.iter().map(|r| r.contribution).sum();
+    // One curve per row through (spend, contribution): β·x/(x + K) with K = spend and
+    // β = 2·contribution gives exactly the row's contribution at the row's spend.
+    let curves: Vec<HillResponse> = rows
+        .iter()
+        .map(|r| {
+            let k = if r.spend > 0.0 { r.spend } else { 1.0 };
+            HillResponse::new(2.0 * r.contribution, k, 1.0).expect("valid test curve")
+        })
+        .collect();
+    let spend: Vec<f64> = rows.iter().map(|r| r.spend).collect();
+    let current = Plan::evaluate(&curves, &spend).expect("valid test plan");
+    let media = current.media_revenue();
     Scenario {
         total,
         revenue: 50_000.0 + media,
         baseline: 50_000.0,
-        media,
         historical_revenue: 50_000.0 + media,
+        historical: current.clone(),
+        current,
         optimal,
         rows,
     }

@@ -136,7 +136,7 @@ impl Planner {
         let curves = model.responses();
         let historical_mix = model.channels().iter().map(|c| c.mean_spend).collect();
         let observed_max = data
-            .channels
+            .channels()
             .iter()
             .map(|c| c.values.iter().copied().fold(0.0, f64::max))
             .collect();

@@ -200,7 +200,8 @@ fn run(args: &Args) -> Result<(), String> {
             let start = Instant::now();
             let model = params
                 .check()
-                .and_then(|p| p.fit(&data, |_, _| {}))
+                .map_err(|e| e.to_string())
+                .and_then(|p| p.fit(&data, |_, _| {}).map_err(|e| e.to_string()))
                 .map_err(|e| format!("seed {seed}, {}: {e}", tally.label))?;
             let seconds = start.elapsed().as_secs_f64();
             let errors: Vec<ChannelError> = sim

@@ -7,7 +7,7 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`data`] | the weekly matrix ([`data::WeeklyData`]), the CSV loader, the store simulator and the star-schema pipeline |
-//! | [`format`] | money formatting shared with the app |
+//! | [`mod@format`] | money formatting shared with the app |
 //! | [`transform`] | carryover (adstock) and diminishing-returns (Hill) transforms |
 //! | [`model`] | design matrix, constrained ridge fit, time-series CV search, metrics, decomposition |
 //! | [`response`] | a channel's steady-state response curve, the contract between the model and the optimiser |

@@ -36,15 +36,15 @@ fn conjura_weekly_food_drink_us() {
         return;
     };
     assert_eq!(d.len(), 117);
-    assert_eq!(d.weeks[0].to_string(), "2021-10-15");
-    assert_eq!(d.weeks[116].to_string(), "2024-01-05");
+    assert_eq!(d.weeks()[0].to_string(), "2021-10-15");
+    assert_eq!(d.weeks()[116].to_string(), "2024-01-05");
     assert_eq!(d.channel_names(), CONJURA_CHANNELS);
-    let controls: Vec<&str> = d.controls.iter().map(|c| c.name.as_str()).collect();
+    let controls: Vec<&str> = d.controls().iter().map(|c| c.name.as_str()).collect();
     assert_eq!(controls, CONJURA_CONTROLS);
-    let spend: f64 = d.channels.iter().map(|c| total(&c.values)).sum();
+    let spend: f64 = d.channels().iter().map(|c| total(&c.values)).sum();
     assert_close(spend, 8.16e6, 0.01, "total spend");
-    assert_close(total(&d.target), 22.0e6, 0.01, "total revenue");
-    let tiktok_weeks = d.channels[3].values.iter().filter(|&&v| v > 0.0).count();
+    assert_close(total(d.target()), 22.0e6, 0.01, "total revenue");
+    let tiktok_weeks = d.channels()[3].values.iter().filter(|&&v| v > 0.0).count();
     assert_eq!(tiktok_weeks, 115);
     assert!(d.control("bfcm_week").unwrap().values.iter().sum::<f64>() >= 2.0);
 }
@@ -64,8 +64,8 @@ fn robyn_dt_simulated_weekly() {
         return;
     };
     assert_eq!(d.len(), 208);
-    assert_eq!(d.weeks[0].to_string(), "2015-11-23");
-    assert_eq!(d.weeks[207].to_string(), "2019-11-11");
+    assert_eq!(d.weeks()[0].to_string(), "2015-11-23");
+    assert_eq!(d.weeks()[207].to_string(), "2019-11-11");
     assert_eq!(
         d.channel_names(),
         ["tv_S", "ooh_S", "print_S", "search_S", "facebook_S"]
@@ -85,7 +85,7 @@ fn robyn_dt_simulated_weekly() {
         );
     }
     assert_close(
-        total(&d.target) / 208.0,
+        total(d.target()) / 208.0,
         1.82e6,
         0.01,
         "mean weekly revenue",
@@ -123,20 +123,25 @@ fn meridian_national_all_channels() {
         return;
     };
     assert_eq!(d.len(), 156);
-    assert_eq!(d.weeks[0].to_string(), "2021-01-25");
-    assert_eq!(d.weeks[155].to_string(), "2024-01-15");
-    assert_eq!(d.target_name, "conversions");
+    assert_eq!(d.weeks()[0].to_string(), "2021-01-25");
+    assert_eq!(d.weeks()[155].to_string(), "2024-01-15");
+    assert_eq!(d.target_name(), "conversions");
     assert_eq!(d.channel_names(), channels);
-    assert_eq!(d.controls.len(), 3);
+    assert_eq!(d.controls().len(), 3);
     // Totals computed independently (Python csv module) from the same file.
     for (i, expected) in [40.50e6, 31.32e6, 12.08e6, 87.86e6, 47.73e6]
         .into_iter()
         .enumerate()
     {
-        assert_close(total(&d.channels[i].values), expected, 0.001, &channels[i]);
+        assert_close(
+            total(&d.channels()[i].values),
+            expected,
+            0.001,
+            &channels[i],
+        );
     }
     // Channel2 is paused in 4 weeks; the others always run.
-    let zero_weeks = d.channels[2].values.iter().filter(|&&v| v == 0.0).count();
+    let zero_weeks = d.channels()[2].values.iter().filter(|&&v| v == 0.0).count();
     assert_eq!(zero_weeks, 4);
 }
 
@@ -160,10 +165,10 @@ fn meridian_national_media() {
     assert_eq!(d.len(), 156);
     for (i, expected) in [27.2e6, 29.4e6, 27.7e6, 37.4e6].into_iter().enumerate() {
         assert_close(
-            total(&d.channels[i].values),
+            total(&d.channels()[i].values),
             expected,
             0.005,
-            &d.channels[i].name,
+            &d.channels()[i].name,
         );
     }
     // revenue = conversions × revenue_per_conversion ≈ 1.14 B; check it through the raw file.
@@ -179,7 +184,12 @@ fn meridian_national_media() {
             .controls::<&str>([]),
     )
     .unwrap();
-    let revenue: f64 = d.target.iter().zip(&rpc.target).map(|(c, p)| c * p).sum();
+    let revenue: f64 = d
+        .target()
+        .iter()
+        .zip(rpc.target())
+        .map(|(c, p)| c * p)
+        .sum();
     assert_close(revenue, 1.14e9, 0.01, "revenue");
 }
 
@@ -198,11 +208,11 @@ fn pymc_marketing_mmm_example() {
         return;
     };
     assert_eq!(d.len(), 179);
-    assert_eq!(d.weeks[0].to_string(), "2018-04-02");
-    assert_eq!(d.weeks[178].to_string(), "2021-08-30");
-    assert_close(total(&d.channels[0].values), 55.33, 0.001, "x1");
-    assert_close(total(&d.channels[1].values), 28.97, 0.001, "x2");
-    assert_close(total(&d.target), 946_006.0, 0.0001, "y");
+    assert_eq!(d.weeks()[0].to_string(), "2018-04-02");
+    assert_eq!(d.weeks()[178].to_string(), "2021-08-30");
+    assert_close(total(&d.channels()[0].values), 55.33, 0.001, "x1");
+    assert_close(total(&d.channels()[1].values), 28.97, 0.001, "x2");
+    assert_close(total(d.target()), 946_006.0, 0.0001, "y");
     assert_eq!(total(&d.control("event_1").unwrap().values), 1.0);
     // `t` is PyMC's time index (0, 1, …, 178): a trend, loaded as a control, never a channel.
     assert_eq!(d.channel_names(), ["x1", "x2"]);
@@ -223,9 +233,9 @@ fn pymc_marketing_auto_detection() {
     ) else {
         return;
     };
-    assert_eq!(d.weeks[0].to_string(), "2018-04-02");
+    assert_eq!(d.weeks()[0].to_string(), "2018-04-02");
     assert_eq!(d.len(), 179);
-    let controls: Vec<_> = d.controls.iter().map(|c| c.name.as_str()).collect();
+    let controls: Vec<_> = d.controls().iter().map(|c| c.name.as_str()).collect();
     assert_eq!(controls, ["event_1", "event_2", "dayofyear"]);
     assert_eq!(d.channel_names(), ["x1", "x2"]);
     assert!(d.channel("t").is_none() && d.control("t").is_none());
@@ -244,7 +254,7 @@ fn pymc_marketing_channels_detected_around_named_controls() {
     ) else {
         return;
     };
-    assert_eq!(d.weeks[0].to_string(), "2018-04-02");
+    assert_eq!(d.weeks()[0].to_string(), "2018-04-02");
     assert_eq!(d.channel_names(), ["x1", "x2"]);
     assert_eq!(d.control("t").map(|c| c.values[178]), Some(178.0));
 }

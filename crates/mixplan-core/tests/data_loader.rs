@@ -43,13 +43,13 @@ fn with_line(text: &str, line: usize, new: &str) -> String {
 fn detects_every_role() {
     let d = load(&csv(30)).unwrap();
     assert_eq!(d.len(), 30);
-    assert_eq!(d.target_name, "revenue");
+    assert_eq!(d.target_name(), "revenue");
     assert_eq!(d.channel_names(), ["search", "tv"]);
-    let controls: Vec<_> = d.controls.iter().map(|c| c.name.as_str()).collect();
+    let controls: Vec<_> = d.controls().iter().map(|c| c.name.as_str()).collect();
     assert_eq!(controls, ["price_index", "promo"]);
-    assert_eq!(d.weeks[1], NaiveDate::from_ymd_opt(2024, 1, 8).unwrap());
-    assert_eq!(d.channels[0].values[3], 30.0);
-    assert_eq!(d.target[29], 1029.0);
+    assert_eq!(d.weeks()[1], NaiveDate::from_ymd_opt(2024, 1, 8).unwrap());
+    assert_eq!(d.channels()[0].values[3], 30.0);
+    assert_eq!(d.target()[29], 1029.0);
     assert_eq!(d.channel("tv").unwrap().values[1], 5.0);
     assert_eq!(d.control("promo").unwrap().values[1], 1.0);
 }
@@ -63,8 +63,8 @@ fn explicit_roles_and_case_insensitive_names() {
         .controls(["promo"]);
     let d = load_weekly_csv(&csv(25), &opts).unwrap();
     assert_eq!(d.channel_names(), ["tv"]);
-    assert_eq!(d.controls.len(), 1);
-    assert_eq!(d.controls[0].name, "promo");
+    assert_eq!(d.controls().len(), 1);
+    assert_eq!(d.controls()[0].name, "promo");
     // An explicit empty control list means "no controls"; channels are then everything else.
     let d = load_weekly_csv(&csv(25), &LoadOptions::new().controls::<&str>([])).unwrap();
     assert_eq!(d.channel_names(), ["search", "tv", "price_index", "promo"]);
@@ -79,8 +79,8 @@ fn slash_dates_day_first_and_month_first() {
             s += &format!("{},1,{}\n", (start + Days::new(7 * w)).format(fmt), w);
         }
         let d = load(&s).unwrap();
-        assert_eq!(d.weeks[0], start, "{fmt}");
-        assert_eq!(d.weeks[24], start + Days::new(7 * 24), "{fmt}");
+        assert_eq!(d.weeks()[0], start, "{fmt}");
+        assert_eq!(d.weeks()[24], start + Days::new(7 * 24), "{fmt}");
     }
 }
 
@@ -96,7 +96,7 @@ fn explicit_date_format() {
         DataError::NoDateColumn { .. }
     ));
     let d = load_weekly_csv(&s, &LoadOptions::new().date_format("%Y%m%d")).unwrap();
-    assert_eq!(d.weeks[0], start);
+    assert_eq!(d.weeks()[0], start);
 }
 
 #[test]
@@ -156,12 +156,12 @@ fn missing_and_non_finite_values() {
     ));
     let text = with_line(&csv(30), 4, "2024-01-15,inf,20,10,1.02,0");
     assert!(
-        matches!(load(&text).unwrap_err(), DataError::NonFinite { column, line: 4, .. } if column == "revenue")
+        matches!(load(&text).unwrap_err(), DataError::NonFinite { column, line: Some(4), .. } if column == "revenue")
     );
     let text = with_line(&csv(30), 4, "2024-01-15,1002,NaN,10,1.02,0");
     assert!(matches!(
         load(&text).unwrap_err(),
-        DataError::NonFinite { line: 4, .. }
+        DataError::NonFinite { line: Some(4), .. }
     ));
 }
 
@@ -170,10 +170,10 @@ fn negative_spend_rejected_but_negative_control_allowed() {
     let text = with_line(&csv(30), 6, "2024-01-29,1004,40,-1,-1.04,0");
     let err = load(&text).unwrap_err();
     assert!(
-        matches!(&err, DataError::NegativeSpend { column, line: 6, value } if column == "tv" && *value == -1.0)
+        matches!(&err, DataError::NegativeSpend { column, line: Some(6), value, .. } if column == "tv" && *value == -1.0)
     );
     let text = with_line(&csv(30), 6, "2024-01-29,1004,40,1,-1.04,0");
-    assert_eq!(load(&text).unwrap().controls[0].values[4], -1.04);
+    assert_eq!(load(&text).unwrap().controls()[0].values[4], -1.04);
 }
 
 #[test]
@@ -374,7 +374,7 @@ fn bom_quotes_and_non_numeric_columns() {
     }
     let d = load(&s).unwrap();
     assert_eq!(d.channel_names(), ["tv"]);
-    assert!(d.controls.is_empty());
+    assert!(d.controls().is_empty());
 }
 
 #[test]
@@ -478,8 +478,8 @@ proptest! {
         let d = load(&s).unwrap();
         prop_assert_eq!(d.len(), spend.len());
         for (w, (a, b)) in spend.iter().enumerate() {
-            prop_assert_eq!(d.channels[0].values[w], *a);
-            prop_assert_eq!(d.channels[1].values[w], *b);
+            prop_assert_eq!(d.channels()[0].values[w], *a);
+            prop_assert_eq!(d.channels()[1].values[w], *b);
         }
     }
 }

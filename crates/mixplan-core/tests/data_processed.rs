@@ -13,7 +13,8 @@ use mixplan_core::data::prepare::{
     PrepareError, StarSchema, aggregate_weekly, mmm_load_options, prepare,
 };
 use mixplan_core::data::raw::RawStore;
-use mixplan_core::data::simulate::{GroundTruth, SimulateParams, Simulation, simulate};
+use mixplan_core::data::simulate::{SimulateParams, Simulation, simulate};
+use mixplan_core::data::truth::GroundTruth;
 use mixplan_core::data::{LoadOptions, load_weekly_csv};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -69,11 +70,17 @@ fn mmm_data_loads_with_default_and_explicit_options() {
         auto.channel_names(),
         ["paid_search", "email", "display", "social", "affiliate"]
     );
-    let controls: Vec<&str> = auto.controls.iter().map(|c| c.name.as_str()).collect();
+    let controls: Vec<&str> = auto.controls().iter().map(|c| c.name.as_str()).collect();
     assert_eq!(controls, ["price_index", "promotion", "holiday"]);
     assert_eq!(auto.len(), 156);
     // Exactly the aggregates the truth was computed on.
-    assert_eq!(auto, aggregate_weekly(&sim().raw).unwrap().to_weekly_data());
+    assert_eq!(
+        auto,
+        aggregate_weekly(&sim().raw)
+            .unwrap()
+            .to_weekly_data()
+            .unwrap()
+    );
 }
 
 #[test]
@@ -84,7 +91,7 @@ fn star_schema_is_consistent() {
     assert_eq!(facts.lines().count(), 1 + 156 * 5);
     let wide = load_weekly_csv(&committed("mmm_data.csv"), &LoadOptions::default()).unwrap();
     // Long spend facts sum to the wide matrix's totals.
-    for ch in &wide.channels {
+    for ch in wide.channels() {
         let long: f64 = facts
             .lines()
             .skip(1)
@@ -101,7 +108,7 @@ fn star_schema_is_consistent() {
         .skip(1)
         .map(|l| l.split(',').nth(1).unwrap().parse::<f64>().unwrap())
         .sum();
-    assert!((revenue_total - wide.target.iter().sum::<f64>()).abs() < 0.01);
+    assert!((revenue_total - wide.target().iter().sum::<f64>()).abs() < 0.01);
 }
 
 #[test]

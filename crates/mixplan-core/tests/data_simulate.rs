@@ -5,9 +5,9 @@
 use mixplan_core::data::prepare::aggregate_weekly;
 use mixplan_core::data::raw::RawStore;
 use mixplan_core::data::simulate::{
-    GroundTruth, SimulateError, SimulateParams, Simulation, TRUE_CHANNELS, TRUTH_BUDGETS,
-    optimal_split, simulate,
+    SimulateError, SimulateParams, Simulation, TRUE_CHANNELS, TRUTH_BUDGETS, simulate,
 };
+use mixplan_core::data::truth::GroundTruth;
 use mixplan_core::response::HillResponse;
 use std::sync::OnceLock;
 
@@ -337,69 +337,4 @@ fn truth_lists_optimal_splits_at_each_budget() {
         assert!(a.media_revenue > previous, "more budget, more revenue");
         previous = a.media_revenue;
     }
-}
-
-/// KKT conditions: active channels share one marginal return λ; inactive ones have a
-/// marginal return at zero of at most λ. And no random feasible split does better.
-#[test]
-fn optimal_split_is_optimal() {
-    let f = curves(&default_sim().truth);
-    for budget in [5_000.0, 20_000.0, 48_000.0, 80_000.0, 150_000.0] {
-        let x = optimal_split(&f, budget);
-        assert!((x.iter().sum::<f64>() - budget).abs() < 1e-6 * budget);
-        assert!(x.iter().all(|&v| v >= 0.0));
-        let value = media(&f, &x);
-        let active: Vec<f64> = f
-            .iter()
-            .zip(&x)
-            .filter(|(_, v)| **v > 1.0)
-            .map(|(g, &v)| g.marginal(v))
-            .collect();
-        let lambda = active.iter().sum::<f64>() / active.len() as f64;
-        for m in &active {
-            assert!(
-                (m - lambda).abs() <= 0.01 * lambda,
-                "budget {budget}: {active:?}"
-            );
-        }
-        // Random search in the simplex around and away from the optimum.
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut uniform = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
-        for _ in 0..5_000 {
-            let w: Vec<f64> = (0..f.len()).map(|_| -uniform().ln()).collect();
-            let s: f64 = w.iter().sum();
-            let y: Vec<f64> = w.iter().map(|v| budget * v / s).collect();
-            assert!(
-                media(&f, &y) <= value + 1e-6,
-                "budget {budget}: {y:?} beats {x:?}"
-            );
-        }
-    }
-}
-
-/// On two channels, a dense brute-force scan agrees with the solver.
-#[test]
-fn optimal_split_matches_brute_force_for_two_channels() {
-    let f = [
-        HillResponse::new(30_000.0, 20_000.0, 2.5).unwrap(),
-        HillResponse::new(10_000.0, 2_000.0, 0.8).unwrap(),
-    ];
-    for budget in [3_000.0, 15_000.0, 40_000.0] {
-        let x = optimal_split(&f, budget);
-        let brute = (0..=100_000)
-            .map(|i| {
-                let a = budget * i as f64 / 100_000.0;
-                f[0].value(a) + f[1].value(budget - a)
-            })
-            .fold(f64::NEG_INFINITY, f64::max);
-        assert!(media(&f, &x) >= brute - 1e-3, "budget {budget}");
-    }
-    assert_eq!(optimal_split(&f, 0.0), vec![0.0, 0.0]);
-    assert_eq!(optimal_split(&f, f64::NAN), vec![0.0, 0.0]);
-    assert!(optimal_split(&[], 10.0).is_empty());
 }

@@ -189,9 +189,9 @@ fn trend_and_seasonality_predictions(
     n_train: usize,
 ) -> Vec<f64> {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-    let columns = 2 + 2 * fourier_order + data.controls.len();
+    let columns = 2 + 2 * fourier_order + data.controls().len();
     let x = DMatrix::from_fn(data.len(), columns, |t, j| {
-        let phase = std::f64::consts::TAU * (data.weeks[t] - epoch).num_days() as f64 / 365.25;
+        let phase = std::f64::consts::TAU * (data.weeks()[t] - epoch).num_days() as f64 / 365.25;
         match j {
             0 => 1.0,
             1 => t as f64,
@@ -203,11 +203,11 @@ fn trend_and_seasonality_predictions(
                     (k * phase).cos()
                 }
             }
-            j => data.controls[j - 2 - 2 * fourier_order].values[t],
+            j => data.controls()[j - 2 - 2 * fourier_order].values[t],
         }
     });
     let train = x.rows(0, n_train).into_owned();
-    let y = DVector::from_column_slice(&data.target[..n_train]);
+    let y = DVector::from_column_slice(&data.target()[..n_train]);
     let beta = train
         .svd(true, true)
         .solve(&y, 1e-12)
@@ -230,8 +230,8 @@ fn conjura_model_beats_simpler_models_on_the_holdout() {
     print_channels(&model);
     let n_train = model.holdout_start();
     let trend_only = trend_and_seasonality_predictions(&data, params.fourier_order(), n_train);
-    let trend_only_r2_train = r_squared(&data.target[..n_train], &trend_only[..n_train]);
-    let trend_only_r2_test = r_squared(&data.target[n_train..], &trend_only[n_train..]);
+    let trend_only_r2_train = r_squared(&data.target()[..n_train], &trend_only[..n_train]);
+    let trend_only_r2_test = r_squared(&data.target()[n_train..], &trend_only[n_train..]);
     let model_r2_test = model.metrics().r2_test;
     let seed_r2_test = model.baseline_metrics().r2_test;
     println!(

@@ -2,8 +2,8 @@
 //! errors.
 
 use chrono::{Duration, NaiveDate};
-use mixplan_core::data::{Series, WeeklyData};
-use mixplan_core::model::{ModelError, ModelParams, ridge};
+use mixplan_core::data::{DataError, Series, WeeklyData};
+use mixplan_core::model::{FitError, ModelParams, ParamsError, ridge};
 use mixplan_core::transform::{
     GeometricAdstock, Hill, TransformError, WeibullAdstock, WeibullForm,
 };
@@ -23,15 +23,29 @@ fn any_f64() -> impl Strategy<Value = f64> {
     ]
 }
 
-fn weekly(target: Vec<f64>, channels: Vec<Vec<f64>>, controls: Vec<Vec<f64>>) -> WeeklyData {
+fn weekly(
+    target: Vec<f64>,
+    channels: Vec<Vec<f64>>,
+    controls: Vec<Vec<f64>>,
+) -> Result<WeeklyData, DataError> {
     let start = NaiveDate::from_ymd_opt(2022, 1, 3).unwrap();
-    WeeklyData {
-        weeks: (0..target.len())
-            .map(|i| start + Duration::weeks(i as i64))
-            .collect(),
-        target_name: "revenue".into(),
+    let weeks = (0..target.len())
+        .map(|i| start + Duration::weeks(i as i64))
+        .collect();
+    weekly_at(weeks, target, channels, controls)
+}
+
+fn weekly_at(
+    weeks: Vec<NaiveDate>,
+    target: Vec<f64>,
+    channels: Vec<Vec<f64>>,
+    controls: Vec<Vec<f64>>,
+) -> Result<WeeklyData, DataError> {
+    WeeklyData::new(
+        weeks,
+        "revenue".into(),
         target,
-        channels: channels
+        channels
             .into_iter()
             .enumerate()
             .map(|(i, values)| Series {
@@ -39,7 +53,7 @@ fn weekly(target: Vec<f64>, channels: Vec<Vec<f64>>, controls: Vec<Vec<f64>>) ->
                 values,
             })
             .collect(),
-        controls: controls
+        controls
             .into_iter()
             .enumerate()
             .map(|(i, values)| Series {
@@ -47,7 +61,7 @@ fn weekly(target: Vec<f64>, channels: Vec<Vec<f64>>, controls: Vec<Vec<f64>>) ->
                 values,
             })
             .collect(),
-    }
+    )
 }
 
 /// A small, fast search so that many random fits run quickly.
@@ -111,9 +125,10 @@ proptest! {
         let target = (0..n).map(|i| pick(i, 99) + (i % 5) as f64).collect();
         let chans = (0..channels).map(|j| (0..n).map(|i| pick(i, j)).collect()).collect();
         let ctls = (0..controls).map(|j| (0..n).map(|i| ((i + j) % 3) as f64).collect()).collect();
-        let data = weekly(target, chans, ctls);
         // Any outcome is fine as long as it is a value, not a panic; a model must be sane.
-        if let Ok(model) = quick().check().unwrap().fit(&data, |_, _| {}) {
+        if let Ok(data) = weekly(target, chans, ctls)
+            && let Ok(model) = quick().check().unwrap().fit(&data, |_, _| {})
+        {
             prop_assert_eq!(model.fitted().len(), n);
             for ch in model.channels() {
                 prop_assert!(ch.coefficient >= 0.0 && ch.coefficient.is_finite());
@@ -152,79 +167,88 @@ fn degenerate_inputs_give_typed_errors() {
     let x = ramp(n, |i| 10.0 + (i % 5) as f64);
     let fit = |d: &WeeklyData| params.fit(d, |_, _| {});
 
-    assert_eq!(
-        fit(&weekly(y.clone(), vec![], vec![])),
-        Err(ModelError::NoChannels)
-    );
+    // Broken data cannot even be built.
     assert!(matches!(
-        fit(&weekly(y.clone(), vec![vec![0.0; n]], vec![])),
-        Err(ModelError::ZeroSpendChannel { .. })
-    ));
-    assert!(matches!(
-        fit(&weekly(y.clone(), vec![vec![5.0; n]], vec![])),
-        Err(ModelError::ConstantChannel { .. })
-    ));
-    assert_eq!(
-        fit(&weekly(vec![3.0; n], vec![x.clone()], vec![])),
-        Err(ModelError::ConstantTarget)
-    );
-    assert!(matches!(
-        fit(&weekly(y.clone(), vec![x.clone()], vec![vec![1.0; n]])),
-        Err(ModelError::ConstantControl { .. })
+        weekly(y.clone(), vec![], vec![]),
+        Err(DataError::NoChannels { .. })
     ));
     let mut nan = x.clone();
     nan[7] = f64::NAN;
     assert!(matches!(
-        fit(&weekly(y.clone(), vec![nan], vec![])),
-        Err(ModelError::NonFinite { week: 7, .. })
+        weekly(y.clone(), vec![nan], vec![]),
+        Err(DataError::NonFinite { week: 7, .. })
     ));
     let mut neg = x.clone();
     neg[3] = -1.0;
     assert!(matches!(
-        fit(&weekly(y.clone(), vec![neg], vec![])),
-        Err(ModelError::NegativeSpend { week: 3, .. })
+        weekly(y.clone(), vec![neg], vec![]),
+        Err(DataError::NegativeSpend { week: 3, .. })
     ));
     assert!(matches!(
-        fit(&weekly(y[..6].to_vec(), vec![x[..6].to_vec()], vec![])),
-        Err(ModelError::TooFewWeeks { weeks: 6, .. })
+        weekly(y.clone(), vec![x[..10].to_vec()], vec![]),
+        Err(DataError::LengthMismatch { .. })
+    ));
+    let mut gap = weekly(y.clone(), vec![x.clone()], vec![])
+        .unwrap()
+        .weeks()
+        .to_vec();
+    gap[5] += Duration::days(1);
+    assert!(matches!(
+        weekly_at(gap, y.clone(), vec![x.clone()], vec![]),
+        Err(DataError::IrregularWeeks { week: 5, .. })
+    ));
+
+    // Valid data the model cannot use fails in the fit.
+    let valid = |y: Vec<f64>, channels: Vec<Vec<f64>>, controls: Vec<Vec<f64>>| {
+        weekly(y, channels, controls).unwrap()
+    };
+    assert!(matches!(
+        fit(&valid(y.clone(), vec![vec![0.0; n]], vec![])),
+        Err(FitError::ZeroSpendChannel { .. })
     ));
     assert!(matches!(
-        fit(&weekly(y.clone(), vec![x[..10].to_vec()], vec![])),
-        Err(ModelError::LengthMismatch { .. })
+        fit(&valid(y.clone(), vec![vec![5.0; n]], vec![])),
+        Err(FitError::ConstantChannel { .. })
     ));
-    let mut gap = weekly(y.clone(), vec![x.clone()], vec![]);
-    gap.weeks[5] += Duration::days(1);
+    assert_eq!(
+        fit(&valid(vec![3.0; n], vec![x.clone()], vec![])),
+        Err(FitError::ConstantTarget)
+    );
     assert!(matches!(
-        fit(&gap),
-        Err(ModelError::IrregularWeeks { index: 5 })
+        fit(&valid(y.clone(), vec![x.clone()], vec![vec![1.0; n]])),
+        Err(FitError::ConstantControl { .. })
+    ));
+    assert!(matches!(
+        fit(&valid(y[..6].to_vec(), vec![x[..6].to_vec()], vec![])),
+        Err(FitError::TooFewWeeks { weeks: 6, .. })
     ));
 
     // Invalid parameters fail in check(), before any work.
     assert_eq!(
         ModelParams::default().holdout(0.0).check(),
-        Err(ModelError::InvalidHoldout(0.0))
+        Err(ParamsError::InvalidHoldout(0.0))
     );
     assert_eq!(
         ModelParams::default().cv_folds(0).check(),
-        Err(ModelError::InvalidFolds(0))
+        Err(ParamsError::InvalidFolds(0))
     );
     assert_eq!(
         ModelParams::default().max_sweeps(0).check(),
-        Err(ModelError::InvalidSweeps)
+        Err(ParamsError::InvalidSweeps)
     );
     assert!(matches!(
         ModelParams::default().decay_grid(vec![]).check(),
-        Err(ModelError::EmptyGrid(_))
+        Err(ParamsError::EmptyGrid(_))
     ));
     assert!(matches!(
         ModelParams::default().decay_grid(vec![1.0]).check(),
-        Err(ModelError::InvalidGridValue { .. })
+        Err(ParamsError::InvalidGridValue { .. })
     ));
     assert!(matches!(
         ModelParams::default().fourier_order(11).check(),
-        Err(ModelError::InvalidFourierOrder { .. })
+        Err(ParamsError::InvalidFourierOrder { .. })
     ));
     // Every error says what to fix in its message.
-    let e = fit(&weekly(y, vec![vec![0.0; n]], vec![])).unwrap_err();
+    let e = fit(&valid(y, vec![vec![0.0; n]], vec![])).unwrap_err();
     assert!(e.to_string().contains("c0"), "{e}");
 }

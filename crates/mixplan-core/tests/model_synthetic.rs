@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use mixplan_core::data::{Series, WeeklyData};
 use mixplan_core::model::{
-    ChannelHyperparameters, FittedModel, FixedHyperparameters, ModelError, ModelParams, Term,
+    ChannelHyperparameters, FittedModel, FixedHyperparameters, ModelParams, PredictError, Term,
 };
 use mixplan_core::transform::{GeometricAdstock, Hill};
 use rand_chacha::ChaCha8Rng;
@@ -128,16 +128,17 @@ fn synthetic(seed: u64, noise: f64) -> (WeeklyData, Vec<Vec<f64>>) {
         })
         .collect();
     (
-        WeeklyData {
+        WeeklyData::new(
             weeks,
-            target_name: "revenue".into(),
+            "revenue".into(),
             target,
             channels,
-            controls: vec![Series {
+            vec![Series {
                 name: "promo".into(),
                 values: promo,
             }],
-        },
+        )
+        .unwrap(),
         truth,
     )
 }
@@ -177,7 +178,7 @@ fn print_recovery(data: &WeeklyData, truth: &[Vec<f64>], model: &FittedModel) ->
     );
     let mut errors = Vec::new();
     for (c, ch) in model.channels().iter().enumerate() {
-        let spend: f64 = data.channels[c].values.iter().sum();
+        let spend: f64 = data.channels()[c].values.iter().sum();
         let roi = totals[c] / spend;
         println!(
             "  {:10} θ {:.2} ({:.2})  K {:6.0} ({:6.0})  s {:.2} ({:.2})  ROI {:.2} ({:.2})  share {:.3} ({:.3})",
@@ -269,12 +270,12 @@ impl RebuiltDesign {
         let n_train = model.holdout_start();
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
         let phases = data
-            .weeks
+            .weeks()
             .iter()
             .map(|&d| std::f64::consts::TAU * (d - epoch).num_days() as f64 / 365.25)
             .collect();
         let controls = data
-            .controls
+            .controls()
             .iter()
             .map(|ctl| {
                 if ctl.values.iter().all(|&v| v == 0.0 || v == 1.0) {
@@ -290,7 +291,7 @@ impl RebuiltDesign {
         let media = model
             .channels()
             .iter()
-            .zip(&data.channels)
+            .zip(data.channels())
             .map(|(ch, spend)| {
                 let adstock = GeometricAdstock::new(ch.decay)
                     .unwrap()
@@ -335,7 +336,7 @@ fn fitted_values_are_the_design_matrix_times_the_coefficients() {
     assert_eq!(model.holdout_start(), 125);
     assert_eq!(model.fitted().len(), data.len());
     let design = RebuiltDesign::new(&data, &model);
-    let scale = data.target.iter().map(|y| y.abs()).fold(0.0, f64::max);
+    let scale = data.target().iter().map(|y| y.abs()).fold(0.0, f64::max);
     let d = model.decomposition();
     for t in 0..data.len() {
         // ŷ_t = Σ_j β_j X_{t,j}, and each part of the decomposition is its own columns' share.
@@ -388,7 +389,7 @@ fn fitted_values_are_the_design_matrix_times_the_coefficients() {
     let media: f64 = d.channel_totals().iter().sum();
     for (c, ch) in model.channels().iter().enumerate() {
         let total: f64 = d.channels[c].values.iter().sum();
-        let spend: f64 = data.channels[c].values.iter().sum();
+        let spend: f64 = data.channels()[c].values.iter().sum();
         assert!((ch.contribution - total).abs() < 1e-6 * total.abs().max(1.0));
         assert!((ch.contribution_share - total / media).abs() < 1e-12);
         assert!((ch.spend - spend).abs() < 1e-9 * spend);
@@ -445,7 +446,7 @@ fn steady_state_agrees_with_the_weekly_model() {
     // The weekly model at historical spend reproduces the decomposition.
     for c in 0..spend.len() {
         let series = model
-            .contribution_series(c, &data.channels[c].values)
+            .contribution_series(c, &data.channels()[c].values)
             .unwrap();
         for (a, b) in series.iter().zip(&d.channels[c].values) {
             assert!((a - b).abs() < 1e-6 * b.abs().max(1.0));
@@ -464,25 +465,25 @@ fn prediction_rejects_bad_spend() {
         .unwrap();
     assert!(matches!(
         model.predict_steady_state(&[1.0, 2.0]),
-        Err(ModelError::SpendLength {
+        Err(PredictError::SpendLength {
             expected: 5,
             found: 2
         })
     ));
     assert!(matches!(
         model.predict_steady_state(&[1.0, 2.0, f64::NAN, 0.0, 0.0]),
-        Err(ModelError::InvalidSpend { .. })
+        Err(PredictError::InvalidSpend { .. })
     ));
     assert!(matches!(
         model.marginal_roi(9, 1.0),
-        Err(ModelError::UnknownChannel {
+        Err(PredictError::UnknownChannel {
             index: 9,
             channels: 5
         })
     ));
     assert!(matches!(
         model.contribution_series(0, &[1.0, -2.0]),
-        Err(ModelError::InvalidSpend { .. })
+        Err(PredictError::InvalidSpend { .. })
     ));
 }
 

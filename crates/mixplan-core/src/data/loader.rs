@@ -12,7 +12,7 @@
 //! // (its name says so), channels = every other numeric column.
 //! let data = load_weekly_csv(&csv, &LoadOptions::default())?;
 //! assert_eq!(data.channel_names(), ["search", "tv"]);
-//! assert_eq!(data.controls[0].name, "price_index");
+//! assert_eq!(data.controls()[0].name, "price_index");
 //!
 //! // Or explicitly:
 //! let opts = LoadOptions::new().target("revenue").channels(["tv"]).controls::<&str>([]);
@@ -51,460 +51,30 @@
 //! rows: weekly data only), with at least [`MIN_WEEKS`] rows. Every used cell must be a
 //! finite number; channel spend must be ≥ 0. The first problem found, in file order, is
 //! returned; nothing a user supplies panics.
+//!
+//! # Layout
+//!
+//! `table` reads the CSV into trimmed cells with line numbers, `dates` parses and detects
+//! date formats, `roles` holds [`LoadOptions`] and detects the roles left open; this file
+//! parses each row's cells, in file order, into the [`WeeklyData`].
 
-use super::{Series, WeeklyData};
+mod dates;
+mod roles;
+mod table;
+
+use super::error::DataError;
+use super::weekly::{Series, WeeklyData};
 use chrono::NaiveDate;
-use std::fmt;
-use thiserror::Error;
+pub use dates::DATE_FORMATS;
+use dates::parse_date;
+pub use roles::{DEFAULT_TARGET, LoadOptions, looks_like_control};
+use roles::{Roles, resolve_roles};
+use table::{Table, is_missing};
 
 /// The fewest weeks the loader accepts. A weekly MMM with a few channels, carryover and
 /// seasonality needs well over a year of data to be trustworthy; 20 weeks is the bare minimum
 /// at which a fit is even attempted.
 pub const MIN_WEEKS: usize = 20;
-
-/// Target column used when [`LoadOptions::target`] is `None`.
-pub const DEFAULT_TARGET: &str = "revenue";
-
-/// Date formats tried, in order, when [`LoadOptions::date_format`] is `None`
-/// (chrono `strftime` syntax).
-pub const DATE_FORMATS: &[&str] = &[
-    "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y",
-];
-
-/// Cell values treated as missing (case-insensitive), besides the empty cell.
-const MISSING_MARKERS: &[&str] = &["na", "n/a", "nan", "null", "none", "-"];
-
-/// Words that mark a numeric column as a control when controls are auto-detected.
-const CONTROL_WORDS: &[&str] = &[
-    "price",
-    "prices",
-    "promo",
-    "promos",
-    "promotion",
-    "promotions",
-    "discount",
-    "holiday",
-    "holidays",
-    "event",
-    "events",
-    "trend",
-    "season",
-    "seasonal",
-    "seasonality",
-    "control",
-    "competitor",
-    "sentiment",
-    "bfcm",
-    "blackfriday",
-    "dayofyear",
-    "sin",
-    "cos",
-    "weekday",
-    "month",
-];
-
-/// Which column plays which role. Every field is optional; `None` means auto-detect (see the
-/// [module docs](self)).
-///
-/// | field | default (`None`) | meaning |
-/// |---|---|---|
-/// | `date_column` | first column of dates | week start (or any fixed day of the week) |
-/// | `date_format` | detected from [`DATE_FORMATS`] | chrono `strftime` format of the dates |
-/// | `target` | `revenue` | the outcome to model; must be finite |
-/// | `channels` | every other numeric column | media spend per week, currency, ≥ 0 |
-/// | `controls` | numeric columns named like controls | non-media drivers; `Some(vec![])` for none |
-///
-/// Build it with struct-literal syntax or the chained setters:
-/// `LoadOptions::new().date_column("time").target("conversions").channels(["a", "b"])`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LoadOptions {
-    /// Name of the date column.
-    pub date_column: Option<String>,
-    /// chrono `strftime` format of the dates, e.g. `"%d/%m/%Y"`.
-    pub date_format: Option<String>,
-    /// Name of the target column.
-    pub target: Option<String>,
-    /// Names of the channel (spend) columns, in the order wanted.
-    pub channels: Option<Vec<String>>,
-    /// Names of the control columns, in the order wanted.
-    pub controls: Option<Vec<String>>,
-}
-
-impl LoadOptions {
-    /// All roles auto-detected.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the date column.
-    pub fn date_column(mut self, name: impl Into<String>) -> Self {
-        self.date_column = Some(name.into());
-        self
-    }
-
-    /// Sets the date format (chrono `strftime` syntax, e.g. `"%m/%d/%Y"`).
-    pub fn date_format(mut self, format: impl Into<String>) -> Self {
-        self.date_format = Some(format.into());
-        self
-    }
-
-    /// Sets the target column.
-    pub fn target(mut self, name: impl Into<String>) -> Self {
-        self.target = Some(name.into());
-        self
-    }
-
-    /// Sets the channel columns.
-    pub fn channels<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.channels = Some(names.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets the control columns (an empty list means "no controls").
-    pub fn controls<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.controls = Some(names.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Checks the options themselves (before any data is read): names are non-empty and no
-    /// column is given two roles.
-    pub fn validate(&self) -> Result<(), DataError> {
-        let mut named: Vec<(String, ColumnRole)> = Vec::new();
-        let mut push = |name: &str, role: ColumnRole| -> Result<(), DataError> {
-            let key = normalise(name);
-            if key.is_empty() {
-                return Err(DataError::EmptyOptionName { role });
-            }
-            if let Some((_, first)) = named.iter().find(|(n, _)| *n == key) {
-                return Err(DataError::ColumnInTwoRoles {
-                    column: name.trim().to_string(),
-                    first: *first,
-                    second: role,
-                });
-            }
-            named.push((key, role));
-            Ok(())
-        };
-        if let Some(d) = &self.date_column {
-            push(d, ColumnRole::Date)?;
-        }
-        if let Some(t) = &self.target {
-            push(t, ColumnRole::Target)?;
-        }
-        for c in self.channels.iter().flatten() {
-            push(c, ColumnRole::Channel)?;
-        }
-        for c in self.controls.iter().flatten() {
-            push(c, ColumnRole::Control)?;
-        }
-        if self.channels.as_ref().is_some_and(Vec::is_empty) {
-            return Err(DataError::NoChannels {
-                available: ColumnList(Vec::new()),
-            });
-        }
-        if let Some(f) = &self.date_format
-            && f.trim().is_empty()
-        {
-            return Err(DataError::EmptyOptionName {
-                role: ColumnRole::Date,
-            });
-        }
-        Ok(())
-    }
-}
-
-/// The role a column plays in the weekly matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ColumnRole {
-    /// The week date.
-    Date,
-    /// The outcome (revenue).
-    Target,
-    /// A media channel's spend.
-    Channel,
-    /// A non-media control.
-    Control,
-}
-
-impl fmt::Display for ColumnRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ColumnRole::Date => "date",
-            ColumnRole::Target => "target",
-            ColumnRole::Channel => "channel",
-            ColumnRole::Control => "control",
-        })
-    }
-}
-
-/// Column names joined for an error message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ColumnList(pub Vec<String>);
-
-impl fmt::Display for ColumnList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            return f.write_str("(none)");
-        }
-        for (i, c) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "`{c}`")?;
-        }
-        Ok(())
-    }
-}
-
-/// Why a weekly CSV could not be loaded. Every message says what is wrong, where (column
-/// name, 1-based line number of the file, the header being line 1) and how to fix it.
-#[derive(Debug, Error)]
-#[non_exhaustive]
-pub enum DataError {
-    /// The text is empty or has only a blank header.
-    #[error(
-        "the file is empty: expected a header line (e.g. `week,revenue,search,tv`) followed by one row per week"
-    )]
-    EmptyFile,
-    /// The CSV itself is malformed.
-    #[error(
-        "malformed CSV at line {line}: {message}; check quoting and separators (comma-separated, double quotes around fields that contain commas)"
-    )]
-    Csv {
-        /// 1-based line number.
-        line: u64,
-        /// What the CSV reader reported.
-        message: String,
-    },
-    /// A row has a different number of fields than the header.
-    #[error(
-        "line {line} has {found} fields but the header has {expected}; every row needs one value per column (check for stray or missing commas)"
-    )]
-    RaggedRow {
-        /// 1-based line number.
-        line: u64,
-        /// Number of header fields.
-        expected: usize,
-        /// Number of fields in this row.
-        found: usize,
-    },
-    /// A header cell is empty.
-    #[error("column {position} has an empty name in the header; give every column a name")]
-    EmptyColumnName {
-        /// 1-based column position.
-        position: usize,
-    },
-    /// Two header cells have the same name (case-insensitively).
-    #[error(
-        "column name `{column}` appears more than once in the header (columns {first} and {second}); rename one of them"
-    )]
-    DuplicateColumn {
-        /// The repeated name.
-        column: String,
-        /// 1-based position of the first occurrence.
-        first: usize,
-        /// 1-based position of the second occurrence.
-        second: usize,
-    },
-    /// An option names a column with an empty string.
-    #[error(
-        "the {role} column name given in the options is empty; give a column name or leave it out to auto-detect"
-    )]
-    EmptyOptionName {
-        /// Which option.
-        role: ColumnRole,
-    },
-    /// The options give one column two roles.
-    #[error(
-        "column `{column}` is given two roles, {first} and {second}; a column can be only one of date, target, channel or control"
-    )]
-    ColumnInTwoRoles {
-        /// The column.
-        column: String,
-        /// Its first role.
-        first: ColumnRole,
-        /// Its second role.
-        second: ColumnRole,
-    },
-    /// A column named in the options (or the default target `revenue`) is not in the header.
-    #[error("no {role} column `{column}` in the file; available columns: {available}{}", target_hint(*role))]
-    MissingColumn {
-        /// The role it was wanted for.
-        role: ColumnRole,
-        /// The name looked for.
-        column: String,
-        /// The header's column names.
-        available: ColumnList,
-    },
-    /// No column holds dates.
-    #[error(
-        "no column holds dates in a known format (YYYY-MM-DD, YYYY/MM/DD, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY); available columns: {available}; name the date column and its format explicitly (e.g. --date week, format %Y-%m-%d)"
-    )]
-    NoDateColumn {
-        /// The header's column names.
-        available: ColumnList,
-    },
-    /// A date cell does not parse.
-    #[error(
-        "bad date `{value}` in column `{column}` at line {line}: expected the format {format} (e.g. {example}); fix the cell or give the date format explicitly"
-    )]
-    BadDate {
-        /// The date column.
-        column: String,
-        /// 1-based line number.
-        line: u64,
-        /// The cell as written (shortened if long).
-        value: String,
-        /// The format expected (chrono syntax).
-        format: String,
-        /// `2024-01-29` rendered in that format.
-        example: String,
-    },
-    /// A numeric cell is empty or a missing-value marker.
-    #[error(
-        "missing value in column `{column}` at line {line}: every week needs a number (write 0 for no spend)"
-    )]
-    MissingValue {
-        /// The column.
-        column: String,
-        /// 1-based line number.
-        line: u64,
-    },
-    /// A numeric cell does not parse as a number.
-    #[error(
-        "bad number `{value}` in column `{column}` at line {line}: write plain numbers with a dot as decimal separator, no currency symbols or thousands separators (e.g. 1234.5)"
-    )]
-    BadNumber {
-        /// The column.
-        column: String,
-        /// 1-based line number.
-        line: u64,
-        /// The cell as written (shortened if long).
-        value: String,
-    },
-    /// A numeric cell is NaN or infinite.
-    #[error(
-        "value `{value}` in column `{column}` at line {line} is not a finite number; replace it with a real value"
-    )]
-    NonFinite {
-        /// The column.
-        column: String,
-        /// 1-based line number.
-        line: u64,
-        /// The cell as written.
-        value: String,
-    },
-    /// A channel's spend is negative.
-    #[error(
-        "negative spend {value} in channel `{column}` at line {line}: spend must be >= 0 (refunds or credits belong in another column; if `{column}` is not spend, pass it as a control)"
-    )]
-    NegativeSpend {
-        /// The channel.
-        column: String,
-        /// 1-based line number.
-        line: u64,
-        /// The value.
-        value: f64,
-    },
-    /// Two rows have the same week.
-    #[error(
-        "duplicate week {date} at line {line} (already at line {first_line}): each week must appear once; sum duplicated rows"
-    )]
-    DuplicateWeek {
-        /// The repeated week.
-        date: NaiveDate,
-        /// 1-based line of the repeat.
-        line: u64,
-        /// 1-based line of the first occurrence.
-        first_line: u64,
-    },
-    /// A row's date is earlier than the previous row's.
-    #[error(
-        "week {date} at line {line} comes before the previous row's week {previous}: sort the rows by date, oldest first"
-    )]
-    NotSorted {
-        /// This row's date.
-        date: NaiveDate,
-        /// Previous row's date.
-        previous: NaiveDate,
-        /// 1-based line number.
-        line: u64,
-    },
-    /// Rows are one day apart.
-    #[error("rows at lines {} and {line} are one day apart ({previous}, {date}): this looks like daily data, but mixplan models weekly data only; sum spend and the target over 7-day weeks first", line - 1)]
-    DailyData {
-        /// Previous row's date.
-        previous: NaiveDate,
-        /// This row's date.
-        date: NaiveDate,
-        /// 1-based line number.
-        line: u64,
-    },
-    /// Weeks are missing between two rows.
-    #[error(
-        "{missing} week(s) missing between {previous} and {date} (line {line}): weeks must be consecutive; add the missing weeks (0 spend if nothing was spent)"
-    )]
-    MissingWeeks {
-        /// Previous row's date.
-        previous: NaiveDate,
-        /// This row's date.
-        date: NaiveDate,
-        /// 1-based line number.
-        line: u64,
-        /// How many weeks are missing.
-        missing: i64,
-    },
-    /// Two consecutive rows are neither 7 days nor a whole number of weeks apart.
-    #[error(
-        "rows are {days} days apart ({previous} → {date}, line {line}): rows must be exactly 7 days apart, one per week, all on the same weekday"
-    )]
-    IrregularSpacing {
-        /// Previous row's date.
-        previous: NaiveDate,
-        /// This row's date.
-        date: NaiveDate,
-        /// 1-based line number.
-        line: u64,
-        /// Days between them.
-        days: i64,
-    },
-    /// Fewer rows than [`MIN_WEEKS`].
-    #[error(
-        "only {found} week(s) of data; at least {minimum} are needed to fit a model (two years or more is better)"
-    )]
-    TooFewWeeks {
-        /// Rows found.
-        found: usize,
-        /// [`MIN_WEEKS`].
-        minimum: usize,
-    },
-    /// No channel column was given or detected.
-    #[error(
-        "no channel (spend) columns: every numeric column is the target or a control; available columns: {available}; name the spend columns explicitly (e.g. --channels search,tv)"
-    )]
-    NoChannels {
-        /// The header's column names.
-        available: ColumnList,
-    },
-    /// The file could not be read.
-    #[error("cannot read `{path}`: {source}")]
-    Io {
-        /// The path.
-        path: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-fn target_hint(role: ColumnRole) -> &'static str {
-    match role {
-        ColumnRole::Target => "; name the target column explicitly (e.g. --target sales)",
-        ColumnRole::Date => "; name the date column as it is written in the header",
-        _ => "; check the spelling against the header",
-    }
-}
 
 /// Reads `path` (UTF-8 text) and loads it with [`load_weekly_csv`]. Not available in the
 /// browser (there is no file system there): pass the text to [`load_weekly_csv`] instead.
@@ -543,299 +113,6 @@ pub fn load_weekly_csv(text: &str, options: &LoadOptions) -> Result<WeeklyData, 
     build(&table, &roles)
 }
 
-/// The raw CSV: header and rows of trimmed cells, with each row's 1-based line number.
-struct Table {
-    header: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
-}
-
-impl Table {
-    fn read(text: &str) -> Result<Self, DataError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        if header.iter().all(String::is_empty) {
-            return Err(DataError::EmptyFile);
-        }
-        for (i, h) in header.iter().enumerate() {
-            if h.is_empty() {
-                return Err(DataError::EmptyColumnName { position: i + 1 });
-            }
-            let key = normalise(h);
-            if let Some(j) = header[..i].iter().position(|o| normalise(o) == key) {
-                return Err(DataError::DuplicateColumn {
-                    column: h.clone(),
-                    first: j + 1,
-                    second: i + 1,
-                });
-            }
-        }
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
-            let line = record.position().map_or(0, csv::Position::line);
-            rows.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
-        }
-        Ok(Self { header, rows })
-    }
-
-    fn column(&self, index: usize) -> impl Iterator<Item = (u64, &str)> {
-        self.rows
-            .iter()
-            .map(move |(line, cells)| (*line, cells.get(index).map_or("", String::as_str)))
-    }
-
-    fn find(&self, name: &str) -> Option<usize> {
-        let key = normalise(name);
-        self.header.iter().position(|h| normalise(h) == key)
-    }
-
-    fn available(&self) -> ColumnList {
-        ColumnList(self.header.clone())
-    }
-
-    fn require(&self, name: &str, role: ColumnRole) -> Result<usize, DataError> {
-        self.find(name).ok_or_else(|| DataError::MissingColumn {
-            role,
-            column: name.trim().to_string(),
-            available: self.available(),
-        })
-    }
-
-    /// More than half of the non-missing cells parse as numbers (and there is at least one).
-    fn is_numeric(&self, index: usize) -> bool {
-        let (mut numbers, mut present) = (0usize, 0usize);
-        for (_, cell) in self.column(index) {
-            if is_missing(cell) {
-                continue;
-            }
-            present += 1;
-            if cell.parse::<f64>().is_ok() {
-                numbers += 1;
-            }
-        }
-        numbers > 0 && 2 * numbers > present
-    }
-}
-
-fn csv_error(e: csv::Error) -> DataError {
-    let line = e.position().map_or(0, csv::Position::line);
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-        } => DataError::RaggedRow {
-            line: pos.as_ref().map_or(line, csv::Position::line),
-            expected: *expected_len as usize,
-            found: *len as usize,
-        },
-        _ => DataError::Csv {
-            line,
-            message: e.to_string(),
-        },
-    }
-}
-
-/// Column indexes per role, after detection.
-struct Roles {
-    date: usize,
-    date_format: String,
-    target: usize,
-    channels: Vec<usize>,
-    controls: Vec<usize>,
-}
-
-fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Roles, DataError> {
-    // Date column and format.
-    let (date, date_format) = match &options.date_column {
-        Some(name) => {
-            let index = table.require(name, ColumnRole::Date)?;
-            let format = match &options.date_format {
-                Some(f) => f.trim().to_string(),
-                None => detect_date_format(table, index)
-                    .unwrap_or_else(|| best_partial_format(table, index).to_string()),
-            };
-            (index, format)
-        }
-        None => (0..table.header.len())
-            .find_map(|i| {
-                let format = match &options.date_format {
-                    Some(f) => column_parses(table, i, f.trim()).then(|| f.trim().to_string()),
-                    None => detect_date_format(table, i),
-                };
-                format.map(|f| (i, f))
-            })
-            .ok_or_else(|| DataError::NoDateColumn {
-                available: table.available(),
-            })?,
-    };
-    let target_name = options.target.as_deref().unwrap_or(DEFAULT_TARGET);
-    let target = table.require(target_name, ColumnRole::Target)?;
-    if target == date {
-        return Err(DataError::ColumnInTwoRoles {
-            column: table.header[target].clone(),
-            first: ColumnRole::Date,
-            second: ColumnRole::Target,
-        });
-    }
-
-    let explicit = |names: &Option<Vec<String>>, role| -> Result<Option<Vec<usize>>, DataError> {
-        names
-            .as_ref()
-            .map(|names| {
-                names
-                    .iter()
-                    .map(|n| {
-                        let i = table.require(n, role)?;
-                        if i == date || i == target {
-                            return Err(DataError::ColumnInTwoRoles {
-                                column: table.header[i].clone(),
-                                first: if i == date {
-                                    ColumnRole::Date
-                                } else {
-                                    ColumnRole::Target
-                                },
-                                second: role,
-                            });
-                        }
-                        Ok(i)
-                    })
-                    .collect()
-            })
-            .transpose()
-    };
-    let explicit_channels = explicit(&options.channels, ColumnRole::Channel)?;
-    let explicit_controls = explicit(&options.controls, ColumnRole::Control)?;
-
-    let taken: Vec<usize> = explicit_channels
-        .iter()
-        .chain(explicit_controls.iter())
-        .flatten()
-        .copied()
-        .collect();
-    let free = |i: usize| i != date && i != target && !taken.contains(&i) && table.is_numeric(i);
-    let controls = match explicit_controls {
-        Some(c) => c,
-        None => (0..table.header.len())
-            .filter(|&i| free(i) && looks_like_control(&table.header[i]))
-            .collect(),
-    };
-    let channels = match explicit_channels {
-        Some(c) => c,
-        None => (0..table.header.len())
-            .filter(|&i| free(i) && !controls.contains(&i))
-            .collect(),
-    };
-    if channels.is_empty() {
-        return Err(DataError::NoChannels {
-            available: table.available(),
-        });
-    }
-    Ok(Roles {
-        date,
-        date_format,
-        target,
-        channels,
-        controls,
-    })
-}
-
-/// True when a column name contains one of the control words (price, promo, promotion,
-/// discount, holiday, event, trend, season, control, competitor, sentiment, bfcm,
-/// black friday, dayofyear, sin, cos, weekday, month) as a whole word, words being separated
-/// by anything that is not a letter or digit (and digits split from letters: `event1` has the
-/// word `event`).
-pub fn looks_like_control(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
-    if squashed.contains("blackfriday") || squashed.contains("cybermonday") {
-        return true;
-    }
-    lower
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .any(|w| CONTROL_WORDS.contains(&w))
-}
-
-fn normalise(name: &str) -> String {
-    name.trim().to_lowercase()
-}
-
-fn is_missing(cell: &str) -> bool {
-    cell.is_empty() || MISSING_MARKERS.iter().any(|m| cell.eq_ignore_ascii_case(m))
-}
-
-/// The date part of a cell: anything after a space or `T` (a time of day) is dropped.
-fn date_part(cell: &str) -> &str {
-    match cell.find([' ', 'T']) {
-        Some(i) if i >= 6 => &cell[..i],
-        _ => cell,
-    }
-}
-
-fn parse_date(cell: &str, format: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(cell, format)
-        .or_else(|_| NaiveDate::parse_from_str(date_part(cell), format))
-        .ok()
-}
-
-fn column_parses(table: &Table, index: usize, format: &str) -> bool {
-    !table.rows.is_empty()
-        && table
-            .column(index)
-            .all(|(_, c)| parse_date(c, format).is_some())
-}
-
-/// The format that parses every cell of the column; among several, the one with 7-day steps.
-fn detect_date_format(table: &Table, index: usize) -> Option<String> {
-    let candidates: Vec<&str> = DATE_FORMATS
-        .iter()
-        .copied()
-        .filter(|f| column_parses(table, index, f))
-        .collect();
-    let weekly = |f: &str| {
-        let dates: Vec<NaiveDate> = table
-            .column(index)
-            .filter_map(|(_, c)| parse_date(c, f))
-            .collect();
-        dates.windows(2).all(|w| (w[1] - w[0]).num_days() == 7)
-    };
-    candidates
-        .iter()
-        .find(|f| weekly(f))
-        .or(candidates.first())
-        .map(|f| f.to_string())
-}
-
-/// For an explicitly named date column that no format parses fully: the format parsing the
-/// most cells, so the error points at the first cell that breaks it.
-fn best_partial_format(table: &Table, index: usize) -> &'static str {
-    DATE_FORMATS
-        .iter()
-        .copied()
-        .max_by_key(|f| {
-            let n = table
-                .column(index)
-                .filter(|(_, c)| parse_date(c, f).is_some())
-                .count();
-            // Ties go to the earlier format.
-            (
-                n,
-                usize::MAX - DATE_FORMATS.iter().position(|g| g == f).unwrap_or(0),
-            )
-        })
-        .unwrap_or(DATE_FORMATS[0])
-}
-
 fn shorten(cell: &str) -> String {
     const MAX: usize = 40;
     if cell.chars().count() <= MAX {
@@ -847,7 +124,8 @@ fn shorten(cell: &str) -> String {
     }
 }
 
-fn parse_number(cell: &str, column: &str, line: u64) -> Result<f64, DataError> {
+/// The number in `cell` of `column`, week `week` (0-based), file line `line`.
+fn parse_number(cell: &str, column: &str, week: usize, line: u64) -> Result<f64, DataError> {
     if is_missing(cell) && !cell.eq_ignore_ascii_case("nan") {
         return Err(DataError::MissingValue {
             column: column.to_string(),
@@ -862,7 +140,8 @@ fn parse_number(cell: &str, column: &str, line: u64) -> Result<f64, DataError> {
     if !value.is_finite() {
         return Err(DataError::NonFinite {
             column: column.to_string(),
-            line,
+            week,
+            line: Some(line),
             value: shorten(cell),
         });
     }
@@ -970,20 +249,23 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
                 }
             }
         }
+        let week = weeks.len();
         weeks.push(date);
         previous_line = line;
 
         target.push(parse_number(
             cell(roles.target),
             &table.header[roles.target],
+            week,
             line,
         )?);
         for (series, &i) in channels.iter_mut().zip(&roles.channels) {
-            let value = parse_number(cell(i), &series.name, line)?;
+            let value = parse_number(cell(i), &series.name, week, line)?;
             if value < 0.0 {
                 return Err(DataError::NegativeSpend {
                     column: series.name.clone(),
-                    line,
+                    week,
+                    line: Some(line),
                     value,
                 });
             }
@@ -992,7 +274,7 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
         for (series, &i) in controls.iter_mut().zip(&roles.controls) {
             series
                 .values
-                .push(parse_number(cell(i), &series.name, line)?);
+                .push(parse_number(cell(i), &series.name, week, line)?);
         }
     }
     if n < MIN_WEEKS {
@@ -1001,11 +283,6 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
             minimum: MIN_WEEKS,
         });
     }
-    Ok(WeeklyData {
-        weeks,
-        target_name: name(roles.target),
-        target,
-        channels,
-        controls,
-    })
+    // Every invariant was checked row by row above, with file lines; `new` re-checks them.
+    WeeklyData::new(weeks, name(roles.target), target, channels, controls)
 }

@@ -30,9 +30,9 @@
 //! Load `mmm_data.csv` with [`mmm_load_options`] (or default [`LoadOptions`]: the names are
 //! chosen so that auto-detection finds the same roles).
 
-use super::raw::{RawChannel, RawStore, csv_rows, fixed};
-use super::simulate::GroundTruth;
-use super::{LoadOptions, MIN_WEEKS, Series, WeeklyData};
+use super::raw::{RawChannel, RawError, RawStore, csv_rows, fixed};
+use super::truth::GroundTruth;
+use super::{DataError, LoadOptions, MIN_WEEKS, Series, WeeklyData};
 use chrono::{Days, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 use thiserror::Error;
@@ -50,40 +50,9 @@ pub const CONTROLS: [&str; 3] = [PRICE_INDEX, PROMOTION, HOLIDAY];
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PrepareError {
-    /// A raw CSV is malformed.
-    #[error("{file}, line {line}: malformed CSV: {message}")]
-    Csv {
-        /// The raw file.
-        file: &'static str,
-        /// 1-based line.
-        line: u64,
-        /// The CSV reader's message.
-        message: String,
-    },
-    /// A raw CSV has an unexpected header.
-    #[error("{file}: header must be `{expected}`, found `{found}`")]
-    Header {
-        /// The raw file.
-        file: &'static str,
-        /// The expected header.
-        expected: String,
-        /// The header found.
-        found: String,
-    },
-    /// A raw field does not parse or is out of range.
-    #[error(
-        "{file}, line {line}: bad {column} `{value}` (dates are YYYY-MM-DD; money has at most 2 decimals and is >= 0; price_index has at most 4 decimals)"
-    )]
-    BadField {
-        /// The raw file.
-        file: &'static str,
-        /// 1-based line.
-        line: u64,
-        /// The column.
-        column: &'static str,
-        /// The field as written.
-        value: String,
-    },
+    /// A raw file is malformed, or writing an output table failed.
+    #[error(transparent)]
+    Raw(#[from] RawError),
     /// No daily sales records.
     #[error("no daily sales records: nothing to aggregate")]
     NoDays,
@@ -161,9 +130,6 @@ pub enum PrepareError {
     /// The ground truth JSON does not parse.
     #[error("ground_truth.json: {0}")]
     Json(#[from] serde_json::Error),
-    /// Writing an output failed (a bug: writing to memory does not fail).
-    #[error("could not write output: {0}")]
-    Write(String),
 }
 
 /// The raw records aggregated to weeks. Money in cents, means in units of 1e-4.
@@ -224,13 +190,16 @@ impl WeeklyAggregate {
     }
 
     /// The weekly matrix exactly as `mmm_data.csv` loads (channels named by id).
-    pub fn to_weekly_data(&self) -> WeeklyData {
-        WeeklyData {
-            weeks: self.weeks.clone(),
-            target_name: "revenue".into(),
-            target: self.revenue(),
-            channels: self
-                .channels
+    ///
+    /// # Errors
+    /// A [`DataError`] if the aggregates break an invariant of [`WeeklyData`] (no channel,
+    /// negative spend).
+    pub fn to_weekly_data(&self) -> Result<WeeklyData, DataError> {
+        WeeklyData::new(
+            self.weeks.clone(),
+            "revenue".into(),
+            self.revenue(),
+            self.channels
                 .iter()
                 .enumerate()
                 .map(|(c, ch)| Series {
@@ -238,8 +207,8 @@ impl WeeklyAggregate {
                     values: self.spend(c),
                 })
                 .collect(),
-            controls: self.controls(),
-        }
+            self.controls(),
+        )
     }
 }
 

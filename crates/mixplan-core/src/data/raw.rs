@@ -11,8 +11,51 @@
 //! points (`10000` = 1.0000) and the discount in whole percent (`25` = 0.25), so that the
 //! files round-trip exactly and weekly sums are exact.
 
-use super::prepare::PrepareError;
 use chrono::NaiveDate;
+use thiserror::Error;
+
+/// Why raw records could not be read from, or written to, their CSV files.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum RawError {
+    /// A raw CSV is malformed.
+    #[error("{file}, line {line}: malformed CSV: {message}")]
+    Csv {
+        /// The raw file.
+        file: &'static str,
+        /// 1-based line.
+        line: u64,
+        /// The CSV reader's message.
+        message: String,
+    },
+    /// A raw CSV has an unexpected header.
+    #[error("{file}: header must be `{expected}`, found `{found}`")]
+    Header {
+        /// The raw file.
+        file: &'static str,
+        /// The expected header.
+        expected: String,
+        /// The header found.
+        found: String,
+    },
+    /// A raw field does not parse or is out of range.
+    #[error(
+        "{file}, line {line}: bad {column} `{value}` (dates are YYYY-MM-DD; money has at most 2 decimals and is >= 0; price_index has at most 4 decimals)"
+    )]
+    BadField {
+        /// The raw file.
+        file: &'static str,
+        /// 1-based line.
+        line: u64,
+        /// The column.
+        column: &'static str,
+        /// The field as written.
+        value: String,
+    },
+    /// Writing an output failed (a bug: writing to memory does not fail).
+    #[error("could not write output: {0}")]
+    Write(String),
+}
 
 /// File name of the channel dimension in a raw directory.
 pub const CHANNELS_FILE: &str = "channels.csv";
@@ -144,7 +187,7 @@ fn csv_writer() -> csv::Writer<Vec<u8>> {
 
 /// Finishes a CSV writer into a string. Writing to memory cannot fail for valid UTF-8
 /// fields, so an error here is a bug; it is still reported, not panicked on.
-pub(crate) fn csv_rows<I, R>(rows: I) -> Result<String, PrepareError>
+pub(crate) fn csv_rows<I, R>(rows: I) -> Result<String, RawError>
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator,
@@ -153,17 +196,15 @@ where
     let mut w = csv_writer();
     for row in rows {
         w.write_record(row)
-            .map_err(|e| PrepareError::Write(e.to_string()))?;
+            .map_err(|e| RawError::Write(e.to_string()))?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| PrepareError::Write(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| PrepareError::Write(e.to_string()))
+    let bytes = w.into_inner().map_err(|e| RawError::Write(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| RawError::Write(e.to_string()))
 }
 
 impl RawStore {
     /// The three CSV texts.
-    pub fn to_files(&self) -> Result<RawFiles, PrepareError> {
+    pub fn to_files(&self) -> Result<RawFiles, RawError> {
         let channels = csv_rows(
             std::iter::once(CHANNELS_COLUMNS.map(String::from).to_vec()).chain(
                 self.channels
@@ -206,7 +247,7 @@ impl RawStore {
     /// Parses the three CSV texts. Checks the format of every field (dates, fixed-decimal
     /// numbers, non-negative money); the consistency between files is checked by
     /// [`super::prepare::aggregate_weekly`].
-    pub fn from_files(files: &RawFiles) -> Result<Self, PrepareError> {
+    pub fn from_files(files: &RawFiles) -> Result<Self, RawError> {
         let channels = read_table(CHANNELS_FILE, &files.channels, &CHANNELS_COLUMNS)?
             .into_iter()
             .map(|(_, f)| RawChannel {
@@ -232,7 +273,7 @@ impl RawStore {
                 price_index_bp: field(file, line, "price_index", &f[3], |t| {
                     parse_fixed(t, 4).and_then(|v| u32::try_from(v).ok())
                 })?,
-                discount_pct: u32::try_from(discount).map_err(|_| PrepareError::BadField {
+                discount_pct: u32::try_from(discount).map_err(|_| RawError::BadField {
                     file,
                     line,
                     column: "discount",
@@ -274,8 +315,8 @@ fn field<T>(
     column: &'static str,
     text: &str,
     parse: impl Fn(&str) -> Option<T>,
-) -> Result<T, PrepareError> {
-    parse(text).ok_or_else(|| PrepareError::BadField {
+) -> Result<T, RawError> {
+    parse(text).ok_or_else(|| RawError::BadField {
         file,
         line,
         column,
@@ -289,9 +330,9 @@ fn non_negative(
     column: &'static str,
     text: &str,
     value: i64,
-) -> Result<i64, PrepareError> {
+) -> Result<i64, RawError> {
     if value < 0 {
-        return Err(PrepareError::BadField {
+        return Err(RawError::BadField {
             file,
             line,
             column,
@@ -307,12 +348,12 @@ fn read_table(
     file: &'static str,
     text: &str,
     columns: &[&'static str],
-) -> Result<Vec<(u64, Vec<String>)>, PrepareError> {
+) -> Result<Vec<(u64, Vec<String>)>, RawError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let csv_err = |e: csv::Error| PrepareError::Csv {
+    let csv_err = |e: csv::Error| RawError::Csv {
         file,
         line: e.position().map_or(0, csv::Position::line),
         message: e.to_string(),
@@ -324,7 +365,7 @@ fn read_table(
         .map(str::to_string)
         .collect();
     if header != columns {
-        return Err(PrepareError::Header {
+        return Err(RawError::Header {
             file,
             expected: columns.join(","),
             found: header.join(","),
@@ -434,7 +475,7 @@ mod tests {
         assert!(
             matches!(
                 err,
-                PrepareError::BadField {
+                RawError::BadField {
                     line: 2,
                     column: "revenue",
                     ..
@@ -448,7 +489,7 @@ mod tests {
         };
         assert!(matches!(
             RawStore::from_files(&files).unwrap_err(),
-            PrepareError::Header { .. }
+            RawError::Header { .. }
         ));
     }
 }

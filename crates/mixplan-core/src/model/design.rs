@@ -16,7 +16,8 @@
 //! converted back as `β = β̃ · y_scale` (currency per week at saturation). Every number the
 //! model reports is in currency.
 
-use super::ModelError;
+use super::error::FitError;
+use super::params::Hyper;
 use crate::data::WeeklyData;
 use crate::transform::adstock::geometric_into;
 use crate::transform::hill::hill_value;
@@ -110,28 +111,28 @@ pub(crate) fn yearly_phase(date: chrono::NaiveDate) -> f64 {
 }
 
 impl Design {
-    /// Builds the fixed columns and scales the inputs. `data` must already be validated
-    /// (see [`super::validate_data`]).
-    pub fn new(data: &WeeklyData, spec: DesignSpec, n_train: usize) -> Result<Self, ModelError> {
+    /// Builds the fixed columns and scales the inputs (`data` is valid by construction,
+    /// see [`WeeklyData::new`]).
+    pub fn new(data: &WeeklyData, spec: DesignSpec, n_train: usize) -> Result<Self, FitError> {
         let n = data.len();
         let train = 0..n_train;
 
-        let y_scale = data.target[train.clone()]
+        let y_scale = data.target()[train.clone()]
             .iter()
             .map(|v| v.abs())
             .sum::<f64>()
             / n_train as f64;
         if !(y_scale.is_finite() && y_scale > 0.0) {
-            return Err(ModelError::ConstantTarget);
+            return Err(FitError::ConstantTarget);
         }
-        let y: Vec<f64> = data.target.iter().map(|v| v / y_scale).collect();
+        let y: Vec<f64> = data.target().iter().map(|v| v / y_scale).collect();
 
-        let mut spend_scale = Vec::with_capacity(data.channels.len());
-        let mut spend = Vec::with_capacity(data.channels.len());
-        for ch in &data.channels {
+        let mut spend_scale = Vec::with_capacity(data.channels().len());
+        let mut spend = Vec::with_capacity(data.channels().len());
+        for ch in data.channels() {
             let m = ch.values[train.clone()].iter().sum::<f64>() / n_train as f64;
             if !(m.is_finite() && m > 0.0) {
-                return Err(ModelError::ZeroSpendChannel {
+                return Err(FitError::ZeroSpendChannel {
                     channel: ch.name.clone(),
                 });
             }
@@ -139,15 +140,15 @@ impl Design {
             spend.push(ch.values.iter().map(|v| v / m).collect());
         }
 
-        let mut controls = Vec::with_capacity(data.controls.len());
-        for ctl in &data.controls {
+        let mut controls = Vec::with_capacity(data.controls().len());
+        for ctl in data.controls() {
             let tr = &ctl.values[train.clone()];
             let binary = ctl.values.iter().all(|&v| v == 0.0 || v == 1.0);
             let mean = tr.iter().sum::<f64>() / n_train as f64;
             let var = tr.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n_train as f64;
             let sd = var.sqrt();
             if !(sd.is_finite() && sd > 1e-9 * mean.abs()) || sd == 0.0 {
-                return Err(ModelError::ConstantControl {
+                return Err(FitError::ConstantControl {
                     control: ctl.name.clone(),
                 });
             }
@@ -176,16 +177,16 @@ impl Design {
             fixed_terms.push(Term::Sin(k));
             fixed_terms.push(Term::Cos(k));
         }
-        fixed_terms.extend((0..data.controls.len()).map(Term::Control));
+        fixed_terms.extend((0..data.controls().len()).map(Term::Control));
 
-        let phases: Vec<f64> = data.weeks.iter().map(|&d| yearly_phase(d)).collect();
+        let phases: Vec<f64> = data.weeks().iter().map(|&d| yearly_phase(d)).collect();
         let fixed = DMatrix::from_fn(n, fixed_terms.len(), |t, j| match fixed_terms[j] {
             Term::Intercept => 1.0,
             Term::Trend => t as f64 / n_train as f64,
             Term::Sin(k) => (k as f64 * phases[t]).sin(),
             Term::Cos(k) => (k as f64 * phases[t]).cos(),
             Term::Control(i) => {
-                (data.controls[i].values[t] - controls[i].center) / controls[i].scale
+                (data.controls()[i].values[t] - controls[i].center) / controls[i].scale
             }
             Term::Channel(_) => 0.0,
         });
@@ -212,21 +213,23 @@ impl Design {
     }
 
     /// The media column of channel `c` over all weeks for decay `θ`, scaled half-saturation
-    /// `k` (in units of the channel's mean spend) and shape `s`.
-    pub fn media_column(&self, c: usize, decay: f64, k: f64, s: f64) -> Vec<f64> {
+    /// `k` (in units of the channel's mean spend) and shape `s`:
+    /// `hill(adstock_θ(x_c/m_c)_t; k, s)`.
+    pub fn media_column(&self, c: usize, hyper: Hyper) -> Vec<f64> {
         let mut a = vec![0.0; self.n];
-        geometric_into(decay, &self.spend[c], &mut a);
-        a.iter_mut().for_each(|v| *v = hill_value(*v, k, s));
+        geometric_into(hyper.decay, &self.spend[c], &mut a);
+        a.iter_mut()
+            .for_each(|v| *v = hill_value(*v, hyper.k, hyper.s));
         a
     }
 
-    /// The full `n × p` design for the given per-channel `(θ, k, s)`.
-    pub fn matrix(&self, hyper: &[(f64, f64, f64)]) -> DMatrix<f64> {
+    /// The full `n × p` design for the given per-channel hyper-parameters.
+    pub fn matrix(&self, hyper: &[Hyper]) -> DMatrix<f64> {
         let q = self.q();
         let mut x = DMatrix::zeros(self.n, q + hyper.len());
         x.columns_mut(0, q).copy_from(&self.fixed);
-        for (c, &(d, k, s)) in hyper.iter().enumerate() {
-            let col = self.media_column(c, d, k, s);
+        for (c, &h) in hyper.iter().enumerate() {
+            let col = self.media_column(c, h);
             x.column_mut(q + c).copy_from_slice(&col);
         }
         x

@@ -2,19 +2,40 @@
 
 use super::decompose::Decomposition;
 use super::design::{Design, Scaling, Term};
+use super::error::{FitError, PredictError};
 use super::metrics::{Metrics, seed_baseline};
-use super::params::{ChannelHyperparameters, FixedHyperparameters};
-use super::search::{Hyper, SearchReport};
-use super::{ModelError, ridge};
+use super::params::{ChannelHyperparameters, FixedHyperparameters, Hyper};
+use super::ridge;
 use crate::data::WeeklyData;
 use crate::response::HillResponse;
 use crate::transform::{GeometricAdstock, Hill};
 use chrono::NaiveDate;
 use nalgebra::DVector;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Weeks averaged for the planning baseline: the most recent year.
 pub const BASELINE_WEEKS: usize = 52;
+
+/// What the hyper-parameter search did and found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchReport {
+    /// `false` when fixed hyper-parameters were used.
+    pub searched: bool,
+    /// Candidate configurations scored.
+    pub evaluations: usize,
+    /// Coordinate sweeps run.
+    pub sweeps: usize,
+    /// Root of the best mean squared CV error, in currency (NaN without a search).
+    pub cv_rmse: f64,
+    /// Chosen ridge penalty `λ`.
+    pub penalty: f64,
+    /// Number of CV folds.
+    pub folds: usize,
+    /// Weeks per validation block.
+    pub fold_weeks: usize,
+    /// Training weeks (the first ones); the rest are held out.
+    pub training_weeks: usize,
+}
 
 /// One fitted channel. Totals are over all weeks of the data (training and holdout).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -112,11 +133,10 @@ pub(crate) fn build(
     penalty: f64,
     search: SearchReport,
     refit: bool,
-) -> Result<FittedModel, ModelError> {
+) -> Result<FittedModel, FitError> {
     let n_train = design.n_train;
     let q = design.q();
-    let triples: Vec<(f64, f64, f64)> = hyper.iter().map(|h| (h.decay, h.k, h.s)).collect();
-    let x = design.matrix(&triples);
+    let x = design.matrix(hyper);
     let p = x.ncols();
     let mut penalties = vec![penalty; p];
     penalties[0] = 0.0;
@@ -139,10 +159,10 @@ pub(crate) fn build(
 
     let mut terms = design.fixed_terms.clone();
     terms.extend((0..hyper.len()).map(Term::Channel));
-    let control_names: Vec<String> = data.controls.iter().map(|s| s.name.clone()).collect();
-    let channel_names: Vec<String> = data.channels.iter().map(|s| s.name.clone()).collect();
+    let control_names: Vec<String> = data.controls().iter().map(|s| s.name.clone()).collect();
+    let channel_names: Vec<String> = data.channels().iter().map(|s| s.name.clone()).collect();
     let decomposition = Decomposition::new(
-        &data.weeks,
+        data.weeks(),
         &x,
         &terms,
         &beta,
@@ -151,17 +171,16 @@ pub(crate) fn build(
     );
 
     let n = data.len();
-    let total_target: f64 = data.target.iter().sum();
+    let total_target: f64 = data.target().iter().sum();
     let totals = decomposition.channel_totals();
     let media_total: f64 = totals.iter().sum();
     let mut channels = Vec::with_capacity(hyper.len());
     let mut responses = Vec::with_capacity(hyper.len());
     for (c, h) in hyper.iter().enumerate() {
-        let m = design.scaling.spend[c];
         let coefficient = beta[q + c].max(0.0);
-        let half_saturation = h.k * m;
+        let half_saturation = h.half_saturation(design.scaling.spend[c]);
         let response = HillResponse::new(coefficient, half_saturation, h.s)?;
-        let spend: f64 = data.channels[c].values.iter().sum();
+        let spend: f64 = data.channels()[c].values.iter().sum();
         let mean_spend = spend / n as f64;
         let contribution = totals[c];
         channels.push(FittedChannel {
@@ -193,7 +212,7 @@ pub(crate) fn build(
         responses.push(response);
     }
     let controls = data
-        .controls
+        .controls()
         .iter()
         .enumerate()
         .map(|(i, ctl)| {
@@ -209,14 +228,14 @@ pub(crate) fn build(
         })
         .collect();
 
-    let metrics = Metrics::from_predictions(&data.target, &validation_predictions, n_train);
+    let metrics = Metrics::from_predictions(data.target(), &validation_predictions, n_train);
     let (baseline_predictions, baseline_metrics) = seed_baseline(data, n_train)?;
     let recent = n.saturating_sub(BASELINE_WEEKS);
     let baseline_level =
         (recent..n).map(|t| decomposition.non_media(t)).sum::<f64>() / (n - recent) as f64;
 
     Ok(FittedModel {
-        target_name: data.target_name.clone(),
+        target_name: data.target_name().to_string(),
         channels,
         controls,
         responses,
@@ -227,7 +246,7 @@ pub(crate) fn build(
         metrics,
         baseline_metrics,
         baseline_predictions,
-        actual: data.target.clone(),
+        actual: data.target().to_vec(),
         validation_predictions,
         refit,
         holdout_start: n_train,
@@ -374,16 +393,19 @@ impl FittedModel {
     /// contribution and marginal return `f'_c(x_c)`.
     ///
     /// # Errors
-    /// [`ModelError::SpendLength`] or [`ModelError::InvalidSpend`].
-    pub fn predict_steady_state(&self, spend: &[f64]) -> Result<SteadyStatePrediction, ModelError> {
+    /// [`PredictError::SpendLength`] or [`PredictError::InvalidSpend`].
+    pub fn predict_steady_state(
+        &self,
+        spend: &[f64],
+    ) -> Result<SteadyStatePrediction, PredictError> {
         if spend.len() != self.channels.len() {
-            return Err(ModelError::SpendLength {
+            return Err(PredictError::SpendLength {
                 expected: self.channels.len(),
                 found: spend.len(),
             });
         }
         if let Some(c) = spend.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err(ModelError::InvalidSpend {
+            return Err(PredictError::InvalidSpend {
                 channel: self.channels[c].name.clone(),
                 value: spend[c],
             });
@@ -413,11 +435,11 @@ impl FittedModel {
     /// Marginal ROI of channel `c` at a sustained weekly spend: `f'_c(spend)`.
     ///
     /// # Errors
-    /// [`ModelError::UnknownChannel`] or [`ModelError::InvalidSpend`].
-    pub fn marginal_roi(&self, channel: usize, spend: f64) -> Result<f64, ModelError> {
+    /// [`PredictError::UnknownChannel`] or [`PredictError::InvalidSpend`].
+    pub fn marginal_roi(&self, channel: usize, spend: f64) -> Result<f64, PredictError> {
         let r = self.response(channel)?;
         if !(spend.is_finite() && spend >= 0.0) {
-            return Err(ModelError::InvalidSpend {
+            return Err(PredictError::InvalidSpend {
                 channel: self.channels[channel].name.clone(),
                 value: spend,
             });
@@ -428,12 +450,12 @@ impl FittedModel {
     /// Steady-state response of channel `c`.
     ///
     /// # Errors
-    /// [`ModelError::UnknownChannel`].
-    pub fn response(&self, channel: usize) -> Result<HillResponse, ModelError> {
+    /// [`PredictError::UnknownChannel`].
+    pub fn response(&self, channel: usize) -> Result<HillResponse, PredictError> {
         self.responses
             .get(channel)
             .copied()
-            .ok_or(ModelError::UnknownChannel {
+            .ok_or(PredictError::UnknownChannel {
                 index: channel,
                 channels: self.channels.len(),
             })
@@ -443,16 +465,16 @@ impl FittedModel {
     /// full weekly model (adstock from zero, then Hill): `β · hill(adstock_θ(x)_t; K, s)`.
     ///
     /// # Errors
-    /// [`ModelError::UnknownChannel`], [`ModelError::InvalidSpend`] for a negative value,
-    /// [`ModelError::Transform`] for a non-finite one.
+    /// [`PredictError::UnknownChannel`], [`PredictError::InvalidSpend`] for a negative value,
+    /// [`PredictError::Transform`] for a non-finite one.
     pub fn contribution_series(
         &self,
         channel: usize,
         spend: &[f64],
-    ) -> Result<Vec<f64>, ModelError> {
+    ) -> Result<Vec<f64>, PredictError> {
         let r = self.response(channel)?;
         if let Some(&v) = spend.iter().find(|v| **v < 0.0) {
-            return Err(ModelError::InvalidSpend {
+            return Err(PredictError::InvalidSpend {
                 channel: self.channels[channel].name.clone(),
                 value: v,
             });

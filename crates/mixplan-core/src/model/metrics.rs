@@ -15,7 +15,7 @@
 //! the model and evaluated on the same holdout — scikit-learn's `Ridge(alpha=1.0)`:
 //! `min ‖y − w₀ − Xw‖² + α‖w‖²`.
 
-use super::ModelError;
+use super::error::FitError;
 use super::ridge;
 use crate::data::WeeklyData;
 use nalgebra::{DMatrix, DVector};
@@ -126,12 +126,12 @@ pub fn nrmse(actual: &[f64], predicted: &[f64]) -> f64 {
 /// The seed baseline's predictions for every week and its metrics (see the module docs).
 ///
 /// # Errors
-/// [`ModelError::Ridge`] if the (penalised, hence positive definite) system cannot be solved.
-pub fn seed_baseline(data: &WeeklyData, n_train: usize) -> Result<(Vec<f64>, Metrics), ModelError> {
+/// [`FitError::Ridge`] if the (penalised, hence positive definite) system cannot be solved.
+pub fn seed_baseline(data: &WeeklyData, n_train: usize) -> Result<(Vec<f64>, Metrics), FitError> {
     let n = data.len();
-    let c = data.channels.len();
+    let c = data.channels().len();
     let scaled = DMatrix::from_fn(n, c, |t, j| {
-        let v = &data.channels[j].values;
+        let v = &data.channels()[j].values;
         let lo = v[..n_train].iter().copied().fold(f64::INFINITY, f64::min);
         let hi = v[..n_train]
             .iter()
@@ -144,7 +144,7 @@ pub fn seed_baseline(data: &WeeklyData, n_train: usize) -> Result<(Vec<f64>, Met
         }
     });
     let train = scaled.rows(0, n_train);
-    let y = DVector::from_column_slice(&data.target[..n_train]);
+    let y = DVector::from_column_slice(&data.target()[..n_train]);
     let x_mean = DVector::from_fn(c, |j, _| train.column(j).mean());
     let y_mean = y.mean();
     let xc = DMatrix::from_fn(n_train, c, |t, j| train[(t, j)] - x_mean[j]);
@@ -158,7 +158,7 @@ pub fn seed_baseline(data: &WeeklyData, n_train: usize) -> Result<(Vec<f64>, Met
     let pred: Vec<f64> = (0..n)
         .map(|t| w0 + scaled.row(t).transpose().dot(&w))
         .collect();
-    let metrics = Metrics::from_predictions(&data.target, &pred, n_train);
+    let metrics = Metrics::from_predictions(data.target(), &pred, n_train);
     Ok((pred, metrics))
 }
 

@@ -1,6 +1,6 @@
 //! Model parameters: unchecked ([`ModelParams`]) and validated ([`ValidParams`]).
 
-use super::ModelError;
+use super::error::ParamsError;
 use crate::transform::{GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,36 @@ pub struct ChannelHyperparameters {
     pub half_saturation: f64,
     /// Hill shape `s > 0`.
     pub shape: f64,
+}
+
+/// One channel's carryover and saturation in model units: the half-saturation is
+/// `k = K / m_c`, a multiple of the channel's mean weekly training spend `m_c` (see
+/// [`super::design`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Hyper {
+    /// Adstock decay `θ`.
+    pub decay: f64,
+    /// Half-saturation `k = K / m_c`.
+    pub k: f64,
+    /// Hill shape `s`.
+    pub s: f64,
+}
+
+impl Hyper {
+    /// From hyper-parameters in currency, for a channel of mean weekly training spend
+    /// `mean_spend` (`k = K / m_c`).
+    pub(crate) fn from_currency(h: &ChannelHyperparameters, mean_spend: f64) -> Self {
+        Self {
+            decay: h.decay,
+            k: h.half_saturation / mean_spend,
+            s: h.shape,
+        }
+    }
+
+    /// The half-saturation in currency, `K = k · m_c`.
+    pub(crate) fn half_saturation(&self, mean_spend: f64) -> f64 {
+        self.k * mean_spend
+    }
 }
 
 /// Hyper-parameters to use as they are, skipping the search.
@@ -63,7 +93,6 @@ pub struct ModelParams {
     pub(crate) seed: u64,
     pub(crate) prior_weight: f64,
     pub(crate) refit_all: bool,
-    pub(crate) in_sample: bool,
     pub(crate) fixed: Option<FixedHyperparameters>,
 }
 
@@ -84,7 +113,6 @@ impl Default for ModelParams {
             seed: 42,
             prior_weight: 3.0,
             refit_all: true,
-            in_sample: false,
             fixed: None,
         }
     }
@@ -156,10 +184,6 @@ impl ModelParams {
         seed: u64
     );
     setter!(
-        /// Score hyper-parameters by the training fit instead of CV (penalty still by CV).
-        in_sample: bool
-    );
-    setter!(
         /// Whether to refit the final coefficients on all weeks after validation.
         refit_all: bool
     );
@@ -178,32 +202,32 @@ impl ModelParams {
     /// Validates every parameter before any work is done.
     ///
     /// # Errors
-    /// [`ModelError::InvalidFourierOrder`], [`ModelError::InvalidHoldout`],
-    /// [`ModelError::InvalidFolds`], [`ModelError::EmptyGrid`],
-    /// [`ModelError::InvalidGridValue`], [`ModelError::InvalidSweeps`], or a
-    /// [`ModelError::Transform`] for an invalid fixed hyper-parameter.
-    pub fn check(self) -> Result<ValidParams, ModelError> {
+    /// [`ParamsError::InvalidFourierOrder`], [`ParamsError::InvalidHoldout`],
+    /// [`ParamsError::InvalidFolds`], [`ParamsError::EmptyGrid`],
+    /// [`ParamsError::InvalidGridValue`], [`ParamsError::InvalidSweeps`], or a
+    /// [`ParamsError::Transform`] for an invalid fixed hyper-parameter.
+    pub fn check(self) -> Result<ValidParams, ParamsError> {
         if self.fourier_order > MAX_FOURIER_ORDER {
-            return Err(ModelError::InvalidFourierOrder {
+            return Err(ParamsError::InvalidFourierOrder {
                 order: self.fourier_order,
                 max: MAX_FOURIER_ORDER,
             });
         }
         if !(self.holdout.is_finite() && self.holdout > 0.0 && self.holdout <= 0.5) {
-            return Err(ModelError::InvalidHoldout(self.holdout));
+            return Err(ParamsError::InvalidHoldout(self.holdout));
         }
         if !(1..=10).contains(&self.cv_folds) {
-            return Err(ModelError::InvalidFolds(self.cv_folds));
+            return Err(ParamsError::InvalidFolds(self.cv_folds));
         }
         if !(self.prior_weight.is_finite() && self.prior_weight >= 0.0) {
-            return Err(ModelError::InvalidGridValue {
+            return Err(ParamsError::InvalidGridValue {
                 grid: "prior weight",
                 value: self.prior_weight,
                 range: ">= 0",
             });
         }
         if self.max_sweeps == 0 {
-            return Err(ModelError::InvalidSweeps);
+            return Err(ParamsError::InvalidSweeps);
         }
         check_grid("decay", &self.decay_grid, "[0, 1)", |v| {
             (0.0..1.0).contains(&v)
@@ -219,7 +243,7 @@ impl ModelParams {
                 Hill::new(h.half_saturation, h.shape)?;
             }
             if !(fixed.penalty.is_finite() && fixed.penalty > 0.0) {
-                return Err(ModelError::InvalidGridValue {
+                return Err(ParamsError::InvalidGridValue {
                     grid: "fixed penalty",
                     value: fixed.penalty,
                     range: "> 0",
@@ -245,12 +269,12 @@ fn check_grid(
     values: &[f64],
     range: &'static str,
     ok: impl Fn(f64) -> bool,
-) -> Result<(), ModelError> {
+) -> Result<(), ParamsError> {
     if values.is_empty() {
-        return Err(ModelError::EmptyGrid(grid));
+        return Err(ParamsError::EmptyGrid(grid));
     }
     match values.iter().find(|&&v| !(v.is_finite() && ok(v))) {
-        Some(&value) => Err(ModelError::InvalidGridValue { grid, value, range }),
+        Some(&value) => Err(ParamsError::InvalidGridValue { grid, value, range }),
         None => Ok(()),
     }
 }

@@ -1,5 +1,8 @@
 //! The exact solver: concave envelopes, one multiplier per node, a small branch-and-bound.
 //! The algorithm and its exactness argument are in the [module docs](super).
+//!
+//! Over 700 lines on purpose: the envelopes, the multiplier search, the residual placement
+//! and the branch-and-bound are one algorithm sharing one [`Optimizer`]'s scratch lanes.
 
 use super::curve::ResponseCurve;
 use super::error::OptimizeError;

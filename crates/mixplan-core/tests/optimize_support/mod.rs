@@ -9,8 +9,6 @@
 //!   optimum: an optimiser that is never worse than it (to 1e-6 relative) has not stopped at
 //!   a local optimum the reference escaped.
 
-#![allow(dead_code)]
-
 use mixplan_core::optimize::SpendBounds;
 use mixplan_core::response::HillResponse;
 use proptest::prelude::*;

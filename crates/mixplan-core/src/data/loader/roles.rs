@@ -1,0 +1,269 @@
+//! Which column plays which role: the [`LoadOptions`] a caller gives, and the detection of
+//! the roles it leaves open (see the [loader's docs](super) for the rules).
+
+use super::dates::{best_partial_format, column_parses, detect_date_format};
+use super::table::{Table, normalise};
+use crate::data::error::{ColumnList, ColumnRole, DataError};
+
+/// Target column used when [`LoadOptions::target`] is `None`.
+pub const DEFAULT_TARGET: &str = "revenue";
+
+/// Words that mark a numeric column as a control when controls are auto-detected.
+const CONTROL_WORDS: &[&str] = &[
+    "price",
+    "prices",
+    "promo",
+    "promos",
+    "promotion",
+    "promotions",
+    "discount",
+    "holiday",
+    "holidays",
+    "event",
+    "events",
+    "trend",
+    "season",
+    "seasonal",
+    "seasonality",
+    "control",
+    "competitor",
+    "sentiment",
+    "bfcm",
+    "blackfriday",
+    "dayofyear",
+    "sin",
+    "cos",
+    "weekday",
+    "month",
+];
+
+/// Which column plays which role. Every field is optional; `None` means auto-detect (see the
+/// [loader docs](super)).
+///
+/// | field | default (`None`) | meaning |
+/// |---|---|---|
+/// | `date_column` | first column of dates | week start (or any fixed day of the week) |
+/// | `date_format` | detected from [`super::DATE_FORMATS`] | chrono `strftime` format of the dates |
+/// | `target` | `revenue` | the outcome to model; must be finite |
+/// | `channels` | every other numeric column | media spend per week, currency, ≥ 0 |
+/// | `controls` | numeric columns named like controls | non-media drivers; `Some(vec![])` for none |
+///
+/// Build it with struct-literal syntax or the chained setters:
+/// `LoadOptions::new().date_column("time").target("conversions").channels(["a", "b"])`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Name of the date column.
+    pub date_column: Option<String>,
+    /// chrono `strftime` format of the dates, e.g. `"%d/%m/%Y"`.
+    pub date_format: Option<String>,
+    /// Name of the target column.
+    pub target: Option<String>,
+    /// Names of the channel (spend) columns, in the order wanted.
+    pub channels: Option<Vec<String>>,
+    /// Names of the control columns, in the order wanted.
+    pub controls: Option<Vec<String>>,
+}
+
+impl LoadOptions {
+    /// All roles auto-detected.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the date column.
+    pub fn date_column(mut self, name: impl Into<String>) -> Self {
+        self.date_column = Some(name.into());
+        self
+    }
+
+    /// Sets the date format (chrono `strftime` syntax, e.g. `"%m/%d/%Y"`).
+    pub fn date_format(mut self, format: impl Into<String>) -> Self {
+        self.date_format = Some(format.into());
+        self
+    }
+
+    /// Sets the target column.
+    pub fn target(mut self, name: impl Into<String>) -> Self {
+        self.target = Some(name.into());
+        self
+    }
+
+    /// Sets the channel columns.
+    pub fn channels<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.channels = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the control columns (an empty list means "no controls").
+    pub fn controls<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.controls = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Checks the options themselves (before any data is read): names are non-empty and no
+    /// column is given two roles.
+    pub fn validate(&self) -> Result<(), DataError> {
+        let mut named: Vec<(String, ColumnRole)> = Vec::new();
+        let mut push = |name: &str, role: ColumnRole| -> Result<(), DataError> {
+            let key = normalise(name);
+            if key.is_empty() {
+                return Err(DataError::EmptyOptionName { role });
+            }
+            if let Some((_, first)) = named.iter().find(|(n, _)| *n == key) {
+                return Err(DataError::ColumnInTwoRoles {
+                    column: name.trim().to_string(),
+                    first: *first,
+                    second: role,
+                });
+            }
+            named.push((key, role));
+            Ok(())
+        };
+        if let Some(d) = &self.date_column {
+            push(d, ColumnRole::Date)?;
+        }
+        if let Some(t) = &self.target {
+            push(t, ColumnRole::Target)?;
+        }
+        for c in self.channels.iter().flatten() {
+            push(c, ColumnRole::Channel)?;
+        }
+        for c in self.controls.iter().flatten() {
+            push(c, ColumnRole::Control)?;
+        }
+        if self.channels.as_ref().is_some_and(Vec::is_empty) {
+            return Err(DataError::NoChannels {
+                available: ColumnList(Vec::new()),
+            });
+        }
+        if let Some(f) = &self.date_format
+            && f.trim().is_empty()
+        {
+            return Err(DataError::EmptyOptionName {
+                role: ColumnRole::Date,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Column indexes per role, after detection.
+pub(super) struct Roles {
+    pub(super) date: usize,
+    pub(super) date_format: String,
+    pub(super) target: usize,
+    pub(super) channels: Vec<usize>,
+    pub(super) controls: Vec<usize>,
+}
+
+pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Roles, DataError> {
+    // Date column and format.
+    let (date, date_format) = match &options.date_column {
+        Some(name) => {
+            let index = table.require(name, ColumnRole::Date)?;
+            let format = match &options.date_format {
+                Some(f) => f.trim().to_string(),
+                None => detect_date_format(table, index)
+                    .unwrap_or_else(|| best_partial_format(table, index).to_string()),
+            };
+            (index, format)
+        }
+        None => (0..table.header.len())
+            .find_map(|i| {
+                let format = match &options.date_format {
+                    Some(f) => column_parses(table, i, f.trim()).then(|| f.trim().to_string()),
+                    None => detect_date_format(table, i),
+                };
+                format.map(|f| (i, f))
+            })
+            .ok_or_else(|| DataError::NoDateColumn {
+                available: table.available(),
+            })?,
+    };
+    let target_name = options.target.as_deref().unwrap_or(DEFAULT_TARGET);
+    let target = table.require(target_name, ColumnRole::Target)?;
+    if target == date {
+        return Err(DataError::ColumnInTwoRoles {
+            column: table.header[target].clone(),
+            first: ColumnRole::Date,
+            second: ColumnRole::Target,
+        });
+    }
+
+    let explicit = |names: &Option<Vec<String>>, role| -> Result<Option<Vec<usize>>, DataError> {
+        names
+            .as_ref()
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|n| {
+                        let i = table.require(n, role)?;
+                        if i == date || i == target {
+                            return Err(DataError::ColumnInTwoRoles {
+                                column: table.header[i].clone(),
+                                first: if i == date {
+                                    ColumnRole::Date
+                                } else {
+                                    ColumnRole::Target
+                                },
+                                second: role,
+                            });
+                        }
+                        Ok(i)
+                    })
+                    .collect()
+            })
+            .transpose()
+    };
+    let explicit_channels = explicit(&options.channels, ColumnRole::Channel)?;
+    let explicit_controls = explicit(&options.controls, ColumnRole::Control)?;
+
+    let taken: Vec<usize> = explicit_channels
+        .iter()
+        .chain(explicit_controls.iter())
+        .flatten()
+        .copied()
+        .collect();
+    let free = |i: usize| i != date && i != target && !taken.contains(&i) && table.is_numeric(i);
+    let controls = match explicit_controls {
+        Some(c) => c,
+        None => (0..table.header.len())
+            .filter(|&i| free(i) && looks_like_control(&table.header[i]))
+            .collect(),
+    };
+    let channels = match explicit_channels {
+        Some(c) => c,
+        None => (0..table.header.len())
+            .filter(|&i| free(i) && !controls.contains(&i))
+            .collect(),
+    };
+    if channels.is_empty() {
+        return Err(DataError::NoChannels {
+            available: table.available(),
+        });
+    }
+    Ok(Roles {
+        date,
+        date_format,
+        target,
+        channels,
+        controls,
+    })
+}
+
+/// True when a column name contains one of the control words (price, promo, promotion,
+/// discount, holiday, event, trend, season, control, competitor, sentiment, bfcm,
+/// black friday, dayofyear, sin, cos, weekday, month) as a whole word, words being separated
+/// by anything that is not a letter or digit (and digits split from letters: `event1` has the
+/// word `event`).
+pub fn looks_like_control(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    if squashed.contains("blackfriday") || squashed.contains("cybermonday") {
+        return true;
+    }
+    lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .any(|w| CONTROL_WORDS.contains(&w))
+}
