@@ -71,7 +71,7 @@ pub struct FixedHyperparameters {
 /// | `shape_grid` | 0.6, 1, 1.5, 2, 3 | candidate Hill shapes `s` | `> 0` |
 /// | `penalty_grid` | 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1 | candidate ridge penalties `λ` | `> 0` |
 /// | `max_sweeps` | 3 | coordinate-descent sweeps over the grids (stops early when a sweep gains nothing) | `≥ 1` |
-/// | `refine` | `true` | after the grids, a pattern search on continuous `(θ, ln K, s, ln λ)` | |
+/// | `refine` | `true` | after the grids, a joint Levenberg–Marquardt polish of every channel's continuous `(θ, ln K, ln s)`, a pattern search on `ln λ`, and a second polish | |
 /// | `random_starts` | 24 | seeded random joint grid points tried before the sweeps | `≥ 0` |
 /// | `seed` | 42 | seed of the random starts (ChaCha8) | any |
 /// | `prior_weight` | 3 | weight of the weak hyper-prior in the search objective (see [`super::search`]); 0 = plain CV error | `≥ 0` |
@@ -172,7 +172,8 @@ impl ModelParams {
         max_sweeps: usize
     );
     setter!(
-        /// Whether to refine the grid optimum by pattern search.
+        /// Whether to refine the grid optimum (Levenberg–Marquardt polish of `(θ, ln K, ln s)`,
+        /// pattern search on `ln λ`, second polish).
         refine: bool
     );
     setter!(

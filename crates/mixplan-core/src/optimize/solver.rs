@@ -7,7 +7,7 @@
 use super::curve::ResponseCurve;
 use super::error::OptimizeError;
 use super::plan::{Allocation, BoundStatus, Plan, RoasPlan, SolveStats};
-use super::problem::{BudgetProblem, RoasProblem};
+use super::problem::{BudgetProblem, RoasProblem, SpendBounds};
 
 /// Relative tolerance on `|S(λ) − B|` at which the multiplier search stops; the remainder
 /// is placed by [`Optimizer::absorb_residual`].
@@ -294,7 +294,7 @@ impl Optimizer {
     fn prepare<C: ResponseCurve>(
         &mut self,
         curves: &[C],
-        bounds: &[super::SpendBounds],
+        bounds: &[SpendBounds],
         budget: f64,
         cut: f64,
     ) {
@@ -327,7 +327,7 @@ impl Optimizer {
     }
 
     /// Runs the branch-and-bound; leaves the best split in `self.best`.
-    fn run<C: ResponseCurve>(&mut self, curves: &[C], bounds: &[super::SpendBounds], budget: f64) {
+    fn run<C: ResponseCurve>(&mut self, curves: &[C], bounds: &[SpendBounds], budget: f64) {
         self.prepare(curves, bounds, budget, budget);
         self.branch(curves);
         if self.best_value == f64::NEG_INFINITY {
@@ -349,7 +349,7 @@ impl Optimizer {
     fn envelope_line<C: ResponseCurve>(
         &mut self,
         curves: &[C],
-        bounds: &[super::SpendBounds],
+        bounds: &[SpendBounds],
         budget: f64,
         ceiling: f64,
     ) -> Option<(f64, f64)> {

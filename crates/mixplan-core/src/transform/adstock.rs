@@ -1,6 +1,6 @@
 //! Carryover transforms. All kernels are normalised: their lag weights sum to one.
 
-use super::{TransformError, check_finite};
+use super::error::{TransformError, check_finite};
 use serde::{Deserialize, Serialize};
 
 /// Geometric (exponential-decay) adstock, **normalised**:

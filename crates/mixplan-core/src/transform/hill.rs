@@ -1,6 +1,6 @@
 //! Hill saturation: diminishing returns of (adstocked) weekly spend.
 
-use super::{TransformError, check_finite};
+use super::error::{TransformError, check_finite};
 use serde::{Deserialize, Serialize};
 
 /// Hill saturation curve, mapping adstocked weekly spend `a ≥ 0` to `[0, 1)`:
