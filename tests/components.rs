@@ -2,10 +2,11 @@
 //! `cargo test -p mixplan-app --target wasm32-unknown-unknown` (part of `make test`).
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
-use mixplan_app::charts::figure::Figure;
 use mixplan_app::charts::plotly_chart::PlotlyChart;
 use mixplan_app::components::budget_panel::BudgetPanel;
 use mixplan_app::components::channel_control::ONLY_UNLOCKED_HINT;
@@ -17,54 +18,12 @@ use mixplan_app::planner::budget::BudgetState;
 use mixplan_app::planner::scenario::{ChannelInfo, ChannelRow, Scenario};
 use mixplan_core::optimize::{OptimizeError, Plan};
 use mixplan_core::response::HillResponse;
-use plotly::common::Mode;
-use plotly::{Plot, Scatter};
+use support::{by_test_id, container, line_figure, load_plotly, next_frame};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// A fresh container appended to the test page's body.
-fn container() -> HtmlElement {
-    let document = document();
-    let element = document.create_element("div").unwrap();
-    element.set_attribute("style", "width: 600px").unwrap();
-    document.body().unwrap().append_child(&element).unwrap();
-    element.unchecked_into()
-}
-
-/// Loads the vendored plotly.js into the test page, as index.html does for the app.
-fn load_plotly() {
-    if mixplan_app::charts::plotly_js::is_loaded() {
-        return;
-    }
-    let script = document().create_element("script").unwrap();
-    script.set_text_content(Some(include_str!("../public/vendor/plotly-basic.min.js")));
-    document().head().unwrap().append_child(&script).unwrap();
-    assert!(
-        mixplan_app::charts::plotly_js::is_loaded(),
-        "plotly.js did not define window.Plotly"
-    );
-}
-
-/// Resolves after the next animation frame (charts redraw in one).
-async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .request_animation_frame(&resolve)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-fn by_test_id(root: &HtmlElement, id: &str) -> HtmlElement {
-    root.query_selector(&format!("[data-testid='{id}']"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element with data-testid={id}"))
-        .unchecked_into()
-}
 
 fn input(root: &HtmlElement, id: &str) -> HtmlInputElement {
     by_test_id(root, id).unchecked_into()
@@ -105,7 +64,7 @@ fn shown_spend(root: &HtmlElement, id: &str) -> f64 {
 }
 
 fn mount_panel(total: f64, mix: &[f64]) -> (HtmlElement, RwSignal<BudgetState>, impl Drop) {
-    let root = container();
+    let root = container(600);
     let budget = RwSignal::new(BudgetState::from_mix(total, mix));
     let mounted = mount_to(
         root.clone(),
@@ -239,7 +198,7 @@ async fn a_bad_total_is_refused_with_a_fix_and_the_old_total_kept() {
 
 #[wasm_bindgen_test]
 async fn fit_status_shows_progress_then_the_outcome() {
-    let root = container();
+    let root = container(600);
     let state = RwSignal::new(FitState::Fitting { done: 3, total: 10 });
     let _mounted = mount_to(root.clone(), move || view! { <FitStatus state /> });
     tick().await;
@@ -262,21 +221,13 @@ async fn fit_status_shows_progress_then_the_outcome() {
     assert!(root.text_content().unwrap().contains("too few weeks"));
 }
 
-fn line_figure(y_end: f64) -> Figure {
-    let mut plot = Plot::new();
-    plot.add_trace(
-        Scatter::new(vec![0.0, 1.0, 2.0], vec![0.0, 1.0, y_end]).mode(Mode::LinesMarkers),
-    );
-    Figure::from_plot(plot)
-}
-
 #[wasm_bindgen_test]
 async fn chart_is_drawn_once_updated_in_place_and_purged() {
     load_plotly();
-    let root = container();
+    let root = container(600);
     let (end, set_end) = signal(1.0);
     let mounted = mount_to(root.clone(), move || {
-        view! { <PlotlyChart source=end figure=|y: &f64| line_figure(*y) test_id="chart" label="test chart" /> }
+        view! { <PlotlyChart source=end figure=line_figure test_id="chart" label="test chart" /> }
     });
     tick().await;
     next_frame().await;
@@ -541,7 +492,7 @@ fn mount_summary(
     scenario: Scenario,
     budget: BudgetState,
 ) -> (HtmlElement, RwSignal<BudgetState>, impl Drop) {
-    let root = container();
+    let root = container(600);
     let budget = RwSignal::new(budget);
     let scenario = Signal::stored(scenario);
     let mounted = mount_to(
@@ -658,7 +609,7 @@ async fn applying_the_optimal_split_keeps_focus_in_the_results() {
 
 #[wasm_bindgen_test]
 async fn the_table_flags_a_current_spend_above_the_data_and_never_shows_nan() {
-    let root = container();
+    let root = container(600);
     let mut rows = vec![
         row(100_000.0, 30_000.0, 0.01, 23_247.0),
         row(0.0, 0.0, f64::INFINITY, 9_000.0),

@@ -3,62 +3,25 @@
 //! `cargo test -p mixplan-app --target wasm32-unknown-unknown --test components_charts`.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use std::sync::Arc;
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
-use mixplan_app::charts::figure::Figure;
 use mixplan_app::components::chart_card::ChartCard;
 use mixplan_app::components::planner_page::PlannerPage;
 use mixplan_app::embedded;
 use mixplan_app::fitting::{FitState, ready};
 use mixplan_app::planner::scenario::Planner;
 use mixplan_core::model::ModelParams;
-use plotly::common::Mode;
-use plotly::{Plot, Scatter};
+use support::{by_test_id, container, line_figure, load_plotly, next_frame};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn container(width_px: u32) -> HtmlElement {
-    let document = document();
-    let element = document.create_element("div").unwrap();
-    element
-        .set_attribute("style", &format!("width: {width_px}px"))
-        .unwrap();
-    document.body().unwrap().append_child(&element).unwrap();
-    element.unchecked_into()
-}
-
-fn load_plotly() {
-    if mixplan_app::charts::plotly_js::is_loaded() {
-        return;
-    }
-    let script = document().create_element("script").unwrap();
-    script.set_text_content(Some(include_str!("../public/vendor/plotly-basic.min.js")));
-    document().head().unwrap().append_child(&script).unwrap();
-    assert!(mixplan_app::charts::plotly_js::is_loaded());
-}
-
-async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .request_animation_frame(&resolve)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-fn by_test_id(root: &HtmlElement, id: &str) -> HtmlElement {
-    root.query_selector(&format!("[data-testid='{id}']"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element with data-testid={id}"))
-        .unchecked_into()
-}
 
 /// Every element under `root`, in document order.
 fn descendants(root: &web_sys::Element) -> Vec<web_sys::Element> {
@@ -70,12 +33,6 @@ fn descendants(root: &web_sys::Element) -> Vec<web_sys::Element> {
         found.extend(descendants(&element));
     }
     found
-}
-
-fn line_figure(y_end: &f64) -> Figure {
-    let mut plot = Plot::new();
-    plot.add_trace(Scatter::new(vec![0.0, 1.0], vec![0.0, *y_end]).mode(Mode::Lines));
-    Figure::from_plot(plot)
 }
 
 #[wasm_bindgen_test]

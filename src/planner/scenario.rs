@@ -284,6 +284,16 @@ mod tests {
         fitted_planner()
     }
 
+    /// A budget of `total` split in proportion to `weights`, channel `c` locked when
+    /// `locks[c]`.
+    fn locked_mix(total: f64, weights: &[f64], locks: &[bool]) -> BudgetState {
+        let mut budget = BudgetState::from_mix(total, weights);
+        for (c, lock) in locks.iter().enumerate() {
+            budget.set_locked(c, *lock);
+        }
+        budget
+    }
+
     #[test]
     fn the_historical_mix_at_its_own_total_matches_the_model() {
         let p = planner();
@@ -313,12 +323,8 @@ mod tests {
             weights in prop::collection::vec(0.0f64..1.0, 5),
             locks in prop::collection::vec(any::<bool>(), 5),
         ) {
-            let p = planner();
-            let mut budget = BudgetState::from_mix(total, &weights);
-            for (c, lock) in locks.iter().enumerate() {
-                budget.set_locked(c, *lock);
-            }
-            let s = p.scenario(&budget);
+            let budget = locked_mix(total, &weights, &locks);
+            let s = planner().scenario(&budget);
             let optimal = s.optimal.as_ref().expect("locks come from a balanced split, so an optimum exists");
             prop_assert!((optimal.spend().iter().sum::<f64>() - total).abs() <= 1e-9 * total);
             for (c, locked) in locks.iter().enumerate() {
@@ -416,12 +422,8 @@ mod tests {
             weights in prop::collection::vec(prop_oneof![Just(0.0), 0.0f64..1.0], 5),
             locks in prop::collection::vec(any::<bool>(), 5),
         ) {
-            let p = planner();
-            let mut budget = BudgetState::from_mix(total, &weights);
-            for (c, lock) in locks.iter().enumerate() {
-                budget.set_locked(c, *lock);
-            }
-            let s = p.scenario(&budget);
+            let budget = locked_mix(total, &weights, &locks);
+            let s = planner().scenario(&budget);
             for (what, v) in shown_numbers(&s) {
                 prop_assert!(v.is_finite(), "{} = {}", what, v);
             }

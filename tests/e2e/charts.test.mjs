@@ -1,31 +1,19 @@
 // End-to-end: the charts and the numbers around them, in the release build in headless
 // Chromium. Run with `node --test tests/e2e/charts.test.mjs` after `trunk build --release`.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, dragSlider, ARTIFACTS } from './support.mjs';
+import { plannerSite, dragSlider, ARTIFACTS, CHANNELS, CHARTS, id } from './support.mjs';
 
-const CHANNELS = ['paid_search', 'email', 'display', 'social', 'affiliate'];
-const CHARTS = ['chart-contribution', 'chart-split', 'chart-donut', 'chart-response', 'chart-fit', 'chart-decomposition'];
-const id = (testid) => `[data-testid="${testid}"]`;
 /** Money as the page writes it: `$19,138`, `-$300`, no decimals, no `k`. */
 const MONEY = /^[-−]?\$\d{1,3}(,\d{3})*$/;
 /** What a broken number looks like on screen. */
 const NOT_A_NUMBER = /NaN|\binf\b|Infinity|∞/i;
 
-let server;
-let browser;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); await server?.close(); });
-
-async function openPlanner(viewport) {
-  const opened = await openPage(browser, viewport);
-  await opened.page.goto(server.url);
-  await opened.page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
-  for (const chart of CHARTS) await opened.page.locator(`${id(chart)} svg.main-svg`).first().waitFor();
-  return opened;
-}
+const site = plannerSite();
+/** Opens the planner and waits until the model is fitted and every chart has drawn. */
+const openPlanner = (viewport) => site.openPlanner(viewport, CHARTS);
 
 /** Waits until every chart has drawn what the page state asks for (two animation frames). */
 async function chartsSettled(page) {

@@ -1,27 +1,14 @@
 // End-to-end: the planner in the release build, served under /mixplan/, in headless Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, dragSlider, typeInto, visibleText, ROOT } from './support.mjs';
+import { plannerSite, openPage, screenshot, dragSlider, typeInto, visibleText, ROOT, CHANNELS, CHARTS, id } from './support.mjs';
 
-const CHANNELS = ['paid_search', 'email', 'display', 'social', 'affiliate'];
-const id = (testid) => `[data-testid="${testid}"]`;
-
-let server;
-let browser;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); await server?.close(); });
-
+const site = plannerSite();
 /** Opens the planner and waits until the model is fitted in the page. */
-async function openPlanner(viewport) {
-  const opened = await openPage(browser, viewport);
-  await opened.page.goto(server.url);
-  await opened.page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
-  await opened.page.locator(`${id('chart-contribution')} svg.main-svg`).first().waitFor();
-  return opened;
-}
+const { openPlanner } = site;
 
 /** Exact spend per channel and total, as the page holds them. */
 async function plan(page) {
@@ -77,7 +64,7 @@ test('dragging every slider keeps the budget balanced and updates numbers and ch
   assert.equal((await plan(page)).total, scaled.total + 500);
 
   await screenshot(page, 'planner-1280x800');
-  assert.deepEqual(requests.filter((u) => !u.startsWith(server.origin + '/')), [], 'no request left 127.0.0.1');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(site.server.origin + '/')), [], 'no request left 127.0.0.1');
   assert.deepEqual(problems, [], 'no console errors or warnings');
   await page.close();
 });
@@ -144,7 +131,7 @@ test('layout: two columns on a laptop, stacked on a phone, no sideways scroll', 
     } else {
       assert.ok(panel.y + panel.height <= results.y, 'budget panel above the results');
     }
-    for (const chart of ['chart-contribution', 'chart-split', 'chart-donut', 'chart-response', 'chart-fit', 'chart-decomposition']) {
+    for (const chart of CHARTS) {
       const box = await page.locator(id(chart)).boundingBox();
       assert.ok(box.width > 200 && box.x + box.width <= viewport.width + 1, `${chart} fits the screen (${JSON.stringify(box)})`);
       assert.equal(await page.locator(`${id(chart)} svg.main-svg`).count() > 0, true, `${chart} is drawn`);
@@ -156,7 +143,7 @@ test('layout: two columns on a laptop, stacked on a phone, no sideways scroll', 
 });
 
 test('the page stays responsive while the model fits, showing progress', async () => {
-  const { page, problems } = await openPage(browser, { width: 1280, height: 800 });
+  const { page, problems } = await openPage(site.browser, { width: 1280, height: 800 });
   // Record every progress value the page shows, from the first script on.
   await page.addInitScript(() => {
     window.__progress = [];
@@ -166,7 +153,7 @@ test('the page stays responsive while the model fits, showing progress', async (
     };
     new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   });
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
   const progress = await page.evaluate(() => window.__progress);
   // The fit yields to the browser between slices, so intermediate progress gets painted.

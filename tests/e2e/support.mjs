@@ -6,12 +6,20 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'tests', 'e2e', 'artifacts');
 export const BASE_PATH = '/mixplan/';
+
+/** The simulated store's channels, in page order. */
+export const CHANNELS = ['paid_search', 'email', 'display', 'social', 'affiliate'];
+/** Every chart on the planner page, by test id. */
+export const CHARTS = ['chart-contribution', 'chart-split', 'chart-donut', 'chart-response', 'chart-fit', 'chart-decomposition'];
+/** The CSS selector of the element with `data-testid="testid"`. */
+export const id = (testid) => `[data-testid="${testid}"]`;
 
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
@@ -112,4 +120,27 @@ export async function typeInto(page, selector, text) {
 /** The page's visible text, for checks that no number shows as NaN, inf or -0. */
 export function visibleText(page) {
   return page.locator('body').innerText();
+}
+
+/**
+ * One server and one browser for a test file: call at the top level of the file; its
+ * `before` serves dist/ and launches Chromium (setting `site.server` and `site.browser`), its
+ * `after` closes both. `site.openPlanner(viewport, charts)` opens the planner and waits until
+ * the model is fitted in the page and every chart in `charts` has drawn.
+ */
+export function plannerSite() {
+  const site = {
+    server: undefined,
+    browser: undefined,
+    async openPlanner(viewport, charts = ['chart-contribution']) {
+      const opened = await openPage(site.browser, viewport);
+      await opened.page.goto(site.server.url);
+      await opened.page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+      for (const chart of charts) await opened.page.locator(`${id(chart)} svg.main-svg`).first().waitFor();
+      return opened;
+    },
+  };
+  before(async () => { site.server = await serveDist(); site.browser = await launchBrowser(); });
+  after(async () => { await site.browser?.close(); await site.server?.close(); });
+  return site;
 }

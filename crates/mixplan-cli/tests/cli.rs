@@ -146,29 +146,26 @@ fn missing_budget_and_bad_holdout_name_the_flag() {
 #[test]
 fn optimize_reports_a_time_only_when_asked() {
     let csv = store_csv();
-    let plain = success(&[
-        "optimize",
-        &csv,
-        "--budget",
-        "50000",
-        "--lock",
-        "email=2000",
-    ]);
+    // The same solve, with extra flags.
+    let optimize = |extra: &[&str]| {
+        let base = [
+            "optimize",
+            &csv,
+            "--budget",
+            "50000",
+            "--lock",
+            "email=2000",
+        ];
+        success(&[&base[..], extra].concat())
+    };
+    let plain = optimize(&[]);
     assert!(plain.get("solve_us").is_none(), "{plain}");
     assert_eq!(plain["mode"], "budget");
     assert_eq!(plain["allocation"]["email"], 2000.0);
     let budget = plain["budget"].as_f64().expect("a budget");
     assert!((budget - 50_000.0).abs() < 1e-6, "{budget}");
 
-    let timed = success(&[
-        "optimize",
-        &csv,
-        "--budget",
-        "50000",
-        "--lock",
-        "email=2000",
-        "--time",
-    ]);
+    let timed = optimize(&["--time"]);
     let solve_us = timed["solve_us"].as_f64().expect("solve_us with --time");
     assert!(solve_us.is_finite() && solve_us > 0.0, "{solve_us}");
     // Timing repeats the solve; it does not change the answer.

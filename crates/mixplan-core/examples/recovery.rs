@@ -27,7 +27,7 @@
 use mixplan_core::data::load_weekly_csv;
 use mixplan_core::data::prepare::{mmm_load_options, prepare};
 use mixplan_core::data::simulate::{SimulateParams, simulate};
-use mixplan_core::model::{ChannelHyperparameters, FixedHyperparameters, ModelParams};
+use mixplan_core::model::{FixedHyperparameters, ModelParams};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -178,19 +178,7 @@ fn run(args: &Args) -> Result<(), String> {
             .iter()
             .map(|c| c.total_contribution)
             .sum();
-        let fixed = FixedHyperparameters {
-            channels: sim
-                .truth
-                .channels
-                .iter()
-                .map(|c| ChannelHyperparameters {
-                    decay: c.decay,
-                    half_saturation: c.half_saturation,
-                    shape: c.shape,
-                })
-                .collect(),
-            penalty: TRUE_FIT_PENALTY,
-        };
+        let fixed = FixedHyperparameters::from_truth(&sim.truth, TRUE_FIT_PENALTY);
         let fits = [
             ModelParams::default(),
             ModelParams::default().fixed(fixed.clone()),

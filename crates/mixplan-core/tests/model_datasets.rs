@@ -9,6 +9,7 @@
 mod support;
 
 use mixplan_core::data::{LoadOptions, WeeklyData};
+use mixplan_core::model::metrics::r2;
 use mixplan_core::model::{FittedModel, ModelParams};
 use nalgebra::{DMatrix, DVector};
 use serde_json::Value;
@@ -167,18 +168,6 @@ fn print_channels(model: &FittedModel) {
     }
 }
 
-/// `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²` over the given weeks (ȳ: their mean).
-fn r_squared(actual: &[f64], predicted: &[f64]) -> f64 {
-    let mean = actual.iter().sum::<f64>() / actual.len() as f64;
-    let sst: f64 = actual.iter().map(|y| (y - mean).powi(2)).sum();
-    let sse: f64 = actual
-        .iter()
-        .zip(predicted)
-        .map(|(y, p)| (y - p).powi(2))
-        .sum();
-    1.0 - sse / sst
-}
-
 /// The model without media: ordinary least squares of the target on an intercept, a linear
 /// trend, the yearly Fourier pairs `sin/cos(2πk·d/365.25)`, `k = 1…order` (`d`: days since
 /// 1970-01-01, as the model's design) and the controls as they are, fitted on the first
@@ -230,8 +219,8 @@ fn conjura_model_beats_simpler_models_on_the_holdout() {
     print_channels(&model);
     let n_train = model.holdout_start();
     let trend_only = trend_and_seasonality_predictions(&data, params.fourier_order(), n_train);
-    let trend_only_r2_train = r_squared(&data.target()[..n_train], &trend_only[..n_train]);
-    let trend_only_r2_test = r_squared(&data.target()[n_train..], &trend_only[n_train..]);
+    let trend_only_r2_train = r2(&data.target()[..n_train], &trend_only[..n_train]);
+    let trend_only_r2_test = r2(&data.target()[n_train..], &trend_only[n_train..]);
     let model_r2_test = model.metrics().r2_test;
     let seed_r2_test = model.baseline_metrics().r2_test;
     println!(

@@ -143,23 +143,24 @@ fn synthetic(seed: u64, noise: f64) -> (WeeklyData, Vec<Vec<f64>>) {
     )
 }
 
+fn fit(params: ModelParams, data: &WeeklyData) -> FittedModel {
+    params.check().unwrap().fit(data, |_, _| {}).unwrap()
+}
+
 fn fit_default(data: &WeeklyData) -> FittedModel {
-    ModelParams::default()
-        .check()
-        .unwrap()
-        .fit(data, |_, _| {})
-        .unwrap()
+    fit(ModelParams::default(), data)
+}
+
+/// The model fitted with the true hyper-parameters (no search).
+fn fit_true_hyperparameters(data: &WeeklyData) -> FittedModel {
+    fit(ModelParams::default().fixed(true_hyperparameters()), data)
 }
 
 fn true_hyperparameters() -> FixedHyperparameters {
     FixedHyperparameters {
         channels: CHANNELS
             .iter()
-            .map(|c| ChannelHyperparameters {
-                decay: c.decay,
-                half_saturation: c.half_saturation,
-                shape: c.shape,
-            })
+            .map(|c| ChannelHyperparameters::new(c.decay, c.half_saturation, c.shape))
             .collect(),
         penalty: 1e-9,
     }
@@ -234,12 +235,7 @@ fn noisy_data_is_recovered_roughly_and_beats_the_seed_baseline() {
 #[test]
 fn true_hyperparameters_give_back_true_coefficients() {
     let (data, _) = synthetic(3, 0.0);
-    let model = ModelParams::default()
-        .fixed(true_hyperparameters())
-        .check()
-        .unwrap()
-        .fit(&data, |_, _| {})
-        .unwrap();
+    let model = fit_true_hyperparameters(&data);
     for (c, ch) in model.channels().iter().enumerate() {
         let rel = (ch.coefficient - CHANNELS[c].coefficient).abs() / CHANNELS[c].coefficient;
         assert!(rel < 1e-3, "{} β {}", ch.name, ch.coefficient);
@@ -457,12 +453,7 @@ fn steady_state_agrees_with_the_weekly_model() {
 #[test]
 fn prediction_rejects_bad_spend() {
     let (data, _) = synthetic(5, 2_000.0);
-    let model = ModelParams::default()
-        .fixed(true_hyperparameters())
-        .check()
-        .unwrap()
-        .fit(&data, |_, _| {})
-        .unwrap();
+    let model = fit_true_hyperparameters(&data);
     assert!(matches!(
         model.predict_steady_state(&[1.0, 2.0]),
         Err(PredictError::SpendLength {
@@ -511,12 +502,7 @@ fn search_is_deterministic_and_reports_progress() {
     }
     assert_eq!(fitter.finish().unwrap(), a);
     // The chosen hyper-parameters refit to the same model without a search.
-    let refit = ModelParams::default()
-        .fixed(a.hyperparameters())
-        .check()
-        .unwrap()
-        .fit(&data, |_, _| {})
-        .unwrap();
+    let refit = fit(ModelParams::default().fixed(a.hyperparameters()), &data);
     for (x, y) in refit.channels().iter().zip(a.channels()) {
         assert!((x.roi - y.roi).abs() < 1e-9 * y.roi.max(1.0));
     }

@@ -198,15 +198,20 @@ mod tests {
         )
     }
 
-    #[test]
-    fn new_accepts_valid_data_and_exposes_it() {
-        let d = build(
+    /// Three valid weeks: revenue 1, 2, 3; `tv` spend 0, 5, 1; `price` 1, 1.1, 0.9.
+    fn three_valid_weeks() -> WeeklyData {
+        build(
             weeks(3),
             &[1.0, 2.0, 3.0],
             &[0.0, 5.0, 1.0],
             &[1.0, 1.1, 0.9],
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn new_accepts_valid_data_and_exposes_it() {
+        let d = three_valid_weeks();
         assert_eq!(d.len(), 3);
         assert_eq!(d.weeks(), &weeks(3)[..]);
         assert_eq!(d.target_name(), "revenue");
@@ -249,13 +254,7 @@ mod tests {
 
     #[test]
     fn deserialising_goes_through_new() {
-        let d = build(
-            weeks(3),
-            &[1.0, 2.0, 3.0],
-            &[0.0, 5.0, 1.0],
-            &[1.0, 1.1, 0.9],
-        )
-        .unwrap();
+        let d = three_valid_weeks();
         let json = serde_json::to_string(&d).unwrap();
         let back: WeeklyData = serde_json::from_str(&json).unwrap();
         assert_eq!(back, d);

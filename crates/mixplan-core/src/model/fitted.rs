@@ -67,6 +67,13 @@ pub struct FittedChannel {
     pub marginal_roi: f64,
 }
 
+impl FittedChannel {
+    /// The channel's chosen `θ`, `K` and `s`.
+    pub fn hyperparameters(&self) -> ChannelHyperparameters {
+        ChannelHyperparameters::new(self.decay, self.half_saturation, self.shape)
+    }
+}
+
 /// One fitted control.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FittedControl {
@@ -305,11 +312,7 @@ impl FittedModel {
             channels: self
                 .channels
                 .iter()
-                .map(|c| ChannelHyperparameters {
-                    decay: c.decay,
-                    half_saturation: c.half_saturation,
-                    shape: c.shape,
-                })
+                .map(FittedChannel::hyperparameters)
                 .collect(),
             penalty: self.penalty,
         }

@@ -1,6 +1,7 @@
 //! Model parameters: unchecked ([`ModelParams`]) and validated ([`ValidParams`]).
 
 use super::error::ParamsError;
+use crate::data::truth::{ChannelTruth, GroundTruth};
 use crate::transform::{GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,25 @@ pub struct ChannelHyperparameters {
     pub half_saturation: f64,
     /// Hill shape `s > 0`.
     pub shape: f64,
+}
+
+impl ChannelHyperparameters {
+    /// Adstock decay `θ`, Hill half-saturation `K` (currency) and Hill shape `s`, unchecked
+    /// ([`ModelParams::check`] validates them).
+    pub const fn new(decay: f64, half_saturation: f64, shape: f64) -> Self {
+        Self {
+            decay,
+            half_saturation,
+            shape,
+        }
+    }
+}
+
+impl From<&ChannelTruth> for ChannelHyperparameters {
+    /// A simulated channel's true `θ`, `K` and `s`.
+    fn from(truth: &ChannelTruth) -> Self {
+        Self::new(truth.decay, truth.half_saturation, truth.shape)
+    }
 }
 
 /// One channel's carryover and saturation in model units: the half-saturation is
@@ -56,6 +76,21 @@ pub struct FixedHyperparameters {
     /// Ridge penalty `λ > 0` (see [`super::ridge`]; the objective is the mean squared error
     /// of the target scaled by its mean, plus `λ·Σβ²` over all but the intercept).
     pub penalty: f64,
+}
+
+impl FixedHyperparameters {
+    /// A simulated store's true hyper-parameters (channels in the order of
+    /// [`GroundTruth::channels`]) with ridge penalty `penalty`.
+    pub fn from_truth(truth: &GroundTruth, penalty: f64) -> Self {
+        Self {
+            channels: truth
+                .channels
+                .iter()
+                .map(ChannelHyperparameters::from)
+                .collect(),
+            penalty,
+        }
+    }
 }
 
 /// Unchecked model parameters; a builder. Call [`ModelParams::check`] to validate them.

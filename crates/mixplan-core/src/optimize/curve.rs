@@ -77,11 +77,7 @@ pub trait ResponseCurve {
     ) -> (f64, f64) {
         // A finite left end: e^-700 of the right end is zero spend for any purpose.
         let (left, right) = (log_from.max(log_to - 700.0), log_to);
-        let u = if log_hint > left && log_hint < right {
-            log_hint
-        } else {
-            right
-        };
+        let u = newton_start(log_hint, (left, right));
         // φ decreases on the concave part: a positive excess means the root is to the right.
         bracketed_newton(
             u,
@@ -166,6 +162,17 @@ fn bracketed_newton(
         }
     }
     (x, slope)
+}
+
+/// Where the log-space Newton iterations start: the hint when it lies strictly inside
+/// `(left, right)`, else the right end.
+#[inline]
+fn newton_start(hint: f64, (left, right): (f64, f64)) -> f64 {
+    if hint > left && hint < right {
+        hint
+    } else {
+        right
+    }
 }
 
 /// `ln(1 + e^w)` without overflow, and the logistic `e^w / (1 + e^w)`, from one `exp`.
@@ -259,11 +266,7 @@ impl ResponseCurve for HillResponse {
         let s = self.shape();
         let ln_k = self.half_saturation().ln();
         let target = log_level - (self.coefficient() * s).ln();
-        let mut u = if log_hint > log_from && log_hint < log_to {
-            log_hint
-        } else {
-            log_to
-        };
+        let mut u = newton_start(log_hint, (log_from, log_to));
         let mut slope = -1.0;
         for _ in 0..MAX_ITERATIONS {
             let w = s * (ln_k - u);
