@@ -77,9 +77,12 @@
 //!   plans do, which is what makes the two hard to tell apart.
 //! * `γ` ~ U(−0.05, 0.15): spend growth per year, shared (as the base trend may be).
 //!
-//! Measured on the generated data (test `crates/mixplan-core/tests/worlds.rs`, 40 worlds of
-//! seed 1): the pairwise Pearson correlation of two channels' weekly spend has a median
-//! near 0.2 and reaches about 0.6 (90th percentile below 0.6, none above 0.85).
+//! Measured on the generated data (asserted by `crates/mixplan-core/tests/worlds.rs` on the
+//! 40 worlds of seed 1): the Pearson correlation of two channels' weekly spend has a median
+//! of 0.23 over all pairs, a 90th percentile of 0.45, a 95th of 0.51 and a maximum of 0.71;
+//! total spend correlates with the base's seasonal part at a median of 0.26 over worlds; the
+//! residual revenue noise, measured against the true decomposition, has σ within ±20 % of
+//! `ν` × mean revenue in every world and within 3 % on average.
 
 use super::simulate::flighting::{
     daily_controls, holiday_name, in_pause, lognormal, normal, planned_pauses, regimes, rng_for,
