@@ -84,23 +84,21 @@
 //! residual revenue noise, measured against the true decomposition, has σ within ±20 % of
 //! `ν` × mean revenue in every world and within 3 % on average.
 
-use super::simulate::flighting::{
-    daily_controls, holiday_name, in_pause, lognormal, normal, planned_pauses, regimes, rng_for,
-    season_budget,
-};
-use super::truth::{
-    Allocation, BaseTruth, ChannelTruth, ControlTruth, GroundTruth, Harmonic, WeekTruth,
-};
+mod revenue;
+mod spend;
+
+use super::simulate::flighting::rng_for;
+use super::truth::{ChannelTruth, GroundTruth};
 use super::{DataError, Series, WeeklyData};
-use crate::optimize::{OptimizeError, SpendBounds, optimize};
+use crate::optimize::OptimizeError;
 use crate::response::{HillResponse, ResponseError};
 use crate::transform::{Hill, TransformError};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
+use revenue::{add_economics, add_revenue, draw_base, draw_controls, empty_allocation};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::f64::consts::PI;
+use spend::plan_world_spend;
 use std::ops::RangeInclusive;
 use thiserror::Error;
 
@@ -130,9 +128,6 @@ pub const SEASON_SENSITIVITY: RangeInclusive<f64> = 0.0..=1.0;
 /// ([`GroundTruth::optimal`]) and the trust benchmark judges recommendations.
 pub const BUDGET_MULTIPLES: [f64; 3] = [0.5, 1.0, 1.5];
 
-/// How far the spend season follows the base's seasonal shape: `season_w = calendar_w ·
-/// (1 + 0.6 · ŝ_w)`, `ŝ_w` the base's seasonal part scaled to peak at ±1.
-const SPEND_SEASON_SWING: f64 = 0.6;
 /// Monday of the earliest first week.
 const FIRST_MONDAY: (i32, u32, u32) = (2020, 1, 6);
 /// P, weeks per year.
@@ -282,97 +277,6 @@ fn log_uniform(rng: &mut ChaCha8Rng, range: &RangeInclusive<f64>) -> f64 {
         .exp()
 }
 
-/// Seasonality term `A·cos(2πk(τ₀ + w/P − φ))` as sine and cosine coefficients in the week
-/// index, where `τ₀` is the position in the year of week 0's middle and `φ` that of
-/// `peak_day`: `A cos α cos x − A sin α sin x`, `x = 2πk·w/P`, `α = 2πk(τ₀ − φ)`.
-fn harmonic(order: u32, amplitude: f64, peak_day: f64, start: NaiveDate) -> Harmonic {
-    let mid = start + Days::new(3);
-    let tau0 = (f64::from(mid.ordinal()) - 1.0) / 365.25;
-    let phi = (peak_day - 1.0) / 365.25;
-    let alpha = 2.0 * PI * f64::from(order) * (tau0 - phi);
-    Harmonic {
-        order,
-        sin: -amplitude * alpha.sin(),
-        cos: amplitude * alpha.cos(),
-    }
-}
-
-/// A channel's own weekly spend pattern `own_{c,w}` (unscaled).
-fn own_flighting(
-    rng: &mut ChaCha8Rng,
-    style: Flighting,
-    n: usize,
-    pauses: &[(usize, usize)],
-) -> Vec<f64> {
-    match style {
-        Flighting::AlwaysOn => {
-            let levels = regimes(rng, n, 0.35, 3, 8);
-            (0..n)
-                .map(|w| {
-                    let cap = if rng.random_bool(0.08) {
-                        rng.random_range(0.05..0.4)
-                    } else {
-                        1.0
-                    };
-                    let pacing = lognormal(rng, 0.2);
-                    if in_pause(pauses, w) {
-                        0.0
-                    } else {
-                        levels[w] * pacing * cap
-                    }
-                })
-                .collect()
-        }
-        Flighting::Flighted => {
-            let mut out = vec![0.0; n];
-            let mut w = 0;
-            let mut on = rng.random_bool(0.5);
-            while w < n {
-                let len = if on {
-                    rng.random_range(2..=6)
-                } else {
-                    rng.random_range(1..=4)
-                };
-                let level = lognormal(rng, 0.5);
-                for x in out.iter_mut().take((w + len).min(n)).skip(w) {
-                    let delivery = lognormal(rng, 0.15);
-                    if on {
-                        *x = level * delivery;
-                    }
-                }
-                w += len;
-                on = !on;
-            }
-            out
-        }
-        Flighting::Waves => {
-            let levels = regimes(rng, n, 0.45, 3, 8);
-            let mut burst_left = 0;
-            let mut burst = 1.0;
-            (0..n)
-                .map(|w| {
-                    if burst_left == 0 && rng.random_bool(0.06) {
-                        burst_left = rng.random_range(2..=4);
-                        burst = rng.random_range(1.6..2.4);
-                    }
-                    let event = if burst_left > 0 {
-                        burst_left -= 1;
-                        burst
-                    } else {
-                        1.0
-                    };
-                    let dark = if in_pause(pauses, w) {
-                        rng.random_range(0.0..0.1)
-                    } else {
-                        1.0
-                    };
-                    levels[w] * lognormal(rng, 0.2) * event * dark
-                })
-                .collect()
-        }
-    }
-}
-
 impl WorldFamily {
     /// The family with this seed.
     pub fn new(seed: u64) -> Self {
@@ -404,96 +308,10 @@ impl WorldFamily {
         let spend_growth_per_year = rng.random_range(-0.05..=0.15);
         let weeks: Vec<NaiveDate> = (0..n as u64).map(|w| first + Days::new(7 * w)).collect();
 
-        // Channel knobs.
-        let styles = [Flighting::AlwaysOn, Flighting::Flighted, Flighting::Waves];
-        let draws: Vec<ChannelDraw> = (0..n_channels)
-            .map(|_| ChannelDraw {
-                flighting: styles[rng.random_range(0..styles.len())],
-                typical_spend: log_uniform(&mut rng, &TYPICAL_SPEND),
-                half_saturation_ratio: log_uniform(&mut rng, &HALF_SATURATION_RATIO),
-                roi_at_typical_spend: log_uniform(&mut rng, &ROI_AT_TYPICAL_SPEND),
-                common_loading: uniform(&mut rng, &COMMON_LOADING),
-                season_sensitivity: uniform(&mut rng, &SEASON_SENSITIVITY),
-            })
-            .collect();
-        let mut channels = Vec::with_capacity(n_channels);
-        for (c, d) in draws.iter().enumerate() {
-            let decay = uniform(&mut rng, &DECAY);
-            let shape = uniform(&mut rng, &SHAPE);
-            let half_saturation = d.typical_spend * d.half_saturation_ratio;
-            let hill = Hill::new(half_saturation, shape)?;
-            let coefficient =
-                d.roi_at_typical_spend * d.typical_spend / hill.value(d.typical_spend);
-            channels.push(ChannelTruth {
-                id: format!("channel_{}", c + 1),
-                name: format!("Channel {}", c + 1),
-                kind: d.flighting.name().into(),
-                decay,
-                half_saturation,
-                shape,
-                coefficient,
-                total_spend: 0.0,
-                total_contribution: 0.0,
-                roi: 0.0,
-                mean_weekly_spend: 0.0,
-                saturation_at_mean_spend: 0.0,
-                marginal_roi_at_mean_spend: 0.0,
-            });
-        }
-
-        // Base and controls, scaled to the media at the typical spends.
-        let media_at_typical: f64 = draws
-            .iter()
-            .map(|d| d.roi_at_typical_spend * d.typical_spend)
-            .sum();
-        let intercept = media_at_typical * (1.0 - media_share) / media_share;
-        let trend_share = rng.random_range(-0.1..=0.3);
-        let peak_day = rng.random_range(305.0..=345.0);
-        let a1 = intercept * rng.random_range(0.04..=0.12);
-        let a2 = intercept * rng.random_range(0.0..=0.05);
-        let base = BaseTruth {
-            intercept,
-            trend_per_week: intercept * trend_share / n as f64,
-            period_weeks: PERIOD_WEEKS,
-            seasonality: vec![
-                harmonic(1, a1, peak_day, first),
-                harmonic(2, a2, peak_day, first),
-            ],
-        };
+        let (draws, channels) = draw_channels(&mut rng, n_channels)?;
+        let base = draw_base(&mut rng, &draws, media_share, n, first);
         let spend = plan_world_spend(seed, &weeks, &base, &draws, spend_growth_per_year);
-        let holiday: Vec<f64> = weeks
-            .iter()
-            .map(|&start| {
-                let any = (0..7).any(|d| !holiday_name(start + Days::new(d)).is_empty());
-                f64::from(u8::from(any))
-            })
-            .collect();
-        let mut controls = vec![ControlTruth {
-            id: HOLIDAY.into(),
-            coefficient: intercept * rng.random_range(0.02..=0.08),
-            reference: 0.0,
-        }];
-        let mut control_series = vec![Series {
-            name: HOLIDAY.into(),
-            values: holiday,
-        }];
-        if rng.random_bool(0.5) {
-            let days: Vec<NaiveDate> = (0..7 * n as u64).map(|d| first + Days::new(d)).collect();
-            let (price_bp, _) = daily_controls(seed, &days);
-            let weekly: Vec<f64> = price_bp
-                .chunks(7)
-                .map(|d| d.iter().map(|&p| f64::from(p)).sum::<f64>() / 7.0 / 10_000.0)
-                .collect();
-            controls.push(ControlTruth {
-                id: PRICE_INDEX.into(),
-                coefficient: -intercept * rng.random_range(0.5..=2.0),
-                reference: 1.0,
-            });
-            control_series.push(Series {
-                name: PRICE_INDEX.into(),
-                values: weekly,
-            });
-        }
+        let (controls, control_series) = draw_controls(&mut rng, seed, &weeks, base.intercept);
 
         let mut truth = GroundTruth {
             description: format!(
@@ -521,97 +339,15 @@ impl WorldFamily {
             uplift_at_historical_budget: 0.0,
             optimal: Vec::new(),
         };
-        let contributions = truth.contributions(&spend)?;
-
-        // Noiseless revenue, then the noise at ν of its mean.
-        let base_and_controls: Vec<(f64, f64)> = (0..n)
-            .map(|w| {
-                let z = truth
-                    .controls
-                    .iter()
-                    .zip(&control_series)
-                    .map(|(c, s)| c.coefficient * (s.values[w] - c.reference))
-                    .sum();
-                (truth.base.value(w), z)
-            })
-            .collect();
-        let noiseless: Vec<f64> = (0..n)
-            .map(|w| {
-                let (b, z) = base_and_controls[w];
-                b + z + contributions.iter().map(|m| m[w]).sum::<f64>()
-            })
-            .collect();
-        let noise_sd = noise_fraction * noiseless.iter().sum::<f64>() / n as f64;
-        truth.noise_sd = noise_sd;
-        let mut noise_rng = rng_for(seed, 40);
-        let mut revenue = Vec::with_capacity(n);
-        for w in 0..n {
-            let noise = noise_sd * normal(&mut noise_rng);
-            let (b, z) = base_and_controls[w];
-            revenue.push(noiseless[w] + noise);
-            truth.weekly.push(WeekTruth {
-                week: weeks[w],
-                revenue: noiseless[w] + noise,
-                base: b,
-                controls: z,
-                contributions: truth
-                    .channels
-                    .iter()
-                    .zip(&contributions)
-                    .map(|(c, m)| (c.id.clone(), m[w]))
-                    .collect(),
-                noise,
-            });
-        }
-
-        // Realised totals and the steady-state economics at the historical mix.
-        for (c, ch) in truth.channels.iter_mut().enumerate() {
-            let total_spend: f64 = spend[c].iter().sum();
-            let total_contribution: f64 = contributions[c].iter().sum();
-            let mean = total_spend / n as f64;
-            let curve = ch.response()?;
-            ch.total_spend = total_spend;
-            ch.total_contribution = total_contribution;
-            ch.roi = if total_spend > 0.0 {
-                total_contribution / total_spend
-            } else {
-                0.0
-            };
-            ch.mean_weekly_spend = mean;
-            ch.saturation_at_mean_spend = curve.value(mean) / ch.coefficient;
-            ch.marginal_roi_at_mean_spend = curve.marginal(mean);
-        }
-        let curves: Vec<HillResponse> = truth
-            .channels
-            .iter()
-            .map(ChannelTruth::response)
-            .collect::<Result<_, _>>()?;
-        let ids: Vec<String> = truth.channels.iter().map(|c| c.id.clone()).collect();
-        let mean_base = base_and_controls.iter().map(|(b, z)| b + z).sum::<f64>() / n as f64;
-        let allocation = |split: &[f64]| {
-            let media: f64 = curves.iter().zip(split).map(|(f, &x)| f.value(x)).sum();
-            Allocation {
-                budget: split.iter().sum(),
-                split: ids.iter().cloned().zip(split.iter().copied()).collect(),
-                media_revenue: media,
-                revenue: mean_base + media,
-            }
-        };
-        let historical: Vec<f64> = truth.channels.iter().map(|c| c.mean_weekly_spend).collect();
-        let budget: f64 = historical.iter().sum();
-        let bounds = vec![SpendBounds::FREE; curves.len()];
-        truth.historical = allocation(&historical);
-        truth.optimal = BUDGET_MULTIPLES
-            .iter()
-            .map(|&k| Ok(allocation(optimize(&curves, &bounds, k * budget)?.spend())))
-            .collect::<Result<_, WorldError>>()?;
-        truth.optimal_at_historical_budget =
-            allocation(optimize(&curves, &bounds, budget)?.spend());
-        truth.uplift_at_historical_budget = if truth.historical.media_revenue > 0.0 {
-            truth.optimal_at_historical_budget.media_revenue / truth.historical.media_revenue - 1.0
-        } else {
-            0.0
-        };
+        let revenue = add_revenue(
+            &mut truth,
+            &weeks,
+            &spend,
+            &control_series,
+            noise_fraction,
+            seed,
+        )?;
+        add_economics(&mut truth, &spend)?;
 
         let data = WeeklyData::new(
             weeks,
@@ -643,74 +379,45 @@ impl WorldFamily {
     }
 }
 
-fn empty_allocation() -> Allocation {
-    Allocation {
-        budget: 0.0,
-        split: BTreeMap::new(),
-        media_revenue: 0.0,
-        revenue: 0.0,
+/// Each channel's knobs and true parameters (see the table in the [module docs](self)):
+/// `K_c = m_c · ratio`, `β_c = r_c · m_c / hill(m_c; K_c, s_c)`.
+fn draw_channels(
+    rng: &mut ChaCha8Rng,
+    n_channels: usize,
+) -> Result<(Vec<ChannelDraw>, Vec<ChannelTruth>), WorldError> {
+    let styles = [Flighting::AlwaysOn, Flighting::Flighted, Flighting::Waves];
+    let draws: Vec<ChannelDraw> = (0..n_channels)
+        .map(|_| ChannelDraw {
+            flighting: styles[rng.random_range(0..styles.len())],
+            typical_spend: log_uniform(rng, &TYPICAL_SPEND),
+            half_saturation_ratio: log_uniform(rng, &HALF_SATURATION_RATIO),
+            roi_at_typical_spend: log_uniform(rng, &ROI_AT_TYPICAL_SPEND),
+            common_loading: uniform(rng, &COMMON_LOADING),
+            season_sensitivity: uniform(rng, &SEASON_SENSITIVITY),
+        })
+        .collect();
+    let mut channels = Vec::with_capacity(n_channels);
+    for (c, d) in draws.iter().enumerate() {
+        let decay = uniform(rng, &DECAY);
+        let shape = uniform(rng, &SHAPE);
+        let half_saturation = d.typical_spend * d.half_saturation_ratio;
+        let hill = Hill::new(half_saturation, shape)?;
+        let coefficient = d.roi_at_typical_spend * d.typical_spend / hill.value(d.typical_spend);
+        channels.push(ChannelTruth {
+            id: format!("channel_{}", c + 1),
+            name: format!("Channel {}", c + 1),
+            kind: d.flighting.name().into(),
+            decay,
+            half_saturation,
+            shape,
+            coefficient,
+            total_spend: 0.0,
+            total_contribution: 0.0,
+            roi: 0.0,
+            mean_weekly_spend: 0.0,
+            saturation_at_mean_spend: 0.0,
+            marginal_roi_at_mean_spend: 0.0,
+        });
     }
-}
-
-/// Weekly spend `x_{c,w}` of every channel (see the [module docs](self)): own flighting ×
-/// shared budget factor^λ × retail season × growth, scaled to mean `m_c`.
-fn plan_world_spend(
-    seed: u64,
-    weeks: &[NaiveDate],
-    base: &BaseTruth,
-    draws: &[ChannelDraw],
-    growth_per_year: f64,
-) -> Vec<Vec<f64>> {
-    let n = weeks.len();
-    // The base's seasonal part, scaled to peak at ±1.
-    let seasonal: Vec<f64> = (0..n)
-        .map(|w| base.value(w) - base.intercept - base.trend_per_week * w as f64)
-        .collect();
-    let peak = seasonal.iter().fold(0.0, |m: f64, v| m.max(v.abs()));
-    let season: Vec<f64> = weeks
-        .iter()
-        .zip(&seasonal)
-        .map(|(w, v)| {
-            let shape = if peak > 0.0 { v / peak } else { 0.0 };
-            season_budget(*w + Days::new(3)) * (1.0 + SPEND_SEASON_SWING * shape)
-        })
-        .collect();
-    let mut common_rng = rng_for(seed, 1);
-    let common_levels = regimes(&mut common_rng, n, 0.5, 4, 10);
-    let common: Vec<f64> = common_levels
-        .iter()
-        .map(|level| level * lognormal(&mut common_rng, 0.3))
-        .collect();
-    let pause_lengths: Vec<(usize, usize)> = draws
-        .iter()
-        .map(|d| match d.flighting {
-            Flighting::AlwaysOn => (2, 3),
-            Flighting::Flighted => (0, 0),
-            Flighting::Waves => (4, 8),
-        })
-        .collect();
-    let pauses = planned_pauses(&mut rng_for(seed, 2), n, &pause_lengths);
-    draws
-        .iter()
-        .enumerate()
-        .map(|(c, d)| {
-            let mut rng = rng_for(seed, 10 + c as u64);
-            let own = own_flighting(&mut rng, d.flighting, n, &pauses[c]);
-            let raw: Vec<f64> = (0..n)
-                .map(|w| {
-                    own[w]
-                        * common[w].powf(d.common_loading)
-                        * (1.0 + d.season_sensitivity * (season[w] - 1.0))
-                        * (1.0 + growth_per_year * w as f64 / 52.0)
-                })
-                .collect();
-            let mean = raw.iter().sum::<f64>() / n as f64;
-            let scale = if mean > 0.0 {
-                d.typical_spend / mean
-            } else {
-                0.0
-            };
-            raw.iter().map(|x| x * scale).collect()
-        })
-        .collect()
+    Ok((draws, channels))
 }
