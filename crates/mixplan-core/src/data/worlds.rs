@@ -68,8 +68,9 @@
 //!   off 1–4) or **waves** (budget regimes, launch bursts of ×1.6–2.4 for 2–4 weeks, breaks of
 //!   4–8 weeks twice a year with only ×0–0.1 left on). Planned pauses never overlap across
 //!   channels.
-//! * `g_w`: a budget factor shared by all channels (regimes of 4–10 weeks, lognormal σ 0.4),
-//!   with loading `λ_c` ~ U(0, 1) ([`COMMON_LOADING`]): what makes channels move together.
+//! * `g_w`: a budget factor shared by all channels: budget regimes of 4–10 weeks (lognormal
+//!   σ 0.5, levels clamped to 0.35–2.5) times a weekly lognormal factor (σ 0.3), with
+//!   loading `λ_c` ~ U(0.4, 1.3) ([`COMMON_LOADING`]): what makes channels move together.
 //! * `season_w = calendar_w · (1 + 0.6 · ŝ_w)`: the retail calendar of the store (January
 //!   dip, October ramp, Black-Friday peak) times the base revenue's own seasonal shape `ŝ_w`
 //!   (its seasonal part scaled to peak at ±1), with sensitivity `φ_c` ~ U(0, 1)
