@@ -16,7 +16,7 @@ const MAX_TOTAL_SPEND: f64 = 97_000.0;
 const GROWTH_PER_YEAR: f64 = 0.06;
 
 /// `x` rounded to `decimals` decimals.
-pub(in crate::data) fn round_to(x: f64, decimals: i32) -> f64 {
+pub(super) fn round_to(x: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (x * scale).round() / scale
 }
