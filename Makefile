@@ -39,6 +39,15 @@ SEEDS ?= 100
 bench-recovery:
 	cargo run --release -p mixplan-core --example recovery -- --seeds $(SEEDS)
 
+# Trust benchmark (issue #11 item 6): uplift capture of the recommended split under the TRUE
+# response over a seeded family of realistic worlds; docs/trust.md quotes its output (a few
+# seconds for 50 worlds once built; not part of `make test`). Per-world JSON in target/trust/.
+WORLDS ?= 50
+TRUST_SEED ?= 20261130
+.PHONY: bench-trust
+bench-trust:
+	cargo run --release -p mixplan-core --example trust -- --worlds $(WORLDS) --seed $(TRUST_SEED)
+
 clean:
 	cargo clean
 	rm -rf dist node_modules

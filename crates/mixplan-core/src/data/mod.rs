@@ -17,6 +17,7 @@ pub mod raw;
 pub mod simulate;
 pub mod truth;
 mod weekly;
+pub mod worlds;
 
 pub use error::{ColumnList, ColumnRole, DataError};
 #[cfg(not(target_arch = "wasm32"))]

@@ -62,7 +62,7 @@
 //! ([`crate::optimize`]); the test `true_optimal_splits_agree_with_an_independent_method`
 //! (`tests/optimize_truth.rs`) checks it against an independent dynamic programme.
 
-mod flighting;
+pub(in crate::data) mod flighting;
 
 use super::MIN_WEEKS;
 use super::prepare::{PrepareError, aggregate_weekly};

@@ -1,7 +1,8 @@
 //! How the simulated store plans its spend and controls (the flighting described in the
 //! [parent module's docs](super)): the retail calendar, seeded random streams, weekly
 //! budgets per channel with their pauses, regimes and bursts, their spread over days, and
-//! the daily price index and discount.
+//! the daily price index and discount. The calendar, the random streams and the flighting
+//! building blocks are shared with the benchmark worlds ([`crate::data::worlds`]).
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rand::{RngExt, SeedableRng};
@@ -20,18 +21,18 @@ pub(super) fn round_to(x: f64, decimals: i32) -> f64 {
     (x * scale).round() / scale
 }
 
-pub(super) fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
+pub(in crate::data) fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     rng
 }
 
-pub(super) fn normal(rng: &mut ChaCha8Rng) -> f64 {
+pub(in crate::data) fn normal(rng: &mut ChaCha8Rng) -> f64 {
     rng.sample(StandardNormal)
 }
 
 /// `exp(sd · N(0, 1))`: a lognormal multiplier with median 1.
-fn lognormal(rng: &mut ChaCha8Rng, sd: f64) -> f64 {
+pub(in crate::data) fn lognormal(rng: &mut ChaCha8Rng, sd: f64) -> f64 {
     (sd * normal(rng)).exp()
 }
 
@@ -48,7 +49,7 @@ fn super_saturday(year: i32) -> Option<NaiveDate> {
 }
 
 /// The retail holiday on `date`, if any.
-pub(super) fn holiday_name(date: NaiveDate) -> &'static str {
+pub(in crate::data) fn holiday_name(date: NaiveDate) -> &'static str {
     let bf = black_friday(date.year());
     if Some(date) == bf {
         "Black Friday"
@@ -63,7 +64,7 @@ pub(super) fn holiday_name(date: NaiveDate) -> &'static str {
 
 /// Budget multiplier of the shared retail calendar, by day of year of the week's middle:
 /// January dip, October ramp, Black-Friday peak, December.
-fn season_budget(mid_week: NaiveDate) -> f64 {
+pub(in crate::data) fn season_budget(mid_week: NaiveDate) -> f64 {
     let d = f64::from(mid_week.ordinal());
     if d < 15.0 {
         0.8
@@ -81,7 +82,13 @@ fn season_budget(mid_week: NaiveDate) -> f64 {
 }
 
 /// Piecewise-constant lognormal budget levels held `min..=max` weeks.
-fn regimes(rng: &mut ChaCha8Rng, weeks: usize, sigma: f64, min: usize, max: usize) -> Vec<f64> {
+pub(in crate::data) fn regimes(
+    rng: &mut ChaCha8Rng,
+    weeks: usize,
+    sigma: f64,
+    min: usize,
+    max: usize,
+) -> Vec<f64> {
     let mut out = Vec::with_capacity(weeks);
     while out.len() < weeks {
         let len = rng.random_range(min..=max);
@@ -133,7 +140,7 @@ const PAUSE_PERIOD: usize = 26;
 /// two channels go dark together). `lengths[c]` is channel `c`'s range of pause lengths in
 /// weeks (`(0, 0)` for none). Longer pauses are placed first; a pause that finds no free
 /// window in 100 draws is skipped.
-fn planned_pauses(
+pub(in crate::data) fn planned_pauses(
     rng: &mut ChaCha8Rng,
     n: usize,
     lengths: &[(usize, usize)],
@@ -165,7 +172,7 @@ fn planned_pauses(
     out
 }
 
-fn in_pause(pauses: &[(usize, usize)], w: usize) -> bool {
+pub(in crate::data) fn in_pause(pauses: &[(usize, usize)], w: usize) -> bool {
     pauses.iter().any(|&(s, len)| (s..s + len).contains(&w))
 }
 
@@ -370,7 +377,7 @@ pub(super) fn plan_spend(seed: u64, weeks: &[NaiveDate]) -> Plan {
 }
 
 /// Daily price index (basis points) and site-wide discount (percent).
-pub(super) fn daily_controls(seed: u64, days: &[NaiveDate]) -> (Vec<u32>, Vec<u32>) {
+pub(in crate::data) fn daily_controls(seed: u64, days: &[NaiveDate]) -> (Vec<u32>, Vec<u32>) {
     let mut rng = rng_for(seed, 20);
     let mut price = Vec::with_capacity(days.len());
     let mut bp: f64 = 10_000.0;
