@@ -13,7 +13,8 @@ use crate::charts::plotly_js::{self, ImageFormat};
 ///
 /// ```text
 /// <figure class="card chart-card [wide] [key-chart]">
-///   <figcaption>{title}<small>{caption}</small> [PNG] [SVG]</figcaption>
+///   <figcaption>{title}<small>{caption}</small></figcaption>
+///   <div class="chart-exports">[PNG] [SVG]</div>
 ///   <div class="chart" data-testid={test_id} role="img" aria-label={label}>…plot…</div>
 /// </figure>
 /// ```
@@ -84,10 +85,8 @@ where
     let svg = button(ImageFormat::Svg, "SVG");
     view! {
         <figure class="card chart-card" class:wide=wide class:key-chart=key_chart node_ref=card>
-            <figcaption>
-                <span class="chart-title">{title.clone()}{caption}</span>
-                <span class="chart-exports">{png}{svg}</span>
-            </figcaption>
+            <figcaption>{title.clone()}{caption}</figcaption>
+            <div class="chart-exports">{png}{svg}</div>
             <PlotlyChart source figure test_id=test_id.clone() label />
         </figure>
     }
