@@ -37,11 +37,11 @@ pub enum ApiError {
     #[error("unknown channel \"{0}\" (known: {1})")]
     UnknownChannel(String, String),
     /// A number that is missing, not finite or out of range.
-    #[error("{what} must be a finite number between 0 and {max} (got {got})")]
+    #[error("{what} must be a finite number ≥ 0{} (got {got})", at_most(*max))]
     BadNumber {
         /// What the number is.
         what: String,
-        /// The largest value allowed.
+        /// The largest value allowed (`∞` for none).
         max: f64,
         /// What was given.
         got: String,
@@ -52,6 +52,15 @@ pub enum ApiError {
     /// The plan is refused.
     #[error("{0}")]
     Plan(#[from] LinkError),
+}
+
+/// `" and ≤ max"` for a finite `max`, nothing otherwise.
+fn at_most(max: f64) -> String {
+    if max.is_finite() {
+        format!(" and ≤ {max}")
+    } else {
+        String::new()
+    }
 }
 
 impl ApiError {
@@ -89,7 +98,8 @@ fn channel_index(planner: &Planner, id: &str) -> Result<usize, ApiError> {
 fn spend_by_channel(planner: &Planner, map: &Map<String, Value>) -> Result<Vec<f64>, ApiError> {
     let mut spend = vec![0.0; planner.channels().len()];
     for (id, value) in map {
-        spend[channel_index(planner, id)?] = amount(format!("spend of {id}"), value, f64::MAX)?;
+        spend[channel_index(planner, id)?] =
+            amount(format!("spend of {id}"), value, f64::INFINITY)?;
     }
     Ok(spend)
 }
@@ -122,7 +132,7 @@ pub fn predict(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
         Value::Array(values) if values.len() == n => values
             .iter()
             .enumerate()
-            .map(|(c, v)| amount(format!("spend[{c}]"), v, f64::MAX))
+            .map(|(c, v)| amount(format!("spend[{c}]"), v, f64::INFINITY))
             .collect::<Result<_, _>>()?,
         _ => {
             return Err(ApiError::Shape {
@@ -162,7 +172,7 @@ pub fn optimize(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
     let budget = amount(
         "budget",
         request.get("budget").unwrap_or(&Value::Null),
-        f64::MAX,
+        f64::INFINITY,
     )?;
     let mut bounds = vec![SpendBounds::FREE; planner.channels().len()];
     match request.get("bounds") {
@@ -172,7 +182,7 @@ pub fn optimize(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
                 let c = channel_index(planner, id)?;
                 let side = |key: &str, default: f64| match b.get(key) {
                     None | Some(Value::Null) => Ok(default),
-                    Some(v) => amount(format!("bounds.{id}.{key}"), v, f64::MAX),
+                    Some(v) => amount(format!("bounds.{id}.{key}"), v, f64::INFINITY),
                 };
                 bounds[c] = SpendBounds::new(side("min", 0.0)?, side("max", f64::INFINITY)?);
             }
@@ -184,7 +194,7 @@ pub fn optimize(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
         Some(Value::Object(map)) => {
             for (id, v) in map {
                 let c = channel_index(planner, id)?;
-                bounds[c] = SpendBounds::locked(amount(format!("locks.{id}"), v, f64::MAX)?);
+                bounds[c] = SpendBounds::locked(amount(format!("locks.{id}"), v, f64::INFINITY)?);
             }
         }
         Some(_) => return Err(shape),
@@ -293,10 +303,16 @@ mod tests {
             predict(planner, &json!({"tv": 1})),
             Err(ApiError::UnknownChannel(..))
         ));
-        assert!(matches!(
-            optimize(planner, &json!({})),
-            Err(ApiError::BadNumber { .. })
-        ));
+        let missing_budget = optimize(planner, &json!({})).unwrap_err();
+        assert_eq!(
+            missing_budget.to_string(),
+            "budget must be a finite number ≥ 0 (got null)"
+        );
+        let too_much = set_plan(planner, &json!({"spend": {"email": 1e6}})).unwrap_err();
+        assert_eq!(
+            too_much.to_string(),
+            "spend of email must be a finite number ≥ 0 and ≤ 100000 (got 1000000.0)"
+        );
         assert!(matches!(
             optimize(planner, &json!({"budget": 1000, "locks": {"email": 5000}})),
             Err(ApiError::NoSplit(_))
