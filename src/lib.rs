@@ -12,6 +12,7 @@
 //! | [`embedded`] | the data compiled into the app from `data_processed/` |
 //! | [`fitting`] | the start-up fit, sliced so the page stays responsive |
 //! | [`format`] | number and currency formatting (plain Rust, tested natively) |
+//! | [`share`] | the shareable link, file exports and the `window.mixplan` JS API |
 
 pub mod app;
 pub mod charts;
@@ -20,5 +21,6 @@ pub mod embedded;
 pub mod fitting;
 pub mod format;
 pub mod planner;
+pub mod share;
 
 pub use app::App;

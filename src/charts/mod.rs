@@ -4,7 +4,7 @@
 //!   `plotly` crate's typed traces and layouts. Plain Rust, tested natively.
 //! * [`figures`]: the planner's figures, built from the planner and the scenario.
 //! * [`label`]: [`label::escape`], so names from the data reach plotly.js as plain text.
-//! * [`plotly_js`]: the three plotly.js calls the app makes (`newPlot`, `react`, `purge`).
+//! * [`plotly_js`]: the plotly.js calls the app makes (`newPlot`, `react`, `purge`, `downloadImage`).
 //! * [`plotly_chart`]: `<PlotlyChart>`, a component that owns one plot: created once per
 //!   mount, updated in place with `Plotly.react`, purged on cleanup.
 

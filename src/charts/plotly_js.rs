@@ -1,5 +1,5 @@
 //! The plotly.js functions the app calls, on the global `Plotly` that the vendored
-//! `vendor/plotly-basic.min.js` defines.
+//! `vendor/plotly-basic.min.js` defines: `newPlot`, `react`, `purge` and `downloadImage`.
 //!
 //! The `plotly` crate builds the figures ([`super::figure`]); its own `bindings` module
 //! covers `newPlot` and `react` only by element id and panics when plotly.js rejects a
@@ -19,6 +19,28 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = purge)]
     fn purge_js(element: &HtmlElement) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = Plotly, js_name = downloadImage)]
+    fn download_image_js(element: &HtmlElement, options: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// An image format plotly.js exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// A bitmap, for slides and documents.
+    Png,
+    /// Vectors, for print and further editing.
+    Svg,
+}
+
+impl ImageFormat {
+    /// plotly.js's name for it, also the file extension.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Png => "png",
+            Self::Svg => "svg",
+        }
+    }
 }
 
 /// Why a plotly.js call failed.
@@ -70,6 +92,30 @@ pub fn react(element: &HtmlElement, figure_json: &str) -> Result<(), PlotlyError
         return Err(PlotlyError::NotLoaded);
     }
     react_js(element, &parse(figure_json)?)
+        .map(|_| ())
+        .map_err(|e| PlotlyError::Js(format!("{e:?}")))
+}
+
+/// `Plotly.downloadImage(element, {format, filename})`: plotly.js renders the plot on
+/// `element` as an image in the browser and offers it as `<file_name>.<format>` (no network).
+pub fn download_image(
+    element: &HtmlElement,
+    format: ImageFormat,
+    file_name: &str,
+) -> Result<(), PlotlyError> {
+    if !is_loaded() {
+        return Err(PlotlyError::NotLoaded);
+    }
+    let options = js_sys::Object::new();
+    let set = |key: &str, value: &str| {
+        js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value))
+    };
+    set("format", format.as_str())
+        .and_then(|_| set("filename", file_name))
+        .map_err(|e| PlotlyError::Js(format!("{e:?}")))?;
+    // The returned promise rejects only when the element holds no plot yet; the caller's
+    // button is on a drawn chart, so it is not awaited.
+    download_image_js(element, &options)
         .map(|_| ())
         .map_err(|e| PlotlyError::Js(format!("{e:?}")))
 }

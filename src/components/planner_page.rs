@@ -7,13 +7,41 @@ use leptos::prelude::*;
 use super::budget_panel::{BudgetPanel, MAX_TOTAL, MIN_TOTAL, TOTAL_STEP};
 use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
+use super::export_bar::ExportBar;
 use super::model_panel::ModelPanel;
+use super::print_summary::PrintSummary;
 use super::results_summary::ResultsSummary;
 use crate::charts::figure::Figure;
 use crate::charts::figures;
 use crate::embedded::TrueChannel;
 use crate::planner::budget::BudgetState;
-use crate::planner::scenario::{Planner, Scenario};
+use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
+use crate::share::browser;
+use crate::share::link::PlanLink;
+
+/// How long the plan must stay unchanged before the URL fragment is rewritten.
+pub const LINK_DEBOUNCE_MS: u32 = 300;
+
+/// The plan to start from: the one in the URL fragment when it is a valid plan for these
+/// channels, else `default`, with a note saying why the link's plan was not used.
+pub fn starting_budget(
+    fragment: Option<&str>,
+    channels: &[ChannelInfo],
+    default: BudgetState,
+) -> (BudgetState, Option<String>) {
+    let Some(fragment) = fragment else {
+        return (default, None);
+    };
+    match PlanLink::parse(fragment).and_then(|link| link.resolve(channels)) {
+        Ok(budget) => (budget, None),
+        Err(error) => (
+            default,
+            Some(format!(
+                "The plan in this link could not be opened: {error} The default plan is shown."
+            )),
+        ),
+    }
+}
 
 /// The starting total: the historical weekly spend, on the slider's grid and range.
 pub fn initial_total(historical_total: f64) -> f64 {
@@ -32,10 +60,31 @@ pub fn PlannerPage(
     /// Fit wall time in the browser, milliseconds.
     fit_ms: f64,
 ) -> impl IntoView {
-    let budget = RwSignal::new(BudgetState::from_mix(
+    let default = BudgetState::from_mix(
         initial_total(planner.historical_total()),
         planner.historical_mix(),
-    ));
+    );
+    let (start, link_note) = starting_budget(
+        browser::read_fragment().as_deref(),
+        planner.channels(),
+        default,
+    );
+    let budget = RwSignal::new(start);
+    let summary_open = RwSignal::new(false);
+
+    // Keep the URL fragment on the plan (debounced, `replaceState`: no history entry per
+    // move). Synchronises with the browser's URL only; writes no signal.
+    let pending_write = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let link_channels = planner.channels().to_vec();
+    Effect::new(move |_| {
+        let fragment = budget.with(|b| PlanLink::from_budget(b, &link_channels).format());
+        let write = gloo_timers::callback::Timeout::new(LINK_DEBOUNCE_MS, move || {
+            browser::replace_fragment(&fragment)
+        });
+        // Replacing the pending timeout drops, and so cancels, the previous one.
+        pending_write.set_value(Some(write));
+    });
+    browser::install_js_api(planner.clone(), budget);
 
     let p = planner.clone();
     let scenario = Memo::new(move |_| budget.with(|b| p.scenario(b)));
@@ -54,12 +103,16 @@ pub fn PlannerPage(
                 <BudgetPanel budget channels=planner.channels().to_vec() />
             </aside>
             <div class="planner-results">
+                {link_note.map(|note| view! { <p class="warning link-note" role="status" data-testid="link-note">{note}</p> })}
+                <PrintSummary planner=planner.clone() scenario open=summary_open />
                 <ResultsSummary scenario budget />
+                <ExportBar planner=planner.clone() scenario budget summary_open />
                 <div class="chart-grid">
                     <ChartCard
                         title="Revenue contribution by channel"
                         caption="green: more than the historical mix at this total, red: less"
                         test_id="chart-contribution"
+                        key_chart=true
                         label="Weekly revenue contribution by channel"
                         source=scenario
                         figure=live(figures::contribution_figure)
@@ -67,6 +120,7 @@ pub fn PlannerPage(
                     <ChartCard
                         title="Current vs optimal split"
                         test_id="chart-split"
+                        key_chart=true
                         label="Current and optimal weekly spend per channel"
                         source=scenario
                         figure=live(figures::split_figure)
@@ -108,5 +162,57 @@ pub fn PlannerPage(
                 <ModelPanel planner truth fit_ms />
             </div>
         </div>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn channels() -> Vec<ChannelInfo> {
+        ["ps", "em"]
+            .iter()
+            .map(|id| ChannelInfo {
+                id: id.to_string(),
+                name: id.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_link_is_the_starting_plan() {
+        let default = BudgetState::from_mix(20_000.0, &[1.0, 1.0]);
+        let (budget, note) = starting_budget(
+            Some("v1;total=30000;ps=20000;em=10000;lock=em"),
+            &channels(),
+            default,
+        );
+        assert_eq!(note, None);
+        assert_eq!(budget.spend(), &[20_000.0, 10_000.0]);
+        assert_eq!(budget.locked(), &[false, true]);
+    }
+
+    #[test]
+    fn a_bad_or_stale_link_keeps_the_default_plan_and_says_why() {
+        let default = BudgetState::from_mix(20_000.0, &[1.0, 1.0]);
+        for fragment in [
+            "v1;total=30000;ps=20000;tv=10000",
+            "v1;total=abc",
+            "v7;x=1",
+            "top",
+        ] {
+            let (budget, note) = starting_budget(Some(fragment), &channels(), default.clone());
+            assert_eq!(budget, default, "{fragment}");
+            let note = note.unwrap();
+            assert!(
+                note.starts_with("The plan in this link could not be opened"),
+                "{note}"
+            );
+            assert!(note.ends_with("The default plan is shown."), "{note}");
+        }
+        assert_eq!(
+            starting_budget(None, &channels(), default.clone()),
+            (default, None)
+        );
     }
 }

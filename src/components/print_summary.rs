@@ -1,0 +1,111 @@
+//! `<PrintSummary>`: the one-page executive summary. On screen it opens as a card above
+//! the results (with "Print or save as PDF" and "Close"); in print (`public/print.css`) it is
+//! the page: headline, uplift, channel table, the key charts, fit quality and caveats.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::format::{NO_VALUE, currency, decimal, signed_currency};
+use crate::planner::scenario::{Planner, Scenario};
+use crate::share::summary::{caveats, fit_quality, headline, uplift};
+
+/// The executive summary of the plan on screen.
+#[component]
+pub fn PrintSummary(
+    /// The fitted model and its channels.
+    planner: Arc<Planner>,
+    /// The evaluated budget.
+    #[prop(into)]
+    scenario: Signal<Scenario>,
+    /// Whether the summary is open on screen (it is always part of the printed page).
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let heading = NodeRef::<leptos::html::H2>::new();
+    let fit = fit_quality(planner.model().metrics());
+    let names: Vec<String> = planner.channels().iter().map(|c| c.name.clone()).collect();
+    let rows = move || {
+        scenario.with(|s| {
+            s.rows
+                .iter()
+                .zip(&names)
+                .map(|(row, name)| {
+                    let change = row.optimal_spend.map(|o| signed_currency(o - row.spend));
+                    view! {
+                        <tr>
+                            <th scope="row">{name.clone()}</th>
+                            <td>{currency(row.spend)}</td>
+                            <td>{row.optimal_spend.map(currency).unwrap_or_else(|| NO_VALUE.into())}</td>
+                            <td>{change.unwrap_or_else(|| NO_VALUE.into())}</td>
+                            <td>{currency(row.contribution)}</td>
+                            <td>{if row.spend > 0.5 { decimal(row.roi, 2) } else { NO_VALUE.into() }}</td>
+                            <td>{row.marginal_roi.map(|m| decimal(m, 2)).unwrap_or_else(|| NO_VALUE.into())}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let caveat_items = {
+        let planner = planner.clone();
+        move || {
+            scenario.with(|s| {
+                caveats(&planner, s)
+                    .into_iter()
+                    .map(|c| view! { <li>{c}</li> })
+                    .collect_view()
+            })
+        }
+    };
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    // Move focus into the summary when it opens (a DOM side effect, no signal written).
+    Effect::new(move |_| {
+        if open.get()
+            && let Some(heading) = heading.get()
+        {
+            let _ = heading.focus();
+        }
+    });
+    view! {
+        <section
+            class="card print-summary"
+            class:open=move || open.get()
+            data-testid="print-summary"
+            aria-labelledby="print-summary-heading"
+        >
+            <div class="print-actions">
+                <button type="button" class="primary" data-testid="print-summary-print" on:click=print>"Print or save as PDF"</button>
+                <button type="button" data-testid="print-summary-close" on:click=move |_| open.set(false)>"Close"</button>
+            </div>
+            <h2 id="print-summary-heading" tabindex="-1" node_ref=heading>"mixplan — weekly budget plan"</h2>
+            <p class="summary-headline" data-testid="summary-headline">{move || scenario.with(headline)}</p>
+            <p class="summary-uplift" data-testid="summary-uplift">{move || scenario.with(uplift)}</p>
+            <table class="summary-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Channel"</th>
+                        <th scope="col">"Current spend"</th>
+                        <th scope="col">"Recommended"</th>
+                        <th scope="col">"Change"</th>
+                        <th scope="col">"Contribution"</th>
+                        <th scope="col">"ROI"</th>
+                        <th scope="col">"Marginal ROI"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="summary-fit" data-testid="summary-fit">{fit}</p>
+            <h3>"Caveats"</h3>
+            <ul class="summary-caveats">{caveat_items}</ul>
+            <p class="footnote">{move || scenario.with(|s| format!(
+                "Weekly figures; total {}; media ROAS {}. Made with mixplan in the browser: no data left the page.",
+                currency(s.total),
+                s.roas_on_placed().map(|r| format!("{}×", decimal(r, 2))).unwrap_or_else(|| NO_VALUE.into())
+            ))}</p>
+        </section>
+    }
+}

@@ -1,0 +1,348 @@
+//! The plan and the model as files: plan CSV, plan JSON, model summary JSON. Plain Rust, so
+//! the content is tested natively; [`super::browser`] turns the text into a download.
+//!
+//! Per channel the plan gives: spend `x_c`, share `x_c / total`, predicted contribution
+//! `f_c(x_c)`, ROI `f_c(x_c) / x_c`, marginal ROI `f'_c(x_c)` and the optimal spend; and
+//! for the whole plan: the total, predicted revenue `baseline + Σ f_c(x_c)` and media ROAS
+//! `Σ f_c(x_c) / Σ x_c`. A value that cannot be computed (no optimal split, an infinite
+//! marginal ROI at zero spend) is an empty CSV cell and a JSON `null`.
+
+use serde::Serialize;
+
+use crate::planner::scenario::{Planner, Scenario};
+
+/// File name of the plan CSV.
+pub const PLAN_CSV_FILE: &str = "mixplan-plan.csv";
+/// File name of the plan JSON.
+pub const PLAN_JSON_FILE: &str = "mixplan-plan.json";
+/// File name of the model summary JSON.
+pub const MODEL_JSON_FILE: &str = "mixplan-model.json";
+
+/// One channel of the exported plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanChannel {
+    /// Stable id (the data's column name).
+    pub id: String,
+    /// Display name.
+    pub channel: String,
+    /// Weekly spend.
+    pub spend: f64,
+    /// Share of the total.
+    pub share: f64,
+    /// Predicted weekly revenue contribution `f_c(x_c)`.
+    pub predicted_contribution: f64,
+    /// `f_c(x_c) / x_c`, 0 for no spend.
+    pub roi: f64,
+    /// `f'_c(x_c)`, `None` where it is infinite.
+    pub marginal_roi: Option<f64>,
+    /// Spend in the optimal split of the same total, `None` when there is none.
+    pub optimal_spend: Option<f64>,
+    /// Whether the channel is locked.
+    pub locked: bool,
+}
+
+/// The exported plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanExport {
+    /// Weekly total.
+    pub total: f64,
+    /// Predicted weekly revenue, baseline included.
+    pub predicted_revenue: f64,
+    /// Media ROAS on the spend placed, `None` for no spend.
+    pub roas: Option<f64>,
+    /// Predicted weekly revenue of the optimal split, `None` when there is none.
+    pub optimal_revenue: Option<f64>,
+    /// Per channel, in model order.
+    pub channels: Vec<PlanChannel>,
+}
+
+impl PlanExport {
+    /// The plan of `scenario`, channels named by `planner`, `locked` per channel.
+    pub fn new(planner: &Planner, scenario: &Scenario, locked: &[bool]) -> Self {
+        Self {
+            total: scenario.total,
+            predicted_revenue: scenario.revenue,
+            roas: scenario.roas_on_placed(),
+            optimal_revenue: scenario.optimal_revenue(),
+            channels: planner
+                .channels()
+                .iter()
+                .zip(&scenario.rows)
+                .enumerate()
+                .map(|(c, (info, row))| PlanChannel {
+                    id: info.id.clone(),
+                    channel: info.name.clone(),
+                    spend: row.spend,
+                    share: row.share,
+                    predicted_contribution: row.contribution,
+                    roi: row.roi,
+                    marginal_roi: row.marginal_roi,
+                    optimal_spend: row.optimal_spend,
+                    locked: locked.get(c).copied().unwrap_or(false),
+                })
+                .collect(),
+        }
+    }
+
+    /// Pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// CSV: a header, one row per channel, then `total`, `predicted_revenue`, `roas` and
+    /// `optimal_revenue` rows (name in the first column, value in `spend`'s column).
+    /// Money to the cent, ratios to four decimals.
+    pub fn to_csv(&self) -> String {
+        let money = |v: f64| format!("{v:.2}");
+        let ratio = |v: f64| format!("{v:.4}");
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "channel",
+            "spend",
+            "share",
+            "predicted_contribution",
+            "roi",
+            "marginal_roi",
+            "optimal_spend",
+            "locked",
+        ];
+        let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+        for c in &self.channels {
+            rows.push(vec![
+                c.channel.clone(),
+                money(c.spend),
+                ratio(c.share),
+                money(c.predicted_contribution),
+                ratio(c.roi),
+                c.marginal_roi.map(ratio).unwrap_or_default(),
+                c.optimal_spend.map(money).unwrap_or_default(),
+                c.locked.to_string(),
+            ]);
+        }
+        let summary = [
+            ("total", Some(money(self.total))),
+            ("predicted_revenue", Some(money(self.predicted_revenue))),
+            ("roas", self.roas.map(ratio)),
+            ("optimal_revenue", self.optimal_revenue.map(money)),
+        ];
+        for (name, value) in summary {
+            let mut row = vec![String::new(); header.len()];
+            row[0] = name.to_string();
+            row[1] = value.unwrap_or_default();
+            rows.push(row);
+        }
+        for row in rows {
+            // Writing to memory cannot fail.
+            let _ = writer.write_record(&row);
+        }
+        writer
+            .into_inner()
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// One channel of the model summary: its fitted hyper-parameters and ROI.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelChannel {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub channel: String,
+    /// Carryover `θ`.
+    pub decay: f64,
+    /// Half-saturation `K`, weekly spend.
+    pub half_saturation: f64,
+    /// Hill shape `s`.
+    pub shape: f64,
+    /// `β`, weekly revenue at saturation.
+    pub coefficient: f64,
+    /// Contribution ÷ spend over the data.
+    pub roi: f64,
+    /// Mean weekly spend in the data.
+    pub mean_weekly_spend: f64,
+}
+
+/// The fitted model summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelExport {
+    /// Weeks in the data.
+    pub weeks: usize,
+    /// Weeks held out at the end.
+    pub holdout_weeks: usize,
+    /// Non-media weekly revenue.
+    pub baseline_weekly_revenue: f64,
+    /// Fit quality of the model.
+    pub metrics: mixplan_core::model::Metrics,
+    /// Fit quality of the seed baseline (plain ridge on raw spend).
+    pub baseline_metrics: mixplan_core::model::Metrics,
+    /// Per channel, in model order.
+    pub channels: Vec<ModelChannel>,
+}
+
+impl ModelExport {
+    /// The summary of `planner`'s model.
+    pub fn new(planner: &Planner) -> Self {
+        let model = planner.model();
+        Self {
+            weeks: model.weeks().len(),
+            holdout_weeks: model.weeks().len().saturating_sub(model.holdout_start()),
+            baseline_weekly_revenue: model.baseline_level(),
+            metrics: *model.metrics(),
+            baseline_metrics: *model.baseline_metrics(),
+            channels: model
+                .channels()
+                .iter()
+                .enumerate()
+                .map(|(c, ch)| {
+                    let info = planner.channels().get(c);
+                    ModelChannel {
+                        id: info
+                            .map(|i| i.id.clone())
+                            .unwrap_or_else(|| ch.name.clone()),
+                        channel: info
+                            .map(|i| i.name.clone())
+                            .unwrap_or_else(|| ch.name.clone()),
+                        decay: ch.decay,
+                        half_saturation: ch.half_saturation,
+                        shape: ch.shape,
+                        coefficient: ch.coefficient,
+                        roi: ch.roi,
+                        mean_weekly_spend: ch.mean_spend,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::planner::budget::BudgetState;
+    use crate::planner::scenario::fitted_planner;
+
+    /// JSON numbers are read back to within one part in 10¹⁵ (serde_json's default float
+    /// parser is not exactly round-trip).
+    fn same(value: &serde_json::Value, expected: f64) -> bool {
+        value
+            .as_f64()
+            .is_some_and(|v| (v - expected).abs() <= 1e-15 * expected.abs().max(1.0))
+    }
+
+    fn plan(locks: &[bool]) -> (PlanExport, Scenario) {
+        let planner = fitted_planner();
+        let mut budget = BudgetState::from_mix(40_000.0, planner.historical_mix());
+        for (c, l) in locks.iter().enumerate() {
+            budget.set_locked(c, *l);
+        }
+        let scenario = planner.scenario(&budget);
+        (
+            PlanExport::new(planner, &scenario, budget.locked()),
+            scenario,
+        )
+    }
+
+    #[test]
+    fn the_plan_json_carries_every_figure_of_the_table() {
+        let (export, scenario) = plan(&[true]);
+        let value: serde_json::Value = serde_json::from_str(&export.to_json()).unwrap();
+        assert_eq!(value["total"], 40_000.0);
+        assert!(same(&value["predicted_revenue"], scenario.revenue));
+        let channels = value["channels"].as_array().unwrap();
+        assert_eq!(channels.len(), scenario.rows.len());
+        let first = &channels[0];
+        assert_eq!(first["id"], "paid_search");
+        assert_eq!(first["locked"], true);
+        assert_eq!(channels[1]["locked"], false);
+        assert!(same(&first["spend"], scenario.rows[0].spend));
+        assert!(same(
+            &first["predicted_contribution"],
+            scenario.rows[0].contribution
+        ));
+        assert!(same(
+            &first["optimal_spend"],
+            scenario.rows[0].optimal_spend.unwrap()
+        ));
+        let spend_sum: f64 = channels.iter().map(|c| c["spend"].as_f64().unwrap()).sum();
+        assert!((spend_sum - 40_000.0).abs() < 0.01);
+        let roas = value["roas"].as_f64().unwrap();
+        assert!((roas - scenario.media() / 40_000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_plan_csv_has_a_row_per_channel_and_the_totals() {
+        let (export, scenario) = plan(&[]);
+        let text = export.to_csv();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(
+            header.iter().collect::<Vec<_>>(),
+            [
+                "channel",
+                "spend",
+                "share",
+                "predicted_contribution",
+                "roi",
+                "marginal_roi",
+                "optimal_spend",
+                "locked"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), scenario.rows.len() + 4);
+        let spend: f64 = rows[..scenario.rows.len()]
+            .iter()
+            .map(|r| r[1].parse::<f64>().unwrap())
+            .sum();
+        assert!((spend - 40_000.0).abs() < 0.05, "{spend}");
+        let by_name = |name: &str| rows.iter().find(|r| &r[0] == name).unwrap()[1].to_string();
+        assert_eq!(by_name("total"), "40000.00");
+        assert_eq!(
+            by_name("predicted_revenue"),
+            format!("{:.2}", scenario.revenue)
+        );
+        assert_eq!(
+            by_name("roas").parse::<f64>().unwrap(),
+            (scenario.media() / 40_000.0 * 1e4).round() / 1e4
+        );
+    }
+
+    #[test]
+    fn names_with_commas_and_quotes_stay_one_csv_cell() {
+        let planner = fitted_planner().renamed(&["Search, \"paid\""]);
+        let budget = BudgetState::from_mix(20_000.0, planner.historical_mix());
+        let scenario = planner.scenario(&budget);
+        let text = PlanExport::new(&planner, &scenario, budget.locked()).to_csv();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!(&first[0], "Search, \"paid\"");
+        assert_eq!(first.len(), 8);
+    }
+
+    #[test]
+    fn the_model_summary_has_every_channel_and_the_metrics() {
+        let planner = fitted_planner();
+        let value: serde_json::Value =
+            serde_json::from_str(&ModelExport::new(planner).to_json()).unwrap();
+        let channels = value["channels"].as_array().unwrap();
+        assert_eq!(channels.len(), planner.model().channels().len());
+        for (exported, fitted) in channels.iter().zip(planner.model().channels()) {
+            assert!(same(&exported["decay"], fitted.decay));
+            assert!(same(&exported["half_saturation"], fitted.half_saturation));
+            assert!(same(&exported["shape"], fitted.shape));
+            assert!(same(&exported["roi"], fitted.roi));
+        }
+        assert!(same(
+            &value["metrics"]["r2_test"],
+            planner.model().metrics().r2_test
+        ));
+        assert!(value["weeks"].as_u64().unwrap() > value["holdout_weeks"].as_u64().unwrap());
+    }
+}
