@@ -62,6 +62,7 @@ impl DataArgs {
             target: Some(self.target.clone()),
             channels: clean(&self.channels),
             controls: clean(&self.controls),
+            ..LoadOptions::default()
         }
     }
 

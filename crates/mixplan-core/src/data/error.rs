@@ -167,7 +167,7 @@ pub enum DataError {
     },
     /// A numeric cell does not parse as a number.
     #[error(
-        "bad number `{value}` in column `{column}` at line {line}: write plain numbers with a dot as decimal separator, no currency symbols or thousands separators (e.g. 1234.5)"
+        "line {line}, column `{column}`: `{value}` is not a number; write numbers such as 1234.5, 1,234.50, $1,234 or (in a file with decimal commas) 1.234,50, with one decimal separator for the whole file"
     )]
     BadNumber {
         /// The column.
@@ -310,6 +310,57 @@ pub enum DataError {
     NoChannels {
         /// The header's column names.
         available: ColumnList,
+    },
+    /// The file is larger than [`super::loader::MAX_FILE_BYTES`].
+    #[error(
+        "the file is {} MB, more than the {} MB limit; keep only the columns and rows needed (or aggregate daily rows to weeks first)",
+        bytes / (1024 * 1024), limit / (1024 * 1024)
+    )]
+    FileTooLarge {
+        /// Size of the file, bytes.
+        bytes: usize,
+        /// The limit, bytes.
+        limit: usize,
+    },
+    /// The file has more columns than [`super::loader::MAX_COLUMNS`].
+    #[error(
+        "the file has {found} columns, more than the limit of {limit}; remove the columns that are not dates, the target, spend or controls"
+    )]
+    TooManyColumns {
+        /// Columns in the header.
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// More weeks than [`super::loader::MAX_WEEKS`].
+    #[error(
+        "the data has {found} weeks, more than the limit of {limit}; keep the most recent years only"
+    )]
+    TooManyWeeks {
+        /// Weeks (after aggregation).
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Every number with a separator reads both ways (`1.234` is 1.234 or 1234).
+    #[error(
+        "cannot tell the decimal separator: `{example}` in column `{column}` could be read with a decimal point or a decimal comma; pass --decimal-comma (option `decimal: Comma`) if the file writes 1.234,56, or --decimal-point (`decimal: Dot`) if it writes 1,234.56"
+    )]
+    AmbiguousDecimal {
+        /// The column of the first ambiguous cell.
+        column: String,
+        /// That cell.
+        example: String,
+    },
+    /// Every date reads both as day/month and month/day, and neither order is more plausible.
+    #[error(
+        "cannot tell whether the dates in column `{column}` (e.g. `{example}`) are day first or month first: no day is above 12; pass --date-order dmy (option `date_order: DayFirst`) for dd/mm/yyyy or --date-order mdy (`MonthFirst`) for mm/dd/yyyy"
+    )]
+    AmbiguousDateOrder {
+        /// The date column.
+        column: String,
+        /// A date cell.
+        example: String,
     },
     /// The file could not be read.
     #[error("cannot read `{path}`: {source}")]

@@ -21,5 +21,8 @@ mod weekly;
 pub use error::{ColumnList, ColumnRole, DataError};
 #[cfg(not(target_arch = "wasm32"))]
 pub use loader::load_weekly_csv_from_path;
-pub use loader::{DEFAULT_TARGET, LoadOptions, MIN_WEEKS, load_weekly_csv};
+pub use loader::{
+    DEFAULT_TARGET, DateOrder, DecimalSeparator, LoadOptions, MAX_COLUMNS, MAX_FILE_BYTES,
+    MAX_WEEKS, MIN_WEEKS, ReadOptions, Separator, load_weekly_csv,
+};
 pub use weekly::{Series, WeeklyData};
