@@ -17,6 +17,8 @@ pub enum ColumnRole {
     Channel,
     /// A non-media control.
     Control,
+    /// A dimension (region, brand, …) summed over or filtered.
+    Dimension,
 }
 
 impl fmt::Display for ColumnRole {
@@ -26,6 +28,7 @@ impl fmt::Display for ColumnRole {
             ColumnRole::Target => "target",
             ColumnRole::Channel => "channel",
             ColumnRole::Control => "control",
+            ColumnRole::Dimension => "dimension",
         })
     }
 }
@@ -361,6 +364,18 @@ pub enum DataError {
         column: String,
         /// A date cell.
         example: String,
+    },
+    /// A dimension filter asks for a value its column does not have.
+    #[error(
+        "no row has `{value}` in column `{column}`; values found include {available}; pick one of them (the match is exact, case included)"
+    )]
+    UnknownDimensionValue {
+        /// The dimension column.
+        column: String,
+        /// The value asked for.
+        value: String,
+        /// Some of the column's values.
+        available: ColumnList,
     },
     /// The file could not be read.
     #[error("cannot read `{path}`: {source}")]

@@ -72,12 +72,12 @@
 //! detects date formats, `roles` holds [`LoadOptions`] and detects the roles left open; this file
 //! parses each row's cells, in file order, into the [`WeeklyData`].
 
-mod dates;
+pub(crate) mod dates;
 pub mod number;
 pub mod read_options;
 mod roles;
 mod separator;
-mod table;
+pub(crate) mod table;
 
 use super::error::DataError;
 use super::weekly::{Series, WeeklyData};
@@ -86,6 +86,7 @@ pub use dates::DATE_FORMATS;
 use dates::parse_date;
 pub use number::{DecimalSeparator, parse_number};
 pub use read_options::{DateOrder, MAX_COLUMNS, MAX_FILE_BYTES, MAX_WEEKS, ReadOptions, Separator};
+pub(crate) use roles::control_word;
 pub use roles::{DEFAULT_TARGET, LoadOptions, looks_like_control};
 use roles::{Roles, resolve_roles};
 pub use table::Table;

@@ -4,25 +4,43 @@
 //! |---|---|
 //! | `weekly` | [`WeeklyData`] and [`Series`], valid by construction |
 //! | `error` | [`DataError`]: what is wrong with the data, where, and how to fix it |
-//! | [`loader`] | CSV text → [`WeeklyData`], with column detection |
+//! | [`loader`] | CSV text → [`WeeklyData`], with column detection; reading options and limits |
+//! | `inspect` | a user's file, step 1: [`read_table`], then [`inspect`] suggests a role per column, with its reason |
+//! | `column_role` | [`MappedRole`] and [`RoleReason`], and the name words suggestions use |
+//! | `mapping` | [`ColumnMapping`]: the roles the user confirmed |
+//! | [`daily_regions`] | the simulated store as one daily, multi-region CSV (a large test file) |
+//! | `aggregate` | step 2: [`build_weekly`] aggregates daily or multi-row data to weeks |
 //! | [`raw`] | the simulated store's raw daily records and their CSV files |
 //! | [`simulate`] | the simulated store, generated with a known ground truth |
 //! | [`truth`] | the ground truth (`ground_truth.json`) |
 //! | [`prepare`] | raw daily records → the star schema committed under `data_processed/` |
 
+mod aggregate;
+mod column_role;
+pub mod daily_regions;
 mod error;
+mod inspect;
 pub mod loader;
+mod mapping;
 pub mod prepare;
 pub mod raw;
 pub mod simulate;
 pub mod truth;
 mod weekly;
 
+pub use aggregate::{AggregationReport, PartialWeek, WeeklyBuild, build_weekly};
+pub use column_role::{MappedRole, RoleReason};
 pub use error::{ColumnList, ColumnRole, DataError};
+pub use inspect::{
+    ColumnInspection, DateSummary, Inspection, MAX_DIMENSION_VALUES, PREVIEW_ROWS, inspect,
+    read_table,
+};
+pub use loader::Table;
 #[cfg(not(target_arch = "wasm32"))]
 pub use loader::load_weekly_csv_from_path;
 pub use loader::{
     DEFAULT_TARGET, DateOrder, DecimalSeparator, LoadOptions, MAX_COLUMNS, MAX_FILE_BYTES,
     MAX_WEEKS, MIN_WEEKS, ReadOptions, Separator, load_weekly_csv,
 };
+pub use mapping::{ColumnMapping, DimensionChoice};
 pub use weekly::{Series, WeeklyData};

@@ -261,15 +261,22 @@ pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Role
 /// by anything that is not a letter or digit (and digits split from letters: `event1` has the
 /// word `event`).
 pub fn looks_like_control(name: &str) -> bool {
+    control_word(name).is_some()
+}
+
+/// The control word a column name contains (see [`looks_like_control`]), if any.
+pub(crate) fn control_word(name: &str) -> Option<String> {
     let lower = name.to_lowercase();
     let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
-    if squashed.contains("blackfriday") || squashed.contains("cybermonday") {
-        return true;
+    for phrase in ["blackfriday", "cybermonday"] {
+        if squashed.contains(phrase) {
+            return Some(phrase.to_string());
+        }
     }
     lower
         .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .any(|w| CONTROL_WORDS.contains(&w))
+        .find(|w| CONTROL_WORDS.contains(w))
+        .map(str::to_string)
 }
 
 /// The date column and its format: named or detected (see [`super::dates`]). When no

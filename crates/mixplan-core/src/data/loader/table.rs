@@ -8,7 +8,7 @@
 //! are checked; the decimal separator is the one given or decided from every cell.
 
 use super::number::{DecimalSeparator, DecimalVotes, parse_number};
-use super::read_options::{MAX_COLUMNS, MAX_FILE_BYTES, ReadOptions, Separator};
+use super::read_options::{DateOrder, MAX_COLUMNS, MAX_FILE_BYTES, ReadOptions, Separator};
 use super::separator::detect_separator;
 use crate::data::error::{ColumnList, ColumnRole, DataError};
 
@@ -40,6 +40,8 @@ pub struct Table {
     pub(crate) separator: Separator,
     /// The decimal separator numbers are read with.
     pub(crate) decimal: DecimalSeparator,
+    /// The date order asked for (`None`: detected).
+    pub(crate) date_order: Option<DateOrder>,
 }
 
 impl Table {
@@ -119,6 +121,7 @@ impl Table {
             lines,
             separator,
             decimal: DecimalSeparator::Dot,
+            date_order: options.date_order,
         };
         table.decimal = match options.decimal {
             Some(d) => d,
@@ -146,6 +149,26 @@ impl Table {
                     example,
                 }
             })
+    }
+
+    /// Column names, as written in the header (trimmed).
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The field separator the file was read with.
+    pub fn separator(&self) -> Separator {
+        self.separator
+    }
+
+    /// The decimal separator numbers are read with.
+    pub fn decimal(&self) -> DecimalSeparator {
+        self.decimal
+    }
+
+    /// Number of data rows.
+    pub fn rows(&self) -> usize {
+        self.len()
     }
 
     /// Number of data rows.
