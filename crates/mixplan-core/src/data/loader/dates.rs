@@ -46,7 +46,44 @@ fn date_part(cell: &str) -> &str {
     }
 }
 
+/// Reads a zero-padded `YYYY?MM?DD`, `DD?MM?YYYY` or `MM?DD?YYYY` cell (10 bytes, or more
+/// after a space or `T`) without chrono's general parser, for the formats of
+/// [`DATE_FORMATS`]; `None` when the cell or the format is not of that shape (chrono then
+/// decides).
+fn parse_padded(cell: &str, format: &str) -> Option<Option<NaiveDate>> {
+    let f = format.as_bytes();
+    let c = cell.as_bytes();
+    if f.len() != 8 || c.len() < 10 || (c.len() > 10 && c[10] != b' ' && c[10] != b'T') {
+        return None;
+    }
+    let (sep1, sep2) = (f[2], f[5]);
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        c.get(range)?.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let (year, month, day) = match (f[1], f[4], f[7]) {
+        (b'Y', b'm', b'd') if c[4] == sep1 && c[7] == sep2 => {
+            (number(0..4)?, number(5..7)?, number(8..10)?)
+        }
+        (b'd', b'm', b'Y') if c[2] == sep1 && c[5] == sep2 => {
+            (number(6..10)?, number(3..5)?, number(0..2)?)
+        }
+        (b'm', b'd', b'Y') if c[2] == sep1 && c[5] == sep2 => {
+            (number(6..10)?, number(0..2)?, number(3..5)?)
+        }
+        _ => return None,
+    };
+    let year = i32::try_from(year).ok()?;
+    Some(NaiveDate::from_ymd_opt(year, month, day))
+}
+
 pub(crate) fn parse_date(cell: &str, format: &str) -> Option<NaiveDate> {
+    if DATE_FORMATS.contains(&format)
+        && let Some(date) = parse_padded(cell, format)
+    {
+        return date;
+    }
     NaiveDate::parse_from_str(cell, format)
         .or_else(|_| NaiveDate::parse_from_str(date_part(cell), format))
         .ok()

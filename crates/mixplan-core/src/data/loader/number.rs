@@ -46,6 +46,15 @@ const GROUPING_SPACES: &[char] = &[' ', '\u{a0}', '\u{202f}', '\'', '’'];
 /// cell is not a number in that convention. `inf`, `-inf` and `NaN` are read as the
 /// non-finite values they name (the caller reports them).
 pub fn parse_number(cell: &str, decimal: DecimalSeparator) -> Option<f64> {
+    // Fast path for the common plain form (`-1234.5`): the standard parser reads exactly
+    // what the general path below would.
+    if decimal == DecimalSeparator::Dot
+        && cell
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return cell.parse().ok();
+    }
     let mut body = cell.trim_matches(|c: char| c.is_whitespace() || CURRENCY_SIGNS.contains(&c));
     let mut negative = false;
     if let Some(inner) = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')) {

@@ -15,6 +15,10 @@ use crate::data::error::{ColumnList, ColumnRole, DataError};
 /// Cell values treated as missing (case-insensitive), besides the empty cell.
 const MISSING_MARKERS: &[&str] = &["na", "n/a", "nan", "null", "none", "-"];
 
+/// Cells of one decimal convention, with none of the other, that settle the decimal
+/// separator.
+const DECISIVE_VOTES: usize = 1_000;
+
 /// One column's trimmed cells, concatenated (one allocation per column, not per cell).
 #[derive(Debug, Clone, Default)]
 struct Cells {
@@ -67,24 +71,27 @@ impl Table {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .trim(csv::Trim::All)
             .delimiter(separator.byte())
             .from_reader(text.as_bytes());
-        let mut records = reader.records();
-        let header_record = match records.next() {
-            Some(r) => r.map_err(csv_error)?,
-            None => return Err(DataError::EmptyFile),
-        };
-        let mut header: Vec<String> = header_record.iter().map(|h| h.trim().to_string()).collect();
+        // One record, reused for every row (no allocation per row).
+        let mut record = csv::StringRecord::new();
+        if !reader.read_record(&mut record).map_err(csv_error)? {
+            return Err(DataError::EmptyFile);
+        }
+        let mut header: Vec<String> = record.iter().map(|h| h.trim().to_string()).collect();
         let mut columns: Vec<Cells> = vec![Cells::default(); header.len()];
         let mut lines = Vec::new();
         // Rows of only empty cells are kept aside until a row with a value follows: trailing
         // ones are dropped.
         let mut pending_empty: Vec<u64> = Vec::new();
-        for record in records {
-            let record = record.map_err(csv_error)?;
+        while reader.read_record(&mut record).map_err(csv_error)? {
             let line = record.position().map_or(0, csv::Position::line);
-            let filled = record.len() - record.iter().rev().take_while(|c| c.is_empty()).count();
+            let filled = record.len()
+                - record
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.trim().is_empty())
+                    .count();
             if filled == 0 {
                 pending_empty.push(line);
                 continue;
@@ -95,11 +102,14 @@ impl Table {
                     &mut lines,
                     &header,
                     empty_line,
-                    &vec![""; header.len()],
+                    header.len(),
+                    |_| "",
                 )?;
             }
-            let cells: Vec<&str> = record.iter().take(filled.max(header.len())).collect();
-            push_row(&mut columns, &mut lines, &header, line, &cells)?;
+            let len = filled.max(header.len()).min(record.len());
+            push_row(&mut columns, &mut lines, &header, line, len, |i| {
+                record.get(i).map_or("", str::trim)
+            })?;
         }
         // Trailing columns without a name or a value.
         while header.last().is_some_and(String::is_empty)
@@ -132,12 +142,18 @@ impl Table {
 
     fn detect_decimal(&self) -> Result<DecimalSeparator, DataError> {
         let mut votes = DecimalVotes::default();
-        for (i, column) in self.columns.iter().enumerate() {
-            for row in 0..self.len() {
+        // Rows are read in order, all columns at a time, until one convention has
+        // `DECISIVE_VOTES` cells and the other none: later cells could not change the
+        // decision, only be reported as bad numbers in it.
+        'rows: for row in 0..self.len() {
+            for (i, column) in self.columns.iter().enumerate() {
                 let cell = column.get(row);
                 if cell.contains(['.', ',']) {
                     votes.add(i, cell);
                 }
+            }
+            if votes.dot.min(votes.comma) == 0 && votes.dot.max(votes.comma) >= DECISIVE_VOTES {
+                break 'rows;
             }
         }
         votes
@@ -234,28 +250,29 @@ impl Table {
 
 /// Appends one row; a row with more non-empty fields than the header, or fewer fields, is
 /// ragged (a header with trailing empty names grows to the widest row first).
-fn push_row(
+fn push_row<'a>(
     columns: &mut [Cells],
     lines: &mut Vec<u64>,
     header: &[String],
     line: u64,
-    cells: &[&str],
+    len: usize,
+    cell: impl Fn(usize) -> &'a str,
 ) -> Result<(), DataError> {
     let expected = header.len();
-    if cells.len() != expected {
+    if len != expected {
         let named = header.len() - header.iter().rev().take_while(|h| h.is_empty()).count();
         // Fewer fields than the header is fine only when the missing ones are unnamed
         // trailing columns.
-        if cells.len() > expected || cells.len() < named {
+        if len > expected || len < named {
             return Err(DataError::RaggedRow {
                 line,
                 expected: named,
-                found: cells.len(),
+                found: len,
             });
         }
     }
     for (i, column) in columns.iter_mut().enumerate() {
-        column.text.push_str(cells.get(i).copied().unwrap_or(""));
+        column.text.push_str(if i < len { cell(i) } else { "" });
         column.ends.push(column.text.len());
     }
     lines.push(line);
