@@ -236,7 +236,7 @@ pub enum DataError {
     },
     /// Two rows have the same week.
     #[error(
-        "duplicate week {date} at line {line} (already at line {first_line}): each week must appear once; sum duplicated rows"
+        "duplicate week {date} at line {line} (already at line {first_line}): each week must appear once; for several rows per week (regions, brands, days) aggregate them (mixplan … --aggregate weekly, --filter region=…; or build_weekly after the mapping step)"
     )]
     DuplicateWeek {
         /// The repeated week.
@@ -259,7 +259,7 @@ pub enum DataError {
         line: u64,
     },
     /// Rows are one day apart.
-    #[error("rows at lines {} and {line} are one day apart ({previous}, {date}): this looks like daily data, but mixplan models weekly data only; sum spend and the target over 7-day weeks first", line - 1)]
+    #[error("rows at lines {} and {line} are one day apart ({previous}, {date}): this looks like daily data, but mixplan models weekly data only: aggregate it to weeks (mixplan … --aggregate weekly, or build_weekly after the mapping step)", line.saturating_sub(1))]
     DailyData {
         /// Previous row's date.
         previous: NaiveDate,
