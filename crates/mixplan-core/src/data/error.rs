@@ -377,6 +377,22 @@ pub enum DataError {
         /// Some of the column's values.
         available: ColumnList,
     },
+    /// An `.xlsx` file could not be read.
+    #[error(
+        "cannot read the Excel file: {message}; save it as .xlsx (Excel 2007 or later) or export the sheet as CSV"
+    )]
+    Excel {
+        /// What the reader reported.
+        message: String,
+    },
+    /// The sheet asked for is not in the workbook.
+    #[error("no sheet `{sheet}` in the workbook; its sheets are {available}")]
+    UnknownSheet {
+        /// The sheet asked for.
+        sheet: String,
+        /// The workbook's sheets.
+        available: ColumnList,
+    },
     /// The file could not be read.
     #[error("cannot read `{path}`: {source}")]
     Io {

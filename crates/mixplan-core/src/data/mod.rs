@@ -8,6 +8,7 @@
 //! | `inspect` | a user's file, step 1: [`read_table`], then [`inspect`] suggests a role per column, with its reason |
 //! | `column_role` | [`MappedRole`] and [`RoleReason`], and the name words suggestions use |
 //! | `mapping` | [`ColumnMapping`]: the roles the user confirmed |
+//! | `excel` | an `.xlsx` sheet → the same [`Table`] ([`read_xlsx_table`], [`xlsx_sheet_names`]) |
 //! | [`daily_regions`] | the simulated store as one daily, multi-region CSV (a large test file) |
 //! | `aggregate` | step 2: [`build_weekly`] aggregates daily or multi-row data to weeks |
 //! | [`raw`] | the simulated store's raw daily records and their CSV files |
@@ -19,6 +20,7 @@ mod aggregate;
 mod column_role;
 pub mod daily_regions;
 mod error;
+mod excel;
 mod inspect;
 pub mod loader;
 mod mapping;
@@ -31,6 +33,9 @@ mod weekly;
 pub use aggregate::{AggregationReport, PartialWeek, WeeklyBuild, build_weekly};
 pub use column_role::{MappedRole, RoleReason};
 pub use error::{ColumnList, ColumnRole, DataError};
+pub use excel::{
+    MAX_SHEET_ROWS, is_xlsx, read_xlsx_table, xlsx_read_options, xlsx_sheet_names, xlsx_to_csv,
+};
 pub use inspect::{
     ColumnInspection, DateSummary, Inspection, MAX_DIMENSION_VALUES, PREVIEW_ROWS, inspect,
     read_table,
