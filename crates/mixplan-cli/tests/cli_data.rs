@@ -181,3 +181,48 @@ fn semicolon_decimal_comma_day_first_file_fits_like_the_original() {
     assert!(stderr.contains("semicolon"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The demo store's weekly data as the second sheet of a workbook (dates as text cells,
+/// numbers as numbers), after a notes sheet.
+fn store_workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("Notes").expect("name");
+    notes.write_string(0, 0, "weekly export").expect("write");
+    let sheet = book.add_worksheet();
+    sheet.set_name("Weekly").expect("name");
+    for (r, line) in store_csv().lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (row, col) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(v) if r > 0 => sheet.write_number(row, col, v).map(|_| ()),
+                _ => sheet.write_string(row, col, cell).map(|_| ()),
+            }
+            .expect("write");
+        }
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+#[test]
+fn xlsx_sheet_fits_like_the_csv() {
+    let dir = temp_dir("xlsx");
+    let book = dir.join("store.xlsx");
+    std::fs::write(&book, store_workbook()).expect("written");
+    let book = book.to_string_lossy().into_owned();
+    let plain = write(&dir, "weekly.csv", &store_csv());
+    let want = without_time(success(&["fit", &plain]));
+    assert_eq!(
+        without_time(success(&["fit", &book, "--sheet", "Weekly"])),
+        want
+    );
+    // The first sheet (notes) has no data; an unknown sheet lists the sheets; --sheet on a
+    // CSV is refused.
+    let stderr = failure(&["fit", &book]);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    let stderr = failure(&["fit", &book, "--sheet", "Daily"]);
+    assert!(stderr.contains("`Notes`, `Weekly`"), "{stderr}");
+    let stderr = failure(&["fit", &plain, "--sheet", "Weekly"]);
+    assert!(stderr.contains("not an .xlsx file"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -14,7 +14,7 @@
 use crate::error::CliError;
 use mixplan_core::data::{
     ColumnMapping, DataError, DateOrder, DecimalSeparator, LoadOptions, ReadOptions, Separator,
-    WeeklyData, build_weekly, inspect, load_weekly_csv, read_table,
+    WeeklyData, build_weekly, inspect, is_xlsx, load_weekly_csv, read_table, xlsx_to_csv,
 };
 use mixplan_core::model::{FittedModel, ModelParams};
 use std::path::PathBuf;
@@ -155,6 +155,9 @@ pub struct DataArgs {
     /// dimensions are summed.
     #[arg(long, value_name = "COLUMN=VALUE", value_parser = parse_filter)]
     pub filter: Vec<FilterArg>,
+    /// Sheet of an .xlsx file (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 impl DataArgs {
@@ -262,22 +265,53 @@ impl DataArgs {
         Ok(mapping)
     }
 
-    /// Reads and validates the CSV (aggregating it to weeks when asked).
+    /// The file's text and how to read it: a CSV as it is, an `.xlsx` sheet converted
+    /// (commas and decimal points, whatever the flags say about separators).
+    fn text(&self) -> Result<(String, ReadOptions), DataError> {
+        let io = |source| DataError::Io {
+            path: self.path.display().to_string(),
+            source,
+        };
+        let bytes = std::fs::read(&self.path).map_err(io)?;
+        if is_xlsx(&bytes) {
+            let read = ReadOptions {
+                date_order: self.read_options().date_order,
+                ..mixplan_core::data::xlsx_read_options()
+            };
+            return Ok((xlsx_to_csv(&bytes, self.sheet.as_deref())?, read));
+        }
+        if self.sheet.is_some() {
+            return Err(DataError::Excel {
+                message: format!(
+                    "`{}` is not an .xlsx file and --sheet reads Excel sheets only",
+                    self.path.display()
+                ),
+            });
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{e}: save the file as UTF-8 text"),
+            ))
+        })?;
+        Ok((text, self.read_options()))
+    }
+
+    /// Reads and validates the CSV or `.xlsx` sheet (aggregating it to weeks when asked).
     pub fn load(&self) -> Result<WeeklyData, CliError> {
         let error = |source: DataError| CliError::LoadData {
             path: self.path.clone(),
             source: source.into(),
         };
-        let text = std::fs::read_to_string(&self.path).map_err(|source| {
-            error(DataError::Io {
-                path: self.path.display().to_string(),
-                source,
-            })
-        })?;
+        let (text, read) = self.text().map_err(error)?;
         if !self.aggregates() {
-            return load_weekly_csv(&text, &self.options()).map_err(error);
+            let options = LoadOptions {
+                read,
+                ..self.options()
+            };
+            return load_weekly_csv(&text, &options).map_err(error);
         }
-        let table = read_table(&text, &self.read_options()).map_err(error)?;
+        let table = read_table(&text, &read).map_err(error)?;
         let mapping = self.mapping(&table).map_err(error)?;
         let built = build_weekly(&table, &mapping).map_err(error)?;
         for note in built.report.notes() {
