@@ -139,3 +139,34 @@ fn not_an_excel_file() {
     }
     assert!(!is_xlsx(b"week,revenue\n"));
 }
+
+mod fuzz {
+    use super::workbook;
+    use mixplan_core::data::{inspect, read_xlsx_table, xlsx_sheet_names};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Corrupted workbooks (bytes overwritten or the archive cut short) give Ok or a
+        /// typed error, never a panic.
+        #[test]
+        fn corrupted_workbooks(
+            edits in prop::collection::vec((any::<usize>(), any::<u8>()), 0..12),
+            keep in 0.0f64..=1.0,
+        ) {
+            let mut bytes = workbook(0, None);
+            let n = bytes.len();
+            for (i, b) in edits {
+                bytes[i % n] = b;
+            }
+            bytes.truncate(((n as f64) * keep) as usize);
+            let _ = xlsx_sheet_names(&bytes);
+            for sheet in [None, Some("Weekly")] {
+                if let Ok(table) = read_xlsx_table(&bytes, sheet) {
+                    let _ = inspect(&table);
+                }
+            }
+        }
+    }
+}
