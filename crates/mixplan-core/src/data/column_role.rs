@@ -84,12 +84,17 @@ impl fmt::Display for RoleReason {
         match self {
             RoleReason::AllDates { format } => write!(f, "every value is a date ({format})"),
             RoleReason::AnotherDateColumn => f.write_str("dates, but another column is the date"),
+            RoleReason::NameContains { word } if word.chars().count() == 1 => {
+                write!(f, "name ends in '_{}' (Robyn's suffix)", word.to_uppercase())
+            }
             RoleReason::NameContains { word } => write!(f, "name contains '{word}'"),
             RoleReason::AllZeroOne => f.write_str("all values 0/1"),
             RoleReason::NotNumeric => f.write_str("not numeric"),
             RoleReason::Count { word } => write!(
                 f,
-                "a count (impressions/clicks/orders/sessions by name, integers): name contains '{word}'"
+                "a count (impressions/clicks/orders/sessions by name, integers): name {} '{}'",
+                if word.chars().count() == 1 { "ends in" } else { "contains" },
+                if word.chars().count() == 1 { format!("_{}", word.to_uppercase()) } else { word.clone() }
             ),
             RoleReason::IntegersWithoutSpendWord => f.write_str(
                 "whole numbers and no spend word (spend, cost) in the name: looks like a count; choose spend if it is money",
@@ -151,6 +156,9 @@ pub(crate) const COUNT_WORDS: &[&str] = &[
     "p",
 ];
 
+/// Words naming organic (unpaid) activity: a driver, not spend.
+pub(crate) const ORGANIC_WORDS: &[&str] = &["organic", "newsletter", "newsletters"];
+
 /// Words naming rates, ratios and context figures: neither spend nor a driver to average.
 pub(crate) const RATE_WORDS: &[&str] = &[
     "per",
@@ -198,6 +206,10 @@ mod tests {
             "name contains 'price'"
         );
         assert_eq!(RoleReason::AllZeroOne.to_string(), "all values 0/1");
+        assert_eq!(
+            RoleReason::NameContains { word: "s".into() }.to_string(),
+            "name ends in '_S' (Robyn's suffix)"
+        );
         assert_eq!(RoleReason::NotNumeric.to_string(), "not numeric");
         assert!(
             RoleReason::Count {

@@ -35,13 +35,13 @@
 //! | ignore | the same value in every row; a time index (`0, 1, 2, …` or `1, 2, 3, …` in date order); a rate or context word (per, rate, share, population, index, id, …) |
 //! | ignore | a count word (impressions, clicks, orders, sessions, visits, reach, …) |
 //! | spend | a spend word (spend, cost, budget, Robyn's `_S`) |
-//! | control | a control word (price, promo, holiday, event, trend, season, competitor, …); all values 0/1; negative values |
+//! | control | a control word (price, promo, holiday, event, trend, season, competitor, …) or an organic one (organic, newsletter); all values 0/1; negative values |
 //! | ignore | whole numbers with no spend word: probably a count |
 //! | spend | any other numeric column (numbers with decimals) |
 
 use super::column_role::{
-    COUNT_WORDS, MappedRole, RATE_WORDS, RoleReason, SPEND_WORDS, TARGET_WORDS, name_has,
-    name_words,
+    COUNT_WORDS, MappedRole, ORGANIC_WORDS, RATE_WORDS, RoleReason, SPEND_WORDS, TARGET_WORDS,
+    name_has, name_words,
 };
 use super::error::DataError;
 use super::loader::dates::{DetectedDates, ambiguous_order, detect_date_format, parse_date};
@@ -378,7 +378,7 @@ fn numeric_role(
         }
         return (MappedRole::Spend, reason);
     }
-    if let Some(reason) = word(control_word(name)) {
+    if let Some(reason) = word(control_word(name)).or_else(|| word(name_has(name, ORGANIC_WORDS))) {
         return (MappedRole::Control, reason);
     }
     if facts.zero_one {
