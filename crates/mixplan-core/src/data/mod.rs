@@ -5,25 +5,25 @@
 //! | `weekly` | [`WeeklyData`] and [`Series`], valid by construction |
 //! | `error` | [`DataError`]: what is wrong with the data, where, and how to fix it |
 //! | [`loader`] | CSV text → [`WeeklyData`], with column detection; reading options and limits |
-//! | `inspect` | a user's file, step 1: [`read_table`], then [`inspect`] suggests a role per column, with its reason |
-//! | `column_role` | [`MappedRole`] and [`RoleReason`], and the name words suggestions use |
-//! | `mapping` | [`ColumnMapping`]: the roles the user confirmed |
-//! | `excel` | an `.xlsx` sheet → the same [`Table`] ([`read_xlsx_table`], [`xlsx_sheet_names`]) |
+//! | [`inspect`](mod@inspect) | a user's file, step 1: [`read_table`], then [`inspect()`] suggests a role per column, with its reason |
+//! | [`column_role`] | [`MappedRole`] and [`RoleReason`], and the name words suggestions use |
+//! | [`mapping`] | [`ColumnMapping`]: the roles the user confirmed |
+//! | [`excel`] | an `.xlsx` sheet → the same [`Table`] ([`read_xlsx_table`], [`xlsx_sheet_names`]) |
 //! | [`daily_regions`] | the simulated store as one daily, multi-region CSV (a large test file) |
-//! | `aggregate` | step 2: [`build_weekly`] aggregates daily or multi-row data to weeks |
+//! | [`aggregate`] | step 2: [`build_weekly`] aggregates daily or multi-row data to weeks |
 //! | [`raw`] | the simulated store's raw daily records and their CSV files |
 //! | [`simulate`] | the simulated store, generated with a known ground truth |
 //! | [`truth`] | the ground truth (`ground_truth.json`) |
 //! | [`prepare`] | raw daily records → the star schema committed under `data_processed/` |
 
-mod aggregate;
-mod column_role;
+pub mod aggregate;
+pub mod column_role;
 pub mod daily_regions;
 mod error;
-mod excel;
-mod inspect;
+pub mod excel;
+pub mod inspect;
 pub mod loader;
-mod mapping;
+pub mod mapping;
 pub mod prepare;
 pub mod raw;
 pub mod simulate;
