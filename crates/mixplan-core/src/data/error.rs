@@ -17,6 +17,8 @@ pub enum ColumnRole {
     Channel,
     /// A non-media control.
     Control,
+    /// A dimension (region, brand, …) summed over or filtered.
+    Dimension,
 }
 
 impl fmt::Display for ColumnRole {
@@ -26,6 +28,7 @@ impl fmt::Display for ColumnRole {
             ColumnRole::Target => "target",
             ColumnRole::Channel => "channel",
             ColumnRole::Control => "control",
+            ColumnRole::Dimension => "dimension",
         })
     }
 }
@@ -167,7 +170,7 @@ pub enum DataError {
     },
     /// A numeric cell does not parse as a number.
     #[error(
-        "bad number `{value}` in column `{column}` at line {line}: write plain numbers with a dot as decimal separator, no currency symbols or thousands separators (e.g. 1234.5)"
+        "line {line}, column `{column}`: `{value}` is not a number; write numbers such as 1234.5, 1,234.50, $1,234 or (in a file with decimal commas) 1.234,50, with one decimal separator for the whole file"
     )]
     BadNumber {
         /// The column.
@@ -233,7 +236,7 @@ pub enum DataError {
     },
     /// Two rows have the same week.
     #[error(
-        "duplicate week {date} at line {line} (already at line {first_line}): each week must appear once; sum duplicated rows"
+        "duplicate week {date} at line {line} (already at line {first_line}): each week must appear once; for several rows per week (regions, brands, days) aggregate them (mixplan … --aggregate weekly, --filter region=…; or build_weekly after the mapping step)"
     )]
     DuplicateWeek {
         /// The repeated week.
@@ -256,7 +259,7 @@ pub enum DataError {
         line: u64,
     },
     /// Rows are one day apart.
-    #[error("rows at lines {} and {line} are one day apart ({previous}, {date}): this looks like daily data, but mixplan models weekly data only; sum spend and the target over 7-day weeks first", line - 1)]
+    #[error("rows at lines {} and {line} are one day apart ({previous}, {date}): this looks like daily data, but mixplan models weekly data only: aggregate it to weeks (mixplan … --aggregate weekly, or build_weekly after the mapping step)", line.saturating_sub(1))]
     DailyData {
         /// Previous row's date.
         previous: NaiveDate,
@@ -309,6 +312,85 @@ pub enum DataError {
     )]
     NoChannels {
         /// The header's column names.
+        available: ColumnList,
+    },
+    /// The file is larger than [`super::loader::MAX_FILE_BYTES`].
+    #[error(
+        "the file is {} MB, more than the {} MB limit; keep only the columns and rows needed (or aggregate daily rows to weeks first)",
+        bytes / (1024 * 1024), limit / (1024 * 1024)
+    )]
+    FileTooLarge {
+        /// Size of the file, bytes.
+        bytes: usize,
+        /// The limit, bytes.
+        limit: usize,
+    },
+    /// The file has more columns than [`super::loader::MAX_COLUMNS`].
+    #[error(
+        "the file has {found} columns, more than the limit of {limit}; remove the columns that are not dates, the target, spend or controls"
+    )]
+    TooManyColumns {
+        /// Columns in the header.
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// More weeks than [`super::loader::MAX_WEEKS`].
+    #[error(
+        "the data has {found} weeks, more than the limit of {limit}; keep the most recent years only"
+    )]
+    TooManyWeeks {
+        /// Weeks (after aggregation).
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Every number with a separator reads both ways (`1.234` is 1.234 or 1234).
+    #[error(
+        "cannot tell the decimal separator: `{example}` in column `{column}` could be read with a decimal point or a decimal comma; pass --decimal-comma (option `decimal: Comma`) if the file writes 1.234,56, or --decimal-point (`decimal: Dot`) if it writes 1,234.56"
+    )]
+    AmbiguousDecimal {
+        /// The column of the first ambiguous cell.
+        column: String,
+        /// That cell.
+        example: String,
+    },
+    /// Every date reads both as day/month and month/day, and neither order is more plausible.
+    #[error(
+        "cannot tell whether the dates in column `{column}` (e.g. `{example}`) are day first or month first: no day is above 12; pass --date-order dmy (option `date_order: DayFirst`) for dd/mm/yyyy or --date-order mdy (`MonthFirst`) for mm/dd/yyyy"
+    )]
+    AmbiguousDateOrder {
+        /// The date column.
+        column: String,
+        /// A date cell.
+        example: String,
+    },
+    /// A dimension filter asks for a value its column does not have.
+    #[error(
+        "no row has `{value}` in column `{column}`; values found include {available}; pick one of them (the match is exact, case included)"
+    )]
+    UnknownDimensionValue {
+        /// The dimension column.
+        column: String,
+        /// The value asked for.
+        value: String,
+        /// Some of the column's values.
+        available: ColumnList,
+    },
+    /// An `.xlsx` file could not be read.
+    #[error(
+        "cannot read the Excel file: {message}; save it as .xlsx (Excel 2007 or later) or export the sheet as CSV"
+    )]
+    Excel {
+        /// What the reader reported.
+        message: String,
+    },
+    /// The sheet asked for is not in the workbook.
+    #[error("no sheet `{sheet}` in the workbook; its sheets are {available}")]
+    UnknownSheet {
+        /// The sheet asked for.
+        sheet: String,
+        /// The workbook's sheets.
         available: ColumnList,
     },
     /// The file could not be read.

@@ -31,12 +31,24 @@
 //! | [`DataError`] | what is wrong, where (column, 1-based line) and how to fix it |
 //! | [`MIN_WEEKS`] | the fewest weeks a model can be fitted on |
 //!
+//! # Reading the text ([`ReadOptions`], each detected when `None`)
+//!
+//! | what | rule |
+//! |---|---|
+//! | byte-order mark | dropped |
+//! | field separator | `,` `;` or tab: the one splitting the first rows into the most, equal, fields ([`Separator`]) |
+//! | numbers | quoted, with currency signs `$ € £` and spaces around them, thousands grouped by `,` `.` space or `'` in threes, `(300)` for −300 ([`parse_number`]) |
+//! | decimal separator | the one most cells can only be read with (`12,5`, `1.234,56` → comma); when every cell reads both ways (`1.234`), a point in a comma-separated file, else [`DataError::AmbiguousDecimal`] ([`DecimalSeparator`]) |
+//! | date order | a day above 12 decides; else the order giving evenly spaced (daily or weekly) dates; else [`DataError::AmbiguousDateOrder`] ([`DateOrder`]) |
+//! | empty rows and columns | trailing rows of empty cells, and trailing columns with neither a name nor a value, are ignored |
+//! | limits | [`MAX_FILE_BYTES`] (50 MB), [`MAX_COLUMNS`] (300), [`MAX_WEEKS`] (5,000) |
+//!
 //! # Detection rules (when an option is `None`)
 //!
 //! | role | rule |
 //! |---|---|
-//! | date | the first column whose every value parses as a date in one of [`DATE_FORMATS`] (a time part after a space or `T` is ignored) |
-//! | date format | the first of [`DATE_FORMATS`] that parses every value; if several do (e.g. both `DD/MM/YYYY` and `MM/DD/YYYY`), the one that gives 7-day steps |
+//! | date | the first column whose every value parses as a date in one of [`DATE_FORMATS`] (a time part after a space or `T` is ignored); when none does, the column with the most dates, so its first bad cell is reported with its line |
+//! | date format | the first of [`DATE_FORMATS`] that parses every value; if several do (e.g. both `DD/MM/YYYY` and `MM/DD/YYYY`), the one that gives evenly spaced dates, else asked |
 //! | target | the column named [`DEFAULT_TARGET`] (`revenue`), case-insensitively |
 //! | controls | numeric columns whose name contains a control word (see [`looks_like_control`]): price, promo, holiday, event, trend, season, competitor, … |
 //! | channels | every other numeric column |
@@ -54,22 +66,31 @@
 //!
 //! # Layout
 //!
-//! `table` reads the CSV into trimmed cells with line numbers, `dates` parses and detects
-//! date formats, `roles` holds [`LoadOptions`] and detects the roles left open; this file
+//! `read_options` holds [`ReadOptions`] and the limits, `separator` detects the field
+//! separator, `number` reads number cells and votes on the decimal separator, `table` reads
+//! the CSV into trimmed cells (column by column) with line numbers, `dates` parses and
+//! detects date formats, `roles` holds [`LoadOptions`] and detects the roles left open; this file
 //! parses each row's cells, in file order, into the [`WeeklyData`].
 
-mod dates;
+pub(crate) mod dates;
+pub mod number;
+pub mod read_options;
 mod roles;
-mod table;
+mod separator;
+pub(crate) mod table;
 
 use super::error::DataError;
 use super::weekly::{Series, WeeklyData};
 use chrono::NaiveDate;
 pub use dates::DATE_FORMATS;
 use dates::parse_date;
+pub use number::{DecimalSeparator, parse_number};
+pub use read_options::{DateOrder, MAX_COLUMNS, MAX_FILE_BYTES, MAX_WEEKS, ReadOptions, Separator};
+pub(crate) use roles::control_word;
 pub use roles::{DEFAULT_TARGET, LoadOptions, looks_like_control};
 use roles::{Roles, resolve_roles};
-use table::{Table, is_missing};
+pub use table::Table;
+use table::is_missing;
 
 /// The fewest weeks the loader accepts. A weekly MMM with a few channels, carryover and
 /// seasonality needs well over a year of data to be trustworthy; 20 weeks is the bare minimum
@@ -98,12 +119,8 @@ pub fn load_weekly_csv_from_path(
 /// A [`DataError`] naming the first problem in file order.
 pub fn load_weekly_csv(text: &str, options: &LoadOptions) -> Result<WeeklyData, DataError> {
     options.validate()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(DataError::EmptyFile);
-    }
-    let table = Table::read(text)?;
-    if table.rows.is_empty() {
+    let table = Table::read(text, &options.read)?;
+    if table.len() == 0 {
         return Err(DataError::TooFewWeeks {
             found: 0,
             minimum: MIN_WEEKS,
@@ -113,7 +130,7 @@ pub fn load_weekly_csv(text: &str, options: &LoadOptions) -> Result<WeeklyData, 
     build(&table, &roles)
 }
 
-fn shorten(cell: &str) -> String {
+pub(crate) fn shorten(cell: &str) -> String {
     const MAX: usize = 40;
     if cell.chars().count() <= MAX {
         cell.to_string()
@@ -124,15 +141,22 @@ fn shorten(cell: &str) -> String {
     }
 }
 
-/// The number in `cell` of `column`, week `week` (0-based), file line `line`.
-fn parse_number(cell: &str, column: &str, week: usize, line: u64) -> Result<f64, DataError> {
+/// The number in `cell` of `column`, week `week` (0-based), file line `line`, in the
+/// table's decimal convention.
+pub(crate) fn number_cell(
+    table: &Table,
+    cell: &str,
+    column: &str,
+    week: usize,
+    line: u64,
+) -> Result<f64, DataError> {
     if is_missing(cell) && !cell.eq_ignore_ascii_case("nan") {
         return Err(DataError::MissingValue {
             column: column.to_string(),
             line,
         });
     }
-    let value: f64 = cell.parse().map_err(|_| DataError::BadNumber {
+    let value: f64 = table.number(cell).ok_or_else(|| DataError::BadNumber {
         column: column.to_string(),
         line,
         value: shorten(cell),
@@ -149,7 +173,13 @@ fn parse_number(cell: &str, column: &str, week: usize, line: u64) -> Result<f64,
 }
 
 fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
-    let n = table.rows.len();
+    let n = table.len();
+    if n > MAX_WEEKS {
+        return Err(DataError::TooManyWeeks {
+            found: n,
+            limit: MAX_WEEKS,
+        });
+    }
     let name = |i: usize| table.header[i].clone();
     let mut weeks: Vec<NaiveDate> = Vec::with_capacity(n);
     let mut target = Vec::with_capacity(n);
@@ -188,9 +218,9 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
         });
 
     let mut previous_line = 0u64;
-    for (line, cells) in &table.rows {
-        let line = *line;
-        let cell = |i: usize| cells.get(i).map_or("", String::as_str);
+    for row in 0..n {
+        let line = table.line(row);
+        let cell = |i: usize| table.cell(row, i);
         let raw = cell(roles.date);
         let date = parse_date(raw, &roles.date_format).ok_or_else(|| DataError::BadDate {
             column: name(roles.date),
@@ -215,7 +245,7 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
                         Some(k) => DataError::DuplicateWeek {
                             date,
                             line,
-                            first_line: table.rows[k].0,
+                            first_line: table.line(k),
                         },
                         None => DataError::NotSorted {
                             date,
@@ -253,14 +283,15 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
         weeks.push(date);
         previous_line = line;
 
-        target.push(parse_number(
+        target.push(number_cell(
+            table,
             cell(roles.target),
             &table.header[roles.target],
             week,
             line,
         )?);
         for (series, &i) in channels.iter_mut().zip(&roles.channels) {
-            let value = parse_number(cell(i), &series.name, week, line)?;
+            let value = number_cell(table, cell(i), &series.name, week, line)?;
             if value < 0.0 {
                 return Err(DataError::NegativeSpend {
                     column: series.name.clone(),
@@ -274,7 +305,7 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
         for (series, &i) in controls.iter_mut().zip(&roles.controls) {
             series
                 .values
-                .push(parse_number(cell(i), &series.name, week, line)?);
+                .push(number_cell(table, cell(i), &series.name, week, line)?);
         }
     }
     if n < MIN_WEEKS {

@@ -1,7 +1,12 @@
 //! Which column plays which role: the [`LoadOptions`] a caller gives, and the detection of
 //! the roles it leaves open (see the [loader's docs](super) for the rules).
 
-use super::dates::{best_partial_format, column_parses, detect_date_format};
+use super::dates::{
+    DetectedDates, ambiguous_order, best_partial, column_parses, detect_date_format,
+    most_dates_column,
+};
+use super::number::DecimalSeparator;
+use super::read_options::{DateOrder, ReadOptions, Separator};
 use super::table::{Table, normalise};
 use crate::data::error::{ColumnList, ColumnRole, DataError};
 
@@ -47,6 +52,7 @@ const CONTROL_WORDS: &[&str] = &[
 /// | `target` | `revenue` | the outcome to model; must be finite |
 /// | `channels` | every other numeric column | media spend per week, currency, ≥ 0 |
 /// | `controls` | numeric columns named like controls | non-media drivers; `Some(vec![])` for none |
+/// | `read` | all detected | field and decimal separators, date order ([`ReadOptions`]) |
 ///
 /// Build it with struct-literal syntax or the chained setters:
 /// `LoadOptions::new().date_column("time").target("conversions").channels(["a", "b"])`.
@@ -62,6 +68,8 @@ pub struct LoadOptions {
     pub channels: Option<Vec<String>>,
     /// Names of the control columns, in the order wanted.
     pub controls: Option<Vec<String>>,
+    /// How the text is read: separators and date order.
+    pub read: ReadOptions,
 }
 
 impl LoadOptions {
@@ -97,6 +105,24 @@ impl LoadOptions {
     /// Sets the control columns (an empty list means "no controls").
     pub fn controls<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.controls = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the field separator.
+    pub fn separator(mut self, separator: Separator) -> Self {
+        self.read.separator = Some(separator);
+        self
+    }
+
+    /// Sets the decimal separator.
+    pub fn decimal(mut self, decimal: DecimalSeparator) -> Self {
+        self.read.decimal = Some(decimal);
+        self
+    }
+
+    /// Sets the order of day and month in dates.
+    pub fn date_order(mut self, order: DateOrder) -> Self {
+        self.read.date_order = Some(order);
         self
     }
 
@@ -157,29 +183,7 @@ pub(super) struct Roles {
 }
 
 pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Roles, DataError> {
-    // Date column and format.
-    let (date, date_format) = match &options.date_column {
-        Some(name) => {
-            let index = table.require(name, ColumnRole::Date)?;
-            let format = match &options.date_format {
-                Some(f) => f.trim().to_string(),
-                None => detect_date_format(table, index)
-                    .unwrap_or_else(|| best_partial_format(table, index).to_string()),
-            };
-            (index, format)
-        }
-        None => (0..table.header.len())
-            .find_map(|i| {
-                let format = match &options.date_format {
-                    Some(f) => column_parses(table, i, f.trim()).then(|| f.trim().to_string()),
-                    None => detect_date_format(table, i),
-                };
-                format.map(|f| (i, f))
-            })
-            .ok_or_else(|| DataError::NoDateColumn {
-                available: table.available(),
-            })?,
-    };
+    let (date, date_format) = resolve_date(table, options)?;
     let target_name = options.target.as_deref().unwrap_or(DEFAULT_TARGET);
     let target = table.require(target_name, ColumnRole::Target)?;
     if target == date {
@@ -257,13 +261,65 @@ pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Role
 /// by anything that is not a letter or digit (and digits split from letters: `event1` has the
 /// word `event`).
 pub fn looks_like_control(name: &str) -> bool {
+    control_word(name).is_some()
+}
+
+/// The control word a column name contains (see [`looks_like_control`]), if any.
+pub(crate) fn control_word(name: &str) -> Option<String> {
     let lower = name.to_lowercase();
     let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
-    if squashed.contains("blackfriday") || squashed.contains("cybermonday") {
-        return true;
+    for phrase in ["blackfriday", "cybermonday"] {
+        if squashed.contains(phrase) {
+            return Some(phrase.to_string());
+        }
     }
     lower
         .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .any(|w| CONTROL_WORDS.contains(&w))
+        .find(|w| CONTROL_WORDS.contains(w))
+        .map(str::to_string)
+}
+
+/// The date column and its format: named or detected (see [`super::dates`]). When no
+/// column is all dates, the one with the most dates is taken, so that its first bad cell is
+/// reported with its line rather than as "no date column".
+fn resolve_date(table: &Table, options: &LoadOptions) -> Result<(usize, String), DataError> {
+    let order = options.read.date_order;
+    let given_format = options.date_format.as_deref().map(str::trim);
+    let detect = |i: usize| -> Result<Option<String>, DataError> {
+        match detect_date_format(table, i, order) {
+            DetectedDates::NotDates => Ok(None),
+            DetectedDates::Format(f) => Ok(Some(f)),
+            DetectedDates::AmbiguousOrder { example } => {
+                Err(ambiguous_order(&table.header[i], example))
+            }
+        }
+    };
+    if let Some(name) = &options.date_column {
+        let index = table.require(name, ColumnRole::Date)?;
+        let format = match given_format {
+            Some(f) => f.to_string(),
+            None => match detect(index)? {
+                Some(f) => f,
+                None => best_partial(table, index, order).0.to_string(),
+            },
+        };
+        return Ok((index, format));
+    }
+    for i in 0..table.header.len() {
+        let format = match given_format {
+            Some(f) => column_parses(table, i, f).then(|| f.to_string()),
+            None => detect(i)?,
+        };
+        if let Some(f) = format {
+            return Ok((i, f));
+        }
+    }
+    if given_format.is_none()
+        && let Some((i, f)) = most_dates_column(table, order)
+    {
+        return Ok((i, f.to_string()));
+    }
+    Err(DataError::NoDateColumn {
+        available: table.available(),
+    })
 }
