@@ -1,6 +1,7 @@
 //! One module per subcommand; each has `Args` (clap) and `run(args) -> CommandResult`.
 
 pub mod common;
+pub mod data_args;
 pub mod fit;
 pub mod optimize;
 pub mod output;
