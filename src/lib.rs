@@ -10,8 +10,9 @@
 //! | [`charts`] | the Plotly glue: a chart component that owns one plotly.js plot, and figure builders |
 //! | [`planner`] | planner logic without DOM: the budget being edited, the scenario it gives |
 //! | [`embedded`] | the data compiled into the app from `data_processed/` |
-//! | [`fitting`] | the start-up fit, sliced so the page stays responsive |
+//! | [`fitting`] | the page's fit state, fed by the fit worker |
 //! | [`format`] | number and currency formatting (plain Rust, tested natively) |
+//! | [`worker`] | the fit in a Web Worker: messages, scheduling and cancel, both sides' glue |
 
 pub mod app;
 pub mod charts;
@@ -20,5 +21,6 @@ pub mod embedded;
 pub mod fitting;
 pub mod format;
 pub mod planner;
+pub mod worker;
 
 pub use app::App;
