@@ -13,7 +13,7 @@ use super::messages::FitReply;
 use super::schedule::{Command, FitScheduler, Outcome};
 use super::wire::{from_js, to_js};
 
-/// The worker's loader script, written by Trunk next to `index.html` (`data-loader-shim`).
+/// The worker's loader script (`src/worker/fit_worker_loader.js`, copied next to `index.html`).
 /// Relative, so it resolves under any sub-path the site is served from.
 pub const WORKER_SCRIPT: &str = "./fit_worker_loader.js";
 

@@ -9,36 +9,38 @@ use super::messages::{FitReply, FitRequest};
 /// Shortest time between two progress replies, in milliseconds.
 pub const PROGRESS_INTERVAL_MS: f64 = 50.0;
 
-/// Lets a progress reply through at most once every `interval_ms`.
+/// Lets a progress reply through at once (the page learns the fit has started and its
+/// size), then at most once every `interval_ms`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgressThrottle {
     interval_ms: f64,
-    last_ms: f64,
+    last_ms: Option<f64>,
 }
 
 impl ProgressThrottle {
-    /// A throttle whose first reply is due `interval_ms` after `start_ms`.
-    pub fn new(start_ms: f64, interval_ms: f64) -> Self {
+    /// A throttle that has let nothing through yet.
+    pub fn new(interval_ms: f64) -> Self {
         Self {
             interval_ms,
-            last_ms: start_ms,
+            last_ms: None,
         }
     }
 
-    /// Whether a reply may be posted at `now_ms` (`now_ms − last ≥ interval`); if so, `now_ms`
-    /// becomes the last time.
+    /// Whether a reply may be posted at `now_ms`: the first time, or when
+    /// `now_ms − last ≥ interval`; if so, `now_ms` becomes the last time.
     pub fn due(&mut self, now_ms: f64) -> bool {
-        if now_ms - self.last_ms >= self.interval_ms {
-            self.last_ms = now_ms;
-            true
-        } else {
-            false
+        let due = self
+            .last_ms
+            .is_none_or(|last| now_ms - last >= self.interval_ms);
+        if due {
+            self.last_ms = Some(now_ms);
         }
+        due
     }
 }
 
-/// Fits `request` to the end, calling `post` with [`FitReply::Progress`] at most every
-/// [`PROGRESS_INTERVAL_MS`] by `clock_ms`, then once with [`FitReply::Fitted`] or
+/// Fits `request` to the end, calling `post` with [`FitReply::Progress`] after the first step
+/// and then at most every [`PROGRESS_INTERVAL_MS`] by `clock_ms`, then once with [`FitReply::Fitted`] or
 /// [`FitReply::Failed`]. Never panics on what the request holds: invalid parameters or data
 /// that cannot be fitted become [`FitReply::Failed`].
 pub fn run_fit(
@@ -56,7 +58,7 @@ pub fn run_fit(
         Ok(fitter) => fitter,
         Err(e) => return post(fail(format!("The model could not be fitted: {e}"))),
     };
-    let mut throttle = ProgressThrottle::new(clock_ms(), PROGRESS_INTERVAL_MS);
+    let mut throttle = ProgressThrottle::new(PROGRESS_INTERVAL_MS);
     while !fitter.is_finished() {
         let (done, total) = fitter.step();
         if throttle.due(clock_ms()) {
@@ -79,8 +81,9 @@ mod tests {
     use mixplan_core::model::ModelParams;
 
     #[test]
-    fn the_throttle_lets_one_reply_through_per_interval() {
-        let mut throttle = ProgressThrottle::new(100.0, 50.0);
+    fn the_throttle_lets_the_first_reply_through_then_one_per_interval() {
+        let mut throttle = ProgressThrottle::new(50.0);
+        assert!(throttle.due(100.0), "the first reply goes at once");
         assert!(!throttle.due(100.0));
         assert!(!throttle.due(149.9));
         assert!(throttle.due(150.0));
@@ -98,15 +101,15 @@ mod tests {
             data: data.clone(),
             params: ModelParams::new(),
         };
-        // A clock that advances 20 ms per reading: progress may be posted every third step.
-        let mut now = 0.0;
+        // A clock that advances 20 ms per reading (one reading per step).
+        let now = std::cell::Cell::new(0.0);
         let clock = || {
-            now += 20.0;
-            now
+            now.set(now.get() + 20.0);
+            now.get()
         };
         let mut replies = Vec::new();
-        run_fit(&request, clock, |reply| replies.push(reply));
-        let (last, progress) = replies.split_last().expect("replies");
+        run_fit(&request, clock, |reply| replies.push((now.get(), reply)));
+        let ((_, last), progress) = replies.split_last().expect("replies");
         let expected = ModelParams::new()
             .check()
             .unwrap()
@@ -119,9 +122,16 @@ mod tests {
                 model: Box::new(expected)
             }
         );
-        assert!(progress.len() >= 2, "{} progress replies", progress.len());
+        assert!(progress.len() >= 3, "{} progress replies", progress.len());
+        assert_eq!(
+            progress[0].0, 20.0,
+            "the first progress follows the first step"
+        );
+        for pair in progress.windows(2) {
+            assert!(pair[1].0 - pair[0].0 >= PROGRESS_INTERVAL_MS, "{pair:?}");
+        }
         let mut previous = 0;
-        for reply in progress {
+        for (_, reply) in progress {
             let FitReply::Progress { id, done, total } = reply else {
                 panic!("only progress before the outcome: {reply:?}");
             };
