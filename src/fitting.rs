@@ -123,3 +123,57 @@ pub fn start_fit(embedded: EmbeddedData, state: RwSignal<FitState>) -> PageFitte
     fitter.fit(embedded.data, embedded.channels, ModelParams::new());
     fitter
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embedded;
+
+    fn fitted_planner() -> Arc<Planner> {
+        let e = embedded::load().expect("embedded data");
+        let model = ModelParams::new()
+            .max_sweeps(1)
+            .refine(false)
+            .random_starts(0)
+            .check()
+            .unwrap()
+            .fit(&e.data, |_, _| {})
+            .unwrap();
+        Arc::new(Planner::new(model, e.channels, &e.data))
+    }
+
+    #[test]
+    fn the_planner_in_use_stays_while_a_new_fit_runs_or_fails_and_changes_when_it_succeeds() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let state = RwSignal::new(FitState::Fitting { done: 0, total: 0 });
+            let in_use = ready(state);
+            assert_eq!(in_use.get_untracked(), None);
+            let first = fitted_planner();
+            state.set(FitState::Ready {
+                planner: first.clone(),
+                fit_ms: 10.0,
+            });
+            let shown = |memo: Memo<Option<(Arc<Planner>, f64)>>| memo.get_untracked().unwrap();
+            assert!(Arc::ptr_eq(&shown(in_use).0, &first));
+            state.set(FitState::Fitting { done: 3, total: 9 });
+            assert!(Arc::ptr_eq(&shown(in_use).0, &first), "kept while fitting");
+            state.set(FitState::Failed("no".into()));
+            assert!(
+                Arc::ptr_eq(&shown(in_use).0, &first),
+                "kept after a failure"
+            );
+            assert_eq!(shown(in_use).1, 10.0);
+            let second = fitted_planner();
+            state.set(FitState::Ready {
+                planner: second.clone(),
+                fit_ms: 20.0,
+            });
+            assert!(
+                Arc::ptr_eq(&shown(in_use).0, &second),
+                "replaced on success"
+            );
+            assert_eq!(shown(in_use).1, 20.0);
+        });
+    }
+}
