@@ -1,6 +1,7 @@
 //! The page's handle on the fit worker: a `web_sys::Worker` driven by a [`FitScheduler`].
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use mixplan_core::data::WeeklyData;
@@ -16,6 +17,10 @@ use super::wire::{from_js, to_js};
 /// The worker's loader script (`src/worker/fit_worker_loader.js`, copied next to `index.html`).
 /// Relative, so it resolves under any sub-path the site is served from.
 pub const WORKER_SCRIPT: &str = "./fit_worker_loader.js";
+
+/// The `window` property under which `index.html` leaves the worker it starts early (so the
+/// worker loads while the app's own wasm does).
+pub const EARLY_WORKER: &str = "mixplanFitWorker";
 
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
 type ErrorHandler = Closure<dyn FnMut(Event)>;
@@ -117,15 +122,29 @@ fn with_shared<C: 'static>(
 }
 
 /// Carries out the scheduler's commands; an outcome if the worker could not be started or
-/// a request not posted.
+/// a request not posted. Replies an adopted early worker sent before the page listened are
+/// handled here, and the commands they give run in turn.
 fn execute<C: 'static>(
     shared: &Rc<RefCell<Shared<C>>>,
     commands: Vec<Command>,
 ) -> Option<Outcome<C>> {
     let mut state = shared.borrow_mut();
-    for command in commands {
+    let mut queue = VecDeque::from(commands);
+    while let Some(command) = queue.pop_front() {
         let result = match command {
-            Command::Restart => restart(&mut state),
+            Command::Restart => restart(&mut state).and_then(|early| {
+                for message in early {
+                    let reply = match message {
+                        EarlyMessage::Reply(data) => from_js::<FitReply>(data),
+                        EarlyMessage::Error(detail) => return Err(detail),
+                    };
+                    match reply {
+                        Ok(reply) => queue.extend(state.scheduler.receive(reply).0),
+                        Err(e) => return Err(e.to_string()),
+                    }
+                }
+                Ok(())
+            }),
             Command::Post(request) => match (&state.worker, to_js(&request)) {
                 (Some(worker), Ok(value)) => worker.post_message(&value).map_err(describe),
                 (None, _) => Err("no worker is running".to_string()),
@@ -144,18 +163,68 @@ fn execute<C: 'static>(
     None
 }
 
-/// Terminates the current worker and starts a new one with the shared handlers.
-fn restart<C>(state: &mut Shared<C>) -> Result<(), String> {
+/// What an early worker said before the page took it over.
+enum EarlyMessage {
+    /// A message's data.
+    Reply(JsValue),
+    /// An error event's message.
+    Error(String),
+}
+
+/// The worker `index.html` starts while the app's own wasm loads, if it is there and not yet
+/// taken: `window[EARLY_WORKER] = { worker, early }`, where `early` holds the message events
+/// and error events the worker sent so far. Taking it removes it from `window`.
+fn take_early_worker() -> Option<(Worker, Vec<EarlyMessage>)> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str(EARLY_WORKER);
+    let handle = js_sys::Reflect::get(&window, &key).ok()?;
+    if handle.is_undefined() || handle.is_null() {
+        return None;
+    }
+    // Taken once: a restart later starts a fresh worker.
+    js_sys::Reflect::delete_property(&window, &key).ok()?;
+    // Not `dyn_into`: an `instanceof Worker` check fails when a test has wrapped the
+    // `Worker` constructor; the property is this app's own.
+    let worker = js_sys::Reflect::get(&handle, &JsValue::from_str("worker"))
+        .ok()
+        .filter(JsValue::is_object)?
+        .unchecked_into::<Worker>();
+    let early = js_sys::Reflect::get(&handle, &JsValue::from_str("early"))
+        .ok()?
+        .dyn_into::<js_sys::Array>()
+        .ok()?;
+    let messages = early
+        .iter()
+        .map(|event| match event.dyn_into::<MessageEvent>() {
+            Ok(message) => EarlyMessage::Reply(message.data()),
+            Err(other) => EarlyMessage::Error(
+                other
+                    .dyn_ref::<ErrorEvent>()
+                    .map(|e| e.message())
+                    .unwrap_or_else(|| "the worker did not load".to_string()),
+            ),
+        })
+        .collect();
+    Some((worker, messages))
+}
+
+/// Terminates the current worker and starts a new one with the shared handlers — the first
+/// time, by taking over the worker `index.html` started early, whose messages so far are
+/// returned.
+fn restart<C>(state: &mut Shared<C>) -> Result<Vec<EarlyMessage>, String> {
     if let Some(old) = state.worker.take() {
         old.terminate();
     }
-    let worker = Worker::new(WORKER_SCRIPT).map_err(describe)?;
+    let (worker, early) = match take_early_worker() {
+        Some(early) => early,
+        None => (Worker::new(WORKER_SCRIPT).map_err(describe)?, Vec::new()),
+    };
     if let Some((on_message, on_error)) = &state.handlers {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     }
     state.worker = Some(worker);
-    Ok(())
+    Ok(early)
 }
 
 fn report<C>(shared: &Rc<RefCell<Shared<C>>>, outcome: Option<Outcome<C>>) {
