@@ -2,7 +2,7 @@
 // own origin and path (the release build served under /mixplan/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plannerSite } from './support.mjs';
+import { plannerSite, openPage, id } from './support.mjs';
 
 const site = plannerSite();
 
@@ -21,5 +21,19 @@ test('the fit worker loads its script and wasm from the page\'s own origin and p
   }
   assert.deepEqual(requests.filter((u) => !u.startsWith(site.server.url)), [], 'every request stays under the page\'s own origin and path');
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a worker that cannot load its wasm ends in a failed status with a message, not an endless fit', async () => {
+  const { page, problems } = await openPage(site.browser, { width: 1280, height: 800 });
+  await page.context().route('**/fit_worker_bg.wasm', (route) => route.abort());
+  await page.goto(site.server.url);
+  await page.locator(`${id('fit-status')}:text-is("failed")`).waitFor({ state: 'attached', timeout: 60_000 });
+  // Whether the error came before the app took the worker over or after, the page says why.
+  const label = await page.locator('.fit-label').textContent();
+  assert.match(label, /^(Your browser could not run the model fit in the background|The model fit stopped unexpectedly) \(.*Failed to fetch.*\)/);
+  // The only problems are the aborted request and what the worker reported about it.
+  const unexpected = problems.filter((p) => !p.includes('fit_worker_bg.wasm') && !/console error: .*(fetch|wasm|WebAssembly)/i.test(p));
+  assert.deepEqual(unexpected, []);
   await page.close();
 });
