@@ -1,4 +1,4 @@
-//! The root component: loads the embedded data, fits the model in the background and shows
+//! The root component: loads the embedded data, fits the model in a Web Worker and shows
 //! the planner once it is ready.
 
 use leptos::prelude::*;
@@ -15,7 +15,8 @@ pub fn App() -> impl IntoView {
     let truth = match embedded::load() {
         Ok(data) => {
             let truth = data.truth.clone();
-            start_fit(data, fit);
+            // Owned by the component: the worker lives as long as the page shows the app.
+            StoredValue::new_local(start_fit(data, fit));
             truth
         }
         Err(error) => {

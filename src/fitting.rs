@@ -1,21 +1,23 @@
-//! Fitting the model in the browser at start-up without freezing the page.
+//! Fitting the model without freezing the page: the fit runs in a Web Worker
+//! ([`crate::worker`]); this module turns its outcomes into the page's [`FitState`].
 //!
-//! [`start_fit`] spawns a task that runs the core's step-wise [`mixplan_core::model::Fitter`]
-//! in slices of about [`SLICE_MS`] and yields to the browser between slices, publishing
-//! progress to a signal. The task writes the signal; no Effect does.
+//! [`start_fit`] sends the data to the worker and returns the handle that owns it; the
+//! worker's replies write the state signal (no Effect does). [`ready`] keeps the last
+//! fitted planner, so a new fit that is running or has failed leaves the current one on
+//! screen.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use mixplan_core::data::WeeklyData;
 use mixplan_core::model::ModelParams;
 
 use crate::embedded::EmbeddedData;
-use crate::planner::scenario::Planner;
+use crate::planner::scenario::{ChannelInfo, Planner};
+use crate::worker::client::FitWorker;
+use crate::worker::schedule::Outcome;
 
-/// Longest stretch of fitting work between two yields to the browser, in milliseconds.
-pub const SLICE_MS: f64 = 8.0;
-
-/// Where the start-up fit is. Not `PartialEq`: it changes on every slice of the fit, and
+/// Where the latest fit is. Not `PartialEq`: it changes on every progress reply, and
 /// what depends on the outcome reads [`ready`] instead.
 #[derive(Debug, Clone)]
 pub enum FitState {
@@ -30,7 +32,7 @@ pub enum FitState {
     Ready {
         /// The fitted model and planning data.
         planner: Arc<Planner>,
-        /// Wall time of the fit in the browser, milliseconds.
+        /// Wall time of the fit seen from the page (request to model), milliseconds.
         fit_ms: f64,
     },
     /// The fit failed; the message says why and what to do.
@@ -48,14 +50,14 @@ impl FitState {
     }
 }
 
-/// The fitted planner and the fit's wall time in milliseconds, once the fit is done: `None`
-/// while fitting or after a failure. A plain `Memo`: it stays `None` however often the
-/// progress changes, so it notifies once, when the fit finishes.
+/// The planner in use and its fit's wall time in milliseconds: `None` until a fit has
+/// succeeded, then the latest fitted one — a fit running or failed afterwards leaves it as
+/// it is. A `Memo`: progress alone never notifies; it notifies once per successful fit.
 pub fn ready(state: RwSignal<FitState>) -> Memo<Option<(Arc<Planner>, f64)>> {
-    Memo::new(move |_| {
+    Memo::new(move |previous: Option<&Option<(Arc<Planner>, f64)>>| {
         state.with(|state| match state {
             FitState::Ready { planner, fit_ms } => Some((planner.clone(), *fit_ms)),
-            _ => None,
+            _ => previous.cloned().flatten(),
         })
     })
 }
@@ -67,40 +69,111 @@ fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
-/// Fits the model to `embedded` in the background, publishing progress and the result
-/// to `state`.
-pub fn start_fit(embedded: EmbeddedData, state: RwSignal<FitState>) {
-    leptos::task::spawn_local(async move {
-        let start = now_ms();
-        let params = match ModelParams::new().check() {
-            Ok(p) => p,
-            Err(e) => return state.set(FitState::Failed(e.to_string())),
-        };
-        let mut fitter = match params.start(&embedded.data) {
-            Ok(f) => f,
-            Err(e) => return state.set(FitState::Failed(e.to_string())),
-        };
-        while !fitter.is_finished() {
-            let slice_start = now_ms();
-            while !fitter.is_finished() && now_ms() - slice_start < SLICE_MS {
-                fitter.step();
-            }
-            let (done, total) = fitter.progress();
-            state.set(FitState::Fitting { done, total });
-            // Let the browser paint and handle input before the next slice.
-            gloo_timers::future::TimeoutFuture::new(0).await;
-        }
-        match fitter.finish() {
-            Ok(model) => {
-                let planner = Planner::new(model, embedded.channels, &embedded.data);
+/// What the page needs, besides the fitted model, to plan with it.
+pub struct FitContext {
+    /// Channels in the data's column order.
+    channels: Vec<ChannelInfo>,
+    /// The data the model is fitted to.
+    data: WeeklyData,
+    /// When the request was made ([`now_ms`]).
+    started_ms: f64,
+}
+
+/// The page's fit worker, writing its outcomes to a [`FitState`] signal.
+pub struct PageFitter {
+    worker: FitWorker<FitContext>,
+    state: RwSignal<FitState>,
+}
+
+impl PageFitter {
+    /// A fitter publishing to `state` (no worker starts until the first fit).
+    pub fn new(state: RwSignal<FitState>) -> Self {
+        let worker = FitWorker::new(move |outcome: Outcome<FitContext>| match outcome {
+            Outcome::Progress { done, total } => state.set(FitState::Fitting { done, total }),
+            Outcome::Fitted(model, context) => {
+                let planner = Planner::new(*model, context.channels, &context.data);
                 state.set(FitState::Ready {
                     planner: Arc::new(planner),
-                    fit_ms: now_ms() - start,
+                    fit_ms: now_ms() - context.started_ms,
                 });
             }
-            Err(e) => state.set(FitState::Failed(format!(
-                "The model could not be fitted: {e}"
-            ))),
-        }
-    });
+            Outcome::Failed(message) => state.set(FitState::Failed(message)),
+        });
+        Self { worker, state }
+    }
+
+    /// Fits `params` to `data` in the worker, cancelling the fit that is running. The planner
+    /// on screen stays until this fit succeeds.
+    pub fn fit(&self, data: WeeklyData, channels: Vec<ChannelInfo>, params: ModelParams) {
+        self.state.set(FitState::Fitting { done: 0, total: 0 });
+        let context = FitContext {
+            channels,
+            data: data.clone(),
+            started_ms: now_ms(),
+        };
+        self.worker.fit(data, params, context);
+    }
+}
+
+/// Fits the model to `embedded` with the default parameters in a worker, publishing
+/// progress and the result to `state`. Keep the returned handle: dropping it stops the
+/// worker.
+pub fn start_fit(embedded: EmbeddedData, state: RwSignal<FitState>) -> PageFitter {
+    let fitter = PageFitter::new(state);
+    fitter.fit(embedded.data, embedded.channels, ModelParams::new());
+    fitter
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embedded;
+
+    fn fitted_planner() -> Arc<Planner> {
+        let e = embedded::load().expect("embedded data");
+        let model = ModelParams::new()
+            .max_sweeps(1)
+            .refine(false)
+            .random_starts(0)
+            .check()
+            .unwrap()
+            .fit(&e.data, |_, _| {})
+            .unwrap();
+        Arc::new(Planner::new(model, e.channels, &e.data))
+    }
+
+    #[test]
+    fn the_planner_in_use_stays_while_a_new_fit_runs_or_fails_and_changes_when_it_succeeds() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let state = RwSignal::new(FitState::Fitting { done: 0, total: 0 });
+            let in_use = ready(state);
+            assert_eq!(in_use.get_untracked(), None);
+            let first = fitted_planner();
+            state.set(FitState::Ready {
+                planner: first.clone(),
+                fit_ms: 10.0,
+            });
+            let shown = |memo: Memo<Option<(Arc<Planner>, f64)>>| memo.get_untracked().unwrap();
+            assert!(Arc::ptr_eq(&shown(in_use).0, &first));
+            state.set(FitState::Fitting { done: 3, total: 9 });
+            assert!(Arc::ptr_eq(&shown(in_use).0, &first), "kept while fitting");
+            state.set(FitState::Failed("no".into()));
+            assert!(
+                Arc::ptr_eq(&shown(in_use).0, &first),
+                "kept after a failure"
+            );
+            assert_eq!(shown(in_use).1, 10.0);
+            let second = fitted_planner();
+            state.set(FitState::Ready {
+                planner: second.clone(),
+                fit_ms: 20.0,
+            });
+            assert!(
+                Arc::ptr_eq(&shown(in_use).0, &second),
+                "replaced on success"
+            );
+            assert_eq!(shown(in_use).1, 20.0);
+        });
+    }
 }

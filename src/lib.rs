@@ -10,9 +10,10 @@
 //! | [`charts`] | the Plotly glue: a chart component that owns one plotly.js plot, and figure builders |
 //! | [`planner`] | planner logic without DOM: the budget being edited, the scenario it gives |
 //! | [`embedded`] | the data compiled into the app from `data_processed/` |
-//! | [`fitting`] | the start-up fit, sliced so the page stays responsive |
+//! | [`fitting`] | the page's fit state, fed by the fit worker |
 //! | [`format`] | number and currency formatting (plain Rust, tested natively) |
 //! | [`share`] | the shareable link, file exports and the `window.mixplan` JS API |
+//! | [`worker`] | the fit in a Web Worker: messages, scheduling and cancel, both sides' glue |
 
 pub mod app;
 pub mod charts;
@@ -22,5 +23,6 @@ pub mod fitting;
 pub mod format;
 pub mod planner;
 pub mod share;
+pub mod worker;
 
 pub use app::App;

@@ -38,7 +38,7 @@ pub struct SearchReport {
 }
 
 /// One fitted channel. Totals are over all weeks of the data (training and holdout).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedChannel {
     /// Channel name.
     pub name: String,
@@ -75,7 +75,7 @@ impl FittedChannel {
 }
 
 /// One fitted control.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedControl {
     /// Control name.
     pub name: String,
@@ -87,7 +87,7 @@ pub struct FittedControl {
 }
 
 /// Predicted weekly revenue for a weekly spend vector sustained over time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SteadyStatePrediction {
     /// `baseline + media`.
     pub revenue: f64,
@@ -110,7 +110,7 @@ pub struct SteadyStatePrediction {
 /// channels, decomposition, ROIs and response curves — are then refitted on all weeks with
 /// the same hyper-parameters (unless `refit` is off), as the planner should use all the
 /// data it has.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedModel {
     target_name: String,
     channels: Vec<FittedChannel>,

@@ -1,0 +1,138 @@
+//! The messages between the page and the fit worker: serde types, the same on both sides.
+//!
+//! The page sends a [`FitRequest`]; the worker answers with [`FitReply`]s carrying the
+//! request's [`RequestId`]: [`FitReply::Progress`] at most every
+//! [`super::run::PROGRESS_INTERVAL_MS`], then exactly one [`FitReply::Fitted`] or
+//! [`FitReply::Failed`]. [`FitReply::Ready`] (no id) says the worker's wasm is running and
+//! listening; requests are only posted after it (a message posted before the worker's
+//! handler exists would be lost).
+//!
+//! New kinds of work (user data, posterior sampling) add variants here; the transport
+//! ([`super::wire`]) and the scheduling ([`super::schedule`]) stay as they are.
+
+use mixplan_core::data::WeeklyData;
+use mixplan_core::model::{FittedModel, ModelParams};
+use serde::{Deserialize, Serialize};
+
+/// Identifies one request; the page numbers its requests 1, 2, 3, … A `u32`, so it crosses
+/// to JavaScript as a plain number.
+pub type RequestId = u32;
+
+/// Page → worker: fit `params` to `data`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitRequest {
+    /// Echoed in every reply to this request.
+    pub id: RequestId,
+    /// The weekly matrix to fit.
+    pub data: WeeklyData,
+    /// The model parameters (checked by the worker before any work).
+    pub params: ModelParams,
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FitReply {
+    /// The worker is running and listening for requests.
+    Ready,
+    /// Request `id` has done `done` of `total` units of work.
+    Progress {
+        /// The request this is about.
+        id: RequestId,
+        /// Units done.
+        done: usize,
+        /// Units in all.
+        total: usize,
+    },
+    /// Request `id` is fitted.
+    Fitted {
+        /// The request this is about.
+        id: RequestId,
+        /// The fitted model.
+        model: Box<FittedModel>,
+    },
+    /// Request `id` failed; `message` says why, in the page's words.
+    Failed {
+        /// The request this is about.
+        id: RequestId,
+        /// Why, and what to do.
+        message: String,
+    },
+}
+
+impl FitReply {
+    /// The request the reply is about (`None` for [`FitReply::Ready`]).
+    pub fn request_id(&self) -> Option<RequestId> {
+        match self {
+            Self::Ready => None,
+            Self::Progress { id, .. } | Self::Fitted { id, .. } | Self::Failed { id, .. } => {
+                Some(*id)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embedded;
+
+    fn json_round_trip<T: Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
+        let json = serde_json::to_string(value).expect("serialises");
+        serde_json::from_str(&json).expect("deserialises")
+    }
+
+    #[test]
+    fn a_request_survives_a_json_round_trip() {
+        let request = FitRequest {
+            id: 3,
+            data: embedded::load().expect("embedded data").data,
+            params: ModelParams::new().seed(u64::MAX).max_sweeps(2),
+        };
+        assert_eq!(json_round_trip(&request), request);
+    }
+
+    #[test]
+    fn every_reply_survives_a_json_round_trip() {
+        let data = embedded::load().expect("embedded data").data;
+        let model = ModelParams::new()
+            .check()
+            .unwrap()
+            .fit(&data, |_, _| {})
+            .unwrap();
+        let replies = [
+            FitReply::Ready,
+            FitReply::Progress {
+                id: 1,
+                done: 4,
+                total: 11,
+            },
+            FitReply::Fitted {
+                id: 2,
+                model: Box::new(model),
+            },
+            FitReply::Failed {
+                id: 3,
+                message: "The model could not be fitted: too few weeks".into(),
+            },
+        ];
+        for reply in replies {
+            assert_eq!(json_round_trip(&reply), reply);
+        }
+    }
+
+    #[test]
+    fn replies_name_their_request() {
+        assert_eq!(FitReply::Ready.request_id(), None);
+        let progress = FitReply::Progress {
+            id: 9,
+            done: 0,
+            total: 1,
+        };
+        assert_eq!(progress.request_id(), Some(9));
+        let failed = FitReply::Failed {
+            id: 4,
+            message: String::new(),
+        };
+        assert_eq!(failed.request_id(), Some(4));
+    }
+}

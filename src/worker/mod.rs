@@ -1,0 +1,21 @@
+//! Fitting in a Web Worker, so the page never blocks while the model fits.
+//!
+//! The page holds a [`client::FitWorker`]; the worker is a second wasm module
+//! (`src/bin/fit_worker.rs`, built by Trunk as `data-type="worker"`) that runs
+//! [`entry::serve`]. Both sides share [`messages`] and [`wire`].
+//!
+//! | module | side | what it holds |
+//! |---|---|---|
+//! | [`messages`] | both | the request and reply types (serde) |
+//! | [`wire`] | both | serde ⇄ JavaScript values for `postMessage` |
+//! | [`schedule`] | page | request ids, queueing until the worker is ready, cancel, stale replies (plain Rust) |
+//! | [`client`] | page | the `web_sys::Worker`: start, restart, post, receive |
+//! | [`run`] | worker | the fit loop with throttled progress (plain Rust) |
+//! | [`entry`] | worker | the worker's message handler |
+
+pub mod client;
+pub mod entry;
+pub mod messages;
+pub mod run;
+pub mod schedule;
+pub mod wire;
