@@ -8,10 +8,14 @@
 
 pub mod density;
 pub mod diagnostics;
+mod draws;
 mod error;
 pub mod prior;
+pub mod sampler;
 
 pub use density::{Layout, PosteriorModel};
 pub use diagnostics::{ConvergenceThresholds, Diagnostics, ParameterDiagnostics};
+pub use draws::{ChannelDraws, Posterior, equal_tailed_interval};
 pub use error::PosteriorError;
 pub use prior::{BetaPrior, LogNormalPrior, PriorParams, Priors};
+pub use sampler::{PosteriorSampler, SamplerParams, ValidSamplerParams};
