@@ -118,5 +118,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "true ROI inside the 90 % interval: {inside} of {}",
         fitted.channels().len()
     );
+    let noise = posterior.noise();
+    let (noise_low, noise_high) =
+        mixplan_core::model::posterior::equal_tailed_interval(noise, 0.9)?;
+    println!(
+        "noise sd: 90 % interval [{noise_low:.0}, {noise_high:.0}], true {:.0}",
+        truth.noise_sd
+    );
     Ok(())
 }

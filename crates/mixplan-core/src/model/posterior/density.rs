@@ -345,9 +345,9 @@ impl PosteriorModel {
         let w = &mut self.work[c];
         let (mut a, mut slope) = (0.0, 0.0);
         let mut total = 0.0;
-        for t in 0..x.len() {
-            slope = p.decay * slope + a - x[t];
-            a = p.decay * a + (1.0 - p.decay) * x[t];
+        for (t, &spend) in x.iter().enumerate() {
+            slope = p.decay * slope + a - spend;
+            a = p.decay * a + (1.0 - p.decay) * spend;
             w.adstock[t] = a;
             w.adstock_slope[t] = slope;
             if a > 0.0 {
@@ -394,8 +394,7 @@ impl PosteriorModel {
         gradient.fill(0.0);
 
         self.mean.fill(0.0);
-        for j in 0..layout.fixed {
-            let b = position[j];
+        for (j, &b) in position[..layout.fixed].iter().enumerate() {
             for (m, f) in self.mean.iter_mut().zip(self.fixed.column(j).iter()) {
                 *m += b * f;
             }
@@ -422,8 +421,8 @@ impl PosteriorModel {
         let mut log_density = -(n as f64) * log_noise - 0.5 * rss * inv_var;
         gradient[layout.log_noise()] = -(n as f64) + rss * inv_var;
 
-        for j in 0..layout.fixed {
-            gradient[j] = self
+        for (j, slot) in gradient[..layout.fixed].iter_mut().enumerate() {
+            *slot = self
                 .fixed
                 .column(j)
                 .iter()
@@ -439,17 +438,21 @@ impl PosteriorModel {
             gradient[layout.log_roi(c)] = w.coefficient * weighted_hill;
             let mean_slope = weighted_hill / w.hill_total;
             let (mut d_log_k, mut d_log_s, mut d_decay) = (0.0, 0.0, 0.0);
-            for t in 0..n {
-                let a = w.adstock[t];
+            let weeks = w
+                .adstock
+                .iter()
+                .zip(&w.adstock_slope)
+                .zip(&w.logit_hill)
+                .zip(g);
+            for (((&a, &adstock_slope), &z), &slope) in weeks {
                 if a <= 0.0 {
                     continue;
                 }
-                let z = w.logit_hill[t];
                 let spread = logistic(z) * logistic(-z);
-                let weight = w.coefficient * (g[t] - mean_slope) * spread;
+                let weight = w.coefficient * (slope - mean_slope) * spread;
                 d_log_k -= weight * p.shape;
                 d_log_s += weight * z;
-                d_decay += weight * p.shape / a * w.adstock_slope[t];
+                d_decay += weight * p.shape / a * adstock_slope;
             }
             gradient[layout.log_half_saturation(c)] = d_log_k;
             gradient[layout.log_shape(c)] = d_log_s;
@@ -468,10 +471,10 @@ impl PosteriorModel {
             total += value;
             gradient[i] += slope;
         };
-        for j in 0..layout.fixed {
+        for (j, &b) in position[..layout.fixed].iter().enumerate() {
             add(
                 j,
-                normal_log_density(position[j], self.fixed_prior_means[j], self.baseline_sd),
+                normal_log_density(b, self.fixed_prior_means[j], self.baseline_sd),
             );
         }
         for c in 0..layout.channels {

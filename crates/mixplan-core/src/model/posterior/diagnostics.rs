@@ -265,7 +265,7 @@ fn ess(chains: &[Vec<f64>]) -> f64 {
     let n = chains[0].len();
     let m = chains.len();
     let (within, pooled) = within_and_pooled_variance(chains);
-    if !(pooled > 0.0) {
+    if pooled.is_nan() || pooled <= 0.0 {
         return f64::NAN;
     }
     // Mean over chains of the autocovariance at lag t (denominator n).

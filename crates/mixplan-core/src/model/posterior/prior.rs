@@ -184,14 +184,8 @@ impl PriorParams {
 }
 
 /// Validated priors ([`PriorParams::check`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Priors(PriorParams);
-
-impl Default for Priors {
-    fn default() -> Self {
-        Self(PriorParams::default())
-    }
-}
 
 impl Priors {
     /// ROI prior of the channel called `name`.
