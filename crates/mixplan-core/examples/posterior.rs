@@ -2,27 +2,40 @@
 //! 5 channels, loaded as `mixplan fit` loads it) and prints the time, the convergence
 //! diagnostics and the ROI intervals against `data_processed/ground_truth.json`.
 //!
+//! With `--worlds N` it also samples worlds `0 … N−1` of the trust benchmark's family
+//! (`data::worlds`, seed 20261130) and counts how often the 90 % ROI interval holds the true
+//! ROI (a calibrated posterior holds it about 90 % of the time).
+//!
 //! ```text
-//! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N]
+//! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N] [--target-accept P] [--worlds N]
 //! ```
 
 use mixplan_core::data::truth::GroundTruth;
+use mixplan_core::data::worlds::WorldFamily;
 use mixplan_core::data::{DEFAULT_TARGET, LoadOptions, load_weekly_csv_from_path};
 use mixplan_core::model::ModelParams;
-use mixplan_core::model::posterior::{PosteriorModel, PriorParams, SamplerParams};
+use mixplan_core::model::posterior::{
+    PosteriorModel, PriorParams, SamplerParams, ValidSamplerParams,
+};
 use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut params = SamplerParams::new();
+    let mut worlds = 0;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        if flag == "--worlds" {
+            worlds = value.parse()?;
+            continue;
+        }
         params = match flag.as_str() {
             "--warmup" => params.warmup(value.parse()?),
             "--draws" => params.draws(value.parse()?),
             "--seed" => params.seed(value.parse()?),
             "--chains" => params.chains(value.parse()?),
+            "--target-accept" => params.target_accept(value.parse()?),
             other => return Err(format!("unknown flag {other}").into()),
         };
     }
@@ -124,6 +137,60 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "noise sd: 90 % interval [{noise_low:.0}, {noise_high:.0}], true {:.0}",
         truth.noise_sd
+    );
+    if worlds > 0 {
+        calibrate(&params, worlds)?;
+    }
+    Ok(())
+}
+
+/// Samples worlds `0 … count−1` of the trust family and prints, per world, the ROI coverage
+/// and the diagnostics, then the totals.
+fn calibrate(params: &ValidSamplerParams, count: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let family = WorldFamily::new(20261130);
+    let priors = PriorParams::default().check()?;
+    println!(
+        "\n{:>5} {:>5} {:>8} {:>7} {:>8} {:>9} {:>9} {:>8}",
+        "world", "weeks", "channels", "inside", "R-hat", "min ESS", "diverg.", "time s"
+    );
+    let (mut inside_total, mut channels_total, mut converged) = (0, 0, 0);
+    let (mut point_inside, mut seconds) = (0, 0.0);
+    for index in 0..count {
+        let world = family.world(index)?;
+        let fitted = ModelParams::default()
+            .check()?
+            .fit(&world.data, |_, _| {})?;
+        let model = PosteriorModel::new(&world.data, &fitted, &priors)?;
+        let clock = Instant::now();
+        let posterior = params.sample(model, |_, _| {})?;
+        let elapsed = clock.elapsed().as_secs_f64();
+        seconds += elapsed;
+        let mut inside = 0;
+        for (c, t) in world.truth.channels.iter().enumerate() {
+            let (low, high) = posterior.roi_interval(c, 0.9)?;
+            inside += usize::from((low..=high).contains(&t.roi));
+            let fitted_roi = fitted.channels()[c].roi;
+            point_inside += usize::from((fitted_roi / t.roi - 1.0).abs() <= 0.1);
+        }
+        let n = world.truth.channels.len();
+        let d = posterior.diagnostics();
+        inside_total += inside;
+        channels_total += n;
+        converged += usize::from(d.converged);
+        println!(
+            "{index:>5} {:>5} {n:>8} {inside:>7} {:>8.4} {:>9.0} {:>9} {elapsed:>8.2}",
+            world.data.len(),
+            d.max_r_hat,
+            d.min_bulk_ess,
+            d.divergences
+        );
+    }
+    println!(
+        "90 % ROI intervals holding the truth: {inside_total} of {channels_total} ({:.0} %); \
+         converged runs {converged} of {count}; mean sampling time {:.2} s; \
+         point-estimate ROI within 10 % of the truth: {point_inside} of {channels_total}",
+        100.0 * inside_total as f64 / channels_total.max(1) as f64,
+        seconds / count.max(1) as f64
     );
     Ok(())
 }
