@@ -7,7 +7,7 @@
 //! ROI (a calibrated posterior holds it about 90 % of the time).
 //!
 //! ```text
-//! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N] [--target-accept P] [--worlds N]
+//! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N] [--target-accept P] [--jitter J] [--worlds N]
 //! ```
 
 use mixplan_core::data::truth::GroundTruth;
@@ -36,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--seed" => params.seed(value.parse()?),
             "--chains" => params.chains(value.parse()?),
             "--target-accept" => params.target_accept(value.parse()?),
+            "--jitter" => params.jitter(value.parse()?),
             other => return Err(format!("unknown flag {other}").into()),
         };
     }

@@ -199,3 +199,42 @@ fn sampling_a_world_is_deterministic_and_recovers_the_true_roi() {
     );
     assert!(posterior.roi_interval(99, 0.9).is_err());
 }
+
+#[test]
+fn sampler_settings_are_validated() {
+    assert!(SamplerParams::new().check().is_ok());
+    assert!(SamplerParams::new().chains(0).check().is_err());
+    assert!(SamplerParams::new().draws(2).check().is_err());
+    assert!(SamplerParams::new().warmup(5).check().is_err());
+    assert!(SamplerParams::new().target_accept(1.0).check().is_err());
+    assert!(SamplerParams::new().jitter(f64::NAN).check().is_err());
+    assert!(SamplerParams::new().max_tree_depth(0).check().is_err());
+}
+
+/// The step-wise driver reports progress up to the total and refuses to finish early.
+#[test]
+fn stepping_reports_progress_and_finish_waits_for_the_last_step() {
+    let (world, fitted) = world();
+    let params = SamplerParams::new()
+        .chains(2)
+        .warmup(20)
+        .draws(10)
+        .check()
+        .unwrap();
+    let mut sampler = params.start(model(&world.data, fitted));
+    let (done, total) = sampler.step().unwrap();
+    assert_eq!((done, total), (25, 60));
+    let mut last = done;
+    while !sampler.is_finished() {
+        let (done, _) = sampler.step().unwrap();
+        assert!(done > last);
+        last = done;
+    }
+    assert_eq!(last, 60);
+    let posterior = sampler.finish().unwrap();
+    assert_eq!(posterior.draws(), 20);
+    assert_eq!(posterior.diagnostics().chains, 2);
+    assert_eq!(posterior.diagnostics().draws_per_chain, 10);
+    let unfinished = params.start(model(&world.data, fitted));
+    assert!(unfinished.finish().is_err());
+}

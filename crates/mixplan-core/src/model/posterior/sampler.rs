@@ -189,8 +189,15 @@ impl SamplerParams {
             );
         }
         let t = self.thresholds;
-        if !(t.max_r_hat >= 1.0 && t.min_bulk_ess_per_chain >= 0.0) {
-            return invalid("thresholds.max_r_hat", "at least 1", t.max_r_hat);
+        if !(t.max_r_hat >= 1.0 && t.max_r_hat.is_finite()) {
+            return invalid("thresholds.max_r_hat", "at least 1 and finite", t.max_r_hat);
+        }
+        if !(t.min_bulk_ess_per_chain >= 0.0 && t.min_bulk_ess_per_chain.is_finite()) {
+            return invalid(
+                "thresholds.min_bulk_ess_per_chain",
+                "non-negative and finite",
+                t.min_bulk_ess_per_chain,
+            );
         }
         Ok(ValidSamplerParams(self))
     }
