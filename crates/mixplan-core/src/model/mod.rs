@@ -48,6 +48,7 @@ mod fitted;
 pub mod fitter;
 pub mod metrics;
 mod params;
+pub mod posterior;
 pub mod ridge;
 pub mod search;
 

@@ -1,0 +1,497 @@
+//! The posterior log-density of the marketing-mix model and its hand-written gradient.
+//!
+//! # The model (in the design's units, see [`crate::model::design`])
+//!
+//! ```text
+//! ỹ_t ~ Normal(μ_t, σ²),   t = 0 … n−1 (all weeks)
+//! μ_t = Σ_j F_{t,j} b_j + Σ_c β̃_c h_{c,t}
+//! a_{c,t} = θ_c a_{c,t−1} + (1 − θ_c) x̃_{c,t},  a_{c,−1} = 0           (normalised geometric adstock)
+//! h_{c,t} = 1 / (1 + (k_c / a_{c,t})^{s_c}) = logistic(z_{c,t}),  z_{c,t} = s_c (ln a_{c,t} − ln k_c)
+//! β̃_c = ρ_c S̃_c / H_c,   H_c = Σ_t h_{c,t},   S̃_c = Σ_t x_{c,t} / y_scale     (ROI parameterisation)
+//! ```
+//!
+//! `F` holds the fixed columns (intercept, trend, Fourier terms, standardised controls), `x̃`
+//! the spend divided by its mean weekly training spend, `ỹ` the target divided by its mean
+//! absolute training value. The priors are those of [`super::prior`].
+//!
+//! # Unconstrained parameters (the sampler's coordinates, [`Layout`])
+//!
+//! `[b_0 … b_{q−1}, (logit θ_c, ln k_c, ln s_c, ln ρ_c) for each channel c, ln σ]`.
+//!
+//! # Gradient (chain rule, `O(n (q + C))` per evaluation)
+//!
+//! With `r_t = ỹ_t − μ_t` and `g_t = r_t / σ²` (the likelihood's derivative in `μ_t`):
+//!
+//! ```text
+//! ∂ℓ/∂b_j     = Σ_t g_t F_{t,j}
+//! ∂ℓ/∂ln σ    = −n + Σ_t r_t² / σ²
+//! ∂ℓ/∂ln ρ_c  = β̃_c G_c,                          G_c = Σ_t g_t h_{c,t}
+//! ∂ℓ/∂φ       = Σ_t w_{c,t} ∂h_{c,t}/∂φ,            w_{c,t} = β̃_c (g_t − G_c / H_c)
+//!               for φ ∈ {logit θ_c, ln k_c, ln s_c} (β̃_c depends on φ through H_c)
+//! ∂h/∂ln k    = −s h (1 − h)
+//! ∂h/∂ln s    =  z h (1 − h)
+//! ∂h/∂logit θ =  s h (1 − h) / a · ∂a/∂θ · θ (1 − θ)
+//! ∂a_t/∂θ     =  θ ∂a_{t−1}/∂θ + a_{t−1} − x̃_t,    ∂a_{−1}/∂θ = 0
+//! ```
+//!
+//! (`h = 0` and all its derivatives are 0 where `a_t = 0`.) The test compares this against
+//! central finite differences.
+
+use super::error::PosteriorError;
+use super::prior::normal_log_density;
+use super::prior::{BetaPrior, LogNormalPrior, Priors, half_normal_log_density_log, logistic};
+use crate::data::WeeklyData;
+use crate::model::FittedModel;
+use crate::model::design::{Design, DesignSpec, Scaling, Term};
+use nalgebra::DMatrix;
+
+/// Smallest and largest adstock decay used for the starting point (the logit of 0 or 1 is
+/// infinite).
+const START_DECAY_RANGE: (f64, f64) = (0.01, 0.98);
+/// Smallest ROI used for the starting point (a channel the ridge fit zeroed out).
+const START_MIN_ROI: f64 = 0.01;
+/// Smallest noise used for the starting point, in units of the mean target.
+const START_MIN_NOISE: f64 = 1e-4;
+
+/// Where each parameter sits in the unconstrained vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Number of fixed (baseline) coefficients `q`.
+    pub fixed: usize,
+    /// Number of channels `C`.
+    pub channels: usize,
+}
+
+impl Layout {
+    /// Length of the unconstrained vector, `q + 4C + 1`.
+    pub fn dim(&self) -> usize {
+        self.fixed + 4 * self.channels + 1
+    }
+
+    /// Index of `logit θ_c`.
+    pub fn logit_decay(&self, channel: usize) -> usize {
+        self.fixed + 4 * channel
+    }
+
+    /// Index of `ln k_c` (`k_c = K_c / m_c`).
+    pub fn log_half_saturation(&self, channel: usize) -> usize {
+        self.fixed + 4 * channel + 1
+    }
+
+    /// Index of `ln s_c`.
+    pub fn log_shape(&self, channel: usize) -> usize {
+        self.fixed + 4 * channel + 2
+    }
+
+    /// Index of `ln ρ_c`.
+    pub fn log_roi(&self, channel: usize) -> usize {
+        self.fixed + 4 * channel + 3
+    }
+
+    /// Index of `ln σ`.
+    pub fn log_noise(&self) -> usize {
+        self.fixed + 4 * self.channels
+    }
+}
+
+/// Per-channel buffers reused between evaluations.
+#[derive(Debug, Clone)]
+struct ChannelWork {
+    adstock: Vec<f64>,
+    adstock_slope: Vec<f64>,
+    hill: Vec<f64>,
+    logit_hill: Vec<f64>,
+    coefficient: f64,
+    hill_total: f64,
+}
+
+/// One channel's parameters in the design's units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ChannelPoint {
+    pub decay: f64,
+    pub k: f64,
+    pub shape: f64,
+    pub roi: f64,
+}
+
+/// The posterior of the marketing-mix model on the unconstrained scale: data, priors,
+/// starting point, log-density and gradient. Build it with [`PosteriorModel::new`].
+#[derive(Debug, Clone)]
+pub struct PosteriorModel {
+    layout: Layout,
+    fixed: DMatrix<f64>,
+    fixed_terms: Vec<Term>,
+    spend: Vec<Vec<f64>>,
+    y: Vec<f64>,
+    spend_over_target: Vec<f64>,
+    channel_names: Vec<String>,
+    control_names: Vec<String>,
+    scaling: Scaling,
+    fixed_prior_means: Vec<f64>,
+    baseline_sd: f64,
+    noise_prior_scale: f64,
+    decay_prior: BetaPrior,
+    half_saturation_prior: LogNormalPrior,
+    shape_prior: LogNormalPrior,
+    roi_priors: Vec<LogNormalPrior>,
+    start: Vec<f64>,
+    mean: Vec<f64>,
+    residual_slope: Vec<f64>,
+    work: Vec<ChannelWork>,
+}
+
+impl PosteriorModel {
+    /// The posterior for `data` with `priors`, starting at the point estimate `fitted`
+    /// (which must have been fitted on `data`): same design, scaling and terms.
+    ///
+    /// # Errors
+    /// [`PosteriorError::ModelDataMismatch`] if `fitted` does not belong to `data`;
+    /// [`PosteriorError::UnknownChannel`] for a channel ROI prior on a channel the data does
+    /// not have; [`PosteriorError::Design`] if the design cannot be built;
+    /// [`PosteriorError::NonFiniteStart`] if the log-density is not finite at the start.
+    pub fn new(
+        data: &WeeklyData,
+        fitted: &FittedModel,
+        priors: &Priors,
+    ) -> Result<Self, PosteriorError> {
+        let channel_names: Vec<String> = data.channels().iter().map(|s| s.name.clone()).collect();
+        let fitted_names: Vec<&str> = fitted.channels().iter().map(|c| c.name.as_str()).collect();
+        if channel_names
+            .iter()
+            .map(String::as_str)
+            .ne(fitted_names.iter().copied())
+        {
+            return Err(PosteriorError::ModelDataMismatch(format!(
+                "channels {fitted_names:?} in the model, {channel_names:?} in the data"
+            )));
+        }
+        if fitted.actual() != data.target() {
+            return Err(PosteriorError::ModelDataMismatch(
+                "the target differs from the one the model was fitted on".into(),
+            ));
+        }
+        if let Some(unknown) = priors
+            .channels_with_roi_prior()
+            .find(|name| !channel_names.iter().any(|c| c == name))
+        {
+            return Err(PosteriorError::UnknownChannel(unknown.to_string()));
+        }
+        let (terms, coefficients) = fitted.coefficients();
+        let q = terms
+            .iter()
+            .filter(|t| !matches!(t, Term::Channel(_)))
+            .count();
+        let spec = DesignSpec {
+            fourier_order: terms.iter().filter(|t| matches!(t, Term::Sin(_))).count(),
+            trend: terms.contains(&Term::Trend),
+        };
+        let design = Design::new(data, spec, fitted.holdout_start())?;
+        if design.fixed_terms != terms[..q] || design.scaling != *fitted.scaling() {
+            return Err(PosteriorError::ModelDataMismatch(
+                "the design or scaling differs from the model's".into(),
+            ));
+        }
+        let layout = Layout {
+            fixed: q,
+            channels: channel_names.len(),
+        };
+        let y_scale = design.scaling.target;
+        let n = design.n;
+        let mean_y = design.y.iter().sum::<f64>() / n as f64;
+        let sd_y = (design.y.iter().map(|v| (v - mean_y).powi(2)).sum::<f64>() / n as f64).sqrt();
+        let fixed_prior_means = design
+            .fixed_terms
+            .iter()
+            .map(|t| if *t == Term::Intercept { mean_y } else { 0.0 })
+            .collect();
+        let spend_over_target = data
+            .channels()
+            .iter()
+            .map(|s| s.values.iter().sum::<f64>() / y_scale)
+            .collect();
+        let work = vec![
+            ChannelWork {
+                adstock: vec![0.0; n],
+                adstock_slope: vec![0.0; n],
+                hill: vec![0.0; n],
+                logit_hill: vec![0.0; n],
+                coefficient: 0.0,
+                hill_total: 0.0,
+            };
+            layout.channels
+        ];
+
+        let mut start = vec![0.0; layout.dim()];
+        for (j, b) in coefficients[..q].iter().enumerate() {
+            start[j] = b / y_scale;
+        }
+        for (c, ch) in fitted.channels().iter().enumerate() {
+            let decay = ch.decay.clamp(START_DECAY_RANGE.0, START_DECAY_RANGE.1);
+            start[layout.logit_decay(c)] = (decay / (1.0 - decay)).ln();
+            start[layout.log_half_saturation(c)] =
+                (ch.half_saturation / design.scaling.spend[c]).ln();
+            start[layout.log_shape(c)] = ch.shape.ln();
+            start[layout.log_roi(c)] = ch.roi.max(START_MIN_ROI).ln();
+        }
+        let rss: f64 = fitted
+            .actual()
+            .iter()
+            .zip(fitted.fitted())
+            .map(|(a, f)| ((a - f) / y_scale).powi(2))
+            .sum();
+        start[layout.log_noise()] = (rss / n as f64).sqrt().max(START_MIN_NOISE).ln();
+
+        let mut model = Self {
+            layout,
+            fixed: design.fixed,
+            fixed_terms: design.fixed_terms,
+            spend: design.spend,
+            y: design.y,
+            spend_over_target,
+            control_names: data.controls().iter().map(|s| s.name.clone()).collect(),
+            roi_priors: channel_names.iter().map(|c| priors.roi_for(c)).collect(),
+            channel_names,
+            scaling: design.scaling,
+            fixed_prior_means,
+            baseline_sd: priors.baseline_sd(),
+            noise_prior_scale: priors.noise_scale() * sd_y.max(f64::MIN_POSITIVE),
+            decay_prior: priors.decay(),
+            half_saturation_prior: priors.half_saturation(),
+            shape_prior: priors.shape(),
+            start,
+            mean: vec![0.0; n],
+            residual_slope: vec![0.0; n],
+            work,
+        };
+        let mut grad = vec![0.0; model.dim()];
+        let start = model.start.clone();
+        if !model.log_density_unchecked(&start, &mut grad).is_finite() {
+            return Err(PosteriorError::NonFiniteStart);
+        }
+        Ok(model)
+    }
+
+    /// Number of unconstrained parameters.
+    pub fn dim(&self) -> usize {
+        self.layout.dim()
+    }
+
+    /// Where each parameter sits.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The point estimate on the unconstrained scale (the chains start here, jittered).
+    pub fn start(&self) -> &[f64] {
+        &self.start
+    }
+
+    /// Channel names, in the data's order.
+    pub fn channel_names(&self) -> &[String] {
+        &self.channel_names
+    }
+
+    /// How the model's units map to currency (the fitted model's scaling).
+    pub fn scaling(&self) -> &Scaling {
+        &self.scaling
+    }
+
+    /// A readable name for every unconstrained parameter, in [`Layout`] order.
+    pub fn parameter_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .fixed_terms
+            .iter()
+            .map(|t| match t {
+                Term::Intercept => "intercept".to_string(),
+                Term::Trend => "trend".to_string(),
+                Term::Sin(k) => format!("sin{k}"),
+                Term::Cos(k) => format!("cos{k}"),
+                Term::Control(j) => format!("control[{}]", self.control_names[*j]),
+                Term::Channel(c) => format!("channel[{c}]"),
+            })
+            .collect();
+        for c in &self.channel_names {
+            names.push(format!("logit_decay[{c}]"));
+            names.push(format!("ln_half_saturation[{c}]"));
+            names.push(format!("ln_shape[{c}]"));
+            names.push(format!("ln_roi[{c}]"));
+        }
+        names.push("ln_noise".to_string());
+        names
+    }
+
+    /// Channel `c`'s parameters at the unconstrained point `position`.
+    pub(crate) fn channel_point(&self, position: &[f64], c: usize) -> ChannelPoint {
+        ChannelPoint {
+            decay: logistic(position[self.layout.logit_decay(c)]),
+            k: position[self.layout.log_half_saturation(c)].exp(),
+            shape: position[self.layout.log_shape(c)].exp(),
+            roi: position[self.layout.log_roi(c)].exp(),
+        }
+    }
+
+    /// `β̃_c` (units of the mean target per week at saturation) at `position`.
+    pub(crate) fn channel_coefficient(&mut self, position: &[f64], c: usize) -> f64 {
+        let point = self.channel_point(position, c);
+        self.media(c, point);
+        self.work[c].coefficient
+    }
+
+    /// Fills channel `c`'s adstock, its slope in `θ`, the Hill values and their logits, and
+    /// `H_c`, `β̃_c`.
+    fn media(&mut self, c: usize, p: ChannelPoint) {
+        let log_k = p.k.ln();
+        let x = &self.spend[c];
+        let w = &mut self.work[c];
+        let (mut a, mut slope) = (0.0, 0.0);
+        let mut total = 0.0;
+        for (t, &spend) in x.iter().enumerate() {
+            slope = p.decay * slope + a - spend;
+            a = p.decay * a + (1.0 - p.decay) * spend;
+            w.adstock[t] = a;
+            w.adstock_slope[t] = slope;
+            if a > 0.0 {
+                let z = p.shape * (a.ln() - log_k);
+                w.logit_hill[t] = z;
+                w.hill[t] = logistic(z);
+            } else {
+                w.logit_hill[t] = 0.0;
+                w.hill[t] = 0.0;
+            }
+            total += w.hill[t];
+        }
+        w.hill_total = total;
+        w.coefficient = p.roi * self.spend_over_target[c] / total;
+    }
+
+    /// The log posterior density at `position` (up to a constant) and its gradient in
+    /// `gradient`; see the [module docs](self) for the formulas. Returns a non-finite value
+    /// where the density is not defined (e.g. every Hill value underflows to 0).
+    ///
+    /// # Errors
+    /// [`PosteriorError::WrongLength`] if `position` or `gradient` is not
+    /// [`PosteriorModel::dim`] long.
+    pub fn log_density(
+        &mut self,
+        position: &[f64],
+        gradient: &mut [f64],
+    ) -> Result<f64, PosteriorError> {
+        for len in [position.len(), gradient.len()] {
+            if len != self.dim() {
+                return Err(PosteriorError::WrongLength {
+                    expected: self.dim(),
+                    got: len,
+                });
+            }
+        }
+        Ok(self.log_density_unchecked(position, gradient))
+    }
+
+    /// [`PosteriorModel::log_density`] for slices known to be [`PosteriorModel::dim`] long.
+    pub(crate) fn log_density_unchecked(&mut self, position: &[f64], gradient: &mut [f64]) -> f64 {
+        let layout = self.layout;
+        let n = self.y.len();
+        gradient.fill(0.0);
+
+        self.mean.fill(0.0);
+        for (j, &b) in position[..layout.fixed].iter().enumerate() {
+            for (m, f) in self.mean.iter_mut().zip(self.fixed.column(j).iter()) {
+                *m += b * f;
+            }
+        }
+        let mut points = Vec::with_capacity(layout.channels);
+        for c in 0..layout.channels {
+            let point = self.channel_point(position, c);
+            self.media(c, point);
+            let w = &self.work[c];
+            for (m, h) in self.mean.iter_mut().zip(&w.hill) {
+                *m += w.coefficient * h;
+            }
+            points.push(point);
+        }
+
+        let log_noise = position[layout.log_noise()];
+        let inv_var = (-2.0 * log_noise).exp();
+        let mut rss = 0.0;
+        for t in 0..n {
+            let r = self.y[t] - self.mean[t];
+            rss += r * r;
+            self.residual_slope[t] = r * inv_var;
+        }
+        let mut log_density = -(n as f64) * log_noise - 0.5 * rss * inv_var;
+        gradient[layout.log_noise()] = -(n as f64) + rss * inv_var;
+
+        for (j, slot) in gradient[..layout.fixed].iter_mut().enumerate() {
+            *slot = self
+                .fixed
+                .column(j)
+                .iter()
+                .zip(&self.residual_slope)
+                .map(|(f, g)| f * g)
+                .sum();
+        }
+
+        for (c, p) in points.iter().enumerate() {
+            let w = &self.work[c];
+            let g = &self.residual_slope;
+            let weighted_hill: f64 = g.iter().zip(&w.hill).map(|(g, h)| g * h).sum();
+            gradient[layout.log_roi(c)] = w.coefficient * weighted_hill;
+            let mean_slope = weighted_hill / w.hill_total;
+            let (mut d_log_k, mut d_log_s, mut d_decay) = (0.0, 0.0, 0.0);
+            let weeks = w
+                .adstock
+                .iter()
+                .zip(&w.adstock_slope)
+                .zip(&w.logit_hill)
+                .zip(g);
+            for (((&a, &adstock_slope), &z), &slope) in weeks {
+                if a <= 0.0 {
+                    continue;
+                }
+                let spread = logistic(z) * logistic(-z);
+                let weight = w.coefficient * (slope - mean_slope) * spread;
+                d_log_k -= weight * p.shape;
+                d_log_s += weight * z;
+                d_decay += weight * p.shape / a * adstock_slope;
+            }
+            gradient[layout.log_half_saturation(c)] = d_log_k;
+            gradient[layout.log_shape(c)] = d_log_s;
+            gradient[layout.logit_decay(c)] = d_decay * p.decay * (1.0 - p.decay);
+        }
+
+        log_density += self.log_prior(position, gradient);
+        log_density
+    }
+
+    /// Adds the priors' gradients to `gradient` and returns their log-density.
+    fn log_prior(&self, position: &[f64], gradient: &mut [f64]) -> f64 {
+        let layout = self.layout;
+        let mut total = 0.0;
+        let mut add = |i: usize, (value, slope): (f64, f64)| {
+            total += value;
+            gradient[i] += slope;
+        };
+        for (j, &b) in position[..layout.fixed].iter().enumerate() {
+            add(
+                j,
+                normal_log_density(b, self.fixed_prior_means[j], self.baseline_sd),
+            );
+        }
+        for c in 0..layout.channels {
+            let i = layout.logit_decay(c);
+            add(i, self.decay_prior.log_density_logit(position[i]));
+            let i = layout.log_half_saturation(c);
+            add(i, self.half_saturation_prior.log_density(position[i]));
+            let i = layout.log_shape(c);
+            add(i, self.shape_prior.log_density(position[i]));
+            let i = layout.log_roi(c);
+            add(i, self.roi_priors[c].log_density(position[i]));
+        }
+        let i = layout.log_noise();
+        add(
+            i,
+            half_normal_log_density_log(position[i], self.noise_prior_scale),
+        );
+        total
+    }
+}

@@ -1,0 +1,186 @@
+//! The sampler's output in currency: per-draw channel parameters, ROI, response curves,
+//! and summaries over the draws (intervals, the posterior-mean response).
+
+use super::diagnostics::Diagnostics;
+use super::error::PosteriorError;
+use crate::response::HillResponse;
+use serde::Serialize;
+
+/// One channel's posterior draws (all chains, chain after chain), in currency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelDraws {
+    /// Channel name.
+    pub name: String,
+    /// Adstock decay `θ` per draw.
+    pub decay: Vec<f64>,
+    /// Hill half-saturation `K` per draw, weekly spend in currency.
+    pub half_saturation: Vec<f64>,
+    /// Hill shape `s` per draw.
+    pub shape: Vec<f64>,
+    /// `β` per draw: weekly revenue at saturation, currency.
+    pub coefficient: Vec<f64>,
+    /// ROI per draw: total contribution over all weeks ÷ total spend.
+    pub roi: Vec<f64>,
+    /// Steady-state response curve `f(x) = β·x^s/(x^s + K^s)` per draw.
+    pub responses: Vec<HillResponse>,
+}
+
+/// Draws from the posterior of the marketing-mix model and their convergence report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Posterior {
+    pub(crate) channels: Vec<ChannelDraws>,
+    pub(crate) noise: Vec<f64>,
+    pub(crate) diagnostics: Diagnostics,
+    pub(crate) step_sizes: Vec<f64>,
+    pub(crate) leapfrog_steps: u64,
+}
+
+impl Posterior {
+    /// Per-channel draws, in the data's channel order.
+    pub fn channels(&self) -> &[ChannelDraws] {
+        &self.channels
+    }
+
+    /// Index of the channel called `name`.
+    pub fn channel_index(&self, name: &str) -> Option<usize> {
+        self.channels.iter().position(|c| c.name == name)
+    }
+
+    /// Number of draws (all chains together).
+    pub fn draws(&self) -> usize {
+        self.noise.len()
+    }
+
+    /// The noise standard deviation `σ` per draw, currency.
+    pub fn noise(&self) -> &[f64] {
+        &self.noise
+    }
+
+    /// R̂, bulk ESS, divergences and the converged flag.
+    pub fn diagnostics(&self) -> &Diagnostics {
+        &self.diagnostics
+    }
+
+    /// The adapted NUTS step size of every chain.
+    pub fn step_sizes(&self) -> &[f64] {
+        &self.step_sizes
+    }
+
+    /// Leapfrog steps over all chains (warm-up included): the cost of the run.
+    pub fn leapfrog_steps(&self) -> u64 {
+        self.leapfrog_steps
+    }
+
+    fn channel(&self, channel: usize) -> Result<&ChannelDraws, PosteriorError> {
+        self.channels
+            .get(channel)
+            .ok_or(PosteriorError::ChannelOutOfRange {
+                channel,
+                channels: self.channels.len(),
+            })
+    }
+
+    /// Channel `channel`'s ROI draws.
+    ///
+    /// # Errors
+    /// [`PosteriorError::ChannelOutOfRange`].
+    pub fn roi_draws(&self, channel: usize) -> Result<&[f64], PosteriorError> {
+        Ok(&self.channel(channel)?.roi)
+    }
+
+    /// The equal-tailed credible interval of channel `channel`'s ROI holding `level` of the
+    /// draws: the `(1 − level)/2` and `(1 + level)/2` quantiles (linear interpolation
+    /// between order statistics).
+    ///
+    /// # Errors
+    /// [`PosteriorError::ChannelOutOfRange`]; [`PosteriorError::InvalidLevel`] unless
+    /// `0 < level < 1`.
+    pub fn roi_interval(&self, channel: usize, level: f64) -> Result<(f64, f64), PosteriorError> {
+        equal_tailed_interval(&self.channel(channel)?.roi, level)
+    }
+
+    /// Channel `channel`'s per-draw steady-state response curves.
+    ///
+    /// # Errors
+    /// [`PosteriorError::ChannelOutOfRange`].
+    pub fn responses(&self, channel: usize) -> Result<&[HillResponse], PosteriorError> {
+        Ok(&self.channel(channel)?.responses)
+    }
+
+    /// The steady-state weekly contribution `f_d(spend)` of channel `channel` under every
+    /// draw `d` (currency per week).
+    ///
+    /// # Errors
+    /// [`PosteriorError::ChannelOutOfRange`].
+    pub fn contributions(&self, channel: usize, spend: f64) -> Result<Vec<f64>, PosteriorError> {
+        Ok(self
+            .channel(channel)?
+            .responses
+            .iter()
+            .map(|r| r.value(spend))
+            .collect())
+    }
+
+    /// The posterior-mean steady-state response at `spend`: `(1/D) Σ_d f_d(spend)`, the mean
+    /// over the draws of the channel's curves (not the curve of the mean parameters).
+    ///
+    /// # Errors
+    /// [`PosteriorError::ChannelOutOfRange`].
+    pub fn mean_response(&self, channel: usize, spend: f64) -> Result<f64, PosteriorError> {
+        let values = self.contributions(channel, spend)?;
+        Ok(values.iter().sum::<f64>() / values.len().max(1) as f64)
+    }
+
+    /// The posterior-mean marginal return at `spend`, `(1/D) Σ_d f'_d(spend)`.
+    ///
+    /// # Errors
+    /// [`PosteriorError::ChannelOutOfRange`].
+    pub fn mean_marginal(&self, channel: usize, spend: f64) -> Result<f64, PosteriorError> {
+        let curves = &self.channel(channel)?.responses;
+        Ok(curves.iter().map(|r| r.marginal(spend)).sum::<f64>() / curves.len().max(1) as f64)
+    }
+}
+
+/// The `(1 − level)/2` and `(1 + level)/2` quantiles of `values`.
+///
+/// # Errors
+/// [`PosteriorError::InvalidLevel`] unless `0 < level < 1`.
+pub fn equal_tailed_interval(values: &[f64], level: f64) -> Result<(f64, f64), PosteriorError> {
+    if !(level > 0.0 && level < 1.0) {
+        return Err(PosteriorError::InvalidLevel(level));
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let tail = 0.5 * (1.0 - level);
+    Ok((quantile(&sorted, tail), quantile(&sorted, 1.0 - tail)))
+}
+
+/// Quantile `p` of sorted values, interpolating linearly between order statistics
+/// (position `p·(n − 1)`); NaN for no values.
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        n => {
+            let position = p * (n - 1) as f64;
+            let low = position.floor() as usize;
+            let high = (low + 1).min(n - 1);
+            let weight = position - low as f64;
+            sorted[low] * (1.0 - weight) + sorted[high] * weight
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interval_of_uniform_grid_is_its_quantiles() {
+        let values: Vec<f64> = (0..=100).rev().map(f64::from).collect();
+        let (low, high) = equal_tailed_interval(&values, 0.9).unwrap();
+        assert!((low - 5.0).abs() < 1e-12 && (high - 95.0).abs() < 1e-12);
+        for bad in [0.0, 1.0, -0.5, f64::NAN] {
+            assert!(equal_tailed_interval(&values, bad).is_err());
+        }
+    }
+}

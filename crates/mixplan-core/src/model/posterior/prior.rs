@@ -1,0 +1,328 @@
+//! The priors of the posterior model: unchecked ([`PriorParams`]) and validated ([`Priors`]),
+//! and their log-densities on the unconstrained scale, Jacobians included.
+//!
+//! All priors are stated in the model's units (see [`crate::model::design`]): the target
+//! divided by `y_scale = mean|y|` over the training weeks, channel `c`'s spend divided by
+//! its mean weekly training spend `m_c`.
+//!
+//! | parameter | unconstrained | prior | default |
+//! |---|---|---|---|
+//! | intercept `b₀` | `b₀` | `Normal(mean ỹ, τ_b²)` | `τ_b = 1` (one mean revenue level) |
+//! | trend, Fourier, control coefficients `b_j` | `b_j` | `Normal(0, τ_b²)` | `τ_b = 1` |
+//! | adstock decay `θ_c` | `logit θ_c` | `Beta(α, β)` | `α = 1.5, β = 3` (mean 0.33, sd 0.2) |
+//! | half-saturation `k_c = K_c/m_c` | `ln k_c` | `LogNormal(ln k₀, σ_k²)` | `k₀ = 1, σ_k = 1` (centre of the search grid 0.2 … 5) |
+//! | Hill shape `s_c` | `ln s_c` | `LogNormal(ln s₀, σ_s²)` | `s₀ = 1.3, σ_s = 0.5` (geometric centre of the grid 0.6 … 3) |
+//! | ROI `ρ_c` | `ln ρ_c` | `LogNormal(ln ρ₀, σ_ρ²)`, settable per channel | `ρ₀ = 1, σ_ρ = 1` (90 % between 0.19 and 5.2) |
+//! | noise `σ` | `ln σ` | `HalfNormal(τ_σ²)`, `τ_σ = c_σ · sd(ỹ)` | `c_σ = 1` |
+//!
+//! The channel coefficient is not sampled: it follows from the ROI (Meridian's
+//! parameterisation), `β̃_c = ρ_c · S̃_c / Σ_t h_{c,t}` with `S̃_c = Σ_t x_{c,t} / y_scale`, so
+//! that `Σ_t β̃_c h_{c,t} · y_scale / Σ_t x_{c,t} = ρ_c` exactly (the ROI over all weeks, as
+//! [`crate::model::FittedChannel::roi`] defines it).
+//!
+//! Log-densities on the unconstrained scale, up to constants (`u` the unconstrained value):
+//!
+//! ```text
+//! Normal(m, τ²) on u:            −(u − m)² / (2τ²)
+//! Beta(α, β) on θ = logistic(u): α ln θ + β ln(1 − θ)            (includes dθ/du = θ(1 − θ))
+//! HalfNormal(τ²) on σ = exp(u):  −σ² / (2τ²) + u                 (includes dσ/du = σ)
+//! ```
+
+use super::error::PosteriorError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A lognormal prior: `ln X ~ Normal(ln median, sd_log²)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LogNormalPrior {
+    /// Median of `X` (`> 0`).
+    pub median: f64,
+    /// Standard deviation of `ln X` (`> 0`).
+    pub sd_log: f64,
+}
+
+impl LogNormalPrior {
+    /// `LogNormal(ln median, sd_log²)`, unchecked.
+    pub const fn new(median: f64, sd_log: f64) -> Self {
+        Self { median, sd_log }
+    }
+
+    fn check(&self, name: &str) -> Result<(), PosteriorError> {
+        positive(&format!("{name}.median"), self.median)?;
+        positive(&format!("{name}.sd_log"), self.sd_log)
+    }
+
+    /// `(−(u − ln median)²/(2 sd_log²), its derivative in u)` for `u = ln X`.
+    pub(crate) fn log_density(&self, log_value: f64) -> (f64, f64) {
+        normal_log_density(log_value, self.median.ln(), self.sd_log)
+    }
+}
+
+/// A beta prior `Beta(alpha, beta)` on a value in `(0, 1)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BetaPrior {
+    /// First shape `α > 0`.
+    pub alpha: f64,
+    /// Second shape `β > 0`.
+    pub beta: f64,
+}
+
+impl BetaPrior {
+    /// `Beta(alpha, beta)`, unchecked.
+    pub const fn new(alpha: f64, beta: f64) -> Self {
+        Self { alpha, beta }
+    }
+
+    /// `(α ln θ + β ln(1 − θ), α(1 − θ) − βθ)` for `θ = logistic(u)`: the beta log-density
+    /// plus the log-Jacobian `ln θ(1 − θ)`, and its derivative in `u`.
+    pub(crate) fn log_density_logit(&self, logit: f64) -> (f64, f64) {
+        let theta = logistic(logit);
+        let log_theta = -softplus(-logit);
+        let log_one_minus = -softplus(logit);
+        (
+            self.alpha * log_theta + self.beta * log_one_minus,
+            self.alpha * (1.0 - theta) - self.beta * theta,
+        )
+    }
+}
+
+/// Unchecked prior settings; a builder. [`PriorParams::check`] validates them into
+/// [`Priors`]. The table in the [module docs](self) gives every prior and its default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorParams {
+    roi: LogNormalPrior,
+    channel_roi: BTreeMap<String, LogNormalPrior>,
+    decay: BetaPrior,
+    half_saturation: LogNormalPrior,
+    shape: LogNormalPrior,
+    baseline_sd: f64,
+    noise_scale: f64,
+}
+
+impl Default for PriorParams {
+    fn default() -> Self {
+        Self {
+            roi: LogNormalPrior::new(1.0, 1.0),
+            channel_roi: BTreeMap::new(),
+            decay: BetaPrior::new(1.5, 3.0),
+            half_saturation: LogNormalPrior::new(1.0, 1.0),
+            shape: LogNormalPrior::new(1.3, 0.5),
+            baseline_sd: 1.0,
+            noise_scale: 1.0,
+        }
+    }
+}
+
+impl PriorParams {
+    /// The defaults of the [module docs](self).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// ROI prior of every channel without its own ([`PriorParams::channel_roi`]).
+    pub fn roi(mut self, prior: LogNormalPrior) -> Self {
+        self.roi = prior;
+        self
+    }
+
+    /// ROI prior of the channel called `channel` (a business prior, e.g. from a lift test).
+    pub fn channel_roi(mut self, channel: impl Into<String>, prior: LogNormalPrior) -> Self {
+        self.channel_roi.insert(channel.into(), prior);
+        self
+    }
+
+    /// Prior of every channel's adstock decay `θ`.
+    pub fn decay(mut self, prior: BetaPrior) -> Self {
+        self.decay = prior;
+        self
+    }
+
+    /// Prior of every channel's half-saturation as a multiple of its mean weekly spend.
+    pub fn half_saturation(mut self, prior: LogNormalPrior) -> Self {
+        self.half_saturation = prior;
+        self
+    }
+
+    /// Prior of every channel's Hill shape `s`.
+    pub fn shape(mut self, prior: LogNormalPrior) -> Self {
+        self.shape = prior;
+        self
+    }
+
+    /// Standard deviation `τ_b` of the linear baseline coefficients, in units of the mean
+    /// target (`> 0`).
+    pub fn baseline_sd(mut self, sd: f64) -> Self {
+        self.baseline_sd = sd;
+        self
+    }
+
+    /// Scale `c_σ` of the half-normal noise prior as a multiple of the scaled target's
+    /// standard deviation (`> 0`).
+    pub fn noise_scale(mut self, scale: f64) -> Self {
+        self.noise_scale = scale;
+        self
+    }
+
+    /// Validates every setting.
+    ///
+    /// # Errors
+    /// [`PosteriorError::InvalidPrior`] for a non-positive or non-finite median, standard
+    /// deviation, beta shape or scale.
+    pub fn check(self) -> Result<Priors, PosteriorError> {
+        self.roi.check("roi")?;
+        for (name, prior) in &self.channel_roi {
+            prior.check(&format!("roi[{name}]"))?;
+        }
+        positive("decay.alpha", self.decay.alpha)?;
+        positive("decay.beta", self.decay.beta)?;
+        self.half_saturation.check("half_saturation")?;
+        self.shape.check("shape")?;
+        positive("baseline_sd", self.baseline_sd)?;
+        positive("noise_scale", self.noise_scale)?;
+        Ok(Priors(self))
+    }
+}
+
+/// Validated priors ([`PriorParams::check`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Priors(PriorParams);
+
+impl Priors {
+    /// ROI prior of the channel called `name`.
+    pub fn roi_for(&self, name: &str) -> LogNormalPrior {
+        self.0.channel_roi.get(name).copied().unwrap_or(self.0.roi)
+    }
+
+    /// Names with a channel-specific ROI prior.
+    pub fn channels_with_roi_prior(&self) -> impl Iterator<Item = &str> {
+        self.0.channel_roi.keys().map(String::as_str)
+    }
+
+    /// Prior of the adstock decays.
+    pub fn decay(&self) -> BetaPrior {
+        self.0.decay
+    }
+
+    /// Prior of the half-saturations (multiples of the mean weekly spend).
+    pub fn half_saturation(&self) -> LogNormalPrior {
+        self.0.half_saturation
+    }
+
+    /// Prior of the Hill shapes.
+    pub fn shape(&self) -> LogNormalPrior {
+        self.0.shape
+    }
+
+    /// `τ_b`, the sd of the linear baseline coefficients (units of the mean target).
+    pub fn baseline_sd(&self) -> f64 {
+        self.0.baseline_sd
+    }
+
+    /// `c_σ`, the noise prior's scale relative to the scaled target's sd.
+    pub fn noise_scale(&self) -> f64 {
+        self.0.noise_scale
+    }
+}
+
+fn positive(name: &str, value: f64) -> Result<(), PosteriorError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(PosteriorError::InvalidPrior {
+            name: name.to_string(),
+            expected: "positive and finite",
+            value,
+        })
+    }
+}
+
+/// `(−(u − m)²/(2τ²), −(u − m)/τ²)`.
+pub(crate) fn normal_log_density(u: f64, mean: f64, sd: f64) -> (f64, f64) {
+    let z = (u - mean) / sd;
+    (-0.5 * z * z, -z / sd)
+}
+
+/// `(−σ²/(2τ²) + u, −σ²/τ² + 1)` for `σ = exp(u)`: half-normal plus log-Jacobian.
+pub(crate) fn half_normal_log_density_log(u: f64, scale: f64) -> (f64, f64) {
+    let ratio = u.exp() / scale;
+    (-0.5 * ratio * ratio + u, 1.0 - ratio * ratio)
+}
+
+/// `1 / (1 + e^{−z})`, without overflow.
+pub(crate) fn logistic(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `ln(1 + e^z)`, without overflow.
+pub(crate) fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_validate_and_bad_values_are_rejected() {
+        assert!(PriorParams::default().check().is_ok());
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(PriorParams::new().baseline_sd(bad).check().is_err());
+            assert!(PriorParams::new().noise_scale(bad).check().is_err());
+            assert!(
+                PriorParams::new()
+                    .roi(LogNormalPrior::new(bad, 1.0))
+                    .check()
+                    .is_err()
+            );
+            assert!(
+                PriorParams::new()
+                    .channel_roi("x", LogNormalPrior::new(1.0, bad))
+                    .check()
+                    .is_err()
+            );
+            assert!(
+                PriorParams::new()
+                    .decay(BetaPrior::new(1.0, bad))
+                    .check()
+                    .is_err()
+            );
+        }
+    }
+
+    #[test]
+    fn channel_roi_prior_overrides_the_default() {
+        let priors = PriorParams::new()
+            .channel_roi("Email", LogNormalPrior::new(4.0, 0.3))
+            .check()
+            .unwrap();
+        assert_eq!(priors.roi_for("Email"), LogNormalPrior::new(4.0, 0.3));
+        assert_eq!(priors.roi_for("Search"), LogNormalPrior::new(1.0, 1.0));
+    }
+
+    #[test]
+    fn beta_on_logit_matches_the_formula_and_its_derivative() {
+        let prior = BetaPrior::new(1.5, 3.0);
+        for u in [-30.0, -2.0, 0.0, 0.7, 25.0] {
+            let (value, slope) = prior.log_density_logit(u);
+            let theta: f64 = logistic(u);
+            if u.abs() < 10.0 {
+                let expected = 1.5 * theta.ln() + 3.0 * (1.0 - theta).ln();
+                assert!((value - expected).abs() < 1e-12);
+            }
+            assert!(value.is_finite());
+            let h = 1e-5;
+            let numeric =
+                (prior.log_density_logit(u + h).0 - prior.log_density_logit(u - h).0) / (2.0 * h);
+            assert!((slope - numeric).abs() < 1e-6 * (1.0 + slope.abs()));
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! Drawing from the posterior with NUTS (nuts-rs): settings ([`SamplerParams`] →
+//! [`ValidSamplerParams`]), the glue that hands [`PosteriorModel`] to nuts-rs, and a
+//! step-wise driver ([`PosteriorSampler`]) that a web worker can advance a few draws at a
+//! time, posting progress and stopping between steps.
+//!
+//! # Method
+//!
+//! * NUTS with nuts-rs' default adaptation (dual-averaging step size to the target
+//!   acceptance rate, diagonal mass matrix from draws and gradients), maximum tree depth 10;
+//! * `chains` chains run one after another (no threads, so it runs in wasm32 too); chain
+//!   `i` is nuts-rs chain `i`, all chains' random streams come from one ChaCha8 generator
+//!   seeded with `seed`, so a run is deterministic per seed;
+//! * every chain starts at the point estimate ([`PosteriorModel::start`]: the fitted
+//!   model's hyper-parameters and coefficients) plus independent uniform jitter of
+//!   `± jitter` on every unconstrained coordinate;
+//! * the first `warmup` iterations of each chain adapt and are dropped, the next `draws` are
+//!   kept; divergences are counted on the kept draws.
+
+use super::density::PosteriorModel;
+use super::diagnostics::{ConvergenceThresholds, Diagnostics};
+use super::draws::{ChannelDraws, Posterior};
+use super::error::PosteriorError;
+use crate::response::HillResponse;
+use nuts_rs::{
+    Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings,
+};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use thiserror::Error;
+
+/// Iterations one [`PosteriorSampler::step`] runs at most.
+pub const ITERATIONS_PER_STEP: usize = 25;
+
+/// The log-density is not finite at a point NUTS tried (treated as a divergence).
+#[derive(Debug, Clone, Copy, Error)]
+#[error("the log-density or its gradient is not finite here")]
+pub struct NonFiniteDensity;
+
+impl LogpError for NonFiniteDensity {
+    fn is_recoverable(&self) -> bool {
+        true
+    }
+}
+
+impl HasDims for PosteriorModel {
+    fn dim_sizes(&self) -> HashMap<String, u64> {
+        HashMap::from([("unconstrained_parameter".to_string(), self.dim() as u64)])
+    }
+}
+
+impl CpuLogpFunc for PosteriorModel {
+    type LogpError = NonFiniteDensity;
+    type FlowParameters = ();
+    type ExpandedVector = Vec<f64>;
+
+    fn dim(&self) -> usize {
+        self.layout().dim()
+    }
+
+    fn logp(&mut self, position: &[f64], gradient: &mut [f64]) -> Result<f64, NonFiniteDensity> {
+        let value = self.log_density_unchecked(position, gradient);
+        if value.is_finite() && gradient.iter().all(|g| g.is_finite()) {
+            Ok(value)
+        } else {
+            Err(NonFiniteDensity)
+        }
+    }
+
+    fn expand_vector<R: nuts_rs::rand::Rng + ?Sized>(
+        &mut self,
+        _rng: &mut R,
+        array: &[f64],
+    ) -> Result<Vec<f64>, CpuMathError> {
+        Ok(array.to_vec())
+    }
+}
+
+/// Unchecked sampler settings; a builder. [`SamplerParams::check`] validates them.
+///
+/// | setting | default | meaning | range |
+/// |---|---|---|---|
+/// | `chains` | 4 | chains, run one after another | `1…=16` |
+/// | `warmup` | 500 | adaptation iterations per chain (dropped) | `≥ 10` |
+/// | `draws` | 500 | kept draws per chain | `≥ 4` |
+/// | `seed` | 42 | ChaCha8 seed of the jitter and of every chain | any |
+/// | `jitter` | 0.1 | half-width of the uniform jitter of the starting point, unconstrained scale | `[0, 2]` |
+/// | `target_accept` | 0.8 | step-size adaptation target | `(0, 1)` |
+/// | `max_tree_depth` | 10 | NUTS tree depth limit (at most `2^depth` leapfrog steps) | `1…=15` |
+/// | `thresholds` | R̂ ≤ 1.01, ESS ≥ 100/chain, 0 divergences | for the converged flag ([`ConvergenceThresholds`]) | |
+///
+/// The defaults were measured on the simulated store (156 weeks × 5 channels, 30
+/// parameters; `examples/posterior.rs`, `docs/posterior.md`): 500 + 500 per chain meets every
+/// threshold with seeds 42 and 7 (min bulk ESS ≈ 630 of 2000 draws) in 4–7 s natively;
+/// 500 + 250 did not (min bulk ESS ≈ 280–330 < 400).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SamplerParams {
+    chains: usize,
+    warmup: usize,
+    draws: usize,
+    seed: u64,
+    jitter: f64,
+    target_accept: f64,
+    max_tree_depth: u64,
+    thresholds: ConvergenceThresholds,
+}
+
+impl Default for SamplerParams {
+    fn default() -> Self {
+        Self {
+            chains: 4,
+            warmup: 500,
+            draws: 500,
+            seed: 42,
+            jitter: 0.1,
+            target_accept: 0.8,
+            max_tree_depth: 10,
+            thresholds: ConvergenceThresholds::default(),
+        }
+    }
+}
+
+macro_rules! setter {
+    ($name:ident, $ty:ty, $doc:literal) => {
+        #[doc = $doc]
+        pub fn $name(mut self, $name: $ty) -> Self {
+            self.$name = $name;
+            self
+        }
+    };
+}
+
+impl SamplerParams {
+    /// The defaults of the table above.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    setter!(chains, usize, "Number of chains.");
+    setter!(warmup, usize, "Warm-up (adaptation) iterations per chain.");
+    setter!(draws, usize, "Kept draws per chain.");
+    setter!(seed, u64, "Seed of the ChaCha8 generator.");
+    setter!(jitter, f64, "Half-width of the starting-point jitter.");
+    setter!(
+        target_accept,
+        f64,
+        "Target acceptance rate of the step-size adaptation."
+    );
+    setter!(max_tree_depth, u64, "Maximum NUTS tree depth.");
+    setter!(
+        thresholds,
+        ConvergenceThresholds,
+        "Thresholds of the converged flag."
+    );
+
+    /// Validates every setting.
+    ///
+    /// # Errors
+    /// [`PosteriorError::InvalidSetting`] for a setting outside the range in the table.
+    pub fn check(self) -> Result<ValidSamplerParams, PosteriorError> {
+        let invalid = |name, expected, value: f64| {
+            Err(PosteriorError::InvalidSetting {
+                name,
+                expected,
+                value,
+            })
+        };
+        if !(1..=16).contains(&self.chains) {
+            return invalid("chains", "between 1 and 16", self.chains as f64);
+        }
+        if self.warmup < 10 {
+            return invalid("warmup", "at least 10", self.warmup as f64);
+        }
+        if self.draws < 4 {
+            return invalid("draws", "at least 4", self.draws as f64);
+        }
+        if !(0.0..=2.0).contains(&self.jitter) {
+            return invalid("jitter", "between 0 and 2", self.jitter);
+        }
+        if !(self.target_accept > 0.0 && self.target_accept < 1.0) {
+            return invalid("target_accept", "in (0, 1)", self.target_accept);
+        }
+        if !(1..=15).contains(&self.max_tree_depth) {
+            return invalid(
+                "max_tree_depth",
+                "between 1 and 15",
+                self.max_tree_depth as f64,
+            );
+        }
+        let t = self.thresholds;
+        if !(t.max_r_hat >= 1.0 && t.max_r_hat.is_finite()) {
+            return invalid("thresholds.max_r_hat", "at least 1 and finite", t.max_r_hat);
+        }
+        if !(t.min_bulk_ess_per_chain >= 0.0 && t.min_bulk_ess_per_chain.is_finite()) {
+            return invalid(
+                "thresholds.min_bulk_ess_per_chain",
+                "non-negative and finite",
+                t.min_bulk_ess_per_chain,
+            );
+        }
+        Ok(ValidSamplerParams(self))
+    }
+}
+
+/// Validated sampler settings ([`SamplerParams::check`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidSamplerParams(SamplerParams);
+
+impl ValidSamplerParams {
+    /// The settings.
+    pub fn params(&self) -> &SamplerParams {
+        &self.0
+    }
+
+    /// Iterations in the whole run, `chains · (warmup + draws)`.
+    pub fn total_iterations(&self) -> usize {
+        self.0.chains * (self.0.warmup + self.0.draws)
+    }
+
+    /// A step-wise sampler for `model`; advance it with [`PosteriorSampler::step`].
+    pub fn start(&self, model: PosteriorModel) -> PosteriorSampler {
+        let p = &self.0;
+        let defaults = DiagNutsSettings::default();
+        let mut adapt_options = defaults.adapt_options;
+        adapt_options.step_size_settings.target_accept = p.target_accept;
+        let settings = DiagNutsSettings {
+            num_tune: p.warmup as u64,
+            num_draws: p.draws as u64,
+            num_chains: p.chains,
+            seed: p.seed,
+            maxdepth: p.max_tree_depth,
+            adapt_options,
+            ..defaults
+        };
+        PosteriorSampler {
+            params: self.clone(),
+            settings,
+            rng: ChaCha8Rng::seed_from_u64(p.seed),
+            model,
+            chain: None,
+            chain_index: 0,
+            iteration: 0,
+            kept: Vec::with_capacity(p.chains * p.draws),
+            divergences: 0,
+            step_sizes: Vec::with_capacity(p.chains),
+            leapfrog_steps: 0,
+        }
+    }
+
+    /// Runs the whole sampler, calling `progress(done, total)` after every step.
+    ///
+    /// # Errors
+    /// [`PosteriorError::Sampler`] if nuts-rs fails.
+    pub fn sample(
+        &self,
+        model: PosteriorModel,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<Posterior, PosteriorError> {
+        let mut sampler = self.start(model);
+        while !sampler.is_finished() {
+            let (done, total) = sampler.step()?;
+            progress(done, total);
+        }
+        sampler.finish()
+    }
+}
+
+type NutsChain = <DiagNutsSettings as Settings>::Chain<CpuMath<PosteriorModel>>;
+
+/// A sampling run cut into steps of at most [`ITERATIONS_PER_STEP`] iterations, so a UI or
+/// worker can report progress and cancel (drop it) between steps. The core does no timing.
+pub struct PosteriorSampler {
+    params: ValidSamplerParams,
+    settings: DiagNutsSettings,
+    rng: ChaCha8Rng,
+    model: PosteriorModel,
+    chain: Option<NutsChain>,
+    chain_index: usize,
+    iteration: usize,
+    kept: Vec<Box<[f64]>>,
+    divergences: usize,
+    step_sizes: Vec<f64>,
+    leapfrog_steps: u64,
+}
+
+impl std::fmt::Debug for PosteriorSampler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (done, total) = self.progress();
+        f.debug_struct("PosteriorSampler")
+            .field("params", &self.params)
+            .field("done", &done)
+            .field("total", &total)
+            .field("divergences", &self.divergences)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PosteriorSampler {
+    /// `(iterations done, iterations in the run)`.
+    pub fn progress(&self) -> (usize, usize) {
+        let p = self.params.params();
+        (
+            self.chain_index * (p.warmup + p.draws) + self.iteration,
+            self.params.total_iterations(),
+        )
+    }
+
+    /// `true` once every chain has run.
+    pub fn is_finished(&self) -> bool {
+        self.chain_index >= self.params.params().chains
+    }
+
+    /// Runs up to [`ITERATIONS_PER_STEP`] iterations; returns [`PosteriorSampler::progress`].
+    ///
+    /// # Errors
+    /// [`PosteriorError::Sampler`] if nuts-rs fails (an unrecoverable error).
+    pub fn step(&mut self) -> Result<(usize, usize), PosteriorError> {
+        let p = self.params.params().clone();
+        let per_chain = p.warmup + p.draws;
+        let mut budget = ITERATIONS_PER_STEP;
+        while budget > 0 && !self.is_finished() {
+            if self.chain.is_none() {
+                self.chain = Some(self.new_chain(p.jitter)?);
+            }
+            let Some(chain) = self.chain.as_mut() else {
+                break;
+            };
+            let (draw, info) = chain
+                .draw()
+                .map_err(|e| PosteriorError::Sampler(e.to_string()))?;
+            self.leapfrog_steps += info.num_steps;
+            if self.iteration >= p.warmup {
+                self.divergences += usize::from(info.diverging);
+                self.kept.push(draw);
+            }
+            self.iteration += 1;
+            budget -= 1;
+            if self.iteration == per_chain {
+                self.step_sizes.push(info.step_size);
+                self.chain = None;
+                self.chain_index += 1;
+                self.iteration = 0;
+            }
+        }
+        Ok(self.progress())
+    }
+
+    /// A new nuts-rs chain at the jittered starting point.
+    fn new_chain(&mut self, jitter: f64) -> Result<NutsChain, PosteriorError> {
+        let math = CpuMath::new(self.model.clone());
+        let mut chain = self
+            .settings
+            .new_chain(self.chain_index as u64, math, &mut self.rng)
+            .map_err(|e| PosteriorError::Sampler(e.to_string()))?;
+        let start: Vec<f64> = self
+            .model
+            .start()
+            .iter()
+            .map(|v| {
+                if jitter > 0.0 {
+                    v + self.rng.random_range(-jitter..jitter)
+                } else {
+                    *v
+                }
+            })
+            .collect();
+        chain
+            .set_position(&start)
+            .map_err(|e| PosteriorError::Sampler(e.to_string()))?;
+        Ok(chain)
+    }
+
+    /// The draws in currency with their diagnostics.
+    ///
+    /// # Errors
+    /// [`PosteriorError::NotFinished`] before the last step; [`PosteriorError::Sampler`] if
+    /// a draw gives an invalid response curve (non-finite coefficient).
+    pub fn finish(mut self) -> Result<Posterior, PosteriorError> {
+        if !self.is_finished() {
+            let (done, total) = self.progress();
+            return Err(PosteriorError::NotFinished { done, total });
+        }
+        let p = self.params.params().clone();
+        let model = &mut self.model;
+        let layout = model.layout();
+        let scaling = model.scaling().clone();
+        let names = model.channel_names().to_vec();
+        let mut channels: Vec<ChannelDraws> = names
+            .iter()
+            .map(|name| ChannelDraws {
+                name: name.clone(),
+                decay: Vec::new(),
+                half_saturation: Vec::new(),
+                shape: Vec::new(),
+                coefficient: Vec::new(),
+                roi: Vec::new(),
+                responses: Vec::new(),
+            })
+            .collect();
+        let mut noise = Vec::with_capacity(self.kept.len());
+        for draw in &self.kept {
+            for (c, out) in channels.iter_mut().enumerate() {
+                let point = model.channel_point(draw, c);
+                let coefficient = model.channel_coefficient(draw, c) * scaling.target;
+                let half_saturation = point.k * scaling.spend[c];
+                let response = HillResponse::new(coefficient, half_saturation, point.shape)
+                    .map_err(|e| PosteriorError::Sampler(format!("invalid draw: {e}")))?;
+                out.decay.push(point.decay);
+                out.half_saturation.push(half_saturation);
+                out.shape.push(point.shape);
+                out.coefficient.push(coefficient);
+                out.roi.push(point.roi);
+                out.responses.push(response);
+            }
+            noise.push(draw[layout.log_noise()].exp() * scaling.target);
+        }
+        let by_parameter: Vec<Vec<Vec<f64>>> = (0..layout.dim())
+            .map(|i| {
+                self.kept
+                    .chunks(p.draws)
+                    .map(|chain| chain.iter().map(|d| d[i]).collect())
+                    .collect()
+            })
+            .collect();
+        let diagnostics = Diagnostics::new(
+            &model.parameter_names(),
+            &by_parameter,
+            self.divergences,
+            p.thresholds,
+        );
+        Ok(Posterior {
+            channels,
+            noise,
+            diagnostics,
+            step_sizes: self.step_sizes,
+            leapfrog_steps: self.leapfrog_steps,
+        })
+    }
+}
