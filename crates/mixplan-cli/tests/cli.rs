@@ -2,50 +2,9 @@
 //! makes (exit code 2, `error: <context>: <cause>` and a `hint:`), and that `optimize`
 //! solves once unless asked to time itself.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
 
-/// The demo store's weekly data, committed in the repository.
-fn store_csv() -> String {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "data_processed",
-        "mmm_data.csv",
-    ]
-    .iter()
-    .collect();
-    path.to_string_lossy().into_owned()
-}
-
-fn mixplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mixplan"))
-        .args(args)
-        .output()
-        .expect("the mixplan binary runs")
-}
-
-/// Runs a command that must fail: its stderr, after checking the exit code is 2 and that
-/// nothing went to stdout.
-fn failure(args: &[&str]) -> String {
-    let out = mixplan(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
-    stderr
-}
-
-/// Runs a command that must succeed and parses its JSON output.
-fn success(args: &[&str]) -> serde_json::Value {
-    let out = mixplan(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
+use support::{failure, store_csv_path, success};
 
 const CHANNELS: &str = "paid_search, email, display, social, affiliate";
 
@@ -69,7 +28,7 @@ fn missing_file_names_the_file_and_hints_at_the_demo_data() {
 
 #[test]
 fn unknown_channel_in_lock_or_min_lists_the_channels() {
-    let csv = store_csv();
+    let csv = store_csv_path();
     for (flag, value) in [("--lock", "tv=100"), ("--min", "TikTok=5")] {
         let stderr = failure(&["optimize", &csv, "--budget", "50000", flag, value]);
         let name = value.split('=').next().unwrap_or_default();
@@ -82,7 +41,7 @@ fn unknown_channel_in_lock_or_min_lists_the_channels() {
 
 #[test]
 fn bad_money_amounts_say_how_to_write_one() {
-    let csv = store_csv();
+    let csv = store_csv_path();
     let stderr = failure(&["optimize", &csv, "--budget", "50,000"]);
     assert!(
         stderr.starts_with(
@@ -112,7 +71,7 @@ fn bad_money_amounts_say_how_to_write_one() {
 fn budget_below_the_locks_says_which_flags_and_what_budget_fits() {
     let stderr = failure(&[
         "optimize",
-        &store_csv(),
+        &store_csv_path(),
         "--budget",
         "1000",
         "--lock",
@@ -133,7 +92,7 @@ fn budget_below_the_locks_says_which_flags_and_what_budget_fits() {
 
 #[test]
 fn missing_budget_and_bad_holdout_name_the_flag() {
-    let csv = store_csv();
+    let csv = store_csv_path();
     let stderr = failure(&["optimize", &csv]);
     assert!(
         stderr.starts_with("error: no weekly budget given\nhint: give it with --budget AMOUNT"),
@@ -145,7 +104,7 @@ fn missing_budget_and_bad_holdout_name_the_flag() {
 
 #[test]
 fn optimize_reports_a_time_only_when_asked() {
-    let csv = store_csv();
+    let csv = store_csv_path();
     // The same solve, with extra flags.
     let optimize = |extra: &[&str]| {
         let base = [
@@ -180,7 +139,7 @@ fn export_then_solve_the_problem_file() {
     let file_arg = file.to_string_lossy().into_owned();
     let fitted = success(&[
         "optimize",
-        &store_csv(),
+        &store_csv_path(),
         "--budget",
         "40000",
         "--time",

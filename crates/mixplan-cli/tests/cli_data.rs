@@ -3,32 +3,10 @@
 //! and `--filter`, on files the binary itself writes (`simulate --daily-regions`) or
 //! rewrites from the demo store's weekly data.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn mixplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mixplan"))
-        .args(args)
-        .output()
-        .expect("the mixplan binary runs")
-}
-
-fn success(args: &[&str]) -> serde_json::Value {
-    let out = mixplan(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
-
-fn failure(args: &[&str]) -> String {
-    let out = mixplan(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    stderr
-}
+use support::{failure, mixplan, store_csv_path, success};
 
 /// A fresh temporary directory for one test.
 fn temp_dir(name: &str) -> PathBuf {
@@ -37,17 +15,9 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The demo store's weekly data as text.
 fn store_csv() -> String {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "data_processed",
-        "mmm_data.csv",
-    ]
-    .iter()
-    .collect();
-    std::fs::read_to_string(path).expect("the demo data")
+    std::fs::read_to_string(store_csv_path()).expect("the demo data")
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
