@@ -172,6 +172,48 @@ pub(in crate::data) fn planned_pauses(
     out
 }
 
+/// Launch bursts of a channel that runs in waves: a week outside a burst starts one with
+/// probability 0.06; a burst lasts 2–4 weeks at a multiplier drawn from U(1.6, 2.4).
+#[derive(Debug)]
+pub(in crate::data) struct LaunchBursts {
+    weeks_left: i32,
+    multiplier: f64,
+}
+
+impl LaunchBursts {
+    /// No burst running.
+    pub(in crate::data) fn new() -> Self {
+        Self {
+            weeks_left: 0,
+            multiplier: 1.0,
+        }
+    }
+
+    /// This week's multiplier: the burst's while one runs, 1 otherwise.
+    pub(in crate::data) fn next_week(&mut self, rng: &mut ChaCha8Rng) -> f64 {
+        if self.weeks_left == 0 && rng.random_bool(0.06) {
+            self.weeks_left = rng.random_range(2..=4);
+            self.multiplier = rng.random_range(1.6..2.4);
+        }
+        if self.weeks_left > 0 {
+            self.weeks_left -= 1;
+            self.multiplier
+        } else {
+            1.0
+        }
+    }
+}
+
+/// A wave channel's multiplier for one week: between waves (a planned pause) only a little
+/// retargeting stays on, ×U(0, 0.1); otherwise 1.
+pub(in crate::data) fn between_waves(rng: &mut ChaCha8Rng, paused: bool) -> f64 {
+    if paused {
+        rng.random_range(0.0..0.1)
+    } else {
+        1.0
+    }
+}
+
 pub(in crate::data) fn in_pause(pauses: &[(usize, usize)], w: usize) -> bool {
     pauses.iter().any(|&(s, len)| (s..s + len).contains(&w))
 }
@@ -289,24 +331,10 @@ pub(super) fn plan_spend(seed: u64, weeks: &[NaiveDate]) -> Plan {
     // little retargeting stays on (×0–0.1).
     let mut rng = rng_for(seed, 13);
     let levels = regimes(&mut rng, n, 0.45, 3, 8);
-    let mut burst_left = 0;
-    let mut burst = 1.0;
+    let mut bursts = LaunchBursts::new();
     for w in 0..n {
-        if burst_left == 0 && rng.random_bool(0.06) {
-            burst_left = rng.random_range(2..=4);
-            burst = rng.random_range(1.6..2.4);
-        }
-        let event = if burst_left > 0 {
-            burst_left -= 1;
-            burst
-        } else {
-            1.0
-        };
-        let dark = if in_pause(&pauses[3], w) {
-            rng.random_range(0.0..0.1)
-        } else {
-            1.0
-        };
+        let event = bursts.next_week(&mut rng);
+        let dark = between_waves(&mut rng, in_pause(&pauses[3], w));
         let pacing = lognormal(&mut rng, 0.2);
         weekly[3][w] = 7_000.0 * levels[w] * ramp(w, 0.7) * growth(w) * pacing * event * dark;
         day_weights[3][w] = flat_weights(&mut rng, 0.1);

@@ -6,7 +6,8 @@
 
 use super::{ChannelDraw, Flighting};
 use crate::data::simulate::flighting::{
-    in_pause, lognormal, planned_pauses, regimes, rng_for, season_budget,
+    LaunchBursts, between_waves, in_pause, lognormal, planned_pauses, regimes, rng_for,
+    season_budget,
 };
 use crate::data::truth::BaseTruth;
 use chrono::{Days, NaiveDate};
@@ -66,25 +67,11 @@ fn own_flighting(
         }
         Flighting::Waves => {
             let levels = regimes(rng, n, 0.45, 3, 8);
-            let mut burst_left = 0;
-            let mut burst = 1.0;
+            let mut bursts = LaunchBursts::new();
             (0..n)
                 .map(|w| {
-                    if burst_left == 0 && rng.random_bool(0.06) {
-                        burst_left = rng.random_range(2..=4);
-                        burst = rng.random_range(1.6..2.4);
-                    }
-                    let event = if burst_left > 0 {
-                        burst_left -= 1;
-                        burst
-                    } else {
-                        1.0
-                    };
-                    let dark = if in_pause(pauses, w) {
-                        rng.random_range(0.0..0.1)
-                    } else {
-                        1.0
-                    };
+                    let event = bursts.next_week(rng);
+                    let dark = between_waves(rng, in_pause(pauses, w));
                     levels[w] * lognormal(rng, 0.2) * event * dark
                 })
                 .collect()
