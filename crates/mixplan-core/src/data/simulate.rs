@@ -69,6 +69,7 @@ use super::prepare::{PrepareError, aggregate_weekly};
 use super::raw::{DailySales, DailySpend, RawChannel, RawError, RawFiles, RawStore};
 use super::truth::{
     Allocation, BaseTruth, ChannelTruth, ControlTruth, GroundTruth, Harmonic, WeekTruth,
+    model_formulas,
 };
 use crate::optimize::{OptimizeError, SpendBounds, optimize};
 use crate::response::{HillResponse, ResponseError};
@@ -396,31 +397,21 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
                       Weekly revenue = base + controls + sum of channel contributions + noise; \
                       see docs/data.md."
             .into(),
-        model: vec![
-            "a[c,w] = decay*a[c,w-1] + (1-decay)*x[c,w], a[c,-1] = 0 (normalised geometric adstock, x = weekly spend)".into(),
-            "m[c,w] = coefficient * a^shape / (a^shape + half_saturation^shape)".into(),
-            "base[w] = intercept + trend_per_week*w + sum_k (sin_k*sin(2*pi*k*w/P) + cos_k*cos(2*pi*k*w/P)), P = period_weeks".into(),
-            "controls[w] = sum_j coefficient_j * (control_j[w] - reference_j)".into(),
-            "revenue[w] = base[w] + controls[w] + sum_c m[c,w] + noise[w], noise ~ N(0, noise_sd^2)".into(),
-        ],
+        model: model_formulas(""),
         seed,
         first_week: params.start,
         channels: TRUE_CHANNELS
             .iter()
-            .map(|c| ChannelTruth {
-                id: c.id.into(),
-                name: c.name.into(),
-                kind: c.kind.into(),
-                decay: c.decay,
-                half_saturation: c.half_saturation,
-                shape: c.shape,
-                coefficient: c.coefficient,
-                total_spend: 0.0,
-                total_contribution: 0.0,
-                roi: 0.0,
-                mean_weekly_spend: 0.0,
-                saturation_at_mean_spend: 0.0,
-                marginal_roi_at_mean_spend: 0.0,
+            .map(|c| {
+                ChannelTruth::before_simulation(
+                    c.id.into(),
+                    c.name.into(),
+                    c.kind.into(),
+                    c.decay,
+                    c.half_saturation,
+                    c.shape,
+                    c.coefficient,
+                )
             })
             .collect(),
         base,

@@ -80,7 +80,48 @@ pub struct ChannelTruth {
     pub marginal_roi_at_mean_spend: f64,
 }
 
+/// The generating process shared by the demo store and the trust-benchmark worlds, one
+/// formula a line (what [`GroundTruth::model`] holds). `noise_sd_rule` follows the revenue
+/// formula: empty where σ is a constant, otherwise how σ is set (starting with `", "`).
+pub(super) fn model_formulas(noise_sd_rule: &str) -> Vec<String> {
+    vec![
+        "a[c,w] = decay*a[c,w-1] + (1-decay)*x[c,w], a[c,-1] = 0 (normalised geometric adstock, x = weekly spend)".into(),
+        "m[c,w] = coefficient * a^shape / (a^shape + half_saturation^shape)".into(),
+        "base[w] = intercept + trend_per_week*w + sum_k (sin_k*sin(2*pi*k*w/P) + cos_k*cos(2*pi*k*w/P)), P = period_weeks".into(),
+        "controls[w] = sum_j coefficient_j * (control_j[w] - reference_j)".into(),
+        format!("revenue[w] = base[w] + controls[w] + sum_c m[c,w] + noise[w], noise ~ N(0, noise_sd^2){noise_sd_rule}"),
+    ]
+}
+
 impl ChannelTruth {
+    /// A channel's true parameters with every realised total and statistic still 0 (they
+    /// are filled in once its spend and contributions are simulated).
+    pub(super) fn before_simulation(
+        id: String,
+        name: String,
+        kind: String,
+        decay: f64,
+        half_saturation: f64,
+        shape: f64,
+        coefficient: f64,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            kind,
+            decay,
+            half_saturation,
+            shape,
+            coefficient,
+            total_spend: 0.0,
+            total_contribution: 0.0,
+            roi: 0.0,
+            mean_weekly_spend: 0.0,
+            saturation_at_mean_spend: 0.0,
+            marginal_roi_at_mean_spend: 0.0,
+        }
+    }
+
     /// The steady-state response curve `β · hill(x)`.
     pub fn response(&self) -> Result<HillResponse, ResponseError> {
         HillResponse::new(self.coefficient, self.half_saturation, self.shape)

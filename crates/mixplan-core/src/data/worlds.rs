@@ -89,7 +89,7 @@ mod revenue;
 mod spend;
 
 use super::simulate::flighting::rng_for;
-use super::truth::{ChannelTruth, GroundTruth};
+use super::truth::{ChannelTruth, GroundTruth, model_formulas};
 use super::{DataError, Series, WeeklyData};
 use crate::optimize::OptimizeError;
 use crate::response::{HillResponse, ResponseError};
@@ -321,13 +321,7 @@ impl WorldFamily {
                  values unrounded; optimal splits at 0.5x, 1x and 1.5x the historical budget.",
                 self.seed
             ),
-            model: vec![
-                "a[c,w] = decay*a[c,w-1] + (1-decay)*x[c,w], a[c,-1] = 0 (normalised geometric adstock, x = weekly spend)".into(),
-                "m[c,w] = coefficient * a^shape / (a^shape + half_saturation^shape)".into(),
-                "base[w] = intercept + trend_per_week*w + sum_k (sin_k*sin(2*pi*k*w/P) + cos_k*cos(2*pi*k*w/P)), P = period_weeks".into(),
-                "controls[w] = sum_j coefficient_j * (control_j[w] - reference_j)".into(),
-                "revenue[w] = base[w] + controls[w] + sum_c m[c,w] + noise[w], noise ~ N(0, noise_sd^2), noise_sd = nu * mean(revenue - noise)".into(),
-            ],
+            model: model_formulas(", noise_sd = nu * mean(revenue - noise)"),
             seed,
             first_week: first,
             channels,
@@ -404,21 +398,15 @@ fn draw_channels(
         let half_saturation = d.typical_spend * d.half_saturation_ratio;
         let hill = Hill::new(half_saturation, shape)?;
         let coefficient = d.roi_at_typical_spend * d.typical_spend / hill.value(d.typical_spend);
-        channels.push(ChannelTruth {
-            id: format!("channel_{}", c + 1),
-            name: format!("Channel {}", c + 1),
-            kind: d.flighting.name().into(),
+        channels.push(ChannelTruth::before_simulation(
+            format!("channel_{}", c + 1),
+            format!("Channel {}", c + 1),
+            d.flighting.name().into(),
             decay,
             half_saturation,
             shape,
             coefficient,
-            total_spend: 0.0,
-            total_contribution: 0.0,
-            roi: 0.0,
-            mean_weekly_spend: 0.0,
-            saturation_at_mean_spend: 0.0,
-            marginal_roi_at_mean_spend: 0.0,
-        });
+        ));
     }
     Ok((draws, channels))
 }
