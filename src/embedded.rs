@@ -90,6 +90,20 @@ pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
     })
 }
 
+/// A quick fit for the app's tests: one sweep, no refinement and no random starts, so a
+/// test gets a fitted model in well under a second.
+#[cfg(test)]
+pub(crate) fn quick_fit(data: &WeeklyData) -> mixplan_core::model::FittedModel {
+    mixplan_core::model::ModelParams::new()
+        .max_sweeps(1)
+        .refine(false)
+        .random_starts(0)
+        .check()
+        .expect("valid quick-fit settings")
+        .fit(data, |_, _| {})
+        .expect("the quick fit succeeds")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

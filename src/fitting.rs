@@ -131,14 +131,7 @@ mod tests {
 
     fn fitted_planner() -> Arc<Planner> {
         let e = embedded::load().expect("embedded data");
-        let model = ModelParams::new()
-            .max_sweeps(1)
-            .refine(false)
-            .random_starts(0)
-            .check()
-            .unwrap()
-            .fit(&e.data, |_, _| {})
-            .unwrap();
+        let model = embedded::quick_fit(&e.data);
         Arc::new(Planner::new(model, e.channels, &e.data))
     }
 

@@ -283,17 +283,8 @@ mod tests {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header = reader.headers().unwrap().clone();
         assert_eq!(
-            header.iter().collect::<Vec<_>>(),
-            [
-                "channel",
-                "spend",
-                "share",
-                "predicted_contribution",
-                "roi",
-                "marginal_roi",
-                "optimal_spend",
-                "locked"
-            ]
+            header.iter().collect::<Vec<_>>().join(","),
+            "channel,spend,share,predicted_contribution,roi,marginal_roi,optimal_spend,locked"
         );
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert_eq!(rows.len(), scenario.rows.len() + 4);

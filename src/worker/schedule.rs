@@ -196,15 +196,7 @@ mod tests {
     }
 
     fn fitted(id: RequestId) -> FitReply {
-        let data = data();
-        let model = ModelParams::new()
-            .max_sweeps(1)
-            .refine(false)
-            .random_starts(0)
-            .check()
-            .unwrap()
-            .fit(&data, |_, _| {})
-            .unwrap();
+        let model = embedded::quick_fit(&data());
         FitReply::Fitted {
             id,
             model: Box::new(model),
