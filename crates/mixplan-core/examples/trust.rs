@@ -28,7 +28,7 @@
 //! `target/trust/trust-seed<S>.json` in the workspace).
 
 use mixplan_core::data::worlds::{BUDGET_MULTIPLES, World, WorldFamily};
-use mixplan_core::model::{ChannelHyperparameters, FixedHyperparameters, ModelParams};
+use mixplan_core::model::{FixedHyperparameters, ModelParams};
 use mixplan_core::optimize::{SpendBounds, optimize, scale_mix};
 use mixplan_core::response::HillResponse;
 use serde_json::{Value, json};
@@ -101,33 +101,19 @@ fn optimum_of(curves: Vec<HillResponse>, roi: Vec<f64>) -> Recommender {
 
 /// `ModelParams::default()` fitted to the data; recommends its curves' optimum.
 fn point_estimate(world: &World) -> Result<Recommender, String> {
-    let model = ModelParams::default()
-        .check()
-        .map_err(|e| e.to_string())?
-        .fit(&world.data, |_, _| {})
-        .map_err(|e| e.to_string())?;
-    let roi = model.channels().iter().map(|c| c.roi).collect();
-    Ok(optimum_of(model.responses(), roi))
+    fitted_optimum(ModelParams::default(), world)
 }
 
 /// The default model told the true `(θ, K, s)` of every channel (penalty
 /// [`ORACLE_PENALTY`]), fitting only the linear part; recommends its curves' optimum.
 fn oracle(world: &World) -> Result<Recommender, String> {
-    let fixed = FixedHyperparameters {
-        channels: world
-            .truth
-            .channels
-            .iter()
-            .map(|c| ChannelHyperparameters {
-                decay: c.decay,
-                half_saturation: c.half_saturation,
-                shape: c.shape,
-            })
-            .collect(),
-        penalty: ORACLE_PENALTY,
-    };
-    let model = ModelParams::default()
-        .fixed(fixed)
+    let fixed = FixedHyperparameters::from_truth(&world.truth, ORACLE_PENALTY);
+    fitted_optimum(ModelParams::default().fixed(fixed), world)
+}
+
+/// Fits `params` to the world's data; recommends the fitted curves' optimum.
+fn fitted_optimum(params: ModelParams, world: &World) -> Result<Recommender, String> {
+    let model = params
         .check()
         .map_err(|e| e.to_string())?
         .fit(&world.data, |_, _| {})

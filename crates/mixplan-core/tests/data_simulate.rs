@@ -2,6 +2,8 @@
 //! (checked with an independent implementation of the formulas), realism targets from
 //! issue #3, and the ground truth's optimal splits.
 
+mod support;
+
 use mixplan_core::data::prepare::aggregate_weekly;
 use mixplan_core::data::raw::RawStore;
 use mixplan_core::data::simulate::{
@@ -10,6 +12,7 @@ use mixplan_core::data::simulate::{
 use mixplan_core::data::truth::GroundTruth;
 use mixplan_core::response::HillResponse;
 use std::sync::OnceLock;
+use support::by_hand::contributions_by_hand;
 
 /// The default simulation (seed 42, 156 weeks), computed once for all tests.
 fn default_sim() -> &'static Simulation {
@@ -27,21 +30,6 @@ fn curves(truth: &GroundTruth) -> Vec<HillResponse> {
 
 fn media(curves: &[HillResponse], split: &[f64]) -> f64 {
     curves.iter().zip(split).map(|(f, &x)| f.value(x)).sum()
-}
-
-/// Independent implementation of `β · hill(adstock(x))` (the formulas of the module docs).
-fn contributions_by_hand(x: &[f64], decay: f64, k: f64, s: f64, beta: f64) -> Vec<f64> {
-    let mut a = 0.0;
-    x.iter()
-        .map(|&v| {
-            a = decay * a + (1.0 - decay) * v;
-            if a > 0.0 {
-                beta * a.powf(s) / (a.powf(s) + k.powf(s))
-            } else {
-                0.0
-            }
-        })
-        .collect()
 }
 
 #[test]

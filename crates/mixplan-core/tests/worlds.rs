@@ -3,14 +3,17 @@
 //! on the generated data, true curves that reproduce the simulated media contribution in
 //! steady state, and data a model told the truth recovers when the noise is taken out.
 
+mod support;
+
 use mixplan_core::data::WeeklyData;
 use mixplan_core::data::worlds::{
     BUDGET_MULTIPLES, CHANNELS, COMMON_LOADING, DECAY, HALF_SATURATION_RATIO, MEDIA_SHARE,
     NOISE_FRACTION, ROI_AT_TYPICAL_SPEND, SEASON_SENSITIVITY, SHAPE, TYPICAL_SPEND, WEEKS, World,
     WorldFamily,
 };
-use mixplan_core::model::{ChannelHyperparameters, FixedHyperparameters, ModelParams};
+use mixplan_core::model::{FixedHyperparameters, ModelParams};
 use std::sync::OnceLock;
+use support::by_hand::contributions_by_hand;
 
 /// The seed the family's design was tuned on (the benchmark uses another).
 const SEED: u64 = 1;
@@ -54,21 +57,6 @@ fn quantile(values: &[f64], q: f64) -> f64 {
 
 fn close(a: f64, b: f64, relative: f64) -> bool {
     (a - b).abs() <= relative * a.abs().max(b.abs()).max(1e-12)
-}
-
-/// Independent implementation of `β · hill(adstock_θ(x))` (the formulas of the module docs).
-fn contributions_by_hand(x: &[f64], decay: f64, k: f64, s: f64, beta: f64) -> Vec<f64> {
-    let mut a = 0.0;
-    x.iter()
-        .map(|&v| {
-            a = decay * a + (1.0 - decay) * v;
-            if a > 0.0 {
-                beta * a.powf(s) / (a.powf(s) + k.powf(s))
-            } else {
-                0.0
-            }
-        })
-        .collect()
 }
 
 #[test]
@@ -321,19 +309,7 @@ fn a_model_told_the_truth_recovers_it_without_noise() {
             w.data.controls().to_vec(),
         )
         .unwrap();
-        let fixed = FixedHyperparameters {
-            channels: w
-                .truth
-                .channels
-                .iter()
-                .map(|c| ChannelHyperparameters {
-                    decay: c.decay,
-                    half_saturation: c.half_saturation,
-                    shape: c.shape,
-                })
-                .collect(),
-            penalty: 1e-9,
-        };
+        let fixed = FixedHyperparameters::from_truth(&w.truth, 1e-9);
         let model = ModelParams::default()
             .fixed(fixed)
             .check()

@@ -1,4 +1,5 @@
 //! Helpers shared by several test crates. Each crate uses a different part of them.
 #![allow(dead_code)]
 
+pub mod by_hand;
 pub mod datasets;
