@@ -172,6 +172,16 @@ pub(in crate::data) fn planned_pauses(
     out
 }
 
+/// Length in weeks of a flighted channel's next flight (2–6 weeks, uniform) or of the
+/// break after it (1–4 weeks).
+pub(in crate::data) fn flight_weeks(rng: &mut ChaCha8Rng, on: bool) -> usize {
+    if on {
+        rng.random_range(2..=6)
+    } else {
+        rng.random_range(1..=4)
+    }
+}
+
 /// Launch bursts of a channel that runs in waves: a week outside a burst starts one with
 /// probability 0.06; a burst lasts 2–4 weeks at a multiplier drawn from U(1.6, 2.4).
 #[derive(Debug)]
@@ -306,11 +316,7 @@ pub(super) fn plan_spend(seed: u64, weeks: &[NaiveDate]) -> Plan {
     let mut w = 0;
     let mut on = rng.random_bool(0.5);
     while w < n {
-        let len = if on {
-            rng.random_range(2..=6)
-        } else {
-            rng.random_range(1..=4)
-        };
+        let len = flight_weeks(&mut rng, on);
         let level = 17_000.0 * lognormal(&mut rng, 0.55);
         let end = (w + len).min(n);
         for (v, x) in weekly[2].iter_mut().enumerate().take(end).skip(w) {

@@ -6,8 +6,8 @@
 
 use super::{ChannelDraw, Flighting};
 use crate::data::simulate::flighting::{
-    LaunchBursts, between_waves, in_pause, lognormal, planned_pauses, regimes, rng_for,
-    season_budget,
+    LaunchBursts, between_waves, flight_weeks, in_pause, lognormal, planned_pauses, regimes,
+    rng_for, season_budget,
 };
 use crate::data::truth::BaseTruth;
 use chrono::{Days, NaiveDate};
@@ -48,11 +48,7 @@ fn own_flighting(
             let mut w = 0;
             let mut on = rng.random_bool(0.5);
             while w < n {
-                let len = if on {
-                    rng.random_range(2..=6)
-                } else {
-                    rng.random_range(1..=4)
-                };
+                let len = flight_weeks(rng, on);
                 let level = lognormal(rng, 0.5);
                 for x in out.iter_mut().take((w + len).min(n)).skip(w) {
                     let delivery = lognormal(rng, 0.15);
