@@ -448,7 +448,7 @@ async fn the_only_unlocked_channel_is_disabled_and_says_why() {
 fn row(spend: f64, contribution: f64, marginal_roi: f64, observed_max: f64) -> ChannelRow {
     ChannelRow {
         spend,
-        share: 0.0,
+        share: None,
         contribution,
         historical_contribution: contribution,
         roi: if spend > 0.0 {
@@ -476,6 +476,15 @@ fn scenario(rows: Vec<ChannelRow>, total: f64, optimal: Result<Plan, OptimizeErr
     let spend: Vec<f64> = rows.iter().map(|r| r.spend).collect();
     let current = Plan::evaluate(&curves, &spend).expect("valid test plan");
     let media = current.media_revenue();
+    // Shares of the spend placed, as the scenario computes them.
+    let placed = current.budget();
+    let rows: Vec<ChannelRow> = rows
+        .into_iter()
+        .map(|row| ChannelRow {
+            share: (placed > 0.0).then(|| row.spend / placed),
+            ..row
+        })
+        .collect();
     Scenario {
         total,
         revenue: 50_000.0 + media,

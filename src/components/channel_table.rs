@@ -90,7 +90,7 @@ pub fn ChannelTable(
         .enumerate()
         .map(|(c, channel)| {
             let row = move || scenario.with(|s| s.rows[c].clone());
-            let share = move || scenario.with(|s| s.placed_share(c).map(percent).unwrap_or_else(|| NO_VALUE.into()));
+            let share = move || scenario.with(|s| s.rows[c].share.map(percent).unwrap_or_else(|| NO_VALUE.into()));
             view! {
                 <tr data-testid=format!("channel-row-{}", channel.id)>
                     <th scope="row">{channel.name}</th>

@@ -39,8 +39,10 @@ pub struct Planner {
 pub struct ChannelRow {
     /// Weekly spend in the current plan.
     pub spend: f64,
-    /// Share of the total.
-    pub share: f64,
+    /// Share of the spend actually placed, `x_c / Σ x` (the total only when the plan
+    /// balances, so the shares add up to 100 % even when locks exceed the total); `None`
+    /// when nothing is placed.
+    pub share: Option<f64>,
     /// Weekly revenue contribution `f_c(x_c)`.
     pub contribution: f64,
     /// Contribution of the historical mix at the same total, for the gain/loss colouring.
@@ -212,13 +214,14 @@ impl Planner {
             .collect();
         let optimal = optimize::optimize(&self.curves, &bounds, total)
             .map(|allocation| allocation.into_plan());
+        let placed = current.budget();
         let rows = (0..self.curves.len())
             .map(|c| {
                 let spend = current.spend()[c];
                 let contribution = current.contributions()[c];
                 ChannelRow {
                     spend,
-                    share: if total > 0.0 { spend / total } else { 0.0 },
+                    share: (placed > 0.0).then(|| spend / placed),
                     contribution,
                     historical_contribution: historical.contributions()[c],
                     roi: if spend > 0.0 {
@@ -315,6 +318,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn shares_are_of_the_spend_actually_placed_even_when_locks_exceed_the_total() {
+        // 30,000 + 20,000 locked, then the total lowered to 40,000: 50,000 is placed.
+        let mut budget = BudgetState::from_mix(50_000.0, &[30_000.0, 20_000.0, 0.0, 0.0, 0.0]);
+        budget.set_locked(0, true);
+        budget.set_locked(1, true);
+        budget.set_total(40_000.0);
+        let s = planner().scenario(&budget);
+        let placed: f64 = s.rows.iter().map(|r| r.spend).sum();
+        assert!((placed - 50_000.0).abs() < 1e-6, "placed {placed}");
+        assert_eq!(s.rows[0].share, Some(s.rows[0].spend / placed));
+        assert_eq!(s.rows[1].share, Some(s.rows[1].spend / placed));
+        let sum: f64 = s.rows.iter().filter_map(|r| r.share).sum();
+        assert!((sum - 1.0).abs() < 1e-12, "shares add up to {sum}");
+
+        let nothing = BudgetState::from_mix(0.0, &[1.0; 5]);
+        let s = planner().scenario(&nothing);
+        assert!(
+            s.rows.iter().all(|r| r.share.is_none()),
+            "no share of nothing"
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
@@ -352,11 +378,11 @@ mod tests {
         for (c, r) in s.rows.iter().enumerate() {
             let mut row = vec![
                 ("spend", r.spend),
-                ("share", r.share),
                 ("contribution", r.contribution),
                 ("historical contribution", r.historical_contribution),
                 ("roi", r.roi),
             ];
+            row.extend(r.share.map(|s| ("share", s)));
             row.extend(r.marginal_roi.map(|m| ("marginal roi", m)));
             row.extend(r.optimal_spend.map(|o| ("optimal spend", o)));
             numbers.extend(
@@ -434,7 +460,7 @@ mod tests {
     fn spends_above_the_data_are_flagged() {
         let row = ChannelRow {
             spend: 1.0,
-            share: 0.1,
+            share: Some(0.1),
             contribution: 1.0,
             historical_contribution: 1.0,
             roi: 1.0,

@@ -31,14 +31,6 @@ impl Scenario {
     pub fn roas_on_placed(&self) -> Option<f64> {
         (self.placed_spend() > 0.0).then(|| self.roas())
     }
-
-    /// Share of channel `c` in the spend actually placed, `x_c / Σ x`, so the shares add
-    /// up to 100 % even when locks put more than the total; `None` when nothing is placed.
-    pub fn placed_share(&self, channel: usize) -> Option<f64> {
-        let placed = self.placed_spend();
-        let spend = self.rows.get(channel)?.spend;
-        (placed > 0.0).then(|| spend / placed)
-    }
 }
 
 /// Why there is no optimal split, in the page's words: dollars without cents, "locked
@@ -74,7 +66,7 @@ mod tests {
     fn row(spend: f64, observed_max: f64) -> ChannelRow {
         ChannelRow {
             spend,
-            share: 0.0,
+            share: None,
             contribution: 0.0,
             historical_contribution: 0.0,
             roi: 0.0,
@@ -112,7 +104,7 @@ mod tests {
     }
 
     #[test]
-    fn roas_and_shares_use_the_spend_actually_placed() {
+    fn roas_uses_the_spend_actually_placed() {
         use mixplan_core::optimize::Plan;
         use mixplan_core::response::HillResponse;
         let curves = [
@@ -134,9 +126,6 @@ mod tests {
         };
         assert_eq!(scenario.placed_spend(), 16_000.0);
         assert_eq!(scenario.roas_on_placed(), Some(media / 16_000.0));
-        assert_eq!(scenario.placed_share(0), Some(0.75));
-        assert_eq!(scenario.placed_share(1), Some(0.25));
-        assert_eq!(scenario.placed_share(2), None);
         let empty = Scenario {
             current: plan(&[0.0, 0.0]),
             rows: vec![row(0.0, 1.0), row(0.0, 1.0)],

@@ -1,7 +1,7 @@
 //! The plan and the model as files: plan CSV, plan JSON, model summary JSON. Plain Rust, so
 //! the content is tested natively; [`super::browser`] turns the text into a download.
 //!
-//! Per channel the plan gives: spend `x_c`, share `x_c / total`, predicted contribution
+//! Per channel the plan gives: spend `x_c`, share `x_c / Σ x` of the spend placed, predicted contribution
 //! `f_c(x_c)`, ROI `f_c(x_c) / x_c`, marginal ROI `f'_c(x_c)` and the optimal spend; and
 //! for the whole plan: the total, predicted revenue `baseline + Σ f_c(x_c)` and media ROAS
 //! `Σ f_c(x_c) / Σ x_c`. A value that cannot be computed (no optimal split, an infinite
@@ -27,8 +27,8 @@ pub struct PlanChannel {
     pub channel: String,
     /// Weekly spend.
     pub spend: f64,
-    /// Share of the total.
-    pub share: f64,
+    /// Share of the spend placed (`None` when nothing is placed).
+    pub share: Option<f64>,
     /// Predicted weekly revenue contribution `f_c(x_c)`.
     pub predicted_contribution: f64,
     /// `f_c(x_c) / x_c`, 0 for no spend.
@@ -111,7 +111,7 @@ impl PlanExport {
             rows.push(vec![
                 c.channel.clone(),
                 money(c.spend),
-                ratio(c.share),
+                c.share.map(ratio).unwrap_or_default(),
                 money(c.predicted_contribution),
                 ratio(c.roi),
                 c.marginal_roi.map(ratio).unwrap_or_default(),
