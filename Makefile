@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_OFFLINE := true
 PORT ?= 8080
 
-.PHONY: serve test tools tools-test build bench clean
+.PHONY: serve test tools tools-test build bundle bench clean
 
 tools:
 	@scripts/setup.sh serve
@@ -21,9 +21,16 @@ serve: tools
 test: tools-test
 	@scripts/test.sh
 
-# The release bundle in dist/, with relative URLs (works at / and under /mixplan/).
+# The release bundle in dist/, with relative URLs (works at / and under /mixplan/). Trunk's
+# post_build hook (scripts/bundle.mjs) also writes the service worker's file list and the
+# one-file offline bundle dist/mixplan.html.
 build: tools
 	trunk build --release
+
+# The one-file offline bundle dist/mixplan.html (README "Offline"): the release build, then
+# scripts/bundle.mjs again on dist/ to print its size (it is idempotent).
+bundle: build
+	node scripts/bundle.mjs dist
 
 # Benchmarks (not part of `make test`): criterion on the numerical core, then the
 # in-browser benchmark (start-up fit and 1,000 slider moves in headless Chromium).

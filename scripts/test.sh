@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, core + CLI + app native tests, the core's wasm
-# build, component tests in headless Chromium, the release build and the end-to-end test.
+# build, component tests in headless Chromium, the release build (with the offline bundle
+# dist/mixplan.html) and the end-to-end test.
 # Each step prints its duration; the run ends with one summary line of test counts:
 # `summary: N passed, M failed, K skipped`. A test that could not run counts as skipped, not
 # passed: a dataset test whose file is missing prints `SKIPPED <test>: <file> is missing`
@@ -42,7 +43,9 @@ step "vendored plotly.js matches the pinned npm package" \
 step "component tests in headless Chromium (wasm-bindgen-test)" \
   logged wasm env CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p mixplan-app --target wasm32-unknown-unknown --locked
-step "release build (trunk build --release)" trunk build --release
+step "release build and offline bundle (trunk build --release; its hook scripts/bundle.mjs writes dist/mixplan.html)" \
+  trunk build --release
+step "offline bundle is there for the end-to-end test (dist/mixplan.html)" test -s dist/mixplan.html
 step "CLI for the end-to-end comparison (cargo build -p mixplan-cli)" cargo build -p mixplan-cli --locked
 step "end-to-end test in headless Chromium (Playwright)" logged e2e node --test tests/e2e/
 

@@ -18,6 +18,11 @@ use super::wire::{from_js, to_js};
 /// Relative, so it resolves under any sub-path the site is served from.
 pub const WORKER_SCRIPT: &str = "./fit_worker_loader.js";
 
+/// The `window` property that, when it holds a string, replaces [`WORKER_SCRIPT`]: the
+/// one-file bundle (`mixplan.html`, `scripts/bundle.mjs`) has no file next to it and puts
+/// there the Blob URL of a worker script with the wasm inlined.
+pub const WORKER_URL_OVERRIDE: &str = "mixplanFitWorkerUrl";
+
 /// The `window` property under which `index.html` leaves the worker it starts early (so the
 /// worker loads while the app's own wasm does).
 pub const EARLY_WORKER: &str = "mixplanFitWorker";
@@ -217,7 +222,7 @@ fn restart<C>(state: &mut Shared<C>) -> Result<Vec<EarlyMessage>, String> {
     }
     let (worker, early) = match take_early_worker() {
         Some(early) => early,
-        None => (Worker::new(WORKER_SCRIPT).map_err(describe)?, Vec::new()),
+        None => (Worker::new(&worker_script()).map_err(describe)?, Vec::new()),
     };
     if let Some((on_message, on_error)) = &state.handlers {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -225,6 +230,17 @@ fn restart<C>(state: &mut Shared<C>) -> Result<Vec<EarlyMessage>, String> {
     }
     state.worker = Some(worker);
     Ok(early)
+}
+
+/// The URL to start the fit worker from: [`WORKER_URL_OVERRIDE`] if the page set it, else
+/// [`WORKER_SCRIPT`].
+fn worker_script() -> String {
+    web_sys::window()
+        .and_then(|window| {
+            js_sys::Reflect::get(&window, &JsValue::from_str(WORKER_URL_OVERRIDE)).ok()
+        })
+        .and_then(|url| url.as_string())
+        .unwrap_or_else(|| WORKER_SCRIPT.to_string())
 }
 
 fn report<C>(shared: &Rc<RefCell<Shared<C>>>, outcome: Option<Outcome<C>>) {

@@ -1,12 +1,14 @@
 // Shared end-to-end harness: serve the release build under /mixplan/ (as GitHub Pages does)
 // on 127.0.0.1, drive Debian's headless Chromium with playwright-core, and watch every
-// request and console message.
+// request and console message. Every page is guarded (guardPage): a request outside the
+// page's own origin or a Content-Security-Policy violation fails the test that opened it.
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { before, after } from 'node:test';
+import { before, after, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,13 +29,19 @@ const MIME = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain',
 };
 
-/** Serves dist/ under BASE_PATH on 127.0.0.1 at a free port. Resolves to { url, close }. */
-export async function serveDist() {
+/**
+ * Serves dist/ under BASE_PATH on 127.0.0.1 at a free port. Resolves to { url, origin,
+ * served, close }: `served` lists the path of every request the server received.
+ * `rewrite(path, body)`, if given, may return other bytes to serve for a file.
+ */
+export async function serveDist({ rewrite } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error('dist/index.html is missing: run `trunk build --release` first (make test does)');
   }
+  const served = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    served.push(path);
     if (!path.startsWith(BASE_PATH)) {
       res.writeHead(404).end('outside the site');
       return;
@@ -42,7 +50,8 @@ export async function serveDist() {
     if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
     if (path.endsWith('/')) file = join(file, 'index.html');
     try {
-      const body = await readFile(file);
+      const read = await readFile(file);
+      const body = rewrite?.(path.slice(BASE_PATH.length), read) ?? read;
       res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
@@ -51,7 +60,12 @@ export async function serveDist() {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${BASE_PATH}`, origin: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    url: `http://127.0.0.1:${port}${BASE_PATH}`,
+    origin: `http://127.0.0.1:${port}`,
+    served,
+    close: () => { server.closeAllConnections(); return new Promise((ok) => server.close(ok)); },
+  };
 }
 
 /** Launches headless Chromium with the flags this closed network needs. */
@@ -64,12 +78,66 @@ export async function launchBrowser() {
   });
 }
 
+/** Guards of the pages opened since the last assertGuardsClean(). */
+const guards = [];
+
+/** The origin a URL belongs to; every file: URL shares one ('file://'). */
+function originOf(url) {
+  const parsed = new URL(url);
+  return parsed.protocol === 'file:' ? 'file://' : parsed.origin;
+}
+
 /**
- * Opens a page and records what it does: `requests` (every URL), `problems` (console errors
- * and warnings, uncaught exceptions, failed requests).
+ * Watches `page` (and its context's service worker) for what no page of mixplan may do, and
+ * keeps it for assertGuardsClean():
+ * - `foreign`: requests outside the page's own origin, which is that of the first document
+ *   the page loads (data: and blob: URLs are the page's own memory, not the network);
+ * - `csp`: Content-Security-Policy violations, from `securitypolicyviolation` events in the
+ *   page and Chromium's console reports ("…violates the following Content Security Policy
+ *   directive…") in the page and its workers.
+ * Call before the page's first navigation.
+ */
+export async function guardPage(page) {
+  const guard = { origin: undefined, foreign: [], csp: [] };
+  guards.push(guard);
+  const check = (url) => {
+    if (/^(data|blob|about):/.test(url)) return;
+    if (guard.origin === undefined) guard.origin = originOf(url);
+    else if (originOf(url) !== guard.origin) guard.foreign.push(url);
+  };
+  page.on('request', (request) => check(request.url()));
+  page.context().on('request', (request) => { if (request.serviceWorker()) check(request.url()); });
+  const reportCsp = (where) => (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) guard.csp.push(`${where}: ${message.text()}`);
+  };
+  page.on('console', reportCsp('console'));
+  page.on('worker', (worker) => worker.on('console', reportCsp(`worker ${worker.url()}`)));
+  await page.exposeBinding('mixplanTestCspViolation', (_source, report) => guard.csp.push(report));
+  await page.addInitScript(() => {
+    addEventListener('securitypolicyviolation', (event) => {
+      window.mixplanTestCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline code'} (${event.sourceFile}:${event.lineNumber})`);
+    }, true);
+  });
+  return guard;
+}
+
+/**
+ * Fails when a page opened since the last call requested anything outside its own origin or
+ * violated its Content-Security-Policy (see guardPage); plannerSite() calls it after each test.
+ */
+export function assertGuardsClean() {
+  const pending = guards.splice(0);
+  assert.deepEqual(pending.flatMap((g) => g.foreign), [], 'requests outside the page\'s own origin');
+  assert.deepEqual(pending.flatMap((g) => g.csp), [], 'Content-Security-Policy violations');
+}
+
+/**
+ * Opens a page, guarded (guardPage), and records what it does: `requests` (every URL),
+ * `problems` (console errors and warnings, uncaught exceptions, failed requests).
  */
 export async function openPage(browser, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
+  await guardPage(page);
   const requests = [];
   const problems = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -125,7 +193,8 @@ export function visibleText(page) {
 /**
  * One server and one browser for a test file: call at the top level of the file; its
  * `before` serves dist/ and launches Chromium (setting `site.server` and `site.browser`), its
- * `after` closes both. `site.openPlanner(viewport, charts)` opens the planner and waits until
+ * `after` closes both, and after each test it asserts the guard of every page the test opened
+ * (assertGuardsClean). `site.openPlanner(viewport, charts)` opens the planner and waits until
  * the model is fitted in the page and every chart in `charts` has drawn.
  */
 export function plannerSite() {
@@ -141,6 +210,7 @@ export function plannerSite() {
     },
   };
   before(async () => { site.server = await serveDist(); site.browser = await launchBrowser(); });
+  afterEach(assertGuardsClean);
   after(async () => { await site.browser?.close(); await site.server?.close(); });
   return site;
 }
