@@ -9,18 +9,37 @@
 //
 // Loaded `async`, so the wasm download starts as soon as this small file has arrived; the app
 // itself starts once the document is parsed, when plotly.js (a classic script) has run.
-const script = document.querySelector('script[data-mixplan="boot"]');
-const glue = document.querySelector('link[rel="modulepreload"][href$=".js"]');
-const { wasm, wasmIntegrity } = script?.dataset ?? {};
-if (!glue || !wasm || !wasmIntegrity) {
-  throw new Error('mixplan: index.html lacks the app\'s preload link or wasm hash; rebuild with `trunk build --release`');
+
+/** Says in the page that the app could not start, and why (the page is empty otherwise). */
+function reportStartFailure(error) {
+  const note = document.createElement('p');
+  note.setAttribute('role', 'alert');
+  note.textContent = `mixplan could not start: ${error.message}. Reload the page; if it fails again, `
+    + 'the site\'s files may be incomplete or from two different versions: clear this site\'s data in the browser and reload.';
+  document.body.append(note);
 }
-const wasmResponse = fetch(new URL(wasm, document.baseURI), { integrity: wasmIntegrity });
-const { default: init } = await import(glue.href);
-if (document.readyState === 'loading') {
-  await new Promise((parsed) => addEventListener('DOMContentLoaded', parsed, { once: true }));
+
+try {
+  const script = document.querySelector('script[data-mixplan="boot"]');
+  const glue = document.querySelector('link[rel="modulepreload"][href$=".js"]');
+  const { wasm, wasmIntegrity } = script?.dataset ?? {};
+  if (!glue || !wasm || !wasmIntegrity) {
+    throw new Error('the page lacks the app\'s preload link or wasm hash (rebuild with `trunk build --release`)');
+  }
+  const wasmResponse = fetch(new URL(wasm, document.baseURI), { integrity: wasmIntegrity });
+  const { default: init } = await import(glue.href);
+  if (document.readyState === 'loading') {
+    await new Promise((parsed) => addEventListener('DOMContentLoaded', parsed, { once: true }));
+  }
+  await init({ module_or_path: wasmResponse });
+} catch (error) {
+  if (document.readyState === 'loading') {
+    addEventListener('DOMContentLoaded', () => reportStartFailure(error), { once: true });
+  } else {
+    reportStartFailure(error);
+  }
+  throw error;
 }
-await init({ module_or_path: wasmResponse });
 
 if ('serviceWorker' in navigator && (location.protocol === 'https:' || location.protocol === 'http:')) {
   // After the page has loaded, so that caching the shell does not compete with the first paint.

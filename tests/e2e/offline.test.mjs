@@ -1,7 +1,8 @@
 // End-to-end: offline use (README "Offline"). The one-file bundle mixplan.html opens from
 // file:// with the network blocked and plans; the served site, once its service worker holds
 // the shell, reloads and plans with the network off, and picks up a new build on the next
-// online visit; the page offers the bundle for download. Every page here is also guarded
+// online visit; the page offers the bundle for download; a wasm altered on the way is refused
+// (subresource integrity). Every page here is also guarded
 // (support.mjs): no request outside its own origin, no Content-Security-Policy violation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +53,13 @@ test('mixplan.html opens from file:// with every network request blocked, fits i
 
   // The fit ran in a worker started from the bundle itself (a Blob URL), not from a file.
   assert.deepEqual(page.workers().map((w) => w.url().slice(0, 5)), ['blob:']);
+  // A restarted fit (src/worker/client.rs) starts a fresh worker from the same Blob URL.
+  const firstReply = await page.evaluate(() => new Promise((ok, fail) => {
+    const worker = new Worker(window.mixplanFitWorkerUrl);
+    worker.onmessage = (event) => { worker.terminate(); ok(JSON.stringify(event.data)); };
+    worker.onerror = (event) => { worker.terminate(); fail(new Error(event.message)); };
+  }));
+  assert.match(firstReply, /Ready/, 'a second worker loads its wasm and says it is ready');
   const { before, after } = await planOnce(page, 0.25);
   assert.ok(Number.isFinite(before) && Number.isFinite(after) && after !== before, `revenue ${before} → ${after}`);
   assert.equal(await page.locator(id('download-bundle')).count(), 0, 'the bundle does not offer to download itself');
@@ -120,6 +128,29 @@ test('the served site reloads and plans with the network off once its service wo
     await screenshot(page, 'offline-reload-1280x800');
     // Going offline makes fetches fail, and Chromium reports them; the page itself must not.
     assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED/.test(p)), []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
+
+test('a wasm file that does not match its integrity hash is refused, and the page says the app could not start', async () => {
+  const server = await serveDist({
+    rewrite: (path, body) => {
+      if (!/^mixplan-app-.*_bg\.wasm$/.test(path)) return undefined;
+      const tampered = Buffer.from(body);
+      tampered[tampered.length - 1] ^= 0xff;
+      return tampered;
+    },
+  });
+  const { page, problems } = await openPage(site.browser, { width: 1280, height: 800 });
+  try {
+    await page.goto(server.url);
+    const alert = page.locator('p[role="alert"]');
+    await alert.waitFor({ timeout: 30_000 });
+    assert.match(await alert.textContent(), /^mixplan could not start: .+\. Reload the page/);
+    assert.equal(await page.locator(id('fit-status')).count(), 0, 'the app did not start on altered code');
+    assert.ok(problems.some((p) => /integrity/i.test(p) && /_bg\.wasm/.test(p)), `the browser refused the wasm for its integrity: ${problems}`);
   } finally {
     await page.close();
     await server.close();
