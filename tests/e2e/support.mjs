@@ -95,7 +95,9 @@ function originOf(url) {
  * - `csp`: Content-Security-Policy violations, from `securitypolicyviolation` events in the
  *   page and Chromium's console reports ("…violates the following Content Security Policy
  *   directive…") in the page and its workers.
- * Call before the page's first navigation.
+ * Call before the page's first navigation. To run a test library in a page (axe-core, say),
+ * use `page.evaluate(source)`: `page.addScriptTag` adds an inline script, which the page's
+ * policy refuses and this guard reports.
  */
 export async function guardPage(page) {
   const guard = { origin: undefined, foreign: [], csp: [] };
