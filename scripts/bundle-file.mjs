@@ -1,0 +1,161 @@
+// The one-file offline bundle: DIR/mixplan.html from DIR/index.html with everything inlined
+// (see scripts/bundle.mjs for what and why).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { BundleError, attributes, cspHash, readReferenced } from './bundle-lib.mjs';
+
+/** The one-file bundle's name, next to index.html (src/components/offline_link.rs links it). */
+export const BUNDLE_FILE = 'mixplan.html';
+/** sha256 of the empty string: the empty <style> element plotly.js adds, then fills by CSSOM. */
+const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+/**
+ * Text that goes inside an inline <script> or <style> element: it must not close the element
+ * early (`</script`, `</style`) nor switch the HTML parser into its script-escape states
+ * (`<!--`). Refuses rather than rewriting code it cannot understand.
+ */
+function inlineable(text, what) {
+  for (const bad of ['</script', '</style', '<!--']) {
+    if (text.toLowerCase().includes(bad)) {
+      throw new BundleError(`${what} contains "${bad}", which would break out of its inline element in ${BUNDLE_FILE}; the bundler cannot inline it as is`);
+    }
+  }
+  return text;
+}
+
+/** Base64 of the gzip (level 9) of `bytes`. */
+const gzipBase64 = (bytes) => gzipSync(bytes, { level: 9 }).toString('base64');
+
+/**
+ * JS source of a function `mixplanInflate(base64)` that returns a `Response` holding the
+ * gunzipped bytes, typed application/wasm so WebAssembly can compile it while it streams.
+ */
+const INFLATE = `function mixplanInflate(base64) {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream, { headers: { 'Content-Type': 'application/wasm' } });
+}`;
+
+/** The name the wasm-bindgen glue (an ES module) exports as default: its init function. */
+function defaultExport(glue) {
+  for (const list of glue.matchAll(/export\s*\{([^}]*)\}/g)) {
+    const m = /([A-Za-z_$][\w$]*)\s+as\s+default/.exec(list[1]);
+    if (m) return m[1];
+  }
+  throw new BundleError('the app\'s wasm-bindgen glue has no `export { … as default }`; the wasm-bindgen version changed its output, update scripts/bundle.mjs');
+}
+
+/**
+ * Builds mixplan.html from DIR/index.html and the files it refers to.
+ * Returns { html, sizes } where sizes are the raw bytes of what went in.
+ */
+export function buildBundle(dir) {
+  let html = readFileSync(join(dir, 'index.html'), 'utf8');
+  const styleHashes = new Set([EMPTY_STYLE_HASH]);
+  const scriptHashes = [];
+  const sizes = {};
+  let appGlue; let appWasm;
+
+  // Comments, the page's own policy (replaced below) and what file:// cannot use.
+  html = html.replace(/<!--[\s\S]*?-->/g, '');
+  html = html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i, '');
+
+  html = html.replace(/<link\b[^>]*>\s*/gi, (tag) => {
+    const a = attributes(tag);
+    const rel = (a.rel ?? '').toLowerCase();
+    if (rel === 'modulepreload' && a.href.endsWith('.js')) { appGlue = a.href; return ''; }
+    if (rel === 'manifest') return '';
+    if (rel === 'stylesheet') {
+      const css = inlineable(readReferenced(dir, a.href, 'stylesheet').toString('utf8'), a.href);
+      styleHashes.add(cspHash(css));
+      sizes.css = (sizes.css ?? 0) + css.length;
+      return `<style>${css}</style>\n`;
+    }
+    if (rel === 'icon') {
+      const bytes = readReferenced(dir, a.href, 'icon');
+      const type = a.href.endsWith('.svg') ? 'image/svg+xml' : a.href.endsWith('.png') ? 'image/png' : 'image/x-icon';
+      return `<link rel="icon" href="data:${type};base64,${bytes.toString('base64')}">\n`;
+    }
+    throw new BundleError(`index.html has a <link rel="${rel}"> the bundler does not know how to inline (${tag.trim()}); teach scripts/bundle.mjs about it`);
+  });
+  if (!appGlue) {
+    throw new BundleError('index.html has no <link rel="modulepreload"> for the app\'s JS glue; rebuild with `trunk build --release` (Trunk.toml must keep pattern_script = "")');
+  }
+
+  const scripts = {};
+  html = html.replace(/<script\b([^>]*)>([\s\S]*?)<\/script>\s*/gi, (whole, attrs, body) => {
+    const a = attributes(`<script ${attrs}>`);
+    const role = a['data-mixplan'];
+    if (!role || !a.src || body.trim() !== '') {
+      throw new BundleError(`index.html has a script the bundler does not know (${whole.slice(0, 120).trim()}…); give it a data-mixplan role in scripts/bundle.mjs`);
+    }
+    scripts[role] = readReferenced(dir, a.src, 'script').toString('utf8');
+    if (role === 'boot') appWasm = a['data-wasm'];
+    return `<!--mixplan:${role}-->`;
+  });
+  for (const role of ['start-worker', 'plotly', 'boot']) {
+    if (scripts[role] === undefined) throw new BundleError(`index.html has no script with data-mixplan="${role}"; rebuild, or update scripts/bundle.mjs`);
+  }
+
+  // The fit worker: the no-modules glue, the wasm and a loader, in one script made a Blob URL.
+  const workerGlue = readReferenced(dir, 'fit_worker.js', 'fit worker glue').toString('utf8');
+  const workerWasm = readReferenced(dir, 'fit_worker_bg.wasm', 'fit worker wasm');
+  const workerWasmText = gzipBase64(workerWasm);
+  const workerSource = inlineable(`${workerGlue}
+${INFLATE}
+// mixplan.html's fit-worker loader (the served site's is src/worker/fit_worker_loader.js).
+wasm_bindgen({ module_or_path: mixplanInflate('${workerWasmText}') }).catch((error) => {
+  setTimeout(() => { throw error; });
+});
+`, 'the fit worker');
+  const startWorker = inlineable(`window.mixplanFitWorkerUrl = URL.createObjectURL(new Blob(
+  [document.getElementById('mixplan-fit-worker').textContent], { type: 'text/javascript' }));
+${scripts['start-worker']}`, 'public/start-worker.js');
+
+  const plotly = inlineable(scripts.plotly, 'plotly.js');
+
+  if (!appWasm) throw new BundleError('the boot script\'s tag has no data-wasm; scripts/bundle.mjs must run moveWasmIntegrityToBoot first');
+  const glue = inlineable(readReferenced(dir, appGlue, 'app glue').toString('utf8'), appGlue);
+  const wasmBytes = readReferenced(dir, appWasm, 'app wasm');
+  const init = defaultExport(glue);
+  if (/^\s*import\s/m.test(glue)) {
+    throw new BundleError('the app\'s wasm-bindgen glue imports other modules (snippets); inline them in scripts/bundle.mjs');
+  }
+  const boot = `${glue}
+${INFLATE}
+// mixplan.html starts the app from the wasm inlined here (the served site's start is public/boot.js).
+await ${init}({ module_or_path: mixplanInflate('${gzipBase64(wasmBytes)}') });
+`;
+
+  scriptHashes.push(cspHash(startWorker), cspHash(plotly), cspHash(boot));
+  const inline = {
+    'start-worker': `<script type="text/plain" id="mixplan-fit-worker">${workerSource}</script>\n<script>${startWorker}</script>\n`,
+    plotly: `<script>${plotly}</script>\n`,
+    boot: `<script type="module">${boot}</script>\n`,
+  };
+  // A function replacement: the inlined code may contain `$&` and the like.
+  html = html.replace(/<!--mixplan:([a-z-]+)-->/g, (_, role) => inline[role]);
+
+  const policy = [
+    "default-src 'none'",
+    `script-src ${scriptHashes.join(' ')} 'wasm-unsafe-eval'`,
+    `style-src ${[...styleHashes].join(' ')}`,
+    'img-src data: blob:',
+    'worker-src blob:',
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
+  if (!/<meta\s+charset[^>]*>/i.test(html)) throw new BundleError('index.html has no <meta charset>; the bundle\'s policy goes right after it');
+  html = html.replace(/<meta\s+charset[^>]*>/i, (charset) => `${charset}\n${meta}`);
+  html = html.replace(/<html\b/i, '<html data-offline-bundle');
+
+  Object.assign(sizes, {
+    plotly: plotly.length, appGlue: glue.length, appWasm: wasmBytes.length,
+    workerGlue: workerGlue.length, workerWasm: workerWasm.length,
+  });
+  return { html, sizes };
+}
