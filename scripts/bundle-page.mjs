@@ -1,7 +1,7 @@
 // The build hook's changes to the served page, DIR/index.html (see scripts/bundle.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BundleError, attributes, cspHash } from './bundle-lib.mjs';
+import { BundleError, attributes } from './bundle-lib.mjs';
 
 /**
  * Rewrites DIR/index.html for subresource integrity (see index.html, public/boot.js): the
@@ -30,14 +30,14 @@ export function moveWasmIntegrityToBoot(dir) {
 }
 
 /**
- * Dev server only: adds the sha256 of each inline script of DIR/index.html (Trunk's
- * auto-reload script) to its policy's script-src.
+ * Debug builds only (`make serve`): when DIR/index.html has an inline script — Trunk's
+ * auto-reload script, which the dev server rewrites for each response (its host), so no hash
+ * can name it — adds 'unsafe-inline' to the page's script-src. Release builds never get it.
  */
 export function allowDevServerScripts(dir) {
   const path = join(dir, 'index.html');
   let html = readFileSync(path, 'utf8');
-  const hashes = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => cspHash(m[1]));
-  if (hashes.length === 0) return;
-  html = html.replace(/(<meta\s+http-equiv="Content-Security-Policy"\s+content="[^"]*script-src )/i, (head) => `${head}${hashes.join(' ')} `);
+  if (!/<script\b(?![^>]*\bsrc=)[^>]*>[\s\S]*?<\/script>/i.test(html)) return;
+  html = html.replace(/(<meta\s+http-equiv="Content-Security-Policy"\s+content="[^"]*script-src )/i, (head) => `${head}'unsafe-inline' `);
   writeFileSync(path, html);
 }

@@ -27,8 +27,8 @@
 //    file://), and <html> gets `data-offline-bundle`, which hides the download link.
 // 3. Debug builds (TRUNK_PROFILE=debug, `make serve`): no bundle (a debug wasm is large and
 //    the dev server does not need it). Trunk's serve injects an inline auto-reload script
-//    into index.html; its hash is added to the page's script-src so the strict policy keeps
-//    working. A release build has no inline script and gets no hash.
+//    into index.html and rewrites it per response, so the page's script-src gets
+//    'unsafe-inline' in debug builds only. A release build has no inline script.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
