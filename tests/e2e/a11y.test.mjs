@@ -172,7 +172,7 @@ async function press(page, selector, key) {
   return { before, after, ...slider };
 }
 
-test('sliders move with ArrowRight/Left and PageUp/Down, and the revenue figure follows', async () => {
+test('sliders move with ArrowRight/Left, PageUp/Down and Home/End, and the revenue figure follows', async () => {
   const { page, problems } = await openPlanner();
   for (const selector of [id('channel-slider-social'), id('total-budget')]) {
     const slider = page.locator(selector);
@@ -199,6 +199,11 @@ test('sliders move with ArrowRight/Left and PageUp/Down, and the revenue figure 
     assert.ok(down.value < up.value, `${selector}: PageDown moves back (${up.value} → ${down.value})`);
     assert.notEqual(down.after.text, down.before.text);
   }
+  // Home and End take the total to the ends of its range.
+  const total = id('total-budget');
+  const [min, max] = await page.locator(total).evaluate((el) => [Number(el.min), Number(el.max)]);
+  assert.equal((await press(page, total, 'Home')).value, min, 'Home: the smallest total');
+  assert.equal((await press(page, total, 'End')).value, max, 'End: the largest total');
   assert.deepEqual(problems, []);
   await page.close();
 });
