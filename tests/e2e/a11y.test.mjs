@@ -268,3 +268,27 @@ test('every chart has an accessible name and a text alternative with its numbers
     [id('chart-split-summary'), before]);
   await page.close();
 });
+
+test('the printable summary opens and closes from the keyboard (Enter, Close, Escape), and focus comes back', async () => {
+  const { page } = await openPlanner();
+  const focused = () => page.evaluate(() => document.activeElement?.dataset.testid || document.activeElement?.id || document.activeElement?.tagName);
+  await page.locator(id('export-summary')).focus();
+  await page.keyboard.press('Enter');
+  await page.locator(id('print-summary')).and(page.locator('.open')).waitFor();
+  assert.equal(await focused(), 'print-summary-heading', 'focus moves into the summary');
+  assert.equal(await page.locator(id('export-summary')).getAttribute('aria-expanded'), 'true');
+  // Tab reaches its buttons; Enter on Close closes it and focus returns to the opener.
+  await page.locator(id('print-summary-close')).focus();
+  await page.keyboard.press('Enter');
+  await page.locator(`${id('print-summary')}.open`).waitFor({ state: 'detached' });
+  assert.equal(await page.locator(id('print-summary')).isVisible(), false);
+  assert.equal(await focused(), 'export-summary', 'focus returns to the button that opened the summary');
+  assert.equal(await page.locator(id('export-summary')).getAttribute('aria-expanded'), 'false');
+  // Escape closes it too.
+  await page.keyboard.press('Enter');
+  await page.locator(`${id('print-summary')}.open`).waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator(`${id('print-summary')}.open`).waitFor({ state: 'detached' });
+  assert.equal(await focused(), 'export-summary', 'Escape closes the summary and focus returns');
+  await page.close();
+});
