@@ -82,7 +82,7 @@ test('axe-core finds no serious or critical violation: laptop, phone, summary op
   assert.deepEqual(failing, [], `serious or critical accessibility violations:\n${failing.join('\n')}`);
 });
 
-test('Tab reaches every control in page order, each with a visible focus ring', async () => {
+test('Tab reaches every control in page order, each with a visible focus ring', async (t) => {
   const { page } = await openPlanner();
   // What a keyboard user must be able to reach: every enabled, visible control, in DOM order.
   const expected = await page.evaluate((selector) => {
@@ -92,10 +92,11 @@ test('Tab reaches every control in page order, each with a visible focus ring', 
       .map((el, i) => { el.dataset.a11yOrder = String(i); return el.dataset.testid || el.id || el.tagName; });
   }, FOCUSABLE);
   const sliders = await page.locator('input[type=range]:enabled').count();
-  const buttons = await page.locator('button:enabled:visible').count();
+  const buttons = await page.locator('button:enabled:visible').evaluateAll((els) => els.map((el) => el.dataset.testid || el.id || el.textContent));
   assert.ok(sliders >= CHANNELS.length, `the total and the channel sliders are enabled (${sliders})`);
   assert.ok(expected.filter((name) => /slider|total-budget$/.test(name)).length === sliders, 'every slider is a tab stop');
-  assert.ok(buttons >= 5, `apply, the exports and the chart downloads (${buttons})`);
+  assert.ok(buttons.length >= 5, `apply, the exports and the chart downloads (${buttons})`);
+  assert.deepEqual(expected.filter((name) => buttons.includes(name)), buttons, 'every button is a tab stop');
 
   const visited = [];
   const unringed = [];
@@ -118,6 +119,7 @@ test('Tab reaches every control in page order, each with a visible focus ring', 
     visited.push(stop.name);
     if (!stop.focusVisible || !stop.ring) unringed.push(stop.name);
   }
+  t.diagnostic(`${visited.length} tab stops: ${visited.join(', ')}`);
   assert.deepEqual(visited, expected, 'Tab visits every enabled control once, in page order');
   assert.deepEqual(unringed, [], 'every tab stop shows a focus ring (outline or box-shadow on :focus-visible)');
   for (const ch of CHANNELS) assert.ok(visited.includes(`channel-slider-${ch}`), `Tab reaches the ${ch} slider`);
