@@ -69,7 +69,7 @@ step "rust wasm target" wasm_target
 step "trunk $TRUNK_VERSION" cargo_tool trunk "$TRUNK_VERSION" trunk --locked
 # No --locked: wasm-bindgen-cli's lockfile pins a webpki-roots version crates.io no longer serves.
 step "wasm-bindgen-cli $WASM_BINDGEN_VERSION" cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
-step "npm packages (wasm-opt, plotly.js, playwright-core)" npm_packages
+step "npm packages (wasm-opt, plotly.js, playwright-core, axe-core)" npm_packages
 if [ "$MODE" = "test" ]; then
   step "chromium + chromedriver" browser
 fi

@@ -100,6 +100,48 @@ async fn a_chart_card_captions_and_draws_its_chart() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn a_chart_card_links_its_chart_to_a_text_alternative_that_follows_the_source() {
+    load_plotly();
+    let root = container(600);
+    let (end, set_end) = signal(2.0);
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <ChartCard title="Line" test_id="chart-z" label="A line" source=end figure=line_figure
+                summary=move || format!("The line ends at {}.", end.get()) />
+            <ChartCard title="Plain" test_id="chart-w" label="Another" source=end figure=line_figure />
+        }
+    });
+    tick().await;
+    next_frame().await;
+
+    let chart = by_test_id(&root, "chart-z");
+    assert_eq!(
+        chart.get_attribute("aria-describedby").as_deref(),
+        Some("chart-z-summary")
+    );
+    let summary = by_test_id(&root, "chart-z-summary");
+    assert_eq!(summary.id(), "chart-z-summary");
+    assert!(summary.class_list().contains("visually-hidden"));
+    assert_eq!(
+        summary.text_content().as_deref(),
+        Some("The line ends at 2.")
+    );
+    set_end.set(3.5);
+    tick().await;
+    assert_eq!(
+        summary.text_content().as_deref(),
+        Some("The line ends at 3.5.")
+    );
+
+    // Without a summary there is no dangling reference.
+    assert_eq!(
+        by_test_id(&root, "chart-w").get_attribute("aria-describedby"),
+        None
+    );
+    assert!(root.query_selector("#chart-w-summary").unwrap().is_none());
+}
+
 /// The planner fitted on the embedded data, as the app does at start-up.
 fn fitted_planner() -> Arc<Planner> {
     let e = embedded::load().expect("embedded data loads");

@@ -7,16 +7,20 @@
 //! * hover labels use d3-format templates like the rest of the page: currency with thousands
 //!   separators and no decimals ([`MONEY`]), shares with one decimal ([`SHARE`]).
 
-use plotly::common::{Anchor, Fill, Font, Line, Marker, MarkerSymbol, Mode, Orientation, Title};
+use plotly::common::{
+    Anchor, Fill, Font, Line, Marker, MarkerSymbol, Mode, Orientation, TextPosition, Title,
+};
 use plotly::layout::{
     Annotation, Axis, BarMode, HoverMode, Layout, Legend, Margin, Shape, ShapeLayer, ShapeLine,
     ShapeType,
 };
 use plotly::{Bar, Pie, Plot, Scatter};
+use std::cmp::Ordering;
 
 use super::figure::Figure;
 use super::label::escape;
-use crate::format::{currency, signed_currency};
+use super::summary::change_word;
+use crate::format::{change_sign, currency, signed_currency};
 use crate::planner::scenario::{Planner, Scenario};
 
 /// d3-format of an amount of money in a template: `$19,138`.
@@ -68,19 +72,27 @@ fn names(planner: &Planner) -> Vec<String> {
 }
 
 /// Weekly revenue contribution by channel for the current split; a bar is green where the
-/// channel earns more than under the historical mix at the same total, red where less.
+/// channel earns more than under the historical mix at the same total, red where less, grey
+/// where the change rounds to $0. Colour is not the only carrier: each bar is labelled with
+/// its change and a word above it (`+$234` / `gain`, `-$120` / `loss`, `$0` / `no change`).
 pub fn contribution_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     let values: Vec<f64> = scenario.rows.iter().map(|r| r.contribution).collect();
-    let colors: Vec<&str> = scenario
+    let changes: Vec<f64> = scenario
         .rows
         .iter()
-        .map(|r| {
-            if r.contribution + 0.5 >= r.historical_contribution {
-                GAIN
-            } else {
-                LOSS
-            }
+        .map(|r| r.contribution - r.historical_contribution)
+        .collect();
+    let colors: Vec<&str> = changes
+        .iter()
+        .map(|&change| match change_sign(change) {
+            Ordering::Greater => GAIN,
+            Ordering::Less => LOSS,
+            Ordering::Equal => CURRENT,
         })
+        .collect();
+    let labels: Vec<String> = changes
+        .iter()
+        .map(|&change| format!("{}<br>{}", signed_currency(change), change_word(change)))
         .collect();
     let hover: Vec<String> = scenario
         .rows
@@ -97,6 +109,9 @@ pub fn contribution_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     plot.add_trace(
         Bar::new(names(planner), values)
             .marker(Marker::new().color_array(colors))
+            .text_array(labels)
+            .text_position(TextPosition::Outside)
+            .clip_on_axis(false)
             .hover_text_array(hover)
             .hover_template("%{x}<br>%{hovertext}<extra></extra>")
             .name("contribution"),
@@ -465,6 +480,53 @@ mod tests {
         assert_eq!(
             donut["data"][0]["texttemplate"],
             format!("%{{label}}<br>%{{percent:{SHARE}}}")
+        );
+    }
+
+    #[test]
+    fn contribution_bars_say_gain_or_loss_in_words_not_only_in_colour() {
+        let planner = fitted_planner();
+        let at_history = json(&contribution_figure(planner, &historical(planner)));
+        let trace = &at_history["data"][0];
+        assert_eq!(trace["textposition"], "outside");
+        for (label, color) in trace["text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(trace["marker"]["color"].as_array().unwrap())
+        {
+            assert_eq!(
+                label, "$0<br>no change",
+                "the historical mix changes nothing"
+            );
+            assert_eq!(color, CURRENT, "no change is neither green nor red");
+        }
+
+        let mut budget =
+            BudgetState::from_mix(planner.historical_total(), planner.historical_mix());
+        let last = planner.channels().len() - 1;
+        budget.set_channel(last, budget.spend()[last] + 2_000.0);
+        let scenario = planner.scenario(&budget);
+        let moved = json(&contribution_figure(planner, &scenario));
+        let trace = &moved["data"][0];
+        for ((row, label), color) in scenario
+            .rows
+            .iter()
+            .zip(trace["text"].as_array().unwrap())
+            .zip(trace["marker"]["color"].as_array().unwrap())
+        {
+            let change = row.contribution - row.historical_contribution;
+            let (word, expected_color) = match change_sign(change) {
+                Ordering::Greater => ("gain", GAIN),
+                Ordering::Less => ("loss", LOSS),
+                Ordering::Equal => ("no change", CURRENT),
+            };
+            assert_eq!(label, &format!("{}<br>{word}", signed_currency(change)));
+            assert_eq!(color, expected_color);
+        }
+        assert_eq!(
+            trace["text"][last].as_str().map(|t| t.ends_with("gain")),
+            Some(true)
         );
     }
 

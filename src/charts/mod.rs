@@ -7,9 +7,11 @@
 //! * [`plotly_js`]: the plotly.js calls the app makes (`newPlot`, `react`, `purge`, `downloadImage`).
 //! * [`plotly_chart`]: `<PlotlyChart>`, a component that owns one plot: created once per
 //!   mount, updated in place with `Plotly.react`, purged on cleanup.
+//! * [`summary`]: each figure's text alternative (what it shows, in words and numbers).
 
 pub mod figure;
 pub mod figures;
 pub mod label;
 pub mod plotly_chart;
 pub mod plotly_js;
+pub mod summary;

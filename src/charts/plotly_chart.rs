@@ -45,6 +45,10 @@ pub fn PlotlyChart<T, F>(
     /// Accessible description of what the chart shows.
     #[prop(into)]
     label: String,
+    /// Id of the element holding the chart's text alternative (its `aria-describedby`);
+    /// none when empty.
+    #[prop(into, optional)]
+    described_by: String,
 ) -> impl IntoView
 where
     T: Send + Sync + 'static,
@@ -116,6 +120,7 @@ where
             data-testid=test_id
             role="img"
             aria-label=label
+            aria-describedby=(!described_by.is_empty()).then_some(described_by)
         ></div>
     }
 }

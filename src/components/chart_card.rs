@@ -15,7 +15,9 @@ use crate::charts::plotly_js::{self, ImageFormat};
 /// <figure class="card chart-card [wide] [key-chart]">
 ///   <figcaption>{title}<small>{caption}</small></figcaption>
 ///   <div class="chart-exports">[PNG] [SVG]</div>
-///   <div class="chart" data-testid={test_id} role="img" aria-label={label}>…plot…</div>
+///   <div class="chart" data-testid={test_id} role="img" aria-label={label}
+///        aria-describedby="{test_id}-summary">…plot…</div>
+///   <p class="visually-hidden" id="{test_id}-summary">{summary}</p>
 /// </figure>
 /// ```
 #[component]
@@ -33,6 +35,11 @@ pub fn ChartCard<T, F>(
     /// Accessible description of what the chart shows (the container's `aria-label`).
     #[prop(into)]
     label: String,
+    /// The chart's text alternative: what it shows, in words and numbers
+    /// ([`crate::charts::summary`]), read by screen readers through the chart's
+    /// `aria-describedby`; none when not given.
+    #[prop(into, optional)]
+    summary: Option<Signal<String>>,
     /// What the figure is drawn from: a `Memo` of the scenario for the live charts, a stored
     /// value for the static ones. Tracked, never cloned.
     #[prop(into)]
@@ -83,11 +90,16 @@ where
     };
     let png = button(ImageFormat::Png, "PNG");
     let svg = button(ImageFormat::Svg, "SVG");
+    let summary_id = summary.map(|_| format!("{test_id}-summary"));
+    let summary = summary.map(|text| {
+        view! { <p class="visually-hidden" id=summary_id.clone() data-testid=summary_id.clone()>{text}</p> }
+    });
     view! {
         <figure class="card chart-card" class:wide=wide class:key-chart=key_chart node_ref=card>
             <figcaption>{title.clone()}{caption}</figcaption>
             <div class="chart-exports">{png}{svg}</div>
-            <PlotlyChart source figure test_id=test_id.clone() label />
+            <PlotlyChart source figure test_id=test_id.clone() label described_by=summary_id.clone().unwrap_or_default() />
+            {summary}
         </figure>
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::print_summary::SUMMARY_OPENER_ID;
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::{Planner, Scenario};
 use crate::share::browser::download_text;
@@ -54,6 +55,7 @@ pub fn ExportBar(
             <button
                 type="button"
                 class="primary"
+                id=SUMMARY_OPENER_ID
                 data-testid="export-summary"
                 aria-expanded=move || summary_open.get().to_string()
                 on:click=move |_| summary_open.set(true)

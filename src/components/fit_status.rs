@@ -27,7 +27,7 @@ pub fn FitStatus(
                     FitState::Failed(message) => message,
                 }}
             </span>
-            <progress max="100" value=percent class:hidden=move || status() != "fitting"></progress>
+            <progress max="100" value=percent aria-label="Model fit progress" class:hidden=move || status() != "fitting"></progress>
             <span
                 class="visually-hidden"
                 data-testid="fit-status"

@@ -59,7 +59,7 @@ pub fn ModelPanel(
             })}
             <div class="table-scroll">
             <table class="metrics-table" data-testid="model-metrics">
-                <thead><tr><th></th><th scope="col">"R² train"</th><th scope="col">"R² test"</th><th scope="col">"MAPE test"</th><th scope="col">"NRMSE test"</th></tr></thead>
+                <thead><tr><th scope="col"><span class="visually-hidden">"Model"</span></th><th scope="col">"R² train"</th><th scope="col">"R² test"</th><th scope="col">"MAPE test"</th><th scope="col">"NRMSE test"</th></tr></thead>
                 <tbody>
                     <tr><th scope="row">"mixplan model"</th><td>{decimal(m.r2_train, 3)}</td><td data-testid="r2-test">{decimal(m.r2_test, 3)}</td><td>{percent(m.mape_test)}</td><td>{decimal(m.nrmse_test, 3)}</td></tr>
                     <tr><th scope="row" title="Plain ridge (α = 1) on 0–1-normalised raw spend, no carryover or saturation, same 80/20 split">"seed baseline"</th><td>{decimal(b.r2_train, 3)}</td><td>{decimal(b.r2_test, 3)}</td><td>{percent(b.mape_test)}</td><td>{decimal(b.nrmse_test, 3)}</td></tr>
@@ -69,7 +69,7 @@ pub fn ModelPanel(
             <div class="table-scroll">
             <table class="params-table">
                 <caption>{if has_truth { "Fitted per channel (true value of the simulated store in brackets)" } else { "Fitted per channel" }}</caption>
-                <thead><tr><th></th><th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th><th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col">"ROI"</th></tr></thead>
+                <thead><tr><th scope="col"><span class="visually-hidden">"Channel"</span></th><th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th><th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col">"ROI"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             </div>

@@ -13,6 +13,7 @@ use super::print_summary::PrintSummary;
 use super::results_summary::ResultsSummary;
 use crate::charts::figure::Figure;
 use crate::charts::figures;
+use crate::charts::summary;
 use crate::embedded::TrueChannel;
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
@@ -96,6 +97,11 @@ pub fn PlannerPage(
         move |scenario: &Scenario| build(&planner, scenario)
     };
     let fixed = |build: fn(&Planner) -> Figure| move |planner: &Arc<Planner>| build(planner);
+    // A live chart's text alternative, from the planner and the current scenario.
+    let described = |build: fn(&Planner, &Scenario) -> String| {
+        let planner = planner.clone();
+        Signal::derive(move || scenario.with(|s| build(&planner, s)))
+    };
 
     view! {
         <div class="planner">
@@ -110,10 +116,11 @@ pub fn PlannerPage(
                 <div class="chart-grid">
                     <ChartCard
                         title="Revenue contribution by channel"
-                        caption="green: more than the historical mix at this total, red: less"
+                        caption="labelled gain (green) or loss (red) vs the historical mix at this total"
                         test_id="chart-contribution"
                         key_chart=true
                         label="Weekly revenue contribution by channel"
+                        summary=described(summary::contribution_summary)
                         source=scenario
                         figure=live(figures::contribution_figure)
                     />
@@ -122,6 +129,7 @@ pub fn PlannerPage(
                         test_id="chart-split"
                         key_chart=true
                         label="Current and optimal weekly spend per channel"
+                        summary=described(summary::split_summary)
                         source=scenario
                         figure=live(figures::split_figure)
                     />
@@ -129,6 +137,7 @@ pub fn PlannerPage(
                         title="Recommended split"
                         test_id="chart-donut"
                         label="Optimal split of the weekly budget"
+                        summary=described(summary::donut_summary)
                         source=scenario
                         figure=live(figures::donut_figure)
                     />
@@ -137,6 +146,7 @@ pub fn PlannerPage(
                         caption="● current, ◇ optimal"
                         test_id="chart-response"
                         label="Weekly revenue as a function of weekly spend, per channel"
+                        summary=described(summary::response_summary)
                         source=scenario
                         figure=live(figures::response_figure)
                     />
@@ -147,6 +157,7 @@ pub fn PlannerPage(
                     caption="shaded: holdout weeks, predicted out of sample"
                     test_id="chart-fit"
                     label="Actual and modelled weekly revenue over time"
+                    summary=summary::fit_summary(&planner)
                     source=static_model
                     figure=fixed(figures::fit_figure)
                     wide=true
@@ -155,6 +166,7 @@ pub fn PlannerPage(
                     title="Where revenue comes from"
                     test_id="chart-decomposition"
                     label="Modelled weekly revenue stacked by source"
+                    summary=summary::decomposition_summary(&planner)
                     source=static_model
                     figure=fixed(figures::decomposition_figure)
                     wide=true

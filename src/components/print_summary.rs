@@ -5,12 +5,16 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::format::{NO_VALUE, currency, decimal, signed_currency};
 use crate::planner::scenario::{Planner, Scenario};
 use crate::share::summary::{caveats, fit_quality, headline, uplift};
 
-/// The executive summary of the plan on screen.
+/// Id of the button that opens the summary; focus returns to it when the summary closes.
+pub const SUMMARY_OPENER_ID: &str = "export-summary";
+
+/// The executive summary of the plan on screen. Escape or Close closes it.
 #[component]
 pub fn PrintSummary(
     /// The fitted model and its channels.
@@ -62,20 +66,38 @@ pub fn PrintSummary(
             let _ = window.print();
         }
     };
-    // Move focus into the summary when it opens (a DOM side effect, no signal written).
-    Effect::new(move |_| {
-        if open.get()
-            && let Some(heading) = heading.get()
+    // Move focus into the summary when it opens, and back to the button that opened it when
+    // it closes (its Close button is hidden then, and focus would fall to the top of the
+    // page). A DOM side effect; no signal written.
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open {
+            if let Some(heading) = heading.get() {
+                let _ = heading.focus();
+            }
+        } else if was_open == Some(true)
+            && let Some(opener) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(SUMMARY_OPENER_ID))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
-            let _ = heading.focus();
+            let _ = opener.focus();
         }
+        is_open
     });
+    // Escape closes the summary, as it closes a dialog.
+    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    };
     view! {
         <section
             class="card print-summary"
             class:open=move || open.get()
             data-testid="print-summary"
             aria-labelledby="print-summary-heading"
+            on:keydown=close_on_escape
         >
             <div class="print-actions">
                 <button type="button" class="primary" data-testid="print-summary-print" on:click=print>"Print or save as PDF"</button>
