@@ -69,7 +69,7 @@ fn statistics_match_statsmodels_reference_values() {
     close(jb.p_value, 0.796_364_190_832_704_8, 1e-10);
 
     let z: Vec<f64> = (1..=20).map(f64::from).collect();
-    let bp = breusch_pagan(&X, &[z.clone()]).expect("breusch-pagan");
+    let bp = breusch_pagan(&X, std::slice::from_ref(&z)).expect("breusch-pagan");
     close(bp.statistic, 0.169_533_192_604_922_6, 1e-10);
     close(bp.p_value, 0.680_527_007_770_031_5, 1e-10);
 
@@ -173,14 +173,14 @@ fn growing_noise_fails_breusch_pagan_and_constant_noise_does_not() {
     let level: Vec<f64> = (0..156).map(|t| 1.0 + 4.0 * t as f64 / 155.0).collect();
     for seed in 0..200u64 {
         let e = white_noise(seed, 156);
-        if breusch_pagan(&e, &[level.clone()])
+        if breusch_pagan(&e, std::slice::from_ref(&level))
             .expect("constant")
             .rejects(0.05)
         {
             constant_rejections += 1;
         }
         let grown: Vec<f64> = e.iter().zip(&level).map(|(e, l)| e * l).collect();
-        if breusch_pagan(&grown, &[level.clone()])
+        if breusch_pagan(&grown, std::slice::from_ref(&level))
             .expect("growing")
             .rejects(0.05)
         {

@@ -5,7 +5,6 @@ use super::error::DiagnoseError;
 use super::residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
 use super::stability::{RoiStability, RollingWindows, roi_stability};
 use crate::data::{Series, WeeklyData};
-use crate::format::money;
 use crate::model::{FittedModel, ModelParams};
 use crate::transform::{GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
@@ -240,15 +239,7 @@ pub fn diagnose(
                     .channels
                     .iter()
                     .filter(|c| c.relative_spread > settings.spread_threshold)
-                    .map(|c| {
-                        format!(
-                            "{} ({} to {} per {} spent)",
-                            c.name,
-                            money(c.range.0 * 100.0),
-                            money(c.range.1 * 100.0),
-                            money(100.0)
-                        )
-                    })
+                    .map(|c| format!("{} (ROI {:.2} to {:.2})", c.name, c.range.0, c.range.1))
                     .collect();
                 verdicts.push(Verdict {
                     check: "stability".into(),
