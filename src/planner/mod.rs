@@ -2,5 +2,9 @@
 //! and what the page shows about it.
 
 pub mod budget;
+pub mod frontier;
+pub mod goal_seek;
 pub mod scenario;
+pub mod scenario_store;
 pub mod validity;
+pub mod what_if;
