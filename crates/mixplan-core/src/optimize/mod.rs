@@ -116,6 +116,7 @@
 
 mod curve;
 mod error;
+pub mod horizon;
 mod plan;
 mod problem;
 mod solver;
