@@ -117,6 +117,7 @@
 
 mod curve;
 mod error;
+pub mod horizon;
 mod plan;
 mod problem;
 mod revenue_target;
