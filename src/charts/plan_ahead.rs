@@ -10,6 +10,7 @@ use super::figure::Figure;
 use super::figures::{CURRENT, MONEY, OPTIMAL, base_layout, channel_color, names, titled_axis};
 use super::label::escape;
 use crate::planner::frontier::FrontierPoint;
+use crate::planner::horizon::HorizonOutcome;
 use crate::planner::scenario::Planner;
 use crate::planner::scenario_store::ComparedPlan;
 
@@ -143,6 +144,112 @@ pub fn comparison_figure(planner: &Planner, columns: &[ComparedPlan]) -> Figure 
     Figure::from_plot(plot)
 }
 
+/// A chart with nothing to draw: no axes, a centred note saying why.
+pub fn note_figure(note: &str) -> Figure {
+    let mut plot = Plot::new();
+    plot.set_layout(
+        base_layout()
+            .x_axis(Axis::new().visible(false))
+            .y_axis(Axis::new().visible(false))
+            .annotations(vec![
+                plotly::layout::Annotation::new()
+                    .text(escape(note))
+                    .x_ref("paper")
+                    .y_ref("paper")
+                    .x(0.5)
+                    .y(0.5)
+                    .show_arrow(false),
+            ]),
+    );
+    Figure::from_plot(plot)
+}
+
+/// Week labels of a plan: `W1 (2024-01-07)`, … (the forecast's dates).
+fn week_labels(outcome: &HorizonOutcome) -> Vec<String> {
+    outcome
+        .forecast
+        .weeks
+        .iter()
+        .enumerate()
+        .map(|(h, w)| format!("W{} ({})", h + 1, w.date))
+        .collect()
+}
+
+/// The horizon plan as stacked bars: weekly spend per channel, one colour per channel.
+pub fn horizon_plan_figure(planner: &Planner, outcome: &HorizonOutcome) -> Figure {
+    let labels = week_labels(outcome);
+    let plan = &outcome.plan;
+    let mut plot = Plot::new();
+    for (c, channel) in names(planner).into_iter().enumerate() {
+        let spend: Vec<f64> = (0..plan.weeks()).map(|h| plan.spend(h, c)).collect();
+        plot.add_trace(
+            Bar::new(labels.clone(), spend)
+                .name(channel.as_str())
+                .marker(Marker::new().color(channel_color(c)))
+                .hover_template(format!(
+                    "%{{x}}<br>{channel}: %{{y:{MONEY}}}<extra></extra>"
+                )),
+        );
+    }
+    plot.set_layout(
+        base_layout()
+            .bar_mode(BarMode::Stack)
+            .y_axis(titled_axis("weekly spend ($)"))
+            .x_axis(Axis::new().auto_margin(true)),
+    );
+    Figure::from_plot(plot)
+}
+
+/// The forecast of total weekly revenue: the line, its interval as a band, and the media
+/// part as a second line.
+pub fn forecast_figure(outcome: &HorizonOutcome) -> Figure {
+    let labels = week_labels(outcome);
+    let weeks = &outcome.forecast.weeks;
+    let level = format!("{:.0}% interval", outcome.forecast.level * 100.0);
+    let mut plot = Plot::new();
+    plot.add_trace(
+        Scatter::new(labels.clone(), weeks.iter().map(|w| w.upper).collect())
+            .mode(Mode::Lines)
+            .line(Line::new().width(0.0).color(OPTIMAL))
+            .show_legend(false)
+            .name(level.as_str())
+            .hover_template(format!("%{{x}}<br>upper %{{y:{MONEY}}}<extra></extra>")),
+    );
+    plot.add_trace(
+        Scatter::new(labels.clone(), weeks.iter().map(|w| w.lower).collect())
+            .mode(Mode::Lines)
+            .fill(plotly::common::Fill::ToNextY)
+            .fill_color("rgba(47,111,237,0.15)")
+            .line(Line::new().width(0.0).color(OPTIMAL))
+            .name(level.as_str())
+            .hover_template(format!("%{{x}}<br>lower %{{y:{MONEY}}}<extra></extra>")),
+    );
+    plot.add_trace(
+        Scatter::new(labels.clone(), weeks.iter().map(|w| w.revenue).collect())
+            .mode(Mode::LinesMarkers)
+            .name("forecast revenue")
+            .line(Line::new().color(OPTIMAL).width(2.5))
+            .hover_template(format!("%{{x}}<br>forecast %{{y:{MONEY}}}<extra></extra>")),
+    );
+    plot.add_trace(
+        Scatter::new(labels, weeks.iter().map(|w| w.media).collect())
+            .mode(Mode::Lines)
+            .name("of which media")
+            .line(
+                Line::new()
+                    .color(MARGINAL)
+                    .dash(plotly::common::DashType::Dash),
+            )
+            .hover_template(format!("%{{x}}<br>media %{{y:{MONEY}}}<extra></extra>")),
+    );
+    plot.set_layout(
+        base_layout()
+            .y_axis(titled_axis("weekly revenue ($)"))
+            .x_axis(Axis::new().auto_margin(true)),
+    );
+    Figure::from_plot(plot)
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -185,6 +292,39 @@ mod tests {
             },
         ));
         assert_eq!(none["data"].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn the_horizon_charts_draw_the_plan_and_the_forecast() {
+        use crate::planner::horizon::{HorizonInputs, horizon_model, plan_period};
+        let p = fitted_planner();
+        let model = horizon_model(p).unwrap();
+        let inputs = HorizonInputs {
+            weeks: 4,
+            budget: 120_000.0,
+            weekly_caps: vec![None; 5],
+            fixed: vec![],
+        };
+        let outcome = plan_period(
+            p,
+            &model,
+            &mut mixplan_core::optimize::horizon::HorizonOptimizer::new(),
+            &inputs,
+        )
+        .unwrap();
+        let v = json(&horizon_plan_figure(p, &outcome));
+        let data = v["data"].as_array().unwrap();
+        assert_eq!(data.len(), 5);
+        assert_eq!(data[2]["y"][3], outcome.plan.spend(3, 2));
+        assert!(data[0]["x"][0].as_str().unwrap().starts_with("W1 ("));
+        assert_eq!(v["layout"]["barmode"], "stack");
+        let v = json(&forecast_figure(&outcome));
+        let data = v["data"].as_array().unwrap();
+        assert_eq!(data[0]["y"][1], outcome.forecast.weeks[1].upper);
+        assert_eq!(data[1]["y"][1], outcome.forecast.weeks[1].lower);
+        assert_eq!(data[1]["fill"], "tonexty");
+        assert_eq!(data[2]["y"][1], outcome.forecast.weeks[1].revenue);
+        assert_eq!(data[3]["y"][1], outcome.forecast.weeks[1].media);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod budget;
 pub mod frontier;
 pub mod goal_seek;
+pub mod horizon;
 pub mod scenario;
 pub mod scenario_store;
 pub mod validity;

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`goal_form`] | `<GoalForm>`: one question with a typed input and its answer in words |
 //! | [`goal_seek_panel`] | `<GoalSeekPanel>`: revenue target, ROAS target, where the next dollars go |
+//! | [`horizon_panel`] | `<HorizonPanel>`: the next N weeks planned channel × week, forecast and certificate |
 //! | [`what_if_form`] | `<WhatIfForm>`: +X % on one channel, everything else unchanged |
 //! | [`scenario_list`] | `<ScenarioList>`: save, list, rename, open, delete, tick to compare |
 //! | [`scenario_compare`] | `<ScenarioCompare>`: the ticked scenarios' table and chart |
@@ -12,6 +13,7 @@
 
 pub mod goal_form;
 pub mod goal_seek_panel;
+pub mod horizon_panel;
 pub mod scenario_compare;
 pub mod scenario_list;
 pub mod storage;
@@ -22,6 +24,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use self::goal_seek_panel::GoalSeekPanel;
+use self::horizon_panel::HorizonPanel;
 use self::scenario_compare::ScenarioCompare;
 use self::scenario_list::{ScenarioList, ScenarioState};
 use self::what_if_form::WhatIfForm;
@@ -31,6 +34,7 @@ use crate::charts::plan_ahead::{FrontierMarks, frontier_figure};
 use crate::planner::budget::BudgetState;
 use crate::planner::frontier::{FrontierPoint, budget_frontier};
 use crate::planner::goal_seek::page_bounds;
+use crate::planner::horizon::horizon_model;
 use crate::planner::scenario::{Planner, Scenario};
 
 /// Budgets on the frontier: every $2,000 over the slider's range.
@@ -69,9 +73,18 @@ pub fn PlanAhead(
         selected: RwSignal::new(Vec::new()),
         note: RwSignal::new(loaded.note),
     };
+    let horizon = match horizon_model(&planner) {
+        Ok(model) => {
+            view! { <HorizonPanel planner=planner.clone() model=Arc::new(model) /> }.into_any()
+        }
+        Err(message) => {
+            view! { <p class="card warning" data-testid="horizon-error">{message}</p> }.into_any()
+        }
+    };
     view! {
         <section class="plan-ahead" aria-labelledby="plan-ahead-heading" data-testid="plan-ahead">
             <h2 id="plan-ahead-heading">"Planning ahead"</h2>
+            {horizon}
             <div class="plan-ahead-grid">
                 <GoalSeekPanel planner=planner.clone() budget />
                 <WhatIfForm planner=planner.clone() scenario />
