@@ -3,6 +3,7 @@
 //! * [`figure`]: [`figure::Figure`], a plotly.js figure (data, layout, config) built with the
 //!   `plotly` crate's typed traces and layouts. Plain Rust, tested natively.
 //! * [`figures`]: the planner's figures, built from the planner and the scenario.
+//! * [`plan_ahead`]: the "Planning ahead" figures (budget frontier, scenario comparison).
 //! * [`label`]: [`label::escape`], so names from the data reach plotly.js as plain text.
 //! * [`plotly_js`]: the plotly.js calls the app makes (`newPlot`, `react`, `purge`, `downloadImage`).
 //! * [`plotly_chart`]: `<PlotlyChart>`, a component that owns one plot: created once per
@@ -11,5 +12,6 @@
 pub mod figure;
 pub mod figures;
 pub mod label;
+pub mod plan_ahead;
 pub mod plotly_chart;
 pub mod plotly_js;

@@ -7,6 +7,7 @@ pub mod chart_card;
 pub mod export_bar;
 pub mod fit_status;
 pub mod model_panel;
+pub mod plan_ahead;
 pub mod planner_page;
 pub mod print_summary;
 pub mod results_summary;

@@ -9,6 +9,7 @@ use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
 use super::model_panel::ModelPanel;
+use super::plan_ahead::PlanAhead;
 use super::print_summary::PrintSummary;
 use super::results_summary::ResultsSummary;
 use crate::charts::figure::Figure;
@@ -159,6 +160,7 @@ pub fn PlannerPage(
                     figure=fixed(figures::decomposition_figure)
                     wide=true
                 />
+                <PlanAhead planner=planner.clone() budget scenario />
                 <ModelPanel planner truth fit_ms />
             </div>
         </div>
