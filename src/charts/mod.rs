@@ -2,6 +2,7 @@
 //!
 //! * [`figure`]: [`figure::Figure`], a plotly.js figure (data, layout, config) built with the
 //!   `plotly` crate's typed traces and layouts. Plain Rust, tested natively.
+//! * [`diagnostics`]: the "Model checks" figures (residual ACF, ROI on rolling windows).
 //! * [`figures`]: the planner's figures, built from the planner and the scenario.
 //! * [`plan_ahead`]: the "Planning ahead" figures (budget frontier, scenario comparison).
 //! * [`label`]: [`label::escape`], so names from the data reach plotly.js as plain text.
@@ -9,6 +10,7 @@
 //! * [`plotly_chart`]: `<PlotlyChart>`, a component that owns one plot: created once per
 //!   mount, updated in place with `Plotly.react`, purged on cleanup.
 
+pub mod diagnostics;
 pub mod figure;
 pub mod figures;
 pub mod label;

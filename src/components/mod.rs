@@ -6,6 +6,7 @@ pub mod channel_table;
 pub mod chart_card;
 pub mod export_bar;
 pub mod fit_status;
+pub mod model_checks;
 pub mod model_panel;
 pub mod plan_ahead;
 pub mod planner_page;

@@ -8,6 +8,7 @@ use super::budget_panel::{BudgetPanel, MAX_TOTAL, MIN_TOTAL, TOTAL_STEP};
 use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
+use super::model_checks::ModelChecks;
 use super::model_panel::ModelPanel;
 use super::plan_ahead::PlanAhead;
 use super::print_summary::PrintSummary;
@@ -161,7 +162,8 @@ pub fn PlannerPage(
                     wide=true
                 />
                 <PlanAhead planner=planner.clone() budget scenario />
-                <ModelPanel planner truth fit_ms />
+                <ModelPanel planner=planner.clone() truth fit_ms />
+                <ModelChecks planner />
             </div>
         </div>
     }
