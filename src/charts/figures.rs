@@ -41,11 +41,11 @@ pub const CHANNEL_COLORS: [&str; 8] = [
     "#2f6fed", "#f29d38", "#8e59c7", "#1fa3a3", "#d6457a", "#6b8e23", "#a0522d", "#4b5563",
 ];
 
-fn channel_color(c: usize) -> &'static str {
+pub(crate) fn channel_color(c: usize) -> &'static str {
     CHANNEL_COLORS[c % CHANNEL_COLORS.len()]
 }
 
-fn base_layout() -> Layout {
+pub(crate) fn base_layout() -> Layout {
     Layout::new()
         .margin(Margin::new().top(10).right(10).bottom(40).left(70))
         .legend(
@@ -62,12 +62,12 @@ fn base_layout() -> Layout {
 
 /// An axis with a title; `automargin` makes room for the title and tick labels however
 /// narrow the chart is.
-fn titled_axis(title: &str) -> Axis {
+pub(crate) fn titled_axis(title: &str) -> Axis {
     Axis::new().title(Title::with_text(title)).auto_margin(true)
 }
 
 /// The channels' display names, escaped for plotly.js.
-fn names(planner: &Planner) -> Vec<String> {
+pub(crate) fn names(planner: &Planner) -> Vec<String> {
     planner.channels().iter().map(|c| escape(&c.name)).collect()
 }
 

@@ -8,7 +8,9 @@ use super::budget_panel::{BudgetPanel, MAX_TOTAL, MIN_TOTAL, TOTAL_STEP};
 use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
+use super::model_checks::ModelChecks;
 use super::model_panel::ModelPanel;
+use super::plan_ahead::PlanAhead;
 use super::print_summary::PrintSummary;
 use super::results_summary::ResultsSummary;
 use crate::charts::figure::Figure;
@@ -171,7 +173,9 @@ pub fn PlannerPage(
                     figure=fixed(figures::decomposition_figure)
                     wide=true
                 />
-                <ModelPanel planner truth fit_ms />
+                <PlanAhead planner=planner.clone() budget scenario />
+                <ModelPanel planner=planner.clone() truth fit_ms />
+                <ModelChecks planner />
             </div>
         </div>
     }

@@ -2,5 +2,10 @@
 //! and what the page shows about it.
 
 pub mod budget;
+pub mod frontier;
+pub mod goal_seek;
+pub mod horizon;
 pub mod scenario;
+pub mod scenario_store;
 pub mod validity;
+pub mod what_if;

@@ -32,6 +32,7 @@ pub struct Planner {
     channels: Vec<ChannelInfo>,
     historical_mix: Vec<f64>,
     observed_max: Vec<f64>,
+    data: WeeklyData,
 }
 
 /// One row of the channel table.
@@ -148,7 +149,13 @@ impl Planner {
             channels,
             historical_mix,
             observed_max,
+            data: data.clone(),
         }
+    }
+
+    /// The data the model was fitted on (for the horizon plan's carry-in and forecast).
+    pub fn data(&self) -> &WeeklyData {
+        &self.data
     }
 
     /// The fitted model.

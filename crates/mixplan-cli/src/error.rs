@@ -51,6 +51,15 @@ pub enum CliError {
         #[source]
         source: CoreError,
     },
+    /// The diagnostics could not be computed for the fitted model.
+    #[error("cannot diagnose the model fitted to {}", path.display())]
+    Diagnose {
+        /// The CSV fitted.
+        path: PathBuf,
+        /// The core's diagnostics error.
+        #[source]
+        source: CoreError,
+    },
     /// The fitted model could not evaluate a spend vector.
     #[error("cannot predict revenue for {what}")]
     Predict {

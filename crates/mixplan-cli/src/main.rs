@@ -32,6 +32,9 @@ enum Command {
     /// Given a problem file (`*.json`, written by --export-problem) instead of a CSV, solves
     /// the problem in it without fitting; --budget then overrides the file's budget.
     Optimize(commands::optimize::Args),
+    /// Check the fitted model (residual autocorrelation, normality, heteroscedasticity,
+    /// collinearity, ROI stability) and print JSON with a verdict per check.
+    Diagnose(commands::diagnose::Args),
     /// Predict weekly revenue and contributions for a spend vector and print JSON.
     Predict(commands::predict::Args),
 }
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::Fit(args) => commands::fit::run(args),
         Command::Optimize(args) => commands::optimize::run(args),
         Command::Predict(args) => commands::predict::run(args),
+        Command::Diagnose(args) => commands::diagnose::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

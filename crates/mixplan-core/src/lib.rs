@@ -7,6 +7,7 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`data`] | the weekly matrix ([`data::WeeklyData`]), the CSV loader, the store simulator and the star-schema pipeline |
+//! | [`diagnose`] | model diagnostics: residual autocorrelation, normality, heteroscedasticity, collinearity, ROI stability |
 //! | [`mod@format`] | money formatting shared with the app |
 //! | [`transform`] | carryover (adstock) and diminishing-returns (Hill) transforms |
 //! | [`model`] | design matrix, constrained ridge fit, time-series CV search, metrics, decomposition |
@@ -17,6 +18,7 @@
 //! concern; nothing a user supplies can panic.
 
 pub mod data;
+pub mod diagnose;
 pub mod format;
 pub mod model;
 pub mod optimize;

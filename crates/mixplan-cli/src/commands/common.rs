@@ -13,6 +13,7 @@
 
 use super::data_args::DataArgs;
 use crate::error::CliError;
+use mixplan_core::data::WeeklyData;
 use mixplan_core::model::{FittedModel, ModelParams};
 use std::time::Instant;
 
@@ -37,6 +38,10 @@ pub struct Fit {
     pub model: FittedModel,
     /// Wall time of the fit, ms.
     pub fit_ms: f64,
+    /// The weekly data the model was fitted to.
+    pub data: WeeklyData,
+    /// The model settings used.
+    pub params: ModelParams,
 }
 
 impl ModelArgs {
@@ -44,9 +49,9 @@ impl ModelArgs {
     /// included). Nothing is printed while fitting.
     pub fn fit(&self) -> Result<Fit, CliError> {
         let data = self.data.load()?;
-        let params = ModelParams::default()
-            .holdout(self.holdout)
-            .seed(self.seed)
+        let settings = ModelParams::default().holdout(self.holdout).seed(self.seed);
+        let params = settings
+            .clone()
             .check()
             .map_err(|source| CliError::ModelSettings {
                 holdout: self.holdout,
@@ -62,6 +67,8 @@ impl ModelArgs {
         Ok(Fit {
             model,
             fit_ms: start.elapsed().as_secs_f64() * 1e3,
+            data,
+            params: settings,
         })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod common;
 pub mod data_args;
+pub mod diagnose;
 pub mod fit;
 pub mod optimize;
 pub mod output;

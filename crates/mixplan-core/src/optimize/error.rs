@@ -123,6 +123,23 @@ pub enum OptimizeError {
          maximums"
     )]
     UnboundedRoasSearch,
+    /// The target revenue is negative or not finite.
+    #[error("the target revenue must be a finite amount >= 0, got {0}")]
+    InvalidTargetRevenue(f64),
+    /// Even the largest budget searched does not reach the target media revenue.
+    #[error(
+        "no budget up to {} reaches a media revenue of {}: the most it earns is {}; lower \
+         the target or raise the maximum budget",
+        money(*max_budget), money(*target), money(*best_revenue)
+    )]
+    TargetRevenueUnreachable {
+        /// The target asked for.
+        target: f64,
+        /// The optimal media revenue at the largest budget searched.
+        best_revenue: f64,
+        /// The largest budget searched.
+        max_budget: f64,
+    },
 }
 
 impl OptimizeError {

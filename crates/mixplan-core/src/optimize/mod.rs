@@ -95,6 +95,7 @@
 //! | locked channel | [`SpendBounds::locked`] (`min = max`) |
 //! | extra budget | [`BudgetProblem::extra_budget`]: minimums raised to the current plan, budget `Σ current + X` |
 //! | target ROAS | [`RoasProblem`] + [`Optimizer::solve_roas`]: the largest budget with optimal media ROAS ≥ target |
+//! | target revenue | [`RevenueProblem`] + [`Optimizer::solve_revenue_target`]: the smallest budget with optimal media revenue ≥ target (bisection; `F*` is monotone) |
 //!
 //! # Example
 //!
@@ -116,14 +117,17 @@
 
 mod curve;
 mod error;
+pub mod horizon;
 mod plan;
 mod problem;
+mod revenue_target;
 mod solver;
 
 pub use curve::ResponseCurve;
 pub use error::OptimizeError;
 pub use plan::{Allocation, BoundStatus, Plan, RoasPlan, SolveStats, Uplift, scale_mix};
 pub use problem::{BudgetProblem, RoasProblem, SpendBounds};
+pub use revenue_target::{RevenuePlan, RevenueProblem};
 pub use solver::Optimizer;
 
 /// Convenience for one-off solves: builds the problem and solves it with a fresh

@@ -1,0 +1,76 @@
+//! Criterion benchmark of the horizon optimiser: re-planning 13 weeks × 5 channels (the
+//! page's default plan period), as on a budget slider move. The browser goal is ≤ 20 ms;
+//! this measures native code (the page measures wasm).
+//!
+//! `cargo bench -p mixplan-core --bench horizon`
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mixplan_core::optimize::horizon::{
+    ChannelDynamics, HorizonModel, HorizonOptimizer, HorizonParams,
+};
+use mixplan_core::response::HillResponse;
+use std::hint::black_box;
+
+/// Five channels shaped like the simulated store's (search, email, display, social,
+/// affiliate), with carryover and carry-in from recent spend.
+fn store(shapes: [f64; 5]) -> HorizonModel {
+    let spec = [
+        ("paid_search", 60_000.0, 9_000.0, 0.2, 8_000.0),
+        ("email", 12_000.0, 1_500.0, 0.1, 1_500.0),
+        ("display", 15_000.0, 6_000.0, 0.5, 5_000.0),
+        ("social", 40_000.0, 8_000.0, 0.7, 7_000.0),
+        ("affiliate", 10_000.0, 4_000.0, 0.3, 3_000.0),
+    ];
+    HorizonModel::new(
+        spec.iter()
+            .zip(shapes)
+            .map(|(&(name, beta, k, decay, carry), s)| {
+                ChannelDynamics::new(name, HillResponse::new(beta, k, s).unwrap(), decay, carry)
+                    .unwrap()
+            })
+            .collect(),
+    )
+    .unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let concave = store([0.8, 1.0, 0.9, 0.95, 0.6]);
+    let s_shaped = store([0.8, 1.0, 2.5, 3.0, 0.6]);
+    let mut optimizer = HorizonOptimizer::new();
+    let plan =
+        |model: &HorizonModel, budget: f64| HorizonParams::new(13, budget).check(model).unwrap();
+    let problem = plan(&concave, 13.0 * 25_000.0);
+    c.bench_function("horizon 13x5 concave, budget 325k", |b| {
+        b.iter(|| optimizer.solve(black_box(&problem)).unwrap())
+    });
+    let capped = HorizonParams::new(13, 13.0 * 25_000.0)
+        .cap_channel_weekly(0, 15_000.0)
+        .cap_week(0, 5_000.0)
+        .cap_channel(3, 40_000.0)
+        .fix(2, 1, 2_500.0)
+        .check(&concave)
+        .unwrap();
+    c.bench_function("horizon 13x5 concave, caps and a fixed amount", |b| {
+        b.iter(|| optimizer.solve(black_box(&capped)).unwrap())
+    });
+    let problem = plan(&s_shaped, 13.0 * 25_000.0);
+    c.bench_function("horizon 13x5 two S-shaped channels", |b| {
+        b.iter(|| optimizer.solve(black_box(&problem)).unwrap())
+    });
+    let budgets: Vec<_> = (0..20)
+        .map(|i| plan(&concave, 13.0 * (10_000.0 + 5_000.0 * i as f64)))
+        .collect();
+    c.bench_function(
+        "horizon 13x5 slider: 20 budgets 130k..1.37M (per solve)",
+        |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % budgets.len();
+                optimizer.solve(black_box(&budgets[i])).unwrap()
+            })
+        },
+    );
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

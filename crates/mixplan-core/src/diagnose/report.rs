@@ -1,0 +1,287 @@
+//! [`diagnose`]: every check on a fitted model, each with a plain-language verdict.
+
+use super::collinearity::{VarianceInflation, variance_inflation};
+use super::error::DiagnoseError;
+use super::residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
+use super::stability::{RoiStability, RollingWindows, roi_stability};
+use crate::data::{Series, WeeklyData};
+use crate::model::{FittedModel, ModelParams};
+use crate::transform::{GeometricAdstock, Hill};
+use serde::{Deserialize, Serialize};
+
+/// Settings of [`diagnose`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosisParams {
+    /// Lags of the autocorrelation function and the Ljung–Box test; `None` picks
+    /// `min(10, ⌊n/5⌋)` (a common rule for weekly series).
+    pub lags: Option<usize>,
+    /// Significance level of the tests.
+    pub alpha: f64,
+    /// VIF above which a channel is called poorly identified.
+    pub vif_threshold: f64,
+    /// Relative ROI spread across windows above which a channel is called unstable.
+    pub spread_threshold: f64,
+    /// Rolling windows; `None` picks [`RollingWindows::for_weeks`].
+    pub windows: Option<RollingWindows>,
+}
+
+impl Default for DiagnosisParams {
+    /// 10 lags at most, α = 0.05, VIF 10, spread 0.5 (the ROI moves by half its median).
+    fn default() -> Self {
+        Self {
+            lags: None,
+            alpha: 0.05,
+            vif_threshold: 10.0,
+            spread_threshold: 0.5,
+            windows: None,
+        }
+    }
+}
+
+/// One check's outcome in plain language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Which check (`autocorrelation`, `normality`, `heteroscedasticity`, `collinearity`,
+    /// `stability`).
+    pub check: String,
+    /// Whether the model passes it.
+    pub passed: bool,
+    /// What was found and what it means for the plan.
+    pub message: String,
+}
+
+/// Every diagnostic of a fitted model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// Residuals `y_t − ŷ_t` of the final model, every week.
+    pub residuals: Vec<f64>,
+    /// Residual autocorrelation at lags `1..=lags`.
+    pub acf: Vec<f64>,
+    /// `1.96/√n`: autocorrelations beyond ± this are significant at 5 % one lag at a time.
+    pub acf_bound: f64,
+    /// Ljung–Box test of no autocorrelation up to `acf.len()` lags.
+    pub ljung_box: ChiSquaredTest,
+    /// Jarque–Bera test of normal residuals.
+    pub jarque_bera: ChiSquaredTest,
+    /// Breusch–Pagan (Koenker) test of constant variance against the fitted values.
+    pub breusch_pagan: ChiSquaredTest,
+    /// VIF of every channel's media feature (adstocked, saturated spend, as the regression
+    /// sees it).
+    pub collinearity: Vec<VarianceInflation>,
+    /// ROI per channel on rolling windows; `None` when the data are too short.
+    pub stability: Option<RoiStability>,
+    /// One verdict per check, in the order above.
+    pub verdicts: Vec<Verdict>,
+}
+
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
+/// Each channel's media feature `hill(adstock_θ(x))` with the fitted `θ, K, s`.
+fn media_features(data: &WeeklyData, model: &FittedModel) -> Result<Vec<Series>, DiagnoseError> {
+    data.channels()
+        .iter()
+        .zip(model.channels())
+        .map(|(series, fitted)| {
+            let adstock = GeometricAdstock::new(fitted.decay)?.apply(&series.values)?;
+            let hill = Hill::new(fitted.half_saturation, fitted.shape)?;
+            Ok(Series {
+                name: series.name.clone(),
+                values: adstock.iter().map(|&a| hill.value(a)).collect(),
+            })
+        })
+        .collect::<Result<_, crate::transform::TransformError>>()
+        .map_err(|e| DiagnoseError::Setting(format!("media features: {e}")))
+}
+
+/// Runs every check on `model`, fitted on `data` with `params`: residual autocorrelation
+/// (ACF, Ljung–Box), normality (Jarque–Bera), heteroscedasticity (Breusch–Pagan against the
+/// fitted values), collinearity between channels (VIF) and ROI stability on rolling windows
+/// (refits with the model's hyper-parameters fixed). The rolling refits cost one linear fit
+/// per window (about six).
+///
+/// # Errors
+/// [`DiagnoseError::Length`] when `model` was not fitted on `data`; the tests' errors
+/// (too few weeks, constant residuals). A failing rolling refit does not fail the diagnosis:
+/// it becomes the stability verdict.
+pub fn diagnose(
+    data: &WeeklyData,
+    model: &FittedModel,
+    params: &ModelParams,
+    settings: &DiagnosisParams,
+) -> Result<Diagnosis, DiagnoseError> {
+    let n = data.len();
+    if model.actual().len() != n || model.channels().len() != data.channels().len() {
+        return Err(DiagnoseError::Length {
+            what: "the fitted model's weeks".into(),
+            expected: n,
+            found: model.actual().len(),
+        });
+    }
+    let residuals: Vec<f64> = model
+        .actual()
+        .iter()
+        .zip(model.fitted())
+        .map(|(y, f)| y - f)
+        .collect();
+    let lags = settings.lags.unwrap_or((n / 5).clamp(1, 10));
+    let acf = autocorrelation(&residuals, lags)?;
+    let acf_bound = 1.96 / (n as f64).sqrt();
+    let ljung_box = ljung_box(&residuals, lags, 0)?;
+    let jarque_bera = jarque_bera(&residuals)?;
+    let breusch_pagan = breusch_pagan(&residuals, &[model.fitted().to_vec()])?;
+    let collinearity = variance_inflation(&media_features(data, model)?);
+    let alpha = settings.alpha;
+    let mut verdicts = Vec::new();
+
+    verdicts.push(Verdict {
+        check: "autocorrelation".into(),
+        passed: !ljung_box.rejects(alpha),
+        message: if ljung_box.rejects(alpha) {
+            format!(
+                "The residuals are autocorrelated (Ljung–Box Q = {:.1} over {lags} lags, {}): the model misses some week-to-week structure — a holiday, a level shift or a longer carryover — so its intervals are too narrow.",
+                ljung_box.statistic,
+                p_text(ljung_box.p_value)
+            )
+        } else {
+            format!(
+                "No sign of autocorrelation left in the residuals (Ljung–Box over {lags} lags, {}).",
+                p_text(ljung_box.p_value)
+            )
+        },
+    });
+    verdicts.push(Verdict {
+        check: "normality".into(),
+        passed: !jarque_bera.rejects(alpha),
+        message: if jarque_bera.rejects(alpha) {
+            format!(
+                "The residuals are not normally distributed (Jarque–Bera = {:.1}, {}): usually a few outlier weeks (promotions, outages, data errors) — check them in the data; intervals that assume normal noise are less reliable.",
+                jarque_bera.statistic,
+                p_text(jarque_bera.p_value)
+            )
+        } else {
+            format!(
+                "The residuals are consistent with normal noise (Jarque–Bera {}).",
+                p_text(jarque_bera.p_value)
+            )
+        },
+    });
+    verdicts.push(Verdict {
+        check: "heteroscedasticity".into(),
+        passed: !breusch_pagan.rejects(alpha),
+        message: if breusch_pagan.rejects(alpha) {
+            format!(
+                "The size of the errors changes with the level of {} (Breusch–Pagan {}): the model is less precise in big weeks than its intervals say.",
+                data.target_name(),
+                p_text(breusch_pagan.p_value)
+            )
+        } else {
+            format!(
+                "The size of the errors does not change with the level of {} (Breusch–Pagan {}).",
+                data.target_name(),
+                p_text(breusch_pagan.p_value)
+            )
+        },
+    });
+
+    let flagged: Vec<String> = collinearity
+        .iter()
+        .filter(|v| v.vif.is_none_or(|vif| vif > settings.vif_threshold))
+        .map(|v| match v.vif {
+            Some(vif) => format!("{} (VIF {vif:.1})", v.name),
+            None => format!("{} (no independent variation)", v.name),
+        })
+        .collect();
+    let largest = collinearity
+        .iter()
+        .filter_map(|v| v.vif.map(|vif| (vif, v.name.as_str())))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    verdicts.push(Verdict {
+        check: "collinearity".into(),
+        passed: flagged.is_empty(),
+        message: if flagged.is_empty() {
+            match largest {
+                Some((vif, name)) => format!(
+                    "No strong overlap between channels (largest VIF {vif:.1}, {name}; above {:.0} a channel's effect cannot be told apart from the others).",
+                    settings.vif_threshold
+                ),
+                None => "No channel overlaps the others.".into(),
+            }
+        } else {
+            format!(
+                "These channels move together, so the model cannot tell their effects apart well and their ROIs are uncertain: {}. Consider merging them, varying their spend independently, or running a lift test.",
+                flagged.join(", ")
+            )
+        },
+    });
+
+    let windows = settings.windows.or_else(|| RollingWindows::for_weeks(n));
+    let stability = match windows {
+        None => {
+            verdicts.push(Verdict {
+                check: "stability".into(),
+                passed: true,
+                message: format!(
+                    "Not checked: ROI stability needs more than {} weeks of data (there are {n}).",
+                    super::stability::MIN_WINDOW_WEEKS
+                ),
+            });
+            None
+        }
+        Some(windows) => match roi_stability(data, &model.hyperparameters(), params, windows) {
+            Ok(stability) => {
+                let unstable: Vec<String> = stability
+                    .channels
+                    .iter()
+                    .filter(|c| c.relative_spread > settings.spread_threshold)
+                    .map(|c| format!("{} (ROI {:.2} to {:.2})", c.name, c.range.0, c.range.1))
+                    .collect();
+                verdicts.push(Verdict {
+                    check: "stability".into(),
+                    passed: unstable.is_empty(),
+                    message: if unstable.is_empty() {
+                        format!(
+                            "Each channel's ROI varies by less than {:.0} % of its median (largest minus smallest) across {} windows of {} weeks.",
+                            settings.spread_threshold * 100.0,
+                            stability.periods.len(),
+                            windows.length
+                        )
+                    } else {
+                        format!(
+                            "ROI depends on the period fitted across {} windows of {} weeks for: {}. Treat these channels' estimates with caution.",
+                            stability.periods.len(),
+                            windows.length,
+                            unstable.join(", ")
+                        )
+                    },
+                });
+                Some(stability)
+            }
+            Err(error) => {
+                verdicts.push(Verdict {
+                    check: "stability".into(),
+                    passed: false,
+                    message: format!("ROI stability could not be checked: {error}."),
+                });
+                None
+            }
+        },
+    };
+
+    Ok(Diagnosis {
+        residuals,
+        acf,
+        acf_bound,
+        ljung_box,
+        jarque_bera,
+        breusch_pagan,
+        collinearity,
+        stability,
+        verdicts,
+    })
+}

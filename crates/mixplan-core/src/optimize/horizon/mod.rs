@@ -1,0 +1,85 @@
+//! The multi-week (horizon) optimiser: a total budget over the next `N` weeks split across
+//! channels **and** weeks, through the model's carryover, with a certificate of quality; and
+//! the weekly revenue forecast of a plan.
+//!
+//! # Problem
+//!
+//! For channel `c` with decay `θ_c`, Hill response `f_c = β_c·hill(·; K_c, s_c)` and carry-in
+//! `a_{c,−1}` (the adstock state after the last observed week), a plan `x_{h,c}`
+//! (`h = 0 … N−1`) gives the adstock `a_{c,h} = θ_c·a_{c,h−1} + (1 − θ_c)·x_{h,c}`, and for
+//! `h ≥ N` (no spend after the period) `a_{c,h} = θ_c·a_{c,h−1}`. The optimiser solves
+//!
+//! ```text
+//! maximise   F(x) = Σ_c Σ_{k ≥ 0} [ f_c(a_{c,k}(x)) − f_c(a_{c,k}(0)) ]
+//! subject to Σ_{h,c} x_{h,c} = B,   lo_{h,c} ≤ x_{h,c} ≤ hi_{h,c}   (caps; lo = hi when fixed)
+//!            Σ_c x_{h,c} ≤ W_h,      Σ_h x_{h,c} ≤ C_c
+//! ```
+//!
+//! `F` is the media revenue the plan adds over spending nothing in the period, **the
+//! carryover tail after the period included** (summed until its remainder is below 1e-12
+//! of a week's effect). The baseline, trend, seasonality and controls enter the model
+//! additively, so they do not depend on the plan and drop out of the optimisation: in this
+//! model the season changes the forecast, not the return on media. The timing of the plan
+//! comes only from the carry-in (weeks right after heavy past spend are already partly
+//! saturated), from the carryover (spend late in the period earns part of its effect after
+//! the period — counted, but with the saturation of those weeks) and from the caps.
+//!
+//! # Method
+//!
+//! 1. **Tighten** each cell's bounds by the budget and the week and channel caps (nothing
+//!    feasible is removed, every bound becomes finite) and scale money by the budget.
+//! 2. **Concave relaxation.** Each adstock `a_{c,k}` ranges over an interval `[ǎ_k, â_k]`
+//!    fixed by the bounds. Replace `f_c` at time `k` by its concave envelope on that
+//!    interval (chord from `ǎ_k` to the tangent point, then the curve; the curve itself when
+//!    concave). `F̂ ≥ F` on the feasible set, and `F̂` is concave in `x` (a sum of concave
+//!    non-decreasing functions of affine maps of `x`).
+//! 3. **Barrier method** on `max F̂` (see `barrier`): Newton steps on
+//!    `t·F̂ + Σ ln(slacks)` with the budget as an equality, `t` raised ×20 until
+//!    `m/t ≤ 1e-10·|F̂|`. The gradient and the Hessian of `F̂` come from backward
+//!    recursions over time (`revenue`), so each Newton step costs one pass over the period
+//!    and its tail plus one dense Cholesky factorisation.
+//! 4. **Certificate.** Because `F̂` is concave, for the final `x`:
+//!    `max F ≤ max F̂ ≤ F̂(x) + max_{y feasible} ∇F̂(x)·(y − x)`, and the linear maximum is
+//!    bounded by weak LP duality with the barrier's cap multipliers and the best budget
+//!    multiplier. This bound holds whatever the solver did; the plan's true value `F(x)` is
+//!    the lower bound. For concave curves `F̂ = F` and the gap is the barrier's tolerance.
+//! 5. **S-shaped curves:** the relaxation's plan is then polished by Newton ascent on the
+//!    true curves (second derivative clipped to ≤ 0), kept if better; the gap to the
+//!    envelope bound is reported as it is.
+//!
+//! # Example
+//!
+//! ```
+//! use mixplan_core::optimize::horizon::{ChannelDynamics, HorizonModel, HorizonOptimizer, HorizonParams};
+//! use mixplan_core::response::HillResponse;
+//!
+//! let model = HorizonModel::new(vec![
+//!     ChannelDynamics::new("search", HillResponse::new(40_000.0, 8_000.0, 0.8)?, 0.3, 6_000.0)?,
+//!     ChannelDynamics::new("tv", HillResponse::new(60_000.0, 15_000.0, 1.0)?, 0.7, 9_000.0)?,
+//! ])?;
+//! let problem = HorizonParams::new(13, 250_000.0).cap_week(0, 10_000.0).check(&model)?;
+//! let plan = HorizonOptimizer::new().solve(&problem)?;
+//! assert!((plan.total_spend() - 250_000.0).abs() < 0.01);
+//! let certificate = plan.certificate().unwrap();
+//! assert!(certificate.relative_gap <= 1e-6);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod barrier;
+mod dynamics;
+mod error;
+mod forecast;
+mod plan;
+mod problem;
+mod revenue;
+mod solver;
+
+pub use dynamics::{ChannelDynamics, HorizonModel};
+pub use error::HorizonError;
+pub use forecast::{ControlAssumption, Forecast, ForecastParams, ForecastWeek};
+pub use plan::{Certificate, HorizonPlan};
+pub use problem::{
+    CellCap, ChannelCap, DEFAULT_WEEKS, FixedSpend, HorizonParams, HorizonProblem, MAX_WEEKS,
+    WeekCap,
+};
+pub use solver::{HorizonOptimizer, evaluate_plan};

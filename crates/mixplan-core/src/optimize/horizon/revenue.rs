@@ -1,0 +1,302 @@
+//! A plan's media revenue through the model's dynamics, with its gradient and Hessian, under
+//! the true Hill curves or their concave envelopes.
+//!
+//! For one channel with decay θ, `w = 1 − θ`, carry-in `a_{−1}` and spend `x_0 … x_{N−1}`
+//! (zero after the period):
+//!
+//! ```text
+//! a_k = θ·a_{k−1} + w·x_k   (k < N),      a_k = θ·a_{k−1}   (k ≥ N, the tail)
+//! F   = Σ_{k=0}^{N−1+M} g_k(a_k)                              (g_k = β·hill, or its envelope)
+//! ∂F/∂x_j = w·R_j,            R_k = g_k'(a_k) + θ·R_{k+1}
+//! ∂²F/∂x_i∂x_j = w²·θ^|i−j|·D_max(i,j),   D_k = g_k''(a_k) + θ²·D_{k+1}
+//! ```
+//!
+//! since `∂a_k/∂x_j = w·θ^(k−j)` for `k ≥ j`. The tail is summed to `M` weeks past the period,
+//! where `M` is the first week whose remainder bound
+//! `Σ_{m>M} β·hill(θ^m·a) ≤ β·(θ^(M+1)·a/K)^s / (1 − θ^s)` (from `hill(a) ≤ (a/K)^s`) is below
+//! `1e-12·β·hill(a)` at the largest reachable adstock `a` (at most [`MAX_TAIL`] weeks; the
+//! bound left over is added to the certificate's upper bound).
+
+use crate::optimize::ResponseCurve;
+use crate::response::HillResponse;
+
+/// Longest tail summed past the plan period, weeks.
+pub(crate) const MAX_TAIL: usize = 4000;
+/// Relative size of the dropped tail remainder.
+const TAIL_TOLERANCE: f64 = 1e-12;
+
+/// The concave envelope of `g` on `[from, ∞)` restricted to a reachable interval: the chord
+/// from `(from, g(from))` with slope `slope` up to `end`, then the curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Chord {
+    from: f64,
+    end: f64,
+    base: f64,
+    slope: f64,
+}
+
+/// Which curve the objective uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Curves {
+    /// `β·hill`, the model.
+    True,
+    /// The concave envelopes: an upper bound, concave in the plan.
+    Envelope,
+    /// `β·hill` with its second derivative clipped to `≤ 0` (a concave model of the true
+    /// curve for Newton steps; values and slopes are the true ones).
+    TrueClipped,
+}
+
+/// One channel on the plan's time axis (all amounts scaled, see the solver).
+#[derive(Debug, Clone)]
+pub(crate) struct ChannelPath {
+    pub response: HillResponse,
+    pub decay: f64,
+    pub carry_in: f64,
+    /// `N + M`: weeks in the period plus the tail.
+    pub len: usize,
+    /// The envelope's chord for each time `k` (`None`: the curve is its own envelope there).
+    pub chords: Vec<Option<Chord>>,
+    /// The bound on the tail dropped after `len`, same units as `g`.
+    pub remainder: f64,
+}
+
+impl ChannelPath {
+    /// Builds the path for a channel whose adstock at time `k` can range over
+    /// `[low[k], high[k]]` for `k < N` (from the spend bounds); the tail follows by decay.
+    pub fn new(
+        response: HillResponse,
+        decay: f64,
+        carry_in: f64,
+        low: &[f64],
+        high: &[f64],
+    ) -> Self {
+        let weeks = low.len();
+        let last_high = high.last().copied().unwrap_or(carry_in);
+        let (tail, remainder) = tail_length(&response, decay, last_high);
+        let len = weeks + tail;
+        let s = response.shape();
+        let inflection = response.inflection();
+        let mut chords = Vec::with_capacity(len);
+        let (mut lo, mut hi) = (0.0, 0.0);
+        for k in 0..len {
+            if k < weeks {
+                lo = low[k];
+                hi = high[k];
+            } else {
+                lo *= decay;
+                hi *= decay;
+            }
+            let chord = match inflection {
+                Some(p) if s > 1.0 && response.coefficient() > 0.0 && lo < p && hi > lo => {
+                    let end = response.tangent_from(lo, hi);
+                    let base = response.value(lo);
+                    (end > lo).then(|| Chord {
+                        from: lo,
+                        end,
+                        base,
+                        slope: (response.value(end) - base) / (end - lo),
+                    })
+                }
+                _ => None,
+            };
+            chords.push(chord);
+        }
+        Self {
+            response,
+            decay,
+            carry_in,
+            len,
+            chords,
+            remainder,
+        }
+    }
+
+    /// The adstock path `a_0 … a_{len−1}` for the spend `x_0 … x_{N−1}`.
+    pub fn adstock(&self, spend: impl Iterator<Item = f64>, out: &mut Vec<f64>) {
+        out.clear();
+        let w = 1.0 - self.decay;
+        let mut a = self.carry_in;
+        for x in spend {
+            a = self.decay * a + w * x;
+            out.push(a);
+        }
+        while out.len() < self.len {
+            a *= self.decay;
+            out.push(a);
+        }
+    }
+
+    /// `g_k(a)`, `g_k'(a)`, `g_k''(a)`.
+    #[inline]
+    pub fn curve(&self, k: usize, a: f64, curves: Curves) -> (f64, f64, f64) {
+        if curves == Curves::Envelope
+            && let Some(chord) = self.chords[k]
+            && a < chord.end
+        {
+            return (
+                chord.base + chord.slope * (a - chord.from),
+                chord.slope,
+                0.0,
+            );
+        }
+        if a <= 0.0 {
+            // Only reached when every cell up to k is fixed at zero: no free variable sees it.
+            return (0.0, 0.0, 0.0);
+        }
+        let value = self.response.value(a);
+        let slope = self.response.marginal(a);
+        let mut curvature = ResponseCurve::curvature(&self.response, a);
+        if curves == Curves::TrueClipped {
+            curvature = curvature.min(0.0);
+        }
+        (value, slope, curvature)
+    }
+
+    /// `Σ_k g_k(a_k)` for an adstock path.
+    pub fn value(&self, adstock: &[f64], curves: Curves) -> f64 {
+        adstock
+            .iter()
+            .enumerate()
+            .map(|(k, &a)| self.curve(k, a, curves).0)
+            .sum()
+    }
+
+    /// Fills `slopes[j] = ∂F/∂x_j` and `curvature[j] = D_j` (`j < N`) for an adstock path.
+    pub fn derivatives(
+        &self,
+        adstock: &[f64],
+        curves: Curves,
+        weeks: usize,
+        slopes: &mut [f64],
+        curvature: &mut [f64],
+    ) {
+        let (theta, w) = (self.decay, 1.0 - self.decay);
+        let (mut r, mut d) = (0.0, 0.0);
+        for k in (0..self.len).rev() {
+            let (_, g1, g2) = self.curve(k, adstock[k], curves);
+            r = g1 + theta * r;
+            d = g2 + theta * theta * d;
+            if k < weeks {
+                slopes[k] = w * r;
+                curvature[k] = d;
+            }
+        }
+    }
+}
+
+/// Tail length `M` past the period and the remainder bound left after it, for the largest
+/// reachable adstock `a` at the period's last week.
+fn tail_length(response: &HillResponse, decay: f64, a: f64) -> (usize, f64) {
+    let beta = response.coefficient();
+    if decay == 0.0 || a <= 0.0 || beta == 0.0 {
+        return (0, 0.0);
+    }
+    let (k, s) = (response.half_saturation(), response.shape());
+    // remainder(M) = β·(θ^(M+1)·a/K)^s / (1 − θ^s)
+    let log_theta_s = s * decay.ln();
+    let denominator = -(log_theta_s.exp_m1());
+    let log_head = s * (a / k).ln() - denominator.ln() + beta.ln();
+    let target = (TAIL_TOLERANCE * response.value(a)).ln();
+    // M + 1 ≥ (target − log_head) / log_theta_s   (log_theta_s < 0)
+    let needed = ((target - log_head) / log_theta_s).ceil();
+    let tail = if needed.is_finite() {
+        needed.clamp(1.0, (MAX_TAIL + 1) as f64) as usize - 1
+    } else {
+        MAX_TAIL
+    };
+    let remainder = (log_head + (tail + 1) as f64 * log_theta_s).exp();
+    (tail, remainder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(s: f64, decay: f64) -> ChannelPath {
+        let response = HillResponse::new(2.0, 1.5, s).unwrap();
+        ChannelPath::new(response, decay, 0.4, &[0.1, 0.1, 0.0], &[3.0, 3.0, 3.0])
+    }
+
+    #[test]
+    fn tail_remainder_bounds_the_dropped_terms() {
+        for &(s, decay) in &[(0.5, 0.8), (1.0, 0.5), (2.5, 0.9), (0.3, 0.95)] {
+            let p = path(s, decay);
+            let mut a = Vec::new();
+            p.adstock([3.0, 3.0, 3.0].into_iter(), &mut a);
+            let mut last = *a.last().unwrap();
+            let mut dropped = 0.0;
+            for _ in 0..200_000 {
+                last *= decay;
+                dropped += p.response.value(last);
+            }
+            assert!(
+                dropped <= p.remainder * (1.0 + 1e-9),
+                "s={s} θ={decay}: {dropped} > {}",
+                p.remainder
+            );
+            assert!(p.remainder <= 1e-11 * 2.0, "remainder {}", p.remainder);
+        }
+    }
+
+    #[test]
+    fn gradient_and_hessian_match_finite_differences() {
+        for curves in [Curves::True, Curves::Envelope] {
+            for &(s, decay) in &[(0.7, 0.6), (2.5, 0.5)] {
+                let p = path(s, decay);
+                let x = [0.9, 1.7, 0.4];
+                let mut a = Vec::new();
+                let f = |x: &[f64], a: &mut Vec<f64>| {
+                    p.adstock(x.iter().copied(), a);
+                    p.value(a, curves)
+                };
+                p.adstock(x.iter().copied(), &mut a);
+                let (mut g, mut d) = ([0.0; 3], [0.0; 3]);
+                p.derivatives(&a, curves, 3, &mut g, &mut d);
+                for j in 0..3 {
+                    let h = 1e-6;
+                    let (mut up, mut down) = (x, x);
+                    up[j] += h;
+                    down[j] -= h;
+                    let numeric = (f(&up, &mut a) - f(&down, &mut a)) / (2.0 * h);
+                    assert!(
+                        (numeric - g[j]).abs() < 1e-6,
+                        "{curves:?} s={s} j={j}: {numeric} vs {}",
+                        g[j]
+                    );
+                    // Hessian entry (j, j): w²·D_j (a wider step: the value is a sum of many
+                    // terms, so rounding dominates a second difference at 1e-6).
+                    let h = 1e-4;
+                    let (mut up, mut down) = (x, x);
+                    up[j] += h;
+                    down[j] -= h;
+                    let mid = f(&x, &mut a);
+                    let second = (f(&up, &mut a) - 2.0 * mid + f(&down, &mut a)) / (h * h);
+                    let w = 1.0 - decay;
+                    assert!(
+                        (second - w * w * d[j]).abs() < 1e-3,
+                        "{curves:?} s={s} j={j}: {second} vs {}",
+                        w * w * d[j]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn envelope_is_above_the_curve_and_concave() {
+        let p = path(3.0, 0.5);
+        let mut any_chord = false;
+        for k in 0..p.len {
+            if let Some(chord) = p.chords[k] {
+                any_chord = true;
+                for i in 0..=100 {
+                    let a = chord.from + (chord.end * 1.5 - chord.from) * i as f64 / 100.0;
+                    let (env, _, _) = p.curve(k, a, Curves::Envelope);
+                    assert!(env >= p.response.value(a) - 1e-12);
+                }
+            }
+        }
+        assert!(any_chord);
+    }
+}

@@ -1,0 +1,705 @@
+//! [`HorizonOptimizer`]: the barrier method on the concave relaxation, the certificate, and
+//! the evaluation of any plan ([`evaluate_plan`]).
+
+use nalgebra::DMatrix;
+
+use super::barrier::{Engine, Equality, Inequality, Objective};
+use super::error::HorizonError;
+use super::plan::{Certificate, HorizonPlan};
+use super::problem::HorizonProblem;
+use super::revenue::{ChannelPath, Curves};
+use crate::response::HillResponse;
+
+/// The barrier is tightened until `m/t ≤ TARGET_GAP·|F|` (relative duality gap).
+const TARGET_GAP: f64 = 1e-9;
+/// Growth of the barrier weight between centrings.
+const BARRIER_GROWTH: f64 = 20.0;
+/// Newton decrement below which a centring stops.
+const CENTRE_TOLERANCE: f64 = 1e-10;
+/// Widths below this share of the budget are treated as fixed.
+const SNAP: f64 = 1e-13;
+/// Most centrings per phase.
+const MAX_CENTRINGS: usize = 40;
+
+/// Solves [`HorizonProblem`]s: the channel × week plan that maximises media revenue, with a
+/// [`Certificate`]. Holds no state between solves yet; keep one anyway (future warm starts).
+#[derive(Debug, Clone, Default)]
+pub struct HorizonOptimizer {
+    _private: (),
+}
+
+/// The problem in scaled units (money ÷ budget, revenue ÷ Σβ), bounds tightened.
+struct Scaled {
+    money: f64,
+    revenue: f64,
+    weeks: usize,
+    channels: usize,
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+    paths: Vec<ChannelPath>,
+    /// Free cells (lower < upper), in variable order.
+    free: Vec<usize>,
+}
+
+/// The revenue objective over the free cells.
+struct Revenue<'a> {
+    scaled: &'a Scaled,
+    curves: Curves,
+    cells: Vec<f64>,
+    adstock: Vec<f64>,
+    slopes: Vec<f64>,
+    curvature: Vec<f64>,
+    /// `variable[cell]`: the variable of a free cell.
+    variable: Vec<Option<usize>>,
+}
+
+impl<'a> Revenue<'a> {
+    fn new(scaled: &'a Scaled, curves: Curves) -> Self {
+        let mut variable = vec![None; scaled.lower.len()];
+        for (v, &cell) in scaled.free.iter().enumerate() {
+            variable[cell] = Some(v);
+        }
+        Self {
+            scaled,
+            curves,
+            cells: scaled.lower.clone(),
+            adstock: Vec::new(),
+            slopes: vec![0.0; scaled.weeks],
+            curvature: vec![0.0; scaled.weeks],
+            variable,
+        }
+    }
+
+    fn load(&mut self, z: &[f64]) {
+        for (v, &cell) in self.scaled.free.iter().enumerate() {
+            self.cells[cell] = z[v];
+        }
+    }
+
+    fn column(&self, c: usize) -> impl Iterator<Item = f64> + '_ {
+        let channels = self.scaled.channels;
+        (0..self.scaled.weeks).map(move |h| self.cells[h * channels + c])
+    }
+}
+
+impl Objective for Revenue<'_> {
+    fn value(&mut self, z: &[f64]) -> f64 {
+        self.load(z);
+        let mut total = 0.0;
+        let mut adstock = std::mem::take(&mut self.adstock);
+        for (c, path) in self.scaled.paths.iter().enumerate() {
+            path.adstock(self.column(c), &mut adstock);
+            total += path.value(&adstock, self.curves);
+        }
+        self.adstock = adstock;
+        total
+    }
+
+    fn derivatives(&mut self, z: &[f64], grad: &mut [f64], neg_hessian: &mut DMatrix<f64>) -> f64 {
+        self.load(z);
+        let (weeks, channels) = (self.scaled.weeks, self.scaled.channels);
+        let mut total = 0.0;
+        let mut adstock = std::mem::take(&mut self.adstock);
+        for (c, path) in self.scaled.paths.iter().enumerate() {
+            path.adstock(self.column(c), &mut adstock);
+            total += path.value(&adstock, self.curves);
+            path.derivatives(
+                &adstock,
+                self.curves,
+                weeks,
+                &mut self.slopes,
+                &mut self.curvature,
+            );
+            let (theta, w) = (path.decay, 1.0 - path.decay);
+            for i in 0..weeks {
+                let Some(vi) = self.variable[i * channels + c] else {
+                    continue;
+                };
+                grad[vi] += self.slopes[i];
+                let mut power = 1.0;
+                for j in i..weeks {
+                    if let Some(vj) = self.variable[j * channels + c] {
+                        // ∂²F/∂x_i∂x_j = w²·θ^|i−j|·D_max(i,j)
+                        let h = w * w * power * self.curvature[j];
+                        neg_hessian[(vi, vj)] -= h;
+                        if vj != vi {
+                            neg_hessian[(vj, vi)] -= h;
+                        }
+                    }
+                    power *= theta;
+                }
+            }
+        }
+        self.adstock = adstock;
+        total
+    }
+}
+
+/// Phase I: maximise `τ` (the last variable).
+struct Feasibility;
+
+impl Objective for Feasibility {
+    fn value(&mut self, z: &[f64]) -> f64 {
+        z[z.len() - 1]
+    }
+
+    fn derivatives(&mut self, z: &[f64], grad: &mut [f64], _: &mut DMatrix<f64>) -> f64 {
+        let n = z.len() - 1;
+        grad[n] += 1.0;
+        z[n]
+    }
+}
+
+/// The constraints on the free cells.
+struct Constraints {
+    inequalities: Vec<Inequality>,
+    equalities: Vec<Equality>,
+    start: Vec<f64>,
+}
+
+impl HorizonOptimizer {
+    /// A new optimiser.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The plan that maximises the media revenue (incremental over spending nothing in the
+    /// period, carryover tail included) within the budget, caps and fixed amounts, with its
+    /// [`Certificate`]. See [`crate::optimize::horizon`] for the method.
+    ///
+    /// # Errors
+    /// [`HorizonError::NoRoomInsideCaps`] when the caps admit the budget only on their
+    /// boundary in a way the solver cannot start from (see the error), or admit slightly less
+    /// than the budget.
+    pub fn solve(&mut self, problem: &HorizonProblem) -> Result<HorizonPlan, HorizonError> {
+        let scaled = scale(problem);
+        let concave = problem.model().is_concave();
+        let mut steps = 0;
+        let mut z = Vec::new();
+        let mut upper_scaled = None;
+        if !scaled.free.is_empty() {
+            let constraints = constraints(&scaled, problem)?;
+            let n = scaled.free.len();
+            let mut engine = Engine {
+                n,
+                inequalities: &constraints.inequalities,
+                equalities: &constraints.equalities,
+                tau: false,
+            };
+            z = constraints.start.clone();
+            let mut slacks = Vec::new();
+            if !engine.slacks(&z, &mut slacks) {
+                engine.tau = true;
+                steps += find_interior(&engine, &mut z, problem.budget())?;
+                engine.tau = false;
+            }
+            let mut envelope = Revenue::new(&scaled, Curves::Envelope);
+            let m = constraints.inequalities.len() as f64;
+            let reference = zero_plan_value(&scaled);
+            let start_value = (envelope.value(&z) - reference).abs().max(1e-12);
+            let mut t = m / start_value;
+            let mut nu = Vec::new();
+            for _ in 0..MAX_CENTRINGS {
+                let centre = engine.centre(&mut envelope, t, &mut z, CENTRE_TOLERANCE);
+                steps += centre.steps;
+                nu = centre.nu;
+                let value = (envelope.value(&z) - reference).abs();
+                if m / t <= TARGET_GAP * value.max(1e-300) {
+                    break;
+                }
+                t *= BARRIER_GROWTH;
+            }
+            let bound = certificate_bound(&engine, &mut envelope, &z, t, &nu, &constraints);
+            upper_scaled = Some(bound);
+            if !concave {
+                // Local ascent on the true curves from the relaxation's plan; kept if better.
+                let mut truth = Revenue::new(&scaled, Curves::True);
+                let before = truth.value(&z);
+                let mut polished = z.clone();
+                let mut clipped = Revenue::new(&scaled, Curves::TrueClipped);
+                let centre = engine.centre(&mut clipped, t, &mut polished, CENTRE_TOLERANCE);
+                steps += centre.steps;
+                if truth.value(&polished) > before {
+                    z = polished;
+                }
+            }
+        }
+        let mut plan = build_plan(problem, &scaled, &z);
+        let lower_bound = plan.media_revenue();
+        let upper_bound = match upper_scaled {
+            Some(bound) => {
+                let remainder: f64 = scaled.paths.iter().map(|p| p.remainder).sum();
+                let reference = zero_plan_value(&scaled);
+                ((bound + remainder - reference) * scaled.revenue).max(lower_bound)
+            }
+            None => lower_bound,
+        };
+        let relative_gap = if upper_bound.abs() > 0.0 {
+            (upper_bound - lower_bound) / upper_bound.abs()
+        } else {
+            0.0
+        };
+        plan.certificate = Some(Certificate {
+            lower_bound,
+            upper_bound,
+            relative_gap,
+            concave,
+            newton_steps: steps,
+        });
+        Ok(plan)
+    }
+}
+
+/// Evaluates any plan (`spend`, week-major `week·C + channel`) through the problem's model:
+/// revenue per week and channel, the tail and the media revenue; no certificate. The plan
+/// need not respect the problem's budget or caps.
+///
+/// # Errors
+/// [`HorizonError::LengthMismatch`] for a wrong length, [`HorizonError::InvalidFixed`] for a
+/// negative or non-finite amount.
+pub fn evaluate_plan(problem: &HorizonProblem, spend: &[f64]) -> Result<HorizonPlan, HorizonError> {
+    let (weeks, channels) = (problem.weeks(), problem.channels());
+    if spend.len() != weeks * channels {
+        return Err(HorizonError::LengthMismatch {
+            what: "the plan".into(),
+            expected: weeks * channels,
+            found: spend.len(),
+            per: "week and channel",
+        });
+    }
+    if let Some(i) = spend.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+        return Err(HorizonError::InvalidFixed {
+            what: format!(
+                "the spend of '{}' in week {}",
+                problem.model().channels()[i % channels].name(),
+                i / channels + 1
+            ),
+            value: spend[i],
+        });
+    }
+    let mut fixed = problem.clone();
+    fixed.lower = spend.to_vec();
+    fixed.upper = spend.to_vec();
+    fixed.budget = spend.iter().sum();
+    let scaled = scale(&fixed);
+    Ok(build_plan(&fixed, &scaled, &[]))
+}
+
+/// Scales money by the budget (or 1) and revenue by `Σβ` (or 1), tightens the bounds and
+/// builds each channel's path with the envelopes over the reachable adstock.
+fn scale(problem: &HorizonProblem) -> Scaled {
+    let (weeks, channels) = (problem.weeks(), problem.channels());
+    let money = if problem.budget() > 0.0 {
+        problem.budget()
+    } else {
+        1.0
+    };
+    let total_beta: f64 = problem
+        .model()
+        .channels()
+        .iter()
+        .map(|c| c.response().coefficient())
+        .sum();
+    let revenue = if total_beta > 0.0 { total_beta } else { 1.0 };
+    let budget = problem.budget() / money;
+    let mut lower: Vec<f64> = problem.lower.iter().map(|v| v / money).collect();
+    let mut upper: Vec<f64> = problem.upper.iter().map(|v| v / money).collect();
+    let week_caps: Vec<f64> = problem.week_caps.iter().map(|v| v / money).collect();
+    let channel_caps: Vec<f64> = problem.channel_caps.iter().map(|v| v / money).collect();
+    for _ in 0..3 {
+        let spare = (budget - lower.iter().sum::<f64>()).max(0.0);
+        for h in 0..weeks {
+            let week_spare = (week_caps[h]
+                - (0..channels).map(|c| lower[h * channels + c]).sum::<f64>())
+            .max(0.0);
+            for c in 0..channels {
+                let channel_spare = (channel_caps[c]
+                    - (0..weeks).map(|k| lower[k * channels + c]).sum::<f64>())
+                .max(0.0);
+                let i = h * channels + c;
+                upper[i] = upper[i].min(lower[i] + spare.min(week_spare).min(channel_spare));
+            }
+        }
+        let total_upper: f64 = upper.iter().sum();
+        for i in 0..lower.len() {
+            lower[i] = lower[i]
+                .max(budget - (total_upper - upper[i]))
+                .min(upper[i]);
+            if upper[i] - lower[i] <= SNAP {
+                upper[i] = lower[i];
+            }
+        }
+    }
+    fix_full_groups(
+        &mut lower,
+        &upper,
+        budget,
+        weeks,
+        channels,
+        &week_caps,
+        &channel_caps,
+    );
+    let free = (0..lower.len()).filter(|&i| upper[i] > lower[i]).collect();
+    let paths = problem
+        .model()
+        .channels()
+        .iter()
+        .enumerate()
+        .map(|(c, ch)| {
+            let r = ch.response();
+            let response = HillResponse::new(
+                r.coefficient() / revenue,
+                r.half_saturation() / money,
+                r.shape(),
+            )
+            .unwrap_or(*r);
+            let (theta, w) = (ch.decay(), 1.0 - ch.decay());
+            let carry = ch.carry_in() / money;
+            let (mut lo, mut hi) = (carry, carry);
+            let mut low = Vec::with_capacity(weeks);
+            let mut high = Vec::with_capacity(weeks);
+            for h in 0..weeks {
+                lo = theta * lo + w * lower[h * channels + c];
+                hi = theta * hi + w * upper[h * channels + c];
+                low.push(lo);
+                high.push(hi);
+            }
+            ChannelPath::new(response, theta, carry, &low, &high)
+        })
+        .collect();
+    Scaled {
+        money,
+        revenue,
+        weeks,
+        channels,
+        lower,
+        upper,
+        paths,
+        free,
+    }
+}
+
+/// When the week caps (or the channel caps) add up to exactly the budget left, every week
+/// (channel) must reach its room; a group whose cells' widths are its whole room then has
+/// every cell at its upper bound: fix them there (the barrier needs room inside each box).
+fn fix_full_groups(
+    lower: &mut [f64],
+    upper: &[f64],
+    budget: f64,
+    weeks: usize,
+    channels: usize,
+    week_caps: &[f64],
+    channel_caps: &[f64],
+) {
+    let groups: [(Vec<Vec<usize>>, &[f64]); 2] = [
+        (
+            (0..weeks)
+                .map(|h| (0..channels).map(|c| h * channels + c).collect())
+                .collect(),
+            week_caps,
+        ),
+        (
+            (0..channels)
+                .map(|c| (0..weeks).map(|h| h * channels + c).collect())
+                .collect(),
+            channel_caps,
+        ),
+    ];
+    for (cells, caps) in groups {
+        let left = budget - lower.iter().sum::<f64>();
+        let rooms: Vec<(f64, f64)> = cells
+            .iter()
+            .zip(caps)
+            .map(|(cells, &cap)| {
+                let low: f64 = cells.iter().map(|&i| lower[i]).sum();
+                let widths: f64 = cells.iter().map(|&i| upper[i] - lower[i]).sum();
+                (cap - low, widths)
+            })
+            .collect();
+        let total: f64 = rooms.iter().map(|(spare, widths)| spare.min(*widths)).sum();
+        if total > left * (1.0 + 1e-12) + 1e-15 {
+            continue;
+        }
+        for (cells, (spare, widths)) in cells.iter().zip(rooms) {
+            if widths <= spare {
+                for &i in cells {
+                    lower[i] = upper[i];
+                }
+            }
+        }
+    }
+}
+
+/// Media revenue (scaled) with nothing spent in the period: the carry-in alone.
+fn zero_plan_value(scaled: &Scaled) -> f64 {
+    let mut adstock = Vec::new();
+    scaled
+        .paths
+        .iter()
+        .map(|p| {
+            p.adstock(std::iter::repeat_n(0.0, scaled.weeks), &mut adstock);
+            p.value(&adstock, Curves::True)
+        })
+        .sum()
+}
+
+/// Box rows, binding week and channel caps, the budget (or the implied equalities when the
+/// caps add up to exactly the budget) and a start point on the equalities.
+fn constraints(scaled: &Scaled, problem: &HorizonProblem) -> Result<Constraints, HorizonError> {
+    let (weeks, channels) = (scaled.weeks, scaled.channels);
+    let money = scaled.money;
+    let n = scaled.free.len();
+    let mut variable = vec![None; scaled.lower.len()];
+    for (v, &cell) in scaled.free.iter().enumerate() {
+        variable[cell] = Some(v);
+    }
+    let width = |cell: usize| scaled.upper[cell] - scaled.lower[cell];
+    let budget_left = problem.budget() / money - scaled.lower.iter().sum::<f64>();
+    let mut inequalities = Vec::with_capacity(2 * n + weeks + channels);
+    for &cell in &scaled.free {
+        let v = variable[cell].unwrap_or(0);
+        inequalities.push(Inequality {
+            vars: vec![v],
+            sign: -1.0,
+            bound: -scaled.lower[cell],
+            aggregate: false,
+        });
+        inequalities.push(Inequality {
+            vars: vec![v],
+            sign: 1.0,
+            bound: scaled.upper[cell],
+            aggregate: false,
+        });
+    }
+    // Room of each week and channel beyond the lower bounds: the smaller of the cap's spare
+    // and the cells' widths.
+    let week_cells = |h: usize| (0..channels).map(move |c| h * channels + c);
+    let channel_cells = |c: usize| (0..weeks).map(move |h| h * channels + c);
+    let room = |cells: Vec<usize>, cap: f64| {
+        let lower: f64 = cells.iter().map(|&i| scaled.lower[i]).sum();
+        let widths: f64 = cells.iter().map(|&i| width(i)).sum();
+        (cap / money - lower, widths, cells)
+    };
+    let weeks_room: Vec<_> = (0..weeks)
+        .map(|h| room(week_cells(h).collect(), problem.week_caps[h]))
+        .collect();
+    let channels_room: Vec<_> = (0..channels)
+        .map(|c| room(channel_cells(c).collect(), problem.channel_caps[c]))
+        .collect();
+    let tight = |rooms: &[(f64, f64, Vec<usize>)]| {
+        let total: f64 = rooms
+            .iter()
+            .map(|(spare, widths, _)| spare.min(*widths))
+            .sum();
+        total <= budget_left * (1.0 + 1e-12) + 1e-15
+    };
+    let weeks_tight = tight(&weeks_room);
+    let channels_tight = tight(&channels_room);
+    if weeks_tight && channels_tight {
+        return Err(HorizonError::NoRoomInsideCaps {
+            budget: problem.budget(),
+        });
+    }
+    let mut equalities = Vec::new();
+    let mut start: Vec<f64> = scaled.free.iter().map(|&i| scaled.lower[i]).collect();
+    let spread = |cells: &[usize], amount: f64, start: &mut Vec<f64>| {
+        let widths: f64 = cells.iter().map(|&i| width(i)).sum();
+        if widths > 0.0 {
+            for &i in cells {
+                if let Some(v) = variable[i] {
+                    start[v] = scaled.lower[i] + amount * width(i) / widths;
+                }
+            }
+        }
+    };
+    for (rooms, is_tight) in [(&weeks_room, weeks_tight), (&channels_room, channels_tight)] {
+        for (spare, widths, cells) in rooms {
+            let vars: Vec<usize> = cells.iter().filter_map(|&i| variable[i]).collect();
+            if vars.is_empty() {
+                continue;
+            }
+            if is_tight {
+                let amount = spare.min(*widths);
+                equalities.push(Equality {
+                    vars,
+                    rhs: cells.iter().map(|&i| scaled.lower[i]).sum::<f64>() + amount,
+                });
+                spread(cells, amount, &mut start);
+            } else if *spare < *widths {
+                inequalities.push(Inequality {
+                    vars,
+                    sign: 1.0,
+                    bound: spare + cells.iter().map(|&i| scaled.lower[i]).sum::<f64>(),
+                    aggregate: true,
+                });
+            }
+        }
+    }
+    if !weeks_tight && !channels_tight {
+        equalities.push(Equality {
+            vars: (0..n).collect(),
+            rhs: scaled.free.iter().map(|&i| scaled.lower[i]).sum::<f64>() + budget_left,
+        });
+        spread(&scaled.free, budget_left, &mut start);
+    }
+    Ok(Constraints {
+        inequalities,
+        equalities,
+        start,
+    })
+}
+
+/// Phase I: maximises `τ` with `G·z + τ ≤ h` from the start until `τ > 0`; returns the
+/// Newton steps and leaves a strictly feasible `z` (without `τ`).
+fn find_interior(engine: &Engine, z: &mut Vec<f64>, budget: f64) -> Result<usize, HorizonError> {
+    let mut slacks = Vec::new();
+    let no_room = HorizonError::NoRoomInsideCaps { budget };
+    let tau_engine = Engine {
+        n: engine.n,
+        inequalities: engine.inequalities,
+        equalities: engine.equalities,
+        tau: false,
+    };
+    tau_engine.slacks(z, &mut slacks);
+    let least = slacks.iter().copied().fold(f64::INFINITY, f64::min);
+    z.push(least - 1e-3);
+    let mut steps = 0;
+    let mut t = 1.0;
+    let m = engine.inequalities.len() as f64;
+    for _ in 0..MAX_CENTRINGS {
+        let centre = engine.centre(&mut Feasibility, t, z, CENTRE_TOLERANCE);
+        steps += centre.steps;
+        let tau = z[engine.n];
+        if tau > 1e-9 {
+            z.pop();
+            return Ok(steps);
+        }
+        if m / t < 1e-12 {
+            break;
+        }
+        t *= BARRIER_GROWTH;
+    }
+    Err(no_room)
+}
+
+/// The upper bound on the relaxation's optimum (scaled, absolute): for the concave `F̂`,
+/// `max F̂ ≤ F̂(z) + max_{y feasible} ∇F̂(z)·(y − z)`, and the linear maximum is bounded by weak
+/// duality with the barrier's cap multipliers `u_r = 1/(t·s_r)` and the budget multiplier
+/// chosen to minimise the bound (one equality) or `−ν/t` (several):
+///
+/// ```text
+/// max ∇F̂·y ≤ Σ_e λ_e·b_e + Σ_r u_r·h_r + Σ_i max(r_i·lo_i, r_i·hi_i),
+/// r_i = ∂F̂/∂z_i − Σ_e λ_e·A_ei − Σ_r u_r·G_ri
+/// ```
+fn certificate_bound(
+    engine: &Engine,
+    envelope: &mut Revenue,
+    z: &[f64],
+    t: f64,
+    nu: &[f64],
+    constraints: &Constraints,
+) -> f64 {
+    let n = engine.n;
+    let mut grad = vec![0.0; n];
+    let mut scratch = DMatrix::zeros(n, n);
+    let value = envelope.derivatives(z, &mut grad, &mut scratch);
+    let mut slacks = Vec::new();
+    engine.slacks(z, &mut slacks);
+    let scaled = envelope.scaled;
+    let (lo, hi): (Vec<f64>, Vec<f64>) = scaled
+        .free
+        .iter()
+        .map(|&i| (scaled.lower[i], scaled.upper[i]))
+        .unzip();
+    let mut reduced = grad.clone();
+    let mut bound = 0.0;
+    for (row, &s) in constraints.inequalities.iter().zip(&slacks) {
+        if row.aggregate {
+            let u = 1.0 / (t * s);
+            bound += u * row.bound;
+            for &i in &row.vars {
+                reduced[i] -= u * row.sign;
+            }
+        }
+    }
+    let box_max = |r: &[f64]| -> f64 {
+        r.iter()
+            .enumerate()
+            .map(|(i, &ri)| (ri * lo[i]).max(ri * hi[i]))
+            .sum()
+    };
+    let linear_max = if constraints.equalities.len() == 1 {
+        // Minimise λ·b + Σ_i max((r_i − λ)·lo_i, (r_i − λ)·hi_i) over λ: convex, piecewise
+        // linear, slope b − Σ_{r_i > λ} hi_i − Σ_{r_i ≤ λ} lo_i; the minimum is at a breakpoint.
+        let eq = &constraints.equalities[0];
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| reduced[b].total_cmp(&reduced[a]));
+        let mut taken: f64 = lo.iter().sum();
+        let mut lambda = reduced[order[n - 1]];
+        for &i in &order {
+            taken += hi[i] - lo[i];
+            if taken >= eq.rhs {
+                lambda = reduced[i];
+                break;
+            }
+        }
+        let shifted: Vec<f64> = reduced.iter().map(|r| r - lambda).collect();
+        lambda * eq.rhs + box_max(&shifted)
+    } else {
+        let mut shifted = reduced.clone();
+        let mut total = 0.0;
+        for (eq, &v) in constraints.equalities.iter().zip(nu) {
+            let lambda = -v / t;
+            total += lambda * eq.rhs;
+            for &i in &eq.vars {
+                shifted[i] -= lambda;
+            }
+        }
+        total + box_max(&shifted)
+    };
+    let linear_here: f64 = grad.iter().zip(z).map(|(g, x)| g * x).sum();
+    value + (bound + linear_max - linear_here).max(0.0)
+}
+
+/// The plan in currency from the scaled cells (fixed cells from `lower`, free ones from `z`).
+fn build_plan(problem: &HorizonProblem, scaled: &Scaled, z: &[f64]) -> HorizonPlan {
+    let (weeks, channels) = (scaled.weeks, scaled.channels);
+    let mut cells = scaled.lower.clone();
+    for (v, &cell) in scaled.free.iter().enumerate() {
+        if let Some(&x) = z.get(v) {
+            cells[cell] = x;
+        }
+    }
+    let spend: Vec<f64> = cells.iter().map(|x| x * scaled.money).collect();
+    let mut contributions = vec![0.0; weeks * channels];
+    let mut tail = vec![0.0; channels];
+    let mut carry_in_only = vec![0.0; channels];
+    let mut adstock = Vec::new();
+    for (c, path) in scaled.paths.iter().enumerate() {
+        path.adstock((0..weeks).map(|h| cells[h * channels + c]), &mut adstock);
+        for (k, &a) in adstock.iter().enumerate() {
+            let revenue = path.curve(k, a, Curves::True).0 * scaled.revenue;
+            if k < weeks {
+                contributions[k * channels + c] = revenue;
+            } else {
+                tail[c] += revenue;
+            }
+        }
+        path.adstock(std::iter::repeat_n(0.0, weeks), &mut adstock);
+        carry_in_only[c] = path.value(&adstock, Curves::True) * scaled.revenue;
+    }
+    HorizonPlan {
+        channel_names: problem
+            .model()
+            .channels()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect(),
+        weeks,
+        spend,
+        contributions,
+        tail,
+        carry_in_only,
+        certificate: None,
+    }
+}

@@ -1,0 +1,124 @@
+//! `<ModelChecks>`: can the model be believed? Residual autocorrelation, normality,
+//! heteroscedasticity, collinearity between channels and ROI stability, each with a verdict in
+//! plain language (the core's [`mixplan_core::diagnose`]), plus the ACF and rolling-window ROI
+//! charts. Computed once, the first time the section is opened.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use mixplan_core::diagnose::{Diagnosis, DiagnosisParams, diagnose};
+use mixplan_core::model::ModelParams;
+
+use super::chart_card::ChartCard;
+use crate::charts::diagnostics::{acf_figure, stability_figure};
+use crate::planner::scenario::Planner;
+
+/// The diagnosis, or why it could not be computed.
+type Outcome = Result<Arc<Diagnosis>, String>;
+
+/// Runs every check on the planner's model and data. The baseline form (Fourier order, trend,
+/// holdout) of the rolling-window refits is the page's, [`ModelParams::new`]; the windows
+/// refit only the linear part, with the model's carryover and saturation fixed (about five
+/// linear fits).
+fn run_checks(planner: &Planner) -> Outcome {
+    diagnose(
+        planner.data(),
+        planner.model(),
+        &ModelParams::new(),
+        &DiagnosisParams::default(),
+    )
+    .map(Arc::new)
+    .map_err(|error| error.to_string())
+}
+
+/// A collapsed `<details data-testid="model-checks">` section. Opening it runs the checks
+/// (once) and shows `checks-summary` ("4 of 5 checks pass"), one `check-<name>` item per
+/// verdict — "Passes"/"Fails" in words, not only colour — and the two charts
+/// (`chart-acf`, `chart-stability`).
+#[component]
+pub fn ModelChecks(
+    /// The fitted model and the data it was fitted on.
+    planner: Arc<Planner>,
+) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    let outcome = Memo::new({
+        let planner = planner.clone();
+        move |_| opened.get().then(|| run_checks(&planner))
+    });
+    let on_toggle = move |event: leptos::ev::Event| {
+        let open = event_target::<web_sys::Element>(&event).has_attribute("open");
+        if open && !opened.get_untracked() {
+            opened.set(true);
+        }
+    };
+    let body = move || match outcome.get() {
+        None => view! { <p class="muted">"Running the checks…"</p> }.into_any(),
+        Some(Err(error)) => view! {
+            <p class="warning" role="alert" data-testid="checks-error">
+                {format!("The model checks could not run: {error}")}
+            </p>
+        }
+        .into_any(),
+        Some(Ok(diagnosis)) => {
+            let passed = diagnosis.verdicts.iter().filter(|v| v.passed).count();
+            let total = diagnosis.verdicts.len();
+            let items = diagnosis
+                .verdicts
+                .iter()
+                .map(|verdict| {
+                    let (class, word) = if verdict.passed {
+                        ("check passed", "✓ Passes")
+                    } else {
+                        ("check failed", "✗ Fails")
+                    };
+                    view! {
+                        <li class=class data-testid=format!("check-{}", verdict.check)>
+                            <strong>{format!("{word} — {}: ", verdict.check)}</strong>
+                            {verdict.message.clone()}
+                        </li>
+                    }
+                })
+                .collect_view();
+            let acf_source = Signal::stored(diagnosis.clone());
+            let stability_source = Signal::stored((planner.clone(), diagnosis.clone()));
+            let acf = |d: &Arc<Diagnosis>| acf_figure(d);
+            let stability = |(p, d): &(Arc<Planner>, Arc<Diagnosis>)| stability_figure(p, d);
+            view! {
+                <p data-testid="checks-summary">
+                    {format!("{passed} of {total} checks pass.")}
+                </p>
+                <ul class="checks">{items}</ul>
+                <div class="chart-grid">
+                    <ChartCard
+                        title="Autocorrelation of residuals"
+                        caption="red beyond the dashed band: significant at 5 %"
+                        test_id="chart-acf"
+                        label="Autocorrelation of the model's residuals by lag, with the 5 % significance band"
+                        source=acf_source
+                        figure=acf
+                    />
+                    <ChartCard
+                        title="ROI on rolling windows"
+                        caption="each channel refitted on successive windows of weeks"
+                        test_id="chart-stability"
+                        label="Each channel's ROI fitted on successive windows of weeks"
+                        source=stability_source
+                        figure=stability
+                    />
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <details class="card model-checks" data-testid="model-checks" on:toggle=on_toggle>
+            <summary>
+                <h2>"Model checks"</h2>
+                <span class="muted">
+                    " residual autocorrelation, normality, heteroscedasticity, collinearity and ROI stability"
+                </span>
+            </summary>
+            {body}
+        </details>
+    }
+}

@@ -1,0 +1,258 @@
+//! `<HorizonPanel>`: plan the next N weeks — period, total budget, a weekly cap per channel
+//! and fixed amounts — and show the channel × week plan, its stacked chart, the weekly
+//! revenue forecast with its interval, and the optimiser's certificate. Re-plans on every
+//! input event; a bad input keeps the last valid plan on screen and says what to fix.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use mixplan_core::optimize::horizon::{DEFAULT_WEEKS, HorizonModel, HorizonOptimizer};
+
+use crate::charts::plan_ahead::{forecast_figure, horizon_plan_figure, note_figure};
+use crate::components::chart_card::ChartCard;
+use crate::format::{currency, decimal, parse_money};
+use crate::planner::horizon::{
+    HorizonInputs, HorizonOutcome, certificate_text, parse_cap, parse_fixed, parse_weeks,
+    plan_period,
+};
+use crate::planner::scenario::Planner;
+
+/// What the charts say before there is a valid plan.
+const NO_PLAN: &str = "No plan yet: fix the inputs above.";
+
+/// The horizon form, plan table, charts, forecast and certificate.
+#[component]
+pub fn HorizonPanel(
+    /// The fitted model, its channels and its data.
+    planner: Arc<Planner>,
+    /// The channels' dynamics (decay, carry-in) built from the planner.
+    model: Arc<HorizonModel>,
+) -> impl IntoView {
+    let channels = planner.channels().to_vec();
+    let start_budget =
+        (planner.historical_total() * DEFAULT_WEEKS as f64 / 1_000.0).round() * 1_000.0;
+    let weeks_text = RwSignal::new(DEFAULT_WEEKS.to_string());
+    let budget_text = RwSignal::new(format!("{start_budget}"));
+    let cap_texts: Vec<RwSignal<String>> = channels
+        .iter()
+        .map(|_| RwSignal::new(String::new()))
+        .collect();
+    let fixed_text = RwSignal::new(String::new());
+
+    let caps = cap_texts.clone();
+    let p = planner.clone();
+    let inputs = Memo::new(move |_| -> Result<HorizonInputs, String> {
+        let weeks = weeks_text.with(|t| parse_weeks(t))?;
+        let budget = budget_text
+            .with(|t| parse_money(t))
+            .map_err(|e| format!("Total budget: {e}"))?;
+        if budget < 0.0 {
+            return Err("Total budget: type an amount of $0 or more.".into());
+        }
+        let weekly_caps = caps
+            .iter()
+            .zip(p.channels())
+            .map(|(t, c)| {
+                t.with(|t| parse_cap(t))
+                    .map_err(|e| format!("{}: {e}", c.name))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let fixed = fixed_text.with(|t| parse_fixed(t, p.channels(), weeks))?;
+        Ok(HorizonInputs {
+            weeks,
+            budget,
+            weekly_caps,
+            fixed,
+        })
+    });
+    let p = planner.clone();
+    let result = Memo::new(move |_| {
+        inputs.with(|i| {
+            i.clone()
+                .and_then(|i| plan_period(&p, &model, &mut HorizonOptimizer::new(), &i))
+        })
+    });
+    // The last valid plan: kept on screen while an input is being fixed.
+    let shown = Memo::new(move |previous: Option<&Option<HorizonOutcome>>| {
+        result.with(|r| match r {
+            Ok(outcome) => Some(outcome.clone()),
+            Err(_) => previous.cloned().flatten(),
+        })
+    });
+    let error = move || result.with(|r| r.as_ref().err().cloned());
+
+    let cap_fields = channels
+        .iter()
+        .zip(cap_texts)
+        .map(|(c, text)| {
+            let id = format!("horizon-cap-{}", c.id);
+            view! {
+                <label>
+                    {format!("{} max/week", c.name)}
+                    <input
+                        class="money-input small"
+                        type="text"
+                        inputmode="decimal"
+                        placeholder="no cap"
+                        data-testid=id
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                    />
+                </label>
+            }
+        })
+        .collect_view();
+
+    let table_channels = channels.clone();
+    let table = move || {
+        shown.with(|o| {
+            o.as_ref().map(|o| {
+                let plan = &o.plan;
+                let head = (0..plan.weeks())
+                    .map(|h| view! { <th scope="col">{format!("W{}", h + 1)}</th> })
+                    .collect_view();
+                let rows = table_channels
+                    .iter()
+                    .enumerate()
+                    .map(|(c, ch)| {
+                        let cells = (0..plan.weeks())
+                            .map(|h| {
+                                let x = plan.spend(h, c);
+                                view! {
+                                    <td data-week=h + 1 data-channel=ch.id.clone() data-spend=x.to_string()>{currency(x)}</td>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <tr>
+                                <th scope="row">{ch.name.clone()}</th>
+                                {cells}
+                                <td class="row-total">{currency(plan.channel_total(c))}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let totals = (0..plan.weeks())
+                    .map(|h| view! { <td>{currency(plan.week_total(h))}</td> })
+                    .collect_view();
+                let forecast = o
+                    .forecast
+                    .weeks
+                    .iter()
+                    .map(|w| view! { <td title=format!("{} – {}", currency(w.lower), currency(w.upper))>{currency(w.revenue)}</td> })
+                    .collect_view();
+                view! {
+                    <table data-testid="plan-table" data-total=plan.total_spend().to_string()>
+                        <caption>"Weekly spend per channel (hover a forecast for its interval)"</caption>
+                        <thead><tr><th scope="col">"Channel"</th>{head}<th scope="col">"Total"</th></tr></thead>
+                        <tbody>
+                            {rows}
+                            <tr class="totals"><th scope="row">"Total spend"</th>{totals}<td>{currency(plan.total_spend())}</td></tr>
+                            <tr class="forecast"><th scope="row">"Forecast revenue"</th>{forecast}<td>{currency(o.forecast.total_revenue)}</td></tr>
+                        </tbody>
+                    </table>
+                }
+            })
+        })
+    };
+    let forecast_line = move || {
+        shown.with(|o| {
+            o.as_ref().map(|o| {
+                let f = &o.forecast;
+                format!(
+                    "Forecast total revenue over {} weeks: {} ({:.0}% interval {} – {}), of which media {} (media ROAS {}× incl. carryover after the period). The interval covers the week-to-week noise only, not the uncertainty of the model's coefficients.",
+                    o.plan.weeks(),
+                    currency(f.total_revenue),
+                    f.level * 100.0,
+                    currency(f.total_lower),
+                    currency(f.total_upper),
+                    currency(f.weeks.iter().map(|w| w.media).sum()),
+                    decimal(o.plan.roas(), 2),
+                )
+            })
+        })
+    };
+    let p = planner.clone();
+    view! {
+        <section class="card horizon" aria-labelledby="horizon-heading" data-testid="horizon">
+            <h3 id="horizon-heading">"Plan the next weeks"</h3>
+            <div class="horizon-form">
+                <label>
+                    "Plan period (weeks)"
+                    <input
+                        class="money-input small"
+                        type="number"
+                        min="1"
+                        max="52"
+                        step="1"
+                        data-testid="horizon-weeks"
+                        prop:value=move || weeks_text.get()
+                        on:input=move |ev| weeks_text.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    "Total budget over the period"
+                    <input
+                        class="money-input"
+                        type="text"
+                        inputmode="decimal"
+                        data-testid="horizon-budget"
+                        prop:value=move || budget_text.get()
+                        on:input=move |ev| budget_text.set(event_target_value(&ev))
+                    />
+                </label>
+                {cap_fields}
+                <label class="horizon-fixed">
+                    "Fixed amounts (week:channel=amount; …)"
+                    <input
+                        type="text"
+                        placeholder="e.g. 1:email=5000; 2:email=5000"
+                        data-testid="horizon-fixed"
+                        prop:value=move || fixed_text.get()
+                        on:input=move |ev| fixed_text.set(event_target_value(&ev))
+                    />
+                </label>
+            </div>
+            <p class="field-error" role="alert" data-testid="horizon-error">
+                {move || error().map(|e| {
+                    let kept = if shown.with(Option::is_some) { " The last valid plan is shown." } else { "" };
+                    format!("{e}{kept}")
+                })}
+            </p>
+            <p
+                class="goal-answer"
+                aria-live="polite"
+                data-testid="forecast-revenue"
+                data-value=move || shown.with(|o| o.as_ref().map(|o| o.forecast.total_revenue.to_string()).unwrap_or_default())
+                data-lower=move || shown.with(|o| o.as_ref().map(|o| o.forecast.total_lower.to_string()).unwrap_or_default())
+                data-upper=move || shown.with(|o| o.as_ref().map(|o| o.forecast.total_upper.to_string()).unwrap_or_default())
+            >
+                {forecast_line}
+            </p>
+            <p class="footnote" data-testid="horizon-certificate"
+                data-gap=move || shown.with(|o| o.as_ref().and_then(|o| o.plan.certificate().map(|c| c.relative_gap.to_string())).unwrap_or_default())
+            >
+                {move || shown.with(|o| o.as_ref().map(|o| certificate_text(&o.plan)))}
+            </p>
+            <div class="table-scroll horizon-table">{table}</div>
+            <ChartCard
+                title="Plan by week"
+                caption="weekly spend, stacked by channel"
+                test_id="chart-horizon-plan"
+                label="Planned weekly spend stacked by channel over the plan period"
+                source=shown
+                figure={move |o: &Option<HorizonOutcome>| o.as_ref().map_or_else(|| note_figure(NO_PLAN), |o| horizon_plan_figure(&p, o))}
+                wide=true
+            />
+            <ChartCard
+                title="Weekly revenue forecast"
+                caption="total weekly revenue (baseline, trend, season, controls and media) with its interval"
+                test_id="chart-forecast"
+                label="Forecast of total weekly revenue over the plan period with its interval"
+                source=shown
+                figure={|o: &Option<HorizonOutcome>| o.as_ref().map_or_else(|| note_figure(NO_PLAN), forecast_figure)}
+                wide=true
+            />
+        </section>
+    }
+}

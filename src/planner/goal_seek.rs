@@ -1,0 +1,474 @@
+//! Goal-seeking on the weekly budget, in plain language: the smallest budget that reaches a
+//! revenue target, the largest whose media ROAS stays at or above a target, and where the
+//! next dollars should go. Each answer is an exact optimum from the core
+//! ([`Optimizer::solve_revenue_target`], [`Optimizer::solve_roas`],
+//! [`BudgetProblem::extra_budget`]); this module only sets the problems up the way the page
+//! does (locked channels held at their spend) and says the result in words.
+
+use mixplan_core::optimize::{
+    BudgetProblem, OptimizeError, Optimizer, Plan, RevenueProblem, RoasProblem, SpendBounds,
+};
+use thiserror::Error;
+
+use super::budget::BudgetState;
+use super::scenario::Planner;
+use crate::format::{currency, decimal};
+
+/// Why a goal-seek has no answer. Each message says what to change.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum GoalSeekError {
+    /// No budget up to the planner's largest reaches the revenue target.
+    #[error(
+        "No weekly budget up to {} reaches {} per week: the most the model predicts is {}. Lower the target.",
+        currency(*max_budget), currency(*target), currency(*best_revenue)
+    )]
+    RevenueUnreachable {
+        /// Target weekly revenue (total, baseline included).
+        target: f64,
+        /// Predicted weekly revenue of the optimal split of the largest budget.
+        best_revenue: f64,
+        /// The largest budget searched.
+        max_budget: f64,
+    },
+    /// No budget keeps the media ROAS at the target.
+    #[error(
+        "No weekly budget earns a media ROAS of {}×: the best is {}× (at {}). Lower the target{}.",
+        decimal(*target, 2), decimal(*best_roas, 2), currency(*best_budget),
+        if *locked > 0.0 { " or unlock channels" } else { "" }
+    )]
+    RoasUnreachable {
+        /// The target media ROAS.
+        target: f64,
+        /// The best media ROAS seen.
+        best_roas: f64,
+        /// Where it was seen.
+        best_budget: f64,
+        /// Spend held by locked channels.
+        locked: f64,
+    },
+    /// The typed target or amount is not usable.
+    #[error("{0}")]
+    BadInput(String),
+    /// The locked channels alone exceed the largest budget.
+    #[error(
+        "The locked channels already spend {} per week, more than the planner's largest budget of {}: unlock a channel.",
+        currency(*locked), currency(*max_budget)
+    )]
+    LocksTooLarge {
+        /// Spend held by locked channels.
+        locked: f64,
+        /// The planner's largest weekly budget.
+        max_budget: f64,
+    },
+}
+
+/// The bounds the page optimises under: a locked channel is held at its spend, the others
+/// are free.
+pub fn page_bounds(budget: &BudgetState) -> Vec<SpendBounds> {
+    budget
+        .locked()
+        .iter()
+        .zip(budget.spend())
+        .map(|(&locked, &x)| {
+            if locked {
+                SpendBounds::locked(x)
+            } else {
+                SpendBounds::FREE
+            }
+        })
+        .collect()
+}
+
+/// A weekly budget found by a goal-seek, with its optimal split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetAnswer {
+    /// The weekly budget.
+    pub budget: f64,
+    /// Its optimal split, evaluated.
+    pub plan: Plan,
+    /// Predicted weekly revenue, `baseline + Σ f_c(x_c)`.
+    pub revenue: f64,
+}
+
+impl BudgetAnswer {
+    fn new(planner: &Planner, budget: f64, plan: Plan) -> Self {
+        let revenue = planner.model().baseline_level() + plan.media_revenue();
+        Self {
+            budget,
+            plan,
+            revenue,
+        }
+    }
+
+    /// The split in words: `Paid Search $12,000, Email $3,000` (channels with spend only).
+    pub fn split_text(&self, planner: &Planner) -> String {
+        let parts: Vec<String> = planner
+            .channels()
+            .iter()
+            .zip(self.plan.spend())
+            .filter(|(_, x)| x.round() > 0.0)
+            .map(|(c, &x)| format!("{} {}", c.name, currency(x)))
+            .collect();
+        if parts.is_empty() {
+            "nothing on any channel".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// The smallest weekly budget whose optimal split predicts at least `target` weekly revenue
+/// (baseline included), searched up to `max_budget`. A target the baseline (and the locked
+/// channels) already reach costs only the locked spend.
+///
+/// # Errors
+/// [`GoalSeekError::BadInput`] for a target that is not a finite amount ≥ 0,
+/// [`GoalSeekError::RevenueUnreachable`], [`GoalSeekError::LocksTooLarge`].
+pub fn budget_for_revenue(
+    planner: &Planner,
+    bounds: &[SpendBounds],
+    target: f64,
+    max_budget: f64,
+) -> Result<BudgetAnswer, GoalSeekError> {
+    if !(target.is_finite() && target >= 0.0) {
+        return Err(GoalSeekError::BadInput(
+            "Type a weekly revenue target of $0 or more, e.g. 150000.".into(),
+        ));
+    }
+    let baseline = planner.model().baseline_level();
+    let media_target = (target - baseline).max(0.0);
+    let problem = RevenueProblem::new(planner.curves(), bounds, media_target, max_budget)
+        .map_err(|e| from_optimize(e, max_budget))?;
+    match Optimizer::new().solve_revenue_target(&problem) {
+        Ok(found) => Ok(BudgetAnswer::new(
+            planner,
+            found.budget,
+            found.allocation.into_plan(),
+        )),
+        Err(OptimizeError::TargetRevenueUnreachable {
+            best_revenue,
+            max_budget,
+            ..
+        }) => Err(GoalSeekError::RevenueUnreachable {
+            target,
+            best_revenue: baseline + best_revenue,
+            max_budget,
+        }),
+        Err(other) => Err(from_optimize(other, max_budget)),
+    }
+}
+
+/// The largest weekly budget up to `max_budget` whose optimal split keeps the media ROAS
+/// (media revenue ÷ spend) at or above `target`.
+///
+/// # Errors
+/// [`GoalSeekError::BadInput`] for a target that is not a finite number > 0,
+/// [`GoalSeekError::RoasUnreachable`], [`GoalSeekError::LocksTooLarge`].
+pub fn budget_for_roas(
+    planner: &Planner,
+    bounds: &[SpendBounds],
+    target: f64,
+    max_budget: f64,
+) -> Result<BudgetAnswer, GoalSeekError> {
+    if !(target.is_finite() && target > 0.0) {
+        return Err(GoalSeekError::BadInput(
+            "Type a target media ROAS above 0, e.g. 2.5.".into(),
+        ));
+    }
+    let problem = RoasProblem::new(planner.curves(), bounds, target, Some(max_budget))
+        .map_err(|e| from_optimize(e, max_budget))?;
+    match Optimizer::new().solve_roas(&problem) {
+        Ok(found) => Ok(BudgetAnswer::new(
+            planner,
+            found.budget,
+            found.allocation.into_plan(),
+        )),
+        Err(OptimizeError::TargetRoasUnreachable {
+            best_roas,
+            best_budget,
+            minimums,
+            ..
+        }) => Err(GoalSeekError::RoasUnreachable {
+            target,
+            best_roas,
+            best_budget,
+            locked: minimums,
+        }),
+        Err(other) => Err(from_optimize(other, max_budget)),
+    }
+}
+
+/// Where `extra` more per week should go, on top of the current split (nothing already
+/// spent is taken away; locked channels stay as they are).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextDollars {
+    /// The extra weekly amount.
+    pub extra: f64,
+    /// Per channel, how much of `extra` it gets.
+    pub added: Vec<f64>,
+    /// Predicted weekly revenue gained, `Σ f_c(x_c + a_c) − Σ f_c(x_c)`.
+    pub revenue_gain: f64,
+}
+
+impl NextDollars {
+    /// Revenue gained per extra dollar (`None` for no extra).
+    pub fn return_per_dollar(&self) -> Option<f64> {
+        (self.extra > 0.0).then(|| self.revenue_gain / self.extra)
+    }
+
+    /// The channels that get money, largest first, in words: `Email $6,000, Display $4,000`.
+    pub fn split_text(&self, planner: &Planner) -> String {
+        let mut parts: Vec<(f64, String)> = planner
+            .channels()
+            .iter()
+            .zip(&self.added)
+            .filter(|(_, a)| a.round() > 0.0)
+            .map(|(c, &a)| (a, format!("{} {}", c.name, currency(a))))
+            .collect();
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        if parts.is_empty() {
+            "nowhere".to_string()
+        } else {
+            parts
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
+}
+
+/// Where the next `extra` per week should go, given the current split and the page's locks.
+///
+/// # Errors
+/// [`GoalSeekError::BadInput`] for an amount that is not finite and ≥ 0, or when every
+/// channel is locked (nowhere to put it).
+pub fn next_dollars(
+    planner: &Planner,
+    budget: &BudgetState,
+    extra: f64,
+) -> Result<NextDollars, GoalSeekError> {
+    if !(extra.is_finite() && extra >= 0.0) {
+        return Err(GoalSeekError::BadInput(
+            "Type an extra weekly amount of $0 or more, e.g. 10000.".into(),
+        ));
+    }
+    if budget.locked().iter().all(|&l| l) {
+        return Err(GoalSeekError::BadInput(
+            "Every channel is locked, so extra money has nowhere to go: unlock a channel.".into(),
+        ));
+    }
+    let current = budget.spend();
+    let problem =
+        BudgetProblem::extra_budget(planner.curves(), &page_bounds(budget), current, extra)
+            .map_err(|e| {
+                GoalSeekError::BadInput(format!("The current plan cannot be extended: {e}."))
+            })?;
+    let best = Optimizer::new().solve(&problem);
+    let before = Plan::evaluate(planner.curves(), current)
+        .map_err(|e| GoalSeekError::BadInput(format!("The current plan is not valid: {e}.")))?;
+    Ok(NextDollars {
+        extra,
+        added: best
+            .spend()
+            .iter()
+            .zip(current)
+            .map(|(after, before)| (after - before).max(0.0))
+            .collect(),
+        revenue_gain: best.media_revenue() - before.media_revenue(),
+    })
+}
+
+/// The revenue goal-seek's answer in words.
+pub fn revenue_sentence(planner: &Planner, target: f64, answer: &BudgetAnswer) -> String {
+    if answer.budget <= 0.0 {
+        return format!(
+            "The baseline alone is predicted to bring {} per week, which reaches {}: no media budget is needed.",
+            currency(planner.model().baseline_level()),
+            currency(target)
+        );
+    }
+    format!(
+        "To predict {} per week, spend at least {} per week, split {}. Predicted revenue: {} (media ROAS {}×).",
+        currency(target),
+        currency(answer.budget),
+        answer.split_text(planner),
+        currency(answer.revenue),
+        decimal(answer.plan.roas(), 2)
+    )
+}
+
+/// The ROAS goal-seek's answer in words; `max_budget` is the largest budget searched.
+pub fn roas_sentence(
+    planner: &Planner,
+    target: f64,
+    answer: &BudgetAnswer,
+    max_budget: f64,
+) -> String {
+    let limit = if answer.budget >= max_budget * (1.0 - 1e-9) {
+        format!(
+            "Even the planner's largest budget, {}, keeps the media ROAS at or above {}×",
+            currency(max_budget),
+            decimal(target, 2)
+        )
+    } else {
+        format!(
+            "Spend at most {} per week to keep the media ROAS at or above {}×: any larger budget (up to {}) earns less",
+            currency(answer.budget),
+            decimal(target, 2),
+            currency(max_budget)
+        )
+    };
+    format!(
+        "{limit}. Split it {}: media ROAS {}×, predicted revenue {} per week.",
+        answer.split_text(planner),
+        decimal(answer.plan.roas(), 2),
+        currency(answer.revenue)
+    )
+}
+
+/// Where the next dollars go, in words.
+pub fn next_dollars_sentence(planner: &Planner, next: &NextDollars) -> String {
+    match next.return_per_dollar() {
+        None => "Type an amount above $0 to see where it should go.".to_string(),
+        Some(per_dollar) => format!(
+            "The next {} per week should go to {}: predicted revenue rises by {} per week ({} per extra dollar).",
+            currency(next.extra),
+            next.split_text(planner),
+            currency(next.revenue_gain),
+            format_args!("${}", decimal(per_dollar, 2))
+        ),
+    }
+}
+
+fn from_optimize(error: OptimizeError, max_budget: f64) -> GoalSeekError {
+    match error {
+        OptimizeError::MinimumsExceedBudget { minimums, .. } => GoalSeekError::LocksTooLarge {
+            locked: minimums,
+            max_budget,
+        },
+        other => GoalSeekError::BadInput(format!("The goal cannot be searched: {other}.")),
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::planner::scenario::fitted_planner;
+
+    const MAX: f64 = 100_000.0;
+
+    #[test]
+    fn the_current_optimal_revenue_gives_back_the_current_budget() {
+        let p = fitted_planner();
+        for total in [15_000.0, 40_000.0, 80_000.0] {
+            let budget = BudgetState::from_mix(total, p.historical_mix());
+            let s = p.scenario(&budget);
+            let target = s.optimal_revenue().unwrap();
+            let answer = budget_for_revenue(p, &page_bounds(&budget), target, MAX).unwrap();
+            assert!(
+                (answer.budget - total).abs() < 1e-6 * total,
+                "{total} → {}",
+                answer.budget
+            );
+            assert!(answer.revenue >= target - 1e-9 * target);
+            // A target a little higher needs a larger budget, a little lower a smaller one.
+            let more = budget_for_revenue(p, &page_bounds(&budget), target + 100.0, MAX).unwrap();
+            let less = budget_for_revenue(p, &page_bounds(&budget), target - 100.0, MAX).unwrap();
+            assert!(less.budget < total && total < more.budget);
+            let text = revenue_sentence(p, target, &answer);
+            assert!(
+                text.contains(&format!("spend at least {} per week", currency(total))),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn revenue_the_baseline_reaches_needs_no_budget_and_too_much_is_refused() {
+        let p = fitted_planner();
+        let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
+        let bounds = page_bounds(&budget);
+        let free = budget_for_revenue(p, &bounds, p.model().baseline_level() * 0.5, MAX).unwrap();
+        assert_eq!(free.budget, 0.0);
+        assert!(revenue_sentence(p, 1.0, &free).ends_with("no media budget is needed."));
+        let e = budget_for_revenue(p, &bounds, 1e9, MAX).unwrap_err();
+        assert!(matches!(e, GoalSeekError::RevenueUnreachable { .. }));
+        assert!(e.to_string().contains("Lower the target"), "{e}");
+        assert!(matches!(
+            budget_for_revenue(p, &bounds, f64::NAN, MAX),
+            Err(GoalSeekError::BadInput(_))
+        ));
+    }
+
+    #[test]
+    fn locks_are_held_by_the_revenue_goal_seek() {
+        let p = fitted_planner();
+        let mut budget = BudgetState::from_mix(40_000.0, p.historical_mix());
+        budget.set_locked(1, true);
+        let held = budget.spend()[1];
+        let target = p.scenario(&budget).revenue;
+        let answer = budget_for_revenue(p, &page_bounds(&budget), target, MAX).unwrap();
+        assert_eq!(answer.plan.spend()[1], held);
+        assert!(answer.budget <= 40_000.0 + 1e-6);
+    }
+
+    #[test]
+    fn the_roas_answer_meets_the_target_and_more_budget_would_not() {
+        let p = fitted_planner();
+        let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
+        let bounds = page_bounds(&budget);
+        let s = p.scenario(&budget);
+        let target = s.optimal.as_ref().unwrap().roas();
+        let answer = budget_for_roas(p, &bounds, target, MAX).unwrap();
+        assert!(answer.plan.roas() >= target * (1.0 - 1e-9));
+        // The optimal ROAS of the current total meets the target, so the answer is at least
+        // the current total.
+        assert!(
+            answer.budget >= 40_000.0 * (1.0 - 1e-6),
+            "{}",
+            answer.budget
+        );
+        let e = budget_for_roas(p, &bounds, 1_000.0, MAX).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("No weekly budget earns a media ROAS of 1000.00×"),
+            "{e}"
+        );
+        assert!(matches!(
+            budget_for_roas(p, &bounds, 0.0, MAX),
+            Err(GoalSeekError::BadInput(_))
+        ));
+    }
+
+    #[test]
+    fn the_next_dollars_add_up_and_never_take_spend_away() {
+        let p = fitted_planner();
+        let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
+        let next = next_dollars(p, &budget, 10_000.0).unwrap();
+        let added: f64 = next.added.iter().sum();
+        assert!((added - 10_000.0).abs() < 1e-6, "{added}");
+        assert!(next.added.iter().all(|&a| a >= 0.0));
+        assert!(next.revenue_gain > 0.0);
+        // At least as good as putting it all on any one channel.
+        for c in 0..p.channels().len() {
+            let mut spend = budget.spend().to_vec();
+            spend[c] += 10_000.0;
+            let one = Plan::evaluate(p.curves(), &spend).unwrap().media_revenue()
+                - Plan::evaluate(p.curves(), budget.spend())
+                    .unwrap()
+                    .media_revenue();
+            assert!(next.revenue_gain >= one - 1e-6, "channel {c}");
+        }
+        let text = next_dollars_sentence(p, &next);
+        assert!(
+            text.starts_with("The next $10,000 per week should go to "),
+            "{text}"
+        );
+        let zero = next_dollars(p, &budget, 0.0).unwrap();
+        assert!(zero.revenue_gain.abs() < 1e-6);
+        assert_eq!(zero.return_per_dollar(), None);
+        assert!(next_dollars(p, &budget, -1.0).is_err());
+    }
+}
