@@ -81,6 +81,50 @@ pub fn stability_figure(planner: &Planner, diagnosis: &Diagnosis) -> Figure {
     Figure::from_plot(plot)
 }
 
+/// The ACF chart in words: how many lags fall outside the band, and the largest one.
+pub fn acf_summary(diagnosis: &Diagnosis) -> String {
+    let bound = diagnosis.acf_bound;
+    let beyond = diagnosis.acf.iter().filter(|r| r.abs() > bound).count();
+    let largest = diagnosis
+        .acf
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+    match largest {
+        Some((lag, r)) => format!(
+            "Autocorrelation of the residuals at lags 1 to {}: {beyond} of them beyond the 5 % band of ±{bound:.2}; the largest is {r:.2} at lag {}.",
+            diagnosis.acf.len(),
+            lag + 1
+        ),
+        None => "No autocorrelation was computed.".into(),
+    }
+}
+
+/// The stability chart in words: each channel's ROI range over the windows.
+pub fn stability_summary(planner: &Planner, diagnosis: &Diagnosis) -> String {
+    let Some(stability) = &diagnosis.stability else {
+        return "The data are too short for rolling windows.".into();
+    };
+    let ranges: Vec<String> = stability
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(c, channel)| {
+            let name = planner
+                .channels()
+                .get(c)
+                .map_or(channel.name.as_str(), |info| info.name.as_str());
+            format!("{name} {:.2} to {:.2}", channel.range.0, channel.range.1)
+        })
+        .collect();
+    format!(
+        "ROI per channel refitted on {} windows of {} weeks: {}.",
+        stability.periods.len(),
+        stability.windows.length,
+        ranges.join("; ")
+    )
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -112,6 +156,17 @@ mod tests {
         assert_eq!(shapes.len(), 2);
         assert_eq!(shapes[0]["y0"].as_f64(), Some(d.acf_bound));
         assert_eq!(shapes[1]["y0"].as_f64(), Some(-d.acf_bound));
+    }
+
+    #[test]
+    fn the_summaries_give_the_numbers_in_words() {
+        let p = fitted_planner();
+        let d = diagnosis();
+        assert!(acf_summary(&d).starts_with("Autocorrelation of the residuals at lags 1 to 10: "));
+        let text = stability_summary(p, &d);
+        for info in p.channels() {
+            assert!(text.contains(&info.name), "{text}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use mixplan_core::diagnose::{Diagnosis, DiagnosisParams, diagnose};
 use mixplan_core::model::ModelParams;
 
 use super::chart_card::ChartCard;
-use crate::charts::diagnostics::{acf_figure, stability_figure};
+use crate::charts::diagnostics::{acf_figure, acf_summary, stability_figure, stability_summary};
 use crate::planner::scenario::Planner;
 
 /// The diagnosis, or why it could not be computed.
@@ -94,6 +94,7 @@ pub fn ModelChecks(
                         caption="red beyond the dashed band: significant at 5 %"
                         test_id="chart-acf"
                         label="Autocorrelation of the model's residuals by lag, with the 5 % significance band"
+                        summary=Signal::stored(acf_summary(&diagnosis))
                         source=acf_source
                         figure=acf
                     />
@@ -102,6 +103,7 @@ pub fn ModelChecks(
                         caption="each channel refitted on successive windows of weeks"
                         test_id="chart-stability"
                         label="Each channel's ROI fitted on successive windows of weeks"
+                        summary=Signal::stored(stability_summary(&planner, &diagnosis))
                         source=stability_source
                         figure=stability
                     />
