@@ -52,9 +52,7 @@ pub fn frontier_figure(points: &[FrontierPoint], marks: FrontierMarks) -> Figure
                     .color(MARGINAL)
                     .dash(plotly::common::DashType::Dash),
             )
-            .hover_template(
-                "budget %{x:$,.0f}<br>next $1 earns %{y:$.2f}<extra></extra>".to_string(),
-            ),
+            .hover_template("budget %{x:$,.0f}<br>next $1 earns %{y:$.2f}<extra></extra>"),
     );
     plot.add_trace(
         Scatter::new(vec![marks.total], vec![marks.revenue])
