@@ -50,18 +50,23 @@ test('a 13-week plan places the whole budget within the caps and is forecast', a
   assert.match(await forecast.textContent(), /^Forecast total revenue over 13 weeks: \$[\d,]+ \(90% interval \$[\d,]+ – \$[\d,]+\)/);
   const [value, lower, upper] = await Promise.all(['data-value', 'data-lower', 'data-upper'].map((a) => forecast.getAttribute(a).then(Number)));
   assert.ok(lower < value && value < upper && value > 0, `interval ${lower} < ${value} < ${upper}`);
-  assert.match(await page.locator(id('horizon-certificate')).textContent(), /^Certificate: this plan adds \$[\d,]+ of media revenue/);
+  const certificate = await page.locator(id('horizon-certificate')).textContent();
+  assert.match(certificate, /^Certificate: this plan adds \$[\d,]+ of media revenue .*; no plan within these limits adds more than \$[\d,]+\. Gap /);
   const gap = Number(await page.locator(id('horizon-certificate')).getAttribute('data-gap'));
-  assert.ok(gap >= 0 && gap < 1e-3, `certificate gap ${gap}`);
+  // Concave curves: the gap is the solver's tolerance. S-shaped ones: reported as it is.
+  if (/every response curve is concave/.test(certificate)) assert.ok(gap >= 0 && gap <= 1e-6, `certificate gap ${gap}`);
+  else assert.ok(/S-shaped/.test(certificate) && gap >= 0 && gap < 1, `certificate gap ${gap}: ${certificate}`);
   for (const chart of ['chart-horizon-plan', 'chart-forecast', 'chart-frontier']) {
     await page.locator(`${id(chart)} svg.main-svg`).first().waitFor();
   }
 
   // A bad input keeps the last plan and says what to fix; fixing it re-plans.
-  await fill(page, 'horizon-weeks', '60');
+  // (`fill` sets the whole value in one input event; typed key by key, "6" would re-plan
+  // 6 weeks on the way to "60".)
+  await page.locator(id('horizon-weeks')).fill('60');
   assert.match(await page.locator(id('horizon-error')).textContent(), /Type a plan period of 1 to 52 weeks.*The last valid plan is shown\./);
   assert.equal((await planCells(page)).length, 13 * CHANNELS.length);
-  await fill(page, 'horizon-weeks', '4');
+  await page.locator(id('horizon-weeks')).fill('4');
   await page.waitForFunction((sel) => document.querySelectorAll(`${sel} td[data-spend]`).length === 20, id('plan-table'));
   assert.equal(await page.locator(id('horizon-error')).textContent(), '');
   assert.match(await forecast.textContent(), /over 4 weeks/);
