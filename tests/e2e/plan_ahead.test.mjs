@@ -18,7 +18,7 @@ async function fill(page, testid, text) {
 /** The plan table's cells: { week, channel, spend }. */
 async function planCells(page) {
   return page.locator(`${id('plan-table')} td[data-spend]`).evaluateAll((cells) => cells.map((td) => ({
-    week: Number(td.dataset.week), channel: td.dataset.channel, spend: Number(td.dataset.spend),
+    week: Number(td.dataset.planWeek), channel: td.dataset.planChannel, spend: Number(td.dataset.spend),
   })));
 }
 
@@ -33,7 +33,7 @@ test('a 13-week plan places the whole budget within the caps and is forecast', a
   await page.waitForFunction((sel) => Math.abs(Number(document.querySelector(sel)?.dataset.total) - 520000) < 0.01,
     id('plan-table'));
   // Wait until the cap is applied (the table redraws on every input).
-  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} td[data-channel="paid_search"]`)]
+  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} td[data-plan-channel="paid_search"]`)]
     .every((td) => Number(td.dataset.spend) <= 5000 + 1e-6), id('plan-table'));
 
   const cells = await planCells(page);
