@@ -182,7 +182,7 @@ test('at 390 px and 1280 px the response legend clears the axis titles and capti
         `${name} inside the chart at ${viewport.width}px: ${JSON.stringify(boxes)}`);
     }
     // Every chart caption is shown whole: nothing clipped or pushed off screen.
-    const captions = await page.evaluate(() => [...document.querySelectorAll('figcaption')].map((el) => {
+    const captions = await page.evaluate(() => [...document.querySelectorAll('figcaption')].filter((el) => el.getClientRects().length > 0).map((el) => {
       const r = el.getBoundingClientRect();
       return { text: el.textContent, right: r.right, overflow: el.scrollWidth - el.clientWidth };
     }));

@@ -18,8 +18,10 @@ export const BASE_PATH = '/mixplan/';
 
 /** The simulated store's channels, in page order. */
 export const CHANNELS = ['paid_search', 'email', 'display', 'social', 'affiliate'];
-/** Every chart on the planner page, by test id. */
-export const CHARTS = ['chart-contribution', 'chart-split', 'chart-donut', 'chart-response', 'chart-fit', 'chart-decomposition'];
+/** Every chart on the planner page that is always shown, by test id (the scenario
+ * comparison's chart shows only once two scenarios are ticked). */
+export const CHARTS = ['chart-contribution', 'chart-split', 'chart-donut', 'chart-response', 'chart-fit', 'chart-decomposition',
+  'chart-horizon-plan', 'chart-forecast', 'chart-frontier'];
 /** The CSS selector of the element with `data-testid="testid"`. */
 export const id = (testid) => `[data-testid="${testid}"]`;
 

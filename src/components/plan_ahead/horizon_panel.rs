@@ -119,7 +119,7 @@ pub fn HorizonPanel(
                             .map(|h| {
                                 let x = plan.spend(h, c);
                                 view! {
-                                    <td data-week=h + 1 data-channel=ch.id.clone() data-spend=x.to_string()>{currency(x)}</td>
+                                    <td data-plan-week=h + 1 data-plan-channel=ch.id.clone() data-spend=x.to_string()>{currency(x)}</td>
                                 }
                             })
                             .collect_view();
@@ -234,7 +234,7 @@ pub fn HorizonPanel(
             >
                 {move || shown.with(|o| o.as_ref().map(|o| certificate_text(&o.plan)))}
             </p>
-            <div class="table-scroll horizon-table">{table}</div>
+            <div class="plan-scroll horizon-table">{table}</div>
             <ChartCard
                 title="Plan by week"
                 caption="weekly spend, stacked by channel"

@@ -71,7 +71,7 @@ pub fn ScenarioCompare(
     view! {
         <div class="scenario-compare">
             <p class="field-hint" class:hidden=enough>"Tick two or more saved scenarios to compare them side by side."</p>
-            <div class="table-scroll" class:hidden=move || !enough()>
+            <div class="plan-scroll" class:hidden=move || !enough()>
                 <table data-testid="scenario-compare">
                     <caption>"Weekly figures; uplift is against the plan now on the page. Probability of gain needs the model's posterior (— until it exists)."</caption>
                     <thead><tr><th scope="col">"Scenario"</th>{headers}</tr></thead>

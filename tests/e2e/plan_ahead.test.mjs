@@ -1,0 +1,187 @@
+// End-to-end: "Planning ahead" (issue #12) in the release build — a 13-week horizon plan
+// that places its budget within the caps with a forecast, saved scenarios compared side by
+// side (and kept across a reload), and goal-seek and what-if answers that agree with the
+// planner above them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { plannerSite, screenshot, typeInto, visibleText, CHANNELS, id } from './support.mjs';
+
+const site = plannerSite();
+
+const exact = (page, testid) => page.locator(id(testid)).getAttribute('data-value').then(Number);
+
+/** Fills an input as a user types (fires `input` for every key, `change` on Tab). */
+async function fill(page, testid, text) {
+  await typeInto(page, id(testid), text);
+}
+
+/** The plan table's cells: { week, channel, spend }. */
+async function planCells(page) {
+  return page.locator(`${id('plan-table')} td[data-spend]`).evaluateAll((cells) => cells.map((td) => ({
+    week: Number(td.dataset.planWeek), channel: td.dataset.planChannel, spend: Number(td.dataset.spend),
+  })));
+}
+
+test('a 13-week plan places the whole budget within the caps and is forecast', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 800 });
+  const weeks = page.locator(id('horizon-weeks'));
+  assert.equal(await weeks.inputValue(), '13', 'the plan period defaults to 13 weeks');
+  await page.locator(id('plan-table')).waitFor();
+
+  await fill(page, 'horizon-budget', '520000');
+  await fill(page, 'horizon-cap-paid_search', '5000');
+  await page.waitForFunction((sel) => Math.abs(Number(document.querySelector(sel)?.dataset.total) - 520000) < 0.01,
+    id('plan-table'));
+  // Wait until the cap is applied (the table redraws on every input).
+  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} td[data-plan-channel="paid_search"]`)]
+    .every((td) => Number(td.dataset.spend) <= 5000 + 1e-6), id('plan-table'));
+
+  const cells = await planCells(page);
+  assert.equal(cells.length, 13 * CHANNELS.length, 'one cell per channel and week');
+  const total = cells.reduce((a, c) => a + c.spend, 0);
+  assert.ok(Math.abs(total - 520000) < 0.01, `the plan sums to the budget: ${total}`);
+  assert.ok(cells.every((c) => c.spend >= 0), 'no negative spend');
+  const search = cells.filter((c) => c.channel === 'paid_search');
+  assert.equal(search.length, 13);
+  assert.ok(search.every((c) => c.spend <= 5000 + 1e-6), `paid search respects its weekly cap: ${search.map((c) => c.spend)}`);
+
+  // The forecast: a total with its interval, and both charts drawn.
+  const forecast = page.locator(id('forecast-revenue'));
+  assert.match(await forecast.textContent(), /^Forecast total revenue over 13 weeks: \$[\d,]+ \(90% interval \$[\d,]+ – \$[\d,]+\)/);
+  const [value, lower, upper] = await Promise.all(['data-value', 'data-lower', 'data-upper'].map((a) => forecast.getAttribute(a).then(Number)));
+  assert.ok(lower < value && value < upper && value > 0, `interval ${lower} < ${value} < ${upper}`);
+  const certificate = await page.locator(id('horizon-certificate')).textContent();
+  assert.match(certificate, /^Certificate: this plan adds \$[\d,]+ of media revenue .*; no plan within these limits adds more than \$[\d,]+\. Gap /);
+  const gap = Number(await page.locator(id('horizon-certificate')).getAttribute('data-gap'));
+  // Concave curves: the gap is the solver's tolerance. S-shaped ones: reported as it is.
+  if (/every response curve is concave/.test(certificate)) assert.ok(gap >= 0 && gap <= 1e-6, `certificate gap ${gap}`);
+  else assert.ok(/S-shaped/.test(certificate) && gap >= 0 && gap < 1, `certificate gap ${gap}: ${certificate}`);
+  for (const chart of ['chart-horizon-plan', 'chart-forecast', 'chart-frontier']) {
+    await page.locator(`${id(chart)} svg.main-svg`).first().waitFor();
+  }
+
+  // A bad input keeps the last plan and says what to fix; fixing it re-plans.
+  // (`fill` sets the whole value in one input event; typed key by key, "6" would re-plan
+  // 6 weeks on the way to "60".)
+  await page.locator(id('horizon-weeks')).fill('60');
+  assert.match(await page.locator(id('horizon-error')).textContent(), /Type a plan period of 1 to 52 weeks.*The last valid plan is shown\./);
+  assert.equal((await planCells(page)).length, 13 * CHANNELS.length);
+  await page.locator(id('horizon-weeks')).fill('4');
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} td[data-spend]`).length === 20, id('plan-table'));
+  assert.equal(await page.locator(id('horizon-error')).textContent(), '');
+  assert.match(await forecast.textContent(), /over 4 weeks/);
+
+  await screenshot(page, 'plan-ahead-1280x800');
+  assert.doesNotMatch(await visibleText(page), /NaN|Infinity|inf\b/);
+  assert.deepEqual(problems, [], 'no console errors or warnings');
+  await page.close();
+});
+
+test('goal-seek and what-if agree with the planner', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 800 });
+  const total = Number(await page.locator(id('total-budget')).inputValue());
+  const optimal = await exact(page, 'optimal-revenue');
+
+  // Target = the optimal revenue of the current budget → that budget.
+  await fill(page, 'goal-revenue-input', optimal.toFixed(2));
+  await page.locator(`${id('goal-revenue-answer')}[data-value]:not([data-value=""])`).waitFor();
+  const budget = await exact(page, 'goal-revenue-answer');
+  assert.ok(Math.abs(budget - total) < 1, `goal-seek budget ${budget} ≈ current budget ${total}`);
+  assert.match(await page.locator(id('goal-revenue-answer')).textContent(), /^To predict \$[\d,]+ per week, spend at least \$[\d,]+ per week/);
+
+  // ROAS target = the optimal split's media ROAS → a budget at least the current one.
+  await fill(page, 'goal-roas-input', 'abc');
+  assert.match(await page.locator(id('goal-roas-error')).textContent(), /is not a ROAS: type a number above 0/);
+  await fill(page, 'goal-roas-input', '1.5');
+  await page.locator(`${id('goal-roas-answer')}[data-value]:not([data-value=""])`).waitFor();
+  assert.ok(await exact(page, 'goal-roas-answer') > 0);
+
+  // Where the next $10,000 goes (pre-filled): a positive gain.
+  assert.match(await page.locator(id('goal-next-answer')).textContent(), /^The next \$10,000 per week should go to /);
+  assert.ok(await exact(page, 'goal-next-answer') > 0);
+
+  // What-if +0 % → no change; +30 % on email → the change the page's own predict gives.
+  await fill(page, 'what-if-percent', '0');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.value === '0', id('what-if-answer'));
+  await page.locator(id('what-if-channel')).selectOption({ label: 'Email' });
+  await fill(page, 'what-if-percent', '30');
+  await page.waitForFunction((sel) => Number(document.querySelector(sel)?.dataset.value) > 0, id('what-if-answer'));
+  const change = await exact(page, 'what-if-answer');
+  const expected = await page.evaluate(() => {
+    const plan = window.mixplan.getPlan();
+    const spend = Object.fromEntries(plan.channels.map((c) => [c.id, c.spend]));
+    const before = window.mixplan.predict(spend).revenue;
+    spend.email *= 1.3;
+    return window.mixplan.predict(spend).revenue - before;
+  });
+  assert.ok(Math.abs(change - expected) < 1e-6 * Math.abs(expected) + 1e-6, `what-if ${change} vs predict ${expected}`);
+  assert.match(await page.locator(id('what-if-answer')).textContent(), /^\+30\.0% on Email \(\$[\d,]+ → \$[\d,]+ per week, everything else unchanged\) changes predicted revenue by \+\$/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('scenarios: save two, compare them, rename, delete, and they survive a reload', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 800 });
+  await page.evaluate(() => localStorage.removeItem('mixplan.scenarios'));
+  const current = await exact(page, 'predicted-revenue');
+  await fill(page, 'scenario-name', 'Historical mix');
+  await page.locator(id('save-scenario')).click();
+  const optimal = await exact(page, 'optimal-revenue');
+  await page.locator(id('apply-optimal')).click();
+  await page.waitForFunction(([sel, prev]) => document.querySelector(sel)?.dataset.value !== prev,
+    [id('predicted-revenue'), String(current)]);
+  await page.locator(id('save-scenario')).click(); // no name: "Scenario 1"
+  const items = page.locator(id('scenario-item'));
+  assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.dataset.name)), ['Historical mix', 'Scenario 1']);
+
+  // A taken name is refused with what to do.
+  await fill(page, 'scenario-name', 'historical MIX');
+  await page.locator(id('save-scenario')).click();
+  assert.match(await page.locator(id('scenario-note')).textContent(), /exists already: choose another name/);
+
+  // Compare: hidden until two are ticked.
+  assert.ok(!(await page.locator(id('scenario-compare')).isVisible()));
+  for (const box of await page.locator(id('scenario-select')).all()) await box.check();
+  const table = page.locator(id('scenario-compare'));
+  await table.waitFor({ state: 'visible' });
+  const headers = await table.locator('thead th').allTextContents();
+  assert.deepEqual(headers, ['Scenario', 'Historical mix', 'Scenario 1']);
+  const row = async (label) => table.locator('tbody tr', { has: page.locator(`th:text-is("${label}")`) }).locator('td').allTextContents();
+  const money = (text) => Number(text.replace(/[$,]/g, ''));
+  const revenues = (await row('Predicted revenue')).map(money);
+  assert.ok(Math.abs(revenues[0] - current) <= 0.5, `saved historical mix earns ${revenues[0]} = ${current}`);
+  assert.ok(Math.abs(revenues[1] - optimal) <= 0.5, `saved optimal split earns ${revenues[1]} = ${optimal}`);
+  assert.deepEqual(await row('Probability of gain'), ['—', '—'], 'no posterior yet: shown as —');
+  const uplift = await row('Uplift vs current');
+  assert.match(uplift[1], /^\$0 \(0\.0%\)$/, `the applied optimum is the current plan: ${uplift[1]}`);
+  assert.match(uplift[0], /^-\$[\d,]+ \(-\d+\.\d%\)$/);
+  for (const ch of ['Paid Search', 'Email']) assert.equal((await row(ch)).length, 2);
+  await page.locator(`${id('chart-scenarios')} svg.main-svg`).first().waitFor();
+
+  // Rename the second, reload: both are still there, under their names.
+  await items.nth(1).locator(id('scenario-rename')).click();
+  await fill(page, 'scenario-rename-input', 'Optimal split');
+  await page.reload();
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  await page.locator(id('scenario-list')).waitFor();
+  assert.deepEqual(await page.locator(id('scenario-item')).evaluateAll((els) => els.map((e) => e.dataset.name)),
+    ['Historical mix', 'Optimal split']);
+
+  // Delete one: gone, also after a reload.
+  await page.locator(id('scenario-item')).first().locator(id('scenario-delete')).click();
+  assert.deepEqual(await page.locator(id('scenario-item')).evaluateAll((els) => els.map((e) => e.dataset.name)), ['Optimal split']);
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('mixplan.scenarios')));
+  assert.equal(stored.version, 1);
+  assert.deepEqual(stored.scenarios.map((s) => s.name), ['Optimal split']);
+  await screenshot(page, 'plan-ahead-scenarios');
+  assert.deepEqual(problems, []);
+
+  // Damaged storage: dropped with a message, the page still works.
+  await page.evaluate(() => localStorage.setItem('mixplan.scenarios', '{not json'));
+  await page.reload();
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  assert.match(await page.locator(id('scenario-note')).textContent(), /could not be read .* so they were removed\. Save your plans again\./);
+  assert.equal(await page.locator(id('scenario-item')).count(), 0);
+  await page.evaluate(() => localStorage.removeItem('mixplan.scenarios'));
+  await page.close();
+});
