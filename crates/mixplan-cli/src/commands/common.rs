@@ -13,6 +13,7 @@
 
 use super::data_args::DataArgs;
 use crate::error::CliError;
+use mixplan_core::data::QualityReport;
 use mixplan_core::model::{FittedModel, ModelParams};
 use std::time::Instant;
 
@@ -37,13 +38,15 @@ pub struct Fit {
     pub model: FittedModel,
     /// Wall time of the fit, ms.
     pub fit_ms: f64,
+    /// The data-quality report on the data fitted.
+    pub quality: QualityReport,
 }
 
 impl ModelArgs {
     /// Loads the data, checks the settings and fits the model (hyper-parameter search
     /// included). Nothing is printed while fitting.
     pub fn fit(&self) -> Result<Fit, CliError> {
-        let data = self.data.load()?;
+        let (data, quality) = self.data.load_assessed()?;
         let params = ModelParams::default()
             .holdout(self.holdout)
             .seed(self.seed)
@@ -62,6 +65,7 @@ impl ModelArgs {
         Ok(Fit {
             model,
             fit_ms: start.elapsed().as_secs_f64() * 1e3,
+            quality,
         })
     }
 }
