@@ -6,7 +6,7 @@
 //! rmse_test, nrmse_test`), `baseline` (the seed baseline's `r2_train, r2_test`), `quality`
 //! (the data-quality report of `mixplan_core::data::quality`: `weeks`, `channels` and
 //! `findings[]`, each with `severity`, `kind`, its facts and a `message`) and `fit_ms`.
-//! Each finding is also written to stderr as `quality problem: …` or `quality warning: …`.
+//! Each finding is also written to stderr as `quality SEVERITY: MESSAGE`.
 
 use super::CommandResult;
 use super::common::ModelArgs;
