@@ -33,9 +33,11 @@ bundle: build
 	node scripts/bundle.mjs dist
 
 # Benchmarks (not part of `make test`): criterion on the numerical core, then the
-# in-browser benchmark (start-up fit and 1,000 slider moves in headless Chromium).
+# in-browser benchmark (start-up fit and 1,000 slider moves in headless Chromium), and the
+# whole fit at 156x5, 520x10 and 1,000x20 natively (fit_speed) and in the fit worker.
 bench: tools-test
 	cargo bench -p mixplan-core
+	cargo run --release -p mixplan-core --example fit_speed -- --requests target/fit-speed
 	trunk build --release
 	node tests/bench/browser.mjs 1000
 

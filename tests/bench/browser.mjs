@@ -3,13 +3,67 @@
 // slider moves and times each from the input event to the updated DOM (the predicted
 // revenue's text), reporting the median and the 95th percentile; then re-plans the 13-week
 // horizon plan (5 channels) MOVES/5 times from its budget field and times each to the
-// updated forecast.
+// updated forecast. Then, speed at scale
+// (issue #10, item 8): the whole fit of simulated worlds of 156 weeks x 5 channels, 520 x 10
+// and 1,000 x 20 in the app's own fit worker (a fresh one, started from the page), timed
+// from postMessage to the fitted model back in the page, fastest of FIT_REPEATS. The
+// requests are written by `cargo run --release -p mixplan-core --example fit_speed --
+// --requests target/fit-speed --no-fit` (make bench does); sizes without a file are skipped
+// with a note.
 //
 //   node tests/bench/browser.mjs [moves]
-import { serveDist, launchBrowser, openPage } from '../e2e/support.mjs';
+import { readFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, openPage, ROOT } from '../e2e/support.mjs';
 
 const MOVES = Number(process.argv[2] ?? 1000);
 const LOADS = 5;
+const FIT_REQUESTS = join(ROOT, 'target', 'fit-speed');
+const FIT_REPEATS = Number(process.env.FIT_REPEATS ?? 3);
+
+/** The worker requests written by the fit_speed example, smallest first. */
+async function fitRequests() {
+  if (!existsSync(FIT_REQUESTS)) return [];
+  const names = (await readdir(FIT_REQUESTS)).filter((n) => /^fit_request_\d+x\d+\.json$/.test(n));
+  const size = (n) => n.match(/(\d+)x(\d+)/).slice(1).map(Number);
+  names.sort((a, b) => size(a)[0] * size(a)[1] - size(b)[0] * size(b)[1]);
+  return Promise.all(names.map(async (name) => {
+    const [weeks, channels] = size(name);
+    return { weeks, channels, request: JSON.parse(await readFile(join(FIT_REQUESTS, name), 'utf8')) };
+  }));
+}
+
+/** Times `repeats` fits of `request` in a fresh fit worker of the page: milliseconds each. */
+async function timeWorkerFits(page, request, repeats) {
+  return page.evaluate(async ({ request, repeats }) => {
+    const worker = new Worker('./fit_worker_loader.js');
+    const next = (accept) => new Promise((resolve, reject) => {
+      worker.onerror = (event) => reject(new Error(`fit worker error: ${event.message}`));
+      worker.onmessage = (event) => {
+        const reply = event.data;
+        if (reply && typeof reply === 'object' && 'Failed' in reply) reject(new Error(reply.Failed.message));
+        else if (accept(reply)) resolve(reply);
+      };
+    });
+    try {
+      await next((reply) => reply === 'Ready');
+      const times = [];
+      for (let i = 0; i < repeats; i++) {
+        // The seed is a u64: it crosses as a BigInt (src/worker/wire.rs).
+        const message = { id: i + 1, data: request.data, params: { ...request.params, seed: BigInt(request.params.seed) } };
+        const fitted = next((reply) => reply && typeof reply === 'object' && 'Fitted' in reply && reply.Fitted.id === i + 1);
+        const t0 = performance.now();
+        worker.postMessage(message);
+        await fitted;
+        times.push(performance.now() - t0);
+      }
+      return times;
+    } finally {
+      worker.terminate();
+    }
+  }, { request, repeats });
+}
 
 const server = await serveDist();
 const browser = await launchBrowser();
@@ -87,6 +141,16 @@ try {
   if (planned.length !== replans.length) {
     console.error(`${replans.length - planned.length} re-plans did not update the forecast within 2 s`);
     process.exitCode = 1;
+  }
+
+  const requests = await fitRequests();
+  if (requests.length === 0) {
+    console.log(`fit at scale: skipped, no requests in ${FIT_REQUESTS} (run the fit_speed example with --requests, as make bench does)`);
+  }
+  for (const { weeks, channels, request } of requests) {
+    const ms = await timeWorkerFits(page, request, FIT_REPEATS);
+    const best = Math.min(...ms);
+    console.log(`fit ${weeks} weeks x ${channels} channels in the fit worker: fastest ${(best / 1000).toFixed(3)} s of ${ms.length} [${ms.map((t) => (t / 1000).toFixed(3)).join(', ')}], ${(best * 1000 / (weeks * channels)).toFixed(1)} µs per week·channel`);
   }
   if (ok.length !== times.length) {
     console.error(`${times.length - ok.length} moves did not update the DOM within 1 s`);

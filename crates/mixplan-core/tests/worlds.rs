@@ -328,3 +328,26 @@ fn a_model_told_the_truth_recovers_it_without_noise() {
         }
     }
 }
+
+#[test]
+fn a_world_of_a_chosen_size_has_that_size_and_bad_sizes_are_refused() {
+    let family = mixplan_core::data::worlds::WorldFamily::new(20_261_130);
+    let world = family.world_of_size(0, 20, 1_000).expect("a world");
+    assert_eq!(world.data.len(), 1_000);
+    assert_eq!(world.data.channels().len(), 20);
+    assert_eq!(world.truth.channels.len(), 20);
+    assert!(
+        world
+            .data
+            .channels()
+            .iter()
+            .all(|c| c.values.iter().any(|&x| x > 0.0))
+    );
+    assert_eq!(
+        family.world_of_size(0, 20, 1_000).expect("a world").data,
+        world.data,
+        "deterministic"
+    );
+    assert!(family.world_of_size(0, 0, 200).is_err());
+    assert!(family.world_of_size(0, 5, 3).is_err());
+}

@@ -13,7 +13,7 @@
 
 use super::data_args::DataArgs;
 use crate::error::CliError;
-use mixplan_core::data::WeeklyData;
+use mixplan_core::data::{QualityReport, WeeklyData};
 use mixplan_core::model::{FittedModel, ModelParams};
 use std::time::Instant;
 
@@ -42,13 +42,15 @@ pub struct Fit {
     pub data: WeeklyData,
     /// The model settings used.
     pub params: ModelParams,
+    /// The data-quality report on the data fitted.
+    pub quality: QualityReport,
 }
 
 impl ModelArgs {
     /// Loads the data, checks the settings and fits the model (hyper-parameter search
     /// included). Nothing is printed while fitting.
     pub fn fit(&self) -> Result<Fit, CliError> {
-        let data = self.data.load()?;
+        let (data, quality) = self.data.load_assessed()?;
         let settings = ModelParams::default().holdout(self.holdout).seed(self.seed);
         let params = settings
             .clone()
@@ -69,6 +71,7 @@ impl ModelArgs {
             fit_ms: start.elapsed().as_secs_f64() * 1e3,
             data,
             params: settings,
+            quality,
         })
     }
 }

@@ -3,6 +3,7 @@
 //! dimension filters, Excel sheet, and the column roles.
 
 use crate::error::CliError;
+use mixplan_core::data::quality::{self, QualityReport};
 use mixplan_core::data::{
     ColumnMapping, DataError, DateOrder, DecimalSeparator, LoadOptions, ReadOptions, Separator,
     WeeklyData, build_weekly, inspect, is_xlsx, load_weekly_csv, read_table, xlsx_to_csv,
@@ -286,8 +287,10 @@ impl DataArgs {
         Ok((text, self.read_options()))
     }
 
-    /// Reads and validates the CSV or `.xlsx` sheet (aggregating it to weeks when asked).
-    pub fn load(&self) -> Result<WeeklyData, CliError> {
+    /// Reads and validates the CSV or `.xlsx` sheet (aggregating it to weeks when asked),
+    /// and assesses its quality (with the weeks aggregated from fewer than 7 days of data
+    /// under `--aggregate weekly`).
+    pub fn load_assessed(&self) -> Result<(WeeklyData, QualityReport), CliError> {
         let error = |source: DataError| CliError::LoadData {
             path: self.path.clone(),
             source: source.into(),
@@ -298,7 +301,9 @@ impl DataArgs {
                 read,
                 ..self.options()
             };
-            return load_weekly_csv(&text, &options).map_err(error);
+            let data = load_weekly_csv(&text, &options).map_err(error)?;
+            let quality = quality::assess(&data);
+            return Ok((data, quality));
         }
         let table = read_table(&text, &read).map_err(error)?;
         let mapping = self.mapping(&table).map_err(error)?;
@@ -306,7 +311,8 @@ impl DataArgs {
         for note in built.report.notes() {
             eprintln!("note: {note}");
         }
-        Ok(built.data)
+        let quality = quality::assess_build(&built);
+        Ok((built.data, quality))
     }
 }
 
@@ -393,7 +399,7 @@ mod tests {
     #[test]
     fn load_reports_missing_file() {
         let cli = Cli::parse_from(["x", "/nonexistent/weekly.csv"]);
-        let err = crate::error::report(&cli.data.load().unwrap_err());
+        let err = crate::error::report(&cli.data.load_assessed().unwrap_err());
         assert!(err.starts_with("error: /nonexistent/weekly.csv: "), "{err}");
         assert!(err.contains("\nhint: "), "{err}");
     }

@@ -3,11 +3,15 @@
 //! Fits the marketing-mix model (hyper-parameter search included) and prints JSON:
 //! `channels[]` (`name, decay, half_saturation, shape, coefficient, contribution,
 //! contribution_share, roi, marginal_roi`), `metrics` (`r2_train, r2_test, mape_test,
-//! rmse_test, nrmse_test`), `baseline` (the seed baseline's `r2_train, r2_test`) and `fit_ms`.
+//! rmse_test, nrmse_test`), `baseline` (the seed baseline's `r2_train, r2_test`), `quality`
+//! (the data-quality report of `mixplan_core::data::quality`: `weeks`, `channels` and
+//! `findings[]`, each with `severity`, `kind`, its facts and a `message`) and `fit_ms`.
+//! Each finding is also written to stderr as `quality SEVERITY: MESSAGE`.
 
 use super::CommandResult;
 use super::common::ModelArgs;
 use super::output::print_json;
+use mixplan_core::data::quality::QualityReport;
 use mixplan_core::model::FittedModel;
 use serde::Serialize;
 
@@ -51,10 +55,11 @@ struct FitOut<'a> {
     channels: Vec<ChannelOut<'a>>,
     metrics: MetricsOut,
     baseline: BaselineOut,
+    quality: &'a QualityReport,
     fit_ms: f64,
 }
 
-fn output(model: &FittedModel, fit_ms: f64) -> FitOut<'_> {
+fn output<'a>(model: &'a FittedModel, quality: &'a QualityReport, fit_ms: f64) -> FitOut<'a> {
     let m = model.metrics();
     let b = model.baseline_metrics();
     FitOut {
@@ -84,6 +89,7 @@ fn output(model: &FittedModel, fit_ms: f64) -> FitOut<'_> {
             r2_train: b.r2_train,
             r2_test: b.r2_test,
         },
+        quality,
         fit_ms,
     }
 }
@@ -91,6 +97,9 @@ fn output(model: &FittedModel, fit_ms: f64) -> FitOut<'_> {
 /// Runs `mixplan fit`.
 pub fn run(args: Args) -> CommandResult {
     let fit = args.model.fit()?;
-    print_json(&output(&fit.model, fit.fit_ms))?;
+    for finding in &fit.quality.findings {
+        eprintln!("quality {}: {}", finding.severity, finding.message);
+    }
+    print_json(&output(&fit.model, &fit.quality, fit.fit_ms))?;
     Ok(())
 }

@@ -14,6 +14,7 @@
 //! | [`raw`] | the simulated store's raw daily records and their CSV files |
 //! | [`simulate`] | the simulated store, generated with a known ground truth |
 //! | [`truth`] | the ground truth (`ground_truth.json`) |
+//! | [`quality`] | a data-quality report before fitting: empty weeks, mostly-zero and correlated channels, outlier weeks |
 //! | [`prepare`] | raw daily records → the star schema committed under `data_processed/` |
 
 pub mod aggregate;
@@ -25,6 +26,7 @@ pub mod inspect;
 pub mod loader;
 pub mod mapping;
 pub mod prepare;
+pub mod quality;
 pub mod raw;
 pub mod simulate;
 pub mod truth;
@@ -49,4 +51,5 @@ pub use loader::{
     MAX_WEEKS, MIN_WEEKS, ReadOptions, Separator, load_weekly_csv,
 };
 pub use mapping::{ColumnMapping, DimensionChoice};
+pub use quality::{Finding, FindingKind, QualityReport, Severity, assess, assess_build};
 pub use weekly::{Series, WeeklyData};

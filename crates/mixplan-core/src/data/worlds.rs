@@ -295,12 +295,53 @@ impl WorldFamily {
     /// # Errors
     /// Only internal errors ([`WorldError`]).
     pub fn world(&self, index: usize) -> Result<World, WorldError> {
+        self.world_with_size(index, None)
+    }
+
+    /// World `index` of the family with `channels` channels and `weeks` weeks instead of
+    /// the drawn ones (everything else drawn as in [`WorldFamily::world`]): data of a chosen
+    /// size, for the fit's speed benchmark.
+    ///
+    /// # Errors
+    /// [`WorldError::Data`] when `channels` is 0 or `weeks` is below
+    /// [`MIN_WEEKS`](crate::data::MIN_WEEKS) (no weekly data of that shape), otherwise only
+    /// internal errors.
+    pub fn world_of_size(
+        &self,
+        index: usize,
+        channels: usize,
+        weeks: usize,
+    ) -> Result<World, WorldError> {
+        if channels == 0 {
+            return Err(DataError::NoChannels {
+                available: super::ColumnList(vec![TARGET.into()]),
+            }
+            .into());
+        }
+        if weeks < crate::data::MIN_WEEKS {
+            return Err(DataError::TooFewWeeks {
+                found: weeks,
+                minimum: crate::data::MIN_WEEKS,
+            }
+            .into());
+        }
+        self.world_with_size(index, Some((channels, weeks)))
+    }
+
+    /// [`WorldFamily::world`], with the number of channels and weeks given or drawn (the
+    /// draws are made either way, so the rest of the world is the same).
+    fn world_with_size(
+        &self,
+        index: usize,
+        size: Option<(usize, usize)>,
+    ) -> Result<World, WorldError> {
         let seed = self.world_seed(index);
         let mut rng = rng_for(seed, 0);
 
         // World-level knobs.
         let n_channels = rng.random_range(CHANNELS);
         let n = rng.random_range(WEEKS);
+        let (n_channels, n) = size.unwrap_or((n_channels, n));
         let first = NaiveDate::from_ymd_opt(FIRST_MONDAY.0, FIRST_MONDAY.1, FIRST_MONDAY.2)
             .unwrap_or_default()
             + Days::new(7 * rng.random_range(0..52u64));

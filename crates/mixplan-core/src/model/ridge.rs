@@ -107,14 +107,8 @@ pub fn solve_normal_equations(
             iterations: 0,
         });
     }
-    let mean_diag = (0..p).map(|j| gram[(j, j)]).sum::<f64>() / p as f64;
-    let jitter = JITTER * mean_diag.max(f64::MIN_POSITIVE);
-    let mut a = gram.clone();
-    for j in 0..p {
-        a[(j, j)] += penalties[j] + jitter;
-    }
-    let scale = rhs.amax().max(1e-300);
-    let tol = 1e-11 * scale;
+    let a = penalised_gram(gram, penalties);
+    let tol = gradient_tolerance(rhs.amax());
 
     let mut passive: Vec<bool> = (0..p)
         .map(|j| !nonneg[j] || hint.is_some_and(|h| h.get(j).copied().unwrap_or(false)))
@@ -170,6 +164,32 @@ pub fn solve_normal_equations(
             }
         }
     }
+}
+
+/// `A = G + diag(λ) + jitter·I`, the matrix of the quadratic programme, with the jitter
+/// [`JITTER`] times the mean diagonal of `G` (so exactly collinear unpenalised columns still
+/// factorise). `gram` is square and `penalties` as long as its side.
+pub(crate) fn penalised_gram(gram: &DMatrix<f64>, penalties: &[f64]) -> DMatrix<f64> {
+    let p = gram.nrows();
+    let jitter = jitter(gram);
+    let mut a = gram.clone();
+    for j in 0..p {
+        a[(j, j)] += penalties[j] + jitter;
+    }
+    a
+}
+
+/// The jitter of [`penalised_gram`]: [`JITTER`] times the mean diagonal of `gram`.
+pub(crate) fn jitter(gram: &DMatrix<f64>) -> f64 {
+    let p = gram.nrows();
+    let mean_diag = (0..p).map(|j| gram[(j, j)]).sum::<f64>() / p.max(1) as f64;
+    JITTER * mean_diag.max(f64::MIN_POSITIVE)
+}
+
+/// The gradient below which a constrained coefficient at its bound stays there (and at or
+/// below which a passive one is dropped): `1e-11 · max_j |b_j|`.
+pub(crate) fn gradient_tolerance(rhs_max_abs: f64) -> f64 {
+    1e-11 * rhs_max_abs.max(1e-300)
 }
 
 /// Solves `A_PP z_P = b_P` with `z` zero outside the passive set.

@@ -227,6 +227,7 @@ impl SearchState {
     /// Full `θ × K × s` grid for channel `c`, others fixed.
     pub(crate) fn grid_channel(&mut self, c: usize) {
         let mut best = (self.score, self.hyper[c]);
+        self.cv.prepare_candidates(self.q + c, self.penalty);
         let mut col = std::mem::take(&mut self.col);
         for di in 0..self.decay_grid.len() {
             let decay = self.decay_grid[di];
