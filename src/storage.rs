@@ -137,6 +137,13 @@ pub fn load() -> Result<Option<StoredData>, StorageError> {
     decode(&text).map(Some).inspect_err(|_| forget())
 }
 
+/// What is kept, read without removing anything (`None` when nothing is kept, or it
+/// cannot be read: the next [`load`] reports and removes it).
+pub fn peek() -> Option<StoredData> {
+    let text = local_storage().ok()?.get_item(STORAGE_KEY).ok()??;
+    decode(&text).ok()
+}
+
 /// Keeps `data`, replacing what was kept.
 ///
 /// # Errors

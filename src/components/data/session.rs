@@ -375,7 +375,8 @@ impl DataSession {
         }
     }
 
-    /// Keeps the plan on screen with the kept data (called when the page is hidden or left).
+    /// Keeps the plan on screen with the kept data (called when the page is hidden or left),
+    /// if the kept data are still the ones in use.
     pub fn keep_plan(self) {
         // `try_`: the page may be tearing down.
         let Some(mut record) = self
@@ -387,6 +388,11 @@ impl DataSession {
             return;
         };
         if !matches!(self.in_use.try_get_untracked(), Some(InUse::User(_))) {
+            return;
+        }
+        // Only the plan of the same kept data is updated: a record changed since (in another
+        // tab, or damaged) is left for the next start to judge.
+        if storage::peek().is_none_or(|kept| kept.dataset != record.dataset) {
             return;
         }
         record.plan = browser::read_fragment();
