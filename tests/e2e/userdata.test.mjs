@@ -258,3 +258,41 @@ test('a daily file of 291,200 rows over 80 regions is summed into weeks with not
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** A weekly file whose fit takes seconds: 800 weeks × 12 channels. */
+function slowCsv() {
+  const channels = Array.from({ length: 12 }, (_, c) => `ch${c}_spend`);
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return weeklyCsv(`week,${channels.join(',')},revenue`, 800, () => {
+    const spend = channels.map(() => 1000 * rand());
+    const revenue = 50_000 + spend.reduce((a, s, c) => a + (c + 1) * 0.3 * s, 0) + 2000 * rand();
+    return `${spend.map((s) => s.toFixed(2)).join(',')},${revenue.toFixed(2)}`;
+  });
+}
+
+test('cancel stops a fit and a new upload during a fit cancels it; the model in use stays', async () => {
+  const { page, problems } = await site.openPlanner();
+  const status = page.locator(id('fit-status'));
+  const slow = tempFile('slow.csv', slowCsv());
+  await load(page, slow);
+  await page.locator(id('mapping-confirm')).click();
+  await page.locator(`${id('fit-status')}:text-is("fitting")`).waitFor({ state: 'attached' });
+  await page.locator(id('fit-cancel')).click();
+  assert.equal(await status.textContent(), 'ready', 'back to the model in use at once');
+  await page.waitForTimeout(3000);
+  assert.match(await page.locator(id('data-source')).innerText(), /simulated e-commerce store/, 'the cancelled fit never lands');
+  assert.equal(await status.textContent(), 'ready');
+
+  // A new upload during a fit cancels it; the new file's fit is the one that lands.
+  await page.locator(id('mapping-confirm')).click();
+  await page.locator(`${id('fit-status')}:text-is("fitting")`).waitFor({ state: 'attached' });
+  await load(page, tempFile('shop.csv', SMALL));
+  await page.locator(id('mapping-role-tv_spend')).waitFor();
+  assert.equal(await status.textContent(), 'ready', 'the running fit was cancelled by the upload');
+  await confirmAndFit(page, 'shop.csv');
+  await page.waitForTimeout(3000);
+  assert.match(await page.locator(id('data-source')).innerText(), /Your data — shop\.csv/, 'the old fit never lands');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
