@@ -250,10 +250,12 @@ impl DataSession {
     /// A new file (picked, dropped or pasted): opens the mapping step on it, cancelling a
     /// running fit. A file that cannot be read leaves everything as it was, with a message.
     pub fn open(self, file: Result<SourceFile, UserDataError>) {
+        // A workbook with several sheets opens even when its first sheet is not data, so
+        // that another sheet can be chosen (the message says what is wrong with this one).
         let file = file.and_then(|file| {
             let read = file.read(None, None);
             match read {
-                Err(e) if !e.asks() => Err(e),
+                Err(e) if !e.asks() && file.sheets.len() <= 1 => Err(e),
                 read => Ok((file, read)),
             }
         });
