@@ -1,7 +1,13 @@
-//! SLOT for the core's data-quality report (`mixplan_core::data::quality::assess`, being
-//! written on branch `h-quality`). Until it is merged, this component derives the same kind
-//! of findings itself in [`interim_findings`]; the coordinator replaces that function's body
-//! with `assess(data)`'s plain-text findings (the view only needs `Vec<String>`).
+//! SLOT for the core's data-quality report (`mixplan_core::data::quality::assess`, on branch
+//! `h-quality`, not merged when this was written). Until it is, this component derives the
+//! same kind of findings itself in [`interim_findings`]. Once merged, replace the call in
+//! [`DataQuality`] (the view only needs `Vec<String>`) with
+//!
+//! ```text
+//! mixplan_core::data::quality::assess(&data).findings.into_iter().map(|f| f.message).collect()
+//! ```
+//!
+//! and delete [`interim_findings`], its constants and its test.
 
 use leptos::prelude::*;
 use mixplan_core::data::WeeklyData;
