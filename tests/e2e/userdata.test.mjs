@@ -170,6 +170,17 @@ test('reload restores the user data and plan; forget my data returns to the demo
   assert.equal(await page.evaluate(() => location.hash), hash, 'the kept plan is back in the address');
   assert.equal(await page.locator(id('predicted-revenue')).getAttribute('data-value'), revenue, 'same plan, same revenue');
 
+  // Back to the demo keeps the data (the next visit opens on the demo) and offers them again.
+  await page.locator(id('use-demo')).click();
+  await page.locator(id('data-source')).filter({ hasText: 'simulated e-commerce store' }).waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => document.body.innerText.includes('true value of the simulated store'));
+  await page.reload();
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  assert.match(await page.locator(id('data-source')).innerText(), /simulated e-commerce store/, 'the demo after a reload');
+  assert.match(await page.locator(id('use-saved')).innerText(), /Use your saved data \(shop\.csv\) again/);
+  await page.locator(id('use-saved')).click();
+  await page.locator(id('data-source')).filter({ hasText: 'Your data — shop.csv' }).waitFor({ timeout: 60_000 });
+
   await page.locator(id('forget-data')).click();
   await page.locator(id('data-source')).filter({ hasText: 'simulated e-commerce store' }).waitFor({ timeout: 60_000 });
   assert.equal(await page.evaluate(() => localStorage.getItem('mixplan.userdata')), null, 'nothing kept');
