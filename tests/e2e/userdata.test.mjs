@@ -262,6 +262,7 @@ test('a daily file of 291,200 rows over 80 regions is summed into weeks with not
   const notes = page.locator(id('aggregation-notes'));
   await notes.waitFor({ timeout: 60_000 });
   const text = await notes.innerText();
+  assert.match(text, /Data quality\n/, 'the quality report comes with the notes (data-quality)');
   assert.match(text, /291200 rows aggregated into 519 weeks starting on Mon \(560–560 rows per week\)/);
   assert.match(text, /partial week of 2023-01-02 dropped: only 5 of 7 days/);
   await page.locator(id('data-source')).filter({ hasText: 'Your data — daily_regions.csv' }).waitFor({ timeout: 120_000 });

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::session::{DataSession, InUse};
+use crate::fitting::FitState;
 
 /// The line above the planner naming its data, and the data actions.
 #[component]
@@ -18,6 +19,13 @@ pub fn DataInUse(
                 .filter(|s| !s.active)
                 .map(|s| s.dataset.name.clone())
         })
+    };
+    // The kept data were to open (still active, the demo never fitted) but their fit failed:
+    // offer the demo rather than a page without a planner.
+    let restore_failed = move || {
+        !is_user()
+            && matches!(session.fit.get(), FitState::Failed(_))
+            && session.saved.with(|s| s.as_ref().is_some_and(|s| s.active))
     };
     view! {
         <div class="data-in-use">
@@ -37,7 +45,7 @@ pub fn DataInUse(
                 InUse::Demo => None,
             }}
             <div class="data-actions">
-                {move || is_user().then(|| view! {
+                {move || (is_user() || restore_failed()).then(|| view! {
                     <button type="button" data-testid="use-demo" on:click=move |_| session.fit_demo(true)>"Back to the demo data"</button>
                 })}
                 {move || saved_inactive().map(|name| view! {
