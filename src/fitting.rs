@@ -6,6 +6,8 @@
 //! fitted planner, so a new fit that is running or has failed leaves the current one on
 //! screen.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -69,6 +71,10 @@ fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
+/// Called once a fit has succeeded, just before its planner is published (e.g. to record
+/// which data the planner now shows, or to keep them in the browser's storage).
+pub type OnFitted = Box<dyn FnOnce()>;
+
 /// What the page needs, besides the fitted model, to plan with it.
 pub struct FitContext {
     /// Channels in the data's column order.
@@ -77,41 +83,87 @@ pub struct FitContext {
     data: WeeklyData,
     /// When the request was made ([`now_ms`]).
     started_ms: f64,
+    /// Run on success only.
+    on_fitted: Option<OnFitted>,
 }
+
+/// The latest successful fit, for a cancel to return to.
+type LastReady = Rc<RefCell<Option<(Arc<Planner>, f64)>>>;
 
 /// The page's fit worker, writing its outcomes to a [`FitState`] signal.
 pub struct PageFitter {
-    worker: FitWorker<FitContext>,
+    worker: RefCell<FitWorker<FitContext>>,
     state: RwSignal<FitState>,
+    last_ready: LastReady,
+}
+
+/// A worker whose outcomes go to `state` (and the successful ones to `last_ready`).
+fn page_worker(state: RwSignal<FitState>, last_ready: LastReady) -> FitWorker<FitContext> {
+    FitWorker::new(move |outcome: Outcome<FitContext>| match outcome {
+        Outcome::Progress { done, total } => state.set(FitState::Fitting { done, total }),
+        Outcome::Fitted(model, context) => {
+            let planner = Arc::new(Planner::new(*model, context.channels, &context.data));
+            let fit_ms = now_ms() - context.started_ms;
+            *last_ready.borrow_mut() = Some((planner.clone(), fit_ms));
+            if let Some(on_fitted) = context.on_fitted {
+                on_fitted();
+            }
+            state.set(FitState::Ready { planner, fit_ms });
+        }
+        Outcome::Failed(message) => state.set(FitState::Failed(message)),
+    })
 }
 
 impl PageFitter {
     /// A fitter publishing to `state` (no worker starts until the first fit).
     pub fn new(state: RwSignal<FitState>) -> Self {
-        let worker = FitWorker::new(move |outcome: Outcome<FitContext>| match outcome {
-            Outcome::Progress { done, total } => state.set(FitState::Fitting { done, total }),
-            Outcome::Fitted(model, context) => {
-                let planner = Planner::new(*model, context.channels, &context.data);
-                state.set(FitState::Ready {
-                    planner: Arc::new(planner),
-                    fit_ms: now_ms() - context.started_ms,
-                });
-            }
-            Outcome::Failed(message) => state.set(FitState::Failed(message)),
-        });
-        Self { worker, state }
+        let last_ready = LastReady::default();
+        Self {
+            worker: RefCell::new(page_worker(state, last_ready.clone())),
+            state,
+            last_ready,
+        }
     }
 
     /// Fits `params` to `data` in the worker, cancelling the fit that is running. The planner
     /// on screen stays until this fit succeeds.
     pub fn fit(&self, data: WeeklyData, channels: Vec<ChannelInfo>, params: ModelParams) {
+        self.fit_then(data, channels, params, None);
+    }
+
+    /// As [`PageFitter::fit`], running `on_fitted` if (and only if) this fit succeeds.
+    pub fn fit_then(
+        &self,
+        data: WeeklyData,
+        channels: Vec<ChannelInfo>,
+        params: ModelParams,
+        on_fitted: Option<OnFitted>,
+    ) {
         self.state.set(FitState::Fitting { done: 0, total: 0 });
         let context = FitContext {
             channels,
             data: data.clone(),
             started_ms: now_ms(),
+            on_fitted,
         };
-        self.worker.fit(data, params, context);
+        self.worker.borrow().fit(data, params, context);
+    }
+
+    /// Stops the running fit (its worker is terminated; the next fit starts a fresh one).
+    /// The state returns to the last fitted planner, or says the fit was cancelled when there
+    /// is none.
+    pub fn cancel(&self) {
+        // Dropping the old handle terminates its worker; its outcomes go nowhere.
+        let fresh = page_worker(self.state, self.last_ready.clone());
+        drop(self.worker.replace(fresh));
+        let last = self.last_ready.borrow().clone();
+        self.state.set(match last {
+            Some((planner, fit_ms)) => FitState::Ready { planner, fit_ms },
+            None => FitState::Failed(
+                "The fit was cancelled: load your data again, or use the demo, to fit a model."
+                    .to_string(),
+            ),
+        });
     }
 }
 

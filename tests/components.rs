@@ -649,3 +649,37 @@ async fn the_table_flags_a_current_spend_above_the_data_and_never_shows_nan() {
         assert!(!all.contains(bad), "the table shows {bad}: {all}");
     }
 }
+
+#[wasm_bindgen_test]
+async fn with_a_count_kpi_the_table_speaks_of_cost_per_kpi() {
+    use mixplan_app::data_source::choices::TargetKind;
+    let root = container(600);
+    let mut rows = vec![
+        row(5_000.0, 4_000.0, 0.8, 9_000.0),
+        row(0.0, 0.0, f64::INFINITY, 9_000.0),
+        row(5_000.0, 4_000.0, 0.8, 9_000.0),
+    ];
+    rows[2].roi = 0.8;
+    let s = Signal::stored(scenario(rows, 10_000.0, Err(OptimizeError::NoChannels)));
+    let _mounted = mount_to(root.clone(), move || {
+        provide_context(Signal::stored(TargetKind::CountKpi));
+        view! { <ChannelTable channels=channels() scenario=s /> }
+    });
+    tick().await;
+    let all = root.text_content().unwrap();
+    assert!(
+        all.contains("Cost per KPI") && all.contains("Marginal cost per KPI"),
+        "{all}"
+    );
+    assert!(!all.contains("ROI"), "{all}");
+    assert_eq!(
+        text(&root, "roi-c"),
+        "$1.25",
+        "spend ÷ contribution = 1 / 0.8"
+    );
+    assert_eq!(
+        text(&root, "roi-b"),
+        "—",
+        "no cost per KPI for a channel at $0"
+    );
+}

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::data_source::choices::TargetKind;
+use crate::data_source::wording;
 use crate::format::{NO_VALUE, currency, decimal, percent, signed_currency};
 use crate::planner::scenario::{ChannelInfo, ChannelRow, Scenario};
 
@@ -84,6 +86,8 @@ pub fn ChannelTable(
     scenario: Signal<Scenario>,
 ) -> impl IntoView {
     let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
+    // ROI, or cost per KPI when the target is a count (data_source::wording).
+    let kind = wording::target_kind();
     let warning_names = StoredValue::new(names.clone());
     let rows = channels
         .into_iter()
@@ -100,8 +104,13 @@ pub fn ChannelTable(
                     </td>
                     <td data-label="Share">{share}</td>
                     <td data-label="Revenue">{move || currency(row().contribution)}</td>
-                    <td data-label="ROI" data-testid=format!("roi-{}", channel.id)>{move || roi_text(&row())}</td>
-                    <td data-label="Marginal ROI">{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| decimal(m, 2))}</td>
+                    <td data-label=move || wording::return_label(kind.get()) data-testid=format!("roi-{}", channel.id)>
+                        {move || match kind.get() {
+                            TargetKind::Revenue => roi_text(&row()),
+                            k => wording::return_text(k, row().roi),
+                        }}
+                    </td>
+                    <td data-label=move || wording::marginal_label(kind.get())>{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| wording::return_text(kind.get(), m))}</td>
                     <td data-label="Optimal" class:extrapolated=move || row().optimal_extrapolates()>
                         {move || row().optimal_spend.map(currency).unwrap_or_else(|| NO_VALUE.into())}
                         {move || row().optimal_extrapolates().then_some("*")}
@@ -125,8 +134,8 @@ pub fn ChannelTable(
                             <th scope="col">"Budget"</th>
                             <th scope="col" title="Share of the spend placed">"Share"</th>
                             <th scope="col">"Revenue"</th>
-                            <th scope="col" title="Weekly revenue contribution ÷ weekly spend">"ROI"</th>
-                            <th scope="col" title="Revenue from the next dollar">"Marginal ROI"</th>
+                            <th scope="col" title="Weekly revenue contribution ÷ weekly spend (cost per KPI: its inverse)">{move || wording::return_label(kind.get())}</th>
+                            <th scope="col" title="Revenue from the next dollar (cost per KPI: the cost of the next unit)">{move || wording::marginal_label(kind.get())}</th>
                             <th scope="col">"Optimal"</th>
                             <th scope="col">"Change"</th>
                         </tr>

@@ -4,6 +4,7 @@ pub mod budget_panel;
 pub mod channel_control;
 pub mod channel_table;
 pub mod chart_card;
+pub mod data;
 pub mod export_bar;
 pub mod fit_status;
 pub mod model_checks;

@@ -6,6 +6,8 @@ use std::cmp::Ordering;
 
 use leptos::prelude::*;
 
+use crate::data_source::choices::TargetKind;
+use crate::data_source::wording;
 use crate::format::{NO_VALUE, change_sign, currency, decimal, signed_currency, signed_percent};
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::Scenario;
@@ -29,6 +31,8 @@ pub fn ResultsSummary(
     budget: RwSignal<BudgetState>,
 ) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H2>::new();
+    // ROAS, or cost per KPI when the target is a count (data_source::wording).
+    let kind = wording::target_kind();
     let balanced = move || budget.with(|b| b.balance().is_balanced());
     let gap = move || scenario.with(|s| s.gap_to_optimal());
     let change = move || scenario.with(|s| s.change_vs_historical());
@@ -78,9 +82,12 @@ pub fn ResultsSummary(
                 </span>
             </div>
             <div class="kpi">
-                <span class="kpi-label">"Media ROAS"</span>
+                <span class="kpi-label">{move || match kind.get() { TargetKind::Revenue => "Media ROAS", TargetKind::CountKpi => "Media cost per KPI" }}</span>
                 <span class="kpi-value" data-testid="roas">
-                    {move || scenario.with(|s| s.roas_on_placed().map(|r| format!("{}×", decimal(r, 2))).unwrap_or_else(|| NO_VALUE.to_string()))}
+                    {move || scenario.with(|s| s.roas_on_placed().map(|r| match kind.get() {
+                        TargetKind::Revenue => format!("{}×", decimal(r, 2)),
+                        k => wording::return_text(k, r),
+                    }).unwrap_or_else(|| NO_VALUE.to_string()))}
                 </span>
                 <span class="kpi-delta" data-testid="roas-basis">
                     {move || if balanced() {

@@ -53,6 +53,7 @@ async function legendAndTitles(page, testid) {
  * where the shared `dragSlider` would press just outside the input).
  */
 async function dragToZero(page, selector) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
   const box = await page.locator(selector).boundingBox();
   const value = await page.locator(selector).evaluate((el) => (el.value - el.min) / (el.max - el.min));
   const thumb = Math.min(16, box.width / 4);

@@ -165,6 +165,8 @@ export async function screenshot(page, name) {
  * would; the browser fires `input` events while dragging and `change` on release.
  */
 export async function dragSlider(page, selector, fraction) {
+  // A user scrolls to a slider below the fold before dragging it.
+  await page.locator(selector).scrollIntoViewIfNeeded();
   const box = await page.locator(selector).boundingBox();
   const value = await page.locator(selector).evaluate((el) => (el.value - el.min) / (el.max - el.min));
   const y = box.y + box.height / 2;

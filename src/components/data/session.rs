@@ -1,0 +1,411 @@
+//! The data-source state of the page and its actions: the file being mapped, the user's
+//! choices, the data in use, and what is kept in the browser. Actions are called from
+//! event handlers (and once at start-up); everything shown is derived from these signals.
+//!
+//! The data and model in use change only when a new fit succeeds (the fit's `on_fitted`
+//! callback): a failed load, mapping or fit leaves them, and the planner, as they were.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use mixplan_core::data::{DateOrder, DecimalSeparator, Inspection, Table};
+use mixplan_core::model::ModelParams;
+use wasm_bindgen::JsCast;
+
+use crate::data_source::choices::{MappingChoices, TargetKind};
+use crate::data_source::dataset::UserDataset;
+use crate::data_source::error::UserDataError;
+use crate::data_source::file::SourceFile;
+use crate::embedded::{self, EmbeddedData};
+use crate::fitting::{FitState, PageFitter};
+use crate::share::browser;
+use crate::storage::{self, StoredData};
+
+/// The data behind the planner on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InUse {
+    /// The built-in simulated store.
+    Demo,
+    /// The user's data.
+    User(Arc<UserDataset>),
+}
+
+impl InUse {
+    /// How the page names returns for these data.
+    pub fn target_kind(&self) -> TargetKind {
+        match self {
+            Self::Demo => TargetKind::Revenue,
+            Self::User(d) => d.target_kind,
+        }
+    }
+}
+
+/// A file read and inspected, or why not. Compared by identity: a new read is a change.
+#[derive(Debug, Clone)]
+pub struct ReadOutcome(pub Arc<Result<(Table, Inspection), UserDataError>>);
+
+impl PartialEq for ReadOutcome {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The page's data-source state (signals: `Copy`).
+#[derive(Clone, Copy)]
+pub struct DataSession {
+    /// The fit's state (shown by `FitStatus`).
+    pub fit: RwSignal<FitState>,
+    fitter: StoredValue<Option<PageFitter>, LocalStorage>,
+    embedded: StoredValue<Option<EmbeddedData>>,
+    /// The file in the mapping step (`None`: no mapping step open).
+    pub source: RwSignal<Option<SourceFile>>,
+    /// The user's answer to "decimal point or comma?", when asked.
+    pub decimal: RwSignal<Option<DecimalSeparator>>,
+    /// The user's answer to "day or month first?", when asked.
+    pub date_order: RwSignal<Option<DateOrder>>,
+    /// The user's changes to the suggested mapping.
+    pub choices: RwSignal<MappingChoices>,
+    /// The file read and inspected with the answers above (set with the file, and again
+    /// when an answer changes).
+    pub read: RwSignal<Option<ReadOutcome>>,
+    /// The dataset built by the last confirm, waiting for its fit.
+    pub pending: RwSignal<Option<Arc<UserDataset>>>,
+    /// The data behind the planner on screen.
+    pub in_use: RwSignal<InUse>,
+    /// What the browser keeps (`None`: nothing).
+    pub saved: RwSignal<Option<StoredData>>,
+    /// The last message for the user about their data (load, mapping, storage).
+    pub message: RwSignal<Option<String>>,
+}
+
+impl DataSession {
+    /// The state, with nothing fitted yet.
+    pub fn new() -> Self {
+        let source = RwSignal::new(None::<SourceFile>);
+        let decimal = RwSignal::new(None);
+        let date_order = RwSignal::new(None);
+        let read = RwSignal::new(None);
+        let fit = RwSignal::new(FitState::Fitting { done: 0, total: 0 });
+        Self {
+            fit,
+            fitter: StoredValue::new_local(Some(PageFitter::new(fit))),
+            embedded: StoredValue::new(None),
+            source,
+            decimal,
+            date_order,
+            choices: RwSignal::new(MappingChoices::default()),
+            read,
+            pending: RwSignal::new(None),
+            in_use: RwSignal::new(InUse::Demo),
+            saved: RwSignal::new(None),
+            message: RwSignal::new(None),
+        }
+    }
+
+    /// The message area's text: the last message about the data, else the question the
+    /// file in the mapping step asks, else why the latest fit failed.
+    pub fn error_text(&self) -> Option<String> {
+        self.message
+            .get()
+            .or_else(|| {
+                self.read.with(|read| match read {
+                    Some(ReadOutcome(result)) => {
+                        result.as_ref().as_ref().err().map(ToString::to_string)
+                    }
+                    None => None,
+                })
+            })
+            .or_else(|| match self.fit.get() {
+                FitState::Failed(reason) => Some(reason),
+                _ => None,
+            })
+    }
+
+    /// True while a fit runs.
+    pub fn fitting(&self) -> bool {
+        matches!(self.fit.get(), FitState::Fitting { .. })
+    }
+
+    /// Start-up: the kept data when there are some and they were in use, else the demo. A
+    /// kept record that cannot be used is dropped with a message.
+    pub fn start(self) {
+        match storage::load() {
+            Ok(Some(saved)) => {
+                self.saved.set(Some(saved.clone()));
+                if saved.active {
+                    if let (None, Some(plan)) = (browser::read_fragment(), &saved.plan) {
+                        browser::replace_fragment(plan);
+                    }
+                    self.fit_user(Arc::new(saved.dataset), false);
+                    return;
+                }
+            }
+            Ok(None) => {}
+            Err(error) => self.message.set(Some(error.to_string())),
+        }
+        self.fit_demo(false);
+    }
+
+    /// Fits the built-in data; on success it is the data in use.
+    pub fn fit_demo(self, switching: bool) {
+        if self.embedded.with_value(Option::is_none) {
+            match embedded::load() {
+                Ok(data) => self.embedded.set_value(Some(data)),
+                Err(error) => {
+                    self.fit.set(FitState::Failed(format!(
+                        "The built-in data could not be read: {error}"
+                    )));
+                    return;
+                }
+            }
+        }
+        let Some(demo) = self.embedded.get_value() else {
+            return;
+        };
+        let in_use = self.in_use;
+        let saved = self.saved;
+        let message = self.message;
+        let on_fitted = Box::new(move || {
+            if switching {
+                browser::replace_fragment("");
+            }
+            // Kept data stay kept, but the next visit opens on the demo.
+            if let Some(mut record) = saved.get_untracked().filter(|r| r.active) {
+                record.active = false;
+                if let Err(error) = storage::save(&record) {
+                    message.set(Some(error.to_string()));
+                }
+                saved.set(Some(record));
+            }
+            in_use.set(InUse::Demo);
+        });
+        self.with_fitter(|f| {
+            f.fit_then(
+                demo.data,
+                demo.channels,
+                ModelParams::new(),
+                Some(on_fitted),
+            )
+        });
+    }
+
+    /// Fits the user's dataset; on success it is the data in use and is kept in the browser.
+    /// `switching`: clear the plan in the address (made for other data).
+    pub fn fit_user(self, dataset: Arc<UserDataset>, switching: bool) {
+        let in_use = self.in_use;
+        let saved = self.saved;
+        let message = self.message;
+        let source = self.source;
+        let read = self.read;
+        let pending = self.pending;
+        let kept = dataset.clone();
+        let on_fitted = Box::new(move || {
+            if switching {
+                browser::replace_fragment("");
+            }
+            source.set(None);
+            read.set(None);
+            pending.set(None);
+            let record = StoredData {
+                dataset: (*kept).clone(),
+                active: true,
+                plan: browser::read_fragment(),
+            };
+            match storage::save(&record) {
+                Ok(()) => {
+                    saved.set(Some(record));
+                    message.set(None);
+                }
+                Err(error) => {
+                    saved.set(None);
+                    message.set(Some(error.to_string()));
+                }
+            }
+            in_use.set(InUse::User(kept));
+        });
+        self.with_fitter(|f| {
+            f.fit_then(
+                dataset.data.clone(),
+                dataset.channels(),
+                ModelParams::new(),
+                Some(on_fitted),
+            )
+        });
+    }
+
+    fn with_fitter(&self, act: impl FnOnce(&PageFitter)) {
+        self.fitter.with_value(|f| {
+            if let Some(f) = f {
+                act(f)
+            }
+        });
+    }
+
+    /// Stops the running fit; the model in use stays.
+    pub fn cancel(self) {
+        self.pending.set(None);
+        self.with_fitter(PageFitter::cancel);
+    }
+
+    /// A new file (picked, dropped or pasted): opens the mapping step on it, cancelling a
+    /// running fit. A file that cannot be read leaves everything as it was, with a message.
+    pub fn open(self, file: Result<SourceFile, UserDataError>) {
+        // A workbook with several sheets opens even when its first sheet is not data, so
+        // that another sheet can be chosen (the message says what is wrong with this one).
+        let file = file.and_then(|file| {
+            let read = file.read(None, None);
+            match read {
+                Err(e) if !e.asks() && file.sheets.len() <= 1 => Err(e),
+                read => Ok((file, read)),
+            }
+        });
+        match file {
+            Ok((file, read)) => {
+                if self
+                    .fit
+                    .with_untracked(|f| matches!(f, FitState::Fitting { .. }))
+                {
+                    self.cancel();
+                }
+                self.decimal.set(None);
+                self.date_order.set(None);
+                self.choices.set(MappingChoices::default());
+                self.pending.set(None);
+                self.message.set(None);
+                self.source.set(Some(file));
+                self.read.set(Some(ReadOutcome(Arc::new(read))));
+            }
+            Err(error) => self.message.set(Some(error.to_string())),
+        }
+    }
+
+    /// Reads the file in the mapping step again with the user's answers to its questions.
+    pub fn answer(self, decimal: Option<DecimalSeparator>, date_order: Option<DateOrder>) {
+        self.decimal.set(decimal);
+        self.date_order.set(date_order);
+        let read = self
+            .source
+            .with_untracked(|f| f.as_ref().map(|f| f.read(decimal, date_order)));
+        self.message.set(None);
+        self.read.set(read.map(|r| ReadOutcome(Arc::new(r))));
+    }
+
+    /// Reads another sheet of the workbook in the mapping step.
+    pub fn choose_sheet(self, sheet: String) {
+        let Some(file) = self.source.get_untracked() else {
+            return;
+        };
+        self.open(file.with_sheet(&sheet));
+    }
+
+    /// Reads a `File` from the picker or a drop (asynchronously), then opens it.
+    pub fn open_browser_file(self, file: web_sys::File) {
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+                .await
+                .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+                .map_err(|e| UserDataError::Unreadable {
+                    file: name.clone(),
+                    detail: e
+                        .dyn_ref::<js_sys::Error>()
+                        .map(|e| String::from(e.message()))
+                        .unwrap_or_else(|| "no detail".into()),
+                });
+            self.open(bytes.and_then(|bytes| SourceFile::from_bytes(&name, &bytes, None)));
+        });
+    }
+
+    /// The mapping step's confirm: builds the weekly data and fits it. A mapping or data
+    /// problem is shown and nothing else changes.
+    pub fn confirm(self) {
+        let Some(ReadOutcome(read)) = self.read.get_untracked() else {
+            return;
+        };
+        let Some(name) = self
+            .source
+            .with_untracked(|f| f.as_ref().map(|f| f.name.clone()))
+        else {
+            return;
+        };
+        let built = match read.as_ref() {
+            Ok((table, found)) => self.choices.with_untracked(|choices| {
+                choices.mapping(found).and_then(|mapping| {
+                    let kind = choices.target_kind(&mapping.target);
+                    UserDataset::build(&name, table, mapping, kind)
+                })
+            }),
+            Err(error) => Err(error.clone()),
+        };
+        match built {
+            Ok(dataset) => {
+                let dataset = Arc::new(dataset);
+                self.message.set(None);
+                self.pending.set(Some(dataset.clone()));
+                self.fit_user(dataset, true);
+            }
+            Err(error) => self.message.set(Some(error.to_string())),
+        }
+    }
+
+    /// Closes the mapping step, cancelling its fit if one runs.
+    pub fn close(self) {
+        if self.pending.get_untracked().is_some() {
+            self.cancel();
+        }
+        self.source.set(None);
+        self.read.set(None);
+        self.message.set(None);
+    }
+
+    /// Uses the kept data again (after "back to the demo").
+    pub fn use_saved(self) {
+        if let Some(saved) = self.saved.get_untracked() {
+            self.fit_user(Arc::new(saved.dataset), true);
+        }
+    }
+
+    /// Removes the kept data and, when the user's data are in use, returns to the demo.
+    pub fn forget(self) {
+        storage::forget();
+        self.saved.set(None);
+        self.message.set(None);
+        self.source.set(None);
+        self.read.set(None);
+        if matches!(self.in_use.get_untracked(), InUse::User(_)) {
+            self.fit_demo(true);
+        }
+    }
+
+    /// Keeps the plan on screen with the kept data (called when the page is hidden or left),
+    /// if the kept data are still the ones in use.
+    pub fn keep_plan(self) {
+        // `try_`: the page may be tearing down.
+        let Some(mut record) = self
+            .saved
+            .try_get_untracked()
+            .flatten()
+            .filter(|r| r.active)
+        else {
+            return;
+        };
+        if !matches!(self.in_use.try_get_untracked(), Some(InUse::User(_))) {
+            return;
+        }
+        // Only the plan of the same kept data is updated: a record changed since (in another
+        // tab, or damaged) is left for the next start to judge.
+        if storage::peek().is_none_or(|kept| kept.dataset != record.dataset) {
+            return;
+        }
+        record.plan = browser::read_fragment();
+        if storage::save(&record).is_ok() {
+            self.saved.try_set(Some(record));
+        }
+    }
+}
+
+impl Default for DataSession {
+    fn default() -> Self {
+        Self::new()
+    }
+}
