@@ -13,6 +13,7 @@
 
 use super::data_args::DataArgs;
 use crate::error::CliError;
+use mixplan_core::data::WeeklyData;
 use mixplan_core::model::{FittedModel, ModelParams};
 use std::time::Instant;
 
@@ -33,6 +34,8 @@ pub struct ModelArgs {
 /// A fitted model and how long the fit took (the search and the final fit, without loading
 /// the CSV), in milliseconds.
 pub struct Fit {
+    /// The data it was fitted on.
+    pub data: WeeklyData,
     /// The model.
     pub model: FittedModel,
     /// Wall time of the fit, ms.
@@ -60,6 +63,7 @@ impl ModelArgs {
                 source: source.into(),
             })?;
         Ok(Fit {
+            data,
             model,
             fit_ms: start.elapsed().as_secs_f64() * 1e3,
         })

@@ -5,6 +5,7 @@ pub mod data_args;
 pub mod fit;
 pub mod optimize;
 pub mod output;
+pub mod posterior_args;
 pub mod predict;
 pub mod prepare;
 pub mod simulate;
