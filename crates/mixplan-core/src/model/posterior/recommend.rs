@@ -601,8 +601,7 @@ pub fn feasible_current(
     let total = |x: &[f64]| x.iter().sum::<f64>();
     let saturated = scaled(f64::INFINITY);
     Ok(if total(&saturated) >= budget {
-        bisect_level(budget, |lambda| total(&scaled(lambda)))
-            .map_or(saturated, |lambda| scaled(lambda))
+        bisect_level(budget, |lambda| total(&scaled(lambda))).map_or(saturated, &scaled)
     } else {
         let base: Vec<f64> = saturated
             .iter()
