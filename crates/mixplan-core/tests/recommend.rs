@@ -3,7 +3,8 @@
 //! known.
 
 use mixplan_core::model::posterior::{
-    MeanResponse, RecommendError, RecommendParams, Verdict, feasible_current, optimize_mean_curves,
+    MeanResponse, PosteriorCurves, RecommendError, RecommendParams, Verdict, feasible_current,
+    optimize_mean_curves,
 };
 use mixplan_core::optimize::{ResponseCurve, SpendBounds, optimize};
 use mixplan_core::response::HillResponse;
@@ -103,6 +104,14 @@ fn draws_that_disagree_keep_the_current_mix() {
         "{}",
         rec.verdict_text
     );
+    // Prepared once, the same answer.
+    let prepared = PosteriorCurves::from_draws(curves.clone()).unwrap();
+    let again = RecommendParams::new()
+        .check()
+        .unwrap()
+        .recommend_prepared(&prepared, &point, &current, &[], 20_000.0)
+        .unwrap();
+    assert_eq!(again, rec);
     // With a confidence below 0.6 the same posterior moves all the way.
     let bold = RecommendParams::new()
         .confidence(0.55)

@@ -27,7 +27,7 @@
 //! | `media_revenue`, `baseline`, `roas` | its parts, and media revenue ÷ budget |
 //! | `contributions`, `marginal_roi` | per channel at `allocation`, fitted model |
 //! | `at_bound` | which channels of `allocation` sit at a minimum, maximum or lock |
-//! | `current` | the historical average mix scaled to `B` and moved into the bounds (`allocation`, `predicted_revenue`, `media_revenue`) |
+//! | `current` | the historical average mix scaled to `B` and moved into the bounds (`allocation`, `predicted_revenue`, `media_revenue`); with the posterior in `extra` mode, scaled to `B + X` (the current plan with `X` added in the historical shares), which the rule compares against |
 //! | `uplift` | `absolute` and `relative` gain of `allocation` over `current` (total revenue, fitted model) |
 //! | `convergence` | the sampler's convergence (as in `mixplan fit`) |
 //! | `nodes` | nodes the exact solver explored for the point optimum |

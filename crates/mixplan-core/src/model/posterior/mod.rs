@@ -64,7 +64,7 @@ pub use lift::{
 pub use mean_curve::{CurvePiece, MeanOptimum, MeanResponse, optimize_mean_curves};
 pub use prior::{BetaPrior, LogNormalPrior, PriorParams, Priors};
 pub use recommend::{
-    RecommendError, RecommendParams, Recommendation, SplitAssessment, ValidRecommendParams,
-    Verdict, feasible_current,
+    PosteriorCurves, RecommendError, RecommendParams, Recommendation, SplitAssessment,
+    ValidRecommendParams, Verdict, feasible_current,
 };
 pub use sampler::{PosteriorSampler, SamplerParams, ValidSamplerParams};

@@ -372,6 +372,43 @@ impl ValidRecommendParams {
         bounds: &[SpendBounds],
         budget: f64,
     ) -> Result<Recommendation, RecommendError> {
+        let means = mean_curves(curves)?;
+        self.recommend_with_means(curves, &means, point_curves, current, bounds, budget)
+    }
+
+    /// The rule with the posterior-mean curves prepared once ([`PosteriorCurves`]): for
+    /// repeated calls on one posterior (a budget slider), this skips finding every mean
+    /// curve's pieces again.
+    ///
+    /// # Errors
+    /// As [`ValidRecommendParams::recommend_from_draws`].
+    pub fn recommend_prepared(
+        &self,
+        prepared: &PosteriorCurves,
+        point_curves: &[HillResponse],
+        current: &[f64],
+        bounds: &[SpendBounds],
+        budget: f64,
+    ) -> Result<Recommendation, RecommendError> {
+        self.recommend_with_means(
+            &prepared.draws,
+            &prepared.means,
+            point_curves,
+            current,
+            bounds,
+            budget,
+        )
+    }
+
+    fn recommend_with_means(
+        &self,
+        curves: &[Vec<HillResponse>],
+        means: &[MeanResponse],
+        point_curves: &[HillResponse],
+        current: &[f64],
+        bounds: &[SpendBounds],
+        budget: f64,
+    ) -> Result<Recommendation, RecommendError> {
         let channels = curves.len();
         let draws = curves.first().map_or(0, Vec::len);
         if channels == 0 || draws == 0 {
@@ -398,11 +435,10 @@ impl ValidRecommendParams {
         if !bounds.is_empty() && bounds.len() != channels {
             return Err(mismatch("bounds", bounds.len()));
         }
-        let means: Vec<MeanResponse> = curves
-            .iter()
-            .filter_map(|c| MeanResponse::new(c.clone()))
-            .collect();
-        let candidate = optimize_mean_curves(&means, bounds, budget)?;
+        if means.len() != channels {
+            return Err(mismatch("posterior-mean curves", means.len()));
+        }
+        let candidate = optimize_mean_curves(means, bounds, budget)?;
         check_current(current, bounds, budget)?;
         let point = optimize(point_curves, bounds, budget)?;
 
@@ -452,14 +488,14 @@ impl ValidRecommendParams {
         let step = if step >= MIN_STEP { step } else { 0.0 };
         along(current, &candidate.spend, step, &mut split);
 
-        let current_assessment = judge.assess(current, &means);
+        let current_assessment = judge.assess(current, means);
         let recommended = if step > 0.0 {
-            judge.assess(&split, &means)
+            judge.assess(&split, means)
         } else {
             current_assessment.clone()
         };
-        let candidate_assessment = judge.assess(&candidate.spend, &means);
-        let point_assessment = judge.assess(point.spend(), &means);
+        let candidate_assessment = judge.assess(&candidate.spend, means);
+        let point_assessment = judge.assess(point.spend(), means);
         let verdict = if step >= 1.0 {
             Verdict::Optimum
         } else if step > 0.0 {
@@ -486,6 +522,61 @@ impl ValidRecommendParams {
             draws,
         })
     }
+}
+
+/// The draws' curves of every channel and their posterior-mean curves with their pieces,
+/// prepared once for repeated recommendations on one posterior.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PosteriorCurves {
+    draws: Vec<Vec<HillResponse>>,
+    means: Vec<MeanResponse>,
+}
+
+impl PosteriorCurves {
+    /// From a sampled posterior (use [`Posterior::thinned`] first for speed).
+    ///
+    /// # Errors
+    /// [`RecommendError::NoDraws`].
+    pub fn new(posterior: &Posterior) -> Result<Self, RecommendError> {
+        Self::from_draws(
+            posterior
+                .channels()
+                .iter()
+                .map(|c| c.responses.clone())
+                .collect(),
+        )
+    }
+
+    /// From draw-aligned curves, `draws[c][d]`.
+    ///
+    /// # Errors
+    /// [`RecommendError::NoDraws`]; [`RecommendError::LengthMismatch`] when channels differ
+    /// in draws.
+    pub fn from_draws(draws: Vec<Vec<HillResponse>>) -> Result<Self, RecommendError> {
+        let means = mean_curves(&draws)?;
+        Ok(Self { draws, means })
+    }
+
+    /// The posterior-mean curve of every channel.
+    pub fn means(&self) -> &[MeanResponse] {
+        &self.means
+    }
+}
+
+/// The posterior-mean curve of every channel of draw-aligned `curves`.
+fn mean_curves(curves: &[Vec<HillResponse>]) -> Result<Vec<MeanResponse>, RecommendError> {
+    let draws = curves.first().map_or(0, Vec::len);
+    if let Some(c) = curves.iter().find(|c| c.len() != draws) {
+        return Err(RecommendError::LengthMismatch {
+            what: "draws of a channel",
+            expected: draws,
+            found: c.len(),
+        });
+    }
+    curves
+        .iter()
+        .map(|c| MeanResponse::new(c.clone()).ok_or(RecommendError::NoDraws))
+        .collect()
 }
 
 /// The verdict as a sentence.
