@@ -200,6 +200,31 @@ pub enum CliError {
         #[source]
         source: CoreError,
     },
+    /// The lift-test file could not be read, or a test does not fit the data.
+    #[error("--lift-tests {}", path.display())]
+    LiftTests {
+        /// The file given.
+        path: PathBuf,
+        /// The core's lift-test error (it names the line and the field).
+        #[source]
+        source: CoreError,
+    },
+    /// The posterior could not be set up or sampled.
+    #[error("cannot sample the posterior")]
+    Posterior {
+        /// The core's posterior error.
+        #[source]
+        source: CoreError,
+    },
+    /// The recommendation rule could not run (e.g. `--confidence` out of range).
+    #[error("{asked}")]
+    Recommend {
+        /// What was asked, in the user's flags.
+        asked: String,
+        /// The core's error.
+        #[source]
+        source: CoreError,
+    },
     /// The result could not be written to stdout.
     #[error("cannot write the result to stdout")]
     Stdout(#[source] std::io::Error),
@@ -258,6 +283,14 @@ impl CliError {
             Self::ProblemFile { .. } => Some(
                 "give a weekly CSV, or a JSON file written by `mixplan optimize --export-problem`"
                     .into(),
+            ),
+            Self::LiftTests { .. } => Some(
+                "a lift-test file has the header channel,start,end,lift,spend,std_error and one \
+                 test a row (dates YYYY-MM-DD); data_processed/lift_tests.csv is an example"
+                    .into(),
+            ),
+            Self::Posterior { .. } => Some(
+                "try --no-posterior for the point estimate alone, or other --draws/--warmup".into(),
             ),
             Self::TruthFile { .. } => {
                 Some("write the raw records and their truth again with `mixplan simulate`".into())

@@ -114,6 +114,7 @@ fn optimize_reports_a_time_only_when_asked() {
             "50000",
             "--lock",
             "email=2000",
+            "--no-posterior",
         ];
         success(&[&base[..], extra].concat())
     };
@@ -145,6 +146,7 @@ fn export_then_solve_the_problem_file() {
         "--time",
         "--export-problem",
         &file_arg,
+        "--no-posterior",
     ]);
     let export: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).expect("the export is written"))

@@ -139,8 +139,66 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "noise sd: 90 % interval [{noise_low:.0}, {noise_high:.0}], true {:.0}",
         truth.noise_sd
     );
+    recommend_on_the_store(&posterior, &fitted, &truth)?;
     if worlds > 0 {
         calibrate(&params, worlds)?;
+    }
+    Ok(())
+}
+
+/// The recommendation rule on the store at its historical budget: the answer, judged under
+/// the truth, and its time with all draws and with 200 (a slider's budget).
+fn recommend_on_the_store(
+    posterior: &mixplan_core::model::posterior::Posterior,
+    fitted: &mixplan_core::model::FittedModel,
+    truth: &GroundTruth,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use mixplan_core::model::posterior::{RecommendParams, feasible_current};
+    let mix: Vec<f64> = fitted.channels().iter().map(|c| c.mean_spend).collect();
+    let budget: f64 = mix.iter().sum();
+    let current = feasible_current(&mix, &[], budget)?;
+    let rule = RecommendParams::new().check()?;
+    let true_curves = truth
+        .channels
+        .iter()
+        .map(|t| t.response())
+        .collect::<Result<Vec<_>, _>>()?;
+    let true_revenue =
+        |x: &[f64]| -> f64 { true_curves.iter().zip(x).map(|(f, &v)| f.value(v)).sum() };
+    for draws in [posterior.draws(), 200] {
+        let thinned = posterior.thinned(draws);
+        let clock = Instant::now();
+        let r = rule.recommend(&thinned, &fitted.responses(), &current, &[], budget)?;
+        let ms = clock.elapsed().as_secs_f64() * 1e3;
+        let prepared = mixplan_core::model::posterior::PosteriorCurves::new(&thinned)?;
+        let clock = Instant::now();
+        let again =
+            rule.recommend_prepared(&prepared, &fitted.responses(), &current, &[], budget)?;
+        println!(
+            "\nprepared curves ({draws} draws): rule in {:.1} ms, same answer {}",
+            clock.elapsed().as_secs_f64() * 1e3,
+            again == r
+        );
+        println!(
+            "\nrule with {draws} draws at the historical budget {budget:.0}: {ms:.1} ms; verdict {:?}, \
+             step {:.3}, P(gain) {:.3}, expected uplift {:.0} (90 % [{:.0}, {:.0}]), exact {}",
+            r.verdict,
+            r.step,
+            r.probability_of_gain,
+            r.expected_uplift,
+            r.uplift_interval.0,
+            r.uplift_interval.1,
+            r.exact
+        );
+        println!("  {}", r.verdict_text);
+        println!(
+            "  true uplift over the historical mix: recommended {:.0}, candidate {:.0}, point optimum {:.0} \
+             (P(gain) {:.3})",
+            true_revenue(&r.allocation) - true_revenue(&current),
+            true_revenue(&r.candidate.allocation) - true_revenue(&current),
+            true_revenue(&r.point_optimum.allocation) - true_revenue(&current),
+            r.point_optimum.probability_of_gain
+        );
     }
     Ok(())
 }

@@ -28,12 +28,18 @@
 //! `target/trust/trust-seed<S>.json` in the workspace).
 
 use mixplan_core::data::worlds::{BUDGET_MULTIPLES, World, WorldFamily};
-use mixplan_core::model::{FixedHyperparameters, ModelParams};
+use mixplan_core::model::posterior::{
+    Posterior, PosteriorModel, PriorParams, RecommendParams, SamplerParams, TruthLiftTests,
+    lift_tests_from_truth,
+};
+use mixplan_core::model::{FittedModel, FixedHyperparameters, ModelParams};
 use mixplan_core::optimize::{SpendBounds, optimize, scale_mix};
 use mixplan_core::response::HillResponse;
 use serde_json::{Value, json};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::time::Instant;
 
 /// Goal of issue #11: the worst world's capture at any budget.
@@ -46,13 +52,30 @@ const ORACLE_PENALTY: f64 = 1e-9;
 /// tuned on seed 1 only, the seed of `tests/worlds.rs`).
 const DEFAULT_SEED: u64 = 20_261_130;
 
-/// A split of the budget `budget`, given the historical mix scaled to it.
-type Recommend = Box<dyn Fn(f64, &[f64]) -> Result<Vec<f64>, String>>;
+/// Level of the ROI intervals whose coverage is counted.
+const INTERVAL_LEVEL: f64 = 0.9;
+/// Lift tests per world: on the two largest channels by spend, over 8 weeks from the
+/// middle of the data, standard error 10 % of the true lift, the reported lift drawn
+/// around the truth with that error (seeded per world).
+const LIFT_CHANNELS: usize = 2;
+/// Length of the lift tests' window, weeks.
+const LIFT_WEEKS: usize = 8;
+/// Standard error of a lift test, share of its true lift.
+const LIFT_RELATIVE_ERROR: f64 = 0.1;
+
+/// A split of the budget `budget`, given the historical mix scaled to it; with a note
+/// (e.g. the rule's verdict) for the JSON output.
+type Recommend = Box<dyn Fn(f64, &[f64]) -> Result<(Vec<f64>, Value), String>>;
 
 /// What a policy learnt from one world's data.
 struct Recommender {
-    /// Fitted ROI per channel over the data (`None`: the policy fits no model).
+    /// Fitted ROI per channel over the data (`None`: the policy fits no model); the posterior
+    /// median for posterior policies.
     roi: Option<Vec<f64>>,
+    /// 90 % ROI interval per channel (posterior policies only).
+    roi_interval: Option<Vec<(f64, f64)>>,
+    /// Facts about the learning for the JSON output (convergence).
+    facts: Value,
     /// The recommended split for a budget.
     recommend: Recommend,
 }
@@ -68,11 +91,26 @@ struct Policy {
 }
 
 /// The rows, in print order.
-const POLICIES: [Policy; 3] = [
+const POLICIES: [Policy; 6] = [
     Policy {
         label: "point estimate (default model's optimum)",
         key: "point_estimate",
         learn: point_estimate,
+    },
+    Policy {
+        label: "posterior-mean optimum (no rule)",
+        key: "posterior_mean_optimum",
+        learn: posterior_mean_optimum,
+    },
+    Policy {
+        label: "recommendation rule (posterior, confidence 0.8)",
+        key: "posterior_rule",
+        learn: posterior_rule,
+    },
+    Policy {
+        label: "recommendation rule + 2 lift tests",
+        key: "posterior_rule_lift_tests",
+        learn: posterior_rule_lift_tests,
     },
     Policy {
         label: "oracle (true carryover and saturation, linear part fitted)",
@@ -90,13 +128,175 @@ const POLICIES: [Policy; 3] = [
 fn optimum_of(curves: Vec<HillResponse>, roi: Vec<f64>) -> Recommender {
     Recommender {
         roi: Some(roi),
+        roi_interval: None,
+        facts: Value::Null,
         recommend: Box::new(move |budget, _historical| {
             let bounds = vec![SpendBounds::FREE; curves.len()];
             optimize(&curves, &bounds, budget)
-                .map(|a| a.spend().to_vec())
+                .map(|a| (a.spend().to_vec(), Value::Null))
                 .map_err(|e| e.to_string())
         }),
     }
+}
+
+/// A world's point fit and posterior, with or without lift tests.
+struct Sampled {
+    fitted: FittedModel,
+    posterior: Posterior,
+    lift_tests: usize,
+    seconds: f64,
+}
+
+/// Samples kept for reuse: `(world index, with lift tests)` and the sample.
+type SampleCache = Vec<((usize, bool), Rc<Sampled>)>;
+
+/// Posterior median ROI and 90 % ROI interval per channel, and the convergence facts.
+type PosteriorSummary = (Vec<f64>, Vec<(f64, f64)>, Value);
+
+thread_local! {
+    /// The last posteriors sampled: `(world index, with lift tests)` → sample, so the rows
+    /// that share a posterior sample it once.
+    static SAMPLED: RefCell<SampleCache> = const { RefCell::new(Vec::new()) };
+}
+
+/// The default fit and the default posterior of `world` (with its lift tests if asked),
+/// sampled once per world and kind.
+fn sampled(world: &World, with_lift_tests: bool) -> Result<Rc<Sampled>, String> {
+    let key = (world.index, with_lift_tests);
+    if let Some(found) = SAMPLED.with(|s| {
+        s.borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| Rc::clone(v))
+    }) {
+        return Ok(found);
+    }
+    let start = Instant::now();
+    let text = |e: &dyn std::fmt::Display| e.to_string();
+    let fitted = ModelParams::default()
+        .check()
+        .map_err(|e| text(&e))?
+        .fit(&world.data, |_, _| {})
+        .map_err(|e| text(&e))?;
+    let priors = PriorParams::default().check().map_err(|e| text(&e))?;
+    let mut model = PosteriorModel::new(&world.data, &fitted, &priors).map_err(|e| text(&e))?;
+    let mut lift_tests = 0;
+    if with_lift_tests {
+        let weeks = world.data.weeks().len();
+        let tests = lift_tests_from_truth(
+            &world.truth,
+            &world.data,
+            TruthLiftTests {
+                channels: LIFT_CHANNELS,
+                first_week: weeks / 2,
+                weeks: LIFT_WEEKS,
+                relative_std_error: LIFT_RELATIVE_ERROR,
+                noise_seed: Some(
+                    world.family_seed ^ (world.index as u64).wrapping_mul(0x9E37_79B9),
+                ),
+            },
+        );
+        lift_tests = tests.len();
+        model = model
+            .with_lift_tests(&world.data, &tests)
+            .map_err(|e| text(&e))?;
+    }
+    let posterior = SamplerParams::new()
+        .check()
+        .map_err(|e| text(&e))?
+        .sample(model, |_, _| {})
+        .map_err(|e| text(&e))?;
+    let sample = Rc::new(Sampled {
+        fitted,
+        posterior,
+        lift_tests,
+        seconds: start.elapsed().as_secs_f64(),
+    });
+    SAMPLED.with(|s| {
+        let mut s = s.borrow_mut();
+        s.retain(|((index, _), _)| *index == world.index);
+        s.push((key, Rc::clone(&sample)));
+    });
+    Ok(sample)
+}
+
+/// Posterior median ROI, 90 % intervals and convergence facts of a sample.
+fn posterior_summary(sample: &Sampled) -> Result<PosteriorSummary, String> {
+    let p = &sample.posterior;
+    let mut median = Vec::new();
+    let mut interval = Vec::new();
+    for c in 0..p.channels().len() {
+        median.push(p.roi_interval(c, 1e-9).map_err(|e| e.to_string())?.0);
+        interval.push(
+            p.roi_interval(c, INTERVAL_LEVEL)
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    let d = p.diagnostics();
+    let facts = json!({
+        "converged": d.converged,
+        "max_r_hat": d.max_r_hat,
+        "min_bulk_ess": d.min_bulk_ess,
+        "divergences": d.divergences,
+        "lift_tests": sample.lift_tests,
+        "fit_and_sample_seconds": sample.seconds,
+    });
+    Ok((median, interval, facts))
+}
+
+/// The recommendation rule (default confidence) on the world's posterior; `full`: the
+/// posterior-mean optimum itself (the rule's candidate, no confidence check).
+fn rule_recommender(sample: Rc<Sampled>, full: bool) -> Result<Recommender, String> {
+    let (median, interval, facts) = posterior_summary(&sample)?;
+    let rule = RecommendParams::new().check().map_err(|e| e.to_string())?;
+    Ok(Recommender {
+        roi: Some(median),
+        roi_interval: Some(interval),
+        facts,
+        recommend: Box::new(move |budget, historical| {
+            let r = rule
+                .recommend(
+                    &sample.posterior,
+                    &sample.fitted.responses(),
+                    historical,
+                    &[],
+                    budget,
+                )
+                .map_err(|e| e.to_string())?;
+            let note = json!({
+                "verdict": r.verdict,
+                "step": r.step,
+                "probability_of_gain": r.probability_of_gain,
+                "expected_uplift": r.expected_uplift,
+                "uplift_interval": r.uplift_interval,
+                "candidate_probability_of_gain": r.candidate.probability_of_gain,
+                "exact": r.exact,
+            });
+            Ok((
+                if full {
+                    r.candidate.allocation
+                } else {
+                    r.allocation
+                },
+                note,
+            ))
+        }),
+    })
+}
+
+/// The optimum of the posterior-mean curves, without the confidence rule.
+fn posterior_mean_optimum(world: &World) -> Result<Recommender, String> {
+    rule_recommender(sampled(world, false)?, true)
+}
+
+/// The recommendation rule on the default posterior.
+fn posterior_rule(world: &World) -> Result<Recommender, String> {
+    rule_recommender(sampled(world, false)?, false)
+}
+
+/// The recommendation rule on the posterior calibrated by two lift tests from the truth.
+fn posterior_rule_lift_tests(world: &World) -> Result<Recommender, String> {
+    rule_recommender(sampled(world, true)?, false)
 }
 
 /// `ModelParams::default()` fitted to the data; recommends its curves' optimum.
@@ -126,7 +326,9 @@ fn fitted_optimum(params: ModelParams, world: &World) -> Result<Recommender, Str
 fn keep_historical(_world: &World) -> Result<Recommender, String> {
     Ok(Recommender {
         roi: None,
-        recommend: Box::new(|_budget, historical| Ok(historical.to_vec())),
+        roi_interval: None,
+        facts: Value::Null,
+        recommend: Box::new(|_budget, historical| Ok((historical.to_vec(), Value::Null))),
     })
 }
 
@@ -203,6 +405,10 @@ struct Tally {
     worst_roi_error: Vec<f64>,
     /// Seconds to learn, per world.
     seconds: Vec<f64>,
+    /// Channels whose 90 % ROI interval holds the true ROI, and channels with an interval.
+    covered: (usize, usize),
+    /// Worlds whose posterior met every convergence threshold, and worlds with a posterior.
+    converged: (usize, usize),
 }
 
 impl Tally {
@@ -212,6 +418,8 @@ impl Tally {
             roi_errors: Vec::new(),
             worst_roi_error: Vec::new(),
             seconds: Vec::new(),
+            covered: (0, 0),
+            converged: (0, 0),
         }
     }
 }
@@ -252,12 +460,27 @@ fn judge_world(world: &World, tallies: &mut [Tally]) -> Result<Value, String> {
                 .worst_roi_error
                 .push(errors.iter().copied().fold(0.0, f64::max));
         }
+        let covered: Option<Vec<bool>> = learnt.roi_interval.as_ref().map(|intervals| {
+            intervals
+                .iter()
+                .zip(&true_roi)
+                .map(|(&(low, high), truth)| (low..=high).contains(truth))
+                .collect()
+        });
+        if let Some(inside) = &covered {
+            tally.covered.0 += inside.iter().filter(|&&b| b).count();
+            tally.covered.1 += inside.len();
+        }
+        if let Some(converged) = learnt.facts.get("converged").and_then(Value::as_bool) {
+            tally.converged.0 += usize::from(converged);
+            tally.converged.1 += 1;
+        }
         let mut budgets = Vec::with_capacity(BUDGET_MULTIPLES.len());
         for (k, &multiple) in BUDGET_MULTIPLES.iter().enumerate() {
             let budget = multiple * historical_budget;
             let historical = scale_mix(&mix, budget);
             let optimum = optimize(&curves, &bounds, budget).map_err(|e| e.to_string())?;
-            let recommended = (learnt.recommend)(budget, &historical)
+            let (recommended, note) = (learnt.recommend)(budget, &historical)
                 .map_err(|e| format!("{} at {multiple}x: {e}", policy.key))?;
             let placed: f64 = recommended.iter().sum();
             if (placed - budget).abs() > 1e-6 * budget.max(1.0) {
@@ -287,6 +510,7 @@ fn judge_world(world: &World, tallies: &mut [Tally]) -> Result<Value, String> {
                 "true_revenue_recommended": r_rec,
                 "recommended": recommended,
                 "true_optimum": optimum.spend(),
+                "rule": note,
             }));
         }
         policies.push(json!({
@@ -294,6 +518,9 @@ fn judge_world(world: &World, tallies: &mut [Tally]) -> Result<Value, String> {
             "learn_seconds": seconds,
             "fitted_roi": learnt.roi,
             "roi_error": roi_error,
+            "roi_interval": learnt.roi_interval,
+            "roi_inside_interval": covered,
+            "posterior": learnt.facts,
             "budgets": budgets,
         }));
     }
@@ -378,7 +605,28 @@ fn print_report(args: &Args, tallies: &[Tally], seconds: f64) {
             100.0 * quantile(&tally.worst_roi_error, 0.5),
         );
     }
-    println!("\n90 % interval coverage of true ROI: n/a (no posterior yet, issue #11 item 1)\n");
+    println!(
+        "\n90 % interval coverage of true ROI (goal 80–97 %) and posterior convergence (R̂ ≤ \
+         1.01, bulk ESS ≥ 400, no divergences)\n\n| policy | ROI inside 90 % interval | \
+         coverage | converged runs |\n|---|---|---|---|"
+    );
+    for (policy, tally) in POLICIES.iter().zip(tallies) {
+        if tally.covered.1 == 0 {
+            continue;
+        }
+        let coverage = tally.covered.0 as f64 / tally.covered.1 as f64;
+        println!(
+            "| {} | {} of {} | {:.1} % ({}) | {} of {} |",
+            policy.label,
+            tally.covered.0,
+            tally.covered.1,
+            100.0 * coverage,
+            pass((0.8..=0.97).contains(&coverage)),
+            tally.converged.0,
+            tally.converged.1
+        );
+    }
+    println!();
     for (policy, tally) in POLICIES.iter().zip(tallies) {
         println!(
             "- {}: learning took {:.2} s per world on average (max {:.2} s)",

@@ -1,25 +1,38 @@
-//! `mixplan fit DATA.csv [--date COL] [--target COL] [--channels a,b] [--controls c,d] [--holdout 0.2]`
+//! `mixplan fit DATA.csv [--date COL] [--target COL] [--channels a,b] [--controls c,d] [--holdout 0.2]
+//! [--lift-tests FILE.csv] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]`
 //!
-//! Fits the marketing-mix model (hyper-parameter search included) and prints JSON:
-//! `channels[]` (`name, decay, half_saturation, shape, coefficient, contribution,
-//! contribution_share, roi, marginal_roi`), `metrics` (`r2_train, r2_test, mape_test,
-//! rmse_test, nrmse_test`), `baseline` (the seed baseline's `r2_train, r2_test`), `quality`
-//! (the data-quality report of `mixplan_core::data::quality`: `weeks`, `channels` and
-//! `findings[]`, each with `severity`, `kind`, its facts and a `message`) and `fit_ms`.
-//! Each finding is also written to stderr as `quality SEVERITY: MESSAGE`.
+//! Fits the marketing-mix model (hyper-parameter search included), then samples its
+//! posterior (NUTS, `docs/posterior.md`; calibrated by the lift tests if given), and prints
+//! JSON: `channels[]` (`name, decay, half_saturation, shape, coefficient, contribution,
+//! contribution_share, roi, marginal_roi`, and from the posterior `roi_interval` and
+//! `contribution_interval`, 90 % equal-tailed `[low, high]`, the contribution summed over all
+//! weeks), `metrics` (`r2_train, r2_test, mape_test, rmse_test, nrmse_test`), `baseline` (the
+//! seed baseline's `r2_train, r2_test`), `quality` (the data-quality report of
+//! `mixplan_core::data::quality`: `weeks`, `channels` and `findings[]`, each with `severity`,
+//! `kind`, its facts and a `message`), `fit_ms`, and `convergence` (`converged, max_r_hat,
+//! min_bulk_ess, divergences, draws, chains`, the thresholds, `lift_tests`).
+//! With `--no-posterior` the interval fields and `convergence` are left out. Each quality
+//! finding is also written to stderr as `quality SEVERITY: MESSAGE`.
 
 use super::CommandResult;
 use super::common::ModelArgs;
 use super::output::print_json;
+use super::posterior_args::{ConvergenceOut, PosteriorArgs, Sampled};
+use crate::error::CliError;
 use mixplan_core::data::quality::QualityReport;
 use mixplan_core::model::FittedModel;
 use serde::Serialize;
+
+/// Level of the intervals printed.
+pub const INTERVAL_LEVEL: f64 = 0.9;
 
 /// Arguments of `mixplan fit`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     model: ModelArgs,
+    #[command(flatten)]
+    posterior: PosteriorArgs,
 }
 
 #[derive(Serialize)]
@@ -33,6 +46,10 @@ struct ChannelOut<'a> {
     contribution_share: f64,
     roi: f64,
     marginal_roi: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roi_interval: Option<(f64, f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contribution_interval: Option<(f64, f64)>,
 }
 
 #[derive(Serialize)]
@@ -57,16 +74,45 @@ struct FitOut<'a> {
     baseline: BaselineOut,
     quality: &'a QualityReport,
     fit_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    convergence: Option<ConvergenceOut>,
 }
 
-fn output<'a>(model: &'a FittedModel, quality: &'a QualityReport, fit_ms: f64) -> FitOut<'a> {
+fn output<'a>(
+    model: &'a FittedModel,
+    quality: &'a QualityReport,
+    fit_ms: f64,
+    sampled: Option<Sampled>,
+) -> Result<FitOut<'a>, CliError> {
     let m = model.metrics();
     let b = model.baseline_metrics();
-    FitOut {
+    let interval_error = |e: mixplan_core::model::posterior::PosteriorError| CliError::Posterior {
+        source: e.into(),
+    };
+    let mut intervals = Vec::with_capacity(model.channels().len());
+    for c in 0..model.channels().len() {
+        intervals.push(match &sampled {
+            Some(s) => (
+                Some(
+                    s.posterior
+                        .roi_interval(c, INTERVAL_LEVEL)
+                        .map_err(interval_error)?,
+                ),
+                Some(
+                    s.posterior
+                        .contribution_interval(c, INTERVAL_LEVEL)
+                        .map_err(interval_error)?,
+                ),
+            ),
+            None => (None, None),
+        });
+    }
+    Ok(FitOut {
         channels: model
             .channels()
             .iter()
-            .map(|c| ChannelOut {
+            .zip(intervals)
+            .map(|(c, (roi_interval, contribution_interval))| ChannelOut {
                 name: &c.name,
                 decay: c.decay,
                 half_saturation: c.half_saturation,
@@ -76,6 +122,8 @@ fn output<'a>(model: &'a FittedModel, quality: &'a QualityReport, fit_ms: f64) -
                 contribution_share: c.contribution_share,
                 roi: c.roi,
                 marginal_roi: c.marginal_roi,
+                roi_interval,
+                contribution_interval,
             })
             .collect(),
         metrics: MetricsOut {
@@ -91,15 +139,19 @@ fn output<'a>(model: &'a FittedModel, quality: &'a QualityReport, fit_ms: f64) -
         },
         quality,
         fit_ms,
-    }
+        convergence: sampled.map(|s| s.convergence),
+    })
 }
 
 /// Runs `mixplan fit`.
 pub fn run(args: Args) -> CommandResult {
+    // Read the lift tests before the fit, so a bad file fails fast.
+    args.posterior.lift_tests()?;
     let fit = args.model.fit()?;
     for finding in &fit.quality.findings {
         eprintln!("quality {}: {}", finding.severity, finding.message);
     }
-    print_json(&output(&fit.model, &fit.quality, fit.fit_ms))?;
+    let sampled = args.posterior.sample(&fit.data, &fit.model)?;
+    print_json(&output(&fit.model, &fit.quality, fit.fit_ms, sampled)?)?;
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod diagnose;
 pub mod fit;
 pub mod optimize;
 pub mod output;
+pub mod posterior_args;
 pub mod predict;
 pub mod prepare;
 pub mod simulate;

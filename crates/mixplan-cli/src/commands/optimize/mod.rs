@@ -1,22 +1,36 @@
 //! `mixplan optimize DATA.csv --budget B [--min ch=v]… [--max ch=v]… [--lock ch=v]…
-//! [--target-roas R] [--extra X] [--export-problem FILE] [--time]`
+//! [--target-roas R] [--extra X] [--export-problem FILE] [--time]
+//! [--lift-tests FILE.csv] [--confidence P] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]`
 //!
-//! Fits the model as `mixplan fit` does, then finds the best split of a weekly budget
-//! (sustained over time) with the exact optimiser, solving once, and prints JSON:
+//! Fits the model as `mixplan fit` does, samples its posterior (calibrated by the lift
+//! tests if given) and recommends a split of a weekly budget (sustained over time) by the
+//! core's recommendation rule (`model::posterior::recommend`): the split with the highest
+//! posterior expected revenue, moved from the current split only as far as the probability
+//! of beating it stays at least `--confidence` (default 0.8). The point-estimate optimum
+//! (the exact optimum of the fitted curves, solved once) is kept as `point_optimum`. With
+//! `--no-posterior`, and in `target_roas` mode, the recommendation is the point-estimate
+//! optimum (`method: point_estimate`). Prints JSON:
 //!
 //! | field | meaning |
 //! |---|---|
 //! | `mode` | `budget`, `extra` or `target_roas` |
+//! | `method` | `posterior_rule` or `point_estimate`: what chose `allocation` |
 //! | `budget` | the weekly budget placed (in `extra` mode `B + X`; in `target_roas` mode the largest budget meeting the target) |
 //! | `target_roas` | the target asked for (`target_roas` mode only) |
-//! | `allocation` | optimal weekly spend per channel |
-//! | `predicted_revenue` | baseline + media revenue of the optimal split |
+//! | `allocation` | the recommended weekly spend per channel |
+//! | `expected_uplift`, `uplift_interval`, `probability_of_gain` | posterior mean weekly media-revenue uplift of `allocation` over `current`, its 90 % interval, the share of draws in which it gains (`posterior_rule` only) |
+//! | `verdict`, `verdict_text`, `step`, `confidence` | what the rule concluded (`optimum`, `partial_step`, `keep_current`), in a sentence, how far it moved toward `candidate`, the level asked |
+//! | `candidate` | the split with the highest posterior expected revenue, judged by the posterior |
+//! | `point_optimum` | the point-estimate optimum: `allocation`, `predicted_revenue`, `media_revenue`, `roas` under the fitted model |
+//! | `point_optimum_posterior` | the point-estimate optimum judged by the posterior (uplift, interval, probability of gain) |
+//! | `predicted_revenue` | baseline + media revenue of `allocation` under the fitted (point) model |
 //! | `media_revenue`, `baseline`, `roas` | its parts, and media revenue ÷ budget |
-//! | `contributions`, `marginal_roi` | per channel at the optimum |
-//! | `at_bound` | which channels sit at a minimum, maximum or lock |
-//! | `current` | the historical average mix scaled to `B` (`allocation`, `predicted_revenue`, `media_revenue`) |
-//! | `uplift` | `absolute` and `relative` gain of the optimum over `current` (total revenue) |
-//! | `nodes` | nodes the exact solver explored |
+//! | `contributions`, `marginal_roi` | per channel at `allocation`, fitted model |
+//! | `at_bound` | which channels of `allocation` sit at a minimum, maximum or lock |
+//! | `current` | the historical average mix scaled to `B` and moved into the bounds (`allocation`, `predicted_revenue`, `media_revenue`); with the posterior in `extra` mode, scaled to `B + X` (the current plan with `X` added in the historical shares), which the rule compares against |
+//! | `uplift` | `absolute` and `relative` gain of `allocation` over `current` (total revenue, fitted model) |
+//! | `convergence` | the sampler's convergence (as in `mixplan fit`) |
+//! | `nodes` | nodes the exact solver explored for the point optimum |
 //! | `solve_us` | only with `--time`: the median wall time of one cold solve (a fresh `Optimizer`, no warm start) over [`TIMED_SOLVES`] solves, µs; the fit is not included |
 //!
 //! `--export-problem FILE` also writes the curves, bounds, budget and the optimiser's answer
@@ -25,15 +39,20 @@
 //! [`problem_file`]).
 
 mod problem_file;
+mod rule;
 
 use super::CommandResult;
 use super::common::{
     ChannelValue, ModelArgs, channel_names, parse_amount, parse_assignment, resolve,
 };
 use super::output::{Named, print_json};
+use super::posterior_args::{ConvergenceOut, PosteriorArgs};
 use crate::error::CliError;
+use mixplan_core::format::money;
+use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::optimize::{
-    Allocation, BudgetProblem, OptimizeError, Optimizer, Plan, RoasProblem, SpendBounds, scale_mix,
+    Allocation, BoundStatus, BudgetProblem, OptimizeError, Optimizer, Plan, RoasProblem,
+    SpendBounds, scale_mix,
 };
 use mixplan_core::response::HillResponse;
 use serde::Serialize;
@@ -79,6 +98,12 @@ pub struct Args {
     /// problem is solved once and no time is printed.
     #[arg(long)]
     time: bool,
+    /// The probability of beating the current split a recommended move needs (0 < P < 1);
+    /// below it the recommendation moves only part of the way, or keeps the current split.
+    #[arg(long, default_value_t = DEFAULT_CONFIDENCE, value_name = "P")]
+    confidence: f64,
+    #[command(flatten)]
+    posterior: PosteriorArgs,
 }
 
 /// Runs `solve` once, or with `--time` [`TIMED_SOLVES`] times: its (last) result and, with
@@ -215,12 +240,30 @@ struct UpliftOut {
 }
 
 #[derive(Serialize)]
+struct PointOut<'a> {
+    allocation: Named<'a>,
+    predicted_revenue: f64,
+    media_revenue: f64,
+    roas: f64,
+}
+
+#[derive(Serialize)]
 struct OptimizeOut<'a> {
     mode: &'static str,
+    method: &'static str,
     budget: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     target_roas: Option<f64>,
     allocation: Named<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_uplift: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uplift_interval: Option<(f64, f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability_of_gain: Option<f64>,
+    #[serde(flatten)]
+    rule: Option<rule::RuleOut>,
+    point_optimum: PointOut<'a>,
     predicted_revenue: f64,
     media_revenue: f64,
     baseline: f64,
@@ -231,8 +274,31 @@ struct OptimizeOut<'a> {
     current: CurrentOut<'a>,
     uplift: UpliftOut,
     #[serde(skip_serializing_if = "Option::is_none")]
+    convergence: Option<&'a ConvergenceOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     solve_us: Option<f64>,
     nodes: u32,
+}
+
+/// A one-line note on the channels of `spend` at a bound, as
+/// [`Allocation::bound_note`] words it.
+fn bound_note(names: &[String], spend: &[f64], bounds: &[SpendBounds]) -> String {
+    names
+        .iter()
+        .zip(spend)
+        .zip(bounds)
+        .filter_map(|((name, &x), &b)| {
+            let what = match BoundStatus::classify(x, b) {
+                BoundStatus::AtMin if x == 0.0 => "gets nothing".to_owned(),
+                BoundStatus::AtMin => format!("is at its minimum ({})", money(x)),
+                BoundStatus::AtMax => format!("is at its maximum ({})", money(x)),
+                BoundStatus::Locked => format!("is locked at {}", money(x)),
+                _ => return None,
+            };
+            Some(format!("{name} {what}"))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The optimal allocation for the mode the arguments ask for, its budget problem's bounds
@@ -300,12 +366,34 @@ pub fn run(args: Args) -> CommandResult {
     {
         return problem_file::run(&args);
     }
-    let model = args.model.fit()?.model;
+    // Read the lift tests before the fit, so a bad file fails fast.
+    args.posterior.lift_tests()?;
+    let fit = args.model.fit()?;
+    let model = fit.model;
     let names = channel_names(&model);
     let curves = model.responses();
     let mix: Vec<f64> = model.channels().iter().map(|c| c.mean_spend).collect();
-    let outcome = solve(&args, &curves, &names, &mix)?;
+    let mut outcome = solve(&args, &curves, &names, &mix)?;
     let allocation = &outcome.allocation;
+    let rule = if outcome.mode == "target_roas" {
+        None
+    } else {
+        rule::recommend(
+            &args,
+            &fit.data,
+            &model,
+            &mix,
+            &outcome.bounds,
+            allocation.budget(),
+        )?
+    };
+    if let Some(r) = &rule {
+        outcome.current.clone_from(&r.current);
+    }
+    let allocation = &outcome.allocation;
+    let chosen: &[f64] = rule
+        .as_ref()
+        .map_or(allocation.spend(), |r| &r.recommendation.allocation);
     let predict = |what, spend| {
         model
             .predict_steady_state(spend)
@@ -314,26 +402,50 @@ pub fn run(args: Args) -> CommandResult {
                 source: source.into(),
             })
     };
-    let best = predict("the optimal split", allocation.spend())?;
+    let point = predict("the point-estimate optimum", allocation.spend())?;
+    let best = predict("the recommended split", chosen)?;
     let current = predict("the current plan", &outcome.current)?;
-    let current_plan = Plan::evaluate(&curves, &outcome.current)
-        .map_err(|error| args.optimize_error(&names, error))?;
-    let uplift = allocation
+    let evaluate = |spend: &[f64]| {
+        Plan::evaluate(&curves, spend).map_err(|error| args.optimize_error(&names, error))
+    };
+    let current_plan = evaluate(&outcome.current)?;
+    let chosen_plan = evaluate(chosen)?;
+    let uplift = chosen_plan
         .uplift_over(&current_plan)
         .with_baseline(model.baseline_level());
     let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let recommendation = rule.as_ref().map(|r| &r.recommendation);
     let out = OptimizeOut {
         mode: outcome.mode,
+        method: if rule.is_some() {
+            "posterior_rule"
+        } else {
+            "point_estimate"
+        },
         budget: allocation.budget(),
         target_roas: args.target_roas,
-        allocation: Named(&names, allocation.spend()),
+        allocation: Named(&names, chosen),
+        expected_uplift: recommendation.map(|r| r.expected_uplift),
+        uplift_interval: recommendation.map(|r| r.uplift_interval),
+        probability_of_gain: recommendation.map(|r| r.probability_of_gain),
+        rule: rule.as_ref().map(|r| r.output(&names)),
+        point_optimum: PointOut {
+            allocation: Named(&names, allocation.spend()),
+            predicted_revenue: point.revenue,
+            media_revenue: point.media,
+            roas: allocation.roas(),
+        },
         predicted_revenue: best.revenue,
         media_revenue: best.media,
         baseline: best.baseline,
-        roas: allocation.roas(),
+        roas: chosen_plan.roas(),
         contributions: Named(&names, &best.contributions),
         marginal_roi: Named(&names, &best.marginal),
-        at_bound: allocation.bound_note(&name_refs),
+        at_bound: if rule.is_some() {
+            bound_note(&names, chosen, &outcome.bounds)
+        } else {
+            allocation.bound_note(&name_refs)
+        },
         current: CurrentOut {
             allocation: Named(&names, &outcome.current),
             predicted_revenue: current.revenue,
@@ -343,6 +455,7 @@ pub fn run(args: Args) -> CommandResult {
             absolute: uplift.absolute,
             relative: uplift.relative,
         },
+        convergence: rule.as_ref().map(|r| &r.convergence),
         solve_us: outcome.solve_us,
         nodes: allocation.stats().nodes,
     };

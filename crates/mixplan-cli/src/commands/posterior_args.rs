@@ -1,0 +1,156 @@
+//! The posterior arguments `fit` and `optimize` share ([`PosteriorArgs`]): lift tests, the
+//! sampler's size and seed, and `--no-posterior`; and the run that samples the posterior
+//! after the point fit.
+//!
+//! The output has no timings, so a run is reproducible (same data, same seed, same JSON).
+//!
+//! Defaults: 4 chains × (500 warm-up + 500 draws), the core's defaults (measured to meet the
+//! convergence thresholds on the simulated store in 4–7 s natively, `docs/posterior.md`).
+
+use crate::error::CliError;
+use mixplan_core::data::WeeklyData;
+use mixplan_core::model::FittedModel;
+use mixplan_core::model::posterior::{
+    Diagnostics, LiftTest, Posterior, PosteriorModel, PriorParams, SamplerParams, read_lift_tests,
+};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Posterior settings on the command line.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PosteriorArgs {
+    /// Lift tests (experiments) that calibrate the posterior: a CSV with the columns
+    /// channel,start,end,lift,spend,std_error (see data_processed/lift_tests.csv).
+    #[arg(long, value_name = "FILE.csv")]
+    pub lift_tests: Option<PathBuf>,
+    /// Kept posterior draws per chain.
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub draws: usize,
+    /// Warm-up (adaptation) iterations per chain.
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub warmup: usize,
+    /// Number of chains (run one after another).
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub chains: usize,
+    /// Seed of the sampler.
+    #[arg(long, default_value_t = 42, value_name = "N")]
+    pub posterior_seed: u64,
+    /// Skip the posterior: point estimate only (no intervals, no recommendation rule).
+    #[arg(long, conflicts_with = "lift_tests")]
+    pub no_posterior: bool,
+}
+
+/// Convergence facts for the JSON output.
+#[derive(Debug, Serialize)]
+pub struct ConvergenceOut {
+    /// True when every threshold is met.
+    pub converged: bool,
+    /// Largest rank-normalised split R̂ over the parameters.
+    pub max_r_hat: f64,
+    /// Smallest bulk effective sample size over the parameters.
+    pub min_bulk_ess: f64,
+    /// Divergent transitions after warm-up.
+    pub divergences: usize,
+    /// Kept draws (all chains).
+    pub draws: usize,
+    /// Chains.
+    pub chains: usize,
+    /// The thresholds: R̂ at most this.
+    pub r_hat_threshold: f64,
+    /// Bulk ESS at least this (all chains together).
+    pub min_ess_threshold: f64,
+    /// Lift tests in the likelihood.
+    pub lift_tests: usize,
+}
+
+/// A sampled posterior and its convergence summary.
+pub struct Sampled {
+    /// The draws.
+    pub posterior: Posterior,
+    /// For the output.
+    pub convergence: ConvergenceOut,
+}
+
+impl PosteriorArgs {
+    /// The lift tests of `--lift-tests`, read and checked (empty without the flag).
+    ///
+    /// # Errors
+    /// [`CliError::ReadFile`], [`CliError::LiftTests`].
+    pub fn lift_tests(&self) -> Result<Vec<LiftTest>, CliError> {
+        let Some(path) = &self.lift_tests else {
+            return Ok(Vec::new());
+        };
+        let file = std::fs::File::open(path).map_err(|source| CliError::ReadFile {
+            path: path.clone(),
+            hint: Some("check the path of --lift-tests".into()),
+            source,
+        })?;
+        read_lift_tests(std::io::BufReader::new(file)).map_err(|source| CliError::LiftTests {
+            path: path.clone(),
+            source: source.into(),
+        })
+    }
+
+    /// Samples the posterior of `model` on `data` (with the lift tests), or `None` with
+    /// `--no-posterior`.
+    ///
+    /// # Errors
+    /// [`CliError::LiftTests`] for a lift test that does not fit the data,
+    /// [`CliError::Posterior`] for sampler settings out of range or a failed run.
+    pub fn sample(
+        &self,
+        data: &WeeklyData,
+        model: &FittedModel,
+    ) -> Result<Option<Sampled>, CliError> {
+        if self.no_posterior {
+            return Ok(None);
+        }
+        let tests = self.lift_tests()?;
+        let posterior_error = |e: mixplan_core::model::posterior::PosteriorError| {
+            CliError::Posterior { source: e.into() }
+        };
+        let priors = PriorParams::default().check().map_err(posterior_error)?;
+        let params = SamplerParams::new()
+            .draws(self.draws)
+            .warmup(self.warmup)
+            .chains(self.chains)
+            .seed(self.posterior_seed)
+            .check()
+            .map_err(posterior_error)?;
+        let mut density = PosteriorModel::new(data, model, &priors).map_err(posterior_error)?;
+        if !tests.is_empty() {
+            density =
+                density
+                    .with_lift_tests(data, &tests)
+                    .map_err(|source| CliError::LiftTests {
+                        path: self.lift_tests.clone().unwrap_or_default(),
+                        source: source.into(),
+                    })?;
+        }
+        let posterior = params.sample(density, |_, _| {}).map_err(posterior_error)?;
+        let convergence = convergence(
+            posterior.diagnostics(),
+            posterior.draws(),
+            self.chains,
+            tests.len(),
+        );
+        Ok(Some(Sampled {
+            posterior,
+            convergence,
+        }))
+    }
+}
+
+fn convergence(d: &Diagnostics, draws: usize, chains: usize, lift_tests: usize) -> ConvergenceOut {
+    ConvergenceOut {
+        converged: d.converged,
+        max_r_hat: d.max_r_hat,
+        min_bulk_ess: d.min_bulk_ess,
+        divergences: d.divergences,
+        draws,
+        chains,
+        r_hat_threshold: d.thresholds.max_r_hat,
+        min_ess_threshold: d.thresholds.min_bulk_ess_per_chain * chains as f64,
+        lift_tests,
+    }
+}
