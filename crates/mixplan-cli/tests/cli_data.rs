@@ -60,7 +60,7 @@ fn daily_regions_file_needs_and_gets_weekly_aggregation() {
     let stderr = failure(&["fit", &file]);
     assert!(stderr.contains("--aggregate weekly"), "{stderr}");
 
-    let all = success(&["fit", &file, "--aggregate", "weekly"]);
+    let all = success(&["fit", "--no-posterior", &file, "--aggregate", "weekly"]);
     let names: Vec<&str> = all["channels"]
         .as_array()
         .expect("channels")
@@ -78,7 +78,7 @@ fn daily_regions_file_needs_and_gets_weekly_aggregation() {
         ]
     );
     // A filter keeps one region, and names the values when it matches none.
-    let one = success(&["fit", &file, "--filter", "region=R002"]);
+    let one = success(&["fit", "--no-posterior", &file, "--filter", "region=R002"]);
     assert_ne!(without_time(one), without_time(all));
     let stderr = failure(&["fit", &file, "--filter", "region=Mars"]);
     assert!(
@@ -97,6 +97,7 @@ fn daily_regions_file_needs_and_gets_weekly_aggregation() {
         "mon",
         "--budget",
         "40000",
+        "--no-posterior",
     ]);
     assert_eq!(plan["mode"], "budget");
     std::fs::remove_dir_all(&dir).ok();
@@ -121,8 +122,8 @@ fn semicolon_decimal_comma_day_first_file_fits_like_the_original() {
         .collect();
     let plain = write(&dir, "weekly.csv", &original);
     let semi = write(&dir, "weekly_semicolon.csv", &rewritten);
-    let want = without_time(success(&["fit", &plain]));
-    let got = without_time(success(&["fit", &semi]));
+    let want = without_time(success(&["fit", "--no-posterior", &plain]));
+    let got = without_time(success(&["fit", "--no-posterior", &semi]));
     assert_eq!(
         got, want,
         "detected separator, decimal comma and date order"
@@ -144,7 +145,13 @@ fn semicolon_decimal_comma_day_first_file_fits_like_the_original() {
         "{stderr}"
     );
     // A weekly file through the aggregation path fits the same model.
-    let aggregated = without_time(success(&["fit", &plain, "--aggregate", "weekly"]));
+    let aggregated = without_time(success(&[
+        "fit",
+        "--no-posterior",
+        &plain,
+        "--aggregate",
+        "weekly",
+    ]));
     assert_eq!(aggregated, want);
     // Bad flag values name the choices.
     let stderr = failure(&["fit", &plain, "--separator", "pipe"]);
@@ -181,9 +188,15 @@ fn xlsx_sheet_fits_like_the_csv() {
     std::fs::write(&book, store_workbook()).expect("written");
     let book = book.to_string_lossy().into_owned();
     let plain = write(&dir, "weekly.csv", &store_csv());
-    let want = without_time(success(&["fit", &plain]));
+    let want = without_time(success(&["fit", "--no-posterior", &plain]));
     assert_eq!(
-        without_time(success(&["fit", &book, "--sheet", "Weekly"])),
+        without_time(success(&[
+            "fit",
+            "--no-posterior",
+            &book,
+            "--sheet",
+            "Weekly"
+        ])),
         want
     );
     // The first sheet (notes) has no data; an unknown sheet lists the sheets; --sheet on a

@@ -9,7 +9,7 @@ use support::{mixplan, store_csv_path};
 
 /// Runs `mixplan fit FILE`, which must succeed: its JSON and its stderr.
 fn fit(file: &str) -> (serde_json::Value, String) {
-    let out = mixplan(&["fit", file]);
+    let out = mixplan(&["fit", "--no-posterior", file]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{stderr}");
     (
