@@ -2,17 +2,20 @@
 //! ([`crate::worker`]); this module turns its outcomes into the page's [`FitState`].
 //!
 //! [`start_fit`] sends the data to the worker and returns the handle that owns it; the
-//! worker's replies write the state signal (no Effect does). [`ready`] keeps the last
+//! worker's replies write the state signals (no Effect does). [`ready`] keeps the last
 //! fitted planner, so a new fit that is running or has failed leaves the current one on
-//! screen.
+//! screen. After the point fit the worker samples the posterior ([`page_sampler`]); its
+//! progress and draws go to a [`PosteriorState`] signal.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::ModelParams;
+use mixplan_core::model::posterior::SamplerParams;
 
 use crate::embedded::EmbeddedData;
+use crate::planner::draws::PosteriorDraws;
 use crate::planner::scenario::{ChannelInfo, Planner};
 use crate::worker::client::FitWorker;
 use crate::worker::schedule::Outcome;
@@ -50,6 +53,70 @@ impl FitState {
     }
 }
 
+/// The posterior sampler's settings in the page: 2 chains × (300 warm-up + 200 kept)
+/// iterations, seed 42 — 400 draws kept. Chosen so that 156 weeks × 5 channels samples in
+/// a few seconds in the browser (the core's default, 4 × (500 + 500), takes 4–7 s natively);
+/// the convergence report says when that is too short for the data.
+pub fn page_sampler() -> SamplerParams {
+    SamplerParams::new().chains(2).warmup(300).draws(200)
+}
+
+/// Where the posterior of the fitted model is (by default: sampling, nothing done yet).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PosteriorState {
+    /// Sampling: `done` of `total` iterations (both 0 until the point fit is in).
+    Sampling {
+        /// Iterations done.
+        done: usize,
+        /// Iterations in all.
+        total: usize,
+    },
+    /// Sampled.
+    Ready {
+        /// The draws.
+        draws: Arc<PosteriorDraws>,
+        /// Wall time of the sampling in the worker, milliseconds.
+        sampling_ms: f64,
+    },
+    /// Not sampled; the message says why and what to do.
+    Failed(String),
+}
+
+impl Default for PosteriorState {
+    fn default() -> Self {
+        Self::Sampling { done: 0, total: 0 }
+    }
+}
+
+impl PosteriorState {
+    /// What a number's range shows while there is none: "computing uncertainty…" while
+    /// sampling, "range unavailable" when sampling failed ("" once ready).
+    pub fn placeholder(&self) -> &'static str {
+        match self {
+            Self::Sampling { .. } => "computing uncertainty…",
+            Self::Ready { .. } => "",
+            Self::Failed(_) => "range unavailable",
+        }
+    }
+
+    /// Progress in `[0, 1]`.
+    pub fn fraction(&self) -> f64 {
+        match self {
+            Self::Sampling { done, total } if *total > 0 => *done as f64 / *total as f64,
+            Self::Sampling { .. } => 0.0,
+            Self::Ready { .. } | Self::Failed(_) => 1.0,
+        }
+    }
+
+    /// The draws, once sampled.
+    pub fn draws(&self) -> Option<Arc<PosteriorDraws>> {
+        match self {
+            Self::Ready { draws, .. } => Some(draws.clone()),
+            _ => None,
+        }
+    }
+}
+
 /// The planner in use and its fit's wall time in milliseconds: `None` until a fit has
 /// succeeded, then the latest fitted one — a fit running or failed afterwards leaves it as
 /// it is. A `Memo`: progress alone never notifies; it notifies once per successful fit.
@@ -79,47 +146,74 @@ pub struct FitContext {
     started_ms: f64,
 }
 
-/// The page's fit worker, writing its outcomes to a [`FitState`] signal.
+/// The page's fit worker, writing its outcomes to a [`FitState`] and a [`PosteriorState`]
+/// signal.
 pub struct PageFitter {
     worker: FitWorker<FitContext>,
     state: RwSignal<FitState>,
+    posterior: RwSignal<PosteriorState>,
 }
 
 impl PageFitter {
-    /// A fitter publishing to `state` (no worker starts until the first fit).
-    pub fn new(state: RwSignal<FitState>) -> Self {
+    /// A fitter publishing to `state` and `posterior` (no worker starts until the first fit).
+    pub fn new(state: RwSignal<FitState>, posterior: RwSignal<PosteriorState>) -> Self {
         let worker = FitWorker::new(move |outcome: Outcome<FitContext>| match outcome {
             Outcome::Progress { done, total } => state.set(FitState::Fitting { done, total }),
             Outcome::Fitted(model, context) => {
                 let planner = Planner::new(*model, context.channels, &context.data);
+                // The draws on screen belonged to the previous model.
+                posterior.set(PosteriorState::Sampling { done: 0, total: 0 });
                 state.set(FitState::Ready {
                     planner: Arc::new(planner),
                     fit_ms: now_ms() - context.started_ms,
                 });
             }
             Outcome::Failed(message) => state.set(FitState::Failed(message)),
+            Outcome::Sampling { done, total } => {
+                posterior.set(PosteriorState::Sampling { done, total })
+            }
+            Outcome::Sampled(draws, sampling_ms) => posterior.set(PosteriorState::Ready {
+                draws: Arc::new(*draws),
+                sampling_ms,
+            }),
+            Outcome::SamplingFailed(message) => posterior.set(PosteriorState::Failed(message)),
         });
-        Self { worker, state }
+        Self {
+            worker,
+            state,
+            posterior,
+        }
     }
 
-    /// Fits `params` to `data` in the worker, cancelling the fit that is running. The planner
-    /// on screen stays until this fit succeeds.
+    /// Fits `params` to `data` in the worker, then samples its posterior
+    /// ([`page_sampler`]), cancelling the fit or sampling that is running. The planner on
+    /// screen stays until this fit succeeds.
     pub fn fit(&self, data: WeeklyData, channels: Vec<ChannelInfo>, params: ModelParams) {
         self.state.set(FitState::Fitting { done: 0, total: 0 });
+        // A sampling that was running is cancelled; finished draws stay with their model.
+        if self.worker.is_sampling() {
+            self.posterior.set(PosteriorState::Failed(
+                "The uncertainty was not computed: a new fit started. It is computed once that fit is in.".to_string(),
+            ));
+        }
         let context = FitContext {
             channels,
             data: data.clone(),
             started_ms: now_ms(),
         };
-        self.worker.fit(data, params, context);
+        self.worker.fit(data, params, Some(page_sampler()), context);
     }
 }
 
 /// Fits the model to `embedded` with the default parameters in a worker, publishing
-/// progress and the result to `state`. Keep the returned handle: dropping it stops the
-/// worker.
-pub fn start_fit(embedded: EmbeddedData, state: RwSignal<FitState>) -> PageFitter {
-    let fitter = PageFitter::new(state);
+/// progress and the result to `state` and the posterior to `posterior`. Keep the returned
+/// handle: dropping it stops the worker.
+pub fn start_fit(
+    embedded: EmbeddedData,
+    state: RwSignal<FitState>,
+    posterior: RwSignal<PosteriorState>,
+) -> PageFitter {
+    let fitter = PageFitter::new(state, posterior);
     fitter.fit(embedded.data, embedded.channels, ModelParams::new());
     fitter
 }

@@ -1,8 +1,11 @@
-//! Per-channel numbers for the current split beside the optimal one.
+//! Per-channel numbers for the current split, with their credible intervals, beside the
+//! best split under the model.
 
 use leptos::prelude::*;
 
+use crate::fitting::PosteriorState;
 use crate::format::{NO_VALUE, currency, decimal, percent, signed_currency};
+use crate::planner::intervals::{Interval, ScenarioIntervals, currency_range, ratio_range};
 use crate::planner::scenario::{ChannelInfo, ChannelRow, Scenario};
 
 /// Spends below this (dollars) show as `$0`, so their ROI shows as `—`.
@@ -40,7 +43,7 @@ pub fn extrapolation_note(names: &[String], scenario: &Scenario) -> String {
         String::new()
     } else {
         format!(
-            "* The optimal split puts spend above any weekly spend in the data: {}. The model extrapolates its response curve there, so test such an increase gradually.",
+            "* The best split under the model puts spend above any weekly spend in the data: {}. The model extrapolates its response curve there, so test such an increase gradually.",
             beyond.join(", ")
         )
     }
@@ -71,10 +74,46 @@ pub fn roi_text(row: &ChannelRow) -> String {
     }
 }
 
-/// Budget, share, contribution, ROI, marginal ROI, optimal budget and the change to reach it.
-/// Shares are of the spend actually placed; spends above the data are marked `*` in both the
-/// current and the optimal column, with a warning below the table. On a phone each channel
-/// is a stacked card with labelled values (`data-label`).
+/// The text under a point value: its interval, or the posterior's placeholder while there is
+/// none ("computing uncertainty…"); empty for a channel with no spend.
+pub fn interval_cell_text(
+    interval: Option<Interval>,
+    has_spend: bool,
+    posterior: &PosteriorState,
+    format: fn(Option<Interval>) -> String,
+) -> String {
+    match (interval, has_spend) {
+        (_, false) => String::new(),
+        (Some(i), true) => format(Some(i)),
+        (None, true) => posterior.placeholder().to_string(),
+    }
+}
+
+/// One interval under a point value: `data-testid="{kind}-interval-{id}"` with `data-low`
+/// and `data-high` (empty while there is no interval).
+fn interval_view(
+    test_id: String,
+    interval: impl Fn() -> Option<Interval> + Copy + Send + Sync + 'static,
+    text: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <small
+            class="range"
+            class:pending=move || interval().is_none()
+            data-testid=test_id
+            data-low=move || interval().map(|i| i.low.to_string()).unwrap_or_default()
+            data-high=move || interval().map(|i| i.high.to_string()).unwrap_or_default()
+        >
+            {text}
+        </small>
+    }
+}
+
+/// Budget, share, contribution, ROI, marginal ROI (each with its credible interval below),
+/// the best split under the model and the change to reach it. Shares are of the spend
+/// actually placed; spends above the data are marked `*` in both the current and the best
+/// column, with a warning below the table. On a phone each channel is a stacked card with
+/// labelled values (`data-label`).
 #[component]
 pub fn ChannelTable(
     /// Channels in model order.
@@ -82,6 +121,12 @@ pub fn ChannelTable(
     /// The evaluated budget.
     #[prop(into)]
     scenario: Signal<Scenario>,
+    /// Credible intervals for the scenario (`None` until the posterior is sampled).
+    #[prop(optional, into)]
+    intervals: Signal<Option<ScenarioIntervals>>,
+    /// The posterior's state (what the interval cells show until there are intervals).
+    #[prop(optional, into)]
+    posterior: Signal<PosteriorState>,
 ) -> impl IntoView {
     let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
     let warning_names = StoredValue::new(names.clone());
@@ -91,6 +136,13 @@ pub fn ChannelTable(
         .map(|(c, channel)| {
             let row = move || scenario.with(|s| s.rows[c].clone());
             let share = move || scenario.with(|s| s.rows[c].share.map(percent).unwrap_or_else(|| NO_VALUE.into()));
+            let of = move |pick: fn(&crate::planner::intervals::ChannelIntervals) -> Option<Interval>| {
+                move || intervals.with(|i| i.as_ref().and_then(|i| i.channel(c)).and_then(pick))
+            };
+            let contribution_interval = of(|i| i.contribution);
+            let roi_interval = of(|i| i.roi);
+            let marginal_interval = of(|i| i.marginal_roi);
+            let has_spend = move || row().spend >= SHOWN_AS_ZERO;
             view! {
                 <tr data-testid=format!("channel-row-{}", channel.id)>
                     <th scope="row">{channel.name}</th>
@@ -99,10 +151,19 @@ pub fn ChannelTable(
                         {move || row().current_extrapolates().then_some("*")}
                     </td>
                     <td data-label="Share">{share}</td>
-                    <td data-label="Revenue">{move || currency(row().contribution)}</td>
-                    <td data-label="ROI" data-testid=format!("roi-{}", channel.id)>{move || roi_text(&row())}</td>
-                    <td data-label="Marginal ROI">{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| decimal(m, 2))}</td>
-                    <td data-label="Optimal" class:extrapolated=move || row().optimal_extrapolates()>
+                    <td data-label="Revenue">
+                        <span data-testid=format!("contribution-{}", channel.id)>{move || currency(row().contribution)}</span>
+                        {interval_view(format!("contribution-interval-{}", channel.id), contribution_interval, move || posterior.with(|p| interval_cell_text(contribution_interval(), has_spend(), p, currency_range)))}
+                    </td>
+                    <td data-label="ROI">
+                        <span data-testid=format!("roi-{}", channel.id)>{move || roi_text(&row())}</span>
+                        {interval_view(format!("roi-interval-{}", channel.id), roi_interval, move || posterior.with(|p| interval_cell_text(roi_interval(), has_spend(), p, ratio_range)))}
+                    </td>
+                    <td data-label="Marginal ROI">
+                        <span data-testid=format!("marginal-roi-{}", channel.id)>{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| decimal(m, 2))}</span>
+                        {interval_view(format!("marginal-roi-interval-{}", channel.id), marginal_interval, move || posterior.with(|p| interval_cell_text(marginal_interval(), has_spend(), p, ratio_range)))}
+                    </td>
+                    <td data-label="Best (model)" class:extrapolated=move || row().optimal_extrapolates()>
                         {move || row().optimal_spend.map(currency).unwrap_or_else(|| NO_VALUE.into())}
                         {move || row().optimal_extrapolates().then_some("*")}
                     </td>
@@ -127,7 +188,7 @@ pub fn ChannelTable(
                             <th scope="col">"Revenue"</th>
                             <th scope="col" title="Weekly revenue contribution ÷ weekly spend">"ROI"</th>
                             <th scope="col" title="Revenue from the next dollar">"Marginal ROI"</th>
-                            <th scope="col">"Optimal"</th>
+                            <th scope="col" title="The best split of the same total under the model">"Best (model)"</th>
                             <th scope="col">"Change"</th>
                         </tr>
                     </thead>

@@ -10,3 +10,4 @@ pub mod model_panel;
 pub mod planner_page;
 pub mod print_summary;
 pub mod results_summary;
+pub mod uncertainty_status;

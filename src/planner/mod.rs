@@ -1,6 +1,9 @@
 //! Planner logic in plain Rust (no DOM), so it is tested natively: the budget being edited
-//! and what the page shows about it.
+//! and what the page shows about it, with its uncertainty over the posterior draws.
 
 pub mod budget;
+pub mod convergence;
+pub mod draws;
+pub mod intervals;
 pub mod scenario;
 pub mod validity;

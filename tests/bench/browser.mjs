@@ -1,7 +1,9 @@
 // In-browser benchmark of the release build (make bench-browser; not part of make test):
 // loads the planner in headless Chromium, reads the start-up fit time, then makes 1,000
 // slider moves and times each from the input event to the updated DOM (the predicted
-// revenue's text), reporting the median and the 95th percentile.
+// revenue's text), reporting the median and the 95th percentile. Then waits for the
+// posterior (reading its sampling time in the worker) and times 1,000 more moves until the
+// revenue's 90% interval (computed over all posterior draws) is updated.
 //
 //   node tests/bench/browser.mjs [moves]
 import { serveDist, launchBrowser, openPage } from '../e2e/support.mjs';
@@ -24,9 +26,9 @@ try {
   }
   await page.locator('[data-testid="chart-contribution"] svg.main-svg').first().waitFor();
 
-  const times = await page.evaluate(async (moves) => {
+  const measure = (testid) => page.evaluate(async ([moves, testid]) => {
     const channels = [...document.querySelectorAll('[data-testid^="channel-slider-"]')];
-    const target = document.querySelector('[data-testid="predicted-revenue"]');
+    const target = document.querySelector(`[data-testid="${testid}"]`);
     const out = [];
     for (let i = 0; i < moves; i++) {
       const slider = channels[i % channels.length];
@@ -46,18 +48,28 @@ try {
       await new Promise((r) => requestAnimationFrame(() => r()));
     }
     return out;
-  }, MOVES);
+  }, [MOVES, testid]);
+  const report = (label, times) => {
+    const ok = times.filter(Number.isFinite).sort((a, b) => a - b);
+    const q = (p) => ok[Math.min(ok.length - 1, Math.floor(p * ok.length))];
+    console.log(`${label}: ${ok.length}/${times.length} moves, median ${q(0.5).toFixed(3)} ms, p95 ${q(0.95).toFixed(3)} ms, max ${ok[ok.length - 1].toFixed(3)} ms`);
+    if (ok.length !== times.length) {
+      console.error(`${times.length - ok.length} moves did not update the DOM within 1 s`);
+      process.exitCode = 1;
+    }
+  };
 
-  const ok = times.filter(Number.isFinite).sort((a, b) => a - b);
-  const q = (p) => ok[Math.min(ok.length - 1, Math.floor(p * ok.length))];
+  const times = await measure('predicted-revenue');
   const fitSorted = [...fits].sort((a, b) => a - b);
   console.log(`browser: ${(await browser.version())}`);
   console.log(`fit (start-up, in page): median ${fitSorted[Math.floor(LOADS / 2)].toFixed(0)} ms over ${LOADS} loads [${fits.map((f) => f.toFixed(0)).join(', ')}]`);
-  console.log(`slider move -> updated DOM: ${ok.length}/${times.length} moves, median ${q(0.5).toFixed(3)} ms, p95 ${q(0.95).toFixed(3)} ms, max ${ok[ok.length - 1].toFixed(3)} ms`);
-  if (ok.length !== times.length) {
-    console.error(`${times.length - ok.length} moves did not update the DOM within 1 s`);
-    process.exitCode = 1;
-  }
+  report('slider move -> updated DOM (point figures)', times);
+
+  const posterior = page.locator('[data-testid="posterior-status"]:text-is("ready")');
+  await posterior.waitFor({ state: 'attached', timeout: 180_000 });
+  const draws = await page.locator('[data-testid="posterior-text"]').textContent();
+  console.log(`posterior (last load, in the worker): ${Number(await posterior.getAttribute('data-sampling-ms')).toFixed(0)} ms; ${draws}`);
+  report('slider move -> updated DOM (90% interval over all draws)', await measure('revenue-interval'));
 } finally {
   await browser.close();
   await server.close();
