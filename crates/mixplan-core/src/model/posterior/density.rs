@@ -34,10 +34,25 @@
 //! ∂a_t/∂θ     =  θ ∂a_{t−1}/∂θ + a_{t−1} − x̃_t,    ∂a_{−1}/∂θ = 0
 //! ```
 //!
-//! (`h = 0` and all its derivatives are 0 where `a_t = 0`.) The test compares this against
-//! central finite differences.
+//! (`h = 0` and all its derivatives are 0 where `a_t = 0`.)
+//!
+//! # Lift tests ([`super::lift`])
+//!
+//! Test `i` on channel `c` over the weeks `W_i` adds, with `L̃_i`, `ẽ_i` its lift and standard
+//! error divided by the target scale and `M_i = β̃_c Σ_{t∈W_i} h_{c,t}` the model's lift,
+//!
+//! ```text
+//! ℓ_i = −(L̃_i − M_i)² / (2 ẽ_i²),        e_i = (L̃_i − M_i) / ẽ_i²   (∂ℓ_i/∂M_i)
+//! ```
+//!
+//! `M_i` has the same form as the likelihood's `Σ_t g_t β̃_c h_{c,t}` with `g_t` replaced by
+//! `e_i 1[t ∈ W_i]`, so the gradient is the formulas above with `g_t` replaced, for channel
+//! `c`, by `g_t + Σ_{i on c} e_i 1[t ∈ W_i]` (in `G_c` and `w_{c,t}`); the baseline and the
+//! noise do not enter `ℓ_i`. The test compares all of this against central finite
+//! differences.
 
 use super::error::PosteriorError;
+use super::lift::{LiftTest, PlacedLiftTest, place};
 use super::prior::normal_log_density;
 use super::prior::{BetaPrior, LogNormalPrior, Priors, half_normal_log_density_log, logistic};
 use crate::data::WeeklyData;
@@ -103,6 +118,10 @@ struct ChannelWork {
     logit_hill: Vec<f64>,
     coefficient: f64,
     hill_total: f64,
+    /// `Σ_{i on c} e_i 1[t ∈ W_i]` per week (lift tests' share of the residual slope).
+    lift_slope: Vec<f64>,
+    /// Whether any lift test is on this channel.
+    has_lift_tests: bool,
 }
 
 /// One channel's parameters in the design's units.
@@ -138,6 +157,7 @@ pub struct PosteriorModel {
     mean: Vec<f64>,
     residual_slope: Vec<f64>,
     work: Vec<ChannelWork>,
+    lift_tests: Vec<PlacedLiftTest>,
 }
 
 impl PosteriorModel {
@@ -217,6 +237,8 @@ impl PosteriorModel {
                 logit_hill: vec![0.0; n],
                 coefficient: 0.0,
                 hill_total: 0.0,
+                lift_slope: vec![0.0; n],
+                has_lift_tests: false,
             };
             layout.channels
         ];
@@ -262,6 +284,7 @@ impl PosteriorModel {
             mean: vec![0.0; n],
             residual_slope: vec![0.0; n],
             work,
+            lift_tests: Vec::new(),
         };
         let mut grad = vec![0.0; model.dim()];
         let start = model.start.clone();
@@ -269,6 +292,42 @@ impl PosteriorModel {
             return Err(PosteriorError::NonFiniteStart);
         }
         Ok(model)
+    }
+
+    /// The same posterior calibrated by `tests` (replacing any given before): each adds
+    /// its likelihood term ([`super::lift`]). `data` must be the data of [`PosteriorModel::new`].
+    ///
+    /// # Errors
+    /// [`PosteriorError::LiftTest`] for a test that fails its checks, names a channel the
+    /// data does not have, or covers no week of the data; [`PosteriorError::ModelDataMismatch`]
+    /// when `data` has another number of weeks.
+    pub fn with_lift_tests(
+        mut self,
+        data: &WeeklyData,
+        tests: &[LiftTest],
+    ) -> Result<Self, PosteriorError> {
+        if data.weeks().len() != self.y.len() {
+            return Err(PosteriorError::ModelDataMismatch(format!(
+                "{} weeks in the data, {} in the model",
+                data.weeks().len(),
+                self.y.len()
+            )));
+        }
+        self.lift_tests = place(
+            tests,
+            data.weeks(),
+            &self.channel_names,
+            self.scaling.target,
+        )?;
+        for (c, w) in self.work.iter_mut().enumerate() {
+            w.has_lift_tests = self.lift_tests.iter().any(|t| t.channel == c);
+        }
+        Ok(self)
+    }
+
+    /// Number of lift tests in the likelihood.
+    pub fn lift_test_count(&self) -> usize {
+        self.lift_tests.len()
     }
 
     /// Number of unconstrained parameters.
@@ -289,6 +348,14 @@ impl PosteriorModel {
     /// Channel names, in the data's order.
     pub fn channel_names(&self) -> &[String] {
         &self.channel_names
+    }
+
+    /// Every channel's total spend over all weeks, currency (`S̃_c · y_scale`).
+    pub fn total_spend(&self) -> Vec<f64> {
+        self.spend_over_target
+            .iter()
+            .map(|s| s * self.scaling.target)
+            .collect()
     }
 
     /// How the model's units map to currency (the fitted model's scaling).
@@ -421,6 +488,20 @@ impl PosteriorModel {
         let mut log_density = -(n as f64) * log_noise - 0.5 * rss * inv_var;
         gradient[layout.log_noise()] = -(n as f64) + rss * inv_var;
 
+        for w in self.work.iter_mut().filter(|w| w.has_lift_tests) {
+            w.lift_slope.fill(0.0);
+        }
+        for test in &self.lift_tests {
+            let w = &mut self.work[test.channel];
+            let hill: f64 = w.hill[test.first..=test.last].iter().sum();
+            let miss = test.lift - w.coefficient * hill;
+            let inv_var = 1.0 / (test.std_error * test.std_error);
+            log_density -= 0.5 * miss * miss * inv_var;
+            for e in &mut w.lift_slope[test.first..=test.last] {
+                *e += miss * inv_var;
+            }
+        }
+
         for (j, slot) in gradient[..layout.fixed].iter_mut().enumerate() {
             *slot = self
                 .fixed
@@ -432,8 +513,19 @@ impl PosteriorModel {
         }
 
         for (c, p) in points.iter().enumerate() {
+            let w = &mut self.work[c];
+            // The residual slope g_t, plus the lift tests' e_i on their weeks.
+            if w.has_lift_tests {
+                for (e, g) in w.lift_slope.iter_mut().zip(&self.residual_slope) {
+                    *e += g;
+                }
+            }
             let w = &self.work[c];
-            let g = &self.residual_slope;
+            let g = if w.has_lift_tests {
+                &w.lift_slope
+            } else {
+                &self.residual_slope
+            };
             let weighted_hill: f64 = g.iter().zip(&w.hill).map(|(g, h)| g * h).sum();
             gradient[layout.log_roi(c)] = w.coefficient * weighted_hill;
             let mean_slope = weighted_hill / w.hill_total;

@@ -29,6 +29,8 @@ pub struct ChannelDraws {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Posterior {
     pub(crate) channels: Vec<ChannelDraws>,
+    /// Total spend of each channel over all weeks of the data, currency.
+    pub(crate) total_spend: Vec<f64>,
     pub(crate) noise: Vec<f64>,
     pub(crate) diagnostics: Diagnostics,
     pub(crate) step_sizes: Vec<f64>,
@@ -78,6 +80,77 @@ impl Posterior {
                 channel,
                 channels: self.channels.len(),
             })
+    }
+
+    /// Channel `channel`'s total contribution over all weeks of the data per draw,
+    /// `ROI_d × total spend` (currency).
+    ///
+    /// # Errors
+    /// [`PosteriorError::ChannelOutOfRange`].
+    pub fn contribution_draws(&self, channel: usize) -> Result<Vec<f64>, PosteriorError> {
+        let spend = self.total_spend.get(channel).copied().unwrap_or(f64::NAN);
+        Ok(self
+            .channel(channel)?
+            .roi
+            .iter()
+            .map(|r| r * spend)
+            .collect())
+    }
+
+    /// The equal-tailed credible interval of channel `channel`'s total contribution over all
+    /// weeks of the data (`ROI × total spend`), as [`Posterior::roi_interval`].
+    ///
+    /// # Errors
+    /// As [`Posterior::roi_interval`].
+    pub fn contribution_interval(
+        &self,
+        channel: usize,
+        level: f64,
+    ) -> Result<(f64, f64), PosteriorError> {
+        equal_tailed_interval(&self.contribution_draws(channel)?, level)
+    }
+
+    /// Every channel's total spend over all weeks of the data (currency).
+    pub fn total_spend(&self) -> &[f64] {
+        &self.total_spend
+    }
+
+    /// At most `max_draws` draws, evenly spaced over all chains (every channel keeps the
+    /// same joint draws), for fast summaries such as a slider's; diagnostics, step sizes and
+    /// the leapfrog count stay those of the whole run. `max_draws = 0` keeps one draw.
+    pub fn thinned(&self, max_draws: usize) -> Posterior {
+        let total = self.draws();
+        let keep = max_draws.clamp(1, total.max(1));
+        let picks: Vec<usize> = (0..keep).map(|i| i * total / keep).collect();
+        let pick = |values: &[f64]| -> Vec<f64> {
+            picks
+                .iter()
+                .filter_map(|&i| values.get(i).copied())
+                .collect()
+        };
+        Posterior {
+            channels: self
+                .channels
+                .iter()
+                .map(|c| ChannelDraws {
+                    name: c.name.clone(),
+                    decay: pick(&c.decay),
+                    half_saturation: pick(&c.half_saturation),
+                    shape: pick(&c.shape),
+                    coefficient: pick(&c.coefficient),
+                    roi: pick(&c.roi),
+                    responses: picks
+                        .iter()
+                        .filter_map(|&i| c.responses.get(i).copied())
+                        .collect(),
+                })
+                .collect(),
+            total_spend: self.total_spend.clone(),
+            noise: pick(&self.noise),
+            diagnostics: self.diagnostics.clone(),
+            step_sizes: self.step_sizes.clone(),
+            leapfrog_steps: self.leapfrog_steps,
+        }
     }
 
     /// Channel `channel`'s ROI draws.

@@ -66,6 +66,9 @@ pub enum PosteriorError {
         /// Length given.
         got: usize,
     },
+    /// A lift test is invalid or does not fit the data.
+    #[error(transparent)]
+    LiftTest(#[from] super::lift::LiftTestError),
     /// An interval level outside `(0, 1)`.
     #[error("interval level must be in (0, 1), got {0}")]
     InvalidLevel(f64),

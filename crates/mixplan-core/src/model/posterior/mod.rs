@@ -14,6 +14,9 @@
 //! | [`sampler`] | the nuts-rs glue and the step-wise driver ([`SamplerParams`], [`PosteriorSampler`]) |
 //! | [`diagnostics`] | rank-normalised split R̂, bulk ESS, the converged flag |
 //! | `draws` | the draws in currency and their summaries ([`Posterior`]) |
+//! | [`lift`] | lift tests: validation, CSV, their place in the likelihood ([`LiftTest`]) |
+//! | [`mean_curve`] | the posterior-mean response curve and the exact optimum of a sum of them |
+//! | [`recommend`] | the recommendation rule ([`RecommendParams`] → [`Recommendation`]) |
 //!
 //! # Usage
 //!
@@ -44,12 +47,24 @@ pub mod density;
 pub mod diagnostics;
 mod draws;
 mod error;
+pub mod lift;
+pub mod mean_curve;
 pub mod prior;
+pub mod recommend;
 pub mod sampler;
 
 pub use density::{Layout, PosteriorModel};
 pub use diagnostics::{ConvergenceThresholds, Diagnostics, ParameterDiagnostics};
 pub use draws::{ChannelDraws, Posterior, equal_tailed_interval};
 pub use error::PosteriorError;
+pub use lift::{
+    LIFT_TEST_COLUMNS, LiftTest, LiftTestError, TruthLiftTests, lift_tests_from_truth,
+    read_lift_tests, write_lift_tests,
+};
+pub use mean_curve::{CurvePiece, MeanOptimum, MeanResponse, optimize_mean_curves};
 pub use prior::{BetaPrior, LogNormalPrior, PriorParams, Priors};
+pub use recommend::{
+    RecommendError, RecommendParams, Recommendation, SplitAssessment, ValidRecommendParams,
+    Verdict, feasible_current,
+};
 pub use sampler::{PosteriorSampler, SamplerParams, ValidSamplerParams};

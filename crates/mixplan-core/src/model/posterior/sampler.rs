@@ -431,6 +431,7 @@ impl PosteriorSampler {
         );
         Ok(Posterior {
             channels,
+            total_spend: model.total_spend(),
             noise,
             diagnostics,
             step_sizes: self.step_sizes,

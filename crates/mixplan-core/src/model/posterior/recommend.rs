@@ -1,0 +1,643 @@
+//! The recommendation rule (issue #11, item 3): a split that maximises posterior expected
+//! revenue, moved only as far from the current split as the data support.
+//!
+//! # The rule
+//!
+//! Given posterior draws `d = 1 … D` of every channel's steady-state curve `f_{d,c}`, the
+//! current split `x⁰` (summing to the budget `B`), the bounds and a confidence level `P`:
+//!
+//! 1. **Candidate** `x*` = argmax `Σ_c f̄_c(x_c)` s.t. `Σ x = B`, bounds, where
+//!    `f̄_c = (1/D) Σ_d f_{d,c}` is the posterior-mean curve: this maximises the posterior
+//!    expected revenue `E[Σ_c f_c(x_c)]`, and the problem stays separable, so the exact
+//!    optimiser applies ([`super::mean_curve`]).
+//! 2. **Uplift per draw** of a split `x` over `x⁰`: `u_d(x) = Σ_c f_{d,c}(x_c) − f_{d,c}(x⁰_c)`.
+//!    From the `u_d`: the expected uplift (their mean), its equal-tailed interval at
+//!    `interval_level` (default 90 %), and the **probability of gain**
+//!    `P(gain) = #{d : u_d(x) > 0} / D`.
+//! 3. **Step.** Along the segment `x(t) = x⁰ + t (x* − x⁰)`, `t ∈ [0, 1]` (every point is
+//!    feasible: the bounds are a box and the budget a plane, both convex), take the largest
+//!    `t` with `P(gain at x(t)) ≥ P`: first `t = 1`; otherwise a scan of
+//!    [`STEP_GRID`] steps downwards, refined by [`STEP_BISECTIONS`] bisections between the
+//!    last grid step that meets `P` and the one above it. If no `t ≥` [`MIN_STEP`] meets `P`,
+//!    keep `x⁰` and say that the data cannot tell.
+//!
+//! Why the segment: the expected revenue `Σ f̄_c` is concave along it wherever the curves
+//! are (it rises from `x⁰` to `x*`), so the largest supported step is also the supported
+//! step with the largest expected gain; and a partial move keeps the direction the whole
+//! posterior prefers, rather than re-optimising against a different objective. A move
+//! shorter than [`MIN_STEP`] of the way is too small to act on, and is reported as "keep".
+//!
+//! # Default confidence 0.8
+//!
+//! A recommendation is then a bet the model gives at least 4 : 1 odds of earning more than
+//! the current split, which a planner can state and check. 0.5 would act on a coin toss;
+//! 0.95 (the lower end of a 90 % interval above 0) would keep the current mix almost
+//! always with 2–3 years of weekly data, where channel effects are only weakly identified
+//! (`docs/posterior.md`). The step rule makes the cost of a wrong bet small: where the odds
+//! are poor it moves only part of the way.
+//!
+//! The **point-estimate optimum** (the optimum of one fitted model's curves) is judged by the
+//! same posterior ([`Recommendation::point_optimum`]) for comparison.
+
+use super::draws::{Posterior, equal_tailed_interval};
+use super::mean_curve::{MeanResponse, optimize_mean_curves};
+use crate::optimize::{OptimizeError, SpendBounds, optimize};
+use crate::response::HillResponse;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Default confidence level `P` (see the module docs).
+pub const DEFAULT_CONFIDENCE: f64 = 0.8;
+/// Default level of the uplift interval.
+pub const DEFAULT_INTERVAL_LEVEL: f64 = 0.9;
+/// Steps of the downward scan of `t`.
+pub const STEP_GRID: usize = 50;
+/// Bisections refining the supported step.
+pub const STEP_BISECTIONS: usize = 20;
+/// The smallest step worth recommending; below it the current split is kept.
+pub const MIN_STEP: f64 = 0.05;
+/// Relative tolerance on `Σ current = budget`.
+const BUDGET_TOLERANCE: f64 = 1e-6;
+
+/// What can be wrong with the inputs of the recommendation rule.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum RecommendError {
+    /// The confidence level is not in `(0, 1)`.
+    #[error(
+        "the confidence level must be between 0 and 1 (exclusive), got {0}; use e.g. 0.8 for \
+         a move the model gives 4 : 1 odds"
+    )]
+    InvalidConfidence(f64),
+    /// The interval level is not in `(0, 1)`.
+    #[error("the interval level must be between 0 and 1 (exclusive), got {0}; use e.g. 0.9")]
+    InvalidIntervalLevel(f64),
+    /// No posterior draws.
+    #[error("the posterior has no draws; sample it first")]
+    NoDraws,
+    /// Channels disagree in number or draws disagree in count.
+    #[error("{what}: expected {expected}, got {found}")]
+    LengthMismatch {
+        /// What was counted.
+        what: &'static str,
+        /// Expected count.
+        expected: usize,
+        /// Count given.
+        found: usize,
+    },
+    /// The current split does not place the budget.
+    #[error(
+        "the current split places {placed:.2} but the budget is {budget:.2}; scale the \
+         current split to the budget (e.g. `feasible_current`)"
+    )]
+    CurrentOffBudget {
+        /// `Σ current`.
+        placed: f64,
+        /// The budget.
+        budget: f64,
+    },
+    /// The current split breaks a bound (or is negative or not finite).
+    #[error(
+        "the current split gives channel {channel} {spend:.2}, outside its bounds \
+         [{min:.2}, {max:.2}]; project the current split onto the bounds first (e.g. \
+         `feasible_current`)"
+    )]
+    CurrentOutOfBounds {
+        /// Channel index.
+        channel: usize,
+        /// Its current spend.
+        spend: f64,
+        /// Its minimum.
+        min: f64,
+        /// Its maximum.
+        max: f64,
+    },
+    /// The budget problem is invalid (bounds, budget).
+    #[error(transparent)]
+    Optimize(#[from] OptimizeError),
+}
+
+/// Unchecked settings of the rule; a builder. [`RecommendParams::check`] validates them.
+///
+/// | setting | default | meaning | range |
+/// |---|---|---|---|
+/// | `confidence` | 0.8 | the probability of gain a move needs | `(0, 1)` |
+/// | `interval_level` | 0.9 | level of the uplift interval | `(0, 1)` |
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RecommendParams {
+    confidence: f64,
+    interval_level: f64,
+}
+
+impl Default for RecommendParams {
+    fn default() -> Self {
+        Self {
+            confidence: DEFAULT_CONFIDENCE,
+            interval_level: DEFAULT_INTERVAL_LEVEL,
+        }
+    }
+}
+
+impl RecommendParams {
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The probability of gain a move needs.
+    pub fn confidence(mut self, confidence: f64) -> Self {
+        self.confidence = confidence;
+        self
+    }
+
+    /// The level of the uplift interval.
+    pub fn interval_level(mut self, level: f64) -> Self {
+        self.interval_level = level;
+        self
+    }
+
+    /// Validates the settings.
+    ///
+    /// # Errors
+    /// [`RecommendError::InvalidConfidence`], [`RecommendError::InvalidIntervalLevel`].
+    pub fn check(self) -> Result<ValidRecommendParams, RecommendError> {
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return Err(RecommendError::InvalidConfidence(self.confidence));
+        }
+        if !(self.interval_level > 0.0 && self.interval_level < 1.0) {
+            return Err(RecommendError::InvalidIntervalLevel(self.interval_level));
+        }
+        Ok(ValidRecommendParams(self))
+    }
+}
+
+/// Validated settings ([`RecommendParams::check`]); runs the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ValidRecommendParams(RecommendParams);
+
+/// What the rule concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The posterior-expected optimum itself meets the confidence level.
+    Optimum,
+    /// Only part of the move meets it ([`Recommendation::step`] of the way).
+    PartialStep,
+    /// No worthwhile move meets it: keep the current split; the data cannot tell.
+    KeepCurrent,
+}
+
+/// A split judged by the posterior against the current split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitAssessment {
+    /// Weekly spend per channel.
+    pub allocation: Vec<f64>,
+    /// Posterior-expected weekly media revenue `Σ_c f̄_c(x_c)`.
+    pub expected_media_revenue: f64,
+    /// Mean over draws of the weekly uplift over the current split.
+    pub expected_uplift: f64,
+    /// Equal-tailed interval of the uplift at [`Recommendation::interval_level`].
+    pub uplift_interval: (f64, f64),
+    /// Share of draws in which this split earns more than the current one.
+    pub probability_of_gain: f64,
+}
+
+/// The recommendation: what to spend, what it is expected to earn over the current split,
+/// how sure the model is, and what it would have said without the rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    /// The recommended weekly split.
+    pub allocation: Vec<f64>,
+    /// Mean over draws of its weekly uplift over the current split (currency per week).
+    pub expected_uplift: f64,
+    /// Equal-tailed interval of that uplift at `interval_level`.
+    pub uplift_interval: (f64, f64),
+    /// Share of draws in which it earns more than the current split.
+    pub probability_of_gain: f64,
+    /// How far along current → candidate it moved, `t ∈ [0, 1]`.
+    pub step: f64,
+    /// What the rule concluded.
+    pub verdict: Verdict,
+    /// The conclusion in a sentence, for a person.
+    pub verdict_text: String,
+    /// The confidence level used.
+    pub confidence: f64,
+    /// The interval level used.
+    pub interval_level: f64,
+    /// The current split and its expected media revenue (uplift 0 by definition).
+    pub current: SplitAssessment,
+    /// The recommended split, assessed (the same numbers as the fields above, plus its
+    /// expected media revenue).
+    pub recommended: SplitAssessment,
+    /// The posterior-expected optimum `x*` (the full move).
+    pub candidate: SplitAssessment,
+    /// The point-estimate optimum, judged by the same posterior.
+    pub point_optimum: SplitAssessment,
+    /// `true` when the candidate is the exact optimum of the mean curves (every piece
+    /// combination solved, see [`super::mean_curve`]).
+    pub exact: bool,
+    /// Posterior draws used.
+    pub draws: usize,
+}
+
+/// The per-draw curves of every channel, draw-aligned: `curves[c][d]` is draw `d` of
+/// channel `c` (the same joint draw across channels).
+struct DrawCurves<'a> {
+    curves: &'a [Vec<HillResponse>],
+    draws: usize,
+}
+
+impl DrawCurves<'_> {
+    /// `Σ_c f_{d,c}(x_c)` for every draw `d`, into `out`.
+    fn revenue(&self, split: &[f64], out: &mut [f64]) {
+        out.fill(0.0);
+        for (channel, &x) in self.curves.iter().zip(split) {
+            for (o, f) in out.iter_mut().zip(channel) {
+                *o += f.value(x);
+            }
+        }
+    }
+}
+
+/// Per-draw uplift and its summaries, reusing buffers.
+struct Judge<'a> {
+    draws: DrawCurves<'a>,
+    current_revenue: Vec<f64>,
+    scratch: Vec<f64>,
+    interval_level: f64,
+}
+
+impl Judge<'_> {
+    /// `u_d(x)` into `self.scratch`.
+    fn uplifts(&mut self, split: &[f64]) -> &[f64] {
+        self.draws.revenue(split, &mut self.scratch);
+        for (u, r0) in self.scratch.iter_mut().zip(&self.current_revenue) {
+            *u -= r0;
+        }
+        &self.scratch
+    }
+
+    fn probability_of_gain(&mut self, split: &[f64]) -> f64 {
+        let draws = self.draws.draws as f64;
+        self.uplifts(split).iter().filter(|&&u| u > 0.0).count() as f64 / draws
+    }
+
+    fn assess(&mut self, split: &[f64], means: &[MeanResponse]) -> SplitAssessment {
+        let level = self.interval_level;
+        let draws = self.draws.draws as f64;
+        let uplifts = self.uplifts(split);
+        let expected_uplift = uplifts.iter().sum::<f64>() / draws;
+        let probability_of_gain = uplifts.iter().filter(|&&u| u > 0.0).count() as f64 / draws;
+        let uplift_interval = equal_tailed_interval(uplifts, level).unwrap_or((f64::NAN, f64::NAN));
+        SplitAssessment {
+            allocation: split.to_vec(),
+            expected_media_revenue: means
+                .iter()
+                .zip(split)
+                .map(|(f, &x)| crate::optimize::ResponseCurve::value(f, x))
+                .sum(),
+            expected_uplift,
+            uplift_interval,
+            probability_of_gain,
+        }
+    }
+}
+
+/// A flat curve, to validate bounds and a budget with [`crate::optimize::BudgetProblem`].
+#[derive(Debug, Clone, Copy)]
+struct Flat;
+
+impl crate::optimize::ResponseCurve for Flat {
+    fn value(&self, _spend: f64) -> f64 {
+        0.0
+    }
+    fn marginal(&self, _spend: f64) -> f64 {
+        0.0
+    }
+    fn curvature(&self, _spend: f64) -> f64 {
+        0.0
+    }
+    fn inflection(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// `x⁰ + t (x* − x⁰)`, into `out`.
+fn along(current: &[f64], candidate: &[f64], t: f64, out: &mut [f64]) {
+    for ((o, &a), &b) in out.iter_mut().zip(current).zip(candidate) {
+        *o = a + t * (b - a);
+    }
+}
+
+impl ValidRecommendParams {
+    /// The settings.
+    pub fn params(&self) -> &RecommendParams {
+        &self.0
+    }
+
+    /// The rule on a sampled [`Posterior`]; `point_curves` are the point estimate's curves
+    /// (`FittedModel::responses`), `current` the current split of `budget` (e.g.
+    /// [`feasible_current`]), `bounds` one per channel or empty for none.
+    ///
+    /// # Errors
+    /// As [`ValidRecommendParams::recommend_from_draws`].
+    pub fn recommend(
+        &self,
+        posterior: &Posterior,
+        point_curves: &[HillResponse],
+        current: &[f64],
+        bounds: &[SpendBounds],
+        budget: f64,
+    ) -> Result<Recommendation, RecommendError> {
+        let curves: Vec<Vec<HillResponse>> = posterior
+            .channels()
+            .iter()
+            .map(|c| c.responses.clone())
+            .collect();
+        self.recommend_from_draws(&curves, point_curves, current, bounds, budget)
+    }
+
+    /// The rule on draw-aligned curves: `curves[c][d]` is draw `d` of channel `c`.
+    ///
+    /// # Errors
+    /// [`RecommendError::NoDraws`]; [`RecommendError::LengthMismatch`] when the channels,
+    /// point curves, current split or bounds disagree in number or the channels in draws;
+    /// [`RecommendError::Optimize`] for invalid bounds or budget;
+    /// [`RecommendError::CurrentOffBudget`], [`RecommendError::CurrentOutOfBounds`].
+    pub fn recommend_from_draws(
+        &self,
+        curves: &[Vec<HillResponse>],
+        point_curves: &[HillResponse],
+        current: &[f64],
+        bounds: &[SpendBounds],
+        budget: f64,
+    ) -> Result<Recommendation, RecommendError> {
+        let channels = curves.len();
+        let draws = curves.first().map_or(0, Vec::len);
+        if channels == 0 || draws == 0 {
+            return Err(RecommendError::NoDraws);
+        }
+        let mismatch = |what, found| RecommendError::LengthMismatch {
+            what,
+            expected: channels,
+            found,
+        };
+        if let Some(c) = curves.iter().find(|c| c.len() != draws) {
+            return Err(RecommendError::LengthMismatch {
+                what: "draws of a channel",
+                expected: draws,
+                found: c.len(),
+            });
+        }
+        if point_curves.len() != channels {
+            return Err(mismatch("point-estimate curves", point_curves.len()));
+        }
+        if current.len() != channels {
+            return Err(mismatch("channels in the current split", current.len()));
+        }
+        if !bounds.is_empty() && bounds.len() != channels {
+            return Err(mismatch("bounds", bounds.len()));
+        }
+        let means: Vec<MeanResponse> = curves
+            .iter()
+            .filter_map(|c| MeanResponse::new(c.clone()))
+            .collect();
+        let candidate = optimize_mean_curves(&means, bounds, budget)?;
+        check_current(current, bounds, budget)?;
+        let point = optimize(point_curves, bounds, budget)?;
+
+        let confidence = self.0.confidence;
+        let draw_curves = DrawCurves { curves, draws };
+        let mut current_revenue = vec![0.0; draws];
+        draw_curves.revenue(current, &mut current_revenue);
+        let mut judge = Judge {
+            draws: draw_curves,
+            current_revenue,
+            scratch: vec![0.0; draws],
+            interval_level: self.0.interval_level,
+        };
+
+        let mut split = vec![0.0; channels];
+        let supported = |t: f64, split: &mut [f64], judge: &mut Judge<'_>| {
+            along(current, &candidate.spend, t, split);
+            judge.probability_of_gain(split) >= confidence
+        };
+        let step = if supported(1.0, &mut split, &mut judge) {
+            1.0
+        } else {
+            let mut found = None;
+            for k in (1..STEP_GRID).rev() {
+                let t = k as f64 / STEP_GRID as f64;
+                if supported(t, &mut split, &mut judge) {
+                    found = Some(t);
+                    break;
+                }
+            }
+            match found {
+                Some(mut lo) => {
+                    let mut hi = lo + 1.0 / STEP_GRID as f64;
+                    for _ in 0..STEP_BISECTIONS {
+                        let mid = 0.5 * (lo + hi);
+                        if supported(mid, &mut split, &mut judge) {
+                            lo = mid;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    lo
+                }
+                None => 0.0,
+            }
+        };
+        let step = if step >= MIN_STEP { step } else { 0.0 };
+        along(current, &candidate.spend, step, &mut split);
+
+        let current_assessment = judge.assess(current, &means);
+        let recommended = if step > 0.0 {
+            judge.assess(&split, &means)
+        } else {
+            current_assessment.clone()
+        };
+        let candidate_assessment = judge.assess(&candidate.spend, &means);
+        let point_assessment = judge.assess(point.spend(), &means);
+        let verdict = if step >= 1.0 {
+            Verdict::Optimum
+        } else if step > 0.0 {
+            Verdict::PartialStep
+        } else {
+            Verdict::KeepCurrent
+        };
+        let verdict_text = verdict_text(verdict, step, confidence, &candidate_assessment);
+        Ok(Recommendation {
+            allocation: recommended.allocation.clone(),
+            expected_uplift: recommended.expected_uplift,
+            uplift_interval: recommended.uplift_interval,
+            probability_of_gain: recommended.probability_of_gain,
+            step,
+            verdict,
+            verdict_text,
+            confidence,
+            interval_level: self.0.interval_level,
+            current: current_assessment,
+            recommended,
+            candidate: candidate_assessment,
+            point_optimum: point_assessment,
+            exact: candidate.exact,
+            draws,
+        })
+    }
+}
+
+/// The verdict as a sentence.
+fn verdict_text(
+    verdict: Verdict,
+    step: f64,
+    confidence: f64,
+    candidate: &SplitAssessment,
+) -> String {
+    let percent = |p: f64| format!("{:.0} %", 100.0 * p);
+    match verdict {
+        Verdict::Optimum => format!(
+            "The split with the highest expected revenue beats the current one with \
+             probability {} (at least {} needed): recommended in full.",
+            percent(candidate.probability_of_gain),
+            percent(confidence)
+        ),
+        Verdict::PartialStep => format!(
+            "The split with the highest expected revenue beats the current one with \
+             probability {} only (below {}); the data support moving {} of the way to it.",
+            percent(candidate.probability_of_gain),
+            percent(confidence),
+            percent(step)
+        ),
+        Verdict::KeepCurrent => format!(
+            "The data cannot tell: the split with the highest expected revenue beats the \
+             current one with probability {} only, and no worthwhile part of the move reaches \
+             {}. Keep the current split.",
+            percent(candidate.probability_of_gain),
+            percent(confidence)
+        ),
+    }
+}
+
+/// Checks that `current` places `budget` within the bounds.
+fn check_current(
+    current: &[f64],
+    bounds: &[SpendBounds],
+    budget: f64,
+) -> Result<(), RecommendError> {
+    for (channel, &spend) in current.iter().enumerate() {
+        let b = bounds.get(channel).copied().unwrap_or(SpendBounds::FREE);
+        let slack = BUDGET_TOLERANCE * budget.max(1.0);
+        if !(spend.is_finite() && spend >= b.min - slack && spend <= b.max + slack) {
+            return Err(RecommendError::CurrentOutOfBounds {
+                channel,
+                spend,
+                min: b.min,
+                max: b.max,
+            });
+        }
+    }
+    let placed: f64 = current.iter().sum();
+    if (placed - budget).abs() > BUDGET_TOLERANCE * budget.max(1.0) {
+        return Err(RecommendError::CurrentOffBudget { placed, budget });
+    }
+    Ok(())
+}
+
+/// The current mix scaled to `budget` and moved into `bounds`, keeping the mix's shares
+/// among the channels no bound holds: `x_c = clamp(λ·m_c, min_c, max_c)` with the `λ` for
+/// which `Σ x = B` (a bisection; `Σ x` is non-decreasing in `λ`). When the channels with
+/// spend in the mix reach their maximums first, the rest is shared equally among the others,
+/// `x_c = min(min_c + μ, max_c)`. An all-zero mix counts as equal shares. A channel locked
+/// at `v` gets `v`.
+///
+/// # Errors
+/// [`RecommendError::Optimize`] when the bounds or budget are invalid or cannot meet
+/// (`Σ min > B` or `Σ max < B`); [`RecommendError::LengthMismatch`].
+pub fn feasible_current(
+    mix: &[f64],
+    bounds: &[SpendBounds],
+    budget: f64,
+) -> Result<Vec<f64>, RecommendError> {
+    if !bounds.is_empty() && bounds.len() != mix.len() {
+        return Err(RecommendError::LengthMismatch {
+            what: "bounds",
+            expected: mix.len(),
+            found: bounds.len(),
+        });
+    }
+    // Validates the bounds and the budget against them (the curves play no part).
+    let flat = vec![Flat; mix.len()];
+    crate::optimize::BudgetProblem::new(&flat, bounds, budget)?;
+    let bounds: Vec<SpendBounds> = if bounds.is_empty() {
+        vec![SpendBounds::FREE; mix.len()]
+    } else {
+        bounds.to_vec()
+    };
+    let clean: Vec<f64> = mix
+        .iter()
+        .map(|&m| if m.is_finite() && m > 0.0 { m } else { 0.0 })
+        .collect();
+    let weights = if clean.iter().sum::<f64>() > 0.0 {
+        clean
+    } else {
+        vec![1.0; mix.len()]
+    };
+    let scaled = |lambda: f64| -> Vec<f64> {
+        weights
+            .iter()
+            .zip(&bounds)
+            .map(|(&w, b)| (lambda * w).clamp(b.min, b.max))
+            .collect()
+    };
+    let with_others = |mu: f64, base: &[f64]| -> Vec<f64> {
+        base.iter()
+            .zip(&weights)
+            .zip(&bounds)
+            .map(|((&x, &w), b)| if w > 0.0 { x } else { (b.min + mu).min(b.max) })
+            .collect()
+    };
+    let total = |x: &[f64]| x.iter().sum::<f64>();
+    let saturated = scaled(f64::INFINITY);
+    Ok(if total(&saturated) >= budget {
+        bisect_level(budget, |lambda| total(&scaled(lambda)))
+            .map_or(saturated, |lambda| scaled(lambda))
+    } else {
+        let base: Vec<f64> = saturated
+            .iter()
+            .zip(&weights)
+            .zip(&bounds)
+            .map(|((&x, &w), b)| if w > 0.0 { x } else { b.min })
+            .collect();
+        bisect_level(budget, |mu| total(&with_others(mu, &base)))
+            .map_or(base.clone(), |mu| with_others(mu, &base))
+    })
+}
+
+/// The level `λ ≥ 0` where the non-decreasing `placed(λ)` reaches `budget` (doubling, then
+/// bisection to the last bit); `None` if no finite level reaches it.
+fn bisect_level(budget: f64, placed: impl Fn(f64) -> f64) -> Option<f64> {
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+    let mut doublings = 0;
+    while placed(hi) < budget {
+        lo = hi;
+        hi *= 2.0;
+        doublings += 1;
+        if doublings > 2_000 || !hi.is_finite() {
+            return None;
+        }
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if placed(mid) < budget {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(hi)
+}

@@ -1,0 +1,331 @@
+//! The recommendation rule (`model::posterior::recommend`) and the exact optimum of
+//! posterior-mean curves (`model::posterior::mean_curve`), on hand-made draws whose answer is
+//! known.
+
+use mixplan_core::model::posterior::{
+    MeanResponse, RecommendError, RecommendParams, Verdict, feasible_current, optimize_mean_curves,
+};
+use mixplan_core::optimize::{ResponseCurve, SpendBounds, optimize};
+use mixplan_core::response::HillResponse;
+
+fn hill(beta: f64, k: f64, s: f64) -> HillResponse {
+    HillResponse::new(beta, k, s).expect("valid test curve")
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)
+}
+
+/// When every draw is the same curve, the posterior is certain: the recommendation is the
+/// exact optimum of those curves, in full, with probability of gain 1 and a zero-width
+/// uplift interval at the true uplift.
+#[test]
+fn draws_that_agree_give_the_optimum() {
+    let truth = [
+        hill(40_000.0, 8_000.0, 1.0),
+        hill(60_000.0, 15_000.0, 2.5),
+        hill(20_000.0, 3_000.0, 0.7),
+    ];
+    let curves: Vec<Vec<HillResponse>> = truth.iter().map(|&f| vec![f; 40]).collect();
+    let budget = 30_000.0;
+    let current = [20_000.0, 5_000.0, 5_000.0];
+    let rec = RecommendParams::new()
+        .check()
+        .unwrap()
+        .recommend_from_draws(&curves, &truth, &current, &[], budget)
+        .unwrap();
+    let optimum = optimize(&truth, &[], budget).unwrap();
+    for (x, o) in rec.allocation.iter().zip(optimum.spend()) {
+        assert!(
+            close(*x, *o, 1e-6),
+            "{:?} vs {:?}",
+            rec.allocation,
+            optimum.spend()
+        );
+    }
+    assert_eq!(rec.verdict, Verdict::Optimum);
+    assert_eq!(rec.step, 1.0);
+    assert_eq!(rec.probability_of_gain, 1.0);
+    assert!(rec.exact);
+    let true_uplift = optimum.media_revenue()
+        - truth
+            .iter()
+            .zip(current)
+            .map(|(f, x)| f.value(x))
+            .sum::<f64>();
+    assert!(true_uplift > 100.0, "the current split must leave room");
+    assert!(close(rec.expected_uplift, true_uplift, 1e-6));
+    assert!(close(rec.uplift_interval.0, true_uplift, 1e-6));
+    assert!(close(rec.uplift_interval.1, true_uplift, 1e-6));
+    // The point optimum of the same curves is the same split.
+    assert!(close(
+        rec.point_optimum.expected_uplift,
+        rec.expected_uplift,
+        1e-9
+    ));
+}
+
+/// Draws that disagree strongly about which channel is better: 60 % say channel A, 40 % say
+/// channel B, so the posterior-mean optimum shifts toward A, but any move toward it gains
+/// in only 60 % of the draws (< 80 %): the current split is kept and the text says the data
+/// cannot tell.
+#[test]
+fn draws_that_disagree_keep_the_current_mix() {
+    let strong = hill(50_000.0, 10_000.0, 1.0);
+    let weak = hill(10_000.0, 10_000.0, 1.0);
+    let a: Vec<HillResponse> = (0..100)
+        .map(|d| if d < 60 { strong } else { weak })
+        .collect();
+    let b: Vec<HillResponse> = (0..100)
+        .map(|d| if d < 60 { weak } else { strong })
+        .collect();
+    let curves = vec![a, b];
+    let point = [strong, weak];
+    let current = [10_000.0, 10_000.0];
+    let rec = RecommendParams::new()
+        .check()
+        .unwrap()
+        .recommend_from_draws(&curves, &point, &current, &[], 20_000.0)
+        .unwrap();
+    assert!(
+        rec.candidate.allocation[0] > 11_000.0,
+        "{:?}",
+        rec.candidate
+    );
+    assert!(close(rec.candidate.probability_of_gain, 0.6, 1e-12));
+    assert_eq!(rec.verdict, Verdict::KeepCurrent);
+    assert_eq!(rec.step, 0.0);
+    assert_eq!(rec.allocation, current.to_vec());
+    assert_eq!(rec.expected_uplift, 0.0);
+    assert_eq!(rec.probability_of_gain, 0.0);
+    assert!(
+        rec.verdict_text.contains("cannot tell"),
+        "{}",
+        rec.verdict_text
+    );
+    // With a confidence below 0.6 the same posterior moves all the way.
+    let bold = RecommendParams::new()
+        .confidence(0.55)
+        .check()
+        .unwrap()
+        .recommend_from_draws(&curves, &point, &current, &[], 20_000.0)
+        .unwrap();
+    assert_eq!(bold.verdict, Verdict::Optimum);
+    assert_eq!(bold.allocation, rec.candidate.allocation);
+}
+
+/// Probability of gain, expected uplift and interval computed by hand on four draws of two
+/// linear-at-the-origin Hill curves (`f(x) = β x/(x + K)`).
+#[test]
+fn probability_of_gain_by_hand() {
+    let k = 1_000.0;
+    let betas = [
+        (3_000.0, 1_000.0),
+        (2_000.0, 2_000.0),
+        (1_500.0, 2_500.0),
+        (4_000.0, 500.0),
+    ];
+    let curves = vec![
+        betas
+            .iter()
+            .map(|&(a, _)| hill(a, k, 1.0))
+            .collect::<Vec<_>>(),
+        betas
+            .iter()
+            .map(|&(_, b)| hill(b, k, 1.0))
+            .collect::<Vec<_>>(),
+    ];
+    let point = [hill(2_625.0, k, 1.0), hill(1_500.0, k, 1.0)];
+    let current = [500.0, 1_500.0];
+    let rec = RecommendParams::new()
+        .check()
+        .unwrap()
+        .recommend_from_draws(&curves, &point, &current, &[], 2_000.0)
+        .unwrap();
+    let x = &rec.candidate.allocation;
+    let f = |beta: f64, spend: f64| beta * spend / (spend + k);
+    let uplifts: Vec<f64> = betas
+        .iter()
+        .map(|&(a, b)| f(a, x[0]) + f(b, x[1]) - f(a, current[0]) - f(b, current[1]))
+        .collect();
+    let gains = uplifts.iter().filter(|&&u| u > 0.0).count() as f64;
+    assert!(gains > 0.0 && gains < 4.0, "a mixed case: {uplifts:?}");
+    assert!(close(rec.candidate.probability_of_gain, gains / 4.0, 1e-12));
+    let mean = uplifts.iter().sum::<f64>() / 4.0;
+    assert!(close(rec.candidate.expected_uplift, mean, 1e-9));
+    // 90 % interval of four values: the 5 % and 95 % quantiles, interpolated at positions
+    // 0.15 and 2.85 of the sorted values.
+    let mut sorted = uplifts.clone();
+    sorted.sort_by(f64::total_cmp);
+    let low = sorted[0] + 0.15 * (sorted[1] - sorted[0]);
+    let high = sorted[2] + 0.85 * (sorted[3] - sorted[2]);
+    assert!(close(rec.candidate.uplift_interval.0, low, 1e-9));
+    assert!(close(rec.candidate.uplift_interval.1, high, 1e-9));
+    // The candidate maximises the mean curve: its marginal returns are equal.
+    let mean_a: f64 = betas.iter().map(|p| p.0).sum::<f64>() / 4.0;
+    let mean_b: f64 = betas.iter().map(|p| p.1).sum::<f64>() / 4.0;
+    let marginal = |beta: f64, x: f64| beta * k / (x + k).powi(2);
+    assert!(close(marginal(mean_a, x[0]), marginal(mean_b, x[1]), 1e-6));
+}
+
+/// Where the full move is doubtful but the direction is not, the rule moves part of the way:
+/// every draw agrees channel A is starved at the current split, but they disagree about how
+/// soon it saturates.
+#[test]
+fn doubtful_size_of_move_takes_a_partial_step() {
+    let a: Vec<HillResponse> = (0..100)
+        .map(|d| {
+            if d < 70 {
+                hill(30_000.0, 20_000.0, 1.0)
+            } else {
+                hill(4_000.0, 1_000.0, 1.0)
+            }
+        })
+        .collect();
+    let b = vec![hill(20_000.0, 10_000.0, 1.0); 100];
+    let curves = vec![a, b];
+    let point = [curves[0][0], curves[1][0]];
+    let current = [500.0, 19_500.0];
+    let rec = RecommendParams::new()
+        .check()
+        .unwrap()
+        .recommend_from_draws(&curves, &point, &current, &[], 20_000.0)
+        .unwrap();
+    assert!(
+        rec.candidate.probability_of_gain < 0.8,
+        "{:?}",
+        rec.candidate
+    );
+    assert_eq!(rec.verdict, Verdict::PartialStep, "{}", rec.verdict_text);
+    assert!(rec.step > 0.05 && rec.step < 1.0);
+    assert!(rec.probability_of_gain >= 0.8);
+    assert!(rec.expected_uplift > 0.0 && rec.expected_uplift < rec.candidate.expected_uplift);
+    for ((x, c), o) in rec
+        .allocation
+        .iter()
+        .zip(current)
+        .zip(&rec.candidate.allocation)
+    {
+        assert!(close(*x, c + rec.step * (o - c), 1e-9));
+    }
+    // A slightly longer step than the one taken is not supported.
+    assert!(rec.verdict_text.contains("of the way"));
+}
+
+/// A mean curve that is concave, then convex, then concave (a concave draw dominates near 0,
+/// a large S-shaped draw later): the piece-wise optimum is at least as good as a dense grid
+/// over the two-channel simplex.
+#[test]
+fn mean_curve_optimum_beats_a_dense_grid() {
+    let first = MeanResponse::new(vec![
+        hill(2_000.0, 500.0, 0.6),
+        hill(60_000.0, 8_000.0, 3.5),
+    ])
+    .unwrap();
+    let second = MeanResponse::new(vec![hill(20_000.0, 4_000.0, 1.0)]).unwrap();
+    assert_eq!(first.pieces().len(), 2, "{:?}", first.pieces());
+    let curves = [first, second];
+    for budget in [2_000.0, 6_000.0, 10_000.0, 20_000.0] {
+        let best = optimize_mean_curves(&curves, &[], budget).unwrap();
+        assert!(best.exact);
+        let grid = (0..=20_000)
+            .map(|i| {
+                let x = budget * f64::from(i) / 20_000.0;
+                curves[0].value(x) + curves[1].value(budget - x)
+            })
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert!(
+            best.media_revenue >= grid - 1e-9 * grid,
+            "budget {budget}: {} < grid {grid}",
+            best.media_revenue
+        );
+        assert!(close(best.spend.iter().sum(), budget, 1e-10));
+    }
+}
+
+/// Bad inputs are reported with what to fix, never a panic.
+#[test]
+fn bad_inputs_are_errors() {
+    for bad in [0.0, 1.0, -0.2, f64::NAN] {
+        assert!(matches!(
+            RecommendParams::new().confidence(bad).check(),
+            Err(RecommendError::InvalidConfidence(_))
+        ));
+    }
+    let f = hill(1_000.0, 100.0, 1.0);
+    let rule = RecommendParams::new().check().unwrap();
+    let curves = vec![vec![f; 3], vec![f; 3]];
+    let err = rule
+        .recommend_from_draws(&curves, &[f, f], &[10.0, 10.0], &[], 100.0)
+        .unwrap_err();
+    assert!(matches!(err, RecommendError::CurrentOffBudget { .. }));
+    assert!(err.to_string().contains("scale the current split"));
+    let locked = [SpendBounds::locked(30.0), SpendBounds::FREE];
+    let err = rule
+        .recommend_from_draws(&curves, &[f, f], &[50.0, 50.0], &locked, 100.0)
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        RecommendError::CurrentOutOfBounds { channel: 0, .. }
+    ));
+    assert!(matches!(
+        rule.recommend_from_draws(&[vec![], vec![]], &[f, f], &[50.0, 50.0], &[], 100.0),
+        Err(RecommendError::NoDraws)
+    ));
+    assert!(matches!(
+        rule.recommend_from_draws(&curves, &[f], &[50.0, 50.0], &[], 100.0),
+        Err(RecommendError::LengthMismatch { .. })
+    ));
+}
+
+/// The current mix moved into the bounds keeps the budget, the locks and the shares of the
+/// free channels.
+#[test]
+fn feasible_current_respects_locks_and_budget() {
+    let mix = [100.0, 300.0, 600.0];
+    let bounds = [
+        SpendBounds::locked(500.0),
+        SpendBounds::FREE,
+        SpendBounds::at_most(400.0),
+    ];
+    let x = feasible_current(&mix, &bounds, 1_000.0).unwrap();
+    assert!(close(x[0], 500.0, 1e-12));
+    assert!(x[2] <= 400.0 + 1e-9);
+    assert!(close(x.iter().sum(), 1_000.0, 1e-12), "{x:?}");
+    // The two free channels keep their 1 : 2 shares of the 500 left.
+    assert!(
+        close(x[1], 500.0 / 3.0, 1e-9) && close(x[2], 1_000.0 / 3.0, 1e-9),
+        "{x:?}"
+    );
+    let plain = feasible_current(&mix, &[], 2_000.0).unwrap();
+    for (x, want) in plain.iter().zip([200.0, 600.0, 1_200.0]) {
+        assert!(close(*x, want, 1e-12), "{plain:?}");
+    }
+    // Channel 2 capped at 100: the other channels take the rest in their shares.
+    let capped = feasible_current(
+        &mix,
+        &[
+            SpendBounds::FREE,
+            SpendBounds::FREE,
+            SpendBounds::at_most(100.0),
+        ],
+        1_000.0,
+    )
+    .unwrap();
+    assert!(
+        close(capped[2], 100.0, 1e-12) && close(capped[1], 3.0 * capped[0], 1e-9),
+        "{capped:?}"
+    );
+    // A zero-mix channel gets money only once the others are full.
+    let zero = feasible_current(
+        &[100.0, 0.0],
+        &[SpendBounds::at_most(300.0), SpendBounds::FREE],
+        1_000.0,
+    )
+    .unwrap();
+    assert!(
+        close(zero[0], 300.0, 1e-12) && close(zero[1], 700.0, 1e-9),
+        "{zero:?}"
+    );
+    assert!(feasible_current(&mix, &bounds, 100.0).is_err());
+}
