@@ -89,22 +89,73 @@ pub fn interval_cell_text(
     }
 }
 
+/// The mark after an interval that does not hold its point value.
+pub const OUTSIDE_MARK: &str = " †";
+
+/// The note under the table when some point value lies outside its interval.
+pub const OUTSIDE_NOTE: &str = "† The single best fit lies outside the 90% interval here: the fitted model and the posterior (which weighs every plausible model) disagree. Trust the interval more than the point value.";
+
+/// Whether the point value lies outside its interval (both known).
+pub fn point_outside(interval: Option<Interval>, point: Option<f64>) -> bool {
+    match (interval, point) {
+        (Some(i), Some(x)) => {
+            let slack = 1e-9 * x.abs().max(1.0);
+            x < i.low - slack || x > i.high + slack
+        }
+        _ => false,
+    }
+}
+
+/// A row's point values as the table shows them: contribution, ROI and marginal ROI
+/// (`None` where the table shows "—").
+fn points(row: &ChannelRow) -> [Option<f64>; 3] {
+    let spent = row.spend >= SHOWN_AS_ZERO;
+    [
+        Some(row.contribution),
+        spent.then_some(row.roi),
+        row.marginal_roi.filter(|_| spent),
+    ]
+}
+
+/// Whether any channel's point value lies outside its interval.
+pub fn any_point_outside(scenario: &Scenario, intervals: Option<&ScenarioIntervals>) -> bool {
+    let Some(intervals) = intervals else {
+        return false;
+    };
+    scenario
+        .rows
+        .iter()
+        .zip(&intervals.channels)
+        .any(|(row, i)| {
+            points(row)
+                .into_iter()
+                .zip([i.contribution, i.roi, i.marginal_roi])
+                .any(|(point, interval)| point_outside(interval, point))
+        })
+}
+
 /// One interval under a point value: `data-testid="{kind}-interval-{id}"` with `data-low`
-/// and `data-high` (empty while there is no interval).
+/// and `data-high` (empty while there is no interval), marked [`OUTSIDE_MARK`] and
+/// `data-point-outside="true"` when it does not hold `point`.
 fn interval_view(
     test_id: String,
     interval: impl Fn() -> Option<Interval> + Copy + Send + Sync + 'static,
+    point: impl Fn() -> Option<f64> + Copy + Send + Sync + 'static,
     text: impl Fn() -> String + Send + Sync + 'static,
 ) -> impl IntoView {
+    let outside = move || point_outside(interval(), point());
     view! {
         <small
             class="range"
             class:pending=move || interval().is_none()
+            class:outside=outside
             data-testid=test_id
             data-low=move || interval().map(|i| i.low.to_string()).unwrap_or_default()
             data-high=move || interval().map(|i| i.high.to_string()).unwrap_or_default()
+            data-point-outside=move || outside().to_string()
         >
             {text}
+            {move || outside().then_some(OUTSIDE_MARK)}
         </small>
     }
 }
@@ -153,15 +204,15 @@ pub fn ChannelTable(
                     <td data-label="Share">{share}</td>
                     <td data-label="Revenue">
                         <span data-testid=format!("contribution-{}", channel.id)>{move || currency(row().contribution)}</span>
-                        {interval_view(format!("contribution-interval-{}", channel.id), contribution_interval, move || posterior.with(|p| interval_cell_text(contribution_interval(), has_spend(), p, currency_range)))}
+                        {interval_view(format!("contribution-interval-{}", channel.id), contribution_interval, move || points(&row())[0], move || posterior.with(|p| interval_cell_text(contribution_interval(), has_spend(), p, currency_range)))}
                     </td>
                     <td data-label="ROI">
                         <span data-testid=format!("roi-{}", channel.id)>{move || roi_text(&row())}</span>
-                        {interval_view(format!("roi-interval-{}", channel.id), roi_interval, move || posterior.with(|p| interval_cell_text(roi_interval(), has_spend(), p, ratio_range)))}
+                        {interval_view(format!("roi-interval-{}", channel.id), roi_interval, move || points(&row())[1], move || posterior.with(|p| interval_cell_text(roi_interval(), has_spend(), p, ratio_range)))}
                     </td>
                     <td data-label="Marginal ROI">
                         <span data-testid=format!("marginal-roi-{}", channel.id)>{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| decimal(m, 2))}</span>
-                        {interval_view(format!("marginal-roi-interval-{}", channel.id), marginal_interval, move || posterior.with(|p| interval_cell_text(marginal_interval(), has_spend(), p, ratio_range)))}
+                        {interval_view(format!("marginal-roi-interval-{}", channel.id), marginal_interval, move || points(&row())[2], move || posterior.with(|p| interval_cell_text(marginal_interval(), has_spend(), p, ratio_range)))}
                     </td>
                     <td data-label="Best (model)" class:extrapolated=move || row().optimal_extrapolates()>
                         {move || row().optimal_spend.map(currency).unwrap_or_else(|| NO_VALUE.into())}
@@ -172,6 +223,8 @@ pub fn ChannelTable(
             }
         })
         .collect_view();
+    let outside_note =
+        move || scenario.with(|s| intervals.with(|i| any_point_outside(s, i.as_ref())));
     let current_warning = move || {
         warning_names.with_value(|names| current_extrapolation_warning(names, &scenario.read()))
     };
@@ -198,9 +251,31 @@ pub fn ChannelTable(
             <p class="warning" class:hidden=move || current_warning().is_empty() role="status" data-testid="extrapolation-warning">
                 {current_warning}
             </p>
+            <p class="footnote" class:hidden=move || !outside_note() data-testid="interval-disagreement">
+                {move || if outside_note() { OUTSIDE_NOTE } else { "" }}
+            </p>
             <p class="footnote" data-testid="extrapolation-note">
                 {move || extrapolation_note(&names, &scenario.read())}
             </p>
         </section>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_point_outside_its_interval_is_flagged_only_when_both_are_known() {
+        let i = Some(Interval {
+            low: 3.7,
+            high: 4.8,
+        });
+        assert!(!point_outside(i, Some(4.0)));
+        assert!(!point_outside(i, Some(4.8)));
+        assert!(point_outside(i, Some(4.84)));
+        assert!(point_outside(i, Some(3.6)));
+        assert!(!point_outside(None, Some(4.84)));
+        assert!(!point_outside(i, None));
     }
 }

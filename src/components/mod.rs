@@ -9,5 +9,6 @@ pub mod fit_status;
 pub mod model_panel;
 pub mod planner_page;
 pub mod print_summary;
+pub mod recommendation_panel;
 pub mod results_summary;
 pub mod uncertainty_status;

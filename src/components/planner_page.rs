@@ -10,6 +10,7 @@ use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
 use super::model_panel::ModelPanel;
 use super::print_summary::PrintSummary;
+use super::recommendation_panel::RecommendationPanel;
 use super::results_summary::ResultsSummary;
 use super::uncertainty_status::UncertaintyStatus;
 use crate::charts::figure::Figure;
@@ -19,6 +20,7 @@ use crate::fitting::PosteriorState;
 use crate::planner::budget::BudgetState;
 use crate::planner::draws::PosteriorDraws;
 use crate::planner::intervals::{DEFAULT_LEVEL, ScenarioIntervals};
+use crate::planner::recommendation::{DEFAULT_CONFIDENCE, recommend};
 use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
 use crate::share::browser;
 use crate::share::link::PlanLink;
@@ -131,6 +133,12 @@ pub fn PlannerPage(
         draws: draws.get(),
     });
     let response_planner = planner.clone();
+    let confidence = RwSignal::new(DEFAULT_CONFIDENCE);
+    let recommending = planner.clone();
+    let recommendation = Memo::new(move |_| {
+        let draws = draws.get()?;
+        budget.with(|b| recommend(&recommending, &draws, b, confidence.get()))
+    });
 
     // A live chart's builder: the figure of the planner and the current scenario.
     let live = |build: fn(&Planner, &Scenario) -> Figure| {
@@ -149,6 +157,7 @@ pub fn PlannerPage(
                 <PrintSummary planner=planner.clone() scenario open=summary_open />
                 <UncertaintyStatus posterior />
                 <ResultsSummary scenario budget intervals posterior />
+                <RecommendationPanel channels=planner.channels().to_vec() recommendation confidence posterior budget />
                 <ExportBar planner=planner.clone() scenario budget summary_open />
                 <div class="chart-grid">
                     <ChartCard

@@ -5,5 +5,6 @@ pub mod budget;
 pub mod convergence;
 pub mod draws;
 pub mod intervals;
+pub mod recommendation;
 pub mod scenario;
 pub mod validity;

@@ -29,7 +29,7 @@ async function allText(page) {
     ...[...document.querySelectorAll('[aria-label], [title]')].map((e) => `${e.getAttribute('aria-label') ?? ''} ${e.getAttribute('title') ?? ''}`)].join('\n'));
 }
 
-test('while the posterior runs the page says so; once sampled, every ROI has an interval around its point value', async () => {
+test('while the posterior runs the page says so; once sampled, every ROI has an interval, around its point value or flagged', async () => {
   const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
   // Right after the point fit the intervals are pending and say why (unless sampling was
   // already done, which the 2-core machine does not manage).
@@ -47,9 +47,19 @@ test('while the posterior runs the page says so; once sampled, every ROI has an 
     const roi = Number(await page.locator(id(`roi-${ch}`)).textContent());
     const { low, high } = await interval(page, `roi-interval-${ch}`);
     assert.ok(Number.isFinite(low) && Number.isFinite(high), `${ch}: an interval (${low}, ${high})`);
-    // The point ROI is shown with two decimals: compare within that rounding.
-    assert.ok(low <= roi + 0.005 && roi - 0.005 <= high, `${ch}: ${low} ≤ ${roi} ≤ ${high}`);
-    assert.match(await page.locator(id(`roi-interval-${ch}`)).textContent(), /^\d+\.\d\d – \d+\.\d\d$/);
+    assert.ok(low <= high, `${ch}: ${low} ≤ ${high}`);
+    // The point ROI is shown with two decimals: compare within that rounding. A point value
+    // outside its interval (the fitted model and the posterior disagree) must be flagged.
+    const inside = low <= roi + 0.005 && roi - 0.005 <= high;
+    const flagged = await page.locator(id(`roi-interval-${ch}`)).getAttribute('data-point-outside');
+    console.log(`${ch}: ROI ${roi} (90% ${low.toFixed(3)} – ${high.toFixed(3)})${inside ? '' : ' OUTSIDE'}`);
+    if (inside) {
+      assert.match(await page.locator(id(`roi-interval-${ch}`)).textContent(), /^\d+\.\d\d – \d+\.\d\d( †)?$/);
+    } else {
+      assert.equal(flagged, 'true', `${ch}: ${roi} outside ${low} – ${high} is flagged`);
+      assert.match(await page.locator(id(`roi-interval-${ch}`)).textContent(), /^\d+\.\d\d – \d+\.\d\d †$/);
+      assert.match(await page.locator(id('interval-disagreement')).textContent(), /^† The single best fit lies outside the 90% interval here/);
+    }
     const contribution = await interval(page, `contribution-interval-${ch}`);
     assert.ok(contribution.low <= contribution.high && contribution.low >= 0, `${ch}: contribution ${JSON.stringify(contribution)}`);
     const marginal = await interval(page, `marginal-roi-interval-${ch}`);
@@ -123,6 +133,57 @@ test('the page never calls a split optimal', async () => {
   assert.doesNotMatch(text, /exact optimal/i);
   assert.doesNotMatch(text, /\boptimal\b/i);
   assert.match(text, /Best split under the model earns/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** Sets the confidence control to `value` as a user's drag does (value, then `input`). */
+async function setConfidence(page, value) {
+  await page.locator(id('confidence')).evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+/** The recommendation panel's state: verdict, step, probability of gain, recommended spend. */
+async function recommendation(page) {
+  const odds = page.locator(id('recommendation-odds'));
+  const spend = {};
+  for (const ch of CHANNELS) spend[ch] = await page.locator(id(`recommended-spend-${ch}`)).textContent();
+  return {
+    verdict: await page.locator(id('recommendation')).getAttribute('data-verdict'),
+    step: Number(await odds.getAttribute('data-step')),
+    probability: Number(await odds.getAttribute('data-probability')),
+    text: await page.locator(id('recommendation-text')).textContent(),
+    heading: await page.locator(id('recommendation-heading')).textContent(),
+    spend,
+  };
+}
+
+test('the confidence control moves the recommendation consistently: never a move below the odds asked for', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
+  await posteriorReady(page);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-verdict') !== '', id('recommendation'));
+  let previous;
+  for (const confidence of [0.5, 0.65, 0.8, 0.95]) {
+    await setConfidence(page, confidence);
+    await page.waitForFunction(([sel, c]) => document.querySelector(sel)?.textContent.includes(`at least a ${Math.round(c * 100)}% chance`), ['.confidence-control', confidence]);
+    const r = await recommendation(page);
+    console.log(`confidence ${confidence}: ${r.verdict}, step ${r.step.toFixed(3)}, P(gain) ${r.probability}`);
+    assert.ok(['optimum', 'partial_step', 'keep_current'].includes(r.verdict), JSON.stringify(r));
+    if (r.verdict === 'keep_current') {
+      assert.equal(r.step, 0);
+      assert.equal(r.heading, 'The data cannot tell — keep the current mix');
+      assert.match(r.text, /^The data cannot tell/);
+      assert.ok(await page.locator(id('apply-recommended')).isDisabled());
+    } else {
+      assert.ok(r.probability >= confidence - 1e-9, `a move is recommended only with P(gain) ${r.probability} ≥ ${confidence}`);
+      assert.ok(r.step > 0 && r.step <= 1);
+    }
+    // Asking for better odds never moves further.
+    if (previous) assert.ok(r.step <= previous.step + 1e-9, `step ${r.step} after ${previous.step}`);
+    previous = r;
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });
