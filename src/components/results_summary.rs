@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 
 use leptos::prelude::*;
 
+use crate::components::channel_table::point_outside;
 use crate::fitting::PosteriorState;
 use crate::format::{NO_VALUE, change_sign, currency, decimal, signed_currency, signed_percent};
 use crate::planner::budget::BudgetState;
@@ -23,19 +24,25 @@ pub const OPTIMAL_TOLERANCE: f64 = 1.0;
 /// What the headline says instead of figures while the plan does not add up.
 pub const NOT_BALANCED_NOTE: &str = "not balanced — figures hidden until the plan adds up";
 
-/// `"90% interval: $a – $b"`, or the posterior's placeholder while there is no interval.
+/// `"90% interval: $a – $b"` (with `" † the single best fit lies outside it"` when the
+/// point prediction `point` is outside), or the posterior's placeholder while there is no
+/// interval.
 pub fn revenue_range_text(
     intervals: Option<&ScenarioIntervals>,
     posterior: &PosteriorState,
+    point: f64,
 ) -> String {
     match intervals {
-        Some(i) if i.revenue.is_some() => {
-            format!(
-                "{} interval: {}",
-                level_text(i.level),
-                currency_range(i.revenue)
-            )
-        }
+        Some(i) if i.revenue.is_some() => format!(
+            "{} interval: {}{}",
+            level_text(i.level),
+            currency_range(i.revenue),
+            if point_outside(i.revenue, Some(point)) {
+                " † the single best fit lies outside it"
+            } else {
+                ""
+            }
+        ),
         _ => posterior.placeholder().to_string(),
     }
 }
@@ -131,7 +138,7 @@ pub fn ResultsSummary(
                     data-low=move || intervals.with(|i| i.as_ref().and_then(|i| i.revenue).map(|r| r.low.to_string()).unwrap_or_default())
                     data-high=move || intervals.with(|i| i.as_ref().and_then(|i| i.revenue).map(|r| r.high.to_string()).unwrap_or_default())
                 >
-                    {move || if balanced() { intervals.with(|i| posterior.with(|p| revenue_range_text(i.as_ref(), p))) } else { String::new() }}
+                    {move || if balanced() { intervals.with(|i| posterior.with(|p| revenue_range_text(i.as_ref(), p, scenario.with(|s| s.revenue)))) } else { String::new() }}
                 </span>
                 <span
                     class="kpi-delta"

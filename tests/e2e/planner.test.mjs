@@ -369,7 +369,7 @@ test('phone width: the channel table and the model tables fit without sideways s
     assert.ok(scroll <= client, `a table scrolls sideways at 390 px (${scroll} > ${client})`);
   }
   // Each channel is a card with labelled values.
-  const label = await page.locator(`${id('roi-email')}`).evaluate((el) => getComputedStyle(el, '::before').content);
+  const label = await page.locator(`td:has(${id('roi-email')})`).evaluate((el) => getComputedStyle(el, '::before').content);
   assert.equal(label, '"ROI"');
   await screenshot(page, 'planner-390x844-tables');
   const caption = await page.locator('.params-table caption').boundingBox();
