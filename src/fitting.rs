@@ -12,12 +12,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::ModelParams;
-use mixplan_core::model::posterior::SamplerParams;
+use mixplan_core::model::posterior::{LiftTest, SamplerParams};
 
 use crate::embedded::EmbeddedData;
 use crate::planner::draws::PosteriorDraws;
 use crate::planner::scenario::{ChannelInfo, Planner};
 use crate::worker::client::FitWorker;
+use crate::worker::messages::PosteriorJob;
 use crate::worker::schedule::Outcome;
 
 /// Where the latest fit is. Not `PartialEq`: it changes on every progress reply, and
@@ -152,6 +153,8 @@ pub struct PageFitter {
     worker: FitWorker<FitContext>,
     state: RwSignal<FitState>,
     posterior: RwSignal<PosteriorState>,
+    /// The latest request's data, channels and parameters, for [`PageFitter::calibrate`].
+    latest: std::cell::RefCell<Option<(WeeklyData, Vec<ChannelInfo>, ModelParams)>>,
 }
 
 impl PageFitter {
@@ -182,6 +185,7 @@ impl PageFitter {
             worker,
             state,
             posterior,
+            latest: std::cell::RefCell::new(None),
         }
     }
 
@@ -189,6 +193,26 @@ impl PageFitter {
     /// ([`page_sampler`]), cancelling the fit or sampling that is running. The planner on
     /// screen stays until this fit succeeds.
     pub fn fit(&self, data: WeeklyData, channels: Vec<ChannelInfo>, params: ModelParams) {
+        self.fit_calibrated(data, channels, params, Vec::new());
+    }
+
+    /// Fits the latest data again and samples its posterior calibrated by `lift_tests`
+    /// (none: the data alone). Nothing happens before a first [`PageFitter::fit`].
+    pub fn calibrate(&self, lift_tests: Vec<LiftTest>) {
+        let latest = self.latest.borrow().clone();
+        if let Some((data, channels, params)) = latest {
+            self.fit_calibrated(data, channels, params, lift_tests);
+        }
+    }
+
+    fn fit_calibrated(
+        &self,
+        data: WeeklyData,
+        channels: Vec<ChannelInfo>,
+        params: ModelParams,
+        lift_tests: Vec<LiftTest>,
+    ) {
+        *self.latest.borrow_mut() = Some((data.clone(), channels.clone(), params.clone()));
         self.state.set(FitState::Fitting { done: 0, total: 0 });
         // A sampling that was running is cancelled; finished draws stay with their model.
         if self.worker.is_sampling() {
@@ -201,7 +225,8 @@ impl PageFitter {
             data: data.clone(),
             started_ms: now_ms(),
         };
-        self.worker.fit(data, params, Some(page_sampler()), context);
+        let job = PosteriorJob::new(page_sampler()).with_lift_tests(lift_tests);
+        self.worker.fit(data, params, Some(job), context);
     }
 }
 

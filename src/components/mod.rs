@@ -6,6 +6,7 @@ pub mod channel_table;
 pub mod chart_card;
 pub mod export_bar;
 pub mod fit_status;
+pub mod lift_tests_panel;
 pub mod model_panel;
 pub mod planner_page;
 pub mod print_summary;

@@ -63,16 +63,19 @@ pub fn ModelPanel(
                     <td>{decimal(ch.decay, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.decay, 2)))}</span></td>
                     <td>{currency(ch.half_saturation)}<span class="truth">{truth_cell(|t| format!(" ({})", currency(t.half_saturation)))}</span></td>
                     <td>{decimal(ch.shape, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.shape, 2)))}</span></td>
-                    <td>{decimal(ch.roi, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.roi, 2)))}</span></td>
-                    <td
-                        data-testid=format!("roi-posterior-{c}")
-                        data-low=move || posterior.with(|p| roi_interval(p, c, DEFAULT_LEVEL).map(|i| i.low.to_string()).unwrap_or_default())
-                        data-high=move || posterior.with(|p| roi_interval(p, c, DEFAULT_LEVEL).map(|i| i.high.to_string()).unwrap_or_default())
-                    >
-                        {move || posterior.with(|p| match roi_interval(p, c, DEFAULT_LEVEL) {
-                            Some(i) => ratio_range(Some(i)),
-                            None => p.placeholder().to_string(),
-                        })}
+                    <td>
+                        {decimal(ch.roi, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.roi, 2)))}</span>
+                        <small
+                            class="range"
+                            data-testid=format!("roi-posterior-{c}")
+                            data-low=move || posterior.with(|p| roi_interval(p, c, DEFAULT_LEVEL).map(|i| i.low.to_string()).unwrap_or_default())
+                            data-high=move || posterior.with(|p| roi_interval(p, c, DEFAULT_LEVEL).map(|i| i.high.to_string()).unwrap_or_default())
+                        >
+                            {move || posterior.with(|p| match roi_interval(p, c, DEFAULT_LEVEL) {
+                                Some(i) => format!("{}: {}", level_text(DEFAULT_LEVEL), ratio_range(Some(i))),
+                                None => p.placeholder().to_string(),
+                            })}
+                        </small>
                     </td>
                 </tr>
             }
@@ -104,7 +107,7 @@ pub fn ModelPanel(
             <div class="table-scroll">
             <table class="params-table">
                 <caption>{if has_truth { "Fitted per channel (true value of the simulated store in brackets)" } else { "Fitted per channel" }}</caption>
-                <thead><tr><th></th><th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th><th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col">"ROI"</th><th scope="col" title="Equal-tailed credible interval of the ROI over the posterior draws">{format!("ROI {} interval", level_text(DEFAULT_LEVEL))}</th></tr></thead>
+                <thead><tr><th></th><th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th><th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col" title="Whole-history ROI; below it the equal-tailed 90% credible interval over the posterior draws">"ROI"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             </div>

@@ -8,6 +8,7 @@ use super::budget_panel::{BudgetPanel, MAX_TOTAL, MIN_TOTAL, TOTAL_STEP};
 use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
+use super::lift_tests_panel::LiftTestsPanel;
 use super::model_panel::ModelPanel;
 use super::print_summary::PrintSummary;
 use super::recommendation_panel::RecommendationPanel;
@@ -93,6 +94,12 @@ pub fn PlannerPage(
     /// The posterior of the model (sampled in the worker after the fit).
     #[prop(optional, into)]
     posterior: Signal<PosteriorState>,
+    /// The lift tests the posterior is calibrated by.
+    #[prop(optional, into)]
+    lift_tests: Signal<Vec<mixplan_core::model::posterior::LiftTest>>,
+    /// Re-runs the fit and posterior with lift tests; without it there is no lift-test panel.
+    #[prop(optional)]
+    on_calibrate: Option<Callback<Vec<mixplan_core::model::posterior::LiftTest>>>,
 ) -> impl IntoView {
     let default = BudgetState::from_mix(
         initial_total(planner.historical_total()),
@@ -215,6 +222,7 @@ pub fn PlannerPage(
                     figure=fixed(figures::decomposition_figure)
                     wide=true
                 />
+                {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate /> })}
                 <ModelPanel planner truth fit_ms posterior />
             </div>
         </div>

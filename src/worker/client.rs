@@ -6,12 +6,11 @@ use std::rc::{Rc, Weak};
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::ModelParams;
-use mixplan_core::model::posterior::SamplerParams;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
-use super::messages::FitReply;
+use super::messages::{FitReply, PosteriorJob};
 use super::schedule::{Command, FitScheduler, Outcome};
 use super::wire::{from_js, to_js};
 
@@ -90,7 +89,7 @@ impl<C: 'static> FitWorker<C> {
         &self,
         data: WeeklyData,
         params: ModelParams,
-        posterior: Option<SamplerParams>,
+        posterior: Option<PosteriorJob>,
         context: C,
     ) {
         let commands = self

@@ -14,7 +14,7 @@
 //! ([`super::wire`]) and the scheduling ([`super::schedule`]) stay as they are.
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::posterior::SamplerParams;
+use mixplan_core::model::posterior::{LiftTest, SamplerParams};
 use mixplan_core::model::{FittedModel, ModelParams};
 use serde::{Deserialize, Serialize};
 
@@ -33,9 +33,35 @@ pub struct FitRequest {
     pub data: WeeklyData,
     /// The model parameters (checked by the worker before any work).
     pub params: ModelParams,
-    /// After the point fit, sample the posterior with these settings (checked by the
-    /// worker); `None`: the point fit only.
-    pub posterior: Option<SamplerParams>,
+    /// After the point fit, sample the posterior as this job says; `None`: the point fit
+    /// only.
+    pub posterior: Option<PosteriorJob>,
+}
+
+/// How to sample the posterior after the point fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorJob {
+    /// Sampler settings (checked by the worker).
+    pub sampler: SamplerParams,
+    /// Lift tests that calibrate the posterior (each adds a likelihood term); none: the data
+    /// alone.
+    pub lift_tests: Vec<LiftTest>,
+}
+
+impl PosteriorJob {
+    /// Sampling with `sampler` and no lift tests.
+    pub fn new(sampler: SamplerParams) -> Self {
+        Self {
+            sampler,
+            lift_tests: Vec::new(),
+        }
+    }
+
+    /// The same job calibrated by `lift_tests`.
+    pub fn with_lift_tests(mut self, lift_tests: Vec<LiftTest>) -> Self {
+        self.lift_tests = lift_tests;
+        self
+    }
 }
 
 /// Worker → page.
@@ -124,7 +150,9 @@ mod tests {
             id: 3,
             data: embedded::load().expect("embedded data").data,
             params: ModelParams::new().seed(u64::MAX).max_sweeps(2),
-            posterior: Some(SamplerParams::new().chains(2).seed(u64::MAX)),
+            posterior: Some(PosteriorJob::new(
+                SamplerParams::new().chains(2).seed(u64::MAX),
+            )),
         };
         assert_eq!(json_round_trip(&request), request);
     }

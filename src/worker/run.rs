@@ -8,11 +8,9 @@
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
-use mixplan_core::model::posterior::{
-    PosteriorModel, PosteriorSampler, PriorParams, SamplerParams,
-};
+use mixplan_core::model::posterior::{LiftTest, PosteriorModel, PosteriorSampler, PriorParams};
 
-use super::messages::{FitReply, FitRequest, RequestId};
+use super::messages::{FitReply, FitRequest, PosteriorJob, RequestId};
 use crate::planner::draws::PosteriorDraws;
 
 /// Shortest time between two progress replies, in milliseconds.
@@ -88,20 +86,20 @@ pub fn run_fit(
         id,
         model: Box::new(model),
     });
-    if let Some((settings, model)) = sampling {
-        run_posterior(id, &request.data, &model, settings, clock_ms, post);
+    if let Some((job, model)) = sampling {
+        run_posterior(id, &request.data, &model, job, clock_ms, post);
     }
 }
 
-/// Samples the posterior of `model` (fitted to `data`) with `settings` and the default
-/// priors, calling `post` with [`FitReply::Sampling`] progress (throttled as the fit's), then
+/// Samples the posterior of `model` (fitted to `data`) as `job` says (sampler settings, lift
+/// tests) with the default priors, calling `post` with [`FitReply::Sampling`] progress (throttled as the fit's), then
 /// once with [`FitReply::Sampled`] (the draws and the sampling's wall time by `clock_ms`) or
 /// [`FitReply::SamplingFailed`].
 pub fn run_posterior(
     id: RequestId,
     data: &WeeklyData,
     model: &FittedModel,
-    settings: SamplerParams,
+    job: PosteriorJob,
     mut clock_ms: impl FnMut() -> f64,
     mut post: impl FnMut(FitReply),
 ) {
@@ -112,7 +110,7 @@ pub fn run_posterior(
             "The uncertainty of the model could not be computed ({detail}); the point estimates are shown without intervals. Refit or reload the page to try again."
         ),
     };
-    let mut sampler = match start_sampler(data, model, settings) {
+    let mut sampler = match start_sampler(data, model, job) {
         Ok(sampler) => sampler,
         Err(detail) => return post(fail(detail)),
     };
@@ -143,16 +141,32 @@ pub fn run_posterior(
     });
 }
 
-/// The sampler for `model`'s posterior on `data` with the default priors.
+/// The sampler for `model`'s posterior on `data` with the default priors, calibrated by the
+/// job's lift tests.
 fn start_sampler(
     data: &WeeklyData,
     model: &FittedModel,
-    settings: SamplerParams,
+    job: PosteriorJob,
 ) -> Result<PosteriorSampler, String> {
-    let settings = settings.check().map_err(|e| e.to_string())?;
+    let settings = job.sampler.check().map_err(|e| e.to_string())?;
     let priors = PriorParams::new().check().map_err(|e| e.to_string())?;
     let posterior = PosteriorModel::new(data, model, &priors).map_err(|e| e.to_string())?;
+    let posterior = calibrated(posterior, data, &job.lift_tests)?;
     Ok(settings.start(posterior))
+}
+
+/// `posterior` with the lift tests' likelihood terms (unchanged for none).
+fn calibrated(
+    posterior: PosteriorModel,
+    data: &WeeklyData,
+    tests: &[LiftTest],
+) -> Result<PosteriorModel, String> {
+    if tests.is_empty() {
+        return Ok(posterior);
+    }
+    posterior
+        .with_lift_tests(data, tests)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -160,6 +174,7 @@ mod tests {
     use super::*;
     use crate::embedded;
     use mixplan_core::model::ModelParams;
+    use mixplan_core::model::posterior::SamplerParams;
 
     #[test]
     fn the_throttle_lets_the_first_reply_through_then_one_per_interval() {
@@ -233,7 +248,7 @@ mod tests {
             id: 1,
             data: data.clone(),
             params: ModelParams::new().holdout(0.9),
-            posterior: Some(SamplerParams::new()),
+            posterior: Some(PosteriorJob::new(SamplerParams::new())),
         };
         let mut replies = Vec::new();
         run_fit(&bad_params, || 0.0, |reply| replies.push(reply));
@@ -251,7 +266,7 @@ mod tests {
             id: 5,
             data: data.clone(),
             params: ModelParams::new(),
-            posterior: Some(settings.clone()),
+            posterior: Some(PosteriorJob::new(settings.clone())),
         };
         let now = std::cell::Cell::new(0.0);
         let clock = || {
@@ -291,7 +306,7 @@ mod tests {
         let FitReply::Fitted { model, .. } = &replies[fitted_at] else {
             unreachable!()
         };
-        let direct = start_sampler(&data, model, settings).unwrap();
+        let direct = start_sampler(&data, model, PosteriorJob::new(settings)).unwrap();
         let mut direct = direct;
         while !direct.is_finished() {
             direct.step().unwrap();
@@ -307,7 +322,7 @@ mod tests {
             id: 2,
             data,
             params: ModelParams::new(),
-            posterior: Some(SamplerParams::new().chains(0)),
+            posterior: Some(PosteriorJob::new(SamplerParams::new().chains(0))),
         };
         let mut replies = Vec::new();
         run_fit(&request, || 0.0, |reply| replies.push(reply));

@@ -16,10 +16,9 @@
 //! already delivered stays on the page).
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::posterior::SamplerParams;
 use mixplan_core::model::{FittedModel, ModelParams};
 
-use super::messages::{FitReply, FitRequest, RequestId};
+use super::messages::{FitReply, FitRequest, PosteriorJob, RequestId};
 use crate::planner::draws::PosteriorDraws;
 
 /// What the page must do to the worker.
@@ -137,7 +136,7 @@ impl<C> FitScheduler<C> {
         &mut self,
         data: WeeklyData,
         params: ModelParams,
-        posterior: Option<SamplerParams>,
+        posterior: Option<PosteriorJob>,
         context: C,
     ) -> Vec<Command> {
         self.last_id = self.last_id.wrapping_add(1);
@@ -258,6 +257,7 @@ impl<C> FitScheduler<C> {
 mod tests {
     use super::*;
     use crate::embedded;
+    use mixplan_core::model::posterior::SamplerParams;
 
     fn data() -> WeeklyData {
         embedded::load().expect("embedded data").data
@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn a_posterior_request_delivers_the_fit_then_keeps_running_until_the_draws_come() {
         let mut scheduler = FitScheduler::new();
-        let settings = Some(SamplerParams::new());
+        let settings = Some(PosteriorJob::new(SamplerParams::new()));
         scheduler.submit(data(), ModelParams::new(), settings.clone(), "a");
         let (commands, _) = scheduler.receive(FitReply::Ready);
         assert!(
@@ -440,7 +440,7 @@ mod tests {
         scheduler.submit(
             data(),
             ModelParams::new(),
-            Some(SamplerParams::new()),
+            Some(PosteriorJob::new(SamplerParams::new())),
             "old",
         );
         scheduler.receive(FitReply::Ready);
@@ -450,7 +450,7 @@ mod tests {
             scheduler.submit(
                 data(),
                 ModelParams::new(),
-                Some(SamplerParams::new()),
+                Some(PosteriorJob::new(SamplerParams::new())),
                 "new"
             ),
             vec![Command::Restart]
@@ -467,7 +467,12 @@ mod tests {
     #[test]
     fn a_worker_that_dies_while_sampling_fails_the_sampling_not_the_fit() {
         let mut scheduler = FitScheduler::new();
-        scheduler.submit(data(), ModelParams::new(), Some(SamplerParams::new()), ());
+        scheduler.submit(
+            data(),
+            ModelParams::new(),
+            Some(PosteriorJob::new(SamplerParams::new())),
+            (),
+        );
         scheduler.receive(FitReply::Ready);
         scheduler.receive(fitted(1));
         assert_eq!(
@@ -476,7 +481,12 @@ mod tests {
         );
         assert!(!scheduler.is_working());
         // A failed sampling reply also ends the request.
-        scheduler.submit(data(), ModelParams::new(), Some(SamplerParams::new()), ());
+        scheduler.submit(
+            data(),
+            ModelParams::new(),
+            Some(PosteriorJob::new(SamplerParams::new())),
+            (),
+        );
         scheduler.receive(FitReply::Ready);
         scheduler.receive(fitted(2));
         let (_, outcome) = scheduler.receive(FitReply::SamplingFailed {
