@@ -73,6 +73,8 @@ pub fn ModelPanel(
                         >
                             {move || posterior.with(|p| match roi_interval(p, c, DEFAULT_LEVEL) {
                                 Some(i) => format!("{}: {}", level_text(DEFAULT_LEVEL), ratio_range(Some(i))),
+                                // Short: the column is narrow on a phone; the status line says "Computing uncertainty…".
+                                None if matches!(p, PosteriorState::Sampling { .. }) => "…".to_string(),
                                 None => p.placeholder().to_string(),
                             })}
                         </small>

@@ -189,3 +189,30 @@ test('the confidence control moves the recommendation consistently: never a move
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the store\'s two lift tests calibrate the posterior; bad tests are refused with why, keeping the model', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
+  await posteriorReady(page);
+  const before = {};
+  for (const ch of ['paid_search', 'display']) before[ch] = await interval(page, `roi-interval-${ch}`);
+  assert.match(await page.locator(id('lift-tests-active')).textContent(), /^Not calibrated/);
+  // A test for a channel the data does not have is refused; the page keeps its numbers.
+  await page.locator(id('lift-csv')).fill('channel,start,end,lift,spend,std_error\ntv,2024-01-01,2024-02-19,100,100,10\n');
+  await page.locator(id('lift-calibrate')).click();
+  assert.match(await page.locator(id('lift-error')).textContent(), /the data has no channel `tv`; use one of paid_search/);
+  assert.equal(await page.locator(id('posterior-status')).textContent(), 'ready');
+  // The store's two tests.
+  await page.locator(id('lift-store')).click();
+  await page.locator(id('lift-calibrate')).click();
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.startsWith('Calibrated by 2 lift tests'), id('lift-tests-active'), { timeout: 60_000 });
+  await posteriorReady(page);
+  for (const ch of ['paid_search', 'display']) {
+    const after = await interval(page, `roi-interval-${ch}`);
+    console.log(`${ch}: ROI 90% ${before[ch].low.toFixed(3)} – ${before[ch].high.toFixed(3)} → with lift tests ${after.low.toFixed(3)} – ${after.high.toFixed(3)}`);
+    assert.ok(after.low <= after.high);
+    assert.notDeepEqual(after, before[ch], `${ch}: the calibration changed the interval`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
