@@ -13,3 +13,4 @@ pub mod print_summary;
 pub mod recommendation_panel;
 pub mod results_summary;
 pub mod uncertainty_status;
+pub mod use_debounced;

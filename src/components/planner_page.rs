@@ -14,6 +14,7 @@ use super::print_summary::PrintSummary;
 use super::recommendation_panel::RecommendationPanel;
 use super::results_summary::ResultsSummary;
 use super::uncertainty_status::UncertaintyStatus;
+use super::use_debounced::use_debounced;
 use crate::charts::figure::Figure;
 use crate::charts::figures;
 use crate::embedded::TrueChannel;
@@ -25,6 +26,10 @@ use crate::planner::recommendation::{DEFAULT_CONFIDENCE, recommend};
 use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
 use crate::share::browser;
 use crate::share::link::PlanLink;
+
+/// How long the plan must stay unchanged before the recommendation is recomputed (it runs
+/// the rule over every posterior draw: tens of milliseconds, too slow for every input event).
+pub const RECOMMENDATION_DEBOUNCE_MS: u32 = 200;
 
 /// How long the plan must stay unchanged before the URL fragment is rewritten.
 pub const LINK_DEBOUNCE_MS: u32 = 300;
@@ -142,10 +147,12 @@ pub fn PlannerPage(
     let response_planner = planner.clone();
     let confidence = RwSignal::new(DEFAULT_CONFIDENCE);
     let recommending = planner.clone();
+    let settled_budget = use_debounced(budget, RECOMMENDATION_DEBOUNCE_MS);
     let recommendation = Memo::new(move |_| {
         let draws = draws.get()?;
-        budget.with(|b| recommend(&recommending, &draws, b, confidence.get()))
+        settled_budget.with(|b| recommend(&recommending, &draws, b, confidence.get()))
     });
+    let updating = Signal::derive(move || budget.with(|b| settled_budget.with(|s| b != s)));
 
     // A live chart's builder: the figure of the planner and the current scenario.
     let live = |build: fn(&Planner, &Scenario) -> Figure| {
@@ -164,7 +171,7 @@ pub fn PlannerPage(
                 <PrintSummary planner=planner.clone() scenario open=summary_open />
                 <UncertaintyStatus posterior />
                 <ResultsSummary scenario budget intervals posterior />
-                <RecommendationPanel channels=planner.channels().to_vec() recommendation confidence posterior budget />
+                <RecommendationPanel channels=planner.channels().to_vec() recommendation confidence posterior budget updating />
                 <ExportBar planner=planner.clone() scenario budget summary_open />
                 <div class="chart-grid">
                     <ChartCard

@@ -73,6 +73,10 @@ pub fn RecommendationPanel(
     posterior: Signal<PosteriorState>,
     /// The budget being edited (the apply button writes it).
     budget: RwSignal<BudgetState>,
+    /// The plan changed since the recommendation was computed (it follows once the plan
+    /// stays still): applying is disabled meanwhile.
+    #[prop(optional, into)]
+    updating: Signal<bool>,
 ) -> impl IntoView {
     let ok = move || recommendation.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).cloned());
     let verdict = move || ok().map(|r| verdict_id(r.verdict)).unwrap_or_default();
@@ -140,7 +144,7 @@ pub fn RecommendationPanel(
                 />
             </label>
             <p class="verdict" data-testid="recommendation-heading">{move || ok().map(|r| verdict_heading(&r)).unwrap_or_default()}</p>
-            <p data-testid="recommendation-text">{status}</p>
+            <p data-testid="recommendation-text" class:updating=move || updating.get()>{status}</p>
             <p class="warning" class:hidden=move || convergence().is_none() role="status">{convergence}</p>
             <p
                 class="kpi-range"
@@ -179,7 +183,7 @@ pub fn RecommendationPanel(
                 class="apply"
                 data-testid="apply-recommended"
                 on:click=apply
-                prop:disabled=move || !ok().is_some_and(|r| r.verdict != Verdict::KeepCurrent)
+                prop:disabled=move || updating.get() || !ok().is_some_and(|r| r.verdict != Verdict::KeepCurrent)
             >
                 "Apply the recommended split"
             </button>
