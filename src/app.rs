@@ -12,6 +12,7 @@ use crate::components::offline_link::OfflineLink;
 use crate::components::planner_page::PlannerPage;
 use crate::embedded;
 use crate::fitting::ready;
+use mixplan_core::model::posterior::LiftTest;
 
 /// Keeps the plan with the user's kept data whenever the page is hidden or left (reload,
 /// tab closed): syncs the browser's storage, writes no signal.
@@ -34,6 +35,9 @@ pub fn App() -> impl IntoView {
     let fit = session.fit;
     // How returns are named (ROI or cost per KPI) for the data in use.
     provide_context(Signal::derive(move || session.in_use.get().target_kind()));
+    let posterior = session.posterior;
+    let lift_tests = session.lift_tests;
+    let on_calibrate = Callback::new(move |tests: Vec<LiftTest>| session.calibrate(tests));
     let ready = ready(fit);
     // The simulated store's truth, shown beside the fitted values for the demo only.
     let truth = embedded::load().map(|d| d.truth).unwrap_or_default();
@@ -55,7 +59,7 @@ pub fn App() -> impl IntoView {
                         InUse::Demo => truth.clone(),
                         InUse::User(_) => Vec::new(),
                     };
-                    view! { <PlannerPage planner truth fit_ms /> }
+                    view! { <PlannerPage planner truth fit_ms posterior lift_tests on_calibrate /> }
                 })}
             </main>
         </div>

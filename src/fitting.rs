@@ -2,9 +2,10 @@
 //! ([`crate::worker`]); this module turns its outcomes into the page's [`FitState`].
 //!
 //! [`start_fit`] sends the data to the worker and returns the handle that owns it; the
-//! worker's replies write the state signal (no Effect does). [`ready`] keeps the last
+//! worker's replies write the state signals (no Effect does). [`ready`] keeps the last
 //! fitted planner, so a new fit that is running or has failed leaves the current one on
-//! screen.
+//! screen. After the point fit the worker samples the posterior ([`page_sampler`]); its
+//! progress and draws go to a [`PosteriorState`] signal.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,10 +14,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::ModelParams;
+use mixplan_core::model::posterior::{LiftTest, SamplerParams};
 
 use crate::embedded::EmbeddedData;
+use crate::planner::draws::PosteriorDraws;
 use crate::planner::scenario::{ChannelInfo, Planner};
 use crate::worker::client::FitWorker;
+use crate::worker::messages::PosteriorJob;
 use crate::worker::schedule::Outcome;
 
 /// Where the latest fit is. Not `PartialEq`: it changes on every progress reply, and
@@ -48,6 +52,70 @@ impl FitState {
             Self::Fitting { done, total } if *total > 0 => *done as f64 / *total as f64,
             Self::Fitting { .. } => 0.0,
             Self::Ready { .. } | Self::Failed(_) => 1.0,
+        }
+    }
+}
+
+/// The posterior sampler's settings in the page: 2 chains × (300 warm-up + 200 kept)
+/// iterations, seed 42 — 400 draws kept. Chosen so that 156 weeks × 5 channels samples in
+/// a few seconds in the browser (the core's default, 4 × (500 + 500), takes 4–7 s natively);
+/// the convergence report says when that is too short for the data.
+pub fn page_sampler() -> SamplerParams {
+    SamplerParams::new().chains(2).warmup(300).draws(200)
+}
+
+/// Where the posterior of the fitted model is (by default: sampling, nothing done yet).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PosteriorState {
+    /// Sampling: `done` of `total` iterations (both 0 until the point fit is in).
+    Sampling {
+        /// Iterations done.
+        done: usize,
+        /// Iterations in all.
+        total: usize,
+    },
+    /// Sampled.
+    Ready {
+        /// The draws.
+        draws: Arc<PosteriorDraws>,
+        /// Wall time of the sampling in the worker, milliseconds.
+        sampling_ms: f64,
+    },
+    /// Not sampled; the message says why and what to do.
+    Failed(String),
+}
+
+impl Default for PosteriorState {
+    fn default() -> Self {
+        Self::Sampling { done: 0, total: 0 }
+    }
+}
+
+impl PosteriorState {
+    /// What a number's range shows while there is none: "computing uncertainty…" while
+    /// sampling, "range unavailable" when sampling failed ("" once ready).
+    pub fn placeholder(&self) -> &'static str {
+        match self {
+            Self::Sampling { .. } => "computing uncertainty…",
+            Self::Ready { .. } => "",
+            Self::Failed(_) => "range unavailable",
+        }
+    }
+
+    /// Progress in `[0, 1]`.
+    pub fn fraction(&self) -> f64 {
+        match self {
+            Self::Sampling { done, total } if *total > 0 => *done as f64 / *total as f64,
+            Self::Sampling { .. } => 0.0,
+            Self::Ready { .. } | Self::Failed(_) => 1.0,
+        }
+    }
+
+    /// The draws, once sampled.
+    pub fn draws(&self) -> Option<Arc<PosteriorDraws>> {
+        match self {
+            Self::Ready { draws, .. } => Some(draws.clone()),
+            _ => None,
         }
     }
 }
@@ -90,15 +158,24 @@ pub struct FitContext {
 /// The latest successful fit, for a cancel to return to.
 type LastReady = Rc<RefCell<Option<(Arc<Planner>, f64)>>>;
 
-/// The page's fit worker, writing its outcomes to a [`FitState`] signal.
+/// The page's fit worker, writing its outcomes to a [`FitState`] and a [`PosteriorState`]
+/// signal.
 pub struct PageFitter {
     worker: RefCell<FitWorker<FitContext>>,
     state: RwSignal<FitState>,
+    posterior: RwSignal<PosteriorState>,
     last_ready: LastReady,
+    /// The latest request's data, channels and parameters, for [`PageFitter::calibrate`].
+    latest: RefCell<Option<(WeeklyData, Vec<ChannelInfo>, ModelParams)>>,
 }
 
-/// A worker whose outcomes go to `state` (and the successful ones to `last_ready`).
-fn page_worker(state: RwSignal<FitState>, last_ready: LastReady) -> FitWorker<FitContext> {
+/// A worker whose outcomes go to `state` and `posterior` (and the successful fits to
+/// `last_ready`).
+fn page_worker(
+    state: RwSignal<FitState>,
+    posterior: RwSignal<PosteriorState>,
+    last_ready: LastReady,
+) -> FitWorker<FitContext> {
     FitWorker::new(move |outcome: Outcome<FitContext>| match outcome {
         Outcome::Progress { done, total } => state.set(FitState::Fitting { done, total }),
         Outcome::Fitted(model, context) => {
@@ -108,25 +185,38 @@ fn page_worker(state: RwSignal<FitState>, last_ready: LastReady) -> FitWorker<Fi
             if let Some(on_fitted) = context.on_fitted {
                 on_fitted();
             }
+            // The draws on screen belonged to the previous model.
+            posterior.set(PosteriorState::Sampling { done: 0, total: 0 });
             state.set(FitState::Ready { planner, fit_ms });
         }
         Outcome::Failed(message) => state.set(FitState::Failed(message)),
+        Outcome::Sampling { done, total } => {
+            posterior.set(PosteriorState::Sampling { done, total })
+        }
+        Outcome::Sampled(draws, sampling_ms) => posterior.set(PosteriorState::Ready {
+            draws: Arc::new(*draws),
+            sampling_ms,
+        }),
+        Outcome::SamplingFailed(message) => posterior.set(PosteriorState::Failed(message)),
     })
 }
 
 impl PageFitter {
-    /// A fitter publishing to `state` (no worker starts until the first fit).
-    pub fn new(state: RwSignal<FitState>) -> Self {
+    /// A fitter publishing to `state` and `posterior` (no worker starts until the first fit).
+    pub fn new(state: RwSignal<FitState>, posterior: RwSignal<PosteriorState>) -> Self {
         let last_ready = LastReady::default();
         Self {
-            worker: RefCell::new(page_worker(state, last_ready.clone())),
+            worker: RefCell::new(page_worker(state, posterior, last_ready.clone())),
             state,
+            posterior,
             last_ready,
+            latest: RefCell::new(None),
         }
     }
 
-    /// Fits `params` to `data` in the worker, cancelling the fit that is running. The planner
-    /// on screen stays until this fit succeeds.
+    /// Fits `params` to `data` in the worker, then samples its posterior
+    /// ([`page_sampler`]), cancelling the fit or sampling that is running. The planner on
+    /// screen stays until this fit succeeds.
     pub fn fit(&self, data: WeeklyData, channels: Vec<ChannelInfo>, params: ModelParams) {
         self.fit_then(data, channels, params, None);
     }
@@ -139,22 +229,57 @@ impl PageFitter {
         params: ModelParams,
         on_fitted: Option<OnFitted>,
     ) {
+        self.fit_calibrated(data, channels, params, Vec::new(), on_fitted);
+    }
+
+    /// Fits the latest data again and samples its posterior calibrated by `lift_tests`
+    /// (none: the data alone). Nothing happens before a first [`PageFitter::fit`].
+    pub fn calibrate(&self, lift_tests: Vec<LiftTest>) {
+        let latest = self.latest.borrow().clone();
+        if let Some((data, channels, params)) = latest {
+            self.fit_calibrated(data, channels, params, lift_tests, None);
+        }
+    }
+
+    fn fit_calibrated(
+        &self,
+        data: WeeklyData,
+        channels: Vec<ChannelInfo>,
+        params: ModelParams,
+        lift_tests: Vec<LiftTest>,
+        on_fitted: Option<OnFitted>,
+    ) {
+        *self.latest.borrow_mut() = Some((data.clone(), channels.clone(), params.clone()));
         self.state.set(FitState::Fitting { done: 0, total: 0 });
+        self.stop_sampling_note(
+            "The uncertainty was not computed: a new fit started. It is computed once that fit is in.",
+        );
         let context = FitContext {
             channels,
             data: data.clone(),
             started_ms: now_ms(),
             on_fitted,
         };
-        self.worker.borrow().fit(data, params, context);
+        let job = PosteriorJob::new(page_sampler()).with_lift_tests(lift_tests);
+        self.worker.borrow().fit(data, params, Some(job), context);
     }
 
-    /// Stops the running fit (its worker is terminated; the next fit starts a fresh one).
-    /// The state returns to the last fitted planner, or says the fit was cancelled when there
-    /// is none.
+    /// A sampling that was running is cancelled: say so (finished draws stay with their
+    /// model).
+    fn stop_sampling_note(&self, message: &str) {
+        if self.worker.borrow().is_sampling() {
+            self.posterior
+                .set(PosteriorState::Failed(message.to_string()));
+        }
+    }
+
+    /// Stops the running fit or sampling (its worker is terminated; the next fit starts a
+    /// fresh one). The state returns to the last fitted planner, or says the fit was cancelled
+    /// when there is none.
     pub fn cancel(&self) {
+        self.stop_sampling_note("The uncertainty was not computed: the fit was cancelled.");
         // Dropping the old handle terminates its worker; its outcomes go nowhere.
-        let fresh = page_worker(self.state, self.last_ready.clone());
+        let fresh = page_worker(self.state, self.posterior, self.last_ready.clone());
         drop(self.worker.replace(fresh));
         let last = self.last_ready.borrow().clone();
         self.state.set(match last {
@@ -168,10 +293,14 @@ impl PageFitter {
 }
 
 /// Fits the model to `embedded` with the default parameters in a worker, publishing
-/// progress and the result to `state`. Keep the returned handle: dropping it stops the
-/// worker.
-pub fn start_fit(embedded: EmbeddedData, state: RwSignal<FitState>) -> PageFitter {
-    let fitter = PageFitter::new(state);
+/// progress and the result to `state` and the posterior to `posterior`. Keep the returned
+/// handle: dropping it stops the worker.
+pub fn start_fit(
+    embedded: EmbeddedData,
+    state: RwSignal<FitState>,
+    posterior: RwSignal<PosteriorState>,
+) -> PageFitter {
+    let fitter = PageFitter::new(state, posterior);
     fitter.fit(embedded.data, embedded.channels, ModelParams::new());
     fitter
 }

@@ -7,8 +7,10 @@
 //! * hover labels use d3-format templates like the rest of the page: currency with thousands
 //!   separators and no decimals ([`MONEY`]), shares with one decimal ([`SHARE`]).
 
+use mixplan_core::response::HillResponse;
 use plotly::common::{
-    Anchor, Fill, Font, Line, Marker, MarkerSymbol, Mode, Orientation, TextPosition, Title,
+    Anchor, Fill, Font, HoverInfo, Line, Marker, MarkerSymbol, Mode, Orientation, TextPosition,
+    Title,
 };
 use plotly::layout::{
     Annotation, Axis, BarMode, HoverMode, Layout, Legend, Margin, Shape, ShapeLayer, ShapeLine,
@@ -21,6 +23,8 @@ use super::figure::Figure;
 use super::label::escape;
 use super::summary::change_word;
 use crate::format::{change_sign, currency, signed_currency};
+use crate::planner::draws::PosteriorDraws;
+use crate::planner::intervals::{Interval, level_text};
 use crate::planner::scenario::{Planner, Scenario};
 
 /// d3-format of an amount of money in a template: `$19,138`.
@@ -137,7 +141,7 @@ pub fn split_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     if let Ok(optimal) = &scenario.optimal {
         plot.add_trace(
             Bar::new(names(planner), optimal.spend().to_vec())
-                .name("optimal")
+                .name("best under the model")
                 .hover_template(hover.as_str())
                 .marker(Marker::new().color(OPTIMAL)),
         );
@@ -201,9 +205,25 @@ pub fn donut_figure(planner: &Planner, scenario: &Scenario) -> Figure {
 }
 
 /// Each channel's steady-state response curve `f_c(x)` over `[0, x_max]`, with the current
-/// spend (circle) and the optimal spend (diamond) marked. The legend sits above the plot,
-/// clear of the spend axis title at any width.
+/// spend (circle) and the best spend under the model (diamond) marked. The legend sits above
+/// the plot, clear of the spend axis title at any width.
 pub fn response_figure(planner: &Planner, scenario: &Scenario) -> Figure {
+    response_figure_with_bands(planner, scenario, None)
+}
+
+/// Points of each credible band along the spend axis (fewer than the curves' 81: a band
+/// costs `D` curve evaluations and a sort per point).
+pub const BAND_POINTS: usize = 41;
+
+/// [`response_figure`] with, when `bands` is given, each channel's equal-tailed credible
+/// band at `level` around its curve: at every spend `x` on a [`BAND_POINTS`]-point grid,
+/// the `(1 ∓ level)/2` quantiles of `f_{c,d}(x)` over the posterior draws `d`, filled
+/// between (plotly.js `fill: "tonexty"` from the lower line to the upper one).
+pub fn response_figure_with_bands(
+    planner: &Planner,
+    scenario: &Scenario,
+    bands: Option<(&PosteriorDraws, f64)>,
+) -> Figure {
     let x_max = planner
         .curves()
         .iter()
@@ -222,6 +242,17 @@ pub fn response_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     for (c, (curve, channel)) in planner.curves().iter().zip(planner.channels()).enumerate() {
         let color = channel_color(c);
         let name = escape(&channel.name);
+        if let Some((draws, level)) = bands {
+            add_band(
+                &mut plot,
+                draws.curves(c),
+                x_max,
+                level,
+                &name,
+                &channel.id,
+                c,
+            );
+        }
         let ys: Vec<f64> = xs.iter().map(|&x| curve.value(x)).collect();
         plot.add_trace(
             Scatter::new(xs.clone(), ys)
@@ -234,7 +265,12 @@ pub fn response_figure(planner: &Planner, scenario: &Scenario) -> Figure {
         let row = &scenario.rows[c];
         let marks = [
             (Some(row.spend), "current", 10, MarkerSymbol::Circle),
-            (row.optimal_spend, "optimal", 11, MarkerSymbol::DiamondOpen),
+            (
+                row.optimal_spend,
+                "best under the model",
+                11,
+                MarkerSymbol::DiamondOpen,
+            ),
         ];
         for (x, which, size, symbol) in marks {
             let Some(x) = x else { continue };
@@ -263,6 +299,55 @@ pub fn response_figure(planner: &Planner, scenario: &Scenario) -> Figure {
             .y_axis(titled_axis("weekly revenue ($)")),
     );
     Figure::from_plot(plot)
+}
+
+/// Adds the two traces of one channel's band: the upper quantile line (invisible), then the
+/// lower one filled up to it. Nothing when a quantile cannot be taken.
+fn add_band(
+    plot: &mut Plot,
+    curves: &[HillResponse],
+    x_max: f64,
+    level: f64,
+    name: &str,
+    group: &str,
+    channel: usize,
+) {
+    let xs: Vec<f64> = (0..BAND_POINTS)
+        .map(|i| x_max * i as f64 / (BAND_POINTS - 1) as f64)
+        .collect();
+    let mut values = vec![0.0; curves.len()];
+    let mut low = Vec::with_capacity(xs.len());
+    let mut high = Vec::with_capacity(xs.len());
+    for &x in &xs {
+        for (v, f) in values.iter_mut().zip(curves) {
+            *v = f.value(x);
+        }
+        let Some(band) = Interval::of(&values, level) else {
+            return;
+        };
+        low.push(band.low);
+        high.push(band.high);
+    }
+    let label = format!("{name} {} interval", level_text(level));
+    let fill = band_fill(channel);
+    let line = |ys: Vec<f64>| {
+        Scatter::new(xs.clone(), ys)
+            .mode(Mode::Lines)
+            .name(&label)
+            .legend_group(group)
+            .show_legend(false)
+            .hover_info(HoverInfo::Skip)
+            .line(Line::new().width(0.0).color(fill.clone()))
+    };
+    plot.add_trace(line(high));
+    plot.add_trace(line(low).fill(Fill::ToNextY).fill_color(fill.clone()));
+}
+
+/// Channel `c`'s colour at 18 % opacity, for its band.
+fn band_fill(channel: usize) -> String {
+    let hex = channel_color(channel).trim_start_matches('#');
+    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    format!("rgba({},{},{},0.18)", byte(0), byte(2), byte(4))
 }
 
 fn week_labels(planner: &Planner) -> Vec<String> {
@@ -564,5 +649,76 @@ mod tests {
         assert!(legend["y"].as_f64().unwrap() >= 1.0, "{legend}");
         assert_eq!(response["layout"]["xaxis"]["automargin"], true);
         assert_eq!(response["layout"]["yaxis"]["automargin"], true);
+    }
+
+    /// Draws that scale every fitted curve's β by 0.8 … 1.2 (101 draws).
+    fn scaled_draws(planner: &Planner) -> PosteriorDraws {
+        use crate::planner::draws::tests::diagnostics;
+        let scales: Vec<f64> = (0..=100).map(|i| 0.8 + 0.004 * f64::from(i)).collect();
+        let curves = planner
+            .curves()
+            .iter()
+            .map(|f| {
+                scales
+                    .iter()
+                    .map(|k| {
+                        HillResponse::new(k * f.coefficient(), f.half_saturation(), f.shape())
+                            .unwrap()
+                    })
+                    .collect()
+            })
+            .collect();
+        let roi = vec![scales.clone(); planner.curves().len()];
+        PosteriorDraws::new(curves, roi, diagnostics(0, true)).unwrap()
+    }
+
+    #[test]
+    fn response_bands_hold_the_fitted_curve_between_their_quantile_lines() {
+        let planner = fitted_planner();
+        let scenario = historical(planner);
+        let draws = scaled_draws(planner);
+        let plain = json(&response_figure(planner, &scenario));
+        let banded = json(&response_figure_with_bands(
+            planner,
+            &scenario,
+            Some((&draws, 0.9)),
+        ));
+        let traces = banded["data"].as_array().unwrap();
+        let channels = planner.curves().len();
+        // Two band traces per channel before its curve and marks.
+        assert_eq!(
+            traces.len(),
+            plain["data"].as_array().unwrap().len() + 2 * channels
+        );
+        for (c, curve) in planner.curves().iter().enumerate() {
+            let name = escape(&planner.channels()[c].name);
+            let band: Vec<&Value> = traces
+                .iter()
+                .filter(|t| t["name"] == format!("{name} 90% interval"))
+                .collect();
+            assert_eq!(band.len(), 2, "{name}");
+            let (upper, lower) = (band[0], band[1]);
+            assert_eq!(lower["fill"], "tonexty");
+            assert_eq!(upper["hoverinfo"], "skip");
+            let xs = upper["x"].as_array().unwrap();
+            assert_eq!(xs.len(), BAND_POINTS);
+            for (i, x) in xs.iter().enumerate() {
+                let x = x.as_f64().unwrap();
+                let (lo, hi) = (
+                    lower["y"][i].as_f64().unwrap(),
+                    upper["y"][i].as_f64().unwrap(),
+                );
+                let point = curve.value(x);
+                // The 5 % and 95 % quantiles of β·k, k = 0.8 … 1.2: 0.82 and 1.18 times f(x).
+                assert!(
+                    (lo - 0.82 * point).abs() <= 1e-9 * point.max(1.0),
+                    "{name} x={x}: {lo} vs {point}"
+                );
+                assert!(
+                    (hi - 1.18 * point).abs() <= 1e-9 * point.max(1.0),
+                    "{name} x={x}: {hi} vs {point}"
+                );
+            }
+        }
     }
 }

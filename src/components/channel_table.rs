@@ -1,10 +1,13 @@
-//! Per-channel numbers for the current split beside the optimal one.
+//! Per-channel numbers for the current split, with their credible intervals, beside the
+//! best split under the model.
 
 use leptos::prelude::*;
 
 use crate::data_source::choices::TargetKind;
 use crate::data_source::wording;
+use crate::fitting::PosteriorState;
 use crate::format::{NO_VALUE, currency, decimal, percent, signed_currency};
+use crate::planner::intervals::{Interval, ScenarioIntervals, currency_range, ratio_range};
 use crate::planner::scenario::{ChannelInfo, ChannelRow, Scenario};
 
 /// Spends below this (dollars) show as `$0`, so their ROI shows as `—`.
@@ -42,7 +45,7 @@ pub fn extrapolation_note(names: &[String], scenario: &Scenario) -> String {
         String::new()
     } else {
         format!(
-            "* The optimal split puts spend above any weekly spend in the data: {}. The model extrapolates its response curve there, so test such an increase gradually.",
+            "* The best split under the model puts spend above any weekly spend in the data: {}. The model extrapolates its response curve there, so test such an increase gradually.",
             beyond.join(", ")
         )
     }
@@ -73,10 +76,105 @@ pub fn roi_text(row: &ChannelRow) -> String {
     }
 }
 
-/// Budget, share, contribution, ROI, marginal ROI, optimal budget and the change to reach it.
-/// Shares are of the spend actually placed; spends above the data are marked `*` in both the
-/// current and the optimal column, with a warning below the table. On a phone each channel
-/// is a stacked card with labelled values (`data-label`).
+/// The text under a point value: its interval, or the posterior's placeholder while there is
+/// none ("computing uncertainty…"); empty for a channel with no spend.
+pub fn interval_cell_text(
+    interval: Option<Interval>,
+    has_spend: bool,
+    posterior: &PosteriorState,
+    format: fn(Option<Interval>) -> String,
+) -> String {
+    match (interval, has_spend) {
+        (_, false) => String::new(),
+        (Some(i), true) => format(Some(i)),
+        (None, true) => posterior.placeholder().to_string(),
+    }
+}
+
+/// How a return's interval is written for `kind`: ROI to two decimals, or cost per KPI.
+fn return_range(kind: TargetKind) -> fn(Option<Interval>) -> String {
+    match kind {
+        TargetKind::Revenue => ratio_range,
+        TargetKind::CountKpi => |i| wording::return_range(TargetKind::CountKpi, i),
+    }
+}
+
+/// The mark after an interval that does not hold its point value.
+pub const OUTSIDE_MARK: &str = " †";
+
+/// The note under the table when some point value lies outside its interval.
+pub const OUTSIDE_NOTE: &str = "† The single best fit lies outside the 90% interval here: the fitted model and the posterior (which weighs every plausible model) disagree. Trust the interval more than the point value.";
+
+/// Whether the point value lies outside its interval (both known).
+pub fn point_outside(interval: Option<Interval>, point: Option<f64>) -> bool {
+    match (interval, point) {
+        (Some(i), Some(x)) => {
+            let slack = 1e-9 * x.abs().max(1.0);
+            x < i.low - slack || x > i.high + slack
+        }
+        _ => false,
+    }
+}
+
+/// A row's point values as the table shows them: contribution, ROI and marginal ROI
+/// (`None` where the table shows "—").
+fn points(row: &ChannelRow) -> [Option<f64>; 3] {
+    let spent = row.spend >= SHOWN_AS_ZERO;
+    [
+        Some(row.contribution),
+        spent.then_some(row.roi),
+        row.marginal_roi.filter(|_| spent),
+    ]
+}
+
+/// Whether any channel's point value lies outside its interval.
+pub fn any_point_outside(scenario: &Scenario, intervals: Option<&ScenarioIntervals>) -> bool {
+    let Some(intervals) = intervals else {
+        return false;
+    };
+    scenario
+        .rows
+        .iter()
+        .zip(&intervals.channels)
+        .any(|(row, i)| {
+            points(row)
+                .into_iter()
+                .zip([i.contribution, i.roi, i.marginal_roi])
+                .any(|(point, interval)| point_outside(interval, point))
+        })
+}
+
+/// One interval under a point value: `data-testid="{kind}-interval-{id}"` with `data-low`
+/// and `data-high` (empty while there is no interval), marked [`OUTSIDE_MARK`] and
+/// `data-point-outside="true"` when it does not hold `point`.
+fn interval_view(
+    test_id: String,
+    interval: impl Fn() -> Option<Interval> + Copy + Send + Sync + 'static,
+    point: impl Fn() -> Option<f64> + Copy + Send + Sync + 'static,
+    text: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    let outside = move || point_outside(interval(), point());
+    view! {
+        <small
+            class="range"
+            class:pending=move || interval().is_none()
+            class:outside=outside
+            data-testid=test_id
+            data-low=move || interval().map(|i| i.low.to_string()).unwrap_or_default()
+            data-high=move || interval().map(|i| i.high.to_string()).unwrap_or_default()
+            data-point-outside=move || outside().to_string()
+        >
+            {text}
+            {move || outside().then_some(OUTSIDE_MARK)}
+        </small>
+    }
+}
+
+/// Budget, share, contribution, ROI, marginal ROI (each with its credible interval below),
+/// the best split under the model and the change to reach it. Shares are of the spend
+/// actually placed; spends above the data are marked `*` in both the current and the best
+/// column, with a warning below the table. On a phone each channel is a stacked card with
+/// labelled values (`data-label`).
 #[component]
 pub fn ChannelTable(
     /// Channels in model order.
@@ -84,6 +182,12 @@ pub fn ChannelTable(
     /// The evaluated budget.
     #[prop(into)]
     scenario: Signal<Scenario>,
+    /// Credible intervals for the scenario (`None` until the posterior is sampled).
+    #[prop(optional, into)]
+    intervals: Signal<Option<ScenarioIntervals>>,
+    /// The posterior's state (what the interval cells show until there are intervals).
+    #[prop(optional, into)]
+    posterior: Signal<PosteriorState>,
 ) -> impl IntoView {
     let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
     // ROI, or cost per KPI when the target is a count (data_source::wording).
@@ -95,6 +199,13 @@ pub fn ChannelTable(
         .map(|(c, channel)| {
             let row = move || scenario.with(|s| s.rows[c].clone());
             let share = move || scenario.with(|s| s.rows[c].share.map(percent).unwrap_or_else(|| NO_VALUE.into()));
+            let of = move |pick: fn(&crate::planner::intervals::ChannelIntervals) -> Option<Interval>| {
+                move || intervals.with(|i| i.as_ref().and_then(|i| i.channel(c)).and_then(pick))
+            };
+            let contribution_interval = of(|i| i.contribution);
+            let roi_interval = of(|i| i.roi);
+            let marginal_interval = of(|i| i.marginal_roi);
+            let has_spend = move || row().spend >= SHOWN_AS_ZERO;
             view! {
                 <tr data-testid=format!("channel-row-{}", channel.id)>
                     <th scope="row">{channel.name}</th>
@@ -103,15 +214,24 @@ pub fn ChannelTable(
                         {move || row().current_extrapolates().then_some("*")}
                     </td>
                     <td data-label="Share">{share}</td>
-                    <td data-label="Revenue">{move || currency(row().contribution)}</td>
-                    <td data-label=move || wording::return_label(kind.get()) data-testid=format!("roi-{}", channel.id)>
-                        {move || match kind.get() {
-                            TargetKind::Revenue => roi_text(&row()),
-                            k => wording::return_text(k, row().roi),
-                        }}
+                    <td data-label="Revenue">
+                        <span data-testid=format!("contribution-{}", channel.id)>{move || currency(row().contribution)}</span>
+                        {interval_view(format!("contribution-interval-{}", channel.id), contribution_interval, move || points(&row())[0], move || posterior.with(|p| interval_cell_text(contribution_interval(), has_spend(), p, currency_range)))}
                     </td>
-                    <td data-label=move || wording::marginal_label(kind.get())>{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| wording::return_text(kind.get(), m))}</td>
-                    <td data-label="Optimal" class:extrapolated=move || row().optimal_extrapolates()>
+                    <td data-label=move || wording::return_label(kind.get())>
+                        <span data-testid=format!("roi-{}", channel.id)>
+                            {move || match kind.get() {
+                                TargetKind::Revenue => roi_text(&row()),
+                                k => wording::return_text(k, row().roi),
+                            }}
+                        </span>
+                        {interval_view(format!("roi-interval-{}", channel.id), roi_interval, move || points(&row())[1], move || posterior.with(|p| interval_cell_text(roi_interval(), has_spend(), p, return_range(kind.get()))))}
+                    </td>
+                    <td data-label=move || wording::marginal_label(kind.get())>
+                        <span data-testid=format!("marginal-roi-{}", channel.id)>{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| wording::return_text(kind.get(), m))}</span>
+                        {interval_view(format!("marginal-roi-interval-{}", channel.id), marginal_interval, move || points(&row())[2], move || posterior.with(|p| interval_cell_text(marginal_interval(), has_spend(), p, return_range(kind.get()))))}
+                    </td>
+                    <td data-label="Best (model)" class:extrapolated=move || row().optimal_extrapolates()>
                         {move || row().optimal_spend.map(currency).unwrap_or_else(|| NO_VALUE.into())}
                         {move || row().optimal_extrapolates().then_some("*")}
                     </td>
@@ -120,6 +240,8 @@ pub fn ChannelTable(
             }
         })
         .collect_view();
+    let outside_note =
+        move || scenario.with(|s| intervals.with(|i| any_point_outside(s, i.as_ref())));
     let current_warning = move || {
         warning_names.with_value(|names| current_extrapolation_warning(names, &scenario.read()))
     };
@@ -136,7 +258,7 @@ pub fn ChannelTable(
                             <th scope="col">"Revenue"</th>
                             <th scope="col" title="Weekly revenue contribution ÷ weekly spend (cost per KPI: its inverse)">{move || wording::return_label(kind.get())}</th>
                             <th scope="col" title="Revenue from the next dollar (cost per KPI: the cost of the next unit)">{move || wording::marginal_label(kind.get())}</th>
-                            <th scope="col">"Optimal"</th>
+                            <th scope="col" title="The best split of the same total under the model">"Best (model)"</th>
                             <th scope="col">"Change"</th>
                         </tr>
                     </thead>
@@ -146,9 +268,31 @@ pub fn ChannelTable(
             <p class="warning" class:hidden=move || current_warning().is_empty() role="status" data-testid="extrapolation-warning">
                 {current_warning}
             </p>
+            <p class="footnote" class:hidden=move || !outside_note() data-testid="interval-disagreement">
+                {move || if outside_note() { OUTSIDE_NOTE } else { "" }}
+            </p>
             <p class="footnote" data-testid="extrapolation-note">
                 {move || extrapolation_note(&names, &scenario.read())}
             </p>
         </section>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_point_outside_its_interval_is_flagged_only_when_both_are_known() {
+        let i = Some(Interval {
+            low: 3.7,
+            high: 4.8,
+        });
+        assert!(!point_outside(i, Some(4.0)));
+        assert!(!point_outside(i, Some(4.8)));
+        assert!(point_outside(i, Some(4.84)));
+        assert!(point_outside(i, Some(3.6)));
+        assert!(!point_outside(None, Some(4.84)));
+        assert!(!point_outside(i, None));
     }
 }

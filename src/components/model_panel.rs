@@ -1,17 +1,30 @@
-//! How good the model is, and what it learned about each channel.
+//! How good the model is, what it learned about each channel, and how sure it is (the
+//! posterior's ROI intervals and convergence, in plain language).
 
 use leptos::prelude::*;
 
 use crate::embedded::TrueChannel;
+use crate::fitting::PosteriorState;
 use crate::format::{currency, decimal, percent};
+use crate::planner::convergence::convergence_warning;
+use crate::planner::intervals::{DEFAULT_LEVEL, Interval, level_text, ratio_range};
 use crate::planner::scenario::Planner;
 
 /// Below this holdout R² the split is only directional.
 pub const WEAK_FIT_R2: f64 = 0.5;
 
+/// The whole-history ROI interval of channel `c` at `level` over the draws, if sampled.
+fn roi_interval(posterior: &PosteriorState, channel: usize, level: f64) -> Option<Interval> {
+    match posterior {
+        PosteriorState::Ready { draws, .. } => Interval::of(draws.roi(channel), level),
+        _ => None,
+    }
+}
+
 /// Fit quality beside the seed baseline, fitted carryover and saturation per channel (with
-/// the simulator's true values, when the data is simulated), and a warning when the fit is
-/// weak.
+/// the simulator's true values, when the data is simulated), each channel's ROI with its
+/// 90% credible interval, a warning when the fit is weak and one when the posterior
+/// sampler did not converge.
 #[component]
 pub fn ModelPanel(
     /// The fitted model and its channels.
@@ -20,6 +33,9 @@ pub fn ModelPanel(
     truth: Vec<TrueChannel>,
     /// Fit wall time in the browser, milliseconds.
     fit_ms: f64,
+    /// The posterior's state (the ROI intervals and the convergence report).
+    #[prop(optional, into)]
+    posterior: Signal<PosteriorState>,
 ) -> impl IntoView {
     let model = planner.model();
     let m = *model.metrics();
@@ -27,6 +43,12 @@ pub fn ModelPanel(
     // A NaN R² (constant holdout) counts as weak too.
     let weak = m.r2_test.is_nan() || m.r2_test < WEAK_FIT_R2;
     let has_truth = !truth.is_empty();
+    let convergence = move || {
+        posterior.with(|p| match p {
+            PosteriorState::Ready { draws, .. } => convergence_warning(draws.diagnostics()),
+            _ => None,
+        })
+    };
     let rows = model
         .channels()
         .iter()
@@ -41,7 +63,22 @@ pub fn ModelPanel(
                     <td>{decimal(ch.decay, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.decay, 2)))}</span></td>
                     <td>{currency(ch.half_saturation)}<span class="truth">{truth_cell(|t| format!(" ({})", currency(t.half_saturation)))}</span></td>
                     <td>{decimal(ch.shape, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.shape, 2)))}</span></td>
-                    <td>{decimal(ch.roi, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.roi, 2)))}</span></td>
+                    <td>
+                        {decimal(ch.roi, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.roi, 2)))}</span>
+                        <small
+                            class="range"
+                            data-testid=format!("roi-posterior-{c}")
+                            data-low=move || posterior.with(|p| roi_interval(p, c, DEFAULT_LEVEL).map(|i| i.low.to_string()).unwrap_or_default())
+                            data-high=move || posterior.with(|p| roi_interval(p, c, DEFAULT_LEVEL).map(|i| i.high.to_string()).unwrap_or_default())
+                        >
+                            {move || posterior.with(|p| match roi_interval(p, c, DEFAULT_LEVEL) {
+                                Some(i) => format!("{}: {}", level_text(DEFAULT_LEVEL), ratio_range(Some(i))),
+                                // Short: the column is narrow on a phone; the status line says "Computing uncertainty…".
+                                None if matches!(p, PosteriorState::Sampling { .. }) => "…".to_string(),
+                                None => p.placeholder().to_string(),
+                            })}
+                        </small>
+                    </td>
                 </tr>
             }
         })
@@ -57,6 +94,9 @@ pub fn ModelPanel(
                     )}
                 </p>
             })}
+            <p class="warning" class:hidden=move || convergence().is_none() role="alert" data-testid="convergence-warning">
+                {convergence}
+            </p>
             <div class="table-scroll">
             <table class="metrics-table" data-testid="model-metrics">
                 <thead><tr><th scope="col"><span class="visually-hidden">"Model"</span></th><th scope="col">"R² train"</th><th scope="col">"R² test"</th><th scope="col">"MAPE test"</th><th scope="col">"NRMSE test"</th></tr></thead>
@@ -69,12 +109,12 @@ pub fn ModelPanel(
             <div class="table-scroll">
             <table class="params-table">
                 <caption>{if has_truth { "Fitted per channel (true value of the simulated store in brackets)" } else { "Fitted per channel" }}</caption>
-                <thead><tr><th scope="col"><span class="visually-hidden">"Channel"</span></th><th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th><th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col">"ROI"</th></tr></thead>
+                <thead><tr><th scope="col"><span class="visually-hidden">"Channel"</span></th><th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th><th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col" title="Whole-history ROI; below it the equal-tailed 90% credible interval over the posterior draws">"ROI"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             </div>
             <p class="footnote">{format!(
-                "Fitted in {fit_ms:.0} ms in your browser on {} weeks; the last {} weeks are held out (shaded in the fit chart).",
+                "Fitted in {fit_ms:.0} ms in your browser on {} weeks; the last {} weeks are held out (shaded in the fit chart). The ROI intervals come from the posterior sampled after the fit (NUTS, weakly informative priors; see docs/posterior.md).",
                 model.weeks().len(),
                 model.weeks().len() - model.holdout_start()
             )}</p>

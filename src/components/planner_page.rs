@@ -8,19 +8,31 @@ use super::budget_panel::{BudgetPanel, MAX_TOTAL, MIN_TOTAL, TOTAL_STEP};
 use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
+use super::lift_tests_panel::LiftTestsPanel;
 use super::model_checks::ModelChecks;
 use super::model_panel::ModelPanel;
 use super::plan_ahead::PlanAhead;
 use super::print_summary::PrintSummary;
+use super::recommendation_panel::RecommendationPanel;
 use super::results_summary::ResultsSummary;
+use super::uncertainty_status::UncertaintyStatus;
+use super::use_debounced::use_debounced;
 use crate::charts::figure::Figure;
 use crate::charts::figures;
 use crate::charts::summary;
 use crate::embedded::TrueChannel;
+use crate::fitting::PosteriorState;
 use crate::planner::budget::BudgetState;
+use crate::planner::draws::PosteriorDraws;
+use crate::planner::intervals::{DEFAULT_LEVEL, ScenarioIntervals};
+use crate::planner::recommendation::{DEFAULT_CONFIDENCE, recommend};
 use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
 use crate::share::browser;
 use crate::share::link::PlanLink;
+
+/// How long the plan must stay unchanged before the recommendation is recomputed (it runs
+/// the rule over every posterior draw: tens of milliseconds, too slow for every input event).
+pub const RECOMMENDATION_DEBOUNCE_MS: u32 = 200;
 
 /// How long the plan must stay unchanged before the URL fragment is rewritten.
 pub const LINK_DEBOUNCE_MS: u32 = 300;
@@ -51,9 +63,34 @@ pub fn initial_total(historical_total: f64) -> f64 {
     ((historical_total / TOTAL_STEP).round() * TOTAL_STEP).clamp(MIN_TOTAL, MAX_TOTAL)
 }
 
+/// The scenario's credible intervals over `draws` at `level`: the current split, and the
+/// best split under the model compared with it.
+pub fn scenario_intervals(
+    draws: &PosteriorDraws,
+    scenario: &Scenario,
+    level: f64,
+) -> ScenarioIntervals {
+    ScenarioIntervals::compute(
+        draws,
+        scenario.baseline,
+        scenario.current.spend(),
+        scenario.optimal.as_ref().ok().map(|plan| plan.spend()),
+        level,
+    )
+}
+
+/// What the response chart is drawn from: the scenario and, once sampled, the draws for
+/// its bands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseSource {
+    scenario: Scenario,
+    draws: Option<Arc<PosteriorDraws>>,
+}
+
 /// The whole planner for a fitted model. State: the budget (one signal). Everything else is
-/// derived: the scenario is a `Memo` of the budget; each chart builds its figure from the
-/// planner and the scenario when it redraws (at most once per animation frame).
+/// derived: the scenario is a `Memo` of the budget, its intervals a `Memo` of the scenario
+/// and the posterior draws; each chart builds its figure from the planner and the scenario
+/// when it redraws (at most once per animation frame).
 #[component]
 pub fn PlannerPage(
     /// The fitted model and planning data.
@@ -62,6 +99,15 @@ pub fn PlannerPage(
     truth: Vec<TrueChannel>,
     /// Fit wall time in the browser, milliseconds.
     fit_ms: f64,
+    /// The posterior of the model (sampled in the worker after the fit).
+    #[prop(optional, into)]
+    posterior: Signal<PosteriorState>,
+    /// The lift tests the posterior is calibrated by.
+    #[prop(optional, into)]
+    lift_tests: Signal<Vec<mixplan_core::model::posterior::LiftTest>>,
+    /// Re-runs the fit and posterior with lift tests; without it there is no lift-test panel.
+    #[prop(optional)]
+    on_calibrate: Option<Callback<Vec<mixplan_core::model::posterior::LiftTest>>>,
 ) -> impl IntoView {
     let default = BudgetState::from_mix(
         initial_total(planner.historical_total()),
@@ -92,6 +138,24 @@ pub fn PlannerPage(
     let p = planner.clone();
     let scenario = Memo::new(move |_| budget.with(|b| p.scenario(b)));
     let static_model = Signal::stored(planner.clone());
+    let draws = Memo::new(move |_| posterior.with(PosteriorState::draws));
+    let intervals = Memo::new(move |_| {
+        let draws = draws.get()?;
+        Some(scenario.with(|s| scenario_intervals(&draws, s, DEFAULT_LEVEL)))
+    });
+    let response_source = Memo::new(move |_| ResponseSource {
+        scenario: scenario.get(),
+        draws: draws.get(),
+    });
+    let response_planner = planner.clone();
+    let confidence = RwSignal::new(DEFAULT_CONFIDENCE);
+    let recommending = planner.clone();
+    let settled_budget = use_debounced(budget, RECOMMENDATION_DEBOUNCE_MS);
+    let recommendation = Memo::new(move |_| {
+        let draws = draws.get()?;
+        settled_budget.with(|b| recommend(&recommending, &draws, b, confidence.get()))
+    });
+    let updating = Signal::derive(move || budget.with(|b| settled_budget.with(|s| b != s)));
 
     // A live chart's builder: the figure of the planner and the current scenario.
     let live = |build: fn(&Planner, &Scenario) -> Figure| {
@@ -113,7 +177,9 @@ pub fn PlannerPage(
             <div class="planner-results">
                 {link_note.map(|note| view! { <p class="warning link-note" role="status" data-testid="link-note">{note}</p> })}
                 <PrintSummary planner=planner.clone() scenario open=summary_open />
-                <ResultsSummary scenario budget />
+                <UncertaintyStatus posterior />
+                <ResultsSummary scenario budget intervals posterior />
+                <RecommendationPanel channels=planner.channels().to_vec() recommendation confidence posterior budget updating />
                 <ExportBar planner=planner.clone() scenario budget summary_open />
                 <div class="chart-grid">
                     <ChartCard
@@ -127,10 +193,10 @@ pub fn PlannerPage(
                         figure=live(figures::contribution_figure)
                     />
                     <ChartCard
-                        title="Current vs optimal split"
+                        title="Current vs best split under the model"
                         test_id="chart-split"
                         key_chart=true
-                        label="Current and optimal weekly spend per channel"
+                        label="Current weekly spend per channel and the best spend under the model"
                         summary=described(summary::split_summary)
                         source=scenario
                         figure=live(figures::split_figure)
@@ -138,22 +204,26 @@ pub fn PlannerPage(
                     <ChartCard
                         title="Recommended split"
                         test_id="chart-donut"
-                        label="Optimal split of the weekly budget"
+                        label="Recommended split of the weekly budget: the best under the model"
                         summary=described(summary::donut_summary)
                         source=scenario
                         figure=live(figures::donut_figure)
                     />
                     <ChartCard
                         title="Response curves"
-                        caption="● current, ◇ optimal"
+                        caption="● current, ◇ best under the model; shaded: 90% interval"
                         test_id="chart-response"
-                        label="Weekly revenue as a function of weekly spend, per channel"
+                        label="Weekly revenue as a function of weekly spend, per channel, with 90% credible bands"
                         summary=described(summary::response_summary)
-                        source=scenario
-                        figure=live(figures::response_figure)
+                        source=response_source
+                        figure=move |source: &ResponseSource| figures::response_figure_with_bands(
+                            &response_planner,
+                            &source.scenario,
+                            source.draws.as_deref().map(|d| (d, DEFAULT_LEVEL)),
+                        )
                     />
                 </div>
-                <ChannelTable channels=planner.channels().to_vec() scenario />
+                <ChannelTable channels=planner.channels().to_vec() scenario intervals posterior />
                 <ChartCard
                     title="Actual vs model"
                     caption="shaded: holdout weeks, predicted out of sample"
@@ -174,7 +244,8 @@ pub fn PlannerPage(
                     wide=true
                 />
                 <PlanAhead planner=planner.clone() budget scenario />
-                <ModelPanel planner=planner.clone() truth fit_ms />
+                {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate /> })}
+                <ModelPanel planner=planner.clone() truth fit_ms posterior />
                 <ModelChecks planner />
             </div>
         </div>

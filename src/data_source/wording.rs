@@ -9,6 +9,7 @@
 //! The root component provides the kind as a `Signal<TargetKind>` context; components read
 //! it with [`target_kind`] (revenue when none is provided, e.g. in component tests).
 
+use crate::planner::intervals::{Interval, range_text, ratio_range};
 use leptos::prelude::*;
 
 use super::choices::TargetKind;
@@ -54,6 +55,21 @@ pub fn return_text(kind: TargetKind, roi: f64) -> String {
     match kind {
         TargetKind::Revenue => decimal(roi, 2),
         TargetKind::CountKpi => cost_text(1.0 / roi),
+    }
+}
+
+/// A return's credible interval as shown: the ROI interval to two decimals, or for a count
+/// KPI the interval of its cost per KPI (`1/ROI`, so the ends swap: `[1/high, 1/low]`).
+pub fn return_range(kind: TargetKind, interval: Option<Interval>) -> String {
+    match kind {
+        TargetKind::Revenue => ratio_range(interval),
+        TargetKind::CountKpi => range_text(
+            interval.map(|i| Interval {
+                low: 1.0 / i.high,
+                high: 1.0 / i.low,
+            }),
+            cost_text,
+        ),
     }
 }
 

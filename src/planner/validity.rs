@@ -1,7 +1,7 @@
 //! Which figures of a scenario the page may show as they are: revenue and its change only
 //! for a plan that adds up to its total, ROAS on the spend actually placed, an
 //! extrapolation flag for any spend above the data, and the page's words for why there is
-//! no optimal split (translated from the optimiser's error variant).
+//! no best split (translated from the optimiser's error variant).
 
 use mixplan_core::optimize::OptimizeError;
 
@@ -33,7 +33,7 @@ impl Scenario {
     }
 }
 
-/// Why there is no optimal split, in the page's words: dollars without cents, "locked
+/// Why there is no best split under the model, in the page's words: dollars without cents, "locked
 /// channels" for what the optimiser calls minimums (on the page, only locks set minimums
 /// and maximums), and what to do about it.
 pub fn no_split_message(error: &OptimizeError) -> String {
@@ -53,9 +53,9 @@ pub fn no_split_message(error: &OptimizeError) -> String {
             currency(*budget)
         ),
         OptimizeError::InvalidBudget(_) => {
-            "There is no optimal split without a valid total: enter a weekly budget.".to_string()
+            "There is no best split without a valid total: enter a weekly budget.".to_string()
         }
-        _ => "There is no optimal split for this plan: check the total and the locks.".to_string(),
+        _ => "There is no best split for this plan: check the total and the locks.".to_string(),
     }
 }
 

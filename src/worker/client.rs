@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
-use super::messages::FitReply;
+use super::messages::{FitReply, PosteriorJob};
 use super::schedule::{Command, FitScheduler, Outcome};
 use super::wire::{from_js, to_js};
 
@@ -38,7 +38,8 @@ struct Shared<C> {
     on_outcome: Rc<dyn Fn(Outcome<C>)>,
 }
 
-/// Fits models in a Web Worker. [`FitWorker::fit`] cancels whatever fit is running; every
+/// Fits models (and samples their posteriors) in a Web Worker. [`FitWorker::fit`] cancels
+/// whatever fit or sampling is running; every
 /// outcome of the latest request goes to the `on_outcome` callback given to
 /// [`FitWorker::new`]. Dropping the handle stops the worker.
 pub struct FitWorker<C: 'static> {
@@ -81,14 +82,26 @@ impl<C: 'static> FitWorker<C> {
         Self { shared }
     }
 
-    /// Fits `params` to `data` in the worker, cancelling the fit that is running, if any.
-    /// `context` comes back with the fitted model.
-    pub fn fit(&self, data: WeeklyData, params: ModelParams, context: C) {
+    /// Whether the worker is sampling the posterior of a fit it has delivered.
+    pub fn is_sampling(&self) -> bool {
+        self.shared.borrow().scheduler.is_sampling()
+    }
+
+    /// Fits `params` to `data` in the worker, then samples the posterior with `posterior`
+    /// if given, cancelling the fit or sampling that is running, if any. `context` comes
+    /// back with the fitted model.
+    pub fn fit(
+        &self,
+        data: WeeklyData,
+        params: ModelParams,
+        posterior: Option<PosteriorJob>,
+        context: C,
+    ) {
         let commands = self
             .shared
             .borrow_mut()
             .scheduler
-            .submit(data, params, context);
+            .submit(data, params, posterior, context);
         let outcome = execute(&self.shared, commands);
         report(&self.shared, outcome);
     }

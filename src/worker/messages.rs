@@ -3,7 +3,10 @@
 //! The page sends a [`FitRequest`]; the worker answers with [`FitReply`]s carrying the
 //! request's [`RequestId`]: [`FitReply::Progress`] at most every
 //! [`super::run::PROGRESS_INTERVAL_MS`], then exactly one [`FitReply::Fitted`] or
-//! [`FitReply::Failed`]. [`FitReply::Ready`] (no id) says the worker's wasm is running and
+//! [`FitReply::Failed`]. When the request asks for the posterior, a [`FitReply::Fitted`] is
+//! followed by [`FitReply::Sampling`] progress (same throttle) and exactly one
+//! [`FitReply::Sampled`] or [`FitReply::SamplingFailed`]: the point fit reaches the page as
+//! soon as it is ready, the posterior when it is. [`FitReply::Ready`] (no id) says the worker's wasm is running and
 //! listening; requests are only posted after it (a message posted before the worker's
 //! handler exists would be lost).
 //!
@@ -11,8 +14,11 @@
 //! ([`super::wire`]) and the scheduling ([`super::schedule`]) stay as they are.
 
 use mixplan_core::data::WeeklyData;
+use mixplan_core::model::posterior::{LiftTest, SamplerParams};
 use mixplan_core::model::{FittedModel, ModelParams};
 use serde::{Deserialize, Serialize};
+
+use crate::planner::draws::PosteriorDraws;
 
 /// Identifies one request; the page numbers its requests 1, 2, 3, … A `u32`, so it crosses
 /// to JavaScript as a plain number.
@@ -27,6 +33,35 @@ pub struct FitRequest {
     pub data: WeeklyData,
     /// The model parameters (checked by the worker before any work).
     pub params: ModelParams,
+    /// After the point fit, sample the posterior as this job says; `None`: the point fit
+    /// only.
+    pub posterior: Option<PosteriorJob>,
+}
+
+/// How to sample the posterior after the point fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorJob {
+    /// Sampler settings (checked by the worker).
+    pub sampler: SamplerParams,
+    /// Lift tests that calibrate the posterior (each adds a likelihood term); none: the data
+    /// alone.
+    pub lift_tests: Vec<LiftTest>,
+}
+
+impl PosteriorJob {
+    /// Sampling with `sampler` and no lift tests.
+    pub fn new(sampler: SamplerParams) -> Self {
+        Self {
+            sampler,
+            lift_tests: Vec::new(),
+        }
+    }
+
+    /// The same job calibrated by `lift_tests`.
+    pub fn with_lift_tests(mut self, lift_tests: Vec<LiftTest>) -> Self {
+        self.lift_tests = lift_tests;
+        self
+    }
 }
 
 /// Worker → page.
@@ -57,6 +92,31 @@ pub enum FitReply {
         /// Why, and what to do.
         message: String,
     },
+    /// Request `id`'s posterior sampler has run `done` of `total` iterations.
+    Sampling {
+        /// The request this is about.
+        id: RequestId,
+        /// Iterations done (all chains).
+        done: usize,
+        /// Iterations in all.
+        total: usize,
+    },
+    /// Request `id`'s posterior is sampled.
+    Sampled {
+        /// The request this is about.
+        id: RequestId,
+        /// The draws the page needs, with diagnostics.
+        draws: Box<PosteriorDraws>,
+        /// Wall time of the sampling in the worker, milliseconds.
+        sampling_ms: f64,
+    },
+    /// Request `id`'s posterior could not be sampled (the point fit stands).
+    SamplingFailed {
+        /// The request this is about.
+        id: RequestId,
+        /// Why, and what to do.
+        message: String,
+    },
 }
 
 impl FitReply {
@@ -64,9 +124,12 @@ impl FitReply {
     pub fn request_id(&self) -> Option<RequestId> {
         match self {
             Self::Ready => None,
-            Self::Progress { id, .. } | Self::Fitted { id, .. } | Self::Failed { id, .. } => {
-                Some(*id)
-            }
+            Self::Progress { id, .. }
+            | Self::Fitted { id, .. }
+            | Self::Failed { id, .. }
+            | Self::Sampling { id, .. }
+            | Self::Sampled { id, .. }
+            | Self::SamplingFailed { id, .. } => Some(*id),
         }
     }
 }
@@ -87,6 +150,9 @@ mod tests {
             id: 3,
             data: embedded::load().expect("embedded data").data,
             params: ModelParams::new().seed(u64::MAX).max_sweeps(2),
+            posterior: Some(PosteriorJob::new(
+                SamplerParams::new().chains(2).seed(u64::MAX),
+            )),
         };
         assert_eq!(json_round_trip(&request), request);
     }
@@ -113,6 +179,20 @@ mod tests {
             FitReply::Failed {
                 id: 3,
                 message: "The model could not be fitted: too few weeks".into(),
+            },
+            FitReply::Sampling {
+                id: 4,
+                done: 25,
+                total: 1200,
+            },
+            FitReply::Sampled {
+                id: 4,
+                draws: Box::new(crate::planner::draws::tests::two_channels(3)),
+                sampling_ms: 1234.5,
+            },
+            FitReply::SamplingFailed {
+                id: 4,
+                message: "no".into(),
             },
         ];
         for reply in replies {

@@ -1,4 +1,5 @@
-//! Fitting in a Web Worker, so the page never blocks while the model fits.
+//! Fitting in a Web Worker, so the page never blocks while the model fits or its posterior
+//! is sampled (the point fit first, then the posterior draws).
 //!
 //! The page holds a [`client::FitWorker`]; the worker is a second wasm module
 //! (`src/bin/fit_worker.rs`, built by Trunk as `data-type="worker"`) that runs
@@ -10,7 +11,7 @@
 //! | [`wire`] | both | serde ⇄ JavaScript values for `postMessage` |
 //! | [`schedule`] | page | request ids, queueing until the worker is ready, cancel, stale replies (plain Rust) |
 //! | [`client`] | page | the `web_sys::Worker`: start, restart, post, receive |
-//! | [`run`] | worker | the fit loop with throttled progress (plain Rust) |
+//! | [`run`] | worker | the fit loop, then the posterior sampler, with throttled progress (plain Rust) |
 //! | [`entry`] | worker | the worker's message handler |
 
 pub mod client;

@@ -1,10 +1,17 @@
 //! The worker's side of a fit, in plain Rust: step the core's
-//! [`mixplan_core::model::Fitter`] to the end, posting throttled progress, then the outcome.
+//! [`mixplan_core::model::Fitter`] to the end, posting throttled progress, then the outcome;
+//! then, when asked, step the core's NUTS [`PosteriorSampler`] from that fit the same way
+//! and post the draws ([`PosteriorDraws`]).
 //!
 //! Nothing here touches the browser: the clock and the way replies are posted are passed in,
 //! so the loop is tested natively.
 
-use super::messages::{FitReply, FitRequest};
+use mixplan_core::data::WeeklyData;
+use mixplan_core::model::FittedModel;
+use mixplan_core::model::posterior::{LiftTest, PosteriorModel, PosteriorSampler, PriorParams};
+
+use super::messages::{FitReply, FitRequest, PosteriorJob, RequestId};
+use crate::planner::draws::PosteriorDraws;
 
 /// Shortest time between two progress replies, in milliseconds.
 pub const PROGRESS_INTERVAL_MS: f64 = 50.0;
@@ -41,8 +48,9 @@ impl ProgressThrottle {
 
 /// Fits `request` to the end, calling `post` with [`FitReply::Progress`] after the first step
 /// and then at most every [`PROGRESS_INTERVAL_MS`] by `clock_ms`, then once with [`FitReply::Fitted`] or
-/// [`FitReply::Failed`]. Never panics on what the request holds: invalid parameters or data
-/// that cannot be fitted become [`FitReply::Failed`].
+/// [`FitReply::Failed`]. When the request asks for the posterior and the fit succeeded, then
+/// samples it ([`run_posterior`]). Never panics on what the request holds: invalid
+/// parameters or data that cannot be fitted become [`FitReply::Failed`].
 pub fn run_fit(
     request: &FitRequest,
     mut clock_ms: impl FnMut() -> f64,
@@ -65,13 +73,100 @@ pub fn run_fit(
             post(FitReply::Progress { id, done, total });
         }
     }
-    post(match fitter.finish() {
-        Ok(model) => FitReply::Fitted {
-            id,
-            model: Box::new(model),
-        },
-        Err(e) => fail(format!("The model could not be fitted: {e}")),
+    let model = match fitter.finish() {
+        Ok(model) => model,
+        Err(e) => return post(fail(format!("The model could not be fitted: {e}"))),
+    };
+    // The point fit goes to the page first; sampling needs a copy of it.
+    let sampling = request
+        .posterior
+        .clone()
+        .map(|settings| (settings, model.clone()));
+    post(FitReply::Fitted {
+        id,
+        model: Box::new(model),
     });
+    if let Some((job, model)) = sampling {
+        run_posterior(id, &request.data, &model, job, clock_ms, post);
+    }
+}
+
+/// Samples the posterior of `model` (fitted to `data`) as `job` says (sampler settings, lift
+/// tests) with the default priors, calling `post` with [`FitReply::Sampling`] progress (throttled as the fit's), then
+/// once with [`FitReply::Sampled`] (the draws and the sampling's wall time by `clock_ms`) or
+/// [`FitReply::SamplingFailed`].
+pub fn run_posterior(
+    id: RequestId,
+    data: &WeeklyData,
+    model: &FittedModel,
+    job: PosteriorJob,
+    mut clock_ms: impl FnMut() -> f64,
+    mut post: impl FnMut(FitReply),
+) {
+    let started_ms = clock_ms();
+    let fail = |detail: String| FitReply::SamplingFailed {
+        id,
+        message: format!(
+            "The uncertainty of the model could not be computed ({detail}); the point estimates are shown without intervals. Refit or reload the page to try again."
+        ),
+    };
+    let mut sampler = match start_sampler(data, model, job) {
+        Ok(sampler) => sampler,
+        Err(detail) => return post(fail(detail)),
+    };
+    let mut throttle = ProgressThrottle::new(PROGRESS_INTERVAL_MS);
+    while !sampler.is_finished() {
+        match sampler.step() {
+            Ok((done, total)) => {
+                if throttle.due(clock_ms()) {
+                    post(FitReply::Sampling { id, done, total });
+                }
+            }
+            Err(e) => return post(fail(e.to_string())),
+        }
+    }
+    let draws = sampler
+        .finish()
+        .map_err(|e| e.to_string())
+        .and_then(|posterior| {
+            PosteriorDraws::from_posterior(&posterior).map_err(|e| e.to_string())
+        });
+    post(match draws {
+        Ok(draws) => FitReply::Sampled {
+            id,
+            draws: Box::new(draws),
+            sampling_ms: clock_ms() - started_ms,
+        },
+        Err(detail) => fail(detail),
+    });
+}
+
+/// The sampler for `model`'s posterior on `data` with the default priors, calibrated by the
+/// job's lift tests.
+fn start_sampler(
+    data: &WeeklyData,
+    model: &FittedModel,
+    job: PosteriorJob,
+) -> Result<PosteriorSampler, String> {
+    let settings = job.sampler.check().map_err(|e| e.to_string())?;
+    let priors = PriorParams::new().check().map_err(|e| e.to_string())?;
+    let posterior = PosteriorModel::new(data, model, &priors).map_err(|e| e.to_string())?;
+    let posterior = calibrated(posterior, data, &job.lift_tests)?;
+    Ok(settings.start(posterior))
+}
+
+/// `posterior` with the lift tests' likelihood terms (unchanged for none).
+fn calibrated(
+    posterior: PosteriorModel,
+    data: &WeeklyData,
+    tests: &[LiftTest],
+) -> Result<PosteriorModel, String> {
+    if tests.is_empty() {
+        return Ok(posterior);
+    }
+    posterior
+        .with_lift_tests(data, tests)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -79,6 +174,7 @@ mod tests {
     use super::*;
     use crate::embedded;
     use mixplan_core::model::ModelParams;
+    use mixplan_core::model::posterior::SamplerParams;
 
     #[test]
     fn the_throttle_lets_the_first_reply_through_then_one_per_interval() {
@@ -100,6 +196,7 @@ mod tests {
             id: 7,
             data: data.clone(),
             params: ModelParams::new(),
+            posterior: None,
         };
         // A clock that advances 20 ms per reading (one reading per step).
         let now = std::cell::Cell::new(0.0);
@@ -151,12 +248,90 @@ mod tests {
             id: 1,
             data: data.clone(),
             params: ModelParams::new().holdout(0.9),
+            posterior: Some(PosteriorJob::new(SamplerParams::new())),
         };
         let mut replies = Vec::new();
         run_fit(&bad_params, || 0.0, |reply| replies.push(reply));
         assert!(
             matches!(&replies[..], [FitReply::Failed { id: 1, message }] if message.starts_with("The model settings are invalid")),
             "{replies:?}"
+        );
+    }
+
+    #[test]
+    fn a_posterior_request_posts_the_fit_then_sampling_progress_then_the_draws() {
+        let data = embedded::load().expect("embedded data").data;
+        let settings = SamplerParams::new().chains(2).warmup(30).draws(20).seed(3);
+        let request = FitRequest {
+            id: 5,
+            data: data.clone(),
+            params: ModelParams::new(),
+            posterior: Some(PosteriorJob::new(settings.clone())),
+        };
+        let now = std::cell::Cell::new(0.0);
+        let clock = || {
+            now.set(now.get() + 20.0);
+            now.get()
+        };
+        let mut replies = Vec::new();
+        run_fit(&request, clock, |reply| replies.push(reply));
+        let fitted_at = replies
+            .iter()
+            .position(|r| matches!(r, FitReply::Fitted { id: 5, .. }))
+            .expect("the point fit is posted");
+        let after: Vec<&FitReply> = replies[fitted_at + 1..].iter().collect();
+        let (last, progress) = after.split_last().expect("sampling replies");
+        assert!(!progress.is_empty());
+        let mut previous = 0;
+        for reply in progress {
+            let FitReply::Sampling { id: 5, done, total } = reply else {
+                panic!("only sampling progress after the fit: {reply:?}");
+            };
+            assert_eq!(*total, 2 * (30 + 20));
+            assert!(*done > previous && done <= total);
+            previous = *done;
+        }
+        let FitReply::Sampled {
+            id: 5,
+            draws,
+            sampling_ms,
+        } = last
+        else {
+            panic!("the draws come last: {last:?}");
+        };
+        assert_eq!(draws.draws(), 2 * 20);
+        assert_eq!(draws.channels(), data.channels().len());
+        assert!(*sampling_ms > 0.0);
+        // The same draws as the core's sampler run directly from the same fit.
+        let FitReply::Fitted { model, .. } = &replies[fitted_at] else {
+            unreachable!()
+        };
+        let direct = start_sampler(&data, model, PosteriorJob::new(settings)).unwrap();
+        let mut direct = direct;
+        while !direct.is_finished() {
+            direct.step().unwrap();
+        }
+        let expected = PosteriorDraws::from_posterior(&direct.finish().unwrap()).unwrap();
+        assert_eq!(**draws, expected);
+    }
+
+    #[test]
+    fn invalid_sampler_settings_fail_the_posterior_but_keep_the_fit() {
+        let data = embedded::load().expect("embedded data").data;
+        let request = FitRequest {
+            id: 2,
+            data,
+            params: ModelParams::new(),
+            posterior: Some(PosteriorJob::new(SamplerParams::new().chains(0))),
+        };
+        let mut replies = Vec::new();
+        run_fit(&request, || 0.0, |reply| replies.push(reply));
+        let n = replies.len();
+        assert!(matches!(replies[n - 2], FitReply::Fitted { id: 2, .. }));
+        assert!(
+            matches!(&replies[n - 1], FitReply::SamplingFailed { id: 2, message } if message.starts_with("The uncertainty of the model could not be computed (")),
+            "{:?}",
+            replies[n - 1]
         );
     }
 }

@@ -10,11 +10,16 @@
 //!
 //! Each request carries a context `C` (what the page needs to use the model, e.g. the channel
 //! names and the start time), handed back with its outcome.
+//!
+//! A request that asks for the posterior stays running after its point fit: the worker
+//! goes on sampling, and a newer request cancels the sampling like a fit (the point fit
+//! already delivered stays on the page).
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::{FittedModel, ModelParams};
 
-use super::messages::{FitReply, FitRequest, RequestId};
+use super::messages::{FitReply, FitRequest, PosteriorJob, RequestId};
+use crate::planner::draws::PosteriorDraws;
 
 /// What the page must do to the worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +44,17 @@ pub enum Outcome<C> {
     Fitted(Box<FittedModel>, C),
     /// The latest request failed: the page keeps what it shows.
     Failed(String),
+    /// The latest request's posterior sampling progress (iterations).
+    Sampling {
+        /// Iterations done.
+        done: usize,
+        /// Iterations in all.
+        total: usize,
+    },
+    /// The latest request's posterior draws, and the sampling's wall time in the worker (ms).
+    Sampled(Box<PosteriorDraws>, f64),
+    /// The latest request's posterior could not be sampled (its point fit stands).
+    SamplingFailed(String),
 }
 
 /// The worker's phase, as the page knows it.
@@ -63,7 +79,27 @@ pub struct FitScheduler<C> {
     /// A request waiting for the worker to be ready (only the newest is kept).
     queued: Option<(Box<FitRequest>, C)>,
     /// The request the worker is running.
-    running: Option<(RequestId, C)>,
+    running: Option<Running<C>>,
+}
+
+/// The request the worker is running.
+#[derive(Debug)]
+struct Running<C> {
+    id: RequestId,
+    /// Handed back with the point fit (`None` once delivered, while the posterior samples).
+    context: Option<C>,
+    /// Whether the posterior is sampled after the point fit.
+    samples: bool,
+}
+
+impl<C> Running<C> {
+    fn of(request: &FitRequest, context: C) -> Self {
+        Self {
+            id: request.id,
+            context: Some(context),
+            samples: request.posterior.is_some(),
+        }
+    }
 }
 
 impl<C> Default for FitScheduler<C> {
@@ -93,19 +129,27 @@ impl<C> FitScheduler<C> {
         self.queued.is_some() || self.running.is_some()
     }
 
-    /// A new request to fit `params` to `data`: it replaces any queued request and cancels a
-    /// running one.
-    pub fn submit(&mut self, data: WeeklyData, params: ModelParams, context: C) -> Vec<Command> {
+    /// A new request to fit `params` to `data`, then to sample the posterior with
+    /// `posterior` if given: it replaces any queued request and cancels a running one (fit
+    /// or sampling).
+    pub fn submit(
+        &mut self,
+        data: WeeklyData,
+        params: ModelParams,
+        posterior: Option<PosteriorJob>,
+        context: C,
+    ) -> Vec<Command> {
         self.last_id = self.last_id.wrapping_add(1);
         let request = FitRequest {
             id: self.last_id,
             data,
             params,
+            posterior,
         };
         match self.phase {
             Phase::Idle => {
                 self.phase = Phase::Busy;
-                self.running = Some((request.id, context));
+                self.running = Some(Running::of(&request, context));
                 vec![Command::Post(Box::new(request))]
             }
             Phase::Starting => {
@@ -132,7 +176,7 @@ impl<C> FitScheduler<C> {
                 match self.queued.take() {
                     Some((request, context)) => {
                         self.phase = Phase::Busy;
-                        self.running = Some((request.id, context));
+                        self.running = Some(Running::of(&request, context));
                         (vec![Command::Post(request)], None)
                     }
                     None => {
@@ -142,23 +186,39 @@ impl<C> FitScheduler<C> {
                 }
             }
             reply => {
-                let current = self.running.as_ref().map(|(id, _)| *id);
+                let current = self.running.as_ref().map(|r| r.id);
                 if reply.request_id() != current {
                     return (Vec::new(), None);
                 }
                 let outcome = match reply {
                     FitReply::Progress { done, total, .. } => Outcome::Progress { done, total },
                     FitReply::Fitted { model, .. } => {
-                        let Some((_, context)) = self.running.take() else {
+                        let Some(running) = self.running.as_mut() else {
                             return (Vec::new(), None);
                         };
-                        self.phase = Phase::Idle;
+                        let samples = running.samples;
+                        let Some(context) = running.context.take() else {
+                            return (Vec::new(), None);
+                        };
+                        if !samples {
+                            self.finish();
+                        }
                         Outcome::Fitted(model, context)
                     }
                     FitReply::Failed { message, .. } => {
-                        self.running = None;
-                        self.phase = Phase::Idle;
+                        self.finish();
                         Outcome::Failed(message)
+                    }
+                    FitReply::Sampling { done, total, .. } => Outcome::Sampling { done, total },
+                    FitReply::Sampled {
+                        draws, sampling_ms, ..
+                    } => {
+                        self.finish();
+                        Outcome::Sampled(draws, sampling_ms)
+                    }
+                    FitReply::SamplingFailed { message, .. } => {
+                        self.finish();
+                        Outcome::SamplingFailed(message)
                     }
                     FitReply::Ready => return (Vec::new(), None),
                 };
@@ -167,12 +227,29 @@ impl<C> FitScheduler<C> {
         }
     }
 
+    /// Whether the running request has delivered its point fit and is sampling the posterior.
+    pub fn is_sampling(&self) -> bool {
+        self.running.as_ref().is_some_and(|r| r.context.is_none())
+    }
+
+    /// The running request is over; the worker is idle.
+    fn finish(&mut self) {
+        self.running = None;
+        self.phase = Phase::Idle;
+    }
+
     /// The worker stopped (an uncaught error, or it could not load): the queued or running
-    /// request fails with `message`; the next request starts a new worker.
+    /// request fails with `message` — as [`Outcome::SamplingFailed`] when its point fit was
+    /// already delivered; the next request starts a new worker.
     pub fn worker_failed(&mut self, message: String) -> Option<Outcome<C>> {
         self.phase = Phase::Absent;
+        let sampling = self.is_sampling() && self.queued.is_none();
         let had_work = self.queued.take().is_some() | self.running.take().is_some();
-        had_work.then_some(Outcome::Failed(message))
+        match (had_work, sampling) {
+            (false, _) => None,
+            (true, true) => Some(Outcome::SamplingFailed(message)),
+            (true, false) => Some(Outcome::Failed(message)),
+        }
     }
 }
 
@@ -180,6 +257,7 @@ impl<C> FitScheduler<C> {
 mod tests {
     use super::*;
     use crate::embedded;
+    use mixplan_core::model::posterior::SamplerParams;
 
     fn data() -> WeeklyData {
         embedded::load().expect("embedded data").data
@@ -207,7 +285,7 @@ mod tests {
     fn the_first_request_starts_the_worker_and_is_posted_once_it_is_ready() {
         let mut scheduler = FitScheduler::new();
         assert_eq!(
-            scheduler.submit(data(), ModelParams::new(), "a"),
+            scheduler.submit(data(), ModelParams::new(), None, "a"),
             vec![Command::Restart]
         );
         assert!(scheduler.is_working());
@@ -228,18 +306,18 @@ mod tests {
         );
         assert!(!scheduler.is_working());
         // The worker is idle now: the next request goes straight to it.
-        let commands = scheduler.submit(data(), ModelParams::new(), "b");
+        let commands = scheduler.submit(data(), ModelParams::new(), None, "b");
         assert_eq!(posted(&commands), vec![2]);
     }
 
     #[test]
     fn a_new_request_cancels_the_running_one_and_its_late_replies_are_ignored() {
         let mut scheduler = FitScheduler::new();
-        scheduler.submit(data(), ModelParams::new(), "old");
+        scheduler.submit(data(), ModelParams::new(), None, "old");
         scheduler.receive(FitReply::Ready);
         // Request 1 is running; request 2 restarts the worker.
         assert_eq!(
-            scheduler.submit(data(), ModelParams::new(), "new"),
+            scheduler.submit(data(), ModelParams::new(), None, "new"),
             vec![Command::Restart]
         );
         assert_eq!(scheduler.latest(), 2);
@@ -263,9 +341,17 @@ mod tests {
     #[test]
     fn requests_made_while_the_worker_starts_keep_only_the_newest() {
         let mut scheduler = FitScheduler::new();
-        scheduler.submit(data(), ModelParams::new(), 1);
-        assert!(scheduler.submit(data(), ModelParams::new(), 2).is_empty());
-        assert!(scheduler.submit(data(), ModelParams::new(), 3).is_empty());
+        scheduler.submit(data(), ModelParams::new(), None, 1);
+        assert!(
+            scheduler
+                .submit(data(), ModelParams::new(), None, 2)
+                .is_empty()
+        );
+        assert!(
+            scheduler
+                .submit(data(), ModelParams::new(), None, 3)
+                .is_empty()
+        );
         let (commands, _) = scheduler.receive(FitReply::Ready);
         assert_eq!(posted(&commands), vec![3]);
         // A second Ready (e.g. a stray one) posts nothing again.
@@ -275,7 +361,7 @@ mod tests {
     #[test]
     fn a_failed_fit_or_a_dead_worker_reports_once_and_the_next_request_restarts() {
         let mut scheduler = FitScheduler::<()>::new();
-        scheduler.submit(data(), ModelParams::new(), ());
+        scheduler.submit(data(), ModelParams::new(), None, ());
         scheduler.receive(FitReply::Ready);
         let (_, outcome) = scheduler.receive(FitReply::Failed {
             id: 1,
@@ -283,7 +369,7 @@ mod tests {
         });
         assert_eq!(outcome, Some(Outcome::Failed("no".into())));
         assert_eq!(
-            posted(&scheduler.submit(data(), ModelParams::new(), ())),
+            posted(&scheduler.submit(data(), ModelParams::new(), None, ())),
             vec![2]
         );
         assert_eq!(
@@ -292,8 +378,122 @@ mod tests {
         );
         assert_eq!(scheduler.worker_failed("again".into()), None);
         assert_eq!(
-            scheduler.submit(data(), ModelParams::new(), ()),
+            scheduler.submit(data(), ModelParams::new(), None, ()),
             vec![Command::Restart]
         );
+    }
+
+    fn sampled(id: RequestId) -> FitReply {
+        FitReply::Sampled {
+            id,
+            draws: Box::new(crate::planner::draws::tests::two_channels(2)),
+            sampling_ms: 5.0,
+        }
+    }
+
+    #[test]
+    fn a_posterior_request_delivers_the_fit_then_keeps_running_until_the_draws_come() {
+        let mut scheduler = FitScheduler::new();
+        let settings = Some(PosteriorJob::new(SamplerParams::new()));
+        scheduler.submit(data(), ModelParams::new(), settings.clone(), "a");
+        let (commands, _) = scheduler.receive(FitReply::Ready);
+        assert!(
+            matches!(&commands[..], [Command::Post(r)] if r.posterior == settings),
+            "{commands:?}"
+        );
+        let (_, outcome) = scheduler.receive(fitted(1));
+        assert!(
+            matches!(outcome, Some(Outcome::Fitted(_, "a"))),
+            "{outcome:?}"
+        );
+        assert!(scheduler.is_working() && scheduler.is_sampling());
+        let progress = FitReply::Sampling {
+            id: 1,
+            done: 50,
+            total: 1200,
+        };
+        assert_eq!(
+            scheduler.receive(progress).1,
+            Some(Outcome::Sampling {
+                done: 50,
+                total: 1200
+            })
+        );
+        // A second Fitted for the same request (not expected) hands nothing back twice.
+        assert_eq!(scheduler.receive(fitted(1)), (Vec::new(), None));
+        let (_, outcome) = scheduler.receive(sampled(1));
+        assert!(
+            matches!(&outcome, Some(Outcome::Sampled(d, ms)) if d.draws() == 2 && *ms == 5.0),
+            "{outcome:?}"
+        );
+        assert!(!scheduler.is_working());
+        // Idle again: the next request is posted at once.
+        assert_eq!(
+            posted(&scheduler.submit(data(), ModelParams::new(), None, "b")),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn a_new_request_cancels_the_sampling_and_its_late_draws_are_ignored() {
+        let mut scheduler = FitScheduler::new();
+        scheduler.submit(
+            data(),
+            ModelParams::new(),
+            Some(PosteriorJob::new(SamplerParams::new())),
+            "old",
+        );
+        scheduler.receive(FitReply::Ready);
+        scheduler.receive(fitted(1));
+        assert!(scheduler.is_sampling());
+        assert_eq!(
+            scheduler.submit(
+                data(),
+                ModelParams::new(),
+                Some(PosteriorJob::new(SamplerParams::new())),
+                "new"
+            ),
+            vec![Command::Restart]
+        );
+        assert!(!scheduler.is_sampling());
+        assert_eq!(scheduler.receive(sampled(1)), (Vec::new(), None));
+        let failed_late = FitReply::SamplingFailed {
+            id: 1,
+            message: "x".into(),
+        };
+        assert_eq!(scheduler.receive(failed_late), (Vec::new(), None));
+    }
+
+    #[test]
+    fn a_worker_that_dies_while_sampling_fails_the_sampling_not_the_fit() {
+        let mut scheduler = FitScheduler::new();
+        scheduler.submit(
+            data(),
+            ModelParams::new(),
+            Some(PosteriorJob::new(SamplerParams::new())),
+            (),
+        );
+        scheduler.receive(FitReply::Ready);
+        scheduler.receive(fitted(1));
+        assert_eq!(
+            scheduler.worker_failed("crashed".into()),
+            Some(Outcome::SamplingFailed("crashed".into()))
+        );
+        assert!(!scheduler.is_working());
+        // A failed sampling reply also ends the request.
+        scheduler.submit(
+            data(),
+            ModelParams::new(),
+            Some(PosteriorJob::new(SamplerParams::new())),
+            (),
+        );
+        scheduler.receive(FitReply::Ready);
+        scheduler.receive(fitted(2));
+        let (_, outcome) = scheduler.receive(FitReply::SamplingFailed {
+            id: 2,
+            message: "no".into(),
+        });
+        assert_eq!(outcome, Some(Outcome::SamplingFailed("no".into())));
+        assert!(!scheduler.is_working());
     }
 }

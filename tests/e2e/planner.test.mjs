@@ -90,7 +90,7 @@ test('the page agrees with `mixplan predict` for the same spend', async (t) => {
   await page.close();
 });
 
-test('applying the optimal split earns the promised revenue; a locked channel stays put', async () => {
+test('applying the best split under the model earns the promised revenue; a locked channel stays put', async () => {
   const { page, problems } = await openPlanner({ width: 1280, height: 800 });
   // Lock email at its current spend, then move another channel: email must not move.
   await page.locator(id('channel-lock-email')).check();
@@ -102,7 +102,7 @@ test('applying the optimal split earns the promised revenue; a locked channel st
   const optimal = await exact(page, 'optimal-revenue');
   const current = await exact(page, 'predicted-revenue');
   assert.ok(optimal > current, `the optimum (${optimal}) beats the dragged split (${current})`);
-  assert.match(await page.locator(id('optimal-gap')).textContent(), /^This split would earn \$[\d,]+ more per week$/);
+  assert.match(await page.locator(id('optimal-gap')).textContent(), /^The model expects this split to earn \$[\d,]+ more per week$/);
 
   await page.locator(id('apply-optimal')).click();
   await changed(page, 'predicted-revenue', current);
@@ -113,7 +113,7 @@ test('applying the optimal split earns the promised revenue; a locked channel st
   assert.ok(Math.abs(sum(applied.spend) - applied.total) < 0.01, 'balanced after applying');
   const revenue = await exact(page, 'predicted-revenue');
   assert.ok(Math.abs(revenue - optimal) < 1e-6 * optimal, `applied revenue ${revenue} = promised ${optimal}`);
-  assert.equal(await page.locator(id('optimal-gap')).textContent(), 'Your split is already optimal');
+  assert.equal(await page.locator(id('optimal-gap')).textContent(), 'Your split is already the best under the model');
   assert.ok(await page.locator(id('apply-optimal')).isDisabled());
   assert.deepEqual(problems, []);
   await page.close();
@@ -369,7 +369,7 @@ test('phone width: the channel table and the model tables fit without sideways s
     assert.ok(scroll <= client, `a table scrolls sideways at 390 px (${scroll} > ${client})`);
   }
   // Each channel is a card with labelled values.
-  const label = await page.locator(`${id('roi-email')}`).evaluate((el) => getComputedStyle(el, '::before').content);
+  const label = await page.locator(`td:has(${id('roi-email')})`).evaluate((el) => getComputedStyle(el, '::before').content);
   assert.equal(label, '"ROI"');
   await screenshot(page, 'planner-390x844-tables');
   const caption = await page.locator('.params-table caption').boundingBox();

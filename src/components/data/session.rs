@@ -17,9 +17,10 @@ use crate::data_source::dataset::UserDataset;
 use crate::data_source::error::UserDataError;
 use crate::data_source::file::SourceFile;
 use crate::embedded::{self, EmbeddedData};
-use crate::fitting::{FitState, PageFitter};
+use crate::fitting::{FitState, PageFitter, PosteriorState};
 use crate::share::browser;
 use crate::storage::{self, StoredData};
+use mixplan_core::model::posterior::LiftTest;
 
 /// The data behind the planner on screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +56,11 @@ impl PartialEq for ReadOutcome {
 pub struct DataSession {
     /// The fit's state (shown by `FitStatus`).
     pub fit: RwSignal<FitState>,
+    /// The posterior of the model in use (sampled in the worker after each fit).
+    pub posterior: RwSignal<PosteriorState>,
+    /// The lift tests the posterior in use is calibrated with (cleared when other data are
+    /// fitted: they name that data's channels and weeks).
+    pub lift_tests: RwSignal<Vec<LiftTest>>,
     fitter: StoredValue<Option<PageFitter>, LocalStorage>,
     embedded: StoredValue<Option<EmbeddedData>>,
     /// The file in the mapping step (`None`: no mapping step open).
@@ -86,9 +92,12 @@ impl DataSession {
         let date_order = RwSignal::new(None);
         let read = RwSignal::new(None);
         let fit = RwSignal::new(FitState::Fitting { done: 0, total: 0 });
+        let posterior = RwSignal::new(PosteriorState::default());
         Self {
             fit,
-            fitter: StoredValue::new_local(Some(PageFitter::new(fit))),
+            posterior,
+            lift_tests: RwSignal::new(Vec::new()),
+            fitter: StoredValue::new_local(Some(PageFitter::new(fit, posterior))),
             embedded: StoredValue::new(None),
             source,
             decimal,
@@ -163,6 +172,7 @@ impl DataSession {
             return;
         };
         let in_use = self.in_use;
+        let lift_tests = self.lift_tests;
         let saved = self.saved;
         let message = self.message;
         let on_fitted = Box::new(move || {
@@ -177,6 +187,7 @@ impl DataSession {
                 }
                 saved.set(Some(record));
             }
+            lift_tests.set(Vec::new());
             in_use.set(InUse::Demo);
         });
         self.with_fitter(|f| {
@@ -193,6 +204,7 @@ impl DataSession {
     /// `switching`: clear the plan in the address (made for other data).
     pub fn fit_user(self, dataset: Arc<UserDataset>, switching: bool) {
         let in_use = self.in_use;
+        let lift_tests = self.lift_tests;
         let saved = self.saved;
         let message = self.message;
         let source = self.source;
@@ -221,6 +233,7 @@ impl DataSession {
                     message.set(Some(error.to_string()));
                 }
             }
+            lift_tests.set(Vec::new());
             in_use.set(InUse::User(kept));
         });
         self.with_fitter(|f| {
@@ -239,6 +252,13 @@ impl DataSession {
                 act(f)
             }
         });
+    }
+
+    /// Fits the data in use again with its posterior calibrated by `tests` (none: the data
+    /// alone); the model and plan in use stay until that fit is in.
+    pub fn calibrate(self, tests: Vec<LiftTest>) {
+        self.lift_tests.set(tests.clone());
+        self.with_fitter(|f| f.calibrate(tests));
     }
 
     /// Stops the running fit; the model in use stays.

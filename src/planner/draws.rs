@@ -1,0 +1,212 @@
+//! The posterior as the page needs it: per draw and channel the steady-state Hill response
+//! (β, K, s), the whole-history ROI, and the sampler's convergence report. Compact (a few
+//! numbers per draw and channel), so it crosses from the worker to the page cheaply.
+//!
+//! Built in the worker from the core's [`Posterior`]; everything the page shows about
+//! uncertainty is computed from it ([`super::intervals`]).
+
+use mixplan_core::model::posterior::{Diagnostics, Posterior};
+use mixplan_core::response::HillResponse;
+use serde::{Deserialize, Serialize};
+
+/// Why draws could not be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DrawsError {
+    /// The posterior has no draws, or no channels.
+    #[error("the posterior has no draws")]
+    Empty,
+    /// The channels do not all have the same number of draws.
+    #[error("channel {channel} has {found} draws where the others have {expected}")]
+    Ragged {
+        /// The channel's index.
+        channel: usize,
+        /// Draws of the first channel.
+        expected: usize,
+        /// Draws of this channel.
+        found: usize,
+    },
+}
+
+/// Posterior draws of every channel's steady-state response and ROI, with diagnostics.
+/// `curves[c][d]` is channel `c`'s response `f_{c,d}(x) = β_{c,d} x^{s_{c,d}} / (x^{s_{c,d}} + K_{c,d}^{s_{c,d}})`
+/// under draw `d`. Every channel has the same number of draws `D ≥ 1` (checked by
+/// [`PosteriorDraws::new`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorDraws {
+    curves: Vec<Vec<HillResponse>>,
+    roi: Vec<Vec<f64>>,
+    diagnostics: Diagnostics,
+}
+
+impl PosteriorDraws {
+    /// Draws from per-channel curves and ROIs.
+    ///
+    /// # Errors
+    /// [`DrawsError::Empty`] with no channel or no draw; [`DrawsError::Ragged`] when the
+    /// channels (curves or ROIs) do not all have the same number of draws.
+    pub fn new(
+        curves: Vec<Vec<HillResponse>>,
+        roi: Vec<Vec<f64>>,
+        diagnostics: Diagnostics,
+    ) -> Result<Self, DrawsError> {
+        let expected = curves.first().map_or(0, Vec::len);
+        if expected == 0 || roi.len() != curves.len() {
+            return Err(DrawsError::Empty);
+        }
+        for (channel, (c, r)) in curves.iter().zip(&roi).enumerate() {
+            for found in [c.len(), r.len()] {
+                if found != expected {
+                    return Err(DrawsError::Ragged {
+                        channel,
+                        expected,
+                        found,
+                    });
+                }
+            }
+        }
+        Ok(Self {
+            curves,
+            roi,
+            diagnostics,
+        })
+    }
+
+    /// The page's draws of the core's posterior.
+    ///
+    /// # Errors
+    /// As [`PosteriorDraws::new`].
+    pub fn from_posterior(posterior: &Posterior) -> Result<Self, DrawsError> {
+        let channels = posterior.channels();
+        Self::new(
+            channels.iter().map(|c| c.responses.clone()).collect(),
+            channels.iter().map(|c| c.roi.clone()).collect(),
+            posterior.diagnostics().clone(),
+        )
+    }
+
+    /// Number of channels.
+    pub fn channels(&self) -> usize {
+        self.curves.len()
+    }
+
+    /// Number of draws `D` (all chains).
+    pub fn draws(&self) -> usize {
+        self.curves.first().map_or(0, Vec::len)
+    }
+
+    /// Channel `c`'s response curve under every draw (empty for an unknown channel).
+    pub fn curves(&self, channel: usize) -> &[HillResponse] {
+        self.curves.get(channel).map_or(&[], Vec::as_slice)
+    }
+
+    /// Channel `c`'s whole-history ROI (total contribution ÷ total spend) under every draw.
+    pub fn roi(&self, channel: usize) -> &[f64] {
+        self.roi.get(channel).map_or(&[], Vec::as_slice)
+    }
+
+    /// R̂, bulk ESS, divergences and the converged flag of the run.
+    pub fn diagnostics(&self) -> &Diagnostics {
+        &self.diagnostics
+    }
+
+    /// Media revenue `Σ_c f_{c,d}(x_c)` of the split `spend` under every draw `d`. A
+    /// missing, negative or non-finite spend counts as none.
+    pub fn media_revenue(&self, spend: &[f64]) -> Vec<f64> {
+        let mut totals = vec![0.0; self.draws()];
+        for (c, curves) in self.curves.iter().enumerate() {
+            let x = clean_spend(spend.get(c).copied());
+            if x == 0.0 {
+                continue;
+            }
+            for (total, curve) in totals.iter_mut().zip(curves) {
+                *total += curve.value(x);
+            }
+        }
+        totals
+    }
+}
+
+/// A spend as the curves take it: missing, negative or non-finite is 0.
+pub(crate) fn clean_spend(spend: Option<f64>) -> f64 {
+    spend.filter(|x| x.is_finite() && *x > 0.0).unwrap_or(0.0)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use mixplan_core::model::posterior::ConvergenceThresholds;
+
+    /// A converged-looking report with `divergences`.
+    pub fn diagnostics(divergences: usize, converged: bool) -> Diagnostics {
+        Diagnostics {
+            parameters: Vec::new(),
+            chains: 2,
+            draws_per_chain: 2,
+            divergences,
+            max_r_hat: 1.001,
+            min_bulk_ess: 400.0,
+            thresholds: ConvergenceThresholds::default(),
+            converged,
+        }
+    }
+
+    /// Two channels, `draws` draws: channel 0 `β = 1000 + 10 d`, channel 1 `β = 500`.
+    pub fn two_channels(draws: usize) -> PosteriorDraws {
+        let curve = |beta: f64| HillResponse::new(beta, 1000.0, 1.0).unwrap();
+        PosteriorDraws::new(
+            vec![
+                (0..draws)
+                    .map(|d| curve(1000.0 + 10.0 * d as f64))
+                    .collect(),
+                (0..draws).map(|_| curve(500.0)).collect(),
+            ],
+            vec![vec![1.0; draws], vec![2.0; draws]],
+            diagnostics(0, true),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn draws_must_be_non_empty_and_the_same_length_for_every_channel() {
+        let curve = HillResponse::new(1.0, 1.0, 1.0).unwrap();
+        assert_eq!(
+            PosteriorDraws::new(Vec::new(), Vec::new(), diagnostics(0, true)),
+            Err(DrawsError::Empty)
+        );
+        assert_eq!(
+            PosteriorDraws::new(
+                vec![vec![curve; 3], vec![curve; 2]],
+                vec![vec![1.0; 3]; 2],
+                diagnostics(0, true)
+            ),
+            Err(DrawsError::Ragged {
+                channel: 1,
+                expected: 3,
+                found: 2
+            })
+        );
+        assert_eq!(
+            PosteriorDraws::new(
+                vec![vec![curve; 3]],
+                vec![vec![1.0; 2]],
+                diagnostics(0, true)
+            ),
+            Err(DrawsError::Ragged {
+                channel: 0,
+                expected: 3,
+                found: 2
+            })
+        );
+    }
+
+    #[test]
+    fn media_revenue_sums_the_channels_per_draw() {
+        let draws = two_channels(3);
+        // f(1000) = β/2 for K = 1000, s = 1.
+        let revenue = draws.media_revenue(&[1000.0, 1000.0]);
+        assert_eq!(revenue, vec![750.0, 755.0, 760.0]);
+        // Negative, NaN and missing spends count as none.
+        assert_eq!(draws.media_revenue(&[-5.0, f64::NAN]), vec![0.0; 3]);
+        assert_eq!(draws.media_revenue(&[1000.0]), vec![500.0, 505.0, 510.0]);
+    }
+}

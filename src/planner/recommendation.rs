@@ -1,0 +1,136 @@
+//! The recommended split for one budget state: the core's recommendation rule
+//! ([`mixplan_core::model::posterior::recommend`]) over the posterior draws — the split that
+//! maximises posterior expected revenue, moved from the current split only as far as the
+//! probability of gain reaches the confidence setting, or "keep the current mix" when the
+//! data cannot tell — with the point-estimate optimum judged by the same draws beside it.
+
+use mixplan_core::model::posterior::{RecommendParams, Recommendation};
+use mixplan_core::optimize::SpendBounds;
+
+use super::budget::BudgetState;
+use super::draws::PosteriorDraws;
+use super::intervals::DEFAULT_LEVEL;
+use super::scenario::Planner;
+
+pub use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
+
+/// Lowest confidence setting the page offers (a move at even odds or better).
+pub const MIN_CONFIDENCE: f64 = 0.5;
+/// Highest confidence setting the page offers.
+pub const MAX_CONFIDENCE: f64 = 0.95;
+
+/// The recommendation for `budget` at `confidence` over `draws`, with 90% intervals. `None`
+/// while the plan does not add up to its total (there is no current split of the total to
+/// compare with); `Err` with a message in the page's words when the rule cannot run (e.g.
+/// locks and total that leave no split).
+pub fn recommend(
+    planner: &Planner,
+    draws: &PosteriorDraws,
+    budget: &BudgetState,
+    confidence: f64,
+) -> Option<Result<Recommendation, String>> {
+    if !budget.balance().is_balanced() {
+        return None;
+    }
+    let bounds: Vec<SpendBounds> = budget
+        .locked()
+        .iter()
+        .zip(budget.spend())
+        .map(|(&locked, &x)| {
+            if locked {
+                SpendBounds::locked(x)
+            } else {
+                SpendBounds::FREE
+            }
+        })
+        .collect();
+    let curves: Vec<Vec<_>> = (0..draws.channels())
+        .map(|c| draws.curves(c).to_vec())
+        .collect();
+    let result = RecommendParams::new()
+        .confidence(confidence)
+        .interval_level(DEFAULT_LEVEL)
+        .check()
+        .and_then(|params| {
+            params.recommend_from_draws(
+                &curves,
+                planner.curves(),
+                budget.spend(),
+                &bounds,
+                budget.total(),
+            )
+        })
+        .map_err(|e| format!("No recommendation for this plan: {e}."));
+    Some(result)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::planner::draws::tests::diagnostics;
+    use crate::planner::scenario::fitted_planner;
+    use mixplan_core::model::posterior::Verdict;
+    use mixplan_core::response::HillResponse;
+
+    /// Draws that scale every fitted curve's β by `0.8 … 1.2` (41 draws).
+    fn scaled(planner: &Planner) -> PosteriorDraws {
+        let scales: Vec<f64> = (0..=40).map(|i| 0.8 + 0.01 * f64::from(i)).collect();
+        let curves = planner
+            .curves()
+            .iter()
+            .map(|f| {
+                scales
+                    .iter()
+                    .map(|k| {
+                        HillResponse::new(k * f.coefficient(), f.half_saturation(), f.shape())
+                            .unwrap()
+                    })
+                    .collect()
+            })
+            .collect();
+        PosteriorDraws::new(
+            curves,
+            vec![scales.clone(); planner.curves().len()],
+            diagnostics(0, true),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn when_every_draw_agrees_the_full_move_is_recommended_and_beats_the_current_split() {
+        let planner = fitted_planner();
+        let budget = BudgetState::from_mix(planner.historical_total(), planner.historical_mix());
+        let r = recommend(planner, &scaled(planner), &budget, 0.8)
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.verdict, Verdict::Optimum);
+        assert_eq!(r.probability_of_gain, 1.0);
+        assert!((r.allocation.iter().sum::<f64>() - budget.total()).abs() < 1e-6 * budget.total());
+        // Every draw scales every curve alike: the expected optimum is the point optimum.
+        for (a, b) in r.allocation.iter().zip(&r.point_optimum.allocation) {
+            assert!((a - b).abs() < 1e-3 * budget.total(), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn an_unbalanced_plan_has_no_recommendation_and_a_bad_confidence_says_why() {
+        let planner = fitted_planner();
+        let mut budget =
+            BudgetState::from_mix(planner.historical_total(), planner.historical_mix());
+        let draws = scaled(planner);
+        let message = recommend(planner, &draws, &budget, 1.5)
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            message.starts_with(
+                "No recommendation for this plan: the confidence level must be between 0 and 1"
+            ),
+            "{message}"
+        );
+        budget.set_locked(0, true);
+        budget.set_locked(1, true);
+        budget.set_total(1_000.0);
+        assert!(!budget.balance().is_balanced());
+        assert_eq!(recommend(planner, &draws, &budget, 0.8), None);
+    }
+}
