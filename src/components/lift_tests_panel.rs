@@ -68,6 +68,9 @@ pub fn LiftTestsPanel(
     active: Signal<Vec<LiftTest>>,
     /// Re-runs the fit and posterior with these tests (none: the data alone).
     on_calibrate: Callback<Vec<LiftTest>>,
+    /// Offers the built-in store's two tests (only when the store's data are in use).
+    #[prop(optional)]
+    offer_store_tests: bool,
 ) -> impl IntoView {
     let initial = active.with_untracked(|tests| {
         if tests.is_empty() {
@@ -182,7 +185,9 @@ pub fn LiftTestsPanel(
             </label>
             <p class="warning" class:hidden=move || error.with(String::is_empty) role="alert" data-testid="lift-error">{move || error.get()}</p>
             <div class="lift-actions">
-                <button type="button" data-testid="lift-store" on:click=move |_| csv.set(STORE_LIFT_TESTS_CSV.to_string())>"Use the store's two lift tests"</button>
+                {offer_store_tests.then(|| view! {
+                    <button type="button" data-testid="lift-store" on:click=move |_| csv.set(STORE_LIFT_TESTS_CSV.to_string())>"Use the store's two lift tests"</button>
+                })}
                 <button type="button" class="apply" data-testid="lift-calibrate" on:click=calibrate>"Calibrate with these tests"</button>
                 <button type="button" data-testid="lift-clear" prop:disabled=move || active.with(Vec::is_empty) on:click=move |_| on_calibrate.run(Vec::new())>"Remove the calibration"</button>
             </div>

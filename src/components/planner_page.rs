@@ -169,6 +169,8 @@ pub fn PlannerPage(
         Signal::derive(move || scenario.with(|s| build(&planner, s)))
     };
 
+    // The store's truth is given for the built-in demo only.
+    let is_demo = !truth.is_empty();
     view! {
         <div class="planner">
             <aside class="planner-controls">
@@ -244,7 +246,7 @@ pub fn PlannerPage(
                     wide=true
                 />
                 <PlanAhead planner=planner.clone() budget scenario />
-                {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate /> })}
+                {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate offer_store_tests=is_demo /> })}
                 <ModelPanel planner=planner.clone() truth fit_ms posterior />
                 <ModelChecks planner />
             </div>
