@@ -3,8 +3,10 @@
 pub mod common;
 pub mod data_args;
 pub mod fit;
+pub mod frontier;
 pub mod optimize;
 pub mod output;
+pub mod plan;
 pub mod predict;
 pub mod prepare;
 pub mod simulate;
