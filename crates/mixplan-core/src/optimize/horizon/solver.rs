@@ -587,6 +587,14 @@ fn constraints(scaled: &Scaled, problem: &HorizonProblem) -> Result<Constraints,
             }
         }
     };
+    // The free cells' lower bounds (a row's variables are its free cells only).
+    let free_lower = |cells: &[usize]| -> f64 {
+        cells
+            .iter()
+            .filter(|&&i| variable[i].is_some())
+            .map(|&i| scaled.lower[i])
+            .sum()
+    };
     for (rooms, is_tight) in [(&weeks_room, weeks_tight), (&channels_room, channels_tight)] {
         for (spare, widths, cells) in rooms {
             let vars: Vec<usize> = cells.iter().filter_map(|&i| variable[i]).collect();
@@ -597,14 +605,14 @@ fn constraints(scaled: &Scaled, problem: &HorizonProblem) -> Result<Constraints,
                 let amount = spare.min(*widths);
                 equalities.push(Equality {
                     vars,
-                    rhs: cells.iter().map(|&i| scaled.lower[i]).sum::<f64>() + amount,
+                    rhs: free_lower(cells) + amount,
                 });
                 spread(cells, amount, &mut start);
             } else if *spare < *widths {
                 inequalities.push(Inequality {
                     vars,
                     sign: 1.0,
-                    bound: spare + cells.iter().map(|&i| scaled.lower[i]).sum::<f64>(),
+                    bound: spare + free_lower(cells),
                     aggregate: true,
                 });
             }
