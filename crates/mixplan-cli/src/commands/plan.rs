@@ -119,8 +119,8 @@ pub struct Args {
     #[arg(long = "fix", value_name = "WEEK:CHANNEL=AMOUNT", value_delimiter = ',', value_parser = parse_fixed)]
     fix: Vec<CellValue>,
     /// Future control values: the same week last year (default) or the recent average.
-    #[arg(long, value_enum, default_value_t = Controls::LastYear)]
-    controls: Controls,
+    #[arg(long = "future-controls", value_enum, default_value_t = Controls::LastYear)]
+    future_controls: Controls,
 }
 
 /// `--controls`.
@@ -229,7 +229,7 @@ pub fn run(args: Args) -> CommandResult {
     let plan = HorizonOptimizer::new()
         .solve(&problem)
         .map_err(plan_error)?;
-    let assumption = match args.controls {
+    let assumption = match args.future_controls {
         Controls::LastYear => ControlAssumption::SameWeekLastYear,
         Controls::Average => ControlAssumption::RecentAverage,
     };

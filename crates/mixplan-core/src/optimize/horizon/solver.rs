@@ -917,7 +917,18 @@ fn build_plan(problem: &HorizonProblem, scaled: &Scaled, z: &[f64]) -> HorizonPl
             cells[cell] = x;
         }
     }
-    let spend: Vec<f64> = cells.iter().map(|x| x * scaled.money).collect();
+    // Fixed amounts exactly as given (not through the scaling's rounding).
+    let spend: Vec<f64> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            if problem.lower[i] == problem.upper[i] {
+                problem.lower[i]
+            } else {
+                x * scaled.money
+            }
+        })
+        .collect();
     let mut contributions = vec![0.0; weeks * channels];
     let mut tail = vec![0.0; channels];
     let mut carry_in_only = vec![0.0; channels];
