@@ -177,7 +177,7 @@ fn improve(channels: &[Channel], limits: &Limits, x: &mut [f64]) -> f64 {
                 if high - low <= 0.0 {
                     continue;
                 }
-                let mut at = |d: f64, x: &mut [f64]| {
+                let at = |d: f64, x: &mut [f64]| {
                     x[i] -= d;
                     x[j] += d;
                     let v = revenue(channels, limits.weeks, x);

@@ -251,7 +251,7 @@ impl HorizonOptimizer {
                     z = polished;
                 }
             }
-            restore_equalities(&mut z, &constraints, &scaled);
+            restore_equalities(&mut z, constraints, &scaled);
         }
         let mut plan = build_plan(problem, &scaled, &z);
         // Never return a plan that misses the budget (the checks before solving should make
