@@ -10,6 +10,7 @@
 //! ```
 
 use mixplan_core::optimize::OptimizeError;
+use mixplan_core::optimize::horizon::HorizonError;
 use std::error::Error;
 use std::path::PathBuf;
 use thiserror::Error;
@@ -121,6 +122,23 @@ pub enum CliError {
         /// The optimiser's error.
         #[source]
         source: OptimizeError,
+    },
+    /// The horizon plan the `plan` flags describe is invalid or could not be solved.
+    #[error("{asked}")]
+    Plan {
+        /// What was asked, in the user's words: `--weeks 13 --budget 500000`.
+        asked: String,
+        /// The horizon optimiser's error.
+        #[source]
+        source: HorizonError,
+    },
+    /// `frontier`'s budget range or step count is invalid.
+    #[error("{asked}: {reason}")]
+    FrontierRange {
+        /// The flags, as typed.
+        asked: String,
+        /// What is wrong with them.
+        reason: String,
     },
     /// A file could not be read.
     #[error("cannot read {}", path.display())]
@@ -279,6 +297,9 @@ impl CliError {
                 Some("edit the bounds and budget in the file instead".into())
             }
             Self::Optimize { hint, .. } => hint.clone(),
+            Self::FrontierRange { .. } => {
+                Some("give budgets as --from 10000 --to 100000 and --steps 1 to 1000".into())
+            }
             Self::ReadFile { hint, .. } => hint.clone(),
             Self::ProblemFile { .. } => Some(
                 "give a weekly CSV, or a JSON file written by `mixplan optimize --export-problem`"

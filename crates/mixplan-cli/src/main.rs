@@ -37,6 +37,11 @@ enum Command {
     Diagnose(commands::diagnose::Args),
     /// Predict weekly revenue and contributions for a spend vector and print JSON.
     Predict(commands::predict::Args),
+    /// Split a total budget over the next weeks across channels and weeks; print the plan,
+    /// its certificate and the weekly revenue forecast as JSON.
+    Plan(commands::plan::Args),
+    /// Print the optimal weekly revenue and marginal ROAS against the weekly budget as JSON.
+    Frontier(commands::frontier::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +53,8 @@ fn main() -> ExitCode {
         Command::Optimize(args) => commands::optimize::run(args),
         Command::Predict(args) => commands::predict::run(args),
         Command::Diagnose(args) => commands::diagnose::run(args),
+        Command::Plan(args) => commands::plan::run(args),
+        Command::Frontier(args) => commands::frontier::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

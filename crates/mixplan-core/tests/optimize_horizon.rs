@@ -177,7 +177,7 @@ fn improve(channels: &[Channel], limits: &Limits, x: &mut [f64]) -> f64 {
                 if high - low <= 0.0 {
                     continue;
                 }
-                let mut at = |d: f64, x: &mut [f64]| {
+                let at = |d: f64, x: &mut [f64]| {
                     x[i] -= d;
                     x[j] += d;
                     let v = revenue(channels, limits.weeks, x);
@@ -234,6 +234,15 @@ fn random_start(limits: &Limits, budget: f64, rng: &mut ChaCha8Rng) -> Option<Ve
     for _ in 0..400 {
         let left = budget - x.iter().sum::<f64>();
         if left <= 1e-9 * budget.max(1.0) {
+            // Place the last crumbs exactly, where there is room for them.
+            let i = (0..n).find(|&i| {
+                let (h, c) = (i / limits.channels, i % limits.channels);
+                let room = (limits.upper[i] - x[i])
+                    .min(limits.week_caps[h] - limits.week_total(&x, h))
+                    .min(limits.channel_caps[c] - limits.channel_total(&x, c));
+                room >= left
+            })?;
+            x[i] += left;
             return Some(x);
         }
         let i = (rng.next_u64() % n as u64) as usize;
@@ -395,11 +404,12 @@ fn check(instance: &Instance, seed: u64, concave: bool) -> Result<(), TestCaseEr
     );
     let certificate = *plan.certificate().unwrap();
     prop_assert!(certificate.upper_bound >= certificate.lower_bound);
-    let (best, _) = reference(&instance.channels, &limits, budget, &spend, seed);
+    let (best, best_plan) = reference(&instance.channels, &limits, budget, &spend, seed);
     prop_assert!(
         certificate.upper_bound >= best - 1e-9 * scale,
-        "upper bound {} below a feasible plan's {best}",
-        certificate.upper_bound
+        "upper bound {} below a feasible plan's {best}: {best_plan:?} ({:?}), the optimiser's {spend:?}",
+        certificate.upper_bound,
+        limits.holds(&best_plan, budget, 0.0)
     );
     if concave {
         prop_assert!(certificate.concave);

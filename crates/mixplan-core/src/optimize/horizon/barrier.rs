@@ -119,6 +119,10 @@ impl Engine<'_> {
         let mut nu = vec![0.0; self.equalities.len()];
         let mut steps = 0;
         let mut current = self.barrier_value(objective, t, z, &mut slacks);
+        if !current.is_finite() {
+            // Not strictly feasible: nothing to centre from.
+            return Centre { steps, nu };
+        }
         while steps < MAX_CENTRE_STEPS {
             m.fill(0.0);
             grad.iter_mut().for_each(|g| *g = 0.0);
@@ -161,7 +165,7 @@ impl Engine<'_> {
                     *tr = zi + step * di;
                 }
                 let value = self.barrier_value(objective, t, &trial, &mut slacks);
-                if value >= current + LINE_SEARCH_SLOPE * step * decrement {
+                if value.is_finite() && value >= current + LINE_SEARCH_SLOPE * step * decrement {
                     z.copy_from_slice(&trial);
                     current = value;
                     accepted = true;
@@ -208,7 +212,17 @@ impl Engine<'_> {
         let ma = cholesky.solve(&a);
         let schur = a.transpose() * &ma;
         let rhs = -(a.transpose() * &mg);
-        let nu = schur.svd(true, true).solve(&rhs, 1e-13).ok()?;
+        // A M⁻¹ Aᵀ is positive definite when the equalities are independent; its entries can
+        // be tiny (M is huge near the bounds), so no absolute threshold: Cholesky, else a
+        // pseudo-inverse with a threshold relative to its largest singular value.
+        let nu = match schur.clone().cholesky() {
+            Some(c) => c.solve(&rhs),
+            None => {
+                let svd = schur.svd(true, true);
+                let largest = svd.singular_values.max();
+                svd.solve(&rhs, 1e-14 * largest).ok()?
+            }
+        };
         let dz = mg + ma * &nu;
         if dz.iter().all(|v| v.is_finite()) {
             Some((dz, nu.iter().copied().collect()))

@@ -33,16 +33,17 @@
 //!    interval (chord from `ǎ_k` to the tangent point, then the curve; the curve itself when
 //!    concave). `F̂ ≥ F` on the feasible set, and `F̂` is concave in `x` (a sum of concave
 //!    non-decreasing functions of affine maps of `x`).
-//! 3. **Barrier method** on `max F̂` (see `barrier`): Newton steps on
-//!    `t·F̂ + Σ ln(slacks)` with the budget as an equality, `t` raised ×20 until
-//!    `m/t ≤ 1e-10·|F̂|`. The gradient and the Hessian of `F̂` come from backward
-//!    recursions over time (`revenue`), so each Newton step costs one pass over the period
-//!    and its tail plus one dense Cholesky factorisation.
+//! 3. **Barrier method** (see `barrier`): Newton steps on `t·F̂ + Σ ln(slacks)` with the
+//!    budget as an equality, `t` raised ×20 until `m/t ≤ 1e-8·|F̂|`. The gradient and the
+//!    Hessian of `F̂` come from backward recursions over time (`revenue`), so each Newton
+//!    step costs one pass over the period and its tail plus one dense Cholesky
+//!    factorisation. Then an **active-set polish**: the constraints whose multiplier exceeds
+//!    their slack are made equalities and Newton's method solves the rest to rounding.
 //! 4. **Certificate.** Because `F̂` is concave, for the final `x`:
 //!    `max F ≤ max F̂ ≤ F̂(x) + max_{y feasible} ∇F̂(x)·(y − x)`, and the linear maximum is
-//!    bounded by weak LP duality with the barrier's cap multipliers and the best budget
+//!    bounded by weak LP duality with cap multipliers `u ≥ 0` and the best budget
 //!    multiplier. This bound holds whatever the solver did; the plan's true value `F(x)` is
-//!    the lower bound. For concave curves `F̂ = F` and the gap is the barrier's tolerance.
+//!    the lower bound. For concave curves `F̂ = F` and the gap is rounding (≈ 1e-13).
 //! 5. **S-shaped curves:** the relaxation's plan is then polished by Newton ascent on the
 //!    true curves (second derivative clipped to ≤ 0), kept if better; the gap to the
 //!    envelope bound is reported as it is.

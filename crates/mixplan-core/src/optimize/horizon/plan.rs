@@ -50,6 +50,9 @@ pub struct HorizonPlan {
     /// Per channel: media revenue over the period and tail had nothing been spent (the
     /// carry-in alone).
     pub(crate) carry_in_only: Vec<f64>,
+    /// Per channel: `Σ_k f(a_k) − f(a_k without the plan)`, the plan's incremental revenue,
+    /// summed term by term (so a plan that spends nothing earns exactly 0).
+    pub(crate) gain: Vec<f64>,
     pub(crate) certificate: Option<Certificate>,
 }
 
@@ -120,11 +123,7 @@ impl HorizonPlan {
     /// Incremental media revenue of `channel`: its revenue over the period and the tail
     /// minus what its carry-in alone would earn.
     pub fn channel_revenue(&self, channel: usize) -> f64 {
-        let c = self.channel_names.len();
-        let within: f64 = (0..self.weeks)
-            .map(|h| self.contributions[h * c + channel])
-            .sum();
-        within + self.tail[channel] - self.carry_in_only[channel]
+        self.gain[channel]
     }
 
     /// The plan's media revenue: incremental over spending nothing in the period, tail

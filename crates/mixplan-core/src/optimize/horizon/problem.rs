@@ -295,21 +295,8 @@ impl HorizonProblem {
                 budget,
             });
         }
-        // The caps allow at most the smaller of the week-wise and the channel-wise room.
-        let by_week: f64 = (0..weeks)
-            .map(|h| {
-                let cells: f64 = upper[h * channels..(h + 1) * channels].iter().sum();
-                cells.min(week_caps[h])
-            })
-            .sum();
-        let by_channel: f64 = (0..channels)
-            .map(|c| {
-                let cells: f64 = (0..weeks).map(|h| upper[h * channels + c]).sum();
-                cells.min(channel_caps[c])
-            })
-            .sum();
-        let room = by_week.min(by_channel);
-        if room < budget {
+        let room = fixed_total + spare_room(&lower, &upper, &week_caps, &channel_caps, budget);
+        if room < budget * (1.0 - 1e-12) {
             return Err(HorizonError::CapsBelowBudget { room, budget });
         }
         Ok(Self {
@@ -391,4 +378,73 @@ impl HorizonProblem {
         }
         Self::new(&self.model, &params)
     }
+}
+
+/// The most the caps allow beyond the fixed amounts (capped at `budget`): a maximum flow
+/// source → week `h` (capacity `W_h − fixed_h`) → cell `(h, c)` (`hi − lo`) → channel `c`
+/// (`C_c − fixed_c`) → sink, by Edmonds–Karp (shortest augmenting paths) on the
+/// `N + C + 2` nodes. Infinite capacities are replaced by the budget, which no flow exceeds.
+fn spare_room(
+    lower: &[f64],
+    upper: &[f64],
+    week_caps: &[f64],
+    channel_caps: &[f64],
+    budget: f64,
+) -> f64 {
+    let (weeks, channels) = (week_caps.len(), channel_caps.len());
+    let nodes = weeks + channels + 2;
+    let (source, sink) = (weeks + channels, weeks + channels + 1);
+    let finite = |v: f64| v.min(budget).max(0.0);
+    let mut capacity = vec![0.0; nodes * nodes];
+    for h in 0..weeks {
+        let fixed: f64 = lower[h * channels..(h + 1) * channels].iter().sum();
+        capacity[source * nodes + h] = finite(week_caps[h] - fixed);
+        for c in 0..channels {
+            let i = h * channels + c;
+            capacity[h * nodes + weeks + c] = finite(upper[i] - lower[i]);
+        }
+    }
+    for c in 0..channels {
+        let fixed: f64 = (0..weeks).map(|h| lower[h * channels + c]).sum();
+        capacity[(weeks + c) * nodes + sink] = finite(channel_caps[c] - fixed);
+    }
+    let mut flow = 0.0;
+    let mut previous = vec![usize::MAX; nodes];
+    let mut queue = std::collections::VecDeque::with_capacity(nodes);
+    while flow < budget {
+        previous.fill(usize::MAX);
+        previous[source] = source;
+        queue.clear();
+        queue.push_back(source);
+        while let Some(u) = queue.pop_front() {
+            for v in 0..nodes {
+                if previous[v] == usize::MAX && capacity[u * nodes + v] > 0.0 {
+                    previous[v] = u;
+                    queue.push_back(v);
+                }
+            }
+        }
+        if previous[sink] == usize::MAX {
+            break;
+        }
+        let mut push = budget - flow;
+        let mut v = sink;
+        while v != source {
+            let u = previous[v];
+            push = push.min(capacity[u * nodes + v]);
+            v = u;
+        }
+        if push <= 0.0 {
+            break;
+        }
+        let mut v = sink;
+        while v != source {
+            let u = previous[v];
+            capacity[u * nodes + v] -= push;
+            capacity[v * nodes + u] += push;
+            v = u;
+        }
+        flow += push;
+    }
+    flow
 }

@@ -1,7 +1,7 @@
 //! [`HorizonOptimizer`]: the barrier method on the concave relaxation, the certificate, and
 //! the evaluation of any plan ([`evaluate_plan`]).
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 
 use super::barrier::{Engine, Equality, Inequality, Objective};
 use super::error::HorizonError;
@@ -10,8 +10,9 @@ use super::problem::HorizonProblem;
 use super::revenue::{ChannelPath, Curves};
 use crate::response::HillResponse;
 
-/// The barrier is tightened until `m/t ≤ TARGET_GAP·|F|` (relative duality gap).
-const TARGET_GAP: f64 = 1e-9;
+/// The barrier is tightened until `m/t ≤ TARGET_GAP·|F|` (relative duality gap); the
+/// active-set polish then solves to rounding.
+const TARGET_GAP: f64 = 1e-8;
 /// Growth of the barrier weight between centrings.
 const BARRIER_GROWTH: f64 = 20.0;
 /// Newton decrement below which a centring stops.
@@ -74,6 +75,21 @@ impl<'a> Revenue<'a> {
         for (v, &cell) in self.scaled.free.iter().enumerate() {
             self.cells[cell] = z[v];
         }
+    }
+
+    /// True when a free cell is at zero adstock on a curve whose slope is infinite there
+    /// (shape < 1): the derivatives report 0 at zero adstock, which would be wrong for it.
+    fn has_zero_adstock_with_infinite_slope(&self) -> bool {
+        let channels = self.scaled.channels;
+        let mut adstock = Vec::new();
+        self.scaled.paths.iter().enumerate().any(|(c, path)| {
+            if path.response.marginal(0.0).is_finite() {
+                return false;
+            }
+            path.adstock(self.column(c), &mut adstock);
+            (0..self.scaled.weeks)
+                .any(|h| self.variable[h * channels + c].is_some() && adstock[h] <= 0.0)
+        })
     }
 
     fn column(&self, c: usize) -> impl Iterator<Item = f64> + '_ {
@@ -179,6 +195,7 @@ impl HorizonOptimizer {
         let mut upper_scaled = None;
         if !scaled.free.is_empty() {
             let constraints = constraints(&scaled, problem)?;
+            let constraints = &constraints;
             let n = scaled.free.len();
             let mut engine = Engine {
                 n,
@@ -209,22 +226,41 @@ impl HorizonOptimizer {
                 }
                 t *= BARRIER_GROWTH;
             }
-            let bound = certificate_bound(&engine, &mut envelope, &z, t, &nu, &constraints);
+            let multipliers = barrier_multipliers(&engine, &z, t, &nu);
+            let mut bound = lagrangian_bound(&mut envelope, &z, &multipliers, constraints);
+            let interior = z.clone();
+            if let Some((x, exact)) = crossover(&mut envelope, &engine, &z, t, constraints) {
+                let polished_bound = lagrangian_bound(&mut envelope, &x, &exact, constraints);
+                if polished_bound.is_finite() {
+                    bound = bound.min(polished_bound);
+                }
+                if envelope.value(&x) >= envelope.value(&z) {
+                    z = clamp_to_boxes(x, &scaled);
+                }
+            }
             upper_scaled = Some(bound);
             if !concave {
-                // Local ascent on the true curves from the relaxation's plan; kept if better.
+                // Local ascent on the true curves from the relaxation's (interior) plan; kept
+                // if better.
                 let mut truth = Revenue::new(&scaled, Curves::True);
-                let before = truth.value(&z);
-                let mut polished = z.clone();
+                let mut polished = interior;
                 let mut clipped = Revenue::new(&scaled, Curves::TrueClipped);
                 let centre = engine.centre(&mut clipped, t, &mut polished, CENTRE_TOLERANCE);
                 steps += centre.steps;
-                if truth.value(&polished) > before {
+                if truth.value(&polished) > truth.value(&z) {
                     z = polished;
                 }
             }
+            restore_equalities(&mut z, constraints, &scaled);
         }
         let mut plan = build_plan(problem, &scaled, &z);
+        // Never return a plan that misses the budget (the checks before solving should make
+        // this unreachable).
+        if (plan.total_spend() - problem.budget()).abs() > 1e-9 * problem.budget().max(1.0) {
+            return Err(HorizonError::NoRoomInsideCaps {
+                budget: problem.budget(),
+            });
+        }
         let lower_bound = plan.media_revenue();
         let upper_bound = match upper_scaled {
             Some(bound) => {
@@ -248,6 +284,45 @@ impl HorizonOptimizer {
         });
         Ok(plan)
     }
+}
+
+/// Puts back the rounding drift of the Newton steps (of order 1e-15) so that each
+/// equality — the budget — holds to the last bit the arithmetic allows: the residual is
+/// spread over the equality's variables in proportion to their room in its direction.
+fn restore_equalities(z: &mut [f64], constraints: &Constraints, scaled: &Scaled) {
+    for eq in &constraints.equalities {
+        let residual = eq.rhs - eq.vars.iter().map(|&v| z[v]).sum::<f64>();
+        let rooms: Vec<f64> = eq
+            .vars
+            .iter()
+            .map(|&v| {
+                let cell = scaled.free[v];
+                if residual > 0.0 {
+                    scaled.upper[cell] - z[v]
+                } else {
+                    z[v] - scaled.lower[cell]
+                }
+                .max(0.0)
+            })
+            .collect();
+        let total: f64 = rooms.iter().sum();
+        if total <= 0.0 {
+            continue;
+        }
+        let share = (residual.abs() / total).min(1.0) * residual.signum();
+        for (&v, room) in eq.vars.iter().zip(rooms) {
+            z[v] += share * room;
+        }
+    }
+}
+
+/// Clamps each variable into its box (the crossover's steps may overshoot a bound by a
+/// rounding error).
+fn clamp_to_boxes(mut z: Vec<f64>, scaled: &Scaled) -> Vec<f64> {
+    for (v, &cell) in scaled.free.iter().enumerate() {
+        z[v] = z[v].clamp(scaled.lower[cell], scaled.upper[cell]);
+    }
+    z
 }
 
 /// Evaluates any plan (`spend`, week-major `week·C + channel`) through the problem's model:
@@ -512,6 +587,14 @@ fn constraints(scaled: &Scaled, problem: &HorizonProblem) -> Result<Constraints,
             }
         }
     };
+    // The free cells' lower bounds (a row's variables are its free cells only).
+    let free_lower = |cells: &[usize]| -> f64 {
+        cells
+            .iter()
+            .filter(|&&i| variable[i].is_some())
+            .map(|&i| scaled.lower[i])
+            .sum()
+    };
     for (rooms, is_tight) in [(&weeks_room, weeks_tight), (&channels_room, channels_tight)] {
         for (spare, widths, cells) in rooms {
             let vars: Vec<usize> = cells.iter().filter_map(|&i| variable[i]).collect();
@@ -522,14 +605,14 @@ fn constraints(scaled: &Scaled, problem: &HorizonProblem) -> Result<Constraints,
                 let amount = spare.min(*widths);
                 equalities.push(Equality {
                     vars,
-                    rhs: cells.iter().map(|&i| scaled.lower[i]).sum::<f64>() + amount,
+                    rhs: free_lower(cells) + amount,
                 });
                 spread(cells, amount, &mut start);
             } else if *spare < *widths {
                 inequalities.push(Inequality {
                     vars,
                     sign: 1.0,
-                    bound: spare + cells.iter().map(|&i| scaled.lower[i]).sum::<f64>(),
+                    bound: spare + free_lower(cells),
                     aggregate: true,
                 });
             }
@@ -582,29 +665,36 @@ fn find_interior(engine: &Engine, z: &mut Vec<f64>, budget: f64) -> Result<usize
     Err(no_room)
 }
 
-/// The upper bound on the relaxation's optimum (scaled, absolute): for the concave `F̂`,
-/// `max F̂ ≤ F̂(z) + max_{y feasible} ∇F̂(z)·(y − z)`, and the linear maximum is bounded by weak
-/// duality with the barrier's cap multipliers `u_r = 1/(t·s_r)` and the budget multiplier
-/// chosen to minimise the bound (one equality) or `−ν/t` (several):
+/// Multipliers for the Lagrangian bound: one per equality (`None`: choose the budget's
+/// multiplier optimally, for a single equality) and one `u_r ≥ 0` per inequality (only
+/// the week and channel caps are used; box rows are handled exactly).
+struct Multipliers {
+    equalities: Option<Vec<f64>>,
+    inequalities: Vec<f64>,
+}
+
+/// An upper bound on the relaxation's optimum (scaled, absolute), valid for any multipliers:
+/// for the concave `F̂`, `max F̂ ≤ F̂(z) + max_{y feasible} ∇F̂(z)·(y − z)`, and by weak LP
+/// duality with `u_r ≥ 0` on the caps and any `λ_e` on the equalities
 ///
 /// ```text
 /// max ∇F̂·y ≤ Σ_e λ_e·b_e + Σ_r u_r·h_r + Σ_i max(r_i·lo_i, r_i·hi_i),
 /// r_i = ∂F̂/∂z_i − Σ_e λ_e·A_ei − Σ_r u_r·G_ri
 /// ```
-fn certificate_bound(
-    engine: &Engine,
+///
+/// With a single equality (the budget) its `λ` is chosen to minimise the bound: the
+/// expression is convex and piecewise linear in `λ`, minimal where the cells sorted by `r_i`
+/// fill the budget.
+fn lagrangian_bound(
     envelope: &mut Revenue,
     z: &[f64],
-    t: f64,
-    nu: &[f64],
+    multipliers: &Multipliers,
     constraints: &Constraints,
 ) -> f64 {
-    let n = engine.n;
+    let n = z.len();
     let mut grad = vec![0.0; n];
     let mut scratch = DMatrix::zeros(n, n);
     let value = envelope.derivatives(z, &mut grad, &mut scratch);
-    let mut slacks = Vec::new();
-    engine.slacks(z, &mut slacks);
     let scaled = envelope.scaled;
     let (lo, hi): (Vec<f64>, Vec<f64>) = scaled
         .free
@@ -613,9 +703,13 @@ fn certificate_bound(
         .unzip();
     let mut reduced = grad.clone();
     let mut bound = 0.0;
-    for (row, &s) in constraints.inequalities.iter().zip(&slacks) {
+    for (row, &u) in constraints
+        .inequalities
+        .iter()
+        .zip(&multipliers.inequalities)
+    {
         if row.aggregate {
-            let u = 1.0 / (t * s);
+            let u = u.max(0.0);
             bound += u * row.bound;
             for &i in &row.vars {
                 reduced[i] -= u * row.sign;
@@ -628,37 +722,190 @@ fn certificate_bound(
             .map(|(i, &ri)| (ri * lo[i]).max(ri * hi[i]))
             .sum()
     };
-    let linear_max = if constraints.equalities.len() == 1 {
-        // Minimise λ·b + Σ_i max((r_i − λ)·lo_i, (r_i − λ)·hi_i) over λ: convex, piecewise
-        // linear, slope b − Σ_{r_i > λ} hi_i − Σ_{r_i ≤ λ} lo_i; the minimum is at a breakpoint.
-        let eq = &constraints.equalities[0];
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| reduced[b].total_cmp(&reduced[a]));
-        let mut taken: f64 = lo.iter().sum();
-        let mut lambda = reduced[order[n - 1]];
-        for &i in &order {
-            taken += hi[i] - lo[i];
-            if taken >= eq.rhs {
-                lambda = reduced[i];
-                break;
+    let linear_max = match &multipliers.equalities {
+        None if constraints.equalities.len() == 1 && n > 0 => {
+            let eq = &constraints.equalities[0];
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| reduced[b].total_cmp(&reduced[a]));
+            let mut taken: f64 = lo.iter().sum();
+            let mut lambda = reduced[order[n - 1]];
+            for &i in &order {
+                taken += hi[i] - lo[i];
+                if taken >= eq.rhs {
+                    lambda = reduced[i];
+                    break;
+                }
             }
+            let shifted: Vec<f64> = reduced.iter().map(|r| r - lambda).collect();
+            lambda * eq.rhs + box_max(&shifted)
         }
-        let shifted: Vec<f64> = reduced.iter().map(|r| r - lambda).collect();
-        lambda * eq.rhs + box_max(&shifted)
-    } else {
-        let mut shifted = reduced.clone();
-        let mut total = 0.0;
-        for (eq, &v) in constraints.equalities.iter().zip(nu) {
-            let lambda = -v / t;
-            total += lambda * eq.rhs;
-            for &i in &eq.vars {
-                shifted[i] -= lambda;
+        given => {
+            let mut shifted = reduced.clone();
+            let mut total = 0.0;
+            let zeros = vec![0.0; constraints.equalities.len()];
+            let lambdas = given.as_deref().unwrap_or(&zeros);
+            for (eq, &lambda) in constraints.equalities.iter().zip(lambdas) {
+                total += lambda * eq.rhs;
+                for &i in &eq.vars {
+                    shifted[i] -= lambda;
+                }
             }
+            total + box_max(&shifted)
         }
-        total + box_max(&shifted)
     };
     let linear_here: f64 = grad.iter().zip(z).map(|(g, x)| g * x).sum();
     value + (bound + linear_max - linear_here).max(0.0)
+}
+
+/// The barrier's multipliers at `z`: `u_r = 1/(t·s_r)` and `λ_e = −ν_e/t`.
+fn barrier_multipliers(engine: &Engine, z: &[f64], t: f64, nu: &[f64]) -> Multipliers {
+    let mut slacks = Vec::new();
+    engine.slacks(z, &mut slacks);
+    Multipliers {
+        equalities: (engine.equalities.len() != 1).then(|| nu.iter().map(|v| -v / t).collect()),
+        inequalities: slacks.iter().map(|s| 1.0 / (t * s)).collect(),
+    }
+}
+
+/// Active-set polish ("crossover"): the constraints whose barrier multiplier exceeds their
+/// slack are taken as active — box rows fix their variable at the bound, cap rows become
+/// equalities — and Newton's method solves the remaining equality-constrained problem
+/// exactly (no barrier, so no ill-conditioning), giving a plan and multipliers accurate to
+/// rounding. Returns `None` if a step leaves the feasible set or does not converge; the
+/// caller keeps whichever candidate has the better value and bound.
+fn crossover(
+    envelope: &mut Revenue,
+    engine: &Engine,
+    z: &[f64],
+    t: f64,
+    constraints: &Constraints,
+) -> Option<(Vec<f64>, Multipliers)> {
+    let n = z.len();
+    let mut slacks = Vec::new();
+    engine.slacks(z, &mut slacks);
+    let active: Vec<bool> = slacks.iter().map(|&s| 1.0 / (t * s) > s).collect();
+    let mut x = z.to_vec();
+    let mut fixed = vec![false; n];
+    for (row, &on) in constraints.inequalities.iter().zip(&active) {
+        if on && !row.aggregate {
+            let v = row.vars[0];
+            x[v] = row.sign * row.bound;
+            fixed[v] = true;
+        }
+    }
+    // The slope of a concave Hill curve is infinite at zero adstock: a variable held there
+    // would make the bound infinite, so the crossover does not apply.
+    let mut grad = vec![0.0; n];
+    let mut hessian = DMatrix::zeros(n, n);
+    envelope.derivatives(&x, &mut grad, &mut hessian);
+    if envelope.has_zero_adstock_with_infinite_slope() {
+        return None;
+    }
+    // Equalities: the original ones, then the active caps.
+    let mut rows: Vec<(&[usize], f64, Option<usize>)> = constraints
+        .equalities
+        .iter()
+        .map(|e| (e.vars.as_slice(), e.rhs, None))
+        .collect();
+    for (r, (row, &on)) in constraints.inequalities.iter().zip(&active).enumerate() {
+        if on && row.aggregate {
+            rows.push((row.vars.as_slice(), row.bound, Some(r)));
+        }
+    }
+    let free: Vec<usize> = (0..n).filter(|&v| !fixed[v]).collect();
+    let k = free.len();
+    if k == 0 {
+        return None;
+    }
+    let mut position = vec![usize::MAX; n];
+    for (p, &v) in free.iter().enumerate() {
+        position[v] = p;
+    }
+    let e = rows.len();
+    let mut a = DMatrix::zeros(k, e);
+    for (j, (vars, _, _)) in rows.iter().enumerate() {
+        for &v in *vars {
+            if position[v] != usize::MAX {
+                a[(position[v], j)] = 1.0;
+            }
+        }
+    }
+    let mut nu = DVector::zeros(e);
+    for _ in 0..30 {
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        hessian.fill(0.0);
+        envelope.derivatives(&x, &mut grad, &mut hessian);
+        if !grad.iter().all(|g| g.is_finite()) || envelope.has_zero_adstock_with_infinite_slope() {
+            return None;
+        }
+        let mut m = DMatrix::from_fn(k, k, |i, j| hessian[(free[i], free[j])]);
+        let ridge = 1e-12 * (0..k).map(|i| m[(i, i)].abs()).fold(0.0, f64::max) + 1e-300;
+        for i in 0..k {
+            m[(i, i)] += ridge;
+        }
+        let g = DVector::from_fn(k, |i, _| grad[free[i]]);
+        // Residuals of the equalities (fixed variables count at their bound).
+        let residual = DVector::from_fn(e, |j, _| {
+            let (vars, rhs, _) = &rows[j];
+            rhs - vars.iter().map(|&v| x[v]).sum::<f64>()
+        });
+        let cholesky = m.cholesky()?;
+        let mg = cholesky.solve(&g);
+        let ma = cholesky.solve(&a);
+        let schur = a.transpose() * &ma;
+        let rhs = &residual - a.transpose() * &mg;
+        nu = schur
+            .clone()
+            .cholesky()
+            .map(|c| c.solve(&rhs))
+            .or_else(|| {
+                let svd = schur.svd(true, true);
+                let largest = svd.singular_values.max();
+                svd.solve(&rhs, 1e-14 * largest).ok()
+            })?;
+        let dz = mg + ma * &nu;
+        let size = dz.amax();
+        for (p, &v) in free.iter().enumerate() {
+            x[v] += dz[p];
+        }
+        if !engine_feasible(engine, &x, 1e-12) {
+            return None;
+        }
+        if size <= 1e-15 {
+            break;
+        }
+    }
+    // Every equality (and active cap) must hold, else the active set was wrong.
+    let holds = rows.iter().all(|(vars, rhs, _)| {
+        (rhs - vars.iter().map(|&v| x[v]).sum::<f64>()).abs() <= 1e-12 * (1.0 + rhs.abs())
+    });
+    if !holds {
+        return None;
+    }
+    // M·dz = g + Aᵀν with dz → 0: ∇F = −Aᵀν, so the constraint multipliers are −ν.
+    let mut inequalities = vec![0.0; constraints.inequalities.len()];
+    let mut equalities = vec![0.0; constraints.equalities.len()];
+    for (j, (_, _, origin)) in rows.iter().enumerate() {
+        match origin {
+            Some(r) => inequalities[*r] = -nu[j],
+            None => equalities[j] = -nu[j],
+        }
+    }
+    Some((
+        x,
+        Multipliers {
+            equalities: Some(equalities),
+            inequalities,
+        },
+    ))
+}
+
+/// Whether `z` keeps every inequality to `tolerance` (scaled money).
+fn engine_feasible(engine: &Engine, z: &[f64], tolerance: f64) -> bool {
+    engine.inequalities.iter().all(|row| {
+        let sum: f64 = row.vars.iter().map(|&i| z[i]).sum();
+        row.bound - row.sign * sum >= -tolerance
+    })
 }
 
 /// The plan in currency from the scaled cells (fixed cells from `lower`, free ones from `z`).
@@ -670,23 +917,38 @@ fn build_plan(problem: &HorizonProblem, scaled: &Scaled, z: &[f64]) -> HorizonPl
             cells[cell] = x;
         }
     }
-    let spend: Vec<f64> = cells.iter().map(|x| x * scaled.money).collect();
+    // Fixed amounts exactly as given (not through the scaling's rounding).
+    let spend: Vec<f64> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            if problem.lower[i] == problem.upper[i] {
+                problem.lower[i]
+            } else {
+                x * scaled.money
+            }
+        })
+        .collect();
     let mut contributions = vec![0.0; weeks * channels];
     let mut tail = vec![0.0; channels];
     let mut carry_in_only = vec![0.0; channels];
-    let mut adstock = Vec::new();
+    let mut gain = vec![0.0; channels];
+    let (mut adstock, mut without) = (Vec::new(), Vec::new());
     for (c, path) in scaled.paths.iter().enumerate() {
         path.adstock((0..weeks).map(|h| cells[h * channels + c]), &mut adstock);
-        for (k, &a) in adstock.iter().enumerate() {
-            let revenue = path.curve(k, a, Curves::True).0 * scaled.revenue;
+        path.adstock(std::iter::repeat_n(0.0, weeks), &mut without);
+        for (k, (&a, &a0)) in adstock.iter().zip(&without).enumerate() {
+            let revenue = path.curve(k, a, Curves::True).0;
+            let before = path.curve(k, a0, Curves::True).0;
+            gain[c] += revenue - before;
+            carry_in_only[c] += before * scaled.revenue;
             if k < weeks {
-                contributions[k * channels + c] = revenue;
+                contributions[k * channels + c] = revenue * scaled.revenue;
             } else {
-                tail[c] += revenue;
+                tail[c] += revenue * scaled.revenue;
             }
         }
-        path.adstock(std::iter::repeat_n(0.0, weeks), &mut adstock);
-        carry_in_only[c] = path.value(&adstock, Curves::True) * scaled.revenue;
+        gain[c] *= scaled.revenue;
     }
     HorizonPlan {
         channel_names: problem
@@ -700,6 +962,7 @@ fn build_plan(problem: &HorizonProblem, scaled: &Scaled, z: &[f64]) -> HorizonPl
         contributions,
         tail,
         carry_in_only,
+        gain,
         certificate: None,
     }
 }

@@ -1,0 +1,145 @@
+//! `mixplan plan` and `mixplan frontier` as a user runs them: the plan sums to the budget,
+//! keeps the caps and fixed amounts, comes with its certificate and a weekly forecast; the
+//! frontier rises with the budget; mistakes are explained.
+
+mod support;
+
+use support::{failure, store_csv_path, success};
+
+const CHANNELS: [&str; 5] = ["paid_search", "email", "display", "social", "affiliate"];
+
+fn number(value: &serde_json::Value) -> f64 {
+    value.as_f64().expect("a number")
+}
+
+#[test]
+fn plan_sums_to_the_budget_keeps_caps_and_forecasts_every_week() {
+    let csv = store_csv_path();
+    let out = success(&[
+        "plan",
+        &csv,
+        "--weeks",
+        "13",
+        "--budget",
+        "600000",
+        "--cap",
+        "social=9000",
+        "--cap",
+        "2:email=100",
+        "--period-cap",
+        "display=50000",
+        "--week-cap",
+        "1=20000",
+        "--fix",
+        "3:affiliate=4000",
+    ]);
+    assert_eq!(out["weeks"], 13);
+    let plan = out["plan"].as_array().expect("plan rows");
+    assert_eq!(plan.len(), 13);
+    let mut total = 0.0;
+    let mut display = 0.0;
+    for (h, row) in plan.iter().enumerate() {
+        assert_eq!(row["week"], h + 1);
+        let spend = &row["spend"];
+        let week: f64 = CHANNELS.iter().map(|c| number(&spend[c])).sum();
+        assert!((week - number(&row["total"])).abs() < 1e-6);
+        assert!(number(&spend["social"]) <= 9000.0 + 1e-6, "week {}", h + 1);
+        display += number(&spend["display"]);
+        total += week;
+    }
+    assert!((total - 600_000.0).abs() < 0.01, "total {total}");
+    assert!(display <= 50_000.0 + 1e-6);
+    assert!(number(&plan[1]["spend"]["email"]) <= 100.0 + 1e-6);
+    assert!(number(&plan[0]["total"]) <= 20_000.0 + 1e-6);
+    assert_eq!(number(&plan[2]["spend"]["affiliate"]), 4000.0);
+
+    let certificate = &out["certificate"];
+    let (lower, upper) = (
+        number(&certificate["lower_bound"]),
+        number(&certificate["upper_bound"]),
+    );
+    assert!(upper >= lower && lower > 0.0);
+    assert!((lower - number(&out["media_revenue"])).abs() <= 1e-9 * lower);
+    assert!(number(&certificate["relative_gap"]) >= 0.0);
+
+    let forecast = &out["forecast"];
+    let weeks = forecast["weeks"].as_array().expect("forecast weeks");
+    assert_eq!(weeks.len(), 13);
+    assert_eq!(forecast["controls"], "same_week_last_year");
+    for week in weeks {
+        let parts: f64 = ["baseline", "trend", "seasonality", "controls", "media"]
+            .iter()
+            .map(|k| number(&week[k]))
+            .sum();
+        let revenue = number(&week["revenue"]);
+        assert!((parts - revenue).abs() <= 1e-6 * revenue.abs());
+        assert!(number(&week["lower"]) < revenue && revenue < number(&week["upper"]));
+        assert!(number(&week["media"]) > 0.0);
+    }
+    // Consecutive weeks, the first one week after the data's last.
+    assert_ne!(weeks[0]["date"], weeks[1]["date"]);
+}
+
+#[test]
+fn plan_mistakes_are_explained() {
+    let csv = store_csv_path();
+    let stderr = failure(&["plan", &csv, "--budget", "1000", "--fix", "1:email=5000"]);
+    assert_eq!(
+        stderr,
+        "error: --weeks 13 --budget 1000: the fixed amounts add up to 5,000.00, 4,000.00 more \
+         than the budget of 1,000.00; lower a fixed amount or raise the budget\n"
+    );
+    let stderr = failure(&["plan", &csv, "--budget", "1000", "--cap", "tv=5"]);
+    assert!(
+        stderr.starts_with("error: unknown channel 'tv' in --cap; the channels are: paid_search"),
+        "{stderr}"
+    );
+    let stderr = failure(&["plan", &csv, "--budget", "1000", "--fix", "email=5"]);
+    assert!(
+        stderr.contains("has no week; write WEEK:CHANNEL=AMOUNT"),
+        "{stderr}"
+    );
+    let stderr = failure(&["plan", &csv, "--budget", "1000", "--fix", "0:email=5"]);
+    assert!(stderr.contains("weeks are numbered from 1"), "{stderr}");
+    let stderr = failure(&["plan", &csv, "--weeks", "60", "--budget", "1000"]);
+    assert!(
+        stderr.contains("the plan period must be 1 to 52 weeks, got 60"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn frontier_rises_with_the_budget_and_places_each_budget() {
+    let csv = store_csv_path();
+    let out = success(&[
+        "frontier", &csv, "--from", "10000", "--to", "100000", "--steps", "9",
+    ]);
+    let points = out["points"].as_array().expect("points");
+    assert_eq!(points.len(), 10);
+    assert_eq!(number(&points[0]["budget"]), 10_000.0);
+    assert_eq!(number(&points[9]["budget"]), 100_000.0);
+    for pair in points.windows(2) {
+        assert!(number(&pair[1]["media_revenue"]) > number(&pair[0]["media_revenue"]));
+    }
+    for p in points {
+        let allocation: f64 = CHANNELS.iter().map(|c| number(&p["allocation"][c])).sum();
+        assert!((allocation - number(&p["budget"])).abs() < 1e-6 * number(&p["budget"]));
+        let predicted = number(&p["predicted_revenue"]);
+        assert!(
+            (predicted - number(&out["baseline"]) - number(&p["media_revenue"])).abs()
+                < 1e-6 * predicted
+        );
+    }
+    // The marginal ROAS (the optimum's multiplier) is a finite, positive return per unit
+    // of budget. (The store's S-shaped channels make the frontier non-concave at small
+    // budgets, so it is not checked against the secants.)
+    for p in points {
+        let marginal = number(&p["marginal_roas"]);
+        assert!(marginal.is_finite() && marginal > 0.0, "{marginal}");
+    }
+    let stderr = failure(&["frontier", &csv, "--from", "5000", "--to", "100"]);
+    assert!(
+        stderr.starts_with("error: --from 5000 --to 100: the first budget is larger than the last"),
+        "{stderr}"
+    );
+}
