@@ -130,6 +130,7 @@ fn semicolon_decimal_comma_day_first_file_fits_like_the_original() {
     );
     let forced = without_time(success(&[
         "fit",
+        "--no-posterior",
         &semi,
         "--separator",
         "semicolon",
