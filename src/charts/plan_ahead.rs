@@ -36,10 +36,10 @@ pub fn frontier_figure(points: &[FrontierPoint], marks: FrontierMarks) -> Figure
     plot.add_trace(
         Scatter::new(budgets.clone(), points.iter().map(|p| p.revenue).collect())
             .mode(Mode::Lines)
-            .name("optimal revenue")
+            .name("best revenue (model)")
             .line(Line::new().color(OPTIMAL).width(2.5))
             .hover_template(format!(
-                "budget %{{x:{MONEY}}}<br>optimal revenue %{{y:{MONEY}}} per week<extra></extra>"
+                "budget %{{x:{MONEY}}}<br>best revenue (model) %{{y:{MONEY}}} per week<extra></extra>"
             )),
     );
     plot.add_trace(
@@ -67,7 +67,7 @@ pub fn frontier_figure(points: &[FrontierPoint], marks: FrontierMarks) -> Figure
         plot.add_trace(
             Scatter::new(vec![marks.total], vec![optimal])
                 .mode(Mode::Markers)
-                .name("optimal split of this budget")
+                .name("best split of this budget")
                 .marker(
                     Marker::new()
                         .color(OPTIMAL)
@@ -75,14 +75,14 @@ pub fn frontier_figure(points: &[FrontierPoint], marks: FrontierMarks) -> Figure
                         .symbol(MarkerSymbol::DiamondOpen),
                 )
                 .hover_template(format!(
-                    "optimal split<br>budget %{{x:{MONEY}}}<br>revenue %{{y:{MONEY}}}<extra></extra>"
+                    "best split<br>budget %{{x:{MONEY}}}<br>revenue %{{y:{MONEY}}}<extra></extra>"
                 )),
         );
     }
     plot.set_layout(
         base_layout()
             .x_axis(titled_axis("weekly budget ($)"))
-            .y_axis(titled_axis("optimal weekly revenue ($)"))
+            .y_axis(titled_axis("best weekly revenue under the model ($)"))
             .y_axis2(
                 titled_axis("marginal ROAS")
                     .overlaying("y")
@@ -342,4 +342,75 @@ mod tests {
         assert_eq!(data.last().unwrap()["y"][1], columns[1].revenue);
         assert_eq!(v["layout"]["barmode"], "stack");
     }
+}
+
+/// The horizon plan chart in words: the period's total, each channel's total and the week
+/// that gets the most.
+pub fn horizon_plan_summary(planner: &Planner, outcome: &HorizonOutcome) -> String {
+    let plan = &outcome.plan;
+    let weeks = plan.weeks();
+    let totals: Vec<String> = planner
+        .channels()
+        .iter()
+        .enumerate()
+        .map(|(c, info)| format!("{} {}", info.name, currency(plan.channel_total(c))))
+        .collect();
+    let busiest = (0..weeks).max_by(|&a, &b| plan.week_total(a).total_cmp(&plan.week_total(b)));
+    let peak = busiest.map_or_else(String::new, |h| {
+        format!(
+            " The most is spent in week {} ({}).",
+            h + 1,
+            currency(plan.week_total(h))
+        )
+    });
+    format!(
+        "Planned spend over {weeks} weeks: {} in all; per channel {}.{peak}",
+        currency((0..weeks).map(|h| plan.week_total(h)).sum()),
+        totals.join(", ")
+    )
+}
+
+/// The forecast chart in words: the period's total with its interval and the weekly range.
+pub fn forecast_summary(outcome: &HorizonOutcome) -> String {
+    let f = &outcome.forecast;
+    let (low, high) = f
+        .weeks
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), w| {
+            (l.min(w.revenue), h.max(w.revenue))
+        });
+    format!(
+        "Forecast total revenue over {} weeks: {} ({:.0}% interval {} to {}); weekly between {} and {}.",
+        f.weeks.len(),
+        currency(f.total_revenue),
+        f.level * 100.0,
+        currency(f.total_lower),
+        currency(f.total_upper),
+        currency(low),
+        currency(high)
+    )
+}
+
+/// The frontier chart in words: where it starts and ends, and the current plan on it.
+pub fn frontier_summary(points: &[FrontierPoint], marks: FrontierMarks) -> String {
+    let ends = points
+        .first()
+        .zip(points.last())
+        .map_or_else(String::new, |(a, b)| {
+            format!(
+                "Best weekly revenue under the model rises from {} at a {} budget to {} at {}. ",
+                currency(a.revenue),
+                currency(a.budget),
+                currency(b.revenue),
+                currency(b.budget)
+            )
+        });
+    let best = marks.optimal_revenue.map_or_else(String::new, |r| {
+        format!("; the best split of that total earns {}", currency(r))
+    });
+    format!(
+        "{ends}The current plan spends {} a week and earns {}{best}.",
+        currency(marks.total),
+        currency(marks.revenue)
+    )
 }

@@ -60,7 +60,7 @@ pub fn split_summary(planner: &Planner, scenario: &Scenario) -> String {
         .zip(channel_names(planner))
         .map(|(row, name)| match row.optimal_spend {
             Some(optimal) => format!(
-                "{name} {} now, {} optimal",
+                "{name} {} now, {} best under the model",
                 currency(row.spend),
                 currency(optimal)
             ),
@@ -69,10 +69,13 @@ pub fn split_summary(planner: &Planner, scenario: &Scenario) -> String {
         .collect();
     let tail = match &scenario.optimal {
         Ok(_) => String::new(),
-        Err(reason) => format!(" No optimal split: {}", no_split_message(reason)),
+        Err(reason) => format!(
+            " No best split under the model: {}",
+            no_split_message(reason)
+        ),
     };
     format!(
-        "Current and optimal weekly spend per channel: {}.{tail}",
+        "Current and best weekly spend per channel under the model: {}.{tail}",
         items.join("; ")
     )
 }
@@ -114,13 +117,7 @@ pub fn response_summary(planner: &Planner, scenario: &Scenario) -> String {
         .map(|((curve, row), name)| {
             let optimal = row
                 .optimal_spend
-                .map(|x| {
-                    format!(
-                        ", optimal {} earns {}",
-                        currency(x),
-                        currency(curve.value(x))
-                    )
-                })
+                .map(|x| format!(", best {} earns {}", currency(x), currency(curve.value(x))))
                 .unwrap_or_default();
             format!(
                 "{name}: current {} earns {}{optimal}; half saturation at {}",
@@ -263,7 +260,7 @@ mod tests {
         {
             assert!(
                 split.contains(&format!(
-                    "{} {} now, {} optimal",
+                    "{} {} now, {} best under the model",
                     channel.name,
                     currency(row.spend),
                     currency(best)

@@ -91,7 +91,7 @@ pub fn PlanAhead(
             </div>
             <ChartCard
                 title="Budget frontier"
-                caption="optimal weekly revenue and the return on the next dollar, by weekly budget; ● current plan, ◇ optimal split of its total"
+                caption="best weekly revenue under the model and the return on the next dollar, by weekly budget; ● current plan, ◇ best split of its total"
                 test_id="chart-frontier"
                 label="Optimal weekly revenue and marginal ROAS against the weekly budget"
                 source=frontier_view
