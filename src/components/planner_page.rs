@@ -245,7 +245,7 @@ pub fn PlannerPage(
                     figure=fixed(figures::decomposition_figure)
                     wide=true
                 />
-                <PlanAhead planner=planner.clone() budget scenario />
+                <PlanAhead planner=planner.clone() budget scenario posterior />
                 {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate offer_store_tests=is_demo /> })}
                 <ModelPanel planner=planner.clone() truth fit_ms posterior />
                 <ModelChecks planner />

@@ -31,6 +31,7 @@ use self::what_if_form::WhatIfForm;
 use super::budget_panel::{MAX_TOTAL, MIN_TOTAL};
 use super::chart_card::ChartCard;
 use crate::charts::plan_ahead::{FrontierMarks, frontier_figure};
+use crate::fitting::PosteriorState;
 use crate::planner::budget::BudgetState;
 use crate::planner::frontier::{FrontierPoint, budget_frontier};
 use crate::planner::goal_seek::page_bounds;
@@ -53,6 +54,9 @@ pub fn PlanAhead(
     /// The evaluated current plan.
     #[prop(into)]
     scenario: Signal<Scenario>,
+    /// The model's posterior (the scenario comparison's odds are over its draws).
+    #[prop(optional, into)]
+    posterior: Signal<PosteriorState>,
 ) -> impl IntoView {
     let bounds = Memo::new(move |_| budget.with(page_bounds));
     let p = planner.clone();
@@ -101,7 +105,7 @@ pub fn PlanAhead(
             <section class="card scenarios" aria-labelledby="scenarios-heading">
                 <h3 id="scenarios-heading">"Scenarios"</h3>
                 <ScenarioList planner=planner.clone() budget state />
-                <ScenarioCompare planner scenario state />
+                <ScenarioCompare planner scenario state posterior />
             </section>
         </section>
     }
