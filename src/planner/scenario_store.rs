@@ -199,6 +199,29 @@ pub fn new_scenario(
     }
 }
 
+/// The saved scenario last opened (or named by the opened link), with the split it put on
+/// the page. It is "being viewed" while the page's split is still that split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedScenario {
+    /// The scenario's name.
+    pub name: String,
+    /// The split on the page right after opening it.
+    pub spend: Vec<f64>,
+}
+
+impl OpenedScenario {
+    /// The name while `spend` is still the opened split (each channel within a cent,
+    /// `BALANCE_TOLERANCE`), `None` once the plan was changed.
+    pub fn viewed(&self, spend: &[f64]) -> Option<&str> {
+        let same = spend.len() == self.spend.len()
+            && spend
+                .iter()
+                .zip(&self.spend)
+                .all(|(a, b)| (a - b).abs() <= super::budget::BALANCE_TOLERANCE);
+        same.then_some(self.name.as_str())
+    }
+}
+
 /// One column of the comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComparedPlan {
@@ -364,6 +387,18 @@ mod tests {
         assert!((columns[1].total - 40_000.0).abs() < 1e-6);
         assert_eq!(columns[1].roas, current.optimal.as_ref().unwrap().roas());
         assert_eq!(columns[1].odds, None);
+    }
+
+    #[test]
+    fn an_opened_scenario_is_viewed_until_the_plan_changes() {
+        let opened = OpenedScenario {
+            name: "Q3".into(),
+            spend: vec![100.0, 200.0],
+        };
+        assert_eq!(opened.viewed(&[100.0, 200.0]), Some("Q3"));
+        assert_eq!(opened.viewed(&[100.004, 199.996]), Some("Q3"));
+        assert_eq!(opened.viewed(&[150.0, 150.0]), None);
+        assert_eq!(opened.viewed(&[100.0]), None);
     }
 
     /// Posterior-like draws around the fitted curves: channel `c`'s coefficient scaled by

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use self::goal_seek_panel::GoalSeekPanel;
-use self::horizon_panel::HorizonPanel;
+use self::horizon_panel::{HorizonFields, HorizonPanel};
 use self::scenario_compare::ScenarioCompare;
 use self::scenario_list::{ScenarioList, ScenarioState};
 use self::what_if_form::WhatIfForm;
@@ -37,6 +37,7 @@ use crate::planner::frontier::{FrontierPoint, budget_frontier};
 use crate::planner::goal_seek::page_bounds;
 use crate::planner::horizon::horizon_model;
 use crate::planner::scenario::{Planner, Scenario};
+use crate::planner::scenario_store::OpenedScenario;
 
 /// Budgets on the frontier: every $2,000 over the slider's range.
 pub const FRONTIER_STEPS: usize = 45;
@@ -57,6 +58,13 @@ pub fn PlanAhead(
     /// The model's posterior (the scenario comparison's odds are over its draws).
     #[prop(optional, into)]
     posterior: Signal<PosteriorState>,
+    /// The horizon's plan period and budget fields (held by the planner page for the link).
+    fields: HorizonFields,
+    /// The scenario last opened (held by the planner page for the link).
+    opened: RwSignal<Option<OpenedScenario>>,
+    /// The name of the scenario being viewed, derived by the planner page.
+    #[prop(into)]
+    viewed: Signal<Option<String>>,
 ) -> impl IntoView {
     let bounds = Memo::new(move |_| budget.with(page_bounds));
     let p = planner.clone();
@@ -76,10 +84,13 @@ pub fn PlanAhead(
         saved: RwSignal::new(loaded.scenarios),
         selected: RwSignal::new(Vec::new()),
         note: RwSignal::new(loaded.note),
+        opened,
+        viewed,
     };
     let horizon = match horizon_model(&planner) {
         Ok(model) => {
-            view! { <HorizonPanel planner=planner.clone() model=Arc::new(model) /> }.into_any()
+            view! { <HorizonPanel planner=planner.clone() model=Arc::new(model) fields /> }
+                .into_any()
         }
         Err(message) => {
             view! { <p class="card warning" data-testid="horizon-error">{message}</p> }.into_any()
