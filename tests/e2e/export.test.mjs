@@ -251,7 +251,7 @@ test('window.mixplan: predict, optimize, getPlan and setPlan agree with the page
   assert.equal(after.locked.social, true, 'the lock box follows');
   assert.equal(Number(await page.locator(id(`channel-slider-display`)).inputValue()), 4000, 'the slider follows');
   assert.equal(Number(await page.locator(id('total-budget')).inputValue()), 30000, 'the total follows');
-  await page.waitForFunction(() => location.hash.includes('paid_search=9000') && location.hash.endsWith('lock=social'));
+  await page.waitForFunction(() => location.hash.includes(';ch.paid_search=9000;') && location.hash.includes(';lock=social;'));
 
   const bad = await page.evaluate(() => [
     window.mixplan.predict('lots'),
