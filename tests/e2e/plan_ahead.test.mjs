@@ -162,9 +162,9 @@ test('scenarios: save two, compare them, rename, delete, and they survive a relo
   }
   await page.locator(`${id('posterior-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 120_000 });
   await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} td`)].every((td) => td.dataset.probability !== ''),
-    `${id('probability-of-gain')}`);
+    `${id('scenario-probability-of-gain')}`);
   const odds = await row('Probability of gain');
-  const probabilities = await table.locator(`${id('probability-of-gain')} td`).evaluateAll((tds) => tds.map((td) => Number(td.dataset.probability)));
+  const probabilities = await table.locator(`${id('scenario-probability-of-gain')} td`).evaluateAll((tds) => tds.map((td) => Number(td.dataset.probability)));
   for (const [i, text] of odds.entries()) {
     const match = text.match(/^(\d+(?:\.\d)?)%$/);
     assert.ok(match, `probability of gain is a percentage: ${text}`);

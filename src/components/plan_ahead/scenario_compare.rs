@@ -127,10 +127,10 @@ pub fn ScenarioCompare(
                         ))}
                         {odds_row(
                             format!("Uplift, {} interval", level_text(DEFAULT_LEVEL)),
-                            "uplift-interval",
+                            "scenario-uplift-interval",
                             |o| signed_currency_range(Some(o.uplift)),
                         )}
-                        {odds_row("Probability of gain".into(), "probability-of-gain", |o| percent(o.probability_of_gain))}
+                        {odds_row("Probability of gain".into(), "scenario-probability-of-gain", |o| percent(o.probability_of_gain))}
                     </tbody>
                 </table>
             </div>
