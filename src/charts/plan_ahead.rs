@@ -333,7 +333,7 @@ mod tests {
             new_scenario(1, "A <b>".into(), p.channels(), &[1.0, 2.0, 3.0, 4.0, 5.0]),
             new_scenario(2, "B".into(), p.channels(), s.current.spend()),
         ];
-        let columns = compare(p, &s, &list);
+        let columns = compare(p, &s, &list, None, 0.9);
         let v = json(&comparison_figure(p, &columns));
         let data = v["data"].as_array().unwrap();
         assert_eq!(data.len(), p.channels().len() + 1);

@@ -12,6 +12,7 @@ use super::lift_tests_panel::LiftTestsPanel;
 use super::model_checks::ModelChecks;
 use super::model_panel::ModelPanel;
 use super::plan_ahead::PlanAhead;
+use super::plan_ahead::horizon_panel::HorizonFields;
 use super::print_summary::PrintSummary;
 use super::recommendation_panel::RecommendationPanel;
 use super::results_summary::ResultsSummary;
@@ -27,8 +28,9 @@ use crate::planner::draws::PosteriorDraws;
 use crate::planner::intervals::{DEFAULT_LEVEL, ScenarioIntervals};
 use crate::planner::recommendation::{DEFAULT_CONFIDENCE, recommend};
 use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
+use crate::planner::scenario_store::OpenedScenario;
 use crate::share::browser;
-use crate::share::link::PlanLink;
+use crate::share::link::{LinkSettings, PageLink, PlanLink};
 
 /// How long the plan must stay unchanged before the recommendation is recomputed (it runs
 /// the rule over every posterior draw: tens of milliseconds, too slow for every input event).
@@ -37,20 +39,24 @@ pub const RECOMMENDATION_DEBOUNCE_MS: u32 = 200;
 /// How long the plan must stay unchanged before the URL fragment is rewritten.
 pub const LINK_DEBOUNCE_MS: u32 = 300;
 
-/// The plan to start from: the one in the URL fragment when it is a valid plan for these
-/// channels, else `default`, with a note saying why the link's plan was not used.
-pub fn starting_budget(
+/// The plan and page settings to start from: the URL fragment's when it is a valid link
+/// (version 1 or 2) for these channels, else `default` and the default settings, with a note
+/// saying why the link was not used.
+pub fn starting_state(
     fragment: Option<&str>,
     channels: &[ChannelInfo],
     default: BudgetState,
-) -> (BudgetState, Option<String>) {
+) -> (BudgetState, LinkSettings, Option<String>) {
     let Some(fragment) = fragment else {
-        return (default, None);
+        return (default, LinkSettings::default(), None);
     };
-    match PlanLink::parse(fragment).and_then(|link| link.resolve(channels)) {
-        Ok(budget) => (budget, None),
+    match PageLink::parse(fragment)
+        .and_then(|link| Ok((link.plan.resolve(channels)?, link.settings)))
+    {
+        Ok((budget, settings)) => (budget, settings, None),
         Err(error) => (
             default,
+            LinkSettings::default(),
             Some(format!(
                 "The plan in this link could not be opened: {error} The default plan is shown."
             )),
@@ -113,20 +119,45 @@ pub fn PlannerPage(
         initial_total(planner.historical_total()),
         planner.historical_mix(),
     );
-    let (start, link_note) = starting_budget(
+    let (start, settings, link_note) = starting_state(
         browser::read_fragment().as_deref(),
         planner.channels(),
         default,
     );
+    // The page's state the share link carries: the plan, the confidence setting, the
+    // horizon fields and the scenario opened (all written by their controls only).
+    let confidence = RwSignal::new(settings.confidence.unwrap_or(DEFAULT_CONFIDENCE));
+    let horizon_fields =
+        HorizonFields::new(&planner, settings.horizon_weeks, settings.horizon_budget);
+    let opened = RwSignal::new(settings.scenario.map(|name| OpenedScenario {
+        name,
+        spend: start.spend().to_vec(),
+    }));
     let budget = RwSignal::new(start);
+    let viewed_scenario = Memo::new(move |_| {
+        opened.with(|o| {
+            o.as_ref()
+                .and_then(|o| budget.with(|b| o.viewed(b.spend()).map(str::to_string)))
+        })
+    });
     let summary_open = RwSignal::new(false);
 
-    // Keep the URL fragment on the plan (debounced, `replaceState`: no history entry per
-    // move). Synchronises with the browser's URL only; writes no signal.
+    // Keep the URL fragment on the plan and settings (debounced, `replaceState`: no history
+    // entry per move). Synchronises with the browser's URL only; writes no signal.
     let pending_write = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let link_channels = planner.channels().to_vec();
     Effect::new(move |_| {
-        let fragment = budget.with(|b| PlanLink::from_budget(b, &link_channels).format());
+        let (horizon_weeks, horizon_budget) = horizon_fields.values();
+        let link = PageLink {
+            plan: budget.with(|b| PlanLink::from_budget(b, &link_channels)),
+            settings: LinkSettings {
+                confidence: Some(confidence.get()),
+                horizon_weeks,
+                horizon_budget,
+                scenario: viewed_scenario.get(),
+            },
+        };
+        let fragment = link.format();
         let write = gloo_timers::callback::Timeout::new(LINK_DEBOUNCE_MS, move || {
             browser::replace_fragment(&fragment)
         });
@@ -148,7 +179,6 @@ pub fn PlannerPage(
         draws: draws.get(),
     });
     let response_planner = planner.clone();
-    let confidence = RwSignal::new(DEFAULT_CONFIDENCE);
     let recommending = planner.clone();
     let settled_budget = use_debounced(budget, RECOMMENDATION_DEBOUNCE_MS);
     let recommendation = Memo::new(move |_| {
@@ -245,7 +275,7 @@ pub fn PlannerPage(
                     figure=fixed(figures::decomposition_figure)
                     wide=true
                 />
-                <PlanAhead planner=planner.clone() budget scenario />
+                <PlanAhead planner=planner.clone() budget scenario posterior fields=horizon_fields opened viewed=viewed_scenario />
                 {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate offer_store_tests=is_demo /> })}
                 <ModelPanel planner=planner.clone() truth fit_ms posterior />
                 <ModelChecks planner />
@@ -271,14 +301,33 @@ mod tests {
     #[test]
     fn a_valid_link_is_the_starting_plan() {
         let default = BudgetState::from_mix(20_000.0, &[1.0, 1.0]);
-        let (budget, note) = starting_budget(
+        let (budget, settings, note) = starting_state(
             Some("v1;total=30000;ps=20000;em=10000;lock=em"),
+            &channels(),
+            default.clone(),
+        );
+        assert_eq!(note, None);
+        assert_eq!(budget.spend(), &[20_000.0, 10_000.0]);
+        assert_eq!(budget.locked(), &[false, true]);
+        assert_eq!(settings, LinkSettings::default());
+        let (budget, settings, note) = starting_state(
+            Some(
+                "v2;total=30000;ch.ps=20000;ch.em=10000;confidence=0.7;weeks=8;budget=99000;scenario=Q3%20push;later=1",
+            ),
             &channels(),
             default,
         );
         assert_eq!(note, None);
         assert_eq!(budget.spend(), &[20_000.0, 10_000.0]);
-        assert_eq!(budget.locked(), &[false, true]);
+        assert_eq!(
+            settings,
+            LinkSettings {
+                confidence: Some(0.7),
+                horizon_weeks: Some(8),
+                horizon_budget: Some(99_000.0),
+                scenario: Some("Q3 push".into()),
+            }
+        );
     }
 
     #[test]
@@ -289,9 +338,13 @@ mod tests {
             "v1;total=abc",
             "v7;x=1",
             "top",
+            "v2;total=30000;ch.ps=20000;ch.em=10000;confidence=0.2",
+            "v2;total=30000;ch.ps=20000;ch.em=10000;weeks=99",
         ] {
-            let (budget, note) = starting_budget(Some(fragment), &channels(), default.clone());
+            let (budget, settings, note) =
+                starting_state(Some(fragment), &channels(), default.clone());
             assert_eq!(budget, default, "{fragment}");
+            assert_eq!(settings, LinkSettings::default(), "{fragment}");
             let note = note.unwrap();
             assert!(
                 note.starts_with("The plan in this link could not be opened"),
@@ -300,8 +353,8 @@ mod tests {
             assert!(note.ends_with("The default plan is shown."), "{note}");
         }
         assert_eq!(
-            starting_budget(None, &channels(), default.clone()),
-            (default, None)
+            starting_state(None, &channels(), default.clone()),
+            (default, LinkSettings::default(), None)
         );
     }
 }

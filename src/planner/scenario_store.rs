@@ -11,6 +11,8 @@ use mixplan_core::optimize::{Plan, Uplift};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::draws::PosteriorDraws;
+use super::intervals::Comparison;
 use super::scenario::{ChannelInfo, Planner, Scenario};
 
 /// The `localStorage` key the scenarios are kept under.
@@ -197,6 +199,29 @@ pub fn new_scenario(
     }
 }
 
+/// The saved scenario last opened (or named by the opened link), with the split it put on
+/// the page. It is "being viewed" while the page's split is still that split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedScenario {
+    /// The scenario's name.
+    pub name: String,
+    /// The split on the page right after opening it.
+    pub spend: Vec<f64>,
+}
+
+impl OpenedScenario {
+    /// The name while `spend` is still the opened split (each channel within a cent,
+    /// `BALANCE_TOLERANCE`), `None` once the plan was changed.
+    pub fn viewed(&self, spend: &[f64]) -> Option<&str> {
+        let same = spend.len() == self.spend.len()
+            && spend
+                .iter()
+                .zip(&self.spend)
+                .all(|(a, b)| (a - b).abs() <= super::budget::BALANCE_TOLERANCE);
+        same.then_some(self.name.as_str())
+    }
+}
+
 /// One column of the comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComparedPlan {
@@ -212,16 +237,21 @@ pub struct ComparedPlan {
     pub roas: f64,
     /// Revenue vs the current plan (`relative` on the current plan's total revenue).
     pub uplift: Uplift,
-    /// Posterior probability that this plan earns more than the current one; `None` until
-    /// the model has a posterior.
-    pub probability_of_gain: Option<f64>,
+    /// This plan against the current one over the posterior draws: expected uplift, its
+    /// interval and the probability of gain `#{d: R_d(scenario) − R_d(current) > 0} / D`
+    /// (the page recommendation's definition, so the current plan never beats itself: 0).
+    /// `None` until the model has a posterior (or when an uplift is not finite).
+    pub odds: Option<Comparison>,
 }
 
-/// Compares the scenarios (those saved for these channels) with the current plan.
+/// Compares the scenarios (those saved for these channels) with the current plan; with
+/// `draws`, each also over the posterior ([`Comparison::of`] at the credible `level`).
 pub fn compare(
     planner: &Planner,
     current: &Scenario,
     scenarios: &[SavedScenario],
+    draws: Option<&PosteriorDraws>,
+    level: f64,
 ) -> Vec<ComparedPlan> {
     scenarios
         .iter()
@@ -237,7 +267,7 @@ pub fn compare(
                 revenue: current.baseline + plan.media_revenue(),
                 roas: plan.roas(),
                 uplift,
-                probability_of_gain: None,
+                odds: draws.and_then(|d| Comparison::of(d, current.current.spend(), &spend, level)),
                 spend,
             })
         })
@@ -249,6 +279,7 @@ mod tests {
     use super::*;
     use crate::planner::budget::BudgetState;
     use crate::planner::scenario::fitted_planner;
+    use mixplan_core::response::HillResponse;
 
     fn saved(id: u64, name: &str, spend: &[f64]) -> SavedScenario {
         new_scenario(id, name.into(), fitted_planner().channels(), spend)
@@ -335,7 +366,7 @@ mod tests {
             vec![1.0, 2.0, 3.0, 4.0, 5.0]
         );
         let current = p.scenario(&BudgetState::from_mix(40_000.0, p.historical_mix()));
-        assert_eq!(compare(p, &current, &[other, shuffled]).len(), 1);
+        assert_eq!(compare(p, &current, &[other, shuffled], None, 0.9).len(), 1);
     }
 
     #[test]
@@ -347,7 +378,7 @@ mod tests {
             saved(1, "Now", current.current.spend()),
             saved(2, "Optimal", &optimal),
         ];
-        let columns = compare(p, &current, &list);
+        let columns = compare(p, &current, &list, None, 0.9);
         assert_eq!(columns.len(), 2);
         assert!((columns[0].revenue - current.revenue).abs() < 1e-9 * current.revenue);
         assert!(columns[0].uplift.absolute.abs() < 1e-9);
@@ -355,6 +386,103 @@ mod tests {
         assert!((columns[1].uplift.absolute - current.gap_to_optimal().unwrap()).abs() < 1e-6);
         assert!((columns[1].total - 40_000.0).abs() < 1e-6);
         assert_eq!(columns[1].roas, current.optimal.as_ref().unwrap().roas());
-        assert_eq!(columns[1].probability_of_gain, None);
+        assert_eq!(columns[1].odds, None);
+    }
+
+    #[test]
+    fn an_opened_scenario_is_viewed_until_the_plan_changes() {
+        let opened = OpenedScenario {
+            name: "Q3".into(),
+            spend: vec![100.0, 200.0],
+        };
+        assert_eq!(opened.viewed(&[100.0, 200.0]), Some("Q3"));
+        assert_eq!(opened.viewed(&[100.004, 199.996]), Some("Q3"));
+        assert_eq!(opened.viewed(&[150.0, 150.0]), None);
+        assert_eq!(opened.viewed(&[100.0]), None);
+    }
+
+    /// Posterior-like draws around the fitted curves: channel `c`'s coefficient scaled by
+    /// `1 + 1.6 (d/(D−1) − 1/2)` (0.2 to 1.8) in draw `d` for even `c`, the reverse for odd `c`, so that
+    /// the draws disagree about which channel pays more.
+    fn spread_draws(planner: &Planner, draws: usize) -> PosteriorDraws {
+        let curves = planner
+            .curves()
+            .iter()
+            .enumerate()
+            .map(|(c, f)| {
+                (0..draws)
+                    .map(|d| {
+                        let t = d as f64 / (draws - 1) as f64 - 0.5;
+                        let scale = 1.0 + 1.6 * if c % 2 == 0 { t } else { -t };
+                        HillResponse::new(f.coefficient() * scale, f.half_saturation(), f.shape())
+                            .unwrap()
+                    })
+                    .collect()
+            })
+            .collect::<Vec<Vec<_>>>();
+        let roi = vec![vec![1.0; draws]; curves.len()];
+        PosteriorDraws::new(
+            curves,
+            roi,
+            crate::planner::draws::tests::diagnostics(0, true),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn with_draws_each_scenario_gets_its_odds_against_the_current_plan() {
+        let p = fitted_planner();
+        let draws = spread_draws(p, 200);
+        let current = p.scenario(&BudgetState::from_mix(40_000.0, p.historical_mix()));
+        let optimal = current.optimal.as_ref().unwrap().spend().to_vec();
+        // Half of search and social moved to the other channels: some draws gain, some lose.
+        let mut shifted = current.current.spend().to_vec();
+        let moved = 0.5 * (shifted[0] + shifted[2]);
+        shifted[0] *= 0.5;
+        shifted[2] *= 0.5;
+        for x in shifted.iter_mut().skip(1).step_by(2) {
+            *x += moved / 2.0;
+        }
+        let list = vec![
+            saved(1, "Now", current.current.spend()),
+            saved(2, "Optimal", &optimal),
+            saved(3, "Shifted", &shifted),
+        ];
+        let columns = compare(p, &current, &list, Some(&draws), 0.9);
+        assert_eq!(columns.len(), 3);
+        // The plan on the page never beats itself.
+        let itself = columns[0].odds.unwrap();
+        assert_eq!(itself.probability_of_gain, 0.0);
+        assert_eq!(itself.expected_uplift, 0.0);
+        assert_eq!((itself.uplift.low, itself.uplift.high), (0.0, 0.0));
+        // Each probability is the share of draws whose revenue difference is positive,
+        // counted here by hand from the curves.
+        for (column, spend) in columns
+            .iter()
+            .zip([current.current.spend(), &optimal, &shifted])
+        {
+            let odds = column.odds.unwrap();
+            let gains: Vec<f64> = (0..draws.draws())
+                .map(|d| {
+                    (0..draws.channels())
+                        .map(|c| {
+                            let f = draws.curves(c)[d];
+                            f.value(spend[c]) - f.value(current.current.spend()[c])
+                        })
+                        .sum()
+                })
+                .collect();
+            let by_hand = gains.iter().filter(|g| **g > 0.0).count() as f64 / 200.0;
+            assert_eq!(odds.probability_of_gain, by_hand, "{}", column.name);
+            let mean = gains.iter().sum::<f64>() / 200.0;
+            assert!((odds.expected_uplift - mean).abs() <= 1e-9 * mean.abs().max(1.0));
+            assert!(
+                odds.uplift.low <= odds.expected_uplift && odds.expected_uplift <= odds.uplift.high
+            );
+        }
+        // The draws disagree about the shifted plan, and the optimum gains in most draws.
+        let shifted_odds = columns[2].odds.unwrap().probability_of_gain;
+        assert!(0.0 < shifted_odds && shifted_odds < 1.0, "{shifted_odds}");
+        assert!(columns[1].odds.unwrap().probability_of_gain > 0.5);
     }
 }

@@ -11,16 +11,13 @@ use super::api;
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::Planner;
 
-/// The page's URL fragment without the `#`, or `None` when it has none.
+/// The page's URL fragment without the `#`, as the address bar holds it (escaped), or
+/// `None` when it has none. Unescaping is the link reader's job (`link::PageLink::parse`),
+/// so that an escaped `;` inside a value stays in it.
 pub fn read_fragment() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
     let fragment = hash.strip_prefix('#').unwrap_or(&hash);
-    // Browsers percent-encode some characters of a typed fragment.
-    let decoded = js_sys::decode_uri_component(fragment)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| fragment.to_string());
-    (!decoded.is_empty()).then_some(decoded)
+    (!fragment.is_empty()).then(|| fragment.to_string())
 }
 
 /// Replaces the URL's fragment with `#fragment` through `history.replaceState`: no new

@@ -12,9 +12,27 @@
 //!   alone exceed it, as the page allows); at most two decimals are written.
 //! * `lock`: the locked channels' ids, comma-separated (absent when none is locked).
 //!
-//! Later versions add keys (confidence setting, horizon, scenario name) under a new version
-//! tag; a link whose tag this build does not know is refused as [`LinkError::UnknownVersion`],
-//! never guessed at. The fragment never reaches a server: browsers do not send it.
+//! Format, version 2 ([`PageLink`]: the plan and the page's settings):
+//!
+//! ```text
+//! #v2;total=48000;ch.paid_search=16777;ch.email=3000.5;…;lock=email;confidence=0.8;weeks=13;budget=624000;scenario=Q3%20push
+//! ```
+//!
+//! * `total`, `lock`: as in version 1.
+//! * one `ch.<channel id>=<amount>` per channel: the `ch.` prefix keeps channel ids apart
+//!   from the other keys (a data column may well be called `budget`).
+//! * `confidence`: the recommendation's confidence setting, in `[MIN_CONFIDENCE,
+//!   MAX_CONFIDENCE]`.
+//! * `weeks`, `budget`: the "Planning ahead" horizon, 1–52 weeks and a total budget ≥ 0,
+//!   read like the typed fields (absent while a field does not hold a valid value).
+//! * `scenario`: the name of the saved scenario being viewed, percent-encoded (UTF-8,
+//!   everything but `A–Z a–z 0–9 - _ . ~` escaped), checked like a typed name.
+//!
+//! Keys this build does not know are ignored (a later mixplan may add some); a known key
+//! with a bad value refuses the whole link with a message, and the page keeps its defaults.
+//! A tag this build does not know is refused as [`LinkError::UnknownVersion`], never
+//! guessed at. The fragment never reaches a server: browsers do not send it. Version 1
+//! links still open (their settings are the defaults); this build writes version 2.
 //!
 //! Parsing ([`PlanLink::parse`]) checks the syntax; [`PlanLink::resolve`] checks the link
 //! against the channels of the data on the page (a link made with other data is stale).
@@ -24,10 +42,17 @@ use thiserror::Error;
 use crate::components::budget_panel::{MAX_TOTAL, parse_total};
 use crate::format::{currency, parse_money};
 use crate::planner::budget::{BALANCE_TOLERANCE, BudgetState};
+use crate::planner::horizon::parse_weeks;
+use crate::planner::recommendation::{MAX_CONFIDENCE, MIN_CONFIDENCE};
 use crate::planner::scenario::ChannelInfo;
+use crate::planner::scenario_store::checked_name;
 
-/// The version tag this build writes.
+/// The tag of the plan-only format ([`PlanLink::format`], e.g. the JS API's `getPlan`).
 pub const VERSION_TAG: &str = "v1";
+/// The tag of the plan-and-settings format the page writes ([`PageLink::format`]).
+pub const PAGE_VERSION_TAG: &str = "v2";
+/// Prefix of a channel's amount key in version 2.
+pub const CHANNEL_PREFIX: &str = "ch.";
 
 /// Why a link's fragment cannot be restored. The page shows the message and keeps its plan.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -69,6 +94,22 @@ pub enum LinkError {
         /// The link's total.
         total: f64,
     },
+    /// The confidence setting is not a number in the control's range.
+    #[error(
+        "The link's confidence setting (\"{0}\") is not a number from {min} to {max}.",
+        min = MIN_CONFIDENCE,
+        max = MAX_CONFIDENCE
+    )]
+    BadConfidence(String),
+    /// The horizon's weeks are not a plan period the page offers.
+    #[error("The link's plan period is not usable: {0}")]
+    BadWeeks(String),
+    /// The horizon's budget is not an amount of $0 or more.
+    #[error("The link's budget for the plan period (\"{0}\") is not an amount of $0 or more.")]
+    BadHorizonBudget(String),
+    /// The scenario name is not valid percent-encoded UTF-8 or not a usable name.
+    #[error("The link's scenario name is not usable (\"{0}\").")]
+    BadScenarioName(String),
 }
 
 /// A plan as a link carries it: the total, an amount per channel id, the locked ids.
@@ -133,18 +174,15 @@ impl PlanLink {
         parts.join(";")
     }
 
-    /// Reads a fragment (with or without the leading `#`). Checks the syntax and every
-    /// number; [`PlanLink::resolve`] then checks it against the page's channels.
+    /// Reads a fragment of either version (with or without the leading `#`), keeping the
+    /// plan only. Checks the syntax and every number; [`PlanLink::resolve`] then checks it
+    /// against the page's channels.
     pub fn parse(fragment: &str) -> Result<Self, LinkError> {
-        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-        let mut parts = fragment.split(';');
-        let tag = parts.next().unwrap_or_default();
-        if !tag.starts_with('v') || tag.len() < 2 || !tag[1..].chars().all(|c| c.is_ascii_digit()) {
-            return Err(LinkError::NotAPlan);
-        }
-        if tag != VERSION_TAG {
-            return Err(LinkError::UnknownVersion(tag.to_string()));
-        }
+        PageLink::parse(fragment).map(|link| link.plan)
+    }
+
+    /// Version 1's `key=value` parts (after the tag, already unescaped).
+    fn parse_v1<'a>(parts: impl Iterator<Item = &'a str>) -> Result<Self, LinkError> {
         let mut total = None;
         let mut amounts: Vec<(String, String)> = Vec::new();
         let mut locked = None;
@@ -166,6 +204,15 @@ impl PlanLink {
                 return Err(LinkError::Malformed(part.to_string()));
             }
         }
+        Self::checked(total, amounts, locked)
+    }
+
+    /// Checks the raw values of a plan's keys.
+    fn checked(
+        total: Option<&str>,
+        amounts: Vec<(String, String)>,
+        locked: Option<&str>,
+    ) -> Result<Self, LinkError> {
         let total_text = total.ok_or(LinkError::MissingTotal)?;
         let total = parse_total(total_text).map_err(|_| LinkError::BadTotal(total_text.into()))?;
         let amounts = amounts
@@ -263,10 +310,184 @@ impl PlanLink {
     }
 }
 
+/// The page's settings a version 2 link carries besides the plan; `None` where the link
+/// has no value (the page's default is used).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkSettings {
+    /// The recommendation's confidence setting.
+    pub confidence: Option<f64>,
+    /// The horizon's plan period, weeks.
+    pub horizon_weeks: Option<usize>,
+    /// The horizon's total budget.
+    pub horizon_budget: Option<f64>,
+    /// The name of the saved scenario being viewed.
+    pub scenario: Option<String>,
+}
+
+/// A version 2 link: the plan and the page's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLink {
+    /// The plan.
+    pub plan: PlanLink,
+    /// Confidence, horizon and the scenario being viewed.
+    pub settings: LinkSettings,
+}
+
+/// `text` percent-encoded: every byte of its UTF-8 but `A–Z a–z 0–9 - _ . ~` as `%XX`.
+pub fn escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// `text` with every `%XX` decoded; `None` when a `%` is not followed by two hex digits or
+/// the bytes are not UTF-8 (as `decodeURIComponent` refuses them).
+pub fn unescape(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+impl PageLink {
+    /// The fragment, without the leading `#`:
+    /// `v2;total=…;ch.<id>=…;…[;lock=a,b][;confidence=…][;weeks=…][;budget=…][;scenario=…]`.
+    pub fn format(&self) -> String {
+        let plan = &self.plan;
+        let mut parts = vec![
+            PAGE_VERSION_TAG.to_string(),
+            format!("total={}", plain(plan.total)),
+        ];
+        parts.extend(
+            plan.amounts
+                .iter()
+                .map(|(id, amount)| format!("{CHANNEL_PREFIX}{id}={}", plain(*amount))),
+        );
+        if !plan.locked.is_empty() {
+            parts.push(format!("lock={}", plan.locked.join(",")));
+        }
+        let settings = &self.settings;
+        if let Some(confidence) = settings.confidence {
+            parts.push(format!("confidence={}", plain(confidence)));
+        }
+        if let Some(weeks) = settings.horizon_weeks {
+            parts.push(format!("weeks={weeks}"));
+        }
+        if let Some(budget) = settings.horizon_budget {
+            parts.push(format!("budget={}", plain(budget)));
+        }
+        if let Some(name) = &settings.scenario {
+            parts.push(format!("scenario={}", escape(name)));
+        }
+        parts.join(";")
+    }
+
+    /// Reads a fragment of version 1 or 2 (with or without the leading `#`). Version 1 is
+    /// unescaped as a whole, as browsers escape a typed fragment; version 2 value by value,
+    /// so that an escaped `;` in a scenario name stays in the name.
+    pub fn parse(fragment: &str) -> Result<Self, LinkError> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        let tag = fragment.split(';').next().unwrap_or_default();
+        if !tag.starts_with('v') || tag.len() < 2 || !tag[1..].chars().all(|c| c.is_ascii_digit()) {
+            return Err(LinkError::NotAPlan);
+        }
+        match tag {
+            VERSION_TAG => {
+                let text = unescape(fragment).unwrap_or_else(|| fragment.to_string());
+                Ok(Self {
+                    plan: PlanLink::parse_v1(text.split(';').skip(1))?,
+                    settings: LinkSettings::default(),
+                })
+            }
+            PAGE_VERSION_TAG => Self::parse_v2(fragment.split(';').skip(1)),
+            _ => Err(LinkError::UnknownVersion(tag.to_string())),
+        }
+    }
+
+    fn parse_v2<'a>(parts: impl Iterator<Item = &'a str>) -> Result<Self, LinkError> {
+        let mut values: [Option<String>; 6] = Default::default();
+        const KEYS: [&str; 6] = ["total", "lock", "confidence", "weeks", "budget", "scenario"];
+        let mut amounts: Vec<(String, String)> = Vec::new();
+        for part in parts.filter(|p| !p.is_empty()) {
+            let Some((key, raw)) = part.split_once('=') else {
+                return Err(LinkError::Malformed(part.to_string()));
+            };
+            let malformed = || LinkError::Malformed(part.to_string());
+            let value = unescape(raw);
+            if let Some(id) = key.strip_prefix(CHANNEL_PREFIX) {
+                if !is_plain_id(id) || amounts.iter().any(|(k, _)| k == id) {
+                    return Err(malformed());
+                }
+                amounts.push((id.to_string(), value.ok_or_else(malformed)?));
+            } else if let Some(slot) = KEYS.iter().position(|k| *k == key) {
+                let value = match value {
+                    Some(value) => value,
+                    None if key == "scenario" => {
+                        return Err(LinkError::BadScenarioName(raw.into()));
+                    }
+                    None => return Err(malformed()),
+                };
+                if values[slot].replace(value).is_some() {
+                    return Err(malformed());
+                }
+            }
+            // Any other key is a later version's: ignored.
+        }
+        let [total, locked, confidence, weeks, budget, scenario] = values;
+        let plan = PlanLink::checked(total.as_deref(), amounts, locked.as_deref())?;
+        let confidence = confidence
+            .map(|text| match text.trim().parse::<f64>() {
+                Ok(v) if (MIN_CONFIDENCE..=MAX_CONFIDENCE).contains(&v) => Ok(v),
+                _ => Err(LinkError::BadConfidence(text)),
+            })
+            .transpose()?;
+        let horizon_weeks = weeks
+            .map(|text| parse_weeks(&text).map_err(LinkError::BadWeeks))
+            .transpose()?;
+        let horizon_budget = budget
+            .map(|text| match parse_money(&text) {
+                Ok(v) if v >= 0.0 => Ok(v),
+                _ => Err(LinkError::BadHorizonBudget(text)),
+            })
+            .transpose()?;
+        let scenario = scenario
+            .map(|name| {
+                checked_name(&name, None, &[]).map_err(|_| LinkError::BadScenarioName(name))
+            })
+            .transpose()?;
+        Ok(Self {
+            plan,
+            settings: LinkSettings {
+                confidence,
+                horizon_weeks,
+                horizon_budget,
+                scenario,
+            },
+        })
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::components::budget_panel::MIN_TOTAL;
+    use crate::planner::recommendation::{MAX_CONFIDENCE, MIN_CONFIDENCE};
     use proptest::prelude::*;
 
     fn channels(ids: &[&str]) -> Vec<ChannelInfo> {
@@ -315,8 +536,8 @@ mod tests {
         assert_eq!(PlanLink::parse(""), Err(LinkError::NotAPlan));
         assert_eq!(PlanLink::parse("#section-2"), Err(LinkError::NotAPlan));
         assert_eq!(
-            PlanLink::parse("#v2;total=1"),
-            Err(LinkError::UnknownVersion("v2".into()))
+            PlanLink::parse("#v3;total=1"),
+            Err(LinkError::UnknownVersion("v3".into()))
         );
         assert_eq!(PlanLink::parse("v1;ps=1"), Err(LinkError::MissingTotal));
         assert_eq!(
@@ -393,6 +614,152 @@ mod tests {
         assert_eq!(restored.balance(), budget.balance());
     }
 
+    fn settings() -> LinkSettings {
+        LinkSettings {
+            confidence: Some(0.85),
+            horizon_weeks: Some(26),
+            horizon_budget: Some(1_250_000.5),
+            scenario: Some("Q3 push; 50% search".into()),
+        }
+    }
+
+    #[test]
+    fn a_page_link_carries_the_plan_and_the_settings() {
+        let mut budget = BudgetState::from_mix(48_000.0, &[1.0, 1.0, 2.0]);
+        budget.set_locked(2, true);
+        let ch = channels(&["ps", "em", "so"]);
+        let link = PageLink {
+            plan: PlanLink::from_budget(&budget, &ch),
+            settings: settings(),
+        };
+        let text = link.format();
+        assert_eq!(
+            text,
+            "v2;total=48000;ch.ps=12000;ch.em=12000;ch.so=24000;lock=so;confidence=0.85;weeks=26;budget=1250000.5;scenario=Q3%20push%3B%2050%25%20search"
+        );
+        let parsed = PageLink::parse(&format!("#{text}")).unwrap();
+        assert_eq!(parsed, link);
+        assert_eq!(parsed.plan.resolve(&ch).unwrap(), budget);
+        // The plan-only reader takes the plan of a version 2 link.
+        assert_eq!(PlanLink::parse(&text).unwrap(), link.plan);
+        // No settings: only the plan's keys.
+        let bare = PageLink {
+            plan: link.plan.clone(),
+            settings: LinkSettings::default(),
+        };
+        assert_eq!(
+            bare.format(),
+            "v2;total=48000;ch.ps=12000;ch.em=12000;ch.so=24000;lock=so"
+        );
+    }
+
+    #[test]
+    fn version_1_links_still_open_with_default_settings() {
+        let parsed = PageLink::parse("#v1;total=30000;ps=20000;em=10000;lock=em").unwrap();
+        assert_eq!(parsed.settings, LinkSettings::default());
+        assert_eq!(
+            parsed.plan.amounts,
+            vec![("ps".to_string(), 20_000.0), ("em".to_string(), 10_000.0)]
+        );
+        assert_eq!(parsed.plan.locked, vec!["em".to_string()]);
+        // A version 1 link escaped as a whole by the browser reads as before.
+        assert_eq!(
+            PageLink::parse("v1;total=30000;ps=20000;em=10000;lock=em").unwrap(),
+            PageLink::parse("v1;total=30000;ps=20000;em=10000;lock%3Dem").unwrap()
+        );
+    }
+
+    #[test]
+    fn unknown_version_2_keys_are_ignored_and_channel_ids_cannot_clash_with_keys() {
+        let parsed = PageLink::parse(
+            "v2;total=20000;ch.budget=15000;ch.weeks=5000;theme=dark;x.y=%ZZ;weeks=4",
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.plan.amounts,
+            vec![
+                ("budget".to_string(), 15_000.0),
+                ("weeks".to_string(), 5_000.0)
+            ]
+        );
+        assert_eq!(parsed.settings.horizon_weeks, Some(4));
+        assert_eq!(parsed.settings.horizon_budget, None);
+        assert_eq!(
+            parsed
+                .plan
+                .resolve(&channels(&["budget", "weeks"]))
+                .unwrap()
+                .spend(),
+            &[15_000.0, 5_000.0]
+        );
+    }
+
+    #[test]
+    fn bad_version_2_values_refuse_the_link_with_a_message() {
+        let base = "v2;total=20000;ch.ps=20000";
+        for (extra, error) in [
+            ("confidence=0.3", LinkError::BadConfidence("0.3".into())),
+            ("confidence=abc", LinkError::BadConfidence("abc".into())),
+            ("confidence=NaN", LinkError::BadConfidence("NaN".into())),
+            ("budget=-5", LinkError::BadHorizonBudget("-5".into())),
+            ("budget=lots", LinkError::BadHorizonBudget("lots".into())),
+            ("scenario=%20%20", LinkError::BadScenarioName("  ".into())),
+            (
+                "scenario=%E2%28",
+                LinkError::BadScenarioName("%E2%28".into()),
+            ),
+            ("scenario=%4", LinkError::BadScenarioName("%4".into())),
+            ("weeks=2;weeks=3", LinkError::Malformed("weeks=3".into())),
+            ("ch.ps=1", LinkError::Malformed("ch.ps=1".into())),
+            ("ch.<b>=1", LinkError::Malformed("ch.<b>=1".into())),
+            ("weeks", LinkError::Malformed("weeks".into())),
+        ] {
+            assert_eq!(
+                PageLink::parse(&format!("{base};{extra}")),
+                Err(error),
+                "{extra}"
+            );
+        }
+        for weeks in ["0", "53", "four"] {
+            let error = PageLink::parse(&format!("{base};weeks={weeks}")).unwrap_err();
+            assert!(
+                matches!(error, LinkError::BadWeeks(_)),
+                "{weeks}: {error:?}"
+            );
+            assert!(error.to_string().contains("1 to 52 weeks"), "{error}");
+        }
+        let long = escape(&"é".repeat(61));
+        assert!(matches!(
+            PageLink::parse(&format!("{base};scenario={long}")),
+            Err(LinkError::BadScenarioName(_))
+        ));
+        let message = PageLink::parse(&format!("{base};confidence=2"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("confidence") && message.contains("0.5"),
+            "{message}"
+        );
+        assert_eq!(PageLink::parse("v2;ch.ps=1"), Err(LinkError::MissingTotal));
+    }
+
+    #[test]
+    fn names_are_escaped_and_unescaped() {
+        for name in ["Q3 push", "a;b=c%d#e", "Été 2026 — 🚀", "~._-", ""] {
+            let escaped = escape(name);
+            assert!(
+                escaped
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.~%".contains(c)),
+                "{escaped}"
+            );
+            assert_eq!(unescape(&escaped).as_deref(), Some(name));
+        }
+        assert_eq!(unescape("%zz"), None);
+        assert_eq!(unescape("%C3"), None);
+        assert_eq!(unescape("a%2"), None);
+    }
+
     fn cents(value: f64) -> f64 {
         (value * 100.0).round() / 100.0
     }
@@ -450,6 +817,44 @@ mod tests {
                 prop_assert!((a - b).abs() <= slack, "{} vs {}", a, b);
             }
             prop_assert_eq!(restored.balance().is_balanced(), budget.balance().is_balanced());
+        }
+
+        #[test]
+        fn a_page_link_survives_the_round_trip(
+            weights in prop::collection::vec(0.0f64..1.0, 1..6),
+            total in MIN_TOTAL..MAX_TOTAL,
+            confidence in prop::option::of(MIN_CONFIDENCE..=MAX_CONFIDENCE),
+            weeks in prop::option::of(1usize..=52),
+            horizon_budget in prop::option::of(0.0f64..1e8),
+            name in prop::option::of("[^\\p{C}]{0,59}[a-zA-Zé;%#=&🚀 ]"),
+        ) {
+            let total = cents(total);
+            let weight_sum: f64 = weights.iter().sum::<f64>().max(1e-9);
+            let amounts: Vec<(String, f64)> = weights
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (format!("ch_{i}"), cents(total * w / weight_sum)))
+                .collect();
+            let scenario = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+            let link = PageLink {
+                plan: PlanLink { total, amounts, locked: Vec::new() },
+                settings: LinkSettings {
+                    confidence: confidence.map(cents),
+                    horizon_weeks: weeks,
+                    horizon_budget: horizon_budget.map(cents),
+                    scenario,
+                },
+            };
+            let text = link.format();
+            let parsed = PageLink::parse(&text).unwrap();
+            prop_assert_eq!(&parsed, &link);
+            prop_assert_eq!(parsed.format(), text);
+        }
+
+        #[test]
+        fn any_version_2_text_parses_or_is_refused_without_panicking(text in ".{0,80}") {
+            let _ = PageLink::parse(&format!("v2;total=20000;{text}"));
+            let _ = PageLink::parse(&format!("v2;{text}"));
         }
 
         #[test]

@@ -1,6 +1,6 @@
 //! Sharing and exporting a plan.
 //!
-//! * [`link`]: the plan in the URL fragment (`#v1;total=…`), written and read in plain Rust.
+//! * [`link`]: the plan and page settings in the URL fragment (`#v2;total=…`), written and read in plain Rust.
 //! * [`export`]: the plan as CSV and JSON, the fitted model summary as JSON (plain Rust).
 //! * [`api`]: what `window.mixplan` answers (predict, optimize, get/set the plan), in plain
 //!   Rust on JSON values.

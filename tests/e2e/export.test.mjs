@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { plannerSite, openPage, dragSlider, ARTIFACTS, CHANNELS, id } from './support.mjs';
+import { plannerSite, openPage, dragSlider, typeInto, ARTIFACTS, CHANNELS, id } from './support.mjs';
 
 const site = plannerSite();
 
@@ -44,7 +44,7 @@ function has(tool) {
 
 test('the URL fragment follows the plan without new history entries, and opening it restores the plan', async () => {
   const { page, requests, problems } = await openAt(site.server.url);
-  await page.waitForFunction(() => location.hash.startsWith('#v1;total='));
+  await page.waitForFunction(() => location.hash.startsWith('#v2;total='));
   const historyLength = await page.evaluate(() => history.length);
   await page.locator(id('channel-lock-email')).check();
   for (const f of [0.2, 0.35, 0.5]) await dragSlider(page, id('channel-slider-paid_search'), f);
@@ -55,9 +55,9 @@ test('the URL fragment follows the plan without new history entries, and opening
     return m && Math.abs(Number(m[1]) - ps) < 0.006;
   }, expected.spend.paid_search);
   const link = await page.evaluate(() => location.href);
-  assert.match(link, /#v1;total=\d+(\.\d+)?;paid_search=[0-9.]+;email=[0-9.]+;.*;lock=email$/);
+  assert.match(link, /#v2;total=\d+(\.\d+)?;ch\.paid_search=[0-9.]+;ch\.email=[0-9.]+;.*;lock=email;confidence=0\.8;weeks=13;budget=\d+$/);
   assert.equal(await page.evaluate(() => history.length), historyLength, 'replaceState: no history entry per move');
-  assert.ok(requests.every((r) => !r.includes('v1;total')), 'the fragment is never sent to the server');
+  assert.ok(requests.every((r) => !r.includes('v2;total') && !r.includes('v2%3Btotal')), 'the fragment is never sent to the server');
 
   const opened = await openAt(link);
   const restored = await pagePlan(opened.page);
@@ -71,6 +71,61 @@ test('the URL fragment follows the plan without new history entries, and opening
   await page.close();
 });
 
+test('the link also carries the confidence, the horizon and the scenario being viewed; a fresh page restores them', async () => {
+  const { page, problems } = await openAt(site.server.url);
+  // Confidence 0.8 → 0.9 with the keyboard (step 0.05).
+  const confidence = page.locator(id('confidence'));
+  await confidence.focus();
+  await confidence.press('ArrowRight');
+  await confidence.press('ArrowRight');
+  assert.equal(await confidence.inputValue(), '0.9');
+  await typeInto(page, id('horizon-weeks'), '8');
+  await typeInto(page, id('horizon-budget'), '250000');
+  await page.locator(id('plan-table')).waitFor();
+  // Save the plan under a name that needs escaping, move away from it, then open it.
+  const name = 'Q3 push; 50% search';
+  await page.evaluate(() => localStorage.removeItem('mixplan.scenarios'));
+  await typeInto(page, id('scenario-name'), name);
+  await page.locator(id('save-scenario')).click();
+  const saved = await pagePlan(page);
+  await dragSlider(page, id('channel-slider-paid_search'), 0.6);
+  await page.waitForFunction((ps) => Math.abs(Number(document.querySelector('[data-channel="paid_search"]').dataset.spend) - ps) > 1, saved.spend.paid_search);
+  assert.equal(await page.locator(id('viewed-scenario')).textContent(), '');
+  await page.locator(`${id('scenario-item')}[data-name="${name}"] ${id('scenario-open')}`).click();
+  assert.equal(await page.locator(id('viewed-scenario')).textContent(), `Viewing the scenario “${name}” (change the plan to leave it).`);
+  assert.equal(await page.locator(`${id('scenario-item')}[data-name="${name}"]`).getAttribute('data-viewed'), 'true');
+  await page.waitForFunction(() => location.hash.includes(';scenario='));
+  const link = await page.evaluate(() => location.href);
+  assert.match(link, /;confidence=0\.9;weeks=8;budget=250000;scenario=Q3%20push%3B%2050%25%20search$/);
+
+  // A fresh browser context: no saved scenarios, only the link.
+  const opened = await openAt(link);
+  const p2 = opened.page;
+  assert.equal(await p2.locator(id('link-note')).count(), 0, 'a valid link shows no note');
+  const restored = await pagePlan(p2);
+  for (const ch of CHANNELS) {
+    assert.ok(Math.abs(restored.spend[ch] - saved.spend[ch]) < 0.03, `${ch}: ${restored.spend[ch]} vs ${saved.spend[ch]}`);
+  }
+  assert.equal(await p2.locator(id('confidence')).inputValue(), '0.9');
+  assert.match(await p2.locator(id('recommendation')).textContent(), /at least a 90% chance/);
+  assert.equal(await p2.locator(id('horizon-weeks')).inputValue(), '8');
+  assert.equal(await p2.locator(id('horizon-budget')).inputValue(), '250000');
+  const weeksInTable = await p2.locator(`${id('plan-table')} thead th`).allTextContents();
+  assert.ok(weeksInTable.includes('W8') && !weeksInTable.includes('W9'), weeksInTable.join(' '));
+  assert.ok(Math.abs(Number(await p2.locator(id('plan-table')).getAttribute('data-total')) - 250000) < 1, 'the horizon plan spends the restored budget');
+  assert.equal(await p2.locator(id('viewed-scenario')).textContent(), `Viewing the scenario “${name}” (change the plan to leave it).`);
+  // The restored page writes the same state back; changing the plan leaves the scenario.
+  await p2.waitForFunction(() => location.hash.includes(';scenario=Q3%20push'));
+  await dragSlider(p2, id('channel-slider-paid_search'), 0.2);
+  await p2.waitForFunction(() => location.hash.startsWith('#v2;') && !location.hash.includes('scenario='));
+  assert.equal(await p2.locator(id('viewed-scenario')).textContent(), '');
+  assert.match(await p2.evaluate(() => location.hash), /;confidence=0\.9;weeks=8;budget=250000$/);
+  assert.deepEqual([...problems, ...opened.problems], []);
+  await p2.close();
+  await page.evaluate(() => localStorage.removeItem('mixplan.scenarios'));
+  await page.close();
+});
+
 test('invalid or stale links show a short note and the default plan, never a blank page', async () => {
   const fresh = await openAt(site.server.url);
   const defaults = await pagePlan(fresh.page);
@@ -80,6 +135,8 @@ test('invalid or stale links show a short note and the default plan, never a bla
     ['#v9;total=20000', /cannot read/],
     ['#v1;total=20000;tv=20000', /other data/],
     ['#v1;total=20000;paid_search=-5', /not usable/],
+    ['#v2;total=20000;ch.paid_search=20000;confidence=2', /confidence setting/],
+    ['#v2;total=20000;ch.paid_search=20000;weeks=99', /plan period/],
   ]) {
     const { page, problems } = await openAt(site.server.url + fragment);
     const note = await page.locator(id('link-note')).textContent();
@@ -194,7 +251,7 @@ test('window.mixplan: predict, optimize, getPlan and setPlan agree with the page
   assert.equal(after.locked.social, true, 'the lock box follows');
   assert.equal(Number(await page.locator(id(`channel-slider-display`)).inputValue()), 4000, 'the slider follows');
   assert.equal(Number(await page.locator(id('total-budget')).inputValue()), 30000, 'the total follows');
-  await page.waitForFunction(() => location.hash.includes('paid_search=9000') && location.hash.endsWith('lock=social'));
+  await page.waitForFunction(() => location.hash.includes(';ch.paid_search=9000;') && location.hash.includes(';lock=social;'));
 
   const bad = await page.evaluate(() => [
     window.mixplan.predict('lots'),

@@ -151,7 +151,33 @@ test('scenarios: save two, compare them, rename, delete, and they survive a relo
   const revenues = (await row('Predicted revenue')).map(money);
   assert.ok(Math.abs(revenues[0] - current) <= 0.5, `saved historical mix earns ${revenues[0]} = ${current}`);
   assert.ok(Math.abs(revenues[1] - optimal) <= 0.5, `saved optimal split earns ${revenues[1]} = ${optimal}`);
-  assert.deepEqual(await row('Probability of gain'), ['—', '—'], 'no posterior yet: shown as —');
+  // The odds need the posterior: "computing uncertainty…" while it is sampled, then a
+  // percentage per scenario (the share of draws in which it earns more than the page's plan).
+  const status = page.locator(id('posterior-status'));
+  if ((await status.textContent()) === 'sampling') {
+    const pending = await row('Probability of gain');
+    if ((await status.textContent()) === 'sampling') {
+      assert.deepEqual(pending, ['computing uncertainty…', 'computing uncertainty…']);
+    }
+  }
+  await page.locator(`${id('posterior-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 120_000 });
+  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} td`)].every((td) => td.dataset.probability !== ''),
+    `${id('scenario-probability-of-gain')}`);
+  const odds = await row('Probability of gain');
+  const probabilities = await table.locator(`${id('scenario-probability-of-gain')} td`).evaluateAll((tds) => tds.map((td) => Number(td.dataset.probability)));
+  for (const [i, text] of odds.entries()) {
+    const match = text.match(/^(\d+(?:\.\d)?)%$/);
+    assert.ok(match, `probability of gain is a percentage: ${text}`);
+    const shown = Number(match[1]);
+    assert.ok(shown >= 0 && shown <= 100, text);
+    assert.ok(Math.abs(shown - 100 * probabilities[i]) <= 0.05 + 1e-9, `${text} shows ${probabilities[i]}`);
+  }
+  // "Scenario 1" is the plan on the page: it never beats itself.
+  assert.equal(odds[1], '0.0%', 'the current plan against itself: 0% chance of a gain');
+  assert.equal(probabilities[1], 0);
+  const intervals = await row('Uplift, 90% interval');
+  assert.match(intervals[1], /^\$0 – \$0$/, `the current plan against itself: ${intervals[1]}`);
+  assert.match(intervals[0], /^[+-]?\$[\d,]+ – [+-]?\$[\d,]+$/, intervals[0]);
   const uplift = await row('Uplift vs current');
   assert.match(uplift[1], /^\$0 \(0\.0%\)$/, `the applied optimum is the current plan: ${uplift[1]}`);
   assert.match(uplift[0], /^-\$[\d,]+ \(-\d+\.\d%\)$/);

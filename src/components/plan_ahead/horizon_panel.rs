@@ -20,6 +20,39 @@ use crate::planner::scenario::Planner;
 /// What the charts say before there is a valid plan.
 const NO_PLAN: &str = "No plan yet: fix the inputs above.";
 
+/// The horizon's plan period and total budget as typed. Held by the planner page (so that
+/// the share link can carry them) and edited by `<HorizonPanel>`.
+#[derive(Debug, Clone, Copy)]
+pub struct HorizonFields {
+    /// The plan period field's text.
+    pub weeks: RwSignal<String>,
+    /// The total budget field's text.
+    pub budget: RwSignal<String>,
+}
+
+impl HorizonFields {
+    /// The fields at `weeks` and `budget` (from a link), else the defaults: 13 weeks and
+    /// the historical weekly spend over them, rounded to $1,000.
+    pub fn new(planner: &Planner, weeks: Option<usize>, budget: Option<f64>) -> Self {
+        let default_budget =
+            (planner.historical_total() * DEFAULT_WEEKS as f64 / 1_000.0).round() * 1_000.0;
+        Self {
+            weeks: RwSignal::new(weeks.unwrap_or(DEFAULT_WEEKS).to_string()),
+            budget: RwSignal::new(format!("{}", budget.unwrap_or(default_budget))),
+        }
+    }
+
+    /// The valid values the fields hold (for the share link): `None` for a field that does
+    /// not hold one.
+    pub fn values(&self) -> (Option<usize>, Option<f64>) {
+        let weeks = self.weeks.with(|t| parse_weeks(t).ok());
+        let budget = self
+            .budget
+            .with(|t| parse_money(t).ok().filter(|v| *v >= 0.0));
+        (weeks, budget)
+    }
+}
+
 /// The horizon form, plan table, charts, forecast and certificate.
 #[component]
 pub fn HorizonPanel(
@@ -27,12 +60,14 @@ pub fn HorizonPanel(
     planner: Arc<Planner>,
     /// The channels' dynamics (decay, carry-in) built from the planner.
     model: Arc<HorizonModel>,
+    /// The plan period and total budget fields (held by the planner page).
+    fields: HorizonFields,
 ) -> impl IntoView {
     let channels = planner.channels().to_vec();
-    let start_budget =
-        (planner.historical_total() * DEFAULT_WEEKS as f64 / 1_000.0).round() * 1_000.0;
-    let weeks_text = RwSignal::new(DEFAULT_WEEKS.to_string());
-    let budget_text = RwSignal::new(format!("{start_budget}"));
+    let HorizonFields {
+        weeks: weeks_text,
+        budget: budget_text,
+    } = fields;
     let cap_texts: Vec<RwSignal<String>> = channels
         .iter()
         .map(|_| RwSignal::new(String::new()))

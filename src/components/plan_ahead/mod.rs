@@ -24,18 +24,20 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use self::goal_seek_panel::GoalSeekPanel;
-use self::horizon_panel::HorizonPanel;
+use self::horizon_panel::{HorizonFields, HorizonPanel};
 use self::scenario_compare::ScenarioCompare;
 use self::scenario_list::{ScenarioList, ScenarioState};
 use self::what_if_form::WhatIfForm;
 use super::budget_panel::{MAX_TOTAL, MIN_TOTAL};
 use super::chart_card::ChartCard;
 use crate::charts::plan_ahead::{FrontierMarks, frontier_figure};
+use crate::fitting::PosteriorState;
 use crate::planner::budget::BudgetState;
 use crate::planner::frontier::{FrontierPoint, budget_frontier};
 use crate::planner::goal_seek::page_bounds;
 use crate::planner::horizon::horizon_model;
 use crate::planner::scenario::{Planner, Scenario};
+use crate::planner::scenario_store::OpenedScenario;
 
 /// Budgets on the frontier: every $2,000 over the slider's range.
 pub const FRONTIER_STEPS: usize = 45;
@@ -53,6 +55,16 @@ pub fn PlanAhead(
     /// The evaluated current plan.
     #[prop(into)]
     scenario: Signal<Scenario>,
+    /// The model's posterior (the scenario comparison's odds are over its draws).
+    #[prop(optional, into)]
+    posterior: Signal<PosteriorState>,
+    /// The horizon's plan period and budget fields (held by the planner page for the link).
+    fields: HorizonFields,
+    /// The scenario last opened (held by the planner page for the link).
+    opened: RwSignal<Option<OpenedScenario>>,
+    /// The name of the scenario being viewed, derived by the planner page.
+    #[prop(into)]
+    viewed: Signal<Option<String>>,
 ) -> impl IntoView {
     let bounds = Memo::new(move |_| budget.with(page_bounds));
     let p = planner.clone();
@@ -72,10 +84,13 @@ pub fn PlanAhead(
         saved: RwSignal::new(loaded.scenarios),
         selected: RwSignal::new(Vec::new()),
         note: RwSignal::new(loaded.note),
+        opened,
+        viewed,
     };
     let horizon = match horizon_model(&planner) {
         Ok(model) => {
-            view! { <HorizonPanel planner=planner.clone() model=Arc::new(model) /> }.into_any()
+            view! { <HorizonPanel planner=planner.clone() model=Arc::new(model) fields /> }
+                .into_any()
         }
         Err(message) => {
             view! { <p class="card warning" data-testid="horizon-error">{message}</p> }.into_any()
@@ -101,7 +116,7 @@ pub fn PlanAhead(
             <section class="card scenarios" aria-labelledby="scenarios-heading">
                 <h3 id="scenarios-heading">"Scenarios"</h3>
                 <ScenarioList planner=planner.clone() budget state />
-                <ScenarioCompare planner scenario state />
+                <ScenarioCompare planner scenario state posterior />
             </section>
         </section>
     }

@@ -11,7 +11,7 @@ use crate::format::currency;
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::Planner;
 use crate::planner::scenario_store::{
-    SavedScenario, checked_name, new_scenario, next_default_name,
+    OpenedScenario, SavedScenario, checked_name, new_scenario, next_default_name,
 };
 
 /// The saved scenarios, the compare selection and the messages, shared by the list and the
@@ -24,6 +24,12 @@ pub struct ScenarioState {
     pub selected: RwSignal<Vec<u64>>,
     /// What the last action could not do, or what was dropped when reading storage.
     pub note: RwSignal<Option<String>>,
+    /// The scenario last opened ("Open" writes it; held by the planner page, which starts
+    /// it from the share link).
+    pub opened: RwSignal<Option<OpenedScenario>>,
+    /// The name of the scenario being viewed: the opened one while the plan is still its
+    /// split (derived by the planner page).
+    pub viewed: Signal<Option<String>>,
 }
 
 impl ScenarioState {
@@ -63,6 +69,7 @@ fn ScenarioItem(
         let list = state.saved.get_untracked();
         match checked_name(&text, Some(id), &list) {
             Ok(name) => {
+                let old = list.iter().find(|s| s.id == id).map(|s| s.name.clone());
                 let list = list
                     .into_iter()
                     .map(|mut s| {
@@ -72,12 +79,19 @@ fn ScenarioItem(
                         s
                     })
                     .collect();
+                // The opened scenario keeps being viewed under its new name.
+                state.opened.update(|o| {
+                    if let Some(o) = o.as_mut().filter(|o| Some(&o.name) == old.as_ref()) {
+                        o.name = name.clone();
+                    }
+                });
                 state.commit(list);
                 editing.set(false);
             }
             Err(e) => state.note.set(Some(e.to_string())),
         }
     };
+    let deleted_name = scenario.name.clone();
     let delete = move |_| {
         let list = state
             .saved
@@ -86,16 +100,31 @@ fn ScenarioItem(
             .filter(|s| s.id != id)
             .collect();
         state.selected.update(|s| s.retain(|x| *x != id));
+        if state
+            .opened
+            .with_untracked(|o| o.as_ref().is_some_and(|o| o.name == deleted_name))
+        {
+            state.opened.set(None);
+        }
         state.commit(list);
     };
     let spend = scenario.spend_for(planner.channels()).unwrap_or_default();
-    let open = move |_| budget.update(|b| b.apply(&spend));
+    let opened_name = scenario.name.clone();
+    let open = move |_| {
+        budget.update(|b| b.apply(&spend));
+        state.opened.set(Some(OpenedScenario {
+            name: opened_name.clone(),
+            spend: budget.with_untracked(|b| b.spend().to_vec()),
+        }));
+    };
+    let viewed_name = scenario.name.clone();
+    let is_viewed = move || state.viewed.with(|v| v.as_ref() == Some(&viewed_name));
     let name = scenario.name.clone();
     let test_name = scenario.name.clone();
     let shown_name = scenario.name.clone();
     let total = format!("{} per week", currency(scenario.total()));
     view! {
-        <li class="scenario-item" data-testid="scenario-item" data-name=test_name>
+        <li class="scenario-item" class:viewed=is_viewed.clone() data-testid="scenario-item" data-name=test_name data-viewed=move || is_viewed().to_string()>
             <input
                 type="checkbox"
                 aria-label=format!("Compare “{name}”")
@@ -195,6 +224,9 @@ pub fn ScenarioList(
                 />
                 <button type="button" class="primary" data-testid="save-scenario" on:click=save>"Save scenario"</button>
             </div>
+            <p class="field-hint" role="status" data-testid="viewed-scenario">
+                {move || state.viewed.get().map(|name| format!("Viewing the scenario “{name}” (change the plan to leave it)."))}
+            </p>
             <p class="field-error" role="alert" data-testid="scenario-note">{move || state.note.get()}</p>
             <ul class="scenarios" data-testid="scenario-list">
                 <For
