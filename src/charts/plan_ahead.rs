@@ -9,6 +9,7 @@ use plotly::{Bar, Plot, Scatter};
 use super::figure::Figure;
 use super::figures::{CURRENT, MONEY, OPTIMAL, base_layout, channel_color, names, titled_axis};
 use super::label::escape;
+use crate::format::currency;
 use crate::planner::frontier::FrontierPoint;
 use crate::planner::horizon::HorizonOutcome;
 use crate::planner::scenario::Planner;

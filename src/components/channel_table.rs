@@ -248,7 +248,8 @@ pub fn ChannelTable(
     view! {
         <section class="card table-card" aria-labelledby="channels-heading">
             <h2 id="channels-heading">"Channels"</h2>
-            <div class="table-scroll">
+            // Focusable so that a keyboard user can scroll it when the table is wider than the card.
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Channel table (scrolls sideways)">
                 <table class="channel-table">
                     <thead>
                         <tr>

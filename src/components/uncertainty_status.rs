@@ -47,7 +47,7 @@ pub fn UncertaintyStatus(
     view! {
         <div class="uncertainty-status" class:warning=move || status() == "failed" role="status" aria-live="polite">
             <span class="uncertainty-label" data-testid="posterior-text">{text}</span>
-            <progress max="100" value=percent class:hidden=move || status() != "sampling"></progress>
+            <progress max="100" value=percent aria-label="Uncertainty sampling progress" class:hidden=move || status() != "sampling"></progress>
             <span
                 class="visually-hidden"
                 data-testid="posterior-status"

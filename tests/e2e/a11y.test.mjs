@@ -95,7 +95,7 @@ test('Tab reaches every control in page order, each with a visible focus ring', 
   const sliders = await page.locator('input[type=range]:enabled').count();
   const buttons = await page.locator('button:enabled:visible').evaluateAll((els) => els.map((el) => el.dataset.testid || el.id || el.textContent));
   assert.ok(sliders >= CHANNELS.length, `the total and the channel sliders are enabled (${sliders})`);
-  assert.ok(expected.filter((name) => /slider|total-budget$/.test(name)).length === sliders, 'every slider is a tab stop');
+  assert.ok(expected.filter((name) => /slider|total-budget$|^confidence$/.test(name)).length === sliders, 'every slider is a tab stop');
   assert.ok(buttons.length >= 5, `apply, the exports and the chart downloads (${buttons})`);
   assert.deepEqual(expected.filter((name) => buttons.includes(name)), buttons, 'every button is a tab stop');
 

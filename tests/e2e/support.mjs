@@ -145,7 +145,8 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   const requests = [];
   const problems = [];
   page.on('request', (r) => requests.push(r.url()));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // A request cut short by a navigation (a reload while the favicon loads) is not a problem.
+  page.on('requestfailed', (r) => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::optimize::horizon::{DEFAULT_WEEKS, HorizonModel, HorizonOptimizer};
 
-use crate::charts::plan_ahead::{forecast_figure, horizon_plan_figure, note_figure};
+use crate::charts::plan_ahead::{
+    forecast_figure, forecast_summary, horizon_plan_figure, horizon_plan_summary, note_figure,
+};
 use crate::components::chart_card::ChartCard;
 use crate::format::{currency, decimal, parse_money};
 use crate::planner::horizon::{
@@ -269,11 +271,15 @@ pub fn HorizonPanel(
             >
                 {move || shown.with(|o| o.as_ref().map(|o| certificate_text(&o.plan)))}
             </p>
-            <div class="plan-scroll horizon-table">{table}</div>
+            <div class="plan-scroll horizon-table" tabindex="0" role="region" aria-label="Plan by channel and week (scrolls sideways)">{table}</div>
             <ChartCard
                 title="Plan by week"
                 caption="weekly spend, stacked by channel"
                 test_id="chart-horizon-plan"
+                summary=Signal::derive({
+                    let p = p.clone();
+                    move || shown.with(|o| o.as_ref().map_or_else(|| NO_PLAN.to_string(), |o| horizon_plan_summary(&p, o)))
+                })
                 label="Planned weekly spend stacked by channel over the plan period"
                 source=shown
                 figure={move |o: &Option<HorizonOutcome>| o.as_ref().map_or_else(|| note_figure(NO_PLAN), |o| horizon_plan_figure(&p, o))}
@@ -283,6 +289,7 @@ pub fn HorizonPanel(
                 title="Weekly revenue forecast"
                 caption="total weekly revenue (baseline, trend, season, controls and media) with its interval"
                 test_id="chart-forecast"
+                summary=Signal::derive(move || shown.with(|o| o.as_ref().map_or_else(|| NO_PLAN.to_string(), forecast_summary)))
                 label="Forecast of total weekly revenue over the plan period with its interval"
                 source=shown
                 figure={|o: &Option<HorizonOutcome>| o.as_ref().map_or_else(|| note_figure(NO_PLAN), forecast_figure)}

@@ -30,7 +30,7 @@ use self::scenario_list::{ScenarioList, ScenarioState};
 use self::what_if_form::WhatIfForm;
 use super::budget_panel::{MAX_TOTAL, MIN_TOTAL};
 use super::chart_card::ChartCard;
-use crate::charts::plan_ahead::{FrontierMarks, frontier_figure};
+use crate::charts::plan_ahead::{FrontierMarks, frontier_figure, frontier_summary};
 use crate::fitting::PosteriorState;
 use crate::planner::budget::BudgetState;
 use crate::planner::frontier::{FrontierPoint, budget_frontier};
@@ -108,6 +108,7 @@ pub fn PlanAhead(
                 title="Budget frontier"
                 caption="best weekly revenue under the model and the return on the next dollar, by weekly budget; ● current plan, ◇ best split of its total"
                 test_id="chart-frontier"
+                summary=Signal::derive(move || frontier_view.with(|(points, marks)| frontier_summary(points, *marks)))
                 label="Optimal weekly revenue and marginal ROAS against the weekly budget"
                 source=frontier_view
                 figure={|(points, marks): &(Vec<FrontierPoint>, FrontierMarks)| frontier_figure(points, *marks)}

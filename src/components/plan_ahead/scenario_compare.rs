@@ -111,7 +111,7 @@ pub fn ScenarioCompare(
     view! {
         <div class="scenario-compare">
             <p class="field-hint" class:hidden=enough>"Tick two or more saved scenarios to compare them side by side."</p>
-            <div class="plan-scroll" class:hidden=move || !enough()>
+            <div class="plan-scroll" tabindex="0" role="region" aria-label="Scenario comparison (scrolls sideways)" class:hidden=move || !enough()>
                 <table data-testid="scenario-compare">
                     <caption>"Weekly figures; uplift is against the plan now on the page. The uplift interval and the probability of gain (the share of posterior draws in which the scenario earns more than the plan on the page; the plan never beats itself, so it shows 0%) need the model's posterior."</caption>
                     <thead><tr><th scope="col">"Scenario"</th>{headers}</tr></thead>
