@@ -114,7 +114,7 @@ pub fn ModelChecks(
     };
     view! {
         <details class="card model-checks" data-testid="model-checks" on:toggle=on_toggle>
-            <summary>
+            <summary data-testid="model-checks-toggle">
                 <h2>"Model checks"</h2>
                 <span class="muted">
                     " residual autocorrelation, normality, heteroscedasticity, collinearity and ROI stability"

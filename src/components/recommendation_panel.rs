@@ -132,6 +132,7 @@ pub fn RecommendationPanel(
                 <input
                     type="range"
                     data-testid="confidence"
+                    aria-valuetext=move || format!("{:.0}%", 100.0 * confidence.get())
                     min=crate::planner::recommendation::MIN_CONFIDENCE
                     max=crate::planner::recommendation::MAX_CONFIDENCE
                     step=CONFIDENCE_STEP

@@ -110,6 +110,10 @@ impl<C: 'static> FitWorker<C> {
 impl<C: 'static> Drop for FitWorker<C> {
     fn drop(&mut self) {
         if let Some(worker) = self.shared.borrow_mut().worker.take() {
+            // Detach the handlers first: a reply the worker posted before it was terminated
+            // may still be queued, and must not reach the closures dropped with this handle.
+            worker.set_onmessage(None);
+            worker.set_onerror(None);
             worker.terminate();
         }
     }

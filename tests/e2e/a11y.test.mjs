@@ -21,7 +21,8 @@ const FAILING = new Set(['serious', 'critical']);
 /** Money as the page writes it: `$19,138`, `-$300`. */
 const MONEY = /^-?\$\d{1,3}(,\d{3})*$/;
 /** Everything Tab can stop on. */
-const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
+// A <details>' <summary> is a tab stop too (the Model checks section opens from it).
+const FOCUSABLE = 'a[href], button, input, select, textarea, summary, [tabindex]';
 
 /** Waits until the charts have drawn what the page state asks for (two animation frames). */
 async function chartsSettled(page) {
@@ -148,7 +149,11 @@ test('every control has a name, and every slider says its value in money', async
     .map((el) => el.outerHTML.slice(0, 120)));
   assert.deepEqual(unnamed, [], 'every control is labelled (<label for>, aria-label or its text)');
   // A channel's slider snaps to its $100 step; its value text says the exact amount placed.
-  const sliders = await page.locator('input[type=range]').evaluateAll((els) => els.map((el) => ({
+  // The confidence control is a probability, not money: checked on its own below.
+  const confidence = await page.locator(id('confidence')).evaluate((el) => ({ text: el.getAttribute('aria-valuetext') ?? '', label: [...el.labels].map((l) => l.textContent.trim()).join(' ') || el.getAttribute('aria-label') || '' }));
+  assert.match(confidence.text, /\d+ ?%/, `the confidence control says its value as a percentage (${confidence.text})`);
+  assert.notEqual(confidence.label, '', 'the confidence control has a label');
+  const sliders = await page.locator('input[type=range]:not([data-testid=confidence])').evaluateAll((els) => els.map((el) => ({
     id: el.id, value: Number(el.closest('[data-channel]')?.dataset.spend ?? el.value), text: el.getAttribute('aria-valuetext'),
     label: [...el.labels].map((l) => l.textContent.trim()).join(' '),
   })));

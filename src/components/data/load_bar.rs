@@ -62,7 +62,7 @@ pub fn LoadBar(
                 "Use your data (CSV, TSV or .xlsx)"
                 <input type="file" accept=ACCEPTED data-testid="data-file" class="visually-hidden" on:change=on_file />
             </label>
-            <button type="button" class="link-button" on:click=move |_| paste_open.update(|o| *o = !*o)
+            <button type="button" class="link-button" data-testid="data-paste-open" on:click=move |_| paste_open.update(|o| *o = !*o)
                 aria-expanded=move || paste_open.get().to_string()>
                 "Paste data"
             </button>

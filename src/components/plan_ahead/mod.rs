@@ -109,7 +109,7 @@ pub fn PlanAhead(
                 caption="best weekly revenue under the model and the return on the next dollar, by weekly budget; ● current plan, ◇ best split of its total"
                 test_id="chart-frontier"
                 summary=Signal::derive(move || frontier_view.with(|(points, marks)| frontier_summary(points, *marks)))
-                label="Optimal weekly revenue and marginal ROAS against the weekly budget"
+                label="Best weekly revenue under the model and marginal ROAS against the weekly budget"
                 source=frontier_view
                 figure={|(points, marks): &(Vec<FrontierPoint>, FrontierMarks)| frontier_figure(points, *marks)}
                 wide=true
