@@ -307,13 +307,25 @@ impl HorizonOptimizer {
 fn restore_equalities(z: &mut [f64], constraints: &Constraints, scaled: &Scaled) {
     for eq in &constraints.equalities {
         let residual = eq.rhs - eq.vars.iter().map(|&v| z[v]).sum::<f64>();
+        // A cap row shared by several variables gives each an equal part of its slack, so
+        // the spreading cannot push any week or channel over its cap.
+        let mut cap_room = vec![f64::INFINITY; z.len()];
+        if residual > 0.0 {
+            for row in constraints.inequalities.iter().filter(|r| r.aggregate) {
+                let slack = row.bound - row.sign * row.vars.iter().map(|&v| z[v]).sum::<f64>();
+                let part = slack.max(0.0) / row.vars.len() as f64;
+                for &v in &row.vars {
+                    cap_room[v] = cap_room[v].min(part);
+                }
+            }
+        }
         let rooms: Vec<f64> = eq
             .vars
             .iter()
             .map(|&v| {
                 let cell = scaled.free[v];
                 if residual > 0.0 {
-                    scaled.upper[cell] - z[v]
+                    (scaled.upper[cell] - z[v]).min(cap_room[v])
                 } else {
                     z[v] - scaled.lower[cell]
                 }
