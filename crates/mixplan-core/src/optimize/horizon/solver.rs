@@ -229,13 +229,28 @@ impl HorizonOptimizer {
             let multipliers = barrier_multipliers(&engine, &z, t, &nu);
             let mut bound = lagrangian_bound(&mut envelope, &z, &multipliers, constraints);
             let interior = z.clone();
-            if let Some((x, exact)) = crossover(&mut envelope, &engine, &z, t, constraints) {
+            // Several guesses of the active set; each valid bound may only lower the best.
+            for rule in [
+                ActiveRule::MultiplierAboveSlack,
+                ActiveRule::SlackBelow(1e-7),
+                ActiveRule::SlackBelow(1e-10),
+            ] {
+                let value = envelope.value(&z);
+                let Some((x, exact)) =
+                    crossover(&mut envelope, &engine, &interior, t, constraints, rule)
+                else {
+                    continue;
+                };
                 let polished_bound = lagrangian_bound(&mut envelope, &x, &exact, constraints);
                 if polished_bound.is_finite() {
                     bound = bound.min(polished_bound);
                 }
-                if envelope.value(&x) >= envelope.value(&z) {
+                if envelope.value(&x) >= value {
                     z = clamp_to_boxes(x, &scaled);
+                }
+                let gap = bound - envelope.value(&z);
+                if gap <= 1e-12 * envelope.value(&z).abs() {
+                    break;
                 }
             }
             upper_scaled = Some(bound);
@@ -292,13 +307,25 @@ impl HorizonOptimizer {
 fn restore_equalities(z: &mut [f64], constraints: &Constraints, scaled: &Scaled) {
     for eq in &constraints.equalities {
         let residual = eq.rhs - eq.vars.iter().map(|&v| z[v]).sum::<f64>();
+        // A cap row shared by several variables gives each an equal part of its slack, so
+        // the spreading cannot push any week or channel over its cap.
+        let mut cap_room = vec![f64::INFINITY; z.len()];
+        if residual > 0.0 {
+            for row in constraints.inequalities.iter().filter(|r| r.aggregate) {
+                let slack = row.bound - row.sign * row.vars.iter().map(|&v| z[v]).sum::<f64>();
+                let part = slack.max(0.0) / row.vars.len() as f64;
+                for &v in &row.vars {
+                    cap_room[v] = cap_room[v].min(part);
+                }
+            }
+        }
         let rooms: Vec<f64> = eq
             .vars
             .iter()
             .map(|&v| {
                 let cell = scaled.free[v];
                 if residual > 0.0 {
-                    scaled.upper[cell] - z[v]
+                    (scaled.upper[cell] - z[v]).min(cap_room[v])
                 } else {
                     z[v] - scaled.lower[cell]
                 }
@@ -767,6 +794,15 @@ fn barrier_multipliers(engine: &Engine, z: &[f64], t: f64, nu: &[f64]) -> Multip
     }
 }
 
+/// How the crossover guesses the active constraints.
+#[derive(Debug, Clone, Copy)]
+enum ActiveRule {
+    /// The barrier multiplier `1/(t·s)` exceeds the slack `s`.
+    MultiplierAboveSlack,
+    /// The slack is below a limit (scaled money).
+    SlackBelow(f64),
+}
+
 /// Active-set polish ("crossover"): the constraints whose barrier multiplier exceeds their
 /// slack are taken as active — box rows fix their variable at the bound, cap rows become
 /// equalities — and Newton's method solves the remaining equality-constrained problem
@@ -779,11 +815,18 @@ fn crossover(
     z: &[f64],
     t: f64,
     constraints: &Constraints,
+    rule: ActiveRule,
 ) -> Option<(Vec<f64>, Multipliers)> {
     let n = z.len();
     let mut slacks = Vec::new();
     engine.slacks(z, &mut slacks);
-    let active: Vec<bool> = slacks.iter().map(|&s| 1.0 / (t * s) > s).collect();
+    let active: Vec<bool> = slacks
+        .iter()
+        .map(|&s| match rule {
+            ActiveRule::MultiplierAboveSlack => 1.0 / (t * s) > s,
+            ActiveRule::SlackBelow(limit) => s < limit,
+        })
+        .collect();
     let mut x = z.to_vec();
     let mut fixed = vec![false; n];
     for (row, &on) in constraints.inequalities.iter().zip(&active) {
