@@ -653,23 +653,7 @@ mod tests {
 
     /// Draws that scale every fitted curve's β by 0.8 … 1.2 (101 draws).
     fn scaled_draws(planner: &Planner) -> PosteriorDraws {
-        use crate::planner::draws::tests::diagnostics;
-        let scales: Vec<f64> = (0..=100).map(|i| 0.8 + 0.004 * f64::from(i)).collect();
-        let curves = planner
-            .curves()
-            .iter()
-            .map(|f| {
-                scales
-                    .iter()
-                    .map(|k| {
-                        HillResponse::new(k * f.coefficient(), f.half_saturation(), f.shape())
-                            .unwrap()
-                    })
-                    .collect()
-            })
-            .collect();
-        let roi = vec![scales.clone(); planner.curves().len()];
-        PosteriorDraws::new(curves, roi, diagnostics(0, true)).unwrap()
+        crate::planner::draws::tests::scaled_draws(planner, 0.004, 100)
     }
 
     #[test]

@@ -150,6 +150,33 @@ pub(crate) mod tests {
         }
     }
 
+    /// Draws that scale every fitted curve of `planner` by `β · (0.8 + step · i)`,
+    /// `i = 0 … last` (ROI draws: the same factors), converged. For the native tests that
+    /// fit the planner.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn scaled_draws(
+        planner: &crate::planner::scenario::Planner,
+        step: f64,
+        last: u32,
+    ) -> PosteriorDraws {
+        let scales: Vec<f64> = (0..=last).map(|i| 0.8 + step * f64::from(i)).collect();
+        let curves = planner
+            .curves()
+            .iter()
+            .map(|f| {
+                scales
+                    .iter()
+                    .map(|k| {
+                        HillResponse::new(k * f.coefficient(), f.half_saturation(), f.shape())
+                            .unwrap()
+                    })
+                    .collect()
+            })
+            .collect();
+        let roi = vec![scales; planner.curves().len()];
+        PosteriorDraws::new(curves, roi, diagnostics(0, true)).unwrap()
+    }
+
     /// Two channels, `draws` draws: channel 0 `β = 1000 + 10 d`, channel 1 `β = 500`.
     pub fn two_channels(draws: usize) -> PosteriorDraws {
         let curve = |beta: f64| HillResponse::new(beta, 1000.0, 1.0).unwrap();

@@ -67,33 +67,12 @@ pub fn recommend(
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::planner::draws::tests::diagnostics;
     use crate::planner::scenario::fitted_planner;
     use mixplan_core::model::posterior::Verdict;
-    use mixplan_core::response::HillResponse;
 
     /// Draws that scale every fitted curve's β by `0.8 … 1.2` (41 draws).
     fn scaled(planner: &Planner) -> PosteriorDraws {
-        let scales: Vec<f64> = (0..=40).map(|i| 0.8 + 0.01 * f64::from(i)).collect();
-        let curves = planner
-            .curves()
-            .iter()
-            .map(|f| {
-                scales
-                    .iter()
-                    .map(|k| {
-                        HillResponse::new(k * f.coefficient(), f.half_saturation(), f.shape())
-                            .unwrap()
-                    })
-                    .collect()
-            })
-            .collect();
-        PosteriorDraws::new(
-            curves,
-            vec![scales.clone(); planner.curves().len()],
-            diagnostics(0, true),
-        )
-        .unwrap()
+        crate::planner::draws::tests::scaled_draws(planner, 0.01, 40)
     }
 
     #[test]
