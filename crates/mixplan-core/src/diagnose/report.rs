@@ -139,55 +139,34 @@ pub fn diagnose(
     let alpha = settings.alpha;
     let mut verdicts = Vec::new();
 
-    verdicts.push(Verdict {
-        check: "autocorrelation".into(),
-        passed: !ljung_box.rejects(alpha),
-        message: if ljung_box.rejects(alpha) {
-            format!(
-                "The residuals are autocorrelated (Ljung–Box Q = {:.1} over {lags} lags, {}): the model misses some week-to-week structure — a holiday, a level shift or a longer carryover — so its intervals are too narrow.",
-                ljung_box.statistic,
-                p_text(ljung_box.p_value)
-            )
-        } else {
-            format!(
-                "No sign of autocorrelation left in the residuals (Ljung–Box over {lags} lags, {}).",
-                p_text(ljung_box.p_value)
-            )
-        },
-    });
-    verdicts.push(Verdict {
-        check: "normality".into(),
-        passed: !jarque_bera.rejects(alpha),
-        message: if jarque_bera.rejects(alpha) {
-            format!(
-                "The residuals are not normally distributed (Jarque–Bera = {:.1}, {}): usually a few outlier weeks (promotions, outages, data errors) — check them in the data; intervals that assume normal noise are less reliable.",
-                jarque_bera.statistic,
-                p_text(jarque_bera.p_value)
-            )
-        } else {
-            format!(
-                "The residuals are consistent with normal noise (Jarque–Bera {}).",
-                p_text(jarque_bera.p_value)
-            )
-        },
-    });
-    verdicts.push(Verdict {
-        check: "heteroscedasticity".into(),
-        passed: !breusch_pagan.rejects(alpha),
-        message: if breusch_pagan.rejects(alpha) {
-            format!(
-                "The size of the errors changes with the level of {} (Breusch–Pagan {}): the model is less precise in big weeks than its intervals say.",
-                data.target_name(),
-                p_text(breusch_pagan.p_value)
-            )
-        } else {
-            format!(
-                "The size of the errors does not change with the level of {} (Breusch–Pagan {}).",
-                data.target_name(),
-                p_text(breusch_pagan.p_value)
-            )
-        },
-    });
+    let target = data.target_name();
+    verdicts.push(test_verdict(
+        "autocorrelation",
+        &ljung_box,
+        alpha,
+        |q, p| format!(
+            "The residuals are autocorrelated (Ljung–Box Q = {q:.1} over {lags} lags, {p}): the model misses some week-to-week structure — a holiday, a level shift or a longer carryover — so its intervals are too narrow."
+        ),
+        |p| format!("No sign of autocorrelation left in the residuals (Ljung–Box over {lags} lags, {p})."),
+    ));
+    verdicts.push(test_verdict(
+        "normality",
+        &jarque_bera,
+        alpha,
+        |jb, p| format!(
+            "The residuals are not normally distributed (Jarque–Bera = {jb:.1}, {p}): usually a few outlier weeks (promotions, outages, data errors) — check them in the data; intervals that assume normal noise are less reliable."
+        ),
+        |p| format!("The residuals are consistent with normal noise (Jarque–Bera {p})."),
+    ));
+    verdicts.push(test_verdict(
+        "heteroscedasticity",
+        &breusch_pagan,
+        alpha,
+        |_, p| format!(
+            "The size of the errors changes with the level of {target} (Breusch–Pagan {p}): the model is less precise in big weeks than its intervals say."
+        ),
+        |p| format!("The size of the errors does not change with the level of {target} (Breusch–Pagan {p})."),
+    ));
 
     let flagged: Vec<String> = collinearity
         .iter()
@@ -284,4 +263,26 @@ pub fn diagnose(
         stability,
         verdicts,
     })
+}
+
+/// The verdict of one χ² test at level `alpha`: `failed(statistic, p-value text)` when the test
+/// rejects its null hypothesis, `passed(p-value text)` otherwise.
+fn test_verdict(
+    check: &str,
+    test: &ChiSquaredTest,
+    alpha: f64,
+    failed: impl FnOnce(f64, String) -> String,
+    passed: impl FnOnce(String) -> String,
+) -> Verdict {
+    let rejected = test.rejects(alpha);
+    let p = p_text(test.p_value);
+    Verdict {
+        check: check.into(),
+        passed: !rejected,
+        message: if rejected {
+            failed(test.statistic, p)
+        } else {
+            passed(p)
+        },
+    }
 }
