@@ -1,5 +1,6 @@
-//! `<HorizonPanel>`: plan the next N weeks — period, total budget, a weekly cap per channel
-//! and fixed amounts — and show the channel × week plan, its stacked chart, the weekly
+//! `<HorizonPanel>`: plan the next N weeks — period, total budget, a weekly cap per channel,
+//! a cap on each week's total (with per-week overrides), caps on a channel in single weeks
+//! and fixed amounts (syntax in [`crate::planner::horizon`]) — and show the channel × week plan, its stacked chart, the weekly
 //! revenue forecast with its interval, and the optimiser's certificate. Re-plans on every
 //! input event; a bad input keeps the last valid plan on screen and says what to fix.
 
@@ -14,8 +15,8 @@ use crate::charts::plan_ahead::{
 use crate::components::chart_card::ChartCard;
 use crate::format::{currency, decimal, parse_money};
 use crate::planner::horizon::{
-    HorizonInputs, HorizonOutcome, certificate_text, parse_cap, parse_fixed, parse_weeks,
-    plan_period,
+    HorizonInputs, HorizonOutcome, certificate_text, parse_cap, parse_channel_week_caps,
+    parse_fixed, parse_week_caps, parse_weeks, plan_period,
 };
 use crate::planner::scenario::Planner;
 
@@ -75,6 +76,9 @@ pub fn HorizonPanel(
         .map(|_| RwSignal::new(String::new()))
         .collect();
     let fixed_text = RwSignal::new(String::new());
+    let week_cap_text = RwSignal::new(String::new());
+    let week_caps_text = RwSignal::new(String::new());
+    let cell_caps_text = RwSignal::new(String::new());
 
     let caps = cap_texts.clone();
     let p = planner.clone();
@@ -94,11 +98,19 @@ pub fn HorizonPanel(
                     .map_err(|e| format!("{}: {e}", c.name))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let week_cap = week_cap_text
+            .with(|t| parse_cap(t))
+            .map_err(|e| format!("Cap per week: {e}"))?;
+        let week_caps = week_caps_text.with(|t| parse_week_caps(t, weeks))?;
+        let cell_caps = cell_caps_text.with(|t| parse_channel_week_caps(t, p.channels(), weeks))?;
         let fixed = fixed_text.with(|t| parse_fixed(t, p.channels(), weeks))?;
         Ok(HorizonInputs {
             weeks,
             budget,
             weekly_caps,
+            week_cap,
+            week_caps,
+            cell_caps,
             fixed,
         })
     });
@@ -170,7 +182,10 @@ pub fn HorizonPanel(
                     })
                     .collect_view();
                 let totals = (0..plan.weeks())
-                    .map(|h| view! { <td>{currency(plan.week_total(h))}</td> })
+                    .map(|h| {
+                        let x = plan.week_total(h);
+                        view! { <td data-plan-week-total=h + 1 data-spend-total=x.to_string()>{currency(x)}</td> }
+                    })
                     .collect_view();
                 let forecast = o
                     .forecast
@@ -239,6 +254,38 @@ pub fn HorizonPanel(
                     />
                 </label>
                 {cap_fields}
+                <label>
+                    "Max total per week"
+                    <input
+                        class="money-input small"
+                        type="text"
+                        inputmode="decimal"
+                        placeholder="no cap"
+                        data-testid="horizon-week-cap"
+                        prop:value=move || week_cap_text.get()
+                        on:input=move |ev| week_cap_text.set(event_target_value(&ev))
+                    />
+                </label>
+                <label class="horizon-fixed">
+                    "Weeks with their own max total (week:max; …)"
+                    <input
+                        type="text"
+                        placeholder="e.g. 3:20000; 7:0"
+                        data-testid="horizon-week-caps"
+                        prop:value=move || week_caps_text.get()
+                        on:input=move |ev| week_caps_text.set(event_target_value(&ev))
+                    />
+                </label>
+                <label class="horizon-fixed">
+                    "Channel caps in single weeks (week:channel<=max; …)"
+                    <input
+                        type="text"
+                        placeholder="e.g. 5:paid_search<=20000"
+                        data-testid="horizon-channel-week-caps"
+                        prop:value=move || cell_caps_text.get()
+                        on:input=move |ev| cell_caps_text.set(event_target_value(&ev))
+                    />
+                </label>
                 <label class="horizon-fixed">
                     "Fixed amounts (week:channel=amount; …)"
                     <input
