@@ -11,7 +11,7 @@ use mixplan_core::model::FittedModel;
 use mixplan_core::optimize::{self, OptimizeError, Plan, SpendBounds, Uplift, scale_mix};
 use mixplan_core::response::HillResponse;
 
-use super::budget::BudgetState;
+use super::budget::{BudgetRange, BudgetState};
 
 /// A channel as the page names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +181,12 @@ impl Planner {
     /// Historical mean weekly total spend.
     pub fn historical_total(&self) -> f64 {
         self.historical_mix.iter().sum()
+    }
+
+    /// The weekly totals the planner offers for this data: [`BudgetRange::around`] the
+    /// historical mean weekly total.
+    pub fn budget_range(&self) -> BudgetRange {
+        BudgetRange::around(self.historical_total())
     }
 
     /// Evaluates a split with [`Plan::evaluate`]. A spend that is missing, negative or not
