@@ -137,7 +137,7 @@ pub fn BudgetPanel(
     let rows = channels
         .into_iter()
         .enumerate()
-        .map(|(index, channel)| view! { <ChannelControl index channel budget note /> })
+        .map(|(index, channel)| view! { <ChannelControl index channel budget note step=range.channel_step() /> })
         .collect_view();
 
     view! {

@@ -11,6 +11,7 @@
 //! [`BudgetState::balance`] says why, so the user never loses their numbers. A typed amount
 //! that does not fit is refused ([`AmountRefused`]) instead of being clamped.
 
+use mixplan_core::optimize::SpendBounds;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -86,6 +87,11 @@ impl BudgetRange {
     /// The total slider's step.
     pub fn step(&self) -> f64 {
         self.step
+    }
+
+    /// The channel sliders' step: a fifth of the total's ($100 for the store).
+    pub fn channel_step(&self) -> f64 {
+        self.step / 5.0
     }
 
     /// True when `total` is in `[min, max]`.
@@ -315,6 +321,22 @@ impl BudgetState {
         self.spend.iter().sum()
     }
 
+    /// The bounds the page optimises under, one per channel: a locked channel is held at
+    /// its spend (`lo = hi = x_c`), the others are free (`0 ≤ x_c`).
+    pub fn bounds(&self) -> Vec<SpendBounds> {
+        self.locked
+            .iter()
+            .zip(&self.spend)
+            .map(|(&locked, &x)| {
+                if locked {
+                    SpendBounds::locked(x)
+                } else {
+                    SpendBounds::FREE
+                }
+            })
+            .collect()
+    }
+
     /// Spend of the locked channels.
     pub fn locked_spend(&self) -> f64 {
         self.spend
@@ -527,6 +549,7 @@ mod tests {
             (9_500.0, 144_000.0, 500.0)
         );
         assert_eq!(store.snap(47_957.23), 48_000.0);
+        assert_eq!(store.channel_step(), 100.0);
         // A small shop ($300 a week) and a large advertiser ($3M a week).
         let tiny = BudgetRange::around(300.0);
         assert_eq!((tiny.min(), tiny.max(), tiny.step()), (60.0, 900.0, 2.0));
@@ -557,6 +580,20 @@ mod tests {
                 "{mean}: max on the grid"
             );
         }
+    }
+
+    #[test]
+    fn locked_channels_are_held_and_the_others_free() {
+        let mut state = BudgetState::from_mix(10_000.0, &[1.0, 3.0, 6.0]);
+        state.set_locked(1, true);
+        assert_eq!(
+            state.bounds(),
+            vec![
+                SpendBounds::FREE,
+                SpendBounds::locked(3_000.0),
+                SpendBounds::FREE
+            ]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
-use mixplan_core::optimize::{self, OptimizeError, Plan, SpendBounds, Uplift, scale_mix};
+use mixplan_core::optimize::{self, OptimizeError, Plan, Uplift, scale_mix};
 use mixplan_core::response::HillResponse;
 
 use super::budget::{BudgetRange, BudgetState};
@@ -213,18 +213,7 @@ impl Planner {
         let baseline = self.model.baseline_level();
         let current = self.evaluate(budget.spend());
         let historical = self.evaluate(&scale_mix(&self.historical_mix, total));
-        let bounds: Vec<SpendBounds> = budget
-            .locked()
-            .iter()
-            .zip(current.spend())
-            .map(|(&locked, &x)| {
-                if locked {
-                    SpendBounds::locked(x)
-                } else {
-                    SpendBounds::FREE
-                }
-            })
-            .collect();
+        let bounds = budget.bounds();
         let optimal = optimize::optimize(&self.curves, &bounds, total)
             .map(|allocation| allocation.into_plan());
         let placed = current.budget();

@@ -10,8 +10,8 @@ use super::goal_form::{GoalAnswer, GoalForm};
 use crate::format::{currency, parse_money};
 use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::goal_seek::{
-    budget_for_revenue, budget_for_roas, next_dollars, next_dollars_sentence, page_bounds,
-    revenue_sentence, roas_sentence,
+    budget_for_revenue, budget_for_roas, next_dollars, next_dollars_sentence, revenue_sentence,
+    roas_sentence,
 };
 use crate::planner::scenario::Planner;
 
@@ -49,7 +49,7 @@ pub fn GoalSeekPanel(
     let p = planner.clone();
     let revenue = move |text: &str| {
         let target = parse_money(text).map_err(|e| e.to_string())?;
-        let bounds = budget.with(page_bounds);
+        let bounds = budget.with(BudgetState::bounds);
         budget_for_revenue(&p, &bounds, target, max_budget)
             .map(|answer| GoalAnswer {
                 sentence: revenue_sentence(&p, target, &answer),
@@ -60,7 +60,7 @@ pub fn GoalSeekPanel(
     let p = planner.clone();
     let roas = move |text: &str| {
         let target = parse_roas(text)?;
-        let bounds = budget.with(page_bounds);
+        let bounds = budget.with(BudgetState::bounds);
         budget_for_roas(&p, &bounds, target, max_budget)
             .map(|answer| GoalAnswer {
                 sentence: roas_sentence(&p, target, &answer, max_budget),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::optimize::horizon::{DEFAULT_WEEKS, HorizonModel, HorizonOptimizer};
 
+use super::limit_field::LimitField;
 use crate::charts::plan_ahead::{
     forecast_figure, forecast_summary, horizon_plan_figure, horizon_plan_summary, note_figure,
 };
@@ -134,20 +135,14 @@ pub fn HorizonPanel(
         .iter()
         .zip(cap_texts)
         .map(|(c, text)| {
-            let id = format!("horizon-cap-{}", c.id);
             view! {
-                <label>
-                    {format!("{} max/week", c.name)}
-                    <input
-                        class="money-input small"
-                        type="text"
-                        inputmode="decimal"
-                        placeholder="no cap"
-                        data-testid=id
-                        prop:value=move || text.get()
-                        on:input=move |ev| text.set(event_target_value(&ev))
-                    />
-                </label>
+                <LimitField
+                    label=format!("{} max/week", c.name)
+                    placeholder="no cap"
+                    test_id=format!("horizon-cap-{}", c.id)
+                    text
+                    amount=true
+                />
             }
         })
         .collect_view();
@@ -254,48 +249,10 @@ pub fn HorizonPanel(
                     />
                 </label>
                 {cap_fields}
-                <label>
-                    "Max total per week"
-                    <input
-                        class="money-input small"
-                        type="text"
-                        inputmode="decimal"
-                        placeholder="no cap"
-                        data-testid="horizon-week-cap"
-                        prop:value=move || week_cap_text.get()
-                        on:input=move |ev| week_cap_text.set(event_target_value(&ev))
-                    />
-                </label>
-                <label class="horizon-fixed">
-                    "Weeks with their own max total (week:max; …)"
-                    <input
-                        type="text"
-                        placeholder="e.g. 3:20000; 7:0"
-                        data-testid="horizon-week-caps"
-                        prop:value=move || week_caps_text.get()
-                        on:input=move |ev| week_caps_text.set(event_target_value(&ev))
-                    />
-                </label>
-                <label class="horizon-fixed">
-                    "Channel caps in single weeks (week:channel<=max; …)"
-                    <input
-                        type="text"
-                        placeholder="e.g. 5:paid_search<=20000"
-                        data-testid="horizon-channel-week-caps"
-                        prop:value=move || cell_caps_text.get()
-                        on:input=move |ev| cell_caps_text.set(event_target_value(&ev))
-                    />
-                </label>
-                <label class="horizon-fixed">
-                    "Fixed amounts (week:channel=amount; …)"
-                    <input
-                        type="text"
-                        placeholder="e.g. 1:email=5000; 2:email=5000"
-                        data-testid="horizon-fixed"
-                        prop:value=move || fixed_text.get()
-                        on:input=move |ev| fixed_text.set(event_target_value(&ev))
-                    />
-                </label>
+                <LimitField label="Max total per week" placeholder="no cap" test_id="horizon-week-cap" text=week_cap_text amount=true />
+                <LimitField label="Weeks with their own max total (week:max; …)" placeholder="e.g. 3:20000; 7:0" test_id="horizon-week-caps" text=week_caps_text />
+                <LimitField label="Channel caps in single weeks (week:channel<=max; …)" placeholder="e.g. 5:paid_search<=20000" test_id="horizon-channel-week-caps" text=cell_caps_text />
+                <LimitField label="Fixed amounts (week:channel=amount; …)" placeholder="e.g. 1:email=5000; 2:email=5000" test_id="horizon-fixed" text=fixed_text />
             </div>
             <p class="field-error" role="alert" data-testid="horizon-error">
                 {move || error().map(|e| {

@@ -6,6 +6,7 @@
 //! | [`goal_form`] | `<GoalForm>`: one question with a typed input and its answer in words |
 //! | [`goal_seek_panel`] | `<GoalSeekPanel>`: revenue target, ROAS target, where the next dollars go |
 //! | [`horizon_panel`] | `<HorizonPanel>`: the next N weeks planned channel × week, forecast and certificate |
+//! | [`limit_field`] | `<LimitField>`: one typed cap or list of limits of the horizon plan |
 //! | [`what_if_form`] | `<WhatIfForm>`: +X % on one channel, everything else unchanged |
 //! | [`scenario_list`] | `<ScenarioList>`: save, list, rename, open, delete, tick to compare |
 //! | [`scenario_compare`] | `<ScenarioCompare>`: the ticked scenarios' table and chart |
@@ -14,6 +15,7 @@
 pub mod goal_form;
 pub mod goal_seek_panel;
 pub mod horizon_panel;
+pub mod limit_field;
 pub mod scenario_compare;
 pub mod scenario_list;
 pub mod storage;
@@ -33,7 +35,6 @@ use crate::charts::plan_ahead::{FrontierMarks, frontier_figure, frontier_summary
 use crate::fitting::PosteriorState;
 use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::frontier::{FrontierPoint, budget_frontier};
-use crate::planner::goal_seek::page_bounds;
 use crate::planner::horizon::horizon_model;
 use crate::planner::scenario::{Planner, Scenario};
 use crate::planner::scenario_store::OpenedScenario;
@@ -68,7 +69,7 @@ pub fn PlanAhead(
     /// to their top.
     range: BudgetRange,
 ) -> impl IntoView {
-    let bounds = Memo::new(move |_| budget.with(page_bounds));
+    let bounds = Memo::new(move |_| budget.with(BudgetState::bounds));
     let p = planner.clone();
     let frontier = Memo::new(move |_| {
         bounds.with(|b| budget_frontier(&p, b, range.min(), range.max(), FRONTIER_STEPS))
