@@ -36,10 +36,15 @@ pub struct HorizonFields {
 
 impl HorizonFields {
     /// The fields at `weeks` and `budget` (from a link), else the defaults: 13 weeks and
-    /// the historical weekly spend over them, rounded to $1,000.
+    /// the historical weekly spend over them, rounded to the total slider's step (a shop
+    /// spending $30 a week does not start at $0, nor a large advertiser at an amount to the
+    /// dollar), then to the cent (no float noise in the field).
     pub fn new(planner: &Planner, weeks: Option<usize>, budget: Option<f64>) -> Self {
+        let step = planner.budget_range().step();
         let default_budget =
-            (planner.historical_total() * DEFAULT_WEEKS as f64 / 1_000.0).round() * 1_000.0;
+            ((planner.historical_total() * DEFAULT_WEEKS as f64 / step).round() * step * 100.0)
+                .round()
+                / 100.0;
         Self {
             weeks: RwSignal::new(weeks.unwrap_or(DEFAULT_WEEKS).to_string()),
             budget: RwSignal::new(format!("{}", budget.unwrap_or(default_budget))),
