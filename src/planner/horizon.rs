@@ -227,6 +227,32 @@ fn check_once<K: PartialEq>(
     Ok(())
 }
 
+/// Reads entries `week:channel<sep>amount`, `<sep>` the first of `separators` the entry
+/// holds; `what` names an entry in messages ("a fixed amount").
+fn parse_cells(
+    text: &str,
+    channels: &[ChannelInfo],
+    weeks: usize,
+    separators: &[&str],
+    what: &str,
+    example: &str,
+) -> Result<Vec<(usize, usize, f64)>, String> {
+    entries(text)
+        .into_iter()
+        .map(|entry| {
+            let bad = || format!("\"{entry}\" is not {what}: {example}.");
+            let (cell, amount) = separators
+                .iter()
+                .find_map(|sep| entry.split_once(sep))
+                .ok_or_else(bad)?;
+            let (week, channel) = cell.split_once(':').ok_or_else(bad)?;
+            let week = week_of(week, entry, weeks, bad)?;
+            let channel = channel_of(channel, entry, channels)?;
+            Ok((week, channel, amount_of(amount, entry, example)?))
+        })
+        .collect()
+}
+
 /// Reads fixed amounts typed as `week:channel=amount` (entries as [`entries`] splits
 /// them), e.g. `1:email=5000; 2:email=5000`. Weeks are numbered from 1; a channel is its id
 /// or name (case-insensitive).
@@ -238,18 +264,14 @@ pub fn parse_fixed(
     channels: &[ChannelInfo],
     weeks: usize,
 ) -> Result<Vec<(usize, usize, f64)>, String> {
-    let example = "write them as week:channel=amount, e.g. 1:email=5000; 2:email=5000";
-    entries(text)
-        .into_iter()
-        .map(|entry| {
-            let bad = || format!("\"{entry}\" is not a fixed amount: {example}.");
-            let (cell, amount) = entry.split_once('=').ok_or_else(bad)?;
-            let (week, channel) = cell.split_once(':').ok_or_else(bad)?;
-            let week = week_of(week, entry, weeks, bad)?;
-            let channel = channel_of(channel, entry, channels)?;
-            Ok((week, channel, amount_of(amount, entry, example)?))
-        })
-        .collect()
+    parse_cells(
+        text,
+        channels,
+        weeks,
+        &["="],
+        "a fixed amount",
+        "write them as week:channel=amount, e.g. 1:email=5000; 2:email=5000",
+    )
 }
 
 /// Reads caps on single weeks' totals typed as `week:amount` or `week=amount` (entries as
@@ -283,23 +305,19 @@ pub fn parse_channel_week_caps(
     channels: &[ChannelInfo],
     weeks: usize,
 ) -> Result<Vec<(usize, usize, f64)>, String> {
-    let example = "write them as week:channel<=most, e.g. 5:paid_search<=20000";
+    let caps = parse_cells(
+        text,
+        channels,
+        weeks,
+        &["<=", "="],
+        "a channel's cap in one week",
+        "write them as week:channel<=most, e.g. 5:paid_search<=20000",
+    )?;
     let mut seen = Vec::new();
-    entries(text)
-        .into_iter()
-        .map(|entry| {
-            let bad = || format!("\"{entry}\" is not a channel's cap in one week: {example}.");
-            let (cell, amount) = entry
-                .split_once("<=")
-                .or_else(|| entry.split_once('='))
-                .ok_or_else(bad)?;
-            let (week, channel) = cell.split_once(':').ok_or_else(bad)?;
-            let week = week_of(week, entry, weeks, bad)?;
-            let channel = channel_of(channel, entry, channels)?;
-            check_once(&mut seen, (week, channel), entry, "channel in a week")?;
-            Ok((week, channel, amount_of(amount, entry, example)?))
-        })
-        .collect()
+    for (entry, &(week, channel, _)) in entries(text).into_iter().zip(&caps) {
+        check_once(&mut seen, (week, channel), entry, "channel in a week")?;
+    }
+    Ok(caps)
 }
 
 /// The channel dynamics of the planner's model (carry-in from its data).
