@@ -86,7 +86,8 @@ pub enum LinkError {
         /// The largest total offered.
         max: f64,
     },
-    /// A channel amount is not an amount, is negative or above the total.
+    /// A channel amount is not an amount, is negative, or is above the top of the budget
+    /// range.
     #[error("The plan's amount for {channel} is not usable (\"{text}\").")]
     BadAmount {
         /// The channel id.

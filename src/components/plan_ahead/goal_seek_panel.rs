@@ -45,7 +45,11 @@ pub fn GoalSeekPanel(
     range: BudgetRange,
 ) -> impl IntoView {
     let max_budget = range.max();
-    let next_default = format!("{}", range.step() * NEXT_DOLLARS_STEPS);
+    // To the cent: no float noise in the field.
+    let next_default = format!(
+        "{}",
+        (range.step() * NEXT_DOLLARS_STEPS * 100.0).round() / 100.0
+    );
     let p = planner.clone();
     let revenue = move |text: &str| {
         let target = parse_money(text).map_err(|e| e.to_string())?;
