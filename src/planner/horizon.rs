@@ -203,12 +203,16 @@ fn channel_of(text: &str, entry: &str, channels: &[ChannelInfo]) -> Result<usize
         })
 }
 
-/// A typed amount of $0 or more.
+/// A typed amount of $0 or more; text that is no amount, or reads two ways (`1,5`), is
+/// explained as the money parser explains it.
 fn amount_of(text: &str, entry: &str, example: &str) -> Result<f64, String> {
-    parse_money(text)
-        .ok()
-        .filter(|a| *a >= 0.0)
-        .ok_or_else(|| format!("\"{entry}\": the amount must be $0 or more; {example}."))
+    match parse_money(text) {
+        Ok(amount) if amount >= 0.0 => Ok(amount),
+        Ok(_) => Err(format!(
+            "\"{entry}\": the amount must be $0 or more; {example}."
+        )),
+        Err(e) => Err(format!("\"{entry}\": {e}")),
+    }
 }
 
 /// Refuses a second entry for the same `what` (a week, or a channel in a week).
@@ -541,7 +545,11 @@ mod tests {
             ("0:5", "week 0 is outside the plan period of 13 weeks"),
             ("14:5", "week 14 is outside the plan period of 13 weeks"),
             ("3:-5", "the amount must be $0 or more"),
-            ("3:lots", "the amount must be $0 or more"),
+            (
+                "3:lots",
+                "\"3:lots\": \"lots\" is not an amount: type digits",
+            ),
+            ("3:1,5", "\"3:1,5\": \"1,5\" could mean 1.5 or 15"),
             (
                 "3:5; 3:6",
                 "\"3:6\" gives a cap for a week that already has one",
