@@ -14,7 +14,7 @@ use mixplan_app::components::channel_table::ChannelTable;
 use mixplan_app::components::fit_status::FitStatus;
 use mixplan_app::components::results_summary::{NOT_BALANCED_NOTE, ResultsSummary};
 use mixplan_app::fitting::FitState;
-use mixplan_app::planner::budget::BudgetState;
+use mixplan_app::planner::budget::{BudgetRange, BudgetState};
 use mixplan_app::planner::scenario::{ChannelInfo, ChannelRow, Scenario};
 use mixplan_core::optimize::{OptimizeError, Plan};
 use mixplan_core::response::HillResponse;
@@ -68,7 +68,7 @@ fn mount_panel(total: f64, mix: &[f64]) -> (HtmlElement, RwSignal<BudgetState>, 
     let budget = RwSignal::new(BudgetState::from_mix(total, mix));
     let mounted = mount_to(
         root.clone(),
-        move || view! { <BudgetPanel budget channels=channels() /> },
+        move || view! { <BudgetPanel budget channels=channels() range=BudgetRange::FALLBACK /> },
     );
     (root, budget, mounted)
 }

@@ -298,12 +298,7 @@ mod tests {
         use crate::planner::horizon::{HorizonInputs, horizon_model, plan_period};
         let p = fitted_planner();
         let model = horizon_model(p).unwrap();
-        let inputs = HorizonInputs {
-            weeks: 4,
-            budget: 120_000.0,
-            weekly_caps: vec![None; 5],
-            fixed: vec![],
-        };
+        let inputs = HorizonInputs::new(4, 120_000.0, 5);
         let outcome = plan_period(
             p,
             &model,

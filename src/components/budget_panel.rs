@@ -5,32 +5,25 @@ use leptos::prelude::*;
 
 use super::channel_control::ChannelControl;
 use crate::format::{currency, parse_money};
-use crate::planner::budget::BudgetState;
+use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::scenario::ChannelInfo;
 
-/// Smallest weekly total the planner offers.
-pub const MIN_TOTAL: f64 = 10_000.0;
-/// Largest weekly total the planner offers.
-pub const MAX_TOTAL: f64 = 100_000.0;
-/// Step of the total slider.
-pub const TOTAL_STEP: f64 = 500.0;
-
-/// Parses a total typed by the user: a number in `[MIN_TOTAL, MAX_TOTAL]`, `$` and `,`
+/// Parses a total typed by the user: a number in the planner's `range`, `$` and `,`
 /// allowed. The error says what to enter; ambiguous separators (`1.500`) are refused, not
 /// guessed.
-pub fn parse_total(text: &str) -> Result<f64, String> {
-    let range = || {
+pub fn parse_total(text: &str, range: &BudgetRange) -> Result<f64, String> {
+    let outside = || {
         format!(
             "Enter a weekly budget between {} and {} (you typed \"{}\").",
-            currency(MIN_TOTAL),
-            currency(MAX_TOTAL),
+            currency(range.min()),
+            currency(range.max()),
             text.trim()
         )
     };
     match parse_money(text) {
-        Ok(v) if (MIN_TOTAL..=MAX_TOTAL).contains(&v) => Ok(v),
+        Ok(v) if range.contains(v) => Ok(v),
         Err(error @ crate::format::MoneyError::Ambiguous { .. }) => Err(error.to_string()),
-        _ => Err(range()),
+        _ => Err(outside()),
     }
 }
 
@@ -127,6 +120,9 @@ pub fn BudgetPanel(
     budget: RwSignal<BudgetState>,
     /// Channels in model order.
     channels: Vec<ChannelInfo>,
+    /// The weekly totals offered (the slider's ends and step, what a typed total may be),
+    /// from the data: [`crate::planner::scenario::Planner::budget_range`].
+    range: BudgetRange,
 ) -> impl IntoView {
     let total = move || budget.with(|b| b.total());
     let total_error = StateMessage::new(budget);
@@ -141,7 +137,7 @@ pub fn BudgetPanel(
     let rows = channels
         .into_iter()
         .enumerate()
-        .map(|(index, channel)| view! { <ChannelControl index channel budget note /> })
+        .map(|(index, channel)| view! { <ChannelControl index channel budget note step=range.channel_step() /> })
         .collect_view();
 
     view! {
@@ -159,7 +155,7 @@ pub fn BudgetPanel(
                     aria-invalid=move || if total_error.get().is_some() { "true" } else { "false" }
                     data-testid="total-budget-number"
                     prop:value=move || currency(total())
-                    on:change=move |ev| match parse_total(&event_target_value(&ev)) {
+                    on:change=move |ev| match parse_total(&event_target_value(&ev), &range) {
                         Ok(v) => set_total(v),
                         Err(message) => {
                             // Show the value that still holds.
@@ -172,9 +168,9 @@ pub fn BudgetPanel(
             <input
                 id="total-budget"
                 type="range"
-                min=MIN_TOTAL
-                max=MAX_TOTAL
-                step=TOTAL_STEP
+                min=range.min()
+                max=range.max()
+                step=range.step()
                 data-testid="total-budget"
                 aria-valuetext=move || currency(total())
                 prop:value=move || total().to_string()
@@ -203,17 +199,33 @@ mod tests {
 
     #[test]
     fn totals_parse_with_currency_marks_and_bad_ones_explain() {
-        assert_eq!(parse_total("$45,500"), Ok(45_500.0));
-        assert_eq!(parse_total(" 10000 "), Ok(10_000.0));
-        let error = parse_total("5000").unwrap_err();
+        let range = BudgetRange::FALLBACK;
+        assert_eq!(parse_total("$45,500", &range), Ok(45_500.0));
+        assert_eq!(parse_total(" 10000 ", &range), Ok(10_000.0));
+        let error = parse_total("5000", &range).unwrap_err();
         assert!(error.contains("between $10,000 and $100,000"), "{error}");
-        assert!(parse_total("abc").unwrap_err().contains("\"abc\""));
-        assert!(parse_total("NaN").is_err());
+        assert!(parse_total("abc", &range).unwrap_err().contains("\"abc\""));
+        assert!(parse_total("NaN", &range).is_err());
+    }
+
+    #[test]
+    fn the_range_of_typed_totals_follows_the_data() {
+        let tiny = BudgetRange::around(300.0);
+        assert_eq!(parse_total("$450", &tiny), Ok(450.0));
+        let error = parse_total("10,000", &tiny).unwrap_err();
+        assert!(error.contains("between $60 and $900"), "{error}");
+        let huge = BudgetRange::around(3_000_000.0);
+        assert_eq!(parse_total("2,500,000", &huge), Ok(2_500_000.0));
+        assert!(
+            parse_total("45,500", &huge)
+                .unwrap_err()
+                .contains("between $600,000 and $9,000,000")
+        );
     }
 
     #[test]
     fn an_ambiguous_total_asks_for_an_unambiguous_form() {
-        let error = parse_total("45.500").unwrap_err();
+        let error = parse_total("45.500", &BudgetRange::FALLBACK).unwrap_err();
         assert!(error.contains("could mean 45500 or 45.5"), "{error}");
     }
 }

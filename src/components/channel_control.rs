@@ -7,9 +7,6 @@ use crate::format::{MoneyError, currency, parse_money, percent};
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::ChannelInfo;
 
-/// Step of the channel sliders (keyboard arrows move by this much).
-pub const CHANNEL_STEP: f64 = 100.0;
-
 /// Parses an amount typed for a channel: a non-negative number, `$` and `,` allowed;
 /// ambiguous separators (`1.500`, `12,5`) are refused, not guessed.
 pub fn parse_amount(text: &str) -> Result<f64, String> {
@@ -41,6 +38,9 @@ pub fn ChannelControl(
     budget: RwSignal<BudgetState>,
     /// The panel's note on what the last change did to the other channels.
     note: ChangeNote,
+    /// Step of the slider (keyboard arrows move by this much), from the data's budget
+    /// range: [`crate::planner::budget::BudgetRange::channel_step`].
+    step: f64,
 ) -> impl IntoView {
     let spend = move || budget.with(|b| b.spend().get(index).copied().unwrap_or(0.0));
     let locked = move || budget.with(|b| b.locked().get(index).copied().unwrap_or(false));
@@ -121,7 +121,7 @@ pub fn ChannelControl(
                 type="range"
                 min="0"
                 max=move || total().to_string()
-                step=CHANNEL_STEP
+                step=step
                 data-testid=format!("channel-slider-{id}")
                 aria-valuetext=move || currency(spend())
                 aria-describedby=hint_id.clone()

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::budget_panel::{BudgetPanel, MAX_TOTAL, MIN_TOTAL, TOTAL_STEP};
+use super::budget_panel::BudgetPanel;
 use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
@@ -23,7 +23,7 @@ use crate::charts::figures;
 use crate::charts::summary;
 use crate::embedded::TrueChannel;
 use crate::fitting::PosteriorState;
-use crate::planner::budget::BudgetState;
+use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::draws::PosteriorDraws;
 use crate::planner::intervals::{DEFAULT_LEVEL, ScenarioIntervals};
 use crate::planner::recommendation::{DEFAULT_CONFIDENCE, recommend};
@@ -40,18 +40,19 @@ pub const RECOMMENDATION_DEBOUNCE_MS: u32 = 200;
 pub const LINK_DEBOUNCE_MS: u32 = 300;
 
 /// The plan and page settings to start from: the URL fragment's when it is a valid link
-/// (version 1 or 2) for these channels, else `default` and the default settings, with a note
-/// saying why the link was not used.
+/// (version 1 or 2) for these channels and budget range, else `default` and the default
+/// settings, with a note saying why the link was not used.
 pub fn starting_state(
     fragment: Option<&str>,
     channels: &[ChannelInfo],
+    range: &BudgetRange,
     default: BudgetState,
 ) -> (BudgetState, LinkSettings, Option<String>) {
     let Some(fragment) = fragment else {
         return (default, LinkSettings::default(), None);
     };
     match PageLink::parse(fragment)
-        .and_then(|link| Ok((link.plan.resolve(channels)?, link.settings)))
+        .and_then(|link| Ok((link.plan.resolve(channels, range)?, link.settings)))
     {
         Ok((budget, settings)) => (budget, settings, None),
         Err(error) => (
@@ -62,11 +63,6 @@ pub fn starting_state(
             )),
         ),
     }
-}
-
-/// The starting total: the historical weekly spend, on the slider's grid and range.
-pub fn initial_total(historical_total: f64) -> f64 {
-    ((historical_total / TOTAL_STEP).round() * TOTAL_STEP).clamp(MIN_TOTAL, MAX_TOTAL)
 }
 
 /// The scenario's credible intervals over `draws` at `level`: the current split, and the
@@ -115,13 +111,17 @@ pub fn PlannerPage(
     #[prop(optional)]
     on_calibrate: Option<Callback<Vec<mixplan_core::model::posterior::LiftTest>>>,
 ) -> impl IntoView {
+    // The weekly totals offered, from the data; the plan starts at the historical weekly
+    // spend, on the slider's grid.
+    let range = planner.budget_range();
     let default = BudgetState::from_mix(
-        initial_total(planner.historical_total()),
+        range.snap(planner.historical_total()),
         planner.historical_mix(),
     );
     let (start, settings, link_note) = starting_state(
         browser::read_fragment().as_deref(),
         planner.channels(),
+        &range,
         default,
     );
     // The page's state the share link carries: the plan, the confidence setting, the
@@ -144,18 +144,21 @@ pub fn PlannerPage(
 
     // Keep the URL fragment on the plan and settings (debounced, `replaceState`: no history
     // entry per move). Synchronises with the browser's URL only; writes no signal.
+    let link_settings = Memo::new(move |_| {
+        let (horizon_weeks, horizon_budget) = horizon_fields.values();
+        LinkSettings {
+            confidence: Some(confidence.get()),
+            horizon_weeks,
+            horizon_budget,
+            scenario: viewed_scenario.get(),
+        }
+    });
     let pending_write = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let link_channels = planner.channels().to_vec();
     Effect::new(move |_| {
-        let (horizon_weeks, horizon_budget) = horizon_fields.values();
         let link = PageLink {
             plan: budget.with(|b| PlanLink::from_budget(b, &link_channels)),
-            settings: LinkSettings {
-                confidence: Some(confidence.get()),
-                horizon_weeks,
-                horizon_budget,
-                scenario: viewed_scenario.get(),
-            },
+            settings: link_settings.get(),
         };
         let fragment = link.format();
         let write = gloo_timers::callback::Timeout::new(LINK_DEBOUNCE_MS, move || {
@@ -164,7 +167,7 @@ pub fn PlannerPage(
         // Replacing the pending timeout drops, and so cancels, the previous one.
         pending_write.set_value(Some(write));
     });
-    browser::install_js_api(planner.clone(), budget);
+    browser::install_js_api(planner.clone(), budget, link_settings.into());
 
     let p = planner.clone();
     let scenario = Memo::new(move |_| budget.with(|b| p.scenario(b)));
@@ -204,7 +207,7 @@ pub fn PlannerPage(
     view! {
         <div class="planner">
             <aside class="planner-controls">
-                <BudgetPanel budget channels=planner.channels().to_vec() />
+                <BudgetPanel budget channels=planner.channels().to_vec() range />
             </aside>
             <div class="planner-results">
                 {link_note.map(|note| view! { <p class="warning link-note" role="status" data-testid="link-note">{note}</p> })}
@@ -275,7 +278,7 @@ pub fn PlannerPage(
                     figure=fixed(figures::decomposition_figure)
                     wide=true
                 />
-                <PlanAhead planner=planner.clone() budget scenario posterior fields=horizon_fields opened viewed=viewed_scenario />
+                <PlanAhead planner=planner.clone() budget scenario posterior fields=horizon_fields opened viewed=viewed_scenario range />
                 {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate offer_store_tests=is_demo /> })}
                 <ModelPanel planner=planner.clone() truth fit_ms posterior />
                 <ModelChecks planner />
@@ -304,6 +307,7 @@ mod tests {
         let (budget, settings, note) = starting_state(
             Some("v1;total=30000;ps=20000;em=10000;lock=em"),
             &channels(),
+            &BudgetRange::FALLBACK,
             default.clone(),
         );
         assert_eq!(note, None);
@@ -315,6 +319,7 @@ mod tests {
                 "v2;total=30000;ch.ps=20000;ch.em=10000;confidence=0.7;weeks=8;budget=99000;scenario=Q3%20push;later=1",
             ),
             &channels(),
+            &BudgetRange::FALLBACK,
             default,
         );
         assert_eq!(note, None);
@@ -340,9 +345,15 @@ mod tests {
             "top",
             "v2;total=30000;ch.ps=20000;ch.em=10000;confidence=0.2",
             "v2;total=30000;ch.ps=20000;ch.em=10000;weeks=99",
+            // A total outside the range the planner offers for this data.
+            "v2;total=5000;ch.ps=2500;ch.em=2500",
         ] {
-            let (budget, settings, note) =
-                starting_state(Some(fragment), &channels(), default.clone());
+            let (budget, settings, note) = starting_state(
+                Some(fragment),
+                &channels(),
+                &BudgetRange::FALLBACK,
+                default.clone(),
+            );
             assert_eq!(budget, default, "{fragment}");
             assert_eq!(settings, LinkSettings::default(), "{fragment}");
             let note = note.unwrap();
@@ -353,7 +364,7 @@ mod tests {
             assert!(note.ends_with("The default plan is shown."), "{note}");
         }
         assert_eq!(
-            starting_state(None, &channels(), default.clone()),
+            starting_state(None, &channels(), &BudgetRange::FALLBACK, default.clone()),
             (default, LinkSettings::default(), None)
         );
     }

@@ -11,6 +11,7 @@
 //! [`BudgetState::balance`] says why, so the user never loses their numbers. A typed amount
 //! that does not fit is refused ([`AmountRefused`]) instead of being clamped.
 
+use mixplan_core::optimize::SpendBounds;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -18,6 +19,109 @@ use crate::format::currency;
 
 /// Sums within half a cent count as equal.
 pub const BALANCE_TOLERANCE: f64 = 0.005;
+
+/// The weekly totals the planner offers for one data set: the total slider's `min`, `max`
+/// and `step`, the range a typed or linked total must be in, the budgets the frontier is
+/// drawn over and the most goal-seek searches. With `m` the historical mean weekly total
+/// (all channels):
+///
+/// ```text
+/// step = nice(HIGH · m / STEPS)          nice(x) = the largest 1, 2 or 5 × 10^k ≤ x
+/// min  = max(step, step · ⌊LOW · m / step⌋)
+/// max  = step · ⌈HIGH · m / step⌉
+/// ```
+///
+/// so the range brackets `m` (from a fifth of it to three times it) on a grid of about
+/// [`BudgetRange::STEPS`] steps, whatever the currency scale of the data. Data with no
+/// spend to speak of (a mean below [`BudgetRange::SMALLEST_MEAN`], i.e. less than a cent a
+/// week, or not a finite number) get [`BudgetRange::FALLBACK`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BudgetRange {
+    min: f64,
+    max: f64,
+    step: f64,
+}
+
+impl BudgetRange {
+    /// The lowest total offered, as a share of the historical mean weekly total.
+    pub const LOW: f64 = 0.2;
+    /// The highest total offered, as a multiple of the historical mean weekly total.
+    pub const HIGH: f64 = 3.0;
+    /// About how many steps the slider has from 0 to `max`.
+    pub const STEPS: f64 = 200.0;
+    /// The smallest mean weekly total that sets the range: a cent.
+    pub const SMALLEST_MEAN: f64 = 0.01;
+    /// The range when the data say nothing about the scale of spend: $10,000 to $100,000
+    /// in steps of $500.
+    pub const FALLBACK: Self = Self {
+        min: 10_000.0,
+        max: 100_000.0,
+        step: 500.0,
+    };
+
+    /// The range around a historical mean weekly total `mean` (see the type's formula).
+    pub fn around(mean: f64) -> Self {
+        if !(mean.is_finite() && mean >= Self::SMALLEST_MEAN) {
+            return Self::FALLBACK;
+        }
+        let high = Self::HIGH * mean;
+        let step = nice_step(high / Self::STEPS);
+        let min = (step * (Self::LOW * mean / step).floor()).max(step);
+        let max = step * (high / step).ceil();
+        if !(step > 0.0 && step.is_finite() && max.is_finite() && max > min) {
+            return Self::FALLBACK;
+        }
+        Self { min, max, step }
+    }
+
+    /// The smallest total offered.
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+
+    /// The largest total offered.
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// The total slider's step.
+    pub fn step(&self) -> f64 {
+        self.step
+    }
+
+    /// The channel sliders' step: a fifth of the total's ($100 for the store).
+    pub fn channel_step(&self) -> f64 {
+        self.step / 5.0
+    }
+
+    /// True when `total` is in `[min, max]`.
+    pub fn contains(&self, total: f64) -> bool {
+        (self.min..=self.max).contains(&total)
+    }
+
+    /// `total` on the slider's grid and inside the range (the starting total). A total that
+    /// is not a finite number gives `min`.
+    pub fn snap(&self, total: f64) -> f64 {
+        if !total.is_finite() {
+            return self.min;
+        }
+        ((total / self.step).round() * self.step).clamp(self.min, self.max)
+    }
+}
+
+/// The largest `1`, `2` or `5 × 10^k` that is at most `x > 0`.
+fn nice_step(x: f64) -> f64 {
+    let power = 10f64.powf(x.log10().floor());
+    let leading = x / power;
+    let digit = if leading >= 5.0 {
+        5.0
+    } else if leading >= 2.0 {
+        2.0
+    } else {
+        1.0
+    };
+    digit * power
+}
 
 /// Whether the channel spends add up to the total.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +319,22 @@ impl BudgetState {
     /// `Σ spend`.
     pub fn allocated(&self) -> f64 {
         self.spend.iter().sum()
+    }
+
+    /// The bounds the page optimises under, one per channel: a locked channel is held at
+    /// its spend (`lo = hi = x_c`), the others are free (`0 ≤ x_c`).
+    pub fn bounds(&self) -> Vec<SpendBounds> {
+        self.locked
+            .iter()
+            .zip(&self.spend)
+            .map(|(&locked, &x)| {
+                if locked {
+                    SpendBounds::locked(x)
+                } else {
+                    SpendBounds::FREE
+                }
+            })
+            .collect()
     }
 
     /// Spend of the locked channels.
@@ -420,6 +540,74 @@ fn sanitize(value: f64) -> f64 {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    #[test]
+    fn the_budget_range_brackets_the_historical_weekly_total_at_any_scale() {
+        // The simulated store: mean weekly total $47,957.
+        let store = BudgetRange::around(47_957.23);
+        assert_eq!(
+            (store.min(), store.max(), store.step()),
+            (9_500.0, 144_000.0, 500.0)
+        );
+        assert_eq!(store.snap(47_957.23), 48_000.0);
+        assert_eq!(store.channel_step(), 100.0);
+        // A small shop ($300 a week) and a large advertiser ($3M a week).
+        let tiny = BudgetRange::around(300.0);
+        assert_eq!((tiny.min(), tiny.max(), tiny.step()), (60.0, 900.0, 2.0));
+        let huge = BudgetRange::around(3_000_000.0);
+        assert_eq!(
+            (huge.min(), huge.max(), huge.step()),
+            (600_000.0, 9_000_000.0, 20_000.0)
+        );
+        for mean in [0.37, 3.0, 300.0, 12_345.6, 47_957.23, 3e6, 7.7e9] {
+            let r = BudgetRange::around(mean);
+            assert!(
+                r.min() > 0.0 && r.min() <= 0.2 * mean + 1e-12 * mean,
+                "{mean}: {r:?}"
+            );
+            assert!(
+                r.max() >= 3.0 * mean && r.max() < 3.0 * mean + r.step(),
+                "{mean}: {r:?}"
+            );
+            assert!(
+                r.contains(mean) && r.contains(r.snap(mean)),
+                "{mean}: {r:?}"
+            );
+            let steps = r.max() / r.step();
+            assert!((200.0..=500.0).contains(&steps), "{mean}: {steps} steps");
+            assert!((r.min() / r.step() - (r.min() / r.step()).round()).abs() < 1e-9);
+            assert!(
+                (steps - steps.round()).abs() < 1e-9,
+                "{mean}: max on the grid"
+            );
+        }
+    }
+
+    #[test]
+    fn locked_channels_are_held_and_the_others_free() {
+        let mut state = BudgetState::from_mix(10_000.0, &[1.0, 3.0, 6.0]);
+        state.set_locked(1, true);
+        assert_eq!(
+            state.bounds(),
+            vec![
+                SpendBounds::FREE,
+                SpendBounds::locked(3_000.0),
+                SpendBounds::FREE
+            ]
+        );
+    }
+
+    #[test]
+    fn data_with_no_spend_get_the_fallback_range() {
+        for mean in [0.0, -5.0, 0.009, f64::NAN, f64::INFINITY, f64::MAX, 1e-320] {
+            assert_eq!(BudgetRange::around(mean), BudgetRange::FALLBACK, "{mean}");
+        }
+        let r = BudgetRange::FALLBACK;
+        assert_eq!(r.snap(f64::NAN), 10_000.0);
+        assert_eq!(r.snap(1e9), 100_000.0);
+        assert_eq!(r.snap(47_957.0), 48_000.0);
+        assert!(!r.contains(9_999.0) && r.contains(100_000.0));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -68,7 +68,6 @@ pub fn budget_frontier(
 mod tests {
     use super::*;
     use crate::planner::budget::BudgetState;
-    use crate::planner::goal_seek::page_bounds;
     use crate::planner::scenario::fitted_planner;
 
     #[test]
@@ -109,7 +108,7 @@ mod tests {
         let p = fitted_planner();
         let mut budget = BudgetState::from_mix(50_000.0, &[30_000.0, 20_000.0, 0.0, 0.0, 0.0]);
         budget.set_locked(0, true);
-        let points = budget_frontier(p, &page_bounds(&budget), 10_000.0, 100_000.0, 9);
+        let points = budget_frontier(p, &budget.bounds(), 10_000.0, 100_000.0, 9);
         assert_eq!(points.first().unwrap().budget, 30_000.0);
         assert!(budget_frontier(p, &[], 5.0, 5.0, 10).is_empty());
     }

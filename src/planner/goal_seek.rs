@@ -63,23 +63,6 @@ pub enum GoalSeekError {
     },
 }
 
-/// The bounds the page optimises under: a locked channel is held at its spend, the others
-/// are free.
-pub fn page_bounds(budget: &BudgetState) -> Vec<SpendBounds> {
-    budget
-        .locked()
-        .iter()
-        .zip(budget.spend())
-        .map(|(&locked, &x)| {
-            if locked {
-                SpendBounds::locked(x)
-            } else {
-                SpendBounds::FREE
-            }
-        })
-        .collect()
-}
-
 /// A weekly budget found by a goal-seek, with its optimal split.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BudgetAnswer {
@@ -260,11 +243,10 @@ pub fn next_dollars(
         ));
     }
     let current = budget.spend();
-    let problem =
-        BudgetProblem::extra_budget(planner.curves(), &page_bounds(budget), current, extra)
-            .map_err(|e| {
-                GoalSeekError::BadInput(format!("The current plan cannot be extended: {e}."))
-            })?;
+    let problem = BudgetProblem::extra_budget(planner.curves(), &budget.bounds(), current, extra)
+        .map_err(|e| {
+        GoalSeekError::BadInput(format!("The current plan cannot be extended: {e}."))
+    })?;
     let best = Optimizer::new().solve(&problem);
     let before = Plan::evaluate(planner.curves(), current)
         .map_err(|e| GoalSeekError::BadInput(format!("The current plan is not valid: {e}.")))?;
@@ -366,7 +348,7 @@ mod tests {
             let budget = BudgetState::from_mix(total, p.historical_mix());
             let s = p.scenario(&budget);
             let target = s.optimal_revenue().unwrap();
-            let answer = budget_for_revenue(p, &page_bounds(&budget), target, MAX).unwrap();
+            let answer = budget_for_revenue(p, &budget.bounds(), target, MAX).unwrap();
             assert!(
                 (answer.budget - total).abs() < 1e-6 * total,
                 "{total} → {}",
@@ -374,8 +356,8 @@ mod tests {
             );
             assert!(answer.revenue >= target - 1e-9 * target);
             // A target a little higher needs a larger budget, a little lower a smaller one.
-            let more = budget_for_revenue(p, &page_bounds(&budget), target + 100.0, MAX).unwrap();
-            let less = budget_for_revenue(p, &page_bounds(&budget), target - 100.0, MAX).unwrap();
+            let more = budget_for_revenue(p, &budget.bounds(), target + 100.0, MAX).unwrap();
+            let less = budget_for_revenue(p, &budget.bounds(), target - 100.0, MAX).unwrap();
             assert!(less.budget < total && total < more.budget);
             let text = revenue_sentence(p, target, &answer);
             assert!(
@@ -389,7 +371,7 @@ mod tests {
     fn revenue_the_baseline_reaches_needs_no_budget_and_too_much_is_refused() {
         let p = fitted_planner();
         let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
-        let bounds = page_bounds(&budget);
+        let bounds = budget.bounds();
         let free = budget_for_revenue(p, &bounds, p.model().baseline_level() * 0.5, MAX).unwrap();
         assert_eq!(free.budget, 0.0);
         assert!(revenue_sentence(p, 1.0, &free).ends_with("no media budget is needed."));
@@ -409,7 +391,7 @@ mod tests {
         budget.set_locked(1, true);
         let held = budget.spend()[1];
         let target = p.scenario(&budget).revenue;
-        let answer = budget_for_revenue(p, &page_bounds(&budget), target, MAX).unwrap();
+        let answer = budget_for_revenue(p, &budget.bounds(), target, MAX).unwrap();
         assert_eq!(answer.plan.spend()[1], held);
         assert!(answer.budget <= 40_000.0 + 1e-6);
     }
@@ -418,7 +400,7 @@ mod tests {
     fn the_roas_answer_meets_the_target_and_more_budget_would_not() {
         let p = fitted_planner();
         let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
-        let bounds = page_bounds(&budget);
+        let bounds = budget.bounds();
         let s = p.scenario(&budget);
         let target = s.optimal.as_ref().unwrap().roas();
         let answer = budget_for_roas(p, &bounds, target, MAX).unwrap();

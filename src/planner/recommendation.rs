@@ -5,7 +5,6 @@
 //! data cannot tell — with the point-estimate optimum judged by the same draws beside it.
 
 use mixplan_core::model::posterior::{RecommendParams, Recommendation};
-use mixplan_core::optimize::SpendBounds;
 
 use super::budget::BudgetState;
 use super::draws::PosteriorDraws;
@@ -32,18 +31,7 @@ pub fn recommend(
     if !budget.balance().is_balanced() {
         return None;
     }
-    let bounds: Vec<SpendBounds> = budget
-        .locked()
-        .iter()
-        .zip(budget.spend())
-        .map(|(&locked, &x)| {
-            if locked {
-                SpendBounds::locked(x)
-            } else {
-                SpendBounds::FREE
-            }
-        })
-        .collect();
+    let bounds = budget.bounds();
     let curves: Vec<Vec<_>> = (0..draws.channels())
         .map(|c| draws.curves(c).to_vec())
         .collect();

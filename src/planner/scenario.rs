@@ -8,10 +8,10 @@
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
-use mixplan_core::optimize::{self, OptimizeError, Plan, SpendBounds, Uplift, scale_mix};
+use mixplan_core::optimize::{self, OptimizeError, Plan, Uplift, scale_mix};
 use mixplan_core::response::HillResponse;
 
-use super::budget::BudgetState;
+use super::budget::{BudgetRange, BudgetState};
 
 /// A channel as the page names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,6 +183,12 @@ impl Planner {
         self.historical_mix.iter().sum()
     }
 
+    /// The weekly totals the planner offers for this data: [`BudgetRange::around`] the
+    /// historical mean weekly total.
+    pub fn budget_range(&self) -> BudgetRange {
+        BudgetRange::around(self.historical_total())
+    }
+
     /// Evaluates a split with [`Plan::evaluate`]. A spend that is missing, negative or not
     /// finite counts as none (a [`BudgetState`] built for this planner has none such).
     fn evaluate(&self, spend: &[f64]) -> Plan {
@@ -207,18 +213,7 @@ impl Planner {
         let baseline = self.model.baseline_level();
         let current = self.evaluate(budget.spend());
         let historical = self.evaluate(&scale_mix(&self.historical_mix, total));
-        let bounds: Vec<SpendBounds> = budget
-            .locked()
-            .iter()
-            .zip(current.spend())
-            .map(|(&locked, &x)| {
-                if locked {
-                    SpendBounds::locked(x)
-                } else {
-                    SpendBounds::FREE
-                }
-            })
-            .collect();
+        let bounds = budget.bounds();
         let optimal = optimize::optimize(&self.curves, &bounds, total)
             .map(|allocation| allocation.into_plan());
         let placed = current.budget();

@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `predict(spend)` | `{ "<id>": amount, … }` (missing channels spend 0) or an array in channel order | `{ revenue, baseline, media_revenue, roas, channels: { "<id>": { spend, contribution, marginal_roi } } }` |
 //! | `optimize(request)` | `{ budget, locks?: { "<id>": amount }, bounds?: { "<id>": { min?, max? } } }` | `{ budget, revenue, media_revenue, roas, spend: { "<id>": amount } }` |
-//! | `getPlan()` | — | the plan export ([`PlanExport`]) plus `link`, the share fragment |
+//! | `getPlan()` | — | the plan export ([`PlanExport`]) plus `link`, the page's share fragment (version 2: the plan and the page's settings, as in the address bar) |
 //! | `setPlan(plan)` | `{ spend: { "<id>": amount }, locks?: ["<id>", …], total? }` | `{ ok: true }` |
 
 use mixplan_core::optimize::{self, Plan, SpendBounds};
@@ -16,8 +16,7 @@ use serde_json::{Map, Value, json};
 use thiserror::Error;
 
 use super::export::PlanExport;
-use super::link::{LinkError, PlanLink};
-use crate::components::budget_panel::MAX_TOTAL;
+use super::link::{LinkError, LinkSettings, PageLink, PlanLink};
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::Planner;
 use crate::planner::validity::no_split_message;
@@ -208,15 +207,17 @@ pub fn optimize(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
     Ok(answer)
 }
 
-/// `getPlan()`: the plan on the page, as exported, with its share fragment.
-pub fn get_plan(planner: &Planner, budget: &BudgetState) -> Value {
+/// `getPlan()`: the plan on the page, as exported, with its share fragment: the version 2
+/// link of the plan and the page's `settings` (the one the address bar carries).
+pub fn get_plan(planner: &Planner, budget: &BudgetState, settings: &LinkSettings) -> Value {
     let scenario = planner.scenario(budget);
     let mut answer = serde_json::to_value(PlanExport::new(planner, &scenario, budget.locked()))
         .unwrap_or_default();
-    answer["link"] = json!(format!(
-        "#{}",
-        PlanLink::from_budget(budget, planner.channels()).format()
-    ));
+    let link = PageLink {
+        plan: PlanLink::from_budget(budget, planner.channels()),
+        settings: settings.clone(),
+    };
+    answer["link"] = json!(format!("#{}", link.format()));
     answer
 }
 
@@ -230,10 +231,14 @@ pub fn set_plan(planner: &Planner, request: &Value) -> Result<BudgetState, ApiEr
     let Some(Value::Object(spend_map)) = request.get("spend") else {
         return Err(shape);
     };
+    let range = planner.budget_range();
     let mut amounts = Vec::new();
     for (id, v) in spend_map {
         channel_index(planner, id)?;
-        amounts.push((id.clone(), amount(format!("spend of {id}"), v, MAX_TOTAL)?));
+        amounts.push((
+            id.clone(),
+            amount(format!("spend of {id}"), v, range.max())?,
+        ));
     }
     let locked = match request.get("locks") {
         None | Some(Value::Null) => Vec::new(),
@@ -248,7 +253,7 @@ pub fn set_plan(planner: &Planner, request: &Value) -> Result<BudgetState, ApiEr
     };
     let total = match request.get("total") {
         None | Some(Value::Null) => amounts.iter().map(|(_, v)| v).sum(),
-        Some(v) => amount("total", v, MAX_TOTAL)?,
+        Some(v) => amount("total", v, range.max())?,
     };
     let link = PlanLink {
         total,
@@ -256,8 +261,7 @@ pub fn set_plan(planner: &Planner, request: &Value) -> Result<BudgetState, ApiEr
         locked,
     };
     // The same checks as an opened link: the total's range, every channel present.
-    let checked = PlanLink::parse(&link.format())?;
-    Ok(checked.resolve(planner.channels())?)
+    Ok(link.resolve(planner.channels(), &range)?)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -308,10 +312,23 @@ mod tests {
             missing_budget.to_string(),
             "budget must be a finite number ≥ 0 (got null)"
         );
+        // The store's range tops out at $144,000 a week.
         let too_much = set_plan(planner, &json!({"spend": {"email": 1e6}})).unwrap_err();
         assert_eq!(
             too_much.to_string(),
-            "spend of email must be a finite number ≥ 0 and ≤ 100000 (got 1000000.0)"
+            "spend of email must be a finite number ≥ 0 and ≤ 144000 (got 1000000.0)"
+        );
+        let out_of_range = set_plan(
+            planner,
+            &json!({"spend": {"paid_search": 1000, "email": 1000, "display": 0, "social": 0, "affiliate": 0}}),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                out_of_range,
+                ApiError::Plan(LinkError::TotalOutOfRange { total, .. }) if total == 2_000.0
+            ),
+            "{out_of_range:?}"
         );
         assert!(matches!(
             optimize(planner, &json!({"budget": 1000, "locks": {"email": 5000}})),
@@ -355,13 +372,31 @@ mod tests {
         let planner = fitted_planner();
         let mut budget = BudgetState::from_mix(35_000.0, planner.historical_mix());
         budget.set_locked(1, true);
-        let plan = get_plan(planner, &budget);
+        let settings = LinkSettings {
+            confidence: Some(0.8),
+            horizon_weeks: Some(8),
+            horizon_budget: Some(300_000.0),
+            scenario: Some("Q3 push".into()),
+        };
+        let plan = get_plan(planner, &budget, &settings);
+        let link = plan["link"].as_str().unwrap();
         assert!(
-            plan["link"]
-                .as_str()
-                .unwrap()
-                .starts_with("#v1;total=35000;")
+            link.starts_with("#v2;total=35000;ch.paid_search="),
+            "{link}"
         );
+        assert!(
+            link.ends_with(";lock=email;confidence=0.8;weeks=8;budget=300000;scenario=Q3%20push"),
+            "{link}"
+        );
+        // The link opens as the page would open it: the same plan and settings.
+        let opened = PageLink::parse(link).unwrap();
+        assert_eq!(opened.settings, settings);
+        let reopened = opened
+            .plan
+            .resolve(planner.channels(), &planner.budget_range())
+            .unwrap();
+        assert_eq!(reopened.locked(), budget.locked());
+        assert_eq!(reopened.total(), 35_000.0);
         let spend: Map<String, Value> = plan["channels"]
             .as_array()
             .unwrap()

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::api;
+use super::link::LinkSettings;
 use crate::planner::budget::BudgetState;
 use crate::planner::scenario::Planner;
 
@@ -79,8 +80,13 @@ fn answer(result: Result<serde_json::Value, api::ApiError>) -> JsValue {
 
 /// Defines `window.mixplan` (`predict`, `optimize`, `getPlan`, `setPlan`) for this planner
 /// and budget, and removes it when the calling component is cleaned up. `setPlan` writes
-/// the budget signal, so the sliders follow.
-pub fn install_js_api(planner: Arc<Planner>, budget: RwSignal<BudgetState>) {
+/// the budget signal, so the sliders follow; `getPlan().link` carries the page's `settings`
+/// (the same link as the address bar's).
+pub fn install_js_api(
+    planner: Arc<Planner>,
+    budget: RwSignal<BudgetState>,
+    settings: Signal<LinkSettings>,
+) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -108,7 +114,10 @@ pub fn install_js_api(planner: Arc<Planner>, budget: RwSignal<BudgetState>) {
     set(
         "getPlan",
         Closure::<dyn Fn() -> JsValue>::new(move || {
-            match budget.try_with_untracked(|b| api::get_plan(&p, b)) {
+            let settings = settings.try_get_untracked();
+            match settings
+                .and_then(|settings| budget.try_with_untracked(|b| api::get_plan(&p, b, &settings)))
+            {
                 Some(plan) => to_js(&plan),
                 None => {
                     to_js(&serde_json::json!({ "error": "the planner is no longer on the page" }))

@@ -1,26 +1,21 @@
-//! The shareable link: a plan written into the URL fragment and read back.
+//! The shareable link: a plan and the page's settings written into the URL fragment and
+//! read back. Everything that writes a link (the page's fragment, the JS API's
+//! `getPlan().link`) writes version 2; version 1 is still read.
 //!
-//! Format, version 1 (`;`-separated `key=value` pairs after a version tag):
-//!
-//! ```text
-//! #v1;total=48000;paid_search=16777;email=3000.5;display=…;lock=paid_search,social
-//! ```
-//!
-//! * `total`: the weekly total, in `[MIN_TOTAL, MAX_TOTAL]`, read like a typed total.
-//! * one `<channel id>=<amount>` per channel (the data's column names), read like a typed
-//!   amount: finite, `0 ≤ amount ≤ MAX_TOTAL`, adding up to the total (unless the locks
-//!   alone exceed it, as the page allows); at most two decimals are written.
-//! * `lock`: the locked channels' ids, comma-separated (absent when none is locked).
-//!
-//! Format, version 2 ([`PageLink`]: the plan and the page's settings):
+//! Format, version 2 ([`PageLink`]: `;`-separated `key=value` pairs after a version tag):
 //!
 //! ```text
 //! #v2;total=48000;ch.paid_search=16777;ch.email=3000.5;…;lock=email;confidence=0.8;weeks=13;budget=624000;scenario=Q3%20push
 //! ```
 //!
-//! * `total`, `lock`: as in version 1.
-//! * one `ch.<channel id>=<amount>` per channel: the `ch.` prefix keeps channel ids apart
-//!   from the other keys (a data column may well be called `budget`).
+//! * `total`: the weekly total, read like a typed total: an amount above 0, and (checked by
+//!   [`PlanLink::resolve`]) in the planner's [`BudgetRange`] for the data on the page.
+//! * one `ch.<channel id>=<amount>` per channel (the data's column names), read like a typed
+//!   amount: finite, `0 ≤ amount ≤` the range's top, adding up to the total (unless the
+//!   locks alone exceed it, as the page allows); at most two decimals are written. The `ch.`
+//!   prefix keeps channel ids apart from the other keys (a data column may well be called
+//!   `budget`).
+//! * `lock`: the locked channels' ids, comma-separated (absent when none is locked).
 //! * `confidence`: the recommendation's confidence setting, in `[MIN_CONFIDENCE,
 //!   MAX_CONFIDENCE]`.
 //! * `weeks`, `budget`: the "Planning ahead" horizon, 1–52 weeks and a total budget ≥ 0,
@@ -28,28 +23,34 @@
 //! * `scenario`: the name of the saved scenario being viewed, percent-encoded (UTF-8,
 //!   everything but `A–Z a–z 0–9 - _ . ~` escaped), checked like a typed name.
 //!
+//! Version 1 (read only, the plan without settings, channel ids without a prefix):
+//!
+//! ```text
+//! #v1;total=48000;paid_search=16777;email=3000.5;display=…;lock=paid_search,social
+//! ```
+//!
 //! Keys this build does not know are ignored (a later mixplan may add some); a known key
 //! with a bad value refuses the whole link with a message, and the page keeps its defaults.
 //! A tag this build does not know is refused as [`LinkError::UnknownVersion`], never
 //! guessed at. The fragment never reaches a server: browsers do not send it. Version 1
-//! links still open (their settings are the defaults); this build writes version 2.
+//! links still open (their settings are the defaults).
 //!
-//! Parsing ([`PlanLink::parse`]) checks the syntax; [`PlanLink::resolve`] checks the link
-//! against the channels of the data on the page (a link made with other data is stale).
+//! Parsing ([`PageLink::parse`]) checks the syntax; [`PlanLink::resolve`] checks the plan
+//! against the channels and the budget range of the data on the page (a link made with
+//! other data is stale).
 
 use thiserror::Error;
 
-use crate::components::budget_panel::{MAX_TOTAL, parse_total};
 use crate::format::{currency, parse_money};
-use crate::planner::budget::{BALANCE_TOLERANCE, BudgetState};
+use crate::planner::budget::{BALANCE_TOLERANCE, BudgetRange, BudgetState};
 use crate::planner::horizon::parse_weeks;
 use crate::planner::recommendation::{MAX_CONFIDENCE, MIN_CONFIDENCE};
 use crate::planner::scenario::ChannelInfo;
 use crate::planner::scenario_store::checked_name;
 
-/// The tag of the plan-only format ([`PlanLink::format`], e.g. the JS API's `getPlan`).
+/// The tag of the plan-only format of earlier builds (still read, no longer written).
 pub const VERSION_TAG: &str = "v1";
-/// The tag of the plan-and-settings format the page writes ([`PageLink::format`]).
+/// The tag of the plan-and-settings format every link is written in ([`PageLink::format`]).
 pub const PAGE_VERSION_TAG: &str = "v2";
 /// Prefix of a channel's amount key in version 2.
 pub const CHANNEL_PREFIX: &str = "ch.";
@@ -69,10 +70,24 @@ pub enum LinkError {
     /// The total is missing.
     #[error("The plan has no weekly total.")]
     MissingTotal,
-    /// The total is not a weekly budget the planner offers.
+    /// The total is not an amount above 0.
     #[error("The plan has a weekly total the planner cannot use ({0}).")]
     BadTotal(String),
-    /// A channel amount is not an amount, is negative or above the total.
+    /// The total is outside the weekly totals the planner offers for the data on the page.
+    #[error(
+        "The plan's weekly total of {} is outside what the planner offers for this data ({} to {}).",
+        currency(*total), currency(*min), currency(*max)
+    )]
+    TotalOutOfRange {
+        /// The link's total.
+        total: f64,
+        /// The smallest total offered.
+        min: f64,
+        /// The largest total offered.
+        max: f64,
+    },
+    /// A channel amount is not an amount, is negative, or is above the top of the budget
+    /// range.
     #[error("The plan's amount for {channel} is not usable (\"{text}\").")]
     BadAmount {
         /// The channel id.
@@ -156,24 +171,6 @@ impl PlanLink {
         }
     }
 
-    /// The fragment, without the leading `#`: `v1;total=…;<id>=…;…[;lock=a,b]`. Amounts are
-    /// rounded to cents.
-    pub fn format(&self) -> String {
-        let mut parts = vec![
-            VERSION_TAG.to_string(),
-            format!("total={}", plain(self.total)),
-        ];
-        parts.extend(
-            self.amounts
-                .iter()
-                .map(|(id, amount)| format!("{id}={}", plain(*amount))),
-        );
-        if !self.locked.is_empty() {
-            parts.push(format!("lock={}", self.locked.join(",")));
-        }
-        parts.join(";")
-    }
-
     /// Reads a fragment of either version (with or without the leading `#`), keeping the
     /// plan only. Checks the syntax and every number; [`PlanLink::resolve`] then checks it
     /// against the page's channels.
@@ -214,11 +211,14 @@ impl PlanLink {
         locked: Option<&str>,
     ) -> Result<Self, LinkError> {
         let total_text = total.ok_or(LinkError::MissingTotal)?;
-        let total = parse_total(total_text).map_err(|_| LinkError::BadTotal(total_text.into()))?;
+        let total = parse_money(total_text)
+            .ok()
+            .filter(|v| *v > 0.0)
+            .ok_or_else(|| LinkError::BadTotal(total_text.into()))?;
         let amounts = amounts
             .into_iter()
             .map(|(channel, text)| match parse_money(&text) {
-                Ok(v) if (0.0..=MAX_TOTAL).contains(&v) => Ok((channel, v)),
+                Ok(v) if v >= 0.0 => Ok((channel, v)),
                 _ => Err(LinkError::BadAmount { channel, text }),
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -242,10 +242,14 @@ impl PlanLink {
         })
     }
 
-    /// Checks the link against the page's channels (in model order): one amount per channel,
-    /// no other, locks naming known channels, amounts adding up to the total. Returns the
-    /// budget it describes.
-    pub fn resolve(&self, channels: &[ChannelInfo]) -> Result<BudgetState, LinkError> {
+    /// Checks the link against the page's channels (in model order) and budget range: one
+    /// amount per channel, no other, locks naming known channels, the total in `range`, no
+    /// amount above its top, amounts adding up to the total. Returns the budget it describes.
+    pub fn resolve(
+        &self,
+        channels: &[ChannelInfo],
+        range: &BudgetRange,
+    ) -> Result<BudgetState, LinkError> {
         if let Some((unknown, _)) = self
             .amounts
             .iter()
@@ -259,6 +263,19 @@ impl PlanLink {
             .find(|id| !channels.iter().any(|c| &c.id == *id))
         {
             return Err(LinkError::Stale(unknown.clone()));
+        }
+        if !range.contains(self.total) {
+            return Err(LinkError::TotalOutOfRange {
+                total: self.total,
+                min: range.min(),
+                max: range.max(),
+            });
+        }
+        if let Some((channel, amount)) = self.amounts.iter().find(|(_, v)| *v > range.max()) {
+            return Err(LinkError::BadAmount {
+                channel: channel.clone(),
+                text: plain(*amount),
+            });
         }
         let spend = channels
             .iter()
@@ -366,6 +383,14 @@ pub fn unescape(text: &str) -> Option<String> {
 }
 
 impl PageLink {
+    /// The link of a plan with the default settings.
+    pub fn plan_only(plan: PlanLink) -> Self {
+        Self {
+            plan,
+            settings: LinkSettings::default(),
+        }
+    }
+
     /// The fragment, without the leading `#`:
     /// `v2;total=…;ch.<id>=…;…[;lock=a,b][;confidence=…][;weeks=…][;budget=…][;scenario=…]`.
     pub fn format(&self) -> String {
@@ -486,9 +511,18 @@ impl PageLink {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::components::budget_panel::MIN_TOTAL;
     use crate::planner::recommendation::{MAX_CONFIDENCE, MIN_CONFIDENCE};
     use proptest::prelude::*;
+
+    /// The range the tests resolve against: $10,000 to $100,000.
+    const RANGE: BudgetRange = BudgetRange::FALLBACK;
+    const MIN_TOTAL: f64 = 10_000.0;
+    const MAX_TOTAL: f64 = 100_000.0;
+
+    /// The version 2 fragment of a plan with no settings.
+    fn format(plan: &PlanLink) -> String {
+        PageLink::plan_only(plan.clone()).format()
+    }
 
     fn channels(ids: &[&str]) -> Vec<ChannelInfo> {
         ids.iter()
@@ -505,8 +539,8 @@ mod tests {
         budget.set_locked(2, true);
         let link = PlanLink::from_budget(&budget, &channels(&["ps", "em", "so"]));
         assert_eq!(
-            link.format(),
-            "v1;total=48000;ps=12000;em=12000;so=24000;lock=so"
+            format(&link),
+            "v2;total=48000;ch.ps=12000;ch.em=12000;ch.so=24000;lock=so"
         );
     }
 
@@ -518,10 +552,10 @@ mod tests {
         budget.set_locked(1, true);
         let restored = PlanLink::parse(&format!(
             "#{}",
-            PlanLink::from_budget(&budget, &ch).format()
+            format(&PlanLink::from_budget(&budget, &ch))
         ))
         .unwrap()
-        .resolve(&ch)
+        .resolve(&ch, &RANGE)
         .unwrap();
         assert_eq!(restored.locked(), budget.locked());
         assert_eq!(restored.total(), budget.total());
@@ -540,10 +574,12 @@ mod tests {
             Err(LinkError::UnknownVersion("v3".into()))
         );
         assert_eq!(PlanLink::parse("v1;ps=1"), Err(LinkError::MissingTotal));
-        assert_eq!(
-            PlanLink::parse("v1;total=5;ps=1"),
-            Err(LinkError::BadTotal("5".into()))
-        );
+        for total in ["0", "-5", "lots"] {
+            assert_eq!(
+                PlanLink::parse(&format!("v1;total={total};ps=1")),
+                Err(LinkError::BadTotal(total.into()))
+            );
+        }
         assert_eq!(
             PlanLink::parse("v1;total=20000;total=30000"),
             Err(LinkError::Malformed("total=30000".into()))
@@ -562,7 +598,7 @@ mod tests {
 
     #[test]
     fn amounts_are_validated_like_typed_amounts() {
-        for text in ["-5", "abc", "1.500", "NaN", "inf", "100000.01", ""] {
+        for text in ["-5", "abc", "1.500", "NaN", "inf", ""] {
             assert_eq!(
                 PlanLink::parse(&format!("v1;total=30000;ps={text}")),
                 Err(LinkError::BadAmount {
@@ -581,17 +617,55 @@ mod tests {
     }
 
     #[test]
+    fn totals_and_amounts_outside_the_datas_range_are_refused_on_resolve() {
+        let ch = channels(&["ps"]);
+        let low = PlanLink::parse("v2;total=5;ch.ps=5").unwrap();
+        assert_eq!(
+            low.resolve(&ch, &RANGE),
+            Err(LinkError::TotalOutOfRange {
+                total: 5.0,
+                min: 10_000.0,
+                max: 100_000.0
+            })
+        );
+        assert_eq!(
+            low.resolve(&ch, &RANGE).unwrap_err().to_string(),
+            "The plan's weekly total of $5 is outside what the planner offers for this data ($10,000 to $100,000)."
+        );
+        // The same link opens with data whose weekly spend is a few dollars.
+        let tiny = BudgetRange::around(20.0);
+        assert_eq!(low.resolve(&ch, &tiny).unwrap().spend(), &[5.0]);
+        let big = PlanLink::parse("v2;total=90000;ch.ps=100000.01;lock=ps").unwrap();
+        assert_eq!(
+            big.resolve(&ch, &RANGE),
+            Err(LinkError::BadAmount {
+                channel: "ps".into(),
+                text: "100000.01".into()
+            })
+        );
+    }
+
+    #[test]
     fn links_from_other_data_or_that_do_not_add_up_are_refused() {
         let ch = channels(&["ps", "em"]);
         let stale = PlanLink::parse("v1;total=20000;ps=10000;tv=10000").unwrap();
-        assert_eq!(stale.resolve(&ch), Err(LinkError::Stale("tv".into())));
+        assert_eq!(
+            stale.resolve(&ch, &RANGE),
+            Err(LinkError::Stale("tv".into()))
+        );
         let missing = PlanLink::parse("v1;total=20000;ps=20000").unwrap();
-        assert_eq!(missing.resolve(&ch), Err(LinkError::Stale("em".into())));
+        assert_eq!(
+            missing.resolve(&ch, &RANGE),
+            Err(LinkError::Stale("em".into()))
+        );
         let lock = PlanLink::parse("v1;total=20000;ps=10000;em=10000;lock=tv").unwrap();
-        assert_eq!(lock.resolve(&ch), Err(LinkError::Stale("tv".into())));
+        assert_eq!(
+            lock.resolve(&ch, &RANGE),
+            Err(LinkError::Stale("tv".into()))
+        );
         let short = PlanLink::parse("v1;total=20000;ps=10000;em=5000").unwrap();
         assert_eq!(
-            short.resolve(&ch),
+            short.resolve(&ch, &RANGE),
             Err(LinkError::DoesNotAddUp {
                 allocated: 15_000.0,
                 total: 20_000.0
@@ -606,9 +680,20 @@ mod tests {
         budget.set_locked(0, true);
         budget.set_total(12_000.0);
         assert!(!budget.balance().is_balanced());
-        let text = PlanLink::from_budget(&budget, &ch).format();
-        assert_eq!(text, "v1;total=12000;ps=15000;em=0;lock=ps");
-        let restored = PlanLink::parse(&text).unwrap().resolve(&ch).unwrap();
+        let text = format(&PlanLink::from_budget(&budget, &ch));
+        assert_eq!(text, "v2;total=12000;ch.ps=15000;ch.em=0;lock=ps");
+        let restored = PlanLink::parse(&text)
+            .unwrap()
+            .resolve(&ch, &RANGE)
+            .unwrap();
+        // The same plan from a version 1 link.
+        assert_eq!(
+            PlanLink::parse("v1;total=12000;ps=15000;em=0;lock=ps")
+                .unwrap()
+                .resolve(&ch, &RANGE)
+                .unwrap(),
+            restored
+        );
         assert_eq!(restored.spend(), budget.spend());
         assert_eq!(restored.total(), 12_000.0);
         assert_eq!(restored.balance(), budget.balance());
@@ -639,14 +724,11 @@ mod tests {
         );
         let parsed = PageLink::parse(&format!("#{text}")).unwrap();
         assert_eq!(parsed, link);
-        assert_eq!(parsed.plan.resolve(&ch).unwrap(), budget);
+        assert_eq!(parsed.plan.resolve(&ch, &RANGE).unwrap(), budget);
         // The plan-only reader takes the plan of a version 2 link.
         assert_eq!(PlanLink::parse(&text).unwrap(), link.plan);
         // No settings: only the plan's keys.
-        let bare = PageLink {
-            plan: link.plan.clone(),
-            settings: LinkSettings::default(),
-        };
+        let bare = PageLink::plan_only(link.plan.clone());
         assert_eq!(
             bare.format(),
             "v2;total=48000;ch.ps=12000;ch.em=12000;ch.so=24000;lock=so"
@@ -687,7 +769,7 @@ mod tests {
         assert_eq!(
             parsed
                 .plan
-                .resolve(&channels(&["budget", "weeks"]))
+                .resolve(&channels(&["budget", "weeks"]), &RANGE)
                 .unwrap()
                 .spend(),
             &[15_000.0, 5_000.0]
@@ -785,10 +867,10 @@ mod tests {
                 .map(|((id, _), _)| id.clone())
                 .collect();
             let link = PlanLink { total, amounts, locked };
-            let text = link.format();
+            let text = format(&link);
             let parsed = PlanLink::parse(&text).unwrap();
             prop_assert_eq!(&parsed, &link);
-            prop_assert_eq!(parsed.format(), text);
+            prop_assert_eq!(format(&parsed), text);
         }
 
         #[test]
@@ -803,9 +885,9 @@ mod tests {
             for (c, lock) in locks.iter().take(mix.len()).enumerate() {
                 budget.set_locked(c, *lock);
             }
-            let restored = PlanLink::parse(&PlanLink::from_budget(&budget, &ch).format())
+            let restored = PlanLink::parse(&format(&PlanLink::from_budget(&budget, &ch)))
                 .unwrap()
-                .resolve(&ch)
+                .resolve(&ch, &RANGE)
                 .unwrap();
             prop_assert_eq!(restored.locked(), budget.locked());
             // Each amount and the total are written to the cent; the rounding goes back to

@@ -137,6 +137,9 @@ test('invalid or stale links show a short note and the default plan, never a bla
     ['#v1;total=20000;paid_search=-5', /not usable/],
     ['#v2;total=20000;ch.paid_search=20000;confidence=2', /confidence setting/],
     ['#v2;total=20000;ch.paid_search=20000;weeks=99', /plan period/],
+    // The store's weekly totals run from $9,500 to $144,000 (a fifth to three times its
+    // mean weekly spend).
+    ['#v2;total=500;ch.paid_search=500', /weekly total of \$500 is outside what the planner offers for this data \(\$9,500 to \$144,000\)/],
   ]) {
     const { page, problems } = await openAt(site.server.url + fragment);
     const note = await page.locator(id('link-note')).textContent();
@@ -227,12 +230,16 @@ test('the printable summary prints to a one- or two-page PDF with the headline',
 
 test('window.mixplan: predict, optimize, getPlan and setPlan agree with the page; bad input answers an error', async () => {
   const { page, problems } = await openAt(site.server.url);
+  // The page writes its link into the address 300 ms after it settles; getPlan's link is
+  // the same version 2 link: the plan and the page's settings.
+  await page.waitForFunction(() => location.hash.startsWith('#v2;'));
   const plan = await page.evaluate(() => window.mixplan.getPlan());
   const shown = await pagePlan(page);
   assert.deepEqual(plan.channels.map((c) => c.id), CHANNELS);
   for (const c of plan.channels) assert.ok(Math.abs(c.spend - shown.spend[c.id]) < 1e-9, c.id);
   assert.ok(Math.abs(plan.predicted_revenue - await exact(page, 'predicted-revenue')) < 1e-6);
-  assert.match(plan.link, /^#v1;total=/);
+  assert.match(plan.link, /^#v2;total=[\d.]+;ch\.paid_search=[\d.]+;ch\.email=.*;confidence=[\d.]+;weeks=13;budget=[\d.]+$/);
+  assert.equal(plan.link, await page.evaluate(() => location.hash), 'getPlan().link is the address bar\'s link');
 
   const predicted = await page.evaluate((spend) => window.mixplan.predict(spend), shown.spend);
   assert.ok(Math.abs(predicted.revenue - await exact(page, 'predicted-revenue')) < 1e-6, 'predict = the page');
@@ -252,6 +259,8 @@ test('window.mixplan: predict, optimize, getPlan and setPlan agree with the page
   assert.equal(Number(await page.locator(id(`channel-slider-display`)).inputValue()), 4000, 'the slider follows');
   assert.equal(Number(await page.locator(id('total-budget')).inputValue()), 30000, 'the total follows');
   await page.waitForFunction(() => location.hash.includes(';ch.paid_search=9000;') && location.hash.includes(';lock=social;'));
+  assert.equal(await page.evaluate(() => window.mixplan.getPlan().link), await page.evaluate(() => location.hash),
+    'after setPlan too');
 
   const bad = await page.evaluate(() => [
     window.mixplan.predict('lots'),

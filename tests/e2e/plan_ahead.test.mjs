@@ -77,6 +77,63 @@ test('a 13-week plan places the whole budget within the caps and is forecast', a
   await page.close();
 });
 
+test('a cap on every week\'s total, a week\'s own cap and a channel\'s cap in one week hold, and the plan still sums to the budget', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 800 });
+  await page.locator(id('plan-table')).waitFor();
+  await fill(page, 'horizon-budget', '520000');
+  await fill(page, 'horizon-week-cap', '45,000');
+  await fill(page, 'horizon-week-caps', '3:20000, 7:0, 8:90,000');
+  await fill(page, 'horizon-channel-week-caps', '5:paid_search<=1000');
+  const capOf = (week) => ({ 3: 20000, 7: 0, 8: 90000 }[week] ?? 45000);
+  // Wait for the plan of the last keystroke: every limit holds.
+  await page.waitForFunction(([sel, caps]) => {
+    const totals = [...document.querySelectorAll(`${sel} td[data-plan-week-total]`)];
+    return totals.length === 13 && totals.every((td) => Number(td.dataset.spendTotal) <= (caps[td.dataset.planWeekTotal] ?? 45000) + 1e-6)
+      && Number(document.querySelector(`${sel} td[data-plan-week="5"][data-plan-channel="paid_search"]`)?.dataset.spend) <= 1000 + 1e-6;
+  }, [id('plan-table'), { 3: 20000, 7: 0, 8: 90000 }]);
+  assert.equal(await page.locator(id('horizon-error')).textContent(), '');
+
+  const cells = await planCells(page);
+  assert.equal(cells.length, 13 * CHANNELS.length);
+  const byWeek = new Map();
+  for (const c of cells) byWeek.set(c.week, (byWeek.get(c.week) ?? 0) + c.spend);
+  assert.equal(byWeek.size, 13);
+  for (const [week, sum] of byWeek) {
+    assert.ok(sum <= capOf(week) + 0.01, `week ${week}: column sum ${sum} ≤ its cap ${capOf(week)}`);
+  }
+  assert.ok(byWeek.get(7) < 0.01, `week 7 is capped at nothing: ${byWeek.get(7)}`);
+  // Ten weeks at 45,000 and week 3 at 20,000 hold 470,000: week 8 needs its own, higher cap.
+  assert.ok(byWeek.get(8) > 45000 + 1, `week 8 uses its own cap: ${byWeek.get(8)}`);
+  const total = cells.reduce((a, c) => a + c.spend, 0);
+  assert.ok(Math.abs(total - 520000) < 0.01, `the plan still sums to the budget: ${total}`);
+  assert.ok(cells.find((c) => c.week === 5 && c.channel === 'paid_search').spend <= 1000 + 1e-6);
+  // The table's shown week totals agree with the cells (each within a dollar of rounding).
+  const shownTotals = await page.locator(`${id('plan-table')} td[data-plan-week-total]`).evaluateAll((tds) =>
+    tds.map((td) => [Number(td.dataset.planWeekTotal), Number(td.textContent.replace(/[$,]/g, ''))]));
+  for (const [week, shown] of shownTotals) assert.ok(Math.abs(shown - byWeek.get(week)) <= 0.5, `week ${week}: ${shown}`);
+
+  // Caps below the budget: a message that says by how much and what to change; the last
+  // valid plan stays.
+  await page.locator(id('horizon-week-cap')).fill('30000');
+  await page.locator(id('horizon-week-caps')).fill('');
+  assert.equal(await page.locator(id('horizon-error')).textContent(),
+    'The caps allow at most $390,000 over the period, $130,000 less than the total budget of $520,000: raise a cap (per channel, per week, or a single week\'s) or lower the total budget. The last valid plan is shown.');
+  assert.equal((await planCells(page)).length, 13 * CHANNELS.length);
+  // A fixed amount above a week's cap, and a malformed entry, say what to fix.
+  await page.locator(id('horizon-week-cap')).fill('');
+  await page.locator(id('horizon-week-caps')).fill('2:0');
+  await page.locator(id('horizon-fixed')).fill('2:email=5000');
+  assert.match(await page.locator(id('horizon-error')).textContent(),
+    /^Week 2: the fixed amounts add up to \$5,000, above its cap of \$0: lower a fixed amount or raise the cap\./);
+  await page.locator(id('horizon-fixed')).fill('');
+  await page.locator(id('horizon-week-caps')).fill('3 20000');
+  assert.match(await page.locator(id('horizon-error')).textContent(), /"3 20000" is not a week's cap: write them as week:most/);
+  await page.locator(id('horizon-week-caps')).fill('');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '', id('horizon-error'));
+  assert.deepEqual(problems, [], 'no console errors or warnings');
+  await page.close();
+});
+
 test('goal-seek and what-if agree with the planner', async () => {
   const { page, problems } = await site.openPlanner({ width: 1280, height: 800 });
   const total = Number(await page.locator(id('total-budget')).inputValue());

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { plannerSite, dragSlider, id, ROOT } from './support.mjs';
+import { plannerSite, dragSlider, id, ROOT, typeInto } from './support.mjs';
 
 const site = plannerSite();
 const DATASETS = process.env.MIXPLAN_DATASETS_DIR ?? resolve(ROOT, '..', 'shared', 'datasets');
@@ -375,6 +375,104 @@ test('an .xlsx workbook: the sheet chooser reads another sheet, which maps and f
   assert.equal(await page.locator(id('mapping-role-week')).inputValue(), 'date');
   assert.equal(await page.locator(id('mapping-role-revenue')).inputValue(), 'target');
   await confirmAndFit(page, 'book.xlsx');
+  await assertPlannerWorks(page, 'tv_spend');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** SMALL's shop with every amount (spend and revenue) multiplied by `scale`. */
+function scaledShop(scale) {
+  const rows = weeklyCsv('week,search_spend,tv_spend,price,revenue', 60, (w) => {
+    const search = scale * (3000 + 2500 * Math.sin(w));
+    const tv = scale * (5000 + 4000 * Math.cos(1.7 * w));
+    const revenue = scale * (90000 + 500 * Math.sin(w * 0.7)) + 0.8 * search + 0.5 * tv;
+    return `${search.toFixed(2)},${tv.toFixed(2)},${(1 + 0.02 * Math.sin(w / 3)).toFixed(3)},${revenue.toFixed(2)}`;
+  });
+  const spend = rows.trim().split('\n').slice(1).map((line) => line.split(',').slice(1, 3).map(Number));
+  const mean = spend.reduce((a, [s, t]) => a + s + t, 0) / spend.length;
+  return { csv: rows, mean };
+}
+
+test('the budget range follows the data: a $300-a-week shop and a $3M-a-week advertiser', async () => {
+  const { page, problems } = await site.openPlanner();
+  for (const { scale, name } of [{ scale: 0.04, name: 'tiny.csv' }, { scale: 400, name: 'huge.csv' }]) {
+    const { csv, mean } = scaledShop(scale);
+    await load(page, tempFile(name, csv));
+    await page.locator(id('mapping-role-tv_spend')).waitFor();
+    await setRoles(page, { week: 'date', search_spend: 'spend', tv_spend: 'spend', price: 'control', revenue: 'target' });
+    await confirmAndFit(page, name);
+    await page.locator(id('channel-slider-tv_spend')).waitFor();
+    const [min, max, step, value] = await page.locator(id('total-budget')).evaluate((el) => [el.min, el.max, el.step, el.value].map(Number));
+    // Far outside the demo's $10,000–$100,000: the range brackets this data's weekly total.
+    assert.ok(min > 0 && min <= 0.2 * mean && max >= 3 * mean && max <= 3 * mean + step, `${name}: ${min}–${max} around ${mean}`);
+    if (scale < 1) assert.ok(max < 10_000, `${name}: the range is the shop's, not the demo's (max ${max})`);
+    else assert.ok(min > 100_000, `${name}: the range is the advertiser's, not the demo's (min ${min})`);
+    assert.ok(Math.abs(value - mean) <= step / 2 + 1e-9, `${name}: the plan starts at the historical weekly total, on the grid: ${value} vs ${mean}`);
+    assert.ok((max - min) / step >= 150 && (max - min) / step <= 500, `${name}: ${(max - min) / step} slider steps`);
+
+    // A typed total outside the range is refused with this data's range; one inside is taken.
+    await typeInto(page, id('total-budget-number'), String(Math.round(max * 2)));
+    assert.match(await page.locator(id('total-budget-error')).textContent(), /^Enter a weekly budget between \$[\d,]+ and \$[\d,]+/);
+    const inside = min + step * Math.round((1.5 * mean - min) / step);
+    await typeInto(page, id('total-budget-number'), String(inside));
+    await page.waitForFunction(([sel, v, tolerance]) => Math.abs(Number(document.querySelector(sel).value) - v) < tolerance,
+      [id('total-budget'), inside, step / 1000]);
+    assert.equal(await page.locator(id('total-budget-error')).textContent(), '');
+    // The frontier spans the same range (its text alternative names its ends).
+    const dollars = (v) => `$${Math.round(v).toLocaleString('en-US')}`;
+    const summary = await page.locator(id('chart-frontier-summary')).textContent();
+    assert.ok(summary.includes(` at a ${dollars(min)} budget to `) && summary.includes(` at ${dollars(max)}. `),
+      `${name}: frontier from ${dollars(min)} to ${dollars(max)}: ${summary}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+const PASTED_TSV = SMALL.replaceAll(',', '\t');
+
+test('pasted TSV text opens the mapping step with its columns', async () => {
+  const { page, problems } = await site.openPlanner();
+  await page.locator(id('data-paste-open')).click();
+  const area = page.locator(id('data-paste'));
+  await area.waitFor({ state: 'visible' });
+  await area.fill(PASTED_TSV);
+  await page.locator(id('data-paste-use')).click();
+  await page.locator(id('mapping-step')).waitFor();
+  const columns = await page.locator('[data-testid^="mapping-role-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice('mapping-role-'.length)));
+  assert.deepEqual(columns, ['week', 'search_spend', 'tv_spend', 'price', 'revenue'], 'tab-separated columns read');
+  assert.equal(await page.locator(id('mapping-role-week')).inputValue(), 'date');
+  assert.equal(await page.locator(id('mapping-role-revenue')).inputValue(), 'target');
+  assert.equal(await page.locator(id('mapping-role-tv_spend')).inputValue(), 'spend');
+  assert.match(await page.locator(id('mapping-preview')).innerText(), /2023-01-02/);
+  await confirmAndFit(page, 'The pasted text');
+  await assertPlannerWorks(page, 'tv_spend');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a CSV file dropped on the page opens the mapping step with its columns', async () => {
+  const { page, problems } = await site.openPlanner();
+  const dropped = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+    return transfer;
+  }, SMALL);
+  // A user drags the file over the page (which must let it be dropped), then drops it.
+  const target = page.locator('.app-root');
+  const over = await target.evaluate((el, dataTransfer) => {
+    const event = new DragEvent('dragover', { dataTransfer, bubbles: true, cancelable: true });
+    el.querySelector('h1, h2, p')?.dispatchEvent(event);
+    return event.defaultPrevented;
+  }, dropped);
+  assert.ok(over, 'dragover is accepted (else the browser would open the file)');
+  await target.evaluate((el, dataTransfer) => {
+    el.querySelector('h1, h2, p')?.dispatchEvent(new DragEvent('drop', { dataTransfer, bubbles: true, cancelable: true }));
+  }, dropped);
+  await page.locator(id('mapping-step')).waitFor();
+  const columns = await page.locator('[data-testid^="mapping-role-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice('mapping-role-'.length)));
+  assert.deepEqual(columns, ['week', 'search_spend', 'tv_spend', 'price', 'revenue']);
+  assert.equal(await page.locator(id('mapping-role-week')).inputValue(), 'date');
+  await confirmAndFit(page, 'dropped.csv');
   await assertPlannerWorks(page, 'tv_spend');
   assert.deepEqual(problems, []);
   await page.close();

@@ -7,14 +7,16 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::goal_form::{GoalAnswer, GoalForm};
-use crate::components::budget_panel::MAX_TOTAL;
-use crate::format::parse_money;
-use crate::planner::budget::BudgetState;
+use crate::format::{currency, parse_money};
+use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::goal_seek::{
-    budget_for_revenue, budget_for_roas, next_dollars, next_dollars_sentence, page_bounds,
-    revenue_sentence, roas_sentence,
+    budget_for_revenue, budget_for_roas, next_dollars, next_dollars_sentence, revenue_sentence,
+    roas_sentence,
 };
 use crate::planner::scenario::Planner;
+
+/// The amount "where should the next dollars go" starts at, in steps of the total slider.
+const NEXT_DOLLARS_STEPS: f64 = 20.0;
 
 /// Reads a ROAS typed as `2.5`, `2.5x` or `2.5×`.
 fn parse_roas(text: &str) -> Result<f64, String> {
@@ -38,12 +40,21 @@ pub fn GoalSeekPanel(
     planner: Arc<Planner>,
     /// The budget being edited (for the locks and the current split).
     budget: RwSignal<BudgetState>,
+    /// The weekly totals the planner offers: budgets are searched up to its top, and "where
+    /// should the next dollars go" starts at twenty of its steps ($10,000 for the store).
+    range: BudgetRange,
 ) -> impl IntoView {
+    let max_budget = range.max();
+    // To the cent: no float noise in the field.
+    let next_default = format!(
+        "{}",
+        (range.step() * NEXT_DOLLARS_STEPS * 100.0).round() / 100.0
+    );
     let p = planner.clone();
     let revenue = move |text: &str| {
         let target = parse_money(text).map_err(|e| e.to_string())?;
-        let bounds = budget.with(page_bounds);
-        budget_for_revenue(&p, &bounds, target, MAX_TOTAL)
+        let bounds = budget.with(BudgetState::bounds);
+        budget_for_revenue(&p, &bounds, target, max_budget)
             .map(|answer| GoalAnswer {
                 sentence: revenue_sentence(&p, target, &answer),
                 value: answer.budget,
@@ -53,10 +64,10 @@ pub fn GoalSeekPanel(
     let p = planner.clone();
     let roas = move |text: &str| {
         let target = parse_roas(text)?;
-        let bounds = budget.with(page_bounds);
-        budget_for_roas(&p, &bounds, target, MAX_TOTAL)
+        let bounds = budget.with(BudgetState::bounds);
+        budget_for_roas(&p, &bounds, target, max_budget)
             .map(|answer| GoalAnswer {
-                sentence: roas_sentence(&p, target, &answer, MAX_TOTAL),
+                sentence: roas_sentence(&p, target, &answer, max_budget),
                 value: answer.budget,
             })
             .map_err(|e| e.to_string())
@@ -90,11 +101,11 @@ pub fn GoalSeekPanel(
             <GoalForm
                 label="Where should this much more per week go?"
                 test_id="goal-next"
-                placeholder="e.g. 10000"
-                initial="10000"
+                placeholder=format!("e.g. {next_default}")
+                initial=next_default
                 answer=next
             />
-            <p class="footnote">"Locked channels stay at their spend. Budgets are searched up to the planner's largest, $100,000 per week."</p>
+            <p class="footnote">{format!("Locked channels stay at their spend. Budgets are searched up to the planner's largest, {} per week.", currency(max_budget))}</p>
         </section>
     }
 }

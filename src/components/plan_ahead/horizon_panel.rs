@@ -1,5 +1,6 @@
-//! `<HorizonPanel>`: plan the next N weeks — period, total budget, a weekly cap per channel
-//! and fixed amounts — and show the channel × week plan, its stacked chart, the weekly
+//! `<HorizonPanel>`: plan the next N weeks — period, total budget, a weekly cap per channel,
+//! a cap on each week's total (with per-week overrides), caps on a channel in single weeks
+//! and fixed amounts (syntax in [`crate::planner::horizon`]) — and show the channel × week plan, its stacked chart, the weekly
 //! revenue forecast with its interval, and the optimiser's certificate. Re-plans on every
 //! input event; a bad input keeps the last valid plan on screen and says what to fix.
 
@@ -8,14 +9,15 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::optimize::horizon::{DEFAULT_WEEKS, HorizonModel, HorizonOptimizer};
 
+use super::limit_field::LimitField;
 use crate::charts::plan_ahead::{
     forecast_figure, forecast_summary, horizon_plan_figure, horizon_plan_summary, note_figure,
 };
 use crate::components::chart_card::ChartCard;
 use crate::format::{currency, decimal, parse_money};
 use crate::planner::horizon::{
-    HorizonInputs, HorizonOutcome, certificate_text, parse_cap, parse_fixed, parse_weeks,
-    plan_period,
+    HorizonInputs, HorizonOutcome, certificate_text, parse_cap, parse_channel_week_caps,
+    parse_fixed, parse_week_caps, parse_weeks, plan_period,
 };
 use crate::planner::scenario::Planner;
 
@@ -34,10 +36,15 @@ pub struct HorizonFields {
 
 impl HorizonFields {
     /// The fields at `weeks` and `budget` (from a link), else the defaults: 13 weeks and
-    /// the historical weekly spend over them, rounded to $1,000.
+    /// the historical weekly spend over them, rounded to the total slider's step (a shop
+    /// spending $30 a week does not start at $0, nor a large advertiser at an amount to the
+    /// dollar), then to the cent (no float noise in the field).
     pub fn new(planner: &Planner, weeks: Option<usize>, budget: Option<f64>) -> Self {
+        let step = planner.budget_range().step();
         let default_budget =
-            (planner.historical_total() * DEFAULT_WEEKS as f64 / 1_000.0).round() * 1_000.0;
+            ((planner.historical_total() * DEFAULT_WEEKS as f64 / step).round() * step * 100.0)
+                .round()
+                / 100.0;
         Self {
             weeks: RwSignal::new(weeks.unwrap_or(DEFAULT_WEEKS).to_string()),
             budget: RwSignal::new(format!("{}", budget.unwrap_or(default_budget))),
@@ -75,6 +82,9 @@ pub fn HorizonPanel(
         .map(|_| RwSignal::new(String::new()))
         .collect();
     let fixed_text = RwSignal::new(String::new());
+    let week_cap_text = RwSignal::new(String::new());
+    let week_caps_text = RwSignal::new(String::new());
+    let cell_caps_text = RwSignal::new(String::new());
 
     let caps = cap_texts.clone();
     let p = planner.clone();
@@ -94,11 +104,19 @@ pub fn HorizonPanel(
                     .map_err(|e| format!("{}: {e}", c.name))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let week_cap = week_cap_text
+            .with(|t| parse_cap(t))
+            .map_err(|e| format!("Cap per week: {e}"))?;
+        let week_caps = week_caps_text.with(|t| parse_week_caps(t, weeks))?;
+        let cell_caps = cell_caps_text.with(|t| parse_channel_week_caps(t, p.channels(), weeks))?;
         let fixed = fixed_text.with(|t| parse_fixed(t, p.channels(), weeks))?;
         Ok(HorizonInputs {
             weeks,
             budget,
             weekly_caps,
+            week_cap,
+            week_caps,
+            cell_caps,
             fixed,
         })
     });
@@ -122,20 +140,14 @@ pub fn HorizonPanel(
         .iter()
         .zip(cap_texts)
         .map(|(c, text)| {
-            let id = format!("horizon-cap-{}", c.id);
             view! {
-                <label>
-                    {format!("{} max/week", c.name)}
-                    <input
-                        class="money-input small"
-                        type="text"
-                        inputmode="decimal"
-                        placeholder="no cap"
-                        data-testid=id
-                        prop:value=move || text.get()
-                        on:input=move |ev| text.set(event_target_value(&ev))
-                    />
-                </label>
+                <LimitField
+                    label=format!("{} max/week", c.name)
+                    placeholder="no cap"
+                    test_id=format!("horizon-cap-{}", c.id)
+                    text
+                    amount=true
+                />
             }
         })
         .collect_view();
@@ -170,7 +182,10 @@ pub fn HorizonPanel(
                     })
                     .collect_view();
                 let totals = (0..plan.weeks())
-                    .map(|h| view! { <td>{currency(plan.week_total(h))}</td> })
+                    .map(|h| {
+                        let x = plan.week_total(h);
+                        view! { <td data-plan-week-total=h + 1 data-spend-total=x.to_string()>{currency(x)}</td> }
+                    })
                     .collect_view();
                 let forecast = o
                     .forecast
@@ -239,16 +254,10 @@ pub fn HorizonPanel(
                     />
                 </label>
                 {cap_fields}
-                <label class="horizon-fixed">
-                    "Fixed amounts (week:channel=amount; …)"
-                    <input
-                        type="text"
-                        placeholder="e.g. 1:email=5000; 2:email=5000"
-                        data-testid="horizon-fixed"
-                        prop:value=move || fixed_text.get()
-                        on:input=move |ev| fixed_text.set(event_target_value(&ev))
-                    />
-                </label>
+                <LimitField label="Max total per week" placeholder="no cap" test_id="horizon-week-cap" text=week_cap_text amount=true />
+                <LimitField label="Weeks with their own max total (week:max; …)" placeholder="e.g. 3:20000; 7:0" test_id="horizon-week-caps" text=week_caps_text />
+                <LimitField label="Channel caps in single weeks (week:channel<=max; …)" placeholder="e.g. 5:paid_search<=20000" test_id="horizon-channel-week-caps" text=cell_caps_text />
+                <LimitField label="Fixed amounts (week:channel=amount; …)" placeholder="e.g. 1:email=5000; 2:email=5000" test_id="horizon-fixed" text=fixed_text />
             </div>
             <p class="field-error" role="alert" data-testid="horizon-error">
                 {move || error().map(|e| {

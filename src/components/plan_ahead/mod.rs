@@ -6,6 +6,7 @@
 //! | [`goal_form`] | `<GoalForm>`: one question with a typed input and its answer in words |
 //! | [`goal_seek_panel`] | `<GoalSeekPanel>`: revenue target, ROAS target, where the next dollars go |
 //! | [`horizon_panel`] | `<HorizonPanel>`: the next N weeks planned channel × week, forecast and certificate |
+//! | [`limit_field`] | `<LimitField>`: one typed cap or list of limits of the horizon plan |
 //! | [`what_if_form`] | `<WhatIfForm>`: +X % on one channel, everything else unchanged |
 //! | [`scenario_list`] | `<ScenarioList>`: save, list, rename, open, delete, tick to compare |
 //! | [`scenario_compare`] | `<ScenarioCompare>`: the ticked scenarios' table and chart |
@@ -14,6 +15,7 @@
 pub mod goal_form;
 pub mod goal_seek_panel;
 pub mod horizon_panel;
+pub mod limit_field;
 pub mod scenario_compare;
 pub mod scenario_list;
 pub mod storage;
@@ -28,18 +30,16 @@ use self::horizon_panel::{HorizonFields, HorizonPanel};
 use self::scenario_compare::ScenarioCompare;
 use self::scenario_list::{ScenarioList, ScenarioState};
 use self::what_if_form::WhatIfForm;
-use super::budget_panel::{MAX_TOTAL, MIN_TOTAL};
 use super::chart_card::ChartCard;
 use crate::charts::plan_ahead::{FrontierMarks, frontier_figure, frontier_summary};
 use crate::fitting::PosteriorState;
-use crate::planner::budget::BudgetState;
+use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::frontier::{FrontierPoint, budget_frontier};
-use crate::planner::goal_seek::page_bounds;
 use crate::planner::horizon::horizon_model;
 use crate::planner::scenario::{Planner, Scenario};
 use crate::planner::scenario_store::OpenedScenario;
 
-/// Budgets on the frontier: every $2,000 over the slider's range.
+/// Budgets on the frontier: 46 evenly spaced over the slider's range.
 pub const FRONTIER_STEPS: usize = 45;
 
 /// The "Planning ahead" section. State of its own: the saved scenarios (read once from the
@@ -65,11 +65,14 @@ pub fn PlanAhead(
     /// The name of the scenario being viewed, derived by the planner page.
     #[prop(into)]
     viewed: Signal<Option<String>>,
+    /// The weekly totals the planner offers: the frontier spans them, goal-seek searches up
+    /// to their top.
+    range: BudgetRange,
 ) -> impl IntoView {
-    let bounds = Memo::new(move |_| budget.with(page_bounds));
+    let bounds = Memo::new(move |_| budget.with(BudgetState::bounds));
     let p = planner.clone();
     let frontier = Memo::new(move |_| {
-        bounds.with(|b| budget_frontier(&p, b, MIN_TOTAL, MAX_TOTAL, FRONTIER_STEPS))
+        bounds.with(|b| budget_frontier(&p, b, range.min(), range.max(), FRONTIER_STEPS))
     });
     let frontier_view = Memo::new(move |_| {
         let marks = scenario.with(|s| FrontierMarks {
@@ -101,7 +104,7 @@ pub fn PlanAhead(
             <h2 id="plan-ahead-heading">"Planning ahead"</h2>
             {horizon}
             <div class="plan-ahead-grid">
-                <GoalSeekPanel planner=planner.clone() budget />
+                <GoalSeekPanel planner=planner.clone() budget range />
                 <WhatIfForm planner=planner.clone() scenario />
             </div>
             <ChartCard
