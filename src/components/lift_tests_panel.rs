@@ -210,7 +210,7 @@ mod tests {
         assert_eq!(tests[0].channel, "paid_search");
         let text = lift_test_text(&tests[0], &channels());
         assert!(
-            text.starts_with("Paid Search, 2024-01-01 – 2024-02-19: lift $236,842 ± $23,684"),
+            text.starts_with("Paid Search, 2024-01-01 – 2024-02-19: lift $224,454 ± $22,445"),
             "{text}"
         );
     }

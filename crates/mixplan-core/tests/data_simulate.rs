@@ -155,6 +155,24 @@ fn weekly_aggregates_follow_the_weekly_model_exactly() {
         (0.8 * truth.noise_sd..1.2 * truth.noise_sd).contains(&sd),
         "{sd}"
     );
+    // Realistic noise (issue #11): σ is 4.5 % of the mean noiseless revenue, and the
+    // realised noise 4–5 % of the mean observed revenue.
+    let noiseless: f64 = truth
+        .weekly
+        .iter()
+        .map(|w| w.revenue - w.noise)
+        .sum::<f64>()
+        / truth.weekly.len() as f64;
+    assert!(
+        (truth.noise_sd / noiseless - 0.045).abs() < 1e-4,
+        "σ {} of {noiseless}",
+        truth.noise_sd
+    );
+    let mean_revenue = revenue.iter().sum::<f64>() / revenue.len() as f64;
+    assert!(
+        (0.04..=0.05).contains(&(sd / mean_revenue)),
+        "noise {sd} of revenue {mean_revenue}"
+    );
 }
 
 #[test]
@@ -202,12 +220,13 @@ fn correlation(a: &[f64], b: &[f64]) -> f64 {
     cov / (va * vb).sqrt()
 }
 
-/// Identifiability: spend varies widely relative to K (down to nothing, up to well past K)
-/// and week to week, and no channel moves with another channel or with the baseline's
-/// trend, seasonality or controls. Prints the correlation table (`--nocapture`); the same
-/// numbers are in docs/data.md.
+/// Realistic difficulty (issue #11): channels move together (pairwise correlations of
+/// weekly spend up to about 0.6, none unrelated) and total spend follows the base revenue's
+/// season, as real plans do; yet each channel's spend still varies widely relative to K
+/// (down to nothing, up to well past K) and week to week. Prints the correlation table
+/// (`--nocapture`); the same numbers are in docs/data.md.
 #[test]
-fn spend_is_rich_enough_to_identify() {
+fn spend_moves_together_yet_varies() {
     let sim = default_sim();
     let agg = aggregate_weekly(&sim.raw).unwrap();
     let spend: Vec<Vec<f64>> = (0..5).map(|c| agg.spend(c)).collect();
@@ -264,17 +283,48 @@ fn spend_is_rich_enough_to_identify() {
         print!(" {:>8.8}", name);
     }
     println!();
+    let mut pairwise = Vec::new();
     for (i, ch) in TRUE_CHANNELS.iter().enumerate() {
         print!("{:12}", ch.id);
         for (j, (name, series)) in others.iter().enumerate() {
             let r = correlation(&spend[i], series);
             print!(" {r:8.2}");
-            if j != i {
-                assert!(r.abs() < 0.4, "{} and {name}: r = {r}", ch.id);
+            if j < TRUE_CHANNELS.len() && j > i {
+                pairwise.push(r);
+            }
+            if j >= TRUE_CHANNELS.len() {
+                // Spend follows the season, but no regressor of the baseline explains it.
+                assert!(r.abs() < 0.5, "{} and {name}: r = {r}", ch.id);
             }
         }
         println!();
     }
+    // Channels move together: every pair positively, the closest pair at about 0.5–0.6
+    // (measured 0.53, median 0.31), but no pair so closely that the model cannot tell them
+    // apart (the data-quality check flags 0.9).
+    pairwise.sort_by(f64::total_cmp);
+    let (min, max) = (pairwise[0], pairwise[pairwise.len() - 1]);
+    let median = pairwise[pairwise.len() / 2];
+    println!("pairwise correlation: min {min:.2}, median {median:.2}, max {max:.2}");
+    assert!(min > 0.1, "every pair moves together: min {min}");
+    assert!((0.45..=0.65).contains(&max), "max {max}");
+    assert!((0.2..=0.45).contains(&median), "median {median}");
+    // Total spend follows the base revenue's seasonal part (measured 0.25).
+    let total: Vec<f64> = (0..n).map(|w| spend.iter().map(|x| x[w]).sum()).collect();
+    let season: Vec<f64> = sim
+        .truth
+        .weekly
+        .iter()
+        .enumerate()
+        .map(|(w, week)| {
+            week.base - sim.truth.base.intercept - sim.truth.base.trend_per_week * w as f64
+        })
+        .collect();
+    let r_season = correlation(&total, &season);
+    assert!(
+        r_season > 0.15,
+        "total spend vs the base's season: {r_season}"
+    );
     let price = &controls[0].values;
     let spread = price.iter().cloned().fold(0.0, f64::max)
         - price.iter().cloned().fold(f64::INFINITY, f64::min);

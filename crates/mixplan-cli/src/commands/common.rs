@@ -15,6 +15,7 @@ use super::data_args::DataArgs;
 use crate::error::CliError;
 use mixplan_core::data::{QualityReport, WeeklyData};
 use mixplan_core::model::{FittedModel, ModelParams};
+use mixplan_core::transform::CarryoverForm;
 use std::time::Instant;
 
 /// The data and the model settings: what `fit`, `optimize` and `predict` share, so the three
@@ -50,8 +51,16 @@ impl ModelArgs {
     /// Loads the data, checks the settings and fits the model (hyper-parameter search
     /// included). Nothing is printed while fitting.
     pub fn fit(&self) -> Result<Fit, CliError> {
+        self.fit_with_carryover(CarryoverForm::Geometric)
+    }
+
+    /// [`ModelArgs::fit`] with the given carryover form (`mixplan fit --carryover`).
+    pub fn fit_with_carryover(&self, carryover: CarryoverForm) -> Result<Fit, CliError> {
         let (data, quality) = self.data.load_assessed()?;
-        let settings = ModelParams::default().holdout(self.holdout).seed(self.seed);
+        let settings = ModelParams::default()
+            .holdout(self.holdout)
+            .seed(self.seed)
+            .carryover(carryover);
         let params = settings
             .clone()
             .check()

@@ -1,5 +1,6 @@
 //! `mixplan fit DATA.csv [--date COL] [--target COL] [--channels a,b] [--controls c,d] [--holdout 0.2]
-//! [--lift-tests FILE.csv] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]`
+//! [--lift-tests FILE.csv] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]
+//! [--carryover geometric|weibull-cdf|weibull-pdf]`
 //!
 //! Fits the marketing-mix model (hyper-parameter search included), then samples its
 //! posterior (NUTS, `docs/posterior.md`; calibrated by the lift tests if given), and prints
@@ -13,6 +14,14 @@
 //! min_bulk_ess, divergences, draws, chains`, the thresholds, `lift_tests`).
 //! With `--no-posterior` the interval fields and `convergence` are left out. Each quality
 //! finding is also written to stderr as `quality SEVERITY: MESSAGE`.
+//!
+//! `--carryover` chooses the carryover form (`mixplan_core::transform::CarryoverForm`,
+//! geometric by default). Every channel reports its `carryover`; with a Weibull form the
+//! search picks each channel's kernel from the `(k, λ)` grid and reports `weibull_shape`,
+//! `weibull_scale` (weeks) and `weibull_window` (weeks) instead of `decay`. The posterior is
+//! available for the geometric carryover only: with a Weibull form the intervals and
+//! `convergence` are left out, `posterior` says why (also on stderr), and `--lift-tests` is
+//! an error.
 
 use super::CommandResult;
 use super::common::ModelArgs;
@@ -21,6 +30,7 @@ use super::posterior_args::{ConvergenceOut, PosteriorArgs, Sampled};
 use crate::error::CliError;
 use mixplan_core::data::quality::QualityReport;
 use mixplan_core::model::FittedModel;
+use mixplan_core::transform::CarryoverForm;
 use serde::Serialize;
 
 /// Level of the intervals printed.
@@ -33,12 +43,32 @@ pub struct Args {
     model: ModelArgs,
     #[command(flatten)]
     posterior: PosteriorArgs,
+    /// Carryover form: geometric (default; the posterior needs it), weibull-cdf or
+    /// weibull-pdf (searched over a grid of Weibull shapes and scales).
+    #[arg(long, default_value = "geometric", value_parser = parse_carryover, value_name = "FORM")]
+    carryover: CarryoverForm,
 }
+
+fn parse_carryover(text: &str) -> Result<CarryoverForm, String> {
+    text.parse()
+        .map_err(|e: mixplan_core::transform::TransformError| e.to_string())
+}
+
+/// What `posterior` says when the carryover form cannot be sampled.
+const NO_POSTERIOR_FOR_WEIBULL: &str = "the posterior is available for the geometric carryover only: no intervals or convergence for a Weibull carryover (fit with --carryover geometric for them)";
 
 #[derive(Serialize)]
 struct ChannelOut<'a> {
     name: &'a str,
-    decay: f64,
+    carryover: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decay: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weibull_shape: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weibull_scale: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weibull_window: Option<usize>,
     half_saturation: f64,
     shape: f64,
     coefficient: f64,
@@ -76,6 +106,8 @@ struct FitOut<'a> {
     fit_ms: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     convergence: Option<ConvergenceOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    posterior: Option<&'static str>,
 }
 
 fn output<'a>(
@@ -114,7 +146,14 @@ fn output<'a>(
             .zip(intervals)
             .map(|(c, (roi_interval, contribution_interval))| ChannelOut {
                 name: &c.name,
-                decay: c.decay,
+                carryover: c
+                    .weibull
+                    .map_or(CarryoverForm::Geometric, |w| w.carryover_form())
+                    .name(),
+                decay: c.weibull.is_none().then_some(c.decay),
+                weibull_shape: c.weibull.map(|w| w.shape),
+                weibull_scale: c.weibull.map(|w| w.scale),
+                weibull_window: c.weibull.map(|w| w.window),
                 half_saturation: c.half_saturation,
                 shape: c.shape,
                 coefficient: c.coefficient,
@@ -140,16 +179,29 @@ fn output<'a>(
         quality,
         fit_ms,
         convergence: sampled.map(|s| s.convergence),
+        posterior: None,
     })
 }
 
 /// Runs `mixplan fit`.
 pub fn run(args: Args) -> CommandResult {
     // Read the lift tests before the fit, so a bad file fails fast.
-    args.posterior.lift_tests()?;
-    let fit = args.model.fit()?;
+    let geometric = args.carryover == CarryoverForm::Geometric;
+    if !args.posterior.lift_tests()?.is_empty() && !geometric {
+        return Err(CliError::LiftTestsNeedGeometric {
+            carryover: args.carryover,
+        });
+    }
+    let fit = args.model.fit_with_carryover(args.carryover)?;
     for finding in &fit.quality.findings {
         eprintln!("quality {}: {}", finding.severity, finding.message);
+    }
+    if !geometric {
+        eprintln!("note: {NO_POSTERIOR_FOR_WEIBULL}");
+        let mut out = output(&fit.model, &fit.quality, fit.fit_ms, None)?;
+        out.posterior = Some(NO_POSTERIOR_FOR_WEIBULL);
+        print_json(&out)?;
+        return Ok(());
     }
     let sampled = args.posterior.sample(&fit.data, &fit.model)?;
     print_json(&output(&fit.model, &fit.quality, fit.fit_ms, sampled)?)?;

@@ -22,6 +22,7 @@
 //! base      b_w     = μ + τ·w + Σ_{k=1,2} [ S_k sin(2πk·w/P) + C_k cos(2πk·w/P) ],  P = 365.25/7
 //! controls  z_w     = γ_price·(price_index_w − 1) + γ_promo·promotion_w + γ_hol·holiday_w
 //! revenue   y_w     = b_w + z_w + Σ_c m_{c,w} + ε_w,      ε_w ~ N(0, σ²)
+//! noise     σ       = ν · mean_w(b_w + z_w + Σ_c m_{c,w}),   ν = 0.045 (rounded to the dollar)
 //! ```
 //!
 //! `y_w` is rounded to the cent and spread over the week's days with a day-of-week
@@ -33,13 +34,24 @@
 //!
 //! # Flighting (how spend is planned)
 //!
-//! Every channel's spend varies independently week to week over a wide range relative to its
-//! `K`, from nothing to well past `K`, so that a weekly model can tell each curve from the
-//! others and from the baseline (the data tests check the correlations). Each channel has its
-//! own random stream and events:
+//! As in real plans, spend is only partly each channel's own: it follows the season and
+//! moves with an overall budget shared by all channels, so that channels correlate with each
+//! other (pairwise up to about 0.6) and with the baseline's seasonality, which is what makes
+//! real data hard to read. Each channel's weekly budget is its own flighting times
 //!
-//! * a mild Q4 ramp (shared calendar, per-channel sensitivity: October ramp, Black-Friday
-//!   peak, January dip) and 6 %/year growth;
+//! ```text
+//! u_{c,w} = g_w^{λ_c} · (1 + φ_c · (season_w − 1)),   normalised to mean 1 over the data
+//! ```
+//!
+//! with the trust worlds' building blocks ([`crate::data::worlds`]): `g_w` the shared budget
+//! factor (budget regimes of 4–10 weeks times weekly noise), `season_w` the retail calendar
+//! (January dip, October ramp, Black-Friday peak) times the base revenue's own seasonal
+//! shape, and per-channel loadings `λ` and sensitivities `φ` (`flighting::COMMON_LOADING`,
+//! `flighting::SEASON_SENSITIVITY`). The own flighting still varies week to week over a wide
+//! range relative to `K`, from nothing to well past `K`. Each channel has its own random
+//! stream and events:
+//!
+//! * 6 %/year growth;
 //! * **planned pauses**, twice a year per channel, at random weeks and never two channels at
 //!   once: Paid Search geo hold-outs (2–3 weeks), Email send freezes (2–3 weeks), Social
 //!   breaks between waves (8–12 weeks, retargeting only), Affiliate programme pauses (2–4
@@ -173,7 +185,9 @@ const SEASONALITY: [(u32, f64, f64); 2] = [(1, 14_000.0, 330.0), (2, 6_000.0, 33
 const GAMMA_PRICE: f64 = -350_000.0;
 const GAMMA_PROMO: f64 = 300_000.0;
 const GAMMA_HOLIDAY: f64 = 40_000.0;
-const NOISE_SD: f64 = 2_500.0;
+/// Revenue noise `ν`: σ as a share of mean noiseless revenue (issue #11: real weekly
+/// revenue is noisy at 4–5 %; the trust worlds draw it from 2–6 %).
+pub const NOISE_FRACTION: f64 = 0.045;
 
 /// Simulation parameters.
 ///
@@ -315,8 +329,15 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
         .map(|w| params.start + Days::new(7 * w))
         .collect();
 
+    let base = BaseTruth {
+        intercept: INTERCEPT,
+        trend_per_week: TREND_PER_WEEK,
+        period_weeks: 365.25 / 7.0,
+        seasonality: harmonics(params.start),
+    };
+
     // Spend: plan weekly budgets, spread them over days in cents.
-    let plan = plan_spend(seed, &weeks);
+    let plan = plan_spend(seed, &weeks, &base);
     let channels: Vec<RawChannel> = TRUE_CHANNELS
         .iter()
         .map(|c| RawChannel {
@@ -368,12 +389,6 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
     // The weekly aggregates the truth is defined on.
     let agg = aggregate_weekly(&raw)?;
     let weekly_spend: Vec<Vec<f64>> = (0..TRUE_CHANNELS.len()).map(|c| agg.spend(c)).collect();
-    let base = BaseTruth {
-        intercept: INTERCEPT,
-        trend_per_week: TREND_PER_WEEK,
-        period_weeks: 365.25 / 7.0,
-        seasonality: harmonics(params.start),
-    };
     let controls = vec![
         ControlTruth {
             id: super::prepare::PRICE_INDEX.into(),
@@ -397,7 +412,7 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
                       Weekly revenue = base + controls + sum of channel contributions + noise; \
                       see docs/data.md."
             .into(),
-        model: model_formulas(""),
+        model: model_formulas(", noise_sd = 0.045 * mean(revenue - noise), rounded to the dollar"),
         seed,
         first_week: params.start,
         channels: TRUE_CHANNELS
@@ -416,7 +431,7 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
             .collect(),
         base,
         controls,
-        noise_sd: NOISE_SD,
+        noise_sd: 0.0,
         weekly: Vec::with_capacity(n),
         historical: Allocation::default_for(0.0),
         optimal_at_historical_budget: Allocation::default_for(0.0),
@@ -424,6 +439,19 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
         optimal: Vec::new(),
     };
     let contributions = truth.contributions(&weekly_spend)?;
+    let noiseless: Vec<f64> = (0..n)
+        .map(|w| {
+            let z: f64 = truth
+                .controls
+                .iter()
+                .zip(&control_series)
+                .map(|(c, s)| c.coefficient * (s.values[w] - c.reference))
+                .sum();
+            truth.base.value(w) + z + contributions.iter().map(|c| c[w]).sum::<f64>()
+        })
+        .collect();
+    truth.noise_sd = noise_sd(&noiseless);
+    let sigma = truth.noise_sd;
 
     // Weekly revenue, then daily revenue and orders.
     let mut rng = rng_for(seed, 30);
@@ -444,7 +472,7 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
             .map(|(c, ch)| (ch.id.to_string(), round_to(contributions[c][w], 2)))
             .collect();
         let media_sum: f64 = contributions.iter().map(|c| c[w]).sum();
-        let epsilon = NOISE_SD * normal(&mut rng);
+        let epsilon = sigma * normal(&mut rng);
         let revenue_cents = ((base + z + media_sum + epsilon) * 100.0).round().max(0.0) as i64;
         let revenue = revenue_cents as f64 / 100.0;
         let noise = round_to(revenue - base - z - media.values().sum::<f64>(), 2);
@@ -540,6 +568,13 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
         .collect::<Result<_, SimulateError>>()?;
 
     Ok(Simulation { raw, truth })
+}
+
+/// The noise σ, `ν · mean_w(y_w − ε_w)` with `ν` = [`NOISE_FRACTION`], rounded to the
+/// dollar.
+fn noise_sd(noiseless_revenue: &[f64]) -> f64 {
+    let mean = noiseless_revenue.iter().sum::<f64>() / noiseless_revenue.len().max(1) as f64;
+    (NOISE_FRACTION * mean).round()
 }
 
 /// The split of a weekly `budget` over the true curves maximising `Σ_c f_c(x_c)` subject to

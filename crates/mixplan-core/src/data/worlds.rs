@@ -88,6 +88,8 @@
 mod revenue;
 mod spend;
 
+pub(in crate::data) use spend::{shared_budget_factor, spend_season};
+
 use super::simulate::flighting::rng_for;
 use super::truth::{ChannelTruth, GroundTruth, model_formulas};
 use super::{DataError, Series, WeeklyData};

@@ -19,7 +19,7 @@
 use super::error::FitError;
 use super::params::Hyper;
 use crate::data::WeeklyData;
-use crate::transform::adstock::geometric_into;
+use crate::transform::CarryoverKernels;
 use crate::transform::hill::hill_value;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -87,6 +87,9 @@ pub(crate) struct Design {
     pub y: Vec<f64>,
     /// The scaling record.
     pub scaling: Scaling,
+    /// The carryover family: `Hyper::decay` is the geometric `θ`, or the index of a Weibull
+    /// kernel ([`CarryoverKernels`]). Geometric unless the fit sets it.
+    pub carryover: CarryoverKernels,
 }
 
 /// Options that shape the design.
@@ -204,6 +207,7 @@ impl Design {
                 trend_weeks: n_train as f64,
                 controls,
             },
+            carryover: CarryoverKernels::Geometric,
         })
     }
 
@@ -212,12 +216,14 @@ impl Design {
         self.fixed.ncols()
     }
 
-    /// The media column of channel `c` over all weeks for decay `θ`, scaled half-saturation
+    /// The media column of channel `c` over all weeks for carryover coordinate `θ` (the
+    /// decay, or a Weibull kernel's index: [`Design::carryover`]), scaled half-saturation
     /// `k` (in units of the channel's mean spend) and shape `s`:
     /// `hill(adstock_θ(x_c/m_c)_t; k, s)`.
     pub fn media_column(&self, c: usize, hyper: Hyper) -> Vec<f64> {
         let mut a = vec![0.0; self.n];
-        geometric_into(hyper.decay, &self.spend[c], &mut a);
+        self.carryover
+            .apply_into(hyper.decay, &self.spend[c], &mut a);
         a.iter_mut()
             .for_each(|v| *v = hill_value(*v, hyper.k, hyper.s));
         a

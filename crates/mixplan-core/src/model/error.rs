@@ -45,9 +45,15 @@ pub enum ParamsError {
     /// `max_sweeps` is zero.
     #[error("the search needs at least one coordinate sweep")]
     InvalidSweeps,
-    /// A fixed hyper-parameter is not a valid transform parameter.
-    #[error("invalid fixed hyper-parameter: {0}")]
+    /// A fixed hyper-parameter is not a valid transform parameter, or the Weibull
+    /// carryover grid is invalid.
+    #[error("invalid fixed hyper-parameter or carryover grid: {0}")]
     Transform(#[from] TransformError),
+    /// Fixed hyper-parameters with a Weibull carryover form.
+    #[error(
+        "fixed hyper-parameters give a geometric decay per channel, but the carryover form is {0}; use the geometric form or let the search choose"
+    )]
+    FixedWeibull(crate::transform::CarryoverForm),
 }
 
 /// Why a model could not be fitted to (valid) data.
@@ -103,6 +109,10 @@ pub enum FitError {
     /// The ridge solver failed.
     #[error("ridge fit failed: {0}")]
     Ridge(#[from] RidgeError),
+    /// The carryover kernels could not be built (not expected after
+    /// [`super::ModelParams::check`]).
+    #[error("carryover kernels: {0}")]
+    Carryover(#[from] TransformError),
     /// A fitted response curve is invalid.
     #[error(transparent)]
     Response(#[from] ResponseError),

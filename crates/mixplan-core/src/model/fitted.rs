@@ -8,7 +8,7 @@ use super::params::{ChannelHyperparameters, FixedHyperparameters, Hyper};
 use super::ridge;
 use crate::data::WeeklyData;
 use crate::response::HillResponse;
-use crate::transform::{GeometricAdstock, Hill};
+use crate::transform::{CarryoverForm, GeometricAdstock, Hill, WeibullAdstock, WeibullForm};
 use chrono::NaiveDate;
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
@@ -42,7 +42,9 @@ pub struct SearchReport {
 pub struct FittedChannel {
     /// Channel name.
     pub name: String,
-    /// Adstock decay `θ` (normalised geometric adstock).
+    /// Adstock decay `θ` (normalised geometric adstock); NaN when the channel's carryover
+    /// is a Weibull kernel ([`FittedChannel::weibull`]), so that nothing uses it as a
+    /// geometric decay by mistake.
     pub decay: f64,
     /// Hill half-saturation `K`, weekly spend in currency.
     pub half_saturation: f64,
@@ -65,6 +67,50 @@ pub struct FittedChannel {
     pub roi: f64,
     /// Marginal ROI at the mean weekly spend, sustained: `f'(x̄)` of the steady-state curve.
     pub marginal_roi: f64,
+    /// The Weibull kernel the search chose, when the fit's carryover form is Weibull
+    /// (`None`: geometric, see `decay`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weibull: Option<ChosenWeibull>,
+}
+
+/// A channel's chosen Weibull carryover (see [`crate::transform::carryover`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChosenWeibull {
+    /// Survival (CDF) or density (PDF) weights.
+    pub form: WeibullForm,
+    /// Shape `k`.
+    pub shape: f64,
+    /// Scale `λ`, weeks.
+    pub scale: f64,
+    /// Window `L`, weeks.
+    pub window: usize,
+}
+
+impl ChosenWeibull {
+    /// The carryover form: `weibull-cdf` or `weibull-pdf`.
+    pub fn carryover_form(&self) -> CarryoverForm {
+        match self.form {
+            WeibullForm::Cdf => CarryoverForm::WeibullCdf,
+            WeibullForm::Pdf => CarryoverForm::WeibullPdf,
+        }
+    }
+
+    /// The kernel.
+    ///
+    /// # Errors
+    /// A [`crate::transform::TransformError`] for parameters no fit produces.
+    pub fn kernel(&self) -> Result<WeibullAdstock, crate::transform::TransformError> {
+        WeibullAdstock::new(self.shape, self.scale, self.window, self.form)
+    }
+
+    fn from_kernel(kernel: &WeibullAdstock) -> Self {
+        Self {
+            form: kernel.form(),
+            shape: kernel.shape(),
+            scale: kernel.scale(),
+            window: kernel.weights().len(),
+        }
+    }
 }
 
 impl FittedChannel {
@@ -190,9 +236,11 @@ pub(crate) fn build(
         let spend: f64 = data.channels()[c].values.iter().sum();
         let mean_spend = spend / n as f64;
         let contribution = totals[c];
+        let weibull = design.carryover.weibull(h.decay);
         channels.push(FittedChannel {
             name: channel_names[c].clone(),
-            decay: h.decay,
+            decay: if weibull.is_some() { f64::NAN } else { h.decay },
+            weibull: weibull.map(ChosenWeibull::from_kernel),
             half_saturation,
             shape: h.s,
             coefficient,
@@ -483,7 +531,10 @@ impl FittedModel {
             });
         }
         let ch = &self.channels[channel];
-        let adstock = GeometricAdstock::new(ch.decay)?.apply(spend)?;
+        let adstock = match ch.weibull {
+            Some(w) => w.kernel()?.apply(spend)?,
+            None => GeometricAdstock::new(ch.decay)?.apply(spend)?,
+        };
         let hill = Hill::new(r.half_saturation(), r.shape())?;
         Ok(adstock
             .iter()

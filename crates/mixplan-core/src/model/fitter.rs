@@ -89,7 +89,8 @@ impl ValidParams {
         }
         let n_train = training_weeks(n, p_.holdout);
         validate_training(data, n_train)?;
-        let design = Design::new(data, spec, n_train)?;
+        let mut design = Design::new(data, spec, n_train)?;
+        design.carryover = self.carryover_kernels()?;
         let state = if search {
             let state = SearchState::new(&design, self).ok_or(FitError::TooFewWeeks {
                 weeks: n,

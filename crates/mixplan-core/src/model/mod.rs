@@ -55,7 +55,9 @@ pub mod search;
 pub use decompose::Decomposition;
 pub use design::{ControlScaling, Scaling, Term};
 pub use error::{FitError, ParamsError, PredictError};
-pub use fitted::{FittedChannel, FittedControl, FittedModel, SearchReport, SteadyStatePrediction};
+pub use fitted::{
+    ChosenWeibull, FittedChannel, FittedControl, FittedModel, SearchReport, SteadyStatePrediction,
+};
 pub use fitter::Fitter;
 pub use metrics::Metrics;
 pub use params::{ChannelHyperparameters, FixedHyperparameters, ModelParams, ValidParams};

@@ -2,7 +2,7 @@
 
 use super::error::ParamsError;
 use crate::data::truth::{ChannelTruth, GroundTruth};
-use crate::transform::{GeometricAdstock, Hill};
+use crate::transform::{CarryoverForm, CarryoverKernels, GeometricAdstock, Hill, WeibullGrid};
 use serde::{Deserialize, Serialize};
 
 /// Largest supported yearly Fourier order.
@@ -112,6 +112,8 @@ impl FixedHyperparameters {
 /// | `prior_weight` | 3 | weight of the weak hyper-prior in the search objective (see [`super::search`]); 0 = plain CV error | `≥ 0` |
 /// | `refit_all` | `true` | after validation, refit the linear coefficients on all weeks (train + holdout) with the chosen hyper-parameters; metrics always come from the training-only fit | |
 /// | `fixed` | `None` | skip the search and use these hyper-parameters | |
+/// | `carryover` | geometric | the carryover form ([`CarryoverForm`]); a Weibull form replaces the decay grid by the `(k, λ)` pairs of `weibull_grid` | geometric, Weibull CDF or PDF (not with `fixed`) |
+/// | `weibull_grid` | k ∈ {0.5, 1, 2, 4} × λ ∈ {0.5, 1, 2, 4, 8} weeks, window 13 weeks | the Weibull kernels searched ([`WeibullGrid`]) | k in `(0, 10]`, λ in `(0, L]`, `1 ≤ L ≤ 52` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelParams {
     pub(crate) fourier_order: usize,
@@ -129,6 +131,10 @@ pub struct ModelParams {
     pub(crate) prior_weight: f64,
     pub(crate) refit_all: bool,
     pub(crate) fixed: Option<FixedHyperparameters>,
+    #[serde(default)]
+    pub(crate) carryover: CarryoverForm,
+    #[serde(default)]
+    pub(crate) weibull_grid: WeibullGrid,
 }
 
 impl Default for ModelParams {
@@ -149,6 +155,8 @@ impl Default for ModelParams {
             prior_weight: 3.0,
             refit_all: true,
             fixed: None,
+            carryover: CarryoverForm::Geometric,
+            weibull_grid: WeibullGrid::default(),
         }
     }
 }
@@ -227,6 +235,14 @@ impl ModelParams {
         /// Weight of the weak hyper-prior in the search objective (0 disables it).
         prior_weight: f64
     );
+    setter!(
+        /// The carryover form (geometric by default).
+        carryover: CarryoverForm
+    );
+    setter!(
+        /// The Weibull `(k, λ)` grid and window, used by the Weibull forms.
+        weibull_grid: WeibullGrid
+    );
 
     /// Skips the search and fits with these hyper-parameters.
     #[must_use]
@@ -273,6 +289,10 @@ impl ModelParams {
         })?;
         check_grid("shape", &self.shape_grid, "> 0", |v| v > 0.0)?;
         check_grid("penalty", &self.penalty_grid, "> 0", |v| v > 0.0)?;
+        CarryoverKernels::new(self.carryover, &self.weibull_grid)?;
+        if self.fixed.is_some() && self.carryover != CarryoverForm::Geometric {
+            return Err(ParamsError::FixedWeibull(self.carryover));
+        }
         if let Some(fixed) = &self.fixed {
             for h in &fixed.channels {
                 GeometricAdstock::new(h.decay)?;
@@ -349,5 +369,19 @@ impl ValidParams {
     /// The unchecked parameters these came from.
     pub fn params(&self) -> &ModelParams {
         &self.0
+    }
+    /// The carryover form.
+    pub fn carryover(&self) -> CarryoverForm {
+        self.0.carryover
+    }
+    /// The kernels the search runs over ([`CarryoverKernels::search_grid`]).
+    ///
+    /// # Errors
+    /// None after [`ModelParams::check`] (which builds them once); a
+    /// [`crate::transform::TransformError`] otherwise.
+    pub(crate) fn carryover_kernels(
+        &self,
+    ) -> Result<CarryoverKernels, crate::transform::TransformError> {
+        CarryoverKernels::new(self.0.carryover, &self.0.weibull_grid)
     }
 }

@@ -28,15 +28,16 @@
 use super::cv::{Cv, fold_weeks, segments};
 use super::design::Design;
 use super::params::{Hyper, ValidParams};
-use crate::transform::adstock::geometric_into;
+use crate::transform::CarryoverKernels;
 use nalgebra::{DMatrix, DVector};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
-/// `ln(adstock)` over the training weeks (`−∞` where adstock is 0).
-fn log_adstock(spend: &[f64], decay: f64) -> Vec<f64> {
+/// `ln(adstock)` over the training weeks (`−∞` where adstock is 0); `decay` is the
+/// carryover coordinate of `carryover` (the geometric `θ` or a Weibull kernel's index).
+fn log_adstock(carryover: &CarryoverKernels, spend: &[f64], decay: f64) -> Vec<f64> {
     let mut a = vec![0.0; spend.len()];
-    geometric_into(decay, spend, &mut a);
+    carryover.apply_into(decay, spend, &mut a);
     a.iter_mut()
         .for_each(|v| *v = if *v > 0.0 { v.ln() } else { f64::NEG_INFINITY });
     a
@@ -61,6 +62,8 @@ pub(crate) struct SearchState {
     pub(crate) cv: Cv,
     q: usize,
     train_spend: Vec<Vec<f64>>,
+    /// The carryover family; for Weibull, `decay_grid` holds kernel indices.
+    carryover: CarryoverKernels,
     decay_grid: Vec<f64>,
     k_grid: Vec<f64>,
     s_grid: Vec<f64>,
@@ -107,12 +110,14 @@ impl SearchState {
         let segs = segments(n_train, p_.cv_folds)?;
         let cv = Cv::new(design, channels, segs);
         let g = |v: &[f64]| v.to_vec();
+        let decay_grid = design.carryover.search_grid(&p_.decay_grid);
         Some(SearchState {
             cv,
             q: design.q(),
             train_spend: design.spend.iter().map(|s| s[..n_train].to_vec()).collect(),
-            log_cache: vec![vec![None; p_.decay_grid.len()]; channels],
-            decay_grid: g(&p_.decay_grid),
+            log_cache: vec![vec![None; decay_grid.len()]; channels],
+            carryover: design.carryover.clone(),
+            decay_grid,
             k_grid: g(&p_.half_saturation_grid),
             s_grid: g(&p_.shape_grid),
             penalty_grid: g(&p_.penalty_grid),
@@ -140,8 +145,13 @@ impl SearchState {
 
     /// Weak hyper-prior, as a negative log density up to a constant:
     /// `½((θ − 0.3)/0.3)² + ½(ln k / 1)² + ½(ln s / 0.5)²`, times the prior weight.
+    /// (No decay term for a Weibull kernel index: its grid is flat.)
     fn prior(&self, h: Hyper) -> f64 {
-        let d = (h.decay - PRIOR_DECAY.0) / PRIOR_DECAY.1;
+        let d = if self.carryover.is_geometric() {
+            (h.decay - PRIOR_DECAY.0) / PRIOR_DECAY.1
+        } else {
+            0.0
+        };
         let k = h.k.ln() / PRIOR_LN_K_SD;
         let s = h.s.ln() / PRIOR_LN_S_SD;
         self.prior_weight * 0.5 * (d * d + k * k + s * s)
@@ -159,13 +169,17 @@ impl SearchState {
 
     fn log_a(&mut self, c: usize, di: usize) -> &[f64] {
         if self.log_cache[c][di].is_none() {
-            self.log_cache[c][di] = Some(log_adstock(&self.train_spend[c], self.decay_grid[di]));
+            self.log_cache[c][di] = Some(log_adstock(
+                &self.carryover,
+                &self.train_spend[c],
+                self.decay_grid[di],
+            ));
         }
         self.log_cache[c][di].as_deref().unwrap_or(&[])
     }
 
     fn column(&self, c: usize, h: Hyper) -> Vec<f64> {
-        let la = log_adstock(&self.train_spend[c], h.decay);
+        let la = log_adstock(&self.carryover, &self.train_spend[c], h.decay);
         let mut out = Vec::new();
         hill_from_log(&la, h.k, h.s, &mut out);
         out
@@ -326,8 +340,13 @@ impl SearchState {
         }
         out.iter_mut().for_each(|e| *e /= sigma);
         let w = self.prior_weight.sqrt();
+        let geometric = self.carryover.is_geometric();
         for h in &self.hyper {
-            out.push(w * (h.decay - PRIOR_DECAY.0) / PRIOR_DECAY.1);
+            out.push(if geometric {
+                w * (h.decay - PRIOR_DECAY.0) / PRIOR_DECAY.1
+            } else {
+                0.0
+            });
             out.push(w * h.k.ln() / PRIOR_LN_K_SD);
             out.push(w * h.s.ln() / PRIOR_LN_S_SD);
         }

@@ -29,6 +29,12 @@ pub enum TransformError {
         /// The Weibull scale `λ`.
         scale: f64,
     },
+    /// A carryover form name that is not one of the known forms.
+    #[error("unknown carryover form `{0}`: choose one of geometric, weibull-cdf, weibull-pdf")]
+    UnknownCarryover(String),
+    /// A Weibull search grid without shapes or without scales.
+    #[error("the Weibull carryover grid needs at least one shape and one scale")]
+    EmptyWeibullGrid,
     /// Hill half-saturation `K` must be finite and > 0.
     #[error("Hill half-saturation must be finite and > 0, got {0}")]
     InvalidHalfSaturation(f64),

@@ -27,11 +27,17 @@
 //! ```
 //!
 //! A channel's weekly contribution is `β · hill(adstock(x))_t` with `β ≥ 0` in currency.
+//!
+//! **Carryover forms** ([`carryover`]): a fit uses geometric adstock by default, or a
+//! normalised Weibull kernel (CDF or PDF weights over a finite window, as Robyn offers)
+//! searched over a `(shape, scale)` grid ([`CarryoverForm`], [`WeibullGrid`]).
 
 pub(crate) mod adstock;
+pub mod carryover;
 mod error;
 pub(crate) mod hill;
 
 pub use adstock::{Adstock, GeometricAdstock, WeibullAdstock, WeibullForm};
+pub use carryover::{CarryoverForm, CarryoverKernels, WeibullGrid};
 pub use error::TransformError;
 pub use hill::Hill;

@@ -75,6 +75,39 @@ fn own_flighting(
     }
 }
 
+/// The spend season `season_w = calendar_w · (1 + 0.6 · ŝ_w)`: the store's retail calendar
+/// ([`season_budget`]: January dip, October ramp, Black-Friday peak) times the base
+/// revenue's own seasonal shape `ŝ_w` (its seasonal part scaled to peak at ±1). A channel
+/// with sensitivity `φ` spends `1 + φ · (season_w − 1)` times its own plan: spend partly
+/// follows the season of the base revenue, as real plans do. Shared with the simulated
+/// store ([`crate::data::simulate`]).
+pub(in crate::data) fn spend_season(weeks: &[NaiveDate], base: &BaseTruth) -> Vec<f64> {
+    let seasonal: Vec<f64> = (0..weeks.len())
+        .map(|w| base.value(w) - base.intercept - base.trend_per_week * w as f64)
+        .collect();
+    let peak = seasonal.iter().fold(0.0, |m: f64, v| m.max(v.abs()));
+    weeks
+        .iter()
+        .zip(&seasonal)
+        .map(|(w, v)| {
+            let shape = if peak > 0.0 { v / peak } else { 0.0 };
+            season_budget(*w + Days::new(3)) * (1.0 + SPEND_SEASON_SWING * shape)
+        })
+        .collect()
+}
+
+/// The budget factor `g_w` shared by all channels: budget regimes of 4–10 weeks (lognormal
+/// σ 0.5, levels clamped to 0.35–2.5) times a weekly lognormal factor (σ 0.3). A channel
+/// with loading `λ` spends `g_w^λ` times its own plan: what makes channels move together.
+/// Shared with the simulated store ([`crate::data::simulate`]).
+pub(in crate::data) fn shared_budget_factor(rng: &mut ChaCha8Rng, n: usize) -> Vec<f64> {
+    let levels = regimes(rng, n, 0.5, 4, 10);
+    levels
+        .iter()
+        .map(|level| level * lognormal(rng, 0.3))
+        .collect()
+}
+
 /// Weekly spend `x_{c,w}` of every channel (see the [module docs](super)): own flighting ×
 /// shared budget factor^λ × retail season × growth, scaled to mean `m_c`.
 pub(super) fn plan_world_spend(
@@ -85,25 +118,8 @@ pub(super) fn plan_world_spend(
     growth_per_year: f64,
 ) -> Vec<Vec<f64>> {
     let n = weeks.len();
-    // The base's seasonal part, scaled to peak at ±1.
-    let seasonal: Vec<f64> = (0..n)
-        .map(|w| base.value(w) - base.intercept - base.trend_per_week * w as f64)
-        .collect();
-    let peak = seasonal.iter().fold(0.0, |m: f64, v| m.max(v.abs()));
-    let season: Vec<f64> = weeks
-        .iter()
-        .zip(&seasonal)
-        .map(|(w, v)| {
-            let shape = if peak > 0.0 { v / peak } else { 0.0 };
-            season_budget(*w + Days::new(3)) * (1.0 + SPEND_SEASON_SWING * shape)
-        })
-        .collect();
-    let mut common_rng = rng_for(seed, 1);
-    let common_levels = regimes(&mut common_rng, n, 0.5, 4, 10);
-    let common: Vec<f64> = common_levels
-        .iter()
-        .map(|level| level * lognormal(&mut common_rng, 0.3))
-        .collect();
+    let season = spend_season(weeks, base);
+    let common = shared_budget_factor(&mut rng_for(seed, 1), n);
     let pause_lengths: Vec<(usize, usize)> = draws
         .iter()
         .map(|d| match d.flighting {

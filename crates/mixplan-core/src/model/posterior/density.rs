@@ -196,6 +196,11 @@ impl PosteriorModel {
         {
             return Err(PosteriorError::UnknownChannel(unknown.to_string()));
         }
+        if let Some(weibull) = fitted.channels().iter().find_map(|c| c.weibull) {
+            return Err(PosteriorError::CarryoverNotSupported(
+                weibull.carryover_form(),
+            ));
+        }
         let (terms, coefficients) = fitted.coefficients();
         let q = terms
             .iter()
