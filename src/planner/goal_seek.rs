@@ -10,7 +10,7 @@ use mixplan_core::optimize::{
 };
 use thiserror::Error;
 
-use super::budget::BudgetState;
+use super::budget::{BudgetRange, BudgetState};
 use super::scenario::Planner;
 use crate::format::{currency, decimal};
 
@@ -281,18 +281,31 @@ pub fn revenue_sentence(planner: &Planner, target: f64, answer: &BudgetAnswer) -
     )
 }
 
-/// The ROAS goal-seek's answer in words; `max_budget` is the largest budget searched.
+/// The ROAS goal-seek's answer in words; budgets were searched up to `range.max()`.
+///
+/// An answer below `range.min()` is said as such: when a fitted curve has a Hill shape below 1
+/// its ROAS grows without bound as its spend shrinks, so a high target is met only by a budget
+/// too small to plan with — true, but the user must read it as "out of reach in practice".
 pub fn roas_sentence(
     planner: &Planner,
     target: f64,
     answer: &BudgetAnswer,
-    max_budget: f64,
+    range: &BudgetRange,
 ) -> String {
+    let max_budget = range.max();
     let limit = if answer.budget >= max_budget * (1.0 - 1e-9) {
         format!(
             "Even the planner's largest budget, {}, keeps the media ROAS at or above {}×",
             currency(max_budget),
             decimal(target, 2)
+        )
+    } else if answer.budget < range.min() {
+        format!(
+            "No budget in the planner's range ({} to {} a week) keeps the media ROAS at or above {}×: only {} a week or less would, because the fitted curves earn their best return on the first dollars. Lower the target to plan a usable budget",
+            currency(range.min()),
+            currency(max_budget),
+            decimal(target, 2),
+            currency(answer.budget)
         )
     } else {
         format!(
@@ -421,7 +434,7 @@ mod tests {
                 held.set_locked(c, true);
             }
         }
-        let e = budget_for_roas(p, &page_bounds(&held), 1_000.0, MAX).unwrap_err();
+        let e = budget_for_roas(p, &held.bounds(), 1_000.0, MAX).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("No weekly budget earns a media ROAS of 1000.00×"),
@@ -431,6 +444,28 @@ mod tests {
             budget_for_roas(p, &bounds, 0.0, MAX),
             Err(GoalSeekError::BadInput(_))
         ));
+    }
+
+    #[test]
+    fn a_roas_met_only_below_the_budget_range_is_said_to_be_out_of_reach() {
+        let p = fitted_planner();
+        let range = BudgetRange::around(40_000.0);
+        let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
+        // The store's fitted Affiliate curve has a Hill shape below 1: its ROAS grows without
+        // bound as its spend shrinks, so a 1,000× target is met by a vanishing budget.
+        assert!(p.curves().iter().any(|c| c.shape() < 1.0));
+        let answer = budget_for_roas(p, &budget.bounds(), 1_000.0, range.max()).unwrap();
+        assert!(answer.budget < range.min(), "{}", answer.budget);
+        let sentence = roas_sentence(p, 1_000.0, &answer, &range);
+        assert!(
+            sentence.starts_with("No budget in the planner's range ($8,000 to $120,000 a week)"),
+            "{sentence}"
+        );
+        assert!(sentence.contains("Lower the target"), "{sentence}");
+        // Inside the range the sentence is the usual one.
+        let target = p.scenario(&budget).optimal.as_ref().unwrap().roas();
+        let inside = budget_for_roas(p, &budget.bounds(), target, range.max()).unwrap();
+        assert!(roas_sentence(p, target, &inside, &range).starts_with("Spend at most"));
     }
 
     #[test]

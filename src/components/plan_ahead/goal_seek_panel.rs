@@ -67,7 +67,7 @@ pub fn GoalSeekPanel(
         let bounds = budget.with(BudgetState::bounds);
         budget_for_roas(&p, &bounds, target, max_budget)
             .map(|answer| GoalAnswer {
-                sentence: roas_sentence(&p, target, &answer, max_budget),
+                sentence: roas_sentence(&p, target, &answer, &range),
                 value: answer.budget,
             })
             .map_err(|e| e.to_string())
