@@ -129,6 +129,12 @@ test('the link also carries the confidence, the horizon and the scenario being v
 test('invalid or stale links show a short note and the default plan, never a blank page', async () => {
   const fresh = await openAt(site.server.url);
   const defaults = await pagePlan(fresh.page);
+  // The budget range follows the data (a fifth to three times the store's mean weekly
+  // spend): the note must name the range the slider offers.
+  const slider = fresh.page.locator(id('total-budget'));
+  const [lo, hi] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
+  assert.ok(lo > 500 && hi > lo, `${lo}..${hi}`);
+  const money = (v) => `\\$${v.toLocaleString('en-US')}`;
   await fresh.page.close();
   for (const [fragment, reason] of [
     ['#v1;total=abc;paid_search=1', /weekly total/],
@@ -137,9 +143,7 @@ test('invalid or stale links show a short note and the default plan, never a bla
     ['#v1;total=20000;paid_search=-5', /not usable/],
     ['#v2;total=20000;ch.paid_search=20000;confidence=2', /confidence setting/],
     ['#v2;total=20000;ch.paid_search=20000;weeks=99', /plan period/],
-    // The store's weekly totals run from $9,500 to $144,000 (a fifth to three times its
-    // mean weekly spend).
-    ['#v2;total=500;ch.paid_search=500', /weekly total of \$500 is outside what the planner offers for this data \(\$9,500 to \$144,000\)/],
+    ['#v2;total=500;ch.paid_search=500', new RegExp(`weekly total of \\$500 is outside what the planner offers for this data \\(${money(lo)} to ${money(hi)}\\)`)],
   ]) {
     const { page, problems } = await openAt(site.server.url + fragment);
     const note = await page.locator(id('link-note')).textContent();
