@@ -43,13 +43,16 @@
 //! ```
 //!
 //! This is the constrained optimum (the KKT conditions hold) when `β_P ≥ 0` on the
-//! constrained entries and every `w_i ≤ tol`; otherwise the fold falls back to the full
-//! active-set solve. Each fold costs `O(p²)` instead of an `O(p³)` factorisation, with the
-//! same optimum up to rounding.
+//! constrained entries and every `w_i ≤ tol`. Otherwise the Lawson–Hanson iterations go on
+//! from there ([`ridge::active_set`]): the start `β⁰` (with `γ = 0`) is feasible, and the
+//! factor of `A_PP` bordered by the candidate is updated as coefficients leave or enter
+//! (`O(p²)` each) instead of being refactorised. Each fold costs `O(p²)` per change of its
+//! active set instead of an `O(p³)` factorisation, with the same optimum up to rounding.
 
 use super::design::Design;
 use super::ridge;
-use nalgebra::{Cholesky, DMatrix, DVector, Dyn};
+use super::ridge::PassiveFactor;
+use nalgebra::{DMatrix, DVector};
 
 /// Number of training weeks for `n` weeks and a holdout share:
 /// `n − max(1, round(n · holdout))`.
@@ -118,16 +121,7 @@ struct Bordered {
     /// One per validation segment `1…F`; `None` when that fold's reduced problem could not
     /// be solved (the candidate then takes the full solve).
     folds: Vec<Option<BorderedFold>>,
-    /// Folds scored by bordering, and those of them that needed the full solve: when more
-    /// than [`MAX_FULL_SHARE`] of the first [`TRIAL_FOLDS`] or more do, bordering costs more
-    /// than it saves for this column and the candidates take the full path.
-    tried: std::cell::Cell<(usize, usize)>,
 }
-
-/// Folds scored by bordering before its success is judged.
-const TRIAL_FOLDS: usize = 60;
-/// Share of folds needing the full solve above which bordering is given up for a column.
-const MAX_FULL_SHARE: f64 = 0.25;
 
 /// One fold without column `m`.
 #[derive(Debug, Clone)]
@@ -145,8 +139,13 @@ struct BorderedFold {
     bound: Vec<usize>,
     /// `β⁰` on `P`.
     beta: DVector<f64>,
-    /// Cholesky factor of `A_PP`.
-    chol: Cholesky<f64, Dyn>,
+    /// Cholesky factor of `A_PP`, `P` in increasing order (the order of `passive`).
+    factor: PassiveFactor,
+    /// `A = G/n + diag(λ) + jitter` of the reduced problem, all `p` rows and columns (those
+    /// of `m` are patched for a candidate that leaves the bordered solution).
+    matrix: DMatrix<f64>,
+    /// `b/n` of the reduced problem, all `p` entries (`m`'s patched likewise).
+    rhs_scaled: DVector<f64>,
     /// `A_iP` for the bound `i`, one row each.
     bound_rows: DMatrix<f64>,
     /// `w⁰_i` for the bound `i`.
@@ -213,7 +212,7 @@ impl Cv {
             let mut vj = DVector::zeros(p);
             for i in 0..p {
                 vj[i] = if i == m {
-                    c.iter().map(|z| z * z).sum()
+                    dot(c, c)
                 } else {
                     dot(
                         &self.x.as_slice()[i * self.x.nrows() + a..i * self.x.nrows() + b],
@@ -316,12 +315,10 @@ impl Cv {
     /// [`Cv::set_column`], else by the full solves. The same up to rounding.
     pub(crate) fn score_candidate(&mut self, m: usize, col: &[f64], penalty: f64) -> f64 {
         let (v, r) = self.cross(m, col);
-        let prepared = self.bordered.as_ref().is_some_and(|b| {
-            let (tried, full) = b.tried.get();
-            b.m == m
-                && b.penalty == penalty
-                && (tried < TRIAL_FOLDS || (full as f64) <= MAX_FULL_SHARE * tried as f64)
-        });
+        let prepared = self
+            .bordered
+            .as_ref()
+            .is_some_and(|b| b.m == m && b.penalty == penalty);
         if prepared && let Some(mse) = self.score_bordered(&v, &r) {
             self.evaluations += 1;
             return mse;
@@ -360,11 +357,21 @@ impl Cv {
                             let bound_r: Vec<usize> = (0..kept.len())
                                 .filter(|&r| nonneg[r] && !sol.passive[r])
                                 .collect();
-                            let chol = matrix
-                                .select_rows(&passive_r)
-                                .select_columns(&passive_r)
-                                .cholesky()?;
+                            let mut factor = PassiveFactor::new(p);
+                            for &r in &passive_r {
+                                factor.push(&matrix, r).ok()?;
+                            }
+                            let factor = factor.with_order(passive_r.iter().map(|&r| at(r)));
                             let gradient = &rhs - &matrix * &sol.coefficients;
+                            // The reduced problem in the full problem's indices.
+                            let mut full_matrix = DMatrix::zeros(p, p);
+                            let mut rhs_scaled = DVector::zeros(p);
+                            for (r, &i) in kept.iter().enumerate() {
+                                rhs_scaled[i] = rhs[r];
+                                for (r2, &i2) in kept.iter().enumerate() {
+                                    full_matrix[(i, i2)] = matrix[(r, r2)];
+                                }
+                            }
                             Some(BorderedFold {
                                 weeks: n_acc,
                                 gram: g_acc.clone(),
@@ -372,7 +379,9 @@ impl Cv {
                                 passive: passive_r.iter().map(|&r| at(r)).collect(),
                                 bound: bound_r.iter().map(|&r| at(r)).collect(),
                                 beta: sol.coefficients.select_rows(&passive_r),
-                                chol,
+                                factor,
+                                matrix: full_matrix,
+                                rhs_scaled,
                                 bound_rows: matrix.select_rows(&bound_r).select_columns(&passive_r),
                                 bound_gradient: bound_r.iter().map(|&r| gradient[r]).collect(),
                                 rhs_max: rhs.amax(),
@@ -385,12 +394,7 @@ impl Cv {
             b_acc += &self.rhs[j];
             n_acc += b - a;
         }
-        self.bordered = Some(Bordered {
-            m,
-            penalty,
-            folds,
-            tried: std::cell::Cell::new((0, 0)),
-        });
+        self.bordered = Some(Bordered { m, penalty, folds });
     }
 
     /// The mean squared validation error of the prepared column's candidate with
@@ -404,26 +408,23 @@ impl Cv {
         let mut v_acc = DVector::<f64>::zeros(p);
         let mut r_acc = 0.0;
         let (mut sse, mut count) = (0.0, 0usize);
+        let mut nonzero = Vec::with_capacity(p);
         for j in 0..self.segs.len() {
             let (a, b) = self.segs[j];
             if j >= 1 {
                 let fold = bordered.folds[j - 1].as_ref()?;
-                let bordered_beta = Self::bordered_solution(fold, m, &self.nonneg, &v_acc, r_acc);
-                let (tried, full) = bordered.tried.get();
-                bordered
-                    .tried
-                    .set((tried + 1, full + usize::from(bordered_beta.is_none())));
-                let beta = match bordered_beta {
+                let beta = match Self::bordered_solution(fold, m, &self.nonneg, &v_acc, r_acc)
+                    .or_else(|| Self::continued_solution(fold, m, &self.nonneg, &v_acc, r_acc))
+                    .or_else(|| self.full_solution(fold, bordered, &v_acc, r_acc))
+                {
                     Some(beta) => beta,
-                    None => match self.full_solution(fold, bordered, &v_acc, r_acc) {
-                        Some(beta) => beta,
-                        None => return Some(f64::INFINITY),
-                    },
+                    None => return Some(f64::INFINITY),
                 };
                 // Validation error y_jᵀy_j − 2βᵀr_j + βᵀS_jβ with column m patched.
                 let gram = &self.grams[j];
                 let rhs = &self.rhs[j];
-                let nonzero: Vec<usize> = (0..p).filter(|&i| i != m && beta[i] != 0.0).collect();
+                nonzero.clear();
+                nonzero.extend((0..p).filter(|&i| i != m && beta[i] != 0.0));
                 let gamma = beta[m];
                 let mut beta_r = gamma * r[j];
                 let mut quad = gamma * gamma * v[j][m];
@@ -431,9 +432,11 @@ impl Cv {
                     let bi = beta[i];
                     beta_r += bi * rhs[i];
                     quad += 2.0 * gamma * v[j][i] * bi;
+                    // Column i of the symmetric block (contiguous) is its row i.
+                    let column = gram.column(i);
                     let mut row = 0.0;
                     for &i2 in &nonzero {
-                        row += gram[(i, i2)] * beta[i2];
+                        row += column[i2] * beta[i2];
                     }
                     quad += bi * row;
                 }
@@ -476,7 +479,10 @@ impl Cv {
             }
             return Some(beta);
         }
-        let u = fold.chol.solve(&v_p);
+        let mut u = Vec::with_capacity(fold.passive.len());
+        fold.factor.solve(v_acc, &mut u);
+        u.iter_mut().for_each(|x| *x *= inv);
+        let u = DVector::from_vec(u);
         let schur = v_acc[m] * inv + fold.diagonal_shift - v_p.dot(&u);
         // Not positive (or NaN): the bordered matrix is not positive definite.
         if schur.is_nan() || schur <= 0.0 {
@@ -500,6 +506,40 @@ impl Cv {
             return None;
         }
         beta[m] = gamma;
+        Some(beta)
+    }
+
+    /// A fold's coefficients for the candidate when its bordered solution breaks a
+    /// constraint: the Lawson–Hanson iterations from the feasible start `β⁰` (`γ = 0`) with
+    /// the reduced factor bordered by the candidate, updated as coefficients leave or enter
+    /// ([`ridge::active_set`]). `None` when that fails (the bordered matrix is not positive
+    /// definite, or the iterations do not converge).
+    fn continued_solution(
+        fold: &BorderedFold,
+        m: usize,
+        nonneg: &[bool],
+        v_acc: &DVector<f64>,
+        r_acc: f64,
+    ) -> Option<DVector<f64>> {
+        let inv = 1.0 / fold.weeks as f64;
+        let mut matrix = fold.matrix.clone();
+        for i in 0..matrix.nrows() {
+            matrix[(i, m)] = v_acc[i] * inv;
+            matrix[(m, i)] = v_acc[i] * inv;
+        }
+        matrix[(m, m)] = v_acc[m] * inv + fold.diagonal_shift;
+        let mut rhs = fold.rhs_scaled.clone();
+        rhs[m] = r_acc * inv;
+        let tol = ridge::gradient_tolerance(fold.rhs_max.max(rhs[m].abs()));
+        let mut factor = fold.factor.clone();
+        factor
+            .push_column(m, |k| v_acc[fold.passive[k]] * inv, matrix[(m, m)])
+            .ok()?;
+        let mut beta = DVector::zeros(matrix.nrows());
+        for (k, &i) in fold.passive.iter().enumerate() {
+            beta[i] = fold.beta[k];
+        }
+        ridge::active_set(&matrix, &rhs, nonneg, tol, &mut factor, &mut beta).ok()?;
         Some(beta)
     }
 
@@ -574,9 +614,28 @@ impl Cv {
     }
 }
 
+/// `Σ a_i b_i`, in four interleaved partial sums (independent additions the processor can
+/// overlap, where one running sum waits for each addition in turn).
 #[inline]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f64; 4];
+    let mut chunks_a = a.chunks_exact(4);
+    let mut chunks_b = b.chunks_exact(4);
+    for (x, y) in chunks_a.by_ref().zip(chunks_b.by_ref()) {
+        acc[0] += x[0] * y[0];
+        acc[1] += x[1] * y[1];
+        acc[2] += x[2] * y[2];
+        acc[3] += x[3] * y[3];
+    }
+    let tail: f64 = chunks_a
+        .remainder()
+        .iter()
+        .zip(chunks_b.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 #[cfg(test)]
