@@ -802,4 +802,86 @@ mod tests {
         let set = cv.score(lambda, None);
         assert!((patched - set).abs() < 1e-12 * set.max(1e-12));
     }
+    #[test]
+    fn a_candidate_that_changes_the_active_set_is_scored_as_the_full_solve_scores_it() {
+        use crate::data::worlds::WorldFamily;
+        let world = WorldFamily::new(20_261_130)
+            .world_of_size(0, 8, 260)
+            .unwrap();
+        let data = &world.data;
+        let n_train = training_weeks(data.len(), 0.2);
+        let spec = DesignSpec {
+            fourier_order: 2,
+            trend: true,
+        };
+        let design = Design::new(data, spec, n_train).unwrap();
+        let segs = segments(n_train, 6).unwrap();
+        let channels = data.channels().len();
+        let mut cv = Cv::new(&design, channels, segs.clone());
+        let q = design.q();
+        let start = Hyper {
+            decay: 0.3,
+            k: 1.0,
+            s: 1.0,
+        };
+        for c in 0..channels {
+            cv.set_column(q + c, &design.media_column(c, start)[..n_train]);
+        }
+        let lambda = 1e-4;
+        let (mut continued, mut candidates) = (0, 0);
+        for c in 0..channels {
+            let m = q + c;
+            cv.prepare_candidates(m, lambda);
+            // Grid columns, and columns that explain the target so well that other media
+            // coefficients leave the model (the target itself; half of it plus the next
+            // channel's column).
+            let mut columns: Vec<Vec<f64>> = Vec::new();
+            for decay in [0.0, 0.5, 0.9] {
+                for k in [0.2, 1.0, 5.0] {
+                    for s in [0.6, 1.5, 3.0] {
+                        columns.push(
+                            design.media_column(c, Hyper { decay, k, s })[..n_train].to_vec(),
+                        );
+                    }
+                }
+            }
+            let next = design.media_column((c + 1) % channels, start);
+            columns.push(design.y[..n_train].to_vec());
+            columns.push((0..n_train).map(|t| 0.5 * design.y[t] + next[t]).collect());
+            for cand in columns {
+                let (v, r) = cv.cross(m, &cand);
+                let bordered = cv.bordered.as_ref().unwrap();
+                let mut v_acc = DVector::zeros(cv.p());
+                let mut r_acc = 0.0;
+                for j in 0..segs.len() {
+                    if j >= 1 {
+                        let fold = bordered.folds[j - 1].as_ref().unwrap();
+                        if Cv::bordered_solution(fold, m, &cv.nonneg, &v_acc, r_acc).is_none() {
+                            let ours = Cv::continued_solution(fold, m, &cv.nonneg, &v_acc, r_acc)
+                                .expect("the iterations go on from the reduced solution");
+                            let full = cv.full_solution(fold, bordered, &v_acc, r_acc).unwrap();
+                            assert!(
+                                (&ours - &full).amax() <= 1e-8 * full.amax().max(1.0),
+                                "{ours} vs {full}"
+                            );
+                            continued += 1;
+                        }
+                    }
+                    v_acc += &v[j];
+                    r_acc += r[j];
+                }
+                let fast = cv.score_candidate(m, &cand, lambda);
+                let full = cv.score(lambda, Some((m, &v, &r)));
+                assert!(
+                    (fast - full).abs() <= 1e-9 * full,
+                    "channel {c}: {fast} vs {full}"
+                );
+                candidates += 1;
+            }
+        }
+        assert!(
+            continued > 0,
+            "no fold of the {candidates} candidates changed its active set: the test proves nothing"
+        );
+    }
 }

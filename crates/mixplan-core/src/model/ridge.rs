@@ -530,4 +530,108 @@ mod tests {
             Err(RidgeError::NotPositiveDefinite)
         );
     }
+    /// A symmetric positive definite `p × p` matrix from a seeded generator:
+    /// `BᵀB/p + 0.05·I` with `B` uniform in `[−1, 1)`.
+    fn spd(p: usize, seed: u64) -> DMatrix<f64> {
+        let b = DMatrix::from_fn(p, p, |i, j| uniform(seed, (i * p + j) as u64));
+        b.tr_mul(&b) / p as f64 + DMatrix::identity(p, p) * 0.05
+    }
+
+    /// A number in `[−1, 1)` from `(seed, index)` (SplitMix64).
+    fn uniform(seed: u64, index: u64) -> f64 {
+        let mut z = seed
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .wrapping_add(index.wrapping_mul(0xbf58_476d_1ce4_e5b9))
+            .wrapping_add(1);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+    }
+
+    #[test]
+    fn the_updated_factor_solves_like_a_fresh_factorisation_of_the_remaining_set() {
+        let p = 9;
+        let a = spd(p, 3);
+        let b = DVector::from_fn(p, |i, _| (i as f64 * 0.7).sin());
+        let mut factor = PassiveFactor::new(p);
+        for j in [4, 0, 7, 2, 8, 5, 1] {
+            factor.push(&a, j).unwrap();
+        }
+        factor.remove(1);
+        factor.remove(3);
+        factor.push(&a, 3).unwrap();
+        factor.remove(0);
+        factor.remove(4);
+        factor.push(&a, 6).unwrap();
+        let order = factor.order().to_vec();
+        assert_eq!(order, vec![7, 2, 5, 1, 6]);
+        let m = order.len();
+        let sub = DMatrix::from_fn(m, m, |r, c| a[(order[r], order[c])]);
+        let direct = sub
+            .cholesky()
+            .unwrap()
+            .solve(&DVector::from_fn(m, |r, _| b[order[r]]));
+        let mut z = Vec::new();
+        factor.solve(&b, &mut z);
+        for (x, y) in z.iter().zip(direct.iter()) {
+            assert!(
+                (x - y).abs() <= 1e-12 * y.abs().max(1.0),
+                "{z:?} vs {direct}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_column_that_makes_the_passive_matrix_singular_is_refused_and_the_factor_kept() {
+        let p = 5;
+        let mut a = spd(p, 11);
+        // Column 3 repeats column 1: A restricted to {1, 3} is singular.
+        for i in 0..p {
+            a[(i, 3)] = a[(i, 1)];
+            a[(3, i)] = a[(1, i)];
+        }
+        a[(3, 3)] = a[(1, 1)];
+        let mut factor = PassiveFactor::new(p);
+        factor.push(&a, 0).unwrap();
+        factor.push(&a, 1).unwrap();
+        assert_eq!(factor.push(&a, 3), Err(RidgeError::NotPositiveDefinite));
+        assert_eq!(factor.order(), &[0, 1]);
+        factor.push(&a, 2).unwrap();
+        let b = DVector::from_vec(vec![1.0, -2.0, 0.5, 3.0, 1.0]);
+        let mut z = Vec::new();
+        factor.solve(&b, &mut z);
+        let sub = DMatrix::from_fn(3, 3, |r, c| a[(r, c)]);
+        let direct = sub.cholesky().unwrap().solve(&b.rows(0, 3).into_owned());
+        assert!((DVector::from_vec(z) - direct).amax() < 1e-12);
+    }
+
+    #[test]
+    fn random_constrained_problems_meet_the_kkt_conditions_from_any_warm_start() {
+        for seed in 0..60u64 {
+            let p = 4 + (seed % 9) as usize;
+            let g = spd(p, seed);
+            // Right-hand sides of both signs, so that some constraints bind.
+            let b = DVector::from_fn(p, |i, _| uniform(seed + 1000, i as u64));
+            let lam: Vec<f64> = (0..p).map(|j| if j == 0 { 0.0 } else { 1e-3 }).collect();
+            let nn: Vec<bool> = (0..p).map(|j| j >= 2).collect();
+            let cold = solve_normal_equations(&g, &b, &lam, &nn, None).unwrap();
+            kkt_holds(&g, &b, &lam, &nn, &cold.coefficients);
+            let hints = [
+                vec![true; p],
+                (0..p).map(|j| j % 2 == 1).collect::<Vec<_>>(),
+                cold.passive.iter().map(|x| !x).collect(),
+            ];
+            for hint in &hints {
+                let warm = solve_normal_equations(&g, &b, &lam, &nn, Some(hint)).unwrap();
+                kkt_holds(&g, &b, &lam, &nn, &warm.coefficients);
+                assert!(
+                    (&warm.coefficients - &cold.coefficients).amax() < 1e-9,
+                    "seed {seed}: {} vs {}",
+                    warm.coefficients,
+                    cold.coefficients
+                );
+            }
+        }
+    }
 }
