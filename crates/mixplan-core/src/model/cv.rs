@@ -226,6 +226,46 @@ impl Cv {
         (v, r)
     }
 
+    /// [`Cv::cross`] of many candidate columns for column `m` at once (the columns of
+    /// `candidates`, `n_train` rows each): per segment `j` the product `[X_j y_j]ᵀ C_j`,
+    /// `(p + 1) × K`, by [`cross_products`] (the same sums as [`Cv::cross`], computed in
+    /// blocks so that each number loaded is used four times). One entry per candidate.
+    pub(crate) fn cross_many(
+        &self,
+        m: usize,
+        candidates: &DMatrix<f64>,
+    ) -> Vec<(Vec<DVector<f64>>, Vec<f64>)> {
+        let p = self.p();
+        let count = candidates.ncols();
+        let mut out: Vec<(Vec<DVector<f64>>, Vec<f64>)> = (0..count)
+            .map(|_| {
+                (
+                    Vec::with_capacity(self.segs.len()),
+                    Vec::with_capacity(self.segs.len()),
+                )
+            })
+            .collect();
+        let nr = self.x.nrows();
+        let xs = self.x.as_slice();
+        let cs = candidates.as_slice();
+        let mut products = DMatrix::zeros(p + 1, count);
+        for &(a, b) in &self.segs {
+            let design: Vec<&[f64]> = (0..p)
+                .map(|i| &xs[i * nr + a..i * nr + b])
+                .chain(std::iter::once(&self.y.as_slice()[a..b]))
+                .collect();
+            let block: Vec<&[f64]> = (0..count).map(|k| &cs[k * nr + a..k * nr + b]).collect();
+            cross_products(&design, &block, &mut products);
+            for (k, (v, r)) in out.iter_mut().enumerate() {
+                let mut vj = products.column(k).rows(0, p).into_owned();
+                vj[m] = dot(block[k], block[k]);
+                v.push(vj);
+                r.push(products[(p, k)]);
+            }
+        }
+        out
+    }
+
     /// Replaces design column `m` by `col` and updates the blocks.
     pub(crate) fn set_column(&mut self, m: usize, col: &[f64]) {
         self.bordered = None;
@@ -313,17 +353,30 @@ impl Cv {
     /// Score of replacing column `m` by `col`: by bordering when
     /// [`Cv::prepare_candidates`] was called for `m` and `penalty` since the last
     /// [`Cv::set_column`], else by the full solves. The same up to rounding.
+    #[cfg(test)]
     pub(crate) fn score_candidate(&mut self, m: usize, col: &[f64], penalty: f64) -> f64 {
         let (v, r) = self.cross(m, col);
+        self.score_crossed(m, &v, &r, penalty)
+    }
+
+    /// [`Cv::score_candidate`] of a candidate for column `m` given its cross-products
+    /// (from [`Cv::cross`] or [`Cv::cross_many`]).
+    pub(crate) fn score_crossed(
+        &mut self,
+        m: usize,
+        v: &[DVector<f64>],
+        r: &[f64],
+        penalty: f64,
+    ) -> f64 {
         let prepared = self
             .bordered
             .as_ref()
             .is_some_and(|b| b.m == m && b.penalty == penalty);
-        if prepared && let Some(mse) = self.score_bordered(&v, &r) {
+        if prepared && let Some(mse) = self.score_bordered(v, r) {
             self.evaluations += 1;
             return mse;
         }
-        self.score(penalty, Some((m, &v, &r)))
+        self.score(penalty, Some((m, v, r)))
     }
 
     /// Solves every fold without column `m` at `penalty`, so that the candidates for `m`
@@ -611,6 +664,50 @@ impl Cv {
             n_acc += b - a;
         }
         out.iter().all(|e| e.is_finite())
+    }
+}
+
+/// `out[(i, k)] = Σ_t a_i[t]·b_k[t]` for every column `a_i` and `b_k` (slices of one length;
+/// `out` is `a.len() × b.len()`). Four columns of `a` by two of `b` at a time: eight running
+/// sums fed by six loads (where one dot product at a time loads two numbers per product),
+/// few enough to stay in registers.
+fn cross_products(a: &[&[f64]], b: &[&[f64]], out: &mut DMatrix<f64>) {
+    let len = a.first().map_or(0, |c| c.len());
+    let (na, nb) = (a.len(), b.len());
+    let mut i0 = 0;
+    while i0 < na {
+        let mut k0 = 0;
+        while k0 < nb {
+            if i0 + 4 <= na && k0 + 2 <= nb {
+                let (a0, a1, a2, a3) = (
+                    &a[i0][..len],
+                    &a[i0 + 1][..len],
+                    &a[i0 + 2][..len],
+                    &a[i0 + 3][..len],
+                );
+                let (b0, b1) = (&b[k0][..len], &b[k0 + 1][..len]);
+                let mut acc = [[0.0f64; 2]; 4];
+                for t in 0..len {
+                    let (y0, y1) = (b0[t], b1[t]);
+                    for (row, x) in acc.iter_mut().zip([a0[t], a1[t], a2[t], a3[t]]) {
+                        row[0] += x * y0;
+                        row[1] += x * y1;
+                    }
+                }
+                for (di, row) in acc.iter().enumerate() {
+                    out[(i0 + di, k0)] = row[0];
+                    out[(i0 + di, k0 + 1)] = row[1];
+                }
+            } else {
+                for i in i0..(i0 + 4).min(na) {
+                    for k in k0..(k0 + 2).min(nb) {
+                        out[(i, k)] = dot(a[i], b[k]);
+                    }
+                }
+            }
+            k0 += 2;
+        }
+        i0 += 4;
     }
 }
 
