@@ -11,8 +11,9 @@
 //! the runs are repeatable. Each size is fitted `--repeat` times and the fastest run is
 //! reported (the machine is shared; the fastest is the least disturbed), in wall time and in
 //! CPU time of the fitting thread (Linux `/proc/thread-self/schedstat`; what other programs
-//! on a loaded machine cannot inflate). The last column is the fitted log-log slope of the
-//! CPU time against weeks × channels from the first size to this one (1 = linear).
+//! on a loaded machine cannot inflate). The last column is the log-log slope of the CPU time
+//! against weeks × channels from the previous size to this one (1 = linear), and the last
+//! line the least-squares slope of `ln CPU` on `ln(weeks × channels)` over all sizes.
 //!
 //! `--stages` also prints, per size, the CPU time of each stage of the fit (random starts,
 //! each coordinate sweep, the refinement units, the final fit), stepping the
@@ -147,10 +148,10 @@ fn main() -> ExitCode {
         }
     };
     println!(
-        "| weeks × channels | wall (s), fastest of {repeat} | CPU (s), fastest of {repeat} | CPU µs per week·channel | evaluations | sweeps | test R² | CV RMSE | log-log slope of CPU vs weeks·channels |"
+        "| weeks × channels | wall (s), fastest of {repeat} | CPU (s), fastest of {repeat} | CPU µs per week·channel | evaluations | sweeps | test R² | CV RMSE | log-log slope of CPU vs weeks·channels, from the previous size |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
-    let mut first: Option<(f64, f64)> = None;
+    let mut points: Vec<(f64, f64)> = Vec::new();
     let mut stage_reports = Vec::new();
     for (weeks, channels) in sizes {
         let world = match WorldFamily::new(FAMILY_SEED).world_of_size(0, channels, weeks) {
@@ -189,13 +190,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         };
         let size = (weeks * channels) as f64;
-        let slope = match first {
-            Some((size0, cpu0)) if size > size0 => {
+        let slope = match points.last() {
+            Some(&(size0, cpu0)) if size > size0 => {
                 format!("{:.2}", (best_cpu / cpu0).ln() / (size / size0).ln())
             }
             _ => "—".to_string(),
         };
-        first.get_or_insert((size, best_cpu));
+        points.push((size, best_cpu));
         println!(
             "| {weeks} × {channels} | {best:.3} | {best_cpu:.3} | {:.1} | {} | {} | {:.3} | {:.2} | {slope} |",
             best_cpu * 1e6 / size,
@@ -214,10 +215,37 @@ fn main() -> ExitCode {
             }
         }
     }
+    if let Some(slope) = log_log_slope(&points) {
+        println!(
+            "least-squares slope of ln CPU on ln(weeks × channels) over {} sizes: {slope:.2} (1 = linear)",
+            points.len()
+        );
+    }
     for report in stage_reports {
         println!("{report}");
     }
     ExitCode::SUCCESS
+}
+
+/// Least-squares slope of `ln y` on `ln x` over `(x, y)` points:
+/// `Σ(u − ū)(v − v̄) / Σ(u − ū)²` with `u = ln x`, `v = ln y`; `None` for fewer than two
+/// distinct sizes or a time that is not positive.
+fn log_log_slope(points: &[(f64, f64)]) -> Option<f64> {
+    if points.iter().any(|&(x, y)| !(x > 0.0 && y > 0.0)) {
+        return None;
+    }
+    let logs: Vec<(f64, f64)> = points.iter().map(|&(x, y)| (x.ln(), y.ln())).collect();
+    let n = logs.len() as f64;
+    let (mean_u, mean_v) = logs
+        .iter()
+        .fold((0.0, 0.0), |(a, b), &(u, v)| (a + u / n, b + v / n));
+    let (num, den) = logs.iter().fold((0.0, 0.0), |(num, den), &(u, v)| {
+        (
+            num + (u - mean_u) * (v - mean_v),
+            den + (u - mean_u).powi(2),
+        )
+    });
+    (den > 0.0).then(|| num / den)
 }
 
 /// CPU milliseconds of each stage of one fit with the default parameters: the random

@@ -112,8 +112,8 @@ pub fn solve_normal_equations(
     let a = penalised_gram(gram, penalties);
     let tol = gradient_tolerance(rhs.amax());
     let mut factor = PassiveFactor::new(p);
-    for j in 0..p {
-        if !nonneg[j] || hint.is_some_and(|h| h.get(j).copied().unwrap_or(false)) {
+    for (j, &constrained) in nonneg.iter().enumerate() {
+        if !constrained || hint.is_some_and(|h| h.get(j).copied().unwrap_or(false)) {
             factor.push(&a, j)?;
         }
     }
