@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { plannerSite, openPage, screenshot, dragSlider, typeInto, visibleText, ROOT, CHANNELS, CHARTS, id } from './support.mjs';
+import { plannerSite, screenshot, dragSlider, typeInto, visibleText, ROOT, CHANNELS, CHARTS, id } from './support.mjs';
 
 const site = plannerSite();
 /** Opens the planner and waits until the model is fitted in the page. */
@@ -142,12 +142,37 @@ test('layout: two columns on a laptop, stacked on a phone, no sideways scroll', 
   }
 });
 
-test('the page stays responsive while the model fits in its worker: progress shows, typing is painted at once', async () => {
-  const { page, problems } = await openPage(site.browser, { width: 1280, height: 800 });
-  // From the first script on: every progress value the page shows (with when), every long
-  // task of the main thread, and, for each keystroke in a probe text field, whether the fit
-  // was running when the key was handled and when its frame was painted, and how long that took.
-  await page.addInitScript(() => {
+/**
+ * A weekly CSV of `weeks` weeks and `channels` spend columns (`ch01_spend`, …) plus `revenue`,
+ * deterministic: spends from sines of different periods, revenue a saturating response of
+ * their carried-over spend plus seasonality. Large enough (1,000 × 20 is the scale goal of
+ * issue #10) that its fit takes many of the worker's 50 ms progress intervals on any machine.
+ */
+function largeWeeklyCsv(weeks, channels) {
+  const names = Array.from({ length: channels }, (_, c) => `ch${String(c + 1).padStart(2, '0')}_spend`);
+  const lines = [['week', ...names, 'revenue'].join(',')];
+  const start = Date.UTC(2006, 0, 2);
+  const carried = new Array(channels).fill(0);
+  for (let w = 0; w < weeks; w++) {
+    const spend = names.map((_, c) => 1000 * (c + 2) * (1.6 + Math.sin(w / (3 + c) + c) + 0.5 * Math.cos(w / (11 + 2 * c))));
+    let revenue = 200_000 + 20_000 * Math.sin((2 * Math.PI * w) / 52.18) + 3_000 * Math.sin(w * 1.7);
+    spend.forEach((x, c) => {
+      carried[c] = 0.4 * carried[c] + 0.6 * x;
+      const k = 1000 * (c + 2);
+      revenue += 4 * k * (carried[c] / (carried[c] + k));
+    });
+    const date = new Date(start + w * 7 * 86_400_000).toISOString().slice(0, 10);
+    lines.push([date, ...spend.map((x) => x.toFixed(2)), revenue.toFixed(2)].join(','));
+  }
+  return { names, text: lines.join('\n') + '\n' };
+}
+
+test('the page stays responsive while the model fits in its worker: progress shows, typing is painted at once', async (t) => {
+  const { page, problems } = await openPlanner({ width: 1280, height: 800 });
+  // Every progress value the page shows (with when), every long task of the main thread,
+  // and, for each keystroke in a probe text field, whether the fit was running when the key
+  // was handled and when its frame was painted, and how long that took.
+  await page.evaluate(() => {
     window.__progress = [];
     window.__intermediate = [];
     window.__longTasks = [];
@@ -155,37 +180,41 @@ test('the page stays responsive while the model fits in its worker: progress sho
     const status = () => document.querySelector('[data-testid="fit-status"]')?.textContent;
     const seen = () => {
       const bar = document.querySelector('.fit-status progress');
-      if (!bar) return;
+      if (!bar || status() !== 'fitting') return;
       if (!window.__progress.includes(bar.value)) window.__progress.push(bar.value);
-      if (bar.value > 0 && bar.value < 100 && status() === 'fitting') window.__intermediate.push(performance.now());
+      if (bar.value > 0 && bar.value < 100) window.__intermediate.push(performance.now());
     };
     new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
     new PerformanceObserver((list) => {
       for (const task of list.getEntries()) window.__longTasks.push([task.startTime, task.duration]);
-    }).observe({ type: 'longtask', buffered: true });
-    document.addEventListener('DOMContentLoaded', () => {
-      const probe = document.createElement('input');
-      probe.id = 'probe';
-      probe.setAttribute('aria-label', 'probe');
-      document.body.prepend(probe);
-      // Fitting: the worker has reported progress and the model is not ready yet.
-      const fitting = () => status() === 'fitting' && document.querySelector('.fit-status progress')?.value > 0;
-      probe.addEventListener('input', (event) => {
-        const atInput = fitting();
-        requestAnimationFrame(() => window.__typed.push({
-          fitting: atInput && fitting(), value: probe.value, latency: performance.now() - event.timeStamp,
-        }));
-      });
+    }).observe({ type: 'longtask' });
+    const probe = document.createElement('input');
+    probe.id = 'probe';
+    probe.setAttribute('aria-label', 'probe');
+    document.body.prepend(probe);
+    // Fitting: the worker has reported progress and the model is not ready yet.
+    const fitting = () => status() === 'fitting' && document.querySelector('.fit-status progress')?.value > 0;
+    probe.addEventListener('input', (event) => {
+      const atInput = fitting();
+      requestAnimationFrame(() => window.__typed.push({
+        fitting: atInput && fitting(), value: probe.value, latency: performance.now() - event.timeStamp,
+      }));
     });
   });
-  // The worker's wasm is held back for a second, so that the fit runs after the page's own
-  // start-up work: then only the worker is busy, and the test types while it fits.
-  await page.context().route('**/fit_worker_bg.wasm', async (route) => {
-    await new Promise((ok) => setTimeout(ok, 1000));
-    await route.continue();
-  });
-  // Type from the moment the page exists until the model is ready, one key at a time.
-  await page.goto(site.server.url, { waitUntil: 'domcontentloaded' });
+  // The demo's start-up fit of 156 weeks is over in a few 50 ms progress intervals (on a fast
+  // machine in fewer than three): the fit watched here is of the user's data at the scale goal
+  // of issue #10, 1,000 weeks × 20 channels, loaded through the file input and mapped.
+  const { names, text } = largeWeeklyCsv(1000, 20);
+  await page.locator(id('data-file')).setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  const roles = { week: 'date', revenue: 'target', ...Object.fromEntries(names.map((n) => [n, 'spend'])) };
+  for (const select of await page.locator('[data-testid^="mapping-role-"]').all()) {
+    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
+    await select.selectOption(roles[column] ?? 'ignore');
+  }
+  assert.equal(await page.locator(id('data-error')).innerText(), '', 'the file is read without a message');
+  await page.locator(id('mapping-confirm')).click();
+  await page.locator(`${id('fit-status')}:text-is("fitting")`).waitFor({ state: 'attached', timeout: 10_000 });
+  // Type from the moment the fit starts until the model is ready, one key at a time.
   await page.focus('#probe');
   const fitStatus = () => page.evaluate(() => document.querySelector('[data-testid="fit-status"]')?.textContent);
   let typed = '';
@@ -193,7 +222,8 @@ test('the page stays responsive while the model fits in its worker: progress sho
     await page.keyboard.type('x');
     typed += 'x';
   }
-  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 120_000 });
+  await page.locator(id('data-source')).filter({ hasText: 'Your data — large.csv' }).waitFor();
   const { progress, intermediate, longTasks, keys } = await page.evaluate(() => ({
     progress: window.__progress, intermediate: window.__intermediate, longTasks: window.__longTasks, keys: window.__typed,
   }));
@@ -203,6 +233,7 @@ test('the page stays responsive while the model fits in its worker: progress sho
   // painted within 100 ms (the usual bound for a response to feel immediate); a fit on the
   // main thread would hold them for its whole length.
   const duringFit = keys.filter((k) => k.fitting);
+  t.diagnostic(`progress shown: ${JSON.stringify(progress)}; ${duringFit.length} of ${keys.length} keys handled while fitting`);
   assert.ok(duringFit.length >= 1, `at least one key handled while fitting: ${JSON.stringify(keys)}`);
   for (const key of duringFit) assert.ok(key.latency < 100, `key painted ${key.latency.toFixed(1)} ms after the input: ${JSON.stringify(keys)}`);
   assert.equal(await page.locator('#probe').inputValue(), typed);

@@ -4,12 +4,20 @@
 //! with the size. `docs/model.md` ("Speed at scale") quotes its output.
 //!
 //! ```text
-//! cargo run --release -p mixplan-core --example fit_speed [-- --repeat 3] [--sizes 156x5,1000x20]
+//! cargo run --release -p mixplan-core --example fit_speed [-- --repeat 3] [--sizes 156x5,1000x20] [--stages]
 //! ```
 //!
 //! The worlds are [`WorldFamily::world_of_size`] of family seed [`FAMILY_SEED`], world 0, so
 //! the runs are repeatable. Each size is fitted `--repeat` times and the fastest run is
-//! reported (the machine is shared; the fastest is the least disturbed).
+//! reported (the machine is shared; the fastest is the least disturbed), in wall time and in
+//! CPU time of the fitting thread (Linux `/proc/thread-self/schedstat`; what other programs
+//! on a loaded machine cannot inflate). The last column is the log-log slope of the CPU time
+//! against weeks × channels from the previous size to this one (1 = linear), and the last
+//! line the least-squares slope of `ln CPU` on `ln(weeks × channels)` over all sizes.
+//!
+//! `--stages` also prints, per size, the CPU time of each stage of the fit (random starts,
+//! each coordinate sweep, the refinement units, the final fit), stepping the
+//! [`mixplan_core::model::Fitter`] as the app's worker does.
 
 use mixplan_core::data::worlds::WorldFamily;
 use mixplan_core::model::ModelParams;
@@ -35,7 +43,23 @@ fn parse_size(text: &str) -> Result<(usize, usize), String> {
 }
 
 const USAGE: &str =
-    "usage: fit_speed [--repeat N] [--sizes 156x5,520x10] [--requests DIR] [--no-fit]";
+    "usage: fit_speed [--repeat N] [--sizes 156x5,520x10] [--requests DIR] [--no-fit] [--stages]";
+
+/// CPU time of the calling thread in seconds (`/proc/thread-self/schedstat`, Linux), or
+/// `None` where the kernel does not report it.
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(nanos * 1e-9)
+}
+
+/// `after − before` of two [`thread_cpu_seconds`] readings.
+fn cpu_between(before: Option<f64>, after: Option<f64>) -> f64 {
+    match (before, after) {
+        (Some(b), Some(a)) => a - b,
+        _ => f64::NAN,
+    }
+}
 
 /// What to run.
 struct Args {
@@ -48,6 +72,8 @@ struct Args {
     requests: Option<std::path::PathBuf>,
     /// Only write the requests.
     no_fit: bool,
+    /// Print the CPU time of each stage of the fit.
+    stages: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -56,11 +82,16 @@ fn parse_args() -> Result<Args, String> {
         sizes: SIZES.to_vec(),
         requests: None,
         no_fit: false,
+        stages: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "--no-fit" {
             out.no_fit = true;
+            continue;
+        }
+        if flag == "--stages" {
+            out.stages = true;
             continue;
         }
         let value = args
@@ -101,6 +132,7 @@ fn main() -> ExitCode {
         sizes,
         requests,
         no_fit,
+        stages,
     } = match parse_args() {
         Ok(args) => args,
         Err(message) => {
@@ -116,9 +148,11 @@ fn main() -> ExitCode {
         }
     };
     println!(
-        "| weeks × channels | fit (s), fastest of {repeat} | µs per week·channel | evaluations | sweeps | test R² |"
+        "| weeks × channels | wall (s), fastest of {repeat} | CPU (s), fastest of {repeat} | CPU µs per week·channel | evaluations | sweeps | test R² | CV RMSE | log-log slope of CPU vs weeks·channels, from the previous size |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    let mut stage_reports = Vec::new();
     for (weeks, channels) in sizes {
         let world = match WorldFamily::new(FAMILY_SEED).world_of_size(0, channels, weeks) {
             Ok(w) => w,
@@ -137,9 +171,11 @@ fn main() -> ExitCode {
             continue;
         }
         let mut best = f64::INFINITY;
+        let mut best_cpu = f64::INFINITY;
         let mut last = None;
         for _ in 0..repeat {
             let start = Instant::now();
+            let cpu_start = thread_cpu_seconds();
             match params.fit(&world.data, |_, _| {}) {
                 Ok(model) => last = Some(model),
                 Err(e) => {
@@ -147,18 +183,116 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             }
+            best_cpu = best_cpu.min(cpu_between(cpu_start, thread_cpu_seconds()));
             best = best.min(start.elapsed().as_secs_f64());
         }
         let Some(model) = last else {
             return ExitCode::FAILURE;
         };
+        let size = (weeks * channels) as f64;
+        let slope = match points.last() {
+            Some(&(size0, cpu0)) if size > size0 => {
+                format!("{:.2}", (best_cpu / cpu0).ln() / (size / size0).ln())
+            }
+            _ => "—".to_string(),
+        };
+        points.push((size, best_cpu));
         println!(
-            "| {weeks} × {channels} | {best:.3} | {:.1} | {} | {} | {:.3} |",
-            best * 1e6 / (weeks * channels) as f64,
+            "| {weeks} × {channels} | {best:.3} | {best_cpu:.3} | {:.1} | {} | {} | {:.3} | {:.2} | {slope} |",
+            best_cpu * 1e6 / size,
             model.search().evaluations,
             model.search().sweeps,
-            model.metrics().r2_test
+            model.metrics().r2_test,
+            model.search().cv_rmse,
+        );
+        if stages {
+            match stage_times(&params, &world.data, channels) {
+                Ok(report) => stage_reports.push(format!("{weeks} × {channels}: {report}")),
+                Err(e) => {
+                    eprintln!("error: fit {weeks}×{channels}: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    }
+    if let Some(slope) = log_log_slope(&points) {
+        println!(
+            "least-squares slope of ln CPU on ln(weeks × channels) over {} sizes: {slope:.2} (1 = linear)",
+            points.len()
         );
     }
+    for report in stage_reports {
+        println!("{report}");
+    }
     ExitCode::SUCCESS
+}
+
+/// Least-squares slope of `ln y` on `ln x` over `(x, y)` points:
+/// `Σ(u − ū)(v − v̄) / Σ(u − ū)²` with `u = ln x`, `v = ln y`; `None` for fewer than two
+/// distinct sizes or a time that is not positive.
+fn log_log_slope(points: &[(f64, f64)]) -> Option<f64> {
+    if points.iter().any(|&(x, y)| !(x > 0.0 && y > 0.0)) {
+        return None;
+    }
+    let logs: Vec<(f64, f64)> = points.iter().map(|&(x, y)| (x.ln(), y.ln())).collect();
+    let n = logs.len() as f64;
+    let (mean_u, mean_v) = logs
+        .iter()
+        .fold((0.0, 0.0), |(a, b), &(u, v)| (a + u / n, b + v / n));
+    let (num, den) = logs.iter().fold((0.0, 0.0), |(num, den), &(u, v)| {
+        (
+            num + (u - mean_u) * (v - mean_v),
+            den + (u - mean_u).powi(2),
+        )
+    });
+    (den > 0.0).then(|| num / den)
+}
+
+/// CPU milliseconds of each stage of one fit with the default parameters: the random
+/// starts, each coordinate sweep (`channels` grids and the penalty grid), the three
+/// refinement units (LM polish, penalty, LM polish), the final fit.
+fn stage_times(
+    params: &mixplan_core::model::ValidParams,
+    data: &mixplan_core::data::WeeklyData,
+    channels: usize,
+) -> Result<String, mixplan_core::model::FitError> {
+    const REFINE: [&str; 3] = ["polish", "penalty", "polish"];
+    let mut fitter = params.start(data)?;
+    let (_, total) = fitter.progress();
+    // Units after the sweeps: three refinement units and the final fit.
+    let sweeps_end = total.saturating_sub(REFINE.len() + 1);
+    let units = channels + 1;
+    let mut parts: Vec<(String, f64)> = Vec::new();
+    let mut refined = 0;
+    while !fitter.is_finished() {
+        let before = thread_cpu_seconds();
+        let (done_before, _) = fitter.progress();
+        fitter.step();
+        let cpu = cpu_between(before, thread_cpu_seconds()) * 1e3;
+        let name = if done_before == 0 {
+            "starts".to_string()
+        } else if done_before < sweeps_end {
+            format!("sweep {}", (done_before - 1) / units + 1)
+        } else if refined < REFINE.len() {
+            refined += 1;
+            REFINE[refined - 1].to_string()
+        } else {
+            "final".to_string()
+        };
+        match parts.last_mut() {
+            Some((last, ms)) if *last == name => *ms += cpu,
+            _ => parts.push((name, cpu)),
+        }
+    }
+    let before = thread_cpu_seconds();
+    fitter.finish()?;
+    parts.push((
+        "finish".to_string(),
+        cpu_between(before, thread_cpu_seconds()) * 1e3,
+    ));
+    Ok(parts
+        .iter()
+        .map(|(name, ms)| format!("{name} {ms:.0} ms"))
+        .collect::<Vec<_>>()
+        .join(", "))
 }

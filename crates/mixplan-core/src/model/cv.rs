@@ -43,13 +43,16 @@
 //! ```
 //!
 //! This is the constrained optimum (the KKT conditions hold) when `β_P ≥ 0` on the
-//! constrained entries and every `w_i ≤ tol`; otherwise the fold falls back to the full
-//! active-set solve. Each fold costs `O(p²)` instead of an `O(p³)` factorisation, with the
-//! same optimum up to rounding.
+//! constrained entries and every `w_i ≤ tol`. Otherwise the Lawson–Hanson iterations go on
+//! from there ([`ridge::active_set`]): the start `β⁰` (with `γ = 0`) is feasible, and the
+//! factor of `A_PP` bordered by the candidate is updated as coefficients leave or enter
+//! (`O(p²)` each) instead of being refactorised. Each fold costs `O(p²)` per change of its
+//! active set instead of an `O(p³)` factorisation, with the same optimum up to rounding.
 
 use super::design::Design;
 use super::ridge;
-use nalgebra::{Cholesky, DMatrix, DVector, Dyn};
+use super::ridge::PassiveFactor;
+use nalgebra::{DMatrix, DVector};
 
 /// Number of training weeks for `n` weeks and a holdout share:
 /// `n − max(1, round(n · holdout))`.
@@ -118,16 +121,7 @@ struct Bordered {
     /// One per validation segment `1…F`; `None` when that fold's reduced problem could not
     /// be solved (the candidate then takes the full solve).
     folds: Vec<Option<BorderedFold>>,
-    /// Folds scored by bordering, and those of them that needed the full solve: when more
-    /// than [`MAX_FULL_SHARE`] of the first [`TRIAL_FOLDS`] or more do, bordering costs more
-    /// than it saves for this column and the candidates take the full path.
-    tried: std::cell::Cell<(usize, usize)>,
 }
-
-/// Folds scored by bordering before its success is judged.
-const TRIAL_FOLDS: usize = 60;
-/// Share of folds needing the full solve above which bordering is given up for a column.
-const MAX_FULL_SHARE: f64 = 0.25;
 
 /// One fold without column `m`.
 #[derive(Debug, Clone)]
@@ -145,8 +139,13 @@ struct BorderedFold {
     bound: Vec<usize>,
     /// `β⁰` on `P`.
     beta: DVector<f64>,
-    /// Cholesky factor of `A_PP`.
-    chol: Cholesky<f64, Dyn>,
+    /// Cholesky factor of `A_PP`, `P` in increasing order (the order of `passive`).
+    factor: PassiveFactor,
+    /// `A = G/n + diag(λ) + jitter` of the reduced problem, all `p` rows and columns (those
+    /// of `m` are patched for a candidate that leaves the bordered solution).
+    matrix: DMatrix<f64>,
+    /// `b/n` of the reduced problem, all `p` entries (`m`'s patched likewise).
+    rhs_scaled: DVector<f64>,
     /// `A_iP` for the bound `i`, one row each.
     bound_rows: DMatrix<f64>,
     /// `w⁰_i` for the bound `i`.
@@ -213,7 +212,7 @@ impl Cv {
             let mut vj = DVector::zeros(p);
             for i in 0..p {
                 vj[i] = if i == m {
-                    c.iter().map(|z| z * z).sum()
+                    dot(c, c)
                 } else {
                     dot(
                         &self.x.as_slice()[i * self.x.nrows() + a..i * self.x.nrows() + b],
@@ -225,6 +224,46 @@ impl Cv {
             r.push(dot(&self.y.as_slice()[a..b], c));
         }
         (v, r)
+    }
+
+    /// [`Cv::cross`] of many candidate columns for column `m` at once (the columns of
+    /// `candidates`, `n_train` rows each): per segment `j` the product `[X_j y_j]ᵀ C_j`,
+    /// `(p + 1) × K`, by [`cross_products`] (the same sums as [`Cv::cross`], computed in
+    /// blocks so that each number loaded is used four times). One entry per candidate.
+    pub(crate) fn cross_many(
+        &self,
+        m: usize,
+        candidates: &DMatrix<f64>,
+    ) -> Vec<(Vec<DVector<f64>>, Vec<f64>)> {
+        let p = self.p();
+        let count = candidates.ncols();
+        let mut out: Vec<(Vec<DVector<f64>>, Vec<f64>)> = (0..count)
+            .map(|_| {
+                (
+                    Vec::with_capacity(self.segs.len()),
+                    Vec::with_capacity(self.segs.len()),
+                )
+            })
+            .collect();
+        let nr = self.x.nrows();
+        let xs = self.x.as_slice();
+        let cs = candidates.as_slice();
+        let mut products = DMatrix::zeros(p + 1, count);
+        for &(a, b) in &self.segs {
+            let design: Vec<&[f64]> = (0..p)
+                .map(|i| &xs[i * nr + a..i * nr + b])
+                .chain(std::iter::once(&self.y.as_slice()[a..b]))
+                .collect();
+            let block: Vec<&[f64]> = (0..count).map(|k| &cs[k * nr + a..k * nr + b]).collect();
+            cross_products(&design, &block, &mut products);
+            for (k, (v, r)) in out.iter_mut().enumerate() {
+                let mut vj = products.column(k).rows(0, p).into_owned();
+                vj[m] = dot(block[k], block[k]);
+                v.push(vj);
+                r.push(products[(p, k)]);
+            }
+        }
+        out
     }
 
     /// Replaces design column `m` by `col` and updates the blocks.
@@ -314,19 +353,30 @@ impl Cv {
     /// Score of replacing column `m` by `col`: by bordering when
     /// [`Cv::prepare_candidates`] was called for `m` and `penalty` since the last
     /// [`Cv::set_column`], else by the full solves. The same up to rounding.
+    #[cfg(test)]
     pub(crate) fn score_candidate(&mut self, m: usize, col: &[f64], penalty: f64) -> f64 {
         let (v, r) = self.cross(m, col);
-        let prepared = self.bordered.as_ref().is_some_and(|b| {
-            let (tried, full) = b.tried.get();
-            b.m == m
-                && b.penalty == penalty
-                && (tried < TRIAL_FOLDS || (full as f64) <= MAX_FULL_SHARE * tried as f64)
-        });
-        if prepared && let Some(mse) = self.score_bordered(&v, &r) {
+        self.score_crossed(m, &v, &r, penalty)
+    }
+
+    /// [`Cv::score_candidate`] of a candidate for column `m` given its cross-products
+    /// (from [`Cv::cross`] or [`Cv::cross_many`]).
+    pub(crate) fn score_crossed(
+        &mut self,
+        m: usize,
+        v: &[DVector<f64>],
+        r: &[f64],
+        penalty: f64,
+    ) -> f64 {
+        let prepared = self
+            .bordered
+            .as_ref()
+            .is_some_and(|b| b.m == m && b.penalty == penalty);
+        if prepared && let Some(mse) = self.score_bordered(v, r) {
             self.evaluations += 1;
             return mse;
         }
-        self.score(penalty, Some((m, &v, &r)))
+        self.score(penalty, Some((m, v, r)))
     }
 
     /// Solves every fold without column `m` at `penalty`, so that the candidates for `m`
@@ -360,11 +410,21 @@ impl Cv {
                             let bound_r: Vec<usize> = (0..kept.len())
                                 .filter(|&r| nonneg[r] && !sol.passive[r])
                                 .collect();
-                            let chol = matrix
-                                .select_rows(&passive_r)
-                                .select_columns(&passive_r)
-                                .cholesky()?;
+                            let mut factor = PassiveFactor::new(p);
+                            for &r in &passive_r {
+                                factor.push(&matrix, r).ok()?;
+                            }
+                            let factor = factor.with_order(passive_r.iter().map(|&r| at(r)));
                             let gradient = &rhs - &matrix * &sol.coefficients;
+                            // The reduced problem in the full problem's indices.
+                            let mut full_matrix = DMatrix::zeros(p, p);
+                            let mut rhs_scaled = DVector::zeros(p);
+                            for (r, &i) in kept.iter().enumerate() {
+                                rhs_scaled[i] = rhs[r];
+                                for (r2, &i2) in kept.iter().enumerate() {
+                                    full_matrix[(i, i2)] = matrix[(r, r2)];
+                                }
+                            }
                             Some(BorderedFold {
                                 weeks: n_acc,
                                 gram: g_acc.clone(),
@@ -372,7 +432,9 @@ impl Cv {
                                 passive: passive_r.iter().map(|&r| at(r)).collect(),
                                 bound: bound_r.iter().map(|&r| at(r)).collect(),
                                 beta: sol.coefficients.select_rows(&passive_r),
-                                chol,
+                                factor,
+                                matrix: full_matrix,
+                                rhs_scaled,
                                 bound_rows: matrix.select_rows(&bound_r).select_columns(&passive_r),
                                 bound_gradient: bound_r.iter().map(|&r| gradient[r]).collect(),
                                 rhs_max: rhs.amax(),
@@ -385,12 +447,7 @@ impl Cv {
             b_acc += &self.rhs[j];
             n_acc += b - a;
         }
-        self.bordered = Some(Bordered {
-            m,
-            penalty,
-            folds,
-            tried: std::cell::Cell::new((0, 0)),
-        });
+        self.bordered = Some(Bordered { m, penalty, folds });
     }
 
     /// The mean squared validation error of the prepared column's candidate with
@@ -404,26 +461,23 @@ impl Cv {
         let mut v_acc = DVector::<f64>::zeros(p);
         let mut r_acc = 0.0;
         let (mut sse, mut count) = (0.0, 0usize);
+        let mut nonzero = Vec::with_capacity(p);
         for j in 0..self.segs.len() {
             let (a, b) = self.segs[j];
             if j >= 1 {
                 let fold = bordered.folds[j - 1].as_ref()?;
-                let bordered_beta = Self::bordered_solution(fold, m, &self.nonneg, &v_acc, r_acc);
-                let (tried, full) = bordered.tried.get();
-                bordered
-                    .tried
-                    .set((tried + 1, full + usize::from(bordered_beta.is_none())));
-                let beta = match bordered_beta {
+                let beta = match Self::bordered_solution(fold, m, &self.nonneg, &v_acc, r_acc)
+                    .or_else(|| Self::continued_solution(fold, m, &self.nonneg, &v_acc, r_acc))
+                    .or_else(|| self.full_solution(fold, bordered, &v_acc, r_acc))
+                {
                     Some(beta) => beta,
-                    None => match self.full_solution(fold, bordered, &v_acc, r_acc) {
-                        Some(beta) => beta,
-                        None => return Some(f64::INFINITY),
-                    },
+                    None => return Some(f64::INFINITY),
                 };
                 // Validation error y_jᵀy_j − 2βᵀr_j + βᵀS_jβ with column m patched.
                 let gram = &self.grams[j];
                 let rhs = &self.rhs[j];
-                let nonzero: Vec<usize> = (0..p).filter(|&i| i != m && beta[i] != 0.0).collect();
+                nonzero.clear();
+                nonzero.extend((0..p).filter(|&i| i != m && beta[i] != 0.0));
                 let gamma = beta[m];
                 let mut beta_r = gamma * r[j];
                 let mut quad = gamma * gamma * v[j][m];
@@ -431,9 +485,11 @@ impl Cv {
                     let bi = beta[i];
                     beta_r += bi * rhs[i];
                     quad += 2.0 * gamma * v[j][i] * bi;
+                    // Column i of the symmetric block (contiguous) is its row i.
+                    let column = gram.column(i);
                     let mut row = 0.0;
                     for &i2 in &nonzero {
-                        row += gram[(i, i2)] * beta[i2];
+                        row += column[i2] * beta[i2];
                     }
                     quad += bi * row;
                 }
@@ -476,7 +532,10 @@ impl Cv {
             }
             return Some(beta);
         }
-        let u = fold.chol.solve(&v_p);
+        let mut u = Vec::with_capacity(fold.passive.len());
+        fold.factor.solve(v_acc, &mut u);
+        u.iter_mut().for_each(|x| *x *= inv);
+        let u = DVector::from_vec(u);
         let schur = v_acc[m] * inv + fold.diagonal_shift - v_p.dot(&u);
         // Not positive (or NaN): the bordered matrix is not positive definite.
         if schur.is_nan() || schur <= 0.0 {
@@ -500,6 +559,40 @@ impl Cv {
             return None;
         }
         beta[m] = gamma;
+        Some(beta)
+    }
+
+    /// A fold's coefficients for the candidate when its bordered solution breaks a
+    /// constraint: the Lawson–Hanson iterations from the feasible start `β⁰` (`γ = 0`) with
+    /// the reduced factor bordered by the candidate, updated as coefficients leave or enter
+    /// ([`ridge::active_set`]). `None` when that fails (the bordered matrix is not positive
+    /// definite, or the iterations do not converge).
+    fn continued_solution(
+        fold: &BorderedFold,
+        m: usize,
+        nonneg: &[bool],
+        v_acc: &DVector<f64>,
+        r_acc: f64,
+    ) -> Option<DVector<f64>> {
+        let inv = 1.0 / fold.weeks as f64;
+        let mut matrix = fold.matrix.clone();
+        for i in 0..matrix.nrows() {
+            matrix[(i, m)] = v_acc[i] * inv;
+            matrix[(m, i)] = v_acc[i] * inv;
+        }
+        matrix[(m, m)] = v_acc[m] * inv + fold.diagonal_shift;
+        let mut rhs = fold.rhs_scaled.clone();
+        rhs[m] = r_acc * inv;
+        let tol = ridge::gradient_tolerance(fold.rhs_max.max(rhs[m].abs()));
+        let mut factor = fold.factor.clone();
+        factor
+            .push_column(m, |k| v_acc[fold.passive[k]] * inv, matrix[(m, m)])
+            .ok()?;
+        let mut beta = DVector::zeros(matrix.nrows());
+        for (k, &i) in fold.passive.iter().enumerate() {
+            beta[i] = fold.beta[k];
+        }
+        ridge::active_set(&matrix, &rhs, nonneg, tol, &mut factor, &mut beta).ok()?;
         Some(beta)
     }
 
@@ -574,9 +667,72 @@ impl Cv {
     }
 }
 
+/// `out[(i, k)] = Σ_t a_i[t]·b_k[t]` for every column `a_i` and `b_k` (slices of one length;
+/// `out` is `a.len() × b.len()`). Four columns of `a` by two of `b` at a time: eight running
+/// sums fed by six loads (where one dot product at a time loads two numbers per product),
+/// few enough to stay in registers.
+fn cross_products(a: &[&[f64]], b: &[&[f64]], out: &mut DMatrix<f64>) {
+    let len = a.first().map_or(0, |c| c.len());
+    let (na, nb) = (a.len(), b.len());
+    let mut i0 = 0;
+    while i0 < na {
+        let mut k0 = 0;
+        while k0 < nb {
+            if i0 + 4 <= na && k0 + 2 <= nb {
+                let (a0, a1, a2, a3) = (
+                    &a[i0][..len],
+                    &a[i0 + 1][..len],
+                    &a[i0 + 2][..len],
+                    &a[i0 + 3][..len],
+                );
+                let (b0, b1) = (&b[k0][..len], &b[k0 + 1][..len]);
+                let mut acc = [[0.0f64; 2]; 4];
+                for t in 0..len {
+                    let (y0, y1) = (b0[t], b1[t]);
+                    for (row, x) in acc.iter_mut().zip([a0[t], a1[t], a2[t], a3[t]]) {
+                        row[0] += x * y0;
+                        row[1] += x * y1;
+                    }
+                }
+                for (di, row) in acc.iter().enumerate() {
+                    out[(i0 + di, k0)] = row[0];
+                    out[(i0 + di, k0 + 1)] = row[1];
+                }
+            } else {
+                for i in i0..(i0 + 4).min(na) {
+                    for k in k0..(k0 + 2).min(nb) {
+                        out[(i, k)] = dot(a[i], b[k]);
+                    }
+                }
+            }
+            k0 += 2;
+        }
+        i0 += 4;
+    }
+}
+
+/// `Σ a_i b_i`, in four interleaved partial sums (independent additions the processor can
+/// overlap, where one running sum waits for each addition in turn).
 #[inline]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f64; 4];
+    let mut chunks_a = a.chunks_exact(4);
+    let mut chunks_b = b.chunks_exact(4);
+    for (x, y) in chunks_a.by_ref().zip(chunks_b.by_ref()) {
+        acc[0] += x[0] * y[0];
+        acc[1] += x[1] * y[1];
+        acc[2] += x[2] * y[2];
+        acc[3] += x[3] * y[3];
+    }
+    let tail: f64 = chunks_a
+        .remainder()
+        .iter()
+        .zip(chunks_b.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 #[cfg(test)]
@@ -742,5 +898,87 @@ mod tests {
         cv.set_column(q, &cand);
         let set = cv.score(lambda, None);
         assert!((patched - set).abs() < 1e-12 * set.max(1e-12));
+    }
+    #[test]
+    fn a_candidate_that_changes_the_active_set_is_scored_as_the_full_solve_scores_it() {
+        use crate::data::worlds::WorldFamily;
+        let world = WorldFamily::new(20_261_130)
+            .world_of_size(0, 8, 260)
+            .unwrap();
+        let data = &world.data;
+        let n_train = training_weeks(data.len(), 0.2);
+        let spec = DesignSpec {
+            fourier_order: 2,
+            trend: true,
+        };
+        let design = Design::new(data, spec, n_train).unwrap();
+        let segs = segments(n_train, 6).unwrap();
+        let channels = data.channels().len();
+        let mut cv = Cv::new(&design, channels, segs.clone());
+        let q = design.q();
+        let start = Hyper {
+            decay: 0.3,
+            k: 1.0,
+            s: 1.0,
+        };
+        for c in 0..channels {
+            cv.set_column(q + c, &design.media_column(c, start)[..n_train]);
+        }
+        let lambda = 1e-4;
+        let (mut continued, mut candidates) = (0, 0);
+        for c in 0..channels {
+            let m = q + c;
+            cv.prepare_candidates(m, lambda);
+            // Grid columns, and columns that explain the target so well that other media
+            // coefficients leave the model (the target itself; half of it plus the next
+            // channel's column).
+            let mut columns: Vec<Vec<f64>> = Vec::new();
+            for decay in [0.0, 0.5, 0.9] {
+                for k in [0.2, 1.0, 5.0] {
+                    for s in [0.6, 1.5, 3.0] {
+                        columns.push(
+                            design.media_column(c, Hyper { decay, k, s })[..n_train].to_vec(),
+                        );
+                    }
+                }
+            }
+            let next = design.media_column((c + 1) % channels, start);
+            columns.push(design.y[..n_train].to_vec());
+            columns.push((0..n_train).map(|t| 0.5 * design.y[t] + next[t]).collect());
+            for cand in columns {
+                let (v, r) = cv.cross(m, &cand);
+                let bordered = cv.bordered.as_ref().unwrap();
+                let mut v_acc = DVector::zeros(cv.p());
+                let mut r_acc = 0.0;
+                for j in 0..segs.len() {
+                    if j >= 1 {
+                        let fold = bordered.folds[j - 1].as_ref().unwrap();
+                        if Cv::bordered_solution(fold, m, &cv.nonneg, &v_acc, r_acc).is_none() {
+                            let ours = Cv::continued_solution(fold, m, &cv.nonneg, &v_acc, r_acc)
+                                .expect("the iterations go on from the reduced solution");
+                            let full = cv.full_solution(fold, bordered, &v_acc, r_acc).unwrap();
+                            assert!(
+                                (&ours - &full).amax() <= 1e-8 * full.amax().max(1.0),
+                                "{ours} vs {full}"
+                            );
+                            continued += 1;
+                        }
+                    }
+                    v_acc += &v[j];
+                    r_acc += r[j];
+                }
+                let fast = cv.score_candidate(m, &cand, lambda);
+                let full = cv.score(lambda, Some((m, &v, &r)));
+                assert!(
+                    (fast - full).abs() <= 1e-9 * full,
+                    "channel {c}: {fast} vs {full}"
+                );
+                candidates += 1;
+            }
+        }
+        assert!(
+            continued > 0,
+            "no fold of the {candidates} candidates changed its active set: the test proves nothing"
+        );
     }
 }

@@ -12,8 +12,10 @@
 //! `min ½βᵀGβ − bᵀβ, β_N ≥ 0`, solved by a Lawson–Hanson active-set method: free
 //! coefficients are always in the passive set, constrained ones enter while their gradient
 //! `w = b − Gβ` is positive and leave when an interpolation step would make them negative.
-//! Each passive-set subproblem is solved by a Cholesky factorisation (nalgebra). The method
-//! is exact (the KKT conditions hold on return) and deterministic.
+//! Each passive-set subproblem is solved with a Cholesky factor of `A_PP` that is updated,
+//! not recomputed, when the passive set changes ([`PassiveFactor`]: bordering when a
+//! coefficient enters, a row deletion and Givens rotations when one leaves, `O(m²)` each).
+//! The method is exact (the KKT conditions hold on return) and deterministic.
 
 use nalgebra::{DMatrix, DVector};
 use thiserror::Error;
@@ -109,14 +111,49 @@ pub fn solve_normal_equations(
     }
     let a = penalised_gram(gram, penalties);
     let tol = gradient_tolerance(rhs.amax());
-
-    let mut passive: Vec<bool> = (0..p)
-        .map(|j| !nonneg[j] || hint.is_some_and(|h| h.get(j).copied().unwrap_or(false)))
-        .collect();
+    let mut factor = PassiveFactor::new(p);
+    for (j, &constrained) in nonneg.iter().enumerate() {
+        if !constrained || hint.is_some_and(|h| h.get(j).copied().unwrap_or(false)) {
+            factor.push(&a, j)?;
+        }
+    }
     let mut beta = DVector::zeros(p);
+    let iterations = active_set(&a, rhs, nonneg, tol, &mut factor, &mut beta)?;
+    let mut passive = vec![false; p];
+    factor.order().iter().for_each(|&j| passive[j] = true);
+    Ok(RidgeSolution {
+        coefficients: beta,
+        passive,
+        iterations,
+    })
+}
+
+/// The Lawson–Hanson iterations of [`solve_normal_equations`] on `A = matrix`, `b = rhs`,
+/// from a feasible `beta` (zero outside the passive set, `≥ 0` on its constrained
+/// coefficients) whose passive set is `factor`'s. On return `beta` is the optimum (the KKT
+/// conditions hold to the gradient tolerance `tol`) and `factor` holds its passive set.
+/// Returns the number of passive-set subproblems solved.
+///
+/// Every change of the passive set updates the factor (a coefficient enters: bordering,
+/// `O(m²)`; one leaves: a row deletion, `O(m²)`), so an iteration costs `O(p·m)`, not the
+/// `O(m³)` of a new factorisation.
+///
+/// # Errors
+/// [`RidgeError::NotPositiveDefinite`] when an entering coefficient's column makes `A_PP`
+/// singular or a solve is not finite; [`RidgeError::NotConverged`] after `10p + 20`
+/// subproblems.
+pub(crate) fn active_set(
+    matrix: &DMatrix<f64>,
+    rhs: &DVector<f64>,
+    nonneg: &[bool],
+    tol: f64,
+    factor: &mut PassiveFactor,
+    beta: &mut DVector<f64>,
+) -> Result<usize, RidgeError> {
+    let p = rhs.len();
     let max_iter = 10 * p + 20;
     let mut iterations = 0;
-
+    let mut z = Vec::with_capacity(p);
     loop {
         // Inner loop: from a feasible β, move towards the passive-set optimum, dropping
         // constrained coefficients that would turn negative.
@@ -125,47 +162,235 @@ pub fn solve_normal_equations(
             if iterations > max_iter {
                 return Err(RidgeError::NotConverged(max_iter));
             }
-            let z = solve_passive(&a, rhs, &passive)?;
+            factor.solve(rhs, &mut z);
+            if z.iter().any(|v| !v.is_finite()) {
+                return Err(RidgeError::NotPositiveDefinite);
+            }
             let mut step = 1.0f64;
             let mut blocked = false;
-            for j in 0..p {
-                if passive[j] && nonneg[j] && z[j] <= 0.0 {
+            for (&j, &zj) in factor.order().iter().zip(&z) {
+                if nonneg[j] && zj <= 0.0 {
                     blocked = true;
-                    let denom = beta[j] - z[j];
+                    let denom = beta[j] - zj;
                     let s = if denom > 0.0 { beta[j] / denom } else { 0.0 };
                     step = step.min(s);
                 }
             }
             if !blocked {
-                beta = z;
+                beta.fill(0.0);
+                for (&j, &zj) in factor.order().iter().zip(&z) {
+                    beta[j] = zj;
+                }
                 break;
             }
-            beta += (z - &beta) * step;
-            for j in 0..p {
-                if passive[j] && nonneg[j] && beta[j] <= tol {
-                    passive[j] = false;
+            for (&j, &zj) in factor.order().iter().zip(&z) {
+                beta[j] += (zj - beta[j]) * step;
+            }
+            for pos in (0..factor.len()).rev() {
+                let j = factor.order()[pos];
+                if nonneg[j] && beta[j] <= tol {
                     beta[j] = 0.0;
+                    factor.remove(pos);
                 }
             }
         }
-        // Outer loop: add the constrained coefficient with the most positive gradient.
-        let w = rhs - &a * &beta;
-        let entering = (0..p)
-            .filter(|&j| nonneg[j] && !passive[j] && w[j] > tol)
-            .max_by(|&i, &j| w[i].total_cmp(&w[j]));
+        // Outer loop: add the constrained coefficient with the most positive gradient
+        // `w_j = b_j − A_j·β` (β is zero outside the passive set).
+        let mut passive = vec![false; p];
+        factor.order().iter().for_each(|&j| passive[j] = true);
+        let mut entering: Option<(usize, f64)> = None;
+        for j in (0..p).filter(|&j| nonneg[j] && !passive[j]) {
+            let w = rhs[j]
+                - factor
+                    .order()
+                    .iter()
+                    .map(|&k| matrix[(j, k)] * beta[k])
+                    .sum::<f64>();
+            if w > tol && entering.is_none_or(|(_, best)| w > best) {
+                entering = Some((j, w));
+            }
+        }
         match entering {
-            Some(j) => passive[j] = true,
-            None => {
-                return Ok(RidgeSolution {
-                    coefficients: beta,
-                    passive,
-                    iterations,
-                });
+            Some((j, _)) => factor.push(matrix, j)?,
+            None => return Ok(iterations),
+        }
+    }
+}
+
+/// The Cholesky factor `L` of `A_PP = L·Lᵀ`, the penalised Gram matrix restricted to an
+/// ordered passive set `P`, kept up to date as coefficients enter and leave:
+///
+/// * **enter** `j` (bordering): `L r = A_{P j}`, `d = A_jj − ‖r‖²`, new last row `[rᵀ, √d]`
+///   (`A_PP` stays positive definite iff `d > 0`);
+/// * **leave** position `k`: delete row `k` of `L`; the rows below then reach one column past
+///   the diagonal, and Givens rotations of columns `(i, i+1)`, `i = k, k+1, …`, zero those
+///   entries (`L Q Qᵀ Lᵀ = L Lᵀ`), leaving a triangular factor of the smaller matrix.
+///
+/// Both cost `O(m²)` for `m = |P|`; a solve `A_PP z = b_P` is two triangular solves.
+#[derive(Debug, Clone)]
+pub(crate) struct PassiveFactor {
+    /// Column indices of the passive set, in factor order.
+    order: Vec<usize>,
+    /// Row `i` of `L` in `l[i·stride .. i·stride + i + 1]` (one more slot during a deletion).
+    l: Vec<f64>,
+    /// Row stride: the largest passive set, `p`.
+    stride: usize,
+}
+
+impl PassiveFactor {
+    /// The factor of an empty passive set, for at most `p` coefficients.
+    pub(crate) fn new(p: usize) -> Self {
+        Self {
+            order: Vec::with_capacity(p),
+            l: vec![0.0; p * p],
+            stride: p,
+        }
+    }
+
+    /// Number of passive coefficients `m`.
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The passive coefficients' column indices, in factor order.
+    pub(crate) fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// The same factor with its coefficients renamed: the `k`-th of `names` becomes
+    /// `order[k]` (for a factor built on a sub-matrix, in the full problem's indices).
+    pub(crate) fn with_order(mut self, names: impl IntoIterator<Item = usize>) -> Self {
+        let renamed: Vec<usize> = names.into_iter().collect();
+        if renamed.len() == self.order.len() {
+            self.order = renamed;
+        }
+        self
+    }
+
+    /// Adds column `j` of `matrix` (symmetric) to the passive set.
+    ///
+    /// # Errors
+    /// [`RidgeError::NotPositiveDefinite`] when `A_PP` with `j` is not positive definite
+    /// (the factor is then unchanged).
+    pub(crate) fn push(&mut self, matrix: &DMatrix<f64>, j: usize) -> Result<(), RidgeError> {
+        let order = &self.order;
+        border(
+            &mut self.l,
+            self.stride,
+            order.len(),
+            |k| matrix[(order[k], j)],
+            matrix[(j, j)],
+        )?;
+        self.order.push(j);
+        Ok(())
+    }
+
+    /// Adds coefficient `j` whose cross entries are `column(k) = A_{order[k], j}` and whose
+    /// diagonal is `diagonal = A_jj`; as [`PassiveFactor::push`].
+    pub(crate) fn push_column(
+        &mut self,
+        j: usize,
+        column: impl Fn(usize) -> f64,
+        diagonal: f64,
+    ) -> Result<(), RidgeError> {
+        border(&mut self.l, self.stride, self.order.len(), column, diagonal)?;
+        self.order.push(j);
+        Ok(())
+    }
+
+    /// Removes the coefficient at position `pos` of [`PassiveFactor::order`].
+    pub(crate) fn remove(&mut self, pos: usize) {
+        let m = self.order.len();
+        if pos >= m {
+            return;
+        }
+        let s = self.stride;
+        // Shift rows pos+1.. up by one; row i (was i+1) now has entries 0..=i+1.
+        for i in pos..m - 1 {
+            let (dst, src) = self.l.split_at_mut((i + 1) * s);
+            dst[i * s..i * s + i + 2].copy_from_slice(&src[..i + 2]);
+        }
+        // Rotate columns (k, k+1) to zero the entry just above the diagonal of row k.
+        for k in pos..m - 1 {
+            let a = self.l[k * s + k];
+            let b = self.l[k * s + k + 1];
+            let r = a.hypot(b);
+            if r == 0.0 {
+                continue;
+            }
+            let (c, sn) = (a / r, b / r);
+            for i in k..m - 1 {
+                let x = self.l[i * s + k];
+                let y = self.l[i * s + k + 1];
+                self.l[i * s + k] = c * x + sn * y;
+                self.l[i * s + k + 1] = -sn * x + c * y;
+            }
+            self.l[k * s + k + 1] = 0.0;
+        }
+        self.order.remove(pos);
+    }
+
+    /// Solves `A_PP z = b_P` into `z` (in factor order): `L y = b_P`, then `Lᵀ z = y`.
+    pub(crate) fn solve(&self, b: &DVector<f64>, z: &mut Vec<f64>) {
+        let m = self.order.len();
+        let s = self.stride;
+        z.clear();
+        for (i, &j) in self.order.iter().enumerate() {
+            let row = &self.l[i * s..i * s + i];
+            let v = b[j] - row.iter().zip(z.iter()).map(|(a, b)| a * b).sum::<f64>();
+            z.push(v / self.l[i * s + i]);
+        }
+        // Lᵀ z = y by columns of Lᵀ (rows of L, contiguous): once z_i is known, take
+        // its part L_ik·z_i out of every earlier y_k.
+        for i in (0..m).rev() {
+            let zi = z[i] / self.l[i * s + i];
+            z[i] = zi;
+            let row = &self.l[i * s..i * s + i];
+            for (zk, &lik) in z[..i].iter_mut().zip(row) {
+                *zk -= lik * zi;
             }
         }
     }
 }
 
+/// Writes row `m` of the factor `l` (row stride `stride`) for a coefficient with cross
+/// entries `column(k)`, `k < m`, and diagonal `diagonal`: `L r = column`,
+/// `d = diagonal − ‖r‖²`, row `[rᵀ, √d]`.
+///
+/// # Errors
+/// [`RidgeError::NotPositiveDefinite`] when `d ≤ 0` or not finite, or the factor is full.
+fn border(
+    l: &mut [f64],
+    stride: usize,
+    m: usize,
+    column: impl Fn(usize) -> f64,
+    diagonal: f64,
+) -> Result<(), RidgeError> {
+    if m >= stride {
+        return Err(RidgeError::NotPositiveDefinite);
+    }
+    let s = stride;
+    let (above, new_row) = l.split_at_mut(m * s);
+    let mut norm = 0.0;
+    for k in 0..m {
+        let row_k = &above[k * s..k * s + k];
+        let v = column(k)
+            - row_k
+                .iter()
+                .zip(&new_row[..k])
+                .map(|(a, b)| a * b)
+                .sum::<f64>();
+        let r = v / above[k * s + k];
+        new_row[k] = r;
+        norm += r * r;
+    }
+    let d = diagonal - norm;
+    if !(d > 0.0 && d.is_finite()) {
+        return Err(RidgeError::NotPositiveDefinite);
+    }
+    new_row[m] = d.sqrt();
+    Ok(())
+}
 /// `A = G + diag(λ) + jitter·I`, the matrix of the quadratic programme, with the jitter
 /// [`JITTER`] times the mean diagonal of `G` (so exactly collinear unpenalised columns still
 /// factorise). `gram` is square and `penalties` as long as its side.
@@ -190,31 +415,6 @@ pub(crate) fn jitter(gram: &DMatrix<f64>) -> f64 {
 /// below which a passive one is dropped): `1e-11 · max_j |b_j|`.
 pub(crate) fn gradient_tolerance(rhs_max_abs: f64) -> f64 {
     1e-11 * rhs_max_abs.max(1e-300)
-}
-
-/// Solves `A_PP z_P = b_P` with `z` zero outside the passive set.
-fn solve_passive(
-    a: &DMatrix<f64>,
-    b: &DVector<f64>,
-    passive: &[bool],
-) -> Result<DVector<f64>, RidgeError> {
-    let idx: Vec<usize> = (0..passive.len()).filter(|&j| passive[j]).collect();
-    let mut z = DVector::zeros(passive.len());
-    if idx.is_empty() {
-        return Ok(z);
-    }
-    let m = idx.len();
-    let sub = DMatrix::from_fn(m, m, |r, c| a[(idx[r], idx[c])]);
-    let rhs = DVector::from_fn(m, |r, _| b[idx[r]]);
-    let chol = sub.cholesky().ok_or(RidgeError::NotPositiveDefinite)?;
-    let sol = chol.solve(&rhs);
-    if sol.iter().any(|v| !v.is_finite()) {
-        return Err(RidgeError::NotPositiveDefinite);
-    }
-    for (r, &j) in idx.iter().enumerate() {
-        z[j] = sol[r];
-    }
-    Ok(z)
 }
 
 /// Fits `min (1/n)‖y − Xβ‖² + Σ λ_j β_j²` with `β_j ≥ 0` where `nonneg[j]`, from the design
@@ -329,5 +529,109 @@ mod tests {
             solve_normal_equations(&zero, &b, &[0.0, 0.0], &[false, false], None),
             Err(RidgeError::NotPositiveDefinite)
         );
+    }
+    /// A symmetric positive definite `p × p` matrix from a seeded generator:
+    /// `BᵀB/p + 0.05·I` with `B` uniform in `[−1, 1)`.
+    fn spd(p: usize, seed: u64) -> DMatrix<f64> {
+        let b = DMatrix::from_fn(p, p, |i, j| uniform(seed, (i * p + j) as u64));
+        b.tr_mul(&b) / p as f64 + DMatrix::identity(p, p) * 0.05
+    }
+
+    /// A number in `[−1, 1)` from `(seed, index)` (SplitMix64).
+    fn uniform(seed: u64, index: u64) -> f64 {
+        let mut z = seed
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .wrapping_add(index.wrapping_mul(0xbf58_476d_1ce4_e5b9))
+            .wrapping_add(1);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+    }
+
+    #[test]
+    fn the_updated_factor_solves_like_a_fresh_factorisation_of_the_remaining_set() {
+        let p = 9;
+        let a = spd(p, 3);
+        let b = DVector::from_fn(p, |i, _| (i as f64 * 0.7).sin());
+        let mut factor = PassiveFactor::new(p);
+        for j in [4, 0, 7, 2, 8, 5, 1] {
+            factor.push(&a, j).unwrap();
+        }
+        factor.remove(1);
+        factor.remove(3);
+        factor.push(&a, 3).unwrap();
+        factor.remove(0);
+        factor.remove(4);
+        factor.push(&a, 6).unwrap();
+        let order = factor.order().to_vec();
+        assert_eq!(order, vec![7, 2, 5, 1, 6]);
+        let m = order.len();
+        let sub = DMatrix::from_fn(m, m, |r, c| a[(order[r], order[c])]);
+        let direct = sub
+            .cholesky()
+            .unwrap()
+            .solve(&DVector::from_fn(m, |r, _| b[order[r]]));
+        let mut z = Vec::new();
+        factor.solve(&b, &mut z);
+        for (x, y) in z.iter().zip(direct.iter()) {
+            assert!(
+                (x - y).abs() <= 1e-12 * y.abs().max(1.0),
+                "{z:?} vs {direct}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_column_that_makes_the_passive_matrix_singular_is_refused_and_the_factor_kept() {
+        let p = 5;
+        let mut a = spd(p, 11);
+        // Column 3 repeats column 1: A restricted to {1, 3} is singular.
+        for i in 0..p {
+            a[(i, 3)] = a[(i, 1)];
+            a[(3, i)] = a[(1, i)];
+        }
+        a[(3, 3)] = a[(1, 1)];
+        let mut factor = PassiveFactor::new(p);
+        factor.push(&a, 0).unwrap();
+        factor.push(&a, 1).unwrap();
+        assert_eq!(factor.push(&a, 3), Err(RidgeError::NotPositiveDefinite));
+        assert_eq!(factor.order(), &[0, 1]);
+        factor.push(&a, 2).unwrap();
+        let b = DVector::from_vec(vec![1.0, -2.0, 0.5, 3.0, 1.0]);
+        let mut z = Vec::new();
+        factor.solve(&b, &mut z);
+        let sub = DMatrix::from_fn(3, 3, |r, c| a[(r, c)]);
+        let direct = sub.cholesky().unwrap().solve(&b.rows(0, 3).into_owned());
+        assert!((DVector::from_vec(z) - direct).amax() < 1e-12);
+    }
+
+    #[test]
+    fn random_constrained_problems_meet_the_kkt_conditions_from_any_warm_start() {
+        for seed in 0..60u64 {
+            let p = 4 + (seed % 9) as usize;
+            let g = spd(p, seed);
+            // Right-hand sides of both signs, so that some constraints bind.
+            let b = DVector::from_fn(p, |i, _| uniform(seed + 1000, i as u64));
+            let lam: Vec<f64> = (0..p).map(|j| if j == 0 { 0.0 } else { 1e-3 }).collect();
+            let nn: Vec<bool> = (0..p).map(|j| j >= 2).collect();
+            let cold = solve_normal_equations(&g, &b, &lam, &nn, None).unwrap();
+            kkt_holds(&g, &b, &lam, &nn, &cold.coefficients);
+            let hints = [
+                vec![true; p],
+                (0..p).map(|j| j % 2 == 1).collect::<Vec<_>>(),
+                cold.passive.iter().map(|x| !x).collect(),
+            ];
+            for hint in &hints {
+                let warm = solve_normal_equations(&g, &b, &lam, &nn, Some(hint)).unwrap();
+                kkt_holds(&g, &b, &lam, &nn, &warm.coefficients);
+                assert!(
+                    (&warm.coefficients - &cold.coefficients).amax() < 1e-9,
+                    "seed {seed}: {} vs {}",
+                    warm.coefficients,
+                    cold.coefficients
+                );
+            }
+        }
     }
 }

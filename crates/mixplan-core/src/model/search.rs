@@ -231,31 +231,35 @@ impl SearchState {
         self.sweep_start = self.score;
     }
 
-    /// Objective of replacing channel `c`'s hyper-parameters by `cand` whose column is `col`.
-    fn try_channel(&mut self, c: usize, cand: Hyper, col: &[f64]) -> f64 {
-        let mse = self.cv.score_candidate(self.q + c, col, self.penalty);
-        let prior = self.prior_sum - self.prior(self.hyper[c]) + self.prior(cand);
-        self.objective(mse, prior)
-    }
-
-    /// Full `θ × K × s` grid for channel `c`, others fixed.
+    /// Full `θ × K × s` grid for channel `c`, others fixed. Per decay, the `K × s`
+    /// candidate columns share one `ln(adstock)`, and their cross-products with the design
+    /// are one matrix product ([`Cv::cross_many`]).
     pub(crate) fn grid_channel(&mut self, c: usize) {
+        let m = self.q + c;
         let mut best = (self.score, self.hyper[c]);
-        self.cv.prepare_candidates(self.q + c, self.penalty);
+        self.cv.prepare_candidates(m, self.penalty);
+        let n = self.train_spend[c].len();
+        let per_decay = self.k_grid.len() * self.s_grid.len();
+        let mut columns = DMatrix::zeros(n, per_decay);
         let mut col = std::mem::take(&mut self.col);
+        let others = self.prior_sum - self.prior(self.hyper[c]);
         for di in 0..self.decay_grid.len() {
             let decay = self.decay_grid[di];
             let la = self.log_a(c, di).to_vec();
-            for ki in 0..self.k_grid.len() {
-                let k = self.k_grid[ki];
-                for si in 0..self.s_grid.len() {
-                    let s = self.s_grid[si];
+            let mut candidates = Vec::with_capacity(per_decay);
+            for &k in &self.k_grid {
+                for &s in &self.s_grid {
                     hill_from_log(&la, k, s, &mut col);
-                    let cand = Hyper { decay, k, s };
-                    let sc = self.try_channel(c, cand, &col);
-                    if sc < best.0 {
-                        best = (sc, cand);
-                    }
+                    columns.column_mut(candidates.len()).copy_from_slice(&col);
+                    candidates.push(Hyper { decay, k, s });
+                }
+            }
+            let crossed = self.cv.cross_many(m, &columns);
+            for (cand, (v, r)) in candidates.into_iter().zip(crossed) {
+                let mse = self.cv.score_crossed(m, &v, &r, self.penalty);
+                let sc = self.objective(mse, others + self.prior(cand));
+                if sc < best.0 {
+                    best = (sc, cand);
                 }
             }
         }
