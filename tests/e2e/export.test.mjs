@@ -55,7 +55,7 @@ test('the URL fragment follows the plan without new history entries, and opening
     return m && Math.abs(Number(m[1]) - ps) < 0.006;
   }, expected.spend.paid_search);
   const link = await page.evaluate(() => location.href);
-  assert.match(link, /#v2;total=\d+(\.\d+)?;ch\.paid_search=[0-9.]+;ch\.email=[0-9.]+;.*;lock=email;confidence=0\.8;weeks=13;budget=\d+$/);
+  assert.match(link, /#v2;total=\d+(\.\d+)?;ch\.paid_search=[0-9.]+;ch\.email=[0-9.]+;.*;lock=email;confidence=0\.95;weeks=13;budget=\d+$/);
   assert.equal(await page.evaluate(() => history.length), historyLength, 'replaceState: no history entry per move');
   assert.ok(requests.every((r) => !r.includes('v2;total') && !r.includes('v2%3Btotal')), 'the fragment is never sent to the server');
 
@@ -73,12 +73,12 @@ test('the URL fragment follows the plan without new history entries, and opening
 
 test('the link also carries the confidence, the horizon and the scenario being viewed; a fresh page restores them', async () => {
   const { page, problems } = await openAt(site.server.url);
-  // Confidence 0.8 → 0.9 with the keyboard (step 0.05).
+  // Confidence 0.95 (the default) → 0.85 with the keyboard (step 0.05).
   const confidence = page.locator(id('confidence'));
   await confidence.focus();
-  await confidence.press('ArrowRight');
-  await confidence.press('ArrowRight');
-  assert.equal(await confidence.inputValue(), '0.9');
+  await confidence.press('ArrowLeft');
+  await confidence.press('ArrowLeft');
+  assert.equal(await confidence.inputValue(), '0.85');
   await typeInto(page, id('horizon-weeks'), '8');
   await typeInto(page, id('horizon-budget'), '250000');
   await page.locator(id('plan-table')).waitFor();
@@ -96,7 +96,7 @@ test('the link also carries the confidence, the horizon and the scenario being v
   assert.equal(await page.locator(`${id('scenario-item')}[data-name="${name}"]`).getAttribute('data-viewed'), 'true');
   await page.waitForFunction(() => location.hash.includes(';scenario='));
   const link = await page.evaluate(() => location.href);
-  assert.match(link, /;confidence=0\.9;weeks=8;budget=250000;scenario=Q3%20push%3B%2050%25%20search$/);
+  assert.match(link, /;confidence=0\.85;weeks=8;budget=250000;scenario=Q3%20push%3B%2050%25%20search$/);
 
   // A fresh browser context: no saved scenarios, only the link.
   const opened = await openAt(link);
@@ -106,8 +106,8 @@ test('the link also carries the confidence, the horizon and the scenario being v
   for (const ch of CHANNELS) {
     assert.ok(Math.abs(restored.spend[ch] - saved.spend[ch]) < 0.03, `${ch}: ${restored.spend[ch]} vs ${saved.spend[ch]}`);
   }
-  assert.equal(await p2.locator(id('confidence')).inputValue(), '0.9');
-  assert.match(await p2.locator(id('recommendation')).textContent(), /at least a 90% chance/);
+  assert.equal(await p2.locator(id('confidence')).inputValue(), '0.85');
+  assert.match(await p2.locator(id('recommendation')).textContent(), /at least a 85% chance/);
   assert.equal(await p2.locator(id('horizon-weeks')).inputValue(), '8');
   assert.equal(await p2.locator(id('horizon-budget')).inputValue(), '250000');
   const weeksInTable = await p2.locator(`${id('plan-table')} thead th`).allTextContents();
@@ -119,7 +119,7 @@ test('the link also carries the confidence, the horizon and the scenario being v
   await dragSlider(p2, id('channel-slider-paid_search'), 0.2);
   await p2.waitForFunction(() => location.hash.startsWith('#v2;') && !location.hash.includes('scenario='));
   assert.equal(await p2.locator(id('viewed-scenario')).textContent(), '');
-  assert.match(await p2.evaluate(() => location.hash), /;confidence=0\.9;weeks=8;budget=250000$/);
+  assert.match(await p2.evaluate(() => location.hash), /;confidence=0\.85;weeks=8;budget=250000$/);
   assert.deepEqual([...problems, ...opened.problems], []);
   await p2.close();
   await page.evaluate(() => localStorage.removeItem('mixplan.scenarios'));

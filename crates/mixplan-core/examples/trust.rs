@@ -28,13 +28,15 @@
 //! `target/trust/trust-seed<S>.json` in the workspace).
 
 use mixplan_core::data::worlds::{BUDGET_MULTIPLES, World, WorldFamily};
+use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::model::posterior::{
-    Posterior, PosteriorModel, PriorParams, RecommendParams, SamplerParams, TruthLiftTests,
-    lift_tests_from_truth,
+    DEFAULT_SUPPORT_QUANTILES, Posterior, PosteriorCurves, PosteriorModel, PriorParams,
+    RecommendParams, SamplerParams, SpendSupport, TruthLiftTests, lift_tests_from_truth,
 };
-use mixplan_core::model::{FittedModel, FixedHyperparameters, ModelParams};
+use mixplan_core::model::{FixedHyperparameters, ModelParams};
 use mixplan_core::optimize::{SpendBounds, optimize, scale_mix};
 use mixplan_core::response::HillResponse;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -91,7 +93,7 @@ struct Policy {
 }
 
 /// The rows, in print order.
-const POLICIES: [Policy; 6] = [
+const POLICIES: [Policy; 9] = [
     Policy {
         label: "point estimate (default model's optimum)",
         key: "point_estimate",
@@ -103,7 +105,17 @@ const POLICIES: [Policy; 6] = [
         learn: posterior_mean_optimum,
     },
     Policy {
-        label: "recommendation rule (posterior, confidence 0.8)",
+        label: "previous rule (confidence 0.8)",
+        key: "previous_rule",
+        learn: previous_rule,
+    },
+    Policy {
+        label: "previous rule + 2 lift tests",
+        key: "previous_rule_lift_tests",
+        learn: previous_rule_lift_tests,
+    },
+    Policy {
+        label: "recommendation rule (confidence 0.95: 90 % uplift interval above 0)",
         key: "posterior_rule",
         learn: posterior_rule,
     },
@@ -111,6 +123,11 @@ const POLICIES: [Policy; 6] = [
         label: "recommendation rule + 2 lift tests",
         key: "posterior_rule_lift_tests",
         learn: posterior_rule_lift_tests,
+    },
+    Policy {
+        label: "rule within the data's spend range (10–90 % of weekly spend; not adopted)",
+        key: "posterior_rule_within_support",
+        learn: posterior_rule_within_support,
     },
     Policy {
         label: "oracle (true carryover and saturation, linear part fitted)",
@@ -139,28 +156,63 @@ fn optimum_of(curves: Vec<HillResponse>, roi: Vec<f64>) -> Recommender {
     }
 }
 
-/// A world's point fit and posterior, with or without lift tests.
+/// What the posterior rows need of a world's point fit and posterior (with or without lift
+/// tests): the point estimate's curves, the draws' curves, the ROI summaries and the
+/// convergence facts. Serialisable, so `--cache DIR` can keep it between runs (the rule can
+/// then be re-run on the same draws without sampling again).
+#[derive(Serialize, Deserialize)]
 struct Sampled {
-    fitted: FittedModel,
-    posterior: Posterior,
-    lift_tests: usize,
-    seconds: f64,
+    /// The point estimate's steady-state curves, per channel.
+    point_curves: Vec<HillResponse>,
+    /// `draws[c][d]`: draw `d` of channel `c`'s curve (draw-aligned across channels).
+    draws: Vec<Vec<HillResponse>>,
+    /// Posterior median ROI per channel.
+    roi_median: Vec<f64>,
+    /// 90 % equal-tailed ROI interval per channel.
+    roi_interval: Vec<(f64, f64)>,
+    /// Convergence facts and the time it took to fit and sample.
+    facts: Value,
+    /// The draws' mean curves, prepared once for every row and budget that uses them.
+    #[serde(skip)]
+    prepared: std::cell::OnceCell<Rc<PosteriorCurves>>,
+}
+
+impl Sampled {
+    /// The draws' curves and their mean curves, prepared on first use.
+    fn prepared(&self) -> Result<Rc<PosteriorCurves>, String> {
+        if let Some(p) = self.prepared.get() {
+            return Ok(Rc::clone(p));
+        }
+        let p =
+            Rc::new(PosteriorCurves::from_draws(self.draws.clone()).map_err(|e| e.to_string())?);
+        let _ = self.prepared.set(Rc::clone(&p));
+        Ok(p)
+    }
 }
 
 /// Samples kept for reuse: `(world index, with lift tests)` and the sample.
 type SampleCache = Vec<((usize, bool), Rc<Sampled>)>;
 
-/// Posterior median ROI and 90 % ROI interval per channel, and the convergence facts.
-type PosteriorSummary = (Vec<f64>, Vec<(f64, f64)>, Value);
-
 thread_local! {
     /// The last posteriors sampled: `(world index, with lift tests)` → sample, so the rows
     /// that share a posterior sample it once.
     static SAMPLED: RefCell<SampleCache> = const { RefCell::new(Vec::new()) };
+    /// `--cache DIR`: where samples are kept between runs (`None`: not kept).
+    static CACHE_DIR: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
+}
+
+/// The file of a world's sample in the cache directory.
+fn cache_file(dir: &Path, world: &World, with_lift_tests: bool) -> PathBuf {
+    dir.join(format!(
+        "seed{}-world{}-{}.json",
+        world.family_seed,
+        world.index,
+        if with_lift_tests { "lift" } else { "plain" }
+    ))
 }
 
 /// The default fit and the default posterior of `world` (with its lift tests if asked),
-/// sampled once per world and kind.
+/// sampled once per world and kind (and read from `--cache DIR` when it holds them).
 fn sampled(world: &World, with_lift_tests: bool) -> Result<Rc<Sampled>, String> {
     let key = (world.index, with_lift_tests);
     if let Some(found) = SAMPLED.with(|s| {
@@ -171,6 +223,36 @@ fn sampled(world: &World, with_lift_tests: bool) -> Result<Rc<Sampled>, String> 
     }) {
         return Ok(found);
     }
+    let cache = CACHE_DIR.with(|c| c.borrow().clone());
+    let cached: Option<Sampled> = cache
+        .as_ref()
+        .map(|dir| cache_file(dir, world, with_lift_tests))
+        .and_then(|file| std::fs::read_to_string(file).ok())
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let sample = match cached {
+        Some(sample) => Rc::new(sample),
+        None => {
+            let sample = Rc::new(sample_world(world, with_lift_tests)?);
+            if let Some(dir) = &cache {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                let file = cache_file(dir, world, with_lift_tests);
+                let text = serde_json::to_string(&*sample).map_err(|e| e.to_string())?;
+                std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+            }
+            sample
+        }
+    };
+    SAMPLED.with(|s| {
+        let mut s = s.borrow_mut();
+        s.retain(|((index, _), _)| *index == world.index);
+        s.push((key, Rc::clone(&sample)));
+    });
+    Ok(sample)
+}
+
+/// Fits the default model to `world`, samples the default posterior (with the world's lift
+/// tests if asked) and keeps what the posterior rows need.
+fn sample_world(world: &World, with_lift_tests: bool) -> Result<Sampled, String> {
     let start = Instant::now();
     let text = |e: &dyn std::fmt::Display| e.to_string();
     let fitted = ModelParams::default()
@@ -206,23 +288,28 @@ fn sampled(world: &World, with_lift_tests: bool) -> Result<Rc<Sampled>, String> 
         .map_err(|e| text(&e))?
         .sample(model, |_, _| {})
         .map_err(|e| text(&e))?;
-    let sample = Rc::new(Sampled {
-        fitted,
-        posterior,
-        lift_tests,
-        seconds: start.elapsed().as_secs_f64(),
-    });
-    SAMPLED.with(|s| {
-        let mut s = s.borrow_mut();
-        s.retain(|((index, _), _)| *index == world.index);
-        s.push((key, Rc::clone(&sample)));
-    });
-    Ok(sample)
+    let seconds = start.elapsed().as_secs_f64();
+    let (roi_median, roi_interval, facts) = posterior_summary(&posterior, lift_tests, seconds)?;
+    Ok(Sampled {
+        point_curves: fitted.responses(),
+        draws: posterior
+            .channels()
+            .iter()
+            .map(|c| c.responses.clone())
+            .collect(),
+        roi_median,
+        roi_interval,
+        facts,
+        prepared: std::cell::OnceCell::new(),
+    })
 }
 
-/// Posterior median ROI, 90 % intervals and convergence facts of a sample.
-fn posterior_summary(sample: &Sampled) -> Result<PosteriorSummary, String> {
-    let p = &sample.posterior;
+/// Posterior median ROI, 90 % intervals and convergence facts of a posterior.
+fn posterior_summary(
+    p: &Posterior,
+    lift_tests: usize,
+    seconds: f64,
+) -> Result<PosteriorSummary, String> {
     let mut median = Vec::new();
     let mut interval = Vec::new();
     for c in 0..p.channels().len() {
@@ -238,26 +325,66 @@ fn posterior_summary(sample: &Sampled) -> Result<PosteriorSummary, String> {
         "max_r_hat": d.max_r_hat,
         "min_bulk_ess": d.min_bulk_ess,
         "divergences": d.divergences,
-        "lift_tests": sample.lift_tests,
-        "fit_and_sample_seconds": sample.seconds,
+        "lift_tests": lift_tests,
+        "fit_and_sample_seconds": seconds,
     });
     Ok((median, interval, facts))
 }
 
-/// The recommendation rule (default confidence) on the world's posterior; `full`: the
-/// posterior-mean optimum itself (the rule's candidate, no confidence check).
-fn rule_recommender(sample: Rc<Sampled>, full: bool) -> Result<Recommender, String> {
-    let (median, interval, facts) = posterior_summary(&sample)?;
-    let rule = RecommendParams::new().check().map_err(|e| e.to_string())?;
+/// Posterior median ROI and 90 % ROI interval per channel, and the convergence facts.
+type PosteriorSummary = (Vec<f64>, Vec<(f64, f64)>, Value);
+
+/// How a posterior row turns the world's posterior into a split.
+#[derive(Clone, Copy)]
+struct RuleSettings {
+    /// `true`: the posterior-mean optimum itself (the rule's candidate, no confidence check).
+    full: bool,
+    /// The probability of gain a move needs.
+    confidence: f64,
+    /// Quantiles of weekly spend that bound the candidate (`None`: no such bound).
+    support: Option<(f64, f64)>,
+}
+
+/// The rule as it was before the data's spend range bounded it.
+const PREVIOUS_RULE: RuleSettings = RuleSettings {
+    full: false,
+    confidence: 0.8,
+    support: None,
+};
+
+/// The rule with its defaults (confidence 0.95: the 90 % uplift interval above zero).
+const RULE: RuleSettings = RuleSettings {
+    full: false,
+    confidence: DEFAULT_CONFIDENCE,
+    support: None,
+};
+
+/// The rule with its defaults, kept within the data's spend range.
+const RULE_WITHIN_SUPPORT: RuleSettings = RuleSettings {
+    support: Some(DEFAULT_SUPPORT_QUANTILES),
+    ..RULE
+};
+
+/// The recommendation rule with `settings` on the world's posterior.
+fn rule_recommender(
+    world: &World,
+    sample: Rc<Sampled>,
+    settings: RuleSettings,
+) -> Result<Recommender, String> {
+    let mut params = RecommendParams::new().confidence(settings.confidence);
+    if let Some(quantiles) = settings.support {
+        params = params.within_support(SpendSupport::from_data_between(&world.data, quantiles));
+    }
+    let rule = params.check().map_err(|e| e.to_string())?;
     Ok(Recommender {
-        roi: Some(median),
-        roi_interval: Some(interval),
-        facts,
+        roi: Some(sample.roi_median.clone()),
+        roi_interval: Some(sample.roi_interval.clone()),
+        facts: sample.facts.clone(),
         recommend: Box::new(move |budget, historical| {
             let r = rule
-                .recommend(
-                    &sample.posterior,
-                    &sample.fitted.responses(),
+                .recommend_prepared(
+                    &*sample.prepared()?,
+                    &sample.point_curves,
                     historical,
                     &[],
                     budget,
@@ -271,9 +398,10 @@ fn rule_recommender(sample: Rc<Sampled>, full: bool) -> Result<Recommender, Stri
                 "uplift_interval": r.uplift_interval,
                 "candidate_probability_of_gain": r.candidate.probability_of_gain,
                 "exact": r.exact,
+                "support_bounds": r.support_bounds,
             });
             Ok((
-                if full {
+                if settings.full {
                     r.candidate.allocation
                 } else {
                     r.allocation
@@ -284,19 +412,39 @@ fn rule_recommender(sample: Rc<Sampled>, full: bool) -> Result<Recommender, Stri
     })
 }
 
-/// The optimum of the posterior-mean curves, without the confidence rule.
+/// The optimum of the posterior-mean curves, without the confidence rule or the data's range.
 fn posterior_mean_optimum(world: &World) -> Result<Recommender, String> {
-    rule_recommender(sampled(world, false)?, true)
+    let settings = RuleSettings {
+        full: true,
+        ..PREVIOUS_RULE
+    };
+    rule_recommender(world, sampled(world, false)?, settings)
 }
 
-/// The recommendation rule on the default posterior.
+/// The previous rule (confidence only) on the default posterior.
+fn previous_rule(world: &World) -> Result<Recommender, String> {
+    rule_recommender(world, sampled(world, false)?, PREVIOUS_RULE)
+}
+
+/// The previous rule on the posterior calibrated by two lift tests from the truth.
+fn previous_rule_lift_tests(world: &World) -> Result<Recommender, String> {
+    rule_recommender(world, sampled(world, true)?, PREVIOUS_RULE)
+}
+
+/// The recommendation rule (defaults) on the default posterior.
 fn posterior_rule(world: &World) -> Result<Recommender, String> {
-    rule_recommender(sampled(world, false)?, false)
+    rule_recommender(world, sampled(world, false)?, RULE)
 }
 
 /// The recommendation rule on the posterior calibrated by two lift tests from the truth.
 fn posterior_rule_lift_tests(world: &World) -> Result<Recommender, String> {
-    rule_recommender(sampled(world, true)?, false)
+    rule_recommender(world, sampled(world, true)?, RULE)
+}
+
+/// The rule (defaults) kept within the data's spend range (10th – 90th percentile of each
+/// channel's weekly spend, widened to the current split): evaluated, not the default.
+fn posterior_rule_within_support(world: &World) -> Result<Recommender, String> {
+    rule_recommender(world, sampled(world, false)?, RULE_WITHIN_SUPPORT)
 }
 
 /// `ModelParams::default()` fitted to the data; recommends its curves' optimum.
@@ -336,20 +484,28 @@ struct Args {
     worlds: usize,
     seed: u64,
     out: Option<PathBuf>,
+    cache: Option<PathBuf>,
+    sample_only: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let usage = "usage: trust [--worlds N (default 50)] [--seed S (default 20261130)] \
-                 [--out FILE.json]";
+                 [--out FILE.json] [--cache DIR [--sample-only]]";
     let mut args = Args {
         worlds: 50,
         seed: DEFAULT_SEED,
         out: None,
+        cache: None,
+        sample_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "-h" || flag == "--help" {
             return Err(usage.into());
+        }
+        if flag == "--sample-only" {
+            args.sample_only = true;
+            continue;
         }
         let value = it.next().ok_or(format!("{flag} needs a value; {usage}"))?;
         let number = || {
@@ -363,6 +519,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--seed" => args.seed = number()?,
             "--out" => args.out = Some(PathBuf::from(&value)),
+            "--cache" => args.cache = Some(PathBuf::from(&value)),
             other => return Err(format!("unknown argument `{other}`; {usage}")),
         }
     }
@@ -443,7 +600,14 @@ fn judge_world(world: &World, tallies: &mut [Tally]) -> Result<Value, String> {
     let true_roi: Vec<f64> = world.truth.channels.iter().map(|c| c.roi).collect();
     let bounds = vec![SpendBounds::FREE; curves.len()];
     let mut policies = Vec::with_capacity(POLICIES.len());
+    // `TRUST_ROWS=key,key`: only those rows (for development on cached samples).
+    let rows = std::env::var("TRUST_ROWS").ok();
     for (policy, tally) in POLICIES.iter().zip(tallies.iter_mut()) {
+        if let Some(rows) = &rows
+            && !rows.split(',').any(|r| r == policy.key)
+        {
+            continue;
+        }
         let start = Instant::now();
         let learnt = (policy.learn)(world).map_err(|e| format!("{}: {e}", policy.key))?;
         let seconds = start.elapsed().as_secs_f64();
@@ -561,6 +725,9 @@ fn print_report(args: &Args, tallies: &[Tally], seconds: f64) {
          |---|---|---|---|---|---|---|---|---|"
     );
     for (policy, tally) in POLICIES.iter().zip(tallies) {
+        if tally.seconds.is_empty() {
+            continue; // a row left out by TRUST_ROWS
+        }
         for (k, multiple) in BUDGET_MULTIPLES.iter().enumerate() {
             let results = &tally.per_budget[k];
             let captures: Vec<f64> = results.iter().filter_map(|r| r.capture).collect();
@@ -628,6 +795,9 @@ fn print_report(args: &Args, tallies: &[Tally], seconds: f64) {
     }
     println!();
     for (policy, tally) in POLICIES.iter().zip(tallies) {
+        if tally.seconds.is_empty() {
+            continue;
+        }
         println!(
             "- {}: learning took {:.2} s per world on average (max {:.2} s)",
             policy.label,
@@ -640,8 +810,27 @@ fn print_report(args: &Args, tallies: &[Tally], seconds: f64) {
 
 fn run(args: &Args) -> Result<(), String> {
     let start = Instant::now();
+    CACHE_DIR.with(|c| *c.borrow_mut() = args.cache.clone());
     let family = WorldFamily::new(args.seed);
     let mut tallies: Vec<Tally> = POLICIES.iter().map(|_| Tally::new()).collect();
+    if args.sample_only {
+        if args.cache.is_none() {
+            return Err("--sample-only needs --cache DIR (where the samples are kept)".into());
+        }
+        for index in 0..args.worlds {
+            let world = family
+                .world(index)
+                .map_err(|e| format!("world {index}: {e}"))?;
+            for with_lift_tests in [false, true] {
+                sampled(&world, with_lift_tests).map_err(|e| format!("world {index}: {e}"))?;
+            }
+            eprintln!(
+                "world {index} sampled, {:.0} s so far",
+                start.elapsed().as_secs_f64()
+            );
+        }
+        return Ok(());
+    }
     let mut records = Vec::with_capacity(args.worlds);
     for index in 0..args.worlds {
         let world = family

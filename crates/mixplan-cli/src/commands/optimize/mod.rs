@@ -6,7 +6,7 @@
 //! tests if given) and recommends a split of a weekly budget (sustained over time) by the
 //! core's recommendation rule (`model::posterior::recommend`): the split with the highest
 //! posterior expected revenue, moved from the current split only as far as the probability
-//! of beating it stays at least `--confidence` (default 0.8). The point-estimate optimum
+//! of beating it stays at least `--confidence` (default 0.95: the 90 % uplift interval above zero). The point-estimate optimum
 //! (the exact optimum of the fitted curves, solved once) is kept as `point_optimum`. With
 //! `--no-posterior`, and in `target_roas` mode, the recommendation is the point-estimate
 //! optimum (`method: point_estimate`). Prints JSON:

@@ -17,6 +17,7 @@
 //! | [`lift`] | lift tests: validation, CSV, their place in the likelihood ([`LiftTest`]) |
 //! | [`mean_curve`] | the posterior-mean response curve and the exact optimum of a sum of them |
 //! | [`recommend`] | the recommendation rule ([`RecommendParams`] → [`Recommendation`]) |
+//! | [`support`] | the spend range the data cover, which bounds the rule ([`SpendSupport`]) |
 //!
 //! # Usage
 //!
@@ -52,6 +53,7 @@ pub mod mean_curve;
 pub mod prior;
 pub mod recommend;
 pub mod sampler;
+pub mod support;
 
 pub use density::{Layout, PosteriorModel};
 pub use diagnostics::{ConvergenceThresholds, Diagnostics, ParameterDiagnostics};
@@ -68,3 +70,4 @@ pub use recommend::{
     ValidRecommendParams, Verdict, feasible_current,
 };
 pub use sampler::{PosteriorSampler, SamplerParams, ValidSamplerParams};
+pub use support::{DEFAULT_SUPPORT_QUANTILES, SpendSupport};
