@@ -1,0 +1,42 @@
+//! The data reader worker's entry (`src/bin/data_reader.rs` calls [`serve`]): listens for
+//! [`ReadRequest`]s, does each with [`run`] and posts the [`ReadReply`].
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::reader::{ReadReply, ReadRequest, run};
+use crate::worker::wire::{from_js, to_js};
+
+/// Installs the message handler in the worker's global scope, then tells the page it is
+/// [`ReadReply::Ready`]. A message that is not a [`ReadRequest`], or a reply that cannot be
+/// sent, is thrown as an error, which the page receives as the worker's `error` event.
+pub fn serve() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let replies = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        match from_js::<ReadRequest>(event.data()) {
+            Ok(request) => post(
+                &replies,
+                &ReadReply::Done {
+                    id: request.id,
+                    result: run(request.job),
+                },
+            ),
+            Err(e) => wasm_bindgen::throw_str(&e.to_string()),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&scope, &ReadReply::Ready);
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, reply: &ReadReply) {
+    let sent = to_js(reply)
+        .map_err(|e| e.to_string())
+        .and_then(|value| scope.post_message(&value).map_err(|e| format!("{e:?}")));
+    if let Err(message) = sent {
+        wasm_bindgen::throw_str(&message);
+    }
+}
