@@ -4,10 +4,11 @@
 //
 // - Install: caches every file of the shell (BUILD.files, relative to this script), then
 //   takes over at once (skipWaiting); activate deletes the caches of other builds and
-//   claims the open pages. The lazy files (BUILD.lazy: the data reader worker, which the
-//   page starts only when a file is loaded) are not fetched at install, so a first visit
-//   does not download them; they are cached like the shell once the page has fetched them
-//   (loading a file offline then works if one was loaded online with this build).
+//   claims the open pages. The lazy files (BUILD.lazy: the on-demand worker, which the
+//   page starts only when a file is loaded or the model checks are opened) are not fetched
+//   at install, so a first visit does not download them; they are cached like the shell
+//   once the page has fetched them (offline, loading a file and the model checks then work
+//   if they were used online with this build; the one-file bundle always has them).
 // - Fetch: network first, the cache when the network fails. Online, every visit gets the
 //   files of the build that is deployed (so an update is picked up on the next online visit,
 //   and a page never mixes the glue of one build with the wasm of another, which a

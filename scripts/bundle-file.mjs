@@ -116,17 +116,18 @@ export function buildBundle(dir) {
   }
 
   // The workers: each one's no-modules glue, wasm and a loader, in one script made a Blob URL
-  // (the fit worker, started at once; the data reader, started when a file is loaded).
+  // (the fit worker, started at once; the on-demand worker, started when a file is loaded or
+  // the model checks are opened).
   const workerGlue = readReferenced(dir, 'fit_worker.js', 'fit worker glue').toString('utf8');
   const workerWasm = readReferenced(dir, 'fit_worker_bg.wasm', 'fit worker wasm');
   const workerSource = workerScript(workerGlue, workerWasm, 'fit worker');
-  const readerGlue = readReferenced(dir, 'data_reader.js', 'data reader glue').toString('utf8');
-  const readerWasm = readReferenced(dir, 'data_reader_bg.wasm', 'data reader wasm');
-  const readerSource = workerScript(readerGlue, readerWasm, 'data reader');
+  const readerGlue = readReferenced(dir, 'on_demand.js', 'on-demand worker glue').toString('utf8');
+  const readerWasm = readReferenced(dir, 'on_demand_bg.wasm', 'on-demand worker wasm');
+  const readerSource = workerScript(readerGlue, readerWasm, 'on-demand worker');
   const blobUrl = (id) => `URL.createObjectURL(new Blob(
   [document.getElementById('${id}').textContent], { type: 'text/javascript' }))`;
   const startWorker = inlineable(`window.mixplanFitWorkerUrl = ${blobUrl('mixplan-fit-worker')};
-window.mixplanDataReaderUrl = ${blobUrl('mixplan-data-reader')};
+window.mixplanOnDemandUrl = ${blobUrl('mixplan-on-demand')};
 ${scripts['start-worker']}`, 'public/start-worker.js');
 
   // plotly.js, gzip + base64 (a third of its raw size): the boot script inflates it and runs
@@ -155,7 +156,7 @@ await ${init}({ module_or_path: mixplanInflate('${gzipBase64(wasmBytes)}') });
   scriptHashes.push(cspHash(startWorker), cspHash(plotly), cspHash(boot));
   const inline = {
     'start-worker': `<script type="text/plain" id="mixplan-fit-worker">${workerSource}</script>\n`
-      + `<script type="text/plain" id="mixplan-data-reader">${readerSource}</script>\n<script>${startWorker}</script>\n`,
+      + `<script type="text/plain" id="mixplan-on-demand">${readerSource}</script>\n<script>${startWorker}</script>\n`,
     plotly: '',
     boot: `<script type="module">${boot}</script>\n`,
   };

@@ -14,10 +14,11 @@ const FIT_WORKER_FILES = ['fit_worker_loader.js', 'fit_worker.js', 'fit_worker_b
 
 /**
  * Files of a build that no visit downloads until the user asks for what they do (README
- * "Offline"): the data reader worker, started when a file is loaded. The service worker caches
- * them when they are first fetched, not at install (scripts/bundle-sw.mjs).
+ * "Offline"): the on-demand worker, started when a file is loaded or the model checks are
+ * opened. The service worker caches them when they are first fetched, not at install
+ * (scripts/bundle-sw.mjs).
  */
-export const LAZY_FILES = [/^data_reader/];
+export const LAZY_FILES = [/^on_demand/];
 
 /** `{ raw, gzip }` of `bytes` (gzip at level 9, as a server's best case). */
 export function measure(bytes) {

@@ -11,7 +11,7 @@ const NOT_SHELL = [/^sw\.js$/, /^mixplan\.html$/, /\.txt$/, /(^|\/)\./];
 
 /**
  * Writes DIR/sw.js: public/sw.js with BUILD = { version, files, lazy }: `files` are cached at
- * install, `lazy` (the data reader worker, LAZY_FILES) only once the page has fetched them,
+ * install, `lazy` (the on-demand worker, LAZY_FILES) only once the page has fetched them,
  * so a first visit that loads no file does not download them. Returns the version.
  */
 export function writeServiceWorker(dir) {

@@ -25,12 +25,12 @@
 //      workers blob: (the fit worker).
 //    The manifest link, the preloads and the service worker are left out (none works from
 //    file://), and <html> gets `data-offline-bundle`, which hides the download link.
-// 4. Sizes (scripts/bundle-sizes.mjs): prints what the first visit downloads, raw and gzip,
-//    and the bundle's size, against issue #13's goals.
 // 3. Debug builds (TRUNK_PROFILE=debug, `make serve`): no bundle (a debug wasm is large and
 //    the dev server does not need it). Trunk's serve injects an inline auto-reload script
 //    into index.html and rewrites it per response, so the page's script-src gets
 //    'unsafe-inline' in debug builds only. A release build has no inline script.
+// 4. Sizes (scripts/bundle-sizes.mjs): prints what the first visit downloads, raw and gzip,
+//    and the bundle's size, against issue #13's goals.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ function main() {
   const gzip = gzipSync(html, { level: 9 }).length;
   const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
   console.log(`mixplan: service worker for build ${version}; ${BUNDLE_FILE} ${raw} B raw (${kb(raw)}, ${kb(gzip)} gzip)`
-    + ` from app wasm ${kb(sizes.appWasm)}, fit worker wasm ${kb(sizes.workerWasm)}, data reader wasm ${kb(sizes.readerWasm)}, plotly.js ${kb(sizes.plotly)}, glue ${kb(sizes.appGlue + sizes.workerGlue + sizes.readerGlue)}, CSS ${kb(sizes.css ?? 0)}`);
+    + ` from app wasm ${kb(sizes.appWasm)}, fit worker wasm ${kb(sizes.workerWasm)}, on-demand worker wasm ${kb(sizes.readerWasm)}, plotly.js ${kb(sizes.plotly)}, glue ${kb(sizes.appGlue + sizes.workerGlue + sizes.readerGlue)}, CSS ${kb(sizes.css ?? 0)}`);
   const report = sizeReport(dir);
   const verdict = (value, goal) => `${value <= goal ? 'met' : 'MISSED'} (goal <= ${goal} B)`;
   console.log(`mixplan: sizes of this build\n${sizeTable(report)}\n`

@@ -5,7 +5,7 @@ use mixplan_core::data::DataError;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// A problem with the user's file or mapping. Serde: the data reader worker
+/// A problem with the user's file or mapping. Serde: the on-demand worker
 /// ([`super::reader`]) sends it to the page.
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
 pub enum UserDataError {

@@ -8,17 +8,15 @@
 //! `read_table` + `inspect` (core) → [`choices::MappingChoices`] applied to the inspection
 //! → `ColumnMapping` → `build_weekly` (core) → [`dataset::UserDataset`] → fit in the worker.
 //!
-//! The reading steps (bytes → text → inspection, and text + mapping → weeks) run in the data
-//! reader worker, its own wasm loaded only when a file is ([`reader`], [`reader_client`] on
-//! the page, [`reader_entry`] in the worker); the page keeps the mapping step.
+//! The reading steps (bytes → text → inspection, and text + mapping → weeks) run in the
+//! on-demand worker, its own wasm loaded only when a file is ([`reader`];
+//! [`crate::worker::on_demand`]); the page keeps the mapping step.
 
 pub mod choices;
 pub mod dataset;
 pub mod error;
 pub mod file;
 pub mod reader;
-pub mod reader_client;
-pub mod reader_entry;
 pub mod template;
 pub mod wording;
 

@@ -1,11 +1,10 @@
-//! Reading the user's file in the **data reader** worker, a wasm module of its own
-//! (`src/bin/data_reader.rs`) that the page starts only when a file is loaded, so the `.xlsx`
-//! reader (calamine, zip, quick-xml, encoding tables), CSV sniffing, inspection and weekly
+//! Reading the user's file in the **on-demand worker** ([`crate::worker::on_demand`]), a wasm
+//! module of its own that the page starts only when a file is loaded, so the `.xlsx` reader
+//! (calamine, zip, quick-xml, encoding tables), CSV sniffing, inspection and weekly
 //! aggregation are not part of the page's first download (README "Offline", sizes).
 //!
 //! Plain Rust, the same on both sides: the jobs the page sends ([`ReadJob`]), what comes back
-//! ([`ReadResult`]), and [`run`], the worker's work (tested natively). The page's side of the
-//! worker is [`super::reader_client`], the worker's [`super::reader_entry`].
+//! ([`ReadResult`]), and [`run`], the worker's work (tested natively).
 //!
 //! | job | in | out |
 //! |---|---|---|
@@ -26,9 +25,6 @@ use super::choices::TargetKind;
 use super::dataset::UserDataset;
 use super::error::UserDataError;
 use super::file::SourceFile;
-
-/// Identifies one job; the page numbers its jobs 1, 2, 3, …
-pub type JobId = u32;
 
 /// A file's bytes. Serialised as bytes, which `serde-wasm-bindgen` turns into a
 /// `Uint8Array` (one copy, not an array of numbers).
@@ -140,30 +136,6 @@ pub enum ReadResult {
     Inspected(Result<Inspection, UserDataError>),
     /// [`ReadJob::Build`].
     Built(Result<UserDataset, UserDataError>),
-}
-
-/// Page → worker: a job and its id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReadRequest {
-    /// Echoed in the reply.
-    pub id: JobId,
-    /// What to do.
-    pub job: ReadJob,
-}
-
-/// Worker → page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum ReadReply {
-    /// The worker's wasm runs and listens: requests may be posted (one posted earlier would
-    /// reach no handler).
-    Ready,
-    /// The outcome of request `id`.
-    Done {
-        /// The request's id.
-        id: JobId,
-        /// Its outcome.
-        result: ReadResult,
-    },
 }
 
 impl SourceFile {

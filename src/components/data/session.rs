@@ -17,11 +17,12 @@ use crate::data_source::dataset::UserDataset;
 use crate::data_source::error::UserDataError;
 use crate::data_source::file::SourceFile;
 use crate::data_source::reader::{FileBytes, ReadJob, ReadResult};
-use crate::data_source::reader_client;
 use crate::embedded::{self, EmbeddedData};
 use crate::fitting::{FitState, PageFitter, PosteriorState};
 use crate::share::browser;
 use crate::storage::{self, StoredData};
+use crate::worker::on_demand::{Job, JobResult};
+use crate::worker::on_demand_client;
 use mixplan_core::model::posterior::LiftTest;
 
 /// The data behind the planner on screen.
@@ -43,7 +44,7 @@ impl InUse {
     }
 }
 
-/// A file read and inspected (by the data reader worker), or why not. Compared by identity:
+/// A file read and inspected (by the on-demand worker), or why not. Compared by identity:
 /// a new read is a change.
 #[derive(Debug, Clone)]
 pub struct ReadOutcome(pub Arc<Result<Inspection, UserDataError>>);
@@ -86,7 +87,7 @@ pub struct DataSession {
     /// The last message for the user about their data (load, mapping, storage).
     pub message: RwSignal<Option<String>>,
     /// Numbers the file actions (open, answer, sheet, confirm, close): an answer from the
-    /// data reader worker is used only if no action came after the one that asked for it.
+    /// on-demand worker is used only if no action came after the one that asked for it.
     reading: StoredValue<u64>,
 }
 
@@ -280,17 +281,18 @@ impl DataSession {
         self.reading.get_value()
     }
 
-    /// Runs `job` in the data reader worker, then `then` with its result, unless another
+    /// Runs `job` in the on-demand worker, then `then` with its result, unless another
     /// file action came meanwhile. `file` names the file in a message if the worker fails.
     fn read_then(self, file: String, job: ReadJob, then: impl FnOnce(ReadResult) + 'static) {
         let ticket = self.next_reading();
         leptos::task::spawn_local(async move {
-            let result = reader_client::read(job).await;
+            let result = on_demand_client::run(Job::Read(job)).await;
             if self.reading.try_get_value() != Some(ticket) {
                 return;
             }
             match result {
-                Ok(result) => then(result),
+                Ok(JobResult::Read(result)) => then(result),
+                Ok(JobResult::Check(_)) => {}
                 Err(detail) => self
                     .message
                     .set(Some(UserDataError::Unreadable { file, detail }.to_string())),
@@ -298,7 +300,7 @@ impl DataSession {
         });
     }
 
-    /// A new file (picked, dropped or pasted) as text: read and inspected in the data reader
+    /// A new file (picked, dropped or pasted) as text: read and inspected in the on-demand
     /// worker, then the mapping step opens on it.
     pub fn open(self, file: Result<SourceFile, UserDataError>) {
         let file = match file {
@@ -322,7 +324,7 @@ impl DataSession {
     }
 
     /// A file's bytes (`sheet`: the workbook's sheet to read, `None`: the first), opened in
-    /// the data reader worker, then shown in the mapping step.
+    /// the on-demand worker, then shown in the mapping step.
     fn open_bytes(self, name: String, bytes: Vec<u8>, sheet: Option<String>) {
         let job = ReadJob::Open {
             name: name.clone(),
@@ -427,7 +429,7 @@ impl DataSession {
         });
     }
 
-    /// The mapping step's confirm: builds the weekly data (in the data reader worker) and
+    /// The mapping step's confirm: builds the weekly data (in the on-demand worker) and
     /// fits it. A mapping or data problem is shown and nothing else changes.
     pub fn confirm(self) {
         let Some(ReadOutcome(read)) = self.read.get_untracked() else {

@@ -1,8 +1,9 @@
-//! The page's side of the data reader worker ([`super::reader`]): started the first time a
-//! file is loaded (never on a visit that loads none), then kept for the next jobs.
+//! The page's side of the on-demand worker ([`super::on_demand`]): started by the first job
+//! (a file loaded, the model checks opened; never on a visit that asks for neither), then
+//! kept for the next jobs.
 //!
-//! [`read`] posts a job and resolves with its [`ReadResult`]. Jobs posted before the worker's
-//! wasm has said [`ReadReply::Ready`] wait in a queue (a message posted earlier would reach no
+//! [`run`] posts a job and resolves with its [`JobResult`]. Jobs posted before the worker's
+//! wasm has said [`JobReply::Ready`] wait in a queue (a message posted earlier would reach no
 //! handler). If the worker fails (its wasm did not load, or it stopped), every job waiting
 //! gets the error and the next job starts a new worker.
 
@@ -14,18 +15,18 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
-use super::reader::{JobId, ReadJob, ReadReply, ReadRequest, ReadResult};
-use crate::worker::wire::{from_js, to_js};
+use super::on_demand::{Job, JobId, JobReply, JobRequest, JobResult};
+use super::wire::{from_js, to_js};
 
-/// The worker's loader script (`public/data_reader_loader.js`, copied next to `index.html`).
-pub const READER_SCRIPT: &str = "./data_reader_loader.js";
+/// The worker's loader script (`public/on_demand_loader.js`, copied next to `index.html`).
+pub const ON_DEMAND_SCRIPT: &str = "./on_demand_loader.js";
 
-/// The `window` property that, when it holds a string, replaces [`READER_SCRIPT`]: the
+/// The `window` property that, when it holds a string, replaces [`ON_DEMAND_SCRIPT`]: the
 /// one-file bundle (`mixplan.html`) puts there the Blob URL of a loader with the wasm inlined.
-pub const READER_URL_OVERRIDE: &str = "mixplanDataReaderUrl";
+pub const ON_DEMAND_URL_OVERRIDE: &str = "mixplanOnDemandUrl";
 
 /// Where a job's outcome lands before its promise resolves.
-type Slot = Rc<RefCell<Option<Result<ReadResult, String>>>>;
+type Slot = Rc<RefCell<Option<Result<JobResult, String>>>>;
 
 /// A job posted (or queued) and not yet answered.
 struct Pending {
@@ -54,18 +55,18 @@ thread_local! {
     static NEXT_ID: Cell<JobId> = const { Cell::new(1) };
 }
 
-/// Runs `job` in the data reader worker (starting it if needed).
+/// Runs `job` in the on-demand worker (starting it if needed).
 ///
 /// # Errors
 /// The browser's message when the worker cannot be started, a message cannot be posted or
 /// read, or the worker stops before answering.
-pub async fn read(job: ReadJob) -> Result<ReadResult, String> {
+pub async fn run(job: Job) -> Result<JobResult, String> {
     let id = NEXT_ID.with(|next| {
         let id = next.get();
         next.set(id.checked_add(1).unwrap_or(1));
         id
     });
-    let message = to_js(&ReadRequest { id, job }).map_err(|e| e.to_string())?;
+    let message = to_js(&JobRequest { id, job }).map_err(|e| e.to_string())?;
     let slot: Slot = Rc::default();
     let mut posted = Ok(());
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
@@ -75,7 +76,7 @@ pub async fn read(job: ReadJob) -> Result<ReadResult, String> {
                 *cell = Some(start()?);
             }
             let Some(reader) = cell.as_mut() else {
-                return Err("the file reader did not start".to_string());
+                return Err("the background worker did not start".to_string());
             };
             reader.pending.insert(
                 id,
@@ -101,12 +102,12 @@ pub async fn read(job: ReadJob) -> Result<ReadResult, String> {
         .map_err(describe)?;
     slot.borrow_mut()
         .take()
-        .unwrap_or_else(|| Err("the file reader gave no answer".to_string()))
+        .unwrap_or_else(|| Err("the background worker gave no answer".to_string()))
 }
 
 /// Starts a worker with the shared handlers.
 fn start() -> Result<Reader, String> {
-    let worker = Worker::new(&reader_script()).map_err(describe)?;
+    let worker = Worker::new(&worker_script()).map_err(describe)?;
     HANDLERS.with(|(on_message, on_error)| {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -127,12 +128,12 @@ fn from_running(reader: &Reader, event: &Event) -> bool {
 }
 
 fn on_message(event: MessageEvent) {
-    let reply = from_js::<ReadReply>(event.data());
+    let reply = from_js::<JobReply>(event.data());
     let failure = READER.with(|cell| {
         let mut cell = cell.borrow_mut();
         let reader = cell.as_mut().filter(|r| from_running(r, &event))?;
         match reply {
-            Ok(ReadReply::Ready) => {
+            Ok(JobReply::Ready) => {
                 reader.ready = true;
                 for message in std::mem::take(&mut reader.queued) {
                     if let Err(error) = reader.worker.post_message(&message) {
@@ -141,7 +142,7 @@ fn on_message(event: MessageEvent) {
                 }
                 None
             }
-            Ok(ReadReply::Done { id, result }) => {
+            Ok(JobReply::Done { id, result }) => {
                 if let Some(pending) = reader.pending.remove(&id) {
                     settle(pending, Ok(result));
                 }
@@ -168,7 +169,7 @@ fn on_error(event: Event) {
             .map(|e| e.message())
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| "its code did not load".to_string());
-        stop(&format!("the file reader stopped: {detail}"));
+        stop(&format!("the background worker stopped: {detail}"));
     }
 }
 
@@ -185,20 +186,20 @@ fn stop(detail: &str) {
     }
 }
 
-fn settle(pending: Pending, outcome: Result<ReadResult, String>) {
+fn settle(pending: Pending, outcome: Result<JobResult, String>) {
     *pending.slot.borrow_mut() = Some(outcome);
     // Resolving only schedules the awaiting task; it cannot fail for a Promise's own resolve.
     let _ = pending.resolve.call0(&JsValue::UNDEFINED);
 }
 
-/// [`READER_URL_OVERRIDE`] if the page set it, else [`READER_SCRIPT`].
-fn reader_script() -> String {
+/// [`ON_DEMAND_URL_OVERRIDE`] if the page set it, else [`ON_DEMAND_SCRIPT`].
+fn worker_script() -> String {
     web_sys::window()
         .and_then(|window| {
-            js_sys::Reflect::get(&window, &JsValue::from_str(READER_URL_OVERRIDE)).ok()
+            js_sys::Reflect::get(&window, &JsValue::from_str(ON_DEMAND_URL_OVERRIDE)).ok()
         })
         .and_then(|url| url.as_string())
-        .unwrap_or_else(|| READER_SCRIPT.to_string())
+        .unwrap_or_else(|| ON_DEMAND_SCRIPT.to_string())
 }
 
 fn describe(error: JsValue) -> String {
