@@ -116,8 +116,11 @@ pub enum ReadJob {
 /// A file opened by [`ReadJob::Open`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenedFile {
-    /// The text the core reads (an `.xlsx` sheet as CSV) and its fixed options.
-    pub text: FileText,
+    /// A workbook's sheet as CSV text; `None` for a text file, whose text is its bytes (the
+    /// page has them: a large file does not travel back).
+    pub sheet_text: Option<String>,
+    /// Reading options fixed by the format.
+    pub options: ReadOptions,
     /// The workbook's sheets (empty for text).
     pub sheets: Vec<String>,
     /// The sheet read (`None` for text).
@@ -148,18 +151,33 @@ impl SourceFile {
         }
     }
 
-    /// The file the worker opened from `bytes` (the workbook's bytes are kept, to read
-    /// another sheet).
-    pub fn from_opened(opened: &OpenedFile, bytes: Vec<u8>) -> Self {
-        let is_workbook = opened.sheet.is_some();
-        Self {
-            name: opened.text.name.clone(),
-            text: opened.text.text.as_str().into(),
-            options: opened.text.options,
+    /// The file `name` the worker opened from `bytes`: a workbook keeps its bytes (to read
+    /// another sheet) and the sheet's text; a text file's text is its bytes.
+    ///
+    /// # Errors
+    /// [`UserDataError::NotText`] if the worker said text but the bytes are not UTF-8 (the
+    /// worker checked; not expected).
+    pub fn from_opened(
+        name: &str,
+        opened: &OpenedFile,
+        bytes: Vec<u8>,
+    ) -> Result<Self, UserDataError> {
+        let text: std::sync::Arc<str> = match &opened.sheet_text {
+            Some(text) => text.as_str().into(),
+            None => std::str::from_utf8(&bytes)
+                .map_err(|_| UserDataError::NotText {
+                    file: name.to_string(),
+                })?
+                .into(),
+        };
+        Ok(Self {
+            name: name.to_string(),
+            text,
+            options: opened.options,
             sheets: opened.sheets.clone(),
             sheet: opened.sheet.clone(),
-            workbook: is_workbook.then(|| bytes.into()),
-        }
+            workbook: opened.sheet_text.is_some().then(|| bytes.into()),
+        })
     }
 }
 
@@ -170,7 +188,8 @@ pub fn run(job: ReadJob) -> ReadResult {
             SourceFile::from_bytes(&name, &bytes.0, sheet.as_deref()).map(|file| {
                 let inspection = file.read(None, None).map(|(_, found)| found);
                 OpenedFile {
-                    text: file.file_text(),
+                    sheet_text: file.workbook.is_some().then(|| file.text.to_string()),
+                    options: file.options,
                     sheets: file.sheets,
                     sheet: file.sheet,
                     inspection,
@@ -248,10 +267,14 @@ mod tests {
         let ReadResult::Opened(Ok(opened)) = run(through_the_wire(&job)) else {
             panic!("the file opens");
         };
-        assert_eq!(opened.text.text, csv);
+        assert_eq!(
+            opened.sheet_text, None,
+            "a text file's text does not come back"
+        );
         assert!(opened.sheets.is_empty() && opened.sheet.is_none());
         let found = opened.inspection.clone().unwrap();
-        let file = SourceFile::from_opened(&opened, csv.into_bytes());
+        let file = SourceFile::from_opened("shop.csv", &opened, csv.clone().into_bytes()).unwrap();
+        assert_eq!(&*file.text, csv);
         assert_eq!(file.workbook, None, "text keeps no bytes");
         // The page maps with the inspection, the worker builds: the same as in one place.
         let mapping = MappingChoices::default().mapping(&found).unwrap();

@@ -331,11 +331,11 @@ impl DataSession {
             bytes: FileBytes(bytes.clone()),
             sheet,
         };
-        self.read_then(name, job, move |result| {
+        self.read_then(name.clone(), job, move |result| {
             if let ReadResult::Opened(opened) = result {
-                self.show(opened.map(|opened| {
-                    let read = opened.inspection.clone();
-                    (SourceFile::from_opened(&opened, bytes), read)
+                self.show(opened.and_then(|opened| {
+                    let file = SourceFile::from_opened(&name, &opened, bytes)?;
+                    Ok((file, opened.inspection))
                 }));
             }
         });
