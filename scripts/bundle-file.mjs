@@ -40,12 +40,12 @@ const INFLATE = `function mixplanInflate(base64) {
 }`;
 
 /**
- * A worker script for the bundle: the worker's no-modules wasm-bindgen glue, then its wasm
- * (gzip + base64) inflated and instantiated. An error reaches the page as the worker's
- * `error` event.
+ * The loader half of a worker's script in the bundle: its wasm (gzip + base64) inflated and
+ * instantiated by the worker's no-modules wasm-bindgen glue, which comes first in the worker's
+ * Blob (see START). An error reaches the page as the worker's `error` event.
  */
-function workerScript(glue, wasm, what) {
-  return inlineable(`${glue}
+function workerLoader(wasm, what) {
+  return inlineable(`
 ${INFLATE}
 // mixplan.html's ${what} loader (the served site's loads the files next to the page).
 wasm_bindgen({ module_or_path: mixplanInflate('${gzipBase64(wasm)}') }).catch((error) => {
@@ -53,6 +53,45 @@ wasm_bindgen({ module_or_path: mixplanInflate('${gzipBase64(wasm)}') }).catch((e
 });
 `, what);
 }
+
+/**
+ * The bundle's one classic inline script, run where public/start-worker.js was: makes each
+ * worker's Blob URL (its glue, inflated, then its loader), starts the fit worker at once
+ * (public/start-worker.js, given as `startWorker`), runs plotly.js (inflated; its text is
+ * allowed by its hash), then runs the boot module (inflated; allowed by its hash), which
+ * starts the app. Everything it inflates sits in non-executed <script type="text/plain">
+ * blocks before it (ids mixplan-*). If a step fails, the page says so.
+ */
+const START = (startWorker) => `${INFLATE}
+const mixplanBlock = (id) => document.getElementById(id).textContent;
+async function mixplanWorkerUrl(id) {
+  const glue = await mixplanInflate(mixplanBlock(id + '-glue')).text();
+  return URL.createObjectURL(new Blob([glue, mixplanBlock(id)], { type: 'text/javascript' }));
+}
+async function mixplanRunScript(id, type) {
+  const script = document.createElement('script');
+  if (type) script.type = type;
+  script.textContent = await mixplanInflate(mixplanBlock(id)).text();
+  document.head.append(script);
+}
+window.mixplanStarted = (async () => {
+  [window.mixplanFitWorkerUrl, window.mixplanOnDemandUrl] = await Promise.all(
+    [mixplanWorkerUrl('mixplan-fit-worker'), mixplanWorkerUrl('mixplan-on-demand')]);
+${startWorker}
+  await mixplanRunScript('mixplan-plotly');
+  if (!window.Plotly) throw new Error('plotly.js did not run');
+  await mixplanRunScript('mixplan-boot', 'module');
+})().catch((error) => {
+  const say = () => {
+    const note = document.createElement('p');
+    note.setAttribute('role', 'alert');
+    note.textContent = \`mixplan could not start: \${error.message}. Reload the page.\`;
+    document.body.append(note);
+  };
+  if (document.readyState === 'loading') addEventListener('DOMContentLoaded', say, { once: true }); else say();
+  throw error;
+});
+`;
 
 /** The name the wasm-bindgen glue (an ES module) exports as default: its init function. */
 function defaultExport(glue) {
@@ -115,24 +154,18 @@ export function buildBundle(dir) {
     if (scripts[role] === undefined) throw new BundleError(`index.html has no script with data-mixplan="${role}"; rebuild, or update scripts/bundle.mjs`);
   }
 
-  // The workers: each one's no-modules glue, wasm and a loader, in one script made a Blob URL
-  // (the fit worker, started at once; the on-demand worker, started when a file is loaded or
-  // the model checks are opened).
+  // The workers: each one's no-modules glue (gzip + base64) and a loader with its wasm, made
+  // one Blob URL by START (the fit worker, started at once; the on-demand worker, started
+  // when a file is loaded or the model checks are opened).
   const workerGlue = readReferenced(dir, 'fit_worker.js', 'fit worker glue').toString('utf8');
   const workerWasm = readReferenced(dir, 'fit_worker_bg.wasm', 'fit worker wasm');
-  const workerSource = workerScript(workerGlue, workerWasm, 'fit worker');
   const readerGlue = readReferenced(dir, 'on_demand.js', 'on-demand worker glue').toString('utf8');
   const readerWasm = readReferenced(dir, 'on_demand_bg.wasm', 'on-demand worker wasm');
-  const readerSource = workerScript(readerGlue, readerWasm, 'on-demand worker');
-  const blobUrl = (id) => `URL.createObjectURL(new Blob(
-  [document.getElementById('${id}').textContent], { type: 'text/javascript' }))`;
-  const startWorker = inlineable(`window.mixplanFitWorkerUrl = ${blobUrl('mixplan-fit-worker')};
-window.mixplanOnDemandUrl = ${blobUrl('mixplan-on-demand')};
-${scripts['start-worker']}`, 'public/start-worker.js');
+  const start = inlineable(START(scripts['start-worker']), 'public/start-worker.js');
 
-  // plotly.js, gzip + base64 (a third of its raw size): the boot script inflates it and runs
-  // it as an inline <script> whose text the policy allows by its sha256 hash (the same text
-  // as before, so no blob: script and no eval), before it starts the app.
+  // plotly.js, gzip + base64 (a third of its raw size), run by START as an inline <script>
+  // whose text the policy allows by its sha256 hash (the text an inline plotly.js always
+  // had; no blob: script and no eval).
   const plotly = scripts.plotly;
 
   if (!appWasm) throw new BundleError('the boot script\'s tag has no data-wasm; scripts/bundle.mjs must run moveWasmIntegrityToBoot first');
@@ -142,23 +175,29 @@ ${scripts['start-worker']}`, 'public/start-worker.js');
   if (/^\s*import\s/m.test(glue)) {
     throw new BundleError('the app\'s wasm-bindgen glue imports other modules (snippets); inline them in scripts/bundle.mjs');
   }
+  // The boot module (run by START, allowed by its hash): the app's glue, then the app started
+  // from its wasm (the served site's start is public/boot.js) once the document is parsed.
   const boot = `${glue}
 ${INFLATE}
-// mixplan.html runs plotly.js (inflated; its text is allowed by hash), then starts the app
-// from the wasm inlined here (the served site's start is public/boot.js).
-const mixplanPlotly = document.createElement('script');
-mixplanPlotly.textContent = await mixplanInflate('${gzipBase64(Buffer.from(plotly, 'utf8'))}').text();
-document.head.append(mixplanPlotly);
-if (!window.Plotly) throw new Error('plotly.js did not run');
-await ${init}({ module_or_path: mixplanInflate('${gzipBase64(wasmBytes)}') });
+if (document.readyState === 'loading') {
+  await new Promise((parsed) => addEventListener('DOMContentLoaded', parsed, { once: true }));
+}
+await ${init}({ module_or_path: mixplanInflate(document.getElementById('mixplan-app-wasm').textContent) });
 `;
 
-  scriptHashes.push(cspHash(startWorker), cspHash(plotly), cspHash(boot));
+  scriptHashes.push(cspHash(start), cspHash(plotly), cspHash(boot));
+  const block = (id, text) => `<script type="text/plain" id="${id}">${text}</script>\n`;
   const inline = {
-    'start-worker': `<script type="text/plain" id="mixplan-fit-worker">${workerSource}</script>\n`
-      + `<script type="text/plain" id="mixplan-on-demand">${readerSource}</script>\n<script>${startWorker}</script>\n`,
+    'start-worker': block('mixplan-fit-worker-glue', gzipBase64(Buffer.from(workerGlue, 'utf8')))
+      + block('mixplan-fit-worker', workerLoader(workerWasm, 'fit worker'))
+      + block('mixplan-on-demand-glue', gzipBase64(Buffer.from(readerGlue, 'utf8')))
+      + block('mixplan-on-demand', workerLoader(readerWasm, 'on-demand worker'))
+      + block('mixplan-plotly', gzipBase64(Buffer.from(plotly, 'utf8')))
+      + block('mixplan-boot', gzipBase64(Buffer.from(boot, 'utf8')))
+      + block('mixplan-app-wasm', gzipBase64(wasmBytes))
+      + `<script>${start}</script>\n`,
     plotly: '',
-    boot: `<script type="module">${boot}</script>\n`,
+    boot: '',
   };
   // A function replacement: the inlined code may contain `$&` and the like.
   html = html.replace(/<!--mixplan:([a-z-]+)-->/g, (_, role) => inline[role]);
