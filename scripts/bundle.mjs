@@ -12,17 +12,20 @@
 //    every shell file's name and content) and the list of shell files to cache.
 // 2. One-file bundle: writes DIR/mixplan.html from DIR/index.html with everything inlined, so
 //    it opens from file:// with no server and no network:
-//    - CSS as <style>, the favicon as a data: URL, plotly.js as an inline <script>;
-//    - the app's wasm, gzip-compressed and base64-encoded, inflated in the page with the
-//      browser's DecompressionStream and instantiated by the wasm-bindgen glue, both in one
-//      inline module script;
-//    - the fit worker as a Blob URL: its glue, its wasm (gzip + base64) and a loader, kept in
-//      a non-executed <script type="text/plain"> block the page turns into a Blob;
+//    - CSS as <style>, the favicon as a data: URL;
+//    - the big payloads gzip-compressed and base64-encoded in non-executed
+//      <script type="text/plain"> blocks: the app's wasm, its wasm-bindgen glue with the
+//      start code (the boot module), plotly.js, and for each worker (the fit worker and the
+//      on-demand worker) its glue and a loader holding its wasm;
+//    - one inline classic script (where public/start-worker.js was) that inflates them with
+//      the browser's DecompressionStream: each worker becomes a Blob URL, the fit worker
+//      starts at once, then plotly.js and the boot module run as inline scripts, which the
+//      policy allows by their sha256 hashes (no blob: script, no eval);
 //    - its own Content-Security-Policy: nothing may load from anywhere (default-src 'none');
-//      scripts only the three inline ones, by their sha256 hashes, plus 'wasm-unsafe-eval'
-//      for WebAssembly; styles the inline ones by hash (and the empty <style> plotly.js
-//      fills with insertRule); images data: and blob: (the favicon, plotly's image export);
-//      workers blob: (the fit worker).
+//      scripts only the start script, plotly.js's text and the boot module, by their sha256
+//      hashes, plus 'wasm-unsafe-eval' for WebAssembly; styles the inline ones by hash (and
+//      the empty <style> plotly.js fills with insertRule); images data: and blob: (the
+//      favicon, plotly's image export); workers blob:.
 //    The manifest link, the preloads and the service worker are left out (none works from
 //    file://), and <html> gets `data-offline-bundle`, which hides the download link.
 // 3. Debug builds (TRUNK_PROFILE=debug, `make serve`): no bundle (a debug wasm is large and
