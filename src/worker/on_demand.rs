@@ -35,9 +35,9 @@ pub struct CheckJob {
 /// Page → worker: what to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Job {
-    /// Read a file ([`crate::data_source::reader`]).
-    Read(ReadJob),
-    /// Run the model checks.
+    /// Read a file ([`crate::data_source::reader`]; boxed like the checks).
+    Read(Box<ReadJob>),
+    /// Run the model checks (boxed: a fitted model is large).
     Check(Box<CheckJob>),
 }
 
@@ -69,15 +69,15 @@ pub enum JobReply {
     Done {
         /// The request's id.
         id: JobId,
-        /// Its outcome.
-        result: JobResult,
+        /// Its outcome (boxed: `Ready` carries nothing).
+        result: Box<JobResult>,
     },
 }
 
 /// Does `job` (in the worker).
 pub fn run(job: Job) -> JobResult {
     match job {
-        Job::Read(job) => JobResult::Read(reader::run(job)),
+        Job::Read(job) => JobResult::Read(reader::run(*job)),
         Job::Check(job) => JobResult::Check(
             diagnose(&job.data, &job.model, &job.params, &job.checks).map_err(|e| e.to_string()),
         ),

@@ -144,7 +144,7 @@ fn on_message(event: MessageEvent) {
             }
             Ok(JobReply::Done { id, result }) => {
                 if let Some(pending) = reader.pending.remove(&id) {
-                    settle(pending, Ok(result));
+                    settle(pending, Ok(*result));
                 }
                 None
             }

@@ -20,7 +20,7 @@ pub fn serve() {
                 &replies,
                 &JobReply::Done {
                     id: request.id,
-                    result: run(request.job),
+                    result: Box::new(run(request.job)),
                 },
             ),
             Err(e) => wasm_bindgen::throw_str(&e.to_string()),

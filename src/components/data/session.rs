@@ -286,7 +286,7 @@ impl DataSession {
     fn read_then(self, file: String, job: ReadJob, then: impl FnOnce(ReadResult) + 'static) {
         let ticket = self.next_reading();
         leptos::task::spawn_local(async move {
-            let result = on_demand_client::run(Job::Read(job)).await;
+            let result = on_demand_client::run(Job::Read(Box::new(job))).await;
             if self.reading.try_get_value() != Some(ticket) {
                 return;
             }
