@@ -68,19 +68,22 @@ async function mixplanWorkerUrl(id) {
   const glue = await mixplanInflate(mixplanBlock(id + '-glue')).text();
   return URL.createObjectURL(new Blob([glue, mixplanBlock(id)], { type: 'text/javascript' }));
 }
-async function mixplanRunScript(id, type) {
+function mixplanRunScript(text, type) {
   const script = document.createElement('script');
   if (type) script.type = type;
-  script.textContent = await mixplanInflate(mixplanBlock(id)).text();
+  script.textContent = text;
   document.head.append(script);
 }
+// Everything is inflated at once; the scripts then run in order.
+const mixplanInflated = ['mixplan-plotly', 'mixplan-boot'].map((id) => mixplanInflate(mixplanBlock(id)).text());
 window.mixplanStarted = (async () => {
   [window.mixplanFitWorkerUrl, window.mixplanOnDemandUrl] = await Promise.all(
     [mixplanWorkerUrl('mixplan-fit-worker'), mixplanWorkerUrl('mixplan-on-demand')]);
 ${startWorker}
-  await mixplanRunScript('mixplan-plotly');
+  const [plotly, boot] = await Promise.all(mixplanInflated);
+  mixplanRunScript(plotly);
   if (!window.Plotly) throw new Error('plotly.js did not run');
-  await mixplanRunScript('mixplan-boot', 'module');
+  mixplanRunScript(boot, 'module');
 })().catch((error) => {
   const say = () => {
     const note = document.createElement('p');
