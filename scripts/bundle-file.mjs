@@ -28,7 +28,8 @@ const gzipBase64 = (bytes) => gzipSync(bytes, { level: 9 }).toString('base64');
 
 /**
  * JS source of a function `mixplanInflate(base64)` that returns a `Response` holding the
- * gunzipped bytes, typed application/wasm so WebAssembly can compile it while it streams.
+ * gunzipped bytes, typed application/wasm so WebAssembly can compile it while it streams
+ * (`.text()` gives them as text).
  */
 const INFLATE = `function mixplanInflate(base64) {
   const text = atob(base64);
@@ -37,6 +38,63 @@ const INFLATE = `function mixplanInflate(base64) {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream, { headers: { 'Content-Type': 'application/wasm' } });
 }`;
+
+/**
+ * The loader half of a worker's script in the bundle: its wasm (gzip + base64) inflated and
+ * instantiated by the worker's no-modules wasm-bindgen glue, which comes first in the worker's
+ * Blob (see START). An error reaches the page as the worker's `error` event.
+ */
+function workerLoader(wasm, what) {
+  return inlineable(`
+${INFLATE}
+// mixplan.html's ${what} loader (the served site's loads the files next to the page).
+wasm_bindgen({ module_or_path: mixplanInflate('${gzipBase64(wasm)}') }).catch((error) => {
+  setTimeout(() => { throw error; });
+});
+`, what);
+}
+
+/**
+ * The bundle's one classic inline script, run where public/start-worker.js was: makes each
+ * worker's Blob URL (its glue, inflated, then its loader), starts the fit worker at once
+ * (public/start-worker.js, given as `startWorker`), runs plotly.js (inflated; its text is
+ * allowed by its hash), then runs the boot module (inflated; allowed by its hash), which
+ * starts the app. Everything it inflates sits in non-executed <script type="text/plain">
+ * blocks before it (ids mixplan-*). If a step fails, the page says so.
+ */
+const START = (startWorker) => `${INFLATE}
+const mixplanBlock = (id) => document.getElementById(id).textContent;
+async function mixplanWorkerUrl(id) {
+  const glue = await mixplanInflate(mixplanBlock(id + '-glue')).text();
+  return URL.createObjectURL(new Blob([glue, mixplanBlock(id)], { type: 'text/javascript' }));
+}
+function mixplanRunScript(text, type) {
+  const script = document.createElement('script');
+  if (type) script.type = type;
+  script.textContent = text;
+  document.head.append(script);
+}
+// Everything is inflated at once; the scripts then run in order.
+const mixplanInflated = ['mixplan-plotly', 'mixplan-boot'].map((id) => mixplanInflate(mixplanBlock(id)).text());
+window.mixplanStarted = (async () => {
+  [window.mixplanFitWorkerUrl, window.mixplanOnDemandUrl] = await Promise.all(
+    [mixplanWorkerUrl('mixplan-fit-worker'), mixplanWorkerUrl('mixplan-on-demand')]);
+${startWorker}
+  const [plotly, boot] = await Promise.all(mixplanInflated);
+  mixplanRunScript(plotly);
+  if (!window.Plotly) throw new Error('plotly.js did not run');
+  mixplanRunScript(boot, 'module');
+})().catch((error) => {
+  const say = () => {
+    const note = document.createElement('p');
+    note.setAttribute('role', 'alert');
+    note.textContent = \`mixplan could not start: \${error.message}. Reload the page.\`;
+    document.body.append(note);
+  };
+  if (document.readyState === 'loading') addEventListener('DOMContentLoaded', say, { once: true }); else say();
+  throw error;
+});
+`;
 
 /** The name the wasm-bindgen glue (an ES module) exports as default: its init function. */
 function defaultExport(glue) {
@@ -99,22 +157,19 @@ export function buildBundle(dir) {
     if (scripts[role] === undefined) throw new BundleError(`index.html has no script with data-mixplan="${role}"; rebuild, or update scripts/bundle.mjs`);
   }
 
-  // The fit worker: the no-modules glue, the wasm and a loader, in one script made a Blob URL.
+  // The workers: each one's no-modules glue (gzip + base64) and a loader with its wasm, made
+  // one Blob URL by START (the fit worker, started at once; the on-demand worker, started
+  // when a file is loaded or the model checks are opened).
   const workerGlue = readReferenced(dir, 'fit_worker.js', 'fit worker glue').toString('utf8');
   const workerWasm = readReferenced(dir, 'fit_worker_bg.wasm', 'fit worker wasm');
-  const workerWasmText = gzipBase64(workerWasm);
-  const workerSource = inlineable(`${workerGlue}
-${INFLATE}
-// mixplan.html's fit-worker loader (the served site's is src/worker/fit_worker_loader.js).
-wasm_bindgen({ module_or_path: mixplanInflate('${workerWasmText}') }).catch((error) => {
-  setTimeout(() => { throw error; });
-});
-`, 'the fit worker');
-  const startWorker = inlineable(`window.mixplanFitWorkerUrl = URL.createObjectURL(new Blob(
-  [document.getElementById('mixplan-fit-worker').textContent], { type: 'text/javascript' }));
-${scripts['start-worker']}`, 'public/start-worker.js');
+  const readerGlue = readReferenced(dir, 'on_demand.js', 'on-demand worker glue').toString('utf8');
+  const readerWasm = readReferenced(dir, 'on_demand_bg.wasm', 'on-demand worker wasm');
+  const start = inlineable(START(scripts['start-worker']), 'public/start-worker.js');
 
-  const plotly = inlineable(scripts.plotly, 'plotly.js');
+  // plotly.js, gzip + base64 (a third of its raw size), run by START as an inline <script>
+  // whose text the policy allows by its sha256 hash (the text an inline plotly.js always
+  // had; no blob: script and no eval).
+  const plotly = scripts.plotly;
 
   if (!appWasm) throw new BundleError('the boot script\'s tag has no data-wasm; scripts/bundle.mjs must run moveWasmIntegrityToBoot first');
   const glue = inlineable(readReferenced(dir, appGlue, 'app glue').toString('utf8'), appGlue);
@@ -123,17 +178,29 @@ ${scripts['start-worker']}`, 'public/start-worker.js');
   if (/^\s*import\s/m.test(glue)) {
     throw new BundleError('the app\'s wasm-bindgen glue imports other modules (snippets); inline them in scripts/bundle.mjs');
   }
+  // The boot module (run by START, allowed by its hash): the app's glue, then the app started
+  // from its wasm (the served site's start is public/boot.js) once the document is parsed.
   const boot = `${glue}
 ${INFLATE}
-// mixplan.html starts the app from the wasm inlined here (the served site's start is public/boot.js).
-await ${init}({ module_or_path: mixplanInflate('${gzipBase64(wasmBytes)}') });
+if (document.readyState === 'loading') {
+  await new Promise((parsed) => addEventListener('DOMContentLoaded', parsed, { once: true }));
+}
+await ${init}({ module_or_path: mixplanInflate(document.getElementById('mixplan-app-wasm').textContent) });
 `;
 
-  scriptHashes.push(cspHash(startWorker), cspHash(plotly), cspHash(boot));
+  scriptHashes.push(cspHash(start), cspHash(plotly), cspHash(boot));
+  const block = (id, text) => `<script type="text/plain" id="${id}">${text}</script>\n`;
   const inline = {
-    'start-worker': `<script type="text/plain" id="mixplan-fit-worker">${workerSource}</script>\n<script>${startWorker}</script>\n`,
-    plotly: `<script>${plotly}</script>\n`,
-    boot: `<script type="module">${boot}</script>\n`,
+    'start-worker': block('mixplan-fit-worker-glue', gzipBase64(Buffer.from(workerGlue, 'utf8')))
+      + block('mixplan-fit-worker', workerLoader(workerWasm, 'fit worker'))
+      + block('mixplan-on-demand-glue', gzipBase64(Buffer.from(readerGlue, 'utf8')))
+      + block('mixplan-on-demand', workerLoader(readerWasm, 'on-demand worker'))
+      + block('mixplan-plotly', gzipBase64(Buffer.from(plotly, 'utf8')))
+      + block('mixplan-boot', gzipBase64(Buffer.from(boot, 'utf8')))
+      + block('mixplan-app-wasm', gzipBase64(wasmBytes))
+      + `<script>${start}</script>\n`,
+    plotly: '',
+    boot: '',
   };
   // A function replacement: the inlined code may contain `$&` and the like.
   html = html.replace(/<!--mixplan:([a-z-]+)-->/g, (_, role) => inline[role]);
@@ -156,6 +223,7 @@ await ${init}({ module_or_path: mixplanInflate('${gzipBase64(wasmBytes)}') });
   Object.assign(sizes, {
     plotly: plotly.length, appGlue: glue.length, appWasm: wasmBytes.length,
     workerGlue: workerGlue.length, workerWasm: workerWasm.length,
+    readerGlue: readerGlue.length, readerWasm: readerWasm.length,
   });
   return { html, sizes };
 }

@@ -4,15 +4,23 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, BundleError, listFiles } from './bundle-lib.mjs';
+import { LAZY_FILES } from './bundle-sizes.mjs';
 
 /** Files of the build the service worker does not cache. */
 const NOT_SHELL = [/^sw\.js$/, /^mixplan\.html$/, /\.txt$/, /(^|\/)\./];
 
-/** Writes DIR/sw.js: public/sw.js with BUILD = { version, files }. Returns the version. */
+/**
+ * Writes DIR/sw.js: public/sw.js with BUILD = { version, files, lazy }: `files` are cached at
+ * install, `lazy` (the on-demand worker, LAZY_FILES) only once the page has fetched them,
+ * so a first visit that loads no file does not download them. Returns the version.
+ */
 export function writeServiceWorker(dir) {
-  const files = listFiles(dir).filter((f) => f !== 'index.html' && !NOT_SHELL.some((re) => re.test(f)));
+  const shell = listFiles(dir).filter((f) => f !== 'index.html' && !NOT_SHELL.some((re) => re.test(f)));
+  const isLazy = (f) => LAZY_FILES.some((re) => re.test(f));
+  const files = shell.filter((f) => !isLazy(f));
+  const lazy = shell.filter(isLazy);
   const digest = createHash('sha256');
-  for (const file of ['index.html', ...files]) {
+  for (const file of ['index.html', ...shell]) {
     digest.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
   }
   const version = digest.digest('hex').slice(0, 16);
@@ -21,7 +29,7 @@ export function writeServiceWorker(dir) {
   if (!marker.test(template)) {
     throw new BundleError('public/sw.js lost its `/* mixplan:build */ … /* /mixplan:build */` line; put it back so the build can fill in the file list');
   }
-  const build = JSON.stringify({ version, files });
+  const build = JSON.stringify({ version, files, lazy });
   writeFileSync(join(dir, 'sw.js'), template.replace(marker, () => `/* mixplan:build */ ${build} /* /mixplan:build */`));
   return version;
 }

@@ -12,23 +12,28 @@
 //    every shell file's name and content) and the list of shell files to cache.
 // 2. One-file bundle: writes DIR/mixplan.html from DIR/index.html with everything inlined, so
 //    it opens from file:// with no server and no network:
-//    - CSS as <style>, the favicon as a data: URL, plotly.js as an inline <script>;
-//    - the app's wasm, gzip-compressed and base64-encoded, inflated in the page with the
-//      browser's DecompressionStream and instantiated by the wasm-bindgen glue, both in one
-//      inline module script;
-//    - the fit worker as a Blob URL: its glue, its wasm (gzip + base64) and a loader, kept in
-//      a non-executed <script type="text/plain"> block the page turns into a Blob;
+//    - CSS as <style>, the favicon as a data: URL;
+//    - the big payloads gzip-compressed and base64-encoded in non-executed
+//      <script type="text/plain"> blocks: the app's wasm, its wasm-bindgen glue with the
+//      start code (the boot module), plotly.js, and for each worker (the fit worker and the
+//      on-demand worker) its glue and a loader holding its wasm;
+//    - one inline classic script (where public/start-worker.js was) that inflates them with
+//      the browser's DecompressionStream: each worker becomes a Blob URL, the fit worker
+//      starts at once, then plotly.js and the boot module run as inline scripts, which the
+//      policy allows by their sha256 hashes (no blob: script, no eval);
 //    - its own Content-Security-Policy: nothing may load from anywhere (default-src 'none');
-//      scripts only the three inline ones, by their sha256 hashes, plus 'wasm-unsafe-eval'
-//      for WebAssembly; styles the inline ones by hash (and the empty <style> plotly.js
-//      fills with insertRule); images data: and blob: (the favicon, plotly's image export);
-//      workers blob: (the fit worker).
+//      scripts only the start script, plotly.js's text and the boot module, by their sha256
+//      hashes, plus 'wasm-unsafe-eval' for WebAssembly; styles the inline ones by hash (and
+//      the empty <style> plotly.js fills with insertRule); images data: and blob: (the
+//      favicon, plotly's image export); workers blob:.
 //    The manifest link, the preloads and the service worker are left out (none works from
 //    file://), and <html> gets `data-offline-bundle`, which hides the download link.
 // 3. Debug builds (TRUNK_PROFILE=debug, `make serve`): no bundle (a debug wasm is large and
 //    the dev server does not need it). Trunk's serve injects an inline auto-reload script
 //    into index.html and rewrites it per response, so the page's script-src gets
 //    'unsafe-inline' in debug builds only. A release build has no inline script.
+// 4. Sizes (scripts/bundle-sizes.mjs): prints what the first visit downloads, raw and gzip,
+//    and the bundle's size, against issue #13's goals.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +42,7 @@ import { ROOT, BundleError } from './bundle-lib.mjs';
 import { moveWasmIntegrityToBoot, allowDevServerScripts } from './bundle-page.mjs';
 import { writeServiceWorker } from './bundle-sw.mjs';
 import { BUNDLE_FILE, buildBundle } from './bundle-file.mjs';
+import { GOALS, sizeReport, sizeTable } from './bundle-sizes.mjs';
 
 function main() {
   const dir = resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? join(ROOT, 'dist'));
@@ -56,7 +62,11 @@ function main() {
   const gzip = gzipSync(html, { level: 9 }).length;
   const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
   console.log(`mixplan: service worker for build ${version}; ${BUNDLE_FILE} ${raw} B raw (${kb(raw)}, ${kb(gzip)} gzip)`
-    + ` from app wasm ${kb(sizes.appWasm)}, worker wasm ${kb(sizes.workerWasm)}, plotly.js ${kb(sizes.plotly)}, glue ${kb(sizes.appGlue + sizes.workerGlue)}, CSS ${kb(sizes.css ?? 0)}`);
+    + ` from app wasm ${kb(sizes.appWasm)}, fit worker wasm ${kb(sizes.workerWasm)}, on-demand worker wasm ${kb(sizes.readerWasm)}, plotly.js ${kb(sizes.plotly)}, glue ${kb(sizes.appGlue + sizes.workerGlue + sizes.readerGlue)}, CSS ${kb(sizes.css ?? 0)}`);
+  const report = sizeReport(dir);
+  const verdict = (value, goal) => `${value <= goal ? 'met' : 'MISSED'} (goal <= ${goal} B)`;
+  console.log(`mixplan: sizes of this build\n${sizeTable(report)}\n`
+    + `mixplan: ${BUNDLE_FILE} ${raw} B raw: ${verdict(raw, GOALS.bundleRaw)}; first visit ${report.firstVisit.gzip} B gzip: ${verdict(report.firstVisit.gzip, GOALS.firstVisitGzip)}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,34 +1,41 @@
 //! `<ModelChecks>`: can the model be believed? Residual autocorrelation, normality,
 //! heteroscedasticity, collinearity between channels and ROI stability, each with a verdict in
 //! plain language (the core's [`mixplan_core::diagnose`]), plus the ACF and rolling-window ROI
-//! charts. Computed once, the first time the section is opened.
+//! charts. Computed once, the first time the section is opened, in the on-demand worker
+//! (`crate::worker::on_demand`: the checks refit the model, code the page's first download
+//! does without).
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use mixplan_core::diagnose::{Diagnosis, DiagnosisParams, diagnose};
+use mixplan_core::diagnose::{Diagnosis, DiagnosisParams};
 use mixplan_core::model::ModelParams;
 
 use super::chart_card::ChartCard;
 use crate::charts::diagnostics::{acf_figure, acf_summary, stability_figure, stability_summary};
 use crate::planner::scenario::Planner;
+use crate::worker::on_demand::{CheckJob, Job, JobResult};
+use crate::worker::on_demand_client;
 
 /// The diagnosis, or why it could not be computed.
 type Outcome = Result<Arc<Diagnosis>, String>;
 
-/// Runs every check on the planner's model and data. The baseline form (Fourier order, trend,
-/// holdout) of the rolling-window refits is the page's, [`ModelParams::new`]; the windows
-/// refit only the linear part, with the model's carryover and saturation fixed (about five
-/// linear fits).
-fn run_checks(planner: &Planner) -> Outcome {
-    diagnose(
-        planner.data(),
-        planner.model(),
-        &ModelParams::new(),
-        &DiagnosisParams::default(),
-    )
-    .map(Arc::new)
-    .map_err(|error| error.to_string())
+/// Runs every check on the planner's model and data (the core's `diagnose`, in the on-demand
+/// worker). The baseline form (Fourier order, trend, holdout) of the rolling-window refits is
+/// the page's, [`ModelParams::new`]; the windows refit only the linear part, with the model's
+/// carryover and saturation fixed (about five linear fits).
+async fn run_checks(planner: &Planner) -> Outcome {
+    let job = CheckJob {
+        data: planner.data().clone(),
+        model: planner.model().clone(),
+        params: ModelParams::new(),
+        checks: DiagnosisParams::default(),
+    };
+    match on_demand_client::run(Job::Check(Box::new(job))).await {
+        Ok(JobResult::Check(result)) => result.map(Arc::new),
+        Ok(JobResult::Read(_)) => Err("the background worker answered another request".into()),
+        Err(detail) => Err(detail),
+    }
 }
 
 /// A collapsed `<details data-testid="model-checks">` section. Opening it runs the checks
@@ -40,15 +47,21 @@ pub fn ModelChecks(
     /// The fitted model and the data it was fitted on.
     planner: Arc<Planner>,
 ) -> impl IntoView {
-    let opened = RwSignal::new(false);
-    let outcome = Memo::new({
+    let opened = StoredValue::new(false);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let on_toggle = {
         let planner = planner.clone();
-        move |_| opened.get().then(|| run_checks(&planner))
-    });
-    let on_toggle = move |event: leptos::ev::Event| {
-        let open = event_target::<web_sys::Element>(&event).has_attribute("open");
-        if open && !opened.get_untracked() {
-            opened.set(true);
+        move |event: leptos::ev::Event| {
+            let open = event_target::<web_sys::Element>(&event).has_attribute("open");
+            if open && !opened.get_value() {
+                opened.set_value(true);
+                let planner = planner.clone();
+                leptos::task::spawn_local(async move {
+                    let result = run_checks(&planner).await;
+                    // The section may be gone (a new fit replaced the planner).
+                    outcome.try_set(Some(result));
+                });
+            }
         }
     };
     let body = move || match outcome.get() {

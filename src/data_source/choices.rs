@@ -131,7 +131,7 @@ impl MappingChoices {
                 [] => Err(none),
                 [one] => Ok(one.clone()),
                 [first, second, ..] => Err(UserDataError::TwoOf {
-                    role: name,
+                    role: name.to_string(),
                     first: first.clone(),
                     second: second.clone(),
                 }),

@@ -2,10 +2,12 @@
 //! it; the page shows it in `data-testid="data-error"` and keeps the data and model in use.
 
 use mixplan_core::data::DataError;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// A problem with the user's file or mapping.
-#[derive(Debug, Clone, PartialEq, Error)]
+/// A problem with the user's file or mapping. Serde: the on-demand worker
+/// ([`super::reader`]) sends it to the page.
+#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
 pub enum UserDataError {
     /// The file, the mapping or the weeks it gives break a rule of the core's reader.
     #[error("{file}: {message}.")]
@@ -61,7 +63,7 @@ pub enum UserDataError {
     )]
     TwoOf {
         /// "date" or "target".
-        role: &'static str,
+        role: String,
         /// The first column with it.
         first: String,
         /// The second.

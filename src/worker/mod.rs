@@ -13,10 +13,18 @@
 //! | [`client`] | page | the `web_sys::Worker`: start, restart, post, receive |
 //! | [`run`] | worker | the fit loop, then the posterior sampler, with throttled progress (plain Rust) |
 //! | [`entry`] | worker | the worker's message handler |
+//!
+//! A second worker, the **on-demand worker** (`src/bin/on_demand.rs`), runs what the page
+//! needs only when the user asks (reading a file, the model checks), so that code is not in
+//! the first visit's download: [`on_demand`] (jobs, both sides), [`on_demand_client`]
+//! (page), [`on_demand_entry`] (worker).
 
 pub mod client;
 pub mod entry;
 pub mod messages;
+pub mod on_demand;
+pub mod on_demand_client;
+pub mod on_demand_entry;
 pub mod run;
 pub mod schedule;
 pub mod wire;

@@ -10,11 +10,21 @@ import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { plannerSite, serveDist, openPage, dragSlider, screenshot, DIST, id } from './support.mjs';
+import { GOALS, sizeReport, sizeTable } from '../../scripts/bundle-sizes.mjs';
 
 const site = plannerSite();
 const BUNDLE = join(DIST, 'mixplan.html');
-/** The goal for the bundle's raw size (issue #13). */
-const BUNDLE_GOAL_BYTES = 2_500_000;
+
+/** A small weekly CSV the planner can fit (three channels, 30 weeks). */
+function weeklyCsv() {
+  const lines = ['week,tv_spend,search_spend,social_spend,revenue'];
+  for (let w = 0; w < 30; w++) {
+    const date = new Date(Date.UTC(2024, 0, 1) + w * 7 * 86_400_000).toISOString().slice(0, 10);
+    const spend = [1000 + 37 * ((w * 7) % 11), 500 + 23 * ((w * 5) % 13), 300 + 11 * ((w * 3) % 7)];
+    lines.push(`${date},${spend.join(',')},${20_000 + spend[0] * 1.5 + spend[1] * 2 + spend[2]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 const exact = (page, testid) => page.locator(id(testid)).getAttribute('data-value').then(Number);
 
@@ -33,11 +43,26 @@ async function planOnce(page, fraction) {
   return { before, after: await exact(page, 'predicted-revenue') };
 }
 
-test('mixplan.html opens from file:// with every network request blocked, fits in its worker and plans', async (t) => {
-  // The size is a goal, reported here and in the README (and by `make bundle`), not a pass/fail
-  // condition: like timing goals, it belongs with the measurements.
+test('sizes: mixplan.html is at most 2.5 MB raw; the first visit is reported against its 800 KB gzip goal', (t) => {
+  // Computed from dist/ (scripts/bundle-sizes.mjs): every file index.html loads before the
+  // planner is usable (page, CSS, icon, glue, boot, app wasm, plotly.js, the fit worker's
+  // three files, the manifest), plus sw.js and what the service worker caches at install.
+  // The on-demand worker is not among them: no visit fetches it until a file is loaded or the
+  // model checks are opened
+  // (checked in the served-site test below).
   const size = statSync(BUNDLE).size;
-  t.diagnostic(`mixplan.html is ${size} B; goal <= ${BUNDLE_GOAL_BYTES} B: ${size <= BUNDLE_GOAL_BYTES ? 'met' : 'MISSED'}`);
+  const report = sizeReport(DIST);
+  t.diagnostic(`mixplan.html is ${size} B raw (goal <= ${GOALS.bundleRaw} B)`);
+  t.diagnostic(`first visit: ${report.firstVisit.gzip} B gzip, ${report.firstVisit.raw} B raw (goal <= ${GOALS.firstVisitGzip} B gzip: ${report.firstVisit.gzip <= GOALS.firstVisitGzip ? 'met' : 'MISSED'})\n${sizeTable(report)}`);
+  assert.ok(size <= GOALS.bundleRaw, `mixplan.html is ${size} B, more than the ${GOALS.bundleRaw} B goal`);
+  assert.ok(report.rows.some((r) => r.file.endsWith('.wasm')) && report.rows.some((r) => /plotly/.test(r.file))
+    && report.rows.some((r) => r.file === 'fit_worker_bg.wasm'), 'the first visit counts the wasm, plotly.js and the fit worker');
+  assert.ok(report.lazy.some((r) => r.file === 'on_demand_bg.wasm'), 'the on-demand worker is a lazy file');
+  assert.ok(!report.rows.some((r) => /^on_demand/.test(r.file)) && !report.precached.some((r) => /^on_demand/.test(r.file)),
+    'the first visit does not count the on-demand worker');
+});
+
+test('mixplan.html opens from file:// with every network request blocked, fits in its worker, plans and reads a file', async () => {
   const html = readFileSync(BUNDLE, 'utf8');
   assert.doesNotMatch(html, /<script[^>]*\ssrc=|<link[^>]*rel="stylesheet"/i, 'nothing is loaded from a file beside it');
 
@@ -66,6 +91,14 @@ test('mixplan.html opens from file:// with every network request blocked, fits i
   assert.ok(Number.isFinite(before) && Number.isFinite(after) && after !== before, `revenue ${before} → ${after}`);
   assert.equal(await page.locator(id('download-bundle')).count(), 0, 'the bundle does not offer to download itself');
   await screenshot(page, 'offline-bundle-1280x800');
+
+  // A file is read by the on-demand worker, started from its own Blob URL only now.
+  await page.locator(id('data-file')).setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(weeklyCsv()) });
+  await page.locator(id('mapping-role-tv_spend')).waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator(id('mapping-role-week')).inputValue(), 'date');
+  assert.deepEqual(page.workers().map((w) => w.url().slice(0, 5)), ['blob:', 'blob:'], 'the fit worker and the on-demand worker');
+  await page.locator(id('mapping-confirm')).click();
+  await page.locator(id('data-source')).filter({ hasText: 'Your data — shop.csv' }).waitFor({ timeout: 120_000 });
 
   assert.deepEqual(attempted, [], 'no network request was even attempted');
   assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), []);
@@ -102,6 +135,8 @@ test('the served site reloads and plans with the network off once its service wo
     await page.goto(server.url);
     await fitted(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    assert.deepEqual(server.served.filter((p) => /on_demand/.test(p)), [],
+      'the first visit (and the service worker\'s install) fetched nothing of the on-demand worker');
     const build = /"version":"([0-9a-f]+)"/.exec(readFileSync(join(DIST, 'sw.js'), 'utf8'))[1];
     assert.deepEqual(await page.evaluate(() => caches.keys()), [`mixplan-shell-${build}`]);
     const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => r.url), `mixplan-shell-${build}`);

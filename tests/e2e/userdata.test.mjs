@@ -258,10 +258,16 @@ test('a daily file of 291,200 rows over 80 regions is summed into weeks with not
   await page.locator(id('mapping-role-region')).waitFor({ timeout: 60_000 });
   const mappingMs = Date.now() - started;
   assert.equal(await page.locator(id('mapping-role-region')).inputValue(), 'dimension');
+  // The notes show while the weeks are fitted, which can take only a moment once the file is
+  // aggregated (in the on-demand worker): record their text the moment they appear.
+  const notes = page.evaluate((sel) => new Promise((resolve, reject) => {
+    const found = () => document.querySelector(sel);
+    const observer = new MutationObserver(() => { if (found()) { observer.disconnect(); resolve(found().innerText); } });
+    observer.observe(document.body, { subtree: true, childList: true });
+    setTimeout(() => { observer.disconnect(); reject(new Error(`no ${sel} within 60 s`)); }, 60_000);
+  }), id('aggregation-notes'));
   await page.locator(id('mapping-confirm')).click();
-  const notes = page.locator(id('aggregation-notes'));
-  await notes.waitFor({ timeout: 60_000 });
-  const text = await notes.innerText();
+  const text = await notes;
   assert.match(text, /Data quality\n/, 'the quality report comes with the notes (data-quality)');
   assert.match(text, /291200 rows aggregated into 519 weeks starting on Mon \(560–560 rows per week\)/);
   assert.match(text, /partial week of 2023-01-02 dropped: only 5 of 7 days/);

@@ -25,7 +25,7 @@ pub fn ColumnRoleRow(
         move || {
             session.read.with(|read| match read {
                 Some(ReadOutcome(result)) => match result.as_ref() {
-                    Ok((_, found)) => session.choices.with(|c| c.role(found, &name)),
+                    Ok(found) => session.choices.with(|c| c.role(found, &name)),
                     Err(_) => column.role,
                 },
                 None => column.role,

@@ -42,11 +42,7 @@ pub fn MappingStep(
     };
     let inspection = move || {
         session.read.with(|read| match read {
-            Some(ReadOutcome(result)) => result
-                .as_ref()
-                .as_ref()
-                .ok()
-                .map(|(_, found)| found.clone()),
+            Some(ReadOutcome(result)) => result.as_ref().as_ref().ok().cloned(),
             None => None,
         })
     };

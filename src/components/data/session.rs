@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use mixplan_core::data::{DateOrder, DecimalSeparator, Inspection, Table};
+use mixplan_core::data::{DateOrder, DecimalSeparator, Inspection};
 use mixplan_core::model::ModelParams;
 use wasm_bindgen::JsCast;
 
@@ -16,10 +16,13 @@ use crate::data_source::choices::{MappingChoices, TargetKind};
 use crate::data_source::dataset::UserDataset;
 use crate::data_source::error::UserDataError;
 use crate::data_source::file::SourceFile;
+use crate::data_source::reader::{FileBytes, ReadJob, ReadResult};
 use crate::embedded::{self, EmbeddedData};
 use crate::fitting::{FitState, PageFitter, PosteriorState};
 use crate::share::browser;
 use crate::storage::{self, StoredData};
+use crate::worker::on_demand::{Job, JobResult};
+use crate::worker::on_demand_client;
 use mixplan_core::model::posterior::LiftTest;
 
 /// The data behind the planner on screen.
@@ -41,9 +44,10 @@ impl InUse {
     }
 }
 
-/// A file read and inspected, or why not. Compared by identity: a new read is a change.
+/// A file read and inspected (by the on-demand worker), or why not. Compared by identity:
+/// a new read is a change.
 #[derive(Debug, Clone)]
-pub struct ReadOutcome(pub Arc<Result<(Table, Inspection), UserDataError>>);
+pub struct ReadOutcome(pub Arc<Result<Inspection, UserDataError>>);
 
 impl PartialEq for ReadOutcome {
     fn eq(&self, other: &Self) -> bool {
@@ -82,6 +86,9 @@ pub struct DataSession {
     pub saved: RwSignal<Option<StoredData>>,
     /// The last message for the user about their data (load, mapping, storage).
     pub message: RwSignal<Option<String>>,
+    /// Numbers the file actions (open, answer, sheet, confirm, close): an answer from the
+    /// on-demand worker is used only if no action came after the one that asked for it.
+    reading: StoredValue<u64>,
 }
 
 impl DataSession {
@@ -108,6 +115,7 @@ impl DataSession {
             in_use: RwSignal::new(InUse::Demo),
             saved: RwSignal::new(None),
             message: RwSignal::new(None),
+            reading: StoredValue::new(0),
         }
     }
 
@@ -267,17 +275,80 @@ impl DataSession {
         self.with_fitter(PageFitter::cancel);
     }
 
-    /// A new file (picked, dropped or pasted): opens the mapping step on it, cancelling a
-    /// running fit. A file that cannot be read leaves everything as it was, with a message.
+    /// A new file action: what came before it no longer applies. Returns its number.
+    fn next_reading(self) -> u64 {
+        self.reading.update_value(|n| *n += 1);
+        self.reading.get_value()
+    }
+
+    /// Runs `job` in the on-demand worker, then `then` with its result, unless another
+    /// file action came meanwhile. `file` names the file in a message if the worker fails.
+    fn read_then(self, file: String, job: ReadJob, then: impl FnOnce(ReadResult) + 'static) {
+        let ticket = self.next_reading();
+        leptos::task::spawn_local(async move {
+            let result = on_demand_client::run(Job::Read(Box::new(job))).await;
+            if self.reading.try_get_value() != Some(ticket) {
+                return;
+            }
+            match result {
+                Ok(JobResult::Read(result)) => then(result),
+                Ok(JobResult::Check(_)) => {}
+                Err(detail) => self
+                    .message
+                    .set(Some(UserDataError::Unreadable { file, detail }.to_string())),
+            }
+        });
+    }
+
+    /// A new file (picked, dropped or pasted) as text: read and inspected in the on-demand
+    /// worker, then the mapping step opens on it.
     pub fn open(self, file: Result<SourceFile, UserDataError>) {
+        let file = match file {
+            Ok(file) => file,
+            Err(error) => {
+                self.next_reading();
+                self.message.set(Some(error.to_string()));
+                return;
+            }
+        };
+        let job = ReadJob::Inspect {
+            file: file.file_text(),
+            decimal: None,
+            date_order: None,
+        };
+        self.read_then(file.name.clone(), job, move |result| {
+            if let ReadResult::Inspected(read) = result {
+                self.show(Ok((file, read)));
+            }
+        });
+    }
+
+    /// A file's bytes (`sheet`: the workbook's sheet to read, `None`: the first), opened in
+    /// the on-demand worker, then shown in the mapping step.
+    fn open_bytes(self, name: String, bytes: Vec<u8>, sheet: Option<String>) {
+        let job = ReadJob::Open {
+            name: name.clone(),
+            bytes: FileBytes(bytes.clone()),
+            sheet,
+        };
+        self.read_then(name.clone(), job, move |result| {
+            if let ReadResult::Opened(opened) = result {
+                self.show(opened.and_then(|opened| {
+                    let file = SourceFile::from_opened(&name, &opened, bytes)?;
+                    Ok((file, opened.inspection))
+                }));
+            }
+        });
+    }
+
+    /// Opens the mapping step on a file read, cancelling a running fit. A file that cannot
+    /// be read leaves everything as it was, with a message.
+    fn show(self, file: Result<(SourceFile, Result<Inspection, UserDataError>), UserDataError>) {
         // A workbook with several sheets opens even when its first sheet is not data, so
         // that another sheet can be chosen (the message says what is wrong with this one).
-        let file = file.and_then(|file| {
-            let read = file.read(None, None);
-            match read {
-                Err(e) if !e.asks() && file.sheets.len() <= 1 => Err(e),
-                read => Ok((file, read)),
-            }
+        let file = file.and_then(|(file, read)| match read {
+            Err(e) if !e.asks() && file.sheets.len() <= 1 => Err(e),
+            read => Ok((file, read)),
         });
         match file {
             Ok((file, read)) => {
@@ -303,11 +374,23 @@ impl DataSession {
     pub fn answer(self, decimal: Option<DecimalSeparator>, date_order: Option<DateOrder>) {
         self.decimal.set(decimal);
         self.date_order.set(date_order);
-        let read = self
-            .source
-            .with_untracked(|f| f.as_ref().map(|f| f.read(decimal, date_order)));
         self.message.set(None);
-        self.read.set(read.map(|r| ReadOutcome(Arc::new(r))));
+        let Some(file) = self.source.get_untracked() else {
+            self.next_reading();
+            self.read.set(None);
+            return;
+        };
+        let job = ReadJob::Inspect {
+            file: file.file_text(),
+            decimal,
+            date_order,
+        };
+        let read = self.read;
+        self.read_then(file.name, job, move |result| {
+            if let ReadResult::Inspected(result) = result {
+                read.set(Some(ReadOutcome(Arc::new(result))));
+            }
+        });
     }
 
     /// Reads another sheet of the workbook in the mapping step.
@@ -315,12 +398,16 @@ impl DataSession {
         let Some(file) = self.source.get_untracked() else {
             return;
         };
-        self.open(file.with_sheet(&sheet));
+        match &file.workbook {
+            Some(bytes) => self.open_bytes(file.name.clone(), bytes.to_vec(), Some(sheet)),
+            None => self.open(Ok(file)),
+        }
     }
 
     /// Reads a `File` from the picker or a drop (asynchronously), then opens it.
     pub fn open_browser_file(self, file: web_sys::File) {
         let name = file.name();
+        let ticket = self.next_reading();
         leptos::task::spawn_local(async move {
             let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
                 .await
@@ -332,44 +419,62 @@ impl DataSession {
                         .map(|e| String::from(e.message()))
                         .unwrap_or_else(|| "no detail".into()),
                 });
-            self.open(bytes.and_then(|bytes| SourceFile::from_bytes(&name, &bytes, None)));
+            if self.reading.try_get_value() != Some(ticket) {
+                return;
+            }
+            match bytes {
+                Ok(bytes) => self.open_bytes(name, bytes, None),
+                Err(error) => self.message.set(Some(error.to_string())),
+            }
         });
     }
 
-    /// The mapping step's confirm: builds the weekly data and fits it. A mapping or data
-    /// problem is shown and nothing else changes.
+    /// The mapping step's confirm: builds the weekly data (in the on-demand worker) and
+    /// fits it. A mapping or data problem is shown and nothing else changes.
     pub fn confirm(self) {
         let Some(ReadOutcome(read)) = self.read.get_untracked() else {
             return;
         };
-        let Some(name) = self
-            .source
-            .with_untracked(|f| f.as_ref().map(|f| f.name.clone()))
-        else {
+        let Some(file) = self.source.get_untracked() else {
             return;
         };
-        let built = match read.as_ref() {
-            Ok((table, found)) => self.choices.with_untracked(|choices| {
-                choices.mapping(found).and_then(|mapping| {
-                    let kind = choices.target_kind(&mapping.target);
-                    UserDataset::build(&name, table, mapping, kind)
+        let job = match read.as_ref() {
+            Ok(found) => self.choices.with_untracked(|choices| {
+                choices.mapping(found).map(|mapping| ReadJob::Build {
+                    file: file.file_text(),
+                    decimal: self.decimal.get_untracked(),
+                    date_order: self.date_order.get_untracked(),
+                    target_kind: choices.target_kind(&mapping.target),
+                    mapping,
                 })
             }),
             Err(error) => Err(error.clone()),
         };
-        match built {
-            Ok(dataset) => {
-                let dataset = Arc::new(dataset);
-                self.message.set(None);
-                self.pending.set(Some(dataset.clone()));
-                self.fit_user(dataset, true);
+        let job = match job {
+            Ok(job) => job,
+            Err(error) => {
+                self.message.set(Some(error.to_string()));
+                return;
             }
-            Err(error) => self.message.set(Some(error.to_string())),
-        }
+        };
+        self.read_then(file.name, job, move |result| {
+            if let ReadResult::Built(built) = result {
+                match built {
+                    Ok(dataset) => {
+                        let dataset = Arc::new(dataset);
+                        self.message.set(None);
+                        self.pending.set(Some(dataset.clone()));
+                        self.fit_user(dataset, true);
+                    }
+                    Err(error) => self.message.set(Some(error.to_string())),
+                }
+            }
+        });
     }
 
     /// Closes the mapping step, cancelling its fit if one runs.
     pub fn close(self) {
+        self.next_reading();
         if self.pending.get_untracked().is_some() {
             self.cancel();
         }
@@ -387,6 +492,7 @@ impl DataSession {
 
     /// Removes the kept data and, when the user's data are in use, returns to the demo.
     pub fn forget(self) {
+        self.next_reading();
         storage::forget();
         self.saved.set(None);
         self.message.set(None);
