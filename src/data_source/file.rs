@@ -124,23 +124,7 @@ mod tests {
     use super::*;
     use mixplan_core::data::MappedRole;
 
-    fn weekly_csv(decimal_comma: bool) -> String {
-        let mut csv = String::from(if decimal_comma {
-            "date;tv_spend;revenue\n"
-        } else {
-            "date,tv_spend,revenue\n"
-        });
-        for w in 0..30u64 {
-            let date =
-                chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(7 * w);
-            if decimal_comma {
-                csv += &format!("{date};1.{:03};{}\n", 100 + w, 5000 + w);
-            } else {
-                csv += &format!("{date},{}.5,{}\n", 100 + w, 5000 + w);
-            }
-        }
-        csv
-    }
+    use crate::data_source::test_files::weekly_csv;
 
     #[test]
     fn text_is_read_and_inspected() {

@@ -20,4 +20,7 @@ pub mod reader;
 pub mod template;
 pub mod wording;
 
+#[cfg(test)]
+pub(crate) mod test_files;
+
 pub use error::UserDataError;

@@ -233,23 +233,7 @@ mod tests {
     use super::*;
     use crate::data_source::choices::MappingChoices;
 
-    fn weekly_csv(decimal_comma: bool) -> String {
-        let mut csv = String::from(if decimal_comma {
-            "week;tv_spend;revenue\n"
-        } else {
-            "week,tv_spend,revenue\n"
-        });
-        for w in 0..30u64 {
-            let date =
-                chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(7 * w);
-            if decimal_comma {
-                csv += &format!("{date};1.{:03};{}\n", 100 + w, 5000 + w);
-            } else {
-                csv += &format!("{date},{}.5,{}\n", 100 + w, 5000 + w);
-            }
-        }
-        csv
-    }
+    use crate::data_source::test_files::weekly_csv;
 
     /// A job as it crosses `postMessage` (here through JSON): the worker gets what was sent.
     fn through_the_wire<T: Serialize + for<'de> Deserialize<'de>>(value: &T) -> T {

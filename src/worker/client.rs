@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
+use super::js::{describe, script_url};
 use super::messages::{FitReply, PosteriorJob};
 use super::schedule::{Command, FitScheduler, Outcome};
 use super::wire::{from_js, to_js};
@@ -239,7 +240,10 @@ fn restart<C>(state: &mut Shared<C>) -> Result<Vec<EarlyMessage>, String> {
     }
     let (worker, early) = match take_early_worker() {
         Some(early) => early,
-        None => (Worker::new(&worker_script()).map_err(describe)?, Vec::new()),
+        None => (
+            Worker::new(&script_url(WORKER_URL_OVERRIDE, WORKER_SCRIPT)).map_err(describe)?,
+            Vec::new(),
+        ),
     };
     if let Some((on_message, on_error)) = &state.handlers {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -249,28 +253,9 @@ fn restart<C>(state: &mut Shared<C>) -> Result<Vec<EarlyMessage>, String> {
     Ok(early)
 }
 
-/// The URL to start the fit worker from: [`WORKER_URL_OVERRIDE`] if the page set it, else
-/// [`WORKER_SCRIPT`].
-fn worker_script() -> String {
-    web_sys::window()
-        .and_then(|window| {
-            js_sys::Reflect::get(&window, &JsValue::from_str(WORKER_URL_OVERRIDE)).ok()
-        })
-        .and_then(|url| url.as_string())
-        .unwrap_or_else(|| WORKER_SCRIPT.to_string())
-}
-
 fn report<C>(shared: &Rc<RefCell<Shared<C>>>, outcome: Option<Outcome<C>>) {
     if let Some(outcome) = outcome {
         let on_outcome = shared.borrow().on_outcome.clone();
         on_outcome(outcome);
     }
-}
-
-fn describe(error: JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }

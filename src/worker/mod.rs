@@ -13,6 +13,7 @@
 //! | [`client`] | page | the `web_sys::Worker`: start, restart, post, receive |
 //! | [`run`] | worker | the fit loop, then the posterior sampler, with throttled progress (plain Rust) |
 //! | [`entry`] | worker | the worker's message handler |
+//! | [`js`] | page | a worker's script URL (the page may override it) and JavaScript errors in words |
 //!
 //! A second worker, the **on-demand worker** (`src/bin/on_demand.rs`), runs what the page
 //! needs only when the user asks (reading a file, the model checks), so that code is not in
@@ -21,6 +22,7 @@
 
 pub mod client;
 pub mod entry;
+pub mod js;
 pub mod messages;
 pub mod on_demand;
 pub mod on_demand_client;

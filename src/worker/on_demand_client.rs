@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
+use super::js::{describe, script_url};
 use super::on_demand::{Job, JobId, JobReply, JobRequest, JobResult};
 use super::wire::{from_js, to_js};
 
@@ -107,7 +108,8 @@ pub async fn run(job: Job) -> Result<JobResult, String> {
 
 /// Starts a worker with the shared handlers.
 fn start() -> Result<Reader, String> {
-    let worker = Worker::new(&worker_script()).map_err(describe)?;
+    let worker =
+        Worker::new(&script_url(ON_DEMAND_URL_OVERRIDE, ON_DEMAND_SCRIPT)).map_err(describe)?;
     HANDLERS.with(|(on_message, on_error)| {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -190,22 +192,4 @@ fn settle(pending: Pending, outcome: Result<JobResult, String>) {
     *pending.slot.borrow_mut() = Some(outcome);
     // Resolving only schedules the awaiting task; it cannot fail for a Promise's own resolve.
     let _ = pending.resolve.call0(&JsValue::UNDEFINED);
-}
-
-/// [`ON_DEMAND_URL_OVERRIDE`] if the page set it, else [`ON_DEMAND_SCRIPT`].
-fn worker_script() -> String {
-    web_sys::window()
-        .and_then(|window| {
-            js_sys::Reflect::get(&window, &JsValue::from_str(ON_DEMAND_URL_OVERRIDE)).ok()
-        })
-        .and_then(|url| url.as_string())
-        .unwrap_or_else(|| ON_DEMAND_SCRIPT.to_string())
-}
-
-fn describe(error: JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }
