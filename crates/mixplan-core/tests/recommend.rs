@@ -13,6 +13,21 @@ fn hill(beta: f64, k: f64, s: f64) -> HillResponse {
     HillResponse::new(beta, k, s).expect("valid test curve")
 }
 
+/// Two channels, 100 posterior draws: in the first `favour_a` draws channel A has the strong
+/// curve (β 50,000) and B the weak one (β 10,000), in the others the reverse (both K 10,000,
+/// s 1). Returns the draws per channel and the point estimate (A strong, B weak).
+fn disagreeing_draws(favour_a: usize) -> (Vec<Vec<HillResponse>>, [HillResponse; 2]) {
+    let strong = hill(50_000.0, 10_000.0, 1.0);
+    let weak = hill(10_000.0, 10_000.0, 1.0);
+    let a = (0..100)
+        .map(|d| if d < favour_a { strong } else { weak })
+        .collect();
+    let b = (0..100)
+        .map(|d| if d < favour_a { weak } else { strong })
+        .collect();
+    (vec![a, b], [strong, weak])
+}
+
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)
 }
@@ -72,16 +87,7 @@ fn draws_that_agree_give_the_optimum() {
 /// text says the data cannot tell.
 #[test]
 fn draws_that_disagree_keep_the_current_mix() {
-    let strong = hill(50_000.0, 10_000.0, 1.0);
-    let weak = hill(10_000.0, 10_000.0, 1.0);
-    let a: Vec<HillResponse> = (0..100)
-        .map(|d| if d < 60 { strong } else { weak })
-        .collect();
-    let b: Vec<HillResponse> = (0..100)
-        .map(|d| if d < 60 { weak } else { strong })
-        .collect();
-    let curves = vec![a, b];
-    let point = [strong, weak];
+    let (curves, point) = disagreeing_draws(60);
     let current = [10_000.0, 10_000.0];
     let rec = RecommendParams::new()
         .check()
@@ -232,16 +238,7 @@ fn the_default_needs_the_uplift_interval_above_zero() {
         mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE,
         0.95
     );
-    let strong = hill(50_000.0, 10_000.0, 1.0);
-    let weak = hill(10_000.0, 10_000.0, 1.0);
-    let a: Vec<HillResponse> = (0..100)
-        .map(|d| if d < 90 { strong } else { weak })
-        .collect();
-    let b: Vec<HillResponse> = (0..100)
-        .map(|d| if d < 90 { weak } else { strong })
-        .collect();
-    let curves = vec![a, b];
-    let point = [strong, weak];
+    let (curves, point) = disagreeing_draws(90);
     let current = [10_000.0, 10_000.0];
     let rec = RecommendParams::new()
         .check()

@@ -439,15 +439,22 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
         optimal: Vec::new(),
     };
     let contributions = truth.contributions(&weekly_spend)?;
-    let noiseless: Vec<f64> = (0..n)
+    // z_w = Σ_j γ_j · (control_{j,w} − reference_j)
+    let control_effect: Vec<f64> = (0..n)
         .map(|w| {
-            let z: f64 = truth
+            truth
                 .controls
                 .iter()
                 .zip(&control_series)
                 .map(|(c, s)| c.coefficient * (s.values[w] - c.reference))
-                .sum();
-            truth.base.value(w) + z + contributions.iter().map(|c| c[w]).sum::<f64>()
+                .sum()
+        })
+        .collect();
+    let noiseless: Vec<f64> = (0..n)
+        .map(|w| {
+            truth.base.value(w)
+                + control_effect[w]
+                + contributions.iter().map(|c| c[w]).sum::<f64>()
         })
         .collect();
     truth.noise_sd = noise_sd(&noiseless);
@@ -459,13 +466,7 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
     let mut baseline_sum = 0.0;
     for w in 0..n {
         let base = round_to(truth.base.value(w), 2);
-        let z: f64 = truth
-            .controls
-            .iter()
-            .zip(&control_series)
-            .map(|(c, s)| c.coefficient * (s.values[w] - c.reference))
-            .sum();
-        let z = round_to(z, 2);
+        let z = round_to(control_effect[w], 2);
         let media: BTreeMap<String, f64> = TRUE_CHANNELS
             .iter()
             .enumerate()
