@@ -5,6 +5,7 @@ use super::ols::LeastSquares;
 use super::{Interval, ValidPricingParams};
 use crate::data::WeeklyData;
 use crate::model::design::yearly_phase;
+use crate::model::posterior::{Posterior, PosteriorError, equal_tailed_interval};
 use crate::model::{FittedModel, Term};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,9 @@ pub struct PriceElasticity {
     /// The model-implied elasticity at the means, `γ̂_price · mean(p)/mean(y)` from the ridge
     /// point fit (no interval), when a fitted model was given.
     pub model_implied: Option<f64>,
+    /// The same at every posterior draw, `γ_price^(i) · mean(p)/mean(y)`: its median and
+    /// equal-tailed interval, when a posterior was given.
+    pub model_implied_posterior: Option<Interval>,
     /// Residual degrees of freedom of the log-log regression.
     pub degrees_of_freedom: f64,
 }
@@ -64,13 +68,15 @@ pub struct PricingReport {
 }
 
 /// Estimates from a fitted model: `m_t` is its weekly media contribution, `F_t` its
-/// intercept, trend and Fourier terms, and the model-implied elasticity is filled in.
+/// intercept, trend and Fourier terms, and the model-implied elasticity is filled in (with
+/// its interval over the draws of `posterior`, when given).
 ///
 /// # Errors
-/// As [`estimate_pricing_with`].
+/// As [`estimate_pricing_with`]; [`PricingError::Setting`] if the posterior has no draws.
 pub fn estimate_pricing(
     data: &WeeklyData,
     model: &FittedModel,
+    posterior: Option<&Posterior>,
     params: &ValidPricingParams,
 ) -> Result<PricingReport, PricingError> {
     let n = data.len();
@@ -103,6 +109,29 @@ pub fn estimate_pricing(
         .iter()
         .find(|c| &c.name == price_name)
         .map(|c| c.coefficient * report.mean_price / report.mean_revenue);
+    if let Some(draws) = posterior.and_then(|p| p.controls().iter().find(|c| &c.name == price_name))
+    {
+        let elasticities: Vec<f64> = draws
+            .coefficient
+            .iter()
+            .map(|g| g * report.mean_price / report.mean_revenue)
+            .collect();
+        if elasticities.is_empty() {
+            return Err(PricingError::Setting(
+                "the posterior has no draws; sample it with at least one draw".into(),
+            ));
+        }
+        let setting = |e: PosteriorError| PricingError::Setting(format!("posterior draws: {e}"));
+        let (lower, upper) = equal_tailed_interval(&elasticities, params.level).map_err(setting)?;
+        // The median: the interval of (almost) zero coverage.
+        let (median, _) = equal_tailed_interval(&elasticities, f64::EPSILON).map_err(setting)?;
+        report.elasticity.model_implied_posterior = Some(Interval {
+            estimate: median,
+            lower,
+            upper,
+            level: params.level,
+        });
+    }
     Ok(report)
 }
 
@@ -210,6 +239,7 @@ pub fn estimate_pricing_with(
             log_log,
             revenue_at_means: log_log.scaled(mean_base_revenue / mean_revenue),
             model_implied: None,
+            model_implied_posterior: None,
             degrees_of_freedom: log_fit.degrees_of_freedom,
         },
         promotion: PromotionLift {

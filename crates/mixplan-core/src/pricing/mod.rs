@@ -13,8 +13,9 @@
 //!
 //! with Student-t intervals. `ε` is the elasticity of the non-media revenue; the elasticity of
 //! total revenue (media held fixed) at the means is `ε · mean(b)/mean(y)`. The ridge point fit
-//! gives a third, model-implied figure `γ̂_price · mean(p)/mean(y)` (no interval: the ridge fit
-//! has no standard errors and the posterior draws do not keep the control coefficients).
+//! gives a third, model-implied figure `γ̂_price · mean(p)/mean(y)`; the ridge fit has no
+//! standard errors, so its interval comes from the posterior draws of `γ_price` when a
+//! posterior is given.
 
 mod error;
 mod estimate;
