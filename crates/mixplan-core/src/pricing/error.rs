@@ -45,6 +45,15 @@ pub enum PricingError {
         /// The value.
         value: f64,
     },
+    /// The promotion weeks' revenue without the estimated lift is not positive, so the lift
+    /// has no share of it.
+    #[error(
+        "the promotion weeks would earn {value} on average without the promotion: the estimated lift exceeds their revenue; check the promotion column's units"
+    )]
+    NonPositivePromotionBase {
+        /// Mean revenue of the promotion weeks minus the lift.
+        value: f64,
+    },
     /// The promotion column is never above 0.
     #[error(
         "the promotion column '{name}' is never above 0: there is no promotion week to measure a lift on"

@@ -219,14 +219,12 @@ pub fn estimate_pricing_with(
     let promoted_revenue =
         promoted.iter().map(|&t| data.target()[t]).sum::<f64>() / promoted.len() as f64;
     let base_revenue = promoted_revenue - lift.estimate;
-    let lift_share = if base_revenue > 0.0 {
-        lift.scaled(1.0 / base_revenue)
-    } else {
-        return Err(PricingError::NonPositiveBase {
-            week: promoted[0],
+    if base_revenue <= 0.0 {
+        return Err(PricingError::NonPositivePromotionBase {
             value: base_revenue,
         });
-    };
+    }
+    let lift_share = lift.scaled(1.0 / base_revenue);
 
     Ok(PricingReport {
         price_column: price.name.clone(),
