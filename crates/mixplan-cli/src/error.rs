@@ -52,6 +52,15 @@ pub enum CliError {
         #[source]
         source: CoreError,
     },
+    /// Price elasticity and promotion lift could not be estimated.
+    #[error("cannot estimate price and promotion effects on {}", path.display())]
+    Pricing {
+        /// The CSV fitted.
+        path: PathBuf,
+        /// The core's pricing error.
+        #[source]
+        source: CoreError,
+    },
     /// The diagnostics could not be computed for the fitted model.
     #[error("cannot diagnose the model fitted to {}", path.display())]
     Diagnose {

@@ -35,6 +35,9 @@ enum Command {
     /// Check the fitted model (residual autocorrelation, normality, heteroscedasticity,
     /// collinearity, ROI stability) and print JSON with a verdict per check.
     Diagnose(commands::diagnose::Args),
+    /// Estimate the price elasticity (log-log) and the promotion lift with 90 % intervals,
+    /// and what a price change or a promotion does to weekly revenue; print JSON.
+    Pricing(commands::pricing::Args),
     /// Predict weekly revenue and contributions for a spend vector and print JSON.
     Predict(commands::predict::Args),
     /// Split a total budget over the next weeks across channels and weeks; print the plan,
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Optimize(args) => commands::optimize::run(args),
         Command::Predict(args) => commands::predict::run(args),
         Command::Diagnose(args) => commands::diagnose::run(args),
+        Command::Pricing(args) => commands::pricing::run(args),
         Command::Plan(args) => commands::plan::run(args),
         Command::Frontier(args) => commands::frontier::run(args),
     };

@@ -11,6 +11,7 @@ pub mod plan;
 pub mod posterior_args;
 pub mod predict;
 pub mod prepare;
+pub mod pricing;
 pub mod simulate;
 
 /// What a subcommand returns: the error says which file, flag or channel it is about and

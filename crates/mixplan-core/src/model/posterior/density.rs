@@ -402,6 +402,22 @@ impl PosteriorModel {
         }
     }
 
+    /// Each control's coefficient at `position`, in currency per unit of the control as the
+    /// data give it: `γ_j = b̃_j · y_scale / scale_j` (`b̃_j` the sampled coefficient of the
+    /// standardised column, see [`crate::model::design`]), in the data's control order.
+    pub(crate) fn control_coefficients(&self, position: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.control_names.len()];
+        for (i, term) in self.fixed_terms.iter().enumerate() {
+            if let (Term::Control(j), Some(value)) = (term, position.get(i))
+                && let (Some(slot), Some(scaling)) =
+                    (out.get_mut(*j), self.scaling.controls.get(*j))
+            {
+                *slot = value * self.scaling.target / scaling.scale;
+            }
+        }
+        out
+    }
+
     /// `β̃_c` (units of the mean target per week at saturation) at `position`.
     pub(crate) fn channel_coefficient(&mut self, position: &[f64], c: usize) -> f64 {
         let point = self.channel_point(position, c);

@@ -25,6 +25,15 @@ pub struct ChannelDraws {
     pub responses: Vec<HillResponse>,
 }
 
+/// One control's posterior draws (all chains, chain after chain).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlDraws {
+    /// Control name.
+    pub name: String,
+    /// `γ` per draw: weekly revenue per unit of the control, currency.
+    pub coefficient: Vec<f64>,
+}
+
 /// Draws from the posterior of the marketing-mix model and their convergence report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Posterior {
@@ -32,12 +41,19 @@ pub struct Posterior {
     /// Total spend of each channel over all weeks of the data, currency.
     pub(crate) total_spend: Vec<f64>,
     pub(crate) noise: Vec<f64>,
+    /// Per control (data order), its coefficient per draw: currency per unit of the control.
+    pub(crate) controls: Vec<ControlDraws>,
     pub(crate) diagnostics: Diagnostics,
     pub(crate) step_sizes: Vec<f64>,
     pub(crate) leapfrog_steps: u64,
 }
 
 impl Posterior {
+    /// Per-control coefficient draws, in the data's control order.
+    pub fn controls(&self) -> &[ControlDraws] {
+        &self.controls
+    }
+
     /// Per-channel draws, in the data's channel order.
     pub fn channels(&self) -> &[ChannelDraws] {
         &self.channels
@@ -147,6 +163,14 @@ impl Posterior {
                 .collect(),
             total_spend: self.total_spend.clone(),
             noise: pick(&self.noise),
+            controls: self
+                .controls
+                .iter()
+                .map(|c| ControlDraws {
+                    name: c.name.clone(),
+                    coefficient: pick(&c.coefficient),
+                })
+                .collect(),
             diagnostics: self.diagnostics.clone(),
             step_sizes: self.step_sizes.clone(),
             leapfrog_steps: self.leapfrog_steps,

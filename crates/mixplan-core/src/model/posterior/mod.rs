@@ -57,7 +57,7 @@ pub mod support;
 
 pub use density::{Layout, PosteriorModel};
 pub use diagnostics::{ConvergenceThresholds, Diagnostics, ParameterDiagnostics};
-pub use draws::{ChannelDraws, Posterior, equal_tailed_interval};
+pub use draws::{ChannelDraws, ControlDraws, Posterior, equal_tailed_interval};
 pub use error::PosteriorError;
 pub use lift::{
     LIFT_TEST_COLUMNS, LiftTest, LiftTestError, TruthLiftTests, lift_tests_from_truth,

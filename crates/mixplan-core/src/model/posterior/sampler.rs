@@ -18,7 +18,7 @@
 
 use super::density::PosteriorModel;
 use super::diagnostics::{ConvergenceThresholds, Diagnostics};
-use super::draws::{ChannelDraws, Posterior};
+use super::draws::{ChannelDraws, ControlDraws, Posterior};
 use super::error::PosteriorError;
 use crate::response::HillResponse;
 use nuts_rs::{
@@ -399,7 +399,18 @@ impl PosteriorSampler {
             })
             .collect();
         let mut noise = Vec::with_capacity(self.kept.len());
+        let mut controls: Vec<ControlDraws> = scaling
+            .controls
+            .iter()
+            .map(|c| ControlDraws {
+                name: c.name.clone(),
+                coefficient: Vec::with_capacity(self.kept.len()),
+            })
+            .collect();
         for draw in &self.kept {
+            for (out, value) in controls.iter_mut().zip(model.control_coefficients(draw)) {
+                out.coefficient.push(value);
+            }
             for (c, out) in channels.iter_mut().enumerate() {
                 let point = model.channel_point(draw, c);
                 let coefficient = model.channel_coefficient(draw, c) * scaling.target;
@@ -433,6 +444,7 @@ impl PosteriorSampler {
             channels,
             total_spend: model.total_spend(),
             noise,
+            controls,
             diagnostics,
             step_sizes: self.step_sizes,
             leapfrog_steps: self.leapfrog_steps,

@@ -1,0 +1,104 @@
+//! `mixplan pricing`: price elasticity, promotion lift and their sensitivity on the demo
+//! store as JSON, and the errors for missing columns and a bad price change.
+
+mod support;
+
+use support::{failure, store_csv_path, success};
+
+fn interval(value: &serde_json::Value) -> (f64, f64, f64) {
+    let get = |key: &str| value[key].as_f64().unwrap_or(f64::NAN);
+    (get("lower"), get("estimate"), get("upper"))
+}
+
+#[test]
+fn pricing_prints_elasticity_lift_and_sensitivity() {
+    let csv = store_csv_path();
+    let out = success(&[
+        "pricing",
+        &csv,
+        "--draws",
+        "100",
+        "--warmup",
+        "150",
+        "--chains",
+        "2",
+        "--price-change",
+        "10",
+    ]);
+    assert_eq!(out["price_column"], "price_index");
+    assert_eq!(out["weeks"].as_u64(), Some(156));
+    // The store's truth: γ_price = −350,000 $ per unit of index, γ_promo = +300,000 $ per unit
+    // of depth (data_processed/ground_truth.json); both lie inside the 90 % intervals.
+    let mean_price = out["mean_price"].as_f64().expect("mean price");
+    let mean_revenue = out["mean_revenue"].as_f64().expect("mean revenue");
+    let true_elasticity = -350_000.0 * mean_price / mean_revenue;
+    for key in ["revenue_at_means", "model_implied_posterior"] {
+        let (low, _, high) = interval(&out["elasticity"][key]);
+        assert!(
+            (low..=high).contains(&true_elasticity),
+            "{key}: {true_elasticity} not in [{low}, {high}]"
+        );
+    }
+    let mean_depth = out["promotion"]["mean_depth"].as_f64().expect("depth");
+    let (low, lift, high) = interval(&out["promotion"]["lift"]);
+    assert!(
+        (low..=high).contains(&(300_000.0 * mean_depth)),
+        "{low} {high}"
+    );
+    let (_, share, _) = interval(&out["promotion"]["lift_share"]);
+    let base = out["promotion"]["base_revenue"].as_f64().expect("base");
+    assert!((share - lift / base).abs() < 1e-9);
+    // Sensitivity: ±10 % price, promotion at the mean depth by default.
+    assert_eq!(
+        out["sensitivity"]["price_up"]["setting"].as_f64(),
+        Some(0.1)
+    );
+    let (_, up, _) = interval(&out["sensitivity"]["price_up"]["revenue_change"]);
+    let (_, down, _) = interval(&out["sensitivity"]["price_down"]["revenue_change"]);
+    assert!(up < 0.0 && down > 0.0, "{up} {down}");
+    let (_, on, _) = interval(&out["sensitivity"]["promotion_on"]["revenue_change"]);
+    assert!((on - lift).abs() < 1e-6 * lift);
+    assert_eq!(out["convergence"]["chains"].as_u64(), Some(2));
+}
+
+#[test]
+fn without_posterior_the_posterior_fields_are_left_out() {
+    let csv = store_csv_path();
+    let out = success(&[
+        "pricing",
+        &csv,
+        "--no-posterior",
+        "--promotion-depth",
+        "0.2",
+    ]);
+    assert!(out["elasticity"]["model_implied_posterior"].is_null());
+    assert!(out["elasticity"]["model_implied"].as_f64().is_some());
+    assert!(out.get("convergence").is_none());
+    let coefficient = out["promotion"]["coefficient"]["estimate"]
+        .as_f64()
+        .expect("γ_promo");
+    let (_, on, _) = interval(&out["sensitivity"]["promotion_on"]["revenue_change"]);
+    assert!((on - 0.2 * coefficient).abs() < 1e-6 * coefficient);
+}
+
+#[test]
+fn pricing_names_the_missing_column_and_the_flag() {
+    let csv = store_csv_path();
+    let stderr = failure(&["pricing", &csv, "--no-posterior", "--price", "avg_price"]);
+    assert!(
+        stderr.contains("the data have no price column 'avg_price'")
+            && stderr.contains("name it with --price"),
+        "{stderr}"
+    );
+    let stderr = failure(&["pricing", &csv, "--no-posterior", "--promotion", "discount"]);
+    assert!(
+        stderr.contains("the data have no promotion column 'discount'")
+            && stderr.contains("name it with --promotion"),
+        "{stderr}"
+    );
+    let stderr = failure(&["pricing", &csv, "--price-change", "150"]);
+    assert!(
+        stderr.contains("'150' is not a price change in percent"),
+        "{stderr}"
+    );
+}
