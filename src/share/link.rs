@@ -846,6 +846,16 @@ mod tests {
         (value * 100.0).round() / 100.0
     }
 
+    /// `total` split over channels `ch_0, ch_1, …` in proportion to `weights`, each to the cent.
+    fn amounts_in_proportion(total: f64, weights: &[f64]) -> Vec<(String, f64)> {
+        let weight_sum: f64 = weights.iter().sum::<f64>().max(1e-9);
+        weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (format!("ch_{i}"), cents(total * w / weight_sum)))
+            .collect()
+    }
+
     proptest! {
         #[test]
         fn format_then_parse_is_the_identity(
@@ -854,12 +864,7 @@ mod tests {
             locks in prop::collection::vec(any::<bool>(), 8),
         ) {
             let total = cents(total);
-            let weight_sum: f64 = weights.iter().sum::<f64>().max(1e-9);
-            let amounts: Vec<(String, f64)> = weights
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (format!("ch_{i}"), cents(total * w / weight_sum)))
-                .collect();
+            let amounts = amounts_in_proportion(total, &weights);
             let locked: Vec<String> = amounts
                 .iter()
                 .zip(&locks)
@@ -911,12 +916,7 @@ mod tests {
             name in prop::option::of("[^\\p{C}]{0,59}[a-zA-Zé;%#=&🚀 ]"),
         ) {
             let total = cents(total);
-            let weight_sum: f64 = weights.iter().sum::<f64>().max(1e-9);
-            let amounts: Vec<(String, f64)> = weights
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (format!("ch_{i}"), cents(total * w / weight_sum)))
-                .collect();
+            let amounts = amounts_in_proportion(total, &weights);
             let scenario = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
             let link = PageLink {
                 plan: PlanLink { total, amounts, locked: Vec::new() },

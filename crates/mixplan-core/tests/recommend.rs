@@ -3,8 +3,8 @@
 //! known.
 
 use mixplan_core::model::posterior::{
-    MeanResponse, PosteriorCurves, RecommendError, RecommendParams, SpendSupport, Verdict,
-    feasible_current, optimize_mean_curves,
+    MeanResponse, PosteriorCurves, RecommendError, RecommendParams, Recommendation, SpendSupport,
+    Verdict, feasible_current, optimize_mean_curves,
 };
 use mixplan_core::optimize::{ResponseCurve, SpendBounds, optimize};
 use mixplan_core::response::HillResponse;
@@ -28,6 +28,21 @@ fn disagreeing_draws(favour_a: usize) -> (Vec<Vec<HillResponse>>, [HillResponse;
     (vec![a, b], [strong, weak])
 }
 
+/// The recommendation of the rule `params` (checked) with no channel locked.
+fn recommend(
+    params: RecommendParams,
+    curves: &[Vec<HillResponse>],
+    point: &[HillResponse],
+    current: &[f64],
+    budget: f64,
+) -> Recommendation {
+    params
+        .check()
+        .unwrap()
+        .recommend_from_draws(curves, point, current, &[], budget)
+        .unwrap()
+}
+
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)
 }
@@ -45,11 +60,7 @@ fn draws_that_agree_give_the_optimum() {
     let curves: Vec<Vec<HillResponse>> = truth.iter().map(|&f| vec![f; 40]).collect();
     let budget = 30_000.0;
     let current = [20_000.0, 5_000.0, 5_000.0];
-    let rec = RecommendParams::new()
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &truth, &current, &[], budget)
-        .unwrap();
+    let rec = recommend(RecommendParams::new(), &curves, &truth, &current, budget);
     let optimum = optimize(&truth, &[], budget).unwrap();
     for (x, o) in rec.allocation.iter().zip(optimum.spend()) {
         assert!(
@@ -89,11 +100,7 @@ fn draws_that_agree_give_the_optimum() {
 fn draws_that_disagree_keep_the_current_mix() {
     let (curves, point) = disagreeing_draws(60);
     let current = [10_000.0, 10_000.0];
-    let rec = RecommendParams::new()
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &point, &current, &[], 20_000.0)
-        .unwrap();
+    let rec = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
     assert!(
         rec.candidate.allocation[0] > 11_000.0,
         "{:?}",
@@ -119,12 +126,13 @@ fn draws_that_disagree_keep_the_current_mix() {
         .unwrap();
     assert_eq!(again, rec);
     // With a confidence below 0.6 the same posterior moves all the way.
-    let bold = RecommendParams::new()
-        .confidence(0.55)
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &point, &current, &[], 20_000.0)
-        .unwrap();
+    let bold = recommend(
+        RecommendParams::new().confidence(0.55),
+        &curves,
+        &point,
+        &current,
+        20_000.0,
+    );
     assert_eq!(bold.verdict, Verdict::Optimum);
     assert_eq!(bold.allocation, rec.candidate.allocation);
 }
@@ -152,11 +160,7 @@ fn probability_of_gain_by_hand() {
     ];
     let point = [hill(2_625.0, k, 1.0), hill(1_500.0, k, 1.0)];
     let current = [500.0, 1_500.0];
-    let rec = RecommendParams::new()
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &point, &current, &[], 2_000.0)
-        .unwrap();
+    let rec = recommend(RecommendParams::new(), &curves, &point, &current, 2_000.0);
     let x = &rec.candidate.allocation;
     let f = |beta: f64, spend: f64| beta * spend / (spend + k);
     let uplifts: Vec<f64> = betas
@@ -201,11 +205,7 @@ fn doubtful_size_of_move_takes_a_partial_step() {
     let curves = vec![a, b];
     let point = [curves[0][0], curves[1][0]];
     let current = [500.0, 19_500.0];
-    let rec = RecommendParams::new()
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &point, &current, &[], 20_000.0)
-        .unwrap();
+    let rec = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
     assert!(
         rec.candidate.probability_of_gain < 0.8,
         "{:?}",
@@ -240,21 +240,18 @@ fn the_default_needs_the_uplift_interval_above_zero() {
     );
     let (curves, point) = disagreeing_draws(90);
     let current = [10_000.0, 10_000.0];
-    let rec = RecommendParams::new()
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &point, &current, &[], 20_000.0)
-        .unwrap();
+    let rec = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
     assert!(close(rec.candidate.probability_of_gain, 0.9, 1e-12));
     assert!(rec.candidate.uplift_interval.0 < 0.0, "{:?}", rec.candidate);
     assert_eq!(rec.verdict, Verdict::KeepCurrent, "{}", rec.verdict_text);
     assert_eq!(rec.allocation, current.to_vec());
-    let previous = RecommendParams::new()
-        .confidence(0.8)
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &point, &current, &[], 20_000.0)
-        .unwrap();
+    let previous = recommend(
+        RecommendParams::new().confidence(0.8),
+        &curves,
+        &point,
+        &current,
+        20_000.0,
+    );
     assert_eq!(previous.verdict, Verdict::Optimum);
     assert_eq!(previous.allocation, rec.candidate.allocation);
 }
@@ -391,19 +388,16 @@ fn the_candidate_stays_within_the_spend_range_the_data_cover() {
     let weeks_a: Vec<f64> = (0..=60).map(|w| 2_000.0 + 100.0 * f64::from(w)).collect();
     let weeks_b: Vec<f64> = (0..=100).map(|w| 10_000.0 + 100.0 * f64::from(w)).collect();
     let support = SpendSupport::from_spends(&[weeks_a, weeks_b], (0.0, 1.0));
-    let free = RecommendParams::new()
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &[a, b], &current, &[], 20_000.0)
-        .unwrap();
+    let free = recommend(RecommendParams::new(), &curves, &[a, b], &current, 20_000.0);
     assert!(free.allocation[0] > 15_000.0, "{:?}", free.allocation);
     assert_eq!(free.support_bounds, None);
-    let kept = RecommendParams::new()
-        .within_support(support)
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &[a, b], &current, &[], 20_000.0)
-        .unwrap();
+    let kept = recommend(
+        RecommendParams::new().within_support(support),
+        &curves,
+        &[a, b],
+        &current,
+        20_000.0,
+    );
     assert_eq!(kept.verdict, Verdict::Optimum);
     assert!(
         close(kept.allocation[0], 8_000.0, 1e-9),
@@ -437,12 +431,13 @@ fn a_channel_beyond_the_range_may_stay_but_not_go_farther() {
     // Both were run at 4k–6k a week; the budget is now 30k, A already at 12k.
     let weeks: Vec<f64> = (0..=20).map(|w| 4_000.0 + 100.0 * f64::from(w)).collect();
     let support = SpendSupport::from_spends(&[weeks.clone(), weeks], (0.0, 1.0));
-    let rec = RecommendParams::new()
-        .within_support(support)
-        .check()
-        .unwrap()
-        .recommend_from_draws(&curves, &[a, b], &[12_000.0, 18_000.0], &[], 30_000.0)
-        .unwrap();
+    let rec = recommend(
+        RecommendParams::new().within_support(support),
+        &curves,
+        &[a, b],
+        &[12_000.0, 18_000.0],
+        30_000.0,
+    );
     // A may not go above 12k, B not below 4k; the only move that gains is none, since
     // B's cut would have to go to A.
     assert!(rec.allocation[0] <= 12_000.0 + 1e-6, "{:?}", rec.allocation);
@@ -471,13 +466,7 @@ proptest::proptest! {
         let total = shares.0 + shares.1 + shares.2;
         let current = [budget * shares.0 / total, budget * shares.1 / total, budget * shares.2 / total];
         let spends: Vec<Vec<f64>> = ranges.iter().map(|&(a, w)| vec![a, a + w]).collect();
-        let rec = RecommendParams::new()
-            .confidence(confidence)
-            .within_support(SpendSupport::from_spends(&spends, (0.0, 1.0)))
-            .check()
-            .unwrap()
-            .recommend_from_draws(&curves, &point, &current, &[], budget)
-            .unwrap();
+        let rec = recommend(RecommendParams::new().confidence(confidence).within_support(SpendSupport::from_spends(&spends,(0.0,1.0))), &curves, &point, &current, budget);
         let bounds = rec.support_bounds.clone().unwrap();
         for (c, (&x, &(low, high))) in rec.allocation.iter().zip(&bounds).enumerate() {
             let slack = 1e-9 * budget;
