@@ -688,3 +688,25 @@ fn check_truth(agg: &WeeklyAggregate, truth: &GroundTruth) -> Result<(), Prepare
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn compact_drops_needless_decimals() {
+        for (units, decimals, text) in [
+            (0, 2, "0"),
+            (1_250, 2, "12.5"),
+            (1_205, 2, "12.05"),
+            (1_200, 2, "12"),
+            (10_350, 4, "1.035"),
+            (10_000, 4, "1"),
+            (25, 2, "0.25"),
+            (-150, 2, "-1.5"),
+            (7, 0, "7"),
+        ] {
+            assert_eq!(compact(units, decimals), text);
+        }
+    }
+}
