@@ -17,10 +17,10 @@ use crate::planner::pricing::{
 };
 use crate::planner::scenario::{Planner, Scenario};
 
-/// `"+$1,200 (90% interval +$900 to +$1,500)"`.
+/// `"+$1,200 per week (90% interval +$900 to +$1,500)"`.
 fn money_with_interval(interval: &Interval) -> String {
     format!(
-        "{} ({} interval {} to {})",
+        "{} per week ({} interval {} to {})",
         signed_currency(interval.estimate),
         level_text(interval.level),
         signed_currency(interval.lower),
@@ -92,12 +92,16 @@ pub fn PricingPanel(
                     )
                 })
                 .unwrap_or_default();
+            let promotion_text = if promotion.get() {
+                format!("on: {}", money_with_interval(&e.promotion))
+            } else {
+                "off: $0".to_string()
+            };
             format!(
-                "Price {:+} %: {} per week; promotion {}: {} per week. Together {} per week ({} of the media plan's forecast {}). Combined forecast (media plan + price + promotion): {} per week{}.",
+                "Price {:+} %: {}; promotion {}. Together {} ({} of the media plan's forecast {}). Combined forecast (media plan + price + promotion): {} per week{}.",
                 price_change_pct.get(),
                 money_with_interval(&e.price),
-                if promotion.get() { "on" } else { "off" },
-                money_with_interval(&e.promotion),
+                promotion_text,
                 money_with_interval(&e.total),
                 signed_percent(e.total.estimate / media),
                 currency(media),
@@ -134,7 +138,7 @@ pub fn PricingPanel(
                 data-upper=lift.upper.to_string()
             >
                 {format!(
-                    "Promotion lift of the average promotion week (depth {}, {} weeks): {} per week, {} of those weeks' revenue without it.",
+                    "Promotion lift of the average promotion week (depth {}, {} weeks): {}, {} of those weeks' revenue without it.",
                     decimal(mean_depth, 3),
                     report.promotion.promotion_weeks,
                     money_with_interval(&lift),

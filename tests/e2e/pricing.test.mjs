@@ -64,9 +64,13 @@ test('the panel shows the CLI elasticity and lift, and a price cut and a promoti
   for (const key of ['estimate', 'lower', 'upper']) {
     close(cut[key], cli.sensitivity.price_down.revenue_change[key], `−10 % ${key}`);
   }
+  // Once the posterior is sampled, the combined forecast has its range too.
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('adding the ends'),
+    id('pricing-effect'), { timeout: 60_000 });
   const text = await page.locator(id('pricing-effect')).innerText();
-  assert.match(text, /^Price -10 %: \+\$[\d,]+ per week/);
-  assert.match(text, /Combined forecast \(media plan \+ price \+ promotion\): \$[\d,]+ per week/);
+  assert.match(text, /^Price -10 %: \+\$[\d,]+ per week \(90% interval \+\$[\d,]+ to \+\$[\d,]+\); promotion off: \$0\./);
+  assert.match(text, /\+\d+\.\d% of the media plan's forecast \$[\d,]+\)/);
+  assert.match(text, /Combined forecast \(media plan \+ price \+ promotion\): \$[\d,]+ per week \(90% interval \$[\d,]+ to \$[\d,]+, adding the ends\)\.$/);
   const percent = Number(await page.locator(id('pricing-effect')).getAttribute('data-percent'));
   const media = Number(await page.locator(id('predicted-revenue')).getAttribute('data-value'));
   close(percent, cut.estimate / media, 'share of the media plan forecast', 1e-3);
@@ -78,6 +82,7 @@ test('the panel shows the CLI elasticity and lift, and a price cut and a promoti
   const both = await effect();
   close(both.estimate, cut.estimate + cli.sensitivity.promotion_on.revenue_change.estimate, 'price + promotion');
   assert.ok(both.estimate > cut.estimate, 'a promotion adds revenue');
+  assert.match(await page.locator(id('pricing-effect')).innerText(), /; promotion on: \+\$[\d,]+ per week \(90% interval/);
   await toggle.uncheck();
   close((await effect()).estimate, cut.estimate, 'promotion off again');
   assert.deepEqual(problems, []);
