@@ -2,7 +2,7 @@
 //! elasticity and promotion lift with their intervals, and what a price change or a promotion
 //! in the plan period does to the forecast weekly revenue, beside the media plan's forecast
 //! and combined with it. All derived with `Memo`s from the planner (two least-squares fits,
-//! well under a millisecond natively: no worker). Numbers: [`crate::planner::pricing`], the
+//! 19 µs natively on the store: no worker). Numbers: [`crate::planner::pricing`], the
 //! same as `mixplan pricing --no-posterior`.
 
 use std::sync::Arc;
