@@ -5,6 +5,7 @@
 //! (`crate::worker::on_demand`: the checks refit the model, code the page's first download
 //! does without).
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -49,21 +50,39 @@ pub fn ModelChecks(
 ) -> impl IntoView {
     let opened = StoredValue::new(false);
     let outcome = RwSignal::new(None::<Outcome>);
-    let on_toggle = {
+    // Runs the checks for this planner, once.
+    let start = {
         let planner = planner.clone();
+        Rc::new(move || {
+            if opened.get_value() {
+                return;
+            }
+            opened.set_value(true);
+            let planner = planner.clone();
+            leptos::task::spawn_local(async move {
+                let result = run_checks(&planner).await;
+                // The section may be gone (a new fit replaced the planner).
+                outcome.try_set(Some(result));
+            });
+        })
+    };
+    let on_toggle = {
+        let start = start.clone();
         move |event: leptos::ev::Event| {
-            let open = event_target::<web_sys::Element>(&event).has_attribute("open");
-            if open && !opened.get_value() {
-                opened.set_value(true);
-                let planner = planner.clone();
-                leptos::task::spawn_local(async move {
-                    let result = run_checks(&planner).await;
-                    // The section may be gone (a new fit replaced the planner).
-                    outcome.try_set(Some(result));
-                });
+            if event_target::<web_sys::Element>(&event).has_attribute("open") {
+                start();
             }
         }
     };
+    // A new fit re-renders this component into the same `<details>` element, which keeps its
+    // open state and fires no `toggle`: when it is already open, start the new planner's
+    // checks at once (syncing with the DOM and the worker, as an Effect may).
+    let details = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        if details.get().is_some_and(|el| el.has_attribute("open")) {
+            start();
+        }
+    });
     let body = move || match outcome.get() {
         None => view! { <p class="muted">"Running the checks…"</p> }.into_any(),
         Some(Err(error)) => view! {
@@ -126,7 +145,12 @@ pub fn ModelChecks(
         }
     };
     view! {
-        <details class="card model-checks" data-testid="model-checks" on:toggle=on_toggle>
+        <details
+            class="card model-checks"
+            data-testid="model-checks"
+            node_ref=details
+            on:toggle=on_toggle
+        >
             <summary data-testid="model-checks-toggle">
                 <h2>"Model checks"</h2>
                 <span class="muted">
