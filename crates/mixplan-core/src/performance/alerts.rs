@@ -329,3 +329,58 @@ fn message(
     };
     format!("{channel} {} {when} was {level}", metric.label())
 }
+
+/// One channel metric's values and baseline over a period: what an alert's chart draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricSeries {
+    /// The channel's id.
+    pub channel_id: String,
+    /// Its display name.
+    pub channel: String,
+    /// The metric.
+    pub metric: AlertMetric,
+    /// The chart's id, as in [`Alert::chart`].
+    pub chart: String,
+    /// The dates of the period.
+    pub dates: Vec<NaiveDate>,
+    /// The metric on each date (`None` where undefined or too few events).
+    pub values: Vec<Option<f64>>,
+    /// Its baseline (usual level) on each date.
+    pub usual: Vec<Option<f64>>,
+}
+
+/// The series behind each distinct (channel, metric) of `found`, over `period`, in the order
+/// of their first alert.
+pub fn alert_series(
+    data: &PerformanceData,
+    period: &Period,
+    found: &[Alert],
+    params: &ValidAlertParams,
+) -> Vec<MetricSeries> {
+    let params = params.0;
+    let mut out: Vec<MetricSeries> = Vec::new();
+    for alert in found {
+        if out.iter().any(|s| s.chart == alert.chart) {
+            continue;
+        }
+        let Some(c) = data
+            .channels()
+            .iter()
+            .position(|ch| ch.id == alert.channel_id)
+        else {
+            continue;
+        };
+        let series = alert.metric.series(data, c, params.min_count);
+        let usual = seasonal_baseline(&series, data.granularity(), params.neighbours);
+        out.push(MetricSeries {
+            channel_id: alert.channel_id.clone(),
+            channel: alert.channel.clone(),
+            metric: alert.metric,
+            chart: alert.chart.clone(),
+            dates: data.dates()[period.rows.clone()].to_vec(),
+            values: series[period.rows.clone()].to_vec(),
+            usual: usual[period.rows.clone()].to_vec(),
+        });
+    }
+    out
+}

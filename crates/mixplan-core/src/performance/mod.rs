@@ -24,8 +24,8 @@ mod report;
 mod trend;
 
 pub use alerts::{
-    Alert, AlertMetric, AlertParams, MIN_RESIDUALS, ValidAlertParams, alerts, chart_id,
-    robust_scores, seasonal_baseline,
+    Alert, AlertMetric, AlertParams, MIN_RESIDUALS, MetricSeries, ValidAlertParams, alert_series,
+    alerts, chart_id, robust_scores, seasonal_baseline,
 };
 pub use channels::{ChannelRow, channel_table};
 pub use error::PerformanceError;

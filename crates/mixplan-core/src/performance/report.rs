@@ -2,8 +2,8 @@
 //! period, in one serialisable value.
 
 use super::{
-    Alert, ChannelRow, Granularity, KpiCard, PerformanceData, Period, TrendSeries,
-    ValidAlertParams, alerts, channel_table, kpi_cards, trends,
+    Alert, ChannelRow, Granularity, KpiCard, MetricSeries, PerformanceData, Period, TrendSeries,
+    ValidAlertParams, alert_series, alerts, channel_table, kpi_cards, trends,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,8 @@ pub struct PerformanceReport {
     pub channels: Vec<ChannelRow>,
     /// Alerts dated in the period, largest |z| first.
     pub alerts: Vec<Alert>,
+    /// The series each alert's chart draws, one per distinct channel and metric.
+    pub alert_series: Vec<MetricSeries>,
 }
 
 /// Cards, trends, channel table and alerts of `data` for `period`.
@@ -41,6 +43,7 @@ pub fn performance_report(
     model_roi: &HashMap<String, f64>,
     alert_params: &ValidAlertParams,
 ) -> PerformanceReport {
+    let found = alerts(data, period, alert_params);
     PerformanceReport {
         granularity: data.granularity(),
         data_start: data.first_date(),
@@ -51,6 +54,7 @@ pub fn performance_report(
         cards: kpi_cards(data, period),
         trends: trends(data, period),
         channels: channel_table(data, period, model_roi),
-        alerts: alerts(data, period, alert_params),
+        alert_series: alert_series(data, period, &found, alert_params),
+        alerts: found,
     }
 }
