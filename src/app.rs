@@ -53,8 +53,8 @@ pub fn App() -> impl IntoView {
         InUse::Demo => PerformanceSource::Demo,
         InUse::User(dataset) => PerformanceSource::Wide {
             text: session
-                .source
-                .with(|s| s.as_ref().map(|f| f.text.to_string()))
+                .fitted_text
+                .with(|t| t.as_deref().map(str::to_string))
                 .unwrap_or_default(),
             channels: dataset
                 .data

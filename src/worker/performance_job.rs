@@ -70,6 +70,11 @@ impl PerformanceJob {
     pub fn run(&self) -> PerformanceOutcome {
         let data = match &self.source {
             PerformanceSource::Demo => demo_facts(),
+            PerformanceSource::Wide { text, .. } if text.is_empty() => {
+                return PerformanceOutcome::Failed(
+                    "the page keeps your weekly table, not your file: load the file again to see its performance figures".into(),
+                );
+            }
             PerformanceSource::Wide { text, channels } => read_wide_table(text, channels),
         };
         let data = match data {
