@@ -9,16 +9,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plannerSite, id, ROOT } from './support.mjs';
 
 const site = plannerSite();
 const TMP = mkdtempSync(join(tmpdir(), 'mixplan-performance-'));
-const DAYS = 182; // 26 weeks from Monday 2024-01-01: enough for the model's fit
+const DAYS = 210; // 30 weeks from Monday 2024-01-01: enough for the model's fit (27 at least)
 const START = Date.UTC(2024, 0, 1);
-const SPIKE_DAY = 170; // 2024-06-19: Display's CPM 3× its usual level
+const SPIKE_DAY = 198; // 2024-07-17: Display's CPM 3× its usual level
 const CHANNELS = [
   { id: 'search', base: 900, cpm: 30, ctr: 0.04 },
   { id: 'display', base: 400, cpm: 6, ctr: 0.005 },
@@ -77,9 +77,10 @@ function starDir() {
   return dir;
 }
 
-/** `mixplan kpi` on the same facts (the release or debug binary, whichever is built). */
+/** `mixplan kpi` on the same facts (the release or debug binary, whichever was built last). */
 function cliKpi(args) {
-  const binary = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'mixplan')).find(existsSync);
+  const binary = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'mixplan')).filter(existsSync)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   assert.ok(binary, 'build the CLI first: cargo build --bin mixplan');
   return JSON.parse(execFileSync(binary, ['kpi', '--facts-dir', starDir(), ...args], { encoding: 'utf8' }));
 }
@@ -149,8 +150,8 @@ test('a daily file with platform columns: cards equal the CLI, the period change
   await page.locator(id('tab-performance')).click();
   await page.locator(id('kpi-card-spend')).waitFor({ timeout: 60_000 });
   // Default: the last 30 days.
-  assert.match(await page.locator(id('perf-period-label')).innerText(), /^2024-06-01 to 2024-06-30 \(30 days\)/);
-  assertSameCards(await cardValues(page), cliKpi(['--from', '2024-06-01', '--to', '2024-06-30']));
+  assert.match(await page.locator(id('perf-period-label')).innerText(), /^2024-06-29 to 2024-07-28 \(30 days\)/);
+  assertSameCards(await cardValues(page), cliKpi(['--from', '2024-06-29', '--to', '2024-07-28']));
   assert.equal(await page.locator(`${id('perf-channel-table')} tbody tr`).count(), 2);
   await page.locator(`${id('perf-trend-spend')} svg.main-svg`).first().waitFor();
 
@@ -158,19 +159,19 @@ test('a daily file with platform columns: cards equal the CLI, the period change
   const before = await page.locator(id('perf-period-label')).innerText();
   await page.locator(id('perf-period')).selectOption('7');
   await page.waitForFunction(([sel, prev]) => document.querySelector(sel)?.innerText !== prev, [id('perf-period-label'), before]);
-  assert.match(await page.locator(id('perf-period-label')).innerText(), /^2024-06-24 to 2024-06-30 \(7 days\)/);
-  assertSameCards(await cardValues(page), cliKpi(['--from', '2024-06-24', '--to', '2024-06-30']));
+  assert.match(await page.locator(id('perf-period-label')).innerText(), /^2024-07-22 to 2024-07-28 \(7 days\)/);
+  assertSameCards(await cardValues(page), cliKpi(['--from', '2024-07-22', '--to', '2024-07-28']));
 
   // Dates around the spike: its alert, in words, leads to its chart.
   await page.locator(id('perf-period')).selectOption('dates');
-  await page.locator(id('perf-from')).fill('2024-06-10');
-  await page.locator(id('perf-to')).fill('2024-06-25');
+  await page.locator(id('perf-from')).fill('2024-07-08');
+  await page.locator(id('perf-to')).fill('2024-07-23');
   await page.locator(id('perf-to')).dispatchEvent('change');
   await page.locator(id('perf-from')).dispatchEvent('change');
-  const alert = page.locator(`${id('perf-alerts')} button`).filter({ hasText: 'Display CPM on 19 June 2024 was' });
+  const alert = page.locator(`${id('perf-alerts')} button`).filter({ hasText: 'Display CPM on 17 July 2024 was' });
   await alert.waitFor({ timeout: 60_000 });
-  const cli = cliKpi(['--from', '2024-06-10', '--to', '2024-06-25']);
-  assert.ok(cli.alerts.some((a) => a.chart === 'perf-chart-display-cpm' && a.date === '2024-06-19'), 'the CLI finds it too');
+  const cli = cliKpi(['--from', '2024-07-08', '--to', '2024-07-23']);
+  assert.ok(cli.alerts.some((a) => a.chart === 'perf-chart-display-cpm' && a.date === '2024-07-17'), 'the CLI finds it too');
   assertSameCards(await cardValues(page), cli);
   const chart = page.locator('#perf-chart-display-cpm');
   assert.equal(await chart.getAttribute('data-highlighted'), 'false');
