@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use mixplan_core::performance::{
     AlertParams, PerformanceData, PerformanceError, PerformanceReport, Period, performance_report,
-    read_wide_table,
+    read_channel_names, read_daily_facts, read_wide_table,
 };
 use serde::{Deserialize, Serialize};
 
@@ -57,12 +57,16 @@ pub enum PerformanceOutcome {
     Failed(String),
 }
 
-/// The demo's facts: the store's weekly table as a wide table with the model's channels.
+/// `data_processed/fact_marketing_daily.csv`, compiled into the worker only (the page never
+/// calls [`PerformanceJob::run`], so its wasm holds none of it).
+const MARKETING_DAILY_CSV: &str = include_str!("../../data_processed/fact_marketing_daily.csv");
+/// `data_processed/fact_sales_daily.csv`, likewise.
+const SALES_DAILY_CSV: &str = include_str!("../../data_processed/fact_sales_daily.csv");
+
+/// The demo's facts: the store's daily star-schema tables, named from `dim_channel.csv`.
 fn demo_facts() -> Result<PerformanceData, PerformanceError> {
-    let channels: Vec<String> = crate::embedded::load()
-        .map(|d| d.channels.into_iter().map(|c| c.id).collect())
-        .unwrap_or_default();
-    read_wide_table(crate::embedded::MMM_DATA_CSV, &channels)
+    let names = read_channel_names(crate::embedded::DIM_CHANNEL_CSV)?;
+    read_daily_facts(MARKETING_DAILY_CSV, SALES_DAILY_CSV, &names)
 }
 
 impl PerformanceJob {
@@ -106,17 +110,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_demo_without_platform_columns_lists_what_is_missing() {
+    fn the_demo_reads_the_stores_daily_tables() {
         let job = PerformanceJob {
             source: PerformanceSource::Demo,
             period: PeriodChoice::LastDays(30),
             model_roi: HashMap::new(),
         };
+        let PerformanceOutcome::Ready(report) = job.run() else {
+            panic!("the store's daily tables are complete");
+        };
+        assert_eq!(report.rows, 30);
+        assert_eq!(report.end.to_string(), "2024-12-29");
+        assert_eq!(report.channels.len(), 5);
+        assert_eq!(report.channels[0].name, "Paid Search");
+    }
+
+    #[test]
+    fn a_wide_table_lacking_platform_columns_lists_them() {
+        let text = "date,search,revenue\n2024-05-01,1,2\n2024-05-02,1,2\n";
+        let job = PerformanceJob {
+            source: PerformanceSource::Wide {
+                text: text.into(),
+                channels: vec!["search".into()],
+            },
+            period: PeriodChoice::LastDays(30),
+            model_roi: HashMap::new(),
+        };
         let PerformanceOutcome::Missing(missing) = job.run() else {
-            panic!("the weekly demo table has no platform columns");
+            panic!("no platform columns");
         };
         assert!(
-            missing.contains(&"paid_search_impressions".to_string()),
+            missing.contains(&"search_impressions".to_string()),
             "{missing:?}"
         );
         assert!(missing.contains(&"cogs".to_string()), "{missing:?}");

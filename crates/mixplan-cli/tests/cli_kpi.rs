@@ -132,6 +132,15 @@ fn kpi_prints_cards_equal_to_the_sums_their_change_trends_table_and_alerts() {
             .is_some_and(|m| m.starts_with("Display CPM on 13 April 2024 was ")),
         "{spike}"
     );
+    let series = out["alert_series"].as_array().expect("alert series");
+    let cpm = series
+        .iter()
+        .find(|s| s["chart"] == "perf-chart-display-cpm")
+        .expect("the spike's chart has its series");
+    assert_eq!(cpm["values"].as_array().map(Vec::len), Some(14));
+    let spike_value = cpm["values"][5].as_f64().unwrap_or(0.0);
+    let usual = cpm["usual"][5].as_f64().unwrap_or(f64::INFINITY);
+    assert!(spike_value > 2.0 * usual, "{spike_value} vs {usual}");
     std::fs::remove_dir_all(dir).ok();
 }
 
