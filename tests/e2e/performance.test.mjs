@@ -1,11 +1,11 @@
 // End-to-end: the Performance tab in the release build in headless Chromium. Run with
 // `node --test tests/e2e/performance.test.mjs` after `trunk build --release`.
 //
-// The tab bar (ARIA tabs, arrow keys); the demo's weekly table lacks the platform columns, so
-// the tab lists them (perf-missing); a user's daily wide file with every column gives KPI
-// cards equal to the `mixplan kpi` CLI's for the same period (the same facts written as the
-// star schema's daily tables), a period change, and an alert that scrolls to and highlights
-// its chart.
+// The tab bar (ARIA tabs, arrow keys); the demo's cards equal `mixplan kpi` on
+// data_processed/; a user's daily wide file with every column gives KPI cards equal to the
+// CLI's for the same period (the same facts written as the star schema's daily tables), a
+// period change, and an alert that scrolls to and highlights its chart; a file without the
+// platform columns lists them (perf-missing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -78,11 +78,11 @@ function starDir() {
 }
 
 /** `mixplan kpi` on the same facts (the release or debug binary, whichever was built last). */
-function cliKpi(args) {
+function cliKpi(args, factsDir = starDir()) {
   const binary = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'mixplan')).filter(existsSync)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   assert.ok(binary, 'build the CLI first: cargo build --bin mixplan');
-  return JSON.parse(execFileSync(binary, ['kpi', '--facts-dir', starDir(), ...args], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(binary, ['kpi', '--facts-dir', factsDir, ...args], { encoding: 'utf8' }));
 }
 
 /** The cards' unrounded values by KPI name. */
@@ -105,7 +105,7 @@ function assertSameCards(pageValues, cli) {
   }
 }
 
-test('the tab bar switches views with the mouse and the arrow keys; the demo lists the columns it lacks', async () => {
+test('the tab bar switches views with the mouse and the arrow keys; the demo shows the CLI\'s cards', async () => {
   const { page, problems } = await site.openPlanner();
   const plan = page.locator(id('tab-plan'));
   const performance = page.locator(id('tab-performance'));
@@ -120,12 +120,10 @@ test('the tab bar switches views with the mouse and the arrow keys; the demo lis
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-performance');
   assert.ok(await page.locator('#panel-plan').evaluate((el) => el.classList.contains('hidden')));
 
-  const missing = page.locator(id('perf-missing'));
-  await missing.waitFor({ timeout: 60_000 });
-  const text = await missing.innerText();
-  for (const column of ['paid_search_impressions', 'display_clicks', 'social_platform_revenue', 'email_conversions', 'orders', 'customers', 'cogs']) {
-    assert.ok(text.includes(column), `${column} listed: ${text}`);
-  }
+  await page.locator(id('kpi-card-roas')).waitFor({ timeout: 60_000 });
+  assert.match(await page.locator(id('perf-period-label')).innerText(), /^2024-11-30 to 2024-12-29 \(30 days\)/);
+  assertSameCards(await cardValues(page), cliKpi([], join(ROOT, 'data_processed')));
+  assert.equal(await page.locator(`${id('perf-channel-table')} tbody tr`).count(), 5);
   await page.keyboard.press('ArrowLeft');
   assert.equal(await plan.getAttribute('aria-selected'), 'true');
   assert.ok(await page.locator('#panel-plan').isVisible());
@@ -183,6 +181,31 @@ test('a daily file with platform columns: cards equal the CLI, the period change
     return box && box.top < window.innerHeight && box.bottom > 0;
   });
   await page.locator(`${id('perf-chart-display-cpm')} svg.main-svg`).first().waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a file without the platform columns: the tab lists the missing ones', async () => {
+  const { page, problems } = await site.openPlanner();
+  const path = join(TMP, 'weekly_shop.csv');
+  const lines = ['week,search,tv,revenue'];
+  for (let w = 0; w < 40; w++) {
+    const search = 3000 + 2500 * Math.sin(w);
+    const tv = 5000 + 4000 * Math.cos(1.7 * w);
+    lines.push(`${new Date(START + w * 7 * 86_400_000).toISOString().slice(0, 10)},${search.toFixed(2)},${tv.toFixed(2)},${(90000 + 0.8 * search + 0.5 * tv + 500 * Math.sin(w * 0.7)).toFixed(2)}`);
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+  await page.locator(id('data-file')).setInputFiles(path);
+  await page.locator(id('mapping-confirm')).waitFor({ timeout: 60_000 });
+  await page.locator(id('mapping-confirm')).click();
+  await page.locator(id('data-source')).filter({ hasText: 'Your data — weekly_shop.csv' }).waitFor({ timeout: 120_000 });
+  await page.locator(id('tab-performance')).click();
+  const missing = page.locator(id('perf-missing'));
+  await missing.waitFor({ timeout: 60_000 });
+  const text = await missing.innerText();
+  for (const column of ['search_impressions', 'search_clicks', 'tv_platform_revenue', 'tv_conversions', 'orders', 'customers', 'cogs']) {
+    assert.ok(text.includes(column), `${column} listed: ${text}`);
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });
