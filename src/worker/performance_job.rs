@@ -1,11 +1,16 @@
 //! The Performance tab's job for the on-demand worker ([`super::on_demand`]): read the
 //! facts and compute the core's [`PerformanceReport`] for a period. Plain Rust, tested
 //! natively. The facts (and the code that reads them) stay out of the page's first download:
-//! only the worker runs [`PerformanceJob::run`].
+//! only the worker runs [`PerformanceJob::run`]. The demo's facts are not downloaded at all:
+//! the worker regenerates the store's daily tables with the core's simulator
+//! ([`store_daily_tables`]).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use mixplan_core::data::prepare::daily_tables;
+use mixplan_core::data::simulate::{SimulateParams, simulate};
 use mixplan_core::performance::{
     AlertParams, PerformanceData, PerformanceError, PerformanceReport, Period, performance_report,
     read_channel_names, read_daily_facts, read_wide_table,
@@ -57,23 +62,47 @@ pub enum PerformanceOutcome {
     Failed(String),
 }
 
-/// `data_processed/fact_marketing_daily.csv`, compiled into the worker only (the page never
-/// calls [`PerformanceJob::run`], so its wasm holds none of it).
-const MARKETING_DAILY_CSV: &str = include_str!("../../data_processed/fact_marketing_daily.csv");
-/// `data_processed/fact_sales_daily.csv`, likewise.
-const SALES_DAILY_CSV: &str = include_str!("../../data_processed/fact_sales_daily.csv");
+/// The seed of the committed store (`mixplan simulate --seed 42`, docs/data.md).
+const STORE_SEED: u64 = 42;
 
-/// The demo's facts: the store's daily star-schema tables, named from `dim_channel.csv`.
-fn demo_facts() -> Result<PerformanceData, PerformanceError> {
-    let names = read_channel_names(crate::embedded::DIM_CHANNEL_CSV)?;
-    read_daily_facts(MARKETING_DAILY_CSV, SALES_DAILY_CSV, &names)
+/// The store's daily tables `(fact_marketing_daily.csv, fact_sales_daily.csv)`, regenerated
+/// as `data_processed/` is produced: the core's simulator with seed 42, then `prepare`'s
+/// daily-table writer. The worker regenerates them rather than embedding ~300 KB of CSV in
+/// the download; a native test checks they equal the committed files byte for byte.
+///
+/// # Errors
+/// The simulator's or the pipeline's message (an internal error: the store's parameters
+/// are fixed).
+pub fn store_daily_tables() -> Result<(String, String), String> {
+    let params = SimulateParams {
+        seed: STORE_SEED,
+        ..SimulateParams::default()
+    };
+    let simulation = simulate(&params).map_err(|e| e.to_string())?;
+    daily_tables(&simulation.raw).map_err(|e| e.to_string())
+}
+
+/// The demo's facts: the store's daily star-schema tables ([`store_daily_tables`]), named
+/// from `dim_channel.csv`. Regenerated the first time the tab asks, then kept for the
+/// worker's life (the same facts every time, so a restarted worker answers as the first).
+fn demo_facts() -> &'static Result<PerformanceData, String> {
+    static DEMO: OnceLock<Result<PerformanceData, String>> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let (marketing, sales) = store_daily_tables()?;
+        let names =
+            read_channel_names(crate::embedded::DIM_CHANNEL_CSV).map_err(|e| e.to_string())?;
+        read_daily_facts(&marketing, &sales, &names).map_err(|e| e.to_string())
+    })
 }
 
 impl PerformanceJob {
     /// Reads the facts and computes the view.
     pub fn run(&self) -> PerformanceOutcome {
         let data = match &self.source {
-            PerformanceSource::Demo => demo_facts(),
+            PerformanceSource::Demo => match demo_facts() {
+                Ok(data) => Ok(data.clone()),
+                Err(message) => return PerformanceOutcome::Failed(message.clone()),
+            },
             PerformanceSource::Wide { text, .. } if text.is_empty() => {
                 return PerformanceOutcome::Failed(
                     "the page keeps your weekly table, not your file: load the file again to see its performance figures".into(),
@@ -108,6 +137,36 @@ impl PerformanceJob {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    /// The committed file `data_processed/NAME`.
+    fn committed(name: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data_processed")
+            .join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn the_regenerated_daily_tables_are_the_committed_files_byte_for_byte() {
+        let (marketing, sales) = store_daily_tables().expect("the store simulates");
+        // Compare lengths and the first differing line first: a 300 KB diff is unreadable.
+        for (name, generated) in [
+            ("fact_marketing_daily.csv", marketing),
+            ("fact_sales_daily.csv", sales),
+        ] {
+            let on_disk = committed(name);
+            let first_difference = on_disk
+                .lines()
+                .zip(generated.lines())
+                .position(|(a, b)| a != b);
+            assert_eq!(
+                first_difference, None,
+                "{name}: first differing line (0-based)"
+            );
+            assert_eq!(on_disk.len(), generated.len(), "{name}: length");
+            assert!(on_disk == generated, "{name} differs");
+        }
+    }
 
     #[test]
     fn the_demo_reads_the_stores_daily_tables() {
