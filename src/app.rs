@@ -9,9 +9,12 @@ use crate::components::data::load_bar::{drag_over_handler, drop_handler};
 use crate::components::data::session::{DataSession, InUse};
 use crate::components::fit_status::FitStatus;
 use crate::components::offline_link::OfflineLink;
+use crate::components::performance::performance_view::PerformanceView;
+use crate::components::performance::planner_tabs::{PlannerTabs, Tab};
 use crate::components::planner_page::PlannerPage;
 use crate::embedded;
 use crate::fitting::ready;
+use crate::worker::performance_job::PerformanceSource;
 use mixplan_core::model::posterior::LiftTest;
 
 /// Keeps the plan with the user's kept data whenever the page is hidden or left (reload,
@@ -41,6 +44,39 @@ pub fn App() -> impl IntoView {
     let ready = ready(fit);
     // The simulated store's truth, shown beside the fitted values for the demo only.
     let truth = embedded::load().map(|d| d.truth).unwrap_or_default();
+    let tab = RwSignal::new(Tab::Plan);
+    // Mounted the first time the tab is opened (its worker is not started before), then kept.
+    let performance_opened = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || tab.get() == Tab::Performance
+    });
+    let performance_source = Signal::derive(move || match session.in_use.get() {
+        InUse::Demo => PerformanceSource::Demo,
+        InUse::User(dataset) => PerformanceSource::Wide {
+            text: session
+                .fitted_text
+                .with(|t| t.as_deref().map(str::to_string))
+                .unwrap_or_default(),
+            channels: dataset
+                .data
+                .channel_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+        },
+    });
+    let model_roi = Signal::derive(move || {
+        ready
+            .get()
+            .map(|(planner, _)| {
+                planner
+                    .model()
+                    .channels()
+                    .iter()
+                    .map(|c| (c.name.clone(), c.roi))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
 
     view! {
         <div class="app-root" on:dragover=drag_over_handler on:drop=drop_handler(session)>
@@ -54,13 +90,23 @@ pub fn App() -> impl IntoView {
             </header>
             <DataPanel session />
             <main class="app-main">
-                {move || ready.get().map(|(planner, fit_ms)| {
-                    let truth = match session.in_use.get() {
-                        InUse::Demo => truth.clone(),
-                        InUse::User(_) => Vec::new(),
-                    };
-                    view! { <PlannerPage planner truth fit_ms posterior lift_tests on_calibrate /> }
-                })}
+                <PlannerTabs selected=tab />
+                <div role="tabpanel" id="panel-plan" aria-labelledby="tab-plan" tabindex="0"
+                    class:hidden=move || tab.get() != Tab::Plan>
+                    {move || ready.get().map(|(planner, fit_ms)| {
+                        let truth = match session.in_use.get() {
+                            InUse::Demo => truth.clone(),
+                            InUse::User(_) => Vec::new(),
+                        };
+                        view! { <PlannerPage planner truth fit_ms posterior lift_tests on_calibrate /> }
+                    })}
+                </div>
+                <div role="tabpanel" id="panel-performance" aria-labelledby="tab-performance" tabindex="0"
+                    class:hidden=move || tab.get() != Tab::Performance>
+                    {move || performance_opened.get().then(|| view! {
+                        <PerformanceView source=performance_source model_roi />
+                    })}
+                </div>
             </main>
         </div>
     }

@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod figure;
 pub mod figures;
 pub mod label;
+pub mod performance;
 pub mod plan_ahead;
 pub mod plotly_chart;
 pub mod plotly_js;

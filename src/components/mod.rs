@@ -11,6 +11,7 @@ pub mod lift_tests_panel;
 pub mod model_checks;
 pub mod model_panel;
 pub mod offline_link;
+pub mod performance;
 pub mod plan_ahead;
 pub mod planner_page;
 pub mod pricing_panel;

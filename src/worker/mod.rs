@@ -27,6 +27,7 @@ pub mod messages;
 pub mod on_demand;
 pub mod on_demand_client;
 pub mod on_demand_entry;
+pub mod performance_job;
 pub mod run;
 pub mod schedule;
 pub mod wire;

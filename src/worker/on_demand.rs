@@ -15,6 +15,7 @@ use mixplan_core::model::{FittedModel, ModelParams};
 use serde::{Deserialize, Serialize};
 
 use crate::data_source::reader::{self, ReadJob, ReadResult};
+use crate::worker::performance_job::{PerformanceJob, PerformanceOutcome};
 
 /// Identifies one job; the page numbers its jobs 1, 2, 3, … (a `u32`: a plain JS number).
 pub type JobId = u32;
@@ -39,6 +40,9 @@ pub enum Job {
     Read(Box<ReadJob>),
     /// Run the model checks (boxed: a fitted model is large).
     Check(Box<CheckJob>),
+    /// Compute the performance view for a period
+    /// ([`crate::worker::performance_job`]).
+    Performance(Box<PerformanceJob>),
 }
 
 /// Worker → page: the outcome of a [`Job`], of the job's kind.
@@ -48,6 +52,8 @@ pub enum JobResult {
     Read(ReadResult),
     /// Of [`Job::Check`]: the diagnosis, or the core's message saying why there is none.
     Check(Result<Diagnosis, String>),
+    /// Of [`Job::Performance`].
+    Performance(Box<PerformanceOutcome>),
 }
 
 /// Page → worker: a job and its id.
@@ -81,6 +87,7 @@ pub fn run(job: Job) -> JobResult {
         Job::Check(job) => JobResult::Check(
             diagnose(&job.data, &job.model, &job.params, &job.checks).map_err(|e| e.to_string()),
         ),
+        Job::Performance(job) => JobResult::Performance(Box::new(job.run())),
     }
 }
 

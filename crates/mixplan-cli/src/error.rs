@@ -61,6 +61,15 @@ pub enum CliError {
         #[source]
         source: CoreError,
     },
+    /// The daily facts could not be read or the performance figures computed.
+    #[error("the daily facts in {}", dir.display())]
+    Performance {
+        /// The facts directory.
+        dir: PathBuf,
+        /// The core's performance error.
+        #[source]
+        source: CoreError,
+    },
     /// The diagnostics could not be computed for the fitted model.
     #[error("cannot diagnose the model fitted to {}", path.display())]
     Diagnose {

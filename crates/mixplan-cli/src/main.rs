@@ -38,6 +38,9 @@ enum Command {
     /// Estimate the price elasticity (log-log) and the promotion lift with 90 % intervals,
     /// and what a price change or a promotion does to weekly revenue; print JSON.
     Pricing(commands::pricing::Args),
+    /// Print the performance view as JSON: KPI cards with their change against the previous
+    /// period, 7-/30-day trends, the channel table and anomaly alerts, from the daily facts.
+    Kpi(commands::kpi::Args),
     /// Predict weekly revenue and contributions for a spend vector and print JSON.
     Predict(commands::predict::Args),
     /// Split a total budget over the next weeks across channels and weeks; print the plan,
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Predict(args) => commands::predict::run(args),
         Command::Diagnose(args) => commands::diagnose::run(args),
         Command::Pricing(args) => commands::pricing::run(args),
+        Command::Kpi(args) => commands::kpi::run(args),
         Command::Plan(args) => commands::plan::run(args),
         Command::Frontier(args) => commands::frontier::run(args),
     };

@@ -13,6 +13,7 @@
 //! | [`model`] | design matrix, constrained ridge fit, time-series CV search, metrics, decomposition |
 //! | [`response`] | a channel's steady-state response curve, the contract between the model and the optimiser |
 //! | [`optimize`] | the exact budget optimiser |
+//! | [`performance`] | KPI cards, trends, channel table and anomaly alerts on daily platform and business facts |
 //! | [`pricing`] | price elasticity and promotion lift with intervals, and their sensitivity |
 //!
 //! Style: parameters → validated parameters → fitted model; one `thiserror` enum per
@@ -23,6 +24,7 @@ pub mod diagnose;
 pub mod format;
 pub mod model;
 pub mod optimize;
+pub mod performance;
 pub mod pricing;
 pub mod response;
 pub mod transform;

@@ -69,6 +69,9 @@ pub struct DataSession {
     embedded: StoredValue<Option<EmbeddedData>>,
     /// The file in the mapping step (`None`: no mapping step open).
     pub source: RwSignal<Option<SourceFile>>,
+    /// The text of the file behind the user's data in use, for the Performance tab (`None`
+    /// for data restored from storage, which keeps the weekly table only).
+    pub fitted_text: RwSignal<Option<Arc<str>>>,
     /// The user's answer to "decimal point or comma?", when asked.
     pub decimal: RwSignal<Option<DecimalSeparator>>,
     /// The user's answer to "day or month first?", when asked.
@@ -107,6 +110,7 @@ impl DataSession {
             fitter: StoredValue::new_local(Some(PageFitter::new(fit, posterior))),
             embedded: StoredValue::new(None),
             source,
+            fitted_text: RwSignal::new(None),
             decimal,
             date_order,
             choices: RwSignal::new(MappingChoices::default()),
@@ -216,6 +220,7 @@ impl DataSession {
         let saved = self.saved;
         let message = self.message;
         let source = self.source;
+        let fitted_text = self.fitted_text;
         let read = self.read;
         let pending = self.pending;
         let kept = dataset.clone();
@@ -223,6 +228,7 @@ impl DataSession {
             if switching {
                 browser::replace_fragment("");
             }
+            fitted_text.set(source.with_untracked(|s| s.as_ref().map(|f| f.text.clone())));
             source.set(None);
             read.set(None);
             pending.set(None);
@@ -292,7 +298,7 @@ impl DataSession {
             }
             match result {
                 Ok(JobResult::Read(result)) => then(result),
-                Ok(JobResult::Check(_)) => {}
+                Ok(_) => {}
                 Err(detail) => self
                     .message
                     .set(Some(UserDataError::Unreadable { file, detail }.to_string())),

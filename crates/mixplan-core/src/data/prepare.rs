@@ -567,6 +567,18 @@ pub fn prepare(raw: &RawStore, truth: &GroundTruth) -> Result<StarSchema, Prepar
     })
 }
 
+/// The star schema's two daily tables alone, `(fact_marketing_daily.csv,
+/// fact_sales_daily.csv)`, exactly as [`prepare`] writes them, without the ground truth:
+/// the app's on-demand worker regenerates the store's tables with this from
+/// `simulate(seed 42)` rather than downloading them.
+///
+/// # Errors
+/// The checks of [`aggregate_weekly`] on the records.
+pub fn daily_tables(raw: &RawStore) -> Result<(String, String), PrepareError> {
+    let agg = aggregate_weekly(raw)?;
+    daily_facts(raw, &agg)
+}
+
 /// `fact_marketing_daily.csv` (every day × channel, channels in list order) and
 /// `fact_sales_daily.csv`, compact (see the [module docs](self)). The records were checked
 /// by [`aggregate_weekly`].
