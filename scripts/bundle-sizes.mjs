@@ -86,6 +86,6 @@ export function sizeTable(report) {
       raw: report.firstVisit.raw - report.planner.raw, gzip: report.firstVisit.gzip - report.planner.gzip,
     }),
     line('**first visit** (all of the above)', report.firstVisit),
-    ...report.lazy.map((r) => line(`\`${r.file}\` (lazy: only when a file is loaded or the model checks are opened)`, r)),
+    ...report.lazy.map((r) => line(`\`${r.file}\` (lazy: only when a file is loaded, the model checks are opened or the Performance tab is shown)`, r)),
   ].join('\n');
 }

@@ -1,11 +1,12 @@
 // End-to-end: the "Price and promotions" panel in the release build in headless Chromium.
 // The elasticity and lift are compared with `mixplan pricing --no-posterior` on the same data,
-// run from this test (built with cargo if needed). Run with `node --test
-// tests/e2e/pricing.test.mjs` after `trunk build --release`.
+// run from this test (`target/debug/mixplan`, which `make test` builds before the e2e). Run
+// with `node --test tests/e2e/pricing.test.mjs` after `trunk build --release` and
+// `cargo build -p mixplan-cli`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plannerSite, id, ROOT } from './support.mjs';
@@ -14,7 +15,9 @@ const site = plannerSite();
 
 /** `mixplan pricing --no-posterior` on the demo store, as JSON (computed now, not stored). */
 function cliPricing() {
-  const out = execFileSync('cargo', ['run', '--quiet', '--release', '-p', 'mixplan-cli', '--', 'pricing',
+  const cli = join(ROOT, 'target', 'debug', 'mixplan');
+  assert.ok(existsSync(cli), 'build the CLI first: cargo build -p mixplan-cli');
+  const out = execFileSync(cli, ['pricing',
     join(ROOT, 'data_processed', 'mmm_data.csv'), '--no-posterior', '--price-change', '10'],
   { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(out.toString('utf8'));
