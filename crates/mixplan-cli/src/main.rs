@@ -38,6 +38,9 @@ enum Command {
     /// Estimate the price elasticity (log-log) and the promotion lift with 90 % intervals,
     /// and what a price change or a promotion does to weekly revenue; print JSON.
     Pricing(commands::pricing::Args),
+    /// Split each social channel's effect into direct and through paid search (two-stage
+    /// mediation, 90 % block-bootstrap intervals) and print both budget splits as JSON.
+    Mediation(commands::mediation::Args),
     /// Predict weekly revenue and contributions for a spend vector and print JSON.
     Predict(commands::predict::Args),
     /// Split a total budget over the next weeks across channels and weeks; print the plan,
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Predict(args) => commands::predict::run(args),
         Command::Diagnose(args) => commands::diagnose::run(args),
         Command::Pricing(args) => commands::pricing::run(args),
+        Command::Mediation(args) => commands::mediation::run(args),
         Command::Plan(args) => commands::plan::run(args),
         Command::Frontier(args) => commands::frontier::run(args),
     };

@@ -5,6 +5,7 @@ pub mod data_args;
 pub mod diagnose;
 pub mod fit;
 pub mod frontier;
+pub mod mediation;
 pub mod optimize;
 pub mod output;
 pub mod plan;
