@@ -2,30 +2,40 @@
 //! when first opened, splits each social channel's effect into direct and through paid search
 //! (the core's [`mixplan_core::mediation`], two stages with block-bootstrap intervals) and
 //! shows the plain and the mediation-aware split of the historical weekly budget side by side.
-//! Computed once, in the on-demand worker ([`crate::worker::mediation_job`]), so neither the
-//! estimate nor its bootstrap is on the input path or in the first visit's wasm; the round
-//! trip is timed and shown.
+//! Computed once, lazily, by a `Memo` over the fitted planner (a few ms: two least-squares
+//! fits per bootstrap resample; the time is shown), never on the input path.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use mixplan_core::mediation::{Interval, MediationParams, MediatorMetric};
+use mixplan_core::mediation::{
+    Interval, MediationError, MediationParams, MediationReport, MediationSplits, MediatorMetric,
+    estimate_mediation,
+};
 
 use crate::format::{currency, decimal, percent};
 use crate::planner::scenario::Planner;
-use crate::worker::mediation_job::{MediationJob, MediationOutcome};
-use crate::worker::on_demand::{Job, JobResult};
-use crate::worker::on_demand_client;
 
 /// What the panel shows once computed.
 struct Computed {
-    outcome: MediationOutcome,
+    report: MediationReport,
+    splits: MediationSplits,
     /// Display names in model order.
     names: Vec<String>,
     /// What is missing from the data, when the estimate had to do without it.
-    missing: String,
-    /// Round trip to the worker, ms.
+    missing: Option<String>,
+    /// Wall time of the estimate, ms.
     ms: f64,
+}
+
+/// The computed panel, compared by identity (the `Memo` computes it once).
+#[derive(Clone)]
+struct Shared(Arc<Result<Computed, String>>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 fn now_ms() -> f64 {
@@ -35,43 +45,45 @@ fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
-/// The two-stage estimate on the planner's data, in the on-demand worker. The page's data
-/// carry no clicks (the loader keeps only spend, target and controls), so paid search's spend
-/// stands for its clicks and the panel says so; `mixplan mediation` reads the clicks.
-async fn compute(planner: &Planner) -> Result<Computed, String> {
+/// The two-stage estimate on the planner's data. The page's data carry no clicks (the loader
+/// keeps only spend, target and controls), so paid search's spend stands for its clicks and
+/// the panel says so; `mixplan mediation` reads the clicks.
+fn compute(planner: &Planner) -> Result<Computed, String> {
     let start = now_ms();
     let ids: Vec<String> = planner.channels().iter().map(|c| c.id.clone()).collect();
     let mediator = ids
         .iter()
         .find(|id| id.as_str() == "paid_search")
         .or_else(|| ids.iter().find(|id| id.to_ascii_lowercase().contains("search")))
-        .cloned()
         .ok_or_else(|| {
             "No paid-search channel in the data: the effect through search needs a channel whose name contains \"search\".".to_string()
         })?;
-    let job = MediationJob {
-        data: planner.data().clone(),
-        model: planner.model().clone(),
-        curves: planner.curves().to_vec(),
-        ids,
-        budget: planner.historical_mix().iter().sum(),
-        params: MediationParams {
-            mediator: mediator.clone(),
-            metric: MediatorMetric::Spend,
-            ..MediationParams::default()
-        },
+    let params = MediationParams {
+        mediator: mediator.clone(),
+        metric: MediatorMetric::Spend,
+        ..MediationParams::default()
     };
-    let outcome = match on_demand_client::run(Job::Mediation(Box::new(job))).await {
-        Ok(JobResult::Mediation(result)) => (*result)?,
-        Ok(_) => return Err("the background worker answered another request".into()),
-        Err(detail) => return Err(detail),
-    };
+    let valid = params
+        .check(planner.data(), None)
+        .map_err(|error| match error {
+            MediationError::NoSource { available } => format!(
+                "No social channel in the data (channels: {available}): the panel needs a channel whose name contains \"social\"."
+            ),
+            other => format!("Cannot estimate the mediation: {other}."),
+        })?;
+    let report = estimate_mediation(planner.data(), planner.model(), &valid)
+        .map_err(|e| format!("Cannot estimate the mediation: {e}."))?;
+    let budget: f64 = planner.historical_mix().iter().sum();
+    let splits = report
+        .splits(planner.curves(), &ids, budget)
+        .map_err(|e| format!("Cannot split the budget: {e}."))?;
     Ok(Computed {
-        outcome,
+        report,
+        splits,
         names: planner.channels().iter().map(|c| c.name.clone()).collect(),
-        missing: format!(
+        missing: Some(format!(
             "The data have no weekly clicks of {mediator} (a column {mediator}_clicks): its spend stands for them here; mixplan mediation reads the clicks."
-        ),
+        )),
         ms: now_ms() - start,
     })
 }
@@ -92,7 +104,7 @@ fn roi(value: f64) -> String {
 
 /// The computed panel's body.
 fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
-    let report = &computed.outcome.report;
+    let report = &computed.report;
     let level = percent(report.value_per_unit.level);
     let effects = report
         .sources
@@ -118,7 +130,7 @@ fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
             }
         })
         .collect_view();
-    let splits = &computed.outcome.splits;
+    let splits = &computed.splits;
     let rows = splits
         .channels
         .iter()
@@ -157,7 +169,7 @@ fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
         }
     };
     view! {
-        <p class="muted" data-testid="mediation-missing">{computed.missing.clone()}</p>
+        {computed.missing.clone().map(|text| view! { <p class="muted" data-testid="mediation-missing">{text}</p> })}
         <table class="mediation-effects">
             <caption>{format!("Effects over the data period, {level} intervals (block bootstrap)")}</caption>
             <thead>
@@ -199,7 +211,7 @@ fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
 }
 
 /// A collapsed `<details data-testid="mediation-panel">` "Social → search". Opening it
-/// computes the estimate (once, in the on-demand worker) and shows each social channel's direct, indirect and total
+/// computes the estimate (once) and shows each social channel's direct, indirect and total
 /// effect with intervals, its indirect share (`mediation-indirect-share-<id>`), the toggle
 /// "value social at its total effect" (`mediation-toggle`, off by default) and both splits,
 /// the chosen one highlighted and spelled out in `mediation-recommended`. When the data lack
@@ -209,25 +221,19 @@ pub fn MediationPanel(
     /// The fitted model and the data it was fitted on.
     planner: Arc<Planner>,
 ) -> impl IntoView {
-    let opened = StoredValue::new(false);
+    let opened = RwSignal::new(false);
     let total_effect = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Arc<Result<Computed, String>>>);
+    let computed = Memo::new(move |_| opened.get().then(|| Shared(Arc::new(compute(&planner)))));
     let on_toggle = move |event: leptos::ev::Event| {
-        let open = event_target::<web_sys::Element>(&event).has_attribute("open");
-        if open && !opened.get_value() {
-            opened.set_value(true);
-            let planner = planner.clone();
-            leptos::task::spawn_local(async move {
-                let result = compute(&planner).await;
-                // The section may be gone (a new fit replaced the planner).
-                outcome.try_set(Some(Arc::new(result)));
-            });
+        if event_target::<web_sys::Element>(&event).has_attribute("open") && !opened.get_untracked()
+        {
+            opened.set(true);
         }
     };
     let content = move || {
-        match outcome.get() {
+        match computed.get() {
         None => view! { <p class="muted">"Computing…"</p> }.into_any(),
-        Some(result) => match result.as_ref() {
+        Some(Shared(outcome)) => match outcome.as_ref() {
             Ok(computed) => body(computed, total_effect),
             Err(text) => view! { <p class="warning" role="alert" data-testid="mediation-missing">{text.clone()}</p> }.into_any(),
         },

@@ -33,7 +33,7 @@ async fn run_checks(planner: &Planner) -> Outcome {
     };
     match on_demand_client::run(Job::Check(Box::new(job))).await {
         Ok(JobResult::Check(result)) => result.map(Arc::new),
-        Ok(_) => Err("the background worker answered another request".into()),
+        Ok(JobResult::Read(_)) => Err("the background worker answered another request".into()),
         Err(detail) => Err(detail),
     }
 }

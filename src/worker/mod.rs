@@ -23,7 +23,6 @@
 pub mod client;
 pub mod entry;
 pub mod js;
-pub mod mediation_job;
 pub mod messages;
 pub mod on_demand;
 pub mod on_demand_client;

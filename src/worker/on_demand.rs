@@ -14,7 +14,6 @@ use mixplan_core::diagnose::{Diagnosis, DiagnosisParams, diagnose};
 use mixplan_core::model::{FittedModel, ModelParams};
 use serde::{Deserialize, Serialize};
 
-use super::mediation_job::{self, MediationJob, MediationOutcome};
 use crate::data_source::reader::{self, ReadJob, ReadResult};
 
 /// Identifies one job; the page numbers its jobs 1, 2, 3, … (a `u32`: a plain JS number).
@@ -40,8 +39,6 @@ pub enum Job {
     Read(Box<ReadJob>),
     /// Run the model checks (boxed: a fitted model is large).
     Check(Box<CheckJob>),
-    /// The "Social → search" estimate ([`super::mediation_job`]).
-    Mediation(Box<MediationJob>),
 }
 
 /// Worker → page: the outcome of a [`Job`], of the job's kind.
@@ -51,8 +48,6 @@ pub enum JobResult {
     Read(ReadResult),
     /// Of [`Job::Check`]: the diagnosis, or the core's message saying why there is none.
     Check(Result<Diagnosis, String>),
-    /// Of [`Job::Mediation`] (boxed: a report and two splits).
-    Mediation(Box<Result<MediationOutcome, String>>),
 }
 
 /// Page → worker: a job and its id.
@@ -86,7 +81,6 @@ pub fn run(job: Job) -> JobResult {
         Job::Check(job) => JobResult::Check(
             diagnose(&job.data, &job.model, &job.params, &job.checks).map_err(|e| e.to_string()),
         ),
-        Job::Mediation(job) => JobResult::Mediation(Box::new(mediation_job::run(*job))),
     }
 }
 

@@ -292,7 +292,7 @@ impl DataSession {
             }
             match result {
                 Ok(JobResult::Read(result)) => then(result),
-                Ok(_) => {}
+                Ok(JobResult::Check(_)) => {}
                 Err(detail) => self
                     .message
                     .set(Some(UserDataError::Unreadable { file, detail }.to_string())),
