@@ -7,7 +7,6 @@ use crate::model::design::yearly_phase;
 use crate::model::posterior::equal_tailed_interval;
 use crate::model::{FittedModel, Term};
 use crate::transform::{GeometricAdstock, Hill};
-use nalgebra::{DMatrix, DVector};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -135,8 +134,10 @@ pub fn estimate_mediation(
 /// The two designs: rows are weeks, stage 1's and stage 2's columns, and where the
 /// coefficients of interest sit.
 struct Designs {
-    stage1: DMatrix<f64>,
-    stage2: DMatrix<f64>,
+    /// Stage 1's columns, one value per week each.
+    stage1: Vec<Vec<f64>>,
+    /// Stage 2's columns.
+    stage2: Vec<Vec<f64>>,
     /// Column of each source's `h_s` in stage 1.
     stage1_sources: Vec<usize>,
     /// Column of the mediator's own spend in stage 1 (clicks only).
@@ -165,8 +166,6 @@ impl Designs {
                 Term::Intercept | Term::Control(_) | Term::Channel(_) => {}
             }
         }
-        let matrix =
-            |columns: &[Vec<f64>]| DMatrix::from_fn(n, columns.len(), |t, j| columns[j][t]);
 
         let mut one = fixed.clone();
         let stage1_sources = params
@@ -197,8 +196,8 @@ impl Designs {
         two.push(params.series.clone());
         let stage2_mediator = two.len() - 1;
         Self {
-            stage1: matrix(&one),
-            stage2: matrix(&two),
+            stage1: one,
+            stage2: two,
             stage1_sources,
             stage1_own,
             stage2_sources,
@@ -207,21 +206,59 @@ impl Designs {
     }
 }
 
-/// Least-squares coefficients `(XᵀX)⁻¹Xᵀy` by Cholesky, `None` when `XᵀX` is singular or
-/// there are no more rows than columns.
-fn least_squares(x: &DMatrix<f64>, y: &DVector<f64>) -> Option<DVector<f64>> {
-    if x.nrows() <= x.ncols() {
+/// Least-squares coefficients `(XᵀX)⁻¹Xᵀy` on the rows `rows` of the columns `x` (a row may
+/// repeat: a bootstrap resample), through the Cholesky factor `XᵀX = LLᵀ`; `None` when there
+/// are no more rows than columns or `XᵀX` is not positive definite. Written out (p ≤ ~20)
+/// rather than with nalgebra's dynamic matrices, whose code would weigh on the page's wasm
+/// (issue #13).
+fn least_squares(x: &[Vec<f64>], y: &[f64], rows: &[usize]) -> Option<Vec<f64>> {
+    let p = x.len();
+    if rows.len() <= p {
         return None;
     }
-    let beta = x.tr_mul(x).cholesky()?.solve(&x.tr_mul(y));
-    beta.iter().all(|b| b.is_finite()).then_some(beta)
+    // Lower triangle of XᵀX, row-major, and Xᵀy.
+    let mut l = vec![0.0; p * p];
+    let mut b = vec![0.0; p];
+    for i in 0..p {
+        for j in 0..=i {
+            l[i * p + j] = rows.iter().map(|&t| x[i][t] * x[j][t]).sum();
+        }
+        b[i] = rows.iter().map(|&t| x[i][t] * y[t]).sum();
+    }
+    // In-place Cholesky, with a relative pivot floor for collinear columns.
+    for j in 0..p {
+        let diagonal = l[j * p + j] - (0..j).map(|k| l[j * p + k].powi(2)).sum::<f64>();
+        let scale = rows.iter().map(|&t| x[j][t].powi(2)).sum::<f64>();
+        if !(diagonal > 1e-10 * scale && diagonal.is_finite()) {
+            return None;
+        }
+        let pivot = diagonal.sqrt();
+        l[j * p + j] = pivot;
+        for i in j + 1..p {
+            let dot: f64 = (0..j).map(|k| l[i * p + k] * l[j * p + k]).sum();
+            l[i * p + j] = (l[i * p + j] - dot) / pivot;
+        }
+    }
+    // L z = b, then Lᵀ β = z.
+    for i in 0..p {
+        let dot: f64 = (0..i).map(|k| l[i * p + k] * b[k]).sum();
+        b[i] = (b[i] - dot) / l[i * p + i];
+    }
+    for i in (0..p).rev() {
+        let dot: f64 = (i + 1..p).map(|k| l[k * p + i] * b[k]).sum();
+        b[i] = (b[i] - dot) / l[i * p + i];
+    }
+    b.iter().all(|v| v.is_finite()).then_some(b)
 }
 
-/// `1 − SSE/SST` of the fit.
-fn r_squared(x: &DMatrix<f64>, y: &DVector<f64>, beta: &DVector<f64>) -> f64 {
-    let mean = y.mean();
+/// `1 − SSE/SST` of the fit `β` on all weeks.
+fn r_squared(x: &[Vec<f64>], y: &[f64], beta: &[f64]) -> f64 {
+    let n = y.len() as f64;
+    let mean = y.iter().sum::<f64>() / n;
     let sst: f64 = y.iter().map(|v| (v - mean).powi(2)).sum();
-    let sse = (y - x * beta).norm_squared();
+    let sse: f64 = (0..y.len())
+        .map(|t| (y[t] - x.iter().zip(beta).map(|(c, b)| c[t] * b).sum::<f64>()).powi(2))
+        .sum();
     if sst > 0.0 { 1.0 - sse / sst } else { f64::NAN }
 }
 
@@ -240,10 +277,8 @@ struct Coefficients {
 impl Coefficients {
     /// Both stages on the rows `rows` (all weeks, or a bootstrap resample).
     fn fit(designs: &Designs, mediator: &[f64], revenue: &[f64], rows: &[usize]) -> Option<Self> {
-        let pick = |x: &DMatrix<f64>| x.select_rows(rows);
-        let pick_y = |v: &[f64]| DVector::from_iterator(rows.len(), rows.iter().map(|&t| v[t]));
-        let a = least_squares(&pick(&designs.stage1), &pick_y(mediator))?;
-        let b = least_squares(&pick(&designs.stage2), &pick_y(revenue))?;
+        let a = least_squares(&designs.stage1, mediator, rows)?;
+        let b = least_squares(&designs.stage2, revenue, rows)?;
         Some(Self {
             pi: designs.stage1_sources.iter().map(|&j| a[j]).collect(),
             beta: designs.stage2_sources.iter().map(|&j| b[j]).collect(),
@@ -296,11 +331,11 @@ pub fn estimate_mediation_with(
         } else {
             revenue
         };
-        if least_squares(x, &DVector::from_column_slice(y)).is_none() {
+        if least_squares(x, y, &all).is_none() {
             return Err(MediationError::Regression {
                 stage,
-                reason: if n <= x.ncols() {
-                    format!("{n} weeks for {} coefficients", x.ncols())
+                reason: if n <= x.len() {
+                    format!("{n} weeks for {} coefficients", x.len())
                 } else {
                     "its columns are collinear (a channel repeats another, or never changes)".into()
                 },
@@ -313,9 +348,8 @@ pub fn estimate_mediation_with(
             reason: "its columns are collinear".into(),
         }
     })?;
-    let r2 = |x: &DMatrix<f64>, y: &[f64]| {
-        let y = DVector::from_column_slice(y);
-        least_squares(x, &y).map_or(f64::NAN, |b| r_squared(x, &y, &b))
+    let r2 = |x: &[Vec<f64>], y: &[f64]| {
+        least_squares(x, y, &all).map_or(f64::NAN, |b| r_squared(x, y, &b))
     };
     let stage1_r2 = r2(&designs.stage1, mediator);
     let stage2_r2 = r2(&designs.stage2, revenue);
