@@ -5,8 +5,9 @@
 //! ```
 //!
 //! reads `channels.csv`, `daily_sales.csv`, `daily_spend.csv` and `ground_truth.json` and
-//! writes `dim_channel.csv`, `fact_marketing.csv`, `fact_revenue.csv`, `mmm_data.csv` and
-//! `ground_truth.json` (see `docs/data.md`).
+//! writes `dim_channel.csv`, `fact_marketing.csv`, `fact_revenue.csv`,
+//! `fact_marketing_daily.csv`, `fact_sales_daily.csv`, `mmm_data.csv` and `ground_truth.json`
+//! (see `docs/data.md`).
 
 use super::CommandResult;
 use super::simulate::{create_dir, write_file};

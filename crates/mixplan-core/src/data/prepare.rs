@@ -4,8 +4,10 @@
 //! | file | grain | columns |
 //! |---|---|---|
 //! | `dim_channel.csv` | channel | `id,name,kind` |
-//! | `fact_marketing.csv` | week × channel | `week,channel_id,spend` |
-//! | `fact_revenue.csv` | week | `week,revenue,orders,price_index,promotion,holiday` |
+//! | `fact_marketing.csv` | week × channel | `week,channel_id,spend,impressions,clicks,platform_revenue,conversions` |
+//! | `fact_revenue.csv` | week | `week,revenue,orders,price_index,promotion,holiday,customers,cogs,average_price` |
+//! | `fact_marketing_daily.csv` | day × channel | `date,channel_id,spend,impressions,clicks,platform_revenue,conversions` |
+//! | `fact_sales_daily.csv` | day | `date,revenue,orders,customers,cogs,average_price,price_index,promotion,holiday` |
 //! | `mmm_data.csv` | week | `week,<channel ids…>,price_index,promotion,holiday,revenue` |
 //! | `ground_truth.json` | — | the simulator's [`GroundTruth`], checked against the data |
 //!
@@ -23,6 +25,16 @@
 //! | `price_index` | `(1/7) Σ_d price_index_d` | 4 decimals |
 //! | `promotion` | `(1/7) Σ_d discount_d`: mean site-wide discount depth, 0 … 1 | 4 decimals |
 //! | `holiday` | 1 if a named retail holiday falls in the week, else 0 | `0` / `1` |
+//! | `impressions`, `clicks`, `conversions` of channel `c` | `Σ_d` of the day's | integer |
+//! | `platform_revenue` of channel `c` | `Σ_d platform_revenue_{c,d}` | currency, 2 decimals |
+//! | `customers` | `Σ_d customers_d` | integer |
+//! | `cogs` | `Σ_d cogs_d` | currency, 2 decimals |
+//! | `average_price` | `(1/7) Σ_d average_price_d` | currency, 2 decimals |
+//!
+//! The daily tables keep every day (a day × channel grid; a missing spend row is a row of
+//! zeros) and are written compactly: trailing zeros of decimals are dropped (`12.5`, `0`,
+//! `1.035`), counts are integers, `promotion` is the day's discount depth (`0.25`, `0` on
+//! most days) and `holiday` is `0`/`1`.
 //!
 //! All sums are exact (integer cents, basis points, percent); the two means are rounded
 //! half-up to 4 decimals, and the rounded value is the one the ground truth uses.
@@ -30,7 +42,7 @@
 //! Load `mmm_data.csv` with [`mmm_load_options`] (or default [`LoadOptions`]: the names are
 //! chosen so that auto-detection finds the same roles).
 
-use super::raw::{RawChannel, RawError, RawStore, csv_rows, fixed};
+use super::raw::{DailySpend, RawChannel, RawError, RawStore, csv_rows, fixed};
 use super::truth::GroundTruth;
 use super::{DataError, LoadOptions, MIN_WEEKS, Series, WeeklyData};
 use chrono::{Days, NaiveDate};
@@ -151,6 +163,20 @@ pub struct WeeklyAggregate {
     pub promotion_e4: Vec<i64>,
     /// 1 if a named holiday falls in the week.
     pub holiday: Vec<u8>,
+    /// `impressions[c][w]`: platform-reported impressions.
+    pub impressions: Vec<Vec<u64>>,
+    /// `clicks[c][w]`: platform-reported clicks.
+    pub clicks: Vec<Vec<u64>>,
+    /// `platform_revenue_cents[c][w]`: platform-attributed revenue, cents.
+    pub platform_revenue_cents: Vec<Vec<i64>>,
+    /// `conversions[c][w]`: platform-reported conversions.
+    pub conversions: Vec<Vec<u64>>,
+    /// Weekly distinct customers (sum of the days').
+    pub customers: Vec<u64>,
+    /// Weekly cost of goods, cents.
+    pub cogs_cents: Vec<i64>,
+    /// Weekly mean of the daily average price, cents.
+    pub average_price_cents: Vec<i64>,
 }
 
 impl WeeklyAggregate {
@@ -271,8 +297,18 @@ pub fn aggregate_weekly(raw: &RawStore) -> Result<WeeklyAggregate, PrepareError>
     let mut price_bp = vec![0i64; n];
     let mut discount = vec![0i64; n];
     let mut holiday = vec![0u8; n];
+    let mut customers = vec![0u64; n];
+    let mut cogs_cents = vec![0i64; n];
+    let mut average_price = vec![0i64; n];
     for (d, s) in raw.sales.iter().enumerate() {
         let w = d / 7;
+        customers[w] += u64::from(s.customers);
+        cogs_cents[w] = cogs_cents[w]
+            .checked_add(s.cogs_cents)
+            .ok_or(PrepareError::Overflow)?;
+        average_price[w] = average_price[w]
+            .checked_add(s.average_price_cents)
+            .ok_or(PrepareError::Overflow)?;
         revenue_cents[w] = revenue_cents[w]
             .checked_add(s.revenue_cents)
             .ok_or(PrepareError::Overflow)?;
@@ -291,6 +327,10 @@ pub fn aggregate_weekly(raw: &RawStore) -> Result<WeeklyAggregate, PrepareError>
         .map(|(i, c)| (c.name.as_str(), i))
         .collect();
     let mut spend_cents = vec![vec![0i64; n]; raw.channels.len()];
+    let mut impressions = vec![vec![0u64; n]; raw.channels.len()];
+    let mut clicks = vec![vec![0u64; n]; raw.channels.len()];
+    let mut platform_revenue_cents = vec![vec![0i64; n]; raw.channels.len()];
+    let mut conversions = vec![vec![0u64; n]; raw.channels.len()];
     let mut seen: HashMap<(usize, NaiveDate), ()> = HashMap::new();
     for s in &raw.spend {
         let c = *index
@@ -316,6 +356,16 @@ pub fn aggregate_weekly(raw: &RawStore) -> Result<WeeklyAggregate, PrepareError>
         spend_cents[c][w] = spend_cents[c][w]
             .checked_add(s.spend_cents)
             .ok_or(PrepareError::Overflow)?;
+        platform_revenue_cents[c][w] = platform_revenue_cents[c][w]
+            .checked_add(s.platform_revenue_cents)
+            .ok_or(PrepareError::Overflow)?;
+        let add = |total: &mut u64, v: u64| -> Result<(), PrepareError> {
+            *total = total.checked_add(v).ok_or(PrepareError::Overflow)?;
+            Ok(())
+        };
+        add(&mut impressions[c][w], s.impressions)?;
+        add(&mut clicks[c][w], s.clicks)?;
+        add(&mut conversions[c][w], s.conversions)?;
     }
 
     Ok(WeeklyAggregate {
@@ -329,6 +379,13 @@ pub fn aggregate_weekly(raw: &RawStore) -> Result<WeeklyAggregate, PrepareError>
         // Mean of whole percent, in units of 1e-4: Σ pct · 100 / 7.
         promotion_e4: discount.iter().map(|&v| div_round(v * 100, 7)).collect(),
         holiday,
+        impressions,
+        clicks,
+        platform_revenue_cents,
+        conversions,
+        customers,
+        cogs_cents,
+        average_price_cents: average_price.iter().map(|&v| div_round(v, 7)).collect(),
     })
 }
 
@@ -341,22 +398,84 @@ pub struct StarSchema {
     pub fact_marketing: String,
     /// `fact_revenue.csv`.
     pub fact_revenue: String,
+    /// `fact_marketing_daily.csv`.
+    pub fact_marketing_daily: String,
+    /// `fact_sales_daily.csv`.
+    pub fact_sales_daily: String,
     /// `mmm_data.csv`.
     pub mmm_data: String,
     /// `ground_truth.json`.
     pub ground_truth: String,
 }
 
+/// Columns of `fact_marketing.csv` (weekly).
+pub const FACT_MARKETING_COLUMNS: [&str; 7] = [
+    "week",
+    "channel_id",
+    "spend",
+    "impressions",
+    "clicks",
+    "platform_revenue",
+    "conversions",
+];
+/// Columns of `fact_revenue.csv` (weekly).
+pub const FACT_REVENUE_COLUMNS: [&str; 9] = [
+    "week",
+    "revenue",
+    "orders",
+    PRICE_INDEX,
+    PROMOTION,
+    HOLIDAY,
+    "customers",
+    "cogs",
+    "average_price",
+];
+/// Columns of `fact_marketing_daily.csv`.
+pub const FACT_MARKETING_DAILY_COLUMNS: [&str; 7] = [
+    "date",
+    "channel_id",
+    "spend",
+    "impressions",
+    "clicks",
+    "platform_revenue",
+    "conversions",
+];
+/// Columns of `fact_sales_daily.csv`.
+pub const FACT_SALES_DAILY_COLUMNS: [&str; 9] = [
+    "date",
+    "revenue",
+    "orders",
+    "customers",
+    "cogs",
+    "average_price",
+    PRICE_INDEX,
+    PROMOTION,
+    HOLIDAY,
+];
+
 impl StarSchema {
     /// `(file name, contents)` for each output, in a fixed order.
-    pub fn files(&self) -> [(&'static str, &str); 5] {
+    pub fn files(&self) -> [(&'static str, &str); 7] {
         [
             ("dim_channel.csv", &self.dim_channel),
             ("fact_marketing.csv", &self.fact_marketing),
             ("fact_revenue.csv", &self.fact_revenue),
+            ("fact_marketing_daily.csv", &self.fact_marketing_daily),
+            ("fact_sales_daily.csv", &self.fact_sales_daily),
             ("mmm_data.csv", &self.mmm_data),
             ("ground_truth.json", &self.ground_truth),
         ]
+    }
+}
+
+/// `units / 10^decimals` without needless decimals: `fixed` with trailing zeros (and a
+/// trailing point) dropped, e.g. `1250, 2` → `12.5`, `0, 2` → `0`, `10350, 4` → `1.035`.
+fn compact(units: i64, decimals: u32) -> String {
+    let text = fixed(units, decimals);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
     }
 }
 
@@ -386,17 +505,19 @@ pub fn prepare(raw: &RawStore, truth: &GroundTruth) -> Result<StarSchema, Prepar
         ),
     )?;
     let fact_marketing = csv_rows(
-        std::iter::once(["week", "channel_id", "spend"].map(String::from)).chain((0..n).flat_map(
-            |w| {
-                agg.channels.iter().enumerate().map(move |(c, ch)| {
-                    [
-                        agg.weeks[w].to_string(),
-                        ch.id.clone(),
-                        fixed(agg.spend_cents[c][w], 2),
-                    ]
-                })
-            },
-        )),
+        std::iter::once(FACT_MARKETING_COLUMNS.map(String::from)).chain((0..n).flat_map(|w| {
+            agg.channels.iter().enumerate().map(move |(c, ch)| {
+                [
+                    agg.weeks[w].to_string(),
+                    ch.id.clone(),
+                    fixed(agg.spend_cents[c][w], 2),
+                    agg.impressions[c][w].to_string(),
+                    agg.clicks[c][w].to_string(),
+                    fixed(agg.platform_revenue_cents[c][w], 2),
+                    agg.conversions[c][w].to_string(),
+                ]
+            })
+        })),
     )?;
     let control_cells = |w: usize| {
         [
@@ -406,21 +527,22 @@ pub fn prepare(raw: &RawStore, truth: &GroundTruth) -> Result<StarSchema, Prepar
         ]
     };
     let fact_revenue = csv_rows(
-        std::iter::once(
-            ["week", "revenue", "orders", PRICE_INDEX, PROMOTION, HOLIDAY]
-                .map(String::from)
-                .to_vec(),
-        )
-        .chain((0..n).map(|w| {
+        std::iter::once(FACT_REVENUE_COLUMNS.map(String::from).to_vec()).chain((0..n).map(|w| {
             let mut row = vec![
                 agg.weeks[w].to_string(),
                 fixed(agg.revenue_cents[w], 2),
                 agg.orders[w].to_string(),
             ];
             row.extend(control_cells(w));
+            row.extend([
+                agg.customers[w].to_string(),
+                fixed(agg.cogs_cents[w], 2),
+                fixed(agg.average_price_cents[w], 2),
+            ]);
             row
         })),
     )?;
+    let (fact_marketing_daily, fact_sales_daily) = daily_facts(raw, agg)?;
     let mut header = vec!["week".to_string()];
     header.extend(agg.channels.iter().map(|c| c.id.clone()));
     header.extend(CONTROLS.iter().map(|c| c.to_string()));
@@ -438,9 +560,79 @@ pub fn prepare(raw: &RawStore, truth: &GroundTruth) -> Result<StarSchema, Prepar
         dim_channel,
         fact_marketing,
         fact_revenue,
+        fact_marketing_daily,
+        fact_sales_daily,
         mmm_data,
         ground_truth,
     })
+}
+
+/// `fact_marketing_daily.csv` (every day × channel, channels in list order) and
+/// `fact_sales_daily.csv`, compact (see the [module docs](self)). The records were checked
+/// by [`aggregate_weekly`].
+fn daily_facts(raw: &RawStore, agg: &WeeklyAggregate) -> Result<(String, String), PrepareError> {
+    let first = agg.weeks[0];
+    let days = raw.sales.len();
+    let index: HashMap<&str, usize> = raw
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let mut grid: Vec<Vec<Option<&DailySpend>>> = vec![vec![None; agg.channels.len()]; days];
+    for s in &raw.spend {
+        let d = (s.date - first).num_days();
+        if let (Some(&c), Ok(d)) = (index.get(s.channel.as_str()), usize::try_from(d))
+            && d < days
+        {
+            grid[d][c] = Some(s);
+        }
+    }
+    let marketing = csv_rows(
+        std::iter::once(FACT_MARKETING_DAILY_COLUMNS.map(String::from)).chain(
+            raw.sales.iter().zip(&grid).flat_map(|(day, row)| {
+                agg.channels.iter().zip(row).map(move |(ch, s)| {
+                    let (spend, impressions, clicks, platform, conversions) =
+                        s.map_or((0, 0, 0, 0, 0), |s| {
+                            (
+                                s.spend_cents,
+                                s.impressions,
+                                s.clicks,
+                                s.platform_revenue_cents,
+                                s.conversions,
+                            )
+                        });
+                    [
+                        day.date.to_string(),
+                        ch.id.clone(),
+                        compact(spend, 2),
+                        impressions.to_string(),
+                        clicks.to_string(),
+                        compact(platform, 2),
+                        conversions.to_string(),
+                    ]
+                })
+            }),
+        ),
+    )?;
+    let sales = csv_rows(
+        std::iter::once(FACT_SALES_DAILY_COLUMNS.map(String::from)).chain(raw.sales.iter().map(
+            |s| {
+                [
+                    s.date.to_string(),
+                    compact(s.revenue_cents, 2),
+                    s.orders.to_string(),
+                    s.customers.to_string(),
+                    compact(s.cogs_cents, 2),
+                    compact(s.average_price_cents, 2),
+                    compact(i64::from(s.price_index_bp), 4),
+                    compact(i64::from(s.discount_pct), 2),
+                    u8::from(!s.holiday.trim().is_empty()).to_string(),
+                ]
+            },
+        )),
+    )?;
+    Ok((marketing, sales))
 }
 
 fn check_truth(agg: &WeeklyAggregate, truth: &GroundTruth) -> Result<(), PrepareError> {
@@ -495,4 +687,26 @@ fn check_truth(agg: &WeeklyAggregate, truth: &GroundTruth) -> Result<(), Prepare
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn compact_drops_needless_decimals() {
+        for (units, decimals, text) in [
+            (0, 2, "0"),
+            (1_250, 2, "12.5"),
+            (1_205, 2, "12.05"),
+            (1_200, 2, "12"),
+            (10_350, 4, "1.035"),
+            (10_000, 4, "1"),
+            (25, 2, "0.25"),
+            (-150, 2, "-1.5"),
+            (7, 0, "7"),
+        ] {
+            assert_eq!(compact(units, decimals), text);
+        }
+    }
 }

@@ -4,12 +4,14 @@
 //! | file | columns | one row per |
 //! |---|---|---|
 //! | [`CHANNELS_FILE`] | `id,name,kind` | marketing channel |
-//! | [`DAILY_SALES_FILE`] | `date,revenue,orders,price_index,discount,holiday` | day |
-//! | [`DAILY_SPEND_FILE`] | `date,channel,spend` (channel = display name) | day × channel |
+//! | [`DAILY_SALES_FILE`] | `date,revenue,orders,price_index,discount,holiday,customers,cogs,average_price,promotion` | day |
+//! | [`DAILY_SPEND_FILE`] | `date,channel,spend,impressions,clicks,platform_revenue,conversions` (channel = display name) | day × channel |
 //!
 //! Money is held in integer cents and written with two decimals, the price index in basis
 //! points (`10000` = 1.0000) and the discount in whole percent (`25` = 0.25), so that the
-//! files round-trip exactly and weekly sums are exact.
+//! files round-trip exactly and weekly sums are exact. Counts (orders, customers,
+//! impressions, clicks, conversions) are integers; `promotion` is `1` on a day with a
+//! site-wide discount, else `0`.
 
 use chrono::NaiveDate;
 use thiserror::Error;
@@ -40,7 +42,7 @@ pub enum RawError {
     },
     /// A raw field does not parse or is out of range.
     #[error(
-        "{file}, line {line}: bad {column} `{value}` (dates are YYYY-MM-DD; money has at most 2 decimals and is >= 0; price_index has at most 4 decimals)"
+        "{file}, line {line}: bad {column} `{value}` (dates are YYYY-MM-DD; money has at most 2 decimals and is >= 0; price_index has at most 4 decimals; counts are whole numbers >= 0; promotion is 0 or 1)"
     )]
     BadField {
         /// The raw file.
@@ -69,16 +71,28 @@ pub const TRUTH_FILE: &str = "ground_truth.json";
 /// Columns of [`CHANNELS_FILE`], written and expected in this order.
 pub const CHANNELS_COLUMNS: [&str; 3] = ["id", "name", "kind"];
 /// Columns of [`DAILY_SALES_FILE`], written and expected in this order.
-pub const DAILY_SALES_COLUMNS: [&str; 6] = [
+pub const DAILY_SALES_COLUMNS: [&str; 10] = [
     "date",
     "revenue",
     "orders",
     "price_index",
     "discount",
     "holiday",
+    "customers",
+    "cogs",
+    "average_price",
+    "promotion",
 ];
 /// Columns of [`DAILY_SPEND_FILE`], written and expected in this order.
-pub const DAILY_SPEND_COLUMNS: [&str; 3] = ["date", "channel", "spend"];
+pub const DAILY_SPEND_COLUMNS: [&str; 7] = [
+    "date",
+    "channel",
+    "spend",
+    "impressions",
+    "clicks",
+    "platform_revenue",
+    "conversions",
+];
 
 /// A marketing channel as the business names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +121,14 @@ pub struct DailySales {
     /// Name of a retail holiday falling on that day (`Black Friday`, `Cyber Monday`,
     /// `Super Saturday`), empty otherwise.
     pub holiday: String,
+    /// Distinct customers who ordered that day (≤ [`DailySales::orders`]).
+    pub customers: u32,
+    /// Cost of the goods sold, cents (< revenue).
+    pub cogs_cents: i64,
+    /// Average selling price before any discount, cents: price index × list price.
+    pub average_price_cents: i64,
+    /// 1 on a day with a site-wide discount, else 0.
+    pub promotion: u8,
 }
 
 /// One day of one channel's spend.
@@ -118,6 +140,14 @@ pub struct DailySpend {
     pub channel: String,
     /// Spend, cents (≥ 0).
     pub spend_cents: i64,
+    /// Ad impressions (or, for email, messages delivered) the platform reports.
+    pub impressions: u64,
+    /// Clicks the platform reports (≤ impressions).
+    pub clicks: u64,
+    /// Revenue the platform attributes to itself, cents (its own attribution, not the truth).
+    pub platform_revenue_cents: i64,
+    /// Conversions (new customers) the platform attributes to itself.
+    pub conversions: u64,
 }
 
 /// Everything the back office exports: the channel list, daily sales, daily spend.
@@ -222,6 +252,10 @@ impl RawStore {
                         fixed(i64::from(s.price_index_bp), 4),
                         fixed(i64::from(s.discount_pct), 2),
                         s.holiday.clone(),
+                        s.customers.to_string(),
+                        fixed(s.cogs_cents, 2),
+                        fixed(s.average_price_cents, 2),
+                        s.promotion.to_string(),
                     ]
                 },
             )),
@@ -233,6 +267,10 @@ impl RawStore {
                         s.date.to_string(),
                         s.channel.clone(),
                         fixed(s.spend_cents, 2),
+                        s.impressions.to_string(),
+                        s.clicks.to_string(),
+                        fixed(s.platform_revenue_cents, 2),
+                        s.conversions.to_string(),
                     ]
                 },
             )),
@@ -280,6 +318,24 @@ impl RawStore {
                     value: f[4].clone(),
                 })?,
                 holiday: f[5].clone(),
+                customers: field(file, line, "customers", &f[6], |t| t.parse().ok())?,
+                cogs_cents: non_negative(
+                    file,
+                    line,
+                    "cogs",
+                    &f[7],
+                    field(file, line, "cogs", &f[7], |t| parse_fixed(t, 2))?,
+                )?,
+                average_price_cents: non_negative(
+                    file,
+                    line,
+                    "average_price",
+                    &f[8],
+                    field(file, line, "average_price", &f[8], |t| parse_fixed(t, 2))?,
+                )?,
+                promotion: field(file, line, "promotion", &f[9], |t| {
+                    t.parse().ok().filter(|&p: &u8| p <= 1)
+                })?,
             });
         }
         let file = DAILY_SPEND_FILE;
@@ -295,6 +351,16 @@ impl RawStore {
                     &f[2],
                     field(file, line, "spend", &f[2], |t| parse_fixed(t, 2))?,
                 )?,
+                impressions: field(file, line, "impressions", &f[3], |t| t.parse().ok())?,
+                clicks: field(file, line, "clicks", &f[4], |t| t.parse().ok())?,
+                platform_revenue_cents: non_negative(
+                    file,
+                    line,
+                    "platform_revenue",
+                    &f[5],
+                    field(file, line, "platform_revenue", &f[5], |t| parse_fixed(t, 2))?,
+                )?,
+                conversions: field(file, line, "conversions", &f[6], |t| t.parse().ok())?,
             });
         }
         Ok(Self {
@@ -431,6 +497,10 @@ mod tests {
                     price_index_bp: 10_350,
                     discount_pct: 30,
                     holiday: "Black Friday".into(),
+                    customers: 140,
+                    cogs_cents: 600_000,
+                    average_price_cents: 4_037,
+                    promotion: 1,
                 },
                 DailySales {
                     date: d.succ_opt().unwrap(),
@@ -439,26 +509,38 @@ mod tests {
                     price_index_bp: 9_999,
                     discount_pct: 0,
                     holiday: String::new(),
+                    customers: 0,
+                    cogs_cents: 0,
+                    average_price_cents: 3_900,
+                    promotion: 0,
                 },
             ],
             spend: vec![DailySpend {
                 date: d,
                 channel: "Paid Search, Brand".into(),
                 spend_cents: 99,
+                impressions: 25,
+                clicks: 1,
+                platform_revenue_cents: 4_100,
+                conversions: 1,
             }],
         };
         let files = store.to_files().unwrap();
         assert!(
             files
                 .daily_sales
-                .contains("2024-11-29,12345.67,150,1.0350,0.30,Black Friday\n")
+                .contains("2024-11-29,12345.67,150,1.0350,0.30,Black Friday,140,6000.00,40.37,1\n")
         );
         assert!(
             files
                 .daily_sales
-                .ends_with("2024-11-30,0.00,0,0.9999,0.00,\n")
+                .ends_with("2024-11-30,0.00,0,0.9999,0.00,,0,0.00,39.00,0\n")
         );
-        assert!(files.daily_spend.contains("\"Paid Search, Brand\",0.99\n"));
+        assert!(
+            files
+                .daily_spend
+                .contains("\"Paid Search, Brand\",0.99,25,1,41.00,1\n")
+        );
         assert_eq!(RawStore::from_files(&files).unwrap(), store);
     }
 
@@ -467,9 +549,11 @@ mod tests {
         let files = RawFiles {
             channels: "id,name,kind\n".into(),
             daily_sales:
-                "date,revenue,orders,price_index,discount,holiday\n2024-01-01,-1.00,3,1.0,0,\n"
+                "date,revenue,orders,price_index,discount,holiday,customers,cogs,average_price,promotion\n\
+                 2024-01-01,-1.00,3,1.0,0,,3,0.50,39.00,0\n"
                     .into(),
-            daily_spend: "date,channel,spend\n".into(),
+            daily_spend: "date,channel,spend,impressions,clicks,platform_revenue,conversions\n"
+                .into(),
         };
         let err = RawStore::from_files(&files).unwrap_err();
         assert!(

@@ -66,6 +66,15 @@
 //! are spread over days with per-channel day weights and rounded to the cent. The price index
 //! is repriced around list price (within ±6 %) every few weeks, so it has no drift.
 //!
+//! # Platform metrics, business figures and mediation (issue #14)
+//!
+//! Once spend and revenue are fixed, further figures are drawn from random streams of
+//! their own (streams 40–50), so spend, revenue and the weekly truth are unchanged for a
+//! seed: what the ad platforms report per channel and day ([`platform`]), the shop's
+//! customers, cost of goods, average price and promotion flag ([`business`]), the share of
+//! social's contribution that arrives through paid-search clicks ([`mediation`]) and the
+//! price and promotion effects implied by the controls ([`GroundTruth::pricing`]).
+//!
 //! # The ground truth's optimal splits
 //!
 //! The best split of a weekly budget `B` maximises the steady-state media revenue
@@ -74,7 +83,11 @@
 //! ([`crate::optimize`]); the test `true_optimal_splits_agree_with_an_independent_method`
 //! (`tests/optimize_truth.rs`) checks it against an independent dynamic programme.
 
+pub mod business;
 pub(in crate::data) mod flighting;
+pub mod mediation;
+pub mod platform;
+mod pricing;
 
 use super::MIN_WEEKS;
 use super::prepare::{PrepareError, aggregate_weekly};
@@ -362,6 +375,10 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
                     date: days[7 * w + d],
                     channel: ch.name.into(),
                     spend_cents: per_channel[c][d],
+                    impressions: 0,
+                    clicks: 0,
+                    platform_revenue_cents: 0,
+                    conversions: 0,
                 });
             }
         }
@@ -381,6 +398,10 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
                 price_index_bp: price[i],
                 discount_pct: discount[i],
                 holiday: holiday_name(date).into(),
+                customers: 0,
+                cogs_cents: 0,
+                average_price_cents: 0,
+                promotion: 0,
             })
             .collect(),
         spend,
@@ -437,6 +458,10 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
         optimal_at_historical_budget: Allocation::default_for(0.0),
         uplift_at_historical_budget: 0.0,
         optimal: Vec::new(),
+        mediation: None,
+        platform: None,
+        business: None,
+        pricing: None,
     };
     let contributions = truth.contributions(&weekly_spend)?;
     // z_w = Σ_j γ_j · (control_{j,w} − reference_j)
@@ -567,6 +592,34 @@ pub fn simulate(params: &SimulateParams) -> Result<Simulation, SimulateError> {
         .iter()
         .map(|&b| Ok(allocation(&optimal_split(&curves, b)?)))
         .collect::<Result<_, SimulateError>>()?;
+
+    // Issue #14: mediation, platform metrics, business figures and the pricing truth. They
+    // draw from their own random streams, so everything above is unchanged for a seed.
+    let source = TRUE_CHANNELS
+        .iter()
+        .position(|c| c.id == mediation::SOURCE)
+        .unwrap_or(3);
+    let daily_revenue: Vec<i64> = raw.sales.iter().map(|s| s.revenue_cents).collect();
+    let (extra_clicks, mediated) =
+        mediation::mediated_clicks(&contributions[source], &daily_revenue);
+    truth.mediation = Some(mediated);
+    truth.business = Some(business::add_business_figures(seed, &mut raw.sales));
+    truth.platform = Some(platform::add_platform_metrics(
+        seed,
+        params.start,
+        &mut raw.spend,
+        &raw.sales,
+        &contributions,
+        &extra_clicks,
+    ));
+    let revenue: Vec<f64> = truth.weekly.iter().map(|w| w.revenue).collect();
+    truth.pricing = Some(pricing::pricing_truth(
+        &control_series[0].values,
+        &control_series[1].values,
+        &revenue,
+        GAMMA_PRICE,
+        GAMMA_PROMO,
+    ));
 
     Ok(Simulation { raw, truth })
 }

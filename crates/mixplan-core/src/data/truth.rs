@@ -9,6 +9,13 @@
 //! m[c,w]     = β_c · a^s / (a^s + K_c^s),   a = a[c,w] = θ_c a[c,w−1] + (1 − θ_c) x[c,w]
 //! ```
 
+mod store;
+
+pub use store::{
+    BusinessTruth, MediatedSource, MediationTruth, PlatformAnomaly, PlatformChannelTruth,
+    PlatformTruth, PricingTruth,
+};
+
 use crate::response::{HillResponse, ResponseError};
 use crate::transform::{GeometricAdstock, Hill, TransformError};
 use chrono::NaiveDate;
@@ -47,6 +54,18 @@ pub struct GroundTruth {
     pub uplift_at_historical_budget: f64,
     /// Optimal splits at [`super::simulate::TRUTH_BUDGETS`].
     pub optimal: Vec<Allocation>,
+    /// Social → paid search → revenue (the demo store only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mediation: Option<MediationTruth>,
+    /// What the ad platforms report (the demo store only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<PlatformTruth>,
+    /// Business figures (the demo store only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business: Option<BusinessTruth>,
+    /// Price and promotion effects at the means (the demo store only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<PricingTruth>,
 }
 
 /// True parameters and realised totals of one channel.

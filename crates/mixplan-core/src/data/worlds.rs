@@ -376,6 +376,10 @@ impl WorldFamily {
             optimal_at_historical_budget: empty_allocation(),
             uplift_at_historical_budget: 0.0,
             optimal: Vec::new(),
+            mediation: None,
+            platform: None,
+            business: None,
+            pricing: None,
         };
         let revenue = add_revenue(
             &mut truth,
