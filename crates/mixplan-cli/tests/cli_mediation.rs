@@ -114,6 +114,21 @@ fn clicks_from_the_store_facts() {
 }
 
 #[test]
+fn the_store_clicks_are_found_next_to_its_weekly_file() {
+    let csv = store_csv_path();
+    let out = success(&["mediation", &csv, "--draws", "100"]);
+    assert_eq!(out["metric"], "clicks");
+    assert!(
+        out["clicks_from"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("fact_marketing.csv")),
+        "{}",
+        out["clicks_from"]
+    );
+    check_output(&out);
+}
+
+#[test]
 fn spend_as_the_mediator_needs_no_clicks() {
     let csv = store_csv_path();
     let out = success(&["mediation", &csv, "--metric", "spend", "--draws", "100"]);
@@ -126,11 +141,12 @@ fn spend_as_the_mediator_needs_no_clicks() {
 fn missing_clicks_and_sources_are_explained() {
     let csv = store_csv_path();
     let (header, rows, _) = store_with_clicks();
-    if !header.contains("clicks") {
-        let text = failure(&["mediation", &csv]);
-        assert!(text.contains("no clicks for paid_search: "), "{text}");
-        assert!(text.contains("--metric spend"), "{text}");
-    }
+    // The store's weekly file alone, without the fact_marketing.csv beside it.
+    let alone = scratch("alone").join("mmm_data.csv");
+    std::fs::copy(&csv, &alone).expect("copy");
+    let text = failure(&["mediation", alone.to_str().expect("path")]);
+    assert!(text.contains("no clicks for paid_search: "), "{text}");
+    assert!(text.contains("--metric spend"), "{text}");
     let text = failure(&["mediation", &csv, "--metric", "spend", "--source", "tv"]);
     assert!(text.contains("the data have no channel 'tv'"), "{text}");
     // The store without its social column.

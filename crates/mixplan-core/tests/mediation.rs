@@ -334,12 +334,16 @@ fn data_without_a_social_channel_say_so() {
 }
 
 /// The store's truth (issue #14 item 1, `data_processed/ground_truth.json` → `mediation`):
-/// social's indirect share through paid-search clicks is 0.30. Needs the store's weekly
-/// clicks (`fact_marketing.csv` with a `clicks` column), which helper "store" adds
-/// (tag `store-v2`); until they exist this test is ignored and nothing is claimed. The
-/// point tolerance is to be set from the measured value once the data exist.
+/// social's indirect share through paid-search clicks is 0.30, each click worth $2.
+///
+/// **Fails on the store-v2 data** (measured: share 0.136, 90 % interval 0.091–0.194; `δ̂` =
+/// $0.95 per click, 0.73–1.20): in that truth revenue does not respond to the clicks (search
+/// earns its Hill curve of spend whatever its clicks), so the regression's value per click is
+/// the slope of search's saturated curve, not the truth's $2 (docs/mediation.md, "Measured on
+/// the store"). Kept, ignored, as the statement of what is not yet recovered; no point
+/// tolerance is claimed.
 #[test]
-#[ignore = "needs the store-v2 data (fact_marketing.csv with clicks, ground_truth.json mediation)"]
+#[ignore = "fails on the store-v2 data: 0.30 outside the measured interval 0.091-0.194 (docs/mediation.md)"]
 fn the_store_truth_is_inside_the_interval() {
     use mixplan_core::data::load_weekly_csv;
     use mixplan_core::mediation::estimate_mediation;
