@@ -44,7 +44,7 @@ import { writeServiceWorker } from './bundle-sw.mjs';
 import { BUNDLE_FILE, buildBundle } from './bundle-file.mjs';
 import { GOALS, sizeReport, sizeTable } from './bundle-sizes.mjs';
 
-function main() {
+async function main() {
   const dir = resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? join(ROOT, 'dist'));
   if (!existsSync(join(dir, 'index.html'))) {
     throw new BundleError(`${dir}/index.html is missing: run \`trunk build --release\` first (or \`make bundle\`)`);
@@ -56,7 +56,7 @@ function main() {
     console.log(`mixplan: service worker for build ${version}; no ${BUNDLE_FILE} in a debug build (\`make bundle\` writes it)`);
     return;
   }
-  const { html, sizes } = buildBundle(dir);
+  const { html, sizes } = await buildBundle(dir);
   writeFileSync(join(dir, BUNDLE_FILE), html);
   const raw = Buffer.byteLength(html);
   const gzip = gzipSync(html, { level: 9 }).length;
@@ -71,7 +71,7 @@ function main() {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    main();
+    await main();
   } catch (error) {
     if (!(error instanceof BundleError)) throw error;
     console.error(`scripts/bundle.mjs: ${error.message}`);

@@ -1,11 +1,12 @@
 //! The data compiled into the app (no fetch at run time): the weekly matrix, the channel
 //! dimension and the simulated store's ground truth, all from `data_processed/`, which the
-//! project's own pipeline (`mixplan simulate` + `mixplan prepare`) writes.
+//! project's own pipeline (`mixplan simulate` + `mixplan prepare`) writes. Of the ground
+//! truth only the sections the page reads are embedded (`build.rs` writes them, compact).
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::data::loader::load_weekly_csv;
 use mixplan_core::data::prepare::mmm_load_options;
-use mixplan_core::data::truth::GroundTruth;
+use serde::Deserialize;
 
 use crate::planner::scenario::ChannelInfo;
 
@@ -13,12 +14,23 @@ use crate::planner::scenario::ChannelInfo;
 pub const MMM_DATA_CSV: &str = include_str!("../data_processed/mmm_data.csv");
 /// `data_processed/dim_channel.csv`: id, name, kind.
 pub const DIM_CHANNEL_CSV: &str = include_str!("../data_processed/dim_channel.csv");
-/// `data_processed/ground_truth.json`: the simulator's true parameters.
-pub const GROUND_TRUTH_JSON: &str = include_str!("../data_processed/ground_truth.json");
+/// The sections of `data_processed/ground_truth.json` that [`PageTruth`] reads, compact:
+/// `build.rs` writes them (most of the whole file is the week-by-week decomposition, which
+/// the page never shows).
+pub const PAGE_TRUTH_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/page_truth.json"));
 
 /// The simulator's true parameters for one channel (the core's type, read from
 /// `ground_truth.json`).
 pub use mixplan_core::data::truth::ChannelTruth as TrueChannel;
+
+/// The page's share of the simulator's ground truth. Each field is a top-level section of
+/// `ground_truth.json` of the same name, listed in `PAGE_TRUTH_SECTIONS` in `build.rs`: to
+/// read another section (say `pricing`), add it in both places.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct PageTruth {
+    /// The true parameters and realised totals of each channel.
+    channels: Vec<TrueChannel>,
+}
 
 /// The embedded data, parsed.
 #[derive(Debug, Clone)]
@@ -68,7 +80,7 @@ pub fn load() -> Result<EmbeddedData, EmbeddedDataError> {
     let options = mmm_load_options(&ids);
     let data = load_weekly_csv(MMM_DATA_CSV, &options)
         .map_err(|e| EmbeddedDataError::Matrix(e.to_string()))?;
-    let truth: GroundTruth = serde_json::from_str(GROUND_TRUTH_JSON)
+    let truth: PageTruth = serde_json::from_str(PAGE_TRUTH_JSON)
         .map_err(|e| EmbeddedDataError::Truth(e.to_string()))?;
     let truth = channels
         .iter()
@@ -107,6 +119,26 @@ pub(crate) fn quick_fit(data: &WeeklyData) -> mixplan_core::model::FittedModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mixplan_core::data::truth::GroundTruth;
+
+    /// The whole file, for comparing the page's share with it (tests only: never in the page).
+    const GROUND_TRUTH_JSON: &str = include_str!("../data_processed/ground_truth.json");
+
+    #[test]
+    fn page_truth_holds_the_whole_files_channels_and_not_its_weekly_decomposition() {
+        let whole: GroundTruth = serde_json::from_str(GROUND_TRUTH_JSON).unwrap();
+        let page: PageTruth = serde_json::from_str(PAGE_TRUTH_JSON).unwrap();
+        assert_eq!(page.channels, whole.channels);
+        let sections: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(PAGE_TRUTH_JSON).unwrap();
+        assert!(sections.contains_key("channels"));
+        for unused in ["weekly", "optimal", "description", "model"] {
+            assert!(
+                !sections.contains_key(unused),
+                "the page's truth embeds `{unused}`, which the page never reads"
+            );
+        }
+    }
 
     #[test]
     fn embedded_data_loads_with_five_channels_and_their_truth() {

@@ -14,6 +14,7 @@ pub mod model_panel;
 pub mod offline_link;
 pub mod plan_ahead;
 pub mod planner_page;
+pub mod pricing_panel;
 pub mod print_summary;
 pub mod recommendation_panel;
 pub mod results_summary;

@@ -215,6 +215,7 @@ pub fn PlannerPage(
                 <UncertaintyStatus posterior />
                 <ResultsSummary scenario budget intervals posterior />
                 <RecommendationPanel channels=planner.channels().to_vec() recommendation confidence posterior budget updating />
+                <super::pricing_panel::PricingPanel planner=planner.clone() scenario intervals />
                 <ExportBar planner=planner.clone() scenario budget summary_open />
                 <div class="chart-grid">
                     <ChartCard

@@ -58,6 +58,7 @@ pub fn roles_offered(is_dimension: bool) -> Vec<MappedRole> {
         MappedRole::Target,
         MappedRole::Spend,
         MappedRole::Control,
+        MappedRole::Metric,
     ];
     if is_dimension {
         roles.push(MappedRole::Dimension);
@@ -74,6 +75,7 @@ pub fn role_from_name(name: &str) -> Option<MappedRole> {
         MappedRole::Spend,
         MappedRole::Control,
         MappedRole::Dimension,
+        MappedRole::Metric,
         MappedRole::Ignore,
     ]
     .into_iter()
@@ -162,6 +164,7 @@ impl MappingChoices {
                 })
                 .collect(),
             week_start: self.week_start,
+            metrics: with(MappedRole::Metric),
         })
     }
 }

@@ -57,6 +57,24 @@ impl UserDataset {
             .collect()
     }
 
+    /// One line naming the metrics carried (never fitted) for the views, e.g.
+    /// `Figures carried, not fitted: search_clicks (search's clicks), orders (orders).`;
+    /// `None` when the data carry none.
+    pub fn metrics_note(&self) -> Option<String> {
+        let metrics = self.data.metrics();
+        if metrics.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = metrics
+            .iter()
+            .map(|m| match &m.channel {
+                Some(channel) => format!("{} ({channel}'s {})", m.name, m.kind),
+                None => format!("{} ({})", m.name, m.kind),
+            })
+            .collect();
+        Some(format!("Figures carried, not fitted: {}.", list.join(", ")))
+    }
+
     /// One line for the page: name, weeks, channels, target.
     pub fn summary(&self) -> String {
         let weeks = self.data.weeks();
@@ -108,6 +126,35 @@ mod tests {
             "{}",
             built.summary()
         );
+    }
+
+    #[test]
+    fn a_clicks_column_is_carried_as_a_metric_not_a_channel() {
+        let mut csv = String::from("week,search_spend,search_clicks,orders,revenue\n");
+        for w in 0..30u64 {
+            let date =
+                chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(7 * w);
+            csv += &format!("{date},{}.5,{},{},{}\n", w % 7, 40 + w, 9 + w % 4, 1000 + w);
+        }
+        let file = SourceFile::text("shop.csv", &csv);
+        let (table, found) = file.read(None, None).unwrap();
+        let mapping = MappingChoices::default().mapping(&found).unwrap();
+        assert_eq!(mapping.metrics, ["search_clicks", "orders"]);
+        let built = UserDataset::build(&file.name, &table, mapping, TargetKind::Revenue).unwrap();
+        assert_eq!(built.data.channel_names(), ["search_spend"]);
+        assert_eq!(
+            built.metrics_note().as_deref(),
+            Some("Figures carried, not fitted: search_clicks (search's clicks), orders (orders).")
+        );
+        // The user may still make it a channel.
+        let mut choices = MappingChoices::default();
+        choices.roles.insert(
+            "search_clicks".into(),
+            mixplan_core::data::MappedRole::Spend,
+        );
+        let mapping = choices.mapping(&found).unwrap();
+        assert_eq!(mapping.channels, ["search_spend", "search_clicks"]);
+        assert_eq!(mapping.metrics, ["orders"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod frontier;
 pub mod goal_seek;
 pub mod horizon;
 pub mod intervals;
+pub mod pricing;
 pub mod recommendation;
 pub mod scenario;
 pub mod scenario_store;

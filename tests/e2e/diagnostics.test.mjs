@@ -2,6 +2,9 @@
 // `node --test tests/e2e/diagnostics.test.mjs` after `trunk build --release`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { plannerSite, id } from './support.mjs';
 
 const site = plannerSite();
@@ -27,6 +30,8 @@ test('opening Model checks runs every check, says in words whether it passes, an
     if (text.startsWith('✓')) passed += 1;
   }
   assert.equal(passed, Number(match[1]));
+  // docs/diagnostics.md: the demo store passes all five.
+  assert.equal(passed, 5, 'every check passes on the demo store');
 
   for (const chart of ['chart-acf', 'chart-stability']) {
     await page.locator(`${id(chart)} svg.main-svg`).first().waitFor();
@@ -34,5 +39,42 @@ test('opening Model checks runs every check, says in words whether it passes, an
   // One ACF bar per lag (10 on 156 weeks), one stability line per channel.
   assert.equal(await page.locator(`${id('chart-acf')} .bars .point`).count(), 10);
   assert.equal(await page.locator(`${id('chart-stability')} .scatterlayer .trace`).count(), 5);
+  assert.deepEqual(problems, []);
+});
+
+test('on a file whose noise is AR(1) the autocorrelation check fails and says so in words', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
+
+  // 80 weeks whose noise is AR(1) with φ = 0.95 (a fixed LCG, so the file is the same every run).
+  let seed = 12345;
+  const uniform = () => { seed = (1103515245 * seed + 12345) % 2147483648; return seed / 2147483648; };
+  const start = Date.UTC(2023, 0, 2);
+  const lines = ['week,search_spend,tv_spend,revenue'];
+  let noise = 0;
+  for (let w = 0; w < 80; w++) {
+    noise = 0.95 * noise + 4000 * (uniform() - 0.5);
+    const date = new Date(start + w * 7 * 86_400_000).toISOString().slice(0, 10);
+    const search = 3000 + 2500 * Math.sin(w);
+    const tv = 5000 + 4000 * Math.cos(1.7 * w);
+    lines.push(`${date},${search.toFixed(2)},${tv.toFixed(2)},${(90000 + 0.8 * search + 0.5 * tv + noise).toFixed(2)}`);
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'mixplan-checks-')), 'ar1.csv');
+  writeFileSync(path, lines.join('\n') + '\n');
+  await page.locator(id('data-file')).setInputFiles(path);
+  const roles = { week: 'date', revenue: 'target', search_spend: 'spend', tv_spend: 'spend' };
+  for (const select of await page.locator('[data-testid^="mapping-role-"]').all()) {
+    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
+    await select.selectOption(roles[column] ?? 'ignore');
+  }
+  await page.locator(id('mapping-confirm')).click();
+  await page.locator(id('data-source')).filter({ hasText: 'Your data — ar1.csv' }).waitFor({ timeout: 120_000 });
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached' });
+  const section = page.locator(id('model-checks'));
+  assert.equal(await section.evaluate((el) => el.open), false);
+  await section.locator('summary').click();
+  const check = page.locator(id('check-autocorrelation'));
+  await check.waitFor({ timeout: 60_000 });
+  const text = (await check.innerText()).trim();
+  assert.match(text, /^✗ Fails — autocorrelation: .{40,}/, text);
   assert.deepEqual(problems, []);
 });

@@ -191,6 +191,29 @@ test('reload restores the user data and plan; forget my data returns to the demo
   await page.close();
 });
 
+test('a clicks column is shown as a metric with its reason and the fit leaves it out of the channels', async () => {
+  const { page, problems } = await site.openPlanner();
+  const spend = (w) => 3000 + 2500 * Math.sin(w);
+  const tv = (w) => 5000 + 4000 * Math.cos(1.7 * w);
+  const csv = weeklyCsv('week,search_spend,tv_spend,search_clicks,price,revenue', 60, (w) =>
+    `${spend(w).toFixed(2)},${tv(w).toFixed(2)},${Math.round(spend(w) / 2.5)},${(1 + 0.02 * Math.sin(w / 3)).toFixed(3)},${(90000 + 0.8 * spend(w) + 0.5 * tv(w) + 500 * Math.sin(w * 0.7)).toFixed(2)}`);
+  await load(page, tempFile('clicks.csv', csv));
+  const role = page.locator(id('mapping-role-search_clicks'));
+  await role.waitFor();
+  assert.equal(await role.inputValue(), 'metric', 'suggested as a metric');
+  const reason = page.locator('tr', { has: role }).locator('.reason');
+  assert.match(await reason.innerText(), /suggested metric: named like search's clicks: carried for the performance views, never fitted/);
+  assert.equal(await page.locator(id('mapping-role-search_spend')).inputValue(), 'spend');
+  await confirmAndFit(page, 'clicks.csv');
+  await page.locator(id('channel-slider-search_spend')).waitFor();
+  await page.locator(id('channel-slider-tv_spend')).waitFor();
+  assert.equal(await page.locator(id('channel-slider-search_clicks')).count(), 0, 'clicks are not a channel');
+  assert.match(await page.locator(id('data-source')).innerText(), /2 channels/);
+  assert.match(await page.locator(id('data-metrics')).innerText(), /Figures carried, not fitted: search_clicks \(search's clicks\)/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('tampered, foreign-version or damaged storage: dropped with a message, the demo is shown', async () => {
   const { page } = await site.openPlanner();
   await load(page, tempFile('shop.csv', SMALL));

@@ -45,6 +45,11 @@ fn pricing_prints_elasticity_lift_and_sensitivity() {
         (low..=high).contains(&(300_000.0 * mean_depth)),
         "{low} {high}"
     );
+    let (low, _, high) = interval(&out["promotion"]["lift_posterior"]);
+    assert!(
+        (low..=high).contains(&(300_000.0 * mean_depth)),
+        "posterior lift: {low} {high}"
+    );
     let (_, share, _) = interval(&out["promotion"]["lift_share"]);
     let base = out["promotion"]["base_revenue"].as_f64().expect("base");
     assert!((share - lift / base).abs() < 1e-9);
@@ -72,6 +77,7 @@ fn without_posterior_the_posterior_fields_are_left_out() {
         "0.2",
     ]);
     assert!(out["elasticity"]["model_implied_posterior"].is_null());
+    assert!(out["promotion"]["lift_posterior"].is_null());
     assert!(out["elasticity"]["model_implied"].as_f64().is_some());
     assert!(out.get("convergence").is_none());
     let coefficient = out["promotion"]["coefficient"]["estimate"]

@@ -46,7 +46,7 @@ fn conjura() {
     assert_eq!(channels, datasets::CONJURA_CHANNELS);
     assert_eq!(weeks, 117);
     assert_eq!(role(&found, "revenue"), MappedRole::Target);
-    assert_eq!(role(&found, "all_purchases"), MappedRole::Ignore);
+    assert_eq!(role(&found, "all_purchases"), MappedRole::Metric);
     assert_eq!(role(&found, "week_end"), MappedRole::Ignore);
     assert_eq!(role(&found, "trend"), MappedRole::Ignore);
 }

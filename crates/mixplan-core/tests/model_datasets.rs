@@ -279,8 +279,14 @@ fn trend_and_seasonality_predictions(
 
 /// Real data has no truth, but a model of media must explain the holdout weeks better than
 /// the seed baseline (ridge on raw spend) and better than trend, seasonality and controls
-/// alone (the same non-media columns as the model, least squares on the same training weeks,
-/// scored on the same holdout weeks).
+/// alone (the same non-media columns as the model, at the Fourier order the model chose,
+/// least squares on the same training weeks, scored on the same holdout weeks).
+///
+/// Issue #11 item 9: with the Fourier order chosen by the rolling-origin CV inside the
+/// training weeks (order 0 here: no yearly terms; before, order 2 fixed gave holdout R²
+/// 0.267), the holdout R² is 0.389 (docs/model.md, "Real data: the Conjura gap"). The bound
+/// 0.36 sits a little under it, to allow for rounding differences between machines, and
+/// far above the 0.267 of the fixed order, so a return to it fails here.
 #[test]
 fn conjura_model_beats_simpler_models_on_the_holdout() {
     let Some(data) = conjura("conjura_model_beats_simpler_models_on_the_holdout") else {
@@ -291,14 +297,16 @@ fn conjura_model_beats_simpler_models_on_the_holdout() {
     report("Conjura Food & Drink US (real)", &model);
     print_channels(&model);
     let n_train = model.holdout_start();
-    let trend_only = trend_and_seasonality_predictions(&data, params.fourier_order(), n_train);
+    let order = model.search().fourier_order;
+    let trend_only = trend_and_seasonality_predictions(&data, order, n_train);
     let trend_only_r2_train = r2(&data.target()[..n_train], &trend_only[..n_train]);
     let trend_only_r2_test = r2(&data.target()[n_train..], &trend_only[n_train..]);
     let model_r2_test = model.metrics().r2_test;
     let seed_r2_test = model.baseline_metrics().r2_test;
     println!(
         "holdout R² ({} weeks): model {model_r2_test:.3}, seed baseline {seed_r2_test:.3}, \
-         trend + seasonality + controls {trend_only_r2_test:.3} (train {trend_only_r2_train:.3})",
+         trend + seasonality + controls {trend_only_r2_test:.3} (train {trend_only_r2_train:.3}), \
+         Fourier order {order} (chosen by CV)",
         data.len() - n_train
     );
     for ch in model.channels() {
@@ -322,6 +330,11 @@ fn conjura_model_beats_simpler_models_on_the_holdout() {
         model_r2_test > trend_only_r2_test,
         "holdout R² {model_r2_test:.3} is not above trend + seasonality + controls alone \
          ({trend_only_r2_test:.3})"
+    );
+    assert!(
+        model_r2_test >= 0.36,
+        "holdout R² {model_r2_test:.3} is below 0.36 (0.389 measured with the Fourier order \
+         chosen by CV, docs/model.md)"
     );
 }
 

@@ -39,6 +39,7 @@ pub fn DataInUse(
                 InUse::User(dataset) => Some(view! {
                     <ul class="data-notes" data-testid="data-notes">
                         {dataset.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}
+                        {dataset.metrics_note().map(|m| view! { <li data-testid="data-metrics">{m}</li> })}
                         <li>"The share link holds your plan, not your data: it restores the plan only where the same data (the same channel names) are loaded."</li>
                     </ul>
                 }),

@@ -248,6 +248,7 @@ impl DataArgs {
             target,
             dimensions: Vec::new(),
             week_start: self.week_start.map(Into::into),
+            metrics: free(detected.as_ref().map(|m| &m.metrics)),
         };
         for f in &self.filter {
             mapping = mapping.filter(f.column.clone(), f.value.clone());

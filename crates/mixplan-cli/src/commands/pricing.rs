@@ -4,7 +4,7 @@
 //! Fits the model as `mixplan fit` does, samples its posterior (unless `--no-posterior`),
 //! then prints [`mixplan_core::pricing::PricingReport`] as JSON (`elasticity`: `log_log`,
 //! `revenue_at_means`, `model_implied`, `model_implied_posterior`; `promotion`: `coefficient`,
-//! `mean_depth`, `lift`, `base_revenue`, `lift_share`; each interval as `estimate`, `lower`,
+//! `mean_depth`, `lift`, `base_revenue`, `lift_share`, `lift_posterior`; each interval as `estimate`, `lower`,
 //! `upper`, `level`) with `sensitivity` (weekly revenue change for a price change of
 //! ±`--price-change` % and for a promotion at `--promotion-depth`) and the posterior's
 //! `convergence`. Method: `docs/pricing.md`.

@@ -7,6 +7,7 @@
 //! ```text
 //! target_w  = Σ_rows target            spend_w,c = Σ_rows spend_c
 //! control_w,k = (1 / rows_w) Σ_rows control_k
+//! metric_w,m  = Σ_rows metric_m        (the average price: (1 / rows_w) Σ_rows average_price)
 //! start_w   = d − ((weekday(d) − week_start) mod 7) days
 //! ```
 //!
@@ -21,6 +22,7 @@ use super::loader::dates::{
 use super::loader::table::Table;
 use super::loader::{LoadOptions, MAX_WEEKS, MIN_WEEKS, number_cell, shorten};
 use super::mapping::ColumnMapping;
+use super::metric::{MetricKind, MetricSeries, metric_name};
 use super::weekly::{Series, WeeklyData};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -106,6 +108,7 @@ struct WeekSums {
     target: f64,
     channels: Vec<f64>,
     controls: Vec<f64>,
+    metrics: Vec<f64>,
 }
 
 /// Column indexes of a mapping.
@@ -114,6 +117,7 @@ struct Indexes {
     target: usize,
     channels: Vec<usize>,
     controls: Vec<usize>,
+    metrics: Vec<usize>,
     filters: Vec<(usize, String)>,
 }
 
@@ -164,6 +168,32 @@ fn resolve(table: &Table, mapping: &ColumnMapping) -> Result<Indexes, DataError>
             filters.push((index, value));
         }
     }
+    for (k, metric) in mapping.metrics.iter().enumerate() {
+        let key = metric.trim().to_lowercase();
+        let dimension = mapping
+            .dimensions
+            .iter()
+            .any(|d| d.column.trim().to_lowercase() == key);
+        let earlier_metric = mapping.metrics[..k]
+            .iter()
+            .any(|m| m.trim().to_lowercase() == key);
+        let first = match used.iter().position(|u| *u == key) {
+            Some(0) => Some(ColumnRole::Date),
+            Some(1) => Some(ColumnRole::Target),
+            Some(k) if k < 2 + mapping.channels.len() => Some(ColumnRole::Channel),
+            Some(_) => Some(ColumnRole::Control),
+            None if dimension => Some(ColumnRole::Dimension),
+            None if earlier_metric => Some(ColumnRole::Metric),
+            None => None,
+        };
+        if let Some(first) = first {
+            return Err(DataError::ColumnInTwoRoles {
+                column: metric.clone(),
+                first,
+                second: ColumnRole::Metric,
+            });
+        }
+    }
     let require_all = |names: &[String], role| -> Result<Vec<usize>, DataError> {
         names.iter().map(|n| table.require(n, role)).collect()
     };
@@ -172,6 +202,7 @@ fn resolve(table: &Table, mapping: &ColumnMapping) -> Result<Indexes, DataError>
         target: table.require(&mapping.target, ColumnRole::Target)?,
         channels: require_all(&mapping.channels, ColumnRole::Channel)?,
         controls: require_all(&mapping.controls, ColumnRole::Control)?,
+        metrics: require_all(&mapping.metrics, ColumnRole::Metric)?,
         filters,
     })
 }
@@ -252,6 +283,7 @@ pub fn build_weekly(table: &Table, mapping: &ColumnMapping) -> Result<WeeklyBuil
             target: 0.0,
             channels: vec![0.0; ix.channels.len()],
             controls: vec![0.0; ix.controls.len()],
+            metrics: vec![0.0; ix.metrics.len()],
         });
         let number = |i: usize| number_cell(table, table.cell(row, i), &table.header[i], row, line);
         sums.rows += 1;
@@ -271,6 +303,18 @@ pub fn build_weekly(table: &Table, mapping: &ColumnMapping) -> Result<WeeklyBuil
         }
         for (sum, &i) in sums.controls.iter_mut().zip(&ix.controls) {
             *sum += number(i)?;
+        }
+        for (sum, &i) in sums.metrics.iter_mut().zip(&ix.metrics) {
+            let value = number(i)?;
+            if value < 0.0 {
+                return Err(DataError::NegativeMetric {
+                    column: table.header[i].clone(),
+                    week: row,
+                    line: Some(line),
+                    value,
+                });
+            }
+            *sum += value;
         }
     }
 
@@ -343,6 +387,7 @@ pub fn build_weekly(table: &Table, mapping: &ColumnMapping) -> Result<WeeklyBuil
     };
     let channels = series(&ix.channels, &|s, k| s.channels[k]);
     let controls = series(&ix.controls, &|s, k| s.controls[k] / s.rows as f64);
+    let metrics = metric_series(table, &ix.metrics, &weeks);
     let report = AggregationReport {
         week_start,
         daily,
@@ -358,6 +403,41 @@ pub fn build_weekly(table: &Table, mapping: &ColumnMapping) -> Result<WeeklyBuil
         weeks.values().map(|s| s.target).collect(),
         channels,
         controls,
-    )?;
+    )?
+    .with_metrics(metrics)?;
     Ok(WeeklyBuild { data, report })
+}
+
+/// Each metric column's weekly values: sums, or the mean of the week's rows for the
+/// average price. A column the user chose as a metric without a conventional name is
+/// [`MetricKind::Other`] (summed, read by no view), with no channel.
+fn metric_series(
+    table: &Table,
+    columns: &[usize],
+    weeks: &BTreeMap<NaiveDate, WeekSums>,
+) -> Vec<MetricSeries> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let name = table.header[i].clone();
+            let read = metric_name(&name);
+            let kind = read.as_ref().map_or(MetricKind::Other, |m| m.kind);
+            MetricSeries {
+                channel: read.and_then(|m| m.channel),
+                kind,
+                values: weeks
+                    .values()
+                    .map(|s| {
+                        if kind.averaged() {
+                            s.metrics[k] / s.rows as f64
+                        } else {
+                            s.metrics[k]
+                        }
+                    })
+                    .collect(),
+                name,
+            }
+        })
+        .collect()
 }

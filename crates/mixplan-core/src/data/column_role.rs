@@ -19,6 +19,9 @@ pub enum MappedRole {
     /// A text column such as region, brand or country: rows are summed over its values, or
     /// filtered to one value.
     Dimension,
+    /// A figure carried with the data for the views (clicks, orders, cost of goods, …) but
+    /// never fitted as a channel or a control.
+    Metric,
     /// Not used.
     Ignore,
 }
@@ -31,6 +34,7 @@ impl fmt::Display for MappedRole {
             MappedRole::Spend => "spend",
             MappedRole::Control => "control",
             MappedRole::Dimension => "dimension",
+            MappedRole::Metric => "metric",
             MappedRole::Ignore => "ignore",
         })
     }
@@ -77,6 +81,14 @@ pub enum RoleReason {
     HasNegativeValues,
     /// Numeric with decimals and no other clue: taken as spend (check it).
     NumericWithDecimals,
+    /// Named like a figure the views read (`<channel>_clicks`, `orders`, `cogs`, …): carried,
+    /// never fitted.
+    MetricName {
+        /// What it measures.
+        kind: super::metric::MetricKind,
+        /// The channel it belongs to, for platform figures.
+        channel: Option<String>,
+    },
 }
 
 impl fmt::Display for RoleReason {
@@ -109,6 +121,20 @@ impl fmt::Display for RoleReason {
             RoleReason::NumericWithDecimals => {
                 f.write_str("numeric with decimals, no other clue: assumed to be spend")
             }
+            RoleReason::MetricName {
+                kind,
+                channel: Some(channel),
+            } => write!(
+                f,
+                "named like {channel}'s {kind}: carried for the performance views, never fitted"
+            ),
+            RoleReason::MetricName {
+                kind,
+                channel: None,
+            } => write!(
+                f,
+                "named like the business's {kind}: carried for the performance views, never fitted"
+            ),
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum ColumnRole {
     Control,
     /// A dimension (region, brand, …) summed over or filtered.
     Dimension,
+    /// A figure carried with the data but never fitted (clicks, orders, cost of goods, …).
+    Metric,
 }
 
 impl fmt::Display for ColumnRole {
@@ -29,6 +31,7 @@ impl fmt::Display for ColumnRole {
             ColumnRole::Channel => "channel",
             ColumnRole::Control => "control",
             ColumnRole::Dimension => "dimension",
+            ColumnRole::Metric => "metric",
         })
     }
 }
@@ -194,6 +197,21 @@ pub enum DataError {
         line: Option<u64>,
         /// The value as written.
         value: String,
+    },
+    /// A metric (clicks, orders, cost of goods, …) is negative.
+    #[error(
+        "negative value {value} in metric `{column}` at {}: counts and amounts must be >= 0; fix the value, or choose 'ignore' for `{column}` if it is not such a figure",
+        place(*week, *line)
+    )]
+    NegativeMetric {
+        /// The metric's column.
+        column: String,
+        /// 0-based week (row of data).
+        week: usize,
+        /// 1-based line number, when loaded from a file.
+        line: Option<u64>,
+        /// The value.
+        value: f64,
     },
     /// A channel's spend is negative.
     #[error(

@@ -31,8 +31,10 @@
 //! | date | the first column whose every value is a date (later ones: ignore) |
 //! | ignore | no value; or not numeric with more than [`MAX_DIMENSION_VALUES`] distinct values |
 //! | dimension | not numeric, at most [`MAX_DIMENSION_VALUES`] distinct values, each twice or more on average |
-//! | target | named exactly one of `revenue`, `sales`, `turnover`, `gmv`, `conversions`, `signups`, `kpi`, `target`, `y` (in that order), else containing one as a word (not a rate or control name) |
-//! | ignore | the same value in every row; a time index (`0, 1, 2, …` or `1, 2, 3, …` in date order); a rate or context word (per, rate, share, population, index, id, …) |
+//! | target | (never a metric name) named exactly one of `revenue`, `sales`, `turnover`, `gmv`, `conversions`, `signups`, `kpi`, `target`, `y` (in that order), else containing one as a word (not a rate or control name) |
+//! | ignore | the same value in every row; a time index (`0, 1, 2, …` or `1, 2, 3, …` in date order) |
+//! | metric | named like a figure the views read: `<channel>_impressions`/`_impr`/`_clicks`/`_platform_revenue`/`_conversions`, `orders`/`purchases`/`all_purchases`, `customers`, `cogs`/`cost_of_goods`, `average_price`/`aov` (see [`super::metric`]) |
+//! | ignore | a rate or context word (per, rate, share, population, index, id, …) |
 //! | ignore | a count word (impressions, clicks, orders, sessions, visits, reach, …) |
 //! | spend | a spend word (spend, cost, budget, Robyn's `_S`) |
 //! | control | a control word (price, promo, holiday, event, trend, season, competitor, …) or an organic one (organic, newsletter); all values 0/1; negative values |
@@ -50,6 +52,7 @@ use super::loader::read_options::Separator;
 use super::loader::table::is_missing;
 use super::loader::{Table, control_word};
 use super::mapping::{ColumnMapping, DimensionChoice};
+use super::metric::metric_name;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -235,6 +238,7 @@ impl Inspection {
                 })
                 .collect(),
             week_start: None,
+            metrics: named(MappedRole::Metric).collect(),
         })
     }
 }
@@ -285,7 +289,11 @@ fn target_reason(name: &str) -> RoleReason {
 /// the list), else one containing a target word and no rate or control word.
 fn suggest_target(table: &Table, columns: &[ColumnInspection]) -> Option<usize> {
     let candidates: Vec<usize> = (0..columns.len())
-        .filter(|&i| columns[i].role == MappedRole::Ignore && columns[i].numeric)
+        .filter(|&i| {
+            columns[i].role == MappedRole::Ignore
+                && columns[i].numeric
+                && metric_name(&columns[i].name).is_none()
+        })
         .collect();
     TARGET_WORDS
         .iter()
@@ -365,6 +373,13 @@ fn numeric_role(
     }
     if is_time_index(&facts, date_rank) {
         return (MappedRole::Ignore, RoleReason::TimeIndex);
+    }
+    if let Some(found) = metric_name(name) {
+        let reason = RoleReason::MetricName {
+            kind: found.kind,
+            channel: found.channel,
+        };
+        return (MappedRole::Metric, reason);
     }
     if let Some(reason) = word(name_has(name, RATE_WORDS)) {
         return (MappedRole::Ignore, reason);

@@ -25,6 +25,7 @@ pub struct DimensionChoice {
 /// | `controls` | control columns, averaged over each week's rows |
 /// | `dimensions` | text columns summed over (`filter: None`) or filtered to one value |
 /// | `week_start` | first day of a week; `None`: Monday for daily data, the dates' own weekday for weekly data |
+/// | `metrics` | figures carried but never fitted (clicks, orders, …), named as in [`super::metric`]: summed over each week, the average price averaged |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnMapping {
     /// The date column.
@@ -41,6 +42,9 @@ pub struct ColumnMapping {
     pub dimensions: Vec<DimensionChoice>,
     /// First day of a week.
     pub week_start: Option<Weekday>,
+    /// Metric columns (never fitted), in the order wanted; absent in older mappings.
+    #[serde(default)]
+    pub metrics: Vec<String>,
 }
 
 impl ColumnMapping {
@@ -59,7 +63,14 @@ impl ColumnMapping {
             controls: Vec::new(),
             dimensions: Vec::new(),
             week_start: None,
+            metrics: Vec::new(),
         }
+    }
+
+    /// Carries `columns` as metrics (never fitted; see [`super::metric`]).
+    pub fn metrics<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.metrics = columns.into_iter().map(Into::into).collect();
+        self
     }
 
     /// Keeps only the rows whose `column` is `value` (replacing an earlier choice for it).

@@ -8,6 +8,7 @@
 //! | [`inspect`](mod@inspect) | a user's file, step 1: [`read_table`], then [`inspect()`] suggests a role per column, with its reason |
 //! | [`column_role`] | [`MappedRole`] and [`RoleReason`], and the name words suggestions use |
 //! | [`mapping`] | [`ColumnMapping`]: the roles the user confirmed |
+//! | [`metric`] | [`MetricSeries`]: figures carried but never fitted (clicks, orders, cost of goods, …) and the column names read as them |
 //! | [`excel`] | an `.xlsx` sheet → the same [`Table`] ([`read_xlsx_table`], [`xlsx_sheet_names`]) |
 //! | [`daily_regions`] | the simulated store as one daily, multi-region CSV (a large test file) |
 //! | [`aggregate`] | step 2: [`build_weekly`] aggregates daily or multi-row data to weeks |
@@ -25,6 +26,7 @@ pub mod excel;
 pub mod inspect;
 pub mod loader;
 pub mod mapping;
+pub mod metric;
 pub mod prepare;
 pub mod quality;
 pub mod raw;
@@ -51,5 +53,6 @@ pub use loader::{
     MAX_WEEKS, MIN_WEEKS, ReadOptions, Separator, load_weekly_csv,
 };
 pub use mapping::{ColumnMapping, DimensionChoice};
+pub use metric::{MetricKind, MetricName, MetricSeries, metric_name};
 pub use quality::{Finding, FindingKind, QualityReport, Severity, assess, assess_build};
 pub use weekly::{Series, WeeklyData};

@@ -1,6 +1,7 @@
 //! The weekly matrix, valid by construction: [`WeeklyData::new`] checks every invariant.
 
 use super::error::{ColumnList, DataError};
+use super::metric::{MetricKind, MetricSeries};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,9 @@ pub struct WeeklyData {
     target: Vec<f64>,
     channels: Vec<Series>,
     controls: Vec<Series>,
+    /// Figures carried but never fitted (clicks, orders, …); absent in older payloads.
+    #[serde(default)]
+    metrics: Vec<MetricSeries>,
 }
 
 /// The serialised form of [`WeeklyData`], checked by [`WeeklyData::new`] on the way in.
@@ -37,13 +41,16 @@ struct UncheckedWeeklyData {
     target: Vec<f64>,
     channels: Vec<Series>,
     controls: Vec<Series>,
+    #[serde(default)]
+    metrics: Vec<MetricSeries>,
 }
 
 impl TryFrom<UncheckedWeeklyData> for WeeklyData {
     type Error = DataError;
 
     fn try_from(d: UncheckedWeeklyData) -> Result<Self, DataError> {
-        WeeklyData::new(d.weeks, d.target_name, d.target, d.channels, d.controls)
+        WeeklyData::new(d.weeks, d.target_name, d.target, d.channels, d.controls)?
+            .with_metrics(d.metrics)
     }
 }
 
@@ -116,7 +123,45 @@ impl WeeklyData {
             target,
             channels,
             controls,
+            metrics: Vec::new(),
         })
+    }
+
+    /// The same data carrying `metrics` (replacing any it had): figures the views read
+    /// (clicks, orders, cost of goods, …) but the model never fits.
+    ///
+    /// # Errors
+    /// The first broken invariant of a metric: [`DataError::LengthMismatch`] (not one value
+    /// per week), [`DataError::NonFinite`], or [`DataError::NegativeMetric`].
+    pub fn with_metrics(mut self, metrics: Vec<MetricSeries>) -> Result<Self, DataError> {
+        let n = self.weeks.len();
+        for m in &metrics {
+            if m.values.len() != n {
+                return Err(DataError::LengthMismatch {
+                    column: m.name.clone(),
+                    expected: n,
+                    found: m.values.len(),
+                });
+            }
+            if let Some(week) = m.values.iter().position(|v| !v.is_finite()) {
+                return Err(DataError::NonFinite {
+                    column: m.name.clone(),
+                    week,
+                    line: None,
+                    value: m.values[week].to_string(),
+                });
+            }
+            if let Some(week) = m.values.iter().position(|&v| v < 0.0) {
+                return Err(DataError::NegativeMetric {
+                    column: m.name.clone(),
+                    week,
+                    line: None,
+                    value: m.values[week],
+                });
+            }
+        }
+        self.metrics = metrics;
+        Ok(self)
     }
 
     /// Number of weeks.
@@ -162,6 +207,24 @@ impl WeeklyData {
     /// The channel named `name` (exact match), if any.
     pub fn channel(&self, name: &str) -> Option<&Series> {
         self.channels.iter().find(|c| c.name == name)
+    }
+
+    /// Figures carried but never fitted (clicks, orders, cost of goods, …), in column order.
+    pub fn metrics(&self) -> &[MetricSeries] {
+        &self.metrics
+    }
+
+    /// The first metric of `kind` belonging to `channel` (`None` for business figures such
+    /// as orders; channel ids compared without case), if the data carry one.
+    pub fn metric(&self, kind: MetricKind, channel: Option<&str>) -> Option<&MetricSeries> {
+        self.metrics.iter().find(|m| {
+            m.kind == kind
+                && match (channel, m.channel.as_deref()) {
+                    (None, None) => true,
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    _ => false,
+                }
+        })
     }
 
     /// The control named `name` (exact match), if any.
@@ -250,6 +313,91 @@ mod tests {
         // Every message names the column and what to do.
         let e = build(weeks(3), &ok, &[1.0, -2.0, 1.0], &ok).unwrap_err();
         assert!(e.to_string().contains("`tv` at week 1 (0-based)"), "{e}");
+    }
+
+    fn metric(name: &str, channel: Option<&str>, kind: MetricKind, values: &[f64]) -> MetricSeries {
+        MetricSeries {
+            name: name.into(),
+            channel: channel.map(Into::into),
+            kind,
+            values: values.to_vec(),
+        }
+    }
+
+    #[test]
+    fn metrics_are_validated_and_found_by_kind_and_channel() {
+        let clicks = metric(
+            "Paid_Search_clicks",
+            Some("paid_search"),
+            MetricKind::Clicks,
+            &[3.0, 0.0, 7.0],
+        );
+        let orders = metric("orders", None, MetricKind::Orders, &[1.0, 2.0, 3.0]);
+        let d = three_valid_weeks()
+            .with_metrics(vec![clicks.clone(), orders.clone()])
+            .unwrap();
+        assert_eq!(
+            d.metric(MetricKind::Clicks, Some("PAID_SEARCH")),
+            Some(&clicks)
+        );
+        assert_eq!(d.metric(MetricKind::Clicks, None), None);
+        assert_eq!(d.metric(MetricKind::Clicks, Some("social")), None);
+        assert_eq!(d.metric(MetricKind::Orders, None), Some(&orders));
+        assert_eq!(d.metrics().len(), 2);
+        // The fitted matrix is unchanged.
+        assert_eq!(d.channel_names(), ["tv"]);
+        let e = three_valid_weeks().with_metrics(vec![metric(
+            "orders",
+            None,
+            MetricKind::Orders,
+            &[1.0],
+        )]);
+        assert!(
+            matches!(&e, Err(DataError::LengthMismatch { column, expected: 3, found: 1 }) if column == "orders")
+        );
+        let e = three_valid_weeks().with_metrics(vec![metric(
+            "cogs",
+            None,
+            MetricKind::CostOfGoods,
+            &[1.0, f64::NAN, 1.0],
+        )]);
+        assert!(matches!(&e, Err(DataError::NonFinite { week: 1, .. })));
+        let e = three_valid_weeks()
+            .with_metrics(vec![metric(
+                "cogs",
+                None,
+                MetricKind::CostOfGoods,
+                &[1.0, 1.0, -2.0],
+            )])
+            .unwrap_err();
+        assert!(matches!(e, DataError::NegativeMetric { week: 2, .. }));
+        assert!(
+            e.to_string().contains("metric `cogs` at week 2 (0-based)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn metrics_round_trip_and_old_payloads_still_load() {
+        let d = three_valid_weeks()
+            .with_metrics(vec![metric(
+                "orders",
+                None,
+                MetricKind::Orders,
+                &[1.0, 2.0, 3.0],
+            )])
+            .unwrap();
+        let json = serde_json::to_string(&d).unwrap();
+        let back: WeeklyData = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+        let bad = json.replace("[1.0,2.0,3.0]", "[1.0,-2.0,3.0]");
+        assert_ne!(bad, json);
+        assert!(serde_json::from_str::<WeeklyData>(&bad).is_err());
+        // A payload written before metrics existed: no `metrics` key.
+        let old = r#"{"weeks":["2024-01-01","2024-01-08","2024-01-15"],"target_name":"revenue","target":[1.0,2.0,3.0],"channels":[{"name":"tv","values":[0.0,5.0,1.0]}],"controls":[{"name":"price","values":[1.0,1.1,0.9]}]}"#;
+        let old: WeeklyData = serde_json::from_str(old).unwrap();
+        assert_eq!(old, three_valid_weeks());
+        assert!(old.metrics().is_empty());
     }
 
     #[test]

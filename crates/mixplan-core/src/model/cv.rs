@@ -105,6 +105,8 @@ pub(crate) struct Cv {
     rhs: Vec<DVector<f64>>,
     yy: Vec<f64>,
     nonneg: Vec<bool>,
+    /// Which coefficients the ridge penalty applies to ([`Design::penalties`]).
+    penalised: Vec<bool>,
     hints: Vec<Vec<bool>>,
     /// The folds solved without one column, for [`Cv::score_candidate`]; cleared by
     /// [`Cv::set_column`].
@@ -182,6 +184,11 @@ impl Cv {
             .map(|&(a, b)| y.rows(a, b - a).norm_squared())
             .collect();
         let nonneg = (0..p).map(|j| j >= q).collect();
+        let penalised = design
+            .penalties(channels, 1.0)
+            .iter()
+            .map(|&l| l > 0.0)
+            .collect();
         let hints = vec![vec![true; p]; segs.len()];
         Self {
             segs,
@@ -191,6 +198,7 @@ impl Cv {
             rhs,
             yy,
             nonneg,
+            penalised,
             hints,
             bordered: None,
             evaluations: 0,
@@ -305,11 +313,13 @@ impl Cv {
         Some(sol.coefficients)
     }
 
-    /// The ridge penalty per coefficient: `λ` for all but the unpenalised intercept.
+    /// The ridge penalty per coefficient: `λ` for the penalised ones, 0 for the others
+    /// (the intercept always; see [`Design::penalties`]).
     fn penalties(&self, penalty: f64) -> Vec<f64> {
-        let mut penalties = vec![penalty; self.p()];
-        penalties[0] = 0.0;
-        penalties
+        self.penalised
+            .iter()
+            .map(|&on| if on { penalty } else { 0.0 })
+            .collect()
     }
 
     /// Mean squared validation error for penalty `λ`, with column `m` optionally replaced

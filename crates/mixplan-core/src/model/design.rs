@@ -90,6 +90,10 @@ pub(crate) struct Design {
     /// The carryover family: `Hyper::decay` is the geometric `θ`, or the index of a Weibull
     /// kernel ([`CarryoverKernels`]). Geometric unless the fit sets it.
     pub carryover: CarryoverKernels,
+    /// Whether the ridge penalty also applies to the trend, Fourier and control
+    /// coefficients (`true`), or to the media coefficients only (`false`). The intercept
+    /// is never penalised. `true` unless the fit sets it.
+    pub penalise_baseline: bool,
 }
 
 /// Options that shape the design.
@@ -208,12 +212,29 @@ impl Design {
                 controls,
             },
             carryover: CarryoverKernels::Geometric,
+            penalise_baseline: true,
         })
     }
 
     /// Number of fixed columns.
     pub fn q(&self) -> usize {
         self.fixed.ncols()
+    }
+
+    /// The ridge penalty of each of the `p = q + channels` coefficients for penalty `λ`:
+    /// `0` for the intercept, `λ` for the media columns, and `λ` or `0` for the trend,
+    /// Fourier and control columns ([`Design::penalise_baseline`]).
+    pub fn penalties(&self, channels: usize, penalty: f64) -> Vec<f64> {
+        let q = self.q();
+        (0..q + channels)
+            .map(|j| {
+                if j == 0 || (j < q && !self.penalise_baseline) {
+                    0.0
+                } else {
+                    penalty
+                }
+            })
+            .collect()
     }
 
     /// The media column of channel `c` over all weeks for carryover coordinate `θ` (the

@@ -35,6 +35,10 @@ pub struct SearchReport {
     pub fold_weeks: usize,
     /// Training weeks (the first ones); the rest are held out.
     pub training_weeks: usize,
+    /// The yearly Fourier order of the model: `fourier_order`, or the alternative the CV
+    /// chose (see [`super::fitter`]).
+    #[serde(default)]
+    pub fourier_order: usize,
 }
 
 /// One fitted channel. Totals are over all weeks of the data (training and holdout).
@@ -191,8 +195,7 @@ pub(crate) fn build(
     let q = design.q();
     let x = design.matrix(hyper);
     let p = x.ncols();
-    let mut penalties = vec![penalty; p];
-    penalties[0] = 0.0;
+    let penalties = design.penalties(hyper.len(), penalty);
     let nonneg: Vec<bool> = (0..p).map(|j| j >= q).collect();
     let xt = x.rows(0, n_train).into_owned();
     let yt = DVector::from_column_slice(&design.y[..n_train]);

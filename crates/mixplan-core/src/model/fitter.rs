@@ -5,8 +5,19 @@
 //! ```text
 //! Start (random starts) → Sweep × max_sweeps (one unit per channel grid, one for the
 //! penalty; stops early when a sweep gains nothing) → Refine (LM polish, penalty, LM polish)
-//! → Final (the ridge fit on the chosen hyper-parameters) → Done
+//! → Order (the Fourier order chosen by CV) [→ Sweep × max_sweeps → Refine, once, at the
+//! chosen order] → Final (the ridge fit on the chosen hyper-parameters) → Done
 //! ```
+//!
+//! **The Fourier order** (`fourier_order`, `fourier_alternatives`): the search runs at
+//! `fourier_order`; then each alternative order `o` is scored by the same rolling-origin CV
+//! on the training weeks, with the channels' hyper-parameters just found and its own
+//! penalty grid: objective `(N_val/2)·ln(MSE_cv) + Σ_c prior(h_c)` (the folds, `N_val` and
+//! the hyper-prior are the same for every order, so the objectives compare; the CV is out
+//! of sample, so more Fourier columns pay for themselves only if they predict later weeks).
+//! The order with the lowest objective wins; when it is not `fourier_order` the sweeps and
+//! the refinement run once more at that order from that point (they can only lower its
+//! objective further). The held-out weeks play no part.
 //!
 //! and [`Fitter::finish`] assembles the [`FittedModel`]. With fixed hyper-parameters only
 //! the final fit runs.
@@ -34,6 +45,8 @@ enum Stage {
     Sweep { sweep: usize, unit: usize },
     /// Refinement unit: LM polish, penalty pattern search, LM polish.
     Refine { unit: usize },
+    /// Scoring the alternative Fourier orders (once).
+    Order,
     /// Only the final fit is left.
     Final,
     /// Nothing is left but [`Fitter::finish`].
@@ -51,8 +64,86 @@ pub struct Fitter {
     design: Design,
     state: Option<SearchState>,
     stage: Stage,
+    /// The Fourier order of `design`.
+    fourier_order: usize,
+    /// True once the alternative orders were scored.
+    order_chosen: bool,
     done: usize,
     total: usize,
+}
+
+impl Fitter {
+    /// Units of one search pass after the starts: the sweeps and the refinement.
+    fn pass_units(params: &ValidParams, channels: usize) -> usize {
+        let p_ = &params.0;
+        p_.max_sweeps * (channels + 1) + if p_.refine { REFINE_UNITS } else { 0 }
+    }
+
+    /// The design of `data` at Fourier order `order`, with the parameters' carryover and
+    /// penalty scope.
+    fn design(
+        params: &ValidParams,
+        data: &WeeklyData,
+        order: usize,
+        n_train: usize,
+    ) -> Result<Design, FitError> {
+        let spec = DesignSpec {
+            fourier_order: order,
+            trend: params.0.trend,
+        };
+        let mut design = Design::new(data, spec, n_train)?;
+        design.carryover = params.carryover_kernels()?;
+        design.penalise_baseline = params.0.penalise_baseline;
+        Ok(design)
+    }
+
+    /// Scores each alternative Fourier order at the current hyper-parameters (its penalty
+    /// re-chosen on the grid) and moves to the best one if it beats the current order.
+    /// Returns `true` when the order changed.
+    fn choose_order(&mut self) -> bool {
+        let Some(current) = self.state.as_ref() else {
+            return false;
+        };
+        let evaluations = current.cv.evaluations;
+        let hyper = current.hyper.clone();
+        let penalty = current.penalty;
+        let mut best: Option<(f64, usize, Design, SearchState)> = None;
+        let mut best_score = current.score;
+        let p_ = &self.params.0;
+        let n = self.data.len();
+        for &order in &p_.fourier_alternatives {
+            let spec = DesignSpec {
+                fourier_order: order,
+                trend: p_.trend,
+            };
+            let p = spec.fixed_columns(self.data.controls().len()) + hyper.len();
+            if !enough_weeks(n, p, p_.cv_folds, p_.holdout, true) {
+                continue;
+            }
+            let Ok(design) = Self::design(&self.params, &self.data, order, self.design.n_train)
+            else {
+                continue;
+            };
+            let Some(mut state) = SearchState::new(&design, &self.params) else {
+                continue;
+            };
+            state.move_to(&hyper, penalty);
+            state.grid_penalty();
+            if state.score < best_score {
+                best_score = state.score;
+                best = Some((state.score, order, design, state));
+            }
+        }
+        let Some((score, order, design, mut state)) = best else {
+            return false;
+        };
+        state.sweep_start = score;
+        state.cv.evaluations += evaluations;
+        self.design = design;
+        self.state = Some(state);
+        self.fourier_order = order;
+        true
+    }
 }
 
 impl ValidParams {
@@ -89,8 +180,7 @@ impl ValidParams {
         }
         let n_train = training_weeks(n, p_.holdout);
         validate_training(data, n_train)?;
-        let mut design = Design::new(data, spec, n_train)?;
-        design.carryover = self.carryover_kernels()?;
+        let design = Fitter::design(self, data, p_.fourier_order, n_train)?;
         let state = if search {
             let state = SearchState::new(&design, self).ok_or(FitError::TooFewWeeks {
                 weeks: n,
@@ -100,9 +190,10 @@ impl ValidParams {
         } else {
             None
         };
-        let units = channels + 1;
+        let choose = !p_.fourier_alternatives.is_empty();
+        let pass = Fitter::pass_units(self, channels);
         let total = if search {
-            1 + p_.max_sweeps * units + if p_.refine { REFINE_UNITS } else { 0 } + 1
+            1 + pass + if choose { 1 + pass } else { 0 } + 1
         } else {
             1
         };
@@ -112,6 +203,8 @@ impl ValidParams {
             design,
             state,
             stage: if search { Stage::Start } else { Stage::Final },
+            fourier_order: p_.fourier_order,
+            order_chosen: !search || !choose,
             done: 0,
             total,
         })
@@ -190,8 +283,10 @@ impl Fitter {
                         self.done += (p.max_sweeps - sweep - 1) * units;
                         if p.refine {
                             Stage::Refine { unit: 0 }
-                        } else {
+                        } else if self.order_chosen {
                             Stage::Final
+                        } else {
+                            Stage::Order
                         }
                     }
                 };
@@ -205,9 +300,21 @@ impl Fitter {
                 self.done += 1;
                 self.stage = if unit + 1 < REFINE_UNITS {
                     Stage::Refine { unit: unit + 1 }
-                } else {
+                } else if self.order_chosen {
                     Stage::Final
+                } else {
+                    Stage::Order
                 };
+            }
+            Stage::Order => {
+                self.order_chosen = true;
+                self.done += 1;
+                if self.choose_order() {
+                    self.stage = Stage::Sweep { sweep: 0, unit: 0 };
+                } else {
+                    self.done += Self::pass_units(&self.params, channels);
+                    self.stage = Stage::Final;
+                }
             }
             Stage::Final | Stage::Done => {
                 self.done = self.total;
@@ -246,6 +353,7 @@ impl Fitter {
                         folds: p.cv_folds,
                         fold_weeks: fold_weeks(n_train),
                         training_weeks: n_train,
+                        fourier_order: self.fourier_order,
                     },
                 )
             }
@@ -269,6 +377,7 @@ impl Fitter {
                         folds: p.cv_folds,
                         fold_weeks: fold_weeks(n_train),
                         training_weeks: n_train,
+                        fourier_order: self.fourier_order,
                     },
                 )
             }

@@ -97,7 +97,8 @@ impl FixedHyperparameters {
 ///
 /// | parameter | default | purpose | range |
 /// |---|---|---|---|
-/// | `fourier_order` | 2 | yearly Fourier pairs `sin/cos(2πk·d/365.25)`, `k = 1…order` | `0…=10` |
+/// | `fourier_order` | 2 | yearly Fourier pairs `sin/cos(2πk·d/365.25)`, `k = 1…order`, searched first; setting it clears `fourier_alternatives` | `0…=10` |
+/// | `fourier_alternatives` | 0, 1, 3 | other orders the rolling-origin CV may choose after the search (see [`super::fitter`]); empty keeps `fourier_order` | `0…=10` each |
 /// | `trend` | `true` | linear trend column | |
 /// | `holdout` | 0.2 | share of the last weeks held out for reporting (never used to fit or search) | `(0, 0.5]` |
 /// | `cv_folds` | 6 | rolling-origin CV folds inside the training weeks | `1…=10` |
@@ -111,12 +112,15 @@ impl FixedHyperparameters {
 /// | `seed` | 42 | seed of the random starts (ChaCha8) | any |
 /// | `prior_weight` | 3 | weight of the weak hyper-prior in the search objective (see [`super::search`]); 0 = plain CV error | `≥ 0` |
 /// | `refit_all` | `true` | after validation, refit the linear coefficients on all weeks (train + holdout) with the chosen hyper-parameters; metrics always come from the training-only fit | |
+/// | `penalise_baseline` | `true` | the ridge penalty also shrinks the trend, Fourier and control coefficients (`false`: media coefficients only; the intercept never) | |
 /// | `fixed` | `None` | skip the search and use these hyper-parameters | |
 /// | `carryover` | geometric | the carryover form ([`CarryoverForm`]); a Weibull form replaces the decay grid by the `(k, λ)` pairs of `weibull_grid` | geometric, Weibull CDF or PDF (not with `fixed`) |
 /// | `weibull_grid` | k ∈ {0.5, 1, 2, 4} × λ ∈ {0.5, 1, 2, 4, 8} weeks, window 13 weeks | the Weibull kernels searched ([`WeibullGrid`]) | k in `(0, 10]`, λ in `(0, L]`, `1 ≤ L ≤ 52` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelParams {
     pub(crate) fourier_order: usize,
+    #[serde(default)]
+    pub(crate) fourier_alternatives: Vec<usize>,
     pub(crate) trend: bool,
     pub(crate) holdout: f64,
     pub(crate) cv_folds: usize,
@@ -135,12 +139,21 @@ pub struct ModelParams {
     pub(crate) carryover: CarryoverForm,
     #[serde(default)]
     pub(crate) weibull_grid: WeibullGrid,
+    #[serde(default = "penalise_baseline_default")]
+    pub(crate) penalise_baseline: bool,
+}
+
+/// The default of [`ModelParams::penalise_baseline`] (also for parameters serialised
+/// before it existed).
+const fn penalise_baseline_default() -> bool {
+    true
 }
 
 impl Default for ModelParams {
     fn default() -> Self {
         Self {
             fourier_order: 2,
+            fourier_alternatives: vec![0, 1, 3],
             trend: true,
             holdout: 0.2,
             cv_folds: 6,
@@ -157,6 +170,7 @@ impl Default for ModelParams {
             fixed: None,
             carryover: CarryoverForm::Geometric,
             weibull_grid: WeibullGrid::default(),
+            penalise_baseline: penalise_baseline_default(),
         }
     }
 }
@@ -178,9 +192,19 @@ impl ModelParams {
         Self::default()
     }
 
+    /// Uses this yearly Fourier order as it is: sets the order and clears the
+    /// alternatives, so the cross-validation does not choose another one.
+    #[must_use]
+    pub fn fourier_order(mut self, fourier_order: usize) -> Self {
+        self.fourier_order = fourier_order;
+        self.fourier_alternatives.clear();
+        self
+    }
     setter!(
-        /// Yearly Fourier order.
-        fourier_order: usize
+        /// Other yearly Fourier orders that the rolling-origin CV may choose over
+        /// `fourier_order` after the search (empty: keep `fourier_order`). Set after
+        /// [`ModelParams::fourier_order`], which clears them.
+        fourier_alternatives: Vec<usize>
     );
     setter!(
         /// Whether to include a linear trend.
@@ -243,6 +267,11 @@ impl ModelParams {
         /// The Weibull `(k, λ)` grid and window, used by the Weibull forms.
         weibull_grid: WeibullGrid
     );
+    setter!(
+        /// Whether the ridge penalty also shrinks the trend, Fourier and control
+        /// coefficients (`false`: only the media coefficients).
+        penalise_baseline: bool
+    );
 
     /// Skips the search and fits with these hyper-parameters.
     #[must_use]
@@ -259,9 +288,12 @@ impl ModelParams {
     /// [`ParamsError::InvalidGridValue`], [`ParamsError::InvalidSweeps`], or a
     /// [`ParamsError::Transform`] for an invalid fixed hyper-parameter.
     pub fn check(self) -> Result<ValidParams, ParamsError> {
-        if self.fourier_order > MAX_FOURIER_ORDER {
+        if let Some(&order) = std::iter::once(&self.fourier_order)
+            .chain(&self.fourier_alternatives)
+            .find(|&&o| o > MAX_FOURIER_ORDER)
+        {
             return Err(ParamsError::InvalidFourierOrder {
-                order: self.fourier_order,
+                order,
                 max: MAX_FOURIER_ORDER,
             });
         }
@@ -307,6 +339,10 @@ impl ModelParams {
             }
         }
         let mut p = self;
+        let first = p.fourier_order;
+        p.fourier_alternatives.retain(|&o| o != first);
+        p.fourier_alternatives.sort_unstable();
+        p.fourier_alternatives.dedup();
         for g in [
             &mut p.decay_grid,
             &mut p.half_saturation_grid,
@@ -342,9 +378,14 @@ fn check_grid(
 pub struct ValidParams(pub(crate) ModelParams);
 
 impl ValidParams {
-    /// Yearly Fourier order.
+    /// Yearly Fourier order searched first (the fitted model's order may be one of
+    /// [`ValidParams::fourier_alternatives`]: [`crate::model::FittedModel::fourier_order`]).
     pub fn fourier_order(&self) -> usize {
         self.0.fourier_order
+    }
+    /// The other yearly Fourier orders the CV may choose (sorted, without `fourier_order`).
+    pub fn fourier_alternatives(&self) -> &[usize] {
+        &self.0.fourier_alternatives
     }
     /// Whether the trend is included.
     pub fn trend(&self) -> bool {

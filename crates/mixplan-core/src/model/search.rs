@@ -199,6 +199,11 @@ impl SearchState {
         self.score
     }
 
+    /// Moves to `hyper` and `penalty` (the objective is then [`SearchState::score`]).
+    pub(crate) fn move_to(&mut self, hyper: &[Hyper], penalty: f64) {
+        self.set_all(hyper, penalty);
+    }
+
     /// Central start plus seeded random joint grid points; keeps the best.
     pub(crate) fn starts(&mut self) {
         let channels = self.hyper.len();

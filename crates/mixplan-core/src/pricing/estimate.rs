@@ -44,6 +44,10 @@ pub struct PromotionLift {
     pub base_revenue: f64,
     /// `lift / base_revenue`, a fraction (0.1 = 10 %).
     pub lift_share: Interval,
+    /// The model's lift at every posterior draw, `γ_promo^(i) · d̄` (the draws of the
+    /// promotion control's coefficient, currency per unit of depth): its median and
+    /// equal-tailed interval, when a posterior was given.
+    pub lift_posterior: Option<Interval>,
 }
 
 /// Price elasticity and promotion lift (see [`super`]).
@@ -69,7 +73,8 @@ pub struct PricingReport {
 
 /// Estimates from a fitted model: `m_t` is its weekly media contribution, `F_t` its
 /// intercept, trend and Fourier terms, and the model-implied elasticity is filled in (with
-/// its interval over the draws of `posterior`, when given).
+/// its interval over the draws of `posterior`, when given, as is the posterior lift
+/// `γ_promo^(i) · d̄`).
 ///
 /// # Errors
 /// As [`estimate_pricing_with`]; [`PricingError::Setting`] if the posterior has no draws.
@@ -109,30 +114,48 @@ pub fn estimate_pricing(
         .iter()
         .find(|c| &c.name == price_name)
         .map(|c| c.coefficient * report.mean_price / report.mean_revenue);
-    if let Some(draws) = posterior.and_then(|p| p.controls().iter().find(|c| &c.name == price_name))
-    {
-        let elasticities: Vec<f64> = draws
-            .coefficient
-            .iter()
-            .map(|g| g * report.mean_price / report.mean_revenue)
-            .collect();
-        if elasticities.is_empty() {
-            return Err(PricingError::Setting(
-                "the posterior has no draws; sample it with at least one draw".into(),
-            ));
-        }
-        let setting = |e: PosteriorError| PricingError::Setting(format!("posterior draws: {e}"));
-        let (lower, upper) = equal_tailed_interval(&elasticities, params.level).map_err(setting)?;
-        // The median: the interval of (almost) zero coverage.
-        let (median, _) = equal_tailed_interval(&elasticities, f64::EPSILON).map_err(setting)?;
-        report.elasticity.model_implied_posterior = Some(Interval {
-            estimate: median,
-            lower,
-            upper,
-            level: params.level,
-        });
+    let draws_of =
+        |name: &str| posterior.and_then(|p| p.controls().iter().find(|c| c.name == name));
+    if let Some(draws) = draws_of(price_name) {
+        let factor = report.mean_price / report.mean_revenue;
+        report.elasticity.model_implied_posterior = Some(median_and_interval(
+            &draws.coefficient,
+            factor,
+            params.level,
+        )?);
+    }
+    let promotion_name = &data.controls()[params.promotion].name;
+    if let Some(draws) = draws_of(promotion_name) {
+        report.promotion.lift_posterior = Some(median_and_interval(
+            &draws.coefficient,
+            report.promotion.mean_depth,
+            params.level,
+        )?);
     }
     Ok(report)
+}
+
+/// The median and equal-tailed `level` interval of `factor · draw` over `draws`.
+///
+/// # Errors
+/// [`PricingError::Setting`] when there are no draws.
+fn median_and_interval(draws: &[f64], factor: f64, level: f64) -> Result<Interval, PricingError> {
+    if draws.is_empty() {
+        return Err(PricingError::Setting(
+            "the posterior has no draws; sample it with at least one draw".into(),
+        ));
+    }
+    let values: Vec<f64> = draws.iter().map(|g| g * factor).collect();
+    let setting = |e: PosteriorError| PricingError::Setting(format!("posterior draws: {e}"));
+    let (lower, upper) = equal_tailed_interval(&values, level).map_err(setting)?;
+    // The median: the interval of (almost) zero coverage.
+    let (median, _) = equal_tailed_interval(&values, f64::EPSILON).map_err(setting)?;
+    Ok(Interval {
+        estimate: median,
+        lower,
+        upper,
+        level,
+    })
 }
 
 /// Estimates from a given weekly media contribution `media` (`m_t`, currency) and the fixed
@@ -247,6 +270,7 @@ pub fn estimate_pricing_with(
             lift,
             base_revenue,
             lift_share,
+            lift_posterior: None,
         },
     })
 }

@@ -1,0 +1,382 @@
+//! Why is the holdout R² on the real Conjura series low? Measures the holdout R² of model
+//! variants (issue #11, item 9) and the default fit on every reference dataset.
+//!
+//! ```text
+//! cargo run --release -p mixplan-core --example conjura_gap            # Conjura variants
+//! cargo run --release -p mixplan-core --example conjura_gap -- --all   # + the other datasets
+//! ```
+//!
+//! Every variant is fitted exactly as the app fits (search on the first 80 % of weeks,
+//! rolling-origin CV inside them) and scored on the last 20 % of weeks. The holdout column
+//! is a **diagnosis**: no default may be chosen by it. The `CV RMSE` column is the honest
+//! criterion (the search's own validation error inside the training weeks; comparable
+//! between variants with the same folds), and `objective` adds the search's hyper-prior.
+//!
+//! Datasets are read from `../shared/datasets/` beside the workspace (or
+//! `$MIXPLAN_DATASETS_DIR`); a missing file is reported and skipped.
+
+use mixplan_core::data::{LoadOptions, Series, WeeklyData, load_weekly_csv_from_path};
+use mixplan_core::model::metrics::r2;
+use mixplan_core::model::{FittedModel, ModelParams};
+use std::path::PathBuf;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shared(relative: &str) -> PathBuf {
+    match std::env::var_os("MIXPLAN_DATASETS_DIR") {
+        Some(dir) if !dir.is_empty() => workspace().join(dir).join(relative),
+        _ => workspace().join("../shared/datasets").join(relative),
+    }
+}
+
+fn load(path: PathBuf, options: &LoadOptions) -> Option<WeeklyData> {
+    match load_weekly_csv_from_path(&path, options) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            eprintln!("skipped {}: {e}", path.display());
+            None
+        }
+    }
+}
+
+const CONJURA_CHANNELS: [&str; 4] = [
+    "spend_google_search",
+    "spend_google_shopping_pmax",
+    "spend_meta",
+    "spend_tiktok",
+];
+
+fn conjura(controls: &[&str]) -> Option<WeeklyData> {
+    load(
+        shared("conjura_weekly_food_drink_us/mmm_weekly_data.csv"),
+        &LoadOptions::new()
+            .date_column("week_start")
+            .target("revenue")
+            .channels(CONJURA_CHANNELS)
+            .controls(controls.to_vec()),
+    )
+}
+
+/// The same data with the target replaced by `f(target)`.
+fn with_target(data: &WeeklyData, f: impl Fn(f64) -> f64) -> WeeklyData {
+    WeeklyData::new(
+        data.weeks().to_vec(),
+        data.target_name().to_string(),
+        data.target().iter().map(|&y| f(y)).collect(),
+        data.channels().to_vec(),
+        data.controls().to_vec(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The same data with extra controls appended.
+fn with_controls(data: &WeeklyData, extra: Vec<Series>) -> WeeklyData {
+    let mut controls = data.controls().to_vec();
+    controls.extend(extra);
+    WeeklyData::new(
+        data.weeks().to_vec(),
+        data.target_name().to_string(),
+        data.target().to_vec(),
+        data.channels().to_vec(),
+        controls,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+struct Row {
+    r2_train: f64,
+    r2_test: f64,
+    cv_rmse: f64,
+    penalty: f64,
+    order: usize,
+}
+
+fn fit(data: &WeeklyData, params: ModelParams) -> Option<FittedModel> {
+    let params = match params.check() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("  invalid parameters: {e}");
+            return None;
+        }
+    };
+    match params.fit(data, |_, _| {}) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            eprintln!("  fit failed: {e}");
+            None
+        }
+    }
+}
+
+fn row(model: &FittedModel) -> Row {
+    let m = model.metrics();
+    Row {
+        r2_train: m.r2_train,
+        r2_test: m.r2_test,
+        cv_rmse: model.search().cv_rmse,
+        penalty: model.penalty(),
+        order: model.search().fourier_order,
+    }
+}
+
+/// Scores a model of `ln y` on the level: `exp(prediction)` against `y`.
+fn row_log(model: &FittedModel, level: &[f64]) -> Row {
+    let n_train = model.holdout_start();
+    let pred: Vec<f64> = model
+        .validation_predictions()
+        .iter()
+        .map(|v| v.exp())
+        .collect();
+    Row {
+        r2_train: r2(&level[..n_train], &pred[..n_train]),
+        r2_test: r2(&level[n_train..], &pred[n_train..]),
+        cv_rmse: f64::NAN,
+        penalty: model.penalty(),
+        order: model.search().fourier_order,
+    }
+}
+
+fn print(name: &str, r: &Row) {
+    println!(
+        "| {name:58} | {:6.3} | {:6.3} | {:>9.0} | {:8.1e} | {} |",
+        r.r2_train, r.r2_test, r.cv_rmse, r.penalty, r.order
+    );
+}
+
+fn variant(name: &str, data: &WeeklyData, params: ModelParams) {
+    if let Some(m) = fit(data, params) {
+        print(name, &row(&m));
+    }
+}
+
+/// Weeks since the first week, as a step at `from` (0 before, 1 from it on).
+fn step(data: &WeeklyData, name: &str, from: usize) -> Series {
+    Series {
+        name: name.into(),
+        values: (0..data.len()).map(|t| f64::from(t >= from)).collect(),
+    }
+}
+
+fn conjura_variants() {
+    let Some(base) = conjura(&["us_federal_holiday_week", "bfcm_week"]) else {
+        return;
+    };
+    println!("\n## Conjura Food & Drink US (117 weeks, holdout the last 23)\n");
+    println!(
+        "| variant | R² train | R² holdout | CV RMSE | λ | Fourier order |\n|---|---|---|---|---|---|"
+    );
+    let d = ModelParams::default;
+    variant("default", &base, d());
+    variant(
+        "order fixed at 2 (before: no CV choice of the order)",
+        &base,
+        d().fourier_order(2),
+    );
+    for order in [0, 1, 3, 4, 6] {
+        variant(
+            &format!("Fourier order {order}"),
+            &base,
+            d().fourier_order(order),
+        );
+    }
+    variant("no trend", &base, d().trend(false));
+    variant(
+        "no trend, Fourier 1",
+        &base,
+        d().trend(false).fourier_order(1),
+    );
+    for (label, controls) in [
+        ("controls: none", &[][..]),
+        ("controls: BFCM only", &["bfcm_week"][..]),
+        ("controls: holiday only", &["us_federal_holiday_week"][..]),
+    ] {
+        if let Some(data) = conjura(controls) {
+            variant(label, &data, d());
+        }
+    }
+    // Level shifts: a step at the start of each year of data (weeks 52 and 104; the second
+    // lies in the holdout, so only the first can be estimated).
+    variant(
+        "level shift at week 52 (control)",
+        &with_controls(&base, vec![step(&base, "year_2", 52)]),
+        d(),
+    );
+    variant(
+        "level shift at week 52, no trend",
+        &with_controls(&base, vec![step(&base, "year_2", 52)]),
+        d().trend(false),
+    );
+    for w in [0.0, 1.0, 10.0, 30.0] {
+        variant(&format!("prior weight {w}"), &base, d().prior_weight(w));
+    }
+    for folds in [3, 4, 8, 10] {
+        variant(&format!("CV folds {folds}"), &base, d().cv_folds(folds));
+    }
+    for l in [1e-4, 1e-3, 1e-2, 0.1, 1.0] {
+        variant(
+            &format!("penalty fixed at {l:.0e}"),
+            &base,
+            d().penalty_grid(vec![l]),
+        );
+    }
+    variant(
+        "penalty grid up to 10",
+        &base,
+        d().penalty_grid(vec![
+            1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0,
+        ]),
+    );
+    variant("no carryover (θ = 0)", &base, d().decay_grid(vec![0.0]));
+    variant(
+        "carryover θ ≤ 0.5",
+        &base,
+        d().decay_grid(vec![0.0, 0.1, 0.2, 0.3, 0.4, 0.5]),
+    );
+    variant("shape s = 1 only", &base, d().shape_grid(vec![1.0]));
+    variant(
+        "half-saturation K ≥ 2×mean (little saturation)",
+        &base,
+        d().half_saturation_grid(vec![2.0, 3.0, 5.0, 8.0, 12.0, 20.0]),
+    );
+    variant(
+        "K grid up to 20×mean",
+        &base,
+        d().half_saturation_grid(vec![
+            0.2, 0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0,
+        ]),
+    );
+    variant(
+        "nearly linear media (K = 20×mean, s = 1)",
+        &base,
+        d().half_saturation_grid(vec![20.0]).shape_grid(vec![1.0]),
+    );
+    variant("penalty on media only", &base, d().penalise_baseline(false));
+    for order in [0, 1, 3] {
+        variant(
+            &format!("penalty on media only, Fourier order {order}"),
+            &base,
+            d().penalise_baseline(false).fourier_order(order),
+        );
+    }
+    variant(
+        "penalty on media only, no trend",
+        &base,
+        d().penalise_baseline(false).trend(false),
+    );
+    variant("no random starts", &base, d().random_starts(0));
+    variant("no refinement", &base, d().refine(false));
+    for seed in [1, 2, 3] {
+        variant(&format!("seed {seed}"), &base, d().seed(seed));
+    }
+    // log revenue: the model of ln y, scored on y.
+    let logged = with_target(&base, f64::ln);
+    for (label, params) in [
+        ("log revenue", d()),
+        ("log revenue, Fourier 1", d().fourier_order(1)),
+    ] {
+        if let Some(m) = fit(&logged, params) {
+            print(label, &row_log(&m, base.target()));
+        }
+    }
+    if let Some(m) = fit(&base, d()) {
+        println!("\nDefault fit, holdout weeks (actual, predicted):");
+        let n_train = m.holdout_start();
+        for t in n_train..base.len() {
+            println!(
+                "  {} {:9.0} {:9.0}",
+                base.weeks()[t],
+                base.target()[t],
+                m.validation_predictions()[t]
+            );
+        }
+        for ch in m.channels() {
+            println!(
+                "  {:28} θ {:.2}  K {:8.0}  s {:.2}  ROI {:.2}",
+                ch.name, ch.decay, ch.half_saturation, ch.shape, ch.roi
+            );
+        }
+        let (terms, beta) = m.coefficients();
+        for (t, b) in terms.iter().zip(beta) {
+            println!("  {t:?} {b:.0}");
+        }
+    }
+}
+
+fn other_datasets() {
+    println!("\n## Other datasets, default fit\n");
+    println!(
+        "| dataset | R² train | R² holdout | CV RMSE | λ | Fourier order |\n|---|---|---|---|---|---|"
+    );
+    let sets: Vec<(&str, PathBuf, LoadOptions)> = vec![
+        (
+            "simulated store",
+            workspace().join("data_processed/mmm_data.csv"),
+            LoadOptions::new()
+                .target("revenue")
+                .controls(["price_index", "promotion", "holiday"]),
+        ),
+        (
+            "PyMC-Marketing example",
+            shared("pymc_marketing_mmm_example/mmm_example.csv"),
+            LoadOptions::new()
+                .date_column("date_week")
+                .target("y")
+                .channels(["x1", "x2"])
+                .controls(["event_1", "event_2"]),
+        ),
+        (
+            "Robyn dt_simulated_weekly",
+            shared("robyn_dt_simulated_weekly/dt_simulated_weekly.csv"),
+            LoadOptions::new()
+                .date_column("DATE")
+                .target("revenue")
+                .channels(["tv_S", "ooh_S", "print_S", "search_S", "facebook_S"])
+                .controls(["competitor_sales_B", "newsletter"]),
+        ),
+        (
+            "Meridian national_all_channels",
+            shared("meridian_simulated/national_all_channels.csv"),
+            LoadOptions::new()
+                .date_column("time")
+                .target("conversions")
+                .channels((0..5).map(|i| format!("Channel{i}_spend")))
+                .controls([
+                    "competitor_sales_control",
+                    "sentiment_score_control",
+                    "Promo",
+                ]),
+        ),
+    ];
+    for (name, path, options) in sets {
+        let Some(data) = load(path, &options) else {
+            continue;
+        };
+        variant(name, &data, ModelParams::default());
+        variant(
+            &format!("{name}, order fixed at 2 (before)"),
+            &data,
+            ModelParams::default().fourier_order(2),
+        );
+        if std::env::args().any(|a| a == "--orders") {
+            for order in [0, 1, 3] {
+                variant(
+                    &format!("{name}, Fourier order {order}"),
+                    &data,
+                    ModelParams::default().fourier_order(order),
+                );
+            }
+        }
+    }
+}
+
+fn main() {
+    let all = std::env::args().any(|a| a == "--all");
+    if !std::env::args().any(|a| a == "--only-others") {
+        conjura_variants();
+    }
+    if all {
+        other_datasets();
+    }
+}
