@@ -45,9 +45,9 @@ fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
-/// The two-stage estimate on the planner's data. The page's data carry no clicks (the loader
-/// keeps only spend, target and controls), so paid search's spend stands for its clicks and
-/// the panel says so; `mixplan mediation` reads the clicks.
+/// The two-stage estimate on the planner's data. The mediator is paid search's weekly clicks,
+/// embedded for the store's weeks (`crate::embedded::search_clicks_for`); for other data
+/// (no clicks for its weeks) paid search's spend stands for them and the panel says so.
 fn compute(planner: &Planner) -> Result<Computed, String> {
     let start = now_ms();
     let ids: Vec<String> = planner.channels().iter().map(|c| c.id.clone()).collect();
@@ -58,13 +58,19 @@ fn compute(planner: &Planner) -> Result<Computed, String> {
         .ok_or_else(|| {
             "No paid-search channel in the data: the effect through search needs a channel whose name contains \"search\".".to_string()
         })?;
+    let clicks = crate::embedded::search_clicks_for(planner.data().weeks())
+        .filter(|_| mediator.as_str() == "paid_search");
     let params = MediationParams {
         mediator: mediator.clone(),
-        metric: MediatorMetric::Spend,
+        metric: if clicks.is_some() {
+            MediatorMetric::Clicks
+        } else {
+            MediatorMetric::Spend
+        },
         ..MediationParams::default()
     };
     let valid = params
-        .check(planner.data(), None)
+        .check(planner.data(), clicks.as_deref())
         .map_err(|error| match error {
             MediationError::NoSource { available } => format!(
                 "No social channel in the data (channels: {available}): the panel needs a channel whose name contains \"social\"."
@@ -81,7 +87,7 @@ fn compute(planner: &Planner) -> Result<Computed, String> {
         report,
         splits,
         names: planner.channels().iter().map(|c| c.name.clone()).collect(),
-        missing: Some(format!(
+        missing: clicks.is_none().then(|| format!(
             "The data have no weekly clicks of {mediator} (a column {mediator}_clicks): its spend stands for them here; mixplan mediation reads the clicks."
         )),
         ms: now_ms() - start,

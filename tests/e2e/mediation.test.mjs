@@ -6,14 +6,7 @@ import { plannerSite, id } from './support.mjs';
 
 const site = plannerSite();
 
-// The panel is not wired into the page on this branch: it costs 35,384 B of mixplan.html, which
-// then misses issue #13's 2.5 MB goal by 20 KB and fails tests/e2e/offline.test.mjs. Wired (one
-// line after <ModelPanel …/> in src/components/planner_page.rs:
-// `<super::mediation_panel::MediationPanel planner=planner.clone() />`), this test passed twice
-// (share 25.7 % (14.4–35.8 %), 35 and 48 ms). Remove the skip when the line goes in.
-const NOT_WIRED = 'the Social → search panel is not in the page until it fits issue #13\'s size goal (docs/mediation.md)';
-
-test('opening Social → search shows the indirect share with its interval, and the toggle changes the recommended split', { skip: NOT_WIRED }, async () => {
+test('opening Social → search shows the indirect share with its interval, and the toggle changes the recommended split', async () => {
   const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
   const panel = page.locator(id('mediation-panel'));
   // Closed at first: nothing is computed.
@@ -30,8 +23,8 @@ test('opening Social → search shows the indirect share with its interval, and 
   const [estimate, lower, upper] = match.slice(1).map(Number);
   assert.ok(lower <= estimate && estimate <= upper, text);
 
-  // The store's page data carry no clicks: the panel says what is missing.
-  assert.match(await page.locator(id('mediation-missing')).innerText(), /no weekly clicks of paid_search/);
+  // The store's weekly paid-search clicks are embedded: nothing is said to be missing.
+  assert.equal(await page.locator(id('mediation-missing')).count(), 0);
 
   const recommended = page.locator(id('mediation-recommended'));
   const plain = (await recommended.innerText()).trim();
