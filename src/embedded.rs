@@ -19,6 +19,31 @@ pub const DIM_CHANNEL_CSV: &str = include_str!("../data_processed/dim_channel.cs
 /// the page never shows).
 pub const PAGE_TRUTH_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/page_truth.json"));
 
+/// `week,clicks` of paid search, one row per week, from `data_processed/fact_marketing.csv`
+/// (`build.rs` extracts them): the mediator of the "Social → search" panel.
+pub const SEARCH_CLICKS_CSV: &str = include_str!(concat!(env!("OUT_DIR"), "/search_clicks.csv"));
+
+/// Paid search's embedded weekly clicks for the given weeks, in their order, or `None` when
+/// a week has no embedded row (the data are not the store's) or a row does not parse.
+pub fn search_clicks_for(weeks: &[chrono::NaiveDate]) -> Option<Vec<f64>> {
+    let by_week: std::collections::HashMap<&str, f64> = SEARCH_CLICKS_CSV
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let (week, clicks) = line.split_once(',')?;
+            Some((week, clicks.parse().ok()?))
+        })
+        .collect::<Option<_>>()?;
+    weeks
+        .iter()
+        .map(|w| {
+            by_week
+                .get(w.format("%Y-%m-%d").to_string().as_str())
+                .copied()
+        })
+        .collect()
+}
+
 /// The simulator's true parameters for one channel (the core's type, read from
 /// `ground_truth.json`).
 pub use mixplan_core::data::truth::ChannelTruth as TrueChannel;
@@ -123,6 +148,25 @@ mod tests {
 
     /// The whole file, for comparing the page's share with it (tests only: never in the page).
     const GROUND_TRUTH_JSON: &str = include_str!("../data_processed/ground_truth.json");
+
+    #[test]
+    fn the_store_weeks_get_paid_searchs_clicks_and_other_weeks_none() {
+        let embedded = load().unwrap();
+        let clicks = search_clicks_for(embedded.data.weeks()).unwrap();
+        assert_eq!(clicks.len(), 156);
+        // The first week's row of data_processed/fact_marketing.csv.
+        let facts = include_str!("../data_processed/fact_marketing.csv");
+        let first = facts
+            .lines()
+            .find(|l| l.split(',').nth(1) == Some("paid_search"))
+            .unwrap();
+        assert_eq!(
+            clicks[0],
+            first.split(',').nth(4).unwrap().parse::<f64>().unwrap()
+        );
+        let elsewhere = chrono::NaiveDate::from_ymd_opt(1999, 1, 4).unwrap();
+        assert_eq!(search_clicks_for(&[elsewhere]), None);
+    }
 
     #[test]
     fn page_truth_holds_the_whole_files_channels_and_not_its_weekly_decomposition() {

@@ -282,6 +282,7 @@ pub fn PlannerPage(
                 <PlanAhead planner=planner.clone() budget scenario posterior fields=horizon_fields opened viewed=viewed_scenario range />
                 {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate offer_store_tests=is_demo /> })}
                 <ModelPanel planner=planner.clone() truth fit_ms posterior />
+                <super::mediation_panel::MediationPanel planner=planner.clone() />
                 <ModelChecks planner />
             </div>
         </div>

@@ -70,6 +70,15 @@ pub enum CliError {
         #[source]
         source: CoreError,
     },
+    /// Direct and indirect effects through the mediator could not be estimated.
+    #[error("cannot estimate the mediation on {}", path.display())]
+    Mediation {
+        /// The CSV fitted.
+        path: PathBuf,
+        /// The core's mediation error, or why the clicks could not be read.
+        #[source]
+        source: CoreError,
+    },
     /// The diagnostics could not be computed for the fitted model.
     #[error("cannot diagnose the model fitted to {}", path.display())]
     Diagnose {

@@ -41,6 +41,9 @@ enum Command {
     /// Print the performance view as JSON: KPI cards with their change against the previous
     /// period, 7-/30-day trends, the channel table and anomaly alerts, from the daily facts.
     Kpi(commands::kpi::Args),
+    /// Split each social channel's effect into direct and through paid search (two-stage
+    /// mediation, 90 % block-bootstrap intervals) and print both budget splits as JSON.
+    Mediation(commands::mediation::Args),
     /// Predict weekly revenue and contributions for a spend vector and print JSON.
     Predict(commands::predict::Args),
     /// Split a total budget over the next weeks across channels and weeks; print the plan,
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Diagnose(args) => commands::diagnose::run(args),
         Command::Pricing(args) => commands::pricing::run(args),
         Command::Kpi(args) => commands::kpi::run(args),
+        Command::Mediation(args) => commands::mediation::run(args),
         Command::Plan(args) => commands::plan::run(args),
         Command::Frontier(args) => commands::frontier::run(args),
     };

@@ -10,6 +10,7 @@
 //! | [`diagnose`] | model diagnostics: residual autocorrelation, normality, heteroscedasticity, collinearity, ROI stability |
 //! | [`mod@format`] | money formatting shared with the app |
 //! | [`transform`] | carryover (adstock) and diminishing-returns (Hill) transforms |
+//! | [`mediation`] | social → search → revenue: direct and indirect effects with intervals, and the split that values a source at its total effect |
 //! | [`model`] | design matrix, constrained ridge fit, time-series CV search, metrics, decomposition |
 //! | [`response`] | a channel's steady-state response curve, the contract between the model and the optimiser |
 //! | [`optimize`] | the exact budget optimiser |
@@ -22,6 +23,7 @@
 pub mod data;
 pub mod diagnose;
 pub mod format;
+pub mod mediation;
 pub mod model;
 pub mod optimize;
 pub mod performance;

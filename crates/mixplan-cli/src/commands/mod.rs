@@ -6,6 +6,7 @@ pub mod diagnose;
 pub mod fit;
 pub mod frontier;
 pub mod kpi;
+pub mod mediation;
 pub mod optimize;
 pub mod output;
 pub mod plan;

@@ -7,11 +7,12 @@
 //! indirect = s · total,   direct = (1 − s) · total,   s = INDIRECT_SHARE = 0.30
 //! extra_w  = round(s · m_{social,w} / v),     v = VALUE_PER_CLICK = $2.00 per click
 //! extra_d  = extra_w apportioned over the week's days in proportion to the day's revenue
-//! paid-search clicks_d = spend_d / cpc_d + extra_d        (see the `platform` module)
+//! paid-search clicks_d = (m_{search,d} / v + extra_d) · reporting noise   (`platform` module)
 //! ```
 //!
 //! So `Σ_d extra_d · v = indirect` up to the rounding of each week's extra clicks (at most
-//! `v / 2` per week).
+//! `v / 2` per week), and paid search's own clicks are its true contribution over `v`: the
+//! clicks carry the whole search part of revenue, `v · (own + extra)`.
 
 use super::flighting::{apportion, round_to};
 use crate::data::truth::{MediatedSource, MediationTruth};

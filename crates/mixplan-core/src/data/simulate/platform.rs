@@ -9,9 +9,12 @@
 //! cpm_d          = CPM_c · drift_d · e^{0.08 ξ}
 //! impressions_d  = round(1000 · x_d / cpm_d)
 //! clicks_d       = min(impressions_d, round(impressions_d · CTR_c · e^{0.1 ξ}))
-//! paid search:     cpc_d = CPC · drift_d · e^{0.08 ξ},  clicks_d = round(x_d / cpc_d) + extra_d
+//! paid search:     m_d = m_{c,w} · x_d / x_w                  (its true contribution that day)
+//!                  own_d = m_d / v                           (v = VALUE_PER_CLICK, `mediation`)
+//!                  clicks_d = round((own_d + extra_d) · e^{0.025 ξ} / A_d)
 //!                  impressions_d = max(clicks_d, round(clicks_d / (CTR · e^{0.08 ξ})))
-//!                  (extra_d: the social-driven clicks of the `mediation` module)
+//!                  (extra_d: the social-driven clicks of the `mediation` module; A_d the CPC
+//!                  anomaly's factor on its day, 1 otherwise; e^{0.025 ξ}: reporting noise)
 //! platform model:  platform_revenue_d = F_c · m_{c,w} · x_d / x_w · e^{0.15 ξ}
 //!                  (paid search, display, social: the platform over-credits itself by F_c)
 //! last click:      platform_revenue_d = clicks_d · CR_c · aov_d · e^{0.1 ξ}
@@ -19,14 +22,21 @@
 //! conversions_d    = round(NEW_CUSTOMER_SHARE · platform_revenue_d / aov_d)
 //! ```
 //!
+//! So paid search's clicks carry its value: the search part of revenue is exactly
+//! `v · Σ_d (own_d + extra_d)` (its own contribution plus social's indirect part), and the
+//! reported clicks differ from that only by the reporting noise. Its CPC is implied,
+//! `cpc_d = x_d / own_d = v · x_d / m_d`: it rises with spend as the returns diminish.
+//! Revenue does not depend on these clicks (it is generated before them).
+//!
 //! Days without spend report nothing (paid search still reports its social-driven
 //! clicks). Then [`ANOMALIES`] are injected, one day each, at random days on which the
 //! channel spends: the metric is multiplied by the factor and what follows from it is
-//! recomputed (a CPM spike cuts impressions and clicks, a CPC spike cuts the bought clicks,
+//! recomputed (a CPM spike cuts impressions and clicks, a CPC spike divides the reported clicks,
 //! a CTR drop cuts clicks, a tracking glitch multiplies platform revenue and conversions).
 
 use super::TRUE_CHANNELS;
 use super::flighting::{normal, rng_for, round_to};
+use super::mediation::VALUE_PER_CLICK;
 use crate::data::raw::{DailySales, DailySpend};
 use crate::data::truth::{PlatformAnomaly, PlatformChannelTruth, PlatformTruth};
 use chrono::{Days, NaiveDate};
@@ -45,14 +55,15 @@ enum Attribution {
 /// One channel's platform parameters.
 #[derive(Debug, Clone, Copy)]
 struct PlatformParams {
-    /// Cost per thousand impressions at the start (unused for paid search: clicks are bought).
+    /// Cost per thousand impressions at the start (unused for paid search: its clicks follow
+    /// from its value, its CPM is implied).
     cpm: f64,
-    /// Yearly drift of CPM (or CPC).
+    /// Yearly drift of CPM (unused for paid search).
     drift: f64,
     /// Click-through rate.
     ctr: f64,
-    /// Cost per click (paid search only).
-    cpc: Option<f64>,
+    /// Paid search: clicks are its true contribution over the value per click.
+    clicks_carry_value: bool,
     attribution: Attribution,
 }
 
@@ -61,37 +72,37 @@ struct PlatformParams {
 const PARAMS: [PlatformParams; 5] = [
     PlatformParams {
         cpm: 0.0,
-        drift: 0.05,
+        drift: 0.0,
         ctr: 0.045,
-        cpc: Some(1.20),
+        clicks_carry_value: true,
         attribution: Attribution::PlatformModel(1.5),
     },
     PlatformParams {
         cpm: 4.0,
         drift: 0.0,
         ctr: 0.025,
-        cpc: None,
+        clicks_carry_value: false,
         attribution: Attribution::LastClick(0.014),
     },
     PlatformParams {
         cpm: 3.5,
         drift: 0.04,
         ctr: 0.0018,
-        cpc: None,
+        clicks_carry_value: false,
         attribution: Attribution::PlatformModel(2.2),
     },
     PlatformParams {
         cpm: 7.5,
         drift: 0.10,
         ctr: 0.009,
-        cpc: None,
+        clicks_carry_value: false,
         attribution: Attribution::PlatformModel(1.7),
     },
     PlatformParams {
         cpm: 9.0,
         drift: 0.02,
         ctr: 0.012,
-        cpc: None,
+        clicks_carry_value: false,
         attribution: Attribution::LastClick(0.023),
     },
 ];
@@ -110,6 +121,8 @@ pub const ANOMALIES: [(&str, &str, f64); 4] = [
 
 /// First random stream of the platform metrics (one per channel, then the anomalies').
 const STREAM: u64 = 40;
+/// Standard deviation of the log reporting noise on paid search's clicks (≈ ±2.5 %).
+const CLICK_REPORTING_NOISE: f64 = 0.025;
 /// Anomalies fall after this many days, so that a baseline exists before them.
 const ANOMALY_WARM_UP_DAYS: usize = 56;
 
@@ -164,42 +177,51 @@ pub(super) fn add_platform_metrics(
     for (c, p) in PARAMS.iter().enumerate() {
         let mut rng = rng_for(seed, STREAM + c as u64);
         let mut platform_total = 0.0;
+        // Paid search: spend and own clicks on spending days, for the implied CPC.
+        let (mut spend_total, mut own_total) = (0.0, 0.0);
         for d in 0..n_days {
             let Some(i) = row[c][d] else { continue };
             let x = spend[i].spend_cents as f64 / 100.0;
             let drift = 1.0 + p.drift * d as f64 / 365.25;
-            let (impressions, clicks) = match p.cpc {
-                Some(cpc) => {
-                    let cpc_d =
-                        cpc * drift * (0.08 * normal(&mut rng)).exp() * factor_on(c, d, "cpc");
-                    let ctr_d = p.ctr * (0.08 * normal(&mut rng)).exp();
-                    let bought = (x / cpc_d).round() as i64;
-                    let clicks = (bought + extra_clicks.get(d).copied().unwrap_or(0)).max(0) as u64;
-                    let impressions = ((clicks as f64 / ctr_d).round() as u64).max(clicks);
-                    (impressions, clicks)
-                }
-                None => {
-                    let cpm_d =
-                        p.cpm * drift * (0.08 * normal(&mut rng)).exp() * factor_on(c, d, "cpm");
-                    let ctr_d = p.ctr * (0.1 * normal(&mut rng)).exp() * factor_on(c, d, "ctr");
-                    let impressions = (1000.0 * x / cpm_d).round().max(0.0) as u64;
-                    let clicks =
-                        ((impressions as f64 * ctr_d).round().max(0.0) as u64).min(impressions);
-                    (impressions, clicks)
-                }
-            };
             let week_cents = weekly_cents[c][d / 7];
-            let revenue = if spend[i].spend_cents == 0 || week_cents == 0 {
-                0.0
+            // The channel's true contribution that day (its week's, split by spend).
+            let m = if spend[i].spend_cents == 0 || week_cents == 0 {
+                None
             } else {
                 let share = spend[i].spend_cents as f64 / week_cents as f64;
-                let m = contributions[c].get(d / 7).copied().unwrap_or(0.0) * share;
-                match p.attribution {
+                Some(contributions[c].get(d / 7).copied().unwrap_or(0.0) * share)
+            };
+            let (impressions, clicks) = if p.clicks_carry_value {
+                let own = m.unwrap_or(0.0).max(0.0) / VALUE_PER_CLICK;
+                if x > 0.0 {
+                    spend_total += x;
+                    own_total += own;
+                }
+                let noise = (CLICK_REPORTING_NOISE * normal(&mut rng)).exp();
+                let ctr_d = p.ctr * (0.08 * normal(&mut rng)).exp();
+                let true_clicks = own + extra_clicks.get(d).copied().unwrap_or(0).max(0) as f64;
+                let clicks = (true_clicks * noise / factor_on(c, d, "cpc"))
+                    .round()
+                    .max(0.0) as u64;
+                let impressions = ((clicks as f64 / ctr_d).round() as u64).max(clicks);
+                (impressions, clicks)
+            } else {
+                let cpm_d =
+                    p.cpm * drift * (0.08 * normal(&mut rng)).exp() * factor_on(c, d, "cpm");
+                let ctr_d = p.ctr * (0.1 * normal(&mut rng)).exp() * factor_on(c, d, "ctr");
+                let impressions = (1000.0 * x / cpm_d).round().max(0.0) as u64;
+                let clicks =
+                    ((impressions as f64 * ctr_d).round().max(0.0) as u64).min(impressions);
+                (impressions, clicks)
+            };
+            let revenue = match m {
+                None => 0.0,
+                Some(m) => match p.attribution {
                     Attribution::PlatformModel(f) => f * m * (0.15 * normal(&mut rng)).exp(),
                     Attribution::LastClick(cr) => {
                         clicks as f64 * cr * aov[d] * (0.1 * normal(&mut rng)).exp()
                     }
-                }
+                },
             } * factor_on(c, d, "platform_revenue");
             let revenue_cents = (revenue * 100.0).round().max(0.0) as i64;
             let s = &mut spend[i];
@@ -217,16 +239,19 @@ pub(super) fn add_platform_metrics(
         } else {
             0.0
         };
+        // Paid search's implied CPC over its spending days: Σ x_d / Σ own_d.
+        let implied_cpc =
+            (p.clicks_carry_value && own_total > 0.0).then(|| round_to(spend_total / own_total, 4));
         let (model, conversion_rate, factor) = match p.attribution {
             Attribution::PlatformModel(f) => ("platform_model", None, f),
             Attribution::LastClick(cr) => ("last_click", Some(cr), realised),
         };
         truth_channels.push(PlatformChannelTruth {
             channel: TRUE_CHANNELS[c].id.into(),
-            cpm: p.cpc.map_or(p.cpm, |cpc| round_to(1000.0 * p.ctr * cpc, 4)),
+            cpm: implied_cpc.map_or(p.cpm, |cpc| round_to(1000.0 * p.ctr * cpc, 4)),
             cpm_drift_per_year: p.drift,
             ctr: p.ctr,
-            cpc: p.cpc,
+            cpc: implied_cpc,
             attribution_model: model.into(),
             conversion_rate,
             attribution_factor: factor,

@@ -60,11 +60,13 @@ pub struct PlatformChannelTruth {
     /// Cost per thousand impressions at the start, currency (for paid search: implied by
     /// CPC and CTR, `1000 · ctr · cpc`).
     pub cpm: f64,
-    /// Yearly drift of the CPM: `cpm_d = cpm · (1 + drift · t_d / 365.25)` before noise.
+    /// Yearly drift of the CPM: `cpm_d = cpm · (1 + drift · t_d / 365.25)` before noise (0
+    /// for paid search, whose clicks follow from its value).
     pub cpm_drift_per_year: f64,
     /// Click-through rate (clicks per impression).
     pub ctr: f64,
-    /// Cost per click (paid search only: clicks are bought), currency.
+    /// Cost per click, currency (paid search only, implied: its spend over its own clicks
+    /// `m_d / v` on the days it spends; it rises with spend as returns diminish).
     pub cpc: Option<f64>,
     /// How the platform credits itself: `platform_model` (a factor times the true
     /// contribution) or `last_click` (its clicks × a conversion rate × the order value).

@@ -1,0 +1,436 @@
+//! The two regressions of [`super`], their block bootstrap, and the report they make.
+
+use super::error::MediationError;
+use super::{Interval, MediatorMetric, ValidMediationParams};
+use crate::data::WeeklyData;
+use crate::model::design::yearly_phase;
+use crate::model::posterior::equal_tailed_interval;
+use crate::model::{FittedModel, Term};
+use crate::transform::{GeometricAdstock, Hill};
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+/// One source channel's effects over the data period (see [`super`] for the formulas).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceEffect {
+    /// The channel.
+    pub channel: String,
+    /// Its index in the data's channels.
+    pub channel_index: usize,
+    /// Its spend over the data period `X_s`, currency.
+    pub spend: f64,
+    /// `β_s`: weekly revenue at saturation of the direct path (stage 2), currency.
+    pub direct_coefficient: f64,
+    /// `π_s`: mediator units (clicks or dollars) per week at saturation (stage 1).
+    pub mediator_coefficient: f64,
+    /// `π_s·H_s`: the mediator units the source caused over the period.
+    pub extra_mediator: Interval,
+    /// `D_s`, currency over the period.
+    pub direct: Interval,
+    /// `I_s`, currency over the period.
+    pub indirect: Interval,
+    /// `T_s = D_s + I_s`, currency over the period.
+    pub total: Interval,
+    /// `I_s / T_s`, a fraction.
+    pub indirect_share: Interval,
+    /// `D_s / X_s`.
+    pub direct_roi: Interval,
+    /// `I_s / X_s`.
+    pub indirect_roi: Interval,
+    /// `T_s / X_s`.
+    pub total_roi: Interval,
+}
+
+/// The two-stage estimate (see [`super`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediationReport {
+    /// The mediator channel.
+    pub mediator: String,
+    /// Its index in the data's channels.
+    pub mediator_index: usize,
+    /// What measured it.
+    pub metric: MediatorMetric,
+    /// Weeks used.
+    pub weeks: usize,
+    /// `δ`: revenue per mediator unit (per click, or per search dollar), with its interval.
+    pub value_per_unit: Interval,
+    /// `π_own`: clicks per dollar of the mediator's own spend (clicks only).
+    pub own_units_per_dollar: Option<f64>,
+    /// R² of stage 1 (the mediator).
+    pub stage1_r2: f64,
+    /// R² of stage 2 (revenue).
+    pub stage2_r2: f64,
+    /// Bootstrap block length, weeks.
+    pub block_weeks: usize,
+    /// Bootstrap resamples drawn.
+    pub draws: usize,
+    /// Of which fitted (the others had collinear columns).
+    pub fitted_draws: usize,
+    /// One entry per source channel.
+    pub sources: Vec<SourceEffect>,
+}
+
+/// `h_{c,t} = hill(adstock(x_c)_t; K_c, s_c)` for every channel of `data`, with the fitted
+/// model's carryover (geometric or Weibull) and saturation.
+///
+/// # Errors
+/// [`MediationError::Curve`] if a channel's transform cannot be applied.
+pub fn saturated_columns(
+    data: &WeeklyData,
+    model: &FittedModel,
+) -> Result<Vec<Vec<f64>>, MediationError> {
+    model
+        .channels()
+        .iter()
+        .enumerate()
+        .map(|(c, channel)| {
+            let fail = |reason: String| MediationError::Curve {
+                channel: channel.name.clone(),
+                reason,
+            };
+            let spend = &data
+                .channel(&channel.name)
+                .ok_or_else(|| fail("it is not in the data".into()))?
+                .values;
+            let adstock = match channel.weibull {
+                Some(w) => w
+                    .kernel()
+                    .and_then(|k| k.apply(spend))
+                    .map_err(|e| fail(e.to_string()))?,
+                None => GeometricAdstock::new(channel.decay)
+                    .and_then(|a| a.apply(spend))
+                    .map_err(|e| fail(e.to_string()))?,
+            };
+            let response = model.response(c).map_err(|e| fail(e.to_string()))?;
+            let hill = Hill::new(response.half_saturation(), response.shape())
+                .map_err(|e| fail(e.to_string()))?;
+            Ok(adstock.iter().map(|&a| hill.value(a)).collect())
+        })
+        .collect()
+}
+
+/// Estimates from a fitted model: its saturated channels ([`saturated_columns`]) and its
+/// trend and Fourier terms.
+///
+/// # Errors
+/// As [`estimate_mediation_with`] and [`saturated_columns`].
+pub fn estimate_mediation(
+    data: &WeeklyData,
+    model: &FittedModel,
+    params: &ValidMediationParams,
+) -> Result<MediationReport, MediationError> {
+    let saturated = saturated_columns(data, model)?;
+    let terms: Vec<Term> = model
+        .coefficients()
+        .0
+        .iter()
+        .copied()
+        .filter(|t| matches!(t, Term::Trend | Term::Sin(_) | Term::Cos(_)))
+        .collect();
+    estimate_mediation_with(data, &saturated, &terms, params)
+}
+
+/// The two designs: rows are weeks, stage 1's and stage 2's columns, and where the
+/// coefficients of interest sit.
+struct Designs {
+    /// Stage 1's columns, one value per week each.
+    stage1: Vec<Vec<f64>>,
+    /// Stage 2's columns.
+    stage2: Vec<Vec<f64>>,
+    /// Column of each source's `h_s` in stage 1.
+    stage1_sources: Vec<usize>,
+    /// Column of the mediator's own spend in stage 1 (clicks only).
+    stage1_own: Option<usize>,
+    /// Column of each source's `h_s` in stage 2.
+    stage2_sources: Vec<usize>,
+    /// Column of `M` in stage 2.
+    stage2_mediator: usize,
+}
+
+impl Designs {
+    fn new(
+        data: &WeeklyData,
+        saturated: &[Vec<f64>],
+        terms: &[Term],
+        params: &ValidMediationParams,
+    ) -> Self {
+        let n = data.len();
+        let phases: Vec<f64> = data.weeks().iter().map(|&d| yearly_phase(d)).collect();
+        let mut fixed: Vec<Vec<f64>> = vec![vec![1.0; n]];
+        for term in terms {
+            match *term {
+                Term::Trend => fixed.push((0..n).map(|t| t as f64 / n as f64).collect()),
+                Term::Sin(k) => fixed.push(phases.iter().map(|p| (k as f64 * p).sin()).collect()),
+                Term::Cos(k) => fixed.push(phases.iter().map(|p| (k as f64 * p).cos()).collect()),
+                Term::Intercept | Term::Control(_) | Term::Channel(_) => {}
+            }
+        }
+
+        let mut one = fixed.clone();
+        let stage1_sources = params
+            .sources
+            .iter()
+            .map(|&s| {
+                one.push(saturated[s].clone());
+                one.len() - 1
+            })
+            .collect();
+        let stage1_own = (params.metric == MediatorMetric::Clicks).then(|| {
+            one.push(data.channels()[params.mediator].values.clone());
+            one.len() - 1
+        });
+
+        let mut two = fixed;
+        two.extend(data.controls().iter().map(|c| c.values.clone()));
+        let mut stage2_sources = vec![0; params.sources.len()];
+        for (c, column) in saturated.iter().enumerate() {
+            if c == params.mediator {
+                continue;
+            }
+            two.push(column.clone());
+            if let Some(i) = params.sources.iter().position(|&s| s == c) {
+                stage2_sources[i] = two.len() - 1;
+            }
+        }
+        two.push(params.series.clone());
+        let stage2_mediator = two.len() - 1;
+        Self {
+            stage1: one,
+            stage2: two,
+            stage1_sources,
+            stage1_own,
+            stage2_sources,
+            stage2_mediator,
+        }
+    }
+}
+
+/// Least-squares coefficients `(XᵀX)⁻¹Xᵀy` on the rows `rows` of the columns `x` (a row may
+/// repeat: a bootstrap resample), through the Cholesky factor `XᵀX = LLᵀ`; `None` when there
+/// are no more rows than columns or `XᵀX` is not positive definite. Written out (p ≤ ~20)
+/// rather than with nalgebra's dynamic matrices, whose code would weigh on the page's wasm
+/// (issue #13).
+fn least_squares(x: &[Vec<f64>], y: &[f64], rows: &[usize]) -> Option<Vec<f64>> {
+    let p = x.len();
+    if rows.len() <= p {
+        return None;
+    }
+    // Lower triangle of XᵀX, row-major, and Xᵀy.
+    let mut l = vec![0.0; p * p];
+    let mut b = vec![0.0; p];
+    for i in 0..p {
+        for j in 0..=i {
+            l[i * p + j] = rows.iter().map(|&t| x[i][t] * x[j][t]).sum();
+        }
+        b[i] = rows.iter().map(|&t| x[i][t] * y[t]).sum();
+    }
+    // In-place Cholesky, with a relative pivot floor for collinear columns.
+    for j in 0..p {
+        let diagonal = l[j * p + j] - (0..j).map(|k| l[j * p + k].powi(2)).sum::<f64>();
+        let scale = rows.iter().map(|&t| x[j][t].powi(2)).sum::<f64>();
+        if !(diagonal > 1e-10 * scale && diagonal.is_finite()) {
+            return None;
+        }
+        let pivot = diagonal.sqrt();
+        l[j * p + j] = pivot;
+        for i in j + 1..p {
+            let dot: f64 = (0..j).map(|k| l[i * p + k] * l[j * p + k]).sum();
+            l[i * p + j] = (l[i * p + j] - dot) / pivot;
+        }
+    }
+    // L z = b, then Lᵀ β = z.
+    for i in 0..p {
+        let dot: f64 = (0..i).map(|k| l[i * p + k] * b[k]).sum();
+        b[i] = (b[i] - dot) / l[i * p + i];
+    }
+    for i in (0..p).rev() {
+        let dot: f64 = (i + 1..p).map(|k| l[k * p + i] * b[k]).sum();
+        b[i] = (b[i] - dot) / l[i * p + i];
+    }
+    b.iter().all(|v| v.is_finite()).then_some(b)
+}
+
+/// `1 − SSE/SST` of the fit `β` on all weeks.
+fn r_squared(x: &[Vec<f64>], y: &[f64], beta: &[f64]) -> f64 {
+    let n = y.len() as f64;
+    let mean = y.iter().sum::<f64>() / n;
+    let sst: f64 = y.iter().map(|v| (v - mean).powi(2)).sum();
+    let sse: f64 = (0..y.len())
+        .map(|t| (y[t] - x.iter().zip(beta).map(|(c, b)| c[t] * b).sum::<f64>()).powi(2))
+        .sum();
+    if sst > 0.0 { 1.0 - sse / sst } else { f64::NAN }
+}
+
+/// The coefficients of interest of one fit of both stages.
+struct Coefficients {
+    /// `π_s` per source.
+    pi: Vec<f64>,
+    /// `β_s` per source.
+    beta: Vec<f64>,
+    /// `δ`.
+    delta: f64,
+    /// `π_own`.
+    own: Option<f64>,
+}
+
+impl Coefficients {
+    /// Both stages on the rows `rows` (all weeks, or a bootstrap resample).
+    fn fit(designs: &Designs, mediator: &[f64], revenue: &[f64], rows: &[usize]) -> Option<Self> {
+        let a = least_squares(&designs.stage1, mediator, rows)?;
+        let b = least_squares(&designs.stage2, revenue, rows)?;
+        Some(Self {
+            pi: designs.stage1_sources.iter().map(|&j| a[j]).collect(),
+            beta: designs.stage2_sources.iter().map(|&j| b[j]).collect(),
+            delta: b[designs.stage2_mediator],
+            own: designs.stage1_own.map(|j| a[j]),
+        })
+    }
+
+    /// `[extra mediator units, D, I, T, share]` of source `i` with `H = saturated_sum`.
+    fn effects(&self, i: usize, saturated_sum: f64) -> [f64; 5] {
+        let extra = self.pi[i] * saturated_sum;
+        let direct = self.beta[i] * saturated_sum;
+        let indirect = self.delta * extra;
+        let total = direct + indirect;
+        [extra, direct, indirect, total, indirect / total]
+    }
+}
+
+/// Estimates from the given saturated channel columns `saturated` (`h_{c,t}`, one per data
+/// channel) and fixed terms `terms` (trend `t/n`, `Sin(k)`/`Cos(k)` of the yearly phase; the
+/// intercept is always included, other terms are ignored). The controls of `data` enter
+/// stage 2 as they are.
+///
+/// # Errors
+/// [`MediationError::Setting`] when `saturated` does not have one column of one value per
+/// week per channel, [`MediationError::Regression`] when a stage has too few weeks or
+/// collinear columns, [`MediationError::Bootstrap`] when fewer than 80 % of the resamples
+/// can be fitted.
+pub fn estimate_mediation_with(
+    data: &WeeklyData,
+    saturated: &[Vec<f64>],
+    terms: &[Term],
+    params: &ValidMediationParams,
+) -> Result<MediationReport, MediationError> {
+    let n = data.len();
+    if saturated.len() != data.channels().len() || saturated.iter().any(|c| c.len() != n) {
+        return Err(MediationError::Setting(format!(
+            "{} saturated columns for {} channels of {n} weeks: give one column per channel and one value per week",
+            saturated.len(),
+            data.channels().len()
+        )));
+    }
+    let designs = Designs::new(data, saturated, terms, params);
+    let revenue = data.target();
+    let mediator = &params.series;
+    let all: Vec<usize> = (0..n).collect();
+    for (stage, x) in [("stage 1", &designs.stage1), ("stage 2", &designs.stage2)] {
+        let y = if stage == "stage 1" {
+            mediator
+        } else {
+            revenue
+        };
+        if least_squares(x, y, &all).is_none() {
+            return Err(MediationError::Regression {
+                stage,
+                reason: if n <= x.len() {
+                    format!("{n} weeks for {} coefficients", x.len())
+                } else {
+                    "its columns are collinear (a channel repeats another, or never changes)".into()
+                },
+            });
+        }
+    }
+    let point = Coefficients::fit(&designs, mediator, revenue, &all).ok_or_else(|| {
+        MediationError::Regression {
+            stage: "stage 2",
+            reason: "its columns are collinear".into(),
+        }
+    })?;
+    let r2 = |x: &[Vec<f64>], y: &[f64]| {
+        least_squares(x, y, &all).map_or(f64::NAN, |b| r_squared(x, y, &b))
+    };
+    let stage1_r2 = r2(&designs.stage1, mediator);
+    let stage2_r2 = r2(&designs.stage2, revenue);
+
+    // Moving-block bootstrap.
+    let block = if params.block_weeks > 0 {
+        params.block_weeks
+    } else {
+        ((n as f64).cbrt().round() as usize).max(2)
+    };
+    let starts = (n - block + 1) as u64;
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    let mut draws: Vec<Coefficients> = Vec::with_capacity(params.draws);
+    let mut rows = Vec::with_capacity(n + block);
+    for _ in 0..params.draws {
+        rows.clear();
+        while rows.len() < n {
+            let start = (rng.next_u64() % starts) as usize;
+            rows.extend(start..start + block);
+        }
+        rows.truncate(n);
+        if let Some(fit) = Coefficients::fit(&designs, mediator, revenue, &rows) {
+            draws.push(fit);
+        }
+    }
+    if (draws.len() as f64) < 0.8 * params.draws as f64 {
+        return Err(MediationError::Bootstrap {
+            fitted: draws.len(),
+            draws: params.draws,
+        });
+    }
+    let interval = |estimate: f64, values: &[f64]| -> Result<Interval, MediationError> {
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let (lower, upper) = equal_tailed_interval(&finite, params.level)
+            .map_err(|e| MediationError::Setting(format!("bootstrap interval: {e}")))?;
+        Ok(Interval {
+            estimate,
+            lower,
+            upper,
+            level: params.level,
+        })
+    };
+    let deltas: Vec<f64> = draws.iter().map(|d| d.delta).collect();
+    let value_per_unit = interval(point.delta, &deltas)?;
+
+    let mut sources = Vec::with_capacity(params.sources.len());
+    for (i, &s) in params.sources.iter().enumerate() {
+        let saturated_sum: f64 = saturated[s].iter().sum();
+        let spend: f64 = data.channels()[s].values.iter().sum();
+        let estimate = point.effects(i, saturated_sum);
+        let sampled: Vec<[f64; 5]> = draws.iter().map(|d| d.effects(i, saturated_sum)).collect();
+        let column = |k: usize| -> Vec<f64> { sampled.iter().map(|e| e[k]).collect() };
+        let per_spend = |k: usize| -> Vec<f64> { sampled.iter().map(|e| e[k] / spend).collect() };
+        sources.push(SourceEffect {
+            channel: data.channels()[s].name.clone(),
+            channel_index: s,
+            spend,
+            direct_coefficient: point.beta[i],
+            mediator_coefficient: point.pi[i],
+            extra_mediator: interval(estimate[0], &column(0))?,
+            direct: interval(estimate[1], &column(1))?,
+            indirect: interval(estimate[2], &column(2))?,
+            total: interval(estimate[3], &column(3))?,
+            indirect_share: interval(estimate[4], &column(4))?,
+            direct_roi: interval(estimate[1] / spend, &per_spend(1))?,
+            indirect_roi: interval(estimate[2] / spend, &per_spend(2))?,
+            total_roi: interval(estimate[3] / spend, &per_spend(3))?,
+        });
+    }
+    Ok(MediationReport {
+        mediator: data.channels()[params.mediator].name.clone(),
+        mediator_index: params.mediator,
+        metric: params.metric,
+        weeks: n,
+        value_per_unit,
+        own_units_per_dollar: point.own,
+        stage1_r2,
+        stage2_r2,
+        block_weeks: block,
+        draws: params.draws,
+        fitted_draws: draws.len(),
+        sources,
+    })
+}

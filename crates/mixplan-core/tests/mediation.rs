@@ -1,0 +1,390 @@
+//! Mediation (issue #14 items 3 and 7): exact recovery of a known indirect share on
+//! constructed data without noise, the interval's coverage with noise, the splits, the
+//! errors, and the simulated store's truth (once its clicks exist).
+
+use chrono::{Duration, NaiveDate};
+use mixplan_core::data::{Series, WeeklyData};
+use mixplan_core::mediation::{
+    MediationError, MediationParams, MediatorMetric, estimate_mediation_with,
+};
+use mixplan_core::model::Term;
+use mixplan_core::response::HillResponse;
+use mixplan_core::transform::{GeometricAdstock, Hill};
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{Rng, SeedableRng};
+
+const WEEKS: usize = 156;
+/// `δ`: revenue per click.
+const VALUE_PER_CLICK: f64 = 2.0;
+/// `π_social`: clicks per week at social's saturation.
+const CLICKS_AT_SATURATION: f64 = 6_000.0;
+/// `β_social`: direct weekly revenue at saturation.
+const DIRECT_AT_SATURATION: f64 = 28_000.0;
+/// Clicks per dollar of paid search.
+const CLICKS_PER_DOLLAR: f64 = 0.8;
+/// `δπ/(β + δπ)` = 12,000 / 40,000.
+const TRUE_SHARE: f64 = 0.3;
+
+/// `(decay, K, s)` of paid search, email, social.
+const TRANSFORMS: [(f64, f64, f64); 3] = [
+    (0.15, 5_000.0, 1.0),
+    (0.3, 6_000.0, 1.0),
+    (0.7, 9_000.0, 1.2),
+];
+
+/// A standard normal draw (Box–Muller).
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u = |rng: &mut ChaCha8Rng| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    let (a, b) = (u(rng).max(1e-300), u(rng));
+    (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
+}
+
+/// `hill(adstock(x))` with the channel's known transform.
+fn saturate(spend: &[f64], (decay, k, s): (f64, f64, f64)) -> Vec<f64> {
+    let adstock = GeometricAdstock::new(decay)
+        .and_then(|a| a.apply(spend))
+        .expect("valid adstock");
+    let hill = Hill::new(k, s).expect("valid hill");
+    adstock.iter().map(|&a| hill.value(a)).collect()
+}
+
+/// A constructed store: spend of three channels (fixed, seed 1), clicks caused by paid
+/// search's spend and by social, revenue caused by email, social's direct path and every
+/// click; noise of standard deviation `click_noise` and `revenue_noise` from `noise_seed`.
+/// Returns the data, the clicks and the saturated columns.
+fn world(
+    noise_seed: u64,
+    click_noise: f64,
+    revenue_noise: f64,
+) -> (WeeklyData, Vec<f64>, Vec<Vec<f64>>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let mut spend = |level: f64, off_every: usize| -> Vec<f64> {
+        (0..WEEKS)
+            .map(|t| {
+                let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+                if off_every > 0 && (t / 6) % off_every == 0 {
+                    0.0
+                } else {
+                    level * (0.3 + 1.4 * u)
+                }
+            })
+            .collect()
+    };
+    let search = spend(15_000.0, 0);
+    let email = spend(5_000.0, 5);
+    let social = spend(9_000.0, 4);
+    let saturated: Vec<Vec<f64>> = [&search, &email, &social]
+        .iter()
+        .zip(TRANSFORMS)
+        .map(|(x, transform)| saturate(x, transform))
+        .collect();
+    let start = NaiveDate::from_ymd_opt(2022, 1, 3).expect("date");
+    let weeks: Vec<NaiveDate> = (0..WEEKS)
+        .map(|t| start + Duration::weeks(t as i64))
+        .collect();
+    let phase = |t: usize| {
+        let days = (weeks[t] - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days();
+        std::f64::consts::TAU * days as f64 / 365.25
+    };
+    let price: Vec<f64> = (0..WEEKS)
+        .map(|t| 1.0 + 0.04 * (1.7 * t as f64).sin())
+        .collect();
+    let mut noise = ChaCha8Rng::seed_from_u64(noise_seed);
+    let clicks: Vec<f64> = (0..WEEKS)
+        .map(|t| {
+            let trend = t as f64 / WEEKS as f64;
+            (2_000.0
+                + 500.0 * trend
+                + 300.0 * phase(t).sin()
+                + CLICKS_AT_SATURATION * saturated[2][t]
+                + CLICKS_PER_DOLLAR * search[t]
+                + click_noise * normal(&mut noise))
+            .max(0.0)
+        })
+        .collect();
+    let revenue: Vec<f64> = (0..WEEKS)
+        .map(|t| {
+            let trend = t as f64 / WEEKS as f64;
+            100_000.0 + 8_000.0 * trend + 6_000.0 * phase(t).sin()
+                - 3_000.0 * phase(t).cos()
+                - 50_000.0 * (price[t] - 1.0)
+                + 30_000.0 * saturated[1][t]
+                + DIRECT_AT_SATURATION * saturated[2][t]
+                + VALUE_PER_CLICK * clicks[t]
+                + revenue_noise * normal(&mut noise)
+        })
+        .collect();
+    let series = |name: &str, values: Vec<f64>| Series {
+        name: name.into(),
+        values,
+    };
+    let data = WeeklyData::new(
+        weeks,
+        "revenue".into(),
+        revenue,
+        vec![
+            series("paid_search", search),
+            series("email", email),
+            series("social", social),
+        ],
+        vec![series("price_index", price)],
+    )
+    .expect("valid weekly data");
+    (data, clicks, saturated)
+}
+
+const TERMS: [Term; 3] = [Term::Trend, Term::Sin(1), Term::Cos(1)];
+
+#[test]
+fn the_indirect_share_is_recovered_exactly_without_noise() {
+    let (data, clicks, saturated) = world(0, 0.0, 0.0);
+    let params = MediationParams::default()
+        .check(&data, Some(&clicks))
+        .expect("valid settings");
+    let report = estimate_mediation_with(&data, &saturated, &TERMS, &params).expect("estimate");
+    let social = &report.sources[0];
+    assert_eq!(social.channel, "social");
+    let h: f64 = saturated[2].iter().sum();
+    let close = |found: f64, expected: f64| {
+        assert!(
+            (found - expected).abs() <= 1e-6 * expected.abs().max(1.0),
+            "{found} vs {expected}"
+        );
+    };
+    close(report.value_per_unit.estimate, VALUE_PER_CLICK);
+    close(
+        report.own_units_per_dollar.expect("clicks"),
+        CLICKS_PER_DOLLAR,
+    );
+    close(social.mediator_coefficient, CLICKS_AT_SATURATION);
+    close(social.direct_coefficient, DIRECT_AT_SATURATION);
+    close(social.indirect_share.estimate, TRUE_SHARE);
+    close(social.direct.estimate, DIRECT_AT_SATURATION * h);
+    close(
+        social.indirect.estimate,
+        VALUE_PER_CLICK * CLICKS_AT_SATURATION * h,
+    );
+    close(
+        social.total.estimate,
+        social.direct.estimate + social.indirect.estimate,
+    );
+    close(
+        social.total_roi.estimate,
+        social.total.estimate / social.spend,
+    );
+    // Every resample of exact data gives the same answer.
+    assert!(social.indirect_share.upper - social.indirect_share.lower < 1e-6);
+    assert!(report.stage1_r2 > 1.0 - 1e-9 && report.stage2_r2 > 1.0 - 1e-9);
+}
+
+/// One noisy world: the estimate is near the truth and the interval has width. Whether the
+/// truth is inside a 90 % interval is a matter of chance in one world (this world, noise
+/// seed 7, misses it by 0.009); how often it is inside is the next test's business.
+#[test]
+fn with_noise_the_estimate_is_near_the_truth_with_a_real_interval() {
+    let (data, clicks, saturated) = world(7, 400.0, 4_000.0);
+    let params = MediationParams::default()
+        .check(&data, Some(&clicks))
+        .expect("valid settings");
+    let report = estimate_mediation_with(&data, &saturated, &TERMS, &params).expect("estimate");
+    let share = report.sources[0].indirect_share;
+    assert!((share.estimate - TRUE_SHARE).abs() < 0.1, "{share:?}");
+    assert!(
+        share.lower <= share.estimate && share.estimate <= share.upper,
+        "{share:?}"
+    );
+    assert!(share.upper - share.lower > 0.01, "{share:?}");
+    assert_eq!(report.fitted_draws, report.draws);
+}
+
+/// The block bootstrap's 90 % intervals of the share, of `δ` and of the total effect cover
+/// the truth in about 90 % of 100 independent noisy worlds (binomial sd 3 points; the bounds allow a slight
+/// under-coverage, usual for percentile intervals, and fail a broken interval).
+#[test]
+fn the_share_interval_covers_the_truth_about_as_often_as_it_says() {
+    let mut covered = [0usize; 3];
+    let replications = 100;
+    for seed in 0..replications {
+        let (data, clicks, saturated) = world(1_000 + seed, 400.0, 4_000.0);
+        let params = MediationParams {
+            draws: 200,
+            seed,
+            ..MediationParams::default()
+        }
+        .check(&data, Some(&clicks))
+        .expect("valid settings");
+        let report = estimate_mediation_with(&data, &saturated, &TERMS, &params).expect("estimate");
+        let social = &report.sources[0];
+        let h: f64 = saturated[2].iter().sum();
+        let total = (DIRECT_AT_SATURATION + VALUE_PER_CLICK * CLICKS_AT_SATURATION) * h;
+        covered[0] += usize::from(social.indirect_share.contains(TRUE_SHARE));
+        covered[1] += usize::from(report.value_per_unit.contains(VALUE_PER_CLICK));
+        covered[2] += usize::from(social.total.contains(total));
+    }
+    let coverage = covered.map(|c| c as f64 / replications as f64);
+    println!("coverage (share, value per click, total): {coverage:?}");
+    for c in coverage {
+        assert!((0.8..=0.98).contains(&c), "coverage {coverage:?}");
+    }
+}
+
+#[test]
+fn the_mediation_aware_split_gives_social_more_and_values_it_at_its_total() {
+    let (data, clicks, saturated) = world(0, 0.0, 0.0);
+    let params = MediationParams::default()
+        .check(&data, Some(&clicks))
+        .expect("valid settings");
+    let report = estimate_mediation_with(&data, &saturated, &TERMS, &params).expect("estimate");
+    let curves: Vec<HillResponse> = TRANSFORMS
+        .iter()
+        .zip([36_000.0, 30_000.0, 40_000.0])
+        .map(|(&(_, k, s), beta)| HillResponse::new(beta, k, s).expect("curve"))
+        .collect();
+    let aware = report.curves(&curves, true).expect("curves");
+    let plain = report.curves(&curves, false).expect("curves");
+    assert!((aware[2].coefficient() - 40_000.0).abs() < 1e-3);
+    assert!((plain[2].coefficient() - 28_000.0).abs() < 1e-3);
+    assert_eq!((aware[0], aware[1]), (curves[0], curves[1]));
+    let names: Vec<String> = ["paid_search", "email", "social"].map(String::from).into();
+    let splits = report.splits(&curves, &names, 30_000.0).expect("splits");
+    let social = &splits.channels[2];
+    assert!(social.mediation_aware > social.plain + 100.0, "{social:?}");
+    for split in [
+        splits.channels.iter().map(|c| c.plain).sum::<f64>(),
+        splits
+            .channels
+            .iter()
+            .map(|c| c.mediation_aware)
+            .sum::<f64>(),
+    ] {
+        assert!((split - 30_000.0).abs() < 1e-6);
+    }
+    // Under the total-effect valuation the aware split earns at least as much as the plain.
+    assert!(splits.mediation_aware_revenue >= splits.plain_revenue_at_total_effect - 1e-6);
+    assert!(splits.mediation_aware_revenue > splits.plain_revenue);
+}
+
+#[test]
+fn missing_pieces_are_named() {
+    let (data, clicks, _) = world(0, 0.0, 0.0);
+    let no_clicks = MediationParams::default().check(&data, None);
+    let Err(error) = no_clicks else {
+        panic!("clicks are needed")
+    };
+    assert!(
+        error.to_string().starts_with("no clicks for paid_search: "),
+        "{error}"
+    );
+    let no_social = MediationParams {
+        sources: vec!["facebook".into()],
+        ..MediationParams::default()
+    }
+    .check(&data, Some(&clicks));
+    assert!(matches!(
+        no_social,
+        Err(MediationError::UnknownChannel { .. })
+    ));
+    let wrong_mediator = MediationParams {
+        mediator: "email".into(),
+        sources: vec!["email".into()],
+        ..MediationParams::default()
+    }
+    .check(&data, Some(&clicks));
+    assert!(matches!(
+        wrong_mediator,
+        Err(MediationError::SourceIsMediator(_))
+    ));
+    let short = MediationParams::default().check(&data, Some(&clicks[..10]));
+    assert!(matches!(short, Err(MediationError::MediatorLength { .. })));
+    // Spend as the mediator needs no clicks.
+    let spend = MediationParams {
+        metric: MediatorMetric::Spend,
+        ..MediationParams::default()
+    }
+    .check(&data, None);
+    assert!(spend.is_ok());
+}
+
+#[test]
+fn data_without_a_social_channel_say_so() {
+    let (data, clicks, _) = world(0, 0.0, 0.0);
+    let renamed = WeeklyData::new(
+        data.weeks().to_vec(),
+        "revenue".into(),
+        data.target().to_vec(),
+        data.channels()
+            .iter()
+            .map(|c| Series {
+                name: c.name.replace("social", "tv"),
+                values: c.values.clone(),
+            })
+            .collect(),
+        data.controls().to_vec(),
+    )
+    .expect("valid data");
+    let Err(error) = MediationParams::default().check(&renamed, Some(&clicks)) else {
+        panic!("no social channel")
+    };
+    assert!(
+        error
+            .to_string()
+            .starts_with("no social channel in the data (channels: paid_search, email, tv): name one with --source"),
+        "{error}"
+    );
+}
+
+/// The store's truth (issue #14 item 1, `data_processed/ground_truth.json` → `mediation`):
+/// social's indirect share through paid-search clicks is 0.30, each click worth $2.
+///
+/// **Fails on the store** with the clicks that carry search's value (paid search's own
+/// clicks `m_search / v` plus social's, ±2.5 % reporting noise; medfix), measured: share
+/// 0.034, 90 % interval −0.101–0.155. Stage 2 now recovers the value per click (`δ̂` = $2.15,
+/// 1.77–2.41, truth $2; it was $0.95 when revenue did not respond to clicks), but stage 1
+/// does not find social's extra clicks (40 k, −108 k–201 k, truth ≈ 463 k): they are ~15 %
+/// of search's clicks, whose own part is concave in search's spend while stage 1 fits it
+/// linearly (stage-1 R² 0.70). Kept, ignored, as the statement of what is not yet recovered;
+/// no tolerance is claimed and the estimator is not tuned to the store.
+#[test]
+#[ignore = "fails on the store (clicks = value / v since medfix): 0.30 outside the measured interval -0.101-0.155 (estimate 0.034); value per click 2.15 (1.77-2.41) recovered (docs/mediation.md)"]
+fn the_store_truth_is_inside_the_interval() {
+    use mixplan_core::data::load_weekly_csv;
+    use mixplan_core::mediation::estimate_mediation;
+    use mixplan_core::model::ModelParams;
+    use std::collections::HashMap;
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data_processed");
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).expect("store file");
+    let truth: serde_json::Value = serde_json::from_str(&read("ground_truth.json")).expect("truth");
+    let source = &truth["mediation"]["sources"][0];
+    assert_eq!(source["channel"], "social");
+    let true_share = source["indirect_share"].as_f64().expect("true share");
+
+    let data = load_weekly_csv(&read("mmm_data.csv"), &Default::default()).expect("store");
+    let facts = read("fact_marketing.csv");
+    let mut lines = facts.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let clicks_by_week: HashMap<String, f64> = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[at("channel_id")] == "paid_search")
+        .map(|f| (f[0].to_string(), f[at("clicks")].parse().expect("clicks")))
+        .collect();
+    let clicks: Vec<f64> = data
+        .weeks()
+        .iter()
+        .map(|w| clicks_by_week[&w.format("%Y-%m-%d").to_string()])
+        .collect();
+
+    let model = ModelParams::new()
+        .check()
+        .expect("params")
+        .fit(&data, |_, _| {})
+        .expect("fit");
+    let params = MediationParams::default()
+        .check(&data, Some(&clicks))
+        .expect("settings");
+    let report = estimate_mediation(&data, &model, &params).expect("estimate");
+    let share = report.sources[0].indirect_share;
+    println!("store: indirect share {share:?} (truth {true_share})");
+    assert!(share.contains(true_share), "{true_share} not in {share:?}");
+}
