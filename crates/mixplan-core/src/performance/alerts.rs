@@ -35,6 +35,8 @@ pub const MIN_RESIDUALS: usize = 20;
 pub enum AlertMetric {
     /// Spend per thousand impressions.
     Cpm,
+    /// Spend per click (how search is bought).
+    Cpc,
     /// Clicks per impression.
     Ctr,
     /// Spend per conversion.
@@ -47,8 +49,9 @@ pub enum AlertMetric {
 
 impl AlertMetric {
     /// Every metric watched.
-    pub const ALL: [AlertMetric; 5] = [
+    pub const ALL: [AlertMetric; 6] = [
         AlertMetric::Cpm,
+        AlertMetric::Cpc,
         AlertMetric::Ctr,
         AlertMetric::Cpa,
         AlertMetric::Spend,
@@ -59,6 +62,7 @@ impl AlertMetric {
     pub fn name(self) -> &'static str {
         match self {
             AlertMetric::Cpm => "cpm",
+            AlertMetric::Cpc => "cpc",
             AlertMetric::Ctr => "ctr",
             AlertMetric::Cpa => "cpa",
             AlertMetric::Spend => "spend",
@@ -70,6 +74,7 @@ impl AlertMetric {
     pub fn label(self) -> &'static str {
         match self {
             AlertMetric::Cpm => "CPM",
+            AlertMetric::Cpc => "CPC",
             AlertMetric::Ctr => "CTR",
             AlertMetric::Cpa => "CPA",
             AlertMetric::Spend => "spend",
@@ -86,6 +91,10 @@ impl AlertMetric {
             AlertMetric::Cpm => {
                 let impressions = channel.impressions[t];
                 (impressions >= min_count).then(|| spend / impressions * 1000.0)?
+            }
+            AlertMetric::Cpc => {
+                let clicks = channel.clicks[t];
+                (clicks >= min_count).then(|| spend / clicks)?
             }
             AlertMetric::Ctr => {
                 let clicks = channel.clicks[t];
