@@ -15,16 +15,8 @@ pub const PLATFORM_METRICS: [&str; 4] =
 /// The business columns the view needs.
 pub const BUSINESS_COLUMNS: [&str; 4] = ["revenue", "orders", "customers", "cogs"];
 
-/// The long marketing table's columns.
-const MARKETING_COLUMNS: [&str; 7] = [
-    "date",
-    "channel_id",
-    "spend",
-    "impressions",
-    "clicks",
-    "platform_revenue",
-    "conversions",
-];
+// The long marketing table's columns: those `prepare` writes.
+use crate::data::prepare::FACT_MARKETING_DAILY_COLUMNS as MARKETING_COLUMNS;
 
 /// A parsed CSV: header and records, with errors naming `what`.
 struct Csv {
