@@ -94,9 +94,11 @@ test('Tab reaches every control in page order, each with a visible focus ring', 
       .map((el, i) => { el.dataset.a11yOrder = String(i); return el.dataset.testid || el.id || el.tagName; });
   }, FOCUSABLE);
   const sliders = await page.locator('input[type=range]:enabled').count();
-  const buttons = await page.locator('button:enabled:visible').evaluateAll((els) => els.map((el) => el.dataset.testid || el.id || el.textContent));
+  // An unselected tab of the Plan / Performance tab bar is reached with the arrow keys from the
+  // selected one (WAI-ARIA tabs, roving tabindex; tests/e2e/performance.test.mjs), not with Tab.
+  const buttons = await page.locator('button:enabled:visible:not([role=tab][aria-selected=false])').evaluateAll((els) => els.map((el) => el.dataset.testid || el.id || el.textContent));
   assert.ok(sliders >= CHANNELS.length, `the total and the channel sliders are enabled (${sliders})`);
-  assert.ok(expected.filter((name) => /slider|total-budget$|^confidence$/.test(name)).length === sliders, 'every slider is a tab stop');
+  assert.ok(expected.filter((name) => /slider|total-budget$|^confidence$|^price-change$/.test(name)).length === sliders, 'every slider is a tab stop');
   assert.ok(buttons.length >= 5, `apply, the exports and the chart downloads (${buttons})`);
   assert.deepEqual(expected.filter((name) => buttons.includes(name)), buttons, 'every button is a tab stop');
 
@@ -128,7 +130,10 @@ test('Tab reaches every control in page order, each with a visible focus ring', 
   assert.ok(visited.includes('total-budget') && visited.includes('apply-optimal') && visited.includes('export-plan-csv'));
 
   // Shift+Tab walks back the same way: from past the end to the last stop, then one more.
-  const focused = () => page.evaluate(() => document.activeElement?.dataset.testid || document.activeElement?.id);
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.dataset.testid || el?.id || el?.tagName; // named as the stops above are
+  });
   await page.keyboard.press('Shift+Tab');
   assert.equal(await focused(), visited.at(-1), 'Shift+Tab comes back to the last stop');
   await page.keyboard.press('Shift+Tab');
@@ -153,7 +158,11 @@ test('every control has a name, and every slider says its value in money', async
   const confidence = await page.locator(id('confidence')).evaluate((el) => ({ text: el.getAttribute('aria-valuetext') ?? '', label: [...el.labels].map((l) => l.textContent.trim()).join(' ') || el.getAttribute('aria-label') || '' }));
   assert.match(confidence.text, /\d+ ?%/, `the confidence control says its value as a percentage (${confidence.text})`);
   assert.notEqual(confidence.label, '', 'the confidence control has a label');
-  const sliders = await page.locator('input[type=range]:not([data-testid=confidence])').evaluateAll((els) => els.map((el) => ({
+  // The price change (Price and promotions panel) is a percentage, not money: checked on its own.
+  const price = await page.locator(id('price-change')).evaluate((el) => ({ text: el.getAttribute('aria-valuetext') ?? '', label: [...el.labels].map((l) => l.textContent.trim()).join(' ') }));
+  assert.match(price.text, /^[+-]?\d+ %$/, `the price change says its value as a percentage (${price.text})`);
+  assert.notEqual(price.label, '', 'the price change has a label');
+  const sliders = await page.locator('input[type=range]:not([data-testid=confidence]):not([data-testid=price-change])').evaluateAll((els) => els.map((el) => ({
     id: el.id, value: Number(el.closest('[data-channel]')?.dataset.spend ?? el.value), text: el.getAttribute('aria-valuetext'),
     label: [...el.labels].map((l) => l.textContent.trim()).join(' '),
   })));
