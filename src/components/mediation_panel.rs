@@ -2,19 +2,23 @@
 //! when first opened, splits each social channel's effect into direct and through paid search
 //! (the core's [`mixplan_core::mediation`], two stages with block-bootstrap intervals) and
 //! shows the plain and the mediation-aware split of the historical weekly budget side by side.
-//! Computed once, lazily, by a `Memo` over the fitted planner (a few ms: two least-squares
-//! fits per bootstrap resample; the time is shown), never on the input path.
+//! Computed once, when first opened, in the on-demand worker (a few hundred ms: stage 1's
+//! curve search, then 500 bootstrap resamples that repeat it; the time is shown), never on
+//! the input path.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use mixplan_core::mediation::{
-    Interval, MediationError, MediationParams, MediationReport, MediationSplits, MediatorMetric,
-    estimate_mediation,
+    Interval, MediationParams, MediationReport, MediationSplits, MediatorMetric,
 };
 
 use crate::format::{currency, decimal, percent};
 use crate::planner::scenario::Planner;
+use crate::worker::mediation_job::MediationJob;
+use crate::worker::on_demand::{Job, JobResult};
+use crate::worker::on_demand_client;
 
 /// What the panel shows once computed.
 struct Computed {
@@ -28,7 +32,7 @@ struct Computed {
     ms: f64,
 }
 
-/// The computed panel, compared by identity (the `Memo` computes it once).
+/// The computed panel, compared by identity.
 #[derive(Clone)]
 struct Shared(Arc<Result<Computed, String>>);
 
@@ -45,10 +49,12 @@ fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
-/// The two-stage estimate on the planner's data. The mediator is paid search's weekly clicks,
-/// embedded for the store's weeks (`crate::embedded::search_clicks_for`); for other data
-/// (no clicks for its weeks) paid search's spend stands for them and the panel says so.
-fn compute(planner: &Planner) -> Result<Computed, String> {
+/// The two-stage estimate on the planner's data, in the on-demand worker
+/// ([`crate::worker::mediation_job`]), then both splits here. The mediator is paid search's
+/// weekly clicks, embedded for the store's weeks (`crate::embedded::search_clicks_for`); for
+/// other data (no clicks for its weeks) paid search's spend stands for them and the panel
+/// says so.
+async fn compute(planner: &Planner) -> Result<Computed, String> {
     let start = now_ms();
     let ids: Vec<String> = planner.channels().iter().map(|c| c.id.clone()).collect();
     let mediator = ids
@@ -60,25 +66,28 @@ fn compute(planner: &Planner) -> Result<Computed, String> {
         })?;
     let clicks = crate::embedded::search_clicks_for(planner.data().weeks())
         .filter(|_| mediator.as_str() == "paid_search");
-    let params = MediationParams {
-        mediator: mediator.clone(),
-        metric: if clicks.is_some() {
-            MediatorMetric::Clicks
-        } else {
-            MediatorMetric::Spend
+    let missing = clicks.is_none().then(|| format!(
+        "The data have no weekly clicks of {mediator} (a column {mediator}_clicks): its spend stands for them here; mixplan mediation reads the clicks."
+    ));
+    let job = MediationJob {
+        data: planner.data().clone(),
+        model: planner.model().clone(),
+        params: MediationParams {
+            mediator: mediator.clone(),
+            metric: if clicks.is_some() {
+                MediatorMetric::Clicks
+            } else {
+                MediatorMetric::Spend
+            },
+            ..MediationParams::default()
         },
-        ..MediationParams::default()
+        clicks,
     };
-    let valid = params
-        .check(planner.data(), clicks.as_deref())
-        .map_err(|error| match error {
-            MediationError::NoSource { available } => format!(
-                "No social channel in the data (channels: {available}): the panel needs a channel whose name contains \"social\"."
-            ),
-            other => format!("Cannot estimate the mediation: {other}."),
-        })?;
-    let report = estimate_mediation(planner.data(), planner.model(), &valid)
-        .map_err(|e| format!("Cannot estimate the mediation: {e}."))?;
+    let report = match on_demand_client::run(Job::Mediation(Box::new(job))).await {
+        Ok(JobResult::Mediation(result)) => (*result)?,
+        Ok(_) => return Err("the background worker answered another request".into()),
+        Err(detail) => return Err(format!("Cannot estimate the mediation: {detail}")),
+    };
     let budget: f64 = planner.historical_mix().iter().sum();
     let splits = report
         .splits(planner.curves(), &ids, budget)
@@ -87,9 +96,7 @@ fn compute(planner: &Planner) -> Result<Computed, String> {
         report,
         splits,
         names: planner.channels().iter().map(|c| c.name.clone()).collect(),
-        missing: clicks.is_none().then(|| format!(
-            "The data have no weekly clicks of {mediator} (a column {mediator}_clicks): its spend stands for them here; mixplan mediation reads the clicks."
-        )),
+        missing,
         ms: now_ms() - start,
     })
 }
@@ -227,15 +234,42 @@ pub fn MediationPanel(
     /// The fitted model and the data it was fitted on.
     planner: Arc<Planner>,
 ) -> impl IntoView {
-    let opened = RwSignal::new(false);
+    let opened = StoredValue::new(false);
     let total_effect = RwSignal::new(false);
-    let computed = Memo::new(move |_| opened.get().then(|| Shared(Arc::new(compute(&planner)))));
-    let on_toggle = move |event: leptos::ev::Event| {
-        if event_target::<web_sys::Element>(&event).has_attribute("open") && !opened.get_untracked()
-        {
-            opened.set(true);
+    let computed = RwSignal::new(None::<Shared>);
+    // Computes for this planner, once.
+    let start = {
+        let planner = planner.clone();
+        Rc::new(move || {
+            if opened.get_value() {
+                return;
+            }
+            opened.set_value(true);
+            let planner = planner.clone();
+            leptos::task::spawn_local(async move {
+                let outcome = compute(&planner).await;
+                // The section may be gone (a new fit replaced the planner).
+                computed.try_set(Some(Shared(Arc::new(outcome))));
+            });
+        })
+    };
+    let on_toggle = {
+        let start = start.clone();
+        move |event: leptos::ev::Event| {
+            if event_target::<web_sys::Element>(&event).has_attribute("open") {
+                start();
+            }
         }
     };
+    // A new fit re-renders this component into the same `<details>`, which keeps its open
+    // state and fires no `toggle`: when it is already open, start at once (as the model
+    // checks do).
+    let details = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        if details.get().is_some_and(|el| el.has_attribute("open")) {
+            start();
+        }
+    });
     let content = move || {
         match computed.get() {
         None => view! { <p class="muted">"Computing…"</p> }.into_any(),
@@ -246,7 +280,7 @@ pub fn MediationPanel(
     }
     };
     view! {
-        <details class="card mediation-panel" data-testid="mediation-panel" on:toggle=on_toggle>
+        <details class="card mediation-panel" data-testid="mediation-panel" node_ref=details on:toggle=on_toggle>
             <summary><h2>"Social → search"</h2></summary>
             {content}
         </details>

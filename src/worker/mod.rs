@@ -16,13 +16,15 @@
 //! | [`js`] | page | a worker's script URL (the page may override it) and JavaScript errors in words |
 //!
 //! A second worker, the **on-demand worker** (`src/bin/on_demand.rs`), runs what the page
-//! needs only when the user asks (reading a file, the model checks), so that code is not in
-//! the first visit's download: [`on_demand`] (jobs, both sides), [`on_demand_client`]
-//! (page), [`on_demand_entry`] (worker).
+//! needs only when the user asks (reading a file, the model checks, the performance view, the
+//! mediation estimate), so that code is not in the first visit's download: [`on_demand`]
+//! (jobs, both sides), [`on_demand_client`] (page), [`on_demand_entry`] (worker), and the
+//! jobs [`performance_job`] and [`mediation_job`].
 
 pub mod client;
 pub mod entry;
 pub mod js;
+pub mod mediation_job;
 pub mod messages;
 pub mod on_demand;
 pub mod on_demand_client;

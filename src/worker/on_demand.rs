@@ -1,7 +1,8 @@
 //! The **on-demand worker**: a wasm module of its own (`src/bin/on_demand.rs`) for the work
 //! the page needs only when the user asks for it — reading a file (the `.xlsx` and CSV
 //! readers, inspection, aggregation to weeks: [`crate::data_source::reader`]) and the model
-//! checks (the core's `diagnose`, which refits the model on rolling windows). The page starts
+//! checks (the core's `diagnose`, which refits the model on rolling windows), the performance
+//! view and the mediation estimate. The page starts
 //! it at the first such request ([`super::on_demand_client`]), so none of that code is in the
 //! first visit's download (README "Offline", sizes); the worker runs [`super::on_demand_entry`].
 //!
@@ -15,7 +16,9 @@ use mixplan_core::model::{FittedModel, ModelParams};
 use serde::{Deserialize, Serialize};
 
 use crate::data_source::reader::{self, ReadJob, ReadResult};
+use crate::worker::mediation_job::MediationJob;
 use crate::worker::performance_job::{PerformanceJob, PerformanceOutcome};
+use mixplan_core::mediation::MediationReport;
 
 /// Identifies one job; the page numbers its jobs 1, 2, 3, … (a `u32`: a plain JS number).
 pub type JobId = u32;
@@ -43,6 +46,8 @@ pub enum Job {
     /// Compute the performance view for a period
     /// ([`crate::worker::performance_job`]).
     Performance(Box<PerformanceJob>),
+    /// Estimate social → search → revenue ([`crate::worker::mediation_job`]).
+    Mediation(Box<MediationJob>),
 }
 
 /// Worker → page: the outcome of a [`Job`], of the job's kind.
@@ -54,6 +59,8 @@ pub enum JobResult {
     Check(Result<Diagnosis, String>),
     /// Of [`Job::Performance`].
     Performance(Box<PerformanceOutcome>),
+    /// Of [`Job::Mediation`]: the report, or what was wrong in plain language.
+    Mediation(Box<Result<MediationReport, String>>),
 }
 
 /// Page → worker: a job and its id.
@@ -88,6 +95,7 @@ pub fn run(job: Job) -> JobResult {
             diagnose(&job.data, &job.model, &job.params, &job.checks).map_err(|e| e.to_string()),
         ),
         Job::Performance(job) => JobResult::Performance(Box::new(job.run())),
+        Job::Mediation(job) => JobResult::Mediation(Box::new(job.run())),
     }
 }
 

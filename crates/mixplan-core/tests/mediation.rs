@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate};
 use mixplan_core::data::{Series, WeeklyData};
 use mixplan_core::mediation::{
-    MediationError, MediationParams, MediatorMetric, estimate_mediation_with,
+    MediationError, MediationParams, MediatorMetric, Stage1Curve, estimate_mediation_with,
 };
 use mixplan_core::model::Term;
 use mixplan_core::response::HillResponse;
@@ -152,10 +152,7 @@ fn the_indirect_share_is_recovered_exactly_without_noise() {
         );
     };
     close(report.value_per_unit.estimate, VALUE_PER_CLICK);
-    close(
-        report.own_units_per_dollar.expect("clicks"),
-        CLICKS_PER_DOLLAR,
-    );
+    close(report.own_coefficient.expect("clicks"), CLICKS_PER_DOLLAR);
     close(social.mediator_coefficient, CLICKS_AT_SATURATION);
     close(social.direct_coefficient, DIRECT_AT_SATURATION);
     close(social.indirect_share.estimate, TRUE_SHARE);
@@ -175,6 +172,73 @@ fn the_indirect_share_is_recovered_exactly_without_noise() {
     // Every resample of exact data gives the same answer.
     assert!(social.indirect_share.upper - social.indirect_share.lower < 1e-6);
     assert!(report.stage1_r2 > 1.0 - 1e-9 && report.stage2_r2 > 1.0 - 1e-9);
+}
+
+/// The world of [`world`] without noise, but paid search's own clicks saturate in its
+/// spend: `12,000·hill(adstock(x; 0.3); 15,000, 1.5)` clicks a week instead of `0.8·x`
+/// (revenue follows the clicks). Returns the data, the clicks, the saturated columns and
+/// the own curve.
+fn world_with_saturating_search() -> (WeeklyData, Vec<f64>, Vec<Vec<f64>>, Vec<f64>) {
+    let (data, clicks, saturated) = world(0, 0.0, 0.0);
+    let search = &data.channels()[0].values;
+    let own = saturate(search, (0.3, 15_000.0, 1.5));
+    let new_clicks: Vec<f64> = (0..WEEKS)
+        .map(|t| clicks[t] - CLICKS_PER_DOLLAR * search[t] + 12_000.0 * own[t])
+        .collect();
+    let revenue: Vec<f64> = (0..WEEKS)
+        .map(|t| data.target()[t] + VALUE_PER_CLICK * (new_clicks[t] - clicks[t]))
+        .collect();
+    let data = WeeklyData::new(
+        data.weeks().to_vec(),
+        "revenue".into(),
+        revenue,
+        data.channels().to_vec(),
+        data.controls().to_vec(),
+    )
+    .expect("valid weekly data");
+    (data, new_clicks, saturated, own)
+}
+
+/// Stage 1 estimates paid search's own curve from the clicks: a saturating own response is
+/// found (not fitted as a straight line, which would push part of it onto social), and the
+/// share is recovered.
+#[test]
+fn stage_one_finds_a_saturating_own_curve() {
+    let (data, clicks, saturated, _) = world_with_saturating_search();
+    let params = MediationParams::default()
+        .check(&data, Some(&clicks))
+        .expect("valid settings");
+    let report = estimate_mediation_with(&data, &saturated, &TERMS, &params).expect("estimate");
+    let Some(Stage1Curve::Grid { decay, shape, .. }) = report.own_curve else {
+        panic!("a grid curve: {:?}", report.own_curve);
+    };
+    assert!((decay - 0.3).abs() < 0.1 && (shape - 1.5).abs() < 0.5, "{:?}", report.own_curve);
+    assert!(report.stage1_r2 > 0.999, "{}", report.stage1_r2);
+    let share = report.sources[0].indirect_share.estimate;
+    assert!((share - TRUE_SHARE).abs() < 0.01, "share {share}");
+    assert_eq!(report.sources[0].stage1_curve, Stage1Curve::Model);
+}
+
+/// When the model's curve for social is wrong (here: no carryover, where the clicks follow
+/// a decay of 0.7), stage 1 estimates social's own curve from the clicks, and the extra
+/// clicks are recovered; stage 2 keeps the model's curve for the direct path.
+#[test]
+fn stage_one_corrects_a_wrong_source_curve() {
+    let (data, clicks, mut saturated) = world(0, 0.0, 0.0);
+    let truth: f64 = CLICKS_AT_SATURATION * saturated[2].iter().sum::<f64>();
+    saturated[2] = saturate(&data.channels()[2].values, (0.0, 9_000.0, 1.2));
+    let params = MediationParams::default()
+        .check(&data, Some(&clicks))
+        .expect("valid settings");
+    let report = estimate_mediation_with(&data, &saturated, &TERMS, &params).expect("estimate");
+    let social = &report.sources[0];
+    let Stage1Curve::Grid { decay, .. } = social.stage1_curve else {
+        panic!("a grid curve: {:?}", social.stage1_curve);
+    };
+    assert!((decay - 0.7).abs() < 0.05, "{:?}", social.stage1_curve);
+    let extra = social.extra_mediator.estimate;
+    assert!((extra / truth - 1.0).abs() < 0.02, "extra {extra} vs {truth}");
+    assert_eq!(report.own_curve, Some(Stage1Curve::Linear));
 }
 
 /// One noisy world: the estimate is near the truth and the interval has width. Whether the
@@ -334,18 +398,15 @@ fn data_without_a_social_channel_say_so() {
 }
 
 /// The store's truth (issue #14 item 1, `data_processed/ground_truth.json` → `mediation`):
-/// social's indirect share through paid-search clicks is 0.30, each click worth $2.
-///
-/// **Fails on the store** with the clicks that carry search's value (paid search's own
-/// clicks `m_search / v` plus social's, ±2.5 % reporting noise; medfix), measured: share
-/// 0.034, 90 % interval −0.101–0.155. Stage 2 now recovers the value per click (`δ̂` = $2.15,
-/// 1.77–2.41, truth $2; it was $0.95 when revenue did not respond to clicks), but stage 1
-/// does not find social's extra clicks (40 k, −108 k–201 k, truth ≈ 463 k): they are ~15 %
-/// of search's clicks, whose own part is concave in search's spend while stage 1 fits it
-/// linearly (stage-1 R² 0.70). Kept, ignored, as the statement of what is not yet recovered;
-/// no tolerance is claimed and the estimator is not tuned to the store.
+/// social's indirect share through paid-search clicks is 0.30, each click worth $2, about
+/// 463 k extra clicks over the three years. Measured with stage 1's curve search (this
+/// session's estimator; before it, stage 1 fitted search's own clicks linearly and found a
+/// share of 0.034, −0.10–0.16): share 0.312 (0.229–0.376), extra clicks 519 k (412–654 k),
+/// value per click $2.15 (1.77–2.41). The tolerance is the interval itself: the truth must
+/// be inside the 90 % intervals of the share, the extra clicks and the value per click, and
+/// the estimate within 0.1 of 0.30. The estimator was not tuned to the store (its grid is the
+/// model's; docs/mediation.md).
 #[test]
-#[ignore = "fails on the store (clicks = value / v since medfix): 0.30 outside the measured interval -0.101-0.155 (estimate 0.034); value per click 2.15 (1.77-2.41) recovered (docs/mediation.md)"]
 fn the_store_truth_is_inside_the_interval() {
     use mixplan_core::data::load_weekly_csv;
     use mixplan_core::mediation::estimate_mediation;
@@ -385,6 +446,20 @@ fn the_store_truth_is_inside_the_interval() {
         .expect("settings");
     let report = estimate_mediation(&data, &model, &params).expect("estimate");
     let share = report.sources[0].indirect_share;
-    println!("store: indirect share {share:?} (truth {true_share})");
+    let extra = report.sources[0].extra_mediator;
+    let true_extra = source["extra_clicks"].as_f64().expect("true extra clicks");
+    let true_value = truth["mediation"]["value_per_click"]
+        .as_f64()
+        .expect("value per click");
+    println!(
+        "store: indirect share {share:?} (truth {true_share}), extra clicks {extra:?} (truth {true_extra})"
+    );
     assert!(share.contains(true_share), "{true_share} not in {share:?}");
+    assert!((share.estimate - true_share).abs() < 0.1, "{share:?}");
+    assert!(extra.contains(true_extra), "{true_extra} not in {extra:?}");
+    assert!(
+        report.value_per_unit.contains(true_value),
+        "{true_value} not in {:?}",
+        report.value_per_unit
+    );
 }

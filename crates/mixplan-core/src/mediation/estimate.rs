@@ -1,6 +1,7 @@
 //! The two regressions of [`super`], their block bootstrap, and the report they make.
 
 use super::error::MediationError;
+use super::stage1::{Stage1Choice, Stage1Curve, choose_curves};
 use super::{Interval, MediatorMetric, ValidMediationParams};
 use crate::data::WeeklyData;
 use crate::model::design::yearly_phase;
@@ -22,9 +23,15 @@ pub struct SourceEffect {
     pub spend: f64,
     /// `β_s`: weekly revenue at saturation of the direct path (stage 2), currency.
     pub direct_coefficient: f64,
-    /// `π_s`: mediator units (clicks or dollars) per week at saturation (stage 1).
+    /// `π_s`: mediator units (clicks or dollars) per week at saturation of its stage-1
+    /// curve `g_s`.
     pub mediator_coefficient: f64,
-    /// `π_s·H_s`: the mediator units the source caused over the period.
+    /// `g_s`: the curve stage 1 chose for the source's spend (see `stage1`).
+    pub stage1_curve: Stage1Curve,
+    /// `I_s / H_s`: the indirect path's weekly revenue at saturation on the model's curve
+    /// `h_s`, so that `(β_s + this)·h_s` is the source's total effect over the data period.
+    pub indirect_coefficient: f64,
+    /// `π_s·G_s`: the mediator units the source caused over the period.
     pub extra_mediator: Interval,
     /// `D_s`, currency over the period.
     pub direct: Interval,
@@ -55,8 +62,11 @@ pub struct MediationReport {
     pub weeks: usize,
     /// `δ`: revenue per mediator unit (per click, or per search dollar), with its interval.
     pub value_per_unit: Interval,
-    /// `π_own`: clicks per dollar of the mediator's own spend (clicks only).
-    pub own_units_per_dollar: Option<f64>,
+    /// The curve stage 1 chose for the mediator's own spend (clicks only).
+    pub own_curve: Option<Stage1Curve>,
+    /// `π_own`: its coefficient (clicks per dollar when linear, clicks per week at
+    /// saturation otherwise).
+    pub own_coefficient: Option<f64>,
     /// R² of stage 1 (the mediator).
     pub stage1_r2: f64,
     /// R² of stage 2 (revenue).
@@ -131,6 +141,23 @@ pub fn estimate_mediation(
     estimate_mediation_with(data, &saturated, &terms, params)
 }
 
+/// The fixed columns `F_t`: the intercept, then `terms` (trend `t/n`, `Sin(k)`/`Cos(k)` of
+/// the yearly phase; other terms are ignored).
+fn fixed_columns(data: &WeeklyData, terms: &[Term]) -> Vec<Vec<f64>> {
+    let n = data.len();
+    let phases: Vec<f64> = data.weeks().iter().map(|&d| yearly_phase(d)).collect();
+    let mut fixed: Vec<Vec<f64>> = vec![vec![1.0; n]];
+    for term in terms {
+        match *term {
+            Term::Trend => fixed.push((0..n).map(|t| t as f64 / n as f64).collect()),
+            Term::Sin(k) => fixed.push(phases.iter().map(|p| (k as f64 * p).sin()).collect()),
+            Term::Cos(k) => fixed.push(phases.iter().map(|p| (k as f64 * p).cos()).collect()),
+            Term::Intercept | Term::Control(_) | Term::Channel(_) => {}
+        }
+    }
+    fixed
+}
+
 /// The two designs: rows are weeks, stage 1's and stage 2's columns, and where the
 /// coefficients of interest sit.
 struct Designs {
@@ -138,9 +165,9 @@ struct Designs {
     stage1: Vec<Vec<f64>>,
     /// Stage 2's columns.
     stage2: Vec<Vec<f64>>,
-    /// Column of each source's `h_s` in stage 1.
+    /// Column of each source's stage-1 curve `g_s` in stage 1.
     stage1_sources: Vec<usize>,
-    /// Column of the mediator's own spend in stage 1 (clicks only).
+    /// Column of the mediator's own-spend curve in stage 1 (clicks only).
     stage1_own: Option<usize>,
     /// Column of each source's `h_s` in stage 2.
     stage2_sources: Vec<usize>,
@@ -152,34 +179,23 @@ impl Designs {
     fn new(
         data: &WeeklyData,
         saturated: &[Vec<f64>],
-        terms: &[Term],
+        fixed: Vec<Vec<f64>>,
+        choice: &Stage1Choice,
         params: &ValidMediationParams,
     ) -> Self {
-        let n = data.len();
-        let phases: Vec<f64> = data.weeks().iter().map(|&d| yearly_phase(d)).collect();
-        let mut fixed: Vec<Vec<f64>> = vec![vec![1.0; n]];
-        for term in terms {
-            match *term {
-                Term::Trend => fixed.push((0..n).map(|t| t as f64 / n as f64).collect()),
-                Term::Sin(k) => fixed.push(phases.iter().map(|p| (k as f64 * p).sin()).collect()),
-                Term::Cos(k) => fixed.push(phases.iter().map(|p| (k as f64 * p).cos()).collect()),
-                Term::Intercept | Term::Control(_) | Term::Channel(_) => {}
-            }
-        }
-
         let mut one = fixed.clone();
-        let stage1_sources = params
+        let stage1_own = choice.own.as_ref().map(|(_, column)| {
+            one.push(column.clone());
+            one.len() - 1
+        });
+        let stage1_sources = choice
             .sources
             .iter()
-            .map(|&s| {
-                one.push(saturated[s].clone());
+            .map(|(_, column)| {
+                one.push(column.clone());
                 one.len() - 1
             })
             .collect();
-        let stage1_own = (params.metric == MediatorMetric::Clicks).then(|| {
-            one.push(data.channels()[params.mediator].values.clone());
-            one.len() - 1
-        });
 
         let mut two = fixed;
         two.extend(data.controls().iter().map(|c| c.values.clone()));
@@ -204,6 +220,16 @@ impl Designs {
             stage2_mediator,
         }
     }
+}
+
+/// The residual sum of squares of the least-squares fit of `y` on `x` over the rows `rows`.
+fn residual_sum_of_squares(x: &[Vec<f64>], y: &[f64], rows: &[usize]) -> Option<f64> {
+    let beta = least_squares(x, y, rows)?;
+    Some(
+        rows.iter()
+            .map(|&t| (y[t] - x.iter().zip(&beta).map(|(c, b)| c[t] * b).sum::<f64>()).powi(2))
+            .sum(),
+    )
 }
 
 /// Least-squares coefficients `(XᵀX)⁻¹Xᵀy` on the rows `rows` of the columns `x` (a row may
@@ -272,11 +298,20 @@ struct Coefficients {
     delta: f64,
     /// `π_own`.
     own: Option<f64>,
+    /// `G_s = Σ_t g_{s,t}` per source: its stage-1 curve summed over the data period.
+    stage1_sums: Vec<f64>,
 }
 
 impl Coefficients {
-    /// Both stages on the rows `rows` (all weeks, or a bootstrap resample).
-    fn fit(designs: &Designs, mediator: &[f64], revenue: &[f64], rows: &[usize]) -> Option<Self> {
+    /// Both stages on the rows `rows` (all weeks, or a bootstrap resample) with stage 1's
+    /// curves `choice`.
+    fn fit(
+        designs: &Designs,
+        choice: &Stage1Choice,
+        mediator: &[f64],
+        revenue: &[f64],
+        rows: &[usize],
+    ) -> Option<Self> {
         let a = least_squares(&designs.stage1, mediator, rows)?;
         let b = least_squares(&designs.stage2, revenue, rows)?;
         Some(Self {
@@ -284,12 +319,14 @@ impl Coefficients {
             beta: designs.stage2_sources.iter().map(|&j| b[j]).collect(),
             delta: b[designs.stage2_mediator],
             own: designs.stage1_own.map(|j| a[j]),
+            stage1_sums: choice.sources.iter().map(|(_, g)| g.iter().sum()).collect(),
         })
     }
 
-    /// `[extra mediator units, D, I, T, share]` of source `i` with `H = saturated_sum`.
+    /// `[extra mediator units, D, I, T, share]` of source `i` with `H = saturated_sum` (the
+    /// model's curve summed).
     fn effects(&self, i: usize, saturated_sum: f64) -> [f64; 5] {
-        let extra = self.pi[i] * saturated_sum;
+        let extra = self.pi[i] * self.stage1_sums[i];
         let direct = self.beta[i] * saturated_sum;
         let indirect = self.delta * extra;
         let total = direct + indirect;
@@ -321,10 +358,20 @@ pub fn estimate_mediation_with(
             data.channels().len()
         )));
     }
-    let designs = Designs::new(data, saturated, terms, params);
+    let all: Vec<usize> = (0..n).collect();
+    let fixed = fixed_columns(data, terms);
+    let choice = choose_curves(
+        data,
+        saturated,
+        &fixed,
+        &params.sources,
+        params.mediator,
+        params.metric,
+        |x| residual_sum_of_squares(x, &params.series, &all),
+    );
+    let designs = Designs::new(data, saturated, fixed.clone(), &choice, params);
     let revenue = data.target();
     let mediator = &params.series;
-    let all: Vec<usize> = (0..n).collect();
     for (stage, x) in [("stage 1", &designs.stage1), ("stage 2", &designs.stage2)] {
         let y = if stage == "stage 1" {
             mediator
@@ -342,7 +389,7 @@ pub fn estimate_mediation_with(
             });
         }
     }
-    let point = Coefficients::fit(&designs, mediator, revenue, &all).ok_or_else(|| {
+    let point = Coefficients::fit(&designs, &choice, mediator, revenue, &all).ok_or_else(|| {
         MediationError::Regression {
             stage: "stage 2",
             reason: "its columns are collinear".into(),
@@ -371,7 +418,11 @@ pub fn estimate_mediation_with(
             rows.extend(start..start + block);
         }
         rows.truncate(n);
-        if let Some(fit) = Coefficients::fit(&designs, mediator, revenue, &rows) {
+        let redo = choice.resample(data, &fixed, |x| {
+            residual_sum_of_squares(x, mediator, &rows)
+        });
+        let resampled = Designs::new(data, saturated, fixed.clone(), &redo, params);
+        if let Some(fit) = Coefficients::fit(&resampled, &redo, mediator, revenue, &rows) {
             draws.push(fit);
         }
     }
@@ -398,6 +449,7 @@ pub fn estimate_mediation_with(
     let mut sources = Vec::with_capacity(params.sources.len());
     for (i, &s) in params.sources.iter().enumerate() {
         let saturated_sum: f64 = saturated[s].iter().sum();
+        let stage1_curve = choice.sources[i].0;
         let spend: f64 = data.channels()[s].values.iter().sum();
         let estimate = point.effects(i, saturated_sum);
         let sampled: Vec<[f64; 5]> = draws.iter().map(|d| d.effects(i, saturated_sum)).collect();
@@ -409,6 +461,12 @@ pub fn estimate_mediation_with(
             spend,
             direct_coefficient: point.beta[i],
             mediator_coefficient: point.pi[i],
+            stage1_curve,
+            indirect_coefficient: if saturated_sum > 0.0 {
+                estimate[2] / saturated_sum
+            } else {
+                0.0
+            },
             extra_mediator: interval(estimate[0], &column(0))?,
             direct: interval(estimate[1], &column(1))?,
             indirect: interval(estimate[2], &column(2))?,
@@ -425,7 +483,8 @@ pub fn estimate_mediation_with(
         metric: params.metric,
         weeks: n,
         value_per_unit,
-        own_units_per_dollar: point.own,
+        own_curve: choice.own.as_ref().map(|(curve, _)| *curve),
+        own_coefficient: point.own,
         stage1_r2,
         stage2_r2,
         block_weeks: block,

@@ -51,12 +51,14 @@
 mod error;
 mod estimate;
 mod split;
+mod stage1;
 
 pub use error::MediationError;
 pub use estimate::{
     MediationReport, SourceEffect, estimate_mediation, estimate_mediation_with, saturated_columns,
 };
 pub use split::{MediationSplits, SplitChannel};
+pub use stage1::{MAX_SWEEPS, Stage1Curve};
 
 pub use crate::pricing::Interval;
 

@@ -36,7 +36,8 @@ pub struct MediationSplits {
 impl MediationReport {
     /// The response curves the optimiser sees: `curves` (the fitted model's, one per
     /// channel) with each source's replaced by `β_s·hill_s(x)` (`total = false`) or
-    /// `(β_s + δπ_s)·hill_s(x)` (`total = true`), the model's `K_s`, `s_s` kept. A negative
+    /// `(β_s + I_s/H_s)·hill_s(x)` (`total = true`: the indirect effect `I_s` spread on the
+    /// model's curve, `H_s = Σ_t h_{s,t}`), the model's `K_s`, `s_s` kept. A negative
     /// coefficient (possible in a noisy OLS fit) is taken as 0: the optimiser's curves
     /// cannot lose revenue.
     ///
@@ -57,7 +58,7 @@ impl MediationReport {
                         reason: format!("{} curves given", curves.len()),
                     })?;
             let through = if total {
-                self.value_per_unit.estimate * source.mediator_coefficient
+                source.indirect_coefficient
             } else {
                 0.0
             };

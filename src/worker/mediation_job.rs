@@ -1,0 +1,98 @@
+//! The "Social → search" panel's job for the on-demand worker ([`super::on_demand`]): the
+//! core's two-stage mediation estimate ([`mixplan_core::mediation`]). Its stage-1 curve
+//! search and the bootstrap that repeats it take a few hundred milliseconds, so they run
+//! off the page's thread; the panel computes the two budget splits from the report (the
+//! exact optimiser, microseconds). Plain Rust, tested natively.
+
+use mixplan_core::data::WeeklyData;
+use mixplan_core::mediation::{
+    MediationError, MediationParams, MediationReport, estimate_mediation,
+};
+use mixplan_core::model::FittedModel;
+use serde::{Deserialize, Serialize};
+
+/// Page → worker: estimate the mediation of the planner's model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediationJob {
+    /// The data the model was fitted on.
+    pub data: WeeklyData,
+    /// The fitted model (its carryover, saturation and fixed terms).
+    pub model: FittedModel,
+    /// The mediator, the metric and the bootstrap's settings.
+    pub params: MediationParams,
+    /// The mediator's weekly clicks, one per week of `data` (for the clicks metric).
+    pub clicks: Option<Vec<f64>>,
+}
+
+impl MediationJob {
+    /// The report, or what was wrong in plain language.
+    pub fn run(&self) -> Result<MediationReport, String> {
+        let valid = self
+            .params
+            .check(&self.data, self.clicks.as_deref())
+            .map_err(|error| match error {
+                MediationError::NoSource { available } => format!(
+                    "No social channel in the data (channels: {available}): the panel needs a channel whose name contains \"social\"."
+                ),
+                other => format!("Cannot estimate the mediation: {other}."),
+            })?;
+        estimate_mediation(&self.data, &self.model, &valid)
+            .map_err(|e| format!("Cannot estimate the mediation: {e}."))
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::planner::scenario::fitted_planner;
+    use mixplan_core::mediation::MediatorMetric;
+
+    #[test]
+    fn the_job_is_the_cores_estimate_on_the_store() {
+        let planner = fitted_planner();
+        let clicks = crate::embedded::search_clicks_for(planner.data().weeks());
+        assert!(clicks.is_some(), "the store's clicks are embedded");
+        let job = MediationJob {
+            data: planner.data().clone(),
+            model: planner.model().clone(),
+            params: MediationParams::default(),
+            clicks,
+        };
+        let report = job.run().expect("the store has social and paid search");
+        let valid = MediationParams::default()
+            .check(planner.data(), job.clicks.as_deref())
+            .expect("valid");
+        let direct = estimate_mediation(planner.data(), planner.model(), &valid).expect("direct");
+        assert_eq!(report, direct);
+        assert_eq!(report.metric, MediatorMetric::Clicks);
+    }
+
+    #[test]
+    fn data_without_a_social_channel_are_named() {
+        let planner = fitted_planner();
+        let job = MediationJob {
+            data: planner.data().clone(),
+            model: planner.model().clone(),
+            params: MediationParams {
+                metric: MediatorMetric::Spend,
+                sources: Vec::new(),
+                mediator: "email".into(),
+                ..MediationParams::default()
+            },
+            clicks: None,
+        };
+        // "social" exists in the store, so ask for an unknown source instead.
+        let job = MediationJob {
+            params: MediationParams {
+                sources: vec!["tv".into()],
+                ..job.params
+            },
+            ..job
+        };
+        let message = job.run().expect_err("tv is not a channel");
+        assert!(
+            message.contains("tv") && message.contains("paid_search"),
+            "{message}"
+        );
+    }
+}
