@@ -11,8 +11,9 @@
 //! ```
 //!
 //! So `Σ_d extra_d · v = indirect` up to the rounding of each week's extra clicks (at most
-//! `v / 2` per week), and paid search's own clicks are its true contribution over `v`: the
-//! clicks carry the whole search part of revenue, `v · (own + extra)`.
+//! `v / 2` per week), and paid search's own clicks are its true contribution over `v` on the
+//! days it spends: the clicks carry the search part of revenue, `v · (own + extra)`, in
+//! every week with search spend (`platform` module).
 
 use super::flighting::{apportion, round_to};
 use crate::data::truth::{MediatedSource, MediationTruth};

@@ -22,9 +22,11 @@
 //! conversions_d    = round(NEW_CUSTOMER_SHARE · platform_revenue_d / aov_d)
 //! ```
 //!
-//! So paid search's clicks carry its value: the search part of revenue is exactly
-//! `v · Σ_d (own_d + extra_d)` (its own contribution plus social's indirect part), and the
-//! reported clicks differ from that only by the reporting noise. Its CPC is implied,
+//! So paid search's clicks carry its value: in every week it spends, the search part of
+//! revenue is exactly `v · Σ_d (own_d + extra_d)` (its own contribution plus social's
+//! indirect part), and the reported clicks differ from that only by the reporting noise. In a
+//! week without search spend there are no own clicks (`m_d` is undefined), while its
+//! carryover still adds revenue (2.3 % of search's contribution on seed 42). Its CPC is implied,
 //! `cpc_d = x_d / own_d = v · x_d / m_d`: it rises with spend as the returns diminish.
 //! Revenue does not depend on these clicks (it is generated before them).
 //!
