@@ -383,6 +383,59 @@ fn injected_spikes_are_found_with_their_date_and_size() {
     assert!(in_may.iter().any(|a| a.date == spike_day));
 }
 
+/// A five-day pause (Display's impressions bought at 3× the CPM for 5 days in a row) is one
+/// alert dated on its most unusual day, with its span, not five; a single spike next to it on
+/// another metric stays its own alert, and the period cuts the run at its edge.
+#[test]
+fn consecutive_flagged_days_make_one_alert_with_their_span() {
+    let mut data = white_noise_store(7);
+    let params = AlertParams::default().check().expect("defaults");
+    let first = data
+        .dates()
+        .iter()
+        .position(|d| *d == date("2024-02-05"))
+        .expect("in data");
+    let mut channels = data.channels().to_vec();
+    for t in first..first + 5 {
+        channels[0].impressions[t] = (channels[0].impressions[t] / 3.0).round();
+    }
+    data = PerformanceData::new(data.dates().to_vec(), channels, data.business().clone())
+        .expect("valid");
+    let found = alerts(&data, &whole(&data), &params);
+    let cpm: Vec<_> = found
+        .iter()
+        .filter(|a| a.channel_id == "display" && a.metric == AlertMetric::Cpm)
+        .collect();
+    assert_eq!(cpm.len(), 1, "{cpm:#?}");
+    let run = cpm[0];
+    assert_eq!(
+        (run.from, run.to, run.rows),
+        (date("2024-02-05"), date("2024-02-09"), 5)
+    );
+    assert!(run.from <= run.date && run.date <= run.to, "{run:?}");
+    assert!((run.factor - 3.0).abs() < 0.6, "{}", run.factor);
+    assert!(
+        run.message.starts_with(
+            "Display CPM from 5 February 2024 to 9 February 2024 (5 days) was up to 3."
+        ) && run
+            .message
+            .ends_with(&format!("on {}", run.date.format("%-d %B %Y"))),
+        "{}",
+        run.message
+    );
+    // A period that starts inside the run sees only its part of it.
+    let later = Period::between(&data, date("2024-02-08"), data.last_date()).expect("period");
+    let cut: Vec<_> = alerts(&data, &later, &params)
+        .into_iter()
+        .filter(|a| a.channel_id == "display" && a.metric == AlertMetric::Cpm)
+        .collect();
+    assert_eq!(cut.len(), 1, "{cut:#?}");
+    assert_eq!(
+        (cut[0].from, cut[0].to, cut[0].rows),
+        (date("2024-02-08"), date("2024-02-09"), 2)
+    );
+}
+
 #[test]
 fn alert_settings_out_of_range_are_refused() {
     for params in [

@@ -80,8 +80,9 @@ fn every_injected_anomaly_of_the_store_is_found_and_few_others() {
         }
         assert!(hit, "{channel} {metric} on {date} not found");
     }
-    // Other alerts: social's two spend pauses in March (true changes: spend, CPA and ROAS
-    // leave their level for about two weeks) and at most a couple of others.
+    // Other alerts: social's two week-long spend pauses in March (true changes: spend, CPA
+    // and ROAS leave their level), each metric's 7 days one alert, and at most a couple of
+    // others.
     let injected = |a: &mixplan_core::performance::Alert| {
         anomalies.iter().any(|x| {
             x["date"].as_str() == Some(a.date.to_string().as_str())
@@ -91,6 +92,10 @@ fn every_injected_anomaly_of_the_store_is_found_and_few_others() {
     let pause = |a: &mixplan_core::performance::Alert| {
         a.channel_id == "social" && a.date.format("%m").to_string() == "03"
     };
+    let pauses: Vec<&mixplan_core::performance::Alert> =
+        found.iter().filter(|a| pause(a)).collect();
+    assert_eq!(pauses.len(), 6, "{pauses:#?}");
+    assert!(pauses.iter().all(|a| a.rows == 7), "{pauses:#?}");
     let others: Vec<&str> = found
         .iter()
         .filter(|a| !injected(a) && !pause(a))

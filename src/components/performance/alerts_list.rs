@@ -25,7 +25,7 @@ pub fn AlertsList(
 ) -> impl IntoView {
     if alerts.is_empty() {
         return view! {
-            <p data-testid="perf-alerts" class="muted">"No alerts in this period: every channel's CPM, CTR, CPA, spend and platform ROAS stayed near its usual level."</p>
+            <p data-testid="perf-alerts" class="muted">"No alerts in this period: every channel's CPM, CPC, CTR, CPA, spend and platform ROAS stayed near its usual level."</p>
         }
         .into_any();
     }

@@ -1,4 +1,4 @@
-//! Alerts: days (or weeks) when a channel's CPM, CTR, CPA, spend or platform ROAS left its
+//! Alerts: days (or weeks) when a channel's CPM, CPC, CTR, CPA, spend or platform ROAS left its
 //! usual level, found by a robust z-score on the residual of a weekly-seasonal baseline.
 //!
 //! For one channel and metric with daily values `x_t` (the ratio of that day's sums):
@@ -17,7 +17,14 @@
 //! baseline are > 0 and its count is large enough to be a rate (≥ `min_count` clicks for CTR,
 //! conversions for CPA, impressions for CPM; spend > 0 for spend and ROAS): a CPA over 2
 //! conversions is noise, not news. A series needs at least `MIN_RESIDUALS` residuals and a
-//! scale > 0. Alerts are ranked by |z|, largest first.
+//! scale > 0.
+//!
+//! Flagged rows of one channel and metric that follow each other (consecutive days, or
+//! weeks) with the same sign of `z` make **one alert**: a paused campaign is one event, not
+//! seven. It is dated on its most unusual row (largest |z|), whose value, baseline and z it
+//! reports, and says its span: "Social spend from 13 March 2023 to 19 March 2023 (7 days) was
+//! down to 0.04× its usual level (96 % below) on 16 March 2023". Alerts are ranked by |z|,
+//! largest first.
 //!
 //! On white noise the residual is close to normal with `σ_r² ≈ σ²(1 + π/(4K))`, so a
 //! threshold of 4.5 flags about 7 in a million values.
@@ -185,8 +192,14 @@ pub struct Alert {
     pub channel: String,
     /// The metric.
     pub metric: AlertMetric,
-    /// The date of the value.
+    /// The date of the value: the most unusual row of the run.
     pub date: NaiveDate,
+    /// First row of the run of consecutive flagged rows (same sign of z).
+    pub from: NaiveDate,
+    /// Last row of the run (`from` = `to` = `date` for a single day).
+    pub to: NaiveDate,
+    /// Rows in the run.
+    pub rows: usize,
     /// The value.
     pub value: f64,
     /// The baseline `b_t` (its usual level).
@@ -280,33 +293,48 @@ pub fn robust_scores(
         .collect()
 }
 
-/// Every alert dated in `period`, over all channels and [`AlertMetric::ALL`], ranked by |z|
-/// (largest first). Baselines use the whole data, so a day near the period's edge is judged
-/// against the weeks on both sides.
+/// Every alert in `period`, over all channels and [`AlertMetric::ALL`], consecutive flagged
+/// rows of the same sign grouped into one (module docs), ranked by |z| (largest first).
+/// Baselines use the whole data, so a day near the period's edge is judged against the weeks
+/// on both sides; a run is cut at the period's edges.
 pub fn alerts(data: &PerformanceData, period: &Period, params: &ValidAlertParams) -> Vec<Alert> {
     let params = params.0;
     let mut found = Vec::new();
     for (c, channel) in data.channels().iter().enumerate() {
         for metric in AlertMetric::ALL {
             let series = metric.series(data, c, params.min_count);
-            for (t, value, usual, z) in
+            let flagged: Vec<(usize, f64, f64, f64)> =
                 robust_scores(&series, data.granularity(), params.neighbours)
-            {
-                if z.abs() < params.threshold || !period.rows.contains(&t) {
+                    .into_iter()
+                    .filter(|&(t, _, _, z)| z.abs() >= params.threshold && period.rows.contains(&t))
+                    .collect();
+            for run in flagged.chunk_by(|a, b| b.0 == a.0 + 1 && (a.3 > 0.0) == (b.3 > 0.0)) {
+                let Some(&(t, value, usual, z)) =
+                    run.iter().max_by(|a, b| a.3.abs().total_cmp(&b.3.abs()))
+                else {
                     continue;
-                }
-                let date = data.dates()[t];
+                };
+                let (first, last) = (run[0].0, run[run.len() - 1].0);
+                let span = Span {
+                    date: data.dates()[t],
+                    from: data.dates()[first],
+                    to: data.dates()[last],
+                    rows: run.len(),
+                };
                 let factor = value / usual;
                 found.push(Alert {
                     channel_id: channel.id.clone(),
                     channel: channel.name.clone(),
                     metric,
-                    date,
+                    date: span.date,
+                    from: span.from,
+                    to: span.to,
+                    rows: span.rows,
                     value,
                     usual,
                     factor,
                     z,
-                    message: message(&channel.name, metric, date, factor, data.granularity()),
+                    message: message(&channel.name, metric, &span, factor, data.granularity()),
                     chart: chart_id(&channel.id, metric),
                 });
             }
@@ -316,18 +344,25 @@ pub fn alerts(data: &PerformanceData, period: &Period, params: &ValidAlertParams
     found
 }
 
-/// "Display CPM on 12 May 2024 was 2.4× its usual level".
+/// When an alert happened: its most unusual row and its run.
+struct Span {
+    date: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+    rows: usize,
+}
+
+/// "Display CPM on 12 May 2024 was 2.4× its usual level"; for a run "Social spend from
+/// 13 March 2023 to 19 March 2023 (7 days) was down to 0.04× its usual level (96 % below) on
+/// 16 March 2023".
 fn message(
     channel: &str,
     metric: AlertMetric,
-    date: NaiveDate,
+    span: &Span,
     factor: f64,
     granularity: Granularity,
 ) -> String {
-    let when = match granularity {
-        Granularity::Daily => format!("on {}", date.format("%-d %B %Y")),
-        Granularity::Weekly => format!("in the week of {}", date.format("%-d %B %Y")),
-    };
+    let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
     let level = if factor >= 1.0 {
         format!("{factor:.1}× its usual level")
     } else {
@@ -336,7 +371,25 @@ fn message(
             (1.0 - factor) * 100.0
         )
     };
-    format!("{channel} {} {when} was {level}", metric.label())
+    let what = format!("{channel} {}", metric.label());
+    if span.rows <= 1 {
+        let when = match granularity {
+            Granularity::Daily => format!("on {}", day(span.date)),
+            Granularity::Weekly => format!("in the week of {}", day(span.date)),
+        };
+        return format!("{what} {when} was {level}");
+    }
+    let (unit, at) = match granularity {
+        Granularity::Daily => ("days", format!("on {}", day(span.date))),
+        Granularity::Weekly => ("weeks", format!("in the week of {}", day(span.date))),
+    };
+    let direction = if factor >= 1.0 { "up to" } else { "down to" };
+    format!(
+        "{what} from {} to {} ({} {unit}) was {direction} {level} {at}",
+        day(span.from),
+        day(span.to),
+        span.rows
+    )
 }
 
 /// One channel metric's values and baseline over a period: what an alert's chart draws.
