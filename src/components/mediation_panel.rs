@@ -6,7 +6,6 @@
 //! curve search, then 500 bootstrap resamples that repeat it; the time is shown), never on
 //! the input path.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -14,6 +13,7 @@ use mixplan_core::mediation::{
     Interval, MediationParams, MediationReport, MediationSplits, MediatorMetric,
 };
 
+use super::use_first_open::use_first_open;
 use crate::format::{currency, decimal, percent};
 use crate::planner::scenario::Planner;
 use crate::worker::mediation_job::MediationJob;
@@ -234,41 +234,10 @@ pub fn MediationPanel(
     /// The fitted model and the data it was fitted on.
     planner: Arc<Planner>,
 ) -> impl IntoView {
-    let opened = StoredValue::new(false);
     let total_effect = RwSignal::new(false);
-    let computed = RwSignal::new(None::<Shared>);
-    // Computes for this planner, once.
-    let start = {
+    let (computed, details, on_toggle) = use_first_open(move || {
         let planner = planner.clone();
-        Rc::new(move || {
-            if opened.get_value() {
-                return;
-            }
-            opened.set_value(true);
-            let planner = planner.clone();
-            leptos::task::spawn_local(async move {
-                let outcome = compute(&planner).await;
-                // The section may be gone (a new fit replaced the planner).
-                computed.try_set(Some(Shared(Arc::new(outcome))));
-            });
-        })
-    };
-    let on_toggle = {
-        let start = start.clone();
-        move |event: leptos::ev::Event| {
-            if event_target::<web_sys::Element>(&event).has_attribute("open") {
-                start();
-            }
-        }
-    };
-    // A new fit re-renders this component into the same `<details>`, which keeps its open
-    // state and fires no `toggle`: when it is already open, start at once (as the model
-    // checks do).
-    let details = NodeRef::<leptos::html::Details>::new();
-    Effect::new(move |_| {
-        if details.get().is_some_and(|el| el.has_attribute("open")) {
-            start();
-        }
+        async move { Shared(Arc::new(compute(&planner).await)) }
     });
     let content = move || {
         match computed.get() {

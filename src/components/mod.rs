@@ -21,3 +21,4 @@ pub mod recommendation_panel;
 pub mod results_summary;
 pub mod uncertainty_status;
 pub mod use_debounced;
+pub mod use_first_open;

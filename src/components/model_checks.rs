@@ -5,7 +5,6 @@
 //! (`crate::worker::on_demand`: the checks refit the model, code the page's first download
 //! does without).
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -13,6 +12,7 @@ use mixplan_core::diagnose::{Diagnosis, DiagnosisParams};
 use mixplan_core::model::ModelParams;
 
 use super::chart_card::ChartCard;
+use super::use_first_open::use_first_open;
 use crate::charts::diagnostics::{acf_figure, acf_summary, stability_figure, stability_summary};
 use crate::planner::scenario::Planner;
 use crate::worker::on_demand::{CheckJob, Job, JobResult};
@@ -48,39 +48,11 @@ pub fn ModelChecks(
     /// The fitted model and the data it was fitted on.
     planner: Arc<Planner>,
 ) -> impl IntoView {
-    let opened = StoredValue::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
-    // Runs the checks for this planner, once.
-    let start = {
+    let (outcome, details, on_toggle) = use_first_open({
         let planner = planner.clone();
-        Rc::new(move || {
-            if opened.get_value() {
-                return;
-            }
-            opened.set_value(true);
+        move || {
             let planner = planner.clone();
-            leptos::task::spawn_local(async move {
-                let result = run_checks(&planner).await;
-                // The section may be gone (a new fit replaced the planner).
-                outcome.try_set(Some(result));
-            });
-        })
-    };
-    let on_toggle = {
-        let start = start.clone();
-        move |event: leptos::ev::Event| {
-            if event_target::<web_sys::Element>(&event).has_attribute("open") {
-                start();
-            }
-        }
-    };
-    // A new fit re-renders this component into the same `<details>` element, which keeps its
-    // open state and fires no `toggle`: when it is already open, start the new planner's
-    // checks at once (syncing with the DOM and the worker, as an Effect may).
-    let details = NodeRef::<leptos::html::Details>::new();
-    Effect::new(move |_| {
-        if details.get().is_some_and(|el| el.has_attribute("open")) {
-            start();
+            async move { run_checks(&planner).await }
         }
     });
     let body = move || match outcome.get() {
