@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use mixplan_core::data::MetricKind;
 use mixplan_core::mediation::{
     Interval, MediationParams, MediationReport, MediationSplits, MediatorMetric,
 };
@@ -51,9 +52,9 @@ fn now_ms() -> f64 {
 
 /// The two-stage estimate on the planner's data, in the on-demand worker
 /// ([`crate::worker::mediation_job`]), then both splits here. The mediator is paid search's
-/// weekly clicks, embedded for the store's weeks (`crate::embedded::search_clicks_for`); for
-/// other data (no clicks for its weeks) paid search's spend stands for them and the panel
-/// says so.
+/// weekly clicks: the data's own (a `<mediator>_clicks` column mapped as a metric), else the
+/// store's, embedded for its weeks (`crate::embedded::search_clicks_for`); without either,
+/// paid search's spend stands for them and the panel says so.
 async fn compute(planner: &Planner) -> Result<Computed, String> {
     let start = now_ms();
     let ids: Vec<String> = planner.channels().iter().map(|c| c.id.clone()).collect();
@@ -64,10 +65,18 @@ async fn compute(planner: &Planner) -> Result<Computed, String> {
         .ok_or_else(|| {
             "No paid-search channel in the data: the effect through search needs a channel whose name contains \"search\".".to_string()
         })?;
-    let clicks = crate::embedded::search_clicks_for(planner.data().weeks())
-        .filter(|_| mediator.as_str() == "paid_search");
+    // The data's own clicks of the mediator (a column `<mediator>_clicks` mapped as a
+    // metric), else the store's embedded ones for its weeks.
+    let clicks = planner
+        .data()
+        .metric(MetricKind::Clicks, Some(mediator.as_str()))
+        .map(|m| m.values.clone())
+        .or_else(|| {
+            crate::embedded::search_clicks_for(planner.data().weeks())
+                .filter(|_| mediator.as_str() == "paid_search")
+        });
     let missing = clicks.is_none().then(|| format!(
-        "The data have no weekly clicks of {mediator} (a column {mediator}_clicks): its spend stands for them here; mixplan mediation reads the clicks."
+        "The data have no weekly clicks of {mediator}: its spend stands for them here. Add a column {mediator}_clicks to your file and give it the role “metric” to use them."
     ));
     let job = MediationJob {
         data: planner.data().clone(),

@@ -5,19 +5,34 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plannerSite, id, ROOT } from './support.mjs';
 
 const site = plannerSite();
 
-/** `mixplan mediation` on the demo store (clicks from its fact_marketing.csv), as JSON. */
-function cliMediation() {
+/** `mixplan mediation FILE` (default: the demo store, clicks from its fact_marketing.csv), as JSON. */
+function cliMediation(file = join(ROOT, 'data_processed', 'mmm_data.csv')) {
   const cli = join(ROOT, 'target', 'debug', 'mixplan');
   assert.ok(existsSync(cli), 'build the CLI first: cargo build -p mixplan-cli');
-  const out = execFileSync(cli, ['mediation', join(ROOT, 'data_processed', 'mmm_data.csv')],
-    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const out = execFileSync(cli, ['mediation', file], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(out.toString('utf8'));
+}
+
+/** The panel's share text as `[estimate, lower, upper]` in percent. */
+function shareOf(text) {
+  const match = /^(-?[\d.]+)% \((-?[\d.]+)%–(-?[\d.]+)%\)$/.exec(text);
+  assert.ok(match, `share: ${text}`);
+  return match.slice(1).map(Number);
+}
+
+/** The page's share equals the CLI's, to the shown 0.1 %. */
+function assertSameShare(text, cli) {
+  const [estimate, lower, upper] = shareOf(text);
+  for (const [shown, exact] of [[estimate, cli.estimate], [lower, cli.lower], [upper, cli.upper]]) {
+    assert.ok(Math.abs(shown - 100 * exact) <= 0.051, `page ${text} vs CLI ${JSON.stringify(cli)}`);
+  }
 }
 
 test('opening Social → search shows the indirect share with its interval, and the toggle changes the recommended split', async () => {
@@ -32,15 +47,10 @@ test('opening Social → search shows the indirect share with its interval, and 
   await share.waitFor();
   // "31.2% (22.9%–37.6%)": a share with an interval around it.
   const text = (await share.innerText()).trim();
-  const match = /^(-?[\d.]+)% \((-?[\d.]+)%–(-?[\d.]+)%\)$/.exec(text);
-  assert.ok(match, `share: ${text}`);
-  const [estimate, lower, upper] = match.slice(1).map(Number);
+  const [estimate, lower, upper] = shareOf(text);
   assert.ok(lower <= estimate && estimate <= upper, text);
-  // The page (its fit, in the on-demand worker) shows the CLI's numbers, to the shown 0.1 %.
-  const cli = cliMediation().sources.find((s) => s.channel === 'social').indirect_share;
-  for (const [shown, exact] of [[estimate, cli.estimate], [lower, cli.lower], [upper, cli.upper]]) {
-    assert.ok(Math.abs(shown - 100 * exact) <= 0.051, `page ${text} vs CLI ${JSON.stringify(cli)}`);
-  }
+  // The page (its fit, in the on-demand worker) shows the CLI's numbers.
+  assertSameShare(text, cliMediation().sources.find((s) => s.channel === 'social').indirect_share);
 
   // The store's weekly paid-search clicks are embedded: nothing is said to be missing.
   assert.equal(await page.locator(id('mediation-missing')).count(), 0);
@@ -63,5 +73,49 @@ test('opening Social → search shows the indirect share with its interval, and 
 
   const time = (await page.locator(id('mediation-time')).innerText()).trim();
   console.log(`mediation panel: ${text}; ${time}`);
+  assert.deepEqual(problems, []);
+});
+
+test('a file of your own with a paid_search_clicks column: the panel uses those clicks and shows the CLI\'s share', async () => {
+  // The store's weekly table plus its paid-search clicks as a column of the file, every week
+  // moved 52 weeks later: the page embeds clicks only for the store's own weeks, so the
+  // panel can only have these from the file.
+  const weekly = readFileSync(join(ROOT, 'data_processed', 'mmm_data.csv'), 'utf8').trim().split('\n');
+  const facts = readFileSync(join(ROOT, 'data_processed', 'fact_marketing.csv'), 'utf8').trim().split('\n');
+  const header = facts[0].split(',');
+  const clicks = new Map(facts.slice(1).map((l) => l.split(','))
+    .filter((f) => f[header.indexOf('channel_id')] === 'paid_search')
+    .map((f) => [f[0], f[header.indexOf('clicks')]]));
+  const later = (week) => new Date(Date.parse(`${week}T00:00:00Z`) + 364 * 86_400_000).toISOString().slice(0, 10);
+  const lines = [`${weekly[0]},paid_search_clicks`, ...weekly.slice(1).map((l) => {
+    const [week, ...rest] = l.split(',');
+    return [later(week), ...rest, clicks.get(week)].join(',');
+  })];
+  const path = join(mkdtempSync(join(tmpdir(), 'mixplan-mediation-')), 'shop_clicks.csv');
+  writeFileSync(path, lines.join('\n') + '\n');
+
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
+  await page.locator(id('data-file')).setInputFiles(path);
+  const roles = {
+    week: 'date', revenue: 'target', price_index: 'control', promotion: 'control', holiday: 'control',
+    paid_search_clicks: 'metric',
+  };
+  for (const select of await page.locator('[data-testid^="mapping-role-"]').all()) {
+    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
+    await select.selectOption(roles[column] ?? 'spend');
+  }
+  await page.locator(id('mapping-confirm')).click();
+  await page.locator(id('data-source')).filter({ hasText: 'Your data — shop_clicks.csv' }).waitFor({ timeout: 120_000 });
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached' });
+
+  await page.locator(`${id('mediation-panel')} summary`).click();
+  const share = page.locator(id('mediation-indirect-share-social'));
+  await share.waitFor({ timeout: 60_000 });
+  // The file's clicks are used: nothing is said to be missing, and the share is the CLI's
+  // on the same file (which reads the paid_search_clicks column).
+  assert.equal(await page.locator(id('mediation-missing')).count(), 0);
+  const text = (await share.innerText()).trim();
+  assertSameShare(text, cliMediation(path).sources.find((s) => s.channel === 'social').indirect_share);
+  console.log(`mediation panel on your file: ${text}`);
   assert.deepEqual(problems, []);
 });

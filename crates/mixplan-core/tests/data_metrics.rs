@@ -298,3 +298,77 @@ fn a_metric_in_two_roles_or_negative_is_refused_with_its_line() {
         "{err}"
     );
 }
+
+/// The weekly CSV loader (the CLI's `mixplan fit|mediation DATA.csv`) detects the same
+/// metrics by name when it detects the roles: `paid_search_clicks` and `orders` are carried,
+/// not fitted as channels, so the fit equals the one without them; named as channels they
+/// are channels; a negative metric is refused with its line.
+#[test]
+fn the_weekly_loader_carries_metric_columns_instead_of_fitting_them() {
+    use mixplan_core::data::{LoadOptions, load_weekly_csv};
+    let mut plain = String::from("week,search,tv,revenue\n");
+    let mut with = String::from("week,search,tv,paid_search_clicks,orders,revenue\n");
+    let start = NaiveDate::from_ymd_opt(2023, 1, 2).expect("date");
+    for w in 0..40 {
+        let week = start + chrono::Duration::weeks(w);
+        let (search, tv) = (
+            1_000.0 + 400.0 * (w as f64).sin(),
+            2_000.0 + 900.0 * (0.7 * w as f64).cos(),
+        );
+        let revenue = 50_000.0 + 1.5 * search + 0.8 * tv;
+        plain += &format!("{week},{search:.2},{tv:.2},{revenue:.2}\n");
+        with += &format!(
+            "{week},{search:.2},{tv:.2},{:.0},{:.0},{revenue:.2}\n",
+            search / 2.0,
+            revenue / 60.0
+        );
+    }
+    let data = load_weekly_csv(&with, &LoadOptions::default()).expect("loads");
+    assert_eq!(data.channel_names(), ["search", "tv"]);
+    let clicks = data
+        .metric(MetricKind::Clicks, Some("paid_search"))
+        .expect("clicks carried");
+    assert_eq!(clicks.values.len(), 40);
+    assert!(data.metric(MetricKind::Orders, None).is_some());
+    let fit = |data: &mixplan_core::data::WeeklyData| {
+        ModelParams::new()
+            .check()
+            .expect("params")
+            .fit(data, |_, _| {})
+            .expect("fit")
+            .channels()
+            .iter()
+            .map(|c| (c.name.clone(), c.coefficient))
+            .collect::<Vec<_>>()
+    };
+    let without = load_weekly_csv(&plain, &LoadOptions::default()).expect("loads");
+    assert_eq!(fit(&data), fit(&without));
+
+    let named = LoadOptions::new().channels(["search", "tv", "paid_search_clicks"]);
+    let as_channel = load_weekly_csv(&with, &named).expect("loads");
+    assert_eq!(
+        as_channel.channel_names(),
+        ["search", "tv", "paid_search_clicks"]
+    );
+    assert!(
+        as_channel
+            .metric(MetricKind::Clicks, Some("paid_search"))
+            .is_none()
+    );
+
+    let negative = with.replacen(
+        &with.lines().nth(3).expect("row").to_string(),
+        &{
+            let row = with.lines().nth(3).expect("row");
+            let mut cells: Vec<&str> = row.split(',').collect();
+            cells[3] = "-5";
+            cells.join(",")
+        },
+        1,
+    );
+    let error = load_weekly_csv(&negative, &LoadOptions::default()).expect_err("negative");
+    assert!(
+        matches!(error, DataError::NegativeMetric { line: Some(4), .. }),
+        "{error:?}"
+    );
+}

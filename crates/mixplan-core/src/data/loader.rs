@@ -51,6 +51,7 @@
 //! | date format | the first of [`DATE_FORMATS`] that parses every value; if several do (e.g. both `DD/MM/YYYY` and `MM/DD/YYYY`), the one that gives evenly spaced dates, else asked |
 //! | target | the column named [`DEFAULT_TARGET`] (`revenue`), case-insensitively |
 //! | controls | numeric columns whose name contains a control word (see [`looks_like_control`]): price, promo, holiday, event, trend, season, competitor, … |
+//! | metrics | numeric columns left over whose name reads as a platform or business figure ([`crate::data::metric_name`]: `paid_search_clicks`, `orders`, `cogs`, …): carried with the data ([`WeeklyData::metrics`]), never fitted |
 //! | channels | every other numeric column |
 //!
 //! A column is *numeric* when more than half of its non-missing cells parse as numbers (so a
@@ -80,6 +81,7 @@ mod separator;
 pub(crate) mod table;
 
 use super::error::DataError;
+use super::metric::MetricSeries;
 use super::weekly::{Series, WeeklyData};
 use chrono::NaiveDate;
 pub use dates::DATE_FORMATS;
@@ -199,6 +201,16 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
             values: Vec::with_capacity(n),
         })
         .collect();
+    let mut metrics: Vec<MetricSeries> = roles
+        .metrics
+        .iter()
+        .map(|(i, metric)| MetricSeries {
+            name: name(*i),
+            channel: metric.channel.clone(),
+            kind: metric.kind,
+            values: Vec::with_capacity(n),
+        })
+        .collect();
     let example = NaiveDate::from_ymd_opt(2024, 1, 29)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map_or_else(String::new, |d| {
@@ -307,6 +319,18 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
                 .values
                 .push(number_cell(table, cell(i), &series.name, week, line)?);
         }
+        for (series, (i, _)) in metrics.iter_mut().zip(&roles.metrics) {
+            let value = number_cell(table, cell(*i), &series.name, week, line)?;
+            if value < 0.0 {
+                return Err(DataError::NegativeMetric {
+                    column: series.name.clone(),
+                    week,
+                    line: Some(line),
+                    value,
+                });
+            }
+            series.values.push(value);
+        }
     }
     if n < MIN_WEEKS {
         return Err(DataError::TooFewWeeks {
@@ -315,5 +339,5 @@ fn build(table: &Table, roles: &Roles) -> Result<WeeklyData, DataError> {
         });
     }
     // Every invariant was checked row by row above, with file lines; `new` re-checks them.
-    WeeklyData::new(weeks, name(roles.target), target, channels, controls)
+    WeeklyData::new(weeks, name(roles.target), target, channels, controls)?.with_metrics(metrics)
 }

@@ -9,6 +9,7 @@ use super::number::DecimalSeparator;
 use super::read_options::{DateOrder, ReadOptions, Separator};
 use super::table::{Table, normalise};
 use crate::data::error::{ColumnList, ColumnRole, DataError};
+use crate::data::metric::{MetricName, metric_name};
 
 /// Target column used when [`LoadOptions::target`] is `None`.
 pub const DEFAULT_TARGET: &str = "revenue";
@@ -50,7 +51,7 @@ const CONTROL_WORDS: &[&str] = &[
 /// | `date_column` | first column of dates | week start (or any fixed day of the week) |
 /// | `date_format` | detected from [`super::DATE_FORMATS`] | chrono `strftime` format of the dates |
 /// | `target` | `revenue` | the outcome to model; must be finite |
-/// | `channels` | every other numeric column | media spend per week, currency, ≥ 0 |
+/// | `channels` | every other numeric column, except those named like metrics | media spend per week, currency, ≥ 0 |
 /// | `controls` | numeric columns named like controls | non-media drivers; `Some(vec![])` for none |
 /// | `read` | all detected | field and decimal separators, date order ([`ReadOptions`]) |
 ///
@@ -180,6 +181,8 @@ pub(super) struct Roles {
     pub(super) target: usize,
     pub(super) channels: Vec<usize>,
     pub(super) controls: Vec<usize>,
+    /// Columns named like metrics (`paid_search_clicks`, `orders`, …): carried, never fitted.
+    pub(super) metrics: Vec<(usize, MetricName)>,
 }
 
 pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Roles, DataError> {
@@ -235,10 +238,16 @@ pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Role
             .filter(|&i| free(i) && looks_like_control(&table.header[i]))
             .collect(),
     };
+    // Named like a platform or business figure: carried as a metric, never a channel.
+    let channel_given = |i: usize| explicit_channels.as_ref().is_some_and(|c| c.contains(&i));
+    let metrics: Vec<(usize, MetricName)> = (0..table.header.len())
+        .filter(|&i| free(i) && !controls.contains(&i) && !channel_given(i))
+        .filter_map(|i| metric_name(&table.header[i]).map(|m| (i, m)))
+        .collect();
     let channels = match explicit_channels {
         Some(c) => c,
         None => (0..table.header.len())
-            .filter(|&i| free(i) && !controls.contains(&i))
+            .filter(|&i| free(i) && !controls.contains(&i) && !metrics.iter().any(|m| m.0 == i))
             .collect(),
     };
     if channels.is_empty() {
@@ -252,6 +261,7 @@ pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Role
         target,
         channels,
         controls,
+        metrics,
     })
 }
 
