@@ -212,7 +212,11 @@ fn stage_one_finds_a_saturating_own_curve() {
     let Some(Stage1Curve::Grid { decay, shape, .. }) = report.own_curve else {
         panic!("a grid curve: {:?}", report.own_curve);
     };
-    assert!((decay - 0.3).abs() < 0.1 && (shape - 1.5).abs() < 0.5, "{:?}", report.own_curve);
+    assert!(
+        (decay - 0.3).abs() < 0.1 && (shape - 1.5).abs() < 0.5,
+        "{:?}",
+        report.own_curve
+    );
     assert!(report.stage1_r2 > 0.999, "{}", report.stage1_r2);
     let share = report.sources[0].indirect_share.estimate;
     assert!((share - TRUE_SHARE).abs() < 0.01, "share {share}");
@@ -237,7 +241,10 @@ fn stage_one_corrects_a_wrong_source_curve() {
     };
     assert!((decay - 0.7).abs() < 0.05, "{:?}", social.stage1_curve);
     let extra = social.extra_mediator.estimate;
-    assert!((extra / truth - 1.0).abs() < 0.02, "extra {extra} vs {truth}");
+    assert!(
+        (extra / truth - 1.0).abs() < 0.02,
+        "extra {extra} vs {truth}"
+    );
     assert_eq!(report.own_curve, Some(Stage1Curve::Linear));
 }
 
