@@ -129,15 +129,6 @@ pub enum CliError {
         /// All channel names, for the example in the hint.
         channels: Vec<String>,
     },
-    /// `fit --lift-tests` with a Weibull `--carryover`: lift tests calibrate the posterior,
-    /// which is available for the geometric carryover only.
-    #[error(
-        "--lift-tests with --carryover {carryover}: the posterior, which lift tests calibrate, is available for the geometric carryover only"
-    )]
-    LiftTestsNeedGeometric {
-        /// The carryover form given.
-        carryover: mixplan_core::transform::CarryoverForm,
-    },
     /// `optimize` on a CSV without `--budget` or `--target-roas`.
     #[error("no weekly budget given")]
     MissingBudget,
@@ -324,10 +315,6 @@ impl CliError {
                     .collect::<Vec<_>>()
                     .join(",")
             )),
-            Self::LiftTestsNeedGeometric { .. } => Some(
-                "drop --carryover for intervals calibrated by the tests, or drop --lift-tests for the Weibull point fit"
-                    .into(),
-            ),
             Self::MissingBudget => Some(
                 "give it with --budget AMOUNT, or ask for the largest budget meeting a media \
                  ROAS with --target-roas R"

@@ -7,8 +7,11 @@
 //! ROI (a calibrated posterior holds it about 90 % of the time).
 //!
 //! ```text
-//! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N] [--target-accept P] [--jitter J] [--worlds N]
+//! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N] [--target-accept P] [--jitter J] [--worlds N] [--carryover geometric|weibull-cdf|weibull-pdf]
 //! ```
+//!
+//! `--carryover` fits the store (not the worlds) with that carryover form, so the posterior
+//! samples its parameters (geometric `θ`, or Weibull `k`, `λ`).
 
 use mixplan_core::data::truth::GroundTruth;
 use mixplan_core::data::worlds::WorldFamily;
@@ -23,11 +26,16 @@ use std::time::Instant;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut params = SamplerParams::new();
     let mut worlds = 0;
+    let mut carryover = mixplan_core::transform::CarryoverForm::Geometric;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         if flag == "--worlds" {
             worlds = value.parse()?;
+            continue;
+        }
+        if flag == "--carryover" {
+            carryover = value.parse()?;
             continue;
         }
         params = match flag.as_str() {
@@ -50,7 +58,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         serde_json::from_str(&std::fs::read_to_string(dir.join("ground_truth.json"))?)?;
 
     let clock = Instant::now();
-    let fitted = ModelParams::default().check()?.fit(&data, |_, _| {})?;
+    let fitted = ModelParams::default()
+        .carryover(carryover)
+        .check()?
+        .fit(&data, |_, _| {})?;
     let fit_time = clock.elapsed();
     let model = PosteriorModel::new(&data, &fitted, &PriorParams::default().check()?)?;
     let clock = Instant::now();
@@ -58,7 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sample_time = clock.elapsed();
     let p = params.params();
     println!(
-        "data: {} weeks x {} channels, {} parameters; point fit {:.0} ms",
+        "data: {} weeks x {} channels, {} parameters, carryover {carryover}; point fit {:.0} ms",
         data.len(),
         data.channels().len(),
         model.dim(),

@@ -1,11 +1,12 @@
 //! The carryover forms (issue #11, item 1): Weibull kernels are normalised and
 //! non-negative for any valid shape, scale and window; the geometric form is unchanged; a
 //! fit with a Weibull form chooses a kernel of its grid for every channel and uses that
-//! kernel everywhere (design, decomposition, prediction); the posterior refuses it with a
-//! clear error; invalid settings are refused before any work.
+//! kernel everywhere (design, decomposition, prediction); the posterior samples its Weibull
+//! shape and scale (`tests/posterior_weibull.rs` checks the gradient and the intervals);
+//! invalid settings are refused before any work.
 
 use mixplan_core::data::worlds::WorldFamily;
-use mixplan_core::model::posterior::{PosteriorError, PosteriorModel, PriorParams};
+use mixplan_core::model::posterior::{PosteriorModel, PriorParams, SampledCarryover};
 use mixplan_core::model::{
     ChannelHyperparameters, FittedModel, FixedHyperparameters, ModelParams, ParamsError,
 };
@@ -128,22 +129,33 @@ fn a_weibull_fit_picks_grid_kernels_and_uses_them_everywhere() {
 }
 
 #[test]
-fn the_posterior_refuses_a_weibull_model() {
+fn the_posterior_samples_the_weibull_shape_and_scale() {
     let (world, model) = weibull_fit();
     let priors = PriorParams::default().check().unwrap();
-    let err = PosteriorModel::new(&world.data, model, &priors).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            PosteriorError::CarryoverNotSupported(CarryoverForm::WeibullCdf)
-        ),
-        "{err}"
+    let posterior = PosteriorModel::new(&world.data, model, &priors).unwrap();
+    assert_eq!(
+        posterior.carryover(),
+        SampledCarryover::Weibull {
+            form: WeibullForm::Cdf,
+            window: 13
+        }
     );
-    assert!(
-        err.to_string()
-            .contains("the posterior is available for the geometric carryover only"),
-        "{err}"
-    );
+    assert_eq!(posterior.carryover().form(), CarryoverForm::WeibullCdf);
+    let layout = posterior.layout();
+    assert_eq!(layout.carryover_parameters, 2);
+    let names = posterior.parameter_names();
+    assert_eq!(names.len(), posterior.dim());
+    for (c, ch) in model.channels().iter().enumerate() {
+        let w = ch.weibull.unwrap();
+        let start = posterior.start();
+        // The chains start at the kernel the point fit chose.
+        assert_eq!(start[layout.log_weibull_shape(c)], w.shape.ln());
+        assert_eq!(start[layout.log_weibull_scale(c)], w.scale.ln());
+        assert_eq!(
+            names[layout.log_weibull_scale(c)],
+            format!("ln_weibull_scale[{}]", ch.name)
+        );
+    }
 }
 
 #[test]

@@ -18,10 +18,10 @@
 //! `--carryover` chooses the carryover form (`mixplan_core::transform::CarryoverForm`,
 //! geometric by default). Every channel reports its `carryover`; with a Weibull form the
 //! search picks each channel's kernel from the `(k, λ)` grid and reports `weibull_shape`,
-//! `weibull_scale` (weeks) and `weibull_window` (weeks) instead of `decay`. The posterior is
-//! available for the geometric carryover only: with a Weibull form the intervals and
-//! `convergence` are left out, `posterior` says why (also on stderr), and `--lift-tests` is
-//! an error.
+//! `weibull_scale` (weeks) and `weibull_window` (weeks) instead of `decay`. The posterior
+//! samples the carryover of the chosen form (the decay, or each channel's Weibull shape and
+//! scale, starting from the point fit's kernel; `docs/posterior.md`), so every form reports
+//! the intervals and `convergence`, and takes `--lift-tests`.
 
 use super::CommandResult;
 use super::common::ModelArgs;
@@ -43,19 +43,17 @@ pub struct Args {
     model: ModelArgs,
     #[command(flatten)]
     posterior: PosteriorArgs,
-    /// Carryover form: geometric (default; the posterior needs it), weibull-cdf or
-    /// weibull-pdf (searched over a grid of Weibull shapes and scales).
+    /// Carryover form: geometric (default), weibull-cdf or weibull-pdf (the point fit
+    /// searches a grid of Weibull shapes and scales; the posterior samples them).
     #[arg(long, default_value = "geometric", value_parser = parse_carryover, value_name = "FORM")]
     carryover: CarryoverForm,
 }
 
-fn parse_carryover(text: &str) -> Result<CarryoverForm, String> {
+/// Parses `--carryover` (`fit` and `optimize`).
+pub(crate) fn parse_carryover(text: &str) -> Result<CarryoverForm, String> {
     text.parse()
         .map_err(|e: mixplan_core::transform::TransformError| e.to_string())
 }
-
-/// What `posterior` says when the carryover form cannot be sampled.
-const NO_POSTERIOR_FOR_WEIBULL: &str = "the posterior is available for the geometric carryover only: no intervals or convergence for a Weibull carryover (fit with --carryover geometric for them)";
 
 #[derive(Serialize)]
 struct ChannelOut<'a> {
@@ -106,8 +104,6 @@ struct FitOut<'a> {
     fit_ms: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     convergence: Option<ConvergenceOut>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    posterior: Option<&'static str>,
 }
 
 fn output<'a>(
@@ -179,29 +175,16 @@ fn output<'a>(
         quality,
         fit_ms,
         convergence: sampled.map(|s| s.convergence),
-        posterior: None,
     })
 }
 
 /// Runs `mixplan fit`.
 pub fn run(args: Args) -> CommandResult {
     // Read the lift tests before the fit, so a bad file fails fast.
-    let geometric = args.carryover == CarryoverForm::Geometric;
-    if !args.posterior.lift_tests()?.is_empty() && !geometric {
-        return Err(CliError::LiftTestsNeedGeometric {
-            carryover: args.carryover,
-        });
-    }
+    args.posterior.lift_tests()?;
     let fit = args.model.fit_with_carryover(args.carryover)?;
     for finding in &fit.quality.findings {
         eprintln!("quality {}: {}", finding.severity, finding.message);
-    }
-    if !geometric {
-        eprintln!("note: {NO_POSTERIOR_FOR_WEIBULL}");
-        let mut out = output(&fit.model, &fit.quality, fit.fit_ms, None)?;
-        out.posterior = Some(NO_POSTERIOR_FOR_WEIBULL);
-        print_json(&out)?;
-        return Ok(());
     }
     let sampled = args.posterior.sample(&fit.data, &fit.model)?;
     print_json(&output(&fit.model, &fit.quality, fit.fit_ms, sampled)?)?;

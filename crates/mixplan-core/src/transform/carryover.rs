@@ -33,7 +33,7 @@ pub const MAX_WEIBULL_WINDOW: usize = 52;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CarryoverForm {
-    /// Normalised geometric adstock (the default; the posterior sampler supports only this).
+    /// Normalised geometric adstock (the default).
     #[default]
     Geometric,
     /// Weibull survival weights over a finite window (Robyn's `weibull_cdf`).

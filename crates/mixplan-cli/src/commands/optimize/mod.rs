@@ -1,6 +1,11 @@
 //! `mixplan optimize DATA.csv --budget B [--min ch=v]… [--max ch=v]… [--lock ch=v]…
 //! [--target-roas R] [--extra X] [--export-problem FILE] [--time]
-//! [--lift-tests FILE.csv] [--confidence P] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]`
+//! [--lift-tests FILE.csv] [--confidence P] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]
+//! [--carryover geometric|weibull-cdf|weibull-pdf]`
+//!
+//! `--carryover` fits and samples the model with that carryover form, as `mixplan fit
+//! --carryover` does; the curves the optimiser and the rule use are steady-state curves,
+//! the same for every (normalised) form.
 //!
 //! Fits the model as `mixplan fit` does, samples its posterior (calibrated by the lift
 //! tests if given) and recommends a split of a weekly budget (sustained over time) by the
@@ -104,6 +109,9 @@ pub struct Args {
     confidence: f64,
     #[command(flatten)]
     posterior: PosteriorArgs,
+    /// Carryover form of the model: geometric (default), weibull-cdf or weibull-pdf.
+    #[arg(long, default_value = "geometric", value_parser = super::fit::parse_carryover, value_name = "FORM")]
+    carryover: mixplan_core::transform::CarryoverForm,
 }
 
 /// Runs `solve` once, or with `--time` [`TIMED_SOLVES`] times: its (last) result and, with
@@ -368,7 +376,7 @@ pub fn run(args: Args) -> CommandResult {
     }
     // Read the lift tests before the fit, so a bad file fails fast.
     args.posterior.lift_tests()?;
-    let fit = args.model.fit()?;
+    let fit = args.model.fit_with_carryover(args.carryover)?;
     let model = fit.model;
     let names = channel_names(&model);
     let curves = model.responses();

@@ -6,6 +6,7 @@
 //! ỹ_t ~ Normal(μ_t, σ²),   t = 0 … n−1 (all weeks)
 //! μ_t = Σ_j F_{t,j} b_j + Σ_c β̃_c h_{c,t}
 //! a_{c,t} = θ_c a_{c,t−1} + (1 − θ_c) x̃_{c,t},  a_{c,−1} = 0           (normalised geometric adstock)
+//!   or a_{c,t} = Σ_{l ≤ min(t, L−1)} W_l(k_c, λ_c) x̃_{c,t−l}             (normalised Weibull CDF or PDF)
 //! h_{c,t} = 1 / (1 + (k_c / a_{c,t})^{s_c}) = logistic(z_{c,t}),  z_{c,t} = s_c (ln a_{c,t} − ln k_c)
 //! β̃_c = ρ_c S̃_c / H_c,   H_c = Σ_t h_{c,t},   S̃_c = Σ_t x_{c,t} / y_scale     (ROI parameterisation)
 //! ```
@@ -16,7 +17,10 @@
 //!
 //! # Unconstrained parameters (the sampler's coordinates, [`Layout`])
 //!
-//! `[b_0 … b_{q−1}, (logit θ_c, ln k_c, ln s_c, ln ρ_c) for each channel c, ln σ]`.
+//! `[b_0 … b_{q−1}, (logit θ_c, ln k_c, ln s_c, ln ρ_c) for each channel c, ln σ]` for the
+//! geometric carryover; for a Weibull carryover ([`super::carryover`]) the channel's block is
+//! `(ln k^W_c, ln λ_c, ln k_c, ln s_c, ln ρ_c)` (Weibull shape and scale in weeks first). The
+//! carryover form is the fitted model's ([`SampledCarryover`]).
 //!
 //! # Gradient (chain rule, `O(n (q + C))` per evaluation)
 //!
@@ -32,6 +36,14 @@
 //! ∂h/∂ln s    =  z h (1 − h)
 //! ∂h/∂logit θ =  s h (1 − h) / a · ∂a/∂θ · θ (1 − θ)
 //! ∂a_t/∂θ     =  θ ∂a_{t−1}/∂θ + a_{t−1} − x̃_t,    ∂a_{−1}/∂θ = 0
+//! ```
+//!
+//! For a Weibull carryover the Hill's derivative in the kernel's coordinates `ψ ∈ {ln k^W, ln λ}`
+//! goes through the adstock in the same way, with the normalised weights' derivatives of
+//! [`super::carryover`]:
+//!
+//! ```text
+//! ∂h/∂ψ       =  s h (1 − h) / a · ∂a/∂ψ,          ∂a_t/∂ψ = Σ_{l ≤ min(t, L−1)} ∂W_l/∂ψ · x̃_{t−l}
 //! ```
 //!
 //! (`h = 0` and all its derivatives are 0 where `a_t = 0`.)
@@ -51,6 +63,7 @@
 //! noise do not enter `ℓ_i`. The test compares all of this against central finite
 //! differences.
 
+use super::carryover::{SampledCarryover, WeibullWeights};
 use super::error::PosteriorError;
 use super::lift::{LiftTest, PlacedLiftTest, place};
 use super::prior::normal_log_density;
@@ -75,37 +88,56 @@ pub struct Layout {
     pub fixed: usize,
     /// Number of channels `C`.
     pub channels: usize,
+    /// Sampled carryover coordinates per channel `p`: 1 (geometric, `logit θ_c`) or 2
+    /// (Weibull, `ln k^W_c, ln λ_c`).
+    pub carryover_parameters: usize,
 }
 
 impl Layout {
-    /// Length of the unconstrained vector, `q + 4C + 1`.
-    pub fn dim(&self) -> usize {
-        self.fixed + 4 * self.channels + 1
+    /// Coordinates per channel, `p + 3`.
+    fn per_channel(&self) -> usize {
+        self.carryover_parameters + 3
     }
 
-    /// Index of `logit θ_c`.
+    /// Length of the unconstrained vector, `q + (p + 3)C + 1`.
+    pub fn dim(&self) -> usize {
+        self.fixed + self.per_channel() * self.channels + 1
+    }
+
+    /// Index of the channel's first carryover coordinate: `logit θ_c` (geometric) or
+    /// `ln k^W_c` (Weibull).
     pub fn logit_decay(&self, channel: usize) -> usize {
-        self.fixed + 4 * channel
+        self.fixed + self.per_channel() * channel
+    }
+
+    /// Index of the Weibull shape `ln k^W_c` (the same slot as [`Layout::logit_decay`]).
+    pub fn log_weibull_shape(&self, channel: usize) -> usize {
+        self.logit_decay(channel)
+    }
+
+    /// Index of the Weibull scale `ln λ_c` (Weibull carryover only).
+    pub fn log_weibull_scale(&self, channel: usize) -> usize {
+        self.logit_decay(channel) + 1
     }
 
     /// Index of `ln k_c` (`k_c = K_c / m_c`).
     pub fn log_half_saturation(&self, channel: usize) -> usize {
-        self.fixed + 4 * channel + 1
+        self.logit_decay(channel) + self.carryover_parameters
     }
 
     /// Index of `ln s_c`.
     pub fn log_shape(&self, channel: usize) -> usize {
-        self.fixed + 4 * channel + 2
+        self.log_half_saturation(channel) + 1
     }
 
     /// Index of `ln ρ_c`.
     pub fn log_roi(&self, channel: usize) -> usize {
-        self.fixed + 4 * channel + 3
+        self.log_half_saturation(channel) + 2
     }
 
     /// Index of `ln σ`.
     pub fn log_noise(&self) -> usize {
-        self.fixed + 4 * self.channels
+        self.fixed + self.per_channel() * self.channels
     }
 }
 
@@ -113,7 +145,12 @@ impl Layout {
 #[derive(Debug, Clone)]
 struct ChannelWork {
     adstock: Vec<f64>,
+    /// `∂a_t/∂θ` (geometric) or `∂a_t/∂ln k^W` (Weibull).
     adstock_slope: Vec<f64>,
+    /// `∂a_t/∂ln λ` (Weibull only).
+    adstock_scale_slope: Vec<f64>,
+    /// The Weibull kernel and its derivatives (empty for geometric).
+    kernel: WeibullWeights,
     hill: Vec<f64>,
     logit_hill: Vec<f64>,
     coefficient: f64,
@@ -124,10 +161,19 @@ struct ChannelWork {
     has_lift_tests: bool,
 }
 
+/// One channel's carryover parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CarryoverPoint {
+    /// Geometric decay `θ`.
+    Geometric { decay: f64 },
+    /// Weibull shape `k^W` and scale `λ` (weeks), on the log scale.
+    Weibull { log_shape: f64, log_scale: f64 },
+}
+
 /// One channel's parameters in the design's units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct ChannelPoint {
-    pub decay: f64,
+    pub carryover: CarryoverPoint,
     pub k: f64,
     pub shape: f64,
     pub roi: f64,
@@ -138,6 +184,7 @@ pub(crate) struct ChannelPoint {
 #[derive(Debug, Clone)]
 pub struct PosteriorModel {
     layout: Layout,
+    carryover: SampledCarryover,
     fixed: DMatrix<f64>,
     fixed_terms: Vec<Term>,
     spend: Vec<Vec<f64>>,
@@ -150,6 +197,8 @@ pub struct PosteriorModel {
     baseline_sd: f64,
     noise_prior_scale: f64,
     decay_prior: BetaPrior,
+    weibull_shape_prior: LogNormalPrior,
+    weibull_scale_prior: LogNormalPrior,
     half_saturation_prior: LogNormalPrior,
     shape_prior: LogNormalPrior,
     roi_priors: Vec<LogNormalPrior>,
@@ -168,7 +217,9 @@ impl PosteriorModel {
     /// [`PosteriorError::ModelDataMismatch`] if `fitted` does not belong to `data`;
     /// [`PosteriorError::UnknownChannel`] for a channel ROI prior on a channel the data does
     /// not have; [`PosteriorError::Design`] if the design cannot be built;
-    /// [`PosteriorError::NonFiniteStart`] if the log-density is not finite at the start.
+    /// [`PosteriorError::NonFiniteStart`] if the log-density is not finite at the start;
+    /// [`PosteriorError::ModelDataMismatch`] if the channels' carryover forms differ (no
+    /// fit produces that).
     pub fn new(
         data: &WeeklyData,
         fitted: &FittedModel,
@@ -196,11 +247,11 @@ impl PosteriorModel {
         {
             return Err(PosteriorError::UnknownChannel(unknown.to_string()));
         }
-        if let Some(weibull) = fitted.channels().iter().find_map(|c| c.weibull) {
-            return Err(PosteriorError::CarryoverNotSupported(
-                weibull.carryover_form(),
-            ));
-        }
+        let carryover = SampledCarryover::of(fitted).ok_or_else(|| {
+            PosteriorError::ModelDataMismatch(
+                "the channels of the model use different carryover forms".into(),
+            )
+        })?;
         let (terms, coefficients) = fitted.coefficients();
         let q = terms
             .iter()
@@ -219,6 +270,7 @@ impl PosteriorModel {
         let layout = Layout {
             fixed: q,
             channels: channel_names.len(),
+            carryover_parameters: carryover.parameters(),
         };
         let y_scale = design.scaling.target;
         let n = design.n;
@@ -238,6 +290,14 @@ impl PosteriorModel {
             ChannelWork {
                 adstock: vec![0.0; n],
                 adstock_slope: vec![0.0; n],
+                adstock_scale_slope: match carryover {
+                    SampledCarryover::Geometric => Vec::new(),
+                    SampledCarryover::Weibull { .. } => vec![0.0; n],
+                },
+                kernel: WeibullWeights::new(match carryover {
+                    SampledCarryover::Geometric => 0,
+                    SampledCarryover::Weibull { window, .. } => window,
+                }),
                 hill: vec![0.0; n],
                 logit_hill: vec![0.0; n],
                 coefficient: 0.0,
@@ -253,8 +313,13 @@ impl PosteriorModel {
             start[j] = b / y_scale;
         }
         for (c, ch) in fitted.channels().iter().enumerate() {
-            let decay = ch.decay.clamp(START_DECAY_RANGE.0, START_DECAY_RANGE.1);
-            start[layout.logit_decay(c)] = (decay / (1.0 - decay)).ln();
+            if let Some(w) = ch.weibull {
+                start[layout.log_weibull_shape(c)] = w.shape.ln();
+                start[layout.log_weibull_scale(c)] = w.scale.ln();
+            } else {
+                let decay = ch.decay.clamp(START_DECAY_RANGE.0, START_DECAY_RANGE.1);
+                start[layout.logit_decay(c)] = (decay / (1.0 - decay)).ln();
+            }
             start[layout.log_half_saturation(c)] =
                 (ch.half_saturation / design.scaling.spend[c]).ln();
             start[layout.log_shape(c)] = ch.shape.ln();
@@ -270,6 +335,7 @@ impl PosteriorModel {
 
         let mut model = Self {
             layout,
+            carryover,
             fixed: design.fixed,
             fixed_terms: design.fixed_terms,
             spend: design.spend,
@@ -283,6 +349,8 @@ impl PosteriorModel {
             baseline_sd: priors.baseline_sd(),
             noise_prior_scale: priors.noise_scale() * sd_y.max(f64::MIN_POSITIVE),
             decay_prior: priors.decay(),
+            weibull_shape_prior: priors.weibull_shape(),
+            weibull_scale_prior: priors.weibull_scale(),
             half_saturation_prior: priors.half_saturation(),
             shape_prior: priors.shape(),
             start,
@@ -345,6 +413,11 @@ impl PosteriorModel {
         self.layout
     }
 
+    /// The carryover the posterior samples (the fitted model's form).
+    pub fn carryover(&self) -> SampledCarryover {
+        self.carryover
+    }
+
     /// The point estimate on the unconstrained scale (the chains start here, jittered).
     pub fn start(&self) -> &[f64] {
         &self.start
@@ -383,7 +456,13 @@ impl PosteriorModel {
             })
             .collect();
         for c in &self.channel_names {
-            names.push(format!("logit_decay[{c}]"));
+            match self.carryover {
+                SampledCarryover::Geometric => names.push(format!("logit_decay[{c}]")),
+                SampledCarryover::Weibull { .. } => {
+                    names.push(format!("ln_weibull_shape[{c}]"));
+                    names.push(format!("ln_weibull_scale[{c}]"));
+                }
+            }
             names.push(format!("ln_half_saturation[{c}]"));
             names.push(format!("ln_shape[{c}]"));
             names.push(format!("ln_roi[{c}]"));
@@ -394,8 +473,17 @@ impl PosteriorModel {
 
     /// Channel `c`'s parameters at the unconstrained point `position`.
     pub(crate) fn channel_point(&self, position: &[f64], c: usize) -> ChannelPoint {
+        let carryover = match self.carryover {
+            SampledCarryover::Geometric => CarryoverPoint::Geometric {
+                decay: logistic(position[self.layout.logit_decay(c)]),
+            },
+            SampledCarryover::Weibull { .. } => CarryoverPoint::Weibull {
+                log_shape: position[self.layout.log_weibull_shape(c)],
+                log_scale: position[self.layout.log_weibull_scale(c)],
+            },
+        };
         ChannelPoint {
-            decay: logistic(position[self.layout.logit_decay(c)]),
+            carryover,
             k: position[self.layout.log_half_saturation(c)].exp(),
             shape: position[self.layout.log_shape(c)].exp(),
             roi: position[self.layout.log_roi(c)].exp(),
@@ -425,19 +513,54 @@ impl PosteriorModel {
         self.work[c].coefficient
     }
 
-    /// Fills channel `c`'s adstock, its slope in `θ`, the Hill values and their logits, and
-    /// `H_c`, `β̃_c`.
+    /// Fills channel `c`'s adstock, its slopes in the carryover coordinates (`θ`, or
+    /// `ln k^W` and `ln λ`), the Hill values and their logits, and `H_c`, `β̃_c`.
     fn media(&mut self, c: usize, p: ChannelPoint) {
         let log_k = p.k.ln();
         let x = &self.spend[c];
         let w = &mut self.work[c];
-        let (mut a, mut slope) = (0.0, 0.0);
+        match p.carryover {
+            CarryoverPoint::Geometric { decay } => {
+                let (mut a, mut slope) = (0.0, 0.0);
+                for (t, &spend) in x.iter().enumerate() {
+                    slope = decay * slope + a - spend;
+                    a = decay * a + (1.0 - decay) * spend;
+                    w.adstock[t] = a;
+                    w.adstock_slope[t] = slope;
+                }
+            }
+            CarryoverPoint::Weibull {
+                log_shape,
+                log_scale,
+            } => {
+                if let SampledCarryover::Weibull { form, .. } = self.carryover {
+                    w.kernel.compute(form, log_shape, log_scale);
+                }
+                let kernel = &w.kernel;
+                for t in 0..x.len() {
+                    let (mut a, mut d_shape, mut d_scale) = (0.0, 0.0, 0.0);
+                    for (l, ((weight, dk), dl)) in kernel
+                        .weights
+                        .iter()
+                        .zip(&kernel.d_log_shape)
+                        .zip(&kernel.d_log_scale)
+                        .take(t + 1)
+                        .enumerate()
+                    {
+                        let spend = x[t - l];
+                        a += weight * spend;
+                        d_shape += dk * spend;
+                        d_scale += dl * spend;
+                    }
+                    w.adstock[t] = a;
+                    w.adstock_slope[t] = d_shape;
+                    w.adstock_scale_slope[t] = d_scale;
+                }
+            }
+        }
         let mut total = 0.0;
-        for (t, &spend) in x.iter().enumerate() {
-            slope = p.decay * slope + a - spend;
-            a = p.decay * a + (1.0 - p.decay) * spend;
-            w.adstock[t] = a;
-            w.adstock_slope[t] = slope;
+        for t in 0..x.len() {
+            let a = w.adstock[t];
             if a > 0.0 {
                 let z = p.shape * (a.ln() - log_k);
                 w.logit_hill[t] = z;
@@ -550,14 +673,16 @@ impl PosteriorModel {
             let weighted_hill: f64 = g.iter().zip(&w.hill).map(|(g, h)| g * h).sum();
             gradient[layout.log_roi(c)] = w.coefficient * weighted_hill;
             let mean_slope = weighted_hill / w.hill_total;
-            let (mut d_log_k, mut d_log_s, mut d_decay) = (0.0, 0.0, 0.0);
+            let (mut d_log_k, mut d_log_s, mut d_decay, mut d_scale) = (0.0, 0.0, 0.0, 0.0);
+            let weibull = matches!(p.carryover, CarryoverPoint::Weibull { .. });
             let weeks = w
                 .adstock
                 .iter()
                 .zip(&w.adstock_slope)
                 .zip(&w.logit_hill)
-                .zip(g);
-            for (((&a, &adstock_slope), &z), &slope) in weeks {
+                .zip(g)
+                .enumerate();
+            for (t, (((&a, &adstock_slope), &z), &slope)) in weeks {
                 if a <= 0.0 {
                     continue;
                 }
@@ -565,11 +690,23 @@ impl PosteriorModel {
                 let weight = w.coefficient * (slope - mean_slope) * spread;
                 d_log_k -= weight * p.shape;
                 d_log_s += weight * z;
-                d_decay += weight * p.shape / a * adstock_slope;
+                let through_adstock = weight * p.shape / a;
+                d_decay += through_adstock * adstock_slope;
+                if weibull {
+                    d_scale += through_adstock * w.adstock_scale_slope[t];
+                }
             }
             gradient[layout.log_half_saturation(c)] = d_log_k;
             gradient[layout.log_shape(c)] = d_log_s;
-            gradient[layout.logit_decay(c)] = d_decay * p.decay * (1.0 - p.decay);
+            match p.carryover {
+                CarryoverPoint::Geometric { decay } => {
+                    gradient[layout.logit_decay(c)] = d_decay * decay * (1.0 - decay);
+                }
+                CarryoverPoint::Weibull { .. } => {
+                    gradient[layout.log_weibull_shape(c)] = d_decay;
+                    gradient[layout.log_weibull_scale(c)] = d_scale;
+                }
+            }
         }
 
         log_density += self.log_prior(position, gradient);
@@ -591,8 +728,18 @@ impl PosteriorModel {
             );
         }
         for c in 0..layout.channels {
-            let i = layout.logit_decay(c);
-            add(i, self.decay_prior.log_density_logit(position[i]));
+            match self.carryover {
+                SampledCarryover::Geometric => {
+                    let i = layout.logit_decay(c);
+                    add(i, self.decay_prior.log_density_logit(position[i]));
+                }
+                SampledCarryover::Weibull { .. } => {
+                    let i = layout.log_weibull_shape(c);
+                    add(i, self.weibull_shape_prior.log_density(position[i]));
+                    let i = layout.log_weibull_scale(c);
+                    add(i, self.weibull_scale_prior.log_density(position[i]));
+                }
+            }
             let i = layout.log_half_saturation(c);
             add(i, self.half_saturation_prior.log_density(position[i]));
             let i = layout.log_shape(c);

@@ -11,8 +11,15 @@ use serde::Serialize;
 pub struct ChannelDraws {
     /// Channel name.
     pub name: String,
-    /// Adstock decay `θ` per draw.
+    /// Adstock decay `θ` per draw (geometric carryover; empty for a Weibull carryover).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub decay: Vec<f64>,
+    /// Weibull shape `k^W` per draw (Weibull carryover; empty for geometric).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weibull_shape: Vec<f64>,
+    /// Weibull scale `λ` per draw, weeks (Weibull carryover; empty for geometric).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weibull_scale: Vec<f64>,
     /// Hill half-saturation `K` per draw, weekly spend in currency.
     pub half_saturation: Vec<f64>,
     /// Hill shape `s` per draw.
@@ -151,6 +158,8 @@ impl Posterior {
                 .map(|c| ChannelDraws {
                     name: c.name.clone(),
                     decay: pick(&c.decay),
+                    weibull_shape: pick(&c.weibull_shape),
+                    weibull_scale: pick(&c.weibull_scale),
                     half_saturation: pick(&c.half_saturation),
                     shape: pick(&c.shape),
                     coefficient: pick(&c.coefficient),

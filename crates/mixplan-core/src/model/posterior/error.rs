@@ -33,12 +33,6 @@ pub enum PosteriorError {
     /// The fitted model was not fitted on this data.
     #[error("the fitted model does not match the data: {0}")]
     ModelDataMismatch(String),
-    /// The fitted model's carryover is not geometric: the sampler's hand-written gradients
-    /// are for geometric adstock only.
-    #[error(
-        "the posterior is available for the geometric carryover only; this model uses {0} (fit with the geometric form for intervals)"
-    )]
-    CarryoverNotSupported(crate::transform::CarryoverForm),
     /// The design could not be built from the data.
     #[error(transparent)]
     Design(#[from] FitError),

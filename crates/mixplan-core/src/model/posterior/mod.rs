@@ -10,6 +10,7 @@
 //! | file | job |
 //! |---|---|
 //! | [`prior`] | the priors, their defaults and validation ([`PriorParams`] → [`Priors`]) |
+//! | [`carryover`] | the sampled carryover form and the Weibull weights' derivatives ([`SampledCarryover`]) |
 //! | [`density`] | the log posterior density and its hand-written gradient ([`PosteriorModel`]) |
 //! | [`sampler`] | the nuts-rs glue and the step-wise driver ([`SamplerParams`], [`PosteriorSampler`]) |
 //! | [`diagnostics`] | rank-normalised split R̂, bulk ESS, the converged flag |
@@ -44,6 +45,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod carryover;
 pub mod density;
 pub mod diagnostics;
 mod draws;
@@ -55,6 +57,7 @@ pub mod recommend;
 pub mod sampler;
 pub mod support;
 
+pub use carryover::SampledCarryover;
 pub use density::{Layout, PosteriorModel};
 pub use diagnostics::{ConvergenceThresholds, Diagnostics, ParameterDiagnostics};
 pub use draws::{ChannelDraws, ControlDraws, Posterior, equal_tailed_interval};

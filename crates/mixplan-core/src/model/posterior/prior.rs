@@ -9,7 +9,9 @@
 //! |---|---|---|---|
 //! | intercept `b₀` | `b₀` | `Normal(mean ỹ, τ_b²)` | `τ_b = 1` (one mean revenue level) |
 //! | trend, Fourier, control coefficients `b_j` | `b_j` | `Normal(0, τ_b²)` | `τ_b = 1` |
-//! | adstock decay `θ_c` | `logit θ_c` | `Beta(α, β)` | `α = 1.5, β = 3` (mean 0.33, sd 0.2) |
+//! | adstock decay `θ_c` (geometric carryover) | `logit θ_c` | `Beta(α, β)` | `α = 1.5, β = 3` (mean 0.33, sd 0.2) |
+//! | Weibull shape `k^W_c` (Weibull carryover) | `ln k^W_c` | `LogNormal(ln k^W₀, σ_W²)` | `k^W₀ = 1, σ_W = 0.7` (90 % between 0.32 and 3.2; 1 is a geometric-like decay) |
+//! | Weibull scale `λ_c`, weeks (Weibull carryover) | `ln λ_c` | `LogNormal(ln λ₀, σ_λ²)` | `λ₀ = 1.5, σ_λ = 1` (90 % between 0.29 and 7.7 weeks; with `k^W = 1` the CDF form is geometric with `θ = e^{−1/λ}`, so `λ₀` ≈ the decay prior's `θ` ≈ 0.5) |
 //! | half-saturation `k_c = K_c/m_c` | `ln k_c` | `LogNormal(ln k₀, σ_k²)` | `k₀ = 1, σ_k = 1` (centre of the search grid 0.2 … 5) |
 //! | Hill shape `s_c` | `ln s_c` | `LogNormal(ln s₀, σ_s²)` | `s₀ = 1.3, σ_s = 0.5` (geometric centre of the grid 0.6 … 3) |
 //! | ROI `ρ_c` | `ln ρ_c` | `LogNormal(ln ρ₀, σ_ρ²)`, settable per channel | `ρ₀ = 1, σ_ρ = 1` (90 % between 0.19 and 5.2) |
@@ -93,10 +95,24 @@ pub struct PriorParams {
     roi: LogNormalPrior,
     channel_roi: BTreeMap<String, LogNormalPrior>,
     decay: BetaPrior,
+    #[serde(default = "default_weibull_shape")]
+    weibull_shape: LogNormalPrior,
+    #[serde(default = "default_weibull_scale")]
+    weibull_scale: LogNormalPrior,
     half_saturation: LogNormalPrior,
     shape: LogNormalPrior,
     baseline_sd: f64,
     noise_scale: f64,
+}
+
+/// Default prior of the Weibull shape `k^W` (see the [module docs](self)).
+fn default_weibull_shape() -> LogNormalPrior {
+    LogNormalPrior::new(1.0, 0.7)
+}
+
+/// Default prior of the Weibull scale `λ`, weeks (see the [module docs](self)).
+fn default_weibull_scale() -> LogNormalPrior {
+    LogNormalPrior::new(1.5, 1.0)
 }
 
 impl Default for PriorParams {
@@ -105,6 +121,8 @@ impl Default for PriorParams {
             roi: LogNormalPrior::new(1.0, 1.0),
             channel_roi: BTreeMap::new(),
             decay: BetaPrior::new(1.5, 3.0),
+            weibull_shape: default_weibull_shape(),
+            weibull_scale: default_weibull_scale(),
             half_saturation: LogNormalPrior::new(1.0, 1.0),
             shape: LogNormalPrior::new(1.3, 0.5),
             baseline_sd: 1.0,
@@ -134,6 +152,18 @@ impl PriorParams {
     /// Prior of every channel's adstock decay `θ`.
     pub fn decay(mut self, prior: BetaPrior) -> Self {
         self.decay = prior;
+        self
+    }
+
+    /// Prior of every channel's Weibull shape `k^W` (Weibull carryover only).
+    pub fn weibull_shape(mut self, prior: LogNormalPrior) -> Self {
+        self.weibull_shape = prior;
+        self
+    }
+
+    /// Prior of every channel's Weibull scale `λ`, weeks (Weibull carryover only).
+    pub fn weibull_scale(mut self, prior: LogNormalPrior) -> Self {
+        self.weibull_scale = prior;
         self
     }
 
@@ -175,6 +205,8 @@ impl PriorParams {
         }
         positive("decay.alpha", self.decay.alpha)?;
         positive("decay.beta", self.decay.beta)?;
+        self.weibull_shape.check("weibull_shape")?;
+        self.weibull_scale.check("weibull_scale")?;
         self.half_saturation.check("half_saturation")?;
         self.shape.check("shape")?;
         positive("baseline_sd", self.baseline_sd)?;
@@ -201,6 +233,16 @@ impl Priors {
     /// Prior of the adstock decays.
     pub fn decay(&self) -> BetaPrior {
         self.0.decay
+    }
+
+    /// Prior of the Weibull shapes `k^W`.
+    pub fn weibull_shape(&self) -> LogNormalPrior {
+        self.0.weibull_shape
+    }
+
+    /// Prior of the Weibull scales `λ`, weeks.
+    pub fn weibull_scale(&self) -> LogNormalPrior {
+        self.0.weibull_scale
     }
 
     /// Prior of the half-saturations (multiples of the mean weekly spend).
@@ -292,6 +334,18 @@ mod tests {
             assert!(
                 PriorParams::new()
                     .decay(BetaPrior::new(1.0, bad))
+                    .check()
+                    .is_err()
+            );
+            assert!(
+                PriorParams::new()
+                    .weibull_shape(LogNormalPrior::new(bad, 0.7))
+                    .check()
+                    .is_err()
+            );
+            assert!(
+                PriorParams::new()
+                    .weibull_scale(LogNormalPrior::new(1.5, bad))
                     .check()
                     .is_err()
             );

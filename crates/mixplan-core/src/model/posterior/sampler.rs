@@ -16,7 +16,7 @@
 //! * the first `warmup` iterations of each chain adapt and are dropped, the next `draws` are
 //!   kept; divergences are counted on the kept draws.
 
-use super::density::PosteriorModel;
+use super::density::{CarryoverPoint, PosteriorModel};
 use super::diagnostics::{ConvergenceThresholds, Diagnostics};
 use super::draws::{ChannelDraws, ControlDraws, Posterior};
 use super::error::PosteriorError;
@@ -391,6 +391,8 @@ impl PosteriorSampler {
             .map(|name| ChannelDraws {
                 name: name.clone(),
                 decay: Vec::new(),
+                weibull_shape: Vec::new(),
+                weibull_scale: Vec::new(),
                 half_saturation: Vec::new(),
                 shape: Vec::new(),
                 coefficient: Vec::new(),
@@ -417,7 +419,16 @@ impl PosteriorSampler {
                 let half_saturation = point.k * scaling.spend[c];
                 let response = HillResponse::new(coefficient, half_saturation, point.shape)
                     .map_err(|e| PosteriorError::Sampler(format!("invalid draw: {e}")))?;
-                out.decay.push(point.decay);
+                match point.carryover {
+                    CarryoverPoint::Geometric { decay } => out.decay.push(decay),
+                    CarryoverPoint::Weibull {
+                        log_shape,
+                        log_scale,
+                    } => {
+                        out.weibull_shape.push(log_shape.exp());
+                        out.weibull_scale.push(log_scale.exp());
+                    }
+                }
                 out.half_saturation.push(half_saturation);
                 out.shape.push(point.shape);
                 out.coefficient.push(coefficient);
