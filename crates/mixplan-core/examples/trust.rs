@@ -30,8 +30,9 @@
 use mixplan_core::data::worlds::{BUDGET_MULTIPLES, World, WorldFamily};
 use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::model::posterior::{
-    DEFAULT_SUPPORT_QUANTILES, Posterior, PosteriorCurves, PosteriorModel, PriorParams,
-    RecommendParams, SamplerParams, SpendSupport, TruthLiftTests, lift_tests_from_truth,
+    DEFAULT_SUPPORT_QUANTILES, Diagnostics, MassMatrix, ParameterDiagnostics, Posterior,
+    PosteriorCurves, PosteriorModel, PriorParams, RecommendParams, SamplerParams, SpendSupport,
+    TruthLiftTests, lift_tests_from_truth,
 };
 use mixplan_core::model::{FixedHyperparameters, ModelParams};
 use mixplan_core::optimize::{SpendBounds, optimize, scale_mix};
@@ -283,7 +284,7 @@ fn sample_world(world: &World, with_lift_tests: bool) -> Result<Sampled, String>
             .with_lift_tests(&world.data, &tests)
             .map_err(|e| text(&e))?;
     }
-    let posterior = SamplerParams::new()
+    let posterior = sampler_settings()?
         .check()
         .map_err(|e| text(&e))?
         .sample(model, |_, _| {})
@@ -302,6 +303,37 @@ fn sample_world(world: &World, with_lift_tests: bool) -> Result<Sampled, String>
         facts,
         prepared: std::cell::OnceCell::new(),
     })
+}
+
+/// The default sampler settings, or for development `TRUST_SAMPLER=warmup=N,draws=N,\
+/// target_accept=P,jitter=J,max_tree_depth=D,low_rank=0|1` (any subset) on top of them.
+fn sampler_settings() -> Result<SamplerParams, String> {
+    let mut params = SamplerParams::new();
+    let Ok(spec) = std::env::var("TRUST_SAMPLER") else {
+        return Ok(params);
+    };
+    for pair in spec.split(',').filter(|p| !p.is_empty()) {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or(format!("TRUST_SAMPLER: `{pair}` is not key=value"))?;
+        let number: f64 = value
+            .parse()
+            .map_err(|_| format!("TRUST_SAMPLER: `{value}` is not a number"))?;
+        params = match key {
+            "warmup" => params.warmup(number as usize),
+            "draws" => params.draws(number as usize),
+            "target_accept" => params.target_accept(number),
+            "jitter" => params.jitter(number),
+            "max_tree_depth" => params.max_tree_depth(number as u64),
+            "low_rank" => params.mass_matrix(if number > 0.0 {
+                MassMatrix::LowRank
+            } else {
+                MassMatrix::Diagonal
+            }),
+            other => return Err(format!("TRUST_SAMPLER: unknown setting `{other}`")),
+        };
+    }
+    Ok(params)
 }
 
 /// Posterior median ROI, 90 % intervals and convergence facts of a posterior.
@@ -325,10 +357,60 @@ fn posterior_summary(
         "max_r_hat": d.max_r_hat,
         "min_bulk_ess": d.min_bulk_ess,
         "divergences": d.divergences,
+        "failed": failed_criteria(d),
+        "worst_r_hat_parameter": worst_parameter(d, |a, b| a.r_hat.total_cmp(&b.r_hat)),
+        "worst_ess_parameter": worst_parameter(d, |a, b| b.bulk_ess.total_cmp(&a.bulk_ess)),
+        "leapfrog_steps": p.leapfrog_steps(),
         "lift_tests": lift_tests,
         "fit_and_sample_seconds": seconds,
     });
     Ok((median, interval, facts))
+}
+
+/// The convergence criteria a run missed: `"r_hat"`, `"ess"`, `"divergences"`.
+fn failed_criteria(d: &Diagnostics) -> Vec<&'static str> {
+    let t = d.thresholds;
+    let mut failed = Vec::new();
+    if d.max_r_hat.is_nan() || d.max_r_hat > t.max_r_hat {
+        failed.push("r_hat");
+    }
+    if d.min_bulk_ess.is_nan() || d.min_bulk_ess < t.min_bulk_ess_per_chain * d.chains as f64 {
+        failed.push("ess");
+    }
+    if d.divergences > t.max_divergences {
+        failed.push("divergences");
+    }
+    failed
+}
+
+/// The parameter that comes last under `order` (the worst), as its kind (the name without
+/// the channel, e.g. `ln_half_saturation`), its full name and its R̂ and ESS.
+fn worst_parameter(
+    d: &Diagnostics,
+    order: impl Fn(&ParameterDiagnostics, &ParameterDiagnostics) -> std::cmp::Ordering,
+) -> Value {
+    d.parameters
+        .iter()
+        .max_by(|a, b| order(a, b))
+        .map_or(Value::Null, |p| {
+            json!({
+                "kind": parameter_kind(&p.name),
+                "name": p.name,
+                "r_hat": p.r_hat,
+                "bulk_ess": p.bulk_ess,
+            })
+        })
+}
+
+/// A parameter's kind: its name up to `[` (`ln_roi[tv]` → `ln_roi`), with the Fourier
+/// terms pooled as `fourier`.
+fn parameter_kind(name: &str) -> String {
+    let kind = name.split('[').next().unwrap_or(name);
+    if kind.starts_with("sin") || kind.starts_with("cos") {
+        "fourier".to_string()
+    } else {
+        kind.to_string()
+    }
 }
 
 /// Posterior median ROI and 90 % ROI interval per channel, and the convergence facts.
@@ -486,17 +568,23 @@ struct Args {
     out: Option<PathBuf>,
     cache: Option<PathBuf>,
     sample_only: bool,
+    /// `--diagnose`: only sample the posteriors and print the convergence breakdown.
+    diagnose: bool,
+    /// `--diagnose-lift`: the same, also with the lift tests.
+    diagnose_lift: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let usage = "usage: trust [--worlds N (default 50)] [--seed S (default 20261130)] \
-                 [--out FILE.json] [--cache DIR [--sample-only]]";
+                 [--out FILE.json] [--cache DIR [--sample-only]] [--diagnose | --diagnose-lift]";
     let mut args = Args {
         worlds: 50,
         seed: DEFAULT_SEED,
         out: None,
         cache: None,
         sample_only: false,
+        diagnose: false,
+        diagnose_lift: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -505,6 +593,11 @@ fn parse_args() -> Result<Args, String> {
         }
         if flag == "--sample-only" {
             args.sample_only = true;
+            continue;
+        }
+        if flag == "--diagnose" || flag == "--diagnose-lift" {
+            args.diagnose = true;
+            args.diagnose_lift = flag == "--diagnose-lift";
             continue;
         }
         let value = it.next().ok_or(format!("{flag} needs a value; {usage}"))?;
@@ -566,6 +659,8 @@ struct Tally {
     covered: (usize, usize),
     /// Worlds whose posterior met every convergence threshold, and worlds with a posterior.
     converged: (usize, usize),
+    /// The convergence facts of every posterior run (for the per-failure breakdown).
+    runs: Vec<Value>,
 }
 
 impl Tally {
@@ -577,6 +672,7 @@ impl Tally {
             seconds: Vec::new(),
             covered: (0, 0),
             converged: (0, 0),
+            runs: Vec::new(),
         }
     }
 }
@@ -638,6 +734,7 @@ fn judge_world(world: &World, tallies: &mut [Tally]) -> Result<Value, String> {
         if let Some(converged) = learnt.facts.get("converged").and_then(Value::as_bool) {
             tally.converged.0 += usize::from(converged);
             tally.converged.1 += 1;
+            tally.runs.push(learnt.facts.clone());
         }
         let mut budgets = Vec::with_capacity(BUDGET_MULTIPLES.len());
         for (k, &multiple) in BUDGET_MULTIPLES.iter().enumerate() {
@@ -793,6 +890,22 @@ fn print_report(args: &Args, tallies: &[Tally], seconds: f64) {
             tally.converged.1
         );
     }
+    println!("\nConvergence per failure (each posterior once):\n");
+    let mut shown: Vec<usize> = Vec::new();
+    for (policy, tally) in POLICIES.iter().zip(tallies) {
+        // The rows that share a posterior have the same runs: show each set once.
+        let key = tally.runs.len() * 1000
+            + tally
+                .runs
+                .iter()
+                .filter(|r| r["lift_tests"].as_u64().unwrap_or(0) > 0)
+                .count();
+        if tally.runs.is_empty() || shown.contains(&key) {
+            continue;
+        }
+        shown.push(key);
+        print_convergence_breakdown(policy.label, &tally.runs);
+    }
     println!();
     for (policy, tally) in POLICIES.iter().zip(tallies) {
         if tally.seconds.is_empty() {
@@ -808,11 +921,134 @@ fn print_report(args: &Args, tallies: &[Tally], seconds: f64) {
     println!("- whole run: {seconds:.0} s");
 }
 
+/// Prints the per-failure breakdown of posterior runs: how many missed each convergence
+/// criterion, and which kind of parameter had the worst R̂ and the lowest ESS there.
+fn print_convergence_breakdown(label: &str, runs: &[Value]) {
+    let failed: Vec<&Value> = runs
+        .iter()
+        .filter(|r| r.get("converged").and_then(Value::as_bool) == Some(false))
+        .collect();
+    let count = |criterion: &str| {
+        failed
+            .iter()
+            .filter(|r| {
+                r.get("failed")
+                    .and_then(Value::as_array)
+                    .is_some_and(|f| f.iter().any(|c| c.as_str() == Some(criterion)))
+            })
+            .count()
+    };
+    let kinds = |key: &str, criterion: &str| {
+        let mut tally: Vec<(String, usize)> = Vec::new();
+        for run in &failed {
+            let missed = run
+                .get("failed")
+                .and_then(Value::as_array)
+                .is_some_and(|f| f.iter().any(|c| c.as_str() == Some(criterion)));
+            let kind = run
+                .get(key)
+                .and_then(|p| p.get("kind"))
+                .and_then(Value::as_str);
+            if let (true, Some(kind)) = (missed, kind) {
+                match tally.iter_mut().find(|(k, _)| k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => tally.push((kind.to_string(), 1)),
+                }
+            }
+        }
+        tally.sort_by_key(|entry| std::cmp::Reverse(entry.1));
+        tally
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let divergent_runs = runs
+        .iter()
+        .filter(|r| r.get("divergences").and_then(Value::as_u64).unwrap_or(0) > 0)
+        .count();
+    let seconds: Vec<f64> = runs
+        .iter()
+        .filter_map(|r| r.get("fit_and_sample_seconds").and_then(Value::as_f64))
+        .collect();
+    println!(
+        "- {label}: {} of {} converged; of the {} that did not: R̂ > 1.01 in {} (worst \
+         parameter: {}), bulk ESS < 400 in {} (lowest: {}), divergences in {} ({} runs with any \
+         divergence); fit + sample {:.1} s median, {:.1} s max",
+        runs.len() - failed.len(),
+        runs.len(),
+        failed.len(),
+        count("r_hat"),
+        kinds("worst_r_hat_parameter", "r_hat"),
+        count("ess"),
+        kinds("worst_ess_parameter", "ess"),
+        count("divergences"),
+        divergent_runs,
+        quantile(&seconds, 0.5),
+        quantile(&seconds, 1.0),
+    );
+}
+
+/// `--diagnose`: samples only the posteriors (plain and with lift tests) of every world and
+/// prints one line per run and the per-failure breakdown, without judging any policy.
+fn diagnose(args: &Args, family: &WorldFamily) -> Result<(), String> {
+    let mut runs: [Vec<Value>; 2] = [Vec::new(), Vec::new()];
+    println!(
+        "| world | channels | weeks | lift tests | converged | failed | max R̂ (parameter) | \
+         min ESS (parameter) | divergences | leapfrog steps | seconds |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    for index in 0..args.worlds {
+        let world = family
+            .world(index)
+            .map_err(|e| format!("world {index}: {e}"))?;
+        for (slot, with_lift_tests) in [false, true].into_iter().enumerate() {
+            if with_lift_tests && !args.diagnose_lift {
+                continue;
+            }
+            let sample =
+                sampled(&world, with_lift_tests).map_err(|e| format!("world {index}: {e}"))?;
+            let f = &sample.facts;
+            let param = |key: &str, value: &str| {
+                f.get(key).map_or(String::new(), |p| {
+                    format!(
+                        "{:.3} ({})",
+                        p.get(value).and_then(Value::as_f64).unwrap_or(f64::NAN),
+                        p.get("name").and_then(Value::as_str).unwrap_or("?")
+                    )
+                })
+            };
+            println!(
+                "| {index} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
+                world.truth.channels.len(),
+                world.data.weeks().len(),
+                f["lift_tests"],
+                f["converged"],
+                f["failed"],
+                param("worst_r_hat_parameter", "r_hat"),
+                param("worst_ess_parameter", "bulk_ess"),
+                f["divergences"],
+                f["leapfrog_steps"],
+                f["fit_and_sample_seconds"].as_f64().unwrap_or(f64::NAN),
+            );
+            runs[slot].push(f.clone());
+        }
+    }
+    println!();
+    print_convergence_breakdown("posterior", &runs[0]);
+    if args.diagnose_lift {
+        print_convergence_breakdown("posterior + 2 lift tests", &runs[1]);
+    }
+    Ok(())
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let start = Instant::now();
     CACHE_DIR.with(|c| *c.borrow_mut() = args.cache.clone());
     let family = WorldFamily::new(args.seed);
     let mut tallies: Vec<Tally> = POLICIES.iter().map(|_| Tally::new()).collect();
+    if args.diagnose {
+        return diagnose(args, &family);
+    }
     if args.sample_only {
         if args.cache.is_none() {
             return Err("--sample-only needs --cache DIR (where the samples are kept)".into());

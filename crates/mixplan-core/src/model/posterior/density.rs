@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! ỹ_t ~ Normal(μ_t, σ²),   t = 0 … n−1 (all weeks)
-//! μ_t = Σ_j F_{t,j} b_j + Σ_c β̃_c h_{c,t}
+//! μ_t = Σ_j F_{t,j} b_j + Σ_c β̃_c (h_{c,t} − h̄_c),   h̄_c = H_c / n            (media centred)
 //! a_{c,t} = θ_c a_{c,t−1} + (1 − θ_c) x̃_{c,t},  a_{c,−1} = 0           (normalised geometric adstock)
 //!   or a_{c,t} = Σ_{l ≤ min(t, L−1)} W_l(k_c, λ_c) x̃_{c,t−l}             (normalised Weibull CDF or PDF)
 //! h_{c,t} = 1 / (1 + (k_c / a_{c,t})^{s_c}) = logistic(z_{c,t}),  z_{c,t} = s_c (ln a_{c,t} − ln k_c)
@@ -14,6 +14,17 @@
 //! `F` holds the fixed columns (intercept, trend, Fourier terms, standardised controls), `x̃`
 //! the spend divided by its mean weekly training spend, `ỹ` the target divided by its mean
 //! absolute training value. The priors are those of [`super::prior`].
+//!
+//! **Centred media.** Each channel enters around its mean over the weeks, so the intercept
+//! `b_0` is the mean level of `μ` (the point fit's intercept plus `Σ_c β̃_c h̄_c =
+//! Σ_c ρ_c S̃_c / n`) and no longer trades off against the channels' effects: with the
+//! uncentred form, a channel whose Hill curve is nearly flat over the weeks (small `k_c` or
+//! `s_c`) adds a near-constant `ρ_c S̃_c / n` that the intercept must cancel, a curved ridge
+//! in `(b_0, ln ρ_c)` that NUTS could not follow (R̂ and ESS failures on the intercept and
+//! `ln ρ`, `docs/posterior.md`). The change of variables `b_0 → b_0 + Σ_c ρ_c S̃_c / n` has
+//! Jacobian 1; only the intercept's prior now sits on the mean level. The lift tests
+//! (below) still compare the uncentred `β̃_c Σ_{t∈W} h_{c,t}`: a channel's lift is measured
+//! against no spend.
 //!
 //! # Unconstrained parameters (the sampler's coordinates, [`Layout`])
 //!
@@ -29,7 +40,9 @@
 //! ```text
 //! ∂ℓ/∂b_j     = Σ_t g_t F_{t,j}
 //! ∂ℓ/∂ln σ    = −n + Σ_t r_t² / σ²
-//! ∂ℓ/∂ln ρ_c  = β̃_c G_c,                          G_c = Σ_t g_t h_{c,t}
+//! ∂ℓ/∂ln ρ_c  = β̃_c G_c − ρ_c S̃_c / n · Σ_t g_t,   G_c = Σ_t g_t h_{c,t}
+//!               (β̃_c h̄_c = ρ_c S̃_c / n does not depend on θ_c, k_c, s_c, so the centring
+//!               only adds this second term)
 //! ∂ℓ/∂φ       = Σ_t w_{c,t} ∂h_{c,t}/∂φ,            w_{c,t} = β̃_c (g_t − G_c / H_c)
 //!               for φ ∈ {logit θ_c, ln k_c, ln s_c} (β̃_c depends on φ through H_c)
 //! ∂h/∂ln k    = −s h (1 − h)
@@ -325,6 +338,20 @@ impl PosteriorModel {
             start[layout.log_shape(c)] = ch.shape.ln();
             start[layout.log_roi(c)] = ch.roi.max(START_MIN_ROI).ln();
         }
+        // The centred media (module docs): the intercept is the mean level, the point
+        // fit's intercept plus every channel's mean contribution `ρ_c S̃_c / n`.
+        if let Some(i) = design
+            .fixed_terms
+            .iter()
+            .position(|t| *t == Term::Intercept)
+        {
+            start[i] += fitted
+                .channels()
+                .iter()
+                .zip(&spend_over_target)
+                .map(|(ch, s)| ch.roi.max(START_MIN_ROI) * s / n as f64)
+                .sum::<f64>();
+        }
         let rss: f64 = fitted
             .actual()
             .iter()
@@ -615,8 +642,9 @@ impl PosteriorModel {
             let point = self.channel_point(position, c);
             self.media(c, point);
             let w = &self.work[c];
+            let centre = w.hill_total / n as f64;
             for (m, h) in self.mean.iter_mut().zip(&w.hill) {
-                *m += w.coefficient * h;
+                *m += w.coefficient * (h - centre);
             }
             points.push(point);
         }
@@ -629,6 +657,7 @@ impl PosteriorModel {
             rss += r * r;
             self.residual_slope[t] = r * inv_var;
         }
+        let residual_slope_total: f64 = self.residual_slope.iter().sum();
         let mut log_density = -(n as f64) * log_noise - 0.5 * rss * inv_var;
         gradient[layout.log_noise()] = -(n as f64) + rss * inv_var;
 
@@ -671,7 +700,8 @@ impl PosteriorModel {
                 &self.residual_slope
             };
             let weighted_hill: f64 = g.iter().zip(&w.hill).map(|(g, h)| g * h).sum();
-            gradient[layout.log_roi(c)] = w.coefficient * weighted_hill;
+            gradient[layout.log_roi(c)] = w.coefficient * weighted_hill
+                - p.roi * self.spend_over_target[c] / n as f64 * residual_slope_total;
             let mean_slope = weighted_hill / w.hill_total;
             let (mut d_log_k, mut d_log_s, mut d_decay, mut d_scale) = (0.0, 0.0, 0.0, 0.0);
             let weibull = matches!(p.carryover, CarryoverPoint::Weibull { .. });

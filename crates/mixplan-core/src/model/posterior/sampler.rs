@@ -5,8 +5,9 @@
 //!
 //! # Method
 //!
-//! * NUTS with nuts-rs' default adaptation (dual-averaging step size to the target
-//!   acceptance rate, diagonal mass matrix from draws and gradients), maximum tree depth 10;
+//! * NUTS with nuts-rs' adaptation (dual-averaging step size to the target acceptance rate
+//!   0.9; by default a diagonal plus low-rank mass matrix from draws and gradients,
+//!   [`MassMatrix::LowRank`]), maximum tree depth 10;
 //! * `chains` chains run one after another (no threads, so it runs in wasm32 too); chain
 //!   `i` is nuts-rs chain `i`, all chains' random streams come from one ChaCha8 generator
 //!   seeded with `seed`, so a run is deterministic per seed;
@@ -22,7 +23,8 @@ use super::draws::{ChannelDraws, ControlDraws, Posterior};
 use super::error::PosteriorError;
 use crate::response::HillResponse;
 use nuts_rs::{
-    Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings,
+    Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError,
+    LowRankNutsSettings, Progress, Settings,
 };
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -77,17 +79,31 @@ impl CpuLogpFunc for PosteriorModel {
     }
 }
 
+/// How NUTS adapts its mass matrix during warm-up (nuts-rs' two Euclidean adaptations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum MassMatrix {
+    /// Diagonal: one scale per coordinate, from the draws' and gradients' variances.
+    Diagonal,
+    /// Diagonal plus a low-rank correction along the directions where the draws' and
+    /// gradients' covariance differ most from the diagonal (nuts-rs' low-rank adaptation):
+    /// follows the posterior's correlated ridges, such as intercept against channel
+    /// effects. The default.
+    #[default]
+    LowRank,
+}
+
 /// Unchecked sampler settings; a builder. [`SamplerParams::check`] validates them.
 ///
 /// | setting | default | meaning | range |
 /// |---|---|---|---|
 /// | `chains` | 4 | chains, run one after another | `1…=16` |
 /// | `warmup` | 500 | adaptation iterations per chain (dropped) | `≥ 10` |
-/// | `draws` | 500 | kept draws per chain | `≥ 4` |
+/// | `draws` | 750 | kept draws per chain | `≥ 4` |
 /// | `seed` | 42 | ChaCha8 seed of the jitter and of every chain | any |
 /// | `jitter` | 0.1 | half-width of the uniform jitter of the starting point, unconstrained scale | `[0, 2]` |
-/// | `target_accept` | 0.8 | step-size adaptation target | `(0, 1)` |
+/// | `target_accept` | 0.9 | step-size adaptation target | `(0, 1)` |
 /// | `max_tree_depth` | 10 | NUTS tree depth limit (at most `2^depth` leapfrog steps) | `1…=15` |
+/// | `mass_matrix` | low-rank | mass-matrix adaptation ([`MassMatrix`]) | |
 /// | `thresholds` | R̂ ≤ 1.01, ESS ≥ 100/chain, 0 divergences | for the converged flag ([`ConvergenceThresholds`]) | |
 ///
 /// The defaults were measured on the simulated store (156 weeks × 5 channels, 30
@@ -103,6 +119,8 @@ pub struct SamplerParams {
     jitter: f64,
     target_accept: f64,
     max_tree_depth: u64,
+    #[serde(default)]
+    mass_matrix: MassMatrix,
     thresholds: ConvergenceThresholds,
 }
 
@@ -111,11 +129,12 @@ impl Default for SamplerParams {
         Self {
             chains: 4,
             warmup: 500,
-            draws: 500,
+            draws: 750,
             seed: 42,
             jitter: 0.1,
-            target_accept: 0.8,
+            target_accept: 0.9,
             max_tree_depth: 10,
+            mass_matrix: MassMatrix::default(),
             thresholds: ConvergenceThresholds::default(),
         }
     }
@@ -148,6 +167,7 @@ impl SamplerParams {
         "Target acceptance rate of the step-size adaptation."
     );
     setter!(max_tree_depth, u64, "Maximum NUTS tree depth.");
+    setter!(mass_matrix, MassMatrix, "Mass-matrix adaptation.");
     setter!(
         thresholds,
         ConvergenceThresholds,
@@ -221,17 +241,35 @@ impl ValidSamplerParams {
     /// A step-wise sampler for `model`; advance it with [`PosteriorSampler::step`].
     pub fn start(&self, model: PosteriorModel) -> PosteriorSampler {
         let p = &self.0;
-        let defaults = DiagNutsSettings::default();
-        let mut adapt_options = defaults.adapt_options;
-        adapt_options.step_size_settings.target_accept = p.target_accept;
-        let settings = DiagNutsSettings {
-            num_tune: p.warmup as u64,
-            num_draws: p.draws as u64,
-            num_chains: p.chains,
-            seed: p.seed,
-            maxdepth: p.max_tree_depth,
-            adapt_options,
-            ..defaults
+        let settings = match p.mass_matrix {
+            MassMatrix::Diagonal => {
+                let defaults = DiagNutsSettings::default();
+                let mut adapt_options = defaults.adapt_options;
+                adapt_options.step_size_settings.target_accept = p.target_accept;
+                NutsSettingsKind::Diagonal(DiagNutsSettings {
+                    num_tune: p.warmup as u64,
+                    num_draws: p.draws as u64,
+                    num_chains: p.chains,
+                    seed: p.seed,
+                    maxdepth: p.max_tree_depth,
+                    adapt_options,
+                    ..defaults
+                })
+            }
+            MassMatrix::LowRank => {
+                let defaults = LowRankNutsSettings::default();
+                let mut adapt_options = defaults.adapt_options;
+                adapt_options.step_size_settings.target_accept = p.target_accept;
+                NutsSettingsKind::LowRank(LowRankNutsSettings {
+                    num_tune: p.warmup as u64,
+                    num_draws: p.draws as u64,
+                    num_chains: p.chains,
+                    seed: p.seed,
+                    maxdepth: p.max_tree_depth,
+                    adapt_options,
+                    ..defaults
+                })
+            }
         };
         PosteriorSampler {
             params: self.clone(),
@@ -266,13 +304,40 @@ impl ValidSamplerParams {
     }
 }
 
-type NutsChain = <DiagNutsSettings as Settings>::Chain<CpuMath<PosteriorModel>>;
+/// nuts-rs settings of either mass-matrix adaptation.
+#[derive(Debug, Clone, Copy)]
+enum NutsSettingsKind {
+    Diagonal(DiagNutsSettings),
+    LowRank(LowRankNutsSettings),
+}
+
+/// A nuts-rs chain of either mass-matrix adaptation.
+enum NutsChain {
+    Diagonal(<DiagNutsSettings as Settings>::Chain<CpuMath<PosteriorModel>>),
+    LowRank(<LowRankNutsSettings as Settings>::Chain<CpuMath<PosteriorModel>>),
+}
+
+impl NutsChain {
+    fn draw(&mut self) -> Result<(Box<[f64]>, Progress), String> {
+        match self {
+            Self::Diagonal(chain) => chain.draw().map_err(|e| e.to_string()),
+            Self::LowRank(chain) => chain.draw().map_err(|e| e.to_string()),
+        }
+    }
+
+    fn set_position(&mut self, position: &[f64]) -> Result<(), String> {
+        match self {
+            Self::Diagonal(chain) => chain.set_position(position).map_err(|e| e.to_string()),
+            Self::LowRank(chain) => chain.set_position(position).map_err(|e| e.to_string()),
+        }
+    }
+}
 
 /// A sampling run cut into steps of at most [`ITERATIONS_PER_STEP`] iterations, so a UI or
 /// worker can report progress and cancel (drop it) between steps. The core does no timing.
 pub struct PosteriorSampler {
     params: ValidSamplerParams,
-    settings: DiagNutsSettings,
+    settings: NutsSettingsKind,
     rng: ChaCha8Rng,
     model: PosteriorModel,
     chain: Option<NutsChain>,
@@ -326,9 +391,7 @@ impl PosteriorSampler {
             let Some(chain) = self.chain.as_mut() else {
                 break;
             };
-            let (draw, info) = chain
-                .draw()
-                .map_err(|e| PosteriorError::Sampler(e.to_string()))?;
+            let (draw, info) = chain.draw().map_err(PosteriorError::Sampler)?;
             self.leapfrog_steps += info.num_steps;
             if self.iteration >= p.warmup {
                 self.divergences += usize::from(info.diverging);
@@ -349,10 +412,16 @@ impl PosteriorSampler {
     /// A new nuts-rs chain at the jittered starting point.
     fn new_chain(&mut self, jitter: f64) -> Result<NutsChain, PosteriorError> {
         let math = CpuMath::new(self.model.clone());
-        let mut chain = self
-            .settings
-            .new_chain(self.chain_index as u64, math, &mut self.rng)
-            .map_err(|e| PosteriorError::Sampler(e.to_string()))?;
+        let index = self.chain_index as u64;
+        let mut chain = match &self.settings {
+            NutsSettingsKind::Diagonal(settings) => settings
+                .new_chain(index, math, &mut self.rng)
+                .map(NutsChain::Diagonal),
+            NutsSettingsKind::LowRank(settings) => settings
+                .new_chain(index, math, &mut self.rng)
+                .map(NutsChain::LowRank),
+        }
+        .map_err(|e| PosteriorError::Sampler(e.to_string()))?;
         let start: Vec<f64> = self
             .model
             .start()
@@ -367,7 +436,7 @@ impl PosteriorSampler {
             .collect();
         chain
             .set_position(&start)
-            .map_err(|e| PosteriorError::Sampler(e.to_string()))?;
+            .map_err(PosteriorError::Sampler)?;
         Ok(chain)
     }
 
