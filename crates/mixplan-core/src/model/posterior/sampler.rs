@@ -22,9 +22,11 @@ use super::diagnostics::{ConvergenceThresholds, Diagnostics};
 use super::draws::{ChannelDraws, ControlDraws, Posterior};
 use super::error::PosteriorError;
 use crate::response::HillResponse;
+#[cfg(feature = "low-rank-mass-matrix")]
+use nuts_rs::LowRankNutsSettings;
 use nuts_rs::{
-    Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError,
-    LowRankNutsSettings, Progress, Settings,
+    Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Progress,
+    Settings,
 };
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -82,13 +84,16 @@ impl CpuLogpFunc for PosteriorModel {
 /// How NUTS adapts its mass matrix during warm-up (nuts-rs' two Euclidean adaptations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum MassMatrix {
-    /// Diagonal: one scale per coordinate, from the draws' and gradients' variances.
+    /// Diagonal: one scale per coordinate, from the draws' and gradients' variances. The
+    /// default in a build without the `low-rank-mass-matrix` feature (the page's wasm).
+    #[cfg_attr(not(feature = "low-rank-mass-matrix"), default)]
     Diagonal,
     /// Diagonal plus a low-rank correction along the directions where the draws' and
     /// gradients' covariance differ most from the diagonal (nuts-rs' low-rank adaptation):
     /// follows the posterior's correlated ridges, such as intercept against channel
-    /// effects. The default.
-    #[default]
+    /// effects. The default with the `low-rank-mass-matrix` feature (on by default; the CLI
+    /// and the native benchmarks); refused by [`SamplerParams::check`] without it.
+    #[cfg_attr(feature = "low-rank-mass-matrix", default)]
     LowRank,
 }
 
@@ -201,6 +206,14 @@ impl SamplerParams {
         if !(self.target_accept > 0.0 && self.target_accept < 1.0) {
             return invalid("target_accept", "in (0, 1)", self.target_accept);
         }
+        #[cfg(not(feature = "low-rank-mass-matrix"))]
+        if self.mass_matrix == MassMatrix::LowRank {
+            return Err(PosteriorError::Sampler(
+                "the low-rank mass matrix is not in this build (the page's, built without the \
+                 `low-rank-mass-matrix` feature): use MassMatrix::Diagonal"
+                    .into(),
+            ));
+        }
         if !(1..=15).contains(&self.max_tree_depth) {
             return invalid(
                 "max_tree_depth",
@@ -242,11 +255,12 @@ impl ValidSamplerParams {
     pub fn start(&self, model: PosteriorModel) -> PosteriorSampler {
         let p = &self.0;
         let settings = match p.mass_matrix {
-            MassMatrix::Diagonal => {
-                let defaults = DiagNutsSettings::default();
+            #[cfg(feature = "low-rank-mass-matrix")]
+            MassMatrix::LowRank => {
+                let defaults = LowRankNutsSettings::default();
                 let mut adapt_options = defaults.adapt_options;
                 adapt_options.step_size_settings.target_accept = p.target_accept;
-                NutsSettingsKind::Diagonal(DiagNutsSettings {
+                NutsSettingsKind::LowRank(LowRankNutsSettings {
                     num_tune: p.warmup as u64,
                     num_draws: p.draws as u64,
                     num_chains: p.chains,
@@ -256,11 +270,12 @@ impl ValidSamplerParams {
                     ..defaults
                 })
             }
-            MassMatrix::LowRank => {
-                let defaults = LowRankNutsSettings::default();
+            // Without the feature `check` refuses `LowRank`: only `Diagonal` gets here.
+            _ => {
+                let defaults = DiagNutsSettings::default();
                 let mut adapt_options = defaults.adapt_options;
                 adapt_options.step_size_settings.target_accept = p.target_accept;
-                NutsSettingsKind::LowRank(LowRankNutsSettings {
+                NutsSettingsKind::Diagonal(DiagNutsSettings {
                     num_tune: p.warmup as u64,
                     num_draws: p.draws as u64,
                     num_chains: p.chains,
@@ -308,12 +323,14 @@ impl ValidSamplerParams {
 #[derive(Debug, Clone, Copy)]
 enum NutsSettingsKind {
     Diagonal(DiagNutsSettings),
+    #[cfg(feature = "low-rank-mass-matrix")]
     LowRank(LowRankNutsSettings),
 }
 
 /// A nuts-rs chain of either mass-matrix adaptation.
 enum NutsChain {
     Diagonal(<DiagNutsSettings as Settings>::Chain<CpuMath<PosteriorModel>>),
+    #[cfg(feature = "low-rank-mass-matrix")]
     LowRank(<LowRankNutsSettings as Settings>::Chain<CpuMath<PosteriorModel>>),
 }
 
@@ -321,6 +338,7 @@ impl NutsChain {
     fn draw(&mut self) -> Result<(Box<[f64]>, Progress), String> {
         match self {
             Self::Diagonal(chain) => chain.draw().map_err(|e| e.to_string()),
+            #[cfg(feature = "low-rank-mass-matrix")]
             Self::LowRank(chain) => chain.draw().map_err(|e| e.to_string()),
         }
     }
@@ -328,6 +346,7 @@ impl NutsChain {
     fn set_position(&mut self, position: &[f64]) -> Result<(), String> {
         match self {
             Self::Diagonal(chain) => chain.set_position(position).map_err(|e| e.to_string()),
+            #[cfg(feature = "low-rank-mass-matrix")]
             Self::LowRank(chain) => chain.set_position(position).map_err(|e| e.to_string()),
         }
     }
@@ -417,6 +436,7 @@ impl PosteriorSampler {
             NutsSettingsKind::Diagonal(settings) => settings
                 .new_chain(index, math, &mut self.rng)
                 .map(NutsChain::Diagonal),
+            #[cfg(feature = "low-rank-mass-matrix")]
             NutsSettingsKind::LowRank(settings) => settings
                 .new_chain(index, math, &mut self.rng)
                 .map(NutsChain::LowRank),
