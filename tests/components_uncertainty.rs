@@ -17,7 +17,7 @@ use mixplan_app::components::results_summary::ResultsSummary;
 use mixplan_app::fitting::PosteriorState;
 use mixplan_app::planner::budget::BudgetState;
 use mixplan_app::planner::draws::PosteriorDraws;
-use mixplan_app::planner::intervals::{DEFAULT_LEVEL, ScenarioIntervals};
+use mixplan_app::planner::intervals::{DEFAULT_LEVEL, ScenarioIntervals, SplitRevenue};
 use mixplan_app::planner::scenario::{ChannelInfo, Planner, Scenario};
 use mixplan_core::model::posterior::{ConvergenceThresholds, Diagnostics};
 use mixplan_core::response::HillResponse;
@@ -99,11 +99,16 @@ fn historical(planner: &Planner) -> (Scenario, BudgetState) {
 }
 
 fn intervals_of(draws: &PosteriorDraws, s: &Scenario) -> ScenarioIntervals {
+    let best = s
+        .optimal
+        .as_ref()
+        .ok()
+        .map(|p| SplitRevenue::of(draws, p.spend()));
     ScenarioIntervals::compute(
         draws,
         s.baseline,
         s.current.spend(),
-        s.optimal.as_ref().ok().map(|p| p.spend()),
+        best.as_ref(),
         DEFAULT_LEVEL,
     )
 }

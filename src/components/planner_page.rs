@@ -25,7 +25,7 @@ use crate::embedded::TrueChannel;
 use crate::fitting::PosteriorState;
 use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::draws::PosteriorDraws;
-use crate::planner::intervals::{DEFAULT_LEVEL, ScenarioIntervals};
+use crate::planner::intervals::{DEFAULT_LEVEL, ScenarioIntervals, SplitRevenue};
 use crate::planner::recommendation::{DEFAULT_CONFIDENCE, recommend};
 use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
 use crate::planner::scenario_store::OpenedScenario;
@@ -66,19 +66,40 @@ pub fn starting_state(
 }
 
 /// The scenario's credible intervals over `draws` at `level`: the current split, and the
-/// best split under the model compared with it.
+/// best split under the model compared with it. `recommended` is that split's revenue under
+/// the draws when already known (the page keeps it while the slider moves, see
+/// [`recommended_revenue`]); it is used only if it is for the scenario's best split, else
+/// that split's revenue is computed here.
 pub fn scenario_intervals(
     draws: &PosteriorDraws,
     scenario: &Scenario,
+    recommended: Option<&SplitRevenue>,
     level: f64,
 ) -> ScenarioIntervals {
+    let best = scenario.optimal.as_ref().ok().map(|plan| plan.spend());
+    let computed;
+    let recommended = match (best, recommended) {
+        (Some(best), Some(known)) if known.spend() == best => Some(known),
+        (Some(best), _) => {
+            computed = SplitRevenue::of(draws, best);
+            Some(&computed)
+        }
+        (None, _) => None,
+    };
     ScenarioIntervals::compute(
         draws,
         scenario.baseline,
         scenario.current.spend(),
-        scenario.optimal.as_ref().ok().map(|plan| plan.spend()),
+        recommended,
         level,
     )
+}
+
+/// The revenue under every draw of the scenario's best split under the model (`None` when
+/// there is no such split). That split depends on the total and the locks, not on how the
+/// rest is spread: a `Memo` of this keeps it while a channel slider moves.
+pub fn recommended_revenue(draws: &PosteriorDraws, best: Option<&[f64]>) -> Option<SplitRevenue> {
+    best.map(|spend| SplitRevenue::of(draws, spend))
 }
 
 /// What the response chart is drawn from: the scenario and, once sampled, the draws for
@@ -173,9 +194,20 @@ pub fn PlannerPage(
     let scenario = Memo::new(move |_| budget.with(|b| p.scenario(b)));
     let static_model = Signal::stored(planner.clone());
     let draws = Memo::new(move |_| posterior.with(PosteriorState::draws));
+    // The best split under the model, and its revenue under every draw: recomputed when
+    // that split changes (a new total or locks), not on every move of a channel slider.
+    let best_split = Memo::new(move |_| {
+        scenario.with(|s| s.optimal.as_ref().ok().map(|plan| plan.spend().to_vec()))
+    });
+    let best_revenue = Memo::new(move |_| {
+        let draws = draws.get()?;
+        best_split.with(|best| recommended_revenue(&draws, best.as_deref()))
+    });
     let intervals = Memo::new(move |_| {
         let draws = draws.get()?;
-        Some(scenario.with(|s| scenario_intervals(&draws, s, DEFAULT_LEVEL)))
+        Some(best_revenue.with(|best| {
+            scenario.with(|s| scenario_intervals(&draws, s, best.as_ref(), DEFAULT_LEVEL))
+        }))
     });
     let response_source = Memo::new(move |_| ResponseSource {
         scenario: scenario.get(),
@@ -301,6 +333,40 @@ mod tests {
                 name: id.to_string(),
             })
             .collect()
+    }
+
+    #[test]
+    fn the_intervals_use_the_kept_best_split_revenue_only_when_it_is_for_the_scenarios_best_split()
+    {
+        let planner = crate::planner::scenario::fitted_planner();
+        let draws = crate::planner::draws::tests::scaled_draws(planner, 0.01, 40);
+        let budget = BudgetState::from_mix(planner.historical_total(), planner.historical_mix());
+        let scenario = planner.scenario(&budget);
+        let best = scenario.optimal.as_ref().unwrap().spend().to_vec();
+        let expected = ScenarioIntervals::compute(
+            &draws,
+            scenario.baseline,
+            scenario.current.spend(),
+            Some(&SplitRevenue::of(&draws, &best)),
+            DEFAULT_LEVEL,
+        );
+        assert!(expected.recommended.is_some());
+        let kept = recommended_revenue(&draws, Some(&best));
+        assert_eq!(
+            scenario_intervals(&draws, &scenario, kept.as_ref(), DEFAULT_LEVEL),
+            expected
+        );
+        // Revenue kept for another split (the historical mix) is not used for this one.
+        let stale = recommended_revenue(&draws, Some(planner.historical_mix()));
+        assert_eq!(
+            scenario_intervals(&draws, &scenario, stale.as_ref(), DEFAULT_LEVEL),
+            expected
+        );
+        assert_eq!(
+            scenario_intervals(&draws, &scenario, None, DEFAULT_LEVEL),
+            expected
+        );
+        assert_eq!(recommended_revenue(&draws, None), None);
     }
 
     #[test]

@@ -1,13 +1,19 @@
 //! Credible intervals for what the page shows about one budget, over the posterior draws
-//! ([`PosteriorDraws`]). Recomputed on every slider move: `O(C·D)` closed-form curve
-//! evaluations and a sort of `D` values per interval (`C` channels, `D` draws).
+//! ([`PosteriorDraws`]). Recomputed on every slider move, so kept to `2·C·D` closed-form
+//! curve evaluations (`C` channels, `D` draws): each channel's contribution `f_{c,d}(x_c)`
+//! and marginal return `f'_{c,d}(x_c)` under every draw, the current split's revenue being
+//! the sum of the contributions. Each interval takes two selections of `D` values (`O(D)`,
+//! no sort) in buffers reused across the channels. The recommended split's revenue under
+//! every draw ([`SplitRevenue`]) does not depend on the current split: the page computes it
+//! once per recommended split, not once per move.
 //!
 //! Every interval is **equal-tailed**: the `(1 − level)/2` and `(1 + level)/2` quantiles of
-//! the per-draw values (the core's [`equal_tailed_interval`]). The baseline (intercept,
+//! the per-draw values (the core's
+//! [`equal_tailed_interval`](mixplan_core::model::posterior::equal_tailed_interval)). The baseline (intercept,
 //! trend, season, controls) is held at the point estimate: the draws carry the media
 //! channels' uncertainty, which is what a budget split changes.
 
-use mixplan_core::model::posterior::equal_tailed_interval;
+use mixplan_core::response::HillResponse;
 
 use super::draws::{PosteriorDraws, clean_spend};
 use crate::format::{NO_VALUE, currency, decimal, signed_currency};
@@ -32,10 +38,26 @@ impl Interval {
     /// The equal-tailed interval holding `level` of `values`; `None` for no values, a
     /// non-finite value, or a level outside `(0, 1)`.
     pub fn of(values: &[f64], level: f64) -> Option<Self> {
-        if values.is_empty() || values.iter().any(|v| !v.is_finite()) {
+        Self::of_reordering(&mut values.to_vec(), level)
+    }
+
+    /// As [`Interval::of`], reordering `values` in place instead of copying them. The same
+    /// quantiles as the core's
+    /// [`equal_tailed_interval`](mixplan_core::model::posterior::equal_tailed_interval) — at position `p·(D − 1) = i + w`,
+    /// `v_(i)·(1 − w) + v_(i+1)·w` over the sorted values `v_(0) ≤ … ≤ v_(D−1)` — found by
+    /// selecting the order statistics they need (`O(D)`) instead of sorting (`O(D log D)`).
+    pub fn of_reordering(values: &mut [f64], level: f64) -> Option<Self> {
+        if values.is_empty()
+            || values.iter().any(|v| !v.is_finite())
+            || !(level > 0.0 && level < 1.0)
+        {
             return None;
         }
-        let (low, high) = equal_tailed_interval(values, level).ok()?;
+        let tail = 0.5 * (1.0 - level);
+        let (low, index) = select_quantile(values, tail, 0);
+        // That selection put every value from `index` on at or above the ones before it, so
+        // the upper quantile's order statistics (`1 − tail ≥ tail`) are among them.
+        let (high, _) = select_quantile(values, 1.0 - tail, index);
         Some(Self { low, high })
     }
 
@@ -50,6 +72,59 @@ impl Interval {
             low: self.low + offset,
             high: self.high + offset,
         }
+    }
+}
+
+/// Quantile `p` of `values` as the core's `equal_tailed_interval` takes it: at position
+/// `p·(D − 1) = i + w`, `v_(i)·(1 − w) + v_(i+1)·w` (`v_(D)` read as `v_(D−1)`). The order
+/// statistics are selected among `values[from..]`, which must hold every value from `v_(from)`
+/// up (true for `from = 0`, and after a selection of `v_(from)`). Reorders `values`; returns
+/// the quantile and `i`, after which `values[i]` is `v_(i)` and every later value is at or
+/// above it.
+fn select_quantile(values: &mut [f64], p: f64, from: usize) -> (f64, usize) {
+    let last = values.len().saturating_sub(1);
+    let position = p * last as f64;
+    let low = (position.floor() as usize).min(last);
+    let weight = position - low as f64;
+    let from = from.min(low);
+    let (_, at_low, above) = values[from..].select_nth_unstable_by(low - from, f64::total_cmp);
+    let at_low = *at_low;
+    // v_(i+1) is the smallest value above the selected one (none when i is the last).
+    let at_high = above
+        .iter()
+        .copied()
+        .min_by(f64::total_cmp)
+        .unwrap_or(at_low);
+    (at_low * (1.0 - weight) + at_high * weight, low)
+}
+
+/// A split's media revenue under every draw, `R_d(x) = Σ_c f_{c,d}(x_c)`
+/// ([`PosteriorDraws::media_revenue`]), kept with the split it is for. The page computes it
+/// for the recommended split once, and every slider move compares the current split with it
+/// ([`ScenarioIntervals::compute`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitRevenue {
+    spend: Vec<f64>,
+    revenue: Vec<f64>,
+}
+
+impl SplitRevenue {
+    /// The media revenue of `spend` (weekly, model order) under every draw.
+    pub fn of(draws: &PosteriorDraws, spend: &[f64]) -> Self {
+        Self {
+            spend: spend.to_vec(),
+            revenue: draws.media_revenue(spend),
+        }
+    }
+
+    /// The split, as given.
+    pub fn spend(&self) -> &[f64] {
+        &self.spend
+    }
+
+    /// `R_d(x)` for every draw `d`.
+    pub fn revenue(&self) -> &[f64] {
+        &self.revenue
     }
 }
 
@@ -79,15 +154,25 @@ pub struct Comparison {
 impl Comparison {
     /// The new split `new` against `current` over `draws`; `None` if an uplift is not finite.
     pub fn of(draws: &PosteriorDraws, current: &[f64], new: &[f64], level: f64) -> Option<Self> {
-        let before = draws.media_revenue(current);
-        let after = draws.media_revenue(new);
-        let uplift: Vec<f64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
-        let interval = Interval::of(&uplift, level)?;
+        Self::of_revenues(
+            &draws.media_revenue(current),
+            &draws.media_revenue(new),
+            level,
+        )
+    }
+
+    /// The comparison from the two splits' media revenue under every draw (`before` the
+    /// current split's, `after` the new one's, the same draws in the same order); `None` if
+    /// an uplift is not finite or there are none.
+    pub fn of_revenues(before: &[f64], after: &[f64], level: f64) -> Option<Self> {
+        let mut uplift: Vec<f64> = after.iter().zip(before).map(|(a, b)| a - b).collect();
         let count = uplift.len() as f64;
+        let expected_uplift = uplift.iter().sum::<f64>() / count;
+        let probability_of_gain = uplift.iter().filter(|u| **u > 0.0).count() as f64 / count;
         Some(Self {
-            expected_uplift: uplift.iter().sum::<f64>() / count,
-            uplift: interval,
-            probability_of_gain: uplift.iter().filter(|u| **u > 0.0).count() as f64 / count,
+            expected_uplift,
+            uplift: Interval::of_reordering(&mut uplift, level)?,
+            probability_of_gain,
         })
     }
 }
@@ -109,26 +194,33 @@ pub struct ScenarioIntervals {
 
 impl ScenarioIntervals {
     /// Intervals at `level` for the split `current` (weekly spend per channel, model order)
-    /// with `baseline` weekly non-media revenue, and the split `recommended` compared with
-    /// it.
+    /// with `baseline` weekly non-media revenue, and the recommended split compared with it
+    /// from its revenue under the same `draws` ([`SplitRevenue::of`]).
     pub fn compute(
         draws: &PosteriorDraws,
         baseline: f64,
         current: &[f64],
-        recommended: Option<&[f64]>,
+        recommended: Option<&SplitRevenue>,
         level: f64,
     ) -> Self {
+        let mut work = Work::new(draws.draws());
         let channels = (0..draws.channels())
-            .map(|c| channel_intervals(draws, c, clean_spend(current.get(c).copied()), level))
+            .map(|c| {
+                let spend = clean_spend(current.get(c).copied());
+                work.channel_intervals(draws.curves(c), spend, level)
+            })
             .collect();
-        let revenue =
-            Interval::of(&draws.media_revenue(current), level).map(|i| i.shifted(baseline));
+        // `media` holds Σ_c f_{c,d}(x_c) per draw, summed in channel order as
+        // `PosteriorDraws::media_revenue` sums it: the same numbers.
+        let recommended =
+            recommended.and_then(|new| Comparison::of_revenues(&work.media, new.revenue(), level));
+        let revenue = Interval::of_reordering(&mut work.media, level).map(|i| i.shifted(baseline));
         Self {
             level,
             draws: draws.draws(),
             channels,
             revenue,
-            recommended: recommended.and_then(|new| Comparison::of(draws, current, new, level)),
+            recommended,
         }
     }
 
@@ -138,28 +230,62 @@ impl ScenarioIntervals {
     }
 }
 
-fn channel_intervals(
-    draws: &PosteriorDraws,
-    channel: usize,
-    spend: f64,
-    level: f64,
-) -> ChannelIntervals {
-    let curves = draws.curves(channel);
-    let contributions: Vec<f64> = curves.iter().map(|f| f.value(spend)).collect();
-    let contribution = Interval::of(&contributions, level);
-    if spend < NO_SPEND {
-        return ChannelIntervals {
-            contribution,
-            roi: None,
-            marginal_roi: None,
-        };
+/// The buffers of one [`ScenarioIntervals::compute`], `D` values each.
+struct Work {
+    /// Media revenue of the current split per draw, summed over the channels so far.
+    media: Vec<f64>,
+    /// One channel's values per draw (reordered by the selections).
+    values: Vec<f64>,
+}
+
+impl Work {
+    fn new(draws: usize) -> Self {
+        Self {
+            media: vec![0.0; draws],
+            values: Vec::with_capacity(draws),
+        }
     }
-    let roi: Vec<f64> = contributions.iter().map(|v| v / spend).collect();
-    let marginal: Vec<f64> = curves.iter().map(|f| f.marginal(spend)).collect();
-    ChannelIntervals {
-        contribution,
-        roi: Interval::of(&roi, level),
-        marginal_roi: Interval::of(&marginal, level),
+
+    /// A channel's intervals at `spend` from its `curves` (one per draw, in draw order),
+    /// adding its contribution under each draw to `media`.
+    fn channel_intervals(
+        &mut self,
+        curves: &[HillResponse],
+        spend: f64,
+        level: f64,
+    ) -> ChannelIntervals {
+        self.values.clear();
+        if spend == 0.0 {
+            // f(0) = 0 under every draw; nothing to add.
+            self.values.resize(curves.len(), 0.0);
+        } else {
+            for (total, f) in self.media.iter_mut().zip(curves) {
+                let value = f.value(spend);
+                *total += value;
+                self.values.push(value);
+            }
+        }
+        let contribution = Interval::of_reordering(&mut self.values, level);
+        if spend < NO_SPEND {
+            return ChannelIntervals {
+                contribution,
+                roi: None,
+                marginal_roi: None,
+            };
+        }
+        // The ROIs are the contributions ÷ the spend: the order the selection left them in
+        // does not change their quantiles.
+        for v in &mut self.values {
+            *v /= spend;
+        }
+        let roi = Interval::of_reordering(&mut self.values, level);
+        self.values.clear();
+        self.values.extend(curves.iter().map(|f| f.marginal(spend)));
+        ChannelIntervals {
+            contribution,
+            roi,
+            marginal_roi: Interval::of_reordering(&mut self.values, level),
+        }
     }
 }
 
@@ -218,6 +344,61 @@ mod tests {
                 high: 105.0
             }
         );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// Selecting the order statistics gives the core's sorted quantiles exactly, ties,
+        /// signed zeros and any length or level included.
+        #[test]
+        fn selected_quantiles_are_the_cores_sorted_ones(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    -1e6f64..1e6,
+                    proptest::strategy::Strategy::prop_map(-3i32..3, f64::from),
+                    proptest::strategy::Just(-0.0),
+                ],
+                1..600,
+            ),
+            level in 0.01f64..0.99,
+        ) {
+            let (low, high) =
+                mixplan_core::model::posterior::equal_tailed_interval(&values, level).unwrap();
+            let selected = Interval::of(&values, level).unwrap();
+            proptest::prop_assert_eq!(selected.low.to_bits(), low.to_bits());
+            proptest::prop_assert_eq!(selected.high.to_bits(), high.to_bits());
+        }
+    }
+
+    #[test]
+    fn the_intervals_are_those_of_the_per_draw_values_and_the_cached_recommended_revenue() {
+        // Straight from the definitions: per-draw values, then their intervals.
+        let draws = two_channels(400);
+        let (current, new) = ([700.0, 300.0], [1000.0, 0.0]);
+        let best = SplitRevenue::of(&draws, &new);
+        assert_eq!(best.spend(), &new);
+        assert_eq!(best.revenue(), draws.media_revenue(&new).as_slice());
+        let s = ScenarioIntervals::compute(&draws, 250.0, &current, Some(&best), 0.8);
+        assert_eq!(
+            s.revenue,
+            Interval::of(&draws.media_revenue(&current), 0.8).map(|i| i.shifted(250.0))
+        );
+        assert_eq!(s.recommended, Comparison::of(&draws, &current, &new, 0.8));
+        for (c, &x) in current.iter().enumerate() {
+            let curves = draws.curves(c);
+            let values: Vec<f64> = curves.iter().map(|f| f.value(x)).collect();
+            let roi: Vec<f64> = values.iter().map(|v| v / x).collect();
+            let marginal: Vec<f64> = curves.iter().map(|f| f.marginal(x)).collect();
+            assert_eq!(
+                s.channel(c),
+                Some(&ChannelIntervals {
+                    contribution: Interval::of(&values, 0.8),
+                    roi: Interval::of(&roi, 0.8),
+                    marginal_roi: Interval::of(&marginal, 0.8),
+                }),
+                "channel {c}"
+            );
+        }
     }
 
     #[test]
