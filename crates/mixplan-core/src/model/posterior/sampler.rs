@@ -22,7 +22,7 @@ use super::diagnostics::{ConvergenceThresholds, Diagnostics};
 use super::draws::{ChannelDraws, ControlDraws, Posterior};
 use super::error::PosteriorError;
 use crate::response::HillResponse;
-#[cfg(feature = "low-rank-mass-matrix")]
+#[cfg(not(target_arch = "wasm32"))]
 use nuts_rs::LowRankNutsSettings;
 use nuts_rs::{
     Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Progress,
@@ -85,15 +85,16 @@ impl CpuLogpFunc for PosteriorModel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum MassMatrix {
     /// Diagonal: one scale per coordinate, from the draws' and gradients' variances. The
-    /// default in a build without the `low-rank-mass-matrix` feature (the page's wasm).
-    #[cfg_attr(not(feature = "low-rank-mass-matrix"), default)]
+    /// default in wasm32 (the page).
+    #[cfg_attr(target_arch = "wasm32", default)]
     Diagonal,
     /// Diagonal plus a low-rank correction along the directions where the draws' and
     /// gradients' covariance differ most from the diagonal (nuts-rs' low-rank adaptation):
     /// follows the posterior's correlated ridges, such as intercept against channel
-    /// effects. The default with the `low-rank-mass-matrix` feature (on by default; the CLI
-    /// and the native benchmarks); refused by [`SamplerParams::check`] without it.
-    #[cfg_attr(feature = "low-rank-mass-matrix", default)]
+    /// effects. The default natively (the CLI, the benchmarks); not built for wasm32, where
+    /// its linear algebra (faer) put the page's bundle over its 2.5 MB goal:
+    /// [`SamplerParams::check`] refuses it there.
+    #[cfg_attr(not(target_arch = "wasm32"), default)]
     LowRank,
 }
 
@@ -206,11 +207,11 @@ impl SamplerParams {
         if !(self.target_accept > 0.0 && self.target_accept < 1.0) {
             return invalid("target_accept", "in (0, 1)", self.target_accept);
         }
-        #[cfg(not(feature = "low-rank-mass-matrix"))]
+        #[cfg(target_arch = "wasm32")]
         if self.mass_matrix == MassMatrix::LowRank {
             return Err(PosteriorError::Sampler(
-                "the low-rank mass matrix is not in this build (the page's, built without the \
-                 `low-rank-mass-matrix` feature): use MassMatrix::Diagonal"
+                "the low-rank mass matrix is not built for wasm32 (the page): use \
+                 MassMatrix::Diagonal"
                     .into(),
             ));
         }
@@ -255,7 +256,7 @@ impl ValidSamplerParams {
     pub fn start(&self, model: PosteriorModel) -> PosteriorSampler {
         let p = &self.0;
         let settings = match p.mass_matrix {
-            #[cfg(feature = "low-rank-mass-matrix")]
+            #[cfg(not(target_arch = "wasm32"))]
             MassMatrix::LowRank => {
                 let defaults = LowRankNutsSettings::default();
                 let mut adapt_options = defaults.adapt_options;
@@ -270,7 +271,7 @@ impl ValidSamplerParams {
                     ..defaults
                 })
             }
-            // Without the feature `check` refuses `LowRank`: only `Diagonal` gets here.
+            // In wasm32 `check` refuses `LowRank`: only `Diagonal` gets here.
             _ => {
                 let defaults = DiagNutsSettings::default();
                 let mut adapt_options = defaults.adapt_options;
@@ -323,14 +324,14 @@ impl ValidSamplerParams {
 #[derive(Debug, Clone, Copy)]
 enum NutsSettingsKind {
     Diagonal(DiagNutsSettings),
-    #[cfg(feature = "low-rank-mass-matrix")]
+    #[cfg(not(target_arch = "wasm32"))]
     LowRank(LowRankNutsSettings),
 }
 
 /// A nuts-rs chain of either mass-matrix adaptation.
 enum NutsChain {
     Diagonal(<DiagNutsSettings as Settings>::Chain<CpuMath<PosteriorModel>>),
-    #[cfg(feature = "low-rank-mass-matrix")]
+    #[cfg(not(target_arch = "wasm32"))]
     LowRank(<LowRankNutsSettings as Settings>::Chain<CpuMath<PosteriorModel>>),
 }
 
@@ -338,7 +339,7 @@ impl NutsChain {
     fn draw(&mut self) -> Result<(Box<[f64]>, Progress), String> {
         match self {
             Self::Diagonal(chain) => chain.draw().map_err(|e| e.to_string()),
-            #[cfg(feature = "low-rank-mass-matrix")]
+            #[cfg(not(target_arch = "wasm32"))]
             Self::LowRank(chain) => chain.draw().map_err(|e| e.to_string()),
         }
     }
@@ -346,7 +347,7 @@ impl NutsChain {
     fn set_position(&mut self, position: &[f64]) -> Result<(), String> {
         match self {
             Self::Diagonal(chain) => chain.set_position(position).map_err(|e| e.to_string()),
-            #[cfg(feature = "low-rank-mass-matrix")]
+            #[cfg(not(target_arch = "wasm32"))]
             Self::LowRank(chain) => chain.set_position(position).map_err(|e| e.to_string()),
         }
     }
@@ -436,7 +437,7 @@ impl PosteriorSampler {
             NutsSettingsKind::Diagonal(settings) => settings
                 .new_chain(index, math, &mut self.rng)
                 .map(NutsChain::Diagonal),
-            #[cfg(feature = "low-rank-mass-matrix")]
+            #[cfg(not(target_arch = "wasm32"))]
             NutsSettingsKind::LowRank(settings) => settings
                 .new_chain(index, math, &mut self.rng)
                 .map(NutsChain::LowRank),
