@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { plannerSite, id } from './support.mjs';
+import { loadWithRoles, plannerSite, id } from './support.mjs';
 
 const site = plannerSite();
 const CHECKS = ['autocorrelation', 'normality', 'heteroscedasticity', 'collinearity', 'stability'];
@@ -73,15 +73,7 @@ async function loadAr1File(page) {
   }
   const path = join(mkdtempSync(join(tmpdir(), 'mixplan-checks-')), 'ar1.csv');
   writeFileSync(path, lines.join('\n') + '\n');
-  await page.locator(id('data-file')).setInputFiles(path);
-  const roles = { week: 'date', revenue: 'target', search_spend: 'spend', tv_spend: 'spend' };
-  for (const select of await page.locator('[data-testid^="mapping-role-"]').all()) {
-    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
-    await select.selectOption(roles[column] ?? 'ignore');
-  }
-  await page.locator(id('mapping-confirm')).click();
-  await page.locator(id('data-source')).filter({ hasText: 'Your data — ar1.csv' }).waitFor({ timeout: 120_000 });
-  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached' });
+  await loadWithRoles(page, path, { week: 'date', revenue: 'target', search_spend: 'spend', tv_spend: 'spend' });
 }
 
 test('Model checks left open while a new file is fitted run again for the new data without reopening', async () => {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { plannerSite, id, ROOT } from './support.mjs';
+import { loadWithRoles, plannerSite, id, ROOT } from './support.mjs';
 
 const site = plannerSite();
 
@@ -95,18 +95,10 @@ test('a file of your own with a paid_search_clicks column: the panel uses those 
   writeFileSync(path, lines.join('\n') + '\n');
 
   const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
-  await page.locator(id('data-file')).setInputFiles(path);
-  const roles = {
+  await loadWithRoles(page, path, {
     week: 'date', revenue: 'target', price_index: 'control', promotion: 'control', holiday: 'control',
     paid_search_clicks: 'metric',
-  };
-  for (const select of await page.locator('[data-testid^="mapping-role-"]').all()) {
-    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
-    await select.selectOption(roles[column] ?? 'spend');
-  }
-  await page.locator(id('mapping-confirm')).click();
-  await page.locator(id('data-source')).filter({ hasText: 'Your data — shop_clicks.csv' }).waitFor({ timeout: 120_000 });
-  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached' });
+  }, 'spend');
 
   await page.locator(`${id('mediation-panel')} summary`).click();
   const share = page.locator(id('mediation-indirect-share-social'));

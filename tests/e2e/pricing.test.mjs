@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { plannerSite, id, ROOT } from './support.mjs';
+import { loadWithRoles, plannerSite, id, ROOT } from './support.mjs';
 
 const site = plannerSite();
 
@@ -103,15 +103,8 @@ test('a user file without price or promotion columns: the panel says which are m
   }
   const path = join(mkdtempSync(join(tmpdir(), 'mixplan-pricing-')), 'shop.csv');
   writeFileSync(path, lines.join('\n') + '\n');
-  await page.locator(id('data-file')).setInputFiles(path);
-  const roles = { week: 'date', revenue: 'target', search_spend: 'spend', tv_spend: 'spend', price: 'control' };
-  for (const select of await page.locator('[data-testid^="mapping-role-"]').all()) {
-    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
-    await select.selectOption(roles[column] ?? 'ignore');
-  }
-  await page.locator(id('mapping-confirm')).click();
-  await page.locator(id('data-source')).filter({ hasText: 'Your data — shop.csv' }).waitFor({ timeout: 120_000 });
-  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached' });
+  await loadWithRoles(page, path,
+    { week: 'date', revenue: 'target', search_spend: 'spend', tv_spend: 'spend', price: 'control' });
 
   const message = page.locator(id('pricing-missing'));
   await message.waitFor();

@@ -192,6 +192,23 @@ export async function typeInto(page, selector, text) {
   await field.press('Tab');
 }
 
+/**
+ * Loads the file at `path` through the page's file input, gives each column its role from
+ * `roles` (column name → role; `otherwise` for the rest), confirms, and waits until the page
+ * uses the file and the model is fitted to it.
+ */
+export async function loadWithRoles(page, path, roles, otherwise = 'ignore') {
+  await page.locator(id('data-file')).setInputFiles(path);
+  for (const select of await page.locator('[data-testid^="mapping-role-"]').all()) {
+    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
+    await select.selectOption(roles[column] ?? otherwise);
+  }
+  await page.locator(id('mapping-confirm')).click();
+  const name = path.split(/[\\/]/).pop();
+  await page.locator(id('data-source')).filter({ hasText: `Your data — ${name}` }).waitFor({ timeout: 120_000 });
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached' });
+}
+
 /** The page's visible text, for checks that no number shows as NaN, inf or -0. */
 export function visibleText(page) {
   return page.locator('body').innerText();
