@@ -408,9 +408,9 @@ pub struct StarSchema {
     pub ground_truth: String,
 }
 
-/// Columns of `fact_marketing.csv` (weekly).
-pub const FACT_MARKETING_COLUMNS: [&str; 7] = [
-    "week",
+/// The columns of the marketing facts after their date column: one row per channel and
+/// week (`fact_marketing.csv`) or day (`fact_marketing_daily.csv`).
+const MARKETING_FACT_COLUMNS: [&str; 6] = [
     "channel_id",
     "spend",
     "impressions",
@@ -418,6 +418,15 @@ pub const FACT_MARKETING_COLUMNS: [&str; 7] = [
     "platform_revenue",
     "conversions",
 ];
+
+/// `date_column` followed by [`MARKETING_FACT_COLUMNS`].
+const fn marketing_fact_columns(date_column: &'static str) -> [&'static str; 7] {
+    let c = MARKETING_FACT_COLUMNS;
+    [date_column, c[0], c[1], c[2], c[3], c[4], c[5]]
+}
+
+/// Columns of `fact_marketing.csv` (weekly).
+pub const FACT_MARKETING_COLUMNS: [&str; 7] = marketing_fact_columns("week");
 /// Columns of `fact_revenue.csv` (weekly).
 pub const FACT_REVENUE_COLUMNS: [&str; 9] = [
     "week",
@@ -431,15 +440,7 @@ pub const FACT_REVENUE_COLUMNS: [&str; 9] = [
     "average_price",
 ];
 /// Columns of `fact_marketing_daily.csv`.
-pub const FACT_MARKETING_DAILY_COLUMNS: [&str; 7] = [
-    "date",
-    "channel_id",
-    "spend",
-    "impressions",
-    "clicks",
-    "platform_revenue",
-    "conversions",
-];
+pub const FACT_MARKETING_DAILY_COLUMNS: [&str; 7] = marketing_fact_columns("date");
 /// Columns of `fact_sales_daily.csv`.
 pub const FACT_SALES_DAILY_COLUMNS: [&str; 9] = [
     "date",
