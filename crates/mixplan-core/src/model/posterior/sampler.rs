@@ -255,37 +255,28 @@ impl ValidSamplerParams {
     /// A step-wise sampler for `model`; advance it with [`PosteriorSampler::step`].
     pub fn start(&self, model: PosteriorModel) -> PosteriorSampler {
         let p = &self.0;
+        // The same settings for either adaptation's settings type.
+        macro_rules! nuts_settings {
+            ($settings:ident) => {{
+                let defaults = $settings::default();
+                let mut adapt_options = defaults.adapt_options;
+                adapt_options.step_size_settings.target_accept = p.target_accept;
+                $settings {
+                    num_tune: p.warmup as u64,
+                    num_draws: p.draws as u64,
+                    num_chains: p.chains,
+                    seed: p.seed,
+                    maxdepth: p.max_tree_depth,
+                    adapt_options,
+                    ..defaults
+                }
+            }};
+        }
         let settings = match p.mass_matrix {
             #[cfg(not(target_arch = "wasm32"))]
-            MassMatrix::LowRank => {
-                let defaults = LowRankNutsSettings::default();
-                let mut adapt_options = defaults.adapt_options;
-                adapt_options.step_size_settings.target_accept = p.target_accept;
-                NutsSettingsKind::LowRank(LowRankNutsSettings {
-                    num_tune: p.warmup as u64,
-                    num_draws: p.draws as u64,
-                    num_chains: p.chains,
-                    seed: p.seed,
-                    maxdepth: p.max_tree_depth,
-                    adapt_options,
-                    ..defaults
-                })
-            }
+            MassMatrix::LowRank => NutsSettingsKind::LowRank(nuts_settings!(LowRankNutsSettings)),
             // In wasm32 `check` refuses `LowRank`: only `Diagonal` gets here.
-            _ => {
-                let defaults = DiagNutsSettings::default();
-                let mut adapt_options = defaults.adapt_options;
-                adapt_options.step_size_settings.target_accept = p.target_accept;
-                NutsSettingsKind::Diagonal(DiagNutsSettings {
-                    num_tune: p.warmup as u64,
-                    num_draws: p.draws as u64,
-                    num_chains: p.chains,
-                    seed: p.seed,
-                    maxdepth: p.max_tree_depth,
-                    adapt_options,
-                    ..defaults
-                })
-            }
+            _ => NutsSettingsKind::Diagonal(nuts_settings!(DiagNutsSettings)),
         };
         PosteriorSampler {
             params: self.clone(),
