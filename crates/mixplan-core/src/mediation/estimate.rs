@@ -160,6 +160,7 @@ fn fixed_columns(data: &WeeklyData, terms: &[Term]) -> Vec<Vec<f64>> {
 
 /// The two designs: rows are weeks, stage 1's and stage 2's columns, and where the
 /// coefficients of interest sit.
+#[derive(Clone)]
 struct Designs {
     /// Stage 1's columns, one value per week each.
     stage1: Vec<Vec<f64>>,
@@ -179,25 +180,11 @@ impl Designs {
     fn new(
         data: &WeeklyData,
         saturated: &[Vec<f64>],
-        fixed: Vec<Vec<f64>>,
+        fixed: &[Vec<f64>],
         choice: &Stage1Choice,
         params: &ValidMediationParams,
     ) -> Self {
-        let mut one = fixed.clone();
-        let stage1_own = choice.own.as_ref().map(|(_, column)| {
-            one.push(column.clone());
-            one.len() - 1
-        });
-        let stage1_sources = choice
-            .sources
-            .iter()
-            .map(|(_, column)| {
-                one.push(column.clone());
-                one.len() - 1
-            })
-            .collect();
-
-        let mut two = fixed;
+        let mut two = fixed.to_vec();
         two.extend(data.controls().iter().map(|c| c.values.clone()));
         let mut stage2_sources = vec![0; params.sources.len()];
         for (c, column) in saturated.iter().enumerate() {
@@ -211,14 +198,36 @@ impl Designs {
         }
         two.push(params.series.clone());
         let stage2_mediator = two.len() - 1;
-        Self {
-            stage1: one,
+        let mut designs = Self {
+            stage1: Vec::new(),
             stage2: two,
-            stage1_sources,
-            stage1_own,
+            stage1_sources: Vec::new(),
+            stage1_own: None,
             stage2_sources,
             stage2_mediator,
-        }
+        };
+        designs.set_stage1(fixed, choice);
+        designs
+    }
+
+    /// Stage 1's columns for the curves `choice`: the fixed columns, the own-spend curve, each
+    /// source's curve. Stage 2 does not depend on them and is kept (a bootstrap resample
+    /// changes only stage 1's curves).
+    fn set_stage1(&mut self, fixed: &[Vec<f64>], choice: &Stage1Choice) {
+        let mut one = fixed.to_vec();
+        self.stage1_own = choice.own.as_ref().map(|(_, column)| {
+            one.push(column.clone());
+            one.len() - 1
+        });
+        self.stage1_sources = choice
+            .sources
+            .iter()
+            .map(|(_, column)| {
+                one.push(column.clone());
+                one.len() - 1
+            })
+            .collect();
+        self.stage1 = one;
     }
 }
 
@@ -369,7 +378,7 @@ pub fn estimate_mediation_with(
         params.metric,
         |x| residual_sum_of_squares(x, &params.series, &all),
     );
-    let designs = Designs::new(data, saturated, fixed.clone(), &choice, params);
+    let designs = Designs::new(data, saturated, &fixed, &choice, params);
     let revenue = data.target();
     let mediator = &params.series;
     for (stage, x) in [("stage 1", &designs.stage1), ("stage 2", &designs.stage2)] {
@@ -411,6 +420,7 @@ pub fn estimate_mediation_with(
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
     let mut draws: Vec<Coefficients> = Vec::with_capacity(params.draws);
     let mut rows = Vec::with_capacity(n + block);
+    let mut resampled = designs.clone();
     for _ in 0..params.draws {
         rows.clear();
         while rows.len() < n {
@@ -421,7 +431,7 @@ pub fn estimate_mediation_with(
         let redo = choice.resample(data, &fixed, |x| {
             residual_sum_of_squares(x, mediator, &rows)
         });
-        let resampled = Designs::new(data, saturated, fixed.clone(), &redo, params);
+        resampled.set_stage1(&fixed, &redo);
         if let Some(fit) = Coefficients::fit(&resampled, &redo, mediator, revenue, &rows) {
             draws.push(fit);
         }
