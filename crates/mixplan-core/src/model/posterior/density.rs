@@ -220,6 +220,9 @@ pub struct PosteriorModel {
     residual_slope: Vec<f64>,
     work: Vec<ChannelWork>,
     lift_tests: Vec<PlacedLiftTest>,
+    /// Weeks whose target enters the likelihood: the first `observed` (all weeks, except
+    /// for a holdout evaluation, [`PosteriorModel::observing_first`]).
+    observed: usize,
 }
 
 impl PosteriorModel {
@@ -238,6 +241,34 @@ impl PosteriorModel {
         fitted: &FittedModel,
         priors: &Priors,
     ) -> Result<Self, PosteriorError> {
+        Self::observing_first(data, fitted, priors, data.weeks().len())
+    }
+
+    /// The posterior conditioned on the target of the first `observed` weeks only; the
+    /// later weeks' spend and controls still run through the adstock and the design, so
+    /// [`PosteriorModel::predicted_mean`] forecasts them out of sample. The priors' data-
+    /// based scales (the intercept's mean, the noise scale) use the observed weeks only.
+    /// For a holdout evaluation, `fitted` should be fitted without refitting on all weeks
+    /// (`ModelParams::refit_all(false)`, so its search and start saw only the training weeks)
+    /// and `observed` its [`FittedModel::holdout_start`].
+    ///
+    /// In the likelihood, the residual slope `g_t` is 0 for `t ≥ observed` and `n` becomes
+    /// `observed` in `∂ℓ/∂ln σ`; every other formula of the module docs is unchanged (the
+    /// centring and `H_c` still run over all weeks: a reparameterisation).
+    ///
+    /// # Errors
+    /// Those of [`PosteriorModel::new`], and [`PosteriorError::ObservedWeeks`] unless
+    /// `2 ≤ observed ≤` the number of weeks.
+    pub fn observing_first(
+        data: &WeeklyData,
+        fitted: &FittedModel,
+        priors: &Priors,
+        observed: usize,
+    ) -> Result<Self, PosteriorError> {
+        let weeks = data.weeks().len();
+        if !(2..=weeks).contains(&observed) {
+            return Err(PosteriorError::ObservedWeeks { observed, weeks });
+        }
         let channel_names: Vec<String> = data.channels().iter().map(|s| s.name.clone()).collect();
         let fitted_names: Vec<&str> = fitted.channels().iter().map(|c| c.name.as_str()).collect();
         if channel_names
@@ -287,8 +318,10 @@ impl PosteriorModel {
         };
         let y_scale = design.scaling.target;
         let n = design.n;
-        let mean_y = design.y.iter().sum::<f64>() / n as f64;
-        let sd_y = (design.y.iter().map(|v| (v - mean_y).powi(2)).sum::<f64>() / n as f64).sqrt();
+        let observed_y = &design.y[..observed];
+        let mean_y = observed_y.iter().sum::<f64>() / observed as f64;
+        let sd_y =
+            (observed_y.iter().map(|v| (v - mean_y).powi(2)).sum::<f64>() / observed as f64).sqrt();
         let fixed_prior_means = design
             .fixed_terms
             .iter()
@@ -356,9 +389,10 @@ impl PosteriorModel {
             .actual()
             .iter()
             .zip(fitted.fitted())
+            .take(observed)
             .map(|(a, f)| ((a - f) / y_scale).powi(2))
             .sum();
-        start[layout.log_noise()] = (rss / n as f64).sqrt().max(START_MIN_NOISE).ln();
+        start[layout.log_noise()] = (rss / observed as f64).sqrt().max(START_MIN_NOISE).ln();
 
         let mut model = Self {
             layout,
@@ -385,6 +419,7 @@ impl PosteriorModel {
             residual_slope: vec![0.0; n],
             work,
             lift_tests: Vec::new(),
+            observed,
         };
         let mut grad = vec![0.0; model.dim()];
         let start = model.start.clone();
@@ -631,35 +666,21 @@ impl PosteriorModel {
         let n = self.y.len();
         gradient.fill(0.0);
 
-        self.mean.fill(0.0);
-        for (j, &b) in position[..layout.fixed].iter().enumerate() {
-            for (m, f) in self.mean.iter_mut().zip(self.fixed.column(j).iter()) {
-                *m += b * f;
-            }
-        }
-        let mut points = Vec::with_capacity(layout.channels);
-        for c in 0..layout.channels {
-            let point = self.channel_point(position, c);
-            self.media(c, point);
-            let w = &self.work[c];
-            let centre = w.hill_total / n as f64;
-            for (m, h) in self.mean.iter_mut().zip(&w.hill) {
-                *m += w.coefficient * (h - centre);
-            }
-            points.push(point);
-        }
+        let points = self.fill_mean(position);
 
         let log_noise = position[layout.log_noise()];
         let inv_var = (-2.0 * log_noise).exp();
         let mut rss = 0.0;
-        for t in 0..n {
+        for t in 0..self.observed {
             let r = self.y[t] - self.mean[t];
             rss += r * r;
             self.residual_slope[t] = r * inv_var;
         }
+        self.residual_slope[self.observed..].fill(0.0);
         let residual_slope_total: f64 = self.residual_slope.iter().sum();
-        let mut log_density = -(n as f64) * log_noise - 0.5 * rss * inv_var;
-        gradient[layout.log_noise()] = -(n as f64) + rss * inv_var;
+        let observed = self.observed as f64;
+        let mut log_density = -observed * log_noise - 0.5 * rss * inv_var;
+        gradient[layout.log_noise()] = -observed + rss * inv_var;
 
         for w in self.work.iter_mut().filter(|w| w.has_lift_tests) {
             w.lift_slope.fill(0.0);
@@ -741,6 +762,55 @@ impl PosteriorModel {
 
         log_density += self.log_prior(position, gradient);
         log_density
+    }
+
+    /// Fills `self.mean` with `μ_t` (design units, every week) at `position`, and each
+    /// channel's work (adstock, Hill values, `β̃_c`); returns the channels' points.
+    fn fill_mean(&mut self, position: &[f64]) -> Vec<ChannelPoint> {
+        let layout = self.layout;
+        let n = self.y.len();
+        self.mean.fill(0.0);
+        for (j, &b) in position[..layout.fixed].iter().enumerate() {
+            for (m, f) in self.mean.iter_mut().zip(self.fixed.column(j).iter()) {
+                *m += b * f;
+            }
+        }
+        let mut points = Vec::with_capacity(layout.channels);
+        for c in 0..layout.channels {
+            let point = self.channel_point(position, c);
+            self.media(c, point);
+            let w = &self.work[c];
+            let centre = w.hill_total / n as f64;
+            for (m, h) in self.mean.iter_mut().zip(&w.hill) {
+                *m += w.coefficient * (h - centre);
+            }
+            points.push(point);
+        }
+        points
+    }
+
+    /// The model's mean `μ_t` in currency for every week at `position` (one draw): the
+    /// baseline (intercept, trend, seasonality, controls) plus every channel's centred
+    /// contribution, times the target's scale. Weeks past
+    /// [`PosteriorModel::observing_first`]'s `observed` are forecasts.
+    ///
+    /// # Errors
+    /// [`PosteriorError::WrongLength`] if `position` is not [`PosteriorModel::dim`] long.
+    pub fn predicted_mean(&mut self, position: &[f64]) -> Result<Vec<f64>, PosteriorError> {
+        if position.len() != self.dim() {
+            return Err(PosteriorError::WrongLength {
+                expected: self.dim(),
+                got: position.len(),
+            });
+        }
+        self.fill_mean(position);
+        let scale = self.scaling.target;
+        Ok(self.mean.iter().map(|m| m * scale).collect())
+    }
+
+    /// Number of weeks whose target enters the likelihood.
+    pub fn observed_weeks(&self) -> usize {
+        self.observed
     }
 
     /// Adds the priors' gradients to `gradient` and returns their log-density.

@@ -69,6 +69,14 @@ pub enum PosteriorError {
     /// A lift test is invalid or does not fit the data.
     #[error(transparent)]
     LiftTest(#[from] super::lift::LiftTestError),
+    /// A holdout posterior asked to observe too few or too many weeks.
+    #[error("the posterior must observe between 2 and {weeks} weeks (the data's), got {observed}")]
+    ObservedWeeks {
+        /// Weeks asked to observe.
+        observed: usize,
+        /// Weeks in the data.
+        weeks: usize,
+    },
     /// An interval level outside `(0, 1)`.
     #[error("interval level must be in (0, 1), got {0}")]
     InvalidLevel(f64),

@@ -452,6 +452,31 @@ impl PosteriorSampler {
         Ok(chain)
     }
 
+    /// The posterior mean of the model's mean, `E[μ_t | y]` in currency for every week: the
+    /// average over the kept draws of [`PosteriorModel::predicted_mean`]. With
+    /// [`PosteriorModel::observing_first`] the weeks past the observed ones are out-of-sample
+    /// forecasts (the prediction PyMC-Marketing scores a holdout with).
+    ///
+    /// # Errors
+    /// [`PosteriorError::NotFinished`] before the last step.
+    pub fn mean_prediction(&mut self) -> Result<Vec<f64>, PosteriorError> {
+        if !self.is_finished() {
+            let (done, total) = self.progress();
+            return Err(PosteriorError::NotFinished { done, total });
+        }
+        let mut sum: Vec<f64> = Vec::new();
+        for draw in &self.kept {
+            let mean = self.model.predicted_mean(draw)?;
+            if sum.is_empty() {
+                sum = mean;
+            } else {
+                sum.iter_mut().zip(&mean).for_each(|(s, m)| *s += m);
+            }
+        }
+        let draws = self.kept.len().max(1) as f64;
+        Ok(sum.into_iter().map(|s| s / draws).collect())
+    }
+
     /// The draws in currency with their diagnostics.
     ///
     /// # Errors
