@@ -10,6 +10,9 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use std::sync::OnceLock;
+use support::gradient::assert_gradient_matches;
+
+mod support;
 
 /// A modest simulated world (few channels, two to three years) and its point-estimate fit.
 fn world() -> &'static (World, FittedModel) {
@@ -36,7 +39,6 @@ fn model(data: &WeeklyData, fitted: &FittedModel) -> PosteriorModel {
 fn gradient_matches_central_finite_differences() {
     let (world, fitted) = world();
     let mut model = model(&world.data, fitted);
-    let dim = model.dim();
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut worst: f64 = 0.0;
     for point in 0..21 {
@@ -46,30 +48,12 @@ fn gradient_matches_central_finite_differences() {
                 *v += rng.random_range(-0.5..0.5);
             }
         }
-        let mut gradient = vec![0.0; dim];
-        let value = model.log_density(&position, &mut gradient).unwrap();
-        assert!(value.is_finite(), "log-density at point {point}");
-        let mut scratch = vec![0.0; dim];
-        for i in 0..dim {
-            let step = 1e-5 * (1.0 + position[i].abs());
-            let mut up = position.clone();
-            up[i] += step;
-            let mut down = position.clone();
-            down[i] -= step;
-            let numeric = (model.log_density(&up, &mut scratch).unwrap()
-                - model.log_density(&down, &mut scratch).unwrap())
-                / (2.0 * step);
-            let error =
-                (gradient[i] - numeric).abs() / gradient[i].abs().max(numeric.abs()).max(1.0);
-            worst = worst.max(error);
-            assert!(
-                error < 1e-5,
-                "point {point}, parameter {} ({}): analytic {}, numeric {numeric}",
-                i,
-                model.parameter_names()[i],
-                gradient[i]
-            );
-        }
+        worst = worst.max(assert_gradient_matches(
+            &mut model,
+            &position,
+            1e-5,
+            &format!("point {point}"),
+        ));
     }
     eprintln!("worst relative gradient error {worst:.2e}");
 }

@@ -9,6 +9,9 @@ use mixplan_core::model::{FittedModel, ModelParams};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::OnceLock;
+use support::gradient::assert_gradient_matches;
+
+mod support;
 
 /// A simulated world and its default fit searched on the training weeks only (no refit on
 /// all weeks, so nothing of the holdout reaches the posterior's start either).
@@ -79,28 +82,8 @@ fn observing_every_week_is_the_full_posterior() {
 fn the_holdout_gradient_matches_finite_differences() {
     let (_, fitted) = world();
     let mut model = observing(fitted.holdout_start()).unwrap();
-    let dim = model.dim();
-    for p in points(&model, 8) {
-        let mut gradient = vec![0.0; dim];
-        assert!(model.log_density(&p, &mut gradient).unwrap().is_finite());
-        let mut scratch = vec![0.0; dim];
-        for i in 0..dim {
-            let step = 1e-5 * (1.0 + p[i].abs());
-            let (mut up, mut down) = (p.clone(), p.clone());
-            up[i] += step;
-            down[i] -= step;
-            let numeric = (model.log_density(&up, &mut scratch).unwrap()
-                - model.log_density(&down, &mut scratch).unwrap())
-                / (2.0 * step);
-            let error =
-                (gradient[i] - numeric).abs() / gradient[i].abs().max(numeric.abs()).max(1.0);
-            assert!(
-                error < 1e-5,
-                "{}: analytic {}, numeric {numeric}",
-                model.parameter_names()[i],
-                gradient[i]
-            );
-        }
+    for (i, p) in points(&model, 8).iter().enumerate() {
+        assert_gradient_matches(&mut model, p, 1e-5, &format!("point {i}"));
     }
 }
 

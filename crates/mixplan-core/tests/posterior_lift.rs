@@ -10,6 +10,9 @@ use mixplan_core::model::{FittedModel, ModelParams};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::OnceLock;
+use support::gradient::assert_gradient_matches;
+
+mod support;
 
 /// World 1 of family 20261130 (as `tests/posterior.rs`) and its point-estimate fit.
 fn world() -> &'static (World, FittedModel) {
@@ -76,27 +79,12 @@ fn gradient_with_lift_tests_matches_finite_differences() {
             value.is_finite() && value < without,
             "the lift terms lower the density"
         );
-        let mut scratch = vec![0.0; dim];
-        for i in 0..dim {
-            let step = 1e-5 * (1.0 + position[i].abs());
-            let mut up = position.clone();
-            up[i] += step;
-            let mut down = position.clone();
-            down[i] -= step;
-            let numeric = (model.log_density(&up, &mut scratch).unwrap()
-                - model.log_density(&down, &mut scratch).unwrap())
-                / (2.0 * step);
-            let error =
-                (gradient[i] - numeric).abs() / gradient[i].abs().max(numeric.abs()).max(1.0);
-            worst = worst.max(error);
-            assert!(
-                error < 1e-5,
-                "point {point}, parameter {} ({}): analytic {}, numeric {numeric}",
-                i,
-                model.parameter_names()[i],
-                gradient[i]
-            );
-        }
+        worst = worst.max(assert_gradient_matches(
+            &mut model,
+            &position,
+            1e-5,
+            &format!("point {point}"),
+        ));
     }
     eprintln!("worst relative gradient error with lift tests {worst:.2e}");
 }

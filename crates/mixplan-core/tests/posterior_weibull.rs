@@ -16,6 +16,9 @@ use mixplan_core::model::{FittedModel, ModelParams};
 use mixplan_core::transform::{CarryoverForm, GeometricAdstock, Hill, WeibullAdstock, WeibullForm};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use support::gradient::assert_gradient_matches;
+
+mod support;
 
 /// The true Weibull `(k, λ)` of channel `c` (weeks; off the fit's grid 0.5/1/2/4 × 0.5/1/2/4/8).
 fn true_kernel(form: WeibullForm, c: usize) -> (f64, f64) {
@@ -130,26 +133,12 @@ fn weibull_gradient_matches_central_finite_differences() {
                 (0..layout.channels).any(|c| gradient[layout.log_weibull_scale(c)] != 0.0),
                 "{carryover}: no gradient in the Weibull scale at point {point}"
             );
-            let mut scratch = vec![0.0; dim];
-            for i in 0..dim {
-                let step = 1e-5 * (1.0 + position[i].abs());
-                let mut up = position.clone();
-                up[i] += step;
-                let mut down = position.clone();
-                down[i] -= step;
-                let numeric = (model.log_density(&up, &mut scratch).unwrap()
-                    - model.log_density(&down, &mut scratch).unwrap())
-                    / (2.0 * step);
-                let error =
-                    (gradient[i] - numeric).abs() / gradient[i].abs().max(numeric.abs()).max(1.0);
-                worst = worst.max(error);
-                assert!(
-                    error < 1e-5,
-                    "{carryover} point {point}, parameter {i} ({}): analytic {}, numeric {numeric}",
-                    model.parameter_names()[i],
-                    gradient[i]
-                );
-            }
+            worst = worst.max(assert_gradient_matches(
+                &mut model,
+                &position,
+                1e-5,
+                &format!("{carryover} point {point}"),
+            ));
         }
         eprintln!("{carryover}: worst relative gradient error {worst:.2e}");
     }

@@ -3,3 +3,4 @@
 
 pub mod by_hand;
 pub mod datasets;
+pub mod gradient;
