@@ -46,15 +46,26 @@ pub struct PosteriorJob {
     /// Lift tests that calibrate the posterior (each adds a likelihood term); none: the data
     /// alone.
     pub lift_tests: Vec<LiftTest>,
+    /// At most this many draws go to the page, evenly thinned over the chains
+    /// (`Posterior::thinned`; the convergence report stays the whole run's); none: all.
+    #[serde(default)]
+    pub keep_draws: Option<usize>,
 }
 
 impl PosteriorJob {
-    /// Sampling with `sampler` and no lift tests.
+    /// Sampling with `sampler` and no lift tests, every draw kept.
     pub fn new(sampler: SamplerParams) -> Self {
         Self {
             sampler,
             lift_tests: Vec::new(),
+            keep_draws: None,
         }
+    }
+
+    /// The same job sending at most `draws` draws to the page.
+    pub fn keeping(mut self, draws: usize) -> Self {
+        self.keep_draws = Some(draws);
+        self
     }
 
     /// The same job calibrated by `lift_tests`.

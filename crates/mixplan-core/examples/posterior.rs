@@ -7,8 +7,11 @@
 //! ROI (a calibrated posterior holds it about 90 % of the time).
 //!
 //! ```text
-//! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N] [--target-accept P] [--jitter J] [--worlds N] [--carryover geometric|weibull-cdf|weibull-pdf]
+//! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N] [--target-accept P] [--jitter J] [--mass-matrix diagonal|low-rank] [--worlds N] [--carryover geometric|weibull-cdf|weibull-pdf]
 //! ```
+//!
+//! The page's sampler is `--chains 2 --warmup 300 --draws 200 --mass-matrix diagonal`
+//! (`src/fitting.rs`; the low-rank adaptation is not built for wasm32).
 //!
 //! `--carryover` fits the store (not the worlds) with that carryover form, so the posterior
 //! samples its parameters (geometric `θ`, or Weibull `k`, `λ`).
@@ -18,7 +21,7 @@ use mixplan_core::data::worlds::WorldFamily;
 use mixplan_core::data::{DEFAULT_TARGET, LoadOptions, load_weekly_csv_from_path};
 use mixplan_core::model::ModelParams;
 use mixplan_core::model::posterior::{
-    PosteriorModel, PriorParams, SamplerParams, ValidSamplerParams,
+    MassMatrix, PosteriorModel, PriorParams, SamplerParams, ValidSamplerParams,
 };
 use std::path::PathBuf;
 use std::time::Instant;
@@ -45,6 +48,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--chains" => params.chains(value.parse()?),
             "--target-accept" => params.target_accept(value.parse()?),
             "--jitter" => params.jitter(value.parse()?),
+            "--mass-matrix" => params.mass_matrix(match value.as_str() {
+                "diagonal" => MassMatrix::Diagonal,
+                "low-rank" => MassMatrix::LowRank,
+                other => return Err(format!("unknown mass matrix {other}").into()),
+            }),
             other => return Err(format!("unknown flag {other}").into()),
         };
     }
