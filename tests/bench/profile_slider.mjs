@@ -125,7 +125,7 @@ try {
     return 'other JS';
   };
   const summarise = (label, keep) => {
-    const selfBy = new Map(), totalBy = new Map(), buckets = new Map();
+    const selfBy = new Map(), totalBy = new Map(), buckets = new Map(), crates = new Map();
     let spent = 0;
     profile.samples.forEach((id, i) => {
       if (!keep(times[i])) return;
@@ -136,6 +136,12 @@ try {
       selfBy.set(leaf, (selfBy.get(leaf) ?? 0) + ms);
       const b = bucket(nodes[0]);
       buckets.set(b, (buckets.get(b) ?? 0) + ms);
+      if (b === 'app wasm (Rust)') {
+        // The crate of the wasm function (its path's first segment, `<T as x::…>` read as x).
+        const crate = nodes[0].callFrame.functionName.replace(/^<+/, '').replace(/^&?(mut )?[A-Z]\w* as /, '')
+          .match(/^[A-Za-z_][A-Za-z0-9_]*/)?.[0] ?? '(unnamed)';
+        crates.set(crate, (crates.get(crate) ?? 0) + ms);
+      }
       const seen = new Set();
       for (const n of nodes) {
         const k = name(n);
@@ -152,6 +158,7 @@ try {
       }
     };
     print('self time by bucket', buckets, 20);
+    print('app wasm self time by crate (names need a -g build)', crates, 20);
     print('self time', selfBy, TOP);
     print('total time', totalBy, TOP);
     // The app's own functions (components, planner, core), however small.
