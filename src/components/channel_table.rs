@@ -198,10 +198,18 @@ pub fn ChannelTable(
         .into_iter()
         .enumerate()
         .map(|(c, channel)| {
-            let row = move || scenario.with(|s| s.rows[c].clone());
-            let share = move || scenario.with(|s| s.rows[c].share.map(percent).unwrap_or_else(|| NO_VALUE.into()));
+            // The row's figures and intervals, one Memo each: the row's cells subscribe to
+            // them instead of each to the whole scenario and intervals, so a move updates
+            // five small subscriber lists, not two long ones (the reactive graph removes and
+            // re-adds every re-run cell in its sources' lists: linear in their length).
+            let row_figures = Memo::new(move |_| scenario.with(|s| s.rows[c].clone()));
+            let row_intervals = Memo::new(move |_| {
+                intervals.with(|i| i.as_ref().and_then(|i| i.channel(c)).copied())
+            });
+            let row = move || row_figures.get();
+            let share = move || row_figures.with(|r| r.share.map(percent).unwrap_or_else(|| NO_VALUE.into()));
             let of = move |pick: fn(&crate::planner::intervals::ChannelIntervals) -> Option<Interval>| {
-                move || intervals.with(|i| i.as_ref().and_then(|i| i.channel(c)).and_then(pick))
+                move || row_intervals.with(|i| i.as_ref().and_then(pick))
             };
             let contribution_interval = of(|i| i.contribution);
             let roi_interval = of(|i| i.roi);
@@ -211,7 +219,7 @@ pub fn ChannelTable(
             // channel slider moves (it depends on the total and the locks), so a Memo keeps
             // its cells from re-running on such moves.
             let best = Memo::new(move |_| {
-                scenario.with(|s| (s.rows[c].optimal_spend, s.rows[c].optimal_extrapolates()))
+                row_figures.with(|r| (r.optimal_spend, r.optimal_extrapolates()))
             });
             view! {
                 <tr data-testid=format!("channel-row-{}", channel.id)>
