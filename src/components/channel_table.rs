@@ -153,7 +153,8 @@ fn interval_view(
     point: impl Fn() -> Option<f64> + Copy + Send + Sync + 'static,
     text: impl Fn() -> String + Send + Sync + 'static,
 ) -> impl IntoView {
-    let outside = move || point_outside(interval(), point());
+    // A Memo: the three places that show it re-run only when it flips, not on every move.
+    let outside = Memo::new(move |_| point_outside(interval(), point()));
     view! {
         <small
             class="range"
@@ -162,10 +163,10 @@ fn interval_view(
             data-testid=test_id
             data-low=move || interval().map(|i| i.low.to_string()).unwrap_or_default()
             data-high=move || interval().map(|i| i.high.to_string()).unwrap_or_default()
-            data-point-outside=move || outside().to_string()
+            data-point-outside=move || outside.get().to_string()
         >
             {text}
-            {move || outside().then_some(OUTSIDE_MARK)}
+            {move || outside.get().then_some(OUTSIDE_MARK)}
         </small>
     }
 }
@@ -197,15 +198,29 @@ pub fn ChannelTable(
         .into_iter()
         .enumerate()
         .map(|(c, channel)| {
-            let row = move || scenario.with(|s| s.rows[c].clone());
-            let share = move || scenario.with(|s| s.rows[c].share.map(percent).unwrap_or_else(|| NO_VALUE.into()));
+            // The row's figures and intervals, one Memo each: the row's cells subscribe to
+            // them instead of each to the whole scenario and intervals, so a move updates
+            // five small subscriber lists, not two long ones (the reactive graph removes and
+            // re-adds every re-run cell in its sources' lists: linear in their length).
+            let row_figures = Memo::new(move |_| scenario.with(|s| s.rows[c].clone()));
+            let row_intervals = Memo::new(move |_| {
+                intervals.with(|i| i.as_ref().and_then(|i| i.channel(c)).copied())
+            });
+            let row = move || row_figures.get();
+            let share = move || row_figures.with(|r| r.share.map(percent).unwrap_or_else(|| NO_VALUE.into()));
             let of = move |pick: fn(&crate::planner::intervals::ChannelIntervals) -> Option<Interval>| {
-                move || intervals.with(|i| i.as_ref().and_then(|i| i.channel(c)).and_then(pick))
+                move || row_intervals.with(|i| i.as_ref().and_then(pick))
             };
             let contribution_interval = of(|i| i.contribution);
             let roi_interval = of(|i| i.roi);
             let marginal_interval = of(|i| i.marginal_roi);
             let has_spend = move || row().spend >= SHOWN_AS_ZERO;
+            // The best split's spend and whether it is beyond the data: unchanged while a
+            // channel slider moves (it depends on the total and the locks), so a Memo keeps
+            // its cells from re-running on such moves.
+            let best = Memo::new(move |_| {
+                row_figures.with(|r| (r.optimal_spend, r.optimal_extrapolates()))
+            });
             view! {
                 <tr data-testid=format!("channel-row-{}", channel.id)>
                     <th scope="row">{channel.name}</th>
@@ -231,9 +246,9 @@ pub fn ChannelTable(
                         <span data-testid=format!("marginal-roi-{}", channel.id)>{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| wording::return_text(kind.get(), m))}</span>
                         {interval_view(format!("marginal-roi-interval-{}", channel.id), marginal_interval, move || points(&row())[2], move || posterior.with(|p| interval_cell_text(marginal_interval(), has_spend(), p, return_range(kind.get()))))}
                     </td>
-                    <td data-label="Best (model)" class:extrapolated=move || row().optimal_extrapolates()>
-                        {move || row().optimal_spend.map(currency).unwrap_or_else(|| NO_VALUE.into())}
-                        {move || row().optimal_extrapolates().then_some("*")}
+                    <td data-label="Best (model)" class:extrapolated=move || best.get().1>
+                        {move || best.get().0.map(currency).unwrap_or_else(|| NO_VALUE.into())}
+                        {move || best.get().1.then_some("*")}
                     </td>
                     <td data-label="Change">{move || row().optimal_spend.map(|o| signed_currency(o - row().spend)).unwrap_or_else(|| NO_VALUE.into())}</td>
                 </tr>

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use leptos::leptos_dom::helpers::window_event_listener_untyped;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -15,6 +16,12 @@ use crate::share::summary::{caveats, fit_quality, headline, uplift};
 pub const SUMMARY_OPENER_ID: &str = "export-summary";
 
 /// The executive summary of the plan on screen. Escape or Close closes it.
+///
+/// Its figures follow the plan only while they can be seen: while the summary is open, and
+/// from the window's `beforeprint` to its `afterprint` (the summary is the printed page). A
+/// closed summary is `display: none` and keeps the figures of the last time it was seen, so
+/// a slider move does not rewrite a hidden table (a third of a move's DOM writes when it
+/// did; docs/performance.md, "Slider moves").
 #[component]
 pub fn PrintSummary(
     /// The fitted model and its channels.
@@ -26,12 +33,28 @@ pub fn PrintSummary(
     open: RwSignal<bool>,
 ) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H2>::new();
+    let printing = RwSignal::new(false);
+    let before = window_event_listener_untyped("beforeprint", move |_| printing.set(true));
+    let after = window_event_listener_untyped("afterprint", move |_| printing.set(false));
+    on_cleanup(move || {
+        before.remove();
+        after.remove();
+    });
+    // The scenario shown: the current one while seen, else the last one seen (`None` until
+    // then). While hidden it reads no scenario, so a move does not reach it.
+    let scenario = Memo::new(move |shown: Option<&Option<Scenario>>| {
+        if open.get() || printing.get() {
+            Some(scenario.get())
+        } else {
+            shown.cloned().flatten()
+        }
+    });
     let fit = fit_quality(planner.model().metrics());
     let names: Vec<String> = planner.channels().iter().map(|c| c.name.clone()).collect();
     let rows = move || {
         scenario.with(|s| {
-            s.rows
-                .iter()
+            s.iter()
+                .flat_map(|s| &s.rows)
                 .zip(&names)
                 .map(|(row, name)| {
                     let change = row.optimal_spend.map(|o| signed_currency(o - row.spend));
@@ -54,7 +77,9 @@ pub fn PrintSummary(
         let planner = planner.clone();
         move || {
             scenario.with(|s| {
-                caveats(&planner, s)
+                s.as_ref()
+                    .map(|s| caveats(&planner, s))
+                    .unwrap_or_default()
                     .into_iter()
                     .map(|c| view! { <li>{c}</li> })
                     .collect_view()
@@ -104,8 +129,8 @@ pub fn PrintSummary(
                 <button type="button" data-testid="print-summary-close" on:click=move |_| open.set(false)>"Close"</button>
             </div>
             <h2 id="print-summary-heading" tabindex="-1" node_ref=heading>"mixplan — weekly budget plan"</h2>
-            <p class="summary-headline" data-testid="summary-headline">{move || scenario.with(headline)}</p>
-            <p class="summary-uplift" data-testid="summary-uplift">{move || scenario.with(uplift)}</p>
+            <p class="summary-headline" data-testid="summary-headline">{move || scenario.with(|s| s.as_ref().map(headline))}</p>
+            <p class="summary-uplift" data-testid="summary-uplift">{move || scenario.with(|s| s.as_ref().map(uplift))}</p>
             <table class="summary-table">
                 <thead>
                     <tr>
@@ -123,11 +148,11 @@ pub fn PrintSummary(
             <p class="summary-fit" data-testid="summary-fit">{fit}</p>
             <h3>"Caveats"</h3>
             <ul class="summary-caveats">{caveat_items}</ul>
-            <p class="footnote">{move || scenario.with(|s| format!(
+            <p class="footnote">{move || scenario.with(|s| s.as_ref().map(|s| format!(
                 "Weekly figures; total {}; media ROAS {}. Made with mixplan in the browser: no data left the page.",
                 currency(s.total),
                 s.roas_on_placed().map(|r| format!("{}×", decimal(r, 2))).unwrap_or_else(|| NO_VALUE.into())
-            ))}</p>
+            )))}</p>
         </section>
     }
 }

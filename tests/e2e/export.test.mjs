@@ -232,6 +232,36 @@ test('the printable summary prints to a one- or two-page PDF with the headline',
   await page.close();
 });
 
+test('a closed summary takes the current plan when the page prints, and while open', async () => {
+  // A closed summary does not follow slider moves (it is hidden); `beforeprint` brings it
+  // up to date, since it is the printed page.
+  const { page, problems } = await openAt(site.server.url);
+  const summarySpend = () => page.locator(`${id('print-summary')} tbody tr`).first().locator('td').first().textContent();
+  const tableSpend = async () => (await page.locator(id('current-spend-paid_search')).textContent()).replace('*', '').trim();
+  const follows = async () => {
+    const want = await tableSpend();
+    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want,
+      [`[data-testid="print-summary"] tbody tr td`, want], { timeout: 5_000 });
+    assert.equal(await summarySpend(), want);
+  };
+  await dragSlider(page, id('channel-slider-paid_search'), 0.15);
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  await follows();
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await dragSlider(page, id('channel-slider-paid_search'), 0.4);
+  await page.locator(id('export-summary')).click();
+  await page.locator(id('print-summary')).waitFor({ state: 'visible' });
+  await follows();
+  // Open, it follows every move.
+  await page.locator(id('channel-slider-paid_search')).evaluate((el) => {
+    el.value = String(Math.round(Number(el.max) * 0.25 / 100) * 100);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await follows();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('window.mixplan: predict, optimize, getPlan and setPlan agree with the page; bad input answers an error', async () => {
   const { page, problems } = await openAt(site.server.url);
   // The page writes its link into the address 300 ms after it settles; getPlan's link is
