@@ -171,11 +171,7 @@ mod tests {
     #[test]
     fn every_reply_survives_a_json_round_trip() {
         let data = embedded::load().expect("embedded data").data;
-        let model = ModelParams::new()
-            .check()
-            .unwrap()
-            .fit(&data, |_, _| {})
-            .unwrap();
+        let model = crate::worker::test_support::default_fit(&data);
         let replies = [
             FitReply::Ready,
             FitReply::Progress {

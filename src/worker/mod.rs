@@ -33,3 +33,18 @@ pub mod performance_job;
 pub mod run;
 pub mod schedule;
 pub mod wire;
+
+/// What the worker's tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use mixplan_core::model::{FittedModel, ModelParams};
+
+    /// The default model fitted directly (not through the worker) to `data`.
+    pub fn default_fit(data: &mixplan_core::data::WeeklyData) -> FittedModel {
+        ModelParams::new()
+            .check()
+            .expect("default parameters")
+            .fit(data, |_, _| {})
+            .expect("fit")
+    }
+}

@@ -212,11 +212,7 @@ mod tests {
         let mut replies = Vec::new();
         run_fit(&request, clock, |reply| replies.push((now.get(), reply)));
         let ((_, last), progress) = replies.split_last().expect("replies");
-        let expected = ModelParams::new()
-            .check()
-            .unwrap()
-            .fit(&data, |_, _| {})
-            .unwrap();
+        let expected = crate::worker::test_support::default_fit(&data);
         assert_eq!(
             last,
             &FitReply::Fitted {
@@ -330,11 +326,7 @@ mod tests {
         use crate::fitting::{PAGE_DRAWS, page_posterior_job};
         use mixplan_core::model::posterior::MassMatrix;
         let data = embedded::load().expect("embedded data").data;
-        let model = ModelParams::new()
-            .check()
-            .unwrap()
-            .fit(&data, |_, _| {})
-            .unwrap();
+        let model = crate::worker::test_support::default_fit(&data);
         let mut job = page_posterior_job(Vec::new());
         job.sampler = job.sampler.mass_matrix(MassMatrix::Diagonal);
         let mut replies = Vec::new();
