@@ -241,6 +241,16 @@ impl PageFitter {
         }
     }
 
+    /// Fits the latest data again with `params` (e.g. another carryover form) and samples
+    /// its posterior calibrated by `lift_tests`; the planner on screen stays until this fit
+    /// succeeds. Nothing happens before a first [`PageFitter::fit`].
+    pub fn refit(&self, params: ModelParams, lift_tests: Vec<LiftTest>) {
+        let latest = self.latest.borrow().clone();
+        if let Some((data, channels, _)) = latest {
+            self.fit_calibrated(data, channels, params, lift_tests, None);
+        }
+    }
+
     fn fit_calibrated(
         &self,
         data: WeeklyData,

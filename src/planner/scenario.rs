@@ -250,6 +250,25 @@ impl Planner {
     }
 }
 
+/// The planner fitted once on the embedded data with Weibull CDF carryover, shared by the
+/// native tests.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn fitted_weibull_planner() -> &'static Planner {
+    use std::sync::OnceLock;
+
+    static PLANNER: OnceLock<Planner> = OnceLock::new();
+    PLANNER.get_or_init(|| {
+        let e = crate::embedded::load().expect("embedded data loads");
+        let model = mixplan_core::model::ModelParams::new()
+            .carryover(mixplan_core::transform::CarryoverForm::WeibullCdf)
+            .check()
+            .expect("Weibull parameters are valid")
+            .fit(&e.data, |_, _| {})
+            .expect("model fits");
+        Planner::new(model, e.channels, &e.data)
+    })
+}
+
 /// The planner fitted once on the embedded data, shared by the native tests.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) fn fitted_planner() -> &'static Planner {

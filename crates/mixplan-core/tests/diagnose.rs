@@ -11,7 +11,7 @@ use mixplan_core::diagnose::{
     jarque_bera, ljung_box, roi_stability, variance_inflation,
 };
 use mixplan_core::model::{ChannelHyperparameters, FixedHyperparameters, ModelParams};
-use mixplan_core::transform::{GeometricAdstock, Hill};
+use mixplan_core::transform::{CarryoverForm, GeometricAdstock, Hill};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
@@ -405,4 +405,61 @@ fn the_store_gets_every_check_with_a_verdict() {
     }
     let json = serde_json::to_string(&diagnosis).expect("serialises for the page and CLI");
     assert!(json.contains("\"verdicts\""));
+}
+
+#[test]
+fn a_weibull_model_is_checked_with_its_own_kernel_and_says_stability_was_not_checked() {
+    let text = include_str!("../../../data_processed/mmm_data.csv");
+    let data = load_weekly_csv(text, &Default::default()).expect("store");
+    let params = ModelParams::new().carryover(CarryoverForm::WeibullCdf);
+    let model = params
+        .clone()
+        .check()
+        .expect("params")
+        .fit(&data, |_, _| {})
+        .expect("fit");
+    assert_eq!(model.carryover_form(), CarryoverForm::WeibullCdf);
+    let diagnosis =
+        diagnose(&data, &model, &params, &DiagnosisParams::default()).expect("diagnose");
+    // The collinearity check's features are hill(Weibull adstock): the VIFs differ from
+    // those of geometric adstock with any θ only through the kernel, so check them
+    // against features built here from the chosen kernels.
+    let features: Vec<Series> = data
+        .channels()
+        .iter()
+        .zip(model.channels())
+        .map(|(series, fitted)| {
+            let kernel = fitted.weibull.expect("a Weibull fit").kernel().unwrap();
+            let hill = Hill::new(fitted.half_saturation, fitted.shape).unwrap();
+            Series {
+                name: series.name.clone(),
+                values: kernel
+                    .apply(&series.values)
+                    .unwrap()
+                    .iter()
+                    .map(|&a| hill.value(a))
+                    .collect(),
+            }
+        })
+        .collect();
+    let expected = variance_inflation(&features);
+    assert_eq!(diagnosis.collinearity.len(), expected.len());
+    for (got, want) in diagnosis.collinearity.iter().zip(&expected) {
+        match (got.vif, want.vif) {
+            (Some(a), Some(b)) => close(a, b, 1e-9),
+            (a, b) => assert_eq!(a, b),
+        }
+    }
+    assert!(diagnosis.stability.is_none());
+    let stability = diagnosis
+        .verdicts
+        .iter()
+        .find(|v| v.check == "stability")
+        .expect("a stability verdict");
+    assert!(
+        stability.message.starts_with("Not checked")
+            && stability.message.contains("weibull-cdf")
+            && stability.message.contains("geometric"),
+        "{stability:?}"
+    );
 }

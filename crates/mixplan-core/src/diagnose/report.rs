@@ -6,7 +6,7 @@ use super::residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_be
 use super::stability::{RoiStability, RollingWindows, roi_stability};
 use crate::data::{Series, WeeklyData};
 use crate::model::{FittedModel, ModelParams};
-use crate::transform::{GeometricAdstock, Hill};
+use crate::transform::{CarryoverForm, GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
 
 /// Settings of [`diagnose`].
@@ -82,13 +82,17 @@ fn p_text(p: f64) -> String {
     }
 }
 
-/// Each channel's media feature `hill(adstock_θ(x))` with the fitted `θ, K, s`.
+/// Each channel's media feature `hill(adstock(x))` with the fitted carryover (geometric
+/// `θ`, or the chosen Weibull kernel) and saturation `K, s`.
 fn media_features(data: &WeeklyData, model: &FittedModel) -> Result<Vec<Series>, DiagnoseError> {
     data.channels()
         .iter()
         .zip(model.channels())
         .map(|(series, fitted)| {
-            let adstock = GeometricAdstock::new(fitted.decay)?.apply(&series.values)?;
+            let adstock = match &fitted.weibull {
+                Some(weibull) => weibull.kernel()?.apply(&series.values)?,
+                None => GeometricAdstock::new(fitted.decay)?.apply(&series.values)?,
+            };
             let hill = Hill::new(fitted.half_saturation, fitted.shape)?;
             Ok(Series {
                 name: series.name.clone(),
@@ -200,8 +204,22 @@ pub fn diagnose(
     });
 
     let windows = settings.windows.or_else(|| RollingWindows::for_weeks(n));
-    let stability = match windows {
-        None => {
+    // The rolling refits hold the hyper-parameters fixed, which only the geometric form
+    // supports (`ParamsError::FixedWeibull`): a Weibull model is not refitted with a
+    // geometric stand-in, its stability is reported as not checked.
+    let weibull = Some(model.carryover_form()).filter(|f| *f != CarryoverForm::Geometric);
+    let stability = match (windows, weibull) {
+        (Some(_), Some(form)) => {
+            verdicts.push(Verdict {
+                check: "stability".into(),
+                passed: true,
+                message: format!(
+                    "Not checked: the rolling-window refits hold the carryover fixed, which only geometric carryover supports, and this model's carryover is {form}. Choose geometric carryover to check ROI stability."
+                ),
+            });
+            None
+        }
+        (None, _) => {
             verdicts.push(Verdict {
                 check: "stability".into(),
                 passed: true,
@@ -212,15 +230,16 @@ pub fn diagnose(
             });
             None
         }
-        Some(windows) => match roi_stability(data, &model.hyperparameters(), params, windows) {
-            Ok(stability) => {
-                let unstable: Vec<String> = stability
-                    .channels
-                    .iter()
-                    .filter(|c| c.relative_spread > settings.spread_threshold)
-                    .map(|c| format!("{} (ROI {:.2} to {:.2})", c.name, c.range.0, c.range.1))
-                    .collect();
-                verdicts.push(Verdict {
+        (Some(windows), None) => {
+            match roi_stability(data, &model.hyperparameters(), params, windows) {
+                Ok(stability) => {
+                    let unstable: Vec<String> = stability
+                        .channels
+                        .iter()
+                        .filter(|c| c.relative_spread > settings.spread_threshold)
+                        .map(|c| format!("{} (ROI {:.2} to {:.2})", c.name, c.range.0, c.range.1))
+                        .collect();
+                    verdicts.push(Verdict {
                     check: "stability".into(),
                     passed: unstable.is_empty(),
                     message: if unstable.is_empty() {
@@ -239,17 +258,18 @@ pub fn diagnose(
                         )
                     },
                 });
-                Some(stability)
+                    Some(stability)
+                }
+                Err(error) => {
+                    verdicts.push(Verdict {
+                        check: "stability".into(),
+                        passed: false,
+                        message: format!("ROI stability could not be checked: {error}."),
+                    });
+                    None
+                }
             }
-            Err(error) => {
-                verdicts.push(Verdict {
-                    check: "stability".into(),
-                    passed: false,
-                    message: format!("ROI stability could not be checked: {error}."),
-                });
-                None
-            }
-        },
+        }
     };
 
     Ok(Diagnosis {
