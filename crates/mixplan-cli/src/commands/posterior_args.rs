@@ -11,7 +11,8 @@ use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
 use mixplan_core::model::posterior::{
-    Diagnostics, LiftTest, Posterior, PosteriorModel, PriorParams, SamplerParams, read_lift_tests,
+    Diagnostics, LiftTest, MassMatrix, Posterior, PosteriorModel, PriorParams, SamplerParams,
+    read_lift_tests,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -38,6 +39,11 @@ pub struct PosteriorArgs {
     /// Skip the posterior: point estimate only (no intervals, no recommendation rule).
     #[arg(long, conflicts_with = "lift_tests")]
     pub no_posterior: bool,
+    /// Use the diagonal mass-matrix adaptation, the page's (the default here is low-rank,
+    /// which the page does not build): with the page's `--chains 2 --warmup 300 --draws
+    /// 200` this runs the sampler the page runs.
+    #[arg(long)]
+    pub diagonal_mass: bool,
 }
 
 /// Convergence facts for the JSON output.
@@ -115,6 +121,11 @@ impl PosteriorArgs {
             .warmup(self.warmup)
             .chains(self.chains)
             .seed(self.posterior_seed)
+            .mass_matrix(if self.diagonal_mass {
+                MassMatrix::Diagonal
+            } else {
+                MassMatrix::LowRank
+            })
             .check()
             .map_err(posterior_error)?;
         let mut density = PosteriorModel::new(data, model, &priors).map_err(posterior_error)?;
