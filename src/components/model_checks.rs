@@ -25,9 +25,8 @@ type Outcome = Result<Arc<Diagnosis>, String>;
 /// worker). The baseline form (Fourier order, trend, holdout) of the rolling-window refits is
 /// the page's, [`ModelParams::new`] with the model's carryover form; the windows refit only
 /// the linear part, with the model's carryover and saturation fixed (about five linear
-/// fits). The collinearity check uses the model's own kernel; with a Weibull kernel the
-/// rolling windows are not refitted (the core's fixed refits are geometric only) and the
-/// stability verdict says so.
+/// fits). With a Weibull model the collinearity features and the window refits use its own
+/// kernels (`mixplan_core::diagnose::model_roi_stability`).
 async fn run_checks(planner: &Planner) -> Outcome {
     let job = CheckJob {
         data: planner.data().clone(),

@@ -63,7 +63,7 @@ fn carryover_headers(form: CarryoverForm) -> AnyView {
         CarryoverForm::WeibullCdf | CarryoverForm::WeibullPdf => view! {
             <th scope="col" title="Weibull shape of the carryover kernel: below 1 the effect fades fast then lingers; above 1 (PDF) it builds up before it fades">"Carryover k"</th>
             <th scope="col" title="Weibull scale of the carryover kernel, in weeks: how long the effect lasts">"Scale λ (weeks)"</th>
-            <th scope="col" title="Average delay between a week's spend and its effect, in weeks (the kernel's weighted mean lag over its 13-week window)">"Mean lag (weeks)"</th>
+            <th scope="col" title="Average delay between a week's spend and its effect, in weeks (the kernel's weighted mean lag over its 13-week window); in brackets for the simulated store, the mean lag θ/(1 − θ) of its true geometric carryover">"Mean lag (weeks)"</th>
         }
         .into_any(),
     }

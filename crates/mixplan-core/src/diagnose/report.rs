@@ -3,10 +3,10 @@
 use super::collinearity::{VarianceInflation, variance_inflation};
 use super::error::DiagnoseError;
 use super::residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
-use super::stability::{RoiStability, RollingWindows, roi_stability};
+use super::stability::{RoiStability, RollingWindows, model_roi_stability};
 use crate::data::{Series, WeeklyData};
 use crate::model::{FittedModel, ModelParams};
-use crate::transform::{CarryoverForm, GeometricAdstock, Hill};
+use crate::transform::{GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
 
 /// Settings of [`diagnose`].
@@ -106,7 +106,7 @@ fn media_features(data: &WeeklyData, model: &FittedModel) -> Result<Vec<Series>,
 /// Runs every check on `model`, fitted on `data` with `params`: residual autocorrelation
 /// (ACF, Ljung–Box), normality (Jarque–Bera), heteroscedasticity (Breusch–Pagan against the
 /// fitted values), collinearity between channels (VIF) and ROI stability on rolling windows
-/// (refits with the model's hyper-parameters fixed). The rolling refits cost one linear fit
+/// (refits with the model's hyper-parameters fixed, its own carryover kernels included). The rolling refits cost one linear fit
 /// per window (about six).
 ///
 /// # Errors
@@ -204,22 +204,8 @@ pub fn diagnose(
     });
 
     let windows = settings.windows.or_else(|| RollingWindows::for_weeks(n));
-    // The rolling refits hold the hyper-parameters fixed, which only the geometric form
-    // supports (`ParamsError::FixedWeibull`): a Weibull model is not refitted with a
-    // geometric stand-in, its stability is reported as not checked.
-    let weibull = Some(model.carryover_form()).filter(|f| *f != CarryoverForm::Geometric);
-    let stability = match (windows, weibull) {
-        (Some(_), Some(form)) => {
-            verdicts.push(Verdict {
-                check: "stability".into(),
-                passed: true,
-                message: format!(
-                    "Not checked: the rolling-window refits hold the carryover fixed, which only geometric carryover supports, and this model's carryover is {form}. Choose geometric carryover to check ROI stability."
-                ),
-            });
-            None
-        }
-        (None, _) => {
+    let stability = match windows {
+        None => {
             verdicts.push(Verdict {
                 check: "stability".into(),
                 passed: true,
@@ -230,16 +216,15 @@ pub fn diagnose(
             });
             None
         }
-        (Some(windows), None) => {
-            match roi_stability(data, &model.hyperparameters(), params, windows) {
-                Ok(stability) => {
-                    let unstable: Vec<String> = stability
-                        .channels
-                        .iter()
-                        .filter(|c| c.relative_spread > settings.spread_threshold)
-                        .map(|c| format!("{} (ROI {:.2} to {:.2})", c.name, c.range.0, c.range.1))
-                        .collect();
-                    verdicts.push(Verdict {
+        Some(windows) => match model_roi_stability(data, model, params, windows) {
+            Ok(stability) => {
+                let unstable: Vec<String> = stability
+                    .channels
+                    .iter()
+                    .filter(|c| c.relative_spread > settings.spread_threshold)
+                    .map(|c| format!("{} (ROI {:.2} to {:.2})", c.name, c.range.0, c.range.1))
+                    .collect();
+                verdicts.push(Verdict {
                     check: "stability".into(),
                     passed: unstable.is_empty(),
                     message: if unstable.is_empty() {
@@ -258,18 +243,17 @@ pub fn diagnose(
                         )
                     },
                 });
-                    Some(stability)
-                }
-                Err(error) => {
-                    verdicts.push(Verdict {
-                        check: "stability".into(),
-                        passed: false,
-                        message: format!("ROI stability could not be checked: {error}."),
-                    });
-                    None
-                }
+                Some(stability)
             }
-        }
+            Err(error) => {
+                verdicts.push(Verdict {
+                    check: "stability".into(),
+                    passed: false,
+                    message: format!("ROI stability could not be checked: {error}."),
+                });
+                None
+            }
+        },
     };
 
     Ok(Diagnosis {
