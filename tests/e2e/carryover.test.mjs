@@ -3,7 +3,8 @@
 // the model panel then shows each channel's Weibull shape k and scale λ — the kernels
 // `mixplan fit --carryover weibull-cdf` chooses — and the recommended split is the one
 // `mixplan optimize --carryover weibull-cdf` recommends with the page's sampler settings.
-// The form travels in the link; switching back to geometric restores the original figures.
+// The form travels in the link; switching back to geometric restores the original figures;
+// the model checks run on the Weibull model.
 // The CLI is `target/debug/mixplan` (`cargo build -p mixplan-cli`; make test builds it).
 // Run with `node --test tests/e2e/carryover.test.mjs` after `trunk build --release`.
 import { test } from 'node:test';
@@ -152,6 +153,14 @@ test('a link with carryover=weibull-pdf opens fitted with it, and changing the f
   }
   const sharedPlan = await shared.evaluate(() => window.mixplan.getPlan());
   assert.deepEqual(cents(sharedPlan), cents(plan));
+  // The model checks run on the Weibull model, its kernels held in the rolling refits.
+  const checks = shared.locator(id('model-checks'));
+  await checks.locator('summary').click();
+  await shared.locator(id('checks-summary')).waitFor({ timeout: 120_000 });
+  const stability = (await shared.locator(id('check-stability')).innerText()).trim();
+  assert.match(stability, /^(✓ Passes|✗ Fails) — stability: (Each channel's ROI varies|ROI depends on the period)/, stability);
+  await shared.locator(`${id('chart-stability')} svg.main-svg`).first().waitFor();
+  assert.equal(await shared.locator(`${id('chart-stability')} .scatterlayer .trace`).count(), CHANNELS.length);
   assert.deepEqual(problems, []);
   assert.deepEqual(sharedProblems, []);
   await shared.close();
