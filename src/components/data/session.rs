@@ -311,10 +311,14 @@ impl DataSession {
         self.with_fitter(|f| f.calibrate(tests));
     }
 
-    /// Stops the running fit; the model in use stays.
+    /// Stops the running fit; the model in use stays, and so does its carryover form (the
+    /// control returns to it when a cancelled fit was for another form).
     pub fn cancel(self) {
         self.pending.set(None);
         self.with_fitter(PageFitter::cancel);
+        if let FitState::Ready { planner, .. } = self.fit.get_untracked() {
+            self.carryover.set(planner.model().carryover_form());
+        }
     }
 
     /// A new file action: what came before it no longer applies. Returns its number.
