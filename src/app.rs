@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use crate::components::carryover_choice::CarryoverSetting;
 use crate::components::data::data_panel::DataPanel;
 use crate::components::data::load_bar::{drag_over_handler, drop_handler};
 use crate::components::data::session::{DataSession, InUse};
@@ -41,6 +42,11 @@ pub fn App() -> impl IntoView {
     let posterior = session.posterior;
     let lift_tests = session.lift_tests;
     let on_calibrate = Callback::new(move |tests: Vec<LiftTest>| session.calibrate(tests));
+    // The carryover control (in the model panel) refits the data in use with its form.
+    provide_context(CarryoverSetting {
+        chosen: session.carryover.into(),
+        choose: Callback::new(move |form| session.choose_carryover(form)),
+    });
     let ready = ready(fit);
     // The simulated store's truth, shown beside the fitted values for the demo only.
     let truth = embedded::load().map(|d| d.truth).unwrap_or_default();

@@ -143,13 +143,31 @@ impl PosteriorState {
 /// The planner in use and its fit's wall time in milliseconds: `None` until a fit has
 /// succeeded, then the latest fitted one — a fit running or failed afterwards leaves it as
 /// it is. A `Memo`: progress alone never notifies; it notifies once per successful fit.
+/// Planners are compared by identity (the same `Arc`), not by value: a Weibull model's
+/// channels hold `decay = NaN`, which equals nothing, so a value comparison would notify on
+/// every progress reply and rebuild the planner page each time.
 pub fn ready(state: RwSignal<FitState>) -> Memo<Option<(Arc<Planner>, f64)>> {
-    Memo::new(move |previous: Option<&Option<(Arc<Planner>, f64)>>| {
-        state.with(|state| match state {
-            FitState::Ready { planner, fit_ms } => Some((planner.clone(), *fit_ms)),
-            _ => previous.cloned().flatten(),
-        })
-    })
+    Memo::new_with_compare(
+        move |previous: Option<&Option<(Arc<Planner>, f64)>>| {
+            state.with(|state| match state {
+                FitState::Ready { planner, fit_ms } => Some((planner.clone(), *fit_ms)),
+                _ => previous.cloned().flatten(),
+            })
+        },
+        same_planner_changed,
+    )
+}
+
+/// Whether the planner in use changed: another `Arc` (another fit), or another fit time.
+fn same_planner_changed(
+    old: Option<&Option<(Arc<Planner>, f64)>>,
+    new: Option<&Option<(Arc<Planner>, f64)>>,
+) -> bool {
+    match (old, new) {
+        (Some(Some((a, a_ms))), Some(Some((b, b_ms)))) => !Arc::ptr_eq(a, b) || a_ms != b_ms,
+        (Some(None), Some(None)) => false,
+        _ => true,
+    }
 }
 
 fn now_ms() -> f64 {
@@ -257,6 +275,16 @@ impl PageFitter {
     pub fn calibrate(&self, lift_tests: Vec<LiftTest>) {
         let latest = self.latest.borrow().clone();
         if let Some((data, channels, params)) = latest {
+            self.fit_calibrated(data, channels, params, lift_tests, None);
+        }
+    }
+
+    /// Fits the latest data again with `params` (e.g. another carryover form) and samples
+    /// its posterior calibrated by `lift_tests`; the planner on screen stays until this fit
+    /// succeeds. Nothing happens before a first [`PageFitter::fit`].
+    pub fn refit(&self, params: ModelParams, lift_tests: Vec<LiftTest>) {
+        let latest = self.latest.borrow().clone();
+        if let Some((data, channels, _)) = latest {
             self.fit_calibrated(data, channels, params, lift_tests, None);
         }
     }
@@ -369,5 +397,33 @@ mod tests {
             );
             assert_eq!(shown(in_use).1, 20.0);
         });
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_weibull_planner_is_the_same_planner_until_another_fit_replaces_it() {
+        // A Weibull model's channels hold decay = NaN: by value, its planner never equals
+        // itself, so the memo's comparison must be by identity.
+        let planner = Arc::new(crate::planner::scenario::fitted_weibull_planner().clone());
+        assert!(planner.model().channels()[0].decay.is_nan());
+        assert!(
+            *planner != *planner.clone(),
+            "NaN makes the value comparison fail"
+        );
+        let shown = Some((planner.clone(), 5.0));
+        assert!(
+            !same_planner_changed(Some(&shown), Some(&shown.clone())),
+            "progress keeps the same Arc: no change"
+        );
+        let refitted = Some((Arc::new((*planner).clone()), 5.0));
+        assert!(same_planner_changed(Some(&shown), Some(&refitted)));
+        let retimed = Some((planner.clone(), 6.0));
+        assert!(same_planner_changed(Some(&shown), Some(&retimed)));
+        assert!(!same_planner_changed(Some(&None), Some(&None)));
+        assert!(same_planner_changed(Some(&None), Some(&shown)));
+        assert!(
+            same_planner_changed(None, Some(&None)),
+            "the first value is a change"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! UI components, one per file.
 
 pub mod budget_panel;
+pub mod carryover_choice;
 pub mod channel_control;
 pub mod channel_table;
 pub mod chart_card;

@@ -23,13 +23,15 @@ type Outcome = Result<Arc<Diagnosis>, String>;
 
 /// Runs every check on the planner's model and data (the core's `diagnose`, in the on-demand
 /// worker). The baseline form (Fourier order, trend, holdout) of the rolling-window refits is
-/// the page's, [`ModelParams::new`]; the windows refit only the linear part, with the model's
-/// carryover and saturation fixed (about five linear fits).
+/// the page's, [`ModelParams::new`] with the model's carryover form; the windows refit only
+/// the linear part, with the model's carryover and saturation fixed (about five linear
+/// fits). With a Weibull model the collinearity features and the window refits use its own
+/// kernels (`mixplan_core::diagnose::model_roi_stability`).
 async fn run_checks(planner: &Planner) -> Outcome {
     let job = CheckJob {
         data: planner.data().clone(),
         model: planner.model().clone(),
-        params: ModelParams::new(),
+        params: ModelParams::new().carryover(planner.model().carryover_form()),
         checks: DiagnosisParams::default(),
     };
     match on_demand_client::run(Job::Check(Box::new(job))).await {

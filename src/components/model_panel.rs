@@ -3,6 +3,10 @@
 
 use leptos::prelude::*;
 
+use mixplan_core::model::FittedChannel;
+use mixplan_core::transform::CarryoverForm;
+
+use super::carryover_choice::{CarryoverChoice, CarryoverSetting, form_label};
 use crate::embedded::TrueChannel;
 use crate::fitting::PosteriorState;
 use crate::format::{currency, decimal, percent};
@@ -18,6 +22,50 @@ fn roi_interval(posterior: &PosteriorState, channel: usize, level: f64) -> Optio
     match posterior {
         PosteriorState::Ready { draws, .. } => Interval::of(draws.roi(channel), level),
         _ => None,
+    }
+}
+
+/// The carryover cells of a channel: `θ` for geometric; the Weibull shape `k`, scale `λ`
+/// and mean lag `Σ_l l·W_l` (weeks) for a Weibull kernel. Each `<td>` carries its value at
+/// full precision in `data-value`; `true_decay` (the simulator's geometric `θ`) is shown in
+/// brackets as `θ`, or as its mean lag `θ / (1 − θ)` beside a Weibull kernel's.
+fn carryover_cells(c: usize, channel: &FittedChannel, true_decay: Option<f64>) -> AnyView {
+    let truth = |value: Option<f64>| {
+        value
+            .map(|v| format!(" ({})", decimal(v, 2)))
+            .unwrap_or_default()
+    };
+    match channel.weibull.map(|w| (w, w.kernel())) {
+        Some((weibull, kernel)) => {
+            let mean_lag = kernel.map(|k| k.mean_lag()).unwrap_or(f64::NAN);
+            let true_lag = true_decay.map(|d| d / (1.0 - d));
+            view! {
+                <td data-testid=format!("weibull-shape-{c}") data-value=weibull.shape.to_string()>{decimal(weibull.shape, 2)}</td>
+                <td data-testid=format!("weibull-scale-{c}") data-value=weibull.scale.to_string()>{decimal(weibull.scale, 2)}</td>
+                <td data-testid=format!("mean-lag-{c}") data-value=mean_lag.to_string()>{decimal(mean_lag, 2)}<span class="truth">{truth(true_lag)}</span></td>
+            }
+            .into_any()
+        }
+        None => view! {
+            <td data-testid=format!("decay-{c}") data-value=channel.decay.to_string()>{decimal(channel.decay, 2)}<span class="truth">{truth(true_decay)}</span></td>
+        }
+        .into_any(),
+    }
+}
+
+/// The carryover columns' headers for `form`, with their tooltips.
+fn carryover_headers(form: CarryoverForm) -> AnyView {
+    match form {
+        CarryoverForm::Geometric => view! {
+            <th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th>
+        }
+        .into_any(),
+        CarryoverForm::WeibullCdf | CarryoverForm::WeibullPdf => view! {
+            <th scope="col" title="Weibull shape of the carryover kernel: below 1 the effect fades fast then lingers; above 1 (PDF) it builds up before it fades">"Carryover k"</th>
+            <th scope="col" title="Weibull scale of the carryover kernel, in weeks: how long the effect lasts">"Scale λ (weeks)"</th>
+            <th scope="col" title="Average delay between a week's spend and its effect, in weeks (the kernel's weighted mean lag over its 13-week window); in brackets for the simulated store, the mean lag θ/(1 − θ) of its true geometric carryover">"Mean lag (weeks)"</th>
+        }
+        .into_any(),
     }
 }
 
@@ -43,6 +91,11 @@ pub fn ModelPanel(
     // A NaN R² (constant holdout) counts as weak too.
     let weak = m.r2_test.is_nan() || m.r2_test < WEAK_FIT_R2;
     let has_truth = !truth.is_empty();
+    let form = model.carryover_form();
+    // The control, where the root component provides the setting.
+    let choice = use_context::<CarryoverSetting>().map(|setting| {
+        view! { <CarryoverChoice chosen=setting.chosen on_choose=setting.choose /> }
+    });
     let convergence = move || {
         posterior.with(|p| match p {
             PosteriorState::Ready { draws, .. } => convergence_warning(draws.diagnostics()),
@@ -56,11 +109,12 @@ pub fn ModelPanel(
         .map(|(c, ch)| {
             let name = planner.channels().get(c).map(|i| i.name.clone()).unwrap_or_else(|| ch.name.clone());
             let t = truth.get(c).cloned();
+            let true_decay = t.as_ref().map(|t| t.decay);
             let truth_cell = move |f: fn(&TrueChannel) -> String| t.as_ref().map(f).unwrap_or_default();
             view! {
                 <tr>
                     <th scope="row">{name}</th>
-                    <td>{decimal(ch.decay, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.decay, 2)))}</span></td>
+                    {carryover_cells(c, ch, true_decay)}
                     <td>{currency(ch.half_saturation)}<span class="truth">{truth_cell(|t| format!(" ({})", currency(t.half_saturation)))}</span></td>
                     <td>{decimal(ch.shape, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.shape, 2)))}</span></td>
                     <td>
@@ -85,7 +139,10 @@ pub fn ModelPanel(
         .collect_view();
     view! {
         <section class="card model-panel" aria-labelledby="model-heading">
-            <h2 id="model-heading">"Model"</h2>
+            <div class="model-heading">
+                <h2 id="model-heading">"Model"</h2>
+                {choice}
+            </div>
             {weak.then(|| view! {
                 <p class="warning" role="alert" data-testid="weak-fit-warning">
                     {format!(
@@ -107,14 +164,15 @@ pub fn ModelPanel(
             </table>
             </div>
             <div class="table-scroll">
-            <table class="params-table">
+            <table class="params-table" data-testid="model-params" data-carryover=form.name()>
                 <caption>{if has_truth { "Fitted per channel (true value of the simulated store in brackets)" } else { "Fitted per channel" }}</caption>
-                <thead><tr><th scope="col"><span class="visually-hidden">"Channel"</span></th><th scope="col" title="Share of an effect carried to the next week">"Carryover θ"</th><th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col" title="Whole-history ROI; below it the equal-tailed 90% credible interval over the posterior draws">"ROI"</th></tr></thead>
+                <thead><tr><th scope="col"><span class="visually-hidden">"Channel"</span></th>{carryover_headers(form)}<th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col" title="Whole-history ROI; below it the equal-tailed 90% credible interval over the posterior draws">"ROI"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             </div>
             <p class="footnote">{format!(
-                "Fitted in {fit_ms:.0} ms in your browser on {} weeks; the last {} weeks are held out (shaded in the fit chart). The ROI intervals come from the posterior sampled after the fit (NUTS, weakly informative priors; see docs/posterior.md).",
+                "Carryover: {}. Fitted in {fit_ms:.0} ms in your browser on {} weeks; the last {} weeks are held out (shaded in the fit chart). The ROI intervals come from the posterior sampled after the fit (NUTS, weakly informative priors; see docs/posterior.md).",
+                form_label(form),
                 model.weeks().len(),
                 model.weeks().len() - model.holdout_start()
             )}</p>

@@ -31,6 +31,7 @@ use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
 use crate::planner::scenario_store::OpenedScenario;
 use crate::share::browser;
 use crate::share::link::{LinkSettings, PageLink, PlanLink};
+use mixplan_core::transform::CarryoverForm;
 
 /// How long the plan must stay unchanged before the recommendation is recomputed (it runs
 /// the rule over every posterior draw: tens of milliseconds, too slow for every input event).
@@ -163,6 +164,7 @@ pub fn PlannerPage(
     });
     let summary_open = RwSignal::new(false);
 
+    let carryover_form = planner.model().carryover_form();
     // Keep the URL fragment on the plan and settings (debounced, `replaceState`: no history
     // entry per move). Synchronises with the browser's URL only; writes no signal.
     let link_settings = Memo::new(move |_| {
@@ -172,6 +174,8 @@ pub fn PlannerPage(
             horizon_weeks,
             horizon_budget,
             scenario: viewed_scenario.get(),
+            // Written for a Weibull form only: no `carryover` key means geometric.
+            carryover: Some(carryover_form).filter(|f| *f != CarryoverForm::Geometric),
         }
     });
     let pending_write = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
@@ -399,6 +403,7 @@ mod tests {
                 horizon_weeks: Some(8),
                 horizon_budget: Some(99_000.0),
                 scenario: Some("Q3 push".into()),
+                carryover: None,
             }
         );
     }

@@ -23,6 +23,8 @@ use mixplan_core::optimize::horizon::{
     HorizonPlan, MAX_WEEKS,
 };
 
+use mixplan_core::transform::CarryoverForm;
+
 use super::scenario::{ChannelInfo, Planner};
 use crate::format::{currency, parse_money};
 
@@ -326,11 +328,35 @@ pub fn parse_channel_week_caps(
 
 /// The channel dynamics of the planner's model (carry-in from its data).
 ///
+/// The core's horizon optimiser plans with the geometric recursion
+/// `a_t = θ·a_{t−1} + (1 − θ)·x_t`; a model fitted with a Weibull kernel has no `θ`, and
+/// planning it with a geometric stand-in would show a plan for another model, so the
+/// horizon says so instead (the steady-state views — split, frontier, goal seek, what-if
+/// — are exact for every normalised kernel).
+///
 /// # Errors
-/// Why the model and its data do not fit together, in words.
+/// Why the model and its data do not fit together, in words; for a Weibull model, that the
+/// horizon needs geometric carryover and how to get it.
 pub fn horizon_model(planner: &Planner) -> Result<HorizonModel, String> {
+    let form = planner.model().carryover_form();
+    if form != CarryoverForm::Geometric {
+        return Err(format!(
+            "Planning week by week over a period is available with geometric carryover only: its planner follows the geometric carryover recursion, and this model's carryover is {}, so a plan here would be for another model. Choose \"Geometric\" as the carryover in the Model section to plan a period; the weekly split, budget frontier, goal seek and what-if below use the {} model (their sustained weekly spend is the same for every carryover form).",
+            carryover_words(form),
+            carryover_words(form)
+        ));
+    }
     HorizonModel::from_fitted(planner.model(), planner.data())
         .map_err(|e| format!("Planning ahead is not available for this model: {e}."))
+}
+
+/// The carryover form in words: "geometric", "Weibull CDF", "Weibull PDF".
+pub fn carryover_words(form: CarryoverForm) -> &'static str {
+    match form {
+        CarryoverForm::Geometric => "geometric",
+        CarryoverForm::WeibullCdf => "Weibull CDF",
+        CarryoverForm::WeibullPdf => "Weibull PDF",
+    }
 }
 
 /// Plans the period and forecasts it.
@@ -418,7 +444,19 @@ pub fn certificate_text(plan: &HorizonPlan) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_planner, fitted_weibull_planner};
+
+    #[test]
+    fn a_weibull_model_gets_no_geometric_stand_in_but_a_reason_and_a_way_out() {
+        let message = horizon_model(fitted_weibull_planner()).unwrap_err();
+        assert!(
+            message.contains("geometric carryover only")
+                && message.contains("Weibull CDF")
+                && message.contains("Choose \"Geometric\""),
+            "{message}"
+        );
+        assert!(horizon_model(fitted_planner()).is_ok());
+    }
 
     fn inputs(weeks: usize, budget: f64) -> HorizonInputs {
         HorizonInputs::new(weeks, budget, 5)

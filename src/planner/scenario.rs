@@ -24,7 +24,17 @@ pub struct ChannelInfo {
 
 /// The fitted model plus what planning needs from the data.
 ///
+/// The weekly planner works on steady-state curves `f_c(x) = β_c·hill(x; K_c, s_c)` of a
+/// sustained weekly spend `x`, whatever the model's carryover form: every kernel is
+/// normalised (`Σ_l W_l = 1`, geometric `W_l = (1 − θ)θ^l` or a Weibull window), so a spend
+/// `x` held every week has adstock `Σ_l W_l·x = x` (exactly once a Weibull window has
+/// filled, in the limit for geometric) and the steady-state response is identical in form;
+/// only the fitted `β, K, s` differ between forms. The week-by-week horizon is different:
+/// see `planner::horizon::horizon_model`.
+///
 /// `PartialEq` compares by value (no identity tricks), so it can sit in a plain `Memo`.
+/// (A Weibull model's channels carry `decay = NaN`, so such a planner never equals
+/// itself: a `Memo` of it notifies on every recomputation, which only redraws.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planner {
     model: FittedModel,
@@ -248,6 +258,25 @@ impl Planner {
             rows,
         }
     }
+}
+
+/// The planner fitted once on the embedded data with Weibull CDF carryover, shared by the
+/// native tests.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn fitted_weibull_planner() -> &'static Planner {
+    use std::sync::OnceLock;
+
+    static PLANNER: OnceLock<Planner> = OnceLock::new();
+    PLANNER.get_or_init(|| {
+        let e = crate::embedded::load().expect("embedded data loads");
+        let model = mixplan_core::model::ModelParams::new()
+            .carryover(mixplan_core::transform::CarryoverForm::WeibullCdf)
+            .check()
+            .expect("Weibull parameters are valid")
+            .fit(&e.data, |_, _| {})
+            .expect("model fits");
+        Planner::new(model, e.channels, &e.data)
+    })
 }
 
 /// The planner fitted once on the embedded data, shared by the native tests.

@@ -379,6 +379,7 @@ mod tests {
             horizon_weeks: Some(8),
             horizon_budget: Some(300_000.0),
             scenario: Some("Q3 push".into()),
+            carryover: None,
         };
         let plan = get_plan(planner, &budget, &settings);
         let link = plan["link"].as_str().unwrap();

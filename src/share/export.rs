@@ -150,8 +150,18 @@ pub struct ModelChannel {
     pub id: String,
     /// Display name.
     pub channel: String,
-    /// Carryover `θ`.
-    pub decay: f64,
+    /// Carryover `θ` (geometric carryover only; absent for a Weibull kernel).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decay: Option<f64>,
+    /// The Weibull kernel's shape `k` (Weibull carryover only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weibull_shape: Option<f64>,
+    /// The Weibull kernel's scale `λ`, weeks (Weibull carryover only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weibull_scale: Option<f64>,
+    /// The carryover's mean lag `Σ_l l·W_l`, weeks (Weibull carryover only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_lag_weeks: Option<f64>,
     /// Half-saturation `K`, weekly spend.
     pub half_saturation: f64,
     /// Hill shape `s`.
@@ -167,6 +177,9 @@ pub struct ModelChannel {
 /// The fitted model summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelExport {
+    /// The carryover form (`geometric`, `weibull-cdf`, `weibull-pdf`), as `mixplan fit
+    /// --carryover` names it.
+    pub carryover: &'static str,
     /// Weeks in the data.
     pub weeks: usize,
     /// Weeks held out at the end.
@@ -186,6 +199,7 @@ impl ModelExport {
     pub fn new(planner: &Planner) -> Self {
         let model = planner.model();
         Self {
+            carryover: model.carryover_form().name(),
             weeks: model.weeks().len(),
             holdout_weeks: model.weeks().len().saturating_sub(model.holdout_start()),
             baseline_weekly_revenue: model.baseline_level(),
@@ -204,7 +218,13 @@ impl ModelExport {
                         channel: info
                             .map(|i| i.name.clone())
                             .unwrap_or_else(|| ch.name.clone()),
-                        decay: ch.decay,
+                        decay: ch.weibull.is_none().then_some(ch.decay),
+                        weibull_shape: ch.weibull.map(|w| w.shape),
+                        weibull_scale: ch.weibull.map(|w| w.scale),
+                        mean_lag_weeks: ch
+                            .weibull
+                            .and_then(|w| w.kernel().ok())
+                            .map(|k| k.mean_lag()),
                         half_saturation: ch.half_saturation,
                         shape: ch.shape,
                         coefficient: ch.coefficient,
@@ -326,6 +346,7 @@ mod tests {
         assert_eq!(channels.len(), planner.model().channels().len());
         for (exported, fitted) in channels.iter().zip(planner.model().channels()) {
             assert!(same(&exported["decay"], fitted.decay));
+            assert!(exported.get("weibull_shape").is_none());
             assert!(same(&exported["half_saturation"], fitted.half_saturation));
             assert!(same(&exported["shape"], fitted.shape));
             assert!(same(&exported["roi"], fitted.roi));
@@ -335,5 +356,23 @@ mod tests {
             planner.model().metrics().r2_test
         ));
         assert!(value["weeks"].as_u64().unwrap() > value["holdout_weeks"].as_u64().unwrap());
+        assert_eq!(value["carryover"], "geometric");
+    }
+
+    #[test]
+    fn a_weibull_model_summary_has_the_kernels_and_no_decay() {
+        let planner = crate::planner::scenario::fitted_weibull_planner();
+        let value: serde_json::Value =
+            serde_json::from_str(&ModelExport::new(planner).to_json()).unwrap();
+        assert_eq!(value["carryover"], "weibull-cdf");
+        let channels = value["channels"].as_array().unwrap();
+        for (exported, fitted) in channels.iter().zip(planner.model().channels()) {
+            let weibull = fitted.weibull.expect("a Weibull fit");
+            assert!(exported.get("decay").is_none(), "{exported}");
+            assert!(same(&exported["weibull_shape"], weibull.shape));
+            assert!(same(&exported["weibull_scale"], weibull.scale));
+            let lag = weibull.kernel().unwrap().mean_lag();
+            assert!(same(&exported["mean_lag_weeks"], lag));
+        }
     }
 }

@@ -22,6 +22,9 @@
 //!   read like the typed fields (absent while a field does not hold a valid value).
 //! * `scenario`: the name of the saved scenario being viewed, percent-encoded (UTF-8,
 //!   everything but `A–Z a–z 0–9 - _ . ~` escaped), checked like a typed name.
+//! * `carryover`: the model's carryover form (`weibull-cdf`, `weibull-pdf`; `geometric`
+//!   is read too). The page writes it only for a Weibull form, so a link without it —
+//!   every link made before the choice existed — means geometric carryover.
 //!
 //! Version 1 (read only, the plan without settings, channel ids without a prefix):
 //!
@@ -39,6 +42,7 @@
 //! against the channels and the budget range of the data on the page (a link made with
 //! other data is stale).
 
+use mixplan_core::transform::CarryoverForm;
 use thiserror::Error;
 
 use crate::format::{currency, parse_money};
@@ -125,6 +129,11 @@ pub enum LinkError {
     /// The scenario name is not valid percent-encoded UTF-8 or not a usable name.
     #[error("The link's scenario name is not usable (\"{0}\").")]
     BadScenarioName(String),
+    /// The carryover form is not one the page offers.
+    #[error(
+        "The link's carryover form (\"{0}\") is not one of geometric, weibull-cdf, weibull-pdf."
+    )]
+    BadCarryover(String),
 }
 
 /// A plan as a link carries it: the total, an amount per channel id, the locked ids.
@@ -339,6 +348,8 @@ pub struct LinkSettings {
     pub horizon_budget: Option<f64>,
     /// The name of the saved scenario being viewed.
     pub scenario: Option<String>,
+    /// The model's carryover form (`None`: geometric, the default).
+    pub carryover: Option<CarryoverForm>,
 }
 
 /// A version 2 link: the plan and the page's settings.
@@ -392,7 +403,7 @@ impl PageLink {
     }
 
     /// The fragment, without the leading `#`:
-    /// `v2;total=…;ch.<id>=…;…[;lock=a,b][;confidence=…][;weeks=…][;budget=…][;scenario=…]`.
+    /// `v2;total=…;ch.<id>=…;…[;lock=a,b][;confidence=…][;weeks=…][;budget=…][;scenario=…][;carryover=…]`.
     pub fn format(&self) -> String {
         let plan = &self.plan;
         let mut parts = vec![
@@ -420,6 +431,9 @@ impl PageLink {
         if let Some(name) = &settings.scenario {
             parts.push(format!("scenario={}", escape(name)));
         }
+        if let Some(form) = settings.carryover {
+            parts.push(format!("carryover={}", form.name()));
+        }
         parts.join(";")
     }
 
@@ -446,8 +460,16 @@ impl PageLink {
     }
 
     fn parse_v2<'a>(parts: impl Iterator<Item = &'a str>) -> Result<Self, LinkError> {
-        let mut values: [Option<String>; 6] = Default::default();
-        const KEYS: [&str; 6] = ["total", "lock", "confidence", "weeks", "budget", "scenario"];
+        let mut values: [Option<String>; 7] = Default::default();
+        const KEYS: [&str; 7] = [
+            "total",
+            "lock",
+            "confidence",
+            "weeks",
+            "budget",
+            "scenario",
+            "carryover",
+        ];
         let mut amounts: Vec<(String, String)> = Vec::new();
         for part in parts.filter(|p| !p.is_empty()) {
             let Some((key, raw)) = part.split_once('=') else {
@@ -474,7 +496,15 @@ impl PageLink {
             }
             // Any other key is a later version's: ignored.
         }
-        let [total, locked, confidence, weeks, budget, scenario] = values;
+        let [
+            total,
+            locked,
+            confidence,
+            weeks,
+            budget,
+            scenario,
+            carryover,
+        ] = values;
         let plan = PlanLink::checked(total.as_deref(), amounts, locked.as_deref())?;
         let confidence = confidence
             .map(|text| match text.trim().parse::<f64>() {
@@ -496,6 +526,12 @@ impl PageLink {
                 checked_name(&name, None, &[]).map_err(|_| LinkError::BadScenarioName(name))
             })
             .transpose()?;
+        let carryover = carryover
+            .map(|text| {
+                text.parse::<CarryoverForm>()
+                    .map_err(|_| LinkError::BadCarryover(text))
+            })
+            .transpose()?;
         Ok(Self {
             plan,
             settings: LinkSettings {
@@ -503,6 +539,7 @@ impl PageLink {
                 horizon_weeks,
                 horizon_budget,
                 scenario,
+                carryover,
             },
         })
     }
@@ -705,6 +742,7 @@ mod tests {
             horizon_weeks: Some(26),
             horizon_budget: Some(1_250_000.5),
             scenario: Some("Q3 push; 50% search".into()),
+            carryover: Some(CarryoverForm::WeibullPdf),
         }
     }
 
@@ -720,7 +758,7 @@ mod tests {
         let text = link.format();
         assert_eq!(
             text,
-            "v2;total=48000;ch.ps=12000;ch.em=12000;ch.so=24000;lock=so;confidence=0.85;weeks=26;budget=1250000.5;scenario=Q3%20push%3B%2050%25%20search"
+            "v2;total=48000;ch.ps=12000;ch.em=12000;ch.so=24000;lock=so;confidence=0.85;weeks=26;budget=1250000.5;scenario=Q3%20push%3B%2050%25%20search;carryover=weibull-pdf"
         );
         let parsed = PageLink::parse(&format!("#{text}")).unwrap();
         assert_eq!(parsed, link);
@@ -766,6 +804,14 @@ mod tests {
         );
         assert_eq!(parsed.settings.horizon_weeks, Some(4));
         assert_eq!(parsed.settings.horizon_budget, None);
+        // A link without a carryover form (every link made before the choice) means
+        // geometric carryover.
+        assert_eq!(parsed.settings.carryover, None);
+        let weibull = PageLink::parse("v2;total=20000;ch.ps=20000;carryover=weibull-cdf");
+        assert_eq!(
+            weibull.unwrap().settings.carryover,
+            Some(CarryoverForm::WeibullCdf)
+        );
         assert_eq!(
             parsed
                 .plan
@@ -783,6 +829,10 @@ mod tests {
             ("confidence=0.3", LinkError::BadConfidence("0.3".into())),
             ("confidence=abc", LinkError::BadConfidence("abc".into())),
             ("confidence=NaN", LinkError::BadConfidence("NaN".into())),
+            (
+                "carryover=weibull",
+                LinkError::BadCarryover("weibull".into()),
+            ),
             ("budget=-5", LinkError::BadHorizonBudget("-5".into())),
             ("budget=lots", LinkError::BadHorizonBudget("lots".into())),
             ("scenario=%20%20", LinkError::BadScenarioName("  ".into())),
@@ -914,6 +964,7 @@ mod tests {
             weeks in prop::option::of(1usize..=52),
             horizon_budget in prop::option::of(0.0f64..1e8),
             name in prop::option::of("[^\\p{C}]{0,59}[a-zA-Zé;%#=&🚀 ]"),
+            carryover in prop::option::of(prop::sample::select(CarryoverForm::ALL.to_vec())),
         ) {
             let total = cents(total);
             let amounts = amounts_in_proportion(total, &weights);
@@ -925,6 +976,7 @@ mod tests {
                     horizon_weeks: weeks,
                     horizon_budget: horizon_budget.map(cents),
                     scenario,
+                    carryover,
                 },
             };
             let text = link.format();

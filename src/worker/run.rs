@@ -180,6 +180,7 @@ mod tests {
     use crate::embedded;
     use mixplan_core::model::ModelParams;
     use mixplan_core::model::posterior::SamplerParams;
+    use mixplan_core::transform::CarryoverForm;
 
     #[test]
     fn the_throttle_lets_the_first_reply_through_then_one_per_interval() {
@@ -341,6 +342,43 @@ mod tests {
             d.converged,
             "R-hat {:.4}, bulk ESS {:.0}, divergences {}",
             d.max_r_hat, d.min_bulk_ess, d.divergences
+        );
+    }
+
+    #[test]
+    fn a_weibull_request_fits_and_samples_that_form() {
+        let data = embedded::load().expect("embedded data").data;
+        let params = ModelParams::new().carryover(CarryoverForm::WeibullCdf);
+        let request = FitRequest {
+            id: 6,
+            data: data.clone(),
+            params: params.clone(),
+            posterior: Some(PosteriorJob::new(
+                SamplerParams::new().chains(1).warmup(20).draws(10).seed(5),
+            )),
+        };
+        let mut replies = Vec::new();
+        run_fit(&request, || 0.0, |reply| replies.push(reply));
+        let model = replies
+            .iter()
+            .find_map(|r| match r {
+                FitReply::Fitted { id: 6, model } => Some(model),
+                _ => None,
+            })
+            .expect("the point fit is posted");
+        // The model the CLI's `fit --carryover weibull-cdf` fits: same settings, same kernels.
+        let expected = params.check().unwrap().fit(&data, |_, _| {}).unwrap();
+        // (Compared as JSON: a Weibull channel's `decay` is NaN, which is not equal to itself.)
+        assert_eq!(
+            serde_json::to_string(&**model).unwrap(),
+            serde_json::to_string(&expected).unwrap()
+        );
+        assert_eq!(model.carryover_form(), CarryoverForm::WeibullCdf);
+        assert!(model.channels().iter().all(|c| c.weibull.is_some()));
+        assert!(
+            matches!(replies.last(), Some(FitReply::Sampled { id: 6, draws, .. }) if draws.draws() == 10),
+            "{:?}",
+            replies.last()
         );
     }
 

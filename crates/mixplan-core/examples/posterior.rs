@@ -10,7 +10,7 @@
 //! cargo run --release -p mixplan-core --example posterior -- [--warmup N] [--draws N] [--seed N] [--chains N] [--target-accept P] [--jitter J] [--mass-matrix diagonal|low-rank] [--worlds N] [--carryover geometric|weibull-cdf|weibull-pdf]
 //! ```
 //!
-//! The page's sampler is `--chains 2 --warmup 300 --draws 200 --mass-matrix diagonal`
+//! The page's sampler is `--chains 2 --warmup 300 --draws 800 --mass-matrix diagonal` (it keeps 400 draws)
 //! (`src/fitting.rs`; the low-rank adaptation is not built for wasm32).
 //!
 //! `--carryover` fits the store (not the worlds) with that carryover form, so the posterior

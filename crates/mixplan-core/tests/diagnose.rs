@@ -8,10 +8,10 @@ use chrono::{Duration, NaiveDate};
 use mixplan_core::data::{Series, WeeklyData, load_weekly_csv};
 use mixplan_core::diagnose::{
     DiagnoseError, DiagnosisParams, RollingWindows, autocorrelation, breusch_pagan, diagnose,
-    jarque_bera, ljung_box, roi_stability, variance_inflation,
+    jarque_bera, ljung_box, model_roi_stability, roi_stability, variance_inflation,
 };
 use mixplan_core::model::{ChannelHyperparameters, FixedHyperparameters, ModelParams};
-use mixplan_core::transform::{GeometricAdstock, Hill};
+use mixplan_core::transform::{CarryoverForm, GeometricAdstock, Hill};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
@@ -405,4 +405,86 @@ fn the_store_gets_every_check_with_a_verdict() {
     }
     let json = serde_json::to_string(&diagnosis).expect("serialises for the page and CLI");
     assert!(json.contains("\"verdicts\""));
+}
+
+#[test]
+fn a_weibull_model_is_checked_with_its_own_kernels() {
+    let text = include_str!("../../../data_processed/mmm_data.csv");
+    let data = load_weekly_csv(text, &Default::default()).expect("store");
+    let params = ModelParams::new().carryover(CarryoverForm::WeibullCdf);
+    let model = params
+        .clone()
+        .check()
+        .expect("params")
+        .fit(&data, |_, _| {})
+        .expect("fit");
+    assert_eq!(model.carryover_form(), CarryoverForm::WeibullCdf);
+    let diagnosis =
+        diagnose(&data, &model, &params, &DiagnosisParams::default()).expect("diagnose");
+    // The collinearity check's features are hill(Weibull adstock): the VIFs differ from
+    // those of geometric adstock with any θ only through the kernel, so check them
+    // against features built here from the chosen kernels.
+    let features: Vec<Series> = data
+        .channels()
+        .iter()
+        .zip(model.channels())
+        .map(|(series, fitted)| {
+            let kernel = fitted.weibull.expect("a Weibull fit").kernel().unwrap();
+            let hill = Hill::new(fitted.half_saturation, fitted.shape).unwrap();
+            Series {
+                name: series.name.clone(),
+                values: kernel
+                    .apply(&series.values)
+                    .unwrap()
+                    .iter()
+                    .map(|&a| hill.value(a))
+                    .collect(),
+            }
+        })
+        .collect();
+    let expected = variance_inflation(&features);
+    assert_eq!(diagnosis.collinearity.len(), expected.len());
+    for (got, want) in diagnosis.collinearity.iter().zip(&expected) {
+        match (got.vif, want.vif) {
+            (Some(a), Some(b)) => close(a, b, 1e-9),
+            (a, b) => assert_eq!(a, b),
+        }
+    }
+    // ROI stability refits the windows with the model's own kernels held fixed.
+    let stability = diagnosis.stability.as_ref().expect("windows refitted");
+    assert_eq!(stability.periods.len(), 5);
+    let verdict = diagnosis
+        .verdicts
+        .iter()
+        .find(|v| v.check == "stability")
+        .expect("a stability verdict");
+    assert!(!verdict.message.starts_with("Not checked"), "{verdict:?}");
+    // Windows of all weeks but one, refitted with the model's kernels, land near the
+    // model's ROIs; a geometric stand-in (θ = 0.3 with the same K and s) does not.
+    let nearly_all = RollingWindows {
+        length: data.len() - 1,
+        step: 1,
+    };
+    let whole = model_roi_stability(&data, &model, &params, nearly_all).expect("two windows");
+    let stand_in = FixedHyperparameters {
+        channels: model
+            .channels()
+            .iter()
+            .map(|c| ChannelHyperparameters::new(0.3, c.half_saturation, c.shape))
+            .collect(),
+        penalty: model.penalty(),
+    };
+    let geometric =
+        roi_stability(&data, &stand_in, &ModelParams::new(), nearly_all).expect("geometric");
+    let off = |range: (f64, f64), roi: f64| ((range.0 + range.1) / 2.0 - roi).abs() / roi;
+    let mut stand_in_off = 0.0f64;
+    for (c, fitted) in model.channels().iter().enumerate() {
+        let own = off(whole.channels[c].range, fitted.roi);
+        assert!(own <= 0.03, "{}: {own:.3} off the model's ROI", fitted.name);
+        stand_in_off = stand_in_off.max(off(geometric.channels[c].range, fitted.roi));
+    }
+    assert!(
+        stand_in_off > 0.2,
+        "a geometric stand-in is far off: {stand_in_off:.3}"
+    );
 }

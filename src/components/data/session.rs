@@ -10,6 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::data::{DateOrder, DecimalSeparator, Inspection};
 use mixplan_core::model::ModelParams;
+use mixplan_core::transform::CarryoverForm;
 use wasm_bindgen::JsCast;
 
 use crate::data_source::choices::{MappingChoices, TargetKind};
@@ -20,6 +21,7 @@ use crate::data_source::reader::{FileBytes, ReadJob, ReadResult};
 use crate::embedded::{self, EmbeddedData};
 use crate::fitting::{FitState, PageFitter, PosteriorState};
 use crate::share::browser;
+use crate::share::link::PageLink;
 use crate::storage::{self, StoredData};
 use crate::worker::on_demand::{Job, JobResult};
 use crate::worker::on_demand_client;
@@ -44,6 +46,15 @@ impl InUse {
     }
 }
 
+/// The carryover form of the link in the address (geometric when there is none, or the
+/// link has no form or cannot be read: the planner says why when it reads the link).
+fn linked_carryover() -> CarryoverForm {
+    browser::read_fragment()
+        .and_then(|fragment| PageLink::parse(&fragment).ok())
+        .and_then(|link| link.settings.carryover)
+        .unwrap_or_default()
+}
+
 /// A file read and inspected (by the on-demand worker), or why not. Compared by identity:
 /// a new read is a change.
 #[derive(Debug, Clone)]
@@ -65,6 +76,9 @@ pub struct DataSession {
     /// The lift tests the posterior in use is calibrated with (cleared when other data are
     /// fitted: they name that data's channels and weeks).
     pub lift_tests: RwSignal<Vec<LiftTest>>,
+    /// The carryover form the user chose (every fit uses it; the model on screen says
+    /// which form it was fitted with). Starts from the address's link, else geometric.
+    pub carryover: RwSignal<CarryoverForm>,
     fitter: StoredValue<Option<PageFitter>, LocalStorage>,
     embedded: StoredValue<Option<EmbeddedData>>,
     /// The file in the mapping step (`None`: no mapping step open).
@@ -107,6 +121,7 @@ impl DataSession {
             fit,
             posterior,
             lift_tests: RwSignal::new(Vec::new()),
+            carryover: RwSignal::new(CarryoverForm::default()),
             fitter: StoredValue::new_local(Some(PageFitter::new(fit, posterior))),
             embedded: StoredValue::new(None),
             source,
@@ -150,12 +165,14 @@ impl DataSession {
     /// Start-up: the kept data when there are some and they were in use, else the demo. A
     /// kept record that cannot be used is dropped with a message.
     pub fn start(self) {
+        self.carryover.set(linked_carryover());
         match storage::load() {
             Ok(Some(saved)) => {
                 self.saved.set(Some(saved.clone()));
                 if saved.active {
                     if let (None, Some(plan)) = (browser::read_fragment(), &saved.plan) {
                         browser::replace_fragment(plan);
+                        self.carryover.set(linked_carryover());
                     }
                     self.fit_user(Arc::new(saved.dataset), false);
                     return;
@@ -165,6 +182,25 @@ impl DataSession {
             Err(error) => self.message.set(Some(error.to_string())),
         }
         self.fit_demo(false);
+    }
+
+    /// The model settings every fit of the page uses: the defaults with the chosen
+    /// carryover form.
+    fn model_params(&self) -> ModelParams {
+        ModelParams::new().carryover(self.carryover.get_untracked())
+    }
+
+    /// Chooses the carryover form and refits the data in use with it (the point fit, then
+    /// the posterior with the lift tests in use); the data, plan and model in use stay until
+    /// that fit is in.
+    pub fn choose_carryover(self, form: CarryoverForm) {
+        if self.carryover.get_untracked() == form {
+            return;
+        }
+        self.carryover.set(form);
+        let params = self.model_params();
+        let tests = self.lift_tests.get_untracked();
+        self.with_fitter(|f| f.refit(params, tests));
     }
 
     /// Fits the built-in data; on success it is the data in use.
@@ -206,7 +242,7 @@ impl DataSession {
             f.fit_then(
                 demo.data,
                 demo.channels,
-                ModelParams::new(),
+                self.model_params(),
                 Some(on_fitted),
             )
         });
@@ -254,7 +290,7 @@ impl DataSession {
             f.fit_then(
                 dataset.data.clone(),
                 dataset.channels(),
-                ModelParams::new(),
+                self.model_params(),
                 Some(on_fitted),
             )
         });
@@ -275,10 +311,14 @@ impl DataSession {
         self.with_fitter(|f| f.calibrate(tests));
     }
 
-    /// Stops the running fit; the model in use stays.
+    /// Stops the running fit; the model in use stays, and so does its carryover form (the
+    /// control returns to it when a cancelled fit was for another form).
     pub fn cancel(self) {
         self.pending.set(None);
         self.with_fitter(PageFitter::cancel);
+        if let FitState::Ready { planner, .. } = self.fit.get_untracked() {
+            self.carryover.set(planner.model().carryover_form());
+        }
     }
 
     /// A new file action: what came before it no longer applies. Returns its number.

@@ -11,7 +11,8 @@ use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
 use mixplan_core::model::posterior::{
-    Diagnostics, LiftTest, Posterior, PosteriorModel, PriorParams, SamplerParams, read_lift_tests,
+    Diagnostics, LiftTest, MassMatrix, Posterior, PosteriorModel, PriorParams, SamplerParams,
+    read_lift_tests,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -38,6 +39,15 @@ pub struct PosteriorArgs {
     /// Skip the posterior: point estimate only (no intervals, no recommendation rule).
     #[arg(long, conflicts_with = "lift_tests")]
     pub no_posterior: bool,
+    /// Use the diagonal mass-matrix adaptation, the page's (the default here is low-rank,
+    /// which the page does not build): with the page's `--chains 2 --warmup 300 --draws
+    /// 800 --keep-draws 400` this runs the sampler the page runs.
+    #[arg(long)]
+    pub diagonal_mass: bool,
+    /// Keep at most N of the draws, evenly spaced over all chains, as the page does (it
+    /// samples 1,600 and keeps 400); the convergence report still covers every draw.
+    #[arg(long, value_name = "N")]
+    pub keep_draws: Option<usize>,
 }
 
 /// Convergence facts for the JSON output.
@@ -115,6 +125,11 @@ impl PosteriorArgs {
             .warmup(self.warmup)
             .chains(self.chains)
             .seed(self.posterior_seed)
+            .mass_matrix(if self.diagonal_mass {
+                MassMatrix::Diagonal
+            } else {
+                MassMatrix::LowRank
+            })
             .check()
             .map_err(posterior_error)?;
         let mut density = PosteriorModel::new(data, model, &priors).map_err(posterior_error)?;
@@ -127,7 +142,10 @@ impl PosteriorArgs {
                         source: source.into(),
                     })?;
         }
-        let posterior = params.sample(density, |_, _| {}).map_err(posterior_error)?;
+        let mut posterior = params.sample(density, |_, _| {}).map_err(posterior_error)?;
+        if let Some(keep) = self.keep_draws {
+            posterior = posterior.thinned(keep);
+        }
         let convergence = convergence(
             posterior.diagnostics(),
             posterior.draws(),

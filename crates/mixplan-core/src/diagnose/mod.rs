@@ -23,5 +23,6 @@ pub use error::DiagnoseError;
 pub use report::{Diagnosis, DiagnosisParams, Verdict, diagnose};
 pub use residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
 pub use stability::{
-    ChannelStability, MIN_WINDOW_WEEKS, RoiStability, RollingWindows, roi_stability,
+    ChannelStability, MIN_WINDOW_WEEKS, RoiStability, RollingWindows, model_roi_stability,
+    roi_stability,
 };

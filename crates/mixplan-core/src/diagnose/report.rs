@@ -3,7 +3,7 @@
 use super::collinearity::{VarianceInflation, variance_inflation};
 use super::error::DiagnoseError;
 use super::residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
-use super::stability::{RoiStability, RollingWindows, roi_stability};
+use super::stability::{RoiStability, RollingWindows, model_roi_stability};
 use crate::data::{Series, WeeklyData};
 use crate::model::{FittedModel, ModelParams};
 use crate::transform::{GeometricAdstock, Hill};
@@ -82,13 +82,17 @@ fn p_text(p: f64) -> String {
     }
 }
 
-/// Each channel's media feature `hill(adstock_θ(x))` with the fitted `θ, K, s`.
+/// Each channel's media feature `hill(adstock(x))` with the fitted carryover (geometric
+/// `θ`, or the chosen Weibull kernel) and saturation `K, s`.
 fn media_features(data: &WeeklyData, model: &FittedModel) -> Result<Vec<Series>, DiagnoseError> {
     data.channels()
         .iter()
         .zip(model.channels())
         .map(|(series, fitted)| {
-            let adstock = GeometricAdstock::new(fitted.decay)?.apply(&series.values)?;
+            let adstock = match &fitted.weibull {
+                Some(weibull) => weibull.kernel()?.apply(&series.values)?,
+                None => GeometricAdstock::new(fitted.decay)?.apply(&series.values)?,
+            };
             let hill = Hill::new(fitted.half_saturation, fitted.shape)?;
             Ok(Series {
                 name: series.name.clone(),
@@ -102,7 +106,7 @@ fn media_features(data: &WeeklyData, model: &FittedModel) -> Result<Vec<Series>,
 /// Runs every check on `model`, fitted on `data` with `params`: residual autocorrelation
 /// (ACF, Ljung–Box), normality (Jarque–Bera), heteroscedasticity (Breusch–Pagan against the
 /// fitted values), collinearity between channels (VIF) and ROI stability on rolling windows
-/// (refits with the model's hyper-parameters fixed). The rolling refits cost one linear fit
+/// (refits with the model's hyper-parameters fixed, its own carryover kernels included). The rolling refits cost one linear fit
 /// per window (about six).
 ///
 /// # Errors
@@ -212,7 +216,7 @@ pub fn diagnose(
             });
             None
         }
-        Some(windows) => match roi_stability(data, &model.hyperparameters(), params, windows) {
+        Some(windows) => match model_roi_stability(data, model, params, windows) {
             Ok(stability) => {
                 let unstable: Vec<String> = stability
                     .channels

@@ -4,7 +4,8 @@
 
 use super::error::DiagnoseError;
 use crate::data::{Series, WeeklyData};
-use crate::model::{FixedHyperparameters, ModelParams};
+use crate::model::{ChosenWeibull, FittedModel, FixedHyperparameters, ModelParams, ValidParams};
+use crate::transform::{CarryoverForm, WeibullGrid};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +100,78 @@ pub fn roi_stability(
     params: &ModelParams,
     windows: RollingWindows,
 ) -> Result<RoiStability, DiagnoseError> {
-    let n = data.len();
+    check_windows(data.len(), windows)?;
+    let valid = params.clone().fixed(hyperparameters.clone()).check()?;
+    refit_windows(data, &valid, windows)
+}
+
+/// [`roi_stability`] for a fitted model, whatever its carryover form: the model's own
+/// `θ, K, s` for geometric carryover; for a Weibull form, each channel's chosen kernel held
+/// fixed through a grid of the chosen shapes × the chosen scales (the kernel's index in it
+/// as the fixed carryover coordinate, [`ModelParams::check_fixed_weibull`]).
+///
+/// # Errors
+/// As [`roi_stability`].
+pub fn model_roi_stability(
+    data: &WeeklyData,
+    model: &FittedModel,
+    params: &ModelParams,
+    windows: RollingWindows,
+) -> Result<RoiStability, DiagnoseError> {
+    check_windows(data.len(), windows)?;
+    match fixed_weibull(model, params)? {
+        Some(valid) => refit_windows(data, &valid, windows),
+        None => roi_stability(data, &model.hyperparameters(), params, windows),
+    }
+}
+
+/// `params` with a Weibull model's chosen kernels, `K`, `s` and penalty held fixed
+/// ([`ModelParams::check_fixed_weibull`]: a grid of the chosen shapes × the chosen scales,
+/// each channel's kernel index in it as its carryover coordinate); `None` for a geometric
+/// model.
+fn fixed_weibull(
+    model: &FittedModel,
+    params: &ModelParams,
+) -> Result<Option<ValidParams>, DiagnoseError> {
+    let form = model.carryover_form();
+    let chosen: Vec<ChosenWeibull> = model.channels().iter().filter_map(|c| c.weibull).collect();
+    if form == CarryoverForm::Geometric || chosen.len() != model.channels().len() {
+        return Ok(None);
+    }
+    let mut shapes: Vec<f64> = Vec::new();
+    let mut scales: Vec<f64> = Vec::new();
+    for w in &chosen {
+        if !shapes.contains(&w.shape) {
+            shapes.push(w.shape);
+        }
+        if !scales.contains(&w.scale) {
+            scales.push(w.scale);
+        }
+    }
+    let window = chosen.iter().map(|w| w.window).max().unwrap_or(1);
+    let index = |w: &ChosenWeibull| {
+        let k = shapes.iter().position(|&k| k == w.shape).unwrap_or(0);
+        let l = scales.iter().position(|&l| l == w.scale).unwrap_or(0);
+        (k * scales.len() + l) as f64
+    };
+    let mut fixed = model.hyperparameters();
+    for (h, w) in fixed.channels.iter_mut().zip(&chosen) {
+        h.decay = index(w);
+    }
+    let grid = WeibullGrid {
+        shapes: shapes.clone(),
+        scales: scales.clone(),
+        window,
+    };
+    let valid = params
+        .clone()
+        .carryover(form)
+        .check_fixed_weibull(grid, fixed)?;
+    Ok(Some(valid))
+}
+
+/// The windows' check shared by the two entry points.
+fn check_windows(n: usize, windows: RollingWindows) -> Result<(), DiagnoseError> {
     if windows.length < MIN_WINDOW_WEEKS || windows.step == 0 || windows.length + windows.step > n {
         return Err(DiagnoseError::Setting(format!(
             "rolling windows of {} weeks moving by {} need at least {} weeks of data and windows of at least {MIN_WINDOW_WEEKS} weeks (the data have {n})",
@@ -108,7 +180,16 @@ pub fn roi_stability(
             windows.length + windows.step.max(1)
         )));
     }
-    let valid = params.clone().fixed(hyperparameters.clone()).check()?;
+    Ok(())
+}
+
+/// Fits `valid` (hyper-parameters fixed) on every window and summarises each channel's ROI.
+fn refit_windows(
+    data: &WeeklyData,
+    valid: &ValidParams,
+    windows: RollingWindows,
+) -> Result<RoiStability, DiagnoseError> {
+    let n = data.len();
     let starts: Vec<usize> = (0..=n - windows.length).step_by(windows.step).collect();
     let mut periods = Vec::with_capacity(starts.len());
     let mut per_channel: Vec<Vec<Option<f64>>> = vec![Vec::new(); data.channels().len()];
@@ -168,5 +249,80 @@ fn summarise(name: &str, roi: Vec<Option<f64>>) -> ChannelStability {
         range,
         median,
         relative_spread,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::load_weekly_csv;
+
+    #[test]
+    fn a_weibull_model_refitted_with_its_kernels_fixed_is_the_model() {
+        let text = include_str!("../../../../data_processed/mmm_data.csv");
+        let data = load_weekly_csv(text, &Default::default()).expect("store");
+        for form in [CarryoverForm::WeibullCdf, CarryoverForm::WeibullPdf] {
+            let params = ModelParams::new().carryover(form);
+            let model = params
+                .clone()
+                .check()
+                .unwrap()
+                .fit(&data, |_, _| {})
+                .unwrap();
+            let valid = fixed_weibull(&model, &params).unwrap().expect("Weibull");
+            let refit = valid.fit(&data, |_, _| {}).unwrap();
+            for (a, b) in refit.channels().iter().zip(model.channels()) {
+                assert_eq!(a.weibull, b.weibull, "{form}: the same kernel");
+                assert!(
+                    (a.roi - b.roi).abs() <= 1e-9 * b.roi.abs().max(1.0),
+                    "{form} {}: ROI {} vs {}",
+                    b.name,
+                    a.roi,
+                    b.roi
+                );
+            }
+        }
+        // A geometric model has nothing to hold as kernels.
+        let geometric = ModelParams::new()
+            .check()
+            .unwrap()
+            .fit(&data, |_, _| {})
+            .unwrap();
+        assert!(
+            fixed_weibull(&geometric, &ModelParams::new())
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn fixed_weibull_kernel_indices_are_checked() {
+        let fixed = |decay: f64| FixedHyperparameters {
+            channels: vec![crate::model::ChannelHyperparameters::new(decay, 10.0, 1.0)],
+            penalty: 0.1,
+        };
+        let params = ModelParams::new().carryover(CarryoverForm::WeibullCdf);
+        let grid = WeibullGrid::default();
+        assert!(
+            params
+                .clone()
+                .check_fixed_weibull(grid.clone(), fixed(19.0))
+                .is_ok()
+        );
+        for bad in [20.0, -1.0, 2.5, f64::NAN] {
+            assert!(
+                params
+                    .clone()
+                    .check_fixed_weibull(grid.clone(), fixed(bad))
+                    .is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            ModelParams::new()
+                .check_fixed_weibull(grid, fixed(0.0))
+                .is_err(),
+            "geometric"
+        );
     }
 }

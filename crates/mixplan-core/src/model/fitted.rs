@@ -325,6 +325,15 @@ impl FittedModel {
         &self.channels
     }
 
+    /// The carryover form the model was fitted with: every channel's chosen kernel is of
+    /// the same form (geometric when no channel has a Weibull kernel).
+    pub fn carryover_form(&self) -> CarryoverForm {
+        self.channels
+            .iter()
+            .find_map(|c| c.weibull)
+            .map_or(CarryoverForm::Geometric, |w| w.carryover_form())
+    }
+
     /// Index of the channel called `name`.
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels.iter().position(|c| c.name == name)

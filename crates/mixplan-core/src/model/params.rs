@@ -356,6 +356,59 @@ impl ModelParams {
     }
 }
 
+impl ModelParams {
+    /// Checks these parameters with Weibull kernels held fixed, for refits that keep a
+    /// fitted Weibull model's carryover and saturation (the ROI-stability check): the
+    /// search is skipped, `grid` becomes the Weibull grid, and each fixed channel's `decay`
+    /// is the **index** of its kernel in `grid`'s kernels (shapes outermost; the model's
+    /// carryover coordinate), not a geometric `θ`. Crate-internal: the public
+    /// [`ModelParams::fixed`] keeps refusing Weibull forms
+    /// ([`ParamsError::FixedWeibull`]), as a `θ` there would be ambiguous.
+    ///
+    /// # Errors
+    /// As [`ModelParams::check`]; [`ParamsError::InvalidGridValue`] for a kernel index that
+    /// is not a whole number addressing one of `grid`'s kernels, or a penalty `≤ 0`; the
+    /// Hill errors for `K` or `s`.
+    pub(crate) fn check_fixed_weibull(
+        mut self,
+        grid: WeibullGrid,
+        fixed: FixedHyperparameters,
+    ) -> Result<ValidParams, ParamsError> {
+        self.weibull_grid = grid;
+        self.fixed = None;
+        let mut valid = self.check()?;
+        let kernels = match valid.carryover_kernels()? {
+            CarryoverKernels::Weibull { kernels, .. } => kernels.len(),
+            CarryoverKernels::Geometric => {
+                return Err(ParamsError::InvalidGridValue {
+                    grid: "fixed Weibull kernel (a geometric form was chosen)",
+                    value: f64::NAN,
+                    range: "a Weibull carryover form",
+                });
+            }
+        };
+        for h in &fixed.channels {
+            if !(h.decay.fract() == 0.0 && h.decay >= 0.0 && h.decay < kernels as f64) {
+                return Err(ParamsError::InvalidGridValue {
+                    grid: "fixed Weibull kernel index",
+                    value: h.decay,
+                    range: "a whole number addressing one of the grid's kernels",
+                });
+            }
+            Hill::new(h.half_saturation, h.shape)?;
+        }
+        if !(fixed.penalty.is_finite() && fixed.penalty > 0.0) {
+            return Err(ParamsError::InvalidGridValue {
+                grid: "fixed penalty",
+                value: fixed.penalty,
+                range: "> 0",
+            });
+        }
+        valid.0.fixed = Some(fixed);
+        Ok(valid)
+    }
+}
+
 fn check_grid(
     grid: &'static str,
     values: &[f64],

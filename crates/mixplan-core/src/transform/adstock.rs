@@ -166,6 +166,17 @@ impl WeibullAdstock {
         &self.weights
     }
 
+    /// The mean lag of the kernel, weeks: `Σ_l l·W_l` (the weights sum to one), the
+    /// average delay between a week's spend and its effect. For comparison, normalised
+    /// geometric adstock `W_l = (1 − θ)·θ^l` has mean lag `θ / (1 − θ)`.
+    pub fn mean_lag(&self) -> f64 {
+        self.weights
+            .iter()
+            .enumerate()
+            .map(|(l, w)| l as f64 * w)
+            .sum()
+    }
+
     /// Applies the finite convolution to a series.
     ///
     /// # Errors
@@ -210,6 +221,22 @@ impl Adstock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weibull_mean_lag_is_the_weighted_mean_of_the_lags() {
+        // k = 1 (CDF): W_l ∝ exp(−l/λ), a geometric kernel with θ = exp(−1/λ) truncated at
+        // L; with a long window its mean lag is θ / (1 − θ).
+        let kernel = WeibullAdstock::new(1.0, 2.0, 52, WeibullForm::Cdf).unwrap();
+        let theta = (-0.5f64).exp();
+        assert!((kernel.mean_lag() - theta / (1.0 - theta)).abs() < 1e-9);
+        // One lag: every effect in the week of the spend.
+        let now = WeibullAdstock::new(2.0, 1.0, 1, WeibullForm::Pdf).unwrap();
+        assert_eq!(now.mean_lag(), 0.0);
+        // Hand-computed: weights (1, e^{-1}) / (1 + e^{-1}) over lags 0, 1.
+        let two = WeibullAdstock::new(1.0, 1.0, 2, WeibullForm::Cdf).unwrap();
+        let e = (-1.0f64).exp();
+        assert!((two.mean_lag() - e / (1.0 + e)).abs() < 1e-15);
+    }
 
     #[test]
     fn geometric_rejects_bad_decay() {
