@@ -30,9 +30,9 @@
 use mixplan_core::data::worlds::{BUDGET_MULTIPLES, World, WorldFamily};
 use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::model::posterior::{
-    DEFAULT_SUPPORT_QUANTILES, Diagnostics, MassMatrix, ParameterDiagnostics, Posterior,
-    PosteriorCurves, PosteriorModel, PriorParams, RecommendParams, SamplerParams, SpendSupport,
-    TruthLiftTests, lift_tests_from_truth,
+    BetaPrior, DEFAULT_SUPPORT_QUANTILES, Diagnostics, LogNormalPrior, MassMatrix,
+    ParameterDiagnostics, Posterior, PosteriorCurves, PosteriorModel, PriorParams, RecommendParams,
+    SamplerParams, SpendSupport, TruthLiftTests, lift_tests_from_truth,
 };
 use mixplan_core::model::{FixedHyperparameters, ModelParams};
 use mixplan_core::optimize::{SpendBounds, optimize, scale_mix};
@@ -261,7 +261,7 @@ fn sample_world(world: &World, with_lift_tests: bool) -> Result<Sampled, String>
         .map_err(|e| text(&e))?
         .fit(&world.data, |_, _| {})
         .map_err(|e| text(&e))?;
-    let priors = PriorParams::default().check().map_err(|e| text(&e))?;
+    let priors = prior_settings()?.check().map_err(|e| text(&e))?;
     let mut model = PosteriorModel::new(&world.data, &fitted, &priors).map_err(|e| text(&e))?;
     let mut lift_tests = 0;
     if with_lift_tests {
@@ -331,6 +331,33 @@ fn sampler_settings() -> Result<SamplerParams, String> {
                 MassMatrix::Diagonal
             }),
             other => return Err(format!("TRUST_SAMPLER: unknown setting `{other}`")),
+        };
+    }
+    Ok(params)
+}
+
+/// The priors: the defaults, or those of `TRUST_PRIORS` for experiments, e.g.
+/// `decay=1:1,shape=1.6:0.4,half_saturation=1:0.7,roi=1:1` (Beta `α:β` for the decay,
+/// LogNormal `median:sd_log` for the others; keys left out keep their default).
+fn prior_settings() -> Result<PriorParams, String> {
+    let mut params = PriorParams::default();
+    let Ok(spec) = std::env::var("TRUST_PRIORS") else {
+        return Ok(params);
+    };
+    for pair in spec.split(',').filter(|p| !p.is_empty()) {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or(format!("TRUST_PRIORS: `{pair}` is not key=a:b"))?;
+        let (a, b) = value
+            .split_once(':')
+            .and_then(|(a, b)| Some((a.parse::<f64>().ok()?, b.parse::<f64>().ok()?)))
+            .ok_or(format!("TRUST_PRIORS: `{value}` is not two numbers a:b"))?;
+        params = match key {
+            "decay" => params.decay(BetaPrior::new(a, b)),
+            "shape" => params.shape(LogNormalPrior::new(a, b)),
+            "half_saturation" => params.half_saturation(LogNormalPrior::new(a, b)),
+            "roi" => params.roi(LogNormalPrior::new(a, b)),
+            other => return Err(format!("TRUST_PRIORS: unknown prior `{other}`")),
         };
     }
     Ok(params)
