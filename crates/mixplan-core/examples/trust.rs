@@ -31,8 +31,8 @@ use mixplan_core::data::worlds::{BUDGET_MULTIPLES, World, WorldFamily};
 use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::model::posterior::{
     BetaPrior, DEFAULT_SUPPORT_QUANTILES, Diagnostics, LogNormalPrior, MassMatrix,
-    ParameterDiagnostics, Posterior, PosteriorCurves, PosteriorModel, PriorParams, RecommendParams,
-    SamplerParams, SpendSupport, TruthLiftTests, lift_tests_from_truth,
+    ParameterDiagnostics, PartialStep, Posterior, PosteriorCurves, PosteriorModel, PriorParams,
+    RecommendParams, SamplerParams, SpendSupport, TruthLiftTests, lift_tests_from_truth,
 };
 use mixplan_core::model::{FixedHyperparameters, ModelParams};
 use mixplan_core::optimize::{SpendBounds, optimize, scale_mix};
@@ -94,7 +94,7 @@ struct Policy {
 }
 
 /// The rows, in print order.
-const POLICIES: [Policy; 9] = [
+const POLICIES: [Policy; 11] = [
     Policy {
         label: "point estimate (default model's optimum)",
         key: "point_estimate",
@@ -124,6 +124,16 @@ const POLICIES: [Policy; 9] = [
         label: "recommendation rule + 2 lift tests",
         key: "posterior_rule_lift_tests",
         learn: posterior_rule_lift_tests,
+    },
+    Policy {
+        label: "rule, partial moves at their highest lower bound",
+        key: "posterior_rule_lower_bound",
+        learn: posterior_rule_lower_bound,
+    },
+    Policy {
+        label: "rule, partial moves at their highest lower bound + 2 lift tests",
+        key: "posterior_rule_lower_bound_lift_tests",
+        learn: posterior_rule_lower_bound_lift_tests,
     },
     Policy {
         label: "rule within the data's spend range (10–90 % of weekly spend; not adopted)",
@@ -452,6 +462,8 @@ struct RuleSettings {
     confidence: f64,
     /// Quantiles of weekly spend that bound the candidate (`None`: no such bound).
     support: Option<(f64, f64)>,
+    /// Where a partial move stops.
+    partial: PartialStep,
 }
 
 /// The rule as it was before the data's spend range bounded it.
@@ -459,6 +471,7 @@ const PREVIOUS_RULE: RuleSettings = RuleSettings {
     full: false,
     confidence: 0.8,
     support: None,
+    partial: PartialStep::LargestSupported,
 };
 
 /// The rule with its defaults (confidence 0.95: the 90 % uplift interval above zero).
@@ -466,6 +479,13 @@ const RULE: RuleSettings = RuleSettings {
     full: false,
     confidence: DEFAULT_CONFIDENCE,
     support: None,
+    partial: PartialStep::LargestSupported,
+};
+
+/// The rule whose partial moves stop at their highest lower bound.
+const RULE_LOWER_BOUND: RuleSettings = RuleSettings {
+    partial: PartialStep::HighestLowerBound,
+    ..RULE
 };
 
 /// The rule with its defaults, kept within the data's spend range.
@@ -480,7 +500,9 @@ fn rule_recommender(
     sample: Rc<Sampled>,
     settings: RuleSettings,
 ) -> Result<Recommender, String> {
-    let mut params = RecommendParams::new().confidence(settings.confidence);
+    let mut params = RecommendParams::new()
+        .confidence(settings.confidence)
+        .partial_step(settings.partial);
     if let Some(quantiles) = settings.support {
         params = params.within_support(SpendSupport::from_data_between(&world.data, quantiles));
     }
@@ -548,6 +570,16 @@ fn posterior_rule(world: &World) -> Result<Recommender, String> {
 /// The recommendation rule on the posterior calibrated by two lift tests from the truth.
 fn posterior_rule_lift_tests(world: &World) -> Result<Recommender, String> {
     rule_recommender(world, sampled(world, true)?, RULE)
+}
+
+/// The rule whose partial moves stop at their highest lower bound.
+fn posterior_rule_lower_bound(world: &World) -> Result<Recommender, String> {
+    rule_recommender(world, sampled(world, false)?, RULE_LOWER_BOUND)
+}
+
+/// The same on the posterior calibrated by two lift tests.
+fn posterior_rule_lower_bound_lift_tests(world: &World) -> Result<Recommender, String> {
+    rule_recommender(world, sampled(world, true)?, RULE_LOWER_BOUND)
 }
 
 /// The rule (defaults) kept within the data's spend range (10th – 90th percentile of each

@@ -3,8 +3,8 @@
 //! known.
 
 use mixplan_core::model::posterior::{
-    MeanResponse, PosteriorCurves, RecommendError, RecommendParams, Recommendation, SpendSupport,
-    Verdict, feasible_current, optimize_mean_curves,
+    MeanResponse, PartialStep, PosteriorCurves, RecommendError, RecommendParams, Recommendation,
+    SpendSupport, Verdict, feasible_current, optimize_mean_curves,
 };
 use mixplan_core::optimize::{ResponseCurve, SpendBounds, optimize};
 use mixplan_core::response::HillResponse;
@@ -227,6 +227,98 @@ fn doubtful_size_of_move_takes_a_partial_step() {
     }
     // A slightly longer step than the one taken is not supported.
     assert!(rec.verdict_text.contains("of the way"));
+}
+
+/// The uplift's `q` quantile (nearest rank) at `split` over `current`, by hand.
+fn uplift_quantile(curves: &[Vec<HillResponse>], current: &[f64], split: &[f64], q: f64) -> f64 {
+    let draws = curves[0].len();
+    let mut uplifts: Vec<f64> = (0..draws)
+        .map(|d| {
+            curves
+                .iter()
+                .enumerate()
+                .map(|(c, draw)| draw[d].value(split[c]) - draw[d].value(current[c]))
+                .sum()
+        })
+        .collect();
+    uplifts.sort_by(f64::total_cmp);
+    let rank = ((q * draws as f64).ceil() as usize).clamp(1, draws) - 1;
+    uplifts[rank]
+}
+
+/// With `PartialStep::HighestLowerBound` a move the data do not support in full stops where
+/// its uplift's 5 % quantile is highest, not at the edge where that quantile reaches zero:
+/// a shorter step than the largest supported one, still supported, with a lower bound above
+/// every other step of a fine scan of the segment; a move supported in full is unchanged.
+#[test]
+fn a_partial_move_can_stop_at_its_highest_lower_bound() {
+    let a: Vec<HillResponse> = (0..100)
+        .map(|d| {
+            if d < 70 {
+                hill(30_000.0, 20_000.0, 1.0)
+            } else {
+                hill(4_000.0, 1_000.0, 1.0)
+            }
+        })
+        .collect();
+    let b = vec![hill(20_000.0, 10_000.0, 1.0); 100];
+    let curves = vec![a, b];
+    let point = [curves[0][0], curves[1][0]];
+    let current = [500.0, 19_500.0];
+    let largest = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
+    let safest = recommend(
+        RecommendParams::new().partial_step(PartialStep::HighestLowerBound),
+        &curves,
+        &point,
+        &current,
+        20_000.0,
+    );
+    assert_eq!(largest.verdict, Verdict::PartialStep);
+    assert_eq!(
+        safest.verdict,
+        Verdict::PartialStep,
+        "{}",
+        safest.verdict_text
+    );
+    assert!(
+        safest.step > 0.05 && safest.step < largest.step,
+        "{} vs {}",
+        safest.step,
+        largest.step
+    );
+    assert!(safest.probability_of_gain >= 0.95);
+    assert_eq!(safest.candidate.allocation, largest.candidate.allocation);
+    let at = |t: f64| -> Vec<f64> {
+        current
+            .iter()
+            .zip(&safest.candidate.allocation)
+            .map(|(c, o)| c + t * (o - c))
+            .collect()
+    };
+    let best = uplift_quantile(&curves, &current, &safest.allocation, 0.05);
+    assert!(best > 0.0);
+    assert!(best > uplift_quantile(&curves, &current, &largest.allocation, 0.05));
+    for k in 1..1000 {
+        let t = k as f64 / 1000.0;
+        let q = uplift_quantile(&curves, &current, &at(t), 0.05);
+        assert!(
+            q <= best * (1.0 + 1e-6),
+            "t = {t}: {q} > {best} at {}",
+            safest.step
+        );
+    }
+    // Draws that agree: the move is supported in full either way.
+    let truth = [hill(40_000.0, 8_000.0, 1.0), hill(60_000.0, 15_000.0, 2.5)];
+    let agree: Vec<Vec<HillResponse>> = truth.iter().map(|&f| vec![f; 40]).collect();
+    let full = recommend(
+        RecommendParams::new().partial_step(PartialStep::HighestLowerBound),
+        &agree,
+        &truth,
+        &[15_000.0, 5_000.0],
+        20_000.0,
+    );
+    assert_eq!(full.verdict, Verdict::Optimum);
+    assert_eq!(full.step, 1.0);
 }
 
 /// The default confidence is 0.95: a move the draws favour 9 : 1 is not taken (it would be

@@ -69,7 +69,7 @@ pub use lift::{
 pub use mean_curve::{CurvePiece, MeanOptimum, MeanResponse, optimize_mean_curves};
 pub use prior::{BetaPrior, LogNormalPrior, PriorParams, Priors};
 pub use recommend::{
-    PosteriorCurves, RecommendError, RecommendParams, Recommendation, SplitAssessment,
+    PartialStep, PosteriorCurves, RecommendError, RecommendParams, Recommendation, SplitAssessment,
     ValidRecommendParams, Verdict, feasible_current,
 };
 pub use sampler::{MassMatrix, PosteriorSampler, SamplerParams, ValidSamplerParams};

@@ -12,9 +12,9 @@
 //! | adstock decay `θ_c` (geometric carryover) | `logit θ_c` | `Beta(α, β)` | `α = 1.5, β = 3` (mean 0.33, sd 0.2) |
 //! | Weibull shape `k^W_c` (Weibull carryover) | `ln k^W_c` | `LogNormal(ln k^W₀, σ_W²)` | `k^W₀ = 1, σ_W = 0.7` (90 % between 0.32 and 3.2; 1 is a geometric-like decay) |
 //! | Weibull scale `λ_c`, weeks (Weibull carryover) | `ln λ_c` | `LogNormal(ln λ₀, σ_λ²)` | `λ₀ = 1.5, σ_λ = 1` (90 % between 0.29 and 7.7 weeks; with `k^W = 1` the CDF form is geometric with `θ = e^{−1/λ}`, so `λ₀` ≈ the decay prior's `θ` ≈ 0.5) |
-//! | half-saturation `k_c = K_c/m_c` | `ln k_c` | `LogNormal(ln k₀, σ_k²)` | `k₀ = 1, σ_k = 1` (centre of the search grid 0.2 … 5) |
+//! | half-saturation `k_c = K_c/m_c` | `ln k_c` | `LogNormal(ln k₀, σ_k²)` | `k₀ = 1, σ_k = 0.5` (90 % between 0.44 and 2.3 × the mean weekly spend; the upper end is that of Meridian's default `TruncatedNormal(0.8, 0.8; 0.1, 10)`, 2.2) |
 //! | Hill shape `s_c` | `ln s_c` | `LogNormal(ln s₀, σ_s²)` | `s₀ = 1.3, σ_s = 0.5` (geometric centre of the grid 0.6 … 3) |
-//! | ROI `ρ_c` | `ln ρ_c` | `LogNormal(ln ρ₀, σ_ρ²)`, settable per channel | `ρ₀ = 1, σ_ρ = 1` (90 % between 0.19 and 5.2) |
+//! | ROI `ρ_c` | `ln ρ_c` | `LogNormal(ln ρ₀, σ_ρ²)`, settable per channel | `ρ₀ = e^0.2 ≈ 1.22, σ_ρ = 0.9` (Meridian's default; 90 % between 0.28 and 5.4) |
 //! | noise `σ` | `ln σ` | `HalfNormal(τ_σ²)`, `τ_σ = c_σ · sd(ỹ)` | `c_σ = 1` |
 //!
 //! The channel coefficient is not sampled: it follows from the ROI (Meridian's
@@ -105,6 +105,9 @@ pub struct PriorParams {
     noise_scale: f64,
 }
 
+/// Median of the default ROI prior, `e^0.2` (Meridian's `LogNormal(0.2, 0.9)`).
+pub const DEFAULT_ROI_MEDIAN: f64 = 1.221_402_758_160_170;
+
 /// Default prior of the Weibull shape `k^W` (see the [module docs](self)).
 fn default_weibull_shape() -> LogNormalPrior {
     LogNormalPrior::new(1.0, 0.7)
@@ -118,12 +121,12 @@ fn default_weibull_scale() -> LogNormalPrior {
 impl Default for PriorParams {
     fn default() -> Self {
         Self {
-            roi: LogNormalPrior::new(1.0, 1.0),
+            roi: LogNormalPrior::new(DEFAULT_ROI_MEDIAN, 0.9),
             channel_roi: BTreeMap::new(),
             decay: BetaPrior::new(1.5, 3.0),
             weibull_shape: default_weibull_shape(),
             weibull_scale: default_weibull_scale(),
-            half_saturation: LogNormalPrior::new(1.0, 1.0),
+            half_saturation: LogNormalPrior::new(1.0, 0.5),
             shape: LogNormalPrior::new(1.3, 0.5),
             baseline_sd: 1.0,
             noise_scale: 1.0,

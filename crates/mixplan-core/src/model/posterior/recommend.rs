@@ -136,11 +136,29 @@ pub enum RecommendError {
 /// | `confidence` | 0.95 | the probability of gain a move needs | `(0, 1)` |
 /// | `interval_level` | 0.9 | level of the uplift interval | `(0, 1)` |
 /// | `within_support` | none | keep the candidate within the data's spend range ([`SpendSupport`]) | — |
+/// | `partial_step` | [`PartialStep::LargestSupported`] | where a move the data do not support in full stops | — |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecommendParams {
     confidence: f64,
     interval_level: f64,
     support: Option<SpendSupport>,
+    #[serde(default)]
+    partial_step: PartialStep,
+}
+
+/// Where a partial move stops when the candidate in full is not supported (its probability
+/// of gain is below the confidence `P`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartialStep {
+    /// The largest step with `P(gain) ≥ P`: there the uplift's `(1 − P)` quantile is 0.
+    #[default]
+    LargestSupported,
+    /// The supported step whose uplift has the highest `(1 − P)` quantile
+    /// `q_{1−P}(u(x(t)))`: the move whose plausible worst outcome is best (a pessimistic,
+    /// lower-confidence-bound choice), found on the [`STEP_GRID`] and refined by a
+    /// golden-section search of [`STEP_BISECTIONS`] steps around the best grid step.
+    HighestLowerBound,
 }
 
 impl Default for RecommendParams {
@@ -149,6 +167,7 @@ impl Default for RecommendParams {
             confidence: DEFAULT_CONFIDENCE,
             interval_level: DEFAULT_INTERVAL_LEVEL,
             support: None,
+            partial_step: PartialStep::default(),
         }
     }
 }
@@ -177,6 +196,12 @@ impl RecommendParams {
     /// by it (it is shown for comparison).
     pub fn within_support(mut self, support: SpendSupport) -> Self {
         self.support = Some(support);
+        self
+    }
+
+    /// Where a move the data do not support in full stops ([`PartialStep`]).
+    pub fn partial_step(mut self, partial_step: PartialStep) -> Self {
+        self.partial_step = partial_step;
         self
     }
 
@@ -306,6 +331,14 @@ impl Judge<'_> {
         &self.scratch
     }
 
+    /// The `q` quantile of `u_d(x)` (nearest rank).
+    fn lower_quantile(&mut self, split: &[f64], q: f64) -> f64 {
+        let mut uplifts = self.uplifts(split).to_vec();
+        let rank = ((q * uplifts.len() as f64).ceil() as usize).clamp(1, uplifts.len()) - 1;
+        let (_, value, _) = uplifts.select_nth_unstable_by(rank, f64::total_cmp);
+        *value
+    }
+
     fn probability_of_gain(&mut self, split: &[f64]) -> f64 {
         let draws = self.draws.draws as f64;
         self.uplifts(split).iter().filter(|&&u| u > 0.0).count() as f64 / draws
@@ -330,6 +363,46 @@ impl Judge<'_> {
             probability_of_gain,
         }
     }
+}
+
+/// The step `t ∈ (0, 1)` with the highest `bound(t)` (`−∞` where a step is not supported):
+/// the best of the grid `k/`[`STEP_GRID`], then a golden-section search between its
+/// neighbours; `0` when no grid step is supported.
+fn highest_lower_bound(mut bound: impl FnMut(f64) -> f64) -> f64 {
+    let h = 1.0 / STEP_GRID as f64;
+    let mut best = (0.0, f64::NEG_INFINITY);
+    for k in 1..STEP_GRID {
+        let t = k as f64 * h;
+        let b = bound(t);
+        if b > best.1 {
+            best = (t, b);
+        }
+    }
+    if best.1 == f64::NEG_INFINITY {
+        return 0.0;
+    }
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut lo, mut hi) = ((best.0 - h).max(0.0), (best.0 + h).min(1.0));
+    let mut a = hi - ratio * (hi - lo);
+    let mut b = lo + ratio * (hi - lo);
+    let (mut fa, mut fb) = (bound(a), bound(b));
+    for _ in 0..STEP_BISECTIONS {
+        if fa >= fb {
+            hi = b;
+            (b, fb) = (a, fa);
+            a = hi - ratio * (hi - lo);
+            fa = bound(a);
+        } else {
+            lo = a;
+            (a, fa) = (b, fb);
+            b = lo + ratio * (hi - lo);
+            fb = bound(b);
+        }
+    }
+    [(a, fa), (b, fb), best]
+        .into_iter()
+        .fold(best, |acc, x| if x.1 > acc.1 { x } else { acc })
+        .0
 }
 
 /// A flat curve, to validate bounds and a budget with [`crate::optimize::BudgetProblem`].
@@ -497,6 +570,17 @@ impl ValidRecommendParams {
         };
         let step = if supported(1.0, &mut split, &mut judge) {
             1.0
+        } else if self.0.partial_step == PartialStep::HighestLowerBound {
+            let quantile = 1.0 - confidence;
+            let bound = |t: f64, split: &mut [f64], judge: &mut Judge<'_>| {
+                along(current, &candidate.spend, t, split);
+                if judge.probability_of_gain(split) >= confidence {
+                    judge.lower_quantile(split, quantile)
+                } else {
+                    f64::NEG_INFINITY
+                }
+            };
+            highest_lower_bound(|t| bound(t, &mut split, &mut judge))
         } else {
             let mut found = None;
             for k in (1..STEP_GRID).rev() {
