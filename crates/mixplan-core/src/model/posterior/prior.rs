@@ -362,7 +362,11 @@ mod tests {
             .check()
             .unwrap();
         assert_eq!(priors.roi_for("Email"), LogNormalPrior::new(4.0, 0.3));
-        assert_eq!(priors.roi_for("Search"), LogNormalPrior::new(1.0, 1.0));
+        assert_eq!(
+            priors.roi_for("Search"),
+            LogNormalPrior::new(DEFAULT_ROI_MEDIAN, 0.9)
+        );
+        assert!((DEFAULT_ROI_MEDIAN - 0.2f64.exp()).abs() < 1e-15);
     }
 
     #[test]
