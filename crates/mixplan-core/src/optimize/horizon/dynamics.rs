@@ -8,6 +8,7 @@ use super::error::HorizonError;
 use crate::data::WeeklyData;
 use crate::model::FittedModel;
 use crate::response::HillResponse;
+use crate::transform::WeibullAdstock;
 use crate::transform::adstock::geometric_into;
 
 /// How one channel's spend carries over into later weeks, with the part of the adstock that
@@ -147,6 +148,26 @@ impl ChannelDynamics {
         })
     }
 
+    /// Builds one channel's dynamics with a Weibull carryover `kernel` (CDF or PDF), the
+    /// carry-in computed from the observed spend `history` (`x_0 … x_{n−1}`, zero before the
+    /// first week, as in the fit; the plan starts at week `n`):
+    /// `carry_in[h] = Σ_{h < l < L, l ≤ n+h} W_l·x_{n+h−l}` for `h = 0 … L − 2`, so that
+    /// `carry_in[h] + Σ_{l ≤ h} W_l·x^plan_{h−l}` is `kernel.apply` of the history continued by
+    /// the plan, at plan week `h`.
+    ///
+    /// # Errors
+    /// [`HorizonError::InvalidCarryIn`] for a negative or non-finite spend in `history`.
+    pub fn weibull(
+        name: impl Into<String>,
+        response: HillResponse,
+        kernel: &WeibullAdstock,
+        history: &[f64],
+    ) -> Result<Self, HorizonError> {
+        let weights = kernel.weights().to_vec();
+        let carry_in = kernel_carry_in(&weights, history);
+        Self::with_kernel(name, response, weights, carry_in)
+    }
+
     /// Channel name.
     pub fn name(&self) -> &str {
         &self.name
@@ -212,9 +233,12 @@ impl HorizonModel {
                         channel: fitted.name.clone(),
                         reason: e.to_string(),
                     })?;
-                    let weights = kernel.weights().to_vec();
-                    let carry_in = kernel_carry_in(&weights, &series.values);
-                    ChannelDynamics::with_kernel(fitted.name.clone(), response, weights, carry_in)?
+                    ChannelDynamics::weibull(
+                        fitted.name.clone(),
+                        response,
+                        &kernel,
+                        &series.values,
+                    )?
                 }
                 None => {
                     let mut adstock = vec![0.0; series.values.len()];

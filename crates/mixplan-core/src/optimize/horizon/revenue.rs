@@ -436,6 +436,113 @@ mod tests {
         }
     }
 
+    /// A Weibull-kernel path (scaled units): 4 weeks, history part on the first `L − 1`.
+    fn kernel_path(s: f64, form: crate::transform::WeibullForm) -> ChannelPath {
+        let response = HillResponse::new(2.0, 1.5, s).unwrap();
+        let kernel = crate::transform::WeibullAdstock::new(1.8, 2.5, 5, form).unwrap();
+        let weights = kernel.weights().to_vec();
+        let history = vec![0.6, 0.3, 0.1, 0.05];
+        ChannelPath::finite(response, weights, history, &[0.1, 0.0, 0.2, 0.0], &[3.0; 4])
+    }
+
+    #[test]
+    fn kernel_adstock_is_the_convolution_with_the_history_and_ends_after_l_minus_1_weeks() {
+        let p = kernel_path(0.7, crate::transform::WeibullForm::Pdf);
+        let PathKernel::Finite { weights, history } = &p.kernel else {
+            panic!("a kernel path");
+        };
+        assert_eq!(p.len, 4 + 4);
+        assert_eq!(p.remainder, 0.0);
+        let x = [0.9, 1.7, 0.4, 2.0];
+        let mut a = Vec::new();
+        p.adstock(x.iter().copied(), &mut a);
+        for (k, &value) in a.iter().enumerate() {
+            let mut direct = history.get(k).copied().unwrap_or(0.0);
+            for (l, w) in weights.iter().enumerate() {
+                if l <= k && k - l < 4 {
+                    direct += w * x[k - l];
+                }
+            }
+            assert!((value - direct).abs() < 1e-15, "k={k}: {value} vs {direct}");
+        }
+    }
+
+    #[test]
+    fn kernel_gradient_and_full_hessian_match_finite_differences() {
+        use crate::transform::WeibullForm;
+        for curves in [Curves::True, Curves::Envelope] {
+            for form in [WeibullForm::Cdf, WeibullForm::Pdf] {
+                for s in [0.7, 2.5] {
+                    let p = kernel_path(s, form);
+                    let x = [0.9, 1.7, 0.4, 2.0];
+                    let mut a = Vec::new();
+                    let f = |x: &[f64], a: &mut Vec<f64>| {
+                        p.adstock(x.iter().copied(), a);
+                        p.value(a, curves)
+                    };
+                    p.adstock(x.iter().copied(), &mut a);
+                    let mut g = [0.0; 4];
+                    let mut d = vec![0.0; p.len];
+                    p.derivatives(&a, curves, 4, &mut g, &mut d);
+                    let mut hessian = [[0.0; 4]; 4];
+                    for i in 0..4 {
+                        p.hessian_row(i, 4, &d, |j, h| {
+                            hessian[i][j] = h;
+                            hessian[j][i] = h;
+                        });
+                    }
+                    for j in 0..4 {
+                        let h = 1e-6;
+                        let (mut up, mut down) = (x, x);
+                        up[j] += h;
+                        down[j] -= h;
+                        let numeric = (f(&up, &mut a) - f(&down, &mut a)) / (2.0 * h);
+                        assert!(
+                            (numeric - g[j]).abs() < 1e-6,
+                            "{curves:?} {form:?} s={s} j={j}: {numeric} vs {}",
+                            g[j]
+                        );
+                        for i in 0..4 {
+                            // Mixed second difference, a wider step (see the geometric test).
+                            let h = 1e-4;
+                            let at = |di: f64, dj: f64, a: &mut Vec<f64>| {
+                                let mut y = x;
+                                y[i] += di;
+                                y[j] += dj;
+                                f(&y, a)
+                            };
+                            let second = (at(h, h, &mut a) - at(h, -h, &mut a) - at(-h, h, &mut a)
+                                + at(-h, -h, &mut a))
+                                / (4.0 * h * h);
+                            assert!(
+                                (second - hessian[i][j]).abs() < 1e-3,
+                                "{curves:?} {form:?} s={s} ({i}, {j}): {second} vs {}",
+                                hessian[i][j]
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kernel_envelope_is_above_the_curve_over_the_reachable_adstock() {
+        let p = kernel_path(3.0, crate::transform::WeibullForm::Cdf);
+        let mut any_chord = false;
+        for k in 0..p.len {
+            if let Some(chord) = p.chords[k] {
+                any_chord = true;
+                for i in 0..=100 {
+                    let a = chord.from + (chord.end * 1.5 - chord.from) * i as f64 / 100.0;
+                    let (env, _, _) = p.curve(k, a, Curves::Envelope);
+                    assert!(env >= p.response.value(a) - 1e-12);
+                }
+            }
+        }
+        assert!(any_chord);
+    }
+
     #[test]
     fn envelope_is_above_the_curve_and_concave() {
         let p = path(3.0, 0.5);
