@@ -163,6 +163,13 @@ impl ChannelDynamics {
         kernel: &WeibullAdstock,
         history: &[f64],
     ) -> Result<Self, HorizonError> {
+        let name = name.into();
+        if let Some(&value) = history.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+            return Err(HorizonError::InvalidCarryIn {
+                channel: name,
+                value,
+            });
+        }
         let weights = kernel.weights().to_vec();
         let carry_in = kernel_carry_in(&weights, history);
         Self::with_kernel(name, response, weights, carry_in)
