@@ -479,13 +479,10 @@ mod tests {
         assert!((0..13).all(|week| plan.spend(week, 0) <= 5_000.0 + 1e-6));
         let certificate = plan.certificate().unwrap();
         assert!(certificate.upper_bound >= certificate.lower_bound - 1e-6);
-        if certificate.concave {
-            assert!(
-                certificate.relative_gap <= 1e-6,
-                "{}",
-                certificate.relative_gap
-            );
-        }
+        // Optimal to rounding when concave; else the envelope's gap, under 1 % on the store.
+        let promise = if certificate.concave { 1e-6 } else { 0.05 };
+        assert!(certificate.relative_gap <= promise, "{certificate:?}");
+        assert!(certificate.newton_steps > 0);
         assert!(certificate_text(plan).starts_with("Certificate: this plan adds $"));
         assert_eq!(outcome.forecast.weeks.len(), 13);
         // Each week's media revenue is the fitted model's own contribution series (its Weibull

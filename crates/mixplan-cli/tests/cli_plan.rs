@@ -117,12 +117,17 @@ fn plan_with_a_weibull_carryover_plans_through_its_kernel() {
             number(&certificate["upper_bound"]),
         );
         assert!(upper >= lower && lower > 0.0, "{form}: {certificate}");
-        if certificate["concave"] == true {
-            assert!(
-                number(&certificate["relative_gap"]) <= 1e-6,
-                "{certificate}"
-            );
-        }
+        // Concave: optimal to rounding. The store's curves are S-shaped in some channels, and
+        // the gap is the envelope's (about 1 % for the geometric model, under 1 % for
+        // Weibull): far from it, the solver did not run.
+        let gap = number(&certificate["relative_gap"]);
+        let promise = if certificate["concave"] == true {
+            1e-6
+        } else {
+            0.05
+        };
+        assert!(gap <= promise, "{form}: {certificate}");
+        assert!(number(&certificate["newton_steps"]) > 0.0, "{certificate}");
         assert_eq!(out["forecast"]["weeks"].as_array().unwrap().len(), 13);
         // The Weibull model's plan, not the geometric one's.
         assert_ne!(out["media_revenue"], geometric["media_revenue"], "{form}");

@@ -219,6 +219,48 @@ fn a_short_period_still_counts_the_history_and_the_whole_kernel() {
 }
 
 #[test]
+fn kernels_with_vanishing_last_weights_are_solved_and_certified() {
+    // A narrow Weibull PDF (k = 2, λ = 0.5) over 13 weeks has W_12 ≈ 1e-290 and a steep
+    // one (k = 4) has weights that underflow to 0: the adstock of the last tail weeks is
+    // then ~1e-293, where a curve with s < 1 has g'' = ±∞ in floating point though its
+    // Hessian term W²·g'' is ~1e-220. Fitted to the simulated store, such kernels occur.
+    let kernels = [
+        WeibullAdstock::new(2.0, 0.5, 13, WeibullForm::Pdf).unwrap(),
+        WeibullAdstock::new(4.0, 0.5, 13, WeibullForm::Pdf).unwrap(),
+        WeibullAdstock::new(0.5, 2.0, 13, WeibullForm::Pdf).unwrap(),
+    ];
+    assert!(kernels[0].weights()[12] < 1e-280 && kernels[0].weights()[12] > 0.0);
+    assert_eq!(kernels[1].weights()[12], 0.0);
+    let channels: Vec<Channel> = kernels
+        .into_iter()
+        .zip([
+            (27_000.0, 5_800.0, 0.76),
+            (15_000.0, 18_000.0, 0.6),
+            (67_000.0, 9_700.0, 0.9),
+        ])
+        .enumerate()
+        .map(|(c, (kernel, (beta, k, s)))| Channel {
+            response: HillResponse::new(beta, k, s).unwrap(),
+            kernel,
+            history: history(30, k, c as f64),
+        })
+        .collect();
+    let problem = HorizonParams::new(13, 13.0 * 20_000.0)
+        .check(&model(&channels))
+        .unwrap();
+    let plan = HorizonOptimizer::new().solve(&problem).unwrap();
+    assert_matches_simulation(&channels, &plan);
+    let certificate = plan.certificate().unwrap();
+    assert!(certificate.concave);
+    assert!(
+        certificate.relative_gap <= 1e-6,
+        "gap {} after {} Newton steps",
+        certificate.relative_gap,
+        certificate.newton_steps
+    );
+}
+
+#[test]
 fn a_truncated_geometric_kernel_gives_the_geometric_plan() {
     // Weibull CDF with shape 1 has W_l ∝ exp(−l/λ) = θ^l for λ = −1/ln θ: over a long window
     // it is the geometric kernel (1 − θ)·θ^l up to θ^L, and the history's carry-in is the

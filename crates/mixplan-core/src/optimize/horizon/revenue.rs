@@ -252,7 +252,11 @@ impl ChannelPath {
                 slopes[..weeks].fill(0.0);
                 for k in 0..self.len {
                     let (_, g1, g2) = self.curve(k, adstock[k], curves);
-                    curvature[k] = g2;
+                    // A kernel's last weights can be ~1e-290 (a narrow Weibull PDF), so a tail
+                    // week's adstock too, where `g''` of a curve with `s < 1` overflows to ∞
+                    // (`a^(s−2)`) while its Hessian term `W²·g''` is ~1e-220: keep `g''`
+                    // finite so that the term is its (underflowed) product, not ∞·0.
+                    curvature[k] = g2.clamp(-f64::MAX, f64::MAX);
                     // ∂F/∂x_j gets W_{k−j}·g_k' from every week k it acts on.
                     for (l, w) in weights.iter().enumerate().take(k + 1) {
                         if k - l < weeks {
