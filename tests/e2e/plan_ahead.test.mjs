@@ -112,7 +112,8 @@ test('with Weibull CDF carryover the horizon plans the Weibull model, certified,
   for (const chart of ['chart-horizon-plan', 'chart-forecast']) {
     await page.locator(`${id(chart)} svg.main-svg`).first().waitFor();
   }
-  console.log(`13-week plan, $520,000: Weibull CDF gap ${gap}; geometric plan's first week ${JSON.stringify(geometric.slice(0, 5))}, Weibull's ${JSON.stringify(cells.slice(0, 5))}`);
+  const search = (plan) => plan.filter((c) => c.channel === 'paid_search').slice(0, 4).map((c) => Math.round(c.spend));
+  console.log(`13-week plan, $520,000: Weibull CDF gap ${gap}; paid search's first weeks: geometric ${search(geometric)}, Weibull CDF ${search(cells)}`);
   await screenshot(page, 'plan-ahead-weibull-cdf');
   assert.doesNotMatch(await visibleText(page), /NaN|Infinity|inf\b/);
   assert.deepEqual(problems, [], 'no console errors or warnings');
