@@ -29,8 +29,8 @@ pub struct ChannelInfo {
 /// normalised (`Σ_l W_l = 1`, geometric `W_l = (1 − θ)θ^l` or a Weibull window), so a spend
 /// `x` held every week has adstock `Σ_l W_l·x = x` (exactly once a Weibull window has
 /// filled, in the limit for geometric) and the steady-state response is identical in form;
-/// only the fitted `β, K, s` differ between forms. The week-by-week horizon is different:
-/// see `planner::horizon::horizon_model`.
+/// only the fitted `β, K, s` differ between forms. The week-by-week horizon follows the
+/// kernel itself, week by week: see `planner::horizon::horizon_model`.
 ///
 /// `PartialEq` compares by value (no identity tricks), so it can sit in a plain `Memo`.
 /// (A Weibull model's channels carry `decay = NaN`, so such a planner never equals

@@ -3,8 +3,8 @@
 // the model panel then shows each channel's Weibull shape k and scale λ — the kernels
 // `mixplan fit --carryover weibull-cdf` chooses — and the recommended split is the one
 // `mixplan optimize --carryover weibull-cdf` recommends with the page's sampler settings.
-// The form travels in the link; switching back to geometric restores the original figures;
-// the model checks run on the Weibull model.
+// The form travels in the link; the horizon plans the Weibull model; switching back to
+// geometric restores the original figures; the model checks run on the Weibull model.
 // The CLI is `target/debug/mixplan` (`cargo build -p mixplan-cli`; make test builds it).
 // Run with `node --test tests/e2e/carryover.test.mjs` after `trunk build --release`.
 import { test } from 'node:test';
@@ -107,10 +107,13 @@ test('choosing Weibull CDF refits with it: k and λ as the CLI fits them, its re
     console.log(`${ch}: recommended ${weibull.recommended[ch]} (CLI ${expected.toFixed(2)}); geometric ${geometric.recommended[ch]}`);
     assert.ok(Math.abs(shown - expected) <= SPLIT_TOLERANCE * total, `${ch}: page ${shown} vs CLI ${expected}`);
   }
-  // The link carries the form; the horizon says why it does not plan a Weibull model.
+  // The link carries the form; the horizon plans the Weibull model (its kernels, the data's
+  // last weeks carried in), with its certificate and no error (plan_ahead.test.mjs checks
+  // the plan itself).
   await page.waitForFunction(() => window.location.hash.includes(';carryover=weibull-cdf'));
-  assert.match(await page.locator(id('horizon-error')).textContent(), /geometric carryover only.*Weibull CDF/);
-  assert.equal(await page.locator(id('horizon')).count(), 0, 'no horizon plan with a geometric stand-in');
+  await page.locator(id('horizon')).waitFor({ state: 'attached' });
+  assert.equal(await page.locator(id('horizon-error')).textContent(), '');
+  assert.match(await page.locator(id('horizon-certificate')).textContent(), /^Certificate: this plan adds \$/);
   assert.match(await page.locator('.model-panel .footnote').textContent(), /^Carryover: Weibull CDF/);
   await screenshot(page, 'carryover-weibull-cdf');
 
@@ -120,7 +123,7 @@ test('choosing Weibull CDF refits with it: k and λ as the CLI fits them, its re
     assert.equal(await page.locator(id(`decay-${c}`)).getAttribute('data-value'), geometricDecay[c]);
   }
   await page.waitForFunction(() => !window.location.hash.includes('carryover='));
-  // The horizon plans again (its field-error line is empty).
+  // The horizon plans the geometric model again (its field-error line is empty).
   assert.equal(await page.locator(id('horizon-error')).textContent(), '');
   await page.locator(id('horizon')).waitFor({ state: 'attached' });
   console.log(`store in the page: geometric fit ${geometricTimes.fitMs.toFixed(0)} ms + posterior ${geometricTimes.samplingMs.toFixed(0)} ms; `

@@ -1,6 +1,7 @@
 //! Criterion benchmark of the horizon optimiser: re-planning 13 weeks × 5 channels (the
-//! page's default plan period), as on a budget slider move. The browser goal is ≤ 20 ms;
-//! this measures native code (the page measures wasm).
+//! page's default plan period), as on a budget slider move, with geometric carryover and
+//! with Weibull CDF kernels over 13 weeks. The browser goal is ≤ 20 ms; this measures
+//! native code (the page measures wasm).
 //!
 //! `cargo bench -p mixplan-core --bench horizon`
 
@@ -9,6 +10,7 @@ use mixplan_core::optimize::horizon::{
     ChannelDynamics, HorizonModel, HorizonOptimizer, HorizonParams,
 };
 use mixplan_core::response::HillResponse;
+use mixplan_core::transform::{WeibullAdstock, WeibullForm};
 use std::hint::black_box;
 
 /// Five channels shaped like the simulated store's (search, email, display, social,
@@ -27,6 +29,37 @@ fn store(shapes: [f64; 5]) -> HorizonModel {
             .map(|(&(name, beta, k, decay, carry), s)| {
                 ChannelDynamics::new(name, HillResponse::new(beta, k, s).unwrap(), decay, carry)
                     .unwrap()
+            })
+            .collect(),
+    )
+    .unwrap()
+}
+
+/// The same channels and curves with Weibull CDF kernels over 13 weeks (the shapes and scales
+/// the store's Weibull CDF fit chooses) after 52 weeks of uneven spend around the carry-in.
+fn store_weibull(shapes: [f64; 5]) -> HorizonModel {
+    let spec = [
+        ("paid_search", 60_000.0, 9_000.0, (1.0, 1.0), 8_000.0),
+        ("email", 12_000.0, 1_500.0, (4.0, 4.0), 1_500.0),
+        ("display", 15_000.0, 6_000.0, (2.0, 0.5), 5_000.0),
+        ("social", 40_000.0, 8_000.0, (1.0, 4.0), 7_000.0),
+        ("affiliate", 10_000.0, 4_000.0, (4.0, 0.5), 3_000.0),
+    ];
+    HorizonModel::new(
+        spec.iter()
+            .zip(shapes)
+            .map(|(&(name, beta, k, (shape, scale), level), s)| {
+                let kernel = WeibullAdstock::new(shape, scale, 13, WeibullForm::Cdf).unwrap();
+                let history: Vec<f64> = (0..52)
+                    .map(|t| level * (1.0 + 0.5 * (0.7 * t as f64).sin()))
+                    .collect();
+                ChannelDynamics::weibull(
+                    name,
+                    HillResponse::new(beta, k, s).unwrap(),
+                    &kernel,
+                    &history,
+                )
+                .unwrap()
             })
             .collect(),
     )
@@ -57,6 +90,18 @@ fn bench(c: &mut Criterion) {
     c.bench_function("horizon 13x5 two S-shaped channels", |b| {
         b.iter(|| optimizer.solve(black_box(&problem)).unwrap())
     });
+    let weibull = store_weibull([0.8, 1.0, 0.9, 0.95, 0.6]);
+    let problem = plan(&weibull, 13.0 * 25_000.0);
+    c.bench_function(
+        "horizon 13x5 concave, Weibull CDF kernels (13 weeks), budget 325k",
+        |b| b.iter(|| optimizer.solve(black_box(&problem)).unwrap()),
+    );
+    let weibull_s = store_weibull([0.8, 1.0, 2.5, 3.0, 0.6]);
+    let problem = plan(&weibull_s, 13.0 * 25_000.0);
+    c.bench_function(
+        "horizon 13x5 Weibull CDF kernels, two S-shaped channels",
+        |b| b.iter(|| optimizer.solve(black_box(&problem)).unwrap()),
+    );
     let budgets: Vec<_> = (0..20)
         .map(|i| plan(&concave, 13.0 * (10_000.0 + 5_000.0 * i as f64)))
         .collect();

@@ -67,7 +67,7 @@ impl HorizonFields {
 pub fn HorizonPanel(
     /// The fitted model, its channels and its data.
     planner: Arc<Planner>,
-    /// The channels' dynamics (decay, carry-in) built from the planner.
+    /// The channels' dynamics (carryover, carry-in) built from the planner.
     model: Arc<HorizonModel>,
     /// The plan period and total budget fields (held by the planner page).
     fields: HorizonFields,

@@ -1,14 +1,17 @@
 //! `mixplan plan DATA.csv --weeks N --budget B [--cap [W:]CH=V]… [--period-cap CH=V]…
-//! [--week-cap [W=]V]… [--fix W:CH=V]…`
+//! [--week-cap [W=]V]… [--fix W:CH=V]… [--carryover geometric|weibull-cdf|weibull-pdf]`
 //!
-//! Fits the model as `mixplan fit` does, then splits a total budget `B` over the next `N`
-//! weeks (after the data's last week) across channels and weeks with the horizon optimiser
-//! (carry-in from the data's last weeks, carryover within and after the period), and
-//! forecasts the total weekly revenue. Weeks are numbered from 1. Prints JSON:
+//! Fits the model as `mixplan fit` does (with `--carryover`'s form, geometric by default),
+//! then splits a total budget `B` over the next `N` weeks (after the data's last week) across
+//! channels and weeks with the horizon optimiser (carry-in from the data's last weeks,
+//! carryover within and after the period: the geometric recursion, or the Weibull kernel
+//! `a_t = Σ_{l<L} W_l·x_{t−l}` with its `L − 1` weeks after the period), and forecasts the
+//! total weekly revenue. Weeks are numbered from 1. Prints JSON:
 //!
 //! | field | meaning |
 //! |---|---|
 //! | `weeks`, `budget` | the plan period and its total budget |
+//! | `carryover` | the model's carryover form: `geometric`, `weibull-cdf` or `weibull-pdf` |
 //! | `plan[]` | per week: `week`, `date` (week start), `spend` per channel, `total` |
 //! | `channel_totals` | spend per channel over the period |
 //! | `media_revenue` | revenue the plan adds over spending nothing in the period, carryover tail included |
@@ -121,6 +124,9 @@ pub struct Args {
     /// Future control values: the same week last year (default) or the recent average.
     #[arg(long = "future-controls", value_enum, default_value_t = Controls::LastYear)]
     future_controls: Controls,
+    /// Carryover form of the model: geometric (default), weibull-cdf or weibull-pdf.
+    #[arg(long, default_value = "geometric", value_parser = super::fit::parse_carryover, value_name = "FORM")]
+    carryover: mixplan_core::transform::CarryoverForm,
 }
 
 /// `--controls`.
@@ -178,6 +184,7 @@ struct CertificateOut {
 struct PlanOut<'a> {
     weeks: usize,
     budget: f64,
+    carryover: &'static str,
     plan: Vec<WeekOut<'a>>,
     channel_totals: Named<'a>,
     media_revenue: f64,
@@ -195,7 +202,7 @@ fn asked(args: &Args) -> String {
 
 /// Runs `mixplan plan`.
 pub fn run(args: Args) -> CommandResult {
-    let fit = args.model.fit()?;
+    let fit = args.model.fit_with_carryover(args.carryover)?;
     let (fitted, data) = (fit.model, fit.data);
     let names = channel_names(&fitted);
     let plan_error = |source| CliError::Plan {
@@ -266,6 +273,7 @@ pub fn run(args: Args) -> CommandResult {
     let out = PlanOut {
         weeks,
         budget: args.budget,
+        carryover: fitted.carryover_form().name(),
         plan: rows
             .iter()
             .zip(&forecast.weeks)

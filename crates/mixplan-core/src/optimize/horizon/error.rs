@@ -43,6 +43,29 @@ pub enum HorizonError {
         /// The value given.
         value: f64,
     },
+    /// A channel's carryover kernel cannot be planned with.
+    #[error("channel '{channel}': the carryover kernel is not usable: {reason}; refit the model")]
+    InvalidKernel {
+        /// Channel name.
+        channel: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A kernel channel's carry-in does not have one value per week the history reaches
+    /// (`L − 1` for a kernel of `L` lags).
+    #[error(
+        "channel '{channel}': the carry-in from past spend has {found} values but the \
+         carryover kernel needs {expected} (one per week the history still reaches); rebuild \
+         the dynamics from the data"
+    )]
+    CarryInLength {
+        /// Channel name.
+        channel: String,
+        /// `L − 1`.
+        expected: usize,
+        /// Values given.
+        found: usize,
+    },
     /// A week index is outside the plan period.
     #[error("week {week} is outside the plan period of {weeks} weeks; weeks are numbered 1 to {weeks}", week = week + 1)]
     UnknownWeek {

@@ -4,10 +4,22 @@
 //!
 //! # Problem
 //!
-//! For channel `c` with decay `θ_c`, Hill response `f_c = β_c·hill(·; K_c, s_c)` and carry-in
-//! `a_{c,−1}` (the adstock state after the last observed week), a plan `x_{h,c}`
-//! (`h = 0 … N−1`) gives the adstock `a_{c,h} = θ_c·a_{c,h−1} + (1 − θ_c)·x_{h,c}`, and for
-//! `h ≥ N` (no spend after the period) `a_{c,h} = θ_c·a_{c,h−1}`. The optimiser solves
+//! For channel `c` with Hill response `f_c = β_c·hill(·; K_c, s_c)` and a plan `x_{h,c}`
+//! (`h = 0 … N−1`, zero after the period), the adstock `a_{c,k}` of week `k` follows the
+//! channel's carryover ([`ChannelCarryover`]):
+//!
+//! * **geometric** (decay `θ_c`, carry-in `a_{c,−1}`, the adstock state after the last
+//!   observed week): `a_{c,h} = θ_c·a_{c,h−1} + (1 − θ_c)·x_{h,c}` for `h < N` and
+//!   `a_{c,h} = θ_c·a_{c,h−1}` for `h ≥ N`; the tail is summed until its remainder is below
+//!   1e-12 of a week's effect (the bound left over is added to the certificate);
+//! * **finite kernel** (weights `W_{c,0} … W_{c,L−1}`, e.g. a normalised Weibull CDF or PDF
+//!   kernel): `a_{c,k} = h_{c,k} + Σ_{l<L} W_{c,l}·x_{k−l,c}` where `h_{c,k}` is the observed
+//!   history's part of week `k` (non-zero for `k < L − 1` only); the tail is exactly the
+//!   `L − 1` weeks after the period, with nothing left over.
+//!
+//! Either way `a` is affine in the plan with non-negative coefficients
+//! (`∂a_k/∂x_j = (1 − θ)·θ^(k−j)` or `W_{k−j}`), which is all the method below needs. The
+//! optimiser solves
 //!
 //! ```text
 //! maximise   F(x) = Σ_c Σ_{k ≥ 0} [ f_c(a_{c,k}(x)) − f_c(a_{c,k}(0)) ]
@@ -16,8 +28,7 @@
 //! ```
 //!
 //! `F` is the media revenue the plan adds over spending nothing in the period, **the
-//! carryover tail after the period included** (summed until its remainder is below 1e-12
-//! of a week's effect). The baseline, trend, seasonality and controls enter the model
+//! carryover tail after the period included**. The baseline, trend, seasonality and controls enter the model
 //! additively, so they do not depend on the plan and drop out of the optimisation: in this
 //! model the season changes the forecast, not the return on media. The timing of the plan
 //! comes only from the carry-in (weeks right after heavy past spend are already partly
@@ -35,9 +46,10 @@
 //!    non-decreasing functions of affine maps of `x`).
 //! 3. **Barrier method** (see `barrier`): Newton steps on `t·F̂ + Σ ln(slacks)` with the
 //!    budget as an equality, `t` raised ×20 until `m/t ≤ 1e-8·|F̂|`. The gradient and the
-//!    Hessian of `F̂` come from backward recursions over time (`revenue`), so each Newton
-//!    step costs one pass over the period and its tail plus one dense Cholesky
-//!    factorisation. Then an **active-set polish**: the constraints whose multiplier exceeds
+//!    Hessian of `F̂` come from backward recursions over time (geometric) or from the kernel's
+//!    band (`∂²F/∂x_i∂x_j = Σ_k W_{k−i}·W_{k−j}·g_k''`, zero for `|i − j| ≥ L`; see
+//!    `revenue`), so each Newton step costs one pass over the period and its tail plus one
+//!    dense Cholesky factorisation. Then an **active-set polish**: the constraints whose multiplier exceeds
 //!    their slack are made equalities and Newton's method solves the rest to rounding.
 //! 4. **Certificate.** Because `F̂` is concave, for the final `x`:
 //!    `max F ≤ max F̂ ≤ F̂(x) + max_{y feasible} ∇F̂(x)·(y − x)`, and the linear maximum is
@@ -75,7 +87,7 @@ mod problem;
 mod revenue;
 mod solver;
 
-pub use dynamics::{ChannelDynamics, HorizonModel};
+pub use dynamics::{ChannelCarryover, ChannelDynamics, HorizonModel};
 pub use error::HorizonError;
 pub use forecast::{ControlAssumption, Forecast, ForecastParams, ForecastWeek};
 pub use plan::{Certificate, HorizonPlan};

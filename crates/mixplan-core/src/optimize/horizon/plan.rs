@@ -35,8 +35,10 @@ impl Certificate {
 /// A channel × week spend plan and what the model predicts it earns.
 ///
 /// Revenue is computed with the model's dynamics: the carry-in from the spend already
-/// made, geometric carryover within the period and **after** it (spend is taken as zero after
-/// the period and the decaying tail counts), Hill saturation of the adstocked spend.
+/// made, the channel's carryover (geometric or a finite kernel such as Weibull) within the
+/// period and **after** it (spend is taken as zero after the period and the tail counts:
+/// until negligible for geometric, the `L − 1` weeks a kernel of `L` lags reaches), Hill
+/// saturation of the adstocked spend.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HorizonPlan {
     pub(crate) channel_names: Vec<String>,

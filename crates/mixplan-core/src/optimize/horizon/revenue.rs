@@ -1,8 +1,8 @@
 //! A plan's media revenue through the model's dynamics, with its gradient and Hessian, under
 //! the true Hill curves or their concave envelopes.
 //!
-//! For one channel with decay θ, `w = 1 − θ`, carry-in `a_{−1}` and spend `x_0 … x_{N−1}`
-//! (zero after the period):
+//! **Geometric carryover.** For one channel with decay θ, `w = 1 − θ`, carry-in `a_{−1}` and
+//! spend `x_0 … x_{N−1}` (zero after the period):
 //!
 //! ```text
 //! a_k = θ·a_{k−1} + w·x_k   (k < N),      a_k = θ·a_{k−1}   (k ≥ N, the tail)
@@ -16,6 +16,21 @@
 //! `Σ_{m>M} β·hill(θ^m·a) ≤ β·(θ^(M+1)·a/K)^s / (1 − θ^s)` (from `hill(a) ≤ (a/K)^s`) is below
 //! `1e-12·β·hill(a)` at the largest reachable adstock `a` (at most [`MAX_TAIL`] weeks; the
 //! bound left over is added to the certificate's upper bound).
+//!
+//! **Finite kernel** `W_0 … W_{L−1}` (Weibull): with `h_k` the history's part of week `k`'s
+//! adstock (0 for `k ≥ L − 1`),
+//!
+//! ```text
+//! a_k = h_k + Σ_{l<L, 0 ≤ k−l < N} W_l·x_{k−l}                (k = 0 … N + L − 2)
+//! F   = Σ_{k=0}^{N+L−2} g_k(a_k)
+//! ∂F/∂x_j = Σ_{l<L} W_l·g'_{j+l}(a_{j+l})
+//! ∂²F/∂x_i∂x_j = Σ_{k=max(i,j)}^{min(i,j)+L−1} W_{k−i}·W_{k−j}·g''_k(a_k)   (0 when |i−j| ≥ L)
+//! ```
+//!
+//! since `∂a_k/∂x_j = W_{k−j}` for `0 ≤ k − j < L`. The tail is exactly the `L − 1` weeks
+//! after the period: spend in the last week acts until week `N + L − 2` and nothing remains
+//! after it, so no remainder is left over. The reachable adstock of week `k` is
+//! `[h_k + Σ_l W_l·lo_{k−l}, h_k + Σ_l W_l·hi_{k−l}]` (`W_l ≥ 0`), where the envelopes are built.
 
 use crate::optimize::ResponseCurve;
 use crate::response::HillResponse;
@@ -47,13 +62,24 @@ pub(crate) enum Curves {
     TrueClipped,
 }
 
+/// A channel's carryover on the plan's time axis (amounts scaled, see the solver).
+#[derive(Debug, Clone)]
+pub(crate) enum PathKernel {
+    /// θ and `a_{−1}`.
+    Geometric { decay: f64, carry_in: f64 },
+    /// `W_0 … W_{L−1}` and the history's part `h_k` of the first `L − 1` weeks.
+    Finite {
+        weights: Vec<f64>,
+        history: Vec<f64>,
+    },
+}
+
 /// One channel on the plan's time axis (all amounts scaled, see the solver).
 #[derive(Debug, Clone)]
 pub(crate) struct ChannelPath {
     pub response: HillResponse,
-    pub decay: f64,
-    pub carry_in: f64,
-    /// `N + M`: weeks in the period plus the tail.
+    pub kernel: PathKernel,
+    /// `N + M` (geometric) or `N + L − 1` (kernel): weeks in the period plus the tail.
     pub len: usize,
     /// The envelope's chord for each time `k` (`None`: the curve is its own envelope there).
     pub chords: Vec<Option<Chord>>,
@@ -62,9 +88,10 @@ pub(crate) struct ChannelPath {
 }
 
 impl ChannelPath {
-    /// Builds the path for a channel whose adstock at time `k` can range over
-    /// `[low[k], high[k]]` for `k < N` (from the spend bounds); the tail follows by decay.
-    pub fn new(
+    /// Builds the path for a channel with geometric carryover whose adstock at time `k` can
+    /// range over `[low[k], high[k]]` for `k < N` (from the spend bounds); the tail follows
+    /// by decay.
+    pub fn geometric(
         response: HillResponse,
         decay: f64,
         carry_in: f64,
@@ -75,8 +102,6 @@ impl ChannelPath {
         let last_high = high.last().copied().unwrap_or(carry_in);
         let (tail, remainder) = tail_length(&response, decay, last_high);
         let len = weeks + tail;
-        let s = response.shape();
-        let inflection = response.inflection();
         let mut chords = Vec::with_capacity(len);
         let (mut lo, mut hi) = (0.0, 0.0);
         for k in 0..len {
@@ -87,43 +112,79 @@ impl ChannelPath {
                 lo *= decay;
                 hi *= decay;
             }
-            let chord = match inflection {
-                Some(p) if s > 1.0 && response.coefficient() > 0.0 && lo < p && hi > lo => {
-                    let end = response.tangent_from(lo, hi);
-                    let base = response.value(lo);
-                    (end > lo).then(|| Chord {
-                        from: lo,
-                        end,
-                        base,
-                        slope: (response.value(end) - base) / (end - lo),
-                    })
-                }
-                _ => None,
-            };
-            chords.push(chord);
+            chords.push(envelope_chord(&response, lo, hi));
         }
         Self {
             response,
-            decay,
-            carry_in,
+            kernel: PathKernel::Geometric { decay, carry_in },
             len,
             chords,
             remainder,
         }
     }
 
+    /// Builds the path for a channel with the finite kernel `weights` (`W_l ≥ 0`), the
+    /// history's part `history[k]` of week `k`'s adstock (`k < L − 1`) and cell bounds
+    /// `lower[h] ≤ x_h ≤ upper[h]` (`h < N`): `N + L − 1` weeks, the envelope of week `k`
+    /// over `[h_k + Σ_l W_l·lower_{k−l}, h_k + Σ_l W_l·upper_{k−l}]`; no remainder.
+    pub fn finite(
+        response: HillResponse,
+        weights: Vec<f64>,
+        history: Vec<f64>,
+        lower: &[f64],
+        upper: &[f64],
+    ) -> Self {
+        let weeks = lower.len();
+        let len = weeks + weights.len().saturating_sub(1);
+        let mut low = Vec::new();
+        let mut high = Vec::new();
+        convolve(&weights, &history, lower.iter().copied(), len, &mut low);
+        convolve(&weights, &history, upper.iter().copied(), len, &mut high);
+        let chords = low
+            .iter()
+            .zip(&high)
+            .map(|(&lo, &hi)| envelope_chord(&response, lo, hi))
+            .collect();
+        Self {
+            response,
+            kernel: PathKernel::Finite { weights, history },
+            len,
+            chords,
+            remainder: 0.0,
+        }
+    }
+
     /// The adstock path `a_0 … a_{len−1}` for the spend `x_0 … x_{N−1}`.
     pub fn adstock(&self, spend: impl Iterator<Item = f64>, out: &mut Vec<f64>) {
-        out.clear();
-        let w = 1.0 - self.decay;
-        let mut a = self.carry_in;
-        for x in spend {
-            a = self.decay * a + w * x;
-            out.push(a);
+        match &self.kernel {
+            PathKernel::Geometric { decay, carry_in } => {
+                out.clear();
+                let w = 1.0 - decay;
+                let mut a = *carry_in;
+                for x in spend {
+                    a = decay * a + w * x;
+                    out.push(a);
+                }
+                while out.len() < self.len {
+                    a *= decay;
+                    out.push(a);
+                }
+            }
+            PathKernel::Finite { weights, history } => {
+                convolve(weights, history, spend, self.len, out);
+            }
         }
-        while out.len() < self.len {
-            a *= self.decay;
-            out.push(a);
+    }
+
+    /// Whether the spend of week `week` moves an adstock that is at zero in `adstock` (where
+    /// [`ChannelPath::curve`] reports slope 0, wrong for a curve with infinite slope there).
+    pub fn feeds_zero_adstock(&self, week: usize, adstock: &[f64]) -> bool {
+        match &self.kernel {
+            PathKernel::Geometric { .. } => adstock[week] <= 0.0,
+            PathKernel::Finite { weights, .. } => weights
+                .iter()
+                .enumerate()
+                .any(|(l, &w)| w > 0.0 && adstock.get(week + l).is_some_and(|&a| a <= 0.0)),
         }
     }
 
@@ -162,7 +223,9 @@ impl ChannelPath {
             .sum()
     }
 
-    /// Fills `slopes[j] = ∂F/∂x_j` and `curvature[j] = D_j` (`j < N`) for an adstock path.
+    /// Fills `slopes[j] = ∂F/∂x_j` (`j < N`) and the curvature the Hessian is built from
+    /// ([`ChannelPath::hessian_row`]): `curvature[j] = D_j` (`j < N`, geometric) or
+    /// `curvature[k] = g_k''(a_k)` (`k < len`, kernel; `curvature` must hold `len` values).
     pub fn derivatives(
         &self,
         adstock: &[f64],
@@ -171,17 +234,111 @@ impl ChannelPath {
         slopes: &mut [f64],
         curvature: &mut [f64],
     ) {
-        let (theta, w) = (self.decay, 1.0 - self.decay);
-        let (mut r, mut d) = (0.0, 0.0);
-        for k in (0..self.len).rev() {
-            let (_, g1, g2) = self.curve(k, adstock[k], curves);
-            r = g1 + theta * r;
-            d = g2 + theta * theta * d;
-            if k < weeks {
-                slopes[k] = w * r;
-                curvature[k] = d;
+        match &self.kernel {
+            PathKernel::Geometric { decay, .. } => {
+                let (theta, w) = (*decay, 1.0 - decay);
+                let (mut r, mut d) = (0.0, 0.0);
+                for k in (0..self.len).rev() {
+                    let (_, g1, g2) = self.curve(k, adstock[k], curves);
+                    r = g1 + theta * r;
+                    d = g2 + theta * theta * d;
+                    if k < weeks {
+                        slopes[k] = w * r;
+                        curvature[k] = d;
+                    }
+                }
+            }
+            PathKernel::Finite { weights, .. } => {
+                slopes[..weeks].fill(0.0);
+                for k in 0..self.len {
+                    let (_, g1, g2) = self.curve(k, adstock[k], curves);
+                    // A kernel's last weights can be ~1e-290 (a narrow Weibull PDF), so a tail
+                    // week's adstock too, where `g''` of a curve with `s < 1` overflows to ∞
+                    // (`a^(s−2)`) while its Hessian term `W²·g''` is ~1e-220: keep `g''`
+                    // finite so that the term is its (underflowed) product, not ∞·0.
+                    curvature[k] = g2.clamp(-f64::MAX, f64::MAX);
+                    // ∂F/∂x_j gets W_{k−j}·g_k' from every week k it acts on.
+                    for (l, w) in weights.iter().enumerate().take(k + 1) {
+                        if k - l < weeks {
+                            slopes[k - l] += w * g1;
+                        }
+                    }
+                }
             }
         }
+    }
+
+    /// Row `i` of the Hessian from the right of the diagonal: `add(j, ∂²F/∂x_i∂x_j)` for
+    /// `i ≤ j < weeks` (only the band `j < i + L` for a kernel), from the `curvature` of
+    /// [`ChannelPath::derivatives`].
+    pub fn hessian_row(
+        &self,
+        i: usize,
+        weeks: usize,
+        curvature: &[f64],
+        mut add: impl FnMut(usize, f64),
+    ) {
+        match &self.kernel {
+            PathKernel::Geometric { decay, .. } => {
+                let (theta, w) = (*decay, 1.0 - decay);
+                let mut power = 1.0;
+                for (j, &d) in curvature.iter().enumerate().take(weeks).skip(i) {
+                    // ∂²F/∂x_i∂x_j = w²·θ^|i−j|·D_max(i,j)
+                    add(j, w * w * power * d);
+                    power *= theta;
+                }
+            }
+            PathKernel::Finite { weights, .. } => {
+                let lags = weights.len();
+                for j in i..weeks.min(i + lags) {
+                    // Σ_{k=j}^{i+L−1} W_{k−i}·W_{k−j}·g_k''
+                    let h: f64 = (j..i + lags)
+                        .filter(|&k| k < self.len)
+                        .map(|k| weights[k - i] * weights[k - j] * curvature[k])
+                        .sum();
+                    add(j, h);
+                }
+            }
+        }
+    }
+}
+
+/// `out[k] = history[k] + Σ_{l<L, 0 ≤ k−l} W_l·x_{k−l}` for `k < len` (history 0 past its
+/// end, spend past `len` ignored).
+fn convolve(
+    weights: &[f64],
+    history: &[f64],
+    spend: impl Iterator<Item = f64>,
+    len: usize,
+    out: &mut Vec<f64>,
+) {
+    out.clear();
+    out.resize(len, 0.0);
+    for (a, &h) in out.iter_mut().zip(history) {
+        *a = h;
+    }
+    for (j, x) in spend.enumerate() {
+        for (a, w) in out.iter_mut().skip(j).zip(weights) {
+            *a += w * x;
+        }
+    }
+}
+
+/// The chord of the concave envelope of `response` over the reachable adstock `[lo, hi]`
+/// (`None` where the curve is concave there: it is its own envelope).
+fn envelope_chord(response: &HillResponse, lo: f64, hi: f64) -> Option<Chord> {
+    match response.inflection() {
+        Some(p) if response.shape() > 1.0 && response.coefficient() > 0.0 && lo < p && hi > lo => {
+            let end = response.tangent_from(lo, hi);
+            let base = response.value(lo);
+            (end > lo).then(|| Chord {
+                from: lo,
+                end,
+                base,
+                slope: (response.value(end) - base) / (end - lo),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -215,7 +372,7 @@ mod tests {
 
     fn path(s: f64, decay: f64) -> ChannelPath {
         let response = HillResponse::new(2.0, 1.5, s).unwrap();
-        ChannelPath::new(response, decay, 0.4, &[0.1, 0.1, 0.0], &[3.0, 3.0, 3.0])
+        ChannelPath::geometric(response, decay, 0.4, &[0.1, 0.1, 0.0], &[3.0, 3.0, 3.0])
     }
 
     #[test]
@@ -281,6 +438,112 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A Weibull-kernel path (scaled units): 4 weeks, history part on the first `L − 1`.
+    fn kernel_path(s: f64, form: crate::transform::WeibullForm) -> ChannelPath {
+        let response = HillResponse::new(2.0, 1.5, s).unwrap();
+        let kernel = crate::transform::WeibullAdstock::new(1.8, 2.5, 5, form).unwrap();
+        let weights = kernel.weights().to_vec();
+        let history = vec![0.6, 0.3, 0.1, 0.05];
+        ChannelPath::finite(response, weights, history, &[0.1, 0.0, 0.2, 0.0], &[3.0; 4])
+    }
+
+    #[test]
+    fn kernel_adstock_is_the_convolution_with_the_history_and_ends_after_l_minus_1_weeks() {
+        let p = kernel_path(0.7, crate::transform::WeibullForm::Pdf);
+        let PathKernel::Finite { weights, history } = &p.kernel else {
+            panic!("a kernel path");
+        };
+        assert_eq!(p.len, 4 + 4);
+        assert_eq!(p.remainder, 0.0);
+        let x = [0.9, 1.7, 0.4, 2.0];
+        let mut a = Vec::new();
+        p.adstock(x.iter().copied(), &mut a);
+        for (k, &value) in a.iter().enumerate() {
+            let mut direct = history.get(k).copied().unwrap_or(0.0);
+            for (l, w) in weights.iter().enumerate() {
+                if l <= k && k - l < 4 {
+                    direct += w * x[k - l];
+                }
+            }
+            assert!((value - direct).abs() < 1e-15, "k={k}: {value} vs {direct}");
+        }
+    }
+
+    #[test]
+    fn kernel_gradient_and_full_hessian_match_finite_differences() {
+        use crate::transform::WeibullForm;
+        for curves in [Curves::True, Curves::Envelope] {
+            for form in [WeibullForm::Cdf, WeibullForm::Pdf] {
+                for s in [0.7, 2.5] {
+                    let p = kernel_path(s, form);
+                    let x = [0.9, 1.7, 0.4, 2.0];
+                    let mut a = Vec::new();
+                    let f = |x: &[f64], a: &mut Vec<f64>| {
+                        p.adstock(x.iter().copied(), a);
+                        p.value(a, curves)
+                    };
+                    p.adstock(x.iter().copied(), &mut a);
+                    let mut g = [0.0; 4];
+                    let mut d = vec![0.0; p.len];
+                    p.derivatives(&a, curves, 4, &mut g, &mut d);
+                    // The upper triangle from the rows; `entry` mirrors it.
+                    let mut hessian = [[0.0; 4]; 4];
+                    for (i, row) in hessian.iter_mut().enumerate() {
+                        p.hessian_row(i, 4, &d, |j, h| row[j] = h);
+                    }
+                    let entry = |i: usize, j: usize| hessian[i.min(j)][i.max(j)];
+                    for j in 0..4 {
+                        let h = 1e-6;
+                        let (mut up, mut down) = (x, x);
+                        up[j] += h;
+                        down[j] -= h;
+                        let numeric = (f(&up, &mut a) - f(&down, &mut a)) / (2.0 * h);
+                        assert!(
+                            (numeric - g[j]).abs() < 1e-6,
+                            "{curves:?} {form:?} s={s} j={j}: {numeric} vs {}",
+                            g[j]
+                        );
+                        for i in 0..4 {
+                            // Mixed second difference, a wider step (see the geometric test).
+                            let h = 1e-4;
+                            let at = |di: f64, dj: f64, a: &mut Vec<f64>| {
+                                let mut y = x;
+                                y[i] += di;
+                                y[j] += dj;
+                                f(&y, a)
+                            };
+                            let second = (at(h, h, &mut a) - at(h, -h, &mut a) - at(-h, h, &mut a)
+                                + at(-h, -h, &mut a))
+                                / (4.0 * h * h);
+                            assert!(
+                                (second - entry(i, j)).abs() < 1e-3,
+                                "{curves:?} {form:?} s={s} ({i}, {j}): {second} vs {}",
+                                entry(i, j)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kernel_envelope_is_above_the_curve_over_the_reachable_adstock() {
+        let p = kernel_path(3.0, crate::transform::WeibullForm::Cdf);
+        let mut any_chord = false;
+        for k in 0..p.len {
+            if let Some(chord) = p.chords[k] {
+                any_chord = true;
+                for i in 0..=100 {
+                    let a = chord.from + (chord.end * 1.5 - chord.from) * i as f64 / 100.0;
+                    let (env, _, _) = p.curve(k, a, Curves::Envelope);
+                    assert!(env >= p.response.value(a) - 1e-12);
+                }
+            }
+        }
+        assert!(any_chord);
     }
 
     #[test]

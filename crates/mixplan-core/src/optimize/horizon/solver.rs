@@ -4,6 +4,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::barrier::{Engine, Equality, Inequality, Objective};
+use super::dynamics::ChannelCarryover;
 use super::error::HorizonError;
 use super::plan::{Certificate, HorizonPlan};
 use super::problem::HorizonProblem;
@@ -66,7 +67,15 @@ impl<'a> Revenue<'a> {
             cells: scaled.lower.clone(),
             adstock: Vec::new(),
             slopes: vec![0.0; scaled.weeks],
-            curvature: vec![0.0; scaled.weeks],
+            // D_j for the weeks (geometric) or g_k'' over the whole path (kernel).
+            curvature: vec![
+                0.0;
+                scaled
+                    .paths
+                    .iter()
+                    .map(|p| p.len)
+                    .fold(scaled.weeks, usize::max)
+            ],
             variable,
         }
     }
@@ -87,8 +96,9 @@ impl<'a> Revenue<'a> {
                 return false;
             }
             path.adstock(self.column(c), &mut adstock);
-            (0..self.scaled.weeks)
-                .any(|h| self.variable[h * channels + c].is_some() && adstock[h] <= 0.0)
+            (0..self.scaled.weeks).any(|h| {
+                self.variable[h * channels + c].is_some() && path.feeds_zero_adstock(h, &adstock)
+            })
         })
     }
 
@@ -126,24 +136,20 @@ impl Objective for Revenue<'_> {
                 &mut self.slopes,
                 &mut self.curvature,
             );
-            let (theta, w) = (path.decay, 1.0 - path.decay);
+            let variable = &self.variable;
             for i in 0..weeks {
-                let Some(vi) = self.variable[i * channels + c] else {
+                let Some(vi) = variable[i * channels + c] else {
                     continue;
                 };
                 grad[vi] += self.slopes[i];
-                let mut power = 1.0;
-                for j in i..weeks {
-                    if let Some(vj) = self.variable[j * channels + c] {
-                        // ∂²F/∂x_i∂x_j = w²·θ^|i−j|·D_max(i,j)
-                        let h = w * w * power * self.curvature[j];
+                path.hessian_row(i, weeks, &self.curvature, |j, h| {
+                    if let Some(vj) = variable[j * channels + c] {
                         neg_hessian[(vi, vj)] -= h;
                         if vj != vi {
                             neg_hessian[(vj, vi)] -= h;
                         }
                     }
-                    power *= theta;
-                }
+                });
             }
         }
         self.adstock = adstock;
@@ -460,18 +466,35 @@ fn scale(problem: &HorizonProblem) -> Scaled {
                 r.shape(),
             )
             .unwrap_or(*r);
-            let (theta, w) = (ch.decay(), 1.0 - ch.decay());
-            let carry = ch.carry_in() / money;
-            let (mut lo, mut hi) = (carry, carry);
-            let mut low = Vec::with_capacity(weeks);
-            let mut high = Vec::with_capacity(weeks);
-            for h in 0..weeks {
-                lo = theta * lo + w * lower[h * channels + c];
-                hi = theta * hi + w * upper[h * channels + c];
-                low.push(lo);
-                high.push(hi);
+            match ch.carryover() {
+                ChannelCarryover::Geometric { decay, carry_in } => {
+                    let (theta, w) = (*decay, 1.0 - decay);
+                    let carry = carry_in / money;
+                    let (mut lo, mut hi) = (carry, carry);
+                    let mut low = Vec::with_capacity(weeks);
+                    let mut high = Vec::with_capacity(weeks);
+                    for h in 0..weeks {
+                        lo = theta * lo + w * lower[h * channels + c];
+                        hi = theta * hi + w * upper[h * channels + c];
+                        low.push(lo);
+                        high.push(hi);
+                    }
+                    ChannelPath::geometric(response, theta, carry, &low, &high)
+                }
+                ChannelCarryover::Kernel { weights, carry_in } => {
+                    let history = carry_in.iter().map(|v| v / money).collect();
+                    let column = |bounds: &[f64]| -> Vec<f64> {
+                        (0..weeks).map(|h| bounds[h * channels + c]).collect()
+                    };
+                    ChannelPath::finite(
+                        response,
+                        weights.clone(),
+                        history,
+                        &column(&lower),
+                        &column(&upper),
+                    )
+                }
             }
-            ChannelPath::new(response, theta, carry, &low, &high)
         })
         .collect();
     Scaled {
