@@ -106,7 +106,7 @@ pub struct PriorParams {
 }
 
 /// Median of the default ROI prior, `e^0.2` (Meridian's `LogNormal(0.2, 0.9)`).
-pub const DEFAULT_ROI_MEDIAN: f64 = 1.221_402_758_160_170;
+pub const DEFAULT_ROI_MEDIAN: f64 = 1.221_402_758_160_17;
 
 /// Default prior of the Weibull shape `k^W` (see the [module docs](self)).
 fn default_weibull_shape() -> LogNormalPrior {
