@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::budget_panel::BudgetPanel;
+use super::carryover_choice::CarryoverSetting;
 use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
@@ -178,7 +179,8 @@ pub fn PlannerPage(
             carryover: Some(carryover_form).filter(|f| *f != CarryoverForm::Geometric),
         }
     });
-    let pending_write = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    // The pending write and the fragment it will write.
+    let pending_write = StoredValue::new_local(None::<(gloo_timers::callback::Timeout, String)>);
     let link_channels = planner.channels().to_vec();
     Effect::new(move |_| {
         let link = PageLink {
@@ -186,12 +188,31 @@ pub fn PlannerPage(
             settings: link_settings.get(),
         };
         let fragment = link.format();
+        let written = fragment.clone();
         let write = gloo_timers::callback::Timeout::new(LINK_DEBOUNCE_MS, move || {
-            browser::replace_fragment(&fragment)
+            browser::replace_fragment(&written)
         });
         // Replacing the pending timeout drops, and so cancels, the previous one.
-        pending_write.set_value(Some(write));
+        pending_write.set_value(Some((write, fragment)));
     });
+    // Choosing another carryover form refits and then rebuilds this page from the URL
+    // fragment: a write still pending (a field typed less than LINK_DEBOUNCE_MS before) is
+    // made at once, so the new page keeps it. Shadows the root's setting for the model panel.
+    if let Some(setting) = use_context::<CarryoverSetting>() {
+        let choose = Callback::new(move |form: CarryoverForm| {
+            if let Some((timeout, fragment)) =
+                pending_write.try_update_value(Option::take).flatten()
+            {
+                timeout.cancel();
+                browser::replace_fragment(&fragment);
+            }
+            setting.choose.run(form);
+        });
+        provide_context(CarryoverSetting {
+            chosen: setting.chosen,
+            choose,
+        });
+    }
     browser::install_js_api(planner.clone(), budget, link_settings.into());
 
     let p = planner.clone();

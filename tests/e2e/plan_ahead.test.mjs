@@ -95,6 +95,9 @@ test('with Weibull CDF carryover the horizon plans the Weibull model, certified,
       && cells.some((td, i) => Math.abs(Number(td.dataset.spend) - before[i].spend) > 1);
   }, [id('plan-table'), geometric], { timeout: 60_000 });
   assert.equal(await page.locator(id('horizon-error')).textContent(), '', 'no error under the horizon form');
+  // The budget typed just before choosing the form survives the refit (the page is rebuilt
+  // from the share link, whose debounced write is made at once when the form is chosen).
+  assert.equal(await page.locator(id('horizon-budget')).inputValue(), '520000');
 
   const cells = await planCells(page);
   assert.equal(cells.length, 13 * CHANNELS.length);
