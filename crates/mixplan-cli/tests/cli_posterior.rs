@@ -135,6 +135,44 @@ fn optimize_recommends_by_the_rule_and_keeps_the_point_optimum() {
 }
 
 #[test]
+fn the_partial_step_is_chosen_and_reported() {
+    let csv = store_csv_path();
+    let largest = success(&[&["optimize", csv.as_str(), "--budget", "50000"][..], &SHORT].concat());
+    assert_eq!(largest["partial_step"], "largest_supported");
+    let safest = success(
+        &[
+            &[
+                "optimize",
+                csv.as_str(),
+                "--budget",
+                "50000",
+                "--partial-step",
+                "safest",
+            ][..],
+            &SHORT,
+        ]
+        .concat(),
+    );
+    assert_eq!(safest["partial_step"], "highest_lower_bound");
+    // The same posterior and candidate; the safest step never moves farther.
+    assert_eq!(safest["candidate"], largest["candidate"]);
+    let step = |v: &serde_json::Value| v["step"].as_f64().unwrap();
+    assert!(step(&safest) <= step(&largest) + 1e-12, "{safest}");
+    let stderr = failure(&[
+        "optimize",
+        &csv,
+        "--budget",
+        "50000",
+        "--partial-step",
+        "furthest",
+    ]);
+    assert!(
+        stderr.contains("`furthest` is not a partial step: give largest"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn confidence_out_of_range_says_what_to_give() {
     let csv = store_csv_path();
     let stderr = failure(&["optimize", &csv, "--budget", "50000", "--confidence", "1.5"]);

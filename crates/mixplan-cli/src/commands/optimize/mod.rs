@@ -1,6 +1,6 @@
 //! `mixplan optimize DATA.csv --budget B [--min ch=v]… [--max ch=v]… [--lock ch=v]…
 //! [--target-roas R] [--extra X] [--export-problem FILE] [--time]
-//! [--lift-tests FILE.csv] [--confidence P] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]
+//! [--lift-tests FILE.csv] [--confidence P] [--partial-step largest|safest] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]
 //! [--carryover geometric|weibull-cdf|weibull-pdf]`
 //!
 //! `--carryover` fits and samples the model with that carryover form, as `mixplan fit
@@ -24,7 +24,7 @@
 //! | `target_roas` | the target asked for (`target_roas` mode only) |
 //! | `allocation` | the recommended weekly spend per channel |
 //! | `expected_uplift`, `uplift_interval`, `probability_of_gain` | posterior mean weekly media-revenue uplift of `allocation` over `current`, its 90 % interval, the share of draws in which it gains (`posterior_rule` only) |
-//! | `verdict`, `verdict_text`, `step`, `confidence` | what the rule concluded (`optimum`, `partial_step`, `keep_current`), in a sentence, how far it moved toward `candidate`, the level asked |
+//! | `verdict`, `verdict_text`, `step`, `confidence`, `partial_step` | what the rule concluded (`optimum`, `partial_step`, `keep_current`), in a sentence, how far it moved toward `candidate`, the level asked, where a partial move stops (`largest_supported`, or `highest_lower_bound` with `--partial-step safest`) |
 //! | `candidate` | the split with the highest posterior expected revenue, judged by the posterior |
 //! | `point_optimum` | the point-estimate optimum: `allocation`, `predicted_revenue`, `media_revenue`, `roas` under the fitted model |
 //! | `point_optimum_posterior` | the point-estimate optimum judged by the posterior (uplift, interval, probability of gain) |
@@ -54,6 +54,7 @@ use super::output::{Named, print_json};
 use super::posterior_args::{ConvergenceOut, PosteriorArgs};
 use crate::error::CliError;
 use mixplan_core::format::money;
+use mixplan_core::model::posterior::PartialStep;
 use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::optimize::{
     Allocation, BoundStatus, BudgetProblem, OptimizeError, Optimizer, Plan, RoasProblem,
@@ -107,11 +108,28 @@ pub struct Args {
     /// below it the recommendation moves only part of the way, or keeps the current split.
     #[arg(long, default_value_t = DEFAULT_CONFIDENCE, value_name = "P")]
     confidence: f64,
+    /// Where a move the data do not support in full stops: `largest` (default) = the
+    /// largest step whose probability of gain is still at least P (its 90 % uplift interval
+    /// just touches zero); `safest` = the supported step whose uplift's (1 − P) quantile is
+    /// highest (moves less far; docs/trust.md measures both).
+    #[arg(long, default_value = "largest", value_parser = parse_partial_step, value_name = "largest|safest")]
+    partial_step: PartialStep,
     #[command(flatten)]
     posterior: PosteriorArgs,
     /// Carryover form of the model: geometric (default), weibull-cdf or weibull-pdf.
     #[arg(long, default_value = "geometric", value_parser = super::fit::parse_carryover, value_name = "FORM")]
     carryover: mixplan_core::transform::CarryoverForm,
+}
+
+/// `--partial-step`: `largest` or `safest`.
+fn parse_partial_step(text: &str) -> Result<PartialStep, String> {
+    match text {
+        "largest" => Ok(PartialStep::LargestSupported),
+        "safest" => Ok(PartialStep::HighestLowerBound),
+        other => Err(format!(
+            "`{other}` is not a partial step: give largest (the largest supported step, the default) or safest (the step with the highest lower bound)"
+        )),
+    }
 }
 
 /// Runs `solve` once, or with `--time` [`TIMED_SOLVES`] times: its (last) result and, with

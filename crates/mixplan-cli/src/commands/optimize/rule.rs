@@ -9,7 +9,7 @@ use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
 use mixplan_core::model::posterior::{
-    RecommendParams, Recommendation, SplitAssessment, Verdict, feasible_current,
+    PartialStep, RecommendParams, Recommendation, SplitAssessment, Verdict, feasible_current,
 };
 use mixplan_core::optimize::SpendBounds;
 use serde::Serialize;
@@ -53,6 +53,8 @@ pub struct RuleOutcome {
     pub current: Vec<f64>,
     /// The sampler's convergence.
     pub convergence: ConvergenceOut,
+    /// Where a partial move stopped (`--partial-step`).
+    pub partial_step: PartialStep,
 }
 
 /// The rule's fields of the JSON output.
@@ -66,6 +68,9 @@ pub struct RuleOut {
     pub step: f64,
     /// The confidence level asked for.
     pub confidence: f64,
+    /// Where a move not supported in full stops: `largest_supported` (default) or
+    /// `highest_lower_bound` (`--partial-step safest`).
+    pub partial_step: PartialStep,
     /// The split with the highest posterior expected revenue (the full move).
     pub candidate: AssessedOut,
     /// The point-estimate optimum, judged by the posterior.
@@ -94,6 +99,7 @@ pub fn recommend(
     let asked = format!("--confidence {}", args.confidence);
     let rule = RecommendParams::new()
         .confidence(args.confidence)
+        .partial_step(args.partial_step)
         .check()
         .map_err(|e| CliError::Recommend {
             asked: asked.clone(),
@@ -120,6 +126,7 @@ pub fn recommend(
         recommendation,
         current,
         convergence: sampled.convergence,
+        partial_step: args.partial_step,
     }))
 }
 
@@ -132,6 +139,7 @@ impl RuleOutcome {
             verdict_text: r.verdict_text.clone(),
             step: r.step,
             confidence: r.confidence,
+            partial_step: self.partial_step,
             candidate: AssessedOut::new(names, &r.candidate),
             point_optimum_posterior: AssessedOut::new(names, &r.point_optimum),
             exact: r.exact,
