@@ -187,11 +187,11 @@ fn probability_of_gain_by_hand() {
     assert!(close(marginal(mean_a, x[0]), marginal(mean_b, x[1]), 1e-6));
 }
 
-/// Where the full move is doubtful but the direction is not, the rule moves part of the way:
-/// every draw agrees channel A is starved at the current split, but they disagree about how
-/// soon it saturates.
-#[test]
-fn doubtful_size_of_move_takes_a_partial_step() {
+/// Two channels, 100 draws: every draw agrees that channel A is starved at the current split
+/// (500 of 20,000), but 70 say it saturates late (β 30,000, K 20,000) and 30 early (β 4,000,
+/// K 1,000); B is certain (β 20,000, K 10,000). Returns the draws, the point estimate (the
+/// first draw) and the current split.
+fn doubtful_size_of_move() -> (Vec<Vec<HillResponse>>, [HillResponse; 2], [f64; 2]) {
     let a: Vec<HillResponse> = (0..100)
         .map(|d| {
             if d < 70 {
@@ -202,9 +202,16 @@ fn doubtful_size_of_move_takes_a_partial_step() {
         })
         .collect();
     let b = vec![hill(20_000.0, 10_000.0, 1.0); 100];
-    let curves = vec![a, b];
-    let point = [curves[0][0], curves[1][0]];
-    let current = [500.0, 19_500.0];
+    let point = [a[0], b[0]];
+    (vec![a, b], point, [500.0, 19_500.0])
+}
+
+/// Where the full move is doubtful but the direction is not, the rule moves part of the way:
+/// every draw agrees channel A is starved at the current split, but they disagree about how
+/// soon it saturates.
+#[test]
+fn doubtful_size_of_move_takes_a_partial_step() {
+    let (curves, point, current) = doubtful_size_of_move();
     let rec = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
     assert!(
         rec.candidate.probability_of_gain < 0.8,
@@ -252,19 +259,7 @@ fn uplift_quantile(curves: &[Vec<HillResponse>], current: &[f64], split: &[f64],
 /// every other step of a fine scan of the segment; a move supported in full is unchanged.
 #[test]
 fn a_partial_move_can_stop_at_its_highest_lower_bound() {
-    let a: Vec<HillResponse> = (0..100)
-        .map(|d| {
-            if d < 70 {
-                hill(30_000.0, 20_000.0, 1.0)
-            } else {
-                hill(4_000.0, 1_000.0, 1.0)
-            }
-        })
-        .collect();
-    let b = vec![hill(20_000.0, 10_000.0, 1.0); 100];
-    let curves = vec![a, b];
-    let point = [curves[0][0], curves[1][0]];
-    let current = [500.0, 19_500.0];
+    let (curves, point, current) = doubtful_size_of_move();
     let largest = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
     let safest = recommend(
         RecommendParams::new().partial_step(PartialStep::HighestLowerBound),
