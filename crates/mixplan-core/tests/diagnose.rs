@@ -10,7 +10,7 @@ use mixplan_core::diagnose::{
     DiagnoseError, DiagnosisParams, RollingWindows, autocorrelation, breusch_pagan, diagnose,
     jarque_bera, ljung_box, model_roi_stability, roi_stability, variance_inflation,
 };
-use mixplan_core::model::{ChannelHyperparameters, FixedHyperparameters, ModelParams};
+use mixplan_core::model::{ChannelHyperparameters, FittedModel, FixedHyperparameters, ModelParams};
 use mixplan_core::transform::{CarryoverForm, GeometricAdstock, Hill};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
@@ -351,17 +351,22 @@ fn a_channel_whose_effect_changes_is_flagged_unstable_and_a_stable_world_is_not(
     );
 }
 
-#[test]
-fn the_store_gets_every_check_with_a_verdict() {
+/// The simulated store fitted with `params`: the data, the params and the model.
+fn store_fitted(params: ModelParams) -> (WeeklyData, ModelParams, FittedModel) {
     let text = include_str!("../../../data_processed/mmm_data.csv");
     let data = load_weekly_csv(text, &Default::default()).expect("store");
-    let params = ModelParams::new();
     let model = params
         .clone()
         .check()
         .expect("params")
         .fit(&data, |_, _| {})
         .expect("fit");
+    (data, params, model)
+}
+
+#[test]
+fn the_store_gets_every_check_with_a_verdict() {
+    let (data, params, model) = store_fitted(ModelParams::new());
     let diagnosis =
         diagnose(&data, &model, &params, &DiagnosisParams::default()).expect("diagnose");
     assert_eq!(diagnosis.residuals.len(), data.len());
@@ -409,15 +414,8 @@ fn the_store_gets_every_check_with_a_verdict() {
 
 #[test]
 fn a_weibull_model_is_checked_with_its_own_kernels() {
-    let text = include_str!("../../../data_processed/mmm_data.csv");
-    let data = load_weekly_csv(text, &Default::default()).expect("store");
-    let params = ModelParams::new().carryover(CarryoverForm::WeibullCdf);
-    let model = params
-        .clone()
-        .check()
-        .expect("params")
-        .fit(&data, |_, _| {})
-        .expect("fit");
+    let (data, params, model) =
+        store_fitted(ModelParams::new().carryover(CarryoverForm::WeibullCdf));
     assert_eq!(model.carryover_form(), CarryoverForm::WeibullCdf);
     let diagnosis =
         diagnose(&data, &model, &params, &DiagnosisParams::default()).expect("diagnose");

@@ -330,13 +330,7 @@ impl ModelParams {
                 GeometricAdstock::new(h.decay)?;
                 Hill::new(h.half_saturation, h.shape)?;
             }
-            if !(fixed.penalty.is_finite() && fixed.penalty > 0.0) {
-                return Err(ParamsError::InvalidGridValue {
-                    grid: "fixed penalty",
-                    value: fixed.penalty,
-                    range: "> 0",
-                });
-            }
+            check_fixed_penalty(fixed.penalty)?;
         }
         let mut p = self;
         let first = p.fourier_order;
@@ -397,13 +391,7 @@ impl ModelParams {
             }
             Hill::new(h.half_saturation, h.shape)?;
         }
-        if !(fixed.penalty.is_finite() && fixed.penalty > 0.0) {
-            return Err(ParamsError::InvalidGridValue {
-                grid: "fixed penalty",
-                value: fixed.penalty,
-                range: "> 0",
-            });
-        }
+        check_fixed_penalty(fixed.penalty)?;
         valid.0.fixed = Some(fixed);
         Ok(valid)
     }
@@ -477,5 +465,18 @@ impl ValidParams {
         &self,
     ) -> Result<CarryoverKernels, crate::transform::TransformError> {
         CarryoverKernels::new(self.0.carryover, &self.0.weibull_grid)
+    }
+}
+
+/// A fixed penalty must be finite and `> 0`.
+fn check_fixed_penalty(penalty: f64) -> Result<(), ParamsError> {
+    if penalty.is_finite() && penalty > 0.0 {
+        Ok(())
+    } else {
+        Err(ParamsError::InvalidGridValue {
+            grid: "fixed penalty",
+            value: penalty,
+            range: "> 0",
+        })
     }
 }
