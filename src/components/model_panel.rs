@@ -84,6 +84,10 @@ pub fn ModelPanel(
     /// The posterior's state (the ROI intervals and the convergence report).
     #[prop(optional, into)]
     posterior: Signal<PosteriorState>,
+    /// Run just before another carryover form is chosen (the planner page makes its
+    /// pending share-link write, since the refit rebuilds the page from the link).
+    #[prop(optional)]
+    before_choosing_carryover: Option<Callback<()>>,
 ) -> impl IntoView {
     let model = planner.model();
     let m = *model.metrics();
@@ -94,7 +98,13 @@ pub fn ModelPanel(
     let form = model.carryover_form();
     // The control, where the root component provides the setting.
     let choice = use_context::<CarryoverSetting>().map(|setting| {
-        view! { <CarryoverChoice chosen=setting.chosen on_choose=setting.choose /> }
+        let choose = Callback::new(move |form| {
+            if let Some(before) = before_choosing_carryover {
+                before.run(());
+            }
+            setting.choose.run(form);
+        });
+        view! { <CarryoverChoice chosen=setting.chosen on_choose=choose /> }
     });
     let convergence = move || {
         posterior.with(|p| match p {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::budget_panel::BudgetPanel;
-use super::carryover_choice::CarryoverSetting;
 use super::channel_table::ChannelTable;
 use super::chart_card::ChartCard;
 use super::export_bar::ExportBar;
@@ -197,22 +196,13 @@ pub fn PlannerPage(
     });
     // Choosing another carryover form refits and then rebuilds this page from the URL
     // fragment: a write still pending (a field typed less than LINK_DEBOUNCE_MS before) is
-    // made at once, so the new page keeps it. Shadows the root's setting for the model panel.
-    if let Some(setting) = use_context::<CarryoverSetting>() {
-        let choose = Callback::new(move |form: CarryoverForm| {
-            if let Some((timeout, fragment)) =
-                pending_write.try_update_value(Option::take).flatten()
-            {
-                timeout.cancel();
-                browser::replace_fragment(&fragment);
-            }
-            setting.choose.run(form);
-        });
-        provide_context(CarryoverSetting {
-            chosen: setting.chosen,
-            choose,
-        });
-    }
+    // made at once, so the new page keeps it.
+    let flush_link = Callback::new(move |()| {
+        if let Some((timeout, fragment)) = pending_write.try_update_value(Option::take).flatten() {
+            timeout.cancel();
+            browser::replace_fragment(&fragment);
+        }
+    });
     browser::install_js_api(planner.clone(), budget, link_settings.into());
 
     let p = planner.clone();
@@ -338,7 +328,13 @@ pub fn PlannerPage(
                 />
                 <PlanAhead planner=planner.clone() budget scenario posterior fields=horizon_fields opened viewed=viewed_scenario range />
                 {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate offer_store_tests=is_demo /> })}
-                <ModelPanel planner=planner.clone() truth fit_ms posterior />
+                <ModelPanel
+                    planner=planner.clone()
+                    truth
+                    fit_ms
+                    posterior
+                    before_choosing_carryover=flush_link
+                />
                 <super::mediation_panel::MediationPanel planner=planner.clone() />
                 <ModelChecks planner />
             </div>
