@@ -13,27 +13,39 @@ fn number(value: &serde_json::Value) -> f64 {
     value.as_f64().expect("a number")
 }
 
-#[test]
-fn plan_sums_to_the_budget_keeps_caps_and_forecasts_every_week() {
-    let csv = store_csv_path();
-    let out = success(&[
+/// `mixplan plan` of the store's data at `csv`: 13 weeks, a budget of 600,000, social capped
+/// at 9,000 a week, then the `extra` arguments.
+fn thirteen_week_plan<'a>(csv: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
         "plan",
-        &csv,
+        csv,
         "--weeks",
         "13",
         "--budget",
         "600000",
         "--cap",
         "social=9000",
-        "--cap",
-        "2:email=100",
-        "--period-cap",
-        "display=50000",
-        "--week-cap",
-        "1=20000",
-        "--fix",
-        "3:affiliate=4000",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn plan_sums_to_the_budget_keeps_caps_and_forecasts_every_week() {
+    let csv = store_csv_path();
+    let out = success(&thirteen_week_plan(
+        &csv,
+        &[
+            "--cap",
+            "2:email=100",
+            "--period-cap",
+            "display=50000",
+            "--week-cap",
+            "1=20000",
+            "--fix",
+            "3:affiliate=4000",
+        ],
+    ));
     assert_eq!(out["weeks"], 13);
     let plan = out["plan"].as_array().expect("plan rows");
     assert_eq!(plan.len(), 13);
@@ -84,20 +96,7 @@ fn plan_sums_to_the_budget_keeps_caps_and_forecasts_every_week() {
 #[test]
 fn plan_with_a_weibull_carryover_plans_through_its_kernel() {
     let csv = store_csv_path();
-    let args = |form: &'static str| {
-        [
-            "plan",
-            csv.as_str(),
-            "--weeks",
-            "13",
-            "--budget",
-            "600000",
-            "--cap",
-            "social=9000",
-            "--carryover",
-            form,
-        ]
-    };
+    let args = |form: &'static str| thirteen_week_plan(&csv, &["--carryover", form]);
     let geometric = success(&args("geometric"));
     assert_eq!(geometric["carryover"], "geometric");
     for form in ["weibull-cdf", "weibull-pdf"] {

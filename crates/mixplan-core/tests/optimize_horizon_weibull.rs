@@ -5,22 +5,27 @@
 //! and from random feasible plans (every point it visits is feasible, so it is a lower bound
 //! on the optimum), as in `optimize_horizon.rs`.
 
+mod support;
+
 use mixplan_core::optimize::horizon::{
     ChannelDynamics, HorizonError, HorizonModel, HorizonOptimizer, HorizonParams, HorizonPlan,
-    HorizonProblem, evaluate_plan,
+    evaluate_plan,
 };
 use mixplan_core::response::HillResponse;
 use mixplan_core::transform::{GeometricAdstock, WeibullAdstock, WeibullForm};
 use proptest::prelude::*;
 use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
+use rand_chacha::rand_core::SeedableRng;
+use support::horizon::{
+    Exchange, Extras, Limits, ReferenceModel, STORE_CHANNELS, cases, check_instance, log_uniform,
+    random_plan,
+};
 
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+/// The reference's exchange search: up to 8 rounds, a 12-point grid on each pair.
+const EXCHANGE: Exchange = Exchange {
+    rounds: 8,
+    grid: 12,
+};
 
 /// One channel: its curve, its Weibull kernel and the spend observed before the period.
 #[derive(Debug, Clone)]
@@ -104,6 +109,45 @@ fn simulate(channels: &[Channel], weeks: usize, spend: &[f64]) -> Simulated {
     out
 }
 
+/// The simulation, independent of the optimiser's code.
+impl ReferenceModel for [Channel] {
+    fn responses(&self) -> Vec<HillResponse> {
+        self.iter().map(|c| c.response).collect()
+    }
+
+    /// By [`simulate`].
+    fn revenue(&self, weeks: usize, spend: &[f64]) -> f64 {
+        simulate(self, weeks, spend).media
+    }
+
+    /// The best of 20 random feasible plans and of pairwise exchange from two of them and
+    /// from the optimiser's plan.
+    fn reference(&self, limits: &Limits, budget: f64, plan: &[f64], seed: u64) -> (f64, Vec<f64>) {
+        let value = |x: &[f64]| self.revenue(limits.weeks, x);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut best = (f64::NEG_INFINITY, Vec::new());
+        let mut starts = Vec::new();
+        for _ in 0..20 {
+            if let Some(x) = random_plan(limits, budget, &mut rng) {
+                let v = value(&x);
+                if v > best.0 {
+                    best = (v, x.clone());
+                }
+                starts.push(x);
+            }
+        }
+        starts.truncate(2);
+        starts.push(plan.to_vec());
+        for mut x in starts {
+            let v = EXCHANGE.improve(limits, &mut x, value);
+            if v > best.0 {
+                best = (v, x);
+            }
+        }
+        best
+    }
+}
+
 fn relative(a: f64, b: f64) -> f64 {
     (a - b).abs() / a.abs().max(b.abs()).max(1e-300)
 }
@@ -149,20 +193,19 @@ fn history(n: usize, level: f64, phase: f64) -> Vec<f64> {
         .collect()
 }
 
-/// Five channels like the simulated store's, with Weibull kernels of the given form.
+/// The Weibull kernels (shape, scale) of the store's five channels.
+const STORE_KERNELS: [(f64, f64); 5] = [(1.2, 1.5), (0.8, 1.0), (2.0, 2.5), (1.5, 4.0), (2.5, 2.0)];
+
+/// Five channels like the simulated store's (its `β`, `K` and spend levels) with Hill shapes
+/// `shapes` and Weibull kernels of the given form.
 fn store(form: WeibullForm, shapes: [f64; 5]) -> Vec<Channel> {
-    let spec = [
-        (60_000.0, 9_000.0, 1.2, 1.5, 8_000.0),
-        (12_000.0, 1_500.0, 0.8, 1.0, 1_500.0),
-        (15_000.0, 6_000.0, 2.0, 2.5, 5_000.0),
-        (40_000.0, 8_000.0, 1.5, 4.0, 7_000.0),
-        (10_000.0, 4_000.0, 2.5, 2.0, 3_000.0),
-    ];
-    spec.iter()
+    STORE_CHANNELS
+        .iter()
+        .zip(STORE_KERNELS)
         .zip(shapes)
         .enumerate()
         .map(
-            |(c, (&(beta, k, weibull_shape, weibull_scale, level), s))| Channel {
+            |(c, ((&(beta, k, _, _, level), (weibull_shape, weibull_scale)), s))| Channel {
                 response: HillResponse::new(beta, k, s).unwrap(),
                 kernel: WeibullAdstock::new(weibull_shape, weibull_scale, 8, form).unwrap(),
                 history: history(40, level, c as f64),
@@ -171,6 +214,7 @@ fn store(form: WeibullForm, shapes: [f64; 5]) -> Vec<Channel> {
         .collect()
 }
 
+/// The store's own Hill shapes (all concave).
 const CONCAVE: [f64; 5] = [0.8, 1.0, 0.9, 0.95, 0.6];
 
 #[test]
@@ -265,15 +309,8 @@ fn a_truncated_geometric_kernel_gives_the_geometric_plan() {
     // Weibull CDF with shape 1 has W_l ∝ exp(−l/λ) = θ^l for λ = −1/ln θ: over a long window
     // it is the geometric kernel (1 − θ)·θ^l up to θ^L, and the history's carry-in is the
     // geometric one up to the weeks before the window.
-    let spec = [
-        (60_000.0, 9_000.0, 0.8, 0.2, 8_000.0),
-        (12_000.0, 1_500.0, 1.0, 0.1, 1_500.0),
-        (15_000.0, 6_000.0, 0.9, 0.5, 5_000.0),
-        (40_000.0, 8_000.0, 0.95, 0.7, 7_000.0),
-        (10_000.0, 4_000.0, 0.6, 0.3, 3_000.0),
-    ];
     let (mut geometric, mut kernel) = (Vec::new(), Vec::new());
-    for (c, &(beta, k, s, theta, level)) in spec.iter().enumerate() {
+    for (c, &(beta, k, s, theta, level)) in STORE_CHANNELS.iter().enumerate() {
         let response = HillResponse::new(beta, k, s).unwrap();
         let past = history(60, level, c as f64);
         let carry = *GeometricAdstock::new(theta)
@@ -347,178 +384,6 @@ fn bad_kernels_and_carry_ins_are_refused_with_a_reason() {
     assert!(matches!(err, HorizonError::InvalidCarryIn { .. }), "{err}");
 }
 
-/// The constraints as the reference checks them.
-struct Limits {
-    weeks: usize,
-    channels: usize,
-    lower: Vec<f64>,
-    upper: Vec<f64>,
-    week_caps: Vec<f64>,
-    channel_caps: Vec<f64>,
-}
-
-impl Limits {
-    fn of(problem: &HorizonProblem) -> Self {
-        let (weeks, channels) = (problem.weeks(), problem.channels());
-        Self {
-            weeks,
-            channels,
-            lower: (0..weeks * channels)
-                .map(|i| problem.lower(i / channels, i % channels))
-                .collect(),
-            upper: (0..weeks * channels)
-                .map(|i| problem.upper(i / channels, i % channels))
-                .collect(),
-            week_caps: (0..weeks).map(|h| problem.week_cap(h)).collect(),
-            channel_caps: (0..channels).map(|c| problem.channel_cap(c)).collect(),
-        }
-    }
-
-    fn week_total(&self, x: &[f64], h: usize) -> f64 {
-        x[h * self.channels..(h + 1) * self.channels].iter().sum()
-    }
-
-    fn channel_total(&self, x: &[f64], c: usize) -> f64 {
-        (0..self.weeks).map(|h| x[h * self.channels + c]).sum()
-    }
-
-    /// Room left in cell `i` under its box, its week cap and its channel cap.
-    fn room(&self, x: &[f64], i: usize) -> f64 {
-        let (h, c) = (i / self.channels, i % self.channels);
-        (self.upper[i] - x[i])
-            .min(self.week_caps[h] - self.week_total(x, h))
-            .min(self.channel_caps[c] - self.channel_total(x, c))
-            .max(0.0)
-    }
-
-    /// Checks every constraint to `tolerance` (absolute).
-    fn holds(&self, x: &[f64], budget: f64, tolerance: f64) -> Result<(), String> {
-        let total: f64 = x.iter().sum();
-        if (total - budget).abs() > tolerance {
-            return Err(format!("total {total} vs budget {budget}"));
-        }
-        for (i, &v) in x.iter().enumerate() {
-            if v < self.lower[i] - tolerance || v > self.upper[i] + tolerance {
-                return Err(format!("cell {i}: {v} outside its bounds"));
-            }
-        }
-        for h in 0..self.weeks {
-            if self.week_total(x, h) > self.week_caps[h] + tolerance {
-                return Err(format!("week {h} above its cap"));
-            }
-        }
-        for c in 0..self.channels {
-            if self.channel_total(x, c) > self.channel_caps[c] + tolerance {
-                return Err(format!("channel {c} above its cap"));
-            }
-        }
-        Ok(())
-    }
-
-    /// The range of `δ` moved from cell `i` to cell `j` that keeps every constraint.
-    fn exchange_range(&self, x: &[f64], i: usize, j: usize) -> (f64, f64) {
-        let c = self.channels;
-        let mut high = (x[i] - self.lower[i]).min(self.upper[j] - x[j]);
-        let mut low = (-(self.upper[i] - x[i])).max(-(x[j] - self.lower[j]));
-        let (wi, wj) = (i / c, j / c);
-        if wi != wj {
-            high = high.min(self.week_caps[wj] - self.week_total(x, wj));
-            low = low.max(-(self.week_caps[wi] - self.week_total(x, wi)));
-        }
-        let (ci, cj) = (i % c, j % c);
-        if ci != cj {
-            high = high.min(self.channel_caps[cj] - self.channel_total(x, cj));
-            low = low.max(-(self.channel_caps[ci] - self.channel_total(x, ci)));
-        }
-        (low.min(0.0), high.max(0.0))
-    }
-}
-
-/// A random feasible plan: the budget placed in random chunks where the caps allow, or
-/// `None` when the chunks cannot place it all.
-fn random_plan(limits: &Limits, budget: f64, rng: &mut ChaCha8Rng) -> Option<Vec<f64>> {
-    let mut x = limits.lower.clone();
-    let n = x.len();
-    for _ in 0..400 {
-        let left = budget - x.iter().sum::<f64>();
-        if left <= 1e-9 * budget.max(1.0) {
-            let i = (0..n).find(|&i| limits.room(&x, i) >= left)?;
-            x[i] += left;
-            return Some(x);
-        }
-        let i = (rng.next_u64() % n as u64) as usize;
-        let share = (rng.next_u64() % 1000) as f64 / 1000.0;
-        x[i] += limits.room(&x, i).min(left * share.max(0.05));
-    }
-    None
-}
-
-/// Pairwise exchange from `x` (grid and golden section on each pair) until no pair improves
-/// by more than 1e-13 relative; returns the simulated media revenue.
-fn improve(channels: &[Channel], limits: &Limits, x: &mut [f64]) -> f64 {
-    let value = |x: &[f64]| simulate(channels, limits.weeks, x).media;
-    let n = x.len();
-    let mut best = value(x);
-    for _ in 0..8 {
-        let mut improved = false;
-        for i in 0..n {
-            for j in i + 1..n {
-                let (low, high) = limits.exchange_range(x, i, j);
-                if high - low <= 0.0 {
-                    continue;
-                }
-                let mut at = |d: f64| {
-                    x[i] -= d;
-                    x[j] += d;
-                    let v = value(x);
-                    x[i] += d;
-                    x[j] -= d;
-                    v
-                };
-                let grid = 12;
-                let (mut best_d, mut best_v) = (0.0, best);
-                for g in 0..=grid {
-                    let d = low + (high - low) * g as f64 / grid as f64;
-                    let v = at(d);
-                    if v > best_v {
-                        (best_d, best_v) = (d, v);
-                    }
-                }
-                let step = (high - low) / grid as f64;
-                let (mut a, mut b) = ((best_d - step).max(low), (best_d + step).min(high));
-                let ratio = 0.618_033_988_749_895;
-                for _ in 0..40 {
-                    let (p, q) = (b - ratio * (b - a), a + ratio * (b - a));
-                    if at(p) > at(q) {
-                        b = q;
-                    } else {
-                        a = p;
-                    }
-                }
-                let d = 0.5 * (a + b);
-                let v = at(d);
-                if v > best_v {
-                    (best_d, best_v) = (d, v);
-                }
-                if best_v > best + 1e-13 * best.abs() {
-                    x[i] -= best_d;
-                    x[j] += best_d;
-                    best = value(x);
-                    improved = true;
-                }
-            }
-        }
-        if !improved {
-            break;
-        }
-    }
-    best
-}
-
-fn log_uniform(low: f64, high: f64) -> impl Strategy<Value = f64> {
-    (low.ln()..high.ln()).prop_map(f64::exp)
-}
-
 fn weibull_channel(max_shape: f64) -> impl Strategy<Value = Channel> {
     (
         (
@@ -561,23 +426,13 @@ fn instance(max_shape: f64) -> impl Strategy<Value = (Vec<Channel>, HorizonParam
         })
         .prop_map(
             |(weeks, channels, level, cell_caps, fixed, week_caps, channel_caps)| {
-                let scale: f64 = channels.iter().map(|c| c.response.half_saturation()).sum();
-                let budget = (scale * weeks as f64 * level).round();
-                let count = channels.len();
-                let cells = weeks * count;
-                let mut params = HorizonParams::new(weeks, budget);
-                for (i, share) in cell_caps {
-                    params = params.cap_cell((i % cells) / count, i % count, share * budget);
-                }
-                for (i, share) in fixed {
-                    params = params.fix((i % cells) / count, i % count, (share * budget).round());
-                }
-                for (h, share) in week_caps {
-                    params = params.cap_week(h % weeks, share * budget);
-                }
-                for (c, share) in channel_caps {
-                    params = params.cap_channel(c % count, share * budget);
-                }
+                let extras = Extras {
+                    cell_caps,
+                    fixed,
+                    week_caps,
+                    channel_caps,
+                };
+                let params = extras.params(weeks, &channels.responses(), level);
                 (channels, params)
             },
         )
@@ -590,74 +445,7 @@ fn check(
     seed: u64,
     concave: bool,
 ) -> Result<(), TestCaseError> {
-    let problem = match params.check(&model(channels)) {
-        Ok(problem) => problem,
-        Err(
-            HorizonError::FixedExceedBudget { .. }
-            | HorizonError::CapsBelowBudget { .. }
-            | HorizonError::FixedAboveCap { .. },
-        ) => return Ok(()),
-        Err(other) => return Err(TestCaseError::fail(format!("unexpected error {other}"))),
-    };
-    let plan = match HorizonOptimizer::new().solve(&problem) {
-        Ok(plan) => plan,
-        Err(HorizonError::NoRoomInsideCaps { .. }) => return Ok(()),
-        Err(other) => return Err(TestCaseError::fail(format!("unexpected error {other}"))),
-    };
-    let limits = Limits::of(&problem);
-    let budget = problem.budget();
-    let spend = plan.spend_matrix().to_vec();
-    limits
-        .holds(&spend, budget, 1e-9 * budget.max(1.0))
-        .map_err(TestCaseError::fail)?;
-    let value = simulate(channels, problem.weeks(), &spend).media;
-    let scale = value.abs().max(
-        1e-9 * channels
-            .iter()
-            .map(|c| c.response.coefficient())
-            .sum::<f64>(),
-    );
-    prop_assert!(
-        (plan.media_revenue() - value).abs() <= 1e-9 * scale,
-        "plan says {} but the simulation gives {value}",
-        plan.media_revenue()
-    );
-    let certificate = *plan.certificate().unwrap();
-    prop_assert!(certificate.upper_bound >= certificate.lower_bound);
-    // Random feasible plans, then pairwise exchange from the optimiser's plan and from two of
-    // them: every value found is feasible, so below the certificate's upper bound.
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut best = f64::NEG_INFINITY;
-    let mut starts = Vec::new();
-    for _ in 0..20 {
-        if let Some(x) = random_plan(&limits, budget, &mut rng) {
-            best = best.max(simulate(channels, problem.weeks(), &x).media);
-            starts.push(x);
-        }
-    }
-    starts.truncate(2);
-    starts.push(spend.clone());
-    for mut x in starts {
-        best = best.max(improve(channels, &limits, &mut x));
-    }
-    prop_assert!(
-        certificate.upper_bound >= best - 1e-9 * scale,
-        "upper bound {} below a feasible plan's {best}",
-        certificate.upper_bound
-    );
-    if concave {
-        prop_assert!(certificate.concave);
-        prop_assert!(
-            certificate.relative_gap <= 1e-6,
-            "gap {}",
-            certificate.relative_gap
-        );
-        prop_assert!(
-            value >= best - 1e-6 * scale,
-            "the reference found {best}, the optimiser {value}"
-        );
-    }
-    Ok(())
+    check_instance(channels, &model(channels), params, seed, concave)
 }
 
 proptest! {

@@ -4,3 +4,4 @@
 pub mod by_hand;
 pub mod datasets;
 pub mod gradient;
+pub mod horizon;

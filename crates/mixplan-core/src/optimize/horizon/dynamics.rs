@@ -76,24 +76,8 @@ impl ChannelDynamics {
         decay: f64,
         carry_in: f64,
     ) -> Result<Self, HorizonError> {
-        let name = name.into();
-        if !(decay.is_finite() && (0.0..1.0).contains(&decay)) {
-            return Err(HorizonError::InvalidDecay {
-                channel: name,
-                decay,
-            });
-        }
-        if !(carry_in.is_finite() && carry_in >= 0.0) {
-            return Err(HorizonError::InvalidCarryIn {
-                channel: name,
-                value: carry_in,
-            });
-        }
-        Ok(Self {
-            name,
-            response,
-            carryover: ChannelCarryover::Geometric { decay, carry_in },
-        })
+        let carryover = ChannelCarryover::Geometric { decay, carry_in };
+        Self::checked(name.into(), response, carryover)
     }
 
     /// Builds one channel's dynamics with a finite carryover kernel `W_0 … W_{L−1}` and the
@@ -110,42 +94,8 @@ impl ChannelDynamics {
         weights: Vec<f64>,
         carry_in: Vec<f64>,
     ) -> Result<Self, HorizonError> {
-        let name = name.into();
-        let reason = if weights.is_empty() {
-            Some("it has no lag weights".to_string())
-        } else if let Some(w) = weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
-            Some(format!(
-                "a lag weight is {w}, but each must be a finite number >= 0"
-            ))
-        } else if weights.iter().sum::<f64>() <= 0.0 {
-            Some("its lag weights add up to 0".to_string())
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            return Err(HorizonError::InvalidKernel {
-                channel: name,
-                reason,
-            });
-        }
-        if carry_in.len() + 1 != weights.len() {
-            return Err(HorizonError::CarryInLength {
-                channel: name,
-                expected: weights.len() - 1,
-                found: carry_in.len(),
-            });
-        }
-        if let Some(&value) = carry_in.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-            return Err(HorizonError::InvalidCarryIn {
-                channel: name,
-                value,
-            });
-        }
-        Ok(Self {
-            name,
-            response,
-            carryover: ChannelCarryover::Kernel { weights, carry_in },
-        })
+        let carryover = ChannelCarryover::Kernel { weights, carry_in };
+        Self::checked(name.into(), response, carryover)
     }
 
     /// Builds one channel's dynamics with a Weibull carryover `kernel` (CDF or PDF), the
@@ -164,7 +114,7 @@ impl ChannelDynamics {
         history: &[f64],
     ) -> Result<Self, HorizonError> {
         let name = name.into();
-        if let Some(&value) = history.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+        if let Some(value) = first_invalid_amount(history) {
             return Err(HorizonError::InvalidCarryIn {
                 channel: name,
                 value,
@@ -173,6 +123,53 @@ impl ChannelDynamics {
         let weights = kernel.weights().to_vec();
         let carry_in = kernel_carry_in(&weights, history);
         Self::with_kernel(name, response, weights, carry_in)
+    }
+
+    /// The channel, once its carryover is checked: θ for the geometric one, the kernel's
+    /// weights and the number of its carry-ins for a kernel, then every carry-in.
+    fn checked(
+        name: String,
+        response: HillResponse,
+        carryover: ChannelCarryover,
+    ) -> Result<Self, HorizonError> {
+        let carry_in: &[f64] = match &carryover {
+            ChannelCarryover::Geometric { decay, carry_in } => {
+                if !(decay.is_finite() && (0.0..1.0).contains(decay)) {
+                    return Err(HorizonError::InvalidDecay {
+                        channel: name,
+                        decay: *decay,
+                    });
+                }
+                std::slice::from_ref(carry_in)
+            }
+            ChannelCarryover::Kernel { weights, carry_in } => {
+                if let Some(reason) = kernel_weights_problem(weights) {
+                    return Err(HorizonError::InvalidKernel {
+                        channel: name,
+                        reason,
+                    });
+                }
+                if carry_in.len() + 1 != weights.len() {
+                    return Err(HorizonError::CarryInLength {
+                        channel: name,
+                        expected: weights.len() - 1,
+                        found: carry_in.len(),
+                    });
+                }
+                carry_in
+            }
+        };
+        if let Some(value) = first_invalid_amount(carry_in) {
+            return Err(HorizonError::InvalidCarryIn {
+                channel: name,
+                value,
+            });
+        }
+        Ok(Self {
+            name,
+            response,
+            carryover,
+        })
     }
 
     /// Channel name.
@@ -299,4 +296,28 @@ fn kernel_carry_in(weights: &[f64], history: &[f64]) -> Vec<f64> {
                 .sum()
         })
         .collect()
+}
+
+/// Why the lag weights `W_0 … W_{L−1}` are not a usable kernel (there are none, one is
+/// negative or not finite, or `Σ W_l = 0`); `None` when they are.
+fn kernel_weights_problem(weights: &[f64]) -> Option<String> {
+    if weights.is_empty() {
+        Some("it has no lag weights".to_string())
+    } else if let Some(w) = weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
+        Some(format!(
+            "a lag weight is {w}, but each must be a finite number >= 0"
+        ))
+    } else if weights.iter().sum::<f64>() <= 0.0 {
+        Some("its lag weights add up to 0".to_string())
+    } else {
+        None
+    }
+}
+
+/// The first of `amounts` (currency: spend or carry-in) that is negative or not finite.
+fn first_invalid_amount(amounts: &[f64]) -> Option<f64> {
+    amounts
+        .iter()
+        .copied()
+        .find(|v| !(v.is_finite() && *v >= 0.0))
 }

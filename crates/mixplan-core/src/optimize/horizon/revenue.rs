@@ -396,6 +396,27 @@ mod tests {
         }
     }
 
+    /// Asserts that `gradient[j]` is the central difference of `f` along `x_j` at `x`
+    /// (step 1e-6) to 1e-6; `case` names the case in the failure message.
+    fn assert_gradient_entry<const N: usize>(
+        mut f: impl FnMut(&[f64]) -> f64,
+        x: [f64; N],
+        gradient: &[f64],
+        j: usize,
+        case: &str,
+    ) {
+        let h = 1e-6;
+        let (mut up, mut down) = (x, x);
+        up[j] += h;
+        down[j] -= h;
+        let numeric = (f(&up) - f(&down)) / (2.0 * h);
+        assert!(
+            (numeric - gradient[j]).abs() < 1e-6,
+            "{case} j={j}: {numeric} vs {}",
+            gradient[j]
+        );
+    }
+
     #[test]
     fn gradient_and_hessian_match_finite_differences() {
         for curves in [Curves::True, Curves::Envelope] {
@@ -410,17 +431,9 @@ mod tests {
                 p.adstock(x.iter().copied(), &mut a);
                 let (mut g, mut d) = ([0.0; 3], [0.0; 3]);
                 p.derivatives(&a, curves, 3, &mut g, &mut d);
+                let case = format!("{curves:?} s={s}");
                 for j in 0..3 {
-                    let h = 1e-6;
-                    let (mut up, mut down) = (x, x);
-                    up[j] += h;
-                    down[j] -= h;
-                    let numeric = (f(&up, &mut a) - f(&down, &mut a)) / (2.0 * h);
-                    assert!(
-                        (numeric - g[j]).abs() < 1e-6,
-                        "{curves:?} s={s} j={j}: {numeric} vs {}",
-                        g[j]
-                    );
+                    assert_gradient_entry(|y| f(y, &mut a), x, &g, j, &case);
                     // Hessian entry (j, j): w²·D_j (a wider step: the value is a sum of many
                     // terms, so rounding dominates a second difference at 1e-6).
                     let h = 1e-4;
@@ -494,17 +507,9 @@ mod tests {
                         p.hessian_row(i, 4, &d, |j, h| row[j] = h);
                     }
                     let entry = |i: usize, j: usize| hessian[i.min(j)][i.max(j)];
+                    let case = format!("{curves:?} {form:?} s={s}");
                     for j in 0..4 {
-                        let h = 1e-6;
-                        let (mut up, mut down) = (x, x);
-                        up[j] += h;
-                        down[j] -= h;
-                        let numeric = (f(&up, &mut a) - f(&down, &mut a)) / (2.0 * h);
-                        assert!(
-                            (numeric - g[j]).abs() < 1e-6,
-                            "{curves:?} {form:?} s={s} j={j}: {numeric} vs {}",
-                            g[j]
-                        );
+                        assert_gradient_entry(|y| f(y, &mut a), x, &g, j, &case);
                         for i in 0..4 {
                             // Mixed second difference, a wider step (see the geometric test).
                             let h = 1e-4;
@@ -529,9 +534,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn kernel_envelope_is_above_the_curve_over_the_reachable_adstock() {
-        let p = kernel_path(3.0, crate::transform::WeibullForm::Cdf);
+    /// Asserts that `p` has a chord in some week and that, in every week with one, the
+    /// envelope is above the curve over `[chord.from, 1.5·chord.end]` (101 points).
+    fn assert_envelope_above_the_curve(p: &ChannelPath) {
         let mut any_chord = false;
         for k in 0..p.len {
             if let Some(chord) = p.chords[k] {
@@ -547,19 +552,12 @@ mod tests {
     }
 
     #[test]
+    fn kernel_envelope_is_above_the_curve_over_the_reachable_adstock() {
+        assert_envelope_above_the_curve(&kernel_path(3.0, crate::transform::WeibullForm::Cdf));
+    }
+
+    #[test]
     fn envelope_is_above_the_curve_and_concave() {
-        let p = path(3.0, 0.5);
-        let mut any_chord = false;
-        for k in 0..p.len {
-            if let Some(chord) = p.chords[k] {
-                any_chord = true;
-                for i in 0..=100 {
-                    let a = chord.from + (chord.end * 1.5 - chord.from) * i as f64 / 100.0;
-                    let (env, _, _) = p.curve(k, a, Curves::Envelope);
-                    assert!(env >= p.response.value(a) - 1e-12);
-                }
-            }
-        }
-        assert!(any_chord);
+        assert_envelope_above_the_curve(&path(3.0, 0.5));
     }
 }
