@@ -331,12 +331,17 @@ impl Judge<'_> {
         &self.scratch
     }
 
-    /// The `q` quantile of `u_d(x)` (nearest rank).
-    fn lower_quantile(&mut self, split: &[f64], q: f64) -> f64 {
-        let mut uplifts = self.uplifts(split).to_vec();
-        let rank = ((q * uplifts.len() as f64).ceil() as usize).clamp(1, uplifts.len()) - 1;
-        let (_, value, _) = uplifts.select_nth_unstable_by(rank, f64::total_cmp);
-        *value
+    /// The `q` quantile of `u_d(x)` (nearest rank) where `P(gain at x) ≥ confidence`, else
+    /// `−∞`: both from one evaluation of the draws (the quantile is selected in place in
+    /// the scratch buffer, which the next evaluation overwrites).
+    fn supported_lower_bound(&mut self, split: &[f64], confidence: f64, q: f64) -> f64 {
+        let draws = self.draws.draws;
+        let gains = self.uplifts(split).iter().filter(|&&u| u > 0.0).count();
+        if (gains as f64 / draws as f64) < confidence {
+            return f64::NEG_INFINITY;
+        }
+        let rank = ((q * draws as f64).ceil() as usize).clamp(1, draws) - 1;
+        *self.scratch.select_nth_unstable_by(rank, f64::total_cmp).1
     }
 
     fn probability_of_gain(&mut self, split: &[f64]) -> f64 {
@@ -572,15 +577,10 @@ impl ValidRecommendParams {
             1.0
         } else if self.0.partial_step == PartialStep::HighestLowerBound {
             let quantile = 1.0 - confidence;
-            let bound = |t: f64, split: &mut [f64], judge: &mut Judge<'_>| {
-                along(current, &candidate.spend, t, split);
-                if judge.probability_of_gain(split) >= confidence {
-                    judge.lower_quantile(split, quantile)
-                } else {
-                    f64::NEG_INFINITY
-                }
-            };
-            highest_lower_bound(|t| bound(t, &mut split, &mut judge))
+            highest_lower_bound(|t| {
+                along(current, &candidate.spend, t, &mut split);
+                judge.supported_lower_bound(&split, confidence, quantile)
+            })
         } else {
             let mut found = None;
             for k in (1..STEP_GRID).rev() {
