@@ -367,6 +367,8 @@ fn prior_settings() -> Result<PriorParams, String> {
             "shape" => params.shape(LogNormalPrior::new(a, b)),
             "half_saturation" => params.half_saturation(LogNormalPrior::new(a, b)),
             "roi" => params.roi(LogNormalPrior::new(a, b)),
+            "pool_roi" => params.pool_roi(Some(LogNormalPrior::new(a, b))),
+            "pool_shape" => params.pool_shape(Some(LogNormalPrior::new(a, b))),
             other => return Err(format!("TRUST_PRIORS: unknown prior `{other}`")),
         };
     }

@@ -80,7 +80,9 @@ use super::carryover::{SampledCarryover, WeibullWeights};
 use super::error::PosteriorError;
 use super::lift::{LiftTest, PlacedLiftTest, place};
 use super::prior::normal_log_density;
-use super::prior::{BetaPrior, LogNormalPrior, Priors, half_normal_log_density_log, logistic};
+use super::prior::{
+    BetaPrior, LogNormalPrior, Priors, half_normal_log_density_log, logistic, pooled_log_density,
+};
 use crate::data::WeeklyData;
 use crate::model::FittedModel;
 use crate::model::design::{Design, DesignSpec, Scaling, Term};
@@ -104,6 +106,11 @@ pub struct Layout {
     /// Sampled carryover coordinates per channel `p`: 1 (geometric, `logit θ_c`) or 2
     /// (Weibull, `ln k^W_c, ln λ_c`).
     pub carryover_parameters: usize,
+    /// Whether the ROIs are pooled: two more coordinates, `μ_ρ` and `ln τ_ρ`
+    /// ([`super::PriorParams::pool_roi`]).
+    pub pooled_roi: bool,
+    /// Whether the Hill shapes are pooled: two more coordinates, `μ_s` and `ln τ_s`.
+    pub pooled_shape: bool,
 }
 
 impl Layout {
@@ -112,9 +119,10 @@ impl Layout {
         self.carryover_parameters + 3
     }
 
-    /// Length of the unconstrained vector, `q + (p + 3)C + 1`.
+    /// Length of the unconstrained vector, `q + (p + 3)C + 1`, plus 2 for each pooled
+    /// parameter.
     pub fn dim(&self) -> usize {
-        self.fixed + self.per_channel() * self.channels + 1
+        self.log_noise() + 1 + 2 * (usize::from(self.pooled_roi) + usize::from(self.pooled_shape))
     }
 
     /// Index of the channel's first carryover coordinate: `logit θ_c` (geometric) or
@@ -151,6 +159,19 @@ impl Layout {
     /// Index of `ln σ`.
     pub fn log_noise(&self) -> usize {
         self.fixed + self.per_channel() * self.channels
+    }
+
+    /// Indices of the ROIs' pooled location `μ_ρ` and log spread `ln τ_ρ`, after `ln σ`.
+    pub fn roi_pool(&self) -> Option<(usize, usize)> {
+        let i = self.log_noise() + 1;
+        self.pooled_roi.then_some((i, i + 1))
+    }
+
+    /// Indices of the Hill shapes' pooled location `μ_s` and log spread `ln τ_s`, after
+    /// the ROIs' (if pooled).
+    pub fn shape_pool(&self) -> Option<(usize, usize)> {
+        let i = self.log_noise() + 1 + 2 * usize::from(self.pooled_roi);
+        self.pooled_shape.then_some((i, i + 1))
     }
 }
 
@@ -192,6 +213,22 @@ pub(crate) struct ChannelPoint {
     pub roi: f64,
 }
 
+/// A pooled (hierarchical) prior of one per-channel log-parameter (`super::prior`).
+#[derive(Debug, Clone)]
+struct Pool {
+    /// Prior of the common location `μ`: `Normal(ln median, sd_log²)`.
+    location: LogNormalPrior,
+    /// Prior of the spread `τ`: `LogNormal`.
+    spread: LogNormalPrior,
+    /// Channels under the pooled prior.
+    members: Vec<bool>,
+}
+
+/// Whether channel `c` is under `pool`.
+fn pooled(pool: &Option<Pool>, c: usize) -> bool {
+    pool.as_ref().is_some_and(|p| p.members[c])
+}
+
 /// The posterior of the marketing-mix model on the unconstrained scale: data, priors,
 /// starting point, log-density and gradient. Build it with [`PosteriorModel::new`].
 #[derive(Debug, Clone)]
@@ -215,6 +252,11 @@ pub struct PosteriorModel {
     half_saturation_prior: LogNormalPrior,
     shape_prior: LogNormalPrior,
     roi_priors: Vec<LogNormalPrior>,
+    /// With pooled ROIs: the prior of their location `μ_ρ` and of their spread `τ_ρ`, and
+    /// which channels are pooled (those without a channel ROI prior).
+    roi_pool: Option<Pool>,
+    /// With pooled Hill shapes: the prior of their location and spread (all channels).
+    shape_pool: Option<Pool>,
     start: Vec<f64>,
     mean: Vec<f64>,
     residual_slope: Vec<f64>,
@@ -315,7 +357,23 @@ impl PosteriorModel {
             fixed: q,
             channels: channel_names.len(),
             carryover_parameters: carryover.parameters(),
+            pooled_roi: priors.roi_pooling().is_some(),
+            pooled_shape: priors.shape_pooling().is_some(),
         };
+        let own_roi: Vec<&str> = priors.channels_with_roi_prior().collect();
+        let roi_pool = priors.roi_pooling().map(|spread| Pool {
+            location: priors.roi(),
+            spread,
+            members: channel_names
+                .iter()
+                .map(|c| !own_roi.contains(&c.as_str()))
+                .collect(),
+        });
+        let shape_pool = priors.shape_pooling().map(|spread| Pool {
+            location: priors.shape(),
+            spread,
+            members: vec![true; channel_names.len()],
+        });
         let y_scale = design.scaling.target;
         let n = design.n;
         let observed_y = &design.y[..observed];
@@ -393,6 +451,28 @@ impl PosteriorModel {
             .map(|(a, f)| ((a - f) / y_scale).powi(2))
             .sum();
         start[layout.log_noise()] = (rss / observed as f64).sqrt().max(START_MIN_NOISE).ln();
+        // A pool starts at its members' mean and its spread prior's median.
+        for (pool, indices, member_index) in [
+            (
+                &roi_pool,
+                layout.roi_pool(),
+                Layout::log_roi as fn(&Layout, usize) -> usize,
+            ),
+            (&shape_pool, layout.shape_pool(), Layout::log_shape),
+        ] {
+            if let (Some(pool), Some((location, log_spread))) = (pool, indices) {
+                let members: Vec<f64> = (0..layout.channels)
+                    .filter(|&c| pool.members[c])
+                    .map(|c| start[member_index(&layout, c)])
+                    .collect();
+                start[location] = if members.is_empty() {
+                    pool.location.median.ln()
+                } else {
+                    members.iter().sum::<f64>() / members.len() as f64
+                };
+                start[log_spread] = pool.spread.median.ln();
+            }
+        }
 
         let mut model = Self {
             layout,
@@ -414,6 +494,8 @@ impl PosteriorModel {
             weibull_scale_prior: priors.weibull_scale(),
             half_saturation_prior: priors.half_saturation(),
             shape_prior: priors.shape(),
+            roi_pool,
+            shape_pool,
             start,
             mean: vec![0.0; n],
             residual_slope: vec![0.0; n],
@@ -530,6 +612,14 @@ impl PosteriorModel {
             names.push(format!("ln_roi[{c}]"));
         }
         names.push("ln_noise".to_string());
+        if self.layout.pooled_roi {
+            names.push("roi_location".to_string());
+            names.push("ln_roi_spread".to_string());
+        }
+        if self.layout.pooled_shape {
+            names.push("shape_location".to_string());
+            names.push("ln_shape_spread".to_string());
+        }
         names
     }
 
@@ -843,15 +933,41 @@ impl PosteriorModel {
             let i = layout.log_half_saturation(c);
             add(i, self.half_saturation_prior.log_density(position[i]));
             let i = layout.log_shape(c);
-            add(i, self.shape_prior.log_density(position[i]));
+            if !pooled(&self.shape_pool, c) {
+                add(i, self.shape_prior.log_density(position[i]));
+            }
             let i = layout.log_roi(c);
-            add(i, self.roi_priors[c].log_density(position[i]));
+            if !pooled(&self.roi_pool, c) {
+                add(i, self.roi_priors[c].log_density(position[i]));
+            }
         }
         let i = layout.log_noise();
         add(
             i,
             half_normal_log_density_log(position[i], self.noise_prior_scale),
         );
+        for (pool, indices, member_index) in [
+            (
+                &self.roi_pool,
+                layout.roi_pool(),
+                Layout::log_roi as fn(&Layout, usize) -> usize,
+            ),
+            (&self.shape_pool, layout.shape_pool(), Layout::log_shape),
+        ] {
+            let (Some(pool), Some((location, log_spread))) = (pool, indices) else {
+                continue;
+            };
+            add(location, pool.location.log_density(position[location]));
+            add(log_spread, pool.spread.log_density(position[log_spread]));
+            for c in (0..layout.channels).filter(|&c| pool.members[c]) {
+                let i = member_index(&layout, c);
+                let (value, [du, dmu, dv]) =
+                    pooled_log_density(position[i], position[location], position[log_spread]);
+                add(i, (value, du));
+                add(location, (0.0, dmu));
+                add(log_spread, (0.0, dv));
+            }
+        }
         total
     }
 }

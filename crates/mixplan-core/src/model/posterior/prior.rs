@@ -17,6 +17,13 @@
 //! | ROI `ρ_c` | `ln ρ_c` | `LogNormal(ln ρ₀, σ_ρ²)`, settable per channel | `ρ₀ = e^0.2 ≈ 1.22, σ_ρ = 0.9` (Meridian's default; 90 % between 0.28 and 5.4) |
 //! | noise `σ` | `ln σ` | `HalfNormal(τ_σ²)`, `τ_σ = c_σ · sd(ỹ)` | `c_σ = 1` |
 //!
+//! **Pooling** (a hierarchical prior; off by default): [`PriorParams::pool_roi`] replaces the
+//! channels' independent ROI priors by `ln ρ_c ~ Normal(μ_ρ, τ_ρ²)`, with `μ_ρ` under the ROI
+//! prior above and `τ_ρ` under its own `LogNormal` (two more unconstrained coordinates,
+//! `μ_ρ` and `ln τ_ρ`, after `ln σ`); [`PriorParams::pool_shape`] does the same for the Hill
+//! shapes. A channel with its own ROI prior stays outside the pool. Measured and not
+//! adopted (`docs/posterior.md`, "Pooling the channels").
+//!
 //! The channel coefficient is not sampled: it follows from the ROI (Meridian's
 //! parameterisation), `β̃_c = ρ_c · S̃_c / Σ_t h_{c,t}` with `S̃_c = Σ_t x_{c,t} / y_scale`, so
 //! that `Σ_t β̃_c h_{c,t} · y_scale / Σ_t x_{c,t} = ρ_c` exactly (the ROI over all weeks, as
@@ -103,6 +110,10 @@ pub struct PriorParams {
     shape: LogNormalPrior,
     baseline_sd: f64,
     noise_scale: f64,
+    #[serde(default)]
+    roi_pooling: Option<LogNormalPrior>,
+    #[serde(default)]
+    shape_pooling: Option<LogNormalPrior>,
 }
 
 /// Median of the default ROI prior, `e^0.2` (Meridian's `LogNormal(0.2, 0.9)`).
@@ -130,6 +141,8 @@ impl Default for PriorParams {
             shape: LogNormalPrior::new(1.3, 0.5),
             baseline_sd: 1.0,
             noise_scale: 1.0,
+            roi_pooling: None,
+            shape_pooling: None,
         }
     }
 }
@@ -196,6 +209,23 @@ impl PriorParams {
         self
     }
 
+    /// Pools the channels' ROIs (a hierarchical prior): `ln ρ_c ~ Normal(μ_ρ, τ_ρ²)` for every
+    /// channel without its own ROI prior ([`PriorParams::channel_roi`]), with the common
+    /// location `μ_ρ ~ Normal(ln ρ₀, σ_ρ²)` (the [`PriorParams::roi`] prior moves from the
+    /// channels to their location) and the spread `τ_ρ ~ spread` (`LogNormal`). `None`: each
+    /// channel has its own prior, independently (the default).
+    pub fn pool_roi(mut self, spread: Option<LogNormalPrior>) -> Self {
+        self.roi_pooling = spread;
+        self
+    }
+
+    /// Pools the channels' Hill shapes the same way: `ln s_c ~ Normal(μ_s, τ_s²)`,
+    /// `μ_s ~ Normal(ln s₀, σ_s²)` (the [`PriorParams::shape`] prior), `τ_s ~ spread`.
+    pub fn pool_shape(mut self, spread: Option<LogNormalPrior>) -> Self {
+        self.shape_pooling = spread;
+        self
+    }
+
     /// Validates every setting.
     ///
     /// # Errors
@@ -214,6 +244,12 @@ impl PriorParams {
         self.shape.check("shape")?;
         positive("baseline_sd", self.baseline_sd)?;
         positive("noise_scale", self.noise_scale)?;
+        if let Some(spread) = &self.roi_pooling {
+            spread.check("roi_pooling")?;
+        }
+        if let Some(spread) = &self.shape_pooling {
+            spread.check("shape_pooling")?;
+        }
         Ok(Priors(self))
     }
 }
@@ -226,6 +262,12 @@ impl Priors {
     /// ROI prior of the channel called `name`.
     pub fn roi_for(&self, name: &str) -> LogNormalPrior {
         self.0.channel_roi.get(name).copied().unwrap_or(self.0.roi)
+    }
+
+    /// ROI prior of every channel without its own (with pooling: the prior of the ROIs'
+    /// common location).
+    pub fn roi(&self) -> LogNormalPrior {
+        self.0.roi
     }
 
     /// Names with a channel-specific ROI prior.
@@ -267,6 +309,17 @@ impl Priors {
     pub fn noise_scale(&self) -> f64 {
         self.0.noise_scale
     }
+
+    /// Prior of the ROIs' spread `τ_ρ` when they are pooled ([`PriorParams::pool_roi`]).
+    pub fn roi_pooling(&self) -> Option<LogNormalPrior> {
+        self.0.roi_pooling
+    }
+
+    /// Prior of the Hill shapes' spread `τ_s` when they are pooled
+    /// ([`PriorParams::pool_shape`]).
+    pub fn shape_pooling(&self) -> Option<LogNormalPrior> {
+        self.0.shape_pooling
+    }
 }
 
 fn positive(name: &str, value: f64) -> Result<(), PosteriorError> {
@@ -285,6 +338,18 @@ fn positive(name: &str, value: f64) -> Result<(), PosteriorError> {
 pub(crate) fn normal_log_density(u: f64, mean: f64, sd: f64) -> (f64, f64) {
     let z = (u - mean) / sd;
     (-0.5 * z * z, -z / sd)
+}
+
+/// A channel's log-parameter `u` under a pooled prior `Normal(μ, τ²)`, `τ = e^v`: the
+/// log-density `−z²/2 − v` (`z = (u − μ)/τ`) and its derivatives in `(u, μ, v)`:
+/// `(−z/τ, z/τ, z² − 1)`.
+pub(crate) fn pooled_log_density(u: f64, location: f64, log_spread: f64) -> (f64, [f64; 3]) {
+    let spread = log_spread.exp();
+    let z = (u - location) / spread;
+    (
+        -0.5 * z * z - log_spread,
+        [-z / spread, z / spread, z * z - 1.0],
+    )
 }
 
 /// `(−σ²/(2τ²) + u, −σ²/τ² + 1)` for `σ = exp(u)`: half-normal plus log-Jacobian.
@@ -352,6 +417,44 @@ mod tests {
                     .check()
                     .is_err()
             );
+        }
+    }
+
+    #[test]
+    fn pooling_validates_its_spread_and_its_density_has_the_right_slopes() {
+        assert!(
+            PriorParams::new()
+                .pool_roi(Some(LogNormalPrior::new(0.0, 0.5)))
+                .check()
+                .is_err()
+        );
+        assert!(
+            PriorParams::new()
+                .pool_shape(Some(LogNormalPrior::new(0.5, f64::NAN)))
+                .check()
+                .is_err()
+        );
+        let priors = PriorParams::new()
+            .pool_roi(Some(LogNormalPrior::new(0.5, 0.5)))
+            .check()
+            .unwrap();
+        assert_eq!(priors.roi_pooling(), Some(LogNormalPrior::new(0.5, 0.5)));
+        assert_eq!(priors.shape_pooling(), None);
+        let point = [0.3, -0.2, -0.7];
+        let (value, slopes) = pooled_log_density(point[0], point[1], point[2]);
+        let spread: f64 = (-0.7f64).exp();
+        let z = 0.5 / spread;
+        assert!((value - (-0.5 * z * z + 0.7)).abs() < 1e-12);
+        let h = 1e-6;
+        for (k, slope) in slopes.iter().enumerate() {
+            let mut up = point;
+            let mut down = point;
+            up[k] += h;
+            down[k] -= h;
+            let numeric = (pooled_log_density(up[0], up[1], up[2]).0
+                - pooled_log_density(down[0], down[1], down[2]).0)
+                / (2.0 * h);
+            assert!((slope - numeric).abs() < 1e-6 * (1.0 + slope.abs()), "{k}");
         }
     }
 
