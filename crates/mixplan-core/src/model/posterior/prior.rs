@@ -13,7 +13,7 @@
 //! | Weibull shape `k^W_c` (Weibull carryover) | `ln k^W_c` | `LogNormal(ln k^W₀, σ_W²)` | `k^W₀ = 1, σ_W = 0.7` (90 % between 0.32 and 3.2; 1 is a geometric-like decay) |
 //! | Weibull scale `λ_c`, weeks (Weibull carryover) | `ln λ_c` | `LogNormal(ln λ₀, σ_λ²)` | `λ₀ = 1.5, σ_λ = 1` (90 % between 0.29 and 7.7 weeks; with `k^W = 1` the CDF form is geometric with `θ = e^{−1/λ}`, so `λ₀` ≈ the decay prior's `θ` ≈ 0.5) |
 //! | half-saturation `k_c = K_c/m_c` | `ln k_c` | `LogNormal(ln k₀, σ_k²)` | `k₀ = 1, σ_k = 0.5` (90 % between 0.44 and 2.3 × the mean weekly spend; the upper end is that of Meridian's default `TruncatedNormal(0.8, 0.8; 0.1, 10)`, 2.2) |
-//! | Hill shape `s_c` | `ln s_c` | `LogNormal(ln s₀, σ_s²)` | `s₀ = 1.3, σ_s = 0.5` (geometric centre of the grid 0.6 … 3) |
+//! | Hill shape `s_c` | `ln s_c` | `LogNormal(ln s₀, σ_s²)` | `s₀ = 1.3, σ_s = 0.3` (geometric centre of the grid 0.6 … 3; 99 % between 0.6 and 2.8, about Robyn's bounds 0.5 … 3 for the Hill shape; until December 1 `σ_s = 0.5`, which let the real Conjura posterior split into two modes) |
 //! | ROI `ρ_c` | `ln ρ_c` | `LogNormal(ln ρ₀, σ_ρ²)`, settable per channel | `ρ₀ = e^0.2 ≈ 1.22, σ_ρ = 0.9` (Meridian's default; 90 % between 0.28 and 5.4) |
 //! | noise `σ` | `ln σ` | `HalfNormal(τ_σ²)`, `τ_σ = c_σ · sd(ỹ)` | `c_σ = 1` |
 //!
@@ -138,7 +138,7 @@ impl Default for PriorParams {
             weibull_shape: default_weibull_shape(),
             weibull_scale: default_weibull_scale(),
             half_saturation: LogNormalPrior::new(1.0, 0.5),
-            shape: LogNormalPrior::new(1.3, 0.5),
+            shape: LogNormalPrior::new(1.3, 0.3),
             baseline_sd: 1.0,
             noise_scale: 1.0,
             roi_pooling: None,

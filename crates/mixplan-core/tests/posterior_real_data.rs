@@ -1,0 +1,134 @@
+//! The default posterior on real and third-party data converges: its chains agree.
+//!
+//! With the Hill-shape prior `LogNormal(ln 1.3, 0.5²)` (until December 1) the posterior of
+//! the real Conjura series had a second mode: a Google shopping/PMax curve that is a step
+//! (shape ≈ 9.6, half-saturation ≈ 44k) beside a smooth one (shape ≈ 1.3, ≈ 12k), only
+//! about 2 nats lower in log density. One chain in four fell into it in 4 of 8 sampler
+//! seeds, R̂ reached 1.53 and the page said "not converged". The prior
+//! `LogNormal(ln 1.3, 0.3²)` keeps 99 % of the shape within 0.6 … 2.8, about Robyn's bounds
+//! for the Hill shape (0.5 … 3); then 8 of 8 seeds converge on Conjura
+//! (`docs/posterior.md`, "Why the Hill-shape prior was narrowed"). This file keeps that, and
+//! the same on the Robyn and PyMC-Marketing example datasets (5 of 8 and 2 of 8 seeds
+//! converged before, 8 of 8 after; `examples/convergence_survey.rs`).
+//!
+//! A missing dataset skips its test visibly, or fails it under CI
+//! (`MIXPLAN_REQUIRE_DATASETS=1`; see `support/datasets.rs`).
+
+mod support;
+
+use mixplan_core::data::{LoadOptions, WeeklyData};
+use mixplan_core::model::ModelParams;
+use mixplan_core::model::posterior::{
+    Posterior, PosteriorModel, PriorParams, SamplerParams, equal_tailed_interval,
+};
+use support::datasets::{self, CONJURA_FILE, conjura_options};
+
+/// The default model and the default posterior (native sampler) for each seed.
+fn posteriors(data: &WeeklyData, seeds: std::ops::RangeInclusive<u64>) -> Vec<Posterior> {
+    let fitted = ModelParams::default()
+        .check()
+        .unwrap()
+        .fit(data, |_, _| {})
+        .unwrap();
+    let priors = PriorParams::default().check().unwrap();
+    let model = PosteriorModel::new(data, &fitted, &priors).unwrap();
+    seeds
+        .map(|seed| {
+            SamplerParams::new()
+                .seed(seed)
+                .check()
+                .unwrap()
+                .sample(model.clone(), |_, _| {})
+                .unwrap()
+        })
+        .collect()
+}
+
+/// Asserts that every posterior converged, naming the worst parameter otherwise.
+fn assert_all_converged(name: &str, posteriors: &[Posterior]) {
+    for (k, p) in posteriors.iter().enumerate() {
+        let d = p.diagnostics();
+        let worst = d
+            .parameters
+            .iter()
+            .max_by(|a, b| a.r_hat.total_cmp(&b.r_hat))
+            .map(|w| format!("{} R̂ {:.3}", w.name, w.r_hat))
+            .unwrap_or_default();
+        println!(
+            "{name}, sampler seed {}: converged {}, max R̂ {:.4}, min bulk ESS {:.0}, divergences {}, worst {worst}",
+            k + 1,
+            d.converged,
+            d.max_r_hat,
+            d.min_bulk_ess,
+            d.divergences
+        );
+        assert!(
+            d.converged,
+            "{name}, sampler seed {}: not converged (worst {worst})",
+            k + 1
+        );
+    }
+}
+
+#[test]
+fn conjura_posterior_has_one_mode_and_converges() {
+    const TEST: &str = "conjura_posterior_has_one_mode_and_converges";
+    let Some(csv) = datasets::shared_file(TEST, CONJURA_FILE) else {
+        return;
+    };
+    let data = datasets::load(&csv, &conjura_options());
+    let posteriors = posteriors(&data, 1..=4);
+    assert_all_converged("Conjura", &posteriors);
+    // The step-shaped mode is gone: no draw-set puts the PMax curve's shape near 9.6.
+    let pmax = data
+        .channels()
+        .iter()
+        .position(|c| c.name == "spend_google_shopping_pmax")
+        .unwrap();
+    for p in &posteriors {
+        let shapes: Vec<f64> = p
+            .responses(pmax)
+            .unwrap()
+            .iter()
+            .map(|r| r.shape())
+            .collect();
+        let (_, high) = equal_tailed_interval(&shapes, 0.98).unwrap();
+        println!("  PMax Hill shape, 99th percentile {high:.2}");
+        assert!(
+            high < 3.5,
+            "PMax shape reaches {high:.2}: the step mode is back"
+        );
+    }
+}
+
+#[test]
+fn robyn_and_pymc_example_posteriors_converge() {
+    const TEST: &str = "robyn_and_pymc_example_posteriors_converge";
+    let sets = [
+        (
+            "Robyn dt_simulated_weekly",
+            "robyn_dt_simulated_weekly/dt_simulated_weekly.csv",
+            LoadOptions::new()
+                .date_column("DATE")
+                .target("revenue")
+                .channels(["tv_S", "ooh_S", "print_S", "search_S", "facebook_S"])
+                .controls(["competitor_sales_B", "newsletter"]),
+        ),
+        (
+            "PyMC-Marketing example",
+            "pymc_marketing_mmm_example/mmm_example.csv",
+            LoadOptions::new()
+                .date_column("date_week")
+                .target("y")
+                .channels(["x1", "x2"])
+                .controls(["event_1", "event_2"]),
+        ),
+    ];
+    for (name, file, options) in sets {
+        let Some(csv) = datasets::shared_file(TEST, file) else {
+            return;
+        };
+        let data = datasets::load(&csv, &options);
+        assert_all_converged(name, &posteriors(&data, 1..=3));
+    }
+}
