@@ -210,6 +210,75 @@ fn conjura_variants() {
         &with_controls(&base, vec![step(&base, "year_2", 52)]),
         d().trend(false),
     );
+    // Controls whose effect grows with the level: z_t and z_t·t/T (a multiplicative base
+    // (μ + τt)(1 + δ z_t) expands into these two linear columns).
+    let scaled: Vec<Series> = base
+        .controls()
+        .iter()
+        .map(|c| Series {
+            name: format!("{}_x_trend", c.name),
+            values: c
+                .values
+                .iter()
+                .enumerate()
+                .map(|(t, v)| v * t as f64 / base.len() as f64)
+                .collect(),
+        })
+        .collect();
+    let scaled_data = with_controls(&base, scaled);
+    variant(
+        "controls × trend (multiplicative holiday effect)",
+        &scaled_data,
+        d(),
+    );
+    for order in [1, 2] {
+        variant(
+            &format!("controls × trend, Fourier order {order}"),
+            &scaled_data,
+            d().fourier_order(order),
+        );
+    }
+    for (label, names) in [
+        (
+            "seasonality × trend, order 1 (as controls)",
+            &["yearly_sin_1", "yearly_cos_1"][..],
+        ),
+        (
+            "seasonality × trend, order 2 (as controls)",
+            &[
+                "yearly_sin_1",
+                "yearly_cos_1",
+                "yearly_sin_2",
+                "yearly_cos_2",
+            ][..],
+        ),
+    ] {
+        let mut all: Vec<&str> = vec!["us_federal_holiday_week", "bfcm_week"];
+        all.extend(names.iter().copied());
+        let Some(with_season) = conjura(&all) else {
+            continue;
+        };
+        let products: Vec<Series> = with_season
+            .controls()
+            .iter()
+            .skip(2)
+            .chain(with_season.controls().iter().take(2))
+            .map(|c| Series {
+                name: format!("{}_x_trend", c.name),
+                values: c
+                    .values
+                    .iter()
+                    .enumerate()
+                    .map(|(t, v)| v * t as f64 / base.len() as f64)
+                    .collect(),
+            })
+            .collect();
+        variant(
+            label,
+            &with_controls(&with_season, products),
+            d().fourier_order(0),
+        );
+    }
     for w in [0.0, 1.0, 10.0, 30.0] {
         variant(&format!("prior weight {w}"), &base, d().prior_weight(w));
     }
@@ -311,7 +380,17 @@ fn other_datasets() {
     println!(
         "| dataset | R² train | R² holdout | CV RMSE | λ | Fourier order |\n|---|---|---|---|---|---|"
     );
-    let sets: Vec<(&str, PathBuf, LoadOptions)> = vec![
+    for (name, path, options) in dataset_list() {
+        let Some(data) = load(path, &options) else {
+            continue;
+        };
+        other_dataset_rows(name, &data);
+    }
+}
+
+/// The reference datasets beside Conjura: name, path, how to load them.
+fn dataset_list() -> Vec<(&'static str, PathBuf, LoadOptions)> {
+    vec![
         (
             "simulated store",
             workspace().join("data_processed/mmm_data.csv"),
@@ -350,11 +429,12 @@ fn other_datasets() {
                     "Promo",
                 ]),
         ),
-    ];
-    for (name, path, options) in sets {
-        let Some(data) = load(path, &options) else {
-            continue;
-        };
+    ]
+}
+
+fn other_dataset_rows(name: &str, data: &WeeklyData) {
+    let data = data.clone();
+    {
         variant(name, &data, ModelParams::default());
         variant(
             &format!("{name}, order fixed at 2 (before)"),
@@ -425,7 +505,113 @@ fn posterior_rows() {
     }
 }
 
+/// The data's first `weeks` weeks.
+fn first_weeks(data: &WeeklyData, weeks: usize) -> WeeklyData {
+    let cut = |s: &Series| Series {
+        name: s.name.clone(),
+        values: s.values[..weeks].to_vec(),
+    };
+    WeeklyData::new(
+        data.weeks()[..weeks].to_vec(),
+        data.target_name().to_string(),
+        data.target()[..weeks].to_vec(),
+        data.channels().iter().map(cut).collect(),
+        data.controls().iter().map(cut).collect(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A rolling-origin evaluation of the whole fitting procedure, for each model form, inside
+/// the training weeks only (the holdout is never touched): from each origin `o`, the default
+/// search runs on the weeks before `o` and forecasts the next `block` weeks; errors are in
+/// revenue (the log form's forecast is `exp` of its prediction). Returns the RMSE per form
+/// and per origin.
+fn form_errors(data: &WeeklyData, origins: &[usize], block: usize) -> Option<[(f64, Vec<f64>); 2]> {
+    let mut out = [(0.0, Vec::new()), (0.0, Vec::new())];
+    for (form, slot) in out.iter_mut().enumerate() {
+        let mut total = 0.0;
+        let mut count = 0usize;
+        for &origin in origins {
+            let window = first_weeks(data, origin + block);
+            let window = if form == 1 {
+                with_target(&window, f64::ln)
+            } else {
+                window
+            };
+            let params = ModelParams::default()
+                .refit_all(false)
+                .holdout(block as f64 / (origin + block) as f64 + 1e-9);
+            let m = fit(&window, params)?;
+            let start = m.holdout_start();
+            let mut sq = 0.0;
+            for t in start..origin + block {
+                let p = m.validation_predictions()[t];
+                let p = if form == 1 { p.exp() } else { p };
+                sq += (data.target()[t] - p).powi(2);
+            }
+            slot.1.push((sq / (origin + block - start) as f64).sqrt());
+            total += sq;
+            count += origin + block - start;
+        }
+        slot.0 = (total / count as f64).sqrt();
+    }
+    Some(out)
+}
+
+fn forms_rows() {
+    println!("\n## Model form chosen by a rolling-origin evaluation inside the training weeks\n");
+    println!(
+        "| dataset | training weeks | origins (block) | level RMSE | log RMSE | per origin level / log | holdout R² level / log |\n|---|---|---|---|---|---|---|"
+    );
+    let mut sets: Vec<(String, WeeklyData)> = Vec::new();
+    if let Some(base) = conjura(&["us_federal_holiday_week", "bfcm_week"]) {
+        sets.push(("Conjura Food & Drink US".into(), base));
+    }
+    for (name, path, options) in dataset_list() {
+        if let Some(d) = load(path, &options) {
+            sets.push((name.into(), d));
+        }
+    }
+    for (name, data) in sets {
+        let n = data.len();
+        let Some(level_fit) = fit(&data, ModelParams::default()) else {
+            continue;
+        };
+        let n_train = level_fit.holdout_start();
+        let folds: usize = std::env::var("FORM_FOLDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(4);
+        let block = (n_train / (2 * folds)).max(4);
+        let origins: Vec<usize> = (1..=folds).rev().map(|k| n_train - k * block).collect();
+        let Some([level, log]) = form_errors(&data, &origins, block) else {
+            continue;
+        };
+        let logged = with_target(&data, f64::ln);
+        let log_fit = fit(&logged, ModelParams::default());
+        let log_r2 = log_fit.map_or(f64::NAN, |m| row_log(&m, data.target()).r2_test);
+        let per: Vec<String> = level
+            .1
+            .iter()
+            .zip(&log.1)
+            .map(|(a, b)| format!("{a:.0}/{b:.0}"))
+            .collect();
+        println!(
+            "| {name} | {n_train} of {n} | {origins:?} ({block}) | {:.0} | {:.0} | {} | {:.3} / {:.3} |",
+            level.0,
+            log.0,
+            per.join(", "),
+            level_fit.metrics().r2_test,
+            log_r2
+        );
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--forms") {
+        forms_rows();
+        return;
+    }
     if std::env::args().any(|a| a == "--posterior") {
         posterior_rows();
         return;
