@@ -254,6 +254,14 @@ pub enum CliError {
         #[source]
         source: CoreError,
     },
+    /// A `--roi-prior` names a channel the data does not have.
+    #[error("--roi-prior {channel}: the data has no channel `{channel}`")]
+    RoiPrior {
+        /// The channel given.
+        channel: String,
+        /// The data's channels.
+        channels: Vec<String>,
+    },
     /// The posterior could not be set up or sampled.
     #[error("cannot sample the posterior")]
     Posterior {
@@ -337,6 +345,10 @@ impl CliError {
                  test a row (dates YYYY-MM-DD); data_processed/lift_tests.csv is an example"
                     .into(),
             ),
+            Self::RoiPrior { channels, .. } => Some(format!(
+                "name one of the data's channels: {}",
+                channels.join(", ")
+            )),
             Self::Posterior { .. } => Some(
                 "try --no-posterior for the point estimate alone, or other --draws/--warmup".into(),
             ),

@@ -1,6 +1,6 @@
-//! The posterior arguments `fit` and `optimize` share ([`PosteriorArgs`]): lift tests, the
-//! sampler's size and seed, and `--no-posterior`; and the run that samples the posterior
-//! after the point fit.
+//! The posterior arguments `fit` and `optimize` share ([`PosteriorArgs`]): lift tests, ROI
+//! priors (`--roi-prior CHANNEL=LOW..HIGH`), the sampler's size and seed, and
+//! `--no-posterior`; and the run that samples the posterior after the point fit.
 //!
 //! The output has no timings, so a run is reproducible (same data, same seed, same JSON).
 //!
@@ -11,8 +11,8 @@ use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
 use mixplan_core::model::posterior::{
-    Diagnostics, LiftTest, MassMatrix, Posterior, PosteriorModel, PriorParams, SamplerParams,
-    read_lift_tests,
+    Diagnostics, LiftTest, LogNormalPrior, MassMatrix, Posterior, PosteriorModel, PriorParams,
+    Priors, SamplerParams, read_lift_tests,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -48,6 +48,59 @@ pub struct PosteriorArgs {
     /// samples 1,600 and keeps 400); the convergence report still covers every draw.
     #[arg(long, value_name = "N")]
     pub keep_draws: Option<usize>,
+    /// Your belief about a channel's ROI (its revenue per unit of spend over the data), as a
+    /// 90 % interval: `--roi-prior email=2..8` says "90 % sure email's ROI is between 2 and
+    /// 8". It replaces that channel's default prior, LogNormal(0.2, 0.9); repeat the flag for
+    /// more channels.
+    #[arg(long = "roi-prior", value_name = "CHANNEL=LOW..HIGH", value_parser = parse_roi_prior)]
+    pub roi_priors: Vec<RoiPrior>,
+}
+
+/// One `--roi-prior`: a channel and the 90 % interval of its ROI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoiPrior {
+    /// The channel's name, as in the data.
+    pub channel: String,
+    /// The interval's low end (5 % quantile).
+    pub low: f64,
+    /// The interval's high end (95 % quantile).
+    pub high: f64,
+}
+
+/// The level of a `--roi-prior` interval.
+pub const ROI_PRIOR_LEVEL: f64 = 0.9;
+
+/// Parses `CHANNEL=LOW..HIGH` with `0 < LOW < HIGH`.
+fn parse_roi_prior(text: &str) -> Result<RoiPrior, String> {
+    let usage = "give CHANNEL=LOW..HIGH, a 90 % interval of the channel's ROI, e.g. email=2..8";
+    let (channel, interval) = text
+        .rsplit_once('=')
+        .ok_or(format!("`{text}` has no `=`: {usage}"))?;
+    let channel = channel.trim();
+    if channel.is_empty() {
+        return Err(format!("`{text}` names no channel: {usage}"));
+    }
+    let (low, high) = interval.split_once("..").ok_or(format!(
+        "`{interval}` is not an interval LOW..HIGH: {usage}"
+    ))?;
+    let number = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or(format!("`{}` is not a number: {usage}", s.trim()))
+    };
+    let (low, high) = (number(low)?, number(high)?);
+    if !(low > 0.0 && high > low) {
+        return Err(format!(
+            "`{interval}`: the interval must have 0 < LOW < HIGH (an ROI is positive): {usage}"
+        ));
+    }
+    Ok(RoiPrior {
+        channel: channel.to_string(),
+        low,
+        high,
+    })
 }
 
 /// Convergence facts for the JSON output.
@@ -82,6 +135,28 @@ pub struct Sampled {
 }
 
 impl PosteriorArgs {
+    /// The default priors with the `--roi-prior` intervals.
+    ///
+    /// # Errors
+    /// [`CliError::RoiPrior`] for a channel the data does not have.
+    pub fn priors(&self, data: &WeeklyData) -> Result<Priors, CliError> {
+        let mut priors = PriorParams::default();
+        for given in &self.roi_priors {
+            if !data.channels().iter().any(|c| c.name == given.channel) {
+                return Err(CliError::RoiPrior {
+                    channel: given.channel.clone(),
+                    channels: data.channels().iter().map(|c| c.name.clone()).collect(),
+                });
+            }
+            let prior = LogNormalPrior::from_interval(given.low, given.high, ROI_PRIOR_LEVEL)
+                .map_err(|e| CliError::Posterior { source: e.into() })?;
+            priors = priors.channel_roi(given.channel.clone(), prior);
+        }
+        priors
+            .check()
+            .map_err(|e| CliError::Posterior { source: e.into() })
+    }
+
     /// The lift tests of `--lift-tests`, read and checked (empty without the flag).
     ///
     /// # Errors
@@ -119,7 +194,7 @@ impl PosteriorArgs {
         let posterior_error = |e: mixplan_core::model::posterior::PosteriorError| {
             CliError::Posterior { source: e.into() }
         };
-        let priors = PriorParams::default().check().map_err(posterior_error)?;
+        let priors = self.priors(data)?;
         let params = SamplerParams::new()
             .draws(self.draws)
             .warmup(self.warmup)

@@ -39,6 +39,7 @@
 
 use super::error::PosteriorError;
 use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
 use std::collections::BTreeMap;
 
 /// A lognormal prior: `ln X ~ Normal(ln median, sd_log²)`.
@@ -54,6 +55,39 @@ impl LogNormalPrior {
     /// `LogNormal(ln median, sd_log²)`, unchecked.
     pub const fn new(median: f64, sd_log: f64) -> Self {
         Self { median, sd_log }
+    }
+
+    /// The lognormal whose central `level` interval is `[low, high]` (a business prior
+    /// stated as "90 % sure the ROI is between 2 and 8"):
+    ///
+    /// ```text
+    /// median = √(low · high)      sd_log = ln(high / low) / (2 z),   z = Φ⁻¹((1 + level)/2)
+    /// ```
+    ///
+    /// # Errors
+    /// [`PosteriorError::InvalidPrior`] unless `0 < low < high` (finite) and
+    /// `0 < level < 1`.
+    pub fn from_interval(low: f64, high: f64, level: f64) -> Result<Self, PosteriorError> {
+        positive("interval.low", low)?;
+        if !(high.is_finite() && high > low) {
+            return Err(PosteriorError::InvalidPrior {
+                name: "interval.high".into(),
+                expected: "finite and above the interval's low end",
+                value: high,
+            });
+        }
+        if !(level > 0.0 && level < 1.0) {
+            return Err(PosteriorError::InvalidPrior {
+                name: "interval.level".into(),
+                expected: "between 0 and 1",
+                value: level,
+            });
+        }
+        let z = Normal::standard().inverse_cdf(0.5 * (1.0 + level));
+        Ok(Self::new(
+            (low * high).sqrt(),
+            (high / low).ln() / (2.0 * z),
+        ))
     }
 
     fn check(&self, name: &str) -> Result<(), PosteriorError> {
@@ -455,6 +489,34 @@ mod tests {
                 - pooled_log_density(down[0], down[1], down[2]).0)
                 / (2.0 * h);
             assert!((slope - numeric).abs() < 1e-6 * (1.0 + slope.abs()), "{k}");
+        }
+    }
+
+    #[test]
+    fn a_prior_from_a_90_percent_interval_puts_90_percent_inside_it() {
+        let prior = LogNormalPrior::from_interval(2.0, 8.0, 0.9).unwrap();
+        assert!((prior.median - 4.0).abs() < 1e-12);
+        // ln(8/2) / (2 × 1.6448536…) = 0.42142…
+        assert!((prior.sd_log - 4f64.ln() / (2.0 * 1.644_853_626_951_472_2)).abs() < 1e-9);
+        // The interval's ends are the 5 % and 95 % quantiles.
+        let lognormal =
+            statrs::distribution::LogNormal::new(prior.median.ln(), prior.sd_log).unwrap();
+        assert!((lognormal.cdf(2.0) - 0.05).abs() < 1e-9);
+        assert!((lognormal.cdf(8.0) - 0.95).abs() < 1e-9);
+        for (low, high, level) in [
+            (0.0, 1.0, 0.9),
+            (-1.0, 1.0, 0.9),
+            (2.0, 2.0, 0.9),
+            (3.0, 2.0, 0.9),
+            (1.0, f64::INFINITY, 0.9),
+            (1.0, 2.0, 1.0),
+            (1.0, 2.0, 0.0),
+            (f64::NAN, 2.0, 0.9),
+        ] {
+            assert!(
+                LogNormalPrior::from_interval(low, high, level).is_err(),
+                "{low} {high} {level}"
+            );
         }
     }
 
