@@ -16,7 +16,7 @@ use crate::components::planner_page::PlannerPage;
 use crate::embedded;
 use crate::fitting::ready;
 use crate::worker::performance_job::PerformanceSource;
-use mixplan_core::model::posterior::LiftTest;
+use mixplan_core::model::posterior::{LiftTest, RoiBelief};
 
 /// Keeps the plan with the user's kept data whenever the page is hidden or left (reload,
 /// tab closed): syncs the browser's storage, writes no signal.
@@ -42,6 +42,8 @@ pub fn App() -> impl IntoView {
     let posterior = session.posterior;
     let lift_tests = session.lift_tests;
     let on_calibrate = Callback::new(move |tests: Vec<LiftTest>| session.calibrate(tests));
+    let roi_beliefs = session.roi_beliefs;
+    let on_believe = Callback::new(move |beliefs: Vec<RoiBelief>| session.believe(beliefs));
     // The carryover control (in the model panel) refits the data in use with its form.
     provide_context(CarryoverSetting {
         chosen: session.carryover.into(),
@@ -104,7 +106,7 @@ pub fn App() -> impl IntoView {
                             InUse::Demo => truth.clone(),
                             InUse::User(_) => Vec::new(),
                         };
-                        view! { <PlannerPage planner truth fit_ms posterior lift_tests on_calibrate /> }
+                        view! { <PlannerPage planner truth fit_ms posterior lift_tests on_calibrate roi_beliefs on_believe /> }
                     })}
                 </div>
                 <div role="tabpanel" id="panel-performance" aria-labelledby="tab-performance" tabindex="0"

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::ModelParams;
-use mixplan_core::model::posterior::{LiftTest, SamplerParams};
+use mixplan_core::model::posterior::{LiftTest, RoiBelief, SamplerParams};
 
 use crate::embedded::EmbeddedData;
 use crate::planner::draws::PosteriorDraws;
@@ -76,11 +76,22 @@ pub fn page_sampler() -> SamplerParams {
 /// draws are nearly independent (every fourth).
 pub const PAGE_DRAWS: usize = 400;
 
+/// What the user adds to the data for the posterior: lift tests (likelihood terms) and
+/// beliefs about channels' ROIs (priors).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Calibration {
+    /// Lift tests; none: the data alone.
+    pub lift_tests: Vec<LiftTest>,
+    /// ROI beliefs; none: the default ROI prior.
+    pub roi_beliefs: Vec<RoiBelief>,
+}
+
 /// The page's posterior job: [`page_sampler`], thinned to [`PAGE_DRAWS`], calibrated by
-/// `lift_tests`.
-pub fn page_posterior_job(lift_tests: Vec<LiftTest>) -> PosteriorJob {
+/// `calibration`.
+pub fn page_posterior_job(calibration: Calibration) -> PosteriorJob {
     PosteriorJob::new(page_sampler())
-        .with_lift_tests(lift_tests)
+        .with_lift_tests(calibration.lift_tests)
+        .with_roi_beliefs(calibration.roi_beliefs)
         .keeping(PAGE_DRAWS)
 }
 
@@ -267,25 +278,26 @@ impl PageFitter {
         params: ModelParams,
         on_fitted: Option<OnFitted>,
     ) {
-        self.fit_calibrated(data, channels, params, Vec::new(), on_fitted);
+        self.fit_calibrated(data, channels, params, Calibration::default(), on_fitted);
     }
 
-    /// Fits the latest data again and samples its posterior calibrated by `lift_tests`
-    /// (none: the data alone). Nothing happens before a first [`PageFitter::fit`].
-    pub fn calibrate(&self, lift_tests: Vec<LiftTest>) {
+    /// Fits the latest data again and samples its posterior calibrated by `calibration`
+    /// (none: the data and the default priors alone). Nothing happens before a first
+    /// [`PageFitter::fit`].
+    pub fn calibrate(&self, calibration: Calibration) {
         let latest = self.latest.borrow().clone();
         if let Some((data, channels, params)) = latest {
-            self.fit_calibrated(data, channels, params, lift_tests, None);
+            self.fit_calibrated(data, channels, params, calibration, None);
         }
     }
 
     /// Fits the latest data again with `params` (e.g. another carryover form) and samples
-    /// its posterior calibrated by `lift_tests`; the planner on screen stays until this fit
+    /// its posterior calibrated by `calibration`; the planner on screen stays until this fit
     /// succeeds. Nothing happens before a first [`PageFitter::fit`].
-    pub fn refit(&self, params: ModelParams, lift_tests: Vec<LiftTest>) {
+    pub fn refit(&self, params: ModelParams, calibration: Calibration) {
         let latest = self.latest.borrow().clone();
         if let Some((data, channels, _)) = latest {
-            self.fit_calibrated(data, channels, params, lift_tests, None);
+            self.fit_calibrated(data, channels, params, calibration, None);
         }
     }
 
@@ -294,7 +306,7 @@ impl PageFitter {
         data: WeeklyData,
         channels: Vec<ChannelInfo>,
         params: ModelParams,
-        lift_tests: Vec<LiftTest>,
+        calibration: Calibration,
         on_fitted: Option<OnFitted>,
     ) {
         *self.latest.borrow_mut() = Some((data.clone(), channels.clone(), params.clone()));
@@ -308,7 +320,7 @@ impl PageFitter {
             started_ms: now_ms(),
             on_fitted,
         };
-        let job = page_posterior_job(lift_tests);
+        let job = page_posterior_job(calibration);
         self.worker.borrow().fit(data, params, Some(job), context);
     }
 

@@ -20,6 +20,7 @@ pub mod pricing_panel;
 pub mod print_summary;
 pub mod recommendation_panel;
 pub mod results_summary;
+pub mod roi_beliefs_panel;
 pub mod uncertainty_status;
 pub mod use_debounced;
 pub mod use_first_open;

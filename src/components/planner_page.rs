@@ -16,11 +16,13 @@ use super::plan_ahead::horizon_panel::HorizonFields;
 use super::print_summary::PrintSummary;
 use super::recommendation_panel::RecommendationPanel;
 use super::results_summary::ResultsSummary;
+use super::roi_beliefs_panel::RoiBeliefsPanel;
 use super::uncertainty_status::UncertaintyStatus;
 use super::use_debounced::use_debounced;
 use crate::charts::figure::Figure;
 use crate::charts::figures;
 use crate::charts::summary;
+use crate::data_source::choices::TargetKind;
 use crate::embedded::TrueChannel;
 use crate::fitting::PosteriorState;
 use crate::planner::budget::{BudgetRange, BudgetState};
@@ -132,6 +134,13 @@ pub fn PlannerPage(
     /// Re-runs the fit and posterior with lift tests; without it there is no lift-test panel.
     #[prop(optional)]
     on_calibrate: Option<Callback<Vec<mixplan_core::model::posterior::LiftTest>>>,
+    /// The ROI beliefs the posterior has as priors.
+    #[prop(optional, into)]
+    roi_beliefs: Signal<Vec<mixplan_core::model::posterior::RoiBelief>>,
+    /// Re-runs the fit and posterior with ROI beliefs; without it (or for a KPI that is not
+    /// revenue) there is no beliefs panel.
+    #[prop(optional)]
+    on_believe: Option<Callback<Vec<mixplan_core::model::posterior::RoiBelief>>>,
 ) -> impl IntoView {
     // The weekly totals offered, from the data; the plan starts at the historical weekly
     // spend, on the slider's grid.
@@ -251,6 +260,9 @@ pub fn PlannerPage(
 
     // The store's truth is given for the built-in demo only.
     let is_demo = !truth.is_empty();
+    // ROI beliefs are stated as revenue per dollar: offered when the target is revenue.
+    let target_kind = crate::data_source::wording::target_kind();
+    let beliefs_channels = planner.channels().to_vec();
     view! {
         <div class="planner">
             <aside class="planner-controls">
@@ -328,6 +340,10 @@ pub fn PlannerPage(
                 />
                 <PlanAhead planner=planner.clone() budget scenario posterior fields=horizon_fields opened viewed=viewed_scenario range />
                 {on_calibrate.map(|on_calibrate| view! { <LiftTestsPanel channels=planner.channels().to_vec() active=lift_tests on_calibrate offer_store_tests=is_demo /> })}
+                {move || (target_kind.get() == TargetKind::Revenue)
+                    .then_some(on_believe)
+                    .flatten()
+                    .map(|on_believe| view! { <RoiBeliefsPanel channels=beliefs_channels.clone() active=roi_beliefs on_believe /> })}
                 <ModelPanel
                     planner=planner.clone()
                     truth

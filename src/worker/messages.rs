@@ -14,7 +14,7 @@
 //! ([`super::wire`]) and the scheduling ([`super::schedule`]) stay as they are.
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::posterior::{LiftTest, SamplerParams};
+use mixplan_core::model::posterior::{LiftTest, RoiBelief, SamplerParams};
 use mixplan_core::model::{FittedModel, ModelParams};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +50,10 @@ pub struct PosteriorJob {
     /// (`Posterior::thinned`; the convergence report stays the whole run's); none: all.
     #[serde(default)]
     pub keep_draws: Option<usize>,
+    /// The user's beliefs about channels' ROIs: each replaces that channel's default ROI
+    /// prior (`PriorParams::roi_beliefs`); none: the default priors.
+    #[serde(default)]
+    pub roi_beliefs: Vec<RoiBelief>,
 }
 
 impl PosteriorJob {
@@ -59,6 +63,7 @@ impl PosteriorJob {
             sampler,
             lift_tests: Vec::new(),
             keep_draws: None,
+            roi_beliefs: Vec::new(),
         }
     }
 
@@ -71,6 +76,12 @@ impl PosteriorJob {
     /// The same job calibrated by `lift_tests`.
     pub fn with_lift_tests(mut self, lift_tests: Vec<LiftTest>) -> Self {
         self.lift_tests = lift_tests;
+        self
+    }
+
+    /// The same job with the user's ROI beliefs as priors.
+    pub fn with_roi_beliefs(mut self, roi_beliefs: Vec<RoiBelief>) -> Self {
+        self.roi_beliefs = roi_beliefs;
         self
     }
 }

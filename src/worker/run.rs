@@ -154,7 +154,10 @@ fn start_sampler(
     job: PosteriorJob,
 ) -> Result<PosteriorSampler, String> {
     let settings = job.sampler.check().map_err(|e| e.to_string())?;
-    let priors = PriorParams::new().check().map_err(|e| e.to_string())?;
+    let priors = PriorParams::new()
+        .roi_beliefs(&job.roi_beliefs)
+        .and_then(PriorParams::check)
+        .map_err(|e| e.to_string())?;
     let posterior = PosteriorModel::new(data, model, &priors).map_err(|e| e.to_string())?;
     let posterior = calibrated(posterior, data, &job.lift_tests)?;
     Ok(settings.start(posterior))
@@ -328,7 +331,7 @@ mod tests {
         use mixplan_core::model::posterior::MassMatrix;
         let data = embedded::load().expect("embedded data").data;
         let model = crate::worker::test_support::default_fit(&data);
-        let mut job = page_posterior_job(Vec::new());
+        let mut job = page_posterior_job(crate::fitting::Calibration::default());
         job.sampler = job.sampler.mass_matrix(MassMatrix::Diagonal);
         let mut replies = Vec::new();
         run_posterior(1, &data, &model, job, || 1.0, |reply| replies.push(reply));
@@ -399,6 +402,49 @@ mod tests {
             matches!(&replies[n - 1], FitReply::SamplingFailed { id: 2, message } if message.starts_with("The uncertainty of the model could not be computed (")),
             "{:?}",
             replies[n - 1]
+        );
+    }
+
+    /// The job's ROI beliefs reach the posterior: a belief on Email changes its draws; a
+    /// belief whose range is not `0 < low < high` fails the posterior with why, keeping the
+    /// fit.
+    #[test]
+    fn roi_beliefs_in_the_job_become_priors() {
+        use mixplan_core::model::posterior::RoiBelief;
+        let data = embedded::load().expect("embedded data").data;
+        let settings = SamplerParams::new().chains(1).warmup(40).draws(30).seed(9);
+        let request = |job: PosteriorJob| FitRequest {
+            id: 3,
+            data: data.clone(),
+            params: ModelParams::new(),
+            posterior: Some(job),
+        };
+        let draws = |job: PosteriorJob| {
+            let mut replies = Vec::new();
+            run_fit(&request(job), || 0.0, |reply| replies.push(reply));
+            replies.pop().expect("a last reply")
+        };
+        let plain = draws(PosteriorJob::new(settings.clone()));
+        let believed = draws(
+            PosteriorJob::new(settings.clone())
+                .with_roi_beliefs(vec![RoiBelief::new("email", 4.0, 6.0)]),
+        );
+        let (
+            FitReply::Sampled { draws: plain, .. },
+            FitReply::Sampled {
+                draws: believed, ..
+            },
+        ) = (&plain, &believed)
+        else {
+            panic!("both sampled: {plain:?} {believed:?}");
+        };
+        assert_ne!(plain, believed);
+        let bad = draws(
+            PosteriorJob::new(settings).with_roi_beliefs(vec![RoiBelief::new("email", 6.0, 4.0)]),
+        );
+        assert!(
+            matches!(&bad, FitReply::SamplingFailed { message, .. } if message.contains("interval.high")),
+            "{bad:?}"
         );
     }
 }

@@ -216,3 +216,41 @@ test('the store\'s two lift tests calibrate the posterior; bad tests are refused
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a belief about a channel\'s ROI (a 90 % range) moves that channel\'s interval; bad beliefs are refused with why', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
+  await posteriorReady(page);
+  const before = await interval(page, 'roi-interval-email');
+  assert.match(await page.locator(id('beliefs-active')).textContent(), /^No beliefs in use/);
+  assert.ok(await page.locator(id('belief-use')).isDisabled(), 'nothing to use before a belief is added');
+  // A range whose high end is below its low end is refused; nothing is added.
+  await page.locator(id('belief-channel')).selectOption('email');
+  await page.locator(id('belief-low')).fill('6');
+  await page.locator(id('belief-high')).fill('4');
+  await page.locator(id('belief-add')).click();
+  assert.match(await page.locator(id('belief-error')).textContent(), /^The high end \(4\.00\) must be above the low end \(6\.00\)/);
+  assert.equal(await page.locator(id('belief-draft')).textContent(), 'No beliefs added.');
+  // "90 % sure Email's ROI is between 4 and 6."
+  await page.locator(id('belief-low')).fill('4');
+  await page.locator(id('belief-high')).fill('6');
+  await page.locator(id('belief-add')).click();
+  assert.equal(await page.locator(id('belief-draft')).textContent(), 'To use: Email: ROI 4.00 – 6.00 (90 %).');
+  await page.locator(id('belief-use')).click();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.startsWith('In use: Email: ROI 4.00 – 6.00'), id('beliefs-active'), { timeout: 60_000 });
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  await posteriorReady(page);
+  const after = await interval(page, 'roi-interval-email');
+  console.log(`email: ROI 90% ${before.low.toFixed(3)} – ${before.high.toFixed(3)} → with the belief 4–6 ${after.low.toFixed(3)} – ${after.high.toFixed(3)}`);
+  assert.ok(after.low > before.low + 1, `the interval moved up: ${JSON.stringify({ before, after })}`);
+  assert.ok(after.high - after.low < before.high - before.low, 'and narrowed');
+  assert.ok(after.low > 3 && after.high < 7, JSON.stringify(after));
+  // Removing the beliefs returns to the default prior.
+  await page.locator(id('belief-clear')).click();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.startsWith('No beliefs in use'), id('beliefs-active'), { timeout: 60_000 });
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  await posteriorReady(page);
+  const again = await interval(page, 'roi-interval-email');
+  assert.ok(Math.abs(again.low - before.low) < 0.2 && Math.abs(again.high - before.high) < 0.5, `back near the default: ${JSON.stringify({ before, again })}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -19,13 +19,13 @@ use crate::data_source::error::UserDataError;
 use crate::data_source::file::SourceFile;
 use crate::data_source::reader::{FileBytes, ReadJob, ReadResult};
 use crate::embedded::{self, EmbeddedData};
-use crate::fitting::{FitState, PageFitter, PosteriorState};
+use crate::fitting::{Calibration, FitState, PageFitter, PosteriorState};
 use crate::share::browser;
 use crate::share::link::PageLink;
 use crate::storage::{self, StoredData};
 use crate::worker::on_demand::{Job, JobResult};
 use crate::worker::on_demand_client;
-use mixplan_core::model::posterior::LiftTest;
+use mixplan_core::model::posterior::{LiftTest, RoiBelief};
 
 /// The data behind the planner on screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +76,9 @@ pub struct DataSession {
     /// The lift tests the posterior in use is calibrated with (cleared when other data are
     /// fitted: they name that data's channels and weeks).
     pub lift_tests: RwSignal<Vec<LiftTest>>,
+    /// The user's ROI beliefs the posterior in use has as priors (cleared with the lift
+    /// tests when other data are fitted).
+    pub roi_beliefs: RwSignal<Vec<RoiBelief>>,
     /// The carryover form the user chose (every fit uses it; the model on screen says
     /// which form it was fitted with). Starts from the address's link, else geometric.
     pub carryover: RwSignal<CarryoverForm>,
@@ -121,6 +124,7 @@ impl DataSession {
             fit,
             posterior,
             lift_tests: RwSignal::new(Vec::new()),
+            roi_beliefs: RwSignal::new(Vec::new()),
             carryover: RwSignal::new(CarryoverForm::default()),
             fitter: StoredValue::new_local(Some(PageFitter::new(fit, posterior))),
             embedded: StoredValue::new(None),
@@ -199,8 +203,8 @@ impl DataSession {
         }
         self.carryover.set(form);
         let params = self.model_params();
-        let tests = self.lift_tests.get_untracked();
-        self.with_fitter(|f| f.refit(params, tests));
+        let calibration = self.calibration();
+        self.with_fitter(|f| f.refit(params, calibration));
     }
 
     /// Fits the built-in data; on success it is the data in use.
@@ -221,6 +225,7 @@ impl DataSession {
         };
         let in_use = self.in_use;
         let lift_tests = self.lift_tests;
+        let roi_beliefs = self.roi_beliefs;
         let saved = self.saved;
         let message = self.message;
         let on_fitted = Box::new(move || {
@@ -236,6 +241,7 @@ impl DataSession {
                 saved.set(Some(record));
             }
             lift_tests.set(Vec::new());
+            roi_beliefs.set(Vec::new());
             in_use.set(InUse::Demo);
         });
         self.with_fitter(|f| {
@@ -253,6 +259,7 @@ impl DataSession {
     pub fn fit_user(self, dataset: Arc<UserDataset>, switching: bool) {
         let in_use = self.in_use;
         let lift_tests = self.lift_tests;
+        let roi_beliefs = self.roi_beliefs;
         let saved = self.saved;
         let message = self.message;
         let source = self.source;
@@ -284,6 +291,7 @@ impl DataSession {
                 }
             }
             lift_tests.set(Vec::new());
+            roi_beliefs.set(Vec::new());
             in_use.set(InUse::User(kept));
         });
         self.with_fitter(|f| {
@@ -304,11 +312,30 @@ impl DataSession {
         });
     }
 
+    /// The lift tests and ROI beliefs in use.
+    fn calibration(&self) -> Calibration {
+        Calibration {
+            lift_tests: self.lift_tests.get_untracked(),
+            roi_beliefs: self.roi_beliefs.get_untracked(),
+        }
+    }
+
     /// Fits the data in use again with its posterior calibrated by `tests` (none: the data
-    /// alone); the model and plan in use stay until that fit is in.
+    /// alone) and the ROI beliefs in use; the model and plan in use stay until that fit is
+    /// in.
     pub fn calibrate(self, tests: Vec<LiftTest>) {
-        self.lift_tests.set(tests.clone());
-        self.with_fitter(|f| f.calibrate(tests));
+        self.lift_tests.set(tests);
+        let calibration = self.calibration();
+        self.with_fitter(|f| f.calibrate(calibration));
+    }
+
+    /// Fits the data in use again with `beliefs` as the channels' ROI priors (none: the
+    /// default prior) and the lift tests in use; the model and plan in use stay until that
+    /// fit is in.
+    pub fn believe(self, beliefs: Vec<RoiBelief>) {
+        self.roi_beliefs.set(beliefs);
+        let calibration = self.calibration();
+        self.with_fitter(|f| f.calibrate(calibration));
     }
 
     /// Stops the running fit; the model in use stays, and so does its carryover form (the

@@ -11,8 +11,8 @@ use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::FittedModel;
 use mixplan_core::model::posterior::{
-    Diagnostics, LiftTest, LogNormalPrior, MassMatrix, Posterior, PosteriorModel, PriorParams,
-    Priors, SamplerParams, read_lift_tests,
+    Diagnostics, LiftTest, MassMatrix, Posterior, PosteriorModel, PriorParams, Priors, RoiBelief,
+    SamplerParams, read_lift_tests,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -53,25 +53,11 @@ pub struct PosteriorArgs {
     /// 8". It replaces that channel's default prior, LogNormal(0.2, 0.9); repeat the flag for
     /// more channels.
     #[arg(long = "roi-prior", value_name = "CHANNEL=LOW..HIGH", value_parser = parse_roi_prior)]
-    pub roi_priors: Vec<RoiPrior>,
+    pub roi_priors: Vec<RoiBelief>,
 }
-
-/// One `--roi-prior`: a channel and the 90 % interval of its ROI.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoiPrior {
-    /// The channel's name, as in the data.
-    pub channel: String,
-    /// The interval's low end (5 % quantile).
-    pub low: f64,
-    /// The interval's high end (95 % quantile).
-    pub high: f64,
-}
-
-/// The level of a `--roi-prior` interval.
-pub const ROI_PRIOR_LEVEL: f64 = 0.9;
 
 /// Parses `CHANNEL=LOW..HIGH` with `0 < LOW < HIGH`.
-fn parse_roi_prior(text: &str) -> Result<RoiPrior, String> {
+fn parse_roi_prior(text: &str) -> Result<RoiBelief, String> {
     let usage = "give CHANNEL=LOW..HIGH, a 90 % interval of the channel's ROI, e.g. email=2..8";
     let (channel, interval) = text
         .rsplit_once('=')
@@ -96,11 +82,7 @@ fn parse_roi_prior(text: &str) -> Result<RoiPrior, String> {
             "`{interval}`: the interval must have 0 < LOW < HIGH (an ROI is positive): {usage}"
         ));
     }
-    Ok(RoiPrior {
-        channel: channel.to_string(),
-        low,
-        high,
-    })
+    Ok(RoiBelief::new(channel, low, high))
 }
 
 /// Convergence facts for the JSON output.
@@ -140,20 +122,19 @@ impl PosteriorArgs {
     /// # Errors
     /// [`CliError::RoiPrior`] for a channel the data does not have.
     pub fn priors(&self, data: &WeeklyData) -> Result<Priors, CliError> {
-        let mut priors = PriorParams::default();
-        for given in &self.roi_priors {
-            if !data.channels().iter().any(|c| c.name == given.channel) {
-                return Err(CliError::RoiPrior {
-                    channel: given.channel.clone(),
-                    channels: data.channels().iter().map(|c| c.name.clone()).collect(),
-                });
-            }
-            let prior = LogNormalPrior::from_interval(given.low, given.high, ROI_PRIOR_LEVEL)
-                .map_err(|e| CliError::Posterior { source: e.into() })?;
-            priors = priors.channel_roi(given.channel.clone(), prior);
+        if let Some(unknown) = self
+            .roi_priors
+            .iter()
+            .find(|b| !data.channels().iter().any(|c| c.name == b.channel))
+        {
+            return Err(CliError::RoiPrior {
+                channel: unknown.channel.clone(),
+                channels: data.channels().iter().map(|c| c.name.clone()).collect(),
+            });
         }
-        priors
-            .check()
+        PriorParams::default()
+            .roi_beliefs(&self.roi_priors)
+            .and_then(PriorParams::check)
             .map_err(|e| CliError::Posterior { source: e.into() })
     }
 

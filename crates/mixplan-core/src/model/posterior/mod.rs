@@ -67,7 +67,7 @@ pub use lift::{
     read_lift_tests, write_lift_tests,
 };
 pub use mean_curve::{CurvePiece, MeanOptimum, MeanResponse, optimize_mean_curves};
-pub use prior::{BetaPrior, LogNormalPrior, PriorParams, Priors};
+pub use prior::{BetaPrior, LogNormalPrior, PriorParams, Priors, ROI_BELIEF_LEVEL, RoiBelief};
 pub use recommend::{
     PartialStep, PosteriorCurves, RecommendError, RecommendParams, Recommendation, SplitAssessment,
     ValidRecommendParams, Verdict, feasible_current,

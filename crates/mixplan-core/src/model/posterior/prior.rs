@@ -101,6 +101,41 @@ impl LogNormalPrior {
     }
 }
 
+/// A business belief about one channel's ROI, stated as a 90 % interval ("90 % sure
+/// email's ROI is between 2 and 8"): it becomes that channel's ROI prior,
+/// [`LogNormalPrior::from_interval`]`(low, high, 0.9)` ([`PriorParams::roi_beliefs`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoiBelief {
+    /// The channel's name, as in the data.
+    pub channel: String,
+    /// The interval's low end (the prior's 5 % quantile), `> 0`.
+    pub low: f64,
+    /// The interval's high end (the prior's 95 % quantile), `> low`.
+    pub high: f64,
+}
+
+/// The level of an [`RoiBelief`]'s interval.
+pub const ROI_BELIEF_LEVEL: f64 = 0.9;
+
+impl RoiBelief {
+    /// `channel`'s ROI is between `low` and `high` with 90 % probability (unchecked).
+    pub fn new(channel: impl Into<String>, low: f64, high: f64) -> Self {
+        Self {
+            channel: channel.into(),
+            low,
+            high,
+        }
+    }
+
+    /// The prior this belief states.
+    ///
+    /// # Errors
+    /// [`PosteriorError::InvalidPrior`] unless `0 < low < high`, both finite.
+    pub fn prior(&self) -> Result<LogNormalPrior, PosteriorError> {
+        LogNormalPrior::from_interval(self.low, self.high, ROI_BELIEF_LEVEL)
+    }
+}
+
 /// A beta prior `Beta(alpha, beta)` on a value in `(0, 1)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BetaPrior {
@@ -197,6 +232,18 @@ impl PriorParams {
     pub fn channel_roi(mut self, channel: impl Into<String>, prior: LogNormalPrior) -> Self {
         self.channel_roi.insert(channel.into(), prior);
         self
+    }
+
+    /// Each belief's channel gets the ROI prior the belief states ([`RoiBelief::prior`]),
+    /// replacing any given before for that channel.
+    ///
+    /// # Errors
+    /// [`PosteriorError::InvalidPrior`] for a belief whose interval is not `0 < low < high`.
+    pub fn roi_beliefs(mut self, beliefs: &[RoiBelief]) -> Result<Self, PosteriorError> {
+        for belief in beliefs {
+            self = self.channel_roi(belief.channel.clone(), belief.prior()?);
+        }
+        Ok(self)
     }
 
     /// Prior of every channel's adstock decay `θ`.
