@@ -6,6 +6,7 @@ use mixplan_core::model::posterior::{
     LIFT_TEST_COLUMNS, LiftTest, read_lift_tests, write_lift_tests,
 };
 
+use super::form_fields::{channel_select, text_field};
 use crate::format::currency;
 use crate::planner::scenario::ChannelInfo;
 
@@ -126,21 +127,6 @@ pub fn LiftTestsPanel(
         }
         Err(message) => error.set(message),
     };
-    let input = |signal: RwSignal<String>,
-                 test_id: &'static str,
-                 placeholder: &'static str,
-                 label: &'static str| {
-        view! {
-            <label class="lift-field">
-                <span>{label}</span>
-                <input type="text" data-testid=test_id placeholder=placeholder prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev)) />
-            </label>
-        }
-    };
-    let options = channels
-        .iter()
-        .map(|c| view! { <option value=c.id.clone()>{c.name.clone()}</option> })
-        .collect_view();
     let listed = move || {
         known.with_value(|c| {
             active.with(|tests| {
@@ -168,15 +154,12 @@ pub fn LiftTestsPanel(
                 }}
             </p>
             <div class="lift-form">
-                <label class="lift-field">
-                    <span>"Channel"</span>
-                    <select data-testid="lift-channel" on:change=move |ev| channel.set(event_target_value(&ev)) prop:value=move || channel.get()>{options}</select>
-                </label>
-                {input(start, "lift-start", "2024-01-01", "Start")}
-                {input(end, "lift-end", "2024-02-19", "End")}
-                {input(lift, "lift-lift", "236842", "Lift ($)")}
-                {input(spend, "lift-spend", "191172", "Spend ($)")}
-                {input(std_error, "lift-std-error", "23684", "Std. error ($)")}
+                {channel_select(&channels, channel, "lift-channel")}
+                {text_field(start, "lift-start", "2024-01-01", "Start")}
+                {text_field(end, "lift-end", "2024-02-19", "End")}
+                {text_field(lift, "lift-lift", "236842", "Lift ($)")}
+                {text_field(spend, "lift-spend", "191172", "Spend ($)")}
+                {text_field(std_error, "lift-std-error", "23684", "Std. error ($)")}
                 <button type="button" data-testid="lift-add" on:click=add>"Add test"</button>
             </div>
             <label class="lift-field lift-csv">

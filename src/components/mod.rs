@@ -8,6 +8,7 @@ pub mod chart_card;
 pub mod data;
 pub mod export_bar;
 pub mod fit_status;
+pub mod form_fields;
 pub mod lift_tests_panel;
 pub mod mediation_panel;
 pub mod model_checks;

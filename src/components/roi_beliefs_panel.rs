@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use mixplan_core::model::posterior::{PriorParams, RoiBelief};
 
+use super::form_fields::{channel_select, text_field};
 use crate::format::decimal;
 use crate::planner::scenario::ChannelInfo;
 
@@ -107,10 +108,6 @@ pub fn RoiBeliefsPanel(
         }
         Err(message) => error.set(message),
     };
-    let options = channels
-        .iter()
-        .map(|c| view! { <option value=c.id.clone()>{c.name.clone()}</option> })
-        .collect_view();
     let listed = move |beliefs: &[RoiBelief]| {
         known.with_value(|c| {
             beliefs
@@ -119,17 +116,6 @@ pub fn RoiBeliefsPanel(
                 .collect::<Vec<_>>()
                 .join("; ")
         })
-    };
-    let number_input = |signal: RwSignal<String>,
-                        test_id: &'static str,
-                        placeholder: &'static str,
-                        label: &'static str| {
-        view! {
-            <label class="lift-field">
-                <span>{label}</span>
-                <input type="text" inputmode="decimal" data-testid=test_id placeholder=placeholder prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev)) />
-            </label>
-        }
     };
     view! {
         <section class="card lift-tests" aria-labelledby="beliefs-heading">
@@ -148,12 +134,9 @@ pub fn RoiBeliefsPanel(
                 })}
             </p>
             <div class="lift-form">
-                <label class="lift-field">
-                    <span>"Channel"</span>
-                    <select data-testid="belief-channel" on:change=move |ev| channel.set(event_target_value(&ev)) prop:value=move || channel.get()>{options}</select>
-                </label>
-                {number_input(low, "belief-low", "2", "ROI at least (5 %)")}
-                {number_input(high, "belief-high", "8", "ROI at most (95 %)")}
+                {channel_select(&channels, channel, "belief-channel")}
+                {text_field(low, "belief-low", "2", "ROI at least (5 %)")}
+                {text_field(high, "belief-high", "8", "ROI at most (95 %)")}
                 <button type="button" data-testid="belief-add" on:click=add>"Add belief"</button>
             </div>
             <p data-testid="belief-draft">

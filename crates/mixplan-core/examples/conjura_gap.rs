@@ -17,21 +17,15 @@
 //! `$MIXPLAN_DATASETS_DIR`); a missing file is reported and skipped.
 
 use mixplan_core::data::{LoadOptions, Series, WeeklyData, load_weekly_csv_from_path};
+#[path = "support/reference_datasets.rs"]
+#[allow(dead_code)]
+mod reference_datasets;
 use mixplan_core::model::metrics::r2;
 use mixplan_core::model::posterior::{PosteriorModel, PriorParams, SamplerParams};
 use mixplan_core::model::{FittedModel, ModelParams};
 use std::path::PathBuf;
 
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn shared(relative: &str) -> PathBuf {
-    match std::env::var_os("MIXPLAN_DATASETS_DIR") {
-        Some(dir) if !dir.is_empty() => workspace().join(dir).join(relative),
-        _ => workspace().join("../shared/datasets").join(relative),
-    }
-}
+use reference_datasets::{shared, workspace};
 
 fn load(path: PathBuf, options: &LoadOptions) -> Option<WeeklyData> {
     match load_weekly_csv_from_path(&path, options) {
@@ -43,21 +37,10 @@ fn load(path: PathBuf, options: &LoadOptions) -> Option<WeeklyData> {
     }
 }
 
-const CONJURA_CHANNELS: [&str; 4] = [
-    "spend_google_search",
-    "spend_google_shopping_pmax",
-    "spend_meta",
-    "spend_tiktok",
-];
-
 fn conjura(controls: &[&str]) -> Option<WeeklyData> {
     load(
-        shared("conjura_weekly_food_drink_us/mmm_weekly_data.csv"),
-        &LoadOptions::new()
-            .date_column("week_start")
-            .target("revenue")
-            .channels(CONJURA_CHANNELS)
-            .controls(controls.to_vec()),
+        shared(reference_datasets::CONJURA),
+        &reference_datasets::conjura_options(controls),
     )
 }
 
@@ -153,6 +136,21 @@ fn variant(name: &str, data: &WeeklyData, params: ModelParams) {
     }
 }
 
+/// `series` times the trend `t/n` (`t` = 0 … n−1), named `<name>_x_trend`: with `series`
+/// itself, the two linear columns of an effect that grows with the level.
+fn times_trend(series: &Series) -> Series {
+    let n = series.values.len() as f64;
+    Series {
+        name: format!("{}_x_trend", series.name),
+        values: series
+            .values
+            .iter()
+            .enumerate()
+            .map(|(t, v)| v * t as f64 / n)
+            .collect(),
+    }
+}
+
 /// Weeks since the first week, as a step at `from` (0 before, 1 from it on).
 fn step(data: &WeeklyData, name: &str, from: usize) -> Series {
     Series {
@@ -162,7 +160,7 @@ fn step(data: &WeeklyData, name: &str, from: usize) -> Series {
 }
 
 fn conjura_variants() {
-    let Some(base) = conjura(&["us_federal_holiday_week", "bfcm_week"]) else {
+    let Some(base) = conjura(&reference_datasets::CONJURA_CONTROLS) else {
         return;
     };
     println!("\n## Conjura Food & Drink US (117 weeks, holdout the last 23)\n");
@@ -212,19 +210,7 @@ fn conjura_variants() {
     );
     // Controls whose effect grows with the level: z_t and z_t·t/T (a multiplicative base
     // (μ + τt)(1 + δ z_t) expands into these two linear columns).
-    let scaled: Vec<Series> = base
-        .controls()
-        .iter()
-        .map(|c| Series {
-            name: format!("{}_x_trend", c.name),
-            values: c
-                .values
-                .iter()
-                .enumerate()
-                .map(|(t, v)| v * t as f64 / base.len() as f64)
-                .collect(),
-        })
-        .collect();
+    let scaled: Vec<Series> = base.controls().iter().map(times_trend).collect();
     let scaled_data = with_controls(&base, scaled);
     variant(
         "controls × trend (multiplicative holiday effect)",
@@ -263,15 +249,7 @@ fn conjura_variants() {
             .iter()
             .skip(2)
             .chain(with_season.controls().iter().take(2))
-            .map(|c| Series {
-                name: format!("{}_x_trend", c.name),
-                values: c
-                    .values
-                    .iter()
-                    .enumerate()
-                    .map(|(t, v)| v * t as f64 / base.len() as f64)
-                    .collect(),
-            })
+            .map(times_trend)
             .collect();
         variant(
             label,
@@ -390,46 +368,15 @@ fn other_datasets() {
 
 /// The reference datasets beside Conjura: name, path, how to load them.
 fn dataset_list() -> Vec<(&'static str, PathBuf, LoadOptions)> {
-    vec![
-        (
-            "simulated store",
-            workspace().join("data_processed/mmm_data.csv"),
-            LoadOptions::new()
-                .target("revenue")
-                .controls(["price_index", "promotion", "holiday"]),
-        ),
-        (
-            "PyMC-Marketing example",
-            shared("pymc_marketing_mmm_example/mmm_example.csv"),
-            LoadOptions::new()
-                .date_column("date_week")
-                .target("y")
-                .channels(["x1", "x2"])
-                .controls(["event_1", "event_2"]),
-        ),
-        (
-            "Robyn dt_simulated_weekly",
-            shared("robyn_dt_simulated_weekly/dt_simulated_weekly.csv"),
-            LoadOptions::new()
-                .date_column("DATE")
-                .target("revenue")
-                .channels(["tv_S", "ooh_S", "print_S", "search_S", "facebook_S"])
-                .controls(["competitor_sales_B", "newsletter"]),
-        ),
-        (
-            "Meridian national_all_channels",
-            shared("meridian_simulated/national_all_channels.csv"),
-            LoadOptions::new()
-                .date_column("time")
-                .target("conversions")
-                .channels((0..5).map(|i| format!("Channel{i}_spend")))
-                .controls([
-                    "competitor_sales_control",
-                    "sentiment_score_control",
-                    "Promo",
-                ]),
-        ),
-    ]
+    let mut sets = vec![(
+        "simulated store",
+        workspace().join(reference_datasets::STORE),
+        reference_datasets::store_options(),
+    )];
+    for (name, file, options) in reference_datasets::third_party() {
+        sets.push((name, shared(file), options));
+    }
+    sets
 }
 
 fn other_dataset_rows(name: &str, data: &WeeklyData) {
@@ -498,7 +445,7 @@ fn posterior_rows() {
     println!(
         "| dataset | seed | point R² train | point R² holdout | posterior R² train | posterior R² holdout | converged | time |\n|---|---|---|---|---|---|---|---|"
     );
-    if let Some(base) = conjura(&["us_federal_holiday_week", "bfcm_week"]) {
+    if let Some(base) = conjura(&reference_datasets::CONJURA_CONTROLS) {
         for seed in [1, 2, 3] {
             posterior_holdout("Conjura Food & Drink US", &base, seed);
         }
@@ -564,7 +511,7 @@ fn forms_rows() {
         "| dataset | training weeks | origins (block) | level RMSE | log RMSE | per origin level / log | holdout R² level / log |\n|---|---|---|---|---|---|---|"
     );
     let mut sets: Vec<(String, WeeklyData)> = Vec::new();
-    if let Some(base) = conjura(&["us_federal_holiday_week", "bfcm_week"]) {
+    if let Some(base) = conjura(&reference_datasets::CONJURA_CONTROLS) {
         sets.push(("Conjura Food & Drink US".into(), base));
     }
     for (name, path, options) in dataset_list() {

@@ -21,72 +21,26 @@ use mixplan_core::model::posterior::{
 };
 use std::path::PathBuf;
 
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+#[path = "support/reference_datasets.rs"]
+mod reference_datasets;
 
-fn shared(relative: &str) -> PathBuf {
-    match std::env::var_os("MIXPLAN_DATASETS_DIR") {
-        Some(dir) if !dir.is_empty() => workspace().join(dir).join(relative),
-        _ => workspace().join("../shared/datasets").join(relative),
-    }
-}
+use reference_datasets::{shared, workspace};
 
 fn datasets() -> Vec<(&'static str, PathBuf, LoadOptions)> {
-    vec![
-        (
-            "Conjura Food & Drink US (real)",
-            shared("conjura_weekly_food_drink_us/mmm_weekly_data.csv"),
-            LoadOptions::new()
-                .date_column("week_start")
-                .target("revenue")
-                .channels([
-                    "spend_google_search",
-                    "spend_google_shopping_pmax",
-                    "spend_meta",
-                    "spend_tiktok",
-                ])
-                .controls(["us_federal_holiday_week", "bfcm_week"]),
-        ),
-        (
-            "Robyn dt_simulated_weekly",
-            shared("robyn_dt_simulated_weekly/dt_simulated_weekly.csv"),
-            LoadOptions::new()
-                .date_column("DATE")
-                .target("revenue")
-                .channels(["tv_S", "ooh_S", "print_S", "search_S", "facebook_S"])
-                .controls(["competitor_sales_B", "newsletter"]),
-        ),
-        (
-            "PyMC-Marketing example",
-            shared("pymc_marketing_mmm_example/mmm_example.csv"),
-            LoadOptions::new()
-                .date_column("date_week")
-                .target("y")
-                .channels(["x1", "x2"])
-                .controls(["event_1", "event_2"]),
-        ),
-        (
-            "Meridian national_all_channels",
-            shared("meridian_simulated/national_all_channels.csv"),
-            LoadOptions::new()
-                .date_column("time")
-                .target("conversions")
-                .channels((0..5).map(|i| format!("Channel{i}_spend")))
-                .controls([
-                    "competitor_sales_control",
-                    "sentiment_score_control",
-                    "Promo",
-                ]),
-        ),
-        (
-            "simulated store",
-            workspace().join("data_processed/mmm_data.csv"),
-            LoadOptions::new()
-                .target("revenue")
-                .controls(["price_index", "promotion", "holiday"]),
-        ),
-    ]
+    let mut sets = vec![(
+        "Conjura Food & Drink US (real)",
+        shared(reference_datasets::CONJURA),
+        reference_datasets::conjura_options(&reference_datasets::CONJURA_CONTROLS),
+    )];
+    for (name, file, options) in reference_datasets::third_party() {
+        sets.push((name, shared(file), options));
+    }
+    sets.push((
+        "simulated store",
+        workspace().join(reference_datasets::STORE),
+        reference_datasets::store_options(),
+    ));
+    sets
 }
 
 struct Settings {

@@ -16,7 +16,11 @@
 
 mod support;
 
-use mixplan_core::data::{LoadOptions, WeeklyData};
+#[path = "../examples/support/reference_datasets.rs"]
+#[allow(dead_code)]
+mod reference_datasets;
+
+use mixplan_core::data::WeeklyData;
 use mixplan_core::model::ModelParams;
 use mixplan_core::model::posterior::{
     Posterior, PosteriorModel, PriorParams, SamplerParams, equal_tailed_interval,
@@ -104,26 +108,9 @@ fn conjura_posterior_has_one_mode_and_converges() {
 #[test]
 fn robyn_and_pymc_example_posteriors_converge() {
     const TEST: &str = "robyn_and_pymc_example_posteriors_converge";
-    let sets = [
-        (
-            "Robyn dt_simulated_weekly",
-            "robyn_dt_simulated_weekly/dt_simulated_weekly.csv",
-            LoadOptions::new()
-                .date_column("DATE")
-                .target("revenue")
-                .channels(["tv_S", "ooh_S", "print_S", "search_S", "facebook_S"])
-                .controls(["competitor_sales_B", "newsletter"]),
-        ),
-        (
-            "PyMC-Marketing example",
-            "pymc_marketing_mmm_example/mmm_example.csv",
-            LoadOptions::new()
-                .date_column("date_week")
-                .target("y")
-                .channels(["x1", "x2"])
-                .controls(["event_1", "event_2"]),
-        ),
-    ];
+    let sets = reference_datasets::third_party()
+        .into_iter()
+        .filter(|(name, _, _)| !name.starts_with("Meridian"));
     for (name, file, options) in sets {
         let Some(csv) = datasets::shared_file(TEST, file) else {
             return;
