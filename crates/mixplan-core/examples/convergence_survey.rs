@@ -4,10 +4,11 @@
 //! whose chains disagree outright (max R̂ > 1.05: separate modes, not a short run).
 //!
 //! ```text
-//! cargo run --release -p mixplan-core --example convergence_survey -- [--seeds N] [--page] [--shape-sd S] [--pool-roi]
+//! cargo run --release -p mixplan-core --example convergence_survey -- [--seeds N] [--page] [--length W+D] [--shape-sd S] [--pool-roi]
 //! ```
 //!
-//! `--shape-sd` replaces the Hill-shape prior's log-sd (default: the current default prior),
+//! `--length W+D` sets the warm-up and kept draws per chain (of the page's sampler with
+//! `--page`). `--shape-sd` replaces the Hill-shape prior's log-sd (default: the current default prior),
 //! `--pool-roi` pools the channels' ROIs (`PriorParams::pool_roi`, spread `LogNormal(0.5,
 //! 0.5)`). Datasets are read from `../shared/datasets/` beside the workspace (or
 //! `$MIXPLAN_DATASETS_DIR`) and the store from `data_processed/`; a missing file is reported
@@ -46,6 +47,8 @@ fn datasets() -> Vec<(&'static str, PathBuf, LoadOptions)> {
 struct Settings {
     seeds: u64,
     page: bool,
+    /// `(warmup, draws)` per chain replacing the page's (with `--page`) or the native default.
+    length: Option<(usize, usize)>,
     priors: PriorParams,
 }
 
@@ -54,6 +57,7 @@ fn settings() -> Result<Settings, String> {
     let mut out = Settings {
         seeds: 8,
         page: false,
+        length: None,
         priors: PriorParams::default(),
     };
     let mut i = 0;
@@ -78,6 +82,15 @@ fn settings() -> Result<Settings, String> {
                 i += 1;
             }
             "--page" => out.page = true,
+            "--length" => {
+                let (w, d) = args
+                    .get(i + 1)
+                    .and_then(|v| v.split_once('+'))
+                    .and_then(|(w, d)| Some((w.parse().ok()?, d.parse().ok()?)))
+                    .ok_or("--length needs WARMUP+DRAWS, e.g. 600+2400")?;
+                out.length = Some((w, d));
+                i += 1;
+            }
             "--pool-roi" => {
                 out.priors = out.priors.pool_roi(Some(LogNormalPrior::new(0.5, 0.5)));
             }
@@ -107,6 +120,9 @@ fn survey(name: &str, data: &WeeklyData, s: &Settings) -> Result<(), String> {
                 .warmup(300)
                 .draws(800)
                 .mass_matrix(MassMatrix::Diagonal);
+        }
+        if let Some((warmup, draws)) = s.length {
+            params = params.warmup(warmup).draws(draws);
         }
         let posterior = params
             .check()
