@@ -8,7 +8,7 @@ use mixplan_core::model::posterior::{
 
 use super::form_fields::{channel_select, text_field};
 use crate::format::currency;
-use crate::planner::scenario::ChannelInfo;
+use crate::planner::scenario::{ChannelInfo, channel_name};
 
 /// The built-in store's two lift tests (`data_processed/lift_tests.csv`, from its truth).
 pub const STORE_LIFT_TESTS_CSV: &str = include_str!("../../data_processed/lift_tests.csv");
@@ -39,10 +39,7 @@ pub fn parse_lift_tests(csv: &str, channels: &[ChannelInfo]) -> Result<Vec<LiftT
 /// One test as the page lists it: `"Paid Search, 2024-01-01 – 2024-02-19: lift $236,842 ±
 /// $23,684 on $191,172 of spend"`.
 pub fn lift_test_text(test: &LiftTest, channels: &[ChannelInfo]) -> String {
-    let name = channels
-        .iter()
-        .find(|c| c.id == test.channel)
-        .map_or(test.channel.as_str(), |c| c.name.as_str());
+    let name = channel_name(channels, &test.channel);
     format!(
         "{name}, {} – {}: lift {} ± {} on {} of spend",
         test.start,

@@ -3,11 +3,11 @@
 //! posterior (issue #11, item 1).
 
 use leptos::prelude::*;
-use mixplan_core::model::posterior::{PriorParams, RoiBelief};
+use mixplan_core::model::posterior::{Priors, ROI_BELIEF_LEVEL, RoiBelief};
 
 use super::form_fields::{channel_select, text_field};
 use crate::format::decimal;
-use crate::planner::scenario::ChannelInfo;
+use crate::planner::scenario::{ChannelInfo, channel_name};
 
 /// A belief from the form's texts, checked against the data's channel ids.
 ///
@@ -34,23 +34,22 @@ pub fn parse_belief(
                 text.trim()
             ))
     };
-    let (low, high) = (number(low, "low")?, number(high, "high")?);
-    if high <= low {
+    let belief = RoiBelief::new(channel, number(low, "low")?, number(high, "high")?);
+    // Both ends are positive numbers here: the belief's own check fails only when the high
+    // end is not above the low one.
+    if belief.prior().is_err() {
         return Err(format!(
             "The high end ({}) must be above the low end ({}): the two are the range you are 90 % sure the ROI lies in.",
-            decimal(high, 2),
-            decimal(low, 2)
+            decimal(belief.high, 2),
+            decimal(belief.low, 2)
         ));
     }
-    Ok(RoiBelief::new(channel, low, high))
+    Ok(belief)
 }
 
 /// One belief as the page lists it: `"Email: ROI 4 – 6 (90 %)"`.
 pub fn belief_text(belief: &RoiBelief, channels: &[ChannelInfo]) -> String {
-    let name = channels
-        .iter()
-        .find(|c| c.id == belief.channel)
-        .map_or(belief.channel.as_str(), |c| c.name.as_str());
+    let name = channel_name(channels, &belief.channel);
     format!(
         "{name}: ROI {} – {} (90 %)",
         decimal(belief.low, 2),
@@ -60,15 +59,11 @@ pub fn belief_text(belief: &RoiBelief, channels: &[ChannelInfo]) -> String {
 
 /// The default ROI prior's 90 % interval, in words.
 fn default_prior_text() -> String {
-    let prior = PriorParams::default()
-        .check()
-        .map(|p| p.roi())
-        .unwrap_or_else(|_| mixplan_core::model::posterior::LogNormalPrior::new(1.0, 1.0));
-    let z = 1.644_853_626_951_472_2;
+    let (low, high) = Priors::default().roi().central_interval(ROI_BELIEF_LEVEL);
     format!(
         "Without beliefs every channel's ROI prior is weak: 90 % between {} and {}.",
-        decimal(prior.median * (-z * prior.sd_log).exp(), 2),
-        decimal(prior.median * (z * prior.sd_log).exp(), 1)
+        decimal(low, 2),
+        decimal(high, 1)
     )
 }
 

@@ -22,6 +22,15 @@ pub struct ChannelInfo {
     pub name: String,
 }
 
+/// The display name of the channel with id `id` in `channels`, or `id` itself when none
+/// has it.
+pub fn channel_name<'a>(channels: &'a [ChannelInfo], id: &'a str) -> &'a str {
+    channels
+        .iter()
+        .find(|c| c.id == id)
+        .map_or(id, |c| c.name.as_str())
+}
+
 /// The fitted model plus what planning needs from the data.
 ///
 /// The weekly planner works on steady-state curves `f_c(x) = β_c·hill(x; K_c, s_c)` of a

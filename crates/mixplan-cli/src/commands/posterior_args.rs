@@ -76,13 +76,13 @@ fn parse_roi_prior(text: &str) -> Result<RoiBelief, String> {
             .filter(|v| v.is_finite())
             .ok_or(format!("`{}` is not a number: {usage}", s.trim()))
     };
-    let (low, high) = (number(low)?, number(high)?);
-    if !(low > 0.0 && high > low) {
+    let belief = RoiBelief::new(channel, number(low)?, number(high)?);
+    if belief.prior().is_err() {
         return Err(format!(
             "`{interval}`: the interval must have 0 < LOW < HIGH (an ROI is positive): {usage}"
         ));
     }
-    Ok(RoiBelief::new(channel, low, high))
+    Ok(belief)
 }
 
 /// Convergence facts for the JSON output.

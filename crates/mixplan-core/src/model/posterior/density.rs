@@ -213,7 +213,8 @@ pub(crate) struct ChannelPoint {
     pub roi: f64,
 }
 
-/// A pooled (hierarchical) prior of one per-channel log-parameter (`super::prior`).
+/// A pooled (hierarchical) prior of one per-channel log-parameter (`super::prior`), with
+/// the coordinates it governs.
 #[derive(Debug, Clone)]
 struct Pool {
     /// Prior of the common location `μ`: `Normal(ln median, sd_log²)`.
@@ -222,6 +223,10 @@ struct Pool {
     spread: LogNormalPrior,
     /// Channels under the pooled prior.
     members: Vec<bool>,
+    /// Indices of `μ` and `ln τ` ([`Layout::roi_pool`], [`Layout::shape_pool`]).
+    slots: (usize, usize),
+    /// Index of a member channel's coordinate ([`Layout::log_roi`], [`Layout::log_shape`]).
+    member: fn(&Layout, usize) -> usize,
 }
 
 /// Whether channel `c` is under `pool`.
@@ -361,19 +366,29 @@ impl PosteriorModel {
             pooled_shape: priors.shape_pooling().is_some(),
         };
         let own_roi: Vec<&str> = priors.channels_with_roi_prior().collect();
-        let roi_pool = priors.roi_pooling().map(|spread| Pool {
-            location: priors.roi(),
-            spread,
-            members: channel_names
-                .iter()
-                .map(|c| !own_roi.contains(&c.as_str()))
-                .collect(),
-        });
-        let shape_pool = priors.shape_pooling().map(|spread| Pool {
-            location: priors.shape(),
-            spread,
-            members: vec![true; channel_names.len()],
-        });
+        let roi_pool = priors
+            .roi_pooling()
+            .zip(layout.roi_pool())
+            .map(|(spread, slots)| Pool {
+                location: priors.roi(),
+                spread,
+                members: channel_names
+                    .iter()
+                    .map(|c| !own_roi.contains(&c.as_str()))
+                    .collect(),
+                slots,
+                member: Layout::log_roi,
+            });
+        let shape_pool = priors
+            .shape_pooling()
+            .zip(layout.shape_pool())
+            .map(|(spread, slots)| Pool {
+                location: priors.shape(),
+                spread,
+                members: vec![true; channel_names.len()],
+                slots,
+                member: Layout::log_shape,
+            });
         let y_scale = design.scaling.target;
         let n = design.n;
         let observed_y = &design.y[..observed];
@@ -452,26 +467,18 @@ impl PosteriorModel {
             .sum();
         start[layout.log_noise()] = (rss / observed as f64).sqrt().max(START_MIN_NOISE).ln();
         // A pool starts at its members' mean and its spread prior's median.
-        for (pool, indices, member_index) in [
-            (
-                &roi_pool,
-                layout.roi_pool(),
-                Layout::log_roi as fn(&Layout, usize) -> usize,
-            ),
-            (&shape_pool, layout.shape_pool(), Layout::log_shape),
-        ] {
-            if let (Some(pool), Some((location, log_spread))) = (pool, indices) {
-                let members: Vec<f64> = (0..layout.channels)
-                    .filter(|&c| pool.members[c])
-                    .map(|c| start[member_index(&layout, c)])
-                    .collect();
-                start[location] = if members.is_empty() {
-                    pool.location.median.ln()
-                } else {
-                    members.iter().sum::<f64>() / members.len() as f64
-                };
-                start[log_spread] = pool.spread.median.ln();
-            }
+        for pool in [&roi_pool, &shape_pool].into_iter().flatten() {
+            let (location, log_spread) = pool.slots;
+            let members: Vec<f64> = (0..layout.channels)
+                .filter(|&c| pool.members[c])
+                .map(|c| start[(pool.member)(&layout, c)])
+                .collect();
+            start[location] = if members.is_empty() {
+                pool.location.median.ln()
+            } else {
+                members.iter().sum::<f64>() / members.len() as f64
+            };
+            start[log_spread] = pool.spread.median.ln();
         }
 
         let mut model = Self {
@@ -946,21 +953,12 @@ impl PosteriorModel {
             i,
             half_normal_log_density_log(position[i], self.noise_prior_scale),
         );
-        for (pool, indices, member_index) in [
-            (
-                &self.roi_pool,
-                layout.roi_pool(),
-                Layout::log_roi as fn(&Layout, usize) -> usize,
-            ),
-            (&self.shape_pool, layout.shape_pool(), Layout::log_shape),
-        ] {
-            let (Some(pool), Some((location, log_spread))) = (pool, indices) else {
-                continue;
-            };
+        for pool in [&self.roi_pool, &self.shape_pool].into_iter().flatten() {
+            let (location, log_spread) = pool.slots;
             add(location, pool.location.log_density(position[location]));
             add(log_spread, pool.spread.log_density(position[log_spread]));
             for c in (0..layout.channels).filter(|&c| pool.members[c]) {
-                let i = member_index(&layout, c);
+                let i = (pool.member)(&layout, c);
                 let (value, [du, dmu, dv]) =
                     pooled_log_density(position[i], position[location], position[log_spread]);
                 add(i, (value, du));

@@ -83,11 +83,22 @@ impl LogNormalPrior {
                 value: level,
             });
         }
-        let z = Normal::standard().inverse_cdf(0.5 * (1.0 + level));
+        let z = central_z(level);
         Ok(Self::new(
             (low * high).sqrt(),
             (high / low).ln() / (2.0 * z),
         ))
+    }
+
+    /// The central `level` interval `[median · e^{−z·sd_log}, median · e^{z·sd_log}]`,
+    /// `z = Φ⁻¹((1 + level)/2)`: the inverse of [`LogNormalPrior::from_interval`], for
+    /// saying a prior in words. `level` must be in `(0, 1)`.
+    pub fn central_interval(&self, level: f64) -> (f64, f64) {
+        let half_width = central_z(level) * self.sd_log;
+        (
+            self.median * (-half_width).exp(),
+            self.median * half_width.exp(),
+        )
     }
 
     fn check(&self, name: &str) -> Result<(), PosteriorError> {
@@ -415,6 +426,11 @@ fn positive(name: &str, value: f64) -> Result<(), PosteriorError> {
     }
 }
 
+/// `z = Φ⁻¹((1 + level)/2)`: a central `level` interval of a normal is `mean ± z·sd`.
+fn central_z(level: f64) -> f64 {
+    Normal::standard().inverse_cdf(0.5 * (1.0 + level))
+}
+
 /// `(−(u − m)²/(2τ²), −(u − m)/τ²)`.
 pub(crate) fn normal_log_density(u: f64, mean: f64, sd: f64) -> (f64, f64) {
     let z = (u - mean) / sd;
@@ -545,7 +561,12 @@ mod tests {
         assert!((prior.median - 4.0).abs() < 1e-12);
         // ln(8/2) / (2 × 1.6448536…) = 0.42142…
         assert!((prior.sd_log - 4f64.ln() / (2.0 * 1.644_853_626_951_472_2)).abs() < 1e-9);
-        // The interval's ends are the 5 % and 95 % quantiles.
+        // The interval's ends are the 5 % and 95 % quantiles, and central_interval inverts it.
+        let (low, high) = prior.central_interval(0.9);
+        assert!(
+            (low - 2.0).abs() < 1e-9 && (high - 8.0).abs() < 1e-9,
+            "{low} {high}"
+        );
         let lognormal =
             statrs::distribution::LogNormal::new(prior.median.ln(), prior.sd_log).unwrap();
         assert!((lognormal.cdf(2.0) - 0.05).abs() < 1e-9);

@@ -313,6 +313,11 @@ impl DrawCurves<'_> {
     }
 }
 
+/// The share of `uplifts` above zero: the probability of gain over the draws.
+fn share_of_gains(uplifts: &[f64]) -> f64 {
+    uplifts.iter().filter(|&&u| u > 0.0).count() as f64 / uplifts.len() as f64
+}
+
 /// Per-draw uplift and its summaries, reusing buffers.
 struct Judge<'a> {
     draws: DrawCurves<'a>,
@@ -335,18 +340,18 @@ impl Judge<'_> {
     /// `−∞`: both from one evaluation of the draws (the quantile is selected in place in
     /// the scratch buffer, which the next evaluation overwrites).
     fn supported_lower_bound(&mut self, split: &[f64], confidence: f64, q: f64) -> f64 {
-        let draws = self.draws.draws;
-        let gains = self.uplifts(split).iter().filter(|&&u| u > 0.0).count();
-        if (gains as f64 / draws as f64) < confidence {
+        if self.probability_of_gain(split) < confidence {
             return f64::NEG_INFINITY;
         }
+        let draws = self.draws.draws;
         let rank = ((q * draws as f64).ceil() as usize).clamp(1, draws) - 1;
         *self.scratch.select_nth_unstable_by(rank, f64::total_cmp).1
     }
 
+    /// `P(gain at x)`, the share of draws with `u_d(x) > 0` (leaves `u_d(x)` in the scratch
+    /// buffer).
     fn probability_of_gain(&mut self, split: &[f64]) -> f64 {
-        let draws = self.draws.draws as f64;
-        self.uplifts(split).iter().filter(|&&u| u > 0.0).count() as f64 / draws
+        share_of_gains(self.uplifts(split))
     }
 
     fn assess(&mut self, split: &[f64], means: &[MeanResponse]) -> SplitAssessment {
@@ -354,7 +359,7 @@ impl Judge<'_> {
         let draws = self.draws.draws as f64;
         let uplifts = self.uplifts(split);
         let expected_uplift = uplifts.iter().sum::<f64>() / draws;
-        let probability_of_gain = uplifts.iter().filter(|&&u| u > 0.0).count() as f64 / draws;
+        let probability_of_gain = share_of_gains(uplifts);
         let uplift_interval = equal_tailed_interval(uplifts, level).unwrap_or((f64::NAN, f64::NAN));
         SplitAssessment {
             allocation: split.to_vec(),
