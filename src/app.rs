@@ -9,6 +9,7 @@ use crate::components::data::data_panel::DataPanel;
 use crate::components::data::load_bar::{drag_over_handler, drop_handler};
 use crate::components::data::session::{DataSession, InUse};
 use crate::components::fit_status::FitStatus;
+use crate::components::longer_run::LongerRunAction;
 use crate::components::offline_link::OfflineLink;
 use crate::components::performance::performance_view::PerformanceView;
 use crate::components::performance::planner_tabs::{PlannerTabs, Tab};
@@ -49,6 +50,10 @@ pub fn App() -> impl IntoView {
         chosen: session.carryover.into(),
         choose: Callback::new(move |form| session.choose_carryover(form)),
     });
+    // The model panel's "Sample longer" samples the data in use again, longer.
+    provide_context(LongerRunAction(Callback::new(move |()| {
+        session.sample_longer()
+    })));
     let ready = ready(fit);
     // The simulated store's truth, shown beside the fitted values for the demo only.
     let truth = embedded::load().map(|d| d.truth).unwrap_or_default();

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::ModelParams;
-use mixplan_core::model::posterior::{LiftTest, RoiBelief, SamplerParams};
+use mixplan_core::model::posterior::{LiftTest, RoiBelief, RunLength, SamplerParams};
 
 use crate::embedded::EmbeddedData;
 use crate::planner::draws::PosteriorDraws;
@@ -56,42 +56,45 @@ impl FitState {
     }
 }
 
-/// The posterior sampler's settings in the page: 2 chains × (300 warm-up + 800 kept)
-/// iterations with the default seed and, in wasm32, the diagonal mass matrix; the page keeps
-/// [`PAGE_DRAWS`] of the 1,600 draws ([`page_posterior_job`]).
+/// The posterior sampler's settings in the page after every fit: 2 chains × (300 warm-up +
+/// 800 kept) iterations with the default seed and the diagonal mass matrix
+/// ([`RunLength::Standard`]); the page keeps [`PAGE_DRAWS`] of the 1,600 draws
+/// ([`page_posterior_job`]). When it does not converge the user can ask for
+/// [`RunLength::Longer`] (2 × (500 + 1,600)).
 ///
 /// Measured natively on the store with the diagonal mass matrix over sampler seeds 1–20
-/// (`cargo run --release -p mixplan-core --example posterior -- --chains 2 --warmup 300
-/// --draws 800 --mass-matrix diagonal --seed S`): 18 of 20 runs converge (R̂ ≤ 1.01, bulk
-/// ESS ≥ 100 per chain, no divergence; worst R̂ 1.011). The earlier 2 × (300 + 200) converged
-/// in **0 of 20** (R̂ 1.011–1.083: the Hill shape and half-saturation of a channel form a
-/// curved ridge the diagonal adaptation follows slowly), so the page flagged its own
-/// intervals every time. 2 × (500 + 1000) converged 10 of 10 but costs 36 % more.
+/// (`cargo run --release -p mixplan-core --example convergence_survey -- --seeds 20
+/// --page`): 18 of 20 runs converge (R̂ ≤ 1.01, bulk ESS ≥ 100 per chain, no divergence;
+/// worst R̂ 1.011). The earlier 2 × (300 + 200) converged in **0 of 20** (R̂ 1.011–1.083:
+/// the Hill shape and half-saturation of a channel form a curved ridge the diagonal
+/// adaptation follows slowly), so the page flagged its own intervals every time.
 pub fn page_sampler() -> SamplerParams {
-    SamplerParams::new().chains(2).warmup(300).draws(800)
+    RunLength::Standard.sampler()
 }
 
 /// Draws the page keeps for its intervals: a slider move computes them over every kept
-/// draw, so thinning the run's 1,600 draws to 400 keeps a move as fast as before while the
-/// draws are nearly independent (every fourth).
+/// draw, so thinning the run's draws (1,600, or 3,200 in a longer run) to 400 keeps a move
+/// as fast as before while the draws are nearly independent.
 pub const PAGE_DRAWS: usize = 400;
 
-/// What the user adds to the data for the posterior: lift tests (likelihood terms) and
-/// beliefs about channels' ROIs (priors).
+/// What the page asks of the posterior besides the data: the user's lift tests
+/// (likelihood terms) and beliefs about channels' ROIs (priors), and how long to sample.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Calibration {
+pub struct PosteriorRequest {
     /// Lift tests; none: the data alone.
     pub lift_tests: Vec<LiftTest>,
     /// ROI beliefs; none: the default ROI prior.
     pub roi_beliefs: Vec<RoiBelief>,
+    /// The sampler's run length (standard unless the user asked for a longer run).
+    pub length: RunLength,
 }
 
-/// The page's posterior job: [`page_sampler`], thinned to [`PAGE_DRAWS`], calibrated by
-/// `calibration`.
-pub fn page_posterior_job(calibration: Calibration) -> PosteriorJob {
-    PosteriorJob::new(page_sampler())
-        .with_lift_tests(calibration.lift_tests)
-        .with_roi_beliefs(calibration.roi_beliefs)
+/// The page's posterior job: the request's run length ([`RunLength::sampler`]), thinned to
+/// [`PAGE_DRAWS`], calibrated by its lift tests and ROI beliefs.
+pub fn page_posterior_job(request: PosteriorRequest) -> PosteriorJob {
+    PosteriorJob::new(request.length.sampler())
+        .with_lift_tests(request.lift_tests)
+        .with_roi_beliefs(request.roi_beliefs)
         .keeping(PAGE_DRAWS)
 }
 
@@ -278,26 +281,32 @@ impl PageFitter {
         params: ModelParams,
         on_fitted: Option<OnFitted>,
     ) {
-        self.fit_calibrated(data, channels, params, Calibration::default(), on_fitted);
+        self.fit_calibrated(
+            data,
+            channels,
+            params,
+            PosteriorRequest::default(),
+            on_fitted,
+        );
     }
 
-    /// Fits the latest data again and samples its posterior calibrated by `calibration`
-    /// (none: the data and the default priors alone). Nothing happens before a first
-    /// [`PageFitter::fit`].
-    pub fn calibrate(&self, calibration: Calibration) {
+    /// Fits the latest data again and samples its posterior as `request` says (calibrated
+    /// by its lift tests and beliefs, none: the data and the default priors alone; for its
+    /// run length). Nothing happens before a first [`PageFitter::fit`].
+    pub fn calibrate(&self, request: PosteriorRequest) {
         let latest = self.latest.borrow().clone();
         if let Some((data, channels, params)) = latest {
-            self.fit_calibrated(data, channels, params, calibration, None);
+            self.fit_calibrated(data, channels, params, request, None);
         }
     }
 
     /// Fits the latest data again with `params` (e.g. another carryover form) and samples
-    /// its posterior calibrated by `calibration`; the planner on screen stays until this fit
+    /// its posterior as `request` says; the planner on screen stays until this fit
     /// succeeds. Nothing happens before a first [`PageFitter::fit`].
-    pub fn refit(&self, params: ModelParams, calibration: Calibration) {
+    pub fn refit(&self, params: ModelParams, request: PosteriorRequest) {
         let latest = self.latest.borrow().clone();
         if let Some((data, channels, _)) = latest {
-            self.fit_calibrated(data, channels, params, calibration, None);
+            self.fit_calibrated(data, channels, params, request, None);
         }
     }
 
@@ -306,7 +315,7 @@ impl PageFitter {
         data: WeeklyData,
         channels: Vec<ChannelInfo>,
         params: ModelParams,
-        calibration: Calibration,
+        request: PosteriorRequest,
         on_fitted: Option<OnFitted>,
     ) {
         *self.latest.borrow_mut() = Some((data.clone(), channels.clone(), params.clone()));
@@ -320,7 +329,7 @@ impl PageFitter {
             started_ms: now_ms(),
             on_fitted,
         };
-        let job = page_posterior_job(calibration);
+        let job = page_posterior_job(request);
         self.worker.borrow().fit(data, params, Some(job), context);
     }
 
@@ -374,6 +383,20 @@ mod tests {
         let e = embedded::load().expect("embedded data");
         let model = embedded::quick_fit(&e.data);
         Arc::new(Planner::new(model, e.channels, &e.data))
+    }
+
+    #[test]
+    fn a_longer_request_samples_the_longer_preset_and_keeps_as_many_draws() {
+        let standard = page_posterior_job(PosteriorRequest::default());
+        let longer = page_posterior_job(PosteriorRequest {
+            length: RunLength::Longer,
+            ..PosteriorRequest::default()
+        });
+        assert_eq!(standard.sampler, page_sampler());
+        assert_eq!(longer.sampler, RunLength::Longer.sampler());
+        assert_ne!(longer.sampler, standard.sampler);
+        assert_eq!(longer.keep_draws, Some(PAGE_DRAWS));
+        assert_eq!(standard.keep_draws, Some(PAGE_DRAWS));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod export_bar;
 pub mod fit_status;
 pub mod form_fields;
 pub mod lift_tests_panel;
+pub mod longer_run;
 pub mod mediation_panel;
 pub mod model_checks;
 pub mod model_panel;

@@ -7,6 +7,7 @@ use mixplan_core::model::FittedChannel;
 use mixplan_core::transform::CarryoverForm;
 
 use super::carryover_choice::{CarryoverChoice, CarryoverSetting, form_label};
+use super::longer_run::{LongerRun, LongerRunAction};
 use crate::embedded::TrueChannel;
 use crate::fitting::PosteriorState;
 use crate::format::{currency, decimal, percent};
@@ -84,10 +85,11 @@ pub fn ModelPanel(
     /// The posterior's state (the ROI intervals and the convergence report).
     #[prop(optional, into)]
     posterior: Signal<PosteriorState>,
-    /// Run just before another carryover form is chosen (the planner page makes its
-    /// pending share-link write, since the refit rebuilds the page from the link).
+    /// Run just before the panel asks for a refit — another carryover form, or a longer
+    /// posterior run (the planner page makes its pending share-link write, since the refit
+    /// rebuilds the page from the link).
     #[prop(optional)]
-    before_choosing_carryover: Option<Callback<()>>,
+    before_refit: Option<Callback<()>>,
 ) -> impl IntoView {
     let model = planner.model();
     let m = *model.metrics();
@@ -99,12 +101,22 @@ pub fn ModelPanel(
     // The control, where the root component provides the setting.
     let choice = use_context::<CarryoverSetting>().map(|setting| {
         let choose = Callback::new(move |form| {
-            if let Some(before) = before_choosing_carryover {
+            if let Some(before) = before_refit {
                 before.run(());
             }
             setting.choose.run(form);
         });
         view! { <CarryoverChoice chosen=setting.chosen on_choose=choose /> }
+    });
+    // The "Sample longer" offer, where the root component provides the action.
+    let longer_run = use_context::<LongerRunAction>().map(|LongerRunAction(action)| {
+        let on_sample_longer = Callback::new(move |()| {
+            if let Some(before) = before_refit {
+                before.run(());
+            }
+            action.run(());
+        });
+        view! { <LongerRun posterior on_sample_longer /> }
     });
     let convergence = move || {
         posterior.with(|p| match p {
@@ -164,6 +176,7 @@ pub fn ModelPanel(
             <p class="warning" class:hidden=move || convergence().is_none() role="alert" data-testid="convergence-warning">
                 {convergence}
             </p>
+            {longer_run}
             <div class="table-scroll">
             <table class="metrics-table" data-testid="model-metrics">
                 <thead><tr><th scope="col"><span class="visually-hidden">"Model"</span></th><th scope="col">"R² train"</th><th scope="col">"R² test"</th><th scope="col">"MAPE test"</th><th scope="col">"NRMSE test"</th></tr></thead>

@@ -349,7 +349,7 @@ pub fn PlannerPage(
                     truth
                     fit_ms
                     posterior
-                    before_choosing_carryover=flush_link
+                    before_refit=flush_link
                 />
                 <super::mediation_panel::MediationPanel planner=planner.clone() />
                 <ModelChecks planner />

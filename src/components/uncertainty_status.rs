@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use crate::fitting::PosteriorState;
 use crate::format::decimal;
 use crate::planner::convergence::convergence_warning;
+use mixplan_core::format::group_thousands;
 
 /// The status line of the uncertainty: while sampling, "Computing uncertainty… n%" and a
 /// progress bar (the numbers beside it are point estimates until it is done); then the
 /// draws and time it took, or why it failed. `data-testid="posterior-status"` holds exactly
 /// `sampling`, `ready` or `failed`, with `data-sampling-ms` (the worker's sampling time) and
-/// `data-converged` once ready.
+/// `data-converged` and `data-draws-per-chain` (the whole run's) once ready.
 #[component]
 pub fn UncertaintyStatus(
     /// The posterior's state.
@@ -36,9 +37,10 @@ pub fn UncertaintyStatus(
                 "converged"
             };
             format!(
-                "Ranges are 90% credible intervals over {} posterior draws ({} chains, computed in {} s in your browser; the sampler {quality}).",
+                "Ranges are 90% credible intervals over {} posterior draws (of {} chains × {}, computed in {} s in your browser; the sampler {quality}).",
                 draws.draws(),
                 d.chains,
+                group_thousands(&d.draws_per_chain.to_string()),
                 decimal(sampling_ms / 1000.0, 1)
             )
         }
@@ -57,6 +59,10 @@ pub fn UncertaintyStatus(
                 }
                 data-converged=move || posterior.with(|p| match p {
                     PosteriorState::Ready { draws, .. } => draws.diagnostics().converged.to_string(),
+                    _ => String::new(),
+                })
+                data-draws-per-chain=move || posterior.with(|p| match p {
+                    PosteriorState::Ready { draws, .. } => draws.diagnostics().draws_per_chain.to_string(),
                     _ => String::new(),
                 })
             >

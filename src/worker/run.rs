@@ -328,11 +328,9 @@ mod tests {
     #[test]
     fn the_pages_posterior_job_converges_on_the_store_and_keeps_its_draws() {
         use crate::fitting::{PAGE_DRAWS, page_posterior_job};
-        use mixplan_core::model::posterior::MassMatrix;
         let data = embedded::load().expect("embedded data").data;
         let model = crate::worker::test_support::default_fit(&data);
-        let mut job = page_posterior_job(crate::fitting::Calibration::default());
-        job.sampler = job.sampler.mass_matrix(MassMatrix::Diagonal);
+        let job = page_posterior_job(crate::fitting::PosteriorRequest::default());
         let mut replies = Vec::new();
         run_posterior(1, &data, &model, job, || 1.0, |reply| replies.push(reply));
         let Some(FitReply::Sampled { draws, .. }) = replies.last() else {

@@ -254,3 +254,52 @@ test('a belief about a channel\'s ROI (a 90 % range) moves that channel\'s inter
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** Waits (up to 3 minutes) until the posterior in use comes from a run of `draws` draws per chain. */
+async function sampledWith(page, draws) {
+  await page.waitForFunction(([sel, n]) => {
+    const el = document.querySelector(sel);
+    return el?.textContent === 'ready' && el.getAttribute('data-draws-per-chain') === n;
+  }, [id('posterior-status'), String(draws)], { timeout: 180_000 });
+}
+
+test('"Sample longer" samples the posterior again for longer, keeps the plan, and stays for the next calibration', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
+  await sampledWith(page, 800);
+  // The offer follows the standard run's convergence: a remedy when it failed, firmer edges when not.
+  const offer = page.locator(id('longer-run-text'));
+  const converged = await page.locator(id('posterior-status')).getAttribute('data-converged');
+  assert.equal(await offer.getAttribute('data-offer'), converged === 'true' ? 'firmer' : 'remedy');
+  assert.match(await offer.textContent(), /^A longer run \(2 chains × \(500 warm-up \+ 1,600 draws\), about twice the time\)/);
+  assert.match(await page.locator(id('posterior-text')).textContent(), /over 400 posterior draws \(of 2 chains × 800,/);
+  // A plan of the user's own: it must survive the refit.
+  await dragSlider(page, id(`channel-slider-${CHANNELS[1]}`), 0.1);
+  const revenue = () => page.locator(id('predicted-revenue')).getAttribute('data-value');
+  await page.waitForTimeout(600); // the share link's debounce; the refit also flushes it
+  const planned = await revenue();
+  const before = await interval(page, `roi-interval-${CHANNELS[0]}`);
+  const samplingMs = () => page.locator(id('posterior-status')).getAttribute('data-sampling-ms');
+  const standardMs = Number(await samplingMs());
+  await page.locator(id('sample-longer')).click();
+  await sampledWith(page, 1600);
+  console.log(`store: sampled in ${standardMs.toFixed(0)} ms (standard), ${Number(await samplingMs()).toFixed(0)} ms (longer)`);
+  assert.match(await page.locator(id('posterior-text')).textContent(), /over 400 posterior draws \(of 2 chains × 1,600,/);
+  // The plan stays (restored from the share link, whose spends are rounded to the cent).
+  const replanned = Number(await revenue());
+  assert.ok(Math.abs(replanned - Number(planned)) <= 1e-6 * Number(planned), `the plan stays: ${planned} → ${replanned}`);
+  const after = await interval(page, `roi-interval-${CHANNELS[0]}`);
+  assert.notDeepEqual(after, before, 'another, longer sample');
+  console.log(`${CHANNELS[0]}: ROI 90% ${before.low.toFixed(3)} – ${before.high.toFixed(3)} (2 × 800) → ${after.low.toFixed(3)} – ${after.high.toFixed(3)} (2 × 1,600)`);
+  // Once longer, no button; a longer run that still fails says so.
+  assert.ok(await page.locator(id('sample-longer')).isHidden());
+  const convergedLonger = await page.locator(id('posterior-status')).getAttribute('data-converged');
+  assert.equal(await offer.getAttribute('data-offer'), convergedLonger === 'true' ? '' : 'still-not-converged');
+  // The longer run stays for these data: calibrating with the store's lift tests samples longer too.
+  await page.locator(id('lift-store')).click();
+  await page.locator(id('lift-calibrate')).click();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.startsWith('Calibrated by 2 lift tests'), id('lift-tests-active'), { timeout: 60_000 });
+  await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
+  await sampledWith(page, 1600);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -4,11 +4,15 @@
 //! whose chains disagree outright (max R̂ > 1.05: separate modes, not a short run).
 //!
 //! ```text
-//! cargo run --release -p mixplan-core --example convergence_survey -- [--seeds N] [--page] [--length W+D] [--shape-sd S] [--pool-roi]
+//! cargo run --release -p mixplan-core --example convergence_survey -- [--seeds N] [--first-seed F] [--page | --page-longer] [--length W+D] [--shape-sd S] [--pool-roi] [--only NAME] [--verbose] [--target-accept P]
 //! ```
 //!
-//! `--length W+D` sets the warm-up and kept draws per chain (of the page's sampler with
-//! `--page`). `--shape-sd` replaces the Hill-shape prior's log-sd (default: the current default prior),
+//! `--only NAME` samples only the datasets whose name contains `NAME`; `--verbose` prints each
+//! run's divergences and its worst parameters by R̂ and by bulk ESS.
+//!
+//! Sampler seeds `F … F + N − 1` (default 1 … 8). `--page` and `--page-longer` sample with the
+//! page's presets (`RunLength::Standard` and `RunLength::Longer`); `--length W+D` sets the
+//! warm-up and kept draws per chain (of the page's sampler with `--page`). `--shape-sd` replaces the Hill-shape prior's log-sd (default: the current default prior),
 //! `--pool-roi` pools the channels' ROIs (`PriorParams::pool_roi`, spread `LogNormal(0.5,
 //! 0.5)`). Datasets are read from `../shared/datasets/` beside the workspace (or
 //! `$MIXPLAN_DATASETS_DIR`) and the store from `data_processed/`; a missing file is reported
@@ -18,7 +22,7 @@
 use mixplan_core::data::{LoadOptions, WeeklyData, load_weekly_csv_from_path};
 use mixplan_core::model::ModelParams;
 use mixplan_core::model::posterior::{
-    LogNormalPrior, MassMatrix, PosteriorModel, PriorParams, SamplerParams,
+    LogNormalPrior, PosteriorModel, PriorParams, RunLength, SamplerParams,
 };
 use std::path::PathBuf;
 
@@ -46,7 +50,12 @@ fn datasets() -> Vec<(&'static str, PathBuf, LoadOptions)> {
 
 struct Settings {
     seeds: u64,
-    page: bool,
+    first_seed: u64,
+    only: Option<String>,
+    verbose: bool,
+    target_accept: Option<f64>,
+    /// The page's preset, if sampling as the page does.
+    page: Option<RunLength>,
     /// `(warmup, draws)` per chain replacing the page's (with `--page`) or the native default.
     length: Option<(usize, usize)>,
     priors: PriorParams,
@@ -56,7 +65,11 @@ fn settings() -> Result<Settings, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut out = Settings {
         seeds: 8,
-        page: false,
+        first_seed: 1,
+        only: None,
+        verbose: false,
+        target_accept: None,
+        page: None,
         length: None,
         priors: PriorParams::default(),
     };
@@ -81,7 +94,21 @@ fn settings() -> Result<Settings, String> {
                 out.priors = out.priors.shape(LogNormalPrior::new(median, value(i)?));
                 i += 1;
             }
-            "--page" => out.page = true,
+            "--first-seed" => {
+                out.first_seed = value(i)? as u64;
+                i += 1;
+            }
+            "--only" => {
+                out.only = Some(args.get(i + 1).ok_or("--only needs a name")?.clone());
+                i += 1;
+            }
+            "--verbose" => out.verbose = true,
+            "--target-accept" => {
+                out.target_accept = Some(value(i)?);
+                i += 1;
+            }
+            "--page" => out.page = Some(RunLength::Standard),
+            "--page-longer" => out.page = Some(RunLength::Longer),
             "--length" => {
                 let (w, d) = args
                     .get(i + 1)
@@ -112,14 +139,15 @@ fn survey(name: &str, data: &WeeklyData, s: &Settings) -> Result<(), String> {
     let model = PosteriorModel::new(data, &fitted, &priors).map_err(|e| text(&e))?;
     let (mut converged, mut disagree) = (0, 0);
     let mut worst_r_hat: f64 = 0.0;
-    for seed in 1..=s.seeds {
-        let mut params = SamplerParams::new().seed(seed);
-        if s.page {
-            params = params
-                .chains(2)
-                .warmup(300)
-                .draws(800)
-                .mass_matrix(MassMatrix::Diagonal);
+    let started = std::time::Instant::now();
+    for seed in s.first_seed..s.first_seed + s.seeds {
+        let mut params = match s.page {
+            Some(length) => length.sampler(),
+            None => SamplerParams::new(),
+        }
+        .seed(seed);
+        if let Some(p) = s.target_accept {
+            params = params.target_accept(p);
         }
         if let Some((warmup, draws)) = s.length {
             params = params.warmup(warmup).draws(draws);
@@ -130,13 +158,31 @@ fn survey(name: &str, data: &WeeklyData, s: &Settings) -> Result<(), String> {
             .sample(model.clone(), |_, _| {})
             .map_err(|e| text(&e))?;
         let d = posterior.diagnostics();
+        if s.verbose {
+            let worst_r_hat = d
+                .parameters
+                .iter()
+                .max_by(|a, b| a.r_hat.total_cmp(&b.r_hat));
+            let worst_ess = d
+                .parameters
+                .iter()
+                .min_by(|a, b| a.bulk_ess.total_cmp(&b.bulk_ess));
+            println!(
+                "  {name}, seed {seed}: converged {}, divergences {}, worst R̂ {}, lowest bulk ESS {}",
+                d.converged,
+                d.divergences,
+                worst_r_hat.map_or(String::new(), |p| format!("{:.3} ({})", p.r_hat, p.name)),
+                worst_ess.map_or(String::new(), |p| format!("{:.0} ({})", p.bulk_ess, p.name)),
+            );
+        }
         converged += usize::from(d.converged);
         disagree += usize::from(d.max_r_hat.is_nan() || d.max_r_hat > 1.05);
         worst_r_hat = worst_r_hat.max(d.max_r_hat);
     }
     println!(
-        "| {name} | {converged} of {} | {disagree} | {worst_r_hat:.3} |",
-        s.seeds
+        "| {name} | {converged} of {} | {disagree} | {worst_r_hat:.3} | {:.2} |",
+        s.seeds,
+        started.elapsed().as_secs_f64() / s.seeds as f64
     );
     Ok(())
 }
@@ -151,15 +197,28 @@ fn main() {
     };
     println!(
         "sampler: {}; priors: {:?}\n",
-        if s.page {
-            "the page's, 2 × (300 + 800), diagonal"
-        } else {
-            "native default, 4 × (500 + 750), low rank"
+        match s.page {
+            Some(length) => {
+                let (warmup, draws) = length.iterations();
+                format!(
+                    "the page's, {} × ({warmup} + {draws}), diagonal",
+                    RunLength::CHAINS
+                )
+            }
+            None => "native default, 4 × (500 + 750), low rank".to_string(),
         },
         s.priors
     );
-    println!("| dataset | converged | R̂ > 1.05 | worst R̂ |\n|---|---|---|---|");
+    println!(
+        "| dataset | converged | R̂ > 1.05 | worst R̂ | seconds per run |\n|---|---|---|---|---|"
+    );
     for (name, path, options) in datasets() {
+        if s.only
+            .as_ref()
+            .is_some_and(|only| !name.contains(only.as_str()))
+        {
+            continue;
+        }
         match load_weekly_csv_from_path(&path, &options) {
             Ok(data) => {
                 if let Err(e) = survey(name, &data, &s) {

@@ -19,13 +19,13 @@ use crate::data_source::error::UserDataError;
 use crate::data_source::file::SourceFile;
 use crate::data_source::reader::{FileBytes, ReadJob, ReadResult};
 use crate::embedded::{self, EmbeddedData};
-use crate::fitting::{Calibration, FitState, PageFitter, PosteriorState};
+use crate::fitting::{FitState, PageFitter, PosteriorRequest, PosteriorState};
 use crate::share::browser;
 use crate::share::link::PageLink;
 use crate::storage::{self, StoredData};
 use crate::worker::on_demand::{Job, JobResult};
 use crate::worker::on_demand_client;
-use mixplan_core::model::posterior::{LiftTest, RoiBelief};
+use mixplan_core::model::posterior::{LiftTest, RoiBelief, RunLength};
 
 /// The data behind the planner on screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,9 @@ pub struct DataSession {
     /// The user's ROI beliefs the posterior in use has as priors (cleared with the lift
     /// tests when other data are fitted).
     pub roi_beliefs: RwSignal<Vec<RoiBelief>>,
+    /// How long the posterior of the data in use is sampled: standard, or longer once the
+    /// user asked (kept for the refits of these data; standard again for other data).
+    pub run_length: RwSignal<RunLength>,
     /// The carryover form the user chose (every fit uses it; the model on screen says
     /// which form it was fitted with). Starts from the address's link, else geometric.
     pub carryover: RwSignal<CarryoverForm>,
@@ -125,6 +128,7 @@ impl DataSession {
             posterior,
             lift_tests: RwSignal::new(Vec::new()),
             roi_beliefs: RwSignal::new(Vec::new()),
+            run_length: RwSignal::new(RunLength::Standard),
             carryover: RwSignal::new(CarryoverForm::default()),
             fitter: StoredValue::new_local(Some(PageFitter::new(fit, posterior))),
             embedded: StoredValue::new(None),
@@ -203,8 +207,8 @@ impl DataSession {
         }
         self.carryover.set(form);
         let params = self.model_params();
-        let calibration = self.calibration();
-        self.with_fitter(|f| f.refit(params, calibration));
+        let request = self.posterior_request();
+        self.with_fitter(|f| f.refit(params, request));
     }
 
     /// Fits the built-in data; on success it is the data in use.
@@ -226,6 +230,7 @@ impl DataSession {
         let in_use = self.in_use;
         let lift_tests = self.lift_tests;
         let roi_beliefs = self.roi_beliefs;
+        let run_length = self.run_length;
         let saved = self.saved;
         let message = self.message;
         let on_fitted = Box::new(move || {
@@ -242,6 +247,7 @@ impl DataSession {
             }
             lift_tests.set(Vec::new());
             roi_beliefs.set(Vec::new());
+            run_length.set(RunLength::Standard);
             in_use.set(InUse::Demo);
         });
         self.with_fitter(|f| {
@@ -260,6 +266,7 @@ impl DataSession {
         let in_use = self.in_use;
         let lift_tests = self.lift_tests;
         let roi_beliefs = self.roi_beliefs;
+        let run_length = self.run_length;
         let saved = self.saved;
         let message = self.message;
         let source = self.source;
@@ -292,6 +299,7 @@ impl DataSession {
             }
             lift_tests.set(Vec::new());
             roi_beliefs.set(Vec::new());
+            run_length.set(RunLength::Standard);
             in_use.set(InUse::User(kept));
         });
         self.with_fitter(|f| {
@@ -312,11 +320,12 @@ impl DataSession {
         });
     }
 
-    /// The lift tests and ROI beliefs in use.
-    fn calibration(&self) -> Calibration {
-        Calibration {
+    /// The lift tests, ROI beliefs and run length in use.
+    fn posterior_request(&self) -> PosteriorRequest {
+        PosteriorRequest {
             lift_tests: self.lift_tests.get_untracked(),
             roi_beliefs: self.roi_beliefs.get_untracked(),
+            length: self.run_length.get_untracked(),
         }
     }
 
@@ -325,8 +334,8 @@ impl DataSession {
     /// in.
     pub fn calibrate(self, tests: Vec<LiftTest>) {
         self.lift_tests.set(tests);
-        let calibration = self.calibration();
-        self.with_fitter(|f| f.calibrate(calibration));
+        let request = self.posterior_request();
+        self.with_fitter(|f| f.calibrate(request));
     }
 
     /// Fits the data in use again with `beliefs` as the channels' ROI priors (none: the
@@ -334,8 +343,18 @@ impl DataSession {
     /// fit is in.
     pub fn believe(self, beliefs: Vec<RoiBelief>) {
         self.roi_beliefs.set(beliefs);
-        let calibration = self.calibration();
-        self.with_fitter(|f| f.calibrate(calibration));
+        let request = self.posterior_request();
+        self.with_fitter(|f| f.calibrate(request));
+    }
+
+    /// Fits the data in use again and samples its posterior with the longer run
+    /// ([`RunLength::Longer`], about twice the work), keeping the lift tests and beliefs in
+    /// use; the model and plan in use stay until that fit is in. For a standard run that did
+    /// not converge.
+    pub fn sample_longer(self) {
+        self.run_length.set(RunLength::Longer);
+        let request = self.posterior_request();
+        self.with_fitter(|f| f.calibrate(request));
     }
 
     /// Stops the running fit; the model in use stays, and so does its carryover form (the

@@ -72,5 +72,5 @@ pub use recommend::{
     PartialStep, PosteriorCurves, RecommendError, RecommendParams, Recommendation, SplitAssessment,
     ValidRecommendParams, Verdict, feasible_current,
 };
-pub use sampler::{MassMatrix, PosteriorSampler, SamplerParams, ValidSamplerParams};
+pub use sampler::{MassMatrix, PosteriorSampler, RunLength, SamplerParams, ValidSamplerParams};
 pub use support::{DEFAULT_SUPPORT_QUANTILES, SpendSupport};

@@ -98,6 +98,71 @@ pub enum MassMatrix {
     LowRank,
 }
 
+/// How long (and how carefully) the browser samples: two presets of 2 chains with the
+/// diagonal mass matrix (the only one built for wasm32, [`MassMatrix`]), for a page that must
+/// answer within seconds.
+///
+/// | length | per chain | target acceptance | measured (native, diagonal, sampler seeds 1–20, runs converged) |
+/// |---|---|---|---|
+/// | [`RunLength::Standard`] | 300 warm-up + 800 kept | 0.9 | Conjura 10, PyMC-Marketing example 16, Robyn 16, Meridian 2, store 18 |
+/// | [`RunLength::Longer`] | 500 warm-up + 1,600 kept | 0.95 | Conjura 20, PyMC-Marketing example 20, Robyn 18, Meridian 16, store 20 |
+///
+/// The standard run's failures are a short run's (R̂ 1.010–1.024, bulk ESS just short: more
+/// draws cure them) or a few divergent transitions (Meridian: 1–19 of 3,200 even with the
+/// longer length at 0.9; a smaller step, from the higher target acceptance, cures them).
+/// (`cargo run --release -p mixplan-core --example convergence_survey -- --seeds 20 --page |
+/// --page-longer`; `docs/posterior.md`, "A longer run on demand".) The standard run is what the
+/// page samples after every fit; the longer one, about twice the work, is what the user asks
+/// for when the standard run did not converge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RunLength {
+    /// 2 × (300 + 800), target acceptance 0.9.
+    #[default]
+    Standard,
+    /// 2 × (500 + 1,600), target acceptance 0.95.
+    Longer,
+}
+
+impl RunLength {
+    /// Chains of both presets.
+    pub const CHAINS: usize = 2;
+
+    /// `(warm-up, kept draws)` per chain.
+    pub fn iterations(self) -> (usize, usize) {
+        match self {
+            Self::Standard => (300, 800),
+            Self::Longer => (500, 1600),
+        }
+    }
+
+    /// The step-size adaptation's target acceptance rate.
+    pub fn target_accept(self) -> f64 {
+        match self {
+            Self::Standard => 0.9,
+            Self::Longer => 0.95,
+        }
+    }
+
+    /// The preset's sampler: the defaults with [`RunLength::CHAINS`] chains, the preset's
+    /// warm-up, draws and target acceptance, and the diagonal mass matrix.
+    pub fn sampler(self) -> SamplerParams {
+        let (warmup, draws) = self.iterations();
+        SamplerParams::new()
+            .chains(Self::CHAINS)
+            .warmup(warmup)
+            .draws(draws)
+            .target_accept(self.target_accept())
+            .mass_matrix(MassMatrix::Diagonal)
+    }
+
+    /// The preset whose run kept `draws_per_chain` draws per chain, if one did.
+    pub fn of_draws_per_chain(draws_per_chain: usize) -> Option<Self> {
+        [Self::Standard, Self::Longer]
+            .into_iter()
+            .find(|length| length.iterations().1 == draws_per_chain)
+    }
+}
+
 /// Unchecked sampler settings; a builder. [`SamplerParams::check`] validates them.
 ///
 /// | setting | default | meaning | range |
