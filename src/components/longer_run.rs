@@ -67,7 +67,7 @@ impl LongerRunOffer {
                 "A longer run ({run}, about twice the time) would firm up the edges of the intervals."
             ),
             Self::StillNotConverged => format!(
-                "Even the longer run ({run}) did not converge: these data cannot pin down some of the model's parameters. Lift tests or what you know about a channel's ROI would."
+                "Even the longer run ({run}) did not converge: these data cannot pin down some of the model's parameters."
             ),
         }
     }

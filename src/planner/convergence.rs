@@ -1,7 +1,7 @@
 //! The sampler's convergence report in plain language, for the model panel and the
 //! recommendation.
 
-use mixplan_core::model::posterior::Diagnostics;
+use mixplan_core::model::posterior::{Diagnostics, RunLength};
 
 use crate::format::decimal;
 
@@ -40,7 +40,8 @@ pub fn convergence_problems(diagnostics: &Diagnostics) -> Vec<String> {
 }
 
 /// One warning for the page when the run did not converge, `None` when it did: what went
-/// wrong and what it means for the numbers.
+/// wrong, what it means for the numbers, and what would help (a longer run first, unless
+/// this was the longer run).
 pub fn convergence_warning(diagnostics: &Diagnostics) -> Option<String> {
     let problems = convergence_problems(diagnostics);
     if diagnostics.converged && problems.is_empty() {
@@ -51,8 +52,14 @@ pub fn convergence_warning(diagnostics: &Diagnostics) -> Option<String> {
     } else {
         problems.join("; ")
     };
+    let remedies =
+        if RunLength::of_draws_per_chain(diagnostics.draws_per_chain) == Some(RunLength::Longer) {
+            "lift tests, what you know about a channel's ROI or more weeks of data"
+        } else {
+            "a longer run (Sample longer, in the model panel), lift tests or more weeks of data"
+        };
     Some(format!(
-        "The uncertainty estimate is not reliable: {what}. Treat the intervals and the odds as rough; lift tests or more weeks of data would firm them up."
+        "The uncertainty estimate is not reliable: {what}. Treat the intervals and the odds as rough; {remedies} would firm them up."
     ))
 }
 
@@ -87,6 +94,12 @@ mod tests {
             "{warning}"
         );
         assert!(warning.ends_with("would firm them up."), "{warning}");
+        assert!(warning.contains("a longer run (Sample longer"), "{warning}");
+        // After the longer run, the warning no longer offers it.
+        d.draws_per_chain = RunLength::Longer.iterations().1;
+        let after_longer = convergence_warning(&d).unwrap();
+        assert!(!after_longer.contains("longer run"), "{after_longer}");
+        assert!(after_longer.contains("lift tests"), "{after_longer}");
         // One divergence, singular; an undefined R̂ is a problem, not a pass.
         let mut one = diagnostics(1, false);
         one.max_r_hat = f64::NAN;

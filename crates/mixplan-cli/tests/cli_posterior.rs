@@ -183,6 +183,40 @@ fn confidence_out_of_range_says_what_to_give() {
 }
 
 #[test]
+fn the_target_acceptance_is_a_rate_and_changes_the_run() {
+    let csv = store_csv_path();
+    let stderr = failure(&["fit", &csv, "--target-accept", "1.5"]);
+    assert!(
+        stderr.contains("`1.5` is not a rate strictly between 0 and 1: give e.g. 0.9"),
+        "{stderr}"
+    );
+    let run = |rate: &str| {
+        let fit = success(
+            &[
+                &[
+                    "fit",
+                    csv.as_str(),
+                    "--chains",
+                    "1",
+                    "--target-accept",
+                    rate,
+                ][..],
+                &SHORT,
+            ]
+            .concat(),
+        );
+        fit["channels"][0]["roi_interval"].clone()
+    };
+    // Another step size, another sample of the same posterior.
+    assert_ne!(run("0.95"), run("0.9"));
+    assert_eq!(
+        run("0.9"),
+        success(&[&["fit", csv.as_str(), "--chains", "1"][..], &SHORT].concat())["channels"][0]["roi_interval"],
+        "0.9 is the default"
+    );
+}
+
+#[test]
 fn bad_lift_test_files_name_the_line_and_the_field() {
     let csv = store_csv_path();
     let header = "channel,start,end,lift,spend,std_error\n";

@@ -44,6 +44,12 @@ pub struct PosteriorArgs {
     /// 800 --keep-draws 400` this runs the sampler the page runs.
     #[arg(long)]
     pub diagonal_mass: bool,
+    /// The step-size adaptation's target acceptance rate, strictly between 0 and 1: higher
+    /// takes smaller steps, slower but with fewer divergent transitions. The page's "Sample
+    /// longer" run is `--chains 2 --warmup 500 --draws 1600 --target-accept 0.95
+    /// --diagonal-mass --keep-draws 400`.
+    #[arg(long, default_value_t = 0.9, value_name = "P", value_parser = parse_target_accept)]
+    pub target_accept: f64,
     /// Keep at most N of the draws, evenly spaced over all chains, as the page does (it
     /// samples 1,600 and keeps 400); the convergence report still covers every draw.
     #[arg(long, value_name = "N")]
@@ -54,6 +60,17 @@ pub struct PosteriorArgs {
     /// more channels.
     #[arg(long = "roi-prior", value_name = "CHANNEL=LOW..HIGH", value_parser = parse_roi_prior)]
     pub roi_priors: Vec<RoiBelief>,
+}
+
+/// Parses a target acceptance rate in `(0, 1)`.
+fn parse_target_accept(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| *p > 0.0 && *p < 1.0)
+        .ok_or(format!(
+            "`{text}` is not a rate strictly between 0 and 1: give e.g. 0.9 (the default) or 0.95 (fewer divergences, slower)"
+        ))
 }
 
 /// Parses `CHANNEL=LOW..HIGH` with `0 < LOW < HIGH`.
@@ -181,6 +198,7 @@ impl PosteriorArgs {
             .warmup(self.warmup)
             .chains(self.chains)
             .seed(self.posterior_seed)
+            .target_accept(self.target_accept)
             .mass_matrix(if self.diagonal_mass {
                 MassMatrix::Diagonal
             } else {
