@@ -221,6 +221,17 @@ export function visibleText(page) {
  * (assertGuardsClean). `site.openPlanner(viewport, charts)` opens the planner and waits until
  * the model is fitted in the page and every chart in `charts` has drawn.
  */
+/**
+ * Waits (up to 3 minutes: the machine is shared) until the posterior in use comes from a run
+ * of `draws` draws per chain (800: the page's standard run; 1600: "Sample longer").
+ */
+export async function posteriorSampledWith(page, draws) {
+  await page.waitForFunction(([sel, n]) => {
+    const el = document.querySelector(sel);
+    return el?.textContent === 'ready' && el.getAttribute('data-draws-per-chain') === n;
+  }, [id('posterior-status'), String(draws)], { timeout: 180_000 });
+}
+
 export function plannerSite() {
   const site = {
     server: undefined,

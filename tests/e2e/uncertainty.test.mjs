@@ -5,7 +5,7 @@
 // Run with `node --test tests/e2e/uncertainty.test.mjs` after `trunk build --release`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plannerSite, screenshot, dragSlider, CHANNELS, id } from './support.mjs';
+import { plannerSite, screenshot, dragSlider, posteriorSampledWith, CHANNELS, id } from './support.mjs';
 
 const site = plannerSite();
 
@@ -255,17 +255,9 @@ test('a belief about a channel\'s ROI (a 90 % range) moves that channel\'s inter
   await page.close();
 });
 
-/** Waits (up to 3 minutes) until the posterior in use comes from a run of `draws` draws per chain. */
-async function sampledWith(page, draws) {
-  await page.waitForFunction(([sel, n]) => {
-    const el = document.querySelector(sel);
-    return el?.textContent === 'ready' && el.getAttribute('data-draws-per-chain') === n;
-  }, [id('posterior-status'), String(draws)], { timeout: 180_000 });
-}
-
 test('"Sample longer" samples the posterior again for longer, keeps the plan, and stays for the next calibration', async () => {
   const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
-  await sampledWith(page, 800);
+  await posteriorSampledWith(page, 800);
   // The offer follows the standard run's convergence: a remedy when it failed, firmer edges when not.
   const offer = page.locator(id('longer-run-text'));
   const converged = await page.locator(id('posterior-status')).getAttribute('data-converged');
@@ -281,7 +273,7 @@ test('"Sample longer" samples the posterior again for longer, keeps the plan, an
   const samplingMs = () => page.locator(id('posterior-status')).getAttribute('data-sampling-ms');
   const standardMs = Number(await samplingMs());
   await page.locator(id('sample-longer')).click();
-  await sampledWith(page, 1600);
+  await posteriorSampledWith(page, 1600);
   console.log(`store: sampled in ${standardMs.toFixed(0)} ms (standard), ${Number(await samplingMs()).toFixed(0)} ms (longer)`);
   assert.match(await page.locator(id('posterior-text')).textContent(), /over 400 posterior draws \(of 2 chains × 1,600,/);
   // The plan stays (restored from the share link, whose spends are rounded to the cent).
@@ -299,7 +291,7 @@ test('"Sample longer" samples the posterior again for longer, keeps the plan, an
   await page.locator(id('lift-calibrate')).click();
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.startsWith('Calibrated by 2 lift tests'), id('lift-tests-active'), { timeout: 60_000 });
   await page.locator(`${id('fit-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 60_000 });
-  await sampledWith(page, 1600);
+  await posteriorSampledWith(page, 1600);
   assert.deepEqual(problems, []);
   await page.close();
 });

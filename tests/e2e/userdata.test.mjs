@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { plannerSite, dragSlider, id, ROOT, typeInto } from './support.mjs';
+import { plannerSite, dragSlider, posteriorSampledWith, id, ROOT, typeInto } from './support.mjs';
 
 const site = plannerSite();
 const DATASETS = process.env.MIXPLAN_DATASETS_DIR ?? resolve(ROOT, '..', 'shared', 'datasets');
@@ -125,17 +125,13 @@ test('Conjura: "Sample longer" gives a posterior that converges on the real data
   await setRoles(page, c.roles);
   await confirmAndFit(page, c.file.split('/').pop());
   const status = id('posterior-status');
-  const sampledWith = (draws) => page.waitForFunction(([sel, n]) => {
-    const el = document.querySelector(sel);
-    return el?.textContent === 'ready' && el.getAttribute('data-draws-per-chain') === n;
-  }, [status, String(draws)], { timeout: 180_000 });
   // The page's standard run converges on Conjura for about half the sampler seeds
   // (natively 10 of 20); whichever it did here, the button offers the longer run.
-  await sampledWith(800);
+  await posteriorSampledWith(page, 800);
   const report = async () => `converged ${await page.locator(status).getAttribute('data-converged')}, ${await page.locator(status).getAttribute('data-sampling-ms')} ms`;
   console.log(`Conjura, standard run (2 × 800): ${await report()}`);
   await page.locator(id('sample-longer')).click();
-  await sampledWith(1600);
+  await posteriorSampledWith(page, 1600);
   console.log(`Conjura, longer run (2 × 1,600): ${await report()}`);
   // Natively the longer run converges for 20 of 20 sampler seeds.
   assert.equal(await page.locator(status).getAttribute('data-converged'), 'true', await page.locator(id('convergence-warning')).textContent());

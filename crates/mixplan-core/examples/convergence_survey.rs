@@ -4,9 +4,10 @@
 //! whose chains disagree outright (max R̂ > 1.05: separate modes, not a short run).
 //!
 //! ```text
-//! cargo run --release -p mixplan-core --example convergence_survey -- [--seeds N] [--first-seed F] [--page | --page-longer] [--length W+D] [--shape-sd S] [--pool-roi] [--only NAME] [--verbose] [--target-accept P]
+//! cargo run --release -p mixplan-core --example convergence_survey -- [--seeds N] [--first-seed F] [--page | --page-longer] [--length W+D] [--shape-sd S] [--pool-roi] [--only NAME] [--verbose] [--target-accept P] [--carryover FORM]
 //! ```
 //!
+//! `--carryover geometric|weibull-cdf|weibull-pdf` fits (and samples) that carryover form.
 //! `--only NAME` samples only the datasets whose name contains `NAME`; `--verbose` prints each
 //! run's divergences and its worst parameters by R̂ and by bulk ESS.
 //!
@@ -24,6 +25,7 @@ use mixplan_core::model::ModelParams;
 use mixplan_core::model::posterior::{
     LogNormalPrior, PosteriorModel, PriorParams, RunLength, SamplerParams,
 };
+use mixplan_core::transform::CarryoverForm;
 use std::path::PathBuf;
 
 #[path = "support/reference_datasets.rs"]
@@ -54,6 +56,7 @@ struct Settings {
     only: Option<String>,
     verbose: bool,
     target_accept: Option<f64>,
+    carryover: CarryoverForm,
     /// The page's preset, if sampling as the page does.
     page: Option<RunLength>,
     /// `(warmup, draws)` per chain replacing the page's (with `--page`) or the native default.
@@ -69,6 +72,7 @@ fn settings() -> Result<Settings, String> {
         only: None,
         verbose: false,
         target_accept: None,
+        carryover: CarryoverForm::Geometric,
         page: None,
         length: None,
         priors: PriorParams::default(),
@@ -103,6 +107,14 @@ fn settings() -> Result<Settings, String> {
                 i += 1;
             }
             "--verbose" => out.verbose = true,
+            "--carryover" => {
+                out.carryover = args
+                    .get(i + 1)
+                    .ok_or("--carryover needs a form")?
+                    .parse()
+                    .map_err(|e| format!("--carryover: {e}"))?;
+                i += 1;
+            }
             "--target-accept" => {
                 out.target_accept = Some(value(i)?);
                 i += 1;
@@ -131,6 +143,7 @@ fn settings() -> Result<Settings, String> {
 fn survey(name: &str, data: &WeeklyData, s: &Settings) -> Result<(), String> {
     let text = |e: &dyn std::fmt::Display| e.to_string();
     let fitted = ModelParams::default()
+        .carryover(s.carryover)
         .check()
         .map_err(|e| text(&e))?
         .fit(data, |_, _| {})
