@@ -1,6 +1,7 @@
 //! `<LongerRun>`: sampling the posterior again for longer (`RunLength::Longer`, 2 chains ×
 //! (500 + 1,600) iterations, about twice the work of the page's standard run) — the remedy
-//! the convergence warning offers, and a way to firmer interval edges when it converged.
+//! the convergence warning offers, and a check of the intervals with twice the draws when it
+//! converged.
 
 use leptos::prelude::*;
 use mixplan_core::format::group_thousands;
@@ -21,8 +22,9 @@ pub enum LongerRunOffer {
     Nothing,
     /// The standard run did not converge: the longer run is the remedy.
     Remedy,
-    /// The standard run converged: the longer run would firm up the interval edges.
-    Firmer,
+    /// The standard run converged: the longer run would check its intervals with twice the
+    /// draws (the page still keeps 400 of them, so the edges firm up only a little).
+    Check,
     /// The longer run did not converge either.
     StillNotConverged,
 }
@@ -35,7 +37,7 @@ impl LongerRunOffer {
             RunLength::of_draws_per_chain(diagnostics.draws_per_chain) == Some(RunLength::Longer);
         match (longer, convergence_warning(diagnostics).is_some()) {
             (false, true) => Self::Remedy,
-            (false, false) => Self::Firmer,
+            (false, false) => Self::Check,
             (true, true) => Self::StillNotConverged,
             (true, false) => Self::Nothing,
         }
@@ -63,8 +65,8 @@ impl LongerRunOffer {
             Self::Remedy => format!(
                 "A longer run ({run}, about twice the time) often converges where this one did not; the model and your plan stay on screen meanwhile."
             ),
-            Self::Firmer => format!(
-                "A longer run ({run}, about twice the time) would firm up the edges of the intervals."
+            Self::Check => format!(
+                "The sampler converged; a longer run ({run}, about twice the time) would check these intervals with twice the draws."
             ),
             Self::StillNotConverged => format!(
                 "Even the longer run ({run}) did not converge: these data cannot pin down some of the model's parameters."
@@ -74,7 +76,7 @@ impl LongerRunOffer {
 }
 
 /// The "Sample longer" button (`data-testid="sample-longer"`) and its sentence
-/// (`data-testid="longer-run-text"`, with `data-offer` = `remedy`, `firmer`,
+/// (`data-testid="longer-run-text"`, with `data-offer` = `remedy`, `check`,
 /// `still-not-converged` or empty). Hidden while sampling and once a longer run converged.
 #[component]
 pub fn LongerRun(
@@ -88,10 +90,10 @@ pub fn LongerRun(
     let offer_name = move || match offer.get() {
         LongerRunOffer::Nothing => "",
         LongerRunOffer::Remedy => "remedy",
-        LongerRunOffer::Firmer => "firmer",
+        LongerRunOffer::Check => "check",
         LongerRunOffer::StillNotConverged => "still-not-converged",
     };
-    let can_sample = move || matches!(offer.get(), LongerRunOffer::Remedy | LongerRunOffer::Firmer);
+    let can_sample = move || matches!(offer.get(), LongerRunOffer::Remedy | LongerRunOffer::Check);
     view! {
         <p class="longer-run" class:hidden=move || offer.get() == LongerRunOffer::Nothing>
             <button
@@ -134,7 +136,7 @@ mod tests {
         );
         assert_eq!(
             LongerRunOffer::for_run(&run(standard, true)),
-            LongerRunOffer::Firmer
+            LongerRunOffer::Check
         );
         assert_eq!(
             LongerRunOffer::for_run(&run(longer, false)),
@@ -154,7 +156,7 @@ mod tests {
     fn each_offer_says_how_long_the_longer_run_is() {
         for offer in [
             LongerRunOffer::Remedy,
-            LongerRunOffer::Firmer,
+            LongerRunOffer::Check,
             LongerRunOffer::StillNotConverged,
         ] {
             assert!(

@@ -73,7 +73,8 @@ fn carryover_headers(form: CarryoverForm) -> AnyView {
 /// Fit quality beside the seed baseline, fitted carryover and saturation per channel (with
 /// the simulator's true values, when the data is simulated), each channel's ROI with its
 /// 90% credible interval, a warning when the fit is weak and one when the posterior
-/// sampler did not converge.
+/// sampler did not converge, and the offer to sample longer (`<LongerRun>`, where the root
+/// component provides [`LongerRunAction`]).
 #[component]
 pub fn ModelPanel(
     /// The fitted model and its channels.

@@ -258,11 +258,11 @@ test('a belief about a channel\'s ROI (a 90 % range) moves that channel\'s inter
 test('"Sample longer" samples the posterior again for longer, keeps the plan, and stays for the next calibration', async () => {
   const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
   await posteriorSampledWith(page, 800);
-  // The offer follows the standard run's convergence: a remedy when it failed, firmer edges when not.
+  // The offer follows the standard run's convergence: a remedy when it failed, a check when not.
   const offer = page.locator(id('longer-run-text'));
   const converged = await page.locator(id('posterior-status')).getAttribute('data-converged');
-  assert.equal(await offer.getAttribute('data-offer'), converged === 'true' ? 'firmer' : 'remedy');
-  assert.match(await offer.textContent(), /^A longer run \(2 chains × \(500 warm-up \+ 1,600 draws\), about twice the time\)/);
+  assert.equal(await offer.getAttribute('data-offer'), converged === 'true' ? 'check' : 'remedy');
+  assert.match(await offer.textContent(), /(^|; )a longer run \(2 chains × \(500 warm-up \+ 1,600 draws\), about twice the time\)/i);
   assert.match(await page.locator(id('posterior-text')).textContent(), /over 400 posterior draws \(of 2 chains × 800,/);
   // A plan of the user's own: it must survive the refit.
   await dragSlider(page, id(`channel-slider-${CHANNELS[1]}`), 0.1);

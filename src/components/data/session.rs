@@ -349,8 +349,8 @@ impl DataSession {
 
     /// Fits the data in use again and samples its posterior with the longer run
     /// ([`RunLength::Longer`], about twice the work), keeping the lift tests and beliefs in
-    /// use; the model and plan in use stay until that fit is in. For a standard run that did
-    /// not converge.
+    /// use; the model and plan in use stay until that fit is in. Offered when the standard
+    /// run did not converge, and as a check of the intervals when it did.
     pub fn sample_longer(self) {
         self.run_length.set(RunLength::Longer);
         let request = self.posterior_request();
