@@ -51,6 +51,7 @@ pub mod diagnostics;
 mod draws;
 mod error;
 pub mod lift;
+pub mod log_revenue_optimum;
 pub mod mean_curve;
 pub mod prior;
 pub mod recommend;
@@ -65,6 +66,10 @@ pub use error::PosteriorError;
 pub use lift::{
     LIFT_TEST_COLUMNS, LiftTest, LiftTestError, TruthLiftTests, lift_tests_from_truth,
     read_lift_tests, write_lift_tests,
+};
+pub use log_revenue_optimum::{
+    LogRevenueDraw, LogRevenueOptimum, LogRevenueOptimumError, MinoriseMaximise,
+    optimize_log_revenue_mean,
 };
 pub use mean_curve::{CurvePiece, MeanOptimum, MeanResponse, optimize_mean_curves};
 pub use prior::{BetaPrior, LogNormalPrior, PriorParams, Priors, ROI_BELIEF_LEVEL, RoiBelief};
