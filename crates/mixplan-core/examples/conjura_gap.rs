@@ -554,9 +554,95 @@ fn forms_rows() {
     }
 }
 
+/// Does the model form change the decision? (`--plan`.) The level and the log-revenue model of
+/// Conjura (all weeks, default search), each one's point-estimate optimum of the historical
+/// weekly budget, and each split's steady-state weekly revenue under both models: level
+/// `baseline_level + Σ_c f_c(x_c)`; log `B̄·exp(Σ_c g_c(x_c))` with
+/// `B̄ = mean_t exp(b_t + σ²/2)` over the last 52 weeks (`b_t`: the fitted log base, `σ²`: the
+/// training residual variance of `ln y`). The log model's optimum maximises `Σ_c g_c`: the
+/// exact optimiser on its log curves.
+fn plan_rows() {
+    let Some(base) = conjura(&reference_datasets::CONJURA_CONTROLS) else {
+        return;
+    };
+    let (Some(level), Some(log)) = (
+        fit(&base, ModelParams::default()),
+        fit(&with_target(&base, f64::ln), ModelParams::default()),
+    ) else {
+        return;
+    };
+    let names: Vec<&str> = base.channels().iter().map(|c| c.name.as_str()).collect();
+    let mix: Vec<f64> = base
+        .channels()
+        .iter()
+        .map(|c| c.values.iter().sum::<f64>() / c.values.len() as f64)
+        .collect();
+    let budget: f64 = mix.iter().sum();
+    let f = level.responses();
+    let g = log.responses();
+    // The log model's base, its residual variance and the planning level B̄.
+    let d = log.decomposition();
+    let n = d.fitted.len();
+    let base_log: Vec<f64> = (0..n)
+        .map(|t| d.fitted[t] - d.channels.iter().map(|c| c.values[t]).sum::<f64>())
+        .collect();
+    let n_train = log.holdout_start();
+    let sigma2 = (0..n_train)
+        .map(|t| (base.target()[t].ln() - d.fitted[t]).powi(2))
+        .sum::<f64>()
+        / n_train as f64;
+    let last = n.saturating_sub(52);
+    let b_bar = base_log[last..]
+        .iter()
+        .map(|b| (b + sigma2 / 2.0).exp())
+        .sum::<f64>()
+        / (n - last) as f64;
+    let level_revenue =
+        |x: &[f64]| level.baseline_level() + f.iter().zip(x).map(|(c, x)| c.value(*x)).sum::<f64>();
+    let log_revenue =
+        |x: &[f64]| b_bar * g.iter().zip(x).map(|(c, x)| c.value(*x)).sum::<f64>().exp();
+    let optimum = |curves: &[mixplan_core::response::HillResponse]| {
+        mixplan_core::optimize::optimize(curves, &[], budget)
+            .map(|a| a.plan().spend().to_vec())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    println!(
+        "Conjura, historical weekly budget {budget:.0}; level model baseline {:.0}, log model B̄ {b_bar:.0} (σ² {sigma2:.4})\n",
+        level.baseline_level()
+    );
+    println!(
+        "| split | {} | weekly revenue, level model | weekly revenue, log model |",
+        names.join(" | ")
+    );
+    println!("|---|{}---|---|", "---|".repeat(names.len()));
+    let (h_level, h_log) = (level_revenue(&mix), log_revenue(&mix));
+    for (label, x) in [
+        ("historical mix", mix.clone()),
+        ("level model's optimum", optimum(&f)),
+        ("log model's optimum", optimum(&g)),
+    ] {
+        let shares: Vec<String> = x
+            .iter()
+            .map(|v| format!("{:.0} ({:.0} %)", v, 100.0 * v / budget))
+            .collect();
+        println!(
+            "| {label} | {} | {:.0} ({:+.0}) | {:.0} ({:+.0}) |",
+            shares.join(" | "),
+            level_revenue(&x),
+            level_revenue(&x) - h_level,
+            log_revenue(&x),
+            log_revenue(&x) - h_log
+        );
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--forms") {
         forms_rows();
+        return;
+    }
+    if std::env::args().any(|a| a == "--plan") {
+        plan_rows();
         return;
     }
     if std::env::args().any(|a| a == "--posterior") {
