@@ -70,9 +70,19 @@ fn carryover_headers(form: CarryoverForm) -> AnyView {
     }
 }
 
+/// The warning for a model whose non-media baseline over the last 52 weeks is `level < 0`
+/// ([`mixplan_core::model::FittedModel::negative_baseline`]): what it means, and what helps.
+pub fn negative_baseline_warning(level: f64) -> String {
+    format!(
+        "The model's baseline without media is below zero ({} a week over the last 52 weeks): it credits media with more than all of your revenue, which cannot be. Media has absorbed growth or seasonality that belongs to the base, so the ROIs and the recommended split are likely overstated. Treat them as directional; lift tests or what you know about a channel's ROI would correct them.",
+        currency(level)
+    )
+}
+
 /// Fit quality beside the seed baseline, fitted carryover and saturation per channel (with
 /// the simulator's true values, when the data is simulated), each channel's ROI with its
-/// 90% credible interval, a warning when the fit is weak and one when the posterior
+/// 90% credible interval, a warning when the fit is weak, one when the non-media baseline
+/// is below zero, one when the posterior
 /// sampler did not converge, and the offer to sample longer (`<LongerRun>`, where the root
 /// component provides [`LongerRunAction`]).
 #[component]
@@ -174,6 +184,11 @@ pub fn ModelPanel(
                     )}
                 </p>
             })}
+            {model.negative_baseline().map(|level| view! {
+                <p class="warning" role="alert" data-testid="negative-baseline-warning">
+                    {negative_baseline_warning(level)}
+                </p>
+            })}
             <p class="warning" class:hidden=move || convergence().is_none() role="alert" data-testid="convergence-warning">
                 {convergence}
             </p>
@@ -201,5 +216,21 @@ pub fn ModelPanel(
                 model.weeks().len() - model.holdout_start()
             )}</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_negative_baseline_warning_states_the_level_and_what_helps() {
+        let text = negative_baseline_warning(-6338.4);
+        assert!(
+            text.starts_with("The model's baseline without media is below zero (-$6,338 a week over the last 52 weeks)"),
+            "{text}"
+        );
+        assert!(text.contains("likely overstated"), "{text}");
+        assert!(text.contains("lift tests"), "{text}");
     }
 }

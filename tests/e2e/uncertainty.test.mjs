@@ -258,6 +258,8 @@ test('a belief about a channel\'s ROI (a 90 % range) moves that channel\'s inter
 test('"Sample longer" samples the posterior again for longer, keeps the plan, and stays for the next calibration', async () => {
   const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
   await posteriorSampledWith(page, 800);
+  // The store's base revenue is positive: no negative-baseline warning (Conjura has one, userdata.test.mjs).
+  assert.equal(await page.locator(id('negative-baseline-warning')).count(), 0);
   // The offer follows the standard run's convergence: a remedy when it failed, a check when not.
   const offer = page.locator(id('longer-run-text'));
   const converged = await page.locator(id('posterior-status')).getAttribute('data-converged');

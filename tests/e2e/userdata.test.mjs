@@ -106,6 +106,14 @@ for (const c of DATASET_CASES) {
     const fileName = c.file.split('/').pop();
     await confirmAndFit(page, fileName);
     await page.locator(id(`channel-slider-${c.first}`)).waitFor();
+    // A baseline without media below zero is flagged in the model panel, and only then.
+    const spends = Object.values(c.roles).filter((role) => role === 'spend').length;
+    const zeros = await page.evaluate((n) => window.mixplan.predict(new Array(n).fill(0)), spends);
+    const warning = page.locator(id('negative-baseline-warning'));
+    console.log(`${c.name}: planning baseline ${zeros.baseline?.toFixed(0)}`);
+    assert.ok(Number.isFinite(zeros.baseline), JSON.stringify(zeros));
+    assert.equal(await warning.count(), zeros.baseline < 0 ? 1 : 0);
+    if (zeros.baseline < 0) assert.match(await warning.textContent(), /^The model's baseline without media is below zero \(-\$[\d,]+ a week over the last 52 weeks\)/);
     await assertPlannerWorks(page, c.first);
     const text = await page.locator('body').innerText();
     assert.doesNotMatch(text, /true value of the simulated store/, 'no truth overlay for user data');
@@ -177,6 +185,24 @@ test('bad files: each gets its message in data-error while the model in use stay
 /** A small weekly file the tests can fit quickly (the template's format). */
 const SMALL = weeklyCsv('week,search_spend,tv_spend,price,revenue', 60, (w) =>
   `${(3000 + 2500 * Math.sin(w)).toFixed(2)},${(5000 + 4000 * Math.cos(1.7 * w)).toFixed(2)},${(1 + 0.02 * Math.sin(w / 3)).toFixed(3)},${(90000 + 0.8 * (3000 + 2500 * Math.sin(w)) + 0.5 * (5000 + 4000 * Math.cos(1.7 * w)) + 500 * Math.sin(w * 0.7)).toFixed(2)}`);
+
+test('a model whose baseline without media is below zero says so in the model panel', async () => {
+  // A shop whose base revenue falls by 1,500 a week while its spend grows: over the last
+  // 52 weeks the base averages about -50,000 a week, and revenue is 6 × spend on top.
+  const spend = (w) => 5000 + 300 * w + 3000 * Math.sin(w);
+  const csv = weeklyCsv('week,search_spend,revenue', 100, (w) => `${spend(w).toFixed(2)},${(60000 - 1500 * w + 6 * spend(w) + 400 * Math.sin(2.3 * w)).toFixed(2)}`);
+  const { page, problems } = await site.openPlanner();
+  await load(page, tempFile('falling.csv', csv));
+  await confirmAndFit(page, 'falling.csv');
+  const zeros = await page.evaluate(() => window.mixplan.predict([0]));
+  console.log(`falling base: planning baseline ${zeros.baseline.toFixed(0)}`);
+  assert.ok(zeros.baseline < 0, JSON.stringify(zeros));
+  const warning = page.locator(id('negative-baseline-warning'));
+  assert.match(await warning.textContent(), /^The model's baseline without media is below zero \(-\$[\d,]+ a week over the last 52 weeks\): it credits media with more than all of your revenue, which cannot be\./);
+  assert.equal(await warning.getAttribute('role'), 'alert');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
 
 test('reload restores the user data and plan; forget my data returns to the demo', async () => {
   const { page, problems } = await site.openPlanner();

@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{failure, store_csv_path, success};
+use support::{failure, mixplan, store_csv_path, success};
 
 const CHANNELS: &str = "paid_search, email, display, social, affiliate";
 
@@ -168,4 +168,19 @@ fn export_then_solve_the_problem_file() {
          hint: edit the bounds and budget in the file instead\n"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn fit_reports_the_planning_baseline_and_warns_only_when_it_is_below_zero() {
+    let csv = store_csv_path();
+    let out = mixplan(&["fit", &csv, "--no-posterior"]);
+    assert!(out.status.success());
+    let fit: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let baseline = fit["planning_baseline"]
+        .as_f64()
+        .expect("a planning baseline");
+    // The store's truth is mostly base revenue: the baseline is positive, so no warning.
+    assert!(baseline > 100_000.0, "{baseline}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("below zero"), "{stderr}");
 }

@@ -377,3 +377,29 @@ fn conjura_roi_ranking_is_stable_across_search_seeds() {
         seeds.len()
     );
 }
+
+/// The default level model credits media with more than all of Conjura's revenue: its
+/// planning baseline (intercept, trend, seasonality and controls over the last 52 weeks) is
+/// below zero (−6,338 a week measured), and `negative_baseline` flags it; the simulated
+/// store's baseline is well above zero (its truth: most revenue is base) and is not flagged.
+#[test]
+fn a_baseline_below_zero_is_flagged_on_conjura_and_not_on_the_store() {
+    const TEST: &str = "a_baseline_below_zero_is_flagged_on_conjura_and_not_on_the_store";
+    let (Some(data), Some((store, _))) = (conjura(TEST), store(TEST)) else {
+        return;
+    };
+    let model = fit(&data);
+    let mean_revenue = data.target().iter().sum::<f64>() / data.len() as f64;
+    println!(
+        "Conjura: planning baseline {:.0}, mean weekly revenue {mean_revenue:.0}",
+        model.baseline_level()
+    );
+    assert_eq!(model.negative_baseline(), Some(model.baseline_level()));
+    let store_model = fit(&store);
+    println!(
+        "store: planning baseline {:.0}",
+        store_model.baseline_level()
+    );
+    assert!(store_model.baseline_level() > 0.0);
+    assert_eq!(store_model.negative_baseline(), None);
+}

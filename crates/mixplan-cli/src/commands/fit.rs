@@ -100,6 +100,9 @@ struct FitOut<'a> {
     channels: Vec<ChannelOut<'a>>,
     metrics: MetricsOut,
     baseline: BaselineOut,
+    /// The mean non-media weekly revenue over the last 52 weeks (what plans add media to);
+    /// below zero, the model credits media with more than all of the revenue.
+    planning_baseline: f64,
     quality: &'a QualityReport,
     fit_ms: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,6 +175,7 @@ fn output<'a>(
             r2_train: b.r2_train,
             r2_test: b.r2_test,
         },
+        planning_baseline: model.baseline_level(),
         quality,
         fit_ms,
         convergence: sampled.map(|s| s.convergence),
@@ -185,6 +189,11 @@ pub fn run(args: Args) -> CommandResult {
     let fit = args.model.fit_with_carryover(args.carryover)?;
     for finding in &fit.quality.findings {
         eprintln!("quality {}: {}", finding.severity, finding.message);
+    }
+    if let Some(level) = fit.model.negative_baseline() {
+        eprintln!(
+            "warning: the model's baseline without media is below zero ({level:.0} a week over the last 52 weeks): it credits media with more than all of the revenue; its ROIs are likely overstated (lift tests or --roi-prior would correct them)"
+        );
     }
     let sampled = args.posterior.sample(&fit.data, &fit.model)?;
     print_json(&output(&fit.model, &fit.quality, fit.fit_ms, sampled)?)?;

@@ -446,6 +446,16 @@ impl FittedModel {
         self.baseline_level
     }
 
+    /// The planning baseline ([`FittedModel::baseline_level`]) when it is below zero, `None`
+    /// otherwise. A negative non-media baseline means the model credits media with more than
+    /// all of the revenue of the last 52 weeks, which no business has: the media effects
+    /// have absorbed growth or seasonality that belongs to the base (on the real Conjura
+    /// series the default model's is −6,338 a week natively, where revenue averages 188,136;
+    /// `docs/model.md`), so its ROIs and the split it recommends are likely overstated.
+    pub fn negative_baseline(&self) -> Option<f64> {
+        (self.baseline_level < 0.0).then_some(self.baseline_level)
+    }
+
     /// Predicted weekly revenue when the weekly spend `spend[c]` is sustained over time:
     ///
     /// ```text
