@@ -193,16 +193,30 @@ export async function typeInto(page, selector, text) {
 }
 
 /**
+ * Sets every column's role in the mapping step (`roles`: column name → role; `otherwise` for
+ * the rest), once the step shows its role pickers (the file is read in a worker first: without
+ * the wait, an early call finds no picker and the page's suggested mapping is fitted instead),
+ * and checks that each pick took.
+ */
+export async function setRoles(page, roles, otherwise = 'ignore') {
+  const pickers = page.locator('[data-testid^="mapping-role-"]');
+  await pickers.first().waitFor({ timeout: 60_000 });
+  for (const select of await pickers.all()) {
+    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
+    const role = roles[column] ?? otherwise;
+    await select.selectOption(role);
+    assert.equal(await select.inputValue(), role, `the role of ${column}`);
+  }
+}
+
+/**
  * Loads the file at `path` through the page's file input, gives each column its role from
  * `roles` (column name → role; `otherwise` for the rest), confirms, and waits until the page
  * uses the file and the model is fitted to it.
  */
 export async function loadWithRoles(page, path, roles, otherwise = 'ignore') {
   await page.locator(id('data-file')).setInputFiles(path);
-  for (const select of await page.locator('[data-testid^="mapping-role-"]').all()) {
-    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
-    await select.selectOption(roles[column] ?? otherwise);
-  }
+  await setRoles(page, roles, otherwise);
   await page.locator(id('mapping-confirm')).click();
   const name = path.split(/[\\/]/).pop();
   await page.locator(id('data-source')).filter({ hasText: `Your data — ${name}` }).waitFor({ timeout: 120_000 });

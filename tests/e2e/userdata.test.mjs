@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { plannerSite, dragSlider, posteriorSampledWith, id, ROOT, typeInto } from './support.mjs';
+import { plannerSite, dragSlider, posteriorSampledWith, setRoles, id, ROOT, typeInto } from './support.mjs';
 
 const site = plannerSite();
 const DATASETS = process.env.MIXPLAN_DATASETS_DIR ?? resolve(ROOT, '..', 'shared', 'datasets');
@@ -47,15 +47,6 @@ function weeklyCsv(header, weeks, row) {
 /** Picks `path` in the file input; resolves once the mapping step shows its roles. */
 async function load(page, path) {
   await page.locator(id('data-file')).setInputFiles(path);
-}
-
-/** Sets every column's role (columns not named: ignore). */
-async function setRoles(page, roles) {
-  const selects = await page.locator('[data-testid^="mapping-role-"]').all();
-  for (const select of selects) {
-    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
-    await select.selectOption(roles[column] ?? 'ignore');
-  }
 }
 
 /** Confirms the mapping and waits until the planner shows the file's data, fitted. */
