@@ -82,9 +82,8 @@ pub fn negative_baseline_warning(level: f64) -> String {
 /// Fit quality beside the seed baseline, fitted carryover and saturation per channel (with
 /// the simulator's true values, when the data is simulated), each channel's ROI with its
 /// 90% credible interval, a warning when the fit is weak, one when the non-media baseline
-/// is below zero, one when the posterior
-/// sampler did not converge, and the offer to sample longer (`<LongerRun>`, where the root
-/// component provides [`LongerRunAction`]).
+/// is below zero, one when the posterior sampler did not converge, and the offer to sample
+/// longer (`<LongerRun>`, where the root component provides [`LongerRunAction`]).
 #[component]
 pub fn ModelPanel(
     /// The fitted model and its channels.
