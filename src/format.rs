@@ -25,6 +25,11 @@ pub fn currency(amount: f64) -> String {
     )
 }
 
+/// Formats a count with thousands separators: `1600` → `1,600`.
+pub fn count(n: usize) -> String {
+    group_thousands(&n.to_string())
+}
+
 /// Like [`currency`] with an explicit sign: `+$1,200`, `-$300`, `$0`.
 pub fn signed_currency(amount: f64) -> String {
     if amount.is_finite() && amount.round() > 0.0 {
@@ -201,6 +206,14 @@ pub fn parse_money(text: &str) -> Result<f64, MoneyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(800), "800");
+        assert_eq!(count(1600), "1,600");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn currency_groups_thousands_and_rounds() {

@@ -4,10 +4,10 @@
 //! converged.
 
 use leptos::prelude::*;
-use mixplan_core::format::group_thousands;
 use mixplan_core::model::posterior::{Diagnostics, RunLength};
 
 use crate::fitting::PosteriorState;
+use crate::format::count;
 use crate::planner::convergence::convergence_warning;
 
 /// The action that samples the data in use again with the longer run (keeping its lift
@@ -57,8 +57,8 @@ impl LongerRunOffer {
         let run = format!(
             "{} chains × ({} warm-up + {} draws)",
             RunLength::CHAINS,
-            group_thousands(&warmup.to_string()),
-            group_thousands(&draws.to_string())
+            count(warmup),
+            count(draws)
         );
         match self {
             Self::Nothing => String::new(),

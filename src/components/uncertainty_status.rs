@@ -3,9 +3,8 @@
 use leptos::prelude::*;
 
 use crate::fitting::PosteriorState;
-use crate::format::decimal;
+use crate::format::{count, decimal};
 use crate::planner::convergence::convergence_warning;
-use mixplan_core::format::group_thousands;
 
 /// The status line of the uncertainty: while sampling, "Computing uncertainty… n%" and a
 /// progress bar (the numbers beside it are point estimates until it is done); then the
@@ -40,7 +39,7 @@ pub fn UncertaintyStatus(
                 "Ranges are 90% credible intervals over {} posterior draws (of {} chains × {}, computed in {} s in your browser; the sampler {quality}).",
                 draws.draws(),
                 d.chains,
-                group_thousands(&d.draws_per_chain.to_string()),
+                count(d.draws_per_chain),
                 decimal(sampling_ms / 1000.0, 1)
             )
         }
