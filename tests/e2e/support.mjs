@@ -210,6 +210,20 @@ export async function setRoles(page, roles, otherwise = 'ignore') {
 }
 
 /**
+ * The mapping step's suggested role of every column (column name → role), once it shows
+ * its pickers.
+ */
+export async function suggestedRoles(page) {
+  const pickers = page.locator('[data-testid^="mapping-role-"]');
+  await pickers.first().waitFor({ timeout: 60_000 });
+  const roles = {};
+  for (const select of await pickers.all()) {
+    roles[(await select.getAttribute('data-testid')).slice('mapping-role-'.length)] = await select.inputValue();
+  }
+  return roles;
+}
+
+/**
  * Loads the file at `path` through the page's file input, gives each column its role from
  * `roles` (column name → role; `otherwise` for the rest), confirms, and waits until the page
  * uses the file and the model is fitted to it.

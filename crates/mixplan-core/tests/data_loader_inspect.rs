@@ -128,11 +128,24 @@ fn pymc_shape_time_index_and_flags() {
             ("x1", Spend),
             ("x2", Spend),
             ("event_1", Control),
-            ("dayofyear", Control),
+            ("dayofyear", Ignore),
             ("t", Ignore),
         ]
     );
     assert_eq!(role_of(&found, "t").1, RoleReason::TimeIndex);
+    // PyMC-Marketing makes its Fourier terms from `dayofyear`; mixplan makes its own.
+    assert_eq!(
+        role_of(&found, "dayofyear").1,
+        RoleReason::Seasonality {
+            word: "dayofyear".into()
+        }
+    );
+    assert!(
+        role_of(&found, "dayofyear")
+            .1
+            .to_string()
+            .contains("choose control")
+    );
     assert_eq!(role_of(&found, "x1").1, RoleReason::NumericWithDecimals);
 }
 

@@ -49,7 +49,7 @@ fn tab_file_with_currency_signs_and_spaces() {
     let text = file(25, "\t", "%Y-%m-%d", |w| {
         [
             format!("$ {},{:03}.25", 2 + w, w),
-            format!(" €{w} "),
+            format!(" €{} ", w % 9),
             format!("{w}.5 £"),
         ]
     });
@@ -101,7 +101,7 @@ fn bom_trailing_empty_rows_and_columns() {
             "{},{},{},{},,\n",
             start() + Days::new(7 * w),
             100 + w,
-            w,
+            w % 5,
             2 * w
         );
     }

@@ -49,6 +49,23 @@ fn conjura() {
     assert_eq!(role(&found, "all_purchases"), MappedRole::Metric);
     assert_eq!(role(&found, "week_end"), MappedRole::Ignore);
     assert_eq!(role(&found, "trend"), MappedRole::Ignore);
+    // The file's own Fourier terms are left out (the model makes its own seasonality), so
+    // the suggestion is the mapping the model tests use: the two calendar flags as controls.
+    for name in [
+        "yearly_sin_1",
+        "yearly_cos_1",
+        "yearly_sin_2",
+        "yearly_cos_2",
+    ] {
+        assert_eq!(role(&found, name), MappedRole::Ignore, "{name}");
+    }
+    let controls: Vec<&str> = found
+        .columns
+        .iter()
+        .filter(|c| c.role == MappedRole::Control)
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(controls, datasets::CONJURA_CONTROLS);
 }
 
 #[test]
@@ -99,6 +116,8 @@ fn pymc() {
     assert_eq!(channels, ["x1", "x2"]);
     assert_eq!(weeks, 179);
     assert_eq!(role(&found, "t"), MappedRole::Ignore);
+    assert_eq!(role(&found, "dayofyear"), MappedRole::Ignore);
+    assert_eq!(role(&found, "event_1"), MappedRole::Control);
 }
 
 #[test]

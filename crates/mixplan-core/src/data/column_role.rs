@@ -66,8 +66,15 @@ pub enum RoleReason {
     },
     /// Integers with no spend word in the name: probably a count, not money.
     IntegersWithoutSpendWord,
-    /// `0, 1, 2, …` or `1, 2, 3, …` in date order: a trend or time index.
+    /// `0, 1, 2, …` or `1, 2, 3, …` in date order: a trend or time index, which the model
+    /// makes itself.
     TimeIndex,
+    /// Named like a yearly seasonality term (`yearly_sin_1`, `fourier_2`, `dayofyear`): the
+    /// model makes its own seasonality ([`super::model_terms`]).
+    Seasonality {
+        /// The word of the name.
+        word: String,
+    },
     /// Text with few distinct values (region, brand, country).
     FewDistinctValues {
         /// How many distinct values.
@@ -111,7 +118,13 @@ impl fmt::Display for RoleReason {
             RoleReason::IntegersWithoutSpendWord => f.write_str(
                 "whole numbers and no spend word (spend, cost) in the name: looks like a count; choose spend if it is money",
             ),
-            RoleReason::TimeIndex => f.write_str("a time index (0, 1, 2, … in date order)"),
+            RoleReason::TimeIndex => f.write_str(
+                "a time index (0, 1, 2, … in date order): the model fits its own trend, so it is left out; choose control to add it anyway",
+            ),
+            RoleReason::Seasonality { word } => write!(
+                f,
+                "a seasonality term (name contains '{word}'): the model makes its own yearly seasonality from the dates, with as many terms as cross-validation chooses, so it is left out; choose control to force it in"
+            ),
             RoleReason::FewDistinctValues { distinct } => {
                 write!(f, "text with {distinct} distinct values (sum all or filter to one)")
             }

@@ -326,7 +326,7 @@ pub enum DataError {
     },
     /// No channel column was given or detected.
     #[error(
-        "no channel (spend) columns: every numeric column is the target or a control; available columns: {available}; name the spend columns explicitly (e.g. --channels search,tv)"
+        "no channel (spend) columns: every numeric column is the target, a control, a metric, a time index (0, 1, 2, …) or a seasonality term (sin/cos); available columns: {available}; name the spend columns explicitly (e.g. --channels search,tv)"
     )]
     NoChannels {
         /// The header's column names.

@@ -32,7 +32,7 @@
 //! | ignore | no value; or not numeric with more than [`MAX_DIMENSION_VALUES`] distinct values |
 //! | dimension | not numeric, at most [`MAX_DIMENSION_VALUES`] distinct values, each twice or more on average |
 //! | target | (never a metric name) named exactly one of `revenue`, `sales`, `turnover`, `gmv`, `conversions`, `signups`, `kpi`, `target`, `y` (in that order), else containing one as a word (not a rate or control name) |
-//! | ignore | the same value in every row; a time index (`0, 1, 2, …` or `1, 2, 3, …` in date order) |
+//! | ignore | the same value in every row; a time index (`0, 1, 2, …` or `1, 2, 3, …` in date order); a yearly seasonality term (`sin`, `cos`, `fourier`, `dayofyear`, … as a word of the name): the model makes its own trend and seasonality ([`super::model_terms`]) |
 //! | metric | named like a figure the views read: `<channel>_impressions`/`_impr`/`_clicks`/`_platform_revenue`/`_conversions`, `orders`/`purchases`/`all_purchases`, `customers`, `cogs`/`cost_of_goods`, `average_price`/`aov` (see [`super::metric`]) |
 //! | ignore | a rate or context word (per, rate, share, population, index, id, …) |
 //! | ignore | a count word (impressions, clicks, orders, sessions, visits, reach, …) |
@@ -53,6 +53,7 @@ use super::loader::table::is_missing;
 use super::loader::{Table, control_word};
 use super::mapping::{ColumnMapping, DimensionChoice};
 use super::metric::metric_name;
+use super::model_terms::{is_time_index, seasonality_word};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -341,22 +342,6 @@ fn numeric_facts(table: &Table, index: usize) -> NumericFacts {
     }
 }
 
-/// `0, 1, 2, …` or `1, 2, 3, …` following the rows' date ranks (or the row order without
-/// dates), over at least 3 distinct values.
-fn is_time_index(facts: &NumericFacts, date_rank: Option<&Vec<usize>>) -> bool {
-    let Some(Some(first)) = facts.values.first() else {
-        return false;
-    };
-    let start = *first - date_rank.and_then(|r| r.first()).map_or(0.0, |&r| r as f64);
-    if !(start == 0.0 || start == 1.0) || !facts.integers || facts.values.len() < 3 {
-        return false;
-    }
-    facts.values.iter().enumerate().all(|(row, v)| {
-        let rank = date_rank.map_or(Some(row), |r| r.get(row).copied());
-        matches!((v, rank), (Some(v), Some(rank)) if *v == start + rank as f64)
-    }) && !facts.constant
-}
-
 fn numeric_role(
     table: &Table,
     index: usize,
@@ -371,8 +356,11 @@ fn numeric_role(
     if facts.constant {
         return (MappedRole::Ignore, RoleReason::Constant);
     }
-    if is_time_index(&facts, date_rank) {
+    if is_time_index(&facts.values, date_rank.map(Vec::as_slice)) {
         return (MappedRole::Ignore, RoleReason::TimeIndex);
+    }
+    if let Some(word) = seasonality_word(name) {
+        return (MappedRole::Ignore, RoleReason::Seasonality { word });
     }
     if let Some(found) = metric_name(name) {
         let reason = RoleReason::MetricName {

@@ -50,6 +50,7 @@
 //! | date | the first column whose every value parses as a date in one of [`DATE_FORMATS`] (a time part after a space or `T` is ignored); when none does, the column with the most dates, so its first bad cell is reported with its line |
 //! | date format | the first of [`DATE_FORMATS`] that parses every value; if several do (e.g. both `DD/MM/YYYY` and `MM/DD/YYYY`), the one that gives evenly spaced dates, else asked |
 //! | target | the column named [`DEFAULT_TARGET`] (`revenue`), case-insensitively |
+//! | left out | a time index (`0, 1, 2, …` or `1, 2, 3, …`) and columns named like a yearly seasonality term (`yearly_sin_1`, `cos_2`, `fourier_3`, `dayofyear`): the model makes its own trend and seasonality, so these are neither controls nor channels unless named in the options |
 //! | controls | numeric columns whose name contains a control word (see [`looks_like_control`]): price, promo, holiday, event, trend, season, competitor, … |
 //! | metrics | numeric columns left over whose name reads as a platform or business figure ([`crate::data::metric_name`]: `paid_search_clicks`, `orders`, `cogs`, …): carried with the data ([`WeeklyData::metrics`]), never fitted |
 //! | channels | every other numeric column |

@@ -8,6 +8,7 @@
 //! | [`inspect`](mod@inspect) | a user's file, step 1: [`read_table`], then [`inspect()`] suggests a role per column, with its reason |
 //! | [`column_role`] | [`MappedRole`] and [`RoleReason`], and the name words suggestions use |
 //! | [`mapping`] | [`ColumnMapping`]: the roles the user confirmed |
+//! | `model_terms` | columns holding what the model makes itself (a time index, yearly seasonality terms): suggested left out, skipped by auto-detection |
 //! | [`metric`] | [`MetricSeries`]: figures carried but never fitted (clicks, orders, cost of goods, …) and the column names read as them |
 //! | [`excel`] | an `.xlsx` sheet → the same [`Table`] ([`read_xlsx_table`], [`xlsx_sheet_names`]) |
 //! | [`daily_regions`] | the simulated store as one daily, multi-region CSV (a large test file) |
@@ -27,6 +28,7 @@ pub mod inspect;
 pub mod loader;
 pub mod mapping;
 pub mod metric;
+mod model_terms;
 pub mod prepare;
 pub mod quality;
 pub mod raw;

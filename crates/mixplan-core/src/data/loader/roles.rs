@@ -7,9 +7,10 @@ use super::dates::{
 };
 use super::number::DecimalSeparator;
 use super::read_options::{DateOrder, ReadOptions, Separator};
-use super::table::{Table, normalise};
+use super::table::{Table, is_missing, normalise};
 use crate::data::error::{ColumnList, ColumnRole, DataError};
 use crate::data::metric::{MetricName, metric_name};
+use crate::data::model_terms::{is_time_index, seasonality_word};
 
 /// Target column used when [`LoadOptions::target`] is `None`.
 pub const DEFAULT_TARGET: &str = "revenue";
@@ -36,9 +37,6 @@ const CONTROL_WORDS: &[&str] = &[
     "sentiment",
     "bfcm",
     "blackfriday",
-    "dayofyear",
-    "sin",
-    "cos",
     "weekday",
     "month",
 ];
@@ -231,7 +229,15 @@ pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Role
         .flatten()
         .copied()
         .collect();
-    let free = |i: usize| i != date && i != target && !taken.contains(&i) && table.is_numeric(i);
+    // Columns the model makes itself (a time index, seasonality terms) are detected as
+    // nothing: the model's own trend and seasonality stand in for them (`model_terms`).
+    let free = |i: usize| {
+        i != date
+            && i != target
+            && !taken.contains(&i)
+            && table.is_numeric(i)
+            && !made_by_the_model(table, i)
+    };
     let controls = match explicit_controls {
         Some(c) => c,
         None => (0..table.header.len())
@@ -265,9 +271,28 @@ pub(super) fn resolve_roles(table: &Table, options: &LoadOptions) -> Result<Role
     })
 }
 
+/// A time index (`0, 1, 2, …` in row order; the loader requires the rows in date order) or a
+/// column named like a yearly seasonality term ([`crate::data::model_terms`]).
+fn made_by_the_model(table: &Table, index: usize) -> bool {
+    if seasonality_word(&table.header[index]).is_some() {
+        return true;
+    }
+    let values: Vec<Option<f64>> = table
+        .column(index)
+        .map(|(_, cell)| {
+            if is_missing(cell) {
+                None
+            } else {
+                table.number(cell)
+            }
+        })
+        .collect();
+    is_time_index(&values, None)
+}
+
 /// True when a column name contains one of the control words (price, promo, promotion,
 /// discount, holiday, event, trend, season, control, competitor, sentiment, bfcm,
-/// black friday, dayofyear, sin, cos, weekday, month) as a whole word, words being separated
+/// black friday, weekday, month) as a whole word, words being separated
 /// by anything that is not a letter or digit (and digits split from letters: `event1` has the
 /// word `event`).
 pub fn looks_like_control(name: &str) -> bool {
