@@ -126,7 +126,11 @@ fn explicit_date_format() {
     let start = NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
     let mut s = String::from("date,revenue,a\n");
     for w in 0..25 {
-        s += &format!("{},1,{}\n", (start + Days::new(7 * w)).format("%Y%m%d"), w % 5);
+        s += &format!(
+            "{},1,{}\n",
+            (start + Days::new(7 * w)).format("%Y%m%d"),
+            w % 5
+        );
     }
     assert!(matches!(
         load(&s).unwrap_err(),

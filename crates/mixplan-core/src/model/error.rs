@@ -83,6 +83,16 @@ pub enum FitError {
     /// The target is constant (or zero) over the training weeks.
     #[error("the target is constant over the training weeks; nothing to explain")]
     ConstantTarget,
+    /// The multiplicative form models `ln y`, so every week's target must be above zero.
+    #[error(
+        "the week of {week} has a target of {value}, and the multiplicative form needs revenue above zero in every week (it models the logarithm of revenue); use the additive form, or drop or fix that week"
+    )]
+    NonPositiveTarget {
+        /// The first such week.
+        week: chrono::NaiveDate,
+        /// Its target.
+        value: f64,
+    },
     /// A channel has no spend in the training weeks.
     #[error(
         "channel `{channel}` has no spend in the training weeks; drop it or supply more history"

@@ -18,6 +18,14 @@
 //! [`fitter`]) on the first
 //! `(1 − holdout)` share of weeks; the last weeks are held out for reporting ([`Metrics`]).
 //!
+//! # Two forms
+//!
+//! The model above is **additive**: each channel adds revenue ([`FittedModel`]). The
+//! **multiplicative** form ([`multiplicative`], [`MultiplicativeModel`]) is the same model of
+//! `ln y`, so channels and base multiply; [`form`] chooses between the two by a rolling-origin
+//! evaluation of the whole procedure inside the training weeks
+//! ([`ValidParams::compare_forms`]).
+//!
 //! # Usage
 //!
 //! ```
@@ -46,7 +54,9 @@ pub mod design;
 mod error;
 mod fitted;
 pub mod fitter;
+pub mod form;
 pub mod metrics;
+pub mod multiplicative;
 mod params;
 pub mod posterior;
 pub mod ridge;
@@ -59,6 +69,8 @@ pub use fitted::{
     ChosenWeibull, FittedChannel, FittedControl, FittedModel, SearchReport, SteadyStatePrediction,
 };
 pub use fitter::Fitter;
+pub use form::{FormComparison, FormScore, ModelForm};
 pub use metrics::Metrics;
+pub use multiplicative::{MultiplicativeChannel, MultiplicativeModel, MultiplicativePosterior};
 pub use params::{ChannelHyperparameters, FixedHyperparameters, ModelParams, ValidParams};
 pub use ridge::RidgeError;

@@ -245,6 +245,9 @@ pub struct PosteriorModel {
     spend: Vec<Vec<f64>>,
     y: Vec<f64>,
     spend_over_target: Vec<f64>,
+    /// Revenue per unit of the target for the ROI parameterisation: 1 for a model of
+    /// revenue; the revenue level `ȳ` for a model of `ln y` ([`PosteriorModel::of_log_revenue`]).
+    roi_unit: f64,
     channel_names: Vec<String>,
     control_names: Vec<String>,
     scaling: Scaling,
@@ -311,6 +314,56 @@ impl PosteriorModel {
         fitted: &FittedModel,
         priors: &Priors,
         observed: usize,
+    ) -> Result<Self, PosteriorError> {
+        Self::build(data, fitted, priors, observed, 1.0)
+    }
+
+    /// The posterior of the **multiplicative** form ([`crate::model::MultiplicativeModel`]):
+    /// the additive model of `ln y` (`logged`: the data with the logged target,
+    /// [`crate::model::multiplicative::log_target`]; `log_model`: the model fitted to it),
+    /// with the ROI parameterisation stated in revenue to first order.
+    ///
+    /// The model of `ln y` has its own "ROI", `Σ_t g_{c,t} / Σ_t x_{c,t}` (log-revenue per unit
+    /// of spend). A lift `g` of `ln y` is a lift of about `y·g` in revenue, so with
+    /// `revenue_level = ȳ` (the mean weekly revenue) the sampled `ρ_c = ȳ·Σ_t g_{c,t}/Σ_t x_{c,t}`
+    /// is the channel's revenue ROI to first order, and the ROI priors (the default and the
+    /// users' beliefs) keep their meaning in revenue per unit of spend. In the formulas of the
+    /// [module docs](self) only `S̃_c` changes: `S̃_c = Σ_t x_{c,t} / (y_scale · ȳ)`; the
+    /// gradient is unchanged in form. The exact revenue-scale ROI of each draw (a removal
+    /// effect) is computed from the draws afterwards
+    /// ([`crate::model::multiplicative::MultiplicativePosterior`]).
+    ///
+    /// # Errors
+    /// As [`PosteriorModel::new`], and [`PosteriorError::InvalidPrior`] unless
+    /// `revenue_level` is finite and above zero.
+    pub fn of_log_revenue(
+        logged: &WeeklyData,
+        log_model: &FittedModel,
+        priors: &Priors,
+        revenue_level: f64,
+    ) -> Result<Self, PosteriorError> {
+        if !(revenue_level.is_finite() && revenue_level > 0.0) {
+            return Err(PosteriorError::InvalidPrior {
+                name: "revenue_level".into(),
+                expected: "finite and above zero",
+                value: revenue_level,
+            });
+        }
+        Self::build(
+            logged,
+            log_model,
+            priors,
+            logged.weeks().len(),
+            revenue_level,
+        )
+    }
+
+    fn build(
+        data: &WeeklyData,
+        fitted: &FittedModel,
+        priors: &Priors,
+        observed: usize,
+        roi_unit: f64,
     ) -> Result<Self, PosteriorError> {
         let weeks = data.weeks().len();
         if !(2..=weeks).contains(&observed) {
@@ -403,7 +456,7 @@ impl PosteriorModel {
         let spend_over_target = data
             .channels()
             .iter()
-            .map(|s| s.values.iter().sum::<f64>() / y_scale)
+            .map(|s| s.values.iter().sum::<f64>() / (y_scale * roi_unit))
             .collect();
         let work = vec![
             ChannelWork {
@@ -442,7 +495,7 @@ impl PosteriorModel {
             start[layout.log_half_saturation(c)] =
                 (ch.half_saturation / design.scaling.spend[c]).ln();
             start[layout.log_shape(c)] = ch.shape.ln();
-            start[layout.log_roi(c)] = ch.roi.max(START_MIN_ROI).ln();
+            start[layout.log_roi(c)] = (ch.roi * roi_unit).max(START_MIN_ROI).ln();
         }
         // The centred media (module docs): the intercept is the mean level, the point
         // fit's intercept plus every channel's mean contribution `ρ_c S̃_c / n`.
@@ -455,7 +508,7 @@ impl PosteriorModel {
                 .channels()
                 .iter()
                 .zip(&spend_over_target)
-                .map(|(ch, s)| ch.roi.max(START_MIN_ROI) * s / n as f64)
+                .map(|(ch, s)| (ch.roi * roi_unit).max(START_MIN_ROI) * s / n as f64)
                 .sum::<f64>();
         }
         let rss: f64 = fitted
@@ -489,6 +542,7 @@ impl PosteriorModel {
             spend: design.spend,
             y: design.y,
             spend_over_target,
+            roi_unit,
             control_names: data.controls().iter().map(|s| s.name.clone()).collect(),
             roi_priors: channel_names.iter().map(|c| priors.roi_for(c)).collect(),
             channel_names,
@@ -579,11 +633,12 @@ impl PosteriorModel {
         &self.channel_names
     }
 
-    /// Every channel's total spend over all weeks, currency (`S̃_c · y_scale`).
+    /// Every channel's total spend over all weeks, currency (`S̃_c · y_scale · ȳ`, `ȳ` = 1
+    /// but for [`PosteriorModel::of_log_revenue`]).
     pub fn total_spend(&self) -> Vec<f64> {
         self.spend_over_target
             .iter()
-            .map(|s| s * self.scaling.target)
+            .map(|s| s * self.scaling.target * self.roi_unit)
             .collect()
     }
 
