@@ -14,7 +14,7 @@
 use super::data_args::DataArgs;
 use crate::error::CliError;
 use mixplan_core::data::{QualityReport, WeeklyData};
-use mixplan_core::model::{FittedModel, ModelParams};
+use mixplan_core::model::{FittedModel, ModelParams, ValidParams};
 use mixplan_core::transform::CarryoverForm;
 use std::time::Instant;
 
@@ -54,9 +54,12 @@ impl ModelArgs {
         self.fit_with_carryover(CarryoverForm::Geometric)
     }
 
-    /// [`ModelArgs::fit`] with the given carryover form (`mixplan fit --carryover`).
-    pub fn fit_with_carryover(&self, carryover: CarryoverForm) -> Result<Fit, CliError> {
-        let (data, quality) = self.data.load_assessed()?;
+    /// The model settings of the flags with the given carryover form, and their validated
+    /// form.
+    ///
+    /// # Errors
+    /// [`CliError::ModelSettings`].
+    pub fn params(&self, carryover: CarryoverForm) -> Result<(ModelParams, ValidParams), CliError> {
         let settings = ModelParams::default()
             .holdout(self.holdout)
             .seed(self.seed)
@@ -68,6 +71,21 @@ impl ModelArgs {
                 holdout: self.holdout,
                 source: source.into(),
             })?;
+        Ok((settings, params))
+    }
+
+    /// A fit error of the data of `--data`.
+    pub fn fit_error(&self, source: mixplan_core::model::FitError) -> CliError {
+        CliError::Fit {
+            path: self.data.path.clone(),
+            source: source.into(),
+        }
+    }
+
+    /// [`ModelArgs::fit`] with the given carryover form (`mixplan fit --carryover`).
+    pub fn fit_with_carryover(&self, carryover: CarryoverForm) -> Result<Fit, CliError> {
+        let (data, quality) = self.data.load_assessed()?;
+        let (settings, params) = self.params(carryover)?;
         let start = Instant::now();
         let model = params
             .fit(&data, |_, _| {})

@@ -1,6 +1,6 @@
 //! `mixplan fit DATA.csv [--date COL] [--target COL] [--channels a,b] [--controls c,d] [--holdout 0.2]
 //! [--lift-tests FILE.csv] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]
-//! [--carryover geometric|weibull-cdf|weibull-pdf]`
+//! [--carryover geometric|weibull-cdf|weibull-pdf] [--form additive|multiplicative|auto]`
 //!
 //! Fits the marketing-mix model (hyper-parameter search included), then samples its
 //! posterior (NUTS, `docs/posterior.md`; calibrated by the lift tests if given), and prints
@@ -22,6 +22,16 @@
 //! samples the carryover of the chosen form (the decay, or each channel's Weibull shape and
 //! scale, starting from the point fit's kernel; `docs/posterior.md`), so every form reports
 //! the intervals and `convergence`, and takes `--lift-tests`.
+//!
+//! `--form` chooses the model form (`mixplan_core::model::form`, `docs/model.md`): `additive`
+//! (the default: each channel adds revenue), `multiplicative` (a model of ln revenue: channels
+//! and base multiply; each channel's `coefficient` is then its lift of ln revenue at
+//! saturation, its `contribution` what revenue loses without it, `planning_baseline` the
+//! revenue without media, always above zero), or `auto` (the rolling-origin evaluation inside
+//! the training weeks chooses, never the holdout). The output says which `form` was fitted;
+//! with `auto` it adds `form_comparison` (`training_weeks, origins, block_weeks,
+//! additive_rmse, multiplicative_rmse, chosen`). The multiplicative form needs revenue above
+//! zero every week; with `auto` a file that has a week at or below zero stays additive.
 
 use super::CommandResult;
 use super::common::ModelArgs;
@@ -29,9 +39,13 @@ use super::output::print_json;
 use super::posterior_args::{ConvergenceOut, PosteriorArgs, Sampled};
 use crate::error::CliError;
 use mixplan_core::data::quality::QualityReport;
-use mixplan_core::model::FittedModel;
+use mixplan_core::model::{
+    FittedChannel, FittedModel, FormComparison, Metrics, ModelForm, MultiplicativeModel,
+    MultiplicativePosterior,
+};
 use mixplan_core::transform::CarryoverForm;
 use serde::Serialize;
+use std::time::Instant;
 
 /// Level of the intervals printed.
 pub const INTERVAL_LEVEL: f64 = 0.9;
@@ -47,6 +61,42 @@ pub struct Args {
     /// searches a grid of Weibull shapes and scales; the posterior samples them).
     #[arg(long, default_value = "geometric", value_parser = parse_carryover, value_name = "FORM")]
     carryover: CarryoverForm,
+    /// Model form: additive (default; each channel adds revenue), multiplicative (a model of
+    /// ln revenue: channels multiply it) or auto (chosen by a rolling-origin evaluation inside
+    /// the training weeks).
+    #[arg(long, default_value = "additive", value_enum, value_name = "FORM")]
+    form: FormChoice,
+}
+
+/// `--form`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormChoice {
+    Additive,
+    Multiplicative,
+    Auto,
+}
+
+#[derive(Serialize)]
+struct FormComparisonOut {
+    training_weeks: usize,
+    origins: Vec<usize>,
+    block_weeks: usize,
+    additive_rmse: Option<f64>,
+    multiplicative_rmse: Option<f64>,
+    chosen: ModelForm,
+}
+
+impl From<&FormComparison> for FormComparisonOut {
+    fn from(c: &FormComparison) -> Self {
+        Self {
+            training_weeks: c.training_weeks,
+            origins: c.origins.clone(),
+            block_weeks: c.block_weeks,
+            additive_rmse: c.additive.rmse,
+            multiplicative_rmse: c.multiplicative.rmse,
+            chosen: c.chosen,
+        }
+    }
 }
 
 /// Parses `--carryover` (`fit` and `optimize`).
@@ -80,6 +130,45 @@ struct ChannelOut<'a> {
     contribution_interval: Option<(f64, f64)>,
 }
 
+impl<'a> ChannelOut<'a> {
+    /// The channel's carryover and saturation (of the model of `ln y` in the multiplicative
+    /// form), its coefficient, and its additive figures (replaced in the multiplicative form).
+    fn of(c: &'a FittedChannel) -> Self {
+        ChannelOut {
+            name: &c.name,
+            carryover: c
+                .weibull
+                .map_or(CarryoverForm::Geometric, |w| w.carryover_form())
+                .name(),
+            decay: c.weibull.is_none().then_some(c.decay),
+            weibull_shape: c.weibull.map(|w| w.shape),
+            weibull_scale: c.weibull.map(|w| w.scale),
+            weibull_window: c.weibull.map(|w| w.window),
+            half_saturation: c.half_saturation,
+            shape: c.shape,
+            coefficient: c.coefficient,
+            contribution: c.contribution,
+            contribution_share: c.contribution_share,
+            roi: c.roi,
+            marginal_roi: c.marginal_roi,
+            roi_interval: None,
+            contribution_interval: None,
+        }
+    }
+}
+
+impl MetricsOut {
+    fn of(m: &Metrics) -> Self {
+        Self {
+            r2_train: m.r2_train,
+            r2_test: m.r2_test,
+            mape_test: m.mape_test,
+            rmse_test: m.rmse_test,
+            nrmse_test: m.nrmse_test,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct MetricsOut {
     r2_train: f64,
@@ -97,6 +186,10 @@ struct BaselineOut {
 
 #[derive(Serialize)]
 struct FitOut<'a> {
+    /// `additive` or `multiplicative`.
+    form: ModelForm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form_comparison: Option<FormComparisonOut>,
     channels: Vec<ChannelOut<'a>>,
     metrics: MetricsOut,
     baseline: BaselineOut,
@@ -139,38 +232,23 @@ fn output<'a>(
         });
     }
     Ok(FitOut {
+        form: ModelForm::Additive,
+        form_comparison: None,
         channels: model
             .channels()
             .iter()
             .zip(intervals)
             .map(|(c, (roi_interval, contribution_interval))| ChannelOut {
-                name: &c.name,
-                carryover: c
-                    .weibull
-                    .map_or(CarryoverForm::Geometric, |w| w.carryover_form())
-                    .name(),
-                decay: c.weibull.is_none().then_some(c.decay),
-                weibull_shape: c.weibull.map(|w| w.shape),
-                weibull_scale: c.weibull.map(|w| w.scale),
-                weibull_window: c.weibull.map(|w| w.window),
-                half_saturation: c.half_saturation,
-                shape: c.shape,
-                coefficient: c.coefficient,
                 contribution: c.contribution,
                 contribution_share: c.contribution_share,
                 roi: c.roi,
                 marginal_roi: c.marginal_roi,
                 roi_interval,
                 contribution_interval,
+                ..ChannelOut::of(c)
             })
             .collect(),
-        metrics: MetricsOut {
-            r2_train: m.r2_train,
-            r2_test: m.r2_test,
-            mape_test: m.mape_test,
-            rmse_test: m.rmse_test,
-            nrmse_test: m.nrmse_test,
-        },
+        metrics: MetricsOut::of(m),
         baseline: BaselineOut {
             r2_train: b.r2_train,
             r2_test: b.r2_test,
@@ -182,10 +260,104 @@ fn output<'a>(
     })
 }
 
+/// The output of a multiplicative fit: its channels in revenue terms, with the posterior's
+/// intervals when sampled.
+fn multiplicative_output<'a>(
+    model: &'a MultiplicativeModel,
+    quality: &'a QualityReport,
+    fit_ms: f64,
+    sampled: Option<(MultiplicativePosterior, ConvergenceOut)>,
+) -> Result<FitOut<'a>, CliError> {
+    let interval_error = |e: mixplan_core::model::posterior::PosteriorError| CliError::Posterior {
+        source: e.into(),
+    };
+    let mut channels = Vec::with_capacity(model.channels().len());
+    for (c, (revenue, log)) in model
+        .channels()
+        .iter()
+        .zip(model.log_model().channels())
+        .enumerate()
+    {
+        let (roi_interval, contribution_interval) = match &sampled {
+            Some((posterior, _)) => (
+                Some(
+                    posterior
+                        .roi_interval(c, INTERVAL_LEVEL)
+                        .map_err(interval_error)?,
+                ),
+                Some(
+                    posterior
+                        .contribution_interval(c, INTERVAL_LEVEL)
+                        .map_err(interval_error)?,
+                ),
+            ),
+            None => (None, None),
+        };
+        channels.push(ChannelOut {
+            coefficient: revenue.log_coefficient,
+            contribution: revenue.contribution,
+            contribution_share: revenue.contribution_share,
+            roi: revenue.roi,
+            marginal_roi: revenue.marginal_roi,
+            roi_interval,
+            contribution_interval,
+            ..ChannelOut::of(log)
+        });
+    }
+    let b = model.baseline_metrics();
+    Ok(FitOut {
+        form: ModelForm::Multiplicative,
+        form_comparison: None,
+        channels,
+        metrics: MetricsOut::of(model.metrics()),
+        baseline: BaselineOut {
+            r2_train: b.r2_train,
+            r2_test: b.r2_test,
+        },
+        planning_baseline: model.base_level(),
+        quality,
+        fit_ms,
+        convergence: sampled.map(|(_, convergence)| convergence),
+    })
+}
+
 /// Runs `mixplan fit`.
 pub fn run(args: Args) -> CommandResult {
     // Read the lift tests before the fit, so a bad file fails fast.
     args.posterior.lift_tests()?;
+    let comparison = match args.form {
+        FormChoice::Auto => {
+            let (data, _) = args.model.data.load_assessed()?;
+            let (_, params) = args.model.params(args.carryover)?;
+            let comparison = params
+                .compare_forms(&data, |_, _| {})
+                .map_err(|source| args.model.fit_error(source))?;
+            Some(comparison)
+        }
+        _ => None,
+    };
+    let form = match (args.form, &comparison) {
+        (FormChoice::Multiplicative, _) => ModelForm::Multiplicative,
+        (FormChoice::Auto, Some(c)) => c.chosen,
+        _ => ModelForm::Additive,
+    };
+    if form == ModelForm::Multiplicative {
+        let (data, quality) = args.model.data.load_assessed()?;
+        for finding in &quality.findings {
+            eprintln!("quality {}: {}", finding.severity, finding.message);
+        }
+        let (_, params) = args.model.params(args.carryover)?;
+        let start = Instant::now();
+        let model = params
+            .fit_multiplicative(&data, |_, _| {})
+            .map_err(|source| args.model.fit_error(source))?;
+        let fit_ms = start.elapsed().as_secs_f64() * 1e3;
+        let sampled = args.posterior.sample_multiplicative(&data, &model)?;
+        let mut out = multiplicative_output(&model, &quality, fit_ms, sampled)?;
+        out.form_comparison = comparison.as_ref().map(FormComparisonOut::from);
+        print_json(&out)?;
+        return Ok(());
+    }
     let fit = args.model.fit_with_carryover(args.carryover)?;
     for finding in &fit.quality.findings {
         eprintln!("quality {}: {}", finding.severity, finding.message);
@@ -196,6 +368,8 @@ pub fn run(args: Args) -> CommandResult {
         );
     }
     let sampled = args.posterior.sample(&fit.data, &fit.model)?;
-    print_json(&output(&fit.model, &fit.quality, fit.fit_ms, sampled)?)?;
+    let mut out = output(&fit.model, &fit.quality, fit.fit_ms, sampled)?;
+    out.form_comparison = comparison.as_ref().map(FormComparisonOut::from);
+    print_json(&out)?;
     Ok(())
 }

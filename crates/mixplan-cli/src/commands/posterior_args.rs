@@ -9,11 +9,12 @@
 
 use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::FittedModel;
+use mixplan_core::model::multiplicative::sample_multiplicative;
 use mixplan_core::model::posterior::{
-    Diagnostics, LiftTest, MassMatrix, Posterior, PosteriorModel, PriorParams, Priors, RoiBelief,
-    SamplerParams, read_lift_tests,
+    Diagnostics, LiftTest, MassMatrix, Posterior, PosteriorError, PosteriorModel, PriorParams,
+    Priors, RoiBelief, SamplerParams, ValidSamplerParams, read_lift_tests,
 };
+use mixplan_core::model::{FittedModel, MultiplicativeModel, MultiplicativePosterior};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -193,19 +194,7 @@ impl PosteriorArgs {
             CliError::Posterior { source: e.into() }
         };
         let priors = self.priors(data)?;
-        let params = SamplerParams::new()
-            .draws(self.draws)
-            .warmup(self.warmup)
-            .chains(self.chains)
-            .seed(self.posterior_seed)
-            .target_accept(self.target_accept)
-            .mass_matrix(if self.diagonal_mass {
-                MassMatrix::Diagonal
-            } else {
-                MassMatrix::LowRank
-            })
-            .check()
-            .map_err(posterior_error)?;
+        let params = self.sampler_params()?;
         let mut density = PosteriorModel::new(data, model, &priors).map_err(posterior_error)?;
         if !tests.is_empty() {
             density =
@@ -230,6 +219,69 @@ impl PosteriorArgs {
             posterior,
             convergence,
         }))
+    }
+
+    /// The sampler of the flags.
+    ///
+    /// # Errors
+    /// [`CliError::Posterior`] for settings out of range.
+    fn sampler_params(&self) -> Result<ValidSamplerParams, CliError> {
+        SamplerParams::new()
+            .draws(self.draws)
+            .warmup(self.warmup)
+            .chains(self.chains)
+            .seed(self.posterior_seed)
+            .target_accept(self.target_accept)
+            .mass_matrix(if self.diagonal_mass {
+                MassMatrix::Diagonal
+            } else {
+                MassMatrix::LowRank
+            })
+            .check()
+            .map_err(|e| CliError::Posterior { source: e.into() })
+    }
+
+    /// [`PosteriorArgs::sample`] for the multiplicative form: the posterior of the model of
+    /// `ln y` with the ROI priors in revenue, in revenue terms
+    /// (`mixplan_core::model::multiplicative`); `None` with `--no-posterior`.
+    ///
+    /// # Errors
+    /// As [`PosteriorArgs::sample`].
+    pub fn sample_multiplicative(
+        &self,
+        data: &WeeklyData,
+        model: &MultiplicativeModel,
+    ) -> Result<Option<(MultiplicativePosterior, ConvergenceOut)>, CliError> {
+        if self.no_posterior {
+            return Ok(None);
+        }
+        let tests = self.lift_tests()?;
+        let priors = self.priors(data)?;
+        let params = self.sampler_params()?;
+        let posterior = sample_multiplicative(&params, model, data, &priors, &tests, |_, _| {})
+            .map_err(|source| match source {
+                PosteriorError::LiftTest(_) => CliError::LiftTests {
+                    path: self.lift_tests.clone().unwrap_or_default(),
+                    source: source.into(),
+                },
+                other => CliError::Posterior {
+                    source: other.into(),
+                },
+            })?;
+        let convergence = convergence(
+            posterior.log_posterior().diagnostics(),
+            posterior.log_posterior().draws(),
+            self.chains,
+            tests.len(),
+        );
+        let posterior = match self.keep_draws {
+            Some(keep) => {
+                MultiplicativePosterior::new(model, data, posterior.log_posterior().thinned(keep))
+                    .map_err(|e| CliError::Posterior { source: e.into() })?
+            }
+            None => posterior,
+        };
+        Ok(Some((posterior, convergence)))
     }
 }
 

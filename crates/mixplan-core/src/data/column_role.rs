@@ -70,7 +70,7 @@ pub enum RoleReason {
     /// makes itself.
     TimeIndex,
     /// Named like a yearly seasonality term (`yearly_sin_1`, `fourier_2`, `dayofyear`): the
-    /// model makes its own seasonality ([`super::model_terms`]).
+    /// model makes its own seasonality (`data::model_terms`).
     Seasonality {
         /// The word of the name.
         word: String,

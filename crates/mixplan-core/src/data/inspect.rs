@@ -32,7 +32,7 @@
 //! | ignore | no value; or not numeric with more than [`MAX_DIMENSION_VALUES`] distinct values |
 //! | dimension | not numeric, at most [`MAX_DIMENSION_VALUES`] distinct values, each twice or more on average |
 //! | target | (never a metric name) named exactly one of `revenue`, `sales`, `turnover`, `gmv`, `conversions`, `signups`, `kpi`, `target`, `y` (in that order), else containing one as a word (not a rate or control name) |
-//! | ignore | the same value in every row; a time index (`0, 1, 2, …` or `1, 2, 3, …` in date order); a yearly seasonality term (`sin`, `cos`, `fourier`, `dayofyear`, … as a word of the name): the model makes its own trend and seasonality ([`super::model_terms`]) |
+//! | ignore | the same value in every row; a time index (`0, 1, 2, …` or `1, 2, 3, …` in date order); a yearly seasonality term (`sin`, `cos`, `fourier`, `dayofyear`, … as a word of the name): the model makes its own trend and seasonality (`data::model_terms`) |
 //! | metric | named like a figure the views read: `<channel>_impressions`/`_impr`/`_clicks`/`_platform_revenue`/`_conversions`, `orders`/`purchases`/`all_purchases`, `customers`, `cogs`/`cost_of_goods`, `average_price`/`aov` (see [`super::metric`]) |
 //! | ignore | a rate or context word (per, rate, share, population, index, id, …) |
 //! | ignore | a count word (impressions, clicks, orders, sessions, visits, reach, …) |

@@ -1,0 +1,103 @@
+//! `mixplan fit --form` (issue #11, item 9): the multiplicative form (a model of ln revenue)
+//! reports its channels in revenue terms with the posterior's intervals, `auto` chooses the
+//! form by the rolling-origin evaluation inside the training weeks and says so, and a week of
+//! zero revenue is an error that names the week and says what to do (or, with `auto`, keeps
+//! the additive form). A short sampler run keeps the tests quick.
+
+mod support;
+
+use support::{failure, store_csv_path, success};
+
+/// Short sampler settings for the tests.
+const SHORT: [&str; 4] = ["--warmup", "200", "--draws", "100"];
+
+#[test]
+fn default_form_is_additive_and_says_so() {
+    let csv = store_csv_path();
+    let fit = success(&["fit", &csv, "--no-posterior"]);
+    assert_eq!(fit["form"], "additive");
+    assert!(fit.get("form_comparison").is_none());
+}
+
+#[test]
+fn multiplicative_form_reports_revenue_figures_with_intervals() {
+    let csv = store_csv_path();
+    let fit = success(
+        &[
+            &["fit", csv.as_str(), "--form", "multiplicative"][..],
+            &SHORT,
+        ]
+        .concat(),
+    );
+    assert_eq!(fit["form"], "multiplicative");
+    let baseline = fit["planning_baseline"].as_f64().expect("a baseline");
+    assert!(baseline > 0.0, "{baseline}");
+    let r2 = fit["metrics"]["r2_test"].as_f64().expect("holdout R²");
+    assert!(r2 > 0.5, "holdout R² {r2}");
+    assert!(fit["convergence"]["draws"].as_u64() == Some(400));
+    let channels = fit["channels"].as_array().expect("channels");
+    assert_eq!(channels.len(), 5);
+    for c in channels {
+        let roi = c["roi"].as_f64().expect("roi");
+        let spend_share = c["contribution_share"].as_f64().expect("share");
+        let (low, high) = (
+            c["roi_interval"][0].as_f64().expect("low"),
+            c["roi_interval"][1].as_f64().expect("high"),
+        );
+        assert!(roi.is_finite() && roi >= 0.0, "{c}");
+        assert!((0.0..=1.0).contains(&spend_share), "{c}");
+        assert!(0.0 <= low && low < high, "{c}");
+        // The coefficient is a lift of ln revenue: a fraction, not currency.
+        let coefficient = c["coefficient"].as_f64().expect("coefficient");
+        assert!((0.0..5.0).contains(&coefficient), "{c}");
+    }
+}
+
+#[test]
+fn auto_form_compares_inside_the_training_weeks_and_keeps_additive_on_the_store() {
+    let csv = store_csv_path();
+    let fit = success(&["fit", &csv, "--form", "auto", "--no-posterior"]);
+    let comparison = &fit["form_comparison"];
+    assert_eq!(comparison["chosen"], "additive");
+    assert_eq!(fit["form"], "additive");
+    assert_eq!(comparison["origins"].as_array().map(Vec::len), Some(6));
+    let training = comparison["training_weeks"].as_u64().expect("weeks");
+    let block = comparison["block_weeks"].as_u64().expect("block");
+    let last = comparison["origins"][5].as_u64().expect("origin");
+    assert_eq!(last + block, training, "the last block ends at the holdout");
+    let additive = comparison["additive_rmse"].as_f64().expect("additive");
+    let multiplicative = comparison["multiplicative_rmse"]
+        .as_f64()
+        .expect("multiplicative");
+    assert!(
+        additive < multiplicative,
+        "{additive} against {multiplicative}"
+    );
+}
+
+#[test]
+fn zero_revenue_week_names_the_week_or_keeps_the_additive_form() {
+    let text = std::fs::read_to_string(store_csv_path()).expect("store data");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let week = lines[11].split(',').next().expect("date").to_string();
+    let mut cells: Vec<&str> = lines[11].split(',').collect();
+    *cells.last_mut().expect("revenue") = "0";
+    lines[11] = cells.join(",");
+    let dir = std::env::temp_dir().join(format!("mixplan-cli-form-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("zero_week.csv");
+    std::fs::write(&path, lines.join("\n")).expect("written");
+    let path = path.to_string_lossy().into_owned();
+
+    let stderr = failure(&["fit", &path, "--form", "multiplicative", "--no-posterior"]);
+    assert!(
+        stderr.contains(&format!("the week of {week} has a target of 0")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("use the additive form"), "{stderr}");
+
+    let fit = success(&["fit", &path, "--form", "auto", "--no-posterior"]);
+    assert_eq!(fit["form"], "additive");
+    assert!(fit["form_comparison"]["multiplicative_rmse"].is_null());
+    let _ = std::fs::remove_dir_all(&dir);
+}
