@@ -132,6 +132,14 @@ pub enum CliError {
     /// `optimize` on a CSV without `--budget` or `--target-roas`.
     #[error("no weekly budget given")]
     MissingBudget,
+    /// A flag that needs the additive form was given with the multiplicative one.
+    #[error("{flag} needs the additive form, and the model fitted is multiplicative")]
+    NeedsAdditiveForm {
+        /// The flag.
+        flag: &'static str,
+        /// Why the form was multiplicative: `--form multiplicative` or `--form auto`.
+        chosen_by: &'static str,
+    },
     /// Flags that only apply when fitting a CSV were given with a problem file.
     #[error("--min, --max, --lock, --target-roas and --extra do not apply to a problem file")]
     FlagsWithProblemFile,
@@ -328,6 +336,11 @@ impl CliError {
                  ROAS with --target-roas R"
                     .into(),
             ),
+            Self::NeedsAdditiveForm { flag, chosen_by } => Some(format!(
+                "in the multiplicative form channels multiply revenue, so {flag} (built on \
+                 media revenue that adds up channel by channel) does not apply; {chosen_by} \
+                 chose it: give --form additive with {flag}"
+            )),
             Self::FlagsWithProblemFile => {
                 Some("edit the bounds and budget in the file instead".into())
             }

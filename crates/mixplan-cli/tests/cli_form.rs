@@ -101,3 +101,86 @@ fn zero_revenue_week_names_the_week_or_keeps_the_additive_form() {
     assert!(fit["form_comparison"]["multiplicative_rmse"].is_null());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn optimize_in_the_multiplicative_form_recommends_by_the_rule() {
+    let csv = store_csv_path();
+    let out = success(
+        &[
+            &[
+                "optimize",
+                csv.as_str(),
+                "--budget",
+                "50000",
+                "--form",
+                "multiplicative",
+            ][..],
+            &SHORT,
+        ]
+        .concat(),
+    );
+    assert_eq!(out["form"], "multiplicative");
+    assert_eq!(out["method"], "posterior_rule");
+    let allocation = out["allocation"].as_object().expect("allocation");
+    let placed: f64 = allocation.values().filter_map(|v| v.as_f64()).sum();
+    assert!((placed - 50_000.0).abs() < 1e-6 * 50_000.0, "{placed}");
+    let step = out["step"].as_f64().expect("step");
+    let p = out["probability_of_gain"].as_f64().expect("P(gain)");
+    assert!(step == 0.0 || p >= 0.95, "step {step}, P(gain) {p}");
+    let baseline = out["baseline"].as_f64().expect("baseline");
+    let revenue = out["predicted_revenue"].as_f64().expect("revenue");
+    let media = out["media_revenue"].as_f64().expect("media");
+    assert!(baseline > 0.0 && revenue > baseline);
+    assert!((revenue - baseline - media).abs() < 1e-6 * revenue);
+    // The point optimum earns at least as much as any split the rule chose, under the point
+    // model (it maximises it).
+    let point = out["point_optimum"]["predicted_revenue"]
+        .as_f64()
+        .expect("point");
+    assert!(point >= revenue * (1.0 - 1e-9), "{point} < {revenue}");
+    let current = out["current"]["predicted_revenue"]
+        .as_f64()
+        .expect("current");
+    let absolute = out["uplift"]["absolute"].as_f64().expect("uplift");
+    assert!((absolute - (revenue - current)).abs() < 1e-6 * revenue);
+}
+
+#[test]
+fn flags_that_need_the_additive_form_say_so() {
+    let csv = store_csv_path();
+    let stderr = failure(&[
+        "optimize",
+        &csv,
+        "--target-roas",
+        "2",
+        "--form",
+        "multiplicative",
+        "--no-posterior",
+    ]);
+    assert_eq!(
+        stderr,
+        "error: --target-roas needs the additive form, and the model fitted is multiplicative\n\
+         hint: in the multiplicative form channels multiply revenue, so --target-roas (built on \
+         media revenue that adds up channel by channel) does not apply; --form multiplicative \
+         chose it: give --form additive with --target-roas\n"
+    );
+}
+
+#[test]
+fn optimize_auto_keeps_the_additive_form_on_the_store() {
+    let csv = store_csv_path();
+    let auto = success(&[
+        "optimize",
+        &csv,
+        "--budget",
+        "50000",
+        "--form",
+        "auto",
+        "--no-posterior",
+    ]);
+    let plain = success(&["optimize", &csv, "--budget", "50000", "--no-posterior"]);
+    assert_eq!(auto["form"], "additive");
+    assert_eq!(auto["form_comparison"]["chosen"], "additive");
+    assert_eq!(auto["allocation"], plain["allocation"]);
+    assert!(plain.get("form_comparison").is_none());
+}

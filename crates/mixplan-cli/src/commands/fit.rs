@@ -68,16 +68,53 @@ pub struct Args {
     form: FormChoice,
 }
 
-/// `--form`.
+/// `--form` (`fit` and `optimize`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum FormChoice {
+pub(crate) enum FormChoice {
+    /// Each channel adds revenue.
     Additive,
+    /// A model of ln revenue: channels multiply it.
     Multiplicative,
+    /// Chosen by the rolling-origin evaluation inside the training weeks.
     Auto,
 }
 
+impl FormChoice {
+    /// The flag as typed, for messages.
+    pub(crate) fn flag(self) -> &'static str {
+        match self {
+            FormChoice::Additive => "--form additive",
+            FormChoice::Multiplicative => "--form multiplicative",
+            FormChoice::Auto => "--form auto",
+        }
+    }
+}
+
+/// The form to fit for `--form`, and with `auto` the comparison that chose it.
+///
+/// # Errors
+/// The data's and the settings' errors; a fit error of the additive form's evaluation.
+pub(crate) fn choose_form(
+    model: &ModelArgs,
+    carryover: CarryoverForm,
+    choice: FormChoice,
+) -> Result<(ModelForm, Option<FormComparison>), CliError> {
+    match choice {
+        FormChoice::Additive => Ok((ModelForm::Additive, None)),
+        FormChoice::Multiplicative => Ok((ModelForm::Multiplicative, None)),
+        FormChoice::Auto => {
+            let (data, _) = model.data.load_assessed()?;
+            let (_, params) = model.params(carryover)?;
+            let comparison = params
+                .compare_forms(&data, |_, _| {})
+                .map_err(|source| model.fit_error(source))?;
+            Ok((comparison.chosen, Some(comparison)))
+        }
+    }
+}
+
 #[derive(Serialize)]
-struct FormComparisonOut {
+pub(crate) struct FormComparisonOut {
     training_weeks: usize,
     origins: Vec<usize>,
     block_weeks: usize,
@@ -325,22 +362,7 @@ fn multiplicative_output<'a>(
 pub fn run(args: Args) -> CommandResult {
     // Read the lift tests before the fit, so a bad file fails fast.
     args.posterior.lift_tests()?;
-    let comparison = match args.form {
-        FormChoice::Auto => {
-            let (data, _) = args.model.data.load_assessed()?;
-            let (_, params) = args.model.params(args.carryover)?;
-            let comparison = params
-                .compare_forms(&data, |_, _| {})
-                .map_err(|source| args.model.fit_error(source))?;
-            Some(comparison)
-        }
-        _ => None,
-    };
-    let form = match (args.form, &comparison) {
-        (FormChoice::Multiplicative, _) => ModelForm::Multiplicative,
-        (FormChoice::Auto, Some(c)) => c.chosen,
-        _ => ModelForm::Additive,
-    };
+    let (form, comparison) = choose_form(&args.model, args.carryover, args.form)?;
     if form == ModelForm::Multiplicative {
         let (data, quality) = args.model.data.load_assessed()?;
         for finding in &quality.findings {

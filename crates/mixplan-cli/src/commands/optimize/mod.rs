@@ -1,11 +1,20 @@
 //! `mixplan optimize DATA.csv --budget B [--min ch=v]… [--max ch=v]… [--lock ch=v]…
 //! [--target-roas R] [--extra X] [--export-problem FILE] [--time]
 //! [--lift-tests FILE.csv] [--confidence P] [--partial-step largest|safest] [--draws N] [--warmup N] [--chains N] [--posterior-seed N] [--no-posterior]
-//! [--carryover geometric|weibull-cdf|weibull-pdf]`
+//! [--carryover geometric|weibull-cdf|weibull-pdf] [--form additive|multiplicative|auto]`
 //!
 //! `--carryover` fits and samples the model with that carryover form, as `mixplan fit
 //! --carryover` does; the curves the optimiser and the rule use are steady-state curves,
 //! the same for every (normalised) form.
+//!
+//! `--form` fits the model form as `mixplan fit --form` does (`form`, and with `auto`
+//! `form_comparison`, in the output). In the multiplicative form the optimiser maximises
+//! `Σ_c g_c(x_c)` (the log of revenue over its base), the rule judges each draw's whole revenue
+//! `B̄_d·exp(Σ_c g_{c,d}(x_c))` and its candidate is the posterior-mean optimum of that
+//! (`MultiplicativePosterior::recommend`); `predicted_revenue` is `B̄·exp(Σ_c g_c)`, `baseline`
+//! the revenue without media, `media_revenue` the rest, `contributions` what revenue loses
+//! without each channel (they do not add up to `media_revenue`), `roas` and `uplift` come from
+//! those predictions. `--target-roas` and `--export-problem` need the additive form.
 //!
 //! Fits the model as `mixplan fit` does, samples its posterior (calibrated by the lift
 //! tests if given) and recommends a split of a weekly budget (sustained over time) by the
@@ -43,6 +52,7 @@
 //! (`*.json`) instead of a CSV, `optimize` skips the fit and solves the problem in it (see
 //! [`problem_file`]).
 
+mod form;
 mod problem_file;
 mod rule;
 
@@ -50,10 +60,13 @@ use super::CommandResult;
 use super::common::{
     ChannelValue, ModelArgs, channel_names, parse_amount, parse_assignment, resolve,
 };
+use super::fit::{FormChoice, choose_form};
 use super::output::{Named, print_json};
 use super::posterior_args::{ConvergenceOut, PosteriorArgs};
 use crate::error::CliError;
+use form::PlanningModel;
 use mixplan_core::format::money;
+use mixplan_core::model::ModelForm;
 use mixplan_core::model::posterior::PartialStep;
 use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::optimize::{
@@ -119,6 +132,10 @@ pub struct Args {
     /// Carryover form of the model: geometric (default), weibull-cdf or weibull-pdf.
     #[arg(long, default_value = "geometric", value_parser = super::fit::parse_carryover, value_name = "FORM")]
     carryover: mixplan_core::transform::CarryoverForm,
+    /// Model form: additive (default), multiplicative (a model of ln revenue) or auto (chosen
+    /// by a rolling-origin evaluation inside the training weeks), as in `mixplan fit`.
+    #[arg(long, default_value = "additive", value_enum, value_name = "FORM")]
+    form: FormChoice,
 }
 
 /// `--partial-step`: `largest` or `safest`.
@@ -275,6 +292,10 @@ struct PointOut<'a> {
 
 #[derive(Serialize)]
 struct OptimizeOut<'a> {
+    /// `additive` or `multiplicative`: the model form planned with.
+    form: ModelForm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form_comparison: Option<super::fit::FormComparisonOut>,
     mode: &'static str,
     method: &'static str,
     budget: f64,
@@ -394,11 +415,36 @@ pub fn run(args: Args) -> CommandResult {
     }
     // Read the lift tests before the fit, so a bad file fails fast.
     args.posterior.lift_tests()?;
-    let fit = args.model.fit_with_carryover(args.carryover)?;
-    let model = fit.model;
-    let names = channel_names(&model);
-    let curves = model.responses();
-    let mix: Vec<f64> = model.channels().iter().map(|c| c.mean_spend).collect();
+    let (form, comparison) = choose_form(&args.model, args.carryover, args.form)?;
+    if form == ModelForm::Multiplicative {
+        let needs_additive = |flag| CliError::NeedsAdditiveForm {
+            flag,
+            chosen_by: args.form.flag(),
+        };
+        if args.target_roas.is_some() {
+            return Err(needs_additive("--target-roas"));
+        }
+        if args.export_problem.is_some() {
+            return Err(needs_additive("--export-problem"));
+        }
+    }
+    let (model, data) = match form {
+        ModelForm::Additive => {
+            let fit = args.model.fit_with_carryover(args.carryover)?;
+            (PlanningModel::Additive(Box::new(fit.model)), fit.data)
+        }
+        ModelForm::Multiplicative => {
+            let (data, _) = args.model.data.load_assessed()?;
+            let (_, params) = args.model.params(args.carryover)?;
+            let model = params
+                .fit_multiplicative(&data, |_, _| {})
+                .map_err(|source| args.model.fit_error(source))?;
+            (PlanningModel::Multiplicative(Box::new(model)), data)
+        }
+    };
+    let names = model.names();
+    let curves = model.curves();
+    let mix = model.mix();
     let mut outcome = solve(&args, &curves, &names, &mix)?;
     let allocation = &outcome.allocation;
     let rule = if outcome.mode == "target_roas" {
@@ -406,7 +452,7 @@ pub fn run(args: Args) -> CommandResult {
     } else {
         rule::recommend(
             &args,
-            &fit.data,
+            &data,
             &model,
             &mix,
             &outcome.bounds,
@@ -421,12 +467,10 @@ pub fn run(args: Args) -> CommandResult {
         .as_ref()
         .map_or(allocation.spend(), |r| &r.recommendation.allocation);
     let predict = |what, spend| {
-        model
-            .predict_steady_state(spend)
-            .map_err(|source| CliError::Predict {
-                what,
-                source: source.into(),
-            })
+        model.predict(spend).map_err(|source| CliError::Predict {
+            what,
+            source: source.into(),
+        })
     };
     let point = predict("the point-estimate optimum", allocation.spend())?;
     let best = predict("the recommended split", chosen)?;
@@ -434,14 +478,45 @@ pub fn run(args: Args) -> CommandResult {
     let evaluate = |spend: &[f64]| {
         Plan::evaluate(&curves, spend).map_err(|error| args.optimize_error(&names, error))
     };
-    let current_plan = evaluate(&outcome.current)?;
-    let chosen_plan = evaluate(chosen)?;
-    let uplift = chosen_plan
-        .uplift_over(&current_plan)
-        .with_baseline(model.baseline_level());
+    // Additive: media revenue adds up, so the plans' media figures are the curves'. In the
+    // multiplicative form the curves are logs: revenue, media and ROAS come from predictions.
+    let (uplift, roas, point_roas) = match &model {
+        PlanningModel::Additive(additive) => {
+            let current_plan = evaluate(&outcome.current)?;
+            let chosen_plan = evaluate(chosen)?;
+            let uplift = chosen_plan
+                .uplift_over(&current_plan)
+                .with_baseline(additive.baseline_level());
+            (
+                UpliftOut {
+                    absolute: uplift.absolute,
+                    relative: uplift.relative,
+                },
+                chosen_plan.roas(),
+                allocation.roas(),
+            )
+        }
+        PlanningModel::Multiplicative(_) => {
+            let absolute = best.revenue - current.revenue;
+            let per_budget = |media: f64| {
+                let budget = allocation.budget();
+                if budget > 0.0 { media / budget } else { 0.0 }
+            };
+            (
+                UpliftOut {
+                    absolute,
+                    relative: (current.revenue != 0.0).then(|| absolute / current.revenue),
+                },
+                per_budget(best.media),
+                per_budget(point.media),
+            )
+        }
+    };
     let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let recommendation = rule.as_ref().map(|r| &r.recommendation);
     let out = OptimizeOut {
+        form,
+        form_comparison: comparison.as_ref().map(super::fit::FormComparisonOut::from),
         mode: outcome.mode,
         method: if rule.is_some() {
             "posterior_rule"
@@ -459,12 +534,12 @@ pub fn run(args: Args) -> CommandResult {
             allocation: Named(&names, allocation.spend()),
             predicted_revenue: point.revenue,
             media_revenue: point.media,
-            roas: allocation.roas(),
+            roas: point_roas,
         },
         predicted_revenue: best.revenue,
         media_revenue: best.media,
         baseline: best.baseline,
-        roas: chosen_plan.roas(),
+        roas,
         contributions: Named(&names, &best.contributions),
         marginal_roi: Named(&names, &best.marginal),
         at_bound: if rule.is_some() {
@@ -477,10 +552,7 @@ pub fn run(args: Args) -> CommandResult {
             predicted_revenue: current.revenue,
             media_revenue: current.media,
         },
-        uplift: UpliftOut {
-            absolute: uplift.absolute,
-            relative: uplift.relative,
-        },
+        uplift,
         convergence: rule.as_ref().map(|r| &r.convergence),
         solve_us: outcome.solve_us,
         nodes: allocation.stats().nodes,

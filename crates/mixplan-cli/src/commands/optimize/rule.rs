@@ -1,13 +1,15 @@
 //! The posterior's recommendation for `mixplan optimize` (issue #11, items 3 and 7): samples
 //! the posterior after the point fit and applies the core's recommendation rule
 //! (`model::posterior::recommend`): the split with the highest posterior expected revenue,
-//! moved only as far from the current split as `--confidence` allows.
+//! moved only as far from the current split as `--confidence` allows. In the multiplicative
+//! form (`--form`) the rule judges each draw's whole revenue `B̄_d·exp(Σ_c g_{c,d}(x_c))`
+//! (`MultiplicativePosterior::recommend`), so its uplifts are in revenue too.
 
 use super::Args;
+use super::form::PlanningModel;
 use crate::commands::posterior_args::ConvergenceOut;
 use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::FittedModel;
 use mixplan_core::model::posterior::{
     PartialStep, RecommendParams, Recommendation, SplitAssessment, Verdict, feasible_current,
 };
@@ -91,7 +93,7 @@ pub struct RuleOut {
 pub fn recommend(
     args: &Args,
     data: &WeeklyData,
-    model: &FittedModel,
+    model: &PlanningModel,
     mix: &[f64],
     bounds: &[SpendBounds],
     budget: f64,
@@ -105,27 +107,44 @@ pub fn recommend(
             asked: asked.clone(),
             source: e.into(),
         })?;
-    let Some(sampled) = args.posterior.sample(data, model)? else {
-        return Ok(None);
-    };
     let explain = |e: mixplan_core::model::posterior::RecommendError| CliError::Recommend {
         asked: format!("--budget {budget}"),
         source: e.into(),
     };
-    let current = feasible_current(mix, bounds, budget).map_err(explain)?;
-    let recommendation = rule
-        .recommend(
-            &sampled.posterior,
-            &model.responses(),
-            &current,
-            bounds,
-            budget,
-        )
-        .map_err(explain)?;
+    let (recommendation, current, convergence) = match model {
+        PlanningModel::Additive(model) => {
+            let Some(sampled) = args.posterior.sample(data, model)? else {
+                return Ok(None);
+            };
+            let current = feasible_current(mix, bounds, budget).map_err(explain)?;
+            let recommendation = rule
+                .recommend(
+                    &sampled.posterior,
+                    &model.responses(),
+                    &current,
+                    bounds,
+                    budget,
+                )
+                .map_err(explain)?;
+            (recommendation, current, sampled.convergence)
+        }
+        PlanningModel::Multiplicative(model) => {
+            let Some((posterior, convergence)) =
+                args.posterior.sample_multiplicative(data, model)?
+            else {
+                return Ok(None);
+            };
+            let current = feasible_current(mix, bounds, budget).map_err(explain)?;
+            let recommendation = posterior
+                .recommend(&rule, model, &current, bounds, budget)
+                .map_err(explain)?;
+            (recommendation, current, convergence)
+        }
+    };
     Ok(Some(RuleOutcome {
         recommendation,
         current,
-        convergence: sampled.convergence,
+        convergence,
         partial_step: args.partial_step,
     }))
 }

@@ -32,9 +32,10 @@ use crate::data::WeeklyData;
 use crate::model::error::PredictError;
 use crate::model::fitted::BASELINE_WEEKS;
 use crate::model::posterior::{
-    LiftTest, Posterior, PosteriorError, PosteriorModel, Priors, ValidSamplerParams,
-    equal_tailed_interval,
+    LiftTest, Posterior, PosteriorError, PosteriorModel, Priors, RecommendError, Recommendation,
+    ValidRecommendParams, ValidSamplerParams, equal_tailed_interval,
 };
+use crate::optimize::SpendBounds;
 use crate::response::HillResponse;
 use crate::transform::{GeometricAdstock, Hill, WeibullAdstock};
 use serde::Serialize;
@@ -265,6 +266,38 @@ impl MultiplicativePosterior {
     /// [`PosteriorError::UnknownChannel`] for an index past the channels.
     pub fn log_curves(&self, channel: usize) -> Result<&[HillResponse], PosteriorError> {
         self.log_posterior.responses(channel)
+    }
+
+    /// The recommendation rule on this posterior
+    /// ([`ValidRecommendParams::recommend_multiplicative`]): the split of `budget` with the
+    /// highest posterior expected revenue `(1/D) Σ_d R_d(x)`, moved from `current` only as far
+    /// as the draws support at the rule's confidence, with the point-estimate optimum of
+    /// `model` judged beside it.
+    ///
+    /// # Errors
+    /// As [`ValidRecommendParams::recommend_multiplicative`].
+    pub fn recommend(
+        &self,
+        params: &ValidRecommendParams,
+        model: &MultiplicativeModel,
+        current: &[f64],
+        bounds: &[SpendBounds],
+        budget: f64,
+    ) -> Result<Recommendation, RecommendError> {
+        let curves: Vec<Vec<HillResponse>> = self
+            .log_posterior
+            .channels()
+            .iter()
+            .map(|c| c.responses.clone())
+            .collect();
+        params.recommend_multiplicative(
+            &curves,
+            &self.base_levels,
+            &model.log_curves(),
+            current,
+            bounds,
+            budget,
+        )
     }
 
     /// Steady-state weekly revenue of a sustained weekly split per draw,

@@ -48,6 +48,9 @@
 //! same posterior ([`Recommendation::point_optimum`]) for comparison.
 
 use super::draws::{Posterior, equal_tailed_interval};
+use super::log_revenue_optimum::{
+    LogRevenueDraw, LogRevenueOptimumError, MinoriseMaximise, optimize_log_revenue_mean,
+};
 use super::mean_curve::{MeanResponse, optimize_mean_curves};
 use super::support::SpendSupport;
 use crate::optimize::{OptimizeError, SpendBounds, optimize};
@@ -127,6 +130,10 @@ pub enum RecommendError {
     /// The budget problem is invalid (bounds, budget).
     #[error(transparent)]
     Optimize(#[from] OptimizeError),
+    /// The multiplicative candidate could not be found (a draw's base revenue is not a
+    /// positive finite number, or a weighted curve overflowed).
+    #[error("the split with the highest expected revenue could not be found: {0}")]
+    Candidate(String),
 }
 
 /// Unchecked settings of the rule; a builder. [`RecommendParams::check`] validates them.
@@ -295,19 +302,29 @@ pub struct Recommendation {
 }
 
 /// The per-draw curves of every channel, draw-aligned: `curves[c][d]` is draw `d` of
-/// channel `c` (the same joint draw across channels).
+/// channel `c` (the same joint draw across channels); with `bases`, the draws of a
+/// multiplicative model, whose curves are in units of `ln y`.
 struct DrawCurves<'a> {
     curves: &'a [Vec<HillResponse>],
+    /// `B̄_d` per draw for a multiplicative model; `None` for an additive one.
+    bases: Option<&'a [f64]>,
     draws: usize,
 }
 
 impl DrawCurves<'_> {
-    /// `Σ_c f_{d,c}(x_c)` for every draw `d`, into `out`.
+    /// Each draw's weekly revenue of `split` that depends on it, into `out`: the media
+    /// revenue `Σ_c f_{d,c}(x_c)` (additive), or the whole revenue `B̄_d·exp(Σ_c g_{d,c}(x_c))`
+    /// (multiplicative). Differences between splits are uplifts either way.
     fn revenue(&self, split: &[f64], out: &mut [f64]) {
         out.fill(0.0);
         for (channel, &x) in self.curves.iter().zip(split) {
             for (o, f) in out.iter_mut().zip(channel) {
                 *o += f.value(x);
+            }
+        }
+        if let Some(bases) = self.bases {
+            for (o, base) in out.iter_mut().zip(bases) {
+                *o = base * o.exp();
             }
         }
     }
@@ -354,20 +371,36 @@ impl Judge<'_> {
         share_of_gains(self.uplifts(split))
     }
 
-    fn assess(&mut self, split: &[f64], means: &[MeanResponse]) -> SplitAssessment {
+    fn assess(&mut self, split: &[f64], means: Option<&[MeanResponse]>) -> SplitAssessment {
         let level = self.interval_level;
         let draws = self.draws.draws as f64;
+        let expected_media_revenue = match (means, self.draws.bases) {
+            (Some(means), _) => means
+                .iter()
+                .zip(split)
+                .map(|(f, &x)| crate::optimize::ResponseCurve::value(f, x))
+                .sum(),
+            (None, Some(bases)) => {
+                self.draws.revenue(split, &mut self.scratch);
+                self.scratch
+                    .iter()
+                    .zip(bases)
+                    .map(|(r, b)| r - b)
+                    .sum::<f64>()
+                    / draws
+            }
+            (None, None) => {
+                self.draws.revenue(split, &mut self.scratch);
+                self.scratch.iter().sum::<f64>() / draws
+            }
+        };
         let uplifts = self.uplifts(split);
         let expected_uplift = uplifts.iter().sum::<f64>() / draws;
         let probability_of_gain = share_of_gains(uplifts);
         let uplift_interval = equal_tailed_interval(uplifts, level).unwrap_or((f64::NAN, f64::NAN));
         SplitAssessment {
             allocation: split.to_vec(),
-            expected_media_revenue: means
-                .iter()
-                .zip(split)
-                .map(|(f, &x)| crate::optimize::ResponseCurve::value(f, x))
-                .sum(),
+            expected_media_revenue,
             expected_uplift,
             uplift_interval,
             probability_of_gain,
@@ -432,6 +465,12 @@ impl crate::optimize::ResponseCurve for Flat {
     fn inflection(&self) -> Option<f64> {
         None
     }
+}
+
+/// The rule's candidate `x*` and whether it is exact.
+struct Candidate {
+    spend: Vec<f64>,
+    exact: bool,
 }
 
 /// `x⁰ + t (x* − x⁰)`, into `out`.
@@ -512,10 +551,75 @@ impl ValidRecommendParams {
         )
     }
 
+    /// The rule on the draws of a **multiplicative** model (`crate::model::multiplicative`):
+    /// `curves[c][d]` is draw `d` of channel `c`'s curve `g_{c,d}` in units of `ln y`, `bases[d]`
+    /// the draw's weekly revenue without media `B̄_d`, `point_curves` the point fit's log
+    /// curves. Each draw's revenue of a split is `R_d(x) = B̄_d·exp(Σ_c g_{c,d}(x_c))`; the
+    /// candidate maximises `(1/D) Σ_d R_d(x)` ([`super::optimize_log_revenue_mean`], exact at
+    /// each step of a monotone minorise–maximise iteration); uplifts, the probability of gain
+    /// and the step are those of the [module docs](self) with `R_d` in place of `Σ_c f_{d,c}`;
+    /// `expected_media_revenue` is `(1/D) Σ_d (R_d(x) − B̄_d)`. The point-estimate optimum
+    /// maximises `Σ_c g_c`, the point model's revenue.
+    ///
+    /// # Errors
+    /// As [`ValidRecommendParams::recommend_from_draws`], and
+    /// [`RecommendError::LengthMismatch`] when `bases` is not one per draw;
+    /// [`RecommendError::Candidate`] when a base is not positive and finite.
+    pub fn recommend_multiplicative(
+        &self,
+        curves: &[Vec<HillResponse>],
+        bases: &[f64],
+        point_curves: &[HillResponse],
+        current: &[f64],
+        bounds: &[SpendBounds],
+        budget: f64,
+    ) -> Result<Recommendation, RecommendError> {
+        let draws = curves.first().map_or(0, Vec::len);
+        if bases.len() != draws {
+            return Err(RecommendError::LengthMismatch {
+                what: "base revenues (one per draw)",
+                expected: draws,
+                found: bases.len(),
+            });
+        }
+        self.recommend_inner(
+            curves,
+            None,
+            Some(bases),
+            point_curves,
+            current,
+            bounds,
+            budget,
+        )
+    }
+
     fn recommend_with_means(
         &self,
         curves: &[Vec<HillResponse>],
         means: &[MeanResponse],
+        point_curves: &[HillResponse],
+        current: &[f64],
+        bounds: &[SpendBounds],
+        budget: f64,
+    ) -> Result<Recommendation, RecommendError> {
+        self.recommend_inner(
+            curves,
+            Some(means),
+            None,
+            point_curves,
+            current,
+            bounds,
+            budget,
+        )
+    }
+
+    /// The rule, additive (`means` given) or multiplicative (`bases` given).
+    #[allow(clippy::too_many_arguments)]
+    fn recommend_inner(
+        &self,
+        curves: &[Vec<HillResponse>],
+        means: Option<&[MeanResponse]>,
+        bases: Option<&[f64]>,
         point_curves: &[HillResponse],
         current: &[f64],
         bounds: &[SpendBounds],
@@ -547,7 +651,9 @@ impl ValidRecommendParams {
         if !bounds.is_empty() && bounds.len() != channels {
             return Err(mismatch("bounds", bounds.len()));
         }
-        if means.len() != channels {
+        if let Some(means) = means
+            && means.len() != channels
+        {
             return Err(mismatch("posterior-mean curves", means.len()));
         }
         // Validates the bounds and the budget first (the curves play no part).
@@ -558,12 +664,47 @@ impl ValidRecommendParams {
             .support
             .as_ref()
             .map(|support| support.bounds(current, bounds));
-        let candidate =
-            optimize_mean_curves(means, supported_bounds.as_deref().unwrap_or(bounds), budget)?;
+        let candidate_bounds = supported_bounds.as_deref().unwrap_or(bounds);
+        let candidate = match (means, bases) {
+            (Some(means), _) => {
+                let best = optimize_mean_curves(means, candidate_bounds, budget)?;
+                Candidate {
+                    spend: best.spend,
+                    exact: best.exact,
+                }
+            }
+            (None, bases) => {
+                let bases = bases.unwrap_or(&[]);
+                let log_draws: Vec<LogRevenueDraw> = (0..draws)
+                    .map(|d| LogRevenueDraw {
+                        base: bases.get(d).copied().unwrap_or(f64::NAN),
+                        curves: curves.iter().map(|c| c[d]).collect(),
+                    })
+                    .collect();
+                let best = optimize_log_revenue_mean(
+                    &log_draws,
+                    candidate_bounds,
+                    budget,
+                    MinoriseMaximise::default(),
+                )
+                .map_err(|e| match e {
+                    LogRevenueOptimumError::Optimize(e) => RecommendError::Optimize(e),
+                    other => RecommendError::Candidate(other.to_string()),
+                })?;
+                Candidate {
+                    spend: best.spend,
+                    exact: best.exact,
+                }
+            }
+        };
         let point = optimize(point_curves, bounds, budget)?;
 
         let confidence = self.0.confidence;
-        let draw_curves = DrawCurves { curves, draws };
+        let draw_curves = DrawCurves {
+            curves,
+            bases,
+            draws,
+        };
         let mut current_revenue = vec![0.0; draws];
         draw_curves.revenue(current, &mut current_revenue);
         let mut judge = Judge {
