@@ -27,7 +27,7 @@ fn diagnose_prints_every_check_with_a_verdict() {
         ["paid_search", "email", "display", "social", "affiliate"]
     );
     let verdicts = out["verdicts"].as_array().expect("verdicts");
-    assert_eq!(verdicts.len(), 5);
+    assert_eq!(verdicts.len(), 6);
     for verdict in verdicts {
         assert!(verdict["passed"].is_boolean());
         assert!(verdict["message"].as_str().is_some_and(|m| m.len() > 40));

@@ -4,6 +4,8 @@
 //! constructed columns, ROI stability on a world whose channel changes, and the whole
 //! diagnosis on the built-in store.
 
+mod support;
+
 use chrono::{Duration, NaiveDate};
 use mixplan_core::data::{Series, WeeklyData, load_weekly_csv};
 use mixplan_core::diagnose::{
@@ -384,8 +386,20 @@ fn the_store_gets_every_check_with_a_verdict() {
             "normality",
             "heteroscedasticity",
             "collinearity",
-            "stability"
+            "stability",
+            "form"
         ]
+    );
+    // The store's truth is additive: the form check passes, the comparison is kept.
+    let form = &diagnosis.verdicts[5];
+    assert!(form.passed, "{form:?}");
+    let forms = diagnosis.forms.as_ref().expect("compared");
+    assert_eq!(forms.chosen, mixplan_core::model::ModelForm::Additive);
+    assert!(
+        form.message
+            .contains("additive form forecasts at least as well"),
+        "{}",
+        form.message
     );
     assert_eq!(diagnosis.collinearity.len(), data.channels().len());
     let stability = diagnosis
@@ -485,4 +499,43 @@ fn a_weibull_model_is_checked_with_its_own_kernels() {
         stand_in_off > 0.2,
         "a geometric stand-in is far off: {stand_in_off:.3}"
     );
+}
+
+/// On the real Conjura series the form check fails: the multiplicative form forecasts the
+/// training weeks' rolling origins clearly better (10.7 % lower RMSE), and the verdict says what
+/// to do. Without the comparison (`compare_forms: false`) there is no form verdict.
+#[test]
+fn conjura_fails_the_form_check() {
+    let Some(csv) = support::datasets::shared_file(
+        "conjura_fails_the_form_check",
+        support::datasets::CONJURA_FILE,
+    ) else {
+        return;
+    };
+    let data = support::datasets::load(&csv, &support::datasets::conjura_options());
+    let params = ModelParams::new();
+    let model = params
+        .clone()
+        .check()
+        .expect("params")
+        .fit(&data, |_, _| {})
+        .expect("fit");
+    let diagnosis =
+        diagnose(&data, &model, &params, &DiagnosisParams::default()).expect("diagnose");
+    let form = diagnosis
+        .verdicts
+        .iter()
+        .find(|v| v.check == "form")
+        .expect("a form verdict");
+    println!("{}", form.message);
+    assert!(!form.passed);
+    assert!(form.message.starts_with("A multiplicative model, where channels multiply revenue instead of adding to it, forecasts these data better: its error forecasting 7-week blocks from 6 points inside the training weeks is 11 % lower"), "{}", form.message);
+    assert!(form.message.contains("--form auto"));
+    let without = DiagnosisParams {
+        compare_forms: false,
+        ..DiagnosisParams::default()
+    };
+    let diagnosis = diagnose(&data, &model, &params, &without).expect("diagnose");
+    assert!(diagnosis.verdicts.iter().all(|v| v.check != "form"));
+    assert!(diagnosis.forms.is_none());
 }

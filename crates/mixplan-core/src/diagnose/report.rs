@@ -5,7 +5,7 @@ use super::error::DiagnoseError;
 use super::residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
 use super::stability::{RoiStability, RollingWindows, model_roi_stability};
 use crate::data::{Series, WeeklyData};
-use crate::model::{FittedModel, ModelParams};
+use crate::model::{FittedModel, FormComparison, ModelForm, ModelParams, ValidParams};
 use crate::transform::{GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +23,21 @@ pub struct DiagnosisParams {
     pub spread_threshold: f64,
     /// Rolling windows; `None` picks [`RollingWindows::for_weeks`].
     pub windows: Option<RollingWindows>,
+    /// Whether to run the model-form check (12 more fits: [`ValidParams::compare_forms`]).
+    #[serde(default = "compare_forms_default")]
+    pub compare_forms: bool,
 }
+
+/// The default of [`DiagnosisParams::compare_forms`] (also for settings serialised before it
+/// existed).
+const fn compare_forms_default() -> bool {
+    true
+}
+
+/// The form check fails when the multiplicative form's rolling-origin RMSE is lower than the
+/// additive form's by more than this share: a clear difference, not a few per cent either
+/// way (`docs/diagnostics.md` gives the measured margins).
+pub const FORM_MARGIN: f64 = 0.05;
 
 impl Default for DiagnosisParams {
     /// 10 lags at most, α = 0.05, VIF 10, spread 0.5 (the ROI moves by half its median).
@@ -34,6 +48,7 @@ impl Default for DiagnosisParams {
             vif_threshold: 10.0,
             spread_threshold: 0.5,
             windows: None,
+            compare_forms: true,
         }
     }
 }
@@ -42,7 +57,7 @@ impl Default for DiagnosisParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     /// Which check (`autocorrelation`, `normality`, `heteroscedasticity`, `collinearity`,
-    /// `stability`).
+    /// `stability`, `form`).
     pub check: String,
     /// Whether the model passes it.
     pub passed: bool,
@@ -70,6 +85,10 @@ pub struct Diagnosis {
     pub collinearity: Vec<VarianceInflation>,
     /// ROI per channel on rolling windows; `None` when the data are too short.
     pub stability: Option<RoiStability>,
+    /// The additive and multiplicative forms compared by their rolling-origin forecasts
+    /// inside the training weeks; `None` when not run or not possible.
+    #[serde(default)]
+    pub forms: Option<FormComparison>,
     /// One verdict per check, in the order above.
     pub verdicts: Vec<Verdict>,
 }
@@ -256,7 +275,16 @@ pub fn diagnose(
         },
     };
 
+    let forms = if settings.compare_forms {
+        let (verdict, forms) = form_verdict(data, params);
+        verdicts.push(verdict);
+        forms
+    } else {
+        None
+    };
+
     Ok(Diagnosis {
+        forms,
         residuals,
         acf,
         acf_bound,
@@ -267,6 +295,76 @@ pub fn diagnose(
         stability,
         verdicts,
     })
+}
+
+/// The model-form check: the additive form against the multiplicative one by the
+/// rolling-origin evaluation inside the training weeks ([`ValidParams::compare_forms`] with
+/// the model's settings). Fails when the multiplicative form forecasts better by more than
+/// [`FORM_MARGIN`]; "Not checked" (passed) when the comparison cannot run.
+fn form_verdict(data: &WeeklyData, params: &ModelParams) -> (Verdict, Option<FormComparison>) {
+    let not_checked = |why: String| Verdict {
+        check: "form".into(),
+        passed: true,
+        message: format!("Not checked: {why}."),
+    };
+    let comparison = params
+        .clone()
+        .check()
+        .map_err(|e| e.to_string())
+        .and_then(|p: ValidParams| {
+            p.compare_forms(data, |_, _| {}).map_err(|e| {
+                format!(
+                    "the forms are compared by fitting the weeks before each of 6 points inside the training weeks, and the earliest of those windows cannot be fitted ({e})"
+                )
+            })
+        });
+    let comparison = match comparison {
+        Ok(c) => c,
+        Err(why) => return (not_checked(why), None),
+    };
+    let (Some(additive), Some(multiplicative)) =
+        (comparison.additive.rmse, comparison.multiplicative.rmse)
+    else {
+        return (
+            not_checked("the multiplicative form needs the target above zero every week".into()),
+            Some(comparison),
+        );
+    };
+    let target = data.target_name();
+    let origins = comparison.origins.len();
+    let block = comparison.block_weeks;
+    let lower = 1.0 - multiplicative / additive;
+    let verdict = if lower > FORM_MARGIN {
+        Verdict {
+            check: "form".into(),
+            passed: false,
+            message: format!(
+                "A multiplicative model, where channels multiply {target} instead of adding to it, forecasts these data better: its error forecasting {block}-week blocks from {origins} points inside the training weeks is {:.0} % lower (RMSE {multiplicative:.0} against {additive:.0}). The additive curves the page plans with may misstate how channels combine and what a large change earns; the command-line tool fits the multiplicative form, with intervals and the recommendation rule (`mixplan fit --form auto`, `mixplan optimize --form auto`).",
+                100.0 * lower
+            ),
+        }
+    } else {
+        Verdict {
+            check: "form".into(),
+            passed: true,
+            message: if multiplicative < additive {
+                format!(
+                    "A multiplicative model, where channels multiply {target}, forecasts about as well ({:.0} % lower error, within {:.0} %: RMSE {multiplicative:.0} against {additive:.0}, {block}-week blocks from {origins} points inside the training weeks), so the additive form is a fair description.",
+                    100.0 * lower,
+                    100.0 * FORM_MARGIN
+                )
+            } else {
+                format!(
+                    "The additive form forecasts at least as well as a multiplicative one (RMSE {additive:.0} against {multiplicative:.0}, {block}-week blocks from {origins} points inside the training weeks)."
+                )
+            },
+        }
+    };
+    debug_assert_eq!(
+        comparison.chosen == ModelForm::Multiplicative,
+        multiplicative < additive
+    );
+    (verdict, Some(comparison))
 }
 
 /// The verdict of one χ² test at level `alpha`: `failed(statistic, p-value text)` when the test
