@@ -42,7 +42,7 @@ async fn run_checks(planner: &Planner) -> Outcome {
 }
 
 /// A collapsed `<details data-testid="model-checks">` section. Opening it runs the checks
-/// (once) and shows `checks-summary` ("4 of 5 checks pass"), one `check-<name>` item per
+/// (once) and shows `checks-summary` ("5 of 6 checks pass"), one `check-<name>` item per
 /// verdict — "Passes"/"Fails" in words, not only colour — and the two charts
 /// (`chart-acf`, `chart-stability`).
 #[component]
