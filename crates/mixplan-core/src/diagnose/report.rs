@@ -5,7 +5,7 @@ use super::error::DiagnoseError;
 use super::residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
 use super::stability::{RoiStability, RollingWindows, model_roi_stability};
 use crate::data::{Series, WeeklyData};
-use crate::model::{FittedModel, FormComparison, ModelForm, ModelParams, ValidParams};
+use crate::model::{FittedModel, ModelParams, ValidParams};
 use crate::transform::{GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
 
@@ -85,10 +85,6 @@ pub struct Diagnosis {
     pub collinearity: Vec<VarianceInflation>,
     /// ROI per channel on rolling windows; `None` when the data are too short.
     pub stability: Option<RoiStability>,
-    /// The additive and multiplicative forms compared by their rolling-origin forecasts
-    /// inside the training weeks; `None` when not run or not possible.
-    #[serde(default)]
-    pub forms: Option<FormComparison>,
     /// One verdict per check, in the order above.
     pub verdicts: Vec<Verdict>,
 }
@@ -275,16 +271,11 @@ pub fn diagnose(
         },
     };
 
-    let forms = if settings.compare_forms {
-        let (verdict, forms) = form_verdict(data, params);
-        verdicts.push(verdict);
-        forms
-    } else {
-        None
-    };
+    if settings.compare_forms {
+        verdicts.push(form_verdict(data, params));
+    }
 
     Ok(Diagnosis {
-        forms,
         residuals,
         acf,
         acf_bound,
@@ -301,7 +292,7 @@ pub fn diagnose(
 /// rolling-origin evaluation inside the training weeks ([`ValidParams::compare_forms`] with
 /// the model's settings). Fails when the multiplicative form forecasts better by more than
 /// [`FORM_MARGIN`]; "Not checked" (passed) when the comparison cannot run.
-fn form_verdict(data: &WeeklyData, params: &ModelParams) -> (Verdict, Option<FormComparison>) {
+fn form_verdict(data: &WeeklyData, params: &ModelParams) -> Verdict {
     let not_checked = |why: String| Verdict {
         check: "form".into(),
         passed: true,
@@ -320,21 +311,20 @@ fn form_verdict(data: &WeeklyData, params: &ModelParams) -> (Verdict, Option<For
         });
     let comparison = match comparison {
         Ok(c) => c,
-        Err(why) => return (not_checked(why), None),
+        Err(why) => return not_checked(why),
     };
     let (Some(additive), Some(multiplicative)) =
         (comparison.additive.rmse, comparison.multiplicative.rmse)
     else {
-        return (
-            not_checked("the multiplicative form needs the target above zero every week".into()),
-            Some(comparison),
+        return not_checked(
+            "the multiplicative form needs the target above zero every week".into(),
         );
     };
     let target = data.target_name();
     let origins = comparison.origins.len();
     let block = comparison.block_weeks;
     let lower = 1.0 - multiplicative / additive;
-    let verdict = if lower > FORM_MARGIN {
+    if lower > FORM_MARGIN {
         Verdict {
             check: "form".into(),
             passed: false,
@@ -359,12 +349,7 @@ fn form_verdict(data: &WeeklyData, params: &ModelParams) -> (Verdict, Option<For
                 )
             },
         }
-    };
-    debug_assert_eq!(
-        comparison.chosen == ModelForm::Multiplicative,
-        multiplicative < additive
-    );
-    (verdict, Some(comparison))
+    }
 }
 
 /// The verdict of one χ² test at level `alpha`: `failed(statistic, p-value text)` when the test

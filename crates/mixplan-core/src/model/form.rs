@@ -22,7 +22,7 @@
 
 use super::cv::training_weeks;
 use super::error::FitError;
-use super::multiplicative::log_target;
+use super::multiplicative::{log_target, mean_forecast};
 use super::params::{ModelParams, ValidParams};
 use crate::data::WeeklyData;
 use serde::{Deserialize, Serialize};
@@ -156,10 +156,13 @@ impl ValidParams {
                     ModelForm::Additive => params.fit(&window, |_, _| {})?.validation_predictions()
                         [origin..end]
                         .to_vec(),
-                    ModelForm::Multiplicative => params
-                        .fit_multiplicative(&window, |_, _| {})?
-                        .validation_predictions()[origin..end]
-                        .to_vec(),
+                    // The multiplicative model's validation forecast, without assembling the
+                    // rest of it (`MultiplicativeModel::validation_predictions`).
+                    ModelForm::Multiplicative => {
+                        let logged = log_target(&window)?;
+                        let log_model = params.fit(&logged, |_, _| {})?;
+                        mean_forecast(&log_model, logged.target()).0[origin..end].to_vec()
+                    }
                 };
                 done += 1;
                 progress(done, total);

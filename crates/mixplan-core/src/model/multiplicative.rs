@@ -130,6 +130,20 @@ impl ValidParams {
     }
 }
 
+/// The mean forecast in revenue of a model of `ln y` fitted on its training weeks,
+/// `exp(μ_t + σ²/2)` for every week (`μ_t` its validation prediction, `σ²` the mean squared
+/// residual of `ln y` over the training weeks), and that `σ²`.
+pub(crate) fn mean_forecast(log_model: &FittedModel, ln_y: &[f64]) -> (Vec<f64>, f64) {
+    let n_train = log_model.holdout_start();
+    let variance = mean_square(ln_y, log_model.validation_predictions(), 0..n_train);
+    let forecast = log_model
+        .validation_predictions()
+        .iter()
+        .map(|mu| (mu + variance / 2.0).exp())
+        .collect();
+    (forecast, variance)
+}
+
 /// Mean squared difference of `a` and `b` over `range`.
 fn mean_square(a: &[f64], b: &[f64], range: std::ops::Range<usize>) -> f64 {
     let n = range.len().max(1) as f64;
@@ -149,14 +163,9 @@ impl MultiplicativeModel {
         let n_train = log_model.holdout_start();
         // σ² of each fit on the weeks it was fitted on: the validation fit on the training
         // weeks, the final fit on all weeks (or on the training weeks when not refitted).
-        let validation_variance = mean_square(ln_y, log_model.validation_predictions(), 0..n_train);
+        let (validation_predictions, validation_variance) = mean_forecast(&log_model, ln_y);
         let fitted_weeks = if log_model.refitted() { n } else { n_train };
         let noise_variance = mean_square(ln_y, log_model.fitted(), 0..fitted_weeks);
-        let validation_predictions: Vec<f64> = log_model
-            .validation_predictions()
-            .iter()
-            .map(|mu| (mu + validation_variance / 2.0).exp())
-            .collect();
         let fitted: Vec<f64> = log_model
             .fitted()
             .iter()
