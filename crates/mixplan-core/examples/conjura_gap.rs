@@ -452,22 +452,6 @@ fn posterior_rows() {
     }
 }
 
-/// The data's first `weeks` weeks.
-fn first_weeks(data: &WeeklyData, weeks: usize) -> WeeklyData {
-    let cut = |s: &Series| Series {
-        name: s.name.clone(),
-        values: s.values[..weeks].to_vec(),
-    };
-    WeeklyData::new(
-        data.weeks()[..weeks].to_vec(),
-        data.target_name().to_string(),
-        data.target()[..weeks].to_vec(),
-        data.channels().iter().map(cut).collect(),
-        data.controls().iter().map(cut).collect(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// A rolling-origin evaluation of the whole fitting procedure, for each model form, inside
 /// the training weeks only (the holdout is never touched): from each origin `o`, the default
 /// search runs on the weeks before `o` and forecasts the next `block` weeks; errors are in
@@ -479,7 +463,9 @@ fn form_errors(data: &WeeklyData, origins: &[usize], block: usize) -> Option<[(f
         let mut total = 0.0;
         let mut count = 0usize;
         for &origin in origins {
-            let window = first_weeks(data, origin + block);
+            let window = data
+                .first_weeks(origin + block)
+                .unwrap_or_else(|e| panic!("{e}"));
             let window = if form == 1 {
                 with_target(&window, f64::ln)
             } else {

@@ -357,6 +357,11 @@ fn a_channel_whose_effect_changes_is_flagged_unstable_and_a_stable_world_is_not(
 fn store_fitted(params: ModelParams) -> (WeeklyData, ModelParams, FittedModel) {
     let text = include_str!("../../../data_processed/mmm_data.csv");
     let data = load_weekly_csv(text, &Default::default()).expect("store");
+    fitted(data, params)
+}
+
+/// `data` fitted with `params`: the data, the params and the model.
+fn fitted(data: WeeklyData, params: ModelParams) -> (WeeklyData, ModelParams, FittedModel) {
     let model = params
         .clone()
         .check()
@@ -510,14 +515,10 @@ fn conjura_fails_the_form_check() {
     ) else {
         return;
     };
-    let data = support::datasets::load(&csv, &support::datasets::conjura_options());
-    let params = ModelParams::new();
-    let model = params
-        .clone()
-        .check()
-        .expect("params")
-        .fit(&data, |_, _| {})
-        .expect("fit");
+    let (data, params, model) = fitted(
+        support::datasets::load(&csv, &support::datasets::conjura_options()),
+        ModelParams::new(),
+    );
     let diagnosis =
         diagnose(&data, &model, &params, &DiagnosisParams::default()).expect("diagnose");
     let form = diagnosis

@@ -116,6 +116,15 @@ fn fit_with_truth(data: &WeeklyData) -> MultiplicativeModel {
         .expect("fit")
 }
 
+/// The multiplicative form fitted with the default search.
+fn fit_default(data: &WeeklyData) -> MultiplicativeModel {
+    ModelParams::default()
+        .check()
+        .expect("params")
+        .fit_multiplicative(data, |_, _| {})
+        .expect("fit")
+}
+
 #[test]
 fn recovers_a_multiplicative_world() {
     let (data, g, base) = world(11);
@@ -255,11 +264,7 @@ fn conjura_multiplicative_holdout() {
     let Some(data) = conjura("conjura_multiplicative_holdout") else {
         return;
     };
-    let model = ModelParams::default()
-        .check()
-        .expect("params")
-        .fit_multiplicative(&data, |_, _| {})
-        .expect("fit");
+    let model = fit_default(&data);
     let m = model.metrics();
     println!(
         "Conjura, multiplicative: R² train {:.3} holdout {:.3}, base {:.0} a week, σ {:.4}, Fourier order {}",
@@ -363,11 +368,7 @@ fn true_roi(data: &WeeklyData, g: &[Vec<f64>], base: &[f64], c: usize) -> f64 {
 #[test]
 fn multiplicative_posterior_covers_the_truth() {
     let (data, g, base) = world(21);
-    let model = ModelParams::default()
-        .check()
-        .expect("params")
-        .fit_multiplicative(&data, |_, _| {})
-        .expect("fit");
+    let model = fit_default(&data);
     let started = std::time::Instant::now();
     let posterior = sample(&model, &data, &[], 1);
     let d = posterior.log_posterior().diagnostics();
@@ -441,11 +442,7 @@ fn conjura_multiplicative_posterior() {
     let Some(data) = conjura("conjura_multiplicative_posterior") else {
         return;
     };
-    let model = ModelParams::default()
-        .check()
-        .expect("params")
-        .fit_multiplicative(&data, |_, _| {})
-        .expect("fit");
+    let model = fit_default(&data);
     let priors = PriorParams::default().check().expect("priors");
     for seed in [1, 2] {
         let params = RunLength::Longer
@@ -482,11 +479,7 @@ fn conjura_multiplicative_posterior() {
 #[test]
 fn log_revenue_density_gradient() {
     let (data, _, _) = world(31);
-    let model = ModelParams::default()
-        .check()
-        .expect("params")
-        .fit_multiplicative(&data, |_, _| {})
-        .expect("fit");
+    let model = fit_default(&data);
     let logged = log_target(&data).expect("positive");
     let priors = PriorParams::default().check().expect("priors");
     let level = data.target().iter().sum::<f64>() / data.len() as f64;
@@ -531,11 +524,7 @@ fn log_revenue_density_gradient() {
 #[test]
 fn multiplicative_recommendation_is_supported_and_does_not_lose() {
     let (data, _, _) = world(21);
-    let model = ModelParams::default()
-        .check()
-        .expect("params")
-        .fit_multiplicative(&data, |_, _| {})
-        .expect("fit");
+    let model = fit_default(&data);
     let posterior = sample(&model, &data, &[], 1);
     let mix: Vec<f64> = model.channels().iter().map(|c| c.mean_spend).collect();
     let budget: f64 = mix.iter().sum();

@@ -164,6 +164,32 @@ impl WeeklyData {
         Ok(self)
     }
 
+    /// The first `weeks` weeks: dates, target, channels and controls cut to them (the
+    /// metrics are not carried). Used to refit on the weeks before a forecast origin.
+    ///
+    /// # Errors
+    /// [`DataError::TooFewWeeks`] when `weeks` is more than the data has; otherwise as
+    /// [`WeeklyData::new`] (a channel or control may be constant over the shorter span).
+    pub fn first_weeks(&self, weeks: usize) -> Result<WeeklyData, DataError> {
+        if weeks > self.len() {
+            return Err(DataError::TooFewWeeks {
+                found: self.len(),
+                minimum: weeks,
+            });
+        }
+        let cut = |s: &Series| Series {
+            name: s.name.clone(),
+            values: s.values[..weeks].to_vec(),
+        };
+        WeeklyData::new(
+            self.weeks[..weeks].to_vec(),
+            self.target_name.clone(),
+            self.target[..weeks].to_vec(),
+            self.channels.iter().map(cut).collect(),
+            self.controls.iter().map(cut).collect(),
+        )
+    }
+
     /// Number of weeks.
     pub fn len(&self) -> usize {
         self.weeks.len()

@@ -314,6 +314,31 @@ pub(crate) fn build(
     })
 }
 
+/// Checks a weekly split for a model of `channels` channels: one spend per channel, each
+/// finite and `≥ 0` (`name(c)` names channel `c` in the error).
+///
+/// # Errors
+/// [`PredictError::SpendLength`] or [`PredictError::InvalidSpend`].
+pub(crate) fn check_spend<'a>(
+    spend: &[f64],
+    channels: usize,
+    name: impl Fn(usize) -> &'a str,
+) -> Result<(), PredictError> {
+    if spend.len() != channels {
+        return Err(PredictError::SpendLength {
+            expected: channels,
+            found: spend.len(),
+        });
+    }
+    match spend.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+        Some(c) => Err(PredictError::InvalidSpend {
+            channel: name(c).to_string(),
+            value: spend[c],
+        }),
+        None => Ok(()),
+    }
+}
+
 impl FittedModel {
     /// Name of the target column.
     pub fn target_name(&self) -> &str {
@@ -471,18 +496,7 @@ impl FittedModel {
         &self,
         spend: &[f64],
     ) -> Result<SteadyStatePrediction, PredictError> {
-        if spend.len() != self.channels.len() {
-            return Err(PredictError::SpendLength {
-                expected: self.channels.len(),
-                found: spend.len(),
-            });
-        }
-        if let Some(c) = spend.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err(PredictError::InvalidSpend {
-                channel: self.channels[c].name.clone(),
-                value: spend[c],
-            });
-        }
+        check_spend(spend, self.channels.len(), |c| &self.channels[c].name)?;
         let contributions: Vec<f64> = self
             .responses
             .iter()

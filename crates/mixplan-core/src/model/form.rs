@@ -89,25 +89,6 @@ impl FormComparison {
     }
 }
 
-/// The data's first `weeks` weeks.
-fn first_weeks(data: &WeeklyData, weeks: usize) -> Result<WeeklyData, FitError> {
-    let cut = |s: &crate::data::Series| crate::data::Series {
-        name: s.name.clone(),
-        values: s.values[..weeks].to_vec(),
-    };
-    WeeklyData::new(
-        data.weeks()[..weeks].to_vec(),
-        data.target_name().to_string(),
-        data.target()[..weeks].to_vec(),
-        data.channels().iter().map(cut).collect(),
-        data.controls().iter().map(cut).collect(),
-    )
-    .map_err(|_| FitError::TooFewWeeks {
-        weeks,
-        required: data.len(),
-    })
-}
-
 impl ValidParams {
     /// Scores both model forms by the rolling-origin evaluation of the [module docs](self)
     /// and chooses one. `progress(done, total)` is called after each of the `2k` fits.
@@ -150,7 +131,10 @@ impl ValidParams {
             let mut by_origin = Vec::with_capacity(origins.len());
             for &origin in &origins {
                 let end = origin + block;
-                let window = first_weeks(data, end)?;
+                let window = data.first_weeks(end).map_err(|_| FitError::TooFewWeeks {
+                    weeks: end,
+                    required: data.len(),
+                })?;
                 let params = window_params(end)?;
                 let forecast: Vec<f64> = match form {
                     ModelForm::Additive => params.fit(&window, |_, _| {})?.validation_predictions()

@@ -40,7 +40,7 @@ mod posterior;
 pub use posterior::{MultiplicativePosterior, sample_multiplicative};
 
 use super::error::{FitError, PredictError};
-use super::fitted::{BASELINE_WEEKS, FittedModel, SteadyStatePrediction};
+use super::fitted::{BASELINE_WEEKS, FittedModel, SteadyStatePrediction, check_spend};
 use super::metrics::{Metrics, seed_baseline};
 use super::params::ValidParams;
 use crate::data::WeeklyData;
@@ -308,18 +308,7 @@ impl MultiplicativeModel {
         &self,
         spend: &[f64],
     ) -> Result<SteadyStatePrediction, PredictError> {
-        if spend.len() != self.channels.len() {
-            return Err(PredictError::SpendLength {
-                expected: self.channels.len(),
-                found: spend.len(),
-            });
-        }
-        if let Some(c) = spend.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err(PredictError::InvalidSpend {
-                channel: self.channels[c].name.clone(),
-                value: spend[c],
-            });
-        }
+        check_spend(spend, self.channels.len(), |c| &self.channels[c].name)?;
         Ok(steady_state(&self.log_curves(), self.base_level, spend))
     }
 }

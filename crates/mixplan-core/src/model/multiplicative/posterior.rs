@@ -30,7 +30,7 @@
 use super::{MultiplicativeModel, log_target};
 use crate::data::WeeklyData;
 use crate::model::error::PredictError;
-use crate::model::fitted::BASELINE_WEEKS;
+use crate::model::fitted::{BASELINE_WEEKS, check_spend};
 use crate::model::posterior::{
     LiftTest, Posterior, PosteriorError, PosteriorModel, Priors, RecommendError, Recommendation,
     ValidRecommendParams, ValidSamplerParams, equal_tailed_interval,
@@ -307,18 +307,7 @@ impl MultiplicativePosterior {
     /// [`PredictError::SpendLength`] or [`PredictError::InvalidSpend`].
     pub fn revenue_draws(&self, spend: &[f64]) -> Result<Vec<f64>, PredictError> {
         let channels = self.log_posterior.channels();
-        if spend.len() != channels.len() {
-            return Err(PredictError::SpendLength {
-                expected: channels.len(),
-                found: spend.len(),
-            });
-        }
-        if let Some(c) = spend.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err(PredictError::InvalidSpend {
-                channel: channels[c].name.clone(),
-                value: spend[c],
-            });
-        }
+        check_spend(spend, channels.len(), |c| &channels[c].name)?;
         Ok(self
             .base_levels
             .iter()
