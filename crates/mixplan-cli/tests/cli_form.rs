@@ -184,3 +184,25 @@ fn optimize_auto_keeps_the_additive_form_on_the_store() {
     assert_eq!(auto["allocation"], plain["allocation"]);
     assert!(plain.get("form_comparison").is_none());
 }
+
+#[test]
+fn auto_on_data_too_short_to_compare_fits_the_additive_form_and_says_so() {
+    let text = std::fs::read_to_string(store_csv_path()).expect("store data");
+    let short: Vec<&str> = text.lines().take(1 + 59).collect();
+    let dir = std::env::temp_dir().join(format!("mixplan-cli-short-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("short.csv");
+    std::fs::write(&path, short.join("\n")).expect("written");
+    let path = path.to_string_lossy().into_owned();
+    let out = support::mixplan(&["fit", &path, "--form", "auto", "--no-posterior"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("note: --form auto: 59 weeks are too few to compare the forms"),
+        "{stderr}"
+    );
+    let fit: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(fit["form"], "additive");
+    assert!(fit.get("form_comparison").is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}

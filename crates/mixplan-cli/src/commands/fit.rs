@@ -39,8 +39,9 @@ use super::output::print_json;
 use super::posterior_args::{ConvergenceOut, PosteriorArgs, Sampled};
 use crate::error::CliError;
 use mixplan_core::data::quality::QualityReport;
+use mixplan_core::model::form::MIN_BLOCK_WEEKS;
 use mixplan_core::model::{
-    FittedChannel, FittedModel, FormComparison, Metrics, ModelForm, MultiplicativeModel,
+    FitError, FittedChannel, FittedModel, FormComparison, Metrics, ModelForm, MultiplicativeModel,
     MultiplicativePosterior,
 };
 use mixplan_core::transform::CarryoverForm;
@@ -90,7 +91,8 @@ impl FormChoice {
     }
 }
 
-/// The form to fit for `--form`, and with `auto` the comparison that chose it.
+/// The form to fit for `--form`, and with `auto` the comparison that chose it (`auto` on data
+/// too short to compare the forms fits the additive form, with a note on stderr).
 ///
 /// # Errors
 /// The data's and the settings' errors; a fit error of the additive form's evaluation.
@@ -105,10 +107,18 @@ pub(crate) fn choose_form(
         FormChoice::Auto => {
             let (data, _) = model.data.load_assessed()?;
             let (_, params) = model.params(carryover)?;
-            let comparison = params
-                .compare_forms(&data, |_, _| {})
-                .map_err(|source| model.fit_error(source))?;
-            Ok((comparison.chosen, Some(comparison)))
+            match params.compare_forms(&data, |_, _| {}) {
+                Ok(comparison) => Ok((comparison.chosen, Some(comparison))),
+                // Too short to compare: the additive form, saying so (the fit itself may
+                // still have enough weeks; if not, it says why).
+                Err(FitError::TooFewWeeks { weeks, .. }) => {
+                    eprintln!(
+                        "note: --form auto: {weeks} weeks are too few to compare the forms (six forecast blocks of at least {MIN_BLOCK_WEEKS} weeks inside the training weeks); fitting the additive form"
+                    );
+                    Ok((ModelForm::Additive, None))
+                }
+                Err(source) => Err(model.fit_error(source)),
+            }
         }
     }
 }
