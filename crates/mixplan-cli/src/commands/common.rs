@@ -14,7 +14,7 @@
 use super::data_args::DataArgs;
 use crate::error::CliError;
 use mixplan_core::data::{QualityReport, WeeklyData};
-use mixplan_core::model::{FittedModel, ModelParams, ValidParams};
+use mixplan_core::model::{FittedModel, ModelParams, MultiplicativeModel, ValidParams};
 use mixplan_core::transform::CarryoverForm;
 use std::time::Instant;
 
@@ -85,14 +85,22 @@ impl ModelArgs {
     /// [`ModelArgs::fit`] with the given carryover form (`mixplan fit --carryover`).
     pub fn fit_with_carryover(&self, carryover: CarryoverForm) -> Result<Fit, CliError> {
         let (data, quality) = self.data.load_assessed()?;
+        self.fit_loaded(data, quality, carryover)
+    }
+
+    /// Fits the additive model to data already loaded (with its quality report), with the
+    /// given carryover form.
+    pub fn fit_loaded(
+        &self,
+        data: WeeklyData,
+        quality: QualityReport,
+        carryover: CarryoverForm,
+    ) -> Result<Fit, CliError> {
         let (settings, params) = self.params(carryover)?;
         let start = Instant::now();
         let model = params
             .fit(&data, |_, _| {})
-            .map_err(|source| CliError::Fit {
-                path: self.data.path.clone(),
-                source: source.into(),
-            })?;
+            .map_err(|source| self.fit_error(source))?;
         Ok(Fit {
             model,
             fit_ms: start.elapsed().as_secs_f64() * 1e3,
@@ -100,6 +108,23 @@ impl ModelArgs {
             params: settings,
             quality,
         })
+    }
+}
+
+impl ModelArgs {
+    /// Fits the multiplicative form (`--form`) to data already loaded, with the given
+    /// carryover form: the model and the fit's wall time in ms.
+    pub fn fit_multiplicative(
+        &self,
+        data: &WeeklyData,
+        carryover: CarryoverForm,
+    ) -> Result<(MultiplicativeModel, f64), CliError> {
+        let (_, params) = self.params(carryover)?;
+        let start = Instant::now();
+        let model = params
+            .fit_multiplicative(data, |_, _| {})
+            .map_err(|source| self.fit_error(source))?;
+        Ok((model, start.elapsed().as_secs_f64() * 1e3))
     }
 }
 

@@ -38,6 +38,7 @@ use super::common::ModelArgs;
 use super::output::print_json;
 use super::posterior_args::{ConvergenceOut, PosteriorArgs, Sampled};
 use crate::error::CliError;
+use mixplan_core::data::WeeklyData;
 use mixplan_core::data::quality::QualityReport;
 use mixplan_core::model::form::MIN_BLOCK_WEEKS;
 use mixplan_core::model::{
@@ -46,7 +47,6 @@ use mixplan_core::model::{
 };
 use mixplan_core::transform::CarryoverForm;
 use serde::Serialize;
-use std::time::Instant;
 
 /// Level of the intervals printed.
 pub const INTERVAL_LEVEL: f64 = 0.9;
@@ -98,6 +98,7 @@ impl FormChoice {
 /// The data's and the settings' errors; a fit error of the additive form's evaluation.
 pub(crate) fn choose_form(
     model: &ModelArgs,
+    data: &WeeklyData,
     carryover: CarryoverForm,
     choice: FormChoice,
 ) -> Result<(ModelForm, Option<FormComparison>), CliError> {
@@ -105,9 +106,8 @@ pub(crate) fn choose_form(
         FormChoice::Additive => Ok((ModelForm::Additive, None)),
         FormChoice::Multiplicative => Ok((ModelForm::Multiplicative, None)),
         FormChoice::Auto => {
-            let (data, _) = model.data.load_assessed()?;
             let (_, params) = model.params(carryover)?;
-            match params.compare_forms(&data, |_, _| {}) {
+            match params.compare_forms(data, |_, _| {}) {
                 Ok(comparison) => Ok((comparison.chosen, Some(comparison))),
                 // Too short to compare: the additive form, saying so (the fit itself may
                 // still have enough weeks; if not, it says why).
@@ -368,32 +368,30 @@ fn multiplicative_output<'a>(
     })
 }
 
+/// Writes each data-quality finding to stderr as `quality SEVERITY: MESSAGE`.
+fn print_findings(quality: &QualityReport) {
+    for finding in &quality.findings {
+        eprintln!("quality {}: {}", finding.severity, finding.message);
+    }
+}
+
 /// Runs `mixplan fit`.
 pub fn run(args: Args) -> CommandResult {
     // Read the lift tests before the fit, so a bad file fails fast.
     args.posterior.lift_tests()?;
-    let (form, comparison) = choose_form(&args.model, args.carryover, args.form)?;
+    let (data, quality) = args.model.data.load_assessed()?;
+    let (form, comparison) = choose_form(&args.model, &data, args.carryover, args.form)?;
     if form == ModelForm::Multiplicative {
-        let (data, quality) = args.model.data.load_assessed()?;
-        for finding in &quality.findings {
-            eprintln!("quality {}: {}", finding.severity, finding.message);
-        }
-        let (_, params) = args.model.params(args.carryover)?;
-        let start = Instant::now();
-        let model = params
-            .fit_multiplicative(&data, |_, _| {})
-            .map_err(|source| args.model.fit_error(source))?;
-        let fit_ms = start.elapsed().as_secs_f64() * 1e3;
+        print_findings(&quality);
+        let (model, fit_ms) = args.model.fit_multiplicative(&data, args.carryover)?;
         let sampled = args.posterior.sample_multiplicative(&data, &model)?;
         let mut out = multiplicative_output(&model, &quality, fit_ms, sampled)?;
         out.form_comparison = comparison.as_ref().map(FormComparisonOut::from);
         print_json(&out)?;
         return Ok(());
     }
-    let fit = args.model.fit_with_carryover(args.carryover)?;
-    for finding in &fit.quality.findings {
-        eprintln!("quality {}: {}", finding.severity, finding.message);
-    }
+    let fit = args.model.fit_loaded(data, quality, args.carryover)?;
+    print_findings(&fit.quality);
     if let Some(level) = fit.model.negative_baseline() {
         eprintln!(
             "warning: the model's baseline without media is below zero ({level:.0} a week over the last 52 weeks): it credits media with more than all of the revenue; its ROIs are likely overstated (lift tests or --roi-prior would correct them)"

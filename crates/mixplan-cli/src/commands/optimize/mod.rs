@@ -415,7 +415,8 @@ pub fn run(args: Args) -> CommandResult {
     }
     // Read the lift tests before the fit, so a bad file fails fast.
     args.posterior.lift_tests()?;
-    let (form, comparison) = choose_form(&args.model, args.carryover, args.form)?;
+    let (data, quality) = args.model.data.load_assessed()?;
+    let (form, comparison) = choose_form(&args.model, &data, args.carryover, args.form)?;
     if form == ModelForm::Multiplicative {
         let needs_additive = |flag| CliError::NeedsAdditiveForm {
             flag,
@@ -430,15 +431,11 @@ pub fn run(args: Args) -> CommandResult {
     }
     let (model, data) = match form {
         ModelForm::Additive => {
-            let fit = args.model.fit_with_carryover(args.carryover)?;
+            let fit = args.model.fit_loaded(data, quality, args.carryover)?;
             (PlanningModel::Additive(Box::new(fit.model)), fit.data)
         }
         ModelForm::Multiplicative => {
-            let (data, _) = args.model.data.load_assessed()?;
-            let (_, params) = args.model.params(args.carryover)?;
-            let model = params
-                .fit_multiplicative(&data, |_, _| {})
-                .map_err(|source| args.model.fit_error(source))?;
+            let (model, _) = args.model.fit_multiplicative(&data, args.carryover)?;
             (PlanningModel::Multiplicative(Box::new(model)), data)
         }
     };
