@@ -302,13 +302,20 @@ pub struct Recommendation {
 }
 
 /// The per-draw curves of every channel, draw-aligned: `curves[c][d]` is draw `d` of
-/// channel `c` (the same joint draw across channels); with `bases`, the draws of a
-/// multiplicative model, whose curves are in units of `ln y`.
+/// channel `c` (the same joint draw across channels), in the model form of `form`.
 struct DrawCurves<'a> {
     curves: &'a [Vec<HillResponse>],
-    /// `B̄_d` per draw for a multiplicative model; `None` for an additive one.
-    bases: Option<&'a [f64]>,
+    form: DrawForm<'a>,
     draws: usize,
+}
+
+/// How the draws' curves make revenue, with what each form's rule needs beside the curves.
+#[derive(Clone, Copy)]
+enum DrawForm<'a> {
+    /// Media revenue `Σ_c f_{d,c}(x_c)`; the posterior-mean curve of every channel.
+    Additive(&'a [MeanResponse]),
+    /// Revenue `B̄_d·exp(Σ_c g_{d,c}(x_c))`, curves in units of `ln y`; `B̄_d` per draw.
+    Multiplicative(&'a [f64]),
 }
 
 impl DrawCurves<'_> {
@@ -322,7 +329,7 @@ impl DrawCurves<'_> {
                 *o += f.value(x);
             }
         }
-        if let Some(bases) = self.bases {
+        if let DrawForm::Multiplicative(bases) = self.form {
             for (o, base) in out.iter_mut().zip(bases) {
                 *o = base * o.exp();
             }
@@ -371,16 +378,16 @@ impl Judge<'_> {
         share_of_gains(self.uplifts(split))
     }
 
-    fn assess(&mut self, split: &[f64], means: Option<&[MeanResponse]>) -> SplitAssessment {
+    fn assess(&mut self, split: &[f64]) -> SplitAssessment {
         let level = self.interval_level;
         let draws = self.draws.draws as f64;
-        let expected_media_revenue = match (means, self.draws.bases) {
-            (Some(means), _) => means
+        let expected_media_revenue = match self.draws.form {
+            DrawForm::Additive(means) => means
                 .iter()
                 .zip(split)
                 .map(|(f, &x)| crate::optimize::ResponseCurve::value(f, x))
                 .sum(),
-            (None, Some(bases)) => {
+            DrawForm::Multiplicative(bases) => {
                 self.draws.revenue(split, &mut self.scratch);
                 self.scratch
                     .iter()
@@ -388,10 +395,6 @@ impl Judge<'_> {
                     .map(|(r, b)| r - b)
                     .sum::<f64>()
                     / draws
-            }
-            (None, None) => {
-                self.draws.revenue(split, &mut self.scratch);
-                self.scratch.iter().sum::<f64>() / draws
             }
         };
         let uplifts = self.uplifts(split);
@@ -584,8 +587,7 @@ impl ValidRecommendParams {
         }
         self.recommend_inner(
             curves,
-            None,
-            Some(bases),
+            DrawForm::Multiplicative(bases),
             point_curves,
             current,
             bounds,
@@ -604,8 +606,7 @@ impl ValidRecommendParams {
     ) -> Result<Recommendation, RecommendError> {
         self.recommend_inner(
             curves,
-            Some(means),
-            None,
+            DrawForm::Additive(means),
             point_curves,
             current,
             bounds,
@@ -613,13 +614,11 @@ impl ValidRecommendParams {
         )
     }
 
-    /// The rule, additive (`means` given) or multiplicative (`bases` given).
-    #[allow(clippy::too_many_arguments)]
+    /// The rule on draws of either form.
     fn recommend_inner(
         &self,
         curves: &[Vec<HillResponse>],
-        means: Option<&[MeanResponse]>,
-        bases: Option<&[f64]>,
+        form: DrawForm<'_>,
         point_curves: &[HillResponse],
         current: &[f64],
         bounds: &[SpendBounds],
@@ -651,7 +650,7 @@ impl ValidRecommendParams {
         if !bounds.is_empty() && bounds.len() != channels {
             return Err(mismatch("bounds", bounds.len()));
         }
-        if let Some(means) = means
+        if let DrawForm::Additive(means) = form
             && means.len() != channels
         {
             return Err(mismatch("posterior-mean curves", means.len()));
@@ -665,19 +664,18 @@ impl ValidRecommendParams {
             .as_ref()
             .map(|support| support.bounds(current, bounds));
         let candidate_bounds = supported_bounds.as_deref().unwrap_or(bounds);
-        let candidate = match (means, bases) {
-            (Some(means), _) => {
+        let candidate = match form {
+            DrawForm::Additive(means) => {
                 let best = optimize_mean_curves(means, candidate_bounds, budget)?;
                 Candidate {
                     spend: best.spend,
                     exact: best.exact,
                 }
             }
-            (None, bases) => {
-                let bases = bases.unwrap_or(&[]);
+            DrawForm::Multiplicative(bases) => {
                 let log_draws: Vec<LogRevenueDraw> = (0..draws)
                     .map(|d| LogRevenueDraw {
-                        base: bases.get(d).copied().unwrap_or(f64::NAN),
+                        base: bases[d],
                         curves: curves.iter().map(|c| c[d]).collect(),
                     })
                     .collect();
@@ -702,7 +700,7 @@ impl ValidRecommendParams {
         let confidence = self.0.confidence;
         let draw_curves = DrawCurves {
             curves,
-            bases,
+            form,
             draws,
         };
         let mut current_revenue = vec![0.0; draws];
@@ -755,14 +753,14 @@ impl ValidRecommendParams {
         let step = if step >= MIN_STEP { step } else { 0.0 };
         along(current, &candidate.spend, step, &mut split);
 
-        let current_assessment = judge.assess(current, means);
+        let current_assessment = judge.assess(current);
         let recommended = if step > 0.0 {
-            judge.assess(&split, means)
+            judge.assess(&split)
         } else {
             current_assessment.clone()
         };
-        let candidate_assessment = judge.assess(&candidate.spend, means);
-        let point_assessment = judge.assess(point.spend(), means);
+        let candidate_assessment = judge.assess(&candidate.spend);
+        let point_assessment = judge.assess(point.spend());
         let verdict = if step >= 1.0 {
             Verdict::Optimum
         } else if step > 0.0 {
