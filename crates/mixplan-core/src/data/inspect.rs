@@ -327,10 +327,7 @@ struct NumericFacts {
 }
 
 fn numeric_facts(table: &Table, index: usize) -> NumericFacts {
-    let values: Vec<Option<f64>> = table
-        .column(index)
-        .map(|(_, c)| if is_missing(c) { None } else { table.number(c) })
-        .collect();
+    let values = table.numbers(index);
     let present: Vec<f64> = values.iter().flatten().copied().collect();
     let first = present.first().copied();
     NumericFacts {

@@ -7,7 +7,7 @@ use super::dates::{
 };
 use super::number::DecimalSeparator;
 use super::read_options::{DateOrder, ReadOptions, Separator};
-use super::table::{Table, is_missing, normalise};
+use super::table::{Table, normalise};
 use crate::data::error::{ColumnList, ColumnRole, DataError};
 use crate::data::metric::{MetricName, metric_name};
 use crate::data::model_terms::{is_time_index, seasonality_word};
@@ -277,17 +277,7 @@ fn made_by_the_model(table: &Table, index: usize) -> bool {
     if seasonality_word(&table.header[index]).is_some() {
         return true;
     }
-    let values: Vec<Option<f64>> = table
-        .column(index)
-        .map(|(_, cell)| {
-            if is_missing(cell) {
-                None
-            } else {
-                table.number(cell)
-            }
-        })
-        .collect();
-    is_time_index(&values, None)
+    is_time_index(&table.numbers(index), None)
 }
 
 /// True when a column name contains one of the control words (price, promo, promotion,

@@ -232,6 +232,19 @@ impl Table {
         parse_number(cell, self.decimal)
     }
 
+    /// Column `index` as numbers, row by row: `None` where a cell is missing or not a number.
+    pub(crate) fn numbers(&self, index: usize) -> Vec<Option<f64>> {
+        self.column(index)
+            .map(|(_, cell)| {
+                if is_missing(cell) {
+                    None
+                } else {
+                    self.number(cell)
+                }
+            })
+            .collect()
+    }
+
     /// More than half of the non-missing cells parse as numbers (and there is at least one).
     pub(crate) fn is_numeric(&self, index: usize) -> bool {
         let (mut numbers, mut present) = (0usize, 0usize);
