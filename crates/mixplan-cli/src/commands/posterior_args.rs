@@ -9,7 +9,7 @@
 
 use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::multiplicative::sample_multiplicative;
+use mixplan_core::model::multiplicative::sample_log_posterior;
 use mixplan_core::model::posterior::{
     Diagnostics, LiftTest, MassMatrix, Posterior, PosteriorError, PosteriorModel, PriorParams,
     Priors, RoiBelief, SamplerParams, ValidSamplerParams, read_lift_tests,
@@ -258,7 +258,7 @@ impl PosteriorArgs {
         let tests = self.lift_tests()?;
         let priors = self.priors(data)?;
         let params = self.sampler_params()?;
-        let posterior = sample_multiplicative(&params, model, data, &priors, &tests, |_, _| {})
+        let log_posterior = sample_log_posterior(&params, model, data, &priors, &tests, |_, _| {})
             .map_err(|source| match source {
                 PosteriorError::LiftTest(_) => CliError::LiftTests {
                     path: self.lift_tests.clone().unwrap_or_default(),
@@ -269,18 +269,18 @@ impl PosteriorArgs {
                 },
             })?;
         let convergence = convergence(
-            posterior.log_posterior().diagnostics(),
-            posterior.log_posterior().draws(),
+            log_posterior.diagnostics(),
+            log_posterior.draws(),
             self.chains,
             tests.len(),
         );
-        let posterior = match self.keep_draws {
-            Some(keep) => {
-                MultiplicativePosterior::new(model, data, posterior.log_posterior().thinned(keep))
-                    .map_err(|e| CliError::Posterior { source: e.into() })?
-            }
-            None => posterior,
+        // Thinned before the draws are turned into revenue, so only the kept ones are.
+        let kept = match self.keep_draws {
+            Some(keep) => log_posterior.thinned(keep),
+            None => log_posterior,
         };
+        let posterior = MultiplicativePosterior::new(model, data, kept)
+            .map_err(|e| CliError::Posterior { source: e.into() })?;
         Ok(Some((posterior, convergence)))
     }
 }

@@ -37,7 +37,7 @@
 
 mod posterior;
 
-pub use posterior::{MultiplicativePosterior, sample_multiplicative};
+pub use posterior::{MultiplicativePosterior, sample_log_posterior, sample_multiplicative};
 
 use super::error::{FitError, PredictError};
 use super::fitted::{BASELINE_WEEKS, FittedModel, SteadyStatePrediction, check_spend};

@@ -54,12 +54,11 @@ pub struct MultiplicativePosterior {
 }
 
 /// Samples the posterior of `model`, fitted to `data` (revenue), with `priors` and the lift
-/// tests `tests` (in revenue, as the additive model takes them).
+/// tests `tests` (in revenue, as the additive model takes them), in revenue terms: the draws
+/// of [`sample_log_posterior`], each turned into revenue by [`MultiplicativePosterior::new`].
 ///
 /// # Errors
-/// As [`PosteriorModel::of_log_revenue`], [`PosteriorModel::with_lift_tests`] and
-/// [`ValidSamplerParams::sample`]; [`PosteriorError::ModelDataMismatch`] when `data` is not
-/// the data `model` was fitted to.
+/// As [`sample_log_posterior`] and [`MultiplicativePosterior::new`].
 pub fn sample_multiplicative(
     params: &ValidSamplerParams,
     model: &MultiplicativeModel,
@@ -68,6 +67,26 @@ pub fn sample_multiplicative(
     tests: &[LiftTest],
     progress: impl FnMut(usize, usize),
 ) -> Result<MultiplicativePosterior, PosteriorError> {
+    let log_posterior = sample_log_posterior(params, model, data, priors, tests, progress)?;
+    MultiplicativePosterior::new(model, data, log_posterior)
+}
+
+/// The posterior of `model`'s model of `ln y` ([`PosteriorModel::of_log_revenue`], lift
+/// tests at first order), before its draws are turned into revenue: for a caller that thins
+/// the draws first ([`Posterior::thinned`]) and then wraps only those it keeps.
+///
+/// # Errors
+/// As [`PosteriorModel::of_log_revenue`], [`PosteriorModel::with_lift_tests`] and
+/// [`ValidSamplerParams::sample`]; [`PosteriorError::ModelDataMismatch`] when `data` is not
+/// the data `model` was fitted to.
+pub fn sample_log_posterior(
+    params: &ValidSamplerParams,
+    model: &MultiplicativeModel,
+    data: &WeeklyData,
+    priors: &Priors,
+    tests: &[LiftTest],
+    progress: impl FnMut(usize, usize),
+) -> Result<Posterior, PosteriorError> {
     if model.actual() != data.target() {
         return Err(PosteriorError::ModelDataMismatch(
             "the target differs from the one the model was fitted on".into(),
@@ -80,8 +99,7 @@ pub fn sample_multiplicative(
     if !tests.is_empty() {
         density = density.with_lift_tests(&logged, &log_lift_tests(data, tests)?)?;
     }
-    let posterior = params.sample(density, progress)?;
-    MultiplicativePosterior::new(model, data, posterior)
+    params.sample(density, progress)
 }
 
 /// The lift tests in units of `ln y`: each lift and standard error divided by the mean actual
