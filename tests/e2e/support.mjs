@@ -193,16 +193,26 @@ export async function typeInto(page, selector, text) {
 }
 
 /**
- * Sets every column's role in the mapping step (`roles`: column name → role; `otherwise` for
- * the rest), once the step shows its role pickers (the file is read in a worker first: without
- * the wait, an early call finds no picker and the page's suggested mapping is fitted instead),
- * and checks that each pick took.
+ * The mapping step's role pickers, each with its column's name, once the step shows them (the
+ * file is read in a worker first: without the wait, an early call finds no picker).
  */
-export async function setRoles(page, roles, otherwise = 'ignore') {
+async function rolePickers(page) {
   const pickers = page.locator('[data-testid^="mapping-role-"]');
   await pickers.first().waitFor({ timeout: 60_000 });
+  const found = [];
   for (const select of await pickers.all()) {
-    const column = (await select.getAttribute('data-testid')).slice('mapping-role-'.length);
+    found.push({ column: (await select.getAttribute('data-testid')).slice('mapping-role-'.length), select });
+  }
+  return found;
+}
+
+/**
+ * Sets every column's role in the mapping step (`roles`: column name → role; `otherwise` for
+ * the rest), once the step shows its role pickers (without the wait the page's suggested
+ * mapping would be fitted instead), and checks that each pick took.
+ */
+export async function setRoles(page, roles, otherwise = 'ignore') {
+  for (const { column, select } of await rolePickers(page)) {
     const role = roles[column] ?? otherwise;
     await select.selectOption(role);
     assert.equal(await select.inputValue(), role, `the role of ${column}`);
@@ -214,12 +224,8 @@ export async function setRoles(page, roles, otherwise = 'ignore') {
  * its pickers.
  */
 export async function suggestedRoles(page) {
-  const pickers = page.locator('[data-testid^="mapping-role-"]');
-  await pickers.first().waitFor({ timeout: 60_000 });
   const roles = {};
-  for (const select of await pickers.all()) {
-    roles[(await select.getAttribute('data-testid')).slice('mapping-role-'.length)] = await select.inputValue();
-  }
+  for (const { column, select } of await rolePickers(page)) roles[column] = await select.inputValue();
   return roles;
 }
 
