@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipAsync } from '@gfx/zopfli';
 import { BundleError, attributes, cspHash, readReferenced } from './bundle-lib.mjs';
+import { mixplanFromText, toText } from './bundle-text.mjs';
 
 /** The one-file bundle's name, next to index.html (src/components/offline_link.rs links it). */
 export const BUNDLE_FILE = 'mixplan.html';
@@ -26,35 +27,34 @@ function inlineable(text, what) {
 /**
  * Zopfli iterations for the bundle's gzip streams. Zopfli writes ordinary gzip (inflated by
  * the browser's DecompressionStream like any other) about 5 % smaller than zlib's level 9:
- * 91 KB less over the wasm and plotly.js, 122 KB less in base64. More iterations gain under
- * 0.1 % for twice the time (about 10 s per release build at 5).
+ * 91 KB less over the wasm and plotly.js. More iterations gain under 0.1 % for twice the
+ * time (about 10 s per release build at 5).
  */
 const ZOPFLI_ITERATIONS = 5;
 
-/** Base64 of the gzip (Zopfli) of `bytes`. */
-const gzipBase64 = async (bytes) =>
-  Buffer.from(await gzipAsync(bytes, { numiterations: ZOPFLI_ITERATIONS })).toString('base64');
+/** The gzip (Zopfli) of `bytes` as text (scripts/bundle-text.mjs: 8/7 of its size). */
+const gzipText = async (bytes) =>
+  toText(await gzipAsync(bytes, { numiterations: ZOPFLI_ITERATIONS }));
 
 /**
- * JS source of a function `mixplanInflate(base64)` that returns a `Response` holding the
- * gunzipped bytes, typed application/wasm so WebAssembly can compile it while it streams
- * (`.text()` gives them as text).
+ * JS source of a function `mixplanInflate(text)` that returns a `Response` holding the
+ * gunzipped bytes of a `gzipText` payload, typed application/wasm so WebAssembly can compile
+ * it while it streams (`.text()` gives them as text).
  */
-const INFLATE = `function mixplanInflate(base64) {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+const INFLATE = `${mixplanFromText.toString()}
+function mixplanInflate(text) {
+  const bytes = mixplanFromText(text);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream, { headers: { 'Content-Type': 'application/wasm' } });
 }`;
 
 /**
- * The loader half of a worker's script in the bundle: its wasm (gzip + base64) inflated and
+ * The loader half of a worker's script in the bundle: its wasm (gzip, as text) inflated and
  * instantiated by the worker's no-modules wasm-bindgen glue, which comes first in the worker's
  * Blob (see START). An error reaches the page as the worker's `error` event.
  */
 async function workerLoader(wasm, what) {
-  const payload = await gzipBase64(wasm);
+  const payload = await gzipText(wasm);
   return inlineable(`
 ${INFLATE}
 // mixplan.html's ${what} loader (the served site's loads the files next to the page).
@@ -167,7 +167,7 @@ export async function buildBundle(dir) {
     if (scripts[role] === undefined) throw new BundleError(`index.html has no script with data-mixplan="${role}"; rebuild, or update scripts/bundle.mjs`);
   }
 
-  // The workers: each one's no-modules glue (gzip + base64) and a loader with its wasm, made
+  // The workers: each one's no-modules glue (gzip, as text) and a loader with its wasm, made
   // one Blob URL by START (the fit worker, started at once; the on-demand worker, started
   // when a file is loaded or the model checks are opened).
   const workerGlue = readReferenced(dir, 'fit_worker.js', 'fit worker glue').toString('utf8');
@@ -176,7 +176,7 @@ export async function buildBundle(dir) {
   const readerWasm = readReferenced(dir, 'on_demand_bg.wasm', 'on-demand worker wasm');
   const start = inlineable(START(scripts['start-worker']), 'public/start-worker.js');
 
-  // plotly.js, gzip + base64 (a third of its raw size), run by START as an inline <script>
+  // plotly.js, gzip as text (under a third of its raw size), run by START as an inline <script>
   // whose text the policy allows by its sha256 hash (the text an inline plotly.js always
   // had; no blob: script and no eval).
   const plotly = scripts.plotly;
@@ -201,13 +201,13 @@ await ${init}({ module_or_path: mixplanInflate(document.getElementById('mixplan-
   scriptHashes.push(cspHash(start), cspHash(plotly), cspHash(boot));
   const block = (id, text) => `<script type="text/plain" id="${id}">${text}</script>\n`;
   const [fitGlue, fitLoader, onDemandGlue, onDemandLoader, plotlyText, bootText, appWasmText] = await Promise.all([
-    gzipBase64(Buffer.from(workerGlue, 'utf8')),
+    gzipText(Buffer.from(workerGlue, 'utf8')),
     workerLoader(workerWasm, 'fit worker'),
-    gzipBase64(Buffer.from(readerGlue, 'utf8')),
+    gzipText(Buffer.from(readerGlue, 'utf8')),
     workerLoader(readerWasm, 'on-demand worker'),
-    gzipBase64(Buffer.from(plotly, 'utf8')),
-    gzipBase64(Buffer.from(boot, 'utf8')),
-    gzipBase64(wasmBytes),
+    gzipText(Buffer.from(plotly, 'utf8')),
+    gzipText(Buffer.from(boot, 'utf8')),
+    gzipText(wasmBytes),
   ]);
   const inline = {
     'start-worker': block('mixplan-fit-worker-glue', fitGlue)

@@ -13,7 +13,8 @@
 // 2. One-file bundle: writes DIR/mixplan.html from DIR/index.html with everything inlined, so
 //    it opens from file:// with no server and no network:
 //    - CSS as <style>, the favicon as a data: URL;
-//    - the big payloads gzip-compressed and base64-encoded in non-executed
+//    - the big payloads gzip-compressed and written as text (scripts/bundle-text.mjs: a
+//      base-122 variant, 8/7 of the bytes where base64 takes 4/3) in non-executed
 //      <script type="text/plain"> blocks: the app's wasm, its wasm-bindgen glue with the
 //      start code (the boot module), plotly.js, and for each worker (the fit worker and the
 //      on-demand worker) its glue and a loader holding its wasm;

@@ -49,6 +49,7 @@ step "vendored plotly.js matches the pinned npm package" \
 step "component tests in headless Chromium (wasm-bindgen-test)" \
   logged wasm env CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p mixplan-app --target wasm32-unknown-unknown --locked
+step "bundle scripts' unit tests (node --test tests/scripts/)" logged scripts node --test tests/scripts/
 step "release build and offline bundle (trunk build --release; its hook scripts/bundle.mjs writes dist/mixplan.html)" \
   trunk build --release
 step "offline bundle is there for the end-to-end test (dist/mixplan.html)" test -s dist/mixplan.html
