@@ -81,11 +81,16 @@ pub fn App() -> impl IntoView {
         ready
             .get()
             .map(|(planner, _)| {
-                planner
-                    .model()
+                let model = planner.model();
+                model
+                    .linear_model()
                     .channels()
                     .iter()
-                    .map(|c| (c.name.clone(), c.roi))
+                    .enumerate()
+                    .map(|(c, ch)| {
+                        let roi = model.channel_revenue(c).map_or(f64::NAN, |r| r.roi);
+                        (ch.name.clone(), roi)
+                    })
                     .collect()
             })
             .unwrap_or_default()

@@ -20,7 +20,7 @@ use crate::embedded::EmbeddedData;
 use crate::planner::draws::PosteriorDraws;
 use crate::planner::scenario::{ChannelInfo, Planner};
 use crate::worker::client::FitWorker;
-use crate::worker::messages::PosteriorJob;
+use crate::worker::messages::{FitSettings, PosteriorJob};
 use crate::worker::schedule::Outcome;
 
 /// Where the latest fit is. Not `PartialEq`: it changes on every progress reply, and
@@ -217,8 +217,8 @@ pub struct PageFitter {
     state: RwSignal<FitState>,
     posterior: RwSignal<PosteriorState>,
     last_ready: LastReady,
-    /// The latest request's data, channels and parameters, for [`PageFitter::calibrate`].
-    latest: RefCell<Option<(WeeklyData, Vec<ChannelInfo>, ModelParams)>>,
+    /// The latest request's data, channels and settings, for [`PageFitter::calibrate`].
+    latest: RefCell<Option<(WeeklyData, Vec<ChannelInfo>, FitSettings)>>,
 }
 
 /// A worker whose outcomes go to `state` and `posterior` (and the successful fits to
@@ -266,11 +266,11 @@ impl PageFitter {
         }
     }
 
-    /// Fits `params` to `data` in the worker, then samples its posterior
+    /// Fits `settings` to `data` in the worker, then samples its posterior
     /// ([`page_sampler`]), cancelling the fit or sampling that is running. The planner on
     /// screen stays until this fit succeeds.
-    pub fn fit(&self, data: WeeklyData, channels: Vec<ChannelInfo>, params: ModelParams) {
-        self.fit_then(data, channels, params, None);
+    pub fn fit(&self, data: WeeklyData, channels: Vec<ChannelInfo>, settings: FitSettings) {
+        self.fit_then(data, channels, settings, None);
     }
 
     /// As [`PageFitter::fit`], running `on_fitted` if (and only if) this fit succeeds.
@@ -278,13 +278,13 @@ impl PageFitter {
         &self,
         data: WeeklyData,
         channels: Vec<ChannelInfo>,
-        params: ModelParams,
+        settings: FitSettings,
         on_fitted: Option<OnFitted>,
     ) {
         self.fit_calibrated(
             data,
             channels,
-            params,
+            settings,
             PosteriorRequest::default(),
             on_fitted,
         );
@@ -295,18 +295,18 @@ impl PageFitter {
     /// run length). Nothing happens before a first [`PageFitter::fit`].
     pub fn calibrate(&self, request: PosteriorRequest) {
         let latest = self.latest.borrow().clone();
-        if let Some((data, channels, params)) = latest {
-            self.fit_calibrated(data, channels, params, request, None);
+        if let Some((data, channels, settings)) = latest {
+            self.fit_calibrated(data, channels, settings, request, None);
         }
     }
 
-    /// Fits the latest data again with `params` (e.g. another carryover form) and samples
-    /// its posterior as `request` says; the planner on screen stays until this fit
-    /// succeeds. Nothing happens before a first [`PageFitter::fit`].
-    pub fn refit(&self, params: ModelParams, request: PosteriorRequest) {
+    /// Fits the latest data again with `settings` (e.g. another carryover or model form)
+    /// and samples its posterior as `request` says; the planner on screen stays until this
+    /// fit succeeds. Nothing happens before a first [`PageFitter::fit`].
+    pub fn refit(&self, settings: FitSettings, request: PosteriorRequest) {
         let latest = self.latest.borrow().clone();
         if let Some((data, channels, _)) = latest {
-            self.fit_calibrated(data, channels, params, request, None);
+            self.fit_calibrated(data, channels, settings, request, None);
         }
     }
 
@@ -314,11 +314,11 @@ impl PageFitter {
         &self,
         data: WeeklyData,
         channels: Vec<ChannelInfo>,
-        params: ModelParams,
+        settings: FitSettings,
         request: PosteriorRequest,
         on_fitted: Option<OnFitted>,
     ) {
-        *self.latest.borrow_mut() = Some((data.clone(), channels.clone(), params.clone()));
+        *self.latest.borrow_mut() = Some((data.clone(), channels.clone(), settings.clone()));
         self.state.set(FitState::Fitting { done: 0, total: 0 });
         self.stop_sampling_note(
             "The uncertainty was not computed: a new fit started. It is computed once that fit is in.",
@@ -330,7 +330,7 @@ impl PageFitter {
             on_fitted,
         };
         let job = page_posterior_job(request);
-        self.worker.borrow().fit(data, params, Some(job), context);
+        self.worker.borrow().fit(data, settings, Some(job), context);
     }
 
     /// A sampling that was running is cancelled: say so (finished draws stay with their
@@ -370,7 +370,7 @@ pub fn start_fit(
     posterior: RwSignal<PosteriorState>,
 ) -> PageFitter {
     let fitter = PageFitter::new(state, posterior);
-    fitter.fit(embedded.data, embedded.channels, ModelParams::new());
+    fitter.fit(embedded.data, embedded.channels, ModelParams::new().into());
     fitter
 }
 
@@ -440,7 +440,7 @@ mod tests {
         // A Weibull model's channels hold decay = NaN: by value, its planner never equals
         // itself, so the memo's comparison must be by identity.
         let planner = Arc::new(crate::planner::scenario::fitted_weibull_planner().clone());
-        assert!(planner.model().channels()[0].decay.is_nan());
+        assert!(planner.model().linear_model().channels()[0].decay.is_nan());
         assert!(
             *planner != *planner.clone(),
             "NaN makes the value comparison fail"

@@ -86,6 +86,7 @@ fn scaled_draws(planner: &Planner, divergences: usize) -> PosteriorDraws {
         .collect();
     let roi = planner
         .model()
+        .linear_model()
         .channels()
         .iter()
         .map(|c| scales.iter().map(|k| k * c.roi).collect())

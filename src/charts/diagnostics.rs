@@ -140,7 +140,7 @@ mod tests {
         let p = fitted_planner();
         diagnose(
             p.data(),
-            p.model(),
+            p.model().linear_model(),
             &ModelParams::new(),
             &DiagnosisParams::default(),
         )

@@ -403,7 +403,7 @@ pub fn fit_figure(planner: &Planner) -> Figure {
 /// Fitted weekly revenue stacked by source: base (intercept + trend), seasonality,
 /// controls, then each channel.
 pub fn decomposition_figure(planner: &Planner) -> Figure {
-    let d = planner.model().decomposition();
+    let d = planner.model().revenue_decomposition();
     let weeks = week_labels(planner);
     let n = weeks.len();
     let base: Vec<f64> = (0..n).map(|t| d.baseline[t] + d.trend[t]).collect();

@@ -164,7 +164,7 @@ pub fn fit_summary(planner: &Planner) -> String {
 
 /// The decomposition chart: the average weekly revenue of each source over the data.
 pub fn decomposition_summary(planner: &Planner) -> String {
-    let d = planner.model().decomposition();
+    let d = planner.model().revenue_decomposition();
     let n = d.baseline.len();
     if n == 0 {
         return "No weeks to show.".to_string();

@@ -16,7 +16,7 @@ use mixplan_core::mediation::{
 
 use super::use_first_open::use_first_open;
 use crate::format::{currency, decimal, percent};
-use crate::planner::scenario::Planner;
+use crate::planner::scenario::{Planner, additive_only};
 use crate::worker::mediation_job::MediationJob;
 use crate::worker::on_demand::{Job, JobResult};
 use crate::worker::on_demand_client;
@@ -78,9 +78,13 @@ async fn compute(planner: &Planner) -> Result<Computed, String> {
     let missing = clicks.is_none().then(|| format!(
         "The data have no weekly clicks of {mediator}: its spend stands for them here. Add a column {mediator}_clicks to your file and give it the role “metric” to use them."
     ));
+    let model = planner
+        .additive_model()
+        .ok_or_else(|| additive_only("The mediation estimate"))?
+        .clone();
     let job = MediationJob {
         data: planner.data().clone(),
-        model: planner.model().clone(),
+        model,
         params: MediationParams {
             mediator: mediator.clone(),
             metric: if clicks.is_some() {

@@ -14,7 +14,7 @@ use mixplan_core::model::ModelParams;
 use super::chart_card::ChartCard;
 use super::use_first_open::use_first_open;
 use crate::charts::diagnostics::{acf_figure, acf_summary, stability_figure, stability_summary};
-use crate::planner::scenario::Planner;
+use crate::planner::scenario::{Planner, additive_only};
 use crate::worker::on_demand::{CheckJob, Job, JobResult};
 use crate::worker::on_demand_client;
 
@@ -28,9 +28,13 @@ type Outcome = Result<Arc<Diagnosis>, String>;
 /// fits). With a Weibull model the collinearity features and the window refits use its own
 /// kernels (`mixplan_core::diagnose::model_roi_stability`).
 async fn run_checks(planner: &Planner) -> Outcome {
+    let model = planner
+        .additive_model()
+        .ok_or_else(|| additive_only("Model checks"))?
+        .clone();
     let job = CheckJob {
         data: planner.data().clone(),
-        model: planner.model().clone(),
+        model,
         params: ModelParams::new().carryover(planner.model().carryover_form()),
         checks: DiagnosisParams::default(),
     };

@@ -135,10 +135,13 @@ pub fn ModelPanel(
         })
     };
     let rows = model
+        .linear_model()
         .channels()
         .iter()
         .enumerate()
         .map(|(c, ch)| {
+            // Revenue ROI in either form (the multiplicative form's is the removal effect's).
+            let roi = model.channel_revenue(c).map_or(f64::NAN, |r| r.roi);
             let name = planner.channels().get(c).map(|i| i.name.clone()).unwrap_or_else(|| ch.name.clone());
             let t = truth.get(c).cloned();
             let true_decay = t.as_ref().map(|t| t.decay);
@@ -150,7 +153,7 @@ pub fn ModelPanel(
                     <td>{currency(ch.half_saturation)}<span class="truth">{truth_cell(|t| format!(" ({})", currency(t.half_saturation)))}</span></td>
                     <td>{decimal(ch.shape, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.shape, 2)))}</span></td>
                     <td>
-                        {decimal(ch.roi, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.roi, 2)))}</span>
+                        {decimal(roi, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.roi, 2)))}</span>
                         <small
                             class="range"
                             data-testid=format!("roi-posterior-{c}")
@@ -183,7 +186,7 @@ pub fn ModelPanel(
                     )}
                 </p>
             })}
-            {model.negative_baseline().map(|level| view! {
+            {planner.additive_model().and_then(|m| m.negative_baseline()).map(|level| view! {
                 <p class="warning" role="alert" data-testid="negative-baseline-warning">
                     {negative_baseline_warning(level)}
                 </p>

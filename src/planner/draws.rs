@@ -5,6 +5,7 @@
 //! Built in the worker from the core's [`Posterior`]; everything the page shows about
 //! uncertainty is computed from it ([`super::intervals`]).
 
+use mixplan_core::model::MultiplicativePosterior;
 use mixplan_core::model::posterior::{Diagnostics, Posterior};
 use mixplan_core::response::HillResponse;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,10 @@ pub struct PosteriorDraws {
     curves: Vec<Vec<HillResponse>>,
     roi: Vec<Vec<f64>>,
     diagnostics: Diagnostics,
+    /// Per draw `B̄_d`, the weekly revenue without media, when channels multiply revenue
+    /// (`curves` are then the log curves `g_{c,d}`); `None` when they add to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bases: Option<Vec<f64>>,
 }
 
 impl PosteriorDraws {
@@ -68,7 +73,43 @@ impl PosteriorDraws {
             curves,
             roi,
             diagnostics,
+            bases: None,
         })
+    }
+
+    /// The page's draws of a multiplicative model's posterior: per draw the log curves
+    /// `g_{c,d}`, the revenue ROIs (removal effect ÷ spend) and `B̄_d`.
+    ///
+    /// # Errors
+    /// As [`PosteriorDraws::new`], and [`DrawsError::Ragged`] when the bases are not one per
+    /// draw.
+    pub fn from_multiplicative(posterior: &MultiplicativePosterior) -> Result<Self, DrawsError> {
+        let log = posterior.log_posterior();
+        let channels = log.channels().len();
+        let roi = (0..channels)
+            .map(|c| posterior.roi_draws(c).map(<[f64]>::to_vec))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| DrawsError::Empty)?;
+        let mut draws = Self::new(
+            log.channels().iter().map(|c| c.responses.clone()).collect(),
+            roi,
+            log.diagnostics().clone(),
+        )?;
+        let bases = posterior.base_levels().to_vec();
+        if bases.len() != draws.draws() {
+            return Err(DrawsError::Ragged {
+                channel: 0,
+                expected: draws.draws(),
+                found: bases.len(),
+            });
+        }
+        draws.bases = Some(bases);
+        Ok(draws)
+    }
+
+    /// Whether channels multiply revenue (the curves are log curves).
+    pub fn is_multiplicative(&self) -> bool {
+        self.bases.is_some()
     }
 
     /// The page's draws of the core's posterior.
@@ -109,9 +150,36 @@ impl PosteriorDraws {
         &self.diagnostics
     }
 
-    /// Media revenue `Σ_c f_{c,d}(x_c)` of the split `spend` under every draw `d`. A
-    /// missing, negative or non-finite spend counts as none.
+    /// Media revenue of the split `spend` under every draw `d`, `R_d(x) − B_d`: `Σ_c f_{c,d}(x_c)`
+    /// when channels add revenue, `B̄_d·(exp(Σ_c g_{c,d}(x_c)) − 1)` when they multiply it.
+    /// The difference of two splits' media revenue is the difference of their revenue under
+    /// the same draw, in both forms. A missing, negative or non-finite spend counts as none.
     pub fn media_revenue(&self, spend: &[f64]) -> Vec<f64> {
+        let sums = self.curve_sums(spend);
+        match &self.bases {
+            None => sums,
+            Some(bases) => sums
+                .iter()
+                .zip(bases)
+                .map(|(s, base)| base * s.exp_m1())
+                .collect(),
+        }
+    }
+
+    /// Weekly revenue of the split `spend` under every draw: `baseline + Σ_c f_{c,d}(x_c)`
+    /// when channels add revenue (`baseline` is the point fit's base, which the draws share),
+    /// `B̄_d·exp(Σ_c g_{c,d}(x_c))` when they multiply it (each draw's own base; `baseline`
+    /// unused).
+    pub fn revenue(&self, spend: &[f64], baseline: f64) -> Vec<f64> {
+        let sums = self.curve_sums(spend);
+        match &self.bases {
+            None => sums.iter().map(|s| baseline + s).collect(),
+            Some(bases) => sums.iter().zip(bases).map(|(s, b)| b * s.exp()).collect(),
+        }
+    }
+
+    /// `Σ_c curve_{c,d}(x_c)` under every draw `d`.
+    fn curve_sums(&self, spend: &[f64]) -> Vec<f64> {
         let mut totals = vec![0.0; self.draws()];
         for (c, curves) in self.curves.iter().enumerate() {
             let x = clean_spend(spend.get(c).copied());

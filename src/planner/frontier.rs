@@ -36,7 +36,7 @@ pub fn budget_frontier(
     }
     let step = (to - from) / steps as f64;
     let h = step / 10.0;
-    let baseline = planner.model().baseline_level();
+    let baseline = planner.baseline();
     let mut optimizer = Optimizer::new();
     let mut media = |budget: f64| {
         BudgetProblem::new(planner.curves(), bounds, budget)

@@ -76,7 +76,7 @@ pub struct BudgetAnswer {
 
 impl BudgetAnswer {
     fn new(planner: &Planner, budget: f64, plan: Plan) -> Self {
-        let revenue = planner.model().baseline_level() + plan.media_revenue();
+        let revenue = planner.baseline() + plan.media_revenue();
         Self {
             budget,
             plan,
@@ -119,7 +119,7 @@ pub fn budget_for_revenue(
             "Type a weekly revenue target of $0 or more, e.g. 150000.".into(),
         ));
     }
-    let baseline = planner.model().baseline_level();
+    let baseline = planner.baseline();
     let media_target = (target - baseline).max(0.0);
     let problem = RevenueProblem::new(planner.curves(), bounds, media_target, max_budget)
         .map_err(|e| from_optimize(e, max_budget))?;
@@ -267,7 +267,7 @@ pub fn revenue_sentence(planner: &Planner, target: f64, answer: &BudgetAnswer) -
     if answer.budget <= 0.0 {
         return format!(
             "The baseline alone is predicted to bring {} per week, which reaches {}: no media budget is needed.",
-            currency(planner.model().baseline_level()),
+            currency(planner.baseline()),
             currency(target)
         );
     }
@@ -385,7 +385,7 @@ mod tests {
         let p = fitted_planner();
         let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
         let bounds = budget.bounds();
-        let free = budget_for_revenue(p, &bounds, p.model().baseline_level() * 0.5, MAX).unwrap();
+        let free = budget_for_revenue(p, &bounds, p.baseline() * 0.5, MAX).unwrap();
         assert_eq!(free.budget, 0.0);
         assert!(revenue_sentence(p, 1.0, &free).ends_with("no media budget is needed."));
         let e = budget_for_revenue(p, &bounds, 1e9, MAX).unwrap_err();

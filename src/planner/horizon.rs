@@ -23,7 +23,7 @@ use mixplan_core::optimize::horizon::{
     HorizonPlan, MAX_WEEKS,
 };
 
-use super::scenario::{ChannelInfo, Planner};
+use super::scenario::{ChannelInfo, Planner, additive_only};
 use crate::format::{currency, parse_money};
 
 /// What the horizon form holds, parsed.
@@ -333,7 +333,10 @@ pub fn parse_channel_week_caps(
 /// # Errors
 /// Why the model and its data do not fit together, in words.
 pub fn horizon_model(planner: &Planner) -> Result<HorizonModel, String> {
-    HorizonModel::from_fitted(planner.model(), planner.data())
+    let model = planner
+        .additive_model()
+        .ok_or_else(|| additive_only("Planning ahead"))?;
+    HorizonModel::from_fitted(model, planner.data())
         .map_err(|e| format!("Planning ahead is not available for this model: {e}."))
 }
 
@@ -351,7 +354,9 @@ pub fn plan_period(
     let problem = params.check(model).map_err(|e| horizon_message(&e))?;
     let plan = optimizer.solve(&problem).map_err(|e| horizon_message(&e))?;
     let forecast = Forecast::new(
-        planner.model(),
+        planner
+            .additive_model()
+            .ok_or_else(|| additive_only("Planning ahead"))?,
         planner.data(),
         &plan,
         &ForecastParams::new(),
@@ -487,11 +492,15 @@ mod tests {
         assert_eq!(outcome.forecast.weeks.len(), 13);
         // Each week's media revenue is the fitted model's own contribution series (its Weibull
         // kernel from the data's first week) run over the data's spend continued by the plan.
-        for (c, channel) in p.model().channels().iter().enumerate() {
+        for (c, channel) in p.model().linear_model().channels().iter().enumerate() {
             let mut series = p.data().channel(&channel.name).unwrap().values.clone();
             let n = series.len();
             series.extend((0..13).map(|week| plan.spend(week, c)));
-            let contribution = p.model().contribution_series(c, &series).unwrap();
+            let contribution = p
+                .model()
+                .linear_model()
+                .contribution_series(c, &series)
+                .unwrap();
             for week in 0..13 {
                 let (planned, direct) = (plan.contribution(week, c), contribution[n + week]);
                 assert!(

@@ -7,7 +7,7 @@
 use mixplan_core::data::WeeklyData;
 use mixplan_core::pricing::{Interval, PricingParams, PricingReport, estimate_pricing};
 
-use super::scenario::Planner;
+use super::scenario::{Planner, additive_only};
 
 /// Smallest price change the panel offers, percent.
 pub const MIN_PRICE_CHANGE_PCT: i32 = -20;
@@ -58,9 +58,12 @@ pub fn pricing_report(planner: &Planner) -> Result<PricingReport, String> {
     if !missing.is_empty() {
         return Err(missing_message(&missing));
     }
+    let model = planner
+        .additive_model()
+        .ok_or_else(|| additive_only("The price and promotion estimate"))?;
     params
         .check(data)
-        .and_then(|valid| estimate_pricing(data, planner.model(), None, &valid))
+        .and_then(|valid| estimate_pricing(data, model, None, &valid))
         .map_err(|e| format!("Price and promotion effects could not be estimated: {e}."))
 }
 

@@ -7,8 +7,10 @@
 //! `Σ f_c(x_c)` and ROAS come from there, never re-derived here.
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::FittedModel;
-use mixplan_core::optimize::{self, OptimizeError, Plan, Uplift, scale_mix};
+use mixplan_core::model::{FittedModel, PlanningModel};
+use mixplan_core::optimize::{
+    self, OptimizeError, Plan, RevenueForm, SpendBounds, Uplift, scale_mix,
+};
 use mixplan_core::response::HillResponse;
 
 use super::budget::{BudgetRange, BudgetState};
@@ -46,12 +48,21 @@ pub fn channel_name<'a>(channels: &'a [ChannelInfo], id: &'a str) -> &'a str {
 /// itself: a `Memo` of it notifies on every recomputation, which only redraws.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planner {
-    model: FittedModel,
+    model: PlanningModel,
+    form: RevenueForm,
     curves: Vec<HillResponse>,
     channels: Vec<ChannelInfo>,
     historical_mix: Vec<f64>,
     observed_max: Vec<f64>,
     data: WeeklyData,
+}
+
+/// What the page says where `what` (e.g. "Planning ahead") is built for the additive model
+/// form only and the model in use is multiplicative.
+pub fn additive_only(what: &str) -> String {
+    format!(
+        "{what} is built for the additive model form only so far, and this model is multiplicative. Choose “Additive” under Model form in the model panel to use it."
+    )
 }
 
 /// One row of the channel table.
@@ -154,9 +165,15 @@ impl Planner {
     /// Builds the planner from a fitted model, the channels' display names (in model order)
     /// and the data it was fitted on. The historical mix is the model's mean weekly spend per
     /// channel; the data gives the highest weekly spend seen per channel.
-    pub fn new(model: FittedModel, channels: Vec<ChannelInfo>, data: &WeeklyData) -> Self {
-        let curves = model.responses();
-        let historical_mix = model.channels().iter().map(|c| c.mean_spend).collect();
+    pub fn new(
+        model: impl Into<PlanningModel>,
+        channels: Vec<ChannelInfo>,
+        data: &WeeklyData,
+    ) -> Self {
+        let model = model.into();
+        let curves = model.curves();
+        let form = model.revenue_form();
+        let historical_mix = model.mix();
         let observed_max = data
             .channels()
             .iter()
@@ -164,6 +181,7 @@ impl Planner {
             .collect();
         Self {
             model,
+            form,
             curves,
             channels,
             historical_mix,
@@ -177,9 +195,29 @@ impl Planner {
         &self.data
     }
 
-    /// The fitted model.
-    pub fn model(&self) -> &FittedModel {
+    /// The fitted model, in its form.
+    pub fn model(&self) -> &PlanningModel {
         &self.model
+    }
+
+    /// The additive model, when that is the model's form: for what is built for a model
+    /// whose channels add revenue only ([`additive_only`] says so to the user otherwise).
+    pub fn additive_model(&self) -> Option<&FittedModel> {
+        match &self.model {
+            PlanningModel::Additive(model) => Some(model),
+            PlanningModel::Multiplicative(_) => None,
+        }
+    }
+
+    /// How the curves make revenue ([`RevenueForm`]): what every revenue figure of a split
+    /// comes from.
+    pub fn revenue_form(&self) -> RevenueForm {
+        self.form
+    }
+
+    /// Weekly revenue without media: what the model predicts with no spend at all.
+    pub fn baseline(&self) -> f64 {
+        self.form.base()
     }
 
     /// The channels, in model order.
@@ -187,7 +225,10 @@ impl Planner {
         &self.channels
     }
 
-    /// Steady-state response curves, in model order.
+    /// Steady-state response curves, in model order: the channels' revenue `f_c` (additive)
+    /// or log revenue `g_c` (multiplicative). Revenue increases with their sum in both forms,
+    /// so the optimiser runs on them; a split's revenue figures come from
+    /// [`Planner::evaluate`].
     pub fn curves(&self) -> &[HillResponse] {
         &self.curves
     }
@@ -208,9 +249,10 @@ impl Planner {
         BudgetRange::around(self.historical_total())
     }
 
-    /// Evaluates a split with [`Plan::evaluate`]. A spend that is missing, negative or not
-    /// finite counts as none (a [`BudgetState`] built for this planner has none such).
-    fn evaluate(&self, spend: &[f64]) -> Plan {
+    /// Evaluates a split in the model's form ([`RevenueForm::evaluate`]): contributions,
+    /// marginal ROIs and media revenue `R(x) − baseline`. A spend that is missing, negative
+    /// or not finite counts as none (a [`BudgetState`] built for this planner has none such).
+    pub fn evaluate(&self, spend: &[f64]) -> Plan {
         let clean: Vec<f64> = (0..self.curves.len())
             .map(|c| {
                 spend
@@ -220,21 +262,31 @@ impl Planner {
                     .unwrap_or(0.0)
             })
             .collect();
-        Plan::evaluate(&self.curves, &clean)
+        self.form
+            .evaluate(&self.curves, &clean)
             .expect("one finite, non-negative spend per curve is a valid split")
     }
 
-    /// Evaluates a budget state: `revenue = baseline + Σ_c f_c(x_c)`, the historical mix
-    /// scaled to the same total, and the exact optimal split of the total with locked
-    /// channels held at their spend.
+    /// The exact best split of `total` within `bounds` (revenue is increasing in the
+    /// curves' sum in both forms, so the optimum of the curves is the revenue optimum),
+    /// evaluated in the model's form.
+    ///
+    /// # Errors
+    /// As [`optimize::optimize`].
+    pub fn optimum(&self, bounds: &[SpendBounds], total: f64) -> Result<Plan, OptimizeError> {
+        optimize::optimize(&self.curves, bounds, total)
+            .map(|allocation| self.evaluate(allocation.spend()))
+    }
+
+    /// Evaluates a budget state: `revenue = baseline + media` (`R(x)` of the model's form),
+    /// the historical mix scaled to the same total, and the exact optimal split of the total
+    /// with locked channels held at their spend.
     pub fn scenario(&self, budget: &BudgetState) -> Scenario {
         let total = budget.total();
-        let baseline = self.model.baseline_level();
+        let baseline = self.baseline();
         let current = self.evaluate(budget.spend());
         let historical = self.evaluate(&scale_mix(&self.historical_mix, total));
-        let bounds = budget.bounds();
-        let optimal = optimize::optimize(&self.curves, &bounds, total)
-            .map(|allocation| allocation.into_plan());
+        let optimal = self.optimum(&budget.bounds(), total);
         let placed = current.budget();
         let rows = (0..self.curves.len())
             .map(|c| {
@@ -343,7 +395,7 @@ mod tests {
         let budget = BudgetState::from_mix(p.historical_total(), p.historical_mix());
         let s = p.scenario(&budget);
         assert!(s.change_vs_historical().abs() < 1e-6);
-        let direct = p.model().predict_steady_state(budget.spend()).unwrap();
+        let direct = p.model().predict(budget.spend()).unwrap();
         assert!((s.revenue - direct.revenue).abs() < 1e-6 * direct.revenue);
         for (row, c) in s.rows.iter().zip(&direct.contributions) {
             assert!((row.contribution - c).abs() < 1e-9 * (1.0 + c.abs()));

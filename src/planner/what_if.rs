@@ -87,7 +87,7 @@ pub fn what_if(
         spend_before,
         spend_after,
         revenue_change: changed.contributions()[channel] - current.contributions()[channel],
-        revenue_after: planner.model().baseline_level() + changed.media_revenue(),
+        revenue_after: planner.baseline() + changed.media_revenue(),
         roas_before: current.roas(),
         roas_after: changed.roas(),
     })

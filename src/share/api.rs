@@ -146,7 +146,7 @@ pub fn predict(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
 }
 
 fn plan_json(planner: &Planner, plan: &Plan) -> Value {
-    let baseline = planner.model().baseline_level();
+    let baseline = planner.baseline();
     json!({
         "revenue": baseline + plan.media_revenue(),
         "baseline": baseline,

@@ -166,7 +166,8 @@ pub struct ModelChannel {
     pub half_saturation: f64,
     /// Hill shape `s`.
     pub shape: f64,
-    /// `β`, weekly revenue at saturation.
+    /// `β`: weekly revenue at saturation (additive form), or the lift of ln revenue at
+    /// saturation (multiplicative form: `0.1` ≈ +10.5 % revenue).
     pub coefficient: f64,
     /// Contribution ÷ spend over the data.
     pub roi: f64,
@@ -177,6 +178,9 @@ pub struct ModelChannel {
 /// The fitted model summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelExport {
+    /// The model's form: `additive` (channels add revenue) or `multiplicative` (they
+    /// multiply it; fitted to ln revenue), as `mixplan fit --form` names it.
+    pub form: mixplan_core::model::ModelForm,
     /// The carryover form (`geometric`, `weibull-cdf`, `weibull-pdf`), as `mixplan fit
     /// --carryover` names it.
     pub carryover: &'static str,
@@ -199,13 +203,15 @@ impl ModelExport {
     pub fn new(planner: &Planner) -> Self {
         let model = planner.model();
         Self {
+            form: model.form(),
             carryover: model.carryover_form().name(),
             weeks: model.weeks().len(),
             holdout_weeks: model.weeks().len().saturating_sub(model.holdout_start()),
-            baseline_weekly_revenue: model.baseline_level(),
+            baseline_weekly_revenue: planner.baseline(),
             metrics: *model.metrics(),
             baseline_metrics: *model.baseline_metrics(),
             channels: model
+                .linear_model()
                 .channels()
                 .iter()
                 .enumerate()
@@ -228,7 +234,7 @@ impl ModelExport {
                         half_saturation: ch.half_saturation,
                         shape: ch.shape,
                         coefficient: ch.coefficient,
-                        roi: ch.roi,
+                        roi: model.channel_revenue(c).map_or(f64::NAN, |r| r.roi),
                         mean_weekly_spend: ch.mean_spend,
                     }
                 })
@@ -343,8 +349,14 @@ mod tests {
         let value: serde_json::Value =
             serde_json::from_str(&ModelExport::new(planner).to_json()).unwrap();
         let channels = value["channels"].as_array().unwrap();
-        assert_eq!(channels.len(), planner.model().channels().len());
-        for (exported, fitted) in channels.iter().zip(planner.model().channels()) {
+        assert_eq!(
+            channels.len(),
+            planner.model().linear_model().channels().len()
+        );
+        for (exported, fitted) in channels
+            .iter()
+            .zip(planner.model().linear_model().channels())
+        {
             assert!(same(&exported["decay"], fitted.decay));
             assert!(exported.get("weibull_shape").is_none());
             assert!(same(&exported["half_saturation"], fitted.half_saturation));
@@ -366,7 +378,10 @@ mod tests {
             serde_json::from_str(&ModelExport::new(planner).to_json()).unwrap();
         assert_eq!(value["carryover"], "weibull-cdf");
         let channels = value["channels"].as_array().unwrap();
-        for (exported, fitted) in channels.iter().zip(planner.model().channels()) {
+        for (exported, fitted) in channels
+            .iter()
+            .zip(planner.model().linear_model().channels())
+        {
             let weibull = fitted.weibull.expect("a Weibull fit");
             assert!(exported.get("decay").is_none(), "{exported}");
             assert!(same(&exported["weibull_shape"], weibull.shape));

@@ -5,13 +5,12 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::ModelParams;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
 use super::js::{describe, script_url};
-use super::messages::{FitReply, PosteriorJob};
+use super::messages::{FitReply, FitSettings, PosteriorJob};
 use super::schedule::{Command, FitScheduler, Outcome};
 use super::wire::{from_js, to_js};
 
@@ -88,13 +87,13 @@ impl<C: 'static> FitWorker<C> {
         self.shared.borrow().scheduler.is_sampling()
     }
 
-    /// Fits `params` to `data` in the worker, then samples the posterior with `posterior`
+    /// Fits `settings` to `data` in the worker, then samples the posterior with `posterior`
     /// if given, cancelling the fit or sampling that is running, if any. `context` comes
     /// back with the fitted model.
     pub fn fit(
         &self,
         data: WeeklyData,
-        params: ModelParams,
+        settings: FitSettings,
         posterior: Option<PosteriorJob>,
         context: C,
     ) {
@@ -102,7 +101,7 @@ impl<C: 'static> FitWorker<C> {
             .shared
             .borrow_mut()
             .scheduler
-            .submit(data, params, posterior, context);
+            .submit(data, settings, posterior, context);
         let outcome = execute(&self.shared, commands);
         report(&self.shared, outcome);
     }

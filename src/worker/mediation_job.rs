@@ -54,7 +54,7 @@ mod tests {
         assert!(clicks.is_some(), "the store's clicks are embedded");
         let job = MediationJob {
             data: planner.data().clone(),
-            model: planner.model().clone(),
+            model: planner.model().linear_model().clone(),
             params: MediationParams::default(),
             clicks,
         };
@@ -62,7 +62,8 @@ mod tests {
         let valid = MediationParams::default()
             .check(planner.data(), job.clicks.as_deref())
             .expect("valid");
-        let direct = estimate_mediation(planner.data(), planner.model(), &valid).expect("direct");
+        let direct = estimate_mediation(planner.data(), planner.model().linear_model(), &valid)
+            .expect("direct");
         assert_eq!(report, direct);
         assert_eq!(report.metric, MediatorMetric::Clicks);
     }
@@ -72,7 +73,7 @@ mod tests {
         let planner = fitted_planner();
         let job = MediationJob {
             data: planner.data().clone(),
-            model: planner.model().clone(),
+            model: planner.model().linear_model().clone(),
             params: MediationParams {
                 metric: MediatorMetric::Spend,
                 sources: Vec::new(),

@@ -15,7 +15,7 @@
 
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::posterior::{LiftTest, RoiBelief, SamplerParams};
-use mixplan_core::model::{FittedModel, ModelParams};
+use mixplan_core::model::{ModelForm, ModelParams, PlanningModel};
 use serde::{Deserialize, Serialize};
 
 use crate::planner::draws::PosteriorDraws;
@@ -23,6 +23,25 @@ use crate::planner::draws::PosteriorDraws;
 /// Identifies one request; the page numbers its requests 1, 2, 3, … A `u32`, so it crosses
 /// to JavaScript as a plain number.
 pub type RequestId = u32;
+
+/// How the page asks for a model: the parameters and the form.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FitSettings {
+    /// The model parameters.
+    pub params: ModelParams,
+    /// The model's form.
+    pub form: ModelForm,
+}
+
+impl From<ModelParams> for FitSettings {
+    /// `params` in the additive form.
+    fn from(params: ModelParams) -> Self {
+        Self {
+            params,
+            form: ModelForm::Additive,
+        }
+    }
+}
 
 /// Page → worker: fit `params` to `data`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +52,9 @@ pub struct FitRequest {
     pub data: WeeklyData,
     /// The model parameters (checked by the worker before any work).
     pub params: ModelParams,
+    /// The model's form: additive (the default) or multiplicative (fitted to `ln y`).
+    #[serde(default)]
+    pub form: ModelForm,
     /// After the point fit, sample the posterior as this job says; `None`: the point fit
     /// only.
     pub posterior: Option<PosteriorJob>,
@@ -104,8 +126,8 @@ pub enum FitReply {
     Fitted {
         /// The request this is about.
         id: RequestId,
-        /// The fitted model.
-        model: Box<FittedModel>,
+        /// The fitted model, in the form asked for.
+        model: Box<PlanningModel>,
     },
     /// Request `id` failed; `message` says why, in the page's words.
     Failed {
@@ -172,6 +194,7 @@ mod tests {
             id: 3,
             data: embedded::load().expect("embedded data").data,
             params: ModelParams::new().seed(u64::MAX).max_sweeps(2),
+            form: ModelForm::Multiplicative,
             posterior: Some(PosteriorJob::new(
                 SamplerParams::new().chains(2).seed(u64::MAX),
             )),
@@ -192,7 +215,7 @@ mod tests {
             },
             FitReply::Fitted {
                 id: 2,
-                model: Box::new(model),
+                model: Box::new(model.into()),
             },
             FitReply::Failed {
                 id: 3,

@@ -110,13 +110,13 @@ mod tests {
         let params = ModelParams::new();
         let job = CheckJob {
             data: planner.data().clone(),
-            model: planner.model().clone(),
+            model: planner.model().linear_model().clone(),
             params: params.clone(),
             checks: DiagnosisParams::default(),
         };
         let direct = diagnose(
             planner.data(),
-            planner.model(),
+            planner.model().linear_model(),
             &params,
             &DiagnosisParams::default(),
         )
@@ -139,7 +139,7 @@ mod tests {
         let short = UserDataset::build(&file.name, &table, mapping, Default::default()).unwrap();
         let job = CheckJob {
             data: short.data,
-            model: planner.model().clone(),
+            model: planner.model().linear_model().clone(),
             params: ModelParams::new(),
             checks: DiagnosisParams::default(),
         };

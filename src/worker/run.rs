@@ -7,8 +7,9 @@
 //! so the loop is tested natively.
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::FittedModel;
+use mixplan_core::model::multiplicative::{log_posterior_model, log_target};
 use mixplan_core::model::posterior::{LiftTest, PosteriorModel, PosteriorSampler, PriorParams};
+use mixplan_core::model::{ModelForm, MultiplicativeModel, MultiplicativePosterior, PlanningModel};
 
 use super::messages::{FitReply, FitRequest, PosteriorJob, RequestId};
 use crate::planner::draws::PosteriorDraws;
@@ -62,7 +63,19 @@ pub fn run_fit(
         Ok(params) => params,
         Err(e) => return post(fail(format!("The model settings are invalid: {e}"))),
     };
-    let mut fitter = match params.start(&request.data) {
+    // The multiplicative form is the same search on ln y.
+    let logged = match request.form {
+        ModelForm::Additive => None,
+        ModelForm::Multiplicative => match log_target(&request.data) {
+            Ok(logged) => Some(logged),
+            Err(e) => {
+                return post(fail(format!(
+                    "The multiplicative model could not be fitted: {e}. Choose the additive model form."
+                )));
+            }
+        },
+    };
+    let mut fitter = match params.start(logged.as_ref().unwrap_or(&request.data)) {
         Ok(fitter) => fitter,
         Err(e) => return post(fail(format!("The model could not be fitted: {e}"))),
     };
@@ -73,7 +86,10 @@ pub fn run_fit(
             post(FitReply::Progress { id, done, total });
         }
     }
-    let model = match fitter.finish() {
+    let model: PlanningModel = match fitter.finish().and_then(|fitted| match logged {
+        None => Ok(fitted.into()),
+        Some(_) => MultiplicativeModel::from_log_model(fitted, &request.data).map(Into::into),
+    }) {
         Ok(model) => model,
         Err(e) => return post(fail(format!("The model could not be fitted: {e}"))),
     };
@@ -98,7 +114,7 @@ pub fn run_fit(
 pub fn run_posterior(
     id: RequestId,
     data: &WeeklyData,
-    model: &FittedModel,
+    model: &PlanningModel,
     job: PosteriorJob,
     mut clock_ms: impl FnMut() -> f64,
     mut post: impl FnMut(FitReply),
@@ -134,7 +150,18 @@ pub fn run_posterior(
                 Some(draws) => posterior.thinned(draws),
                 None => posterior,
             };
-            PosteriorDraws::from_posterior(&posterior).map_err(|e| e.to_string())
+            match model {
+                PlanningModel::Additive(_) => {
+                    PosteriorDraws::from_posterior(&posterior).map_err(|e| e.to_string())
+                }
+                PlanningModel::Multiplicative(model) => {
+                    MultiplicativePosterior::new(model, data, posterior)
+                        .map_err(|e| e.to_string())
+                        .and_then(|p| {
+                            PosteriorDraws::from_multiplicative(&p).map_err(|e| e.to_string())
+                        })
+                }
+            }
         });
     post(match draws {
         Ok(draws) => FitReply::Sampled {
@@ -147,10 +174,11 @@ pub fn run_posterior(
 }
 
 /// The sampler for `model`'s posterior on `data` with the default priors, calibrated by the
-/// job's lift tests.
+/// job's lift tests: the additive model's, or the multiplicative model's model of `ln y`
+/// (ROI priors and lift tests stated in revenue, see `mixplan_core::model::multiplicative`).
 fn start_sampler(
     data: &WeeklyData,
-    model: &FittedModel,
+    model: &PlanningModel,
     job: PosteriorJob,
 ) -> Result<PosteriorSampler, String> {
     let settings = job.sampler.check().map_err(|e| e.to_string())?;
@@ -158,8 +186,15 @@ fn start_sampler(
         .roi_beliefs(&job.roi_beliefs)
         .and_then(PriorParams::check)
         .map_err(|e| e.to_string())?;
-    let posterior = PosteriorModel::new(data, model, &priors).map_err(|e| e.to_string())?;
-    let posterior = calibrated(posterior, data, &job.lift_tests)?;
+    let posterior = match model {
+        PlanningModel::Additive(model) => {
+            let posterior = PosteriorModel::new(data, model, &priors).map_err(|e| e.to_string())?;
+            calibrated(posterior, data, &job.lift_tests)?
+        }
+        PlanningModel::Multiplicative(model) => {
+            log_posterior_model(model, data, &priors, &job.lift_tests).map_err(|e| e.to_string())?
+        }
+    };
     Ok(settings.start(posterior))
 }
 
@@ -205,6 +240,7 @@ mod tests {
             id: 7,
             data: data.clone(),
             params: ModelParams::new(),
+            form: ModelForm::Additive,
             posterior: None,
         };
         // A clock that advances 20 ms per reading (one reading per step).
@@ -221,7 +257,7 @@ mod tests {
             last,
             &FitReply::Fitted {
                 id: 7,
-                model: Box::new(expected)
+                model: Box::new(expected.into())
             }
         );
         assert!(progress.len() >= 3, "{} progress replies", progress.len());
@@ -253,6 +289,7 @@ mod tests {
             id: 1,
             data: data.clone(),
             params: ModelParams::new().holdout(0.9),
+            form: ModelForm::Additive,
             posterior: Some(PosteriorJob::new(SamplerParams::new())),
         };
         let mut replies = Vec::new();
@@ -271,6 +308,7 @@ mod tests {
             id: 5,
             data: data.clone(),
             params: ModelParams::new(),
+            form: ModelForm::Additive,
             posterior: Some(PosteriorJob::new(settings.clone())),
         };
         let now = std::cell::Cell::new(0.0);
@@ -332,7 +370,14 @@ mod tests {
         let model = crate::worker::test_support::default_fit(&data);
         let job = page_posterior_job(crate::fitting::PosteriorRequest::default());
         let mut replies = Vec::new();
-        run_posterior(1, &data, &model, job, || 1.0, |reply| replies.push(reply));
+        run_posterior(
+            1,
+            &data,
+            &model.clone().into(),
+            job,
+            || 1.0,
+            |reply| replies.push(reply),
+        );
         let Some(FitReply::Sampled { draws, .. }) = replies.last() else {
             panic!("no draws: {:?}", replies.last());
         };
@@ -354,6 +399,7 @@ mod tests {
             id: 6,
             data: data.clone(),
             params: params.clone(),
+            form: ModelForm::Additive,
             posterior: Some(PosteriorJob::new(
                 SamplerParams::new().chains(1).warmup(20).draws(10).seed(5),
             )),
@@ -371,11 +417,17 @@ mod tests {
         let expected = params.check().unwrap().fit(&data, |_, _| {}).unwrap();
         // (Compared as JSON: a Weibull channel's `decay` is NaN, which is not equal to itself.)
         assert_eq!(
-            serde_json::to_string(&**model).unwrap(),
+            serde_json::to_string(model.linear_model()).unwrap(),
             serde_json::to_string(&expected).unwrap()
         );
         assert_eq!(model.carryover_form(), CarryoverForm::WeibullCdf);
-        assert!(model.channels().iter().all(|c| c.weibull.is_some()));
+        assert!(
+            model
+                .linear_model()
+                .channels()
+                .iter()
+                .all(|c| c.weibull.is_some())
+        );
         assert!(
             matches!(replies.last(), Some(FitReply::Sampled { id: 6, draws, .. }) if draws.draws() == 10),
             "{:?}",
@@ -390,6 +442,7 @@ mod tests {
             id: 2,
             data,
             params: ModelParams::new(),
+            form: ModelForm::Additive,
             posterior: Some(PosteriorJob::new(SamplerParams::new().chains(0))),
         };
         let mut replies = Vec::new();
@@ -415,6 +468,7 @@ mod tests {
             id: 3,
             data: data.clone(),
             params: ModelParams::new(),
+            form: ModelForm::Additive,
             posterior: Some(job),
         };
         let draws = |job: PosteriorJob| {

@@ -16,9 +16,9 @@
 //! already delivered stays on the page).
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::model::{FittedModel, ModelParams};
+use mixplan_core::model::PlanningModel;
 
-use super::messages::{FitReply, FitRequest, PosteriorJob, RequestId};
+use super::messages::{FitReply, FitRequest, FitSettings, PosteriorJob, RequestId};
 use crate::planner::draws::PosteriorDraws;
 
 /// What the page must do to the worker.
@@ -41,7 +41,7 @@ pub enum Outcome<C> {
         total: usize,
     },
     /// The latest request is fitted.
-    Fitted(Box<FittedModel>, C),
+    Fitted(Box<PlanningModel>, C),
     /// The latest request failed: the page keeps what it shows.
     Failed(String),
     /// The latest request's posterior sampling progress (iterations).
@@ -129,13 +129,13 @@ impl<C> FitScheduler<C> {
         self.queued.is_some() || self.running.is_some()
     }
 
-    /// A new request to fit `params` to `data`, then to sample the posterior with
+    /// A new request to fit `settings` to `data`, then to sample the posterior with
     /// `posterior` if given: it replaces any queued request and cancels a running one (fit
     /// or sampling).
     pub fn submit(
         &mut self,
         data: WeeklyData,
-        params: ModelParams,
+        settings: FitSettings,
         posterior: Option<PosteriorJob>,
         context: C,
     ) -> Vec<Command> {
@@ -143,7 +143,8 @@ impl<C> FitScheduler<C> {
         let request = FitRequest {
             id: self.last_id,
             data,
-            params,
+            params: settings.params,
+            form: settings.form,
             posterior,
         };
         match self.phase {
@@ -277,7 +278,7 @@ mod tests {
         let model = embedded::quick_fit(&data());
         FitReply::Fitted {
             id,
-            model: Box::new(model),
+            model: Box::new(model.into()),
         }
     }
 
@@ -285,7 +286,7 @@ mod tests {
     fn the_first_request_starts_the_worker_and_is_posted_once_it_is_ready() {
         let mut scheduler = FitScheduler::new();
         assert_eq!(
-            scheduler.submit(data(), ModelParams::new(), None, "a"),
+            scheduler.submit(data(), FitSettings::default(), None, "a"),
             vec![Command::Restart]
         );
         assert!(scheduler.is_working());
@@ -306,18 +307,18 @@ mod tests {
         );
         assert!(!scheduler.is_working());
         // The worker is idle now: the next request goes straight to it.
-        let commands = scheduler.submit(data(), ModelParams::new(), None, "b");
+        let commands = scheduler.submit(data(), FitSettings::default(), None, "b");
         assert_eq!(posted(&commands), vec![2]);
     }
 
     #[test]
     fn a_new_request_cancels_the_running_one_and_its_late_replies_are_ignored() {
         let mut scheduler = FitScheduler::new();
-        scheduler.submit(data(), ModelParams::new(), None, "old");
+        scheduler.submit(data(), FitSettings::default(), None, "old");
         scheduler.receive(FitReply::Ready);
         // Request 1 is running; request 2 restarts the worker.
         assert_eq!(
-            scheduler.submit(data(), ModelParams::new(), None, "new"),
+            scheduler.submit(data(), FitSettings::default(), None, "new"),
             vec![Command::Restart]
         );
         assert_eq!(scheduler.latest(), 2);
@@ -341,15 +342,15 @@ mod tests {
     #[test]
     fn requests_made_while_the_worker_starts_keep_only_the_newest() {
         let mut scheduler = FitScheduler::new();
-        scheduler.submit(data(), ModelParams::new(), None, 1);
+        scheduler.submit(data(), FitSettings::default(), None, 1);
         assert!(
             scheduler
-                .submit(data(), ModelParams::new(), None, 2)
+                .submit(data(), FitSettings::default(), None, 2)
                 .is_empty()
         );
         assert!(
             scheduler
-                .submit(data(), ModelParams::new(), None, 3)
+                .submit(data(), FitSettings::default(), None, 3)
                 .is_empty()
         );
         let (commands, _) = scheduler.receive(FitReply::Ready);
@@ -361,7 +362,7 @@ mod tests {
     #[test]
     fn a_failed_fit_or_a_dead_worker_reports_once_and_the_next_request_restarts() {
         let mut scheduler = FitScheduler::<()>::new();
-        scheduler.submit(data(), ModelParams::new(), None, ());
+        scheduler.submit(data(), FitSettings::default(), None, ());
         scheduler.receive(FitReply::Ready);
         let (_, outcome) = scheduler.receive(FitReply::Failed {
             id: 1,
@@ -369,7 +370,7 @@ mod tests {
         });
         assert_eq!(outcome, Some(Outcome::Failed("no".into())));
         assert_eq!(
-            posted(&scheduler.submit(data(), ModelParams::new(), None, ())),
+            posted(&scheduler.submit(data(), FitSettings::default(), None, ())),
             vec![2]
         );
         assert_eq!(
@@ -378,7 +379,7 @@ mod tests {
         );
         assert_eq!(scheduler.worker_failed("again".into()), None);
         assert_eq!(
-            scheduler.submit(data(), ModelParams::new(), None, ()),
+            scheduler.submit(data(), FitSettings::default(), None, ()),
             vec![Command::Restart]
         );
     }
@@ -395,7 +396,7 @@ mod tests {
     fn a_posterior_request_delivers_the_fit_then_keeps_running_until_the_draws_come() {
         let mut scheduler = FitScheduler::new();
         let settings = Some(PosteriorJob::new(SamplerParams::new()));
-        scheduler.submit(data(), ModelParams::new(), settings.clone(), "a");
+        scheduler.submit(data(), FitSettings::default(), settings.clone(), "a");
         let (commands, _) = scheduler.receive(FitReply::Ready);
         assert!(
             matches!(&commands[..], [Command::Post(r)] if r.posterior == settings),
@@ -429,7 +430,7 @@ mod tests {
         assert!(!scheduler.is_working());
         // Idle again: the next request is posted at once.
         assert_eq!(
-            posted(&scheduler.submit(data(), ModelParams::new(), None, "b")),
+            posted(&scheduler.submit(data(), FitSettings::default(), None, "b")),
             vec![2]
         );
     }
@@ -439,7 +440,7 @@ mod tests {
         let mut scheduler = FitScheduler::new();
         scheduler.submit(
             data(),
-            ModelParams::new(),
+            FitSettings::default(),
             Some(PosteriorJob::new(SamplerParams::new())),
             "old",
         );
@@ -449,7 +450,7 @@ mod tests {
         assert_eq!(
             scheduler.submit(
                 data(),
-                ModelParams::new(),
+                FitSettings::default(),
                 Some(PosteriorJob::new(SamplerParams::new())),
                 "new"
             ),
@@ -469,7 +470,7 @@ mod tests {
         let mut scheduler = FitScheduler::new();
         scheduler.submit(
             data(),
-            ModelParams::new(),
+            FitSettings::default(),
             Some(PosteriorJob::new(SamplerParams::new())),
             (),
         );
@@ -483,7 +484,7 @@ mod tests {
         // A failed sampling reply also ends the request.
         scheduler.submit(
             data(),
-            ModelParams::new(),
+            FitSettings::default(),
             Some(PosteriorJob::new(SamplerParams::new())),
             (),
         );

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use mixplan_core::data::{DateOrder, DecimalSeparator, Inspection};
-use mixplan_core::model::ModelParams;
+use mixplan_core::model::{ModelForm, ModelParams};
 use mixplan_core::transform::CarryoverForm;
 use wasm_bindgen::JsCast;
 
@@ -23,6 +23,7 @@ use crate::fitting::{FitState, PageFitter, PosteriorRequest, PosteriorState};
 use crate::share::browser;
 use crate::share::link::PageLink;
 use crate::storage::{self, StoredData};
+use crate::worker::messages::FitSettings;
 use crate::worker::on_demand::{Job, JobResult};
 use crate::worker::on_demand_client;
 use mixplan_core::model::posterior::{LiftTest, RoiBelief, RunLength};
@@ -85,6 +86,9 @@ pub struct DataSession {
     /// The carryover form the user chose (every fit uses it; the model on screen says
     /// which form it was fitted with). Starts from the address's link, else geometric.
     pub carryover: RwSignal<CarryoverForm>,
+    /// The model form the user chose (additive unless they chose multiplicative; every fit
+    /// uses it, and the model on screen says which form it is).
+    pub form: RwSignal<ModelForm>,
     fitter: StoredValue<Option<PageFitter>, LocalStorage>,
     embedded: StoredValue<Option<EmbeddedData>>,
     /// The file in the mapping step (`None`: no mapping step open).
@@ -130,6 +134,7 @@ impl DataSession {
             roi_beliefs: RwSignal::new(Vec::new()),
             run_length: RwSignal::new(RunLength::Standard),
             carryover: RwSignal::new(CarryoverForm::default()),
+            form: RwSignal::new(ModelForm::default()),
             fitter: StoredValue::new_local(Some(PageFitter::new(fit, posterior))),
             embedded: StoredValue::new(None),
             source,
@@ -192,10 +197,13 @@ impl DataSession {
         self.fit_demo(false);
     }
 
-    /// The model settings every fit of the page uses: the defaults with the chosen
-    /// carryover form.
-    fn model_params(&self) -> ModelParams {
-        ModelParams::new().carryover(self.carryover.get_untracked())
+    /// The settings every fit of the page uses: the default parameters with the chosen
+    /// carryover form, in the chosen model form.
+    fn fit_settings(&self) -> FitSettings {
+        FitSettings {
+            params: ModelParams::new().carryover(self.carryover.get_untracked()),
+            form: self.form.get_untracked(),
+        }
     }
 
     /// Chooses the carryover form and refits the data in use with it (the point fit, then
@@ -206,9 +214,24 @@ impl DataSession {
             return;
         }
         self.carryover.set(form);
-        let params = self.model_params();
+        self.refit();
+    }
+
+    /// Chooses the model form (channels add or multiply revenue) and refits the data in use
+    /// with it, as [`DataSession::choose_carryover`] does.
+    pub fn choose_form(self, form: ModelForm) {
+        if self.form.get_untracked() == form {
+            return;
+        }
+        self.form.set(form);
+        self.refit();
+    }
+
+    /// Fits the data in use again with the current settings and lift tests.
+    fn refit(self) {
+        let settings = self.fit_settings();
         let request = self.posterior_request();
-        self.with_fitter(|f| f.refit(params, request));
+        self.with_fitter(|f| f.refit(settings, request));
     }
 
     /// Fits the built-in data; on success it is the data in use.
@@ -254,7 +277,7 @@ impl DataSession {
             f.fit_then(
                 demo.data,
                 demo.channels,
-                self.model_params(),
+                self.fit_settings(),
                 Some(on_fitted),
             )
         });
@@ -306,7 +329,7 @@ impl DataSession {
             f.fit_then(
                 dataset.data.clone(),
                 dataset.channels(),
-                self.model_params(),
+                self.fit_settings(),
                 Some(on_fitted),
             )
         });
@@ -357,13 +380,14 @@ impl DataSession {
         self.with_fitter(|f| f.calibrate(request));
     }
 
-    /// Stops the running fit; the model in use stays, and so does its carryover form (the
-    /// control returns to it when a cancelled fit was for another form).
+    /// Stops the running fit; the model in use stays, and so do its carryover and model
+    /// forms (the controls return to them when a cancelled fit was for another form).
     pub fn cancel(self) {
         self.pending.set(None);
         self.with_fitter(PageFitter::cancel);
         if let FitState::Ready { planner, .. } = self.fit.get_untracked() {
             self.carryover.set(planner.model().carryover_form());
+            self.form.set(planner.model().form());
         }
     }
 

@@ -37,7 +37,9 @@
 
 mod posterior;
 
-pub use posterior::{MultiplicativePosterior, sample_log_posterior, sample_multiplicative};
+pub use posterior::{
+    MultiplicativePosterior, log_posterior_model, sample_log_posterior, sample_multiplicative,
+};
 
 use super::error::{FitError, PredictError};
 use super::fitted::{BASELINE_WEEKS, FittedModel, SteadyStatePrediction, check_spend};
@@ -126,7 +128,7 @@ impl ValidParams {
     ) -> Result<MultiplicativeModel, FitError> {
         let logged = log_target(data)?;
         let log_model = self.fit(&logged, progress)?;
-        MultiplicativeModel::new(log_model, data)
+        MultiplicativeModel::from_log_model(log_model, data)
     }
 }
 
@@ -152,11 +154,12 @@ fn mean_square(a: &[f64], b: &[f64], range: std::ops::Range<usize>) -> f64 {
 
 impl MultiplicativeModel {
     /// Assembles the revenue-scale model from the additive model of `ln y` fitted to `data`'s
-    /// logged target.
+    /// logged target ([`log_target`]; e.g. by a [`crate::model::Fitter`] stepped on it, as
+    /// the page's worker does).
     ///
     /// # Errors
     /// [`FitError::NonPositiveTarget`] as [`log_target`].
-    fn new(log_model: FittedModel, data: &WeeklyData) -> Result<Self, FitError> {
+    pub fn from_log_model(log_model: FittedModel, data: &WeeklyData) -> Result<Self, FitError> {
         let logged = log_target(data)?;
         let ln_y = logged.target();
         let n = data.len();
@@ -289,6 +292,63 @@ impl MultiplicativeModel {
     /// [`BASELINE_WEEKS`] weeks. Always above zero.
     pub fn base_level(&self) -> f64 {
         self.base_level
+    }
+
+    /// The final model's mean prediction `ŷ_t = exp(μ_t + σ²/2)` split into revenue by
+    /// source, in the order base, seasonality, controls, media, so that the parts add up to
+    /// `ŷ_t` exactly. With `L_t = ln(intercept + trend)` parts of `μ_t` (`b⁰_t`), seasonality
+    /// `S_t`, controls `Z_t = Σ_j z_{j,t}` and media `G_t = Σ_c g_{c,t}` (all in ln revenue):
+    ///
+    /// ```text
+    /// base + trend_t  = exp(b⁰_t + σ²/2)                 (split between baseline and trend by
+    ///                                                      their shares of b⁰_t's revenue: the
+    ///                                                      intercept's exp, the rest to trend)
+    /// seasonality_t   = exp(b⁰_t + σ²/2)·(e^{S_t} − 1)
+    /// control_{j,t}   = exp(b⁰_t + S_t + σ²/2)·(e^{Z_t} − 1)·z_{j,t}/Z_t   (by log share; 0 when Z_t = 0)
+    /// channel_{c,t}   = B_t·(e^{G_t} − 1)·g_{c,t}/G_t    (B_t = exp(b_t + σ²/2), the revenue
+    ///                                                      without media; by log share)
+    /// ```
+    ///
+    /// A product has no unique split into sums: this one credits each layer with what it
+    /// adds on top of the layers before it, and shares a layer among its terms by their
+    /// shares of its logarithm (as PyMC-Marketing and Robyn do for log-scale models). A
+    /// channel's part here is not its removal effect ([`MultiplicativeChannel::contribution`]):
+    /// the removal effects add up to more than the media part, since a channel switched off
+    /// also takes its share of the cross terms with it.
+    pub fn revenue_decomposition(&self) -> super::Decomposition {
+        let d = self.log_model.decomposition();
+        let n = d.fitted.len();
+        let half_var = self.noise_variance / 2.0;
+        let mut out = super::Decomposition {
+            weeks: d.weeks.clone(),
+            baseline: vec![0.0; n],
+            trend: vec![0.0; n],
+            seasonality: vec![0.0; n],
+            controls: d.controls.clone(),
+            channels: d.channels.clone(),
+            fitted: vec![0.0; n],
+        };
+        let share = |part: f64, total: f64| if total != 0.0 { part / total } else { 0.0 };
+        for t in 0..n {
+            let level = (d.baseline[t] + d.trend[t] + half_var).exp();
+            let intercept_only = (d.baseline[t] + half_var).exp();
+            out.baseline[t] = intercept_only;
+            out.trend[t] = level - intercept_only;
+            let seasonal = level * d.seasonality[t].exp();
+            out.seasonality[t] = seasonal - level;
+            let z: f64 = d.controls.iter().map(|c| c.values[t]).sum();
+            let with_controls = seasonal * z.exp();
+            for (out_c, log_c) in out.controls.iter_mut().zip(&d.controls) {
+                out_c.values[t] = (with_controls - seasonal) * share(log_c.values[t], z);
+            }
+            let g: f64 = d.channels.iter().map(|c| c.values[t]).sum();
+            let total = with_controls * g.exp();
+            for (out_c, log_c) in out.channels.iter_mut().zip(&d.channels) {
+                out_c.values[t] = (total - with_controls) * share(log_c.values[t], g);
+            }
+            out.fitted[t] = total;
+        }
+        out
     }
 
     /// The channels' log curves `g_c(x) = β_c x^s/(x^s + K^s)` (steady state): the curves

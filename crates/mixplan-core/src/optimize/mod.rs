@@ -125,7 +125,9 @@ mod solver;
 
 pub use curve::ResponseCurve;
 pub use error::OptimizeError;
-pub use plan::{Allocation, BoundStatus, Plan, RoasPlan, SolveStats, Uplift, scale_mix};
+pub use plan::{
+    Allocation, BoundStatus, Plan, RevenueForm, RoasPlan, SolveStats, Uplift, scale_mix,
+};
 pub use problem::{BudgetProblem, RoasProblem, SpendBounds};
 pub use revenue_target::{RevenuePlan, RevenueProblem};
 pub use solver::Optimizer;

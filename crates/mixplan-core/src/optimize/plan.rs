@@ -110,6 +110,111 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// Evaluates a valid split of a model whose channels multiply revenue,
+    /// `R(x) = base·exp(Σ_c g_c(x_c))` with `curves` the log curves `g_c`: each channel's
+    /// contribution is its removal effect `R(x)·(1 − exp(−g_c(x_c)))`, its marginal ROI
+    /// `∂R/∂x_c = R(x)·g_c'(x_c)`, and the media revenue `R(x) − base` (which the removal
+    /// effects do not add up to: the product's cross terms belong to no channel alone).
+    fn multiplicative<C: ResponseCurve>(curves: &[C], spend: Vec<f64>, base: f64) -> Self {
+        let logs: Vec<f64> = curves
+            .iter()
+            .zip(&spend)
+            .map(|(g, &x)| g.value(x))
+            .collect();
+        let revenue = base * logs.iter().sum::<f64>().exp();
+        Self {
+            contributions: logs.iter().map(|g| revenue * -(-g).exp_m1()).collect(),
+            marginal_roi: curves
+                .iter()
+                .zip(&spend)
+                .map(|(g, &x)| revenue * g.marginal(x))
+                .collect(),
+            media_revenue: revenue - base,
+            budget: spend.iter().sum(),
+            spend,
+        }
+    }
+}
+
+/// How a model's channel curves make weekly revenue: the one thing the planner needs to know
+/// about the model's form besides its curves.
+///
+/// | form | revenue of a split `x` | channel `c`'s contribution | marginal ROI |
+/// |---|---|---|---|
+/// | additive | `R(x) = base + Σ_c f_c(x_c)` | `f_c(x_c)` | `f_c'(x_c)` |
+/// | multiplicative | `R(x) = base·exp(Σ_c g_c(x_c))` | `R(x)·(1 − exp(−g_c(x_c)))` (removal effect) | `R(x)·g_c'(x_c)` |
+///
+/// In both, `R` increases with the curves' sum `S(x) = Σ_c curve_c(x_c)`
+/// ([`RevenueForm::revenue`]), so the split that maximises revenue for a budget is the one
+/// that maximises `S`: the exact optimiser on the curves serves both forms, and a revenue
+/// target `T` is the curve-sum target [`RevenueForm::curve_sum_for`]`(T)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevenueForm {
+    /// Channels add revenue to `base`, the weekly revenue without media.
+    Additive {
+        /// Weekly revenue without media.
+        base: f64,
+    },
+    /// Channels multiply `base`, the weekly revenue without media (above zero).
+    Multiplicative {
+        /// Weekly revenue without media.
+        base: f64,
+    },
+}
+
+impl RevenueForm {
+    /// Weekly revenue without media.
+    pub fn base(&self) -> f64 {
+        match *self {
+            RevenueForm::Additive { base } | RevenueForm::Multiplicative { base } => base,
+        }
+    }
+
+    /// Whether channels multiply revenue.
+    pub fn is_multiplicative(&self) -> bool {
+        matches!(self, RevenueForm::Multiplicative { .. })
+    }
+
+    /// Revenue of a split whose curves sum to `curve_sum`: `base + S` or `base·exp(S)`.
+    pub fn revenue(&self, curve_sum: f64) -> f64 {
+        match *self {
+            RevenueForm::Additive { base } => base + curve_sum,
+            RevenueForm::Multiplicative { base } => base * curve_sum.exp(),
+        }
+    }
+
+    /// The curve sum `S` whose revenue is `revenue` (the inverse of
+    /// [`RevenueForm::revenue`]): `revenue − base`, or `ln(revenue / base)`; `None` in the
+    /// multiplicative form for a revenue or base at or below zero, which no split reaches.
+    pub fn curve_sum_for(&self, revenue: f64) -> Option<f64> {
+        match *self {
+            RevenueForm::Additive { base } => Some(revenue - base),
+            RevenueForm::Multiplicative { base } => {
+                (revenue > 0.0 && base > 0.0).then(|| (revenue / base).ln())
+            }
+        }
+    }
+
+    /// Evaluates a split on `curves` in this form (see the table above); the plan's
+    /// [`Plan::media_revenue`] is `R(x) − base` in both forms.
+    ///
+    /// # Errors
+    /// As [`Plan::evaluate`].
+    pub fn evaluate<C: ResponseCurve>(
+        &self,
+        curves: &[C],
+        spend: &[f64],
+    ) -> Result<Plan, OptimizeError> {
+        let plan = Plan::evaluate(curves, spend)?;
+        Ok(match *self {
+            RevenueForm::Additive { .. } => plan,
+            RevenueForm::Multiplicative { base } => Plan::multiplicative(curves, plan.spend, base),
+        })
+    }
+}
+
 /// The gain of one plan over another: `absolute = new − current`,
 /// `relative = absolute / current` (`None` when `current` is 0).
 ///
@@ -352,6 +457,55 @@ mod tests {
         assert_eq!(
             BoundStatus::classify(5.0, SpendBounds::locked(5.0)),
             BoundStatus::Locked
+        );
+    }
+
+    #[test]
+    fn the_multiplicative_form_evaluates_removal_effects_and_marginal_revenue() {
+        use crate::response::HillResponse;
+        let curves = [
+            HillResponse::new(0.2, 1_000.0, 1.2).unwrap(),
+            HillResponse::new(0.05, 500.0, 0.8).unwrap(),
+        ];
+        let spend = [1_500.0, 300.0];
+        let form = RevenueForm::Multiplicative { base: 10_000.0 };
+        let plan = form.evaluate(&curves, &spend).unwrap();
+        let g: Vec<f64> = curves
+            .iter()
+            .zip(&spend)
+            .map(|(c, &x)| c.value(x))
+            .collect();
+        let revenue = 10_000.0 * (g[0] + g[1]).exp();
+        assert!((plan.media_revenue() - (revenue - 10_000.0)).abs() < 1e-9);
+        assert!((form.revenue(g[0] + g[1]) - revenue).abs() < 1e-9);
+        for c in 0..2 {
+            // Removal effect: revenue lost when the channel alone is switched off.
+            let without = 10_000.0 * (g[1 - c]).exp();
+            assert!((plan.contributions()[c] - (revenue - without)).abs() < 1e-8);
+            // Marginal revenue against a central difference of R.
+            let h = 1e-3;
+            let mut up = spend;
+            up[c] += h;
+            let mut down = spend;
+            down[c] -= h;
+            let r = |x: &[f64]| form.evaluate(&curves, x).unwrap().media_revenue();
+            let numeric = (r(&up) - r(&down)) / (2.0 * h);
+            assert!((plan.marginal_roi()[c] - numeric).abs() < 1e-6 * numeric.abs().max(1.0));
+        }
+        // The removal effects add up to more than the media revenue: the cross term
+        // R·(1 − e^{−g_1})(1 − e^{−g_2}) is lost whichever channel is switched off.
+        let sum: f64 = plan.contributions().iter().sum();
+        let cross = revenue * (1.0 - (-g[0]).exp()) * (1.0 - (-g[1]).exp());
+        assert!((sum - plan.media_revenue() - cross).abs() < 1e-8);
+        // Revenue ↔ curve sum round trip, and what no split reaches.
+        let s = form.curve_sum_for(revenue).unwrap();
+        assert!((s - (g[0] + g[1])).abs() < 1e-12);
+        assert_eq!(form.curve_sum_for(0.0), None);
+        let additive = RevenueForm::Additive { base: -50.0 };
+        assert_eq!(additive.curve_sum_for(100.0), Some(150.0));
+        assert_eq!(
+            additive.evaluate(&curves, &spend).unwrap(),
+            Plan::evaluate(&curves, &spend).unwrap()
         );
     }
 }

@@ -52,7 +52,6 @@
 //! (`*.json`) instead of a CSV, `optimize` skips the fit and solves the problem in it (see
 //! [`problem_file`]).
 
-mod form;
 mod problem_file;
 mod rule;
 
@@ -64,9 +63,9 @@ use super::fit::{FormChoice, choose_form};
 use super::output::{Named, print_json};
 use super::posterior_args::{ConvergenceOut, PosteriorArgs};
 use crate::error::CliError;
-use form::PlanningModel;
 use mixplan_core::format::money;
 use mixplan_core::model::ModelForm;
+use mixplan_core::model::PlanningModel;
 use mixplan_core::model::posterior::PartialStep;
 use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::optimize::{
@@ -439,7 +438,7 @@ pub fn run(args: Args) -> CommandResult {
             (PlanningModel::Multiplicative(Box::new(model)), data)
         }
     };
-    let names = model.names();
+    let names = channel_names(model.linear_model());
     let curves = model.curves();
     let mix = model.mix();
     let mut outcome = solve(&args, &curves, &names, &mix)?;

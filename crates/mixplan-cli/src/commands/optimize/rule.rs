@@ -6,10 +6,10 @@
 //! (`MultiplicativePosterior::recommend`), so its uplifts are in revenue too.
 
 use super::Args;
-use super::form::PlanningModel;
 use crate::commands::posterior_args::ConvergenceOut;
 use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
+use mixplan_core::model::PlanningModel;
 use mixplan_core::model::posterior::{
     PartialStep, RecommendParams, Recommendation, SplitAssessment, Verdict, feasible_current,
 };

@@ -87,6 +87,21 @@ pub fn sample_log_posterior(
     tests: &[LiftTest],
     progress: impl FnMut(usize, usize),
 ) -> Result<Posterior, PosteriorError> {
+    params.sample(log_posterior_model(model, data, priors, tests)?, progress)
+}
+
+/// The density [`sample_log_posterior`] samples: [`PosteriorModel::of_log_revenue`] of
+/// `model`'s model of `ln y`, with the lift tests at first order; for a caller that steps
+/// the sampler itself (the page's worker).
+///
+/// # Errors
+/// As [`sample_log_posterior`], without the sampler's.
+pub fn log_posterior_model(
+    model: &MultiplicativeModel,
+    data: &WeeklyData,
+    priors: &Priors,
+    tests: &[LiftTest],
+) -> Result<PosteriorModel, PosteriorError> {
     if model.actual() != data.target() {
         return Err(PosteriorError::ModelDataMismatch(
             "the target differs from the one the model was fitted on".into(),
@@ -99,7 +114,7 @@ pub fn sample_log_posterior(
     if !tests.is_empty() {
         density = density.with_lift_tests(&logged, &log_lift_tests(data, tests)?)?;
     }
-    params.sample(density, progress)
+    Ok(density)
 }
 
 /// The lift tests in units of `ln y`: each lift and standard error divided by the mean actual
