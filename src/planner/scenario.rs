@@ -357,6 +357,24 @@ pub(crate) fn fitted_planner() -> &'static Planner {
     })
 }
 
+/// The planner fitted once on the embedded data in the multiplicative form (channels
+/// multiply revenue; fitted to ln revenue), shared by the native tests.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn fitted_multiplicative_planner() -> &'static Planner {
+    use std::sync::OnceLock;
+
+    static PLANNER: OnceLock<Planner> = OnceLock::new();
+    PLANNER.get_or_init(|| {
+        let e = crate::embedded::load().expect("embedded data loads");
+        let model = mixplan_core::model::ModelParams::new()
+            .check()
+            .expect("default parameters are valid")
+            .fit_multiplicative(&e.data, |_, _| {})
+            .expect("the store's revenue is above zero every week");
+        Planner::new(model, e.channels, &e.data)
+    })
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 impl Planner {
     /// The same planner with other display names (tests of how names are shown).
@@ -546,6 +564,26 @@ mod tests {
                 prop_assert!(v.is_finite(), "{} = {}", what, v);
             }
         }
+    }
+
+    #[test]
+    fn a_multiplicative_planner_evaluates_revenue_as_its_model_predicts() {
+        let p = fitted_multiplicative_planner();
+        assert!(p.revenue_form().is_multiplicative());
+        let total = p.historical_total();
+        let budget = locked_mix(total, p.historical_mix(), &vec![false; p.curves().len()]);
+        let s = p.scenario(&budget);
+        let direct = p.model().predict(budget.spend()).unwrap();
+        assert!((s.revenue - direct.revenue).abs() < 1e-6 * direct.revenue);
+        assert!((s.baseline - direct.baseline).abs() < 1e-9 * direct.baseline);
+        for (row, expected) in s.rows.iter().zip(&direct.contributions) {
+            assert!((row.contribution - expected).abs() < 1e-6 * expected.abs().max(1.0));
+        }
+        // The optimum beats the historical mix in revenue, as predicted by the model itself.
+        let optimal = s.optimal.as_ref().expect("an optimum");
+        let best = p.model().predict(optimal.spend()).unwrap().revenue;
+        assert!(best >= s.historical_revenue - 1e-6, "{best} < {}", s.historical_revenue);
+        assert!((s.optimal_revenue().unwrap() - best).abs() < 1e-6 * best);
     }
 
     #[test]
