@@ -10,6 +10,7 @@ use crate::components::data::load_bar::{drag_over_handler, drop_handler};
 use crate::components::data::session::{DataSession, InUse};
 use crate::components::fit_status::FitStatus;
 use crate::components::longer_run::LongerRunAction;
+use crate::components::model_form_choice::ModelFormSetting;
 use crate::components::offline_link::OfflineLink;
 use crate::components::performance::performance_view::PerformanceView;
 use crate::components::performance::planner_tabs::{PlannerTabs, Tab};
@@ -49,6 +50,12 @@ pub fn App() -> impl IntoView {
     provide_context(CarryoverSetting {
         chosen: session.carryover.into(),
         choose: Callback::new(move |form| session.choose_carryover(form)),
+    });
+    // The model-form control (in the model panel, and the form check's remedy) refits the
+    // data in use in that form.
+    provide_context(ModelFormSetting {
+        chosen: session.form.into(),
+        choose: Callback::new(move |form| session.choose_form(form)),
     });
     // The model panel's "Sample longer" samples the data in use again, longer.
     provide_context(LongerRunAction(Callback::new(move |()| {

@@ -7,7 +7,6 @@
 //! * hover labels use d3-format templates like the rest of the page: currency with thousands
 //!   separators and no decimals ([`MONEY`]), shares with one decimal ([`SHARE`]).
 
-use mixplan_core::response::HillResponse;
 use plotly::common::{
     Anchor, Fill, Font, HoverInfo, Line, Marker, MarkerSymbol, Mode, Orientation, TextPosition,
     Title,
@@ -21,6 +20,7 @@ use std::cmp::Ordering;
 
 use super::figure::Figure;
 use super::label::escape;
+use super::response::{ChannelResponse, channel_responses};
 use super::summary::change_word;
 use crate::format::{change_sign, currency, signed_currency};
 use crate::planner::draws::PosteriorDraws;
@@ -75,11 +75,29 @@ pub(crate) fn names(planner: &Planner) -> Vec<String> {
     planner.channels().iter().map(|c| escape(&c.name)).collect()
 }
 
+/// What the contribution chart calls a channel's bar, for the planner's form: "weekly
+/// revenue ($)" (`f_c(x_c)`, additive), or "revenue lost without the channel ($ per week)"
+/// (its removal effect `R(x)·(1 − exp(−g_c(x_c)))`, multiplicative: these overlap and add up
+/// to more than the media revenue `R(x) − B̄`).
+pub fn contribution_axis_title(planner: &Planner) -> &'static str {
+    if planner.revenue_form().is_multiplicative() {
+        "revenue lost without the channel ($ per week)"
+    } else {
+        "weekly revenue ($)"
+    }
+}
+
 /// Weekly revenue contribution by channel for the current split; a bar is green where the
 /// channel earns more than under the historical mix at the same total, red where less, grey
 /// where the change rounds to $0. Colour is not the only carrier: each bar is labelled with
 /// its change and a word above it (`+$234` / `gain`, `-$120` / `loss`, `$0` / `no change`).
+///
+/// The contributions are the plan's ([`crate::planner::scenario::Planner::evaluate`]): `f_c(x_c)`
+/// when channels add revenue; when they multiply it, each channel's removal effect (what
+/// revenue would lose without it), which the axis and hover text say
+/// ([`contribution_axis_title`]).
 pub fn contribution_figure(planner: &Planner, scenario: &Scenario) -> Figure {
+    let multiplicative = planner.revenue_form().is_multiplicative();
     let values: Vec<f64> = scenario.rows.iter().map(|r| r.contribution).collect();
     let changes: Vec<f64> = scenario
         .rows
@@ -103,8 +121,13 @@ pub fn contribution_figure(planner: &Planner, scenario: &Scenario) -> Figure {
         .iter()
         .map(|r| {
             format!(
-                "{} per week ({} vs historical mix)",
+                "{} per week{} ({} vs historical mix)",
                 currency(r.contribution),
+                if multiplicative {
+                    " lost without the channel"
+                } else {
+                    ""
+                },
                 signed_currency(r.contribution - r.historical_contribution)
             )
         })
@@ -123,7 +146,7 @@ pub fn contribution_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     plot.set_layout(
         base_layout()
             .show_legend(false)
-            .y_axis(titled_axis("weekly revenue ($)")),
+            .y_axis(titled_axis(contribution_axis_title(planner))),
     );
     Figure::from_plot(plot)
 }
@@ -204,9 +227,23 @@ pub fn donut_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     Figure::from_plot(plot)
 }
 
-/// Each channel's steady-state response curve `f_c(x)` over `[0, x_max]`, with the current
-/// spend (circle) and the best spend under the model (diamond) marked. The legend sits above
-/// the plot, clear of the spend axis title at any width.
+/// What the response chart's revenue axis shows, for the planner's form: "weekly revenue
+/// ($)" (`f_c(x)`, additive), or "weekly revenue the channel adds, others at the current
+/// split ($)" (`R(x, x_{−c}) − R(0, x_{−c})`, multiplicative; see [`ChannelResponse`]).
+pub fn response_axis_title(planner: &Planner) -> &'static str {
+    if planner.revenue_form().is_multiplicative() {
+        "weekly revenue the channel adds, others at the current split ($)"
+    } else {
+        "weekly revenue ($)"
+    }
+}
+
+/// Each channel's steady-state response curve over `[0, x_max]`, in revenue
+/// ([`ChannelResponse`]): `f_c(x)` when channels add revenue; when they multiply it, the
+/// revenue the channel adds at spend `x` with the other channels at the current split,
+/// `R(x, x_{−c}) − R(0, x_{−c})`. The current spend (circle) and the best spend under the
+/// model (diamond) are marked. The legend sits above the plot, clear of the spend axis title
+/// at any width.
 pub fn response_figure(planner: &Planner, scenario: &Scenario) -> Figure {
     response_figure_with_bands(planner, scenario, None)
 }
@@ -217,15 +254,21 @@ pub const BAND_POINTS: usize = 41;
 
 /// [`response_figure`] with, when `bands` is given, each channel's equal-tailed credible
 /// band at `level` around its curve: at every spend `x` on a [`BAND_POINTS`]-point grid,
-/// the `(1 ∓ level)/2` quantiles of `f_{c,d}(x)` over the posterior draws `d`, filled
-/// between (plotly.js `fill: "tonexty"` from the lower line to the upper one).
+/// the `(1 ∓ level)/2` quantiles over the posterior draws `d` of the draw's response
+/// ([`ChannelResponse::draws`]: `f_{c,d}(x)`, or `R_d(x, x_{−c}) − R_d(0, x_{−c})` with each
+/// draw's own base and log curves), filled between (plotly.js `fill: "tonexty"` from the
+/// lower line to the upper one). Draws of the other form than the planner's (a stale
+/// posterior) draw no band.
 pub fn response_figure_with_bands(
     planner: &Planner,
     scenario: &Scenario,
     bands: Option<(&PosteriorDraws, f64)>,
 ) -> Figure {
-    let x_max = planner
-        .curves()
+    let spend = scenario.current.spend();
+    let responses = channel_responses(planner, spend);
+    let multiplicative = planner.revenue_form().is_multiplicative();
+    let bands = bands.filter(|(draws, _)| draws.is_multiplicative() == multiplicative);
+    let x_max = responses
         .iter()
         .map(|f| 2.5 * f.half_saturation())
         .chain(
@@ -236,16 +279,21 @@ pub fn response_figure_with_bands(
         )
         .fold(1.0, f64::max);
     let xs: Vec<f64> = (0..=80).map(|i| x_max * i as f64 / 80.0).collect();
-    let hover =
-        format!("spend %{{x:{MONEY}}}<br>revenue %{{y:{MONEY}}}<extra>%{{fullData.name}}</extra>");
+    let hover = if multiplicative {
+        format!(
+            "spend %{{x:{MONEY}}}<br>revenue added %{{y:{MONEY}}}<br>(other channels at the current split)<extra>%{{fullData.name}}</extra>"
+        )
+    } else {
+        format!("spend %{{x:{MONEY}}}<br>revenue %{{y:{MONEY}}}<extra>%{{fullData.name}}</extra>")
+    };
     let mut plot = Plot::new();
-    for (c, (curve, channel)) in planner.curves().iter().zip(planner.channels()).enumerate() {
+    for (c, (curve, channel)) in responses.iter().zip(planner.channels()).enumerate() {
         let color = channel_color(c);
         let name = escape(&channel.name);
         if let Some((draws, level)) = bands {
             add_band(
                 &mut plot,
-                draws.curves(c),
+                &ChannelResponse::draws(draws, spend, c),
                 x_max,
                 level,
                 &name,
@@ -296,7 +344,7 @@ pub fn response_figure_with_bands(
                     .y_anchor(Anchor::Bottom),
             )
             .x_axis(titled_axis("weekly spend ($)"))
-            .y_axis(titled_axis("weekly revenue ($)")),
+            .y_axis(titled_axis(response_axis_title(planner))),
     );
     Figure::from_plot(plot)
 }
@@ -305,7 +353,7 @@ pub fn response_figure_with_bands(
 /// lower one filled up to it. Nothing when a quantile cannot be taken.
 fn add_band(
     plot: &mut Plot,
-    curves: &[HillResponse],
+    curves: &[ChannelResponse],
     x_max: f64,
     level: f64,
     name: &str,
@@ -401,8 +449,15 @@ pub fn fit_figure(planner: &Planner) -> Figure {
 }
 
 /// Fitted weekly revenue stacked by source: base (intercept + trend), seasonality,
-/// controls, then each channel.
+/// controls, then each channel; the stack adds up to the model's fitted revenue in both
+/// forms ([`mixplan_core::model::PlanningModel::revenue_decomposition`]).
+///
+/// When channels multiply revenue, each week's media revenue (fitted revenue minus the
+/// revenue without media) is split between the channels in proportion to their effect on
+/// ln revenue, `g_{c,t} / Σ_k g_{k,t}`: a channel's band is its share of media revenue, not
+/// what revenue would lose without it, and its hover text says so.
 pub fn decomposition_figure(planner: &Planner) -> Figure {
+    let multiplicative = planner.revenue_form().is_multiplicative();
     let d = planner.model().revenue_decomposition();
     let weeks = week_labels(planner);
     let n = weeks.len();
@@ -410,10 +465,15 @@ pub fn decomposition_figure(planner: &Planner) -> Figure {
     let controls: Vec<f64> = (0..n)
         .map(|t| d.controls.iter().map(|c| c.values[t]).sum())
         .collect();
-    let mut parts: Vec<(String, Vec<f64>, &str)> = vec![
-        ("base + trend".into(), base, "#c9ced8"),
-        ("seasonality".into(), d.seasonality.clone(), "#e5c07b"),
-        ("controls".into(), controls, "#a3b1c6"),
+    let mut parts: Vec<(String, Vec<f64>, &str, bool)> = vec![
+        ("base + trend".into(), base, "#c9ced8", false),
+        (
+            "seasonality".into(),
+            d.seasonality.clone(),
+            "#e5c07b",
+            false,
+        ),
+        ("controls".into(), controls, "#a3b1c6", false),
     ];
     for (c, series) in d.channels.iter().enumerate() {
         let name = escape(
@@ -422,16 +482,21 @@ pub fn decomposition_figure(planner: &Planner) -> Figure {
                 .get(c)
                 .map_or(series.name.as_str(), |ch| ch.name.as_str()),
         );
-        parts.push((name, series.values.clone(), channel_color(c)));
+        parts.push((name, series.values.clone(), channel_color(c), true));
     }
     let mut plot = Plot::new();
-    for (name, values, color) in parts {
+    for (name, values, color, channel) in parts {
+        let hover = if channel && multiplicative {
+            format!("%{{y:{MONEY}}} (share of media revenue)")
+        } else {
+            format!("%{{y:{MONEY}}}")
+        };
         plot.add_trace(
             Scatter::new(weeks.clone(), values)
                 .mode(Mode::Lines)
                 .name(name)
                 .stack_group("fitted")
-                .hover_template(format!("%{{y:{MONEY}}}"))
+                .hover_template(hover)
                 .fill(Fill::ToNextY)
                 .line(Line::new().width(0.5).color(color))
                 .fill_color(color),
@@ -451,7 +516,7 @@ mod tests {
 
     use super::*;
     use crate::planner::budget::BudgetState;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
 
     const TRICKY: [&str; 5] = [
         "Search <b>Brand</b>",
@@ -702,6 +767,218 @@ mod tests {
                     (hi - 1.18 * point).abs() <= 1e-9 * point.max(1.0),
                     "{name} x={x}: {hi} vs {point}"
                 );
+            }
+        }
+    }
+
+    /// `R(x, x_{−c}) − R(0, x_{−c})` from the core model's own steady-state prediction.
+    fn added_by_model(planner: &Planner, spend: &[f64], c: usize, x: f64) -> f64 {
+        let mut with = spend.to_vec();
+        with[c] = x;
+        let mut without = spend.to_vec();
+        without[c] = 0.0;
+        let model = planner.model();
+        model.predict(&with).unwrap().revenue - model.predict(&without).unwrap().revenue
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    /// A planner's current split away from the historical mix, so that every channel's
+    /// curve depends on the others' spend.
+    fn moved(planner: &Planner) -> Scenario {
+        let mut budget =
+            BudgetState::from_mix(planner.historical_total(), planner.historical_mix());
+        let last = planner.channels().len() - 1;
+        budget.set_channel(last, budget.spend()[last] + 2_000.0);
+        planner.scenario(&budget)
+    }
+
+    #[test]
+    fn multiplicative_response_curves_show_the_revenue_a_channel_adds_to_the_others() {
+        let planner = fitted_multiplicative_planner();
+        let scenario = moved(planner);
+        let spend = scenario.current.spend().to_vec();
+        let figure = json(&response_figure(planner, &scenario));
+        assert_eq!(
+            figure["layout"]["yaxis"]["title"]["text"],
+            "weekly revenue the channel adds, others at the current split ($)"
+        );
+        let traces = figure["data"].as_array().unwrap();
+        for (c, channel) in planner.channels().iter().enumerate() {
+            let name = escape(&channel.name);
+            let line = traces.iter().find(|t| t["name"] == name).unwrap();
+            assert!(
+                line["hovertemplate"]
+                    .as_str()
+                    .unwrap()
+                    .contains("other channels at the current split")
+            );
+            let (xs, ys) = (line["x"].as_array().unwrap(), line["y"].as_array().unwrap());
+            assert_eq!(xs.len(), 81);
+            for (x, y) in xs.iter().zip(ys).step_by(8) {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                let expected = added_by_model(planner, &spend, c, x);
+                assert!(close(y, expected), "{name} x={x}: {y} vs {expected}");
+            }
+            // The current mark sits at the channel's removal effect, its contribution.
+            let current = traces
+                .iter()
+                .find(|t| t["name"] == format!("{name} current"))
+                .unwrap();
+            let y = current["y"][0].as_f64().unwrap();
+            assert!(
+                (y - scenario.rows[c].contribution).abs() <= 1e-6 * y,
+                "{name}"
+            );
+            // The log curve (ln units) is not what is drawn.
+            assert!(
+                y > 100.0 * planner.curves()[c].value(spend[c]),
+                "{name}: {y}"
+            );
+        }
+    }
+
+    /// `planner`'s log curves scaled by `0.8 … 1.2` (101 draws) with the point fit's base in
+    /// every draw: multiplicative draws (built through serde, which carries the bases).
+    fn multiplicative_draws(planner: &Planner) -> PosteriorDraws {
+        let mut value = serde_json::to_value(scaled_draws(planner)).unwrap();
+        value["bases"] = serde_json::json!(vec![planner.baseline(); 101]);
+        let draws: PosteriorDraws = serde_json::from_value(value).unwrap();
+        assert!(draws.is_multiplicative());
+        draws
+    }
+
+    #[test]
+    fn multiplicative_response_bands_take_each_draws_base_and_log_curves() {
+        let planner = fitted_multiplicative_planner();
+        let scenario = moved(planner);
+        let spend = scenario.current.spend().to_vec();
+        let draws = multiplicative_draws(planner);
+        let banded = json(&response_figure_with_bands(
+            planner,
+            &scenario,
+            Some((&draws, 0.9)),
+        ));
+        let traces = banded["data"].as_array().unwrap();
+        let base = planner.baseline();
+        // Draw `k`'s revenue the channel adds: B̄·exp(k Σ_{j≠c} g_j(x_j))·(exp(k g_c(x)) − 1),
+        // increasing in k: the 5 % and 95 % quantiles of k = 0.8 … 1.2 are 0.82 and 1.18.
+        let added = |c: usize, x: f64, k: f64| {
+            let others: f64 = planner
+                .curves()
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != c)
+                .map(|(j, g)| g.value(spend[j]))
+                .sum();
+            base * (k * others).exp() * (k * planner.curves()[c].value(x)).exp_m1()
+        };
+        for (c, channel) in planner.channels().iter().enumerate() {
+            let name = escape(&channel.name);
+            let band: Vec<&Value> = traces
+                .iter()
+                .filter(|t| t["name"] == format!("{name} 90% interval"))
+                .collect();
+            assert_eq!(band.len(), 2, "{name}");
+            let (upper, lower) = (band[0], band[1]);
+            for (i, x) in upper["x"].as_array().unwrap().iter().enumerate().skip(1) {
+                let x = x.as_f64().unwrap();
+                let (lo, hi) = (
+                    lower["y"][i].as_f64().unwrap(),
+                    upper["y"][i].as_f64().unwrap(),
+                );
+                assert!(close(lo, added(c, x, 0.82)), "{name} x={x}: {lo}");
+                assert!(close(hi, added(c, x, 1.18)), "{name} x={x}: {hi}");
+                let point = added_by_model(planner, &spend, c, x);
+                assert!(lo < point && point < hi, "{name} x={x}: {lo} {point} {hi}");
+            }
+        }
+        // Draws of the other form (a stale posterior) draw no band.
+        let additive = scaled_draws(fitted_planner());
+        let stale = json(&response_figure_with_bands(
+            planner,
+            &scenario,
+            Some((&additive, 0.9)),
+        ));
+        assert_eq!(stale, json(&response_figure(planner, &scenario)));
+    }
+
+    #[test]
+    fn multiplicative_decomposition_stacks_up_to_the_fitted_revenue() {
+        let planner = fitted_multiplicative_planner();
+        let figure = json(&decomposition_figure(planner));
+        let traces = figure["data"].as_array().unwrap();
+        assert_eq!(traces.len(), 3 + planner.channels().len());
+        let fitted = planner.model().fitted();
+        for (t, &expected) in fitted.iter().enumerate() {
+            let stacked: f64 = traces
+                .iter()
+                .map(|trace| trace["y"][t].as_f64().unwrap())
+                .sum();
+            assert!(
+                (stacked - expected).abs() <= 1e-6 * expected,
+                "week {t}: {stacked} vs {expected}"
+            );
+        }
+        // The channels' bands are their shares of media revenue, and say so.
+        for trace in &traces[3..] {
+            assert_eq!(
+                trace["hovertemplate"],
+                format!("%{{y:{MONEY}}} (share of media revenue)")
+            );
+        }
+        // The additive chart's hover text is unchanged.
+        let additive = json(&decomposition_figure(fitted_planner()));
+        assert_eq!(
+            additive["data"][3]["hovertemplate"],
+            format!("%{{y:{MONEY}}}")
+        );
+    }
+
+    #[test]
+    fn multiplicative_contributions_are_called_revenue_lost_without_the_channel() {
+        let planner = fitted_multiplicative_planner();
+        let scenario = moved(planner);
+        let figure = json(&contribution_figure(planner, &scenario));
+        assert_eq!(
+            figure["layout"]["yaxis"]["title"]["text"],
+            "revenue lost without the channel ($ per week)"
+        );
+        let trace = &figure["data"][0];
+        for (c, row) in scenario.rows.iter().enumerate() {
+            assert_eq!(trace["y"][c].as_f64(), Some(row.contribution));
+            assert!(
+                trace["hovertext"][c]
+                    .as_str()
+                    .unwrap()
+                    .contains("per week lost without the channel"),
+                "{}",
+                trace["hovertext"][c]
+            );
+        }
+        let additive = json(&contribution_figure(
+            fitted_planner(),
+            &historical(fitted_planner()),
+        ));
+        assert_eq!(
+            additive["layout"]["yaxis"]["title"]["text"],
+            "weekly revenue ($)"
+        );
+    }
+
+    /// Every figure of the multiplicative planner escapes names and formats its hover values.
+    #[test]
+    fn multiplicative_figures_keep_the_conventions() {
+        let planner = fitted_multiplicative_planner().renamed(&TRICKY);
+        let scenario = historical(&planner);
+        for (figure, value) in all_figures(&planner, &scenario) {
+            let mut strings = Vec::new();
+            trace_strings(&value["data"], &mut strings);
+            for s in &strings {
+                assert!(!s.contains("<b>") && !s.contains("& SMS"), "{figure}: {s}");
+                assert!(!s.contains("NaN"), "{figure}: {s}");
             }
         }
     }

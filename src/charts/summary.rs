@@ -7,6 +7,7 @@
 
 use std::cmp::Ordering;
 
+use super::response::channel_responses;
 use crate::format::{NO_VALUE, change_sign, currency, decimal, percent, signed_currency};
 use crate::planner::scenario::{Planner, Scenario};
 use crate::planner::validity::no_split_message;
@@ -32,6 +33,9 @@ fn channel_names(planner: &Planner) -> impl Iterator<Item = &str> {
 
 /// The contribution chart: each channel's weekly revenue contribution and its change against
 /// the historical mix at the same total, e.g. `Paid Search $12,345 per week, +$234 (gain)`.
+/// When channels multiply revenue the contributions are removal effects (what revenue would
+/// lose without the channel), which the text says, with their sum beside the media revenue
+/// `R(x) − B̄` they exceed.
 pub fn contribution_summary(planner: &Planner, scenario: &Scenario) -> String {
     let items: Vec<String> = scenario
         .rows
@@ -45,9 +49,18 @@ pub fn contribution_summary(planner: &Planner, scenario: &Scenario) -> String {
             )
         })
         .collect();
+    if !planner.revenue_form().is_multiplicative() {
+        return format!(
+            "Weekly revenue contribution by channel, against the historical mix at the same total: {}.",
+            items.join("; ")
+        );
+    }
+    let overlap: f64 = scenario.current.contributions().iter().sum();
     format!(
-        "Weekly revenue contribution by channel, against the historical mix at the same total: {}.",
-        items.join("; ")
+        "Weekly revenue lost without each channel, against the historical mix at the same total: {}. In this model channels multiply revenue, so these amounts overlap: together they come to {}, more than the {} of media revenue.",
+        items.join("; "),
+        currency(overlap),
+        currency(scenario.media())
     )
 }
 
@@ -107,10 +120,11 @@ pub fn donut_summary(planner: &Planner, scenario: &Scenario) -> String {
 }
 
 /// The response curves: for each channel, the weekly revenue its current and optimal spend
-/// earn on its curve, and the spend at half saturation (where returns have halved).
+/// earn on its curve ([`super::response::ChannelResponse`]: `f_c(x)`, or when channels multiply revenue
+/// `R(x, x_{−c}) − R(0, x_{−c})` with the others at the current split), and the spend at
+/// half saturation (where returns have halved).
 pub fn response_summary(planner: &Planner, scenario: &Scenario) -> String {
-    let items: Vec<String> = planner
-        .curves()
+    let items: Vec<String> = channel_responses(planner, scenario.current.spend())
         .iter()
         .zip(&scenario.rows)
         .zip(channel_names(planner))
@@ -127,6 +141,12 @@ pub fn response_summary(planner: &Planner, scenario: &Scenario) -> String {
             )
         })
         .collect();
+    if planner.revenue_form().is_multiplicative() {
+        return format!(
+            "Weekly revenue each channel adds against its weekly spend, with the other channels at the current split (channels multiply revenue in this model, so a channel earns more when the others spend more), rising with diminishing returns. {}.",
+            items.join(". ")
+        );
+    }
     format!(
         "Weekly revenue against weekly spend per channel, rising with diminishing returns. {}.",
         items.join(". ")
@@ -162,7 +182,9 @@ pub fn fit_summary(planner: &Planner) -> String {
     )
 }
 
-/// The decomposition chart: the average weekly revenue of each source over the data.
+/// The decomposition chart: the average weekly revenue of each source over the data (and,
+/// when channels multiply revenue, how media revenue is split between them; see
+/// [`super::figures::decomposition_figure`]).
 pub fn decomposition_summary(planner: &Planner) -> String {
     let d = planner.model().revenue_decomposition();
     let n = d.baseline.len();
@@ -198,17 +220,24 @@ pub fn decomposition_summary(planner: &Planner) -> String {
             currency(mean(&mut series.values.iter().copied()))
         ));
     }
-    format!(
+    let text = format!(
         "Modelled weekly revenue stacked by source over {n} weeks; average per week: {}.",
         items.join("; ")
-    )
+    );
+    if planner.revenue_form().is_multiplicative() {
+        format!(
+            "{text} Channels multiply revenue in this model: each week's media revenue is split between the channels in proportion to their effect on ln revenue, so a channel's part is its share of media revenue, not what revenue would lose without it."
+        )
+    } else {
+        text
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::planner::budget::BudgetState;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
 
     #[test]
     fn changes_carry_a_sign_and_a_word() {
@@ -330,5 +359,74 @@ mod tests {
             );
         }
         assert!(!decomposition.contains("NaN") && !fit.contains("NaN"));
+    }
+
+    #[test]
+    fn multiplicative_summaries_say_what_their_numbers_mean() {
+        let planner = fitted_multiplicative_planner();
+        let scenario = planner.scenario(&BudgetState::from_mix(
+            planner.historical_total(),
+            planner.historical_mix(),
+        ));
+        let spend = scenario.current.spend().to_vec();
+
+        let contribution = contribution_summary(planner, &scenario);
+        assert!(
+            contribution.starts_with("Weekly revenue lost without each channel"),
+            "{contribution}"
+        );
+        let overlap: f64 = scenario.rows.iter().map(|r| r.contribution).sum();
+        assert!(overlap > scenario.media(), "removal effects overlap");
+        assert!(
+            contribution.ends_with(&format!(
+                "together they come to {}, more than the {} of media revenue.",
+                currency(overlap),
+                currency(scenario.media())
+            )),
+            "{contribution}"
+        );
+
+        // The response summary's amounts are revenue the channel adds, from the model.
+        let response = response_summary(planner, &scenario);
+        assert!(response.contains("with the other channels at the current split"));
+        let model = planner.model();
+        for (c, (row, channel)) in scenario.rows.iter().zip(planner.channels()).enumerate() {
+            let mut without = spend.clone();
+            without[c] = 0.0;
+            let added =
+                model.predict(&spend).unwrap().revenue - model.predict(&without).unwrap().revenue;
+            assert!(
+                response.contains(&format!(
+                    "{}: current {} earns {}",
+                    channel.name,
+                    currency(row.spend),
+                    currency(added)
+                )),
+                "{} earns {} in {response}",
+                channel.name,
+                currency(added)
+            );
+        }
+
+        let decomposition = decomposition_summary(planner);
+        assert!(
+            decomposition
+                .contains("its share of media revenue, not what revenue would lose without it"),
+            "{decomposition}"
+        );
+        assert!(!decomposition.contains("NaN"));
+
+        // The additive texts do not carry the multiplicative words.
+        let additive = fitted_planner();
+        let at_history = additive.scenario(&BudgetState::from_mix(
+            additive.historical_total(),
+            additive.historical_mix(),
+        ));
+        assert!(
+            contribution_summary(additive, &at_history)
+                .starts_with("Weekly revenue contribution by channel")
+        );
+        assert!(!response_summary(additive, &at_history).contains("current split"));
+        assert!(!decomposition_summary(additive).contains("share of media revenue"));
     }
 }

@@ -2,6 +2,7 @@
 //! best split under the model.
 
 use leptos::prelude::*;
+use mixplan_core::model::ModelForm;
 
 use crate::data_source::choices::TargetKind;
 use crate::data_source::wording;
@@ -99,6 +100,18 @@ fn return_range(kind: TargetKind) -> fn(Option<Interval>) -> String {
     }
 }
 
+/// The "Revenue" column's tooltip: what a channel's weekly revenue is in `form`, `f_c(x_c)`
+/// (additive) or its removal effect `R(x)·(1 − exp(−g_c(x_c)))` (multiplicative);
+/// `None` (no tooltip, as before) for the additive form.
+pub fn revenue_header_title(form: ModelForm) -> Option<&'static str> {
+    match form {
+        ModelForm::Additive => None,
+        ModelForm::Multiplicative => Some(
+            "Weekly revenue lost without the channel (channels multiply revenue in this model, so these amounts overlap and add up to more than the media revenue)",
+        ),
+    }
+}
+
 /// The mark after an interval that does not hold its point value.
 pub const OUTSIDE_MARK: &str = " †";
 
@@ -189,6 +202,10 @@ pub fn ChannelTable(
     /// The posterior's state (what the interval cells show until there are intervals).
     #[prop(optional, into)]
     posterior: Signal<PosteriorState>,
+    /// The model's form (additive when not given): a multiplicative model's "Revenue"
+    /// column holds removal effects, which its header says ([`revenue_header_title`]).
+    #[prop(optional)]
+    form: ModelForm,
 ) -> impl IntoView {
     let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
     // ROI, or cost per KPI when the target is a count (data_source::wording).
@@ -271,7 +288,7 @@ pub fn ChannelTable(
                             <th scope="col">"Channel"</th>
                             <th scope="col">"Budget"</th>
                             <th scope="col" title="Share of the spend placed">"Share"</th>
-                            <th scope="col">"Revenue"</th>
+                            <th scope="col" title=revenue_header_title(form) data-form=form.to_string() data-testid="revenue-header">"Revenue"</th>
                             <th scope="col" title="Weekly revenue contribution ÷ weekly spend (cost per KPI: its inverse)">{move || wording::return_label(kind.get())}</th>
                             <th scope="col" title="Revenue from the next dollar (cost per KPI: the cost of the next unit)">{move || wording::marginal_label(kind.get())}</th>
                             <th scope="col" title="The best split of the same total under the model">"Best (model)"</th>
@@ -297,6 +314,16 @@ pub fn ChannelTable(
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_revenue_header_says_what_a_multiplicative_contribution_is() {
+        assert!(
+            revenue_header_title(ModelForm::Multiplicative)
+                .is_some_and(|t| t.starts_with("Weekly revenue lost without the channel"))
+        );
+        assert_eq!(revenue_header_title(ModelForm::Additive), None);
+        assert_eq!(ModelForm::default(), ModelForm::Additive);
+    }
 
     #[test]
     fn a_point_outside_its_interval_is_flagged_only_when_both_are_known() {

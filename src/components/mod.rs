@@ -13,6 +13,7 @@ pub mod lift_tests_panel;
 pub mod longer_run;
 pub mod mediation_panel;
 pub mod model_checks;
+pub mod model_form_choice;
 pub mod model_panel;
 pub mod offline_link;
 pub mod performance;

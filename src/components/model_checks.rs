@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use mixplan_core::diagnose::{Diagnosis, DiagnosisParams};
-use mixplan_core::model::ModelParams;
+use mixplan_core::model::{ModelForm, ModelParams};
 
 use super::chart_card::ChartCard;
 use super::use_first_open::use_first_open;
 use crate::charts::diagnostics::{acf_figure, acf_summary, stability_figure, stability_summary};
-use crate::planner::scenario::{Planner, additive_only};
+use crate::components::model_form_choice::ModelFormSetting;
+use crate::planner::scenario::Planner;
 use crate::worker::on_demand::{CheckJob, Job, JobResult};
 use crate::worker::on_demand_client;
 
@@ -28,13 +29,9 @@ type Outcome = Result<Arc<Diagnosis>, String>;
 /// fits). With a Weibull model the collinearity features and the window refits use its own
 /// kernels (`mixplan_core::diagnose::model_roi_stability`).
 async fn run_checks(planner: &Planner) -> Outcome {
-    let model = planner
-        .additive_model()
-        .ok_or_else(|| additive_only("Model checks"))?
-        .clone();
     let job = CheckJob {
         data: planner.data().clone(),
-        model,
+        model: planner.model().clone(),
         params: ModelParams::new().carryover(planner.model().carryover_form()),
         checks: DiagnosisParams::default(),
     };
@@ -43,6 +40,26 @@ async fn run_checks(planner: &Planner) -> Outcome {
         Ok(_) => Err("the background worker answered another request".into()),
         Err(detail) => Err(detail),
     }
+}
+
+/// The button that refits the data in use in the form other than `current` (where the root
+/// component provides the model-form setting): the failing form check's remedy.
+fn form_remedy(current: ModelForm) -> Option<impl IntoView> {
+    let setting = use_context::<ModelFormSetting>()?;
+    let other = match current {
+        ModelForm::Additive => ModelForm::Multiplicative,
+        ModelForm::Multiplicative => ModelForm::Additive,
+    };
+    Some(view! {
+        " "
+        <button
+            type="button"
+            data-testid="check-form-switch"
+            on:click=move |_| setting.choose.run(other)
+        >
+            {format!("Fit the {other} model")}
+        </button>
+    })
 }
 
 /// A collapsed `<details data-testid="model-checks">` section. Opening it runs the checks
@@ -81,10 +98,15 @@ pub fn ModelChecks(
                     } else {
                         ("check failed", "✗ Fails")
                     };
+                    // A failing form check comes with its remedy: refit in the other form.
+                    let remedy = (verdict.check == "form" && !verdict.passed)
+                        .then(|| form_remedy(planner.model().form()))
+                        .flatten();
                     view! {
                         <li class=class data-testid=format!("check-{}", verdict.check)>
                             <strong>{format!("{word} — {}: ", verdict.check)}</strong>
                             {verdict.message.clone()}
+                            {remedy}
                         </li>
                     }
                 })

@@ -3,17 +3,19 @@
 
 use leptos::prelude::*;
 
-use mixplan_core::model::FittedChannel;
+use mixplan_core::model::{FittedChannel, ModelForm};
 use mixplan_core::transform::CarryoverForm;
 
 use super::carryover_choice::{CarryoverChoice, CarryoverSetting, form_label};
 use super::longer_run::{LongerRun, LongerRunAction};
+use super::model_form_choice::{ModelFormChoice, ModelFormSetting};
 use crate::embedded::TrueChannel;
 use crate::fitting::PosteriorState;
-use crate::format::{currency, decimal, percent};
+use crate::format::{currency, decimal, percent, signed_percent};
 use crate::planner::convergence::convergence_warning;
 use crate::planner::intervals::{DEFAULT_LEVEL, Interval, level_text, ratio_range};
 use crate::planner::scenario::Planner;
+use crate::share::summary::model_form_text;
 
 /// Below this holdout R² the split is only directional.
 pub const WEAK_FIT_R2: f64 = 0.5;
@@ -70,6 +72,35 @@ fn carryover_headers(form: CarryoverForm) -> AnyView {
     }
 }
 
+/// What the panel's footnote adds for a multiplicative model: the metrics and ROIs are in
+/// revenue although the fit is of ln revenue.
+pub const MULTIPLICATIVE_FOOTNOTE: &str = " The model is fitted to ln revenue; its fit metrics and ROIs are in revenue (predictions exp(μ + σ²/2)), and a channel's ROI is the revenue lost without it ÷ its spend.";
+
+/// The panel's model-form line, e.g. `Model form: multiplicative (channels multiply revenue;
+/// fitted to ln revenue).` ([`model_form_text`]).
+pub fn model_form_line(form: ModelForm) -> String {
+    format!("{}.", model_form_text(form))
+}
+
+/// How much a multiplicative model's channel multiplies revenue at full saturation, as a
+/// change: `exp(β) − 1` for its fitted lift `β` of ln revenue (`β = 0.1` → `+10.5%`). The
+/// panel shows this instead of `β`, which is in ln units, not revenue.
+pub fn lift_at_saturation(log_coefficient: f64) -> String {
+    signed_percent(log_coefficient.exp_m1())
+}
+
+/// The ROI column's tooltip for `form`: what the whole-history ROI divides.
+pub fn roi_header_title(form: ModelForm) -> &'static str {
+    match form {
+        ModelForm::Additive => {
+            "Whole-history ROI; below it the equal-tailed 90% credible interval over the posterior draws"
+        }
+        ModelForm::Multiplicative => {
+            "Whole-history ROI: the revenue lost without the channel over the data ÷ its spend; below it the equal-tailed 90% credible interval over the posterior draws"
+        }
+    }
+}
+
 /// The warning for a model whose non-media baseline over the last 52 weeks is `level < 0`
 /// ([`mixplan_core::model::FittedModel::negative_baseline`]): what it means, and what helps.
 pub fn negative_baseline_warning(level: f64) -> String {
@@ -79,11 +110,15 @@ pub fn negative_baseline_warning(level: f64) -> String {
     )
 }
 
-/// Fit quality beside the seed baseline, fitted carryover and saturation per channel (with
-/// the simulator's true values, when the data is simulated), each channel's ROI with its
-/// 90% credible interval, a warning when the fit is weak, one when the non-media baseline
-/// is below zero, one when the posterior sampler did not converge, and the offer to sample
-/// longer (`<LongerRun>`, where the root component provides [`LongerRunAction`]).
+/// The model's form (`data-testid="model-form"`, `data-form="additive|multiplicative"`, and
+/// the `<ModelFormChoice>` where the root component provides [`ModelFormSetting`]), fit
+/// quality beside the seed baseline, fitted carryover and saturation per channel (with
+/// the simulator's true values, when the data is simulated; a multiplicative model's lift
+/// of revenue at saturation `exp(β) − 1` instead of its ln-unit `β`), each channel's revenue
+/// ROI with its 90% credible interval, a warning when the fit is weak, one when the
+/// non-media baseline is below zero, one when the posterior sampler did not converge, and
+/// the offer to sample longer (`<LongerRun>`, where the root component provides
+/// [`LongerRunAction`]).
 #[component]
 pub fn ModelPanel(
     /// The fitted model and its channels.
@@ -95,7 +130,7 @@ pub fn ModelPanel(
     /// The posterior's state (the ROI intervals and the convergence report).
     #[prop(optional, into)]
     posterior: Signal<PosteriorState>,
-    /// Run just before the panel asks for a refit — another carryover form, or a longer
+    /// Run just before the panel asks for a refit — another model or carryover form, or a longer
     /// posterior run (the planner page makes its pending share-link write, since the refit
     /// rebuilds the page from the link).
     #[prop(optional)]
@@ -108,6 +143,8 @@ pub fn ModelPanel(
     let weak = m.r2_test.is_nan() || m.r2_test < WEAK_FIT_R2;
     let has_truth = !truth.is_empty();
     let form = model.carryover_form();
+    let model_form = model.form();
+    let multiplicative = model_form == ModelForm::Multiplicative;
     // The control, where the root component provides the setting.
     let choice = use_context::<CarryoverSetting>().map(|setting| {
         let choose = Callback::new(move |form| {
@@ -117,6 +154,16 @@ pub fn ModelPanel(
             setting.choose.run(form);
         });
         view! { <CarryoverChoice chosen=setting.chosen on_choose=choose /> }
+    });
+    // The model-form control, where the root component provides the setting.
+    let form_choice = use_context::<ModelFormSetting>().map(|setting| {
+        let choose = Callback::new(move |form| {
+            if let Some(before) = before_refit {
+                before.run(());
+            }
+            setting.choose.run(form);
+        });
+        view! { <ModelFormChoice chosen=setting.chosen on_choose=choose /> }
     });
     // The "Sample longer" offer, where the root component provides the action.
     let longer_run = use_context::<LongerRunAction>().map(|LongerRunAction(action)| {
@@ -152,6 +199,9 @@ pub fn ModelPanel(
                     {carryover_cells(c, ch, true_decay)}
                     <td>{currency(ch.half_saturation)}<span class="truth">{truth_cell(|t| format!(" ({})", currency(t.half_saturation)))}</span></td>
                     <td>{decimal(ch.shape, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.shape, 2)))}</span></td>
+                    {multiplicative.then(|| view! {
+                        <td data-testid=format!("lift-{c}") data-value=ch.coefficient.exp_m1().to_string()>{lift_at_saturation(ch.coefficient)}</td>
+                    })}
                     <td>
                         {decimal(roi, 2)}<span class="truth">{truth_cell(|t| format!(" ({})", decimal(t.roi, 2)))}</span>
                         <small
@@ -176,6 +226,7 @@ pub fn ModelPanel(
         <section class="card model-panel" aria-labelledby="model-heading">
             <div class="model-heading">
                 <h2 id="model-heading">"Model"</h2>
+                {form_choice}
                 {choice}
             </div>
             {weak.then(|| view! {
@@ -195,6 +246,7 @@ pub fn ModelPanel(
                 {convergence}
             </p>
             {longer_run}
+            <p class="model-form" data-testid="model-form" data-form=model_form.to_string()>{model_form_line(model_form)}</p>
             <div class="table-scroll">
             <table class="metrics-table" data-testid="model-metrics">
                 <thead><tr><th scope="col"><span class="visually-hidden">"Model"</span></th><th scope="col">"R² train"</th><th scope="col">"R² test"</th><th scope="col">"MAPE test"</th><th scope="col">"NRMSE test"</th></tr></thead>
@@ -207,15 +259,16 @@ pub fn ModelPanel(
             <div class="table-scroll">
             <table class="params-table" data-testid="model-params" data-carryover=form.name()>
                 <caption>{if has_truth { "Fitted per channel (true value of the simulated store in brackets)" } else { "Fitted per channel" }}</caption>
-                <thead><tr><th scope="col"><span class="visually-hidden">"Channel"</span></th>{carryover_headers(form)}<th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th><th scope="col" title="Whole-history ROI; below it the equal-tailed 90% credible interval over the posterior draws">"ROI"</th></tr></thead>
+                <thead><tr><th scope="col"><span class="visually-hidden">"Channel"</span></th>{carryover_headers(form)}<th scope="col" title="Weekly spend at half saturation">"Half-saturation K"</th><th scope="col">"Shape s"</th>{multiplicative.then(|| view! { <th scope="col" title="How much the channel multiplies revenue at full saturation: exp(β) − 1, β its fitted lift of ln revenue">"Lift at saturation"</th> })}<th scope="col" title=roi_header_title(model_form)>"ROI"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             </div>
             <p class="footnote">{format!(
-                "Carryover: {}. Fitted in {fit_ms:.0} ms in your browser on {} weeks; the last {} weeks are held out (shaded in the fit chart). The ROI intervals come from the posterior sampled after the fit (NUTS, weakly informative priors; see docs/posterior.md).",
+                "Carryover: {}. Fitted in {fit_ms:.0} ms in your browser on {} weeks; the last {} weeks are held out (shaded in the fit chart). The ROI intervals come from the posterior sampled after the fit (NUTS, weakly informative priors; see docs/posterior.md).{}",
                 form_label(form),
                 model.weeks().len(),
-                model.weeks().len() - model.holdout_start()
+                model.weeks().len() - model.holdout_start(),
+                if multiplicative { MULTIPLICATIVE_FOOTNOTE } else { "" }
             )}</p>
         </section>
     }
@@ -226,6 +279,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_panel_says_the_model_form_and_shows_no_ln_unit_coefficient_as_revenue() {
+        assert_eq!(
+            model_form_line(ModelForm::Multiplicative),
+            "Model form: multiplicative (channels multiply revenue; fitted to ln revenue)."
+        );
+        assert_eq!(
+            model_form_line(ModelForm::Additive),
+            "Model form: additive (channels add revenue)."
+        );
+        assert_eq!(ModelForm::Multiplicative.to_string(), "multiplicative");
+        // β = 0.1 of ln revenue multiplies revenue by e^0.1 ≈ 1.105 at saturation.
+        assert_eq!(lift_at_saturation(0.1), "+10.5%");
+        assert_eq!(lift_at_saturation(0.0), "0.0%");
+        assert!(
+            roi_header_title(ModelForm::Multiplicative)
+                .contains("revenue lost without the channel")
+        );
+        assert!(!roi_header_title(ModelForm::Additive).contains("lost"));
+    }
+
+    #[test]
     fn the_negative_baseline_warning_states_the_level_and_what_helps() {
         let text = negative_baseline_warning(-6338.4);
         assert!(
@@ -234,5 +308,36 @@ mod tests {
         );
         assert!(text.contains("likely overstated"), "{text}");
         assert!(text.contains("lift tests"), "{text}");
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod native_tests {
+    use super::*;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
+
+    /// The panel reads the form from the planner's model, and its ROI column (from
+    /// `channel_revenue`) is in revenue, not the ln-unit ROI of the model of ln revenue.
+    #[test]
+    fn a_multiplicative_planner_shows_its_form_and_revenue_rois() {
+        let planner = fitted_multiplicative_planner();
+        let model = planner.model();
+        assert_eq!(model.form(), ModelForm::Multiplicative);
+        assert_eq!(
+            model_form_line(model.form()),
+            "Model form: multiplicative (channels multiply revenue; fitted to ln revenue)."
+        );
+        for (c, log_channel) in model.linear_model().channels().iter().enumerate() {
+            let roi = model.channel_revenue(c).unwrap().roi;
+            assert!(
+                roi > 100.0 * log_channel.roi.abs(),
+                "channel {c}: {roi} vs {}",
+                log_channel.roi
+            );
+        }
+        assert_eq!(
+            model_form_line(fitted_planner().model().form()),
+            "Model form: additive (channels add revenue)."
+        );
     }
 }

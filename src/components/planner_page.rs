@@ -33,6 +33,7 @@ use crate::planner::scenario::{ChannelInfo, Planner, Scenario};
 use crate::planner::scenario_store::OpenedScenario;
 use crate::share::browser;
 use crate::share::link::{LinkSettings, PageLink, PlanLink};
+use mixplan_core::model::ModelForm;
 use mixplan_core::transform::CarryoverForm;
 
 /// How long the plan must stay unchanged before the recommendation is recomputed (it runs
@@ -174,6 +175,9 @@ pub fn PlannerPage(
     let summary_open = RwSignal::new(false);
 
     let carryover_form = planner.model().carryover_form();
+    let model_form = planner.model().form();
+    // Channels multiply revenue: contributions are removal effects (they overlap).
+    let multiplicative = model_form == ModelForm::Multiplicative;
     // Keep the URL fragment on the plan and settings (debounced, `replaceState`: no history
     // entry per move). Synchronises with the browser's URL only; writes no signal.
     let link_settings = Memo::new(move |_| {
@@ -185,6 +189,8 @@ pub fn PlannerPage(
             scenario: viewed_scenario.get(),
             // Written for a Weibull form only: no `carryover` key means geometric.
             carryover: Some(carryover_form).filter(|f| *f != CarryoverForm::Geometric),
+            // Written for the multiplicative form only: no `form` key means additive.
+            form: Some(model_form).filter(|f| *f != ModelForm::Additive),
         }
     });
     // The pending write and the fragment it will write.
@@ -203,7 +209,7 @@ pub fn PlannerPage(
         // Replacing the pending timeout drops, and so cancels, the previous one.
         pending_write.set_value(Some((write, fragment)));
     });
-    // Choosing another carryover form refits and then rebuilds this page from the URL
+    // Choosing another carryover or model form refits and then rebuilds this page from the URL
     // fragment: a write still pending (a field typed less than LINK_DEBOUNCE_MS before) is
     // made at once, so the new page keeps it.
     let flush_link = Callback::new(move |()| {
@@ -278,11 +284,11 @@ pub fn PlannerPage(
                 <ExportBar planner=planner.clone() scenario budget summary_open />
                 <div class="chart-grid">
                     <ChartCard
-                        title="Revenue contribution by channel"
+                        title=if multiplicative { "Revenue lost without each channel" } else { "Revenue contribution by channel" }
                         caption="labelled gain (green) or loss (red) vs the historical mix at this total"
                         test_id="chart-contribution"
                         key_chart=true
-                        label="Weekly revenue contribution by channel"
+                        label=if multiplicative { "Weekly revenue lost without each channel (the amounts overlap: channels multiply revenue)" } else { "Weekly revenue contribution by channel" }
                         summary=described(summary::contribution_summary)
                         source=scenario
                         figure=live(figures::contribution_figure)
@@ -308,7 +314,7 @@ pub fn PlannerPage(
                         title="Response curves"
                         caption="● current, ◇ best under the model; shaded: 90% interval"
                         test_id="chart-response"
-                        label="Weekly revenue as a function of weekly spend, per channel, with 90% credible bands"
+                        label=if multiplicative { "Weekly revenue each channel adds as a function of its weekly spend, the other channels at the current split, with 90% credible bands" } else { "Weekly revenue as a function of weekly spend, per channel, with 90% credible bands" }
                         summary=described(summary::response_summary)
                         source=response_source
                         figure=move |source: &ResponseSource| figures::response_figure_with_bands(
@@ -318,7 +324,7 @@ pub fn PlannerPage(
                         )
                     />
                 </div>
-                <ChannelTable channels=planner.channels().to_vec() scenario intervals posterior />
+                <ChannelTable channels=planner.channels().to_vec() scenario intervals posterior form=planner.model().form() />
                 <ChartCard
                     title="Actual vs model"
                     caption="shaded: holdout weeks, predicted out of sample"
@@ -437,6 +443,7 @@ mod tests {
                 horizon_budget: Some(99_000.0),
                 scenario: Some("Q3 push".into()),
                 carryover: None,
+                form: None,
             }
         );
     }

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::format::{NO_VALUE, currency, decimal, signed_currency};
 use crate::planner::scenario::{Planner, Scenario};
-use crate::share::summary::{caveats, fit_quality, headline, uplift};
+use crate::share::summary::{caveats, fit_quality, headline, model_form_text, uplift};
 
 /// Id of the button that opens the summary; focus returns to it when the summary closes.
 pub const SUMMARY_OPENER_ID: &str = "export-summary";
@@ -50,6 +50,13 @@ pub fn PrintSummary(
         }
     });
     let fit = fit_quality(planner.model().metrics());
+    let form = planner.model().form();
+    // A multiplicative model's contributions are removal effects (they overlap).
+    let contribution_header = if planner.revenue_form().is_multiplicative() {
+        "Revenue lost without it"
+    } else {
+        "Contribution"
+    };
     let names: Vec<String> = planner.channels().iter().map(|c| c.name.clone()).collect();
     let rows = move || {
         scenario.with(|s| {
@@ -138,7 +145,7 @@ pub fn PrintSummary(
                         <th scope="col">"Current spend"</th>
                         <th scope="col">"Recommended"</th>
                         <th scope="col">"Change"</th>
-                        <th scope="col">"Contribution"</th>
+                        <th scope="col">{contribution_header}</th>
                         <th scope="col">"ROI"</th>
                         <th scope="col">"Marginal ROI"</th>
                     </tr>
@@ -146,6 +153,7 @@ pub fn PrintSummary(
                 <tbody>{rows}</tbody>
             </table>
             <p class="summary-fit" data-testid="summary-fit">{fit}</p>
+            <p class="summary-form" data-testid="summary-form" data-form=form.to_string()>{format!("{}.", model_form_text(form))}</p>
             <h3>"Caveats"</h3>
             <ul class="summary-caveats">{caveat_items}</ul>
             <p class="footnote">{move || scenario.with(|s| s.as_ref().map(|s| format!(

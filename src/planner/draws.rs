@@ -90,12 +90,29 @@ impl PosteriorDraws {
             .map(|c| posterior.roi_draws(c).map(<[f64]>::to_vec))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| DrawsError::Empty)?;
-        let mut draws = Self::new(
+        Self::new_multiplicative(
             log.channels().iter().map(|c| c.responses.clone()).collect(),
             roi,
+            posterior.base_levels().to_vec(),
             log.diagnostics().clone(),
-        )?;
-        let bases = posterior.base_levels().to_vec();
+        )
+    }
+
+    /// Draws of a model whose channels multiply revenue: `curves[c][d]` is channel `c`'s log
+    /// curve `g_{c,d}` (in units of ln revenue) under draw `d`, `roi[c][d]` its revenue ROI,
+    /// `bases[d]` the draw's weekly revenue without media `B̄_d`, so that the draw's revenue
+    /// of a split is `R_d(x) = B̄_d·exp(Σ_c g_{c,d}(x_c))`.
+    ///
+    /// # Errors
+    /// As [`PosteriorDraws::new`], and [`DrawsError::Ragged`] (channel 0) when the bases are
+    /// not one per draw.
+    pub fn new_multiplicative(
+        curves: Vec<Vec<HillResponse>>,
+        roi: Vec<Vec<f64>>,
+        bases: Vec<f64>,
+        diagnostics: Diagnostics,
+    ) -> Result<Self, DrawsError> {
+        let mut draws = Self::new(curves, roi, diagnostics)?;
         if bases.len() != draws.draws() {
             return Err(DrawsError::Ragged {
                 channel: 0,
@@ -105,6 +122,12 @@ impl PosteriorDraws {
         }
         draws.bases = Some(bases);
         Ok(draws)
+    }
+
+    /// Per draw `B̄_d`, the weekly revenue without media, when channels multiply revenue;
+    /// `None` when they add to it.
+    pub fn bases(&self) -> Option<&[f64]> {
+        self.bases.as_deref()
     }
 
     /// Whether channels multiply revenue (the curves are log curves).
@@ -155,7 +178,13 @@ impl PosteriorDraws {
     /// The difference of two splits' media revenue is the difference of their revenue under
     /// the same draw, in both forms. A missing, negative or non-finite spend counts as none.
     pub fn media_revenue(&self, spend: &[f64]) -> Vec<f64> {
-        let sums = self.curve_sums(spend);
+        self.media_of_sums(self.curve_sums(spend))
+    }
+
+    /// Media revenue per draw from the curve sums `S_d` ([`PosteriorDraws::curve_sums`]):
+    /// `S_d` itself (additive), `B̄_d·(exp(S_d) − 1)` (multiplicative). What
+    /// [`PosteriorDraws::media_revenue`] returns, to the bit.
+    pub(crate) fn media_of_sums(&self, sums: Vec<f64>) -> Vec<f64> {
         match &self.bases {
             None => sums,
             Some(bases) => sums
@@ -178,8 +207,9 @@ impl PosteriorDraws {
         }
     }
 
-    /// `Σ_c curve_{c,d}(x_c)` under every draw `d`.
-    fn curve_sums(&self, spend: &[f64]) -> Vec<f64> {
+    /// `Σ_c curve_{c,d}(x_c)` under every draw `d`, summed in channel order (a channel
+    /// without spend adds nothing).
+    pub(crate) fn curve_sums(&self, spend: &[f64]) -> Vec<f64> {
         let mut totals = vec![0.0; self.draws()];
         for (c, curves) in self.curves.iter().enumerate() {
             let x = clean_spend(spend.get(c).copied());
@@ -219,8 +249,9 @@ pub(crate) mod tests {
     }
 
     /// Draws that scale every fitted curve of `planner` by `β · (0.8 + step · i)`,
-    /// `i = 0 … last` (ROI draws: the same factors), converged. For the native tests that
-    /// fit the planner.
+    /// `i = 0 … last` (ROI draws: the same factors), converged. For a multiplicative planner
+    /// the curves are its log curves and every draw has the point fit's base `B̄`. For the
+    /// native tests that fit the planner.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn scaled_draws(
         planner: &crate::planner::scenario::Planner,
@@ -242,7 +273,12 @@ pub(crate) mod tests {
             })
             .collect();
         let roi = vec![scales; planner.curves().len()];
-        PosteriorDraws::new(curves, roi, diagnostics(0, true)).unwrap()
+        if planner.revenue_form().is_multiplicative() {
+            let bases = vec![planner.baseline(); roi[0].len()];
+            PosteriorDraws::new_multiplicative(curves, roi, bases, diagnostics(0, true)).unwrap()
+        } else {
+            PosteriorDraws::new(curves, roi, diagnostics(0, true)).unwrap()
+        }
     }
 
     /// Two channels, `draws` draws: channel 0 `β = 1000 + 10 d`, channel 1 `β = 500`.
@@ -303,5 +339,44 @@ pub(crate) mod tests {
         // Negative, NaN and missing spends count as none.
         assert_eq!(draws.media_revenue(&[-5.0, f64::NAN]), vec![0.0; 3]);
         assert_eq!(draws.media_revenue(&[1000.0]), vec![500.0, 505.0, 510.0]);
+        assert!(!draws.is_multiplicative() && draws.bases().is_none());
+    }
+
+    #[test]
+    fn multiplicative_draws_make_revenue_from_their_own_base() {
+        // g(1000) = β/2 for K = 1000, s = 1: β = 0.2 and 0.4 give ln-uplifts 0.1 and 0.2.
+        let curve = |beta: f64| HillResponse::new(beta, 1000.0, 1.0).unwrap();
+        let draws = PosteriorDraws::new_multiplicative(
+            vec![vec![curve(0.2), curve(0.4)]],
+            vec![vec![1.0, 2.0]],
+            vec![100.0, 200.0],
+            diagnostics(0, true),
+        )
+        .unwrap();
+        assert!(draws.is_multiplicative());
+        assert_eq!(draws.bases(), Some([100.0, 200.0].as_slice()));
+        let revenue = draws.revenue(&[1000.0], 7.0);
+        let media = draws.media_revenue(&[1000.0]);
+        for (d, (base, log)) in [(100.0, 0.1f64), (200.0, 0.2)].into_iter().enumerate() {
+            assert!((revenue[d] - base * log.exp()).abs() < 1e-9, "{revenue:?}");
+            assert!(
+                (media[d] - base * (log.exp() - 1.0)).abs() < 1e-9,
+                "{media:?}"
+            );
+        }
+        assert_eq!(draws.revenue(&[0.0], 7.0), vec![100.0, 200.0]);
+        assert_eq!(
+            PosteriorDraws::new_multiplicative(
+                vec![vec![curve(0.2), curve(0.4)]],
+                vec![vec![1.0, 2.0]],
+                vec![100.0],
+                diagnostics(0, true),
+            ),
+            Err(DrawsError::Ragged {
+                channel: 0,
+                expected: 2,
+                found: 1
+            })
+        );
     }
 }

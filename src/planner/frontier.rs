@@ -1,11 +1,15 @@
 //! The budget frontier: the optimal weekly revenue `R*(B) = baseline + F*(B)` and its
 //! marginal ROAS `dF*/dB` against the weekly budget `B`, over the slider's range, under the
-//! page's locks. `F*` is the exact optimum of the weekly optimiser at every point.
+//! page's locks. At every point the weekly optimiser's exact best split of `B` (the most
+//! curve sum `S*(B)`, hence the most revenue in either model form) is evaluated by the
+//! planner, so `F*(B)` is the optimal media revenue in the model's form: `S*(B)` additive,
+//! `baseline·(exp(S*(B)) − 1)` multiplicative.
 //!
 //! The marginal ROAS is the central difference
 //! `(F*(B + h) − F*(B − h)) / 2h` with `h = step / 10` (one-sided at the ends): at an interior
-//! optimum it equals the optimiser's multiplier λ (the envelope theorem), and it stays
-//! meaningful where no channel is interior or an S-shaped channel switches on (a kink).
+//! optimum it equals the optimiser's multiplier λ in the additive form and `R*(B)·λ` in the
+//! multiplicative one (the envelope theorem, `λ = dS*/dB`), and it stays meaningful where no
+//! channel is interior or an S-shaped channel switches on (a kink).
 
 use mixplan_core::optimize::{BudgetProblem, Optimizer, SpendBounds};
 
@@ -41,7 +45,11 @@ pub fn budget_frontier(
     let mut media = |budget: f64| {
         BudgetProblem::new(planner.curves(), bounds, budget)
             .ok()
-            .map(|p| optimizer.solve(&p).media_revenue())
+            .map(|p| {
+                planner
+                    .evaluate(optimizer.solve(&p).spend())
+                    .media_revenue()
+            })
     };
     (0..=steps)
         .filter_map(|i| {
@@ -68,7 +76,33 @@ pub fn budget_frontier(
 mod tests {
     use super::*;
     use crate::planner::budget::BudgetState;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
+
+    #[test]
+    fn the_multiplicative_frontier_is_the_revenue_the_model_predicts_for_the_optimum() {
+        let p = fitted_multiplicative_planner();
+        let points = budget_frontier(p, &[], 10_000.0, 100_000.0, 45);
+        assert_eq!(points.len(), 46);
+        for pair in points.windows(2) {
+            assert!(pair[1].revenue >= pair[0].revenue, "{pair:?}");
+        }
+        for budget in [20_000.0, 40_000.0, 80_000.0] {
+            let at = points.iter().find(|q| q.budget == budget).unwrap();
+            let allocation = mixplan_core::optimize::optimize(p.curves(), &[], budget).unwrap();
+            let best = p.model().predict(allocation.spend()).unwrap().revenue;
+            assert!(
+                (at.revenue - best).abs() < 1e-9 * best,
+                "{} vs {best}",
+                at.revenue
+            );
+            // dR*/dB = R*·dS*/dB = R*·λ where a channel is interior.
+            if allocation.level().is_finite() {
+                let expected = best * allocation.level();
+                let relative = (at.marginal_roas - expected).abs() / expected;
+                assert!(relative < 1e-3, "{} vs R*·λ {expected}", at.marginal_roas);
+            }
+        }
+    }
 
     #[test]
     fn the_frontier_rises_and_passes_through_the_page_optimum() {

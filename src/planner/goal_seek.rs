@@ -4,14 +4,38 @@
 //! ([`Optimizer::solve_revenue_target`], [`Optimizer::solve_roas`],
 //! [`BudgetProblem::extra_budget`]); this module only sets the problems up the way the page
 //! does (locked channels held at their spend) and says the result in words.
+//!
+//! # Model forms
+//!
+//! The core's problems run on the planner's curves, whose sum `S(x) = Σ_c curve_c(x_c)`
+//! makes revenue `R = base + S` (additive) or `R = base·exp(S)` (multiplicative,
+//! [`RevenueForm`]). Revenue increases with `S` in both forms, so:
+//!
+//! * **revenue target** `T`: the smallest budget whose optimal `S*` reaches
+//!   `RevenueForm::curve_sum_for(T)` (`T − base`, or `ln(T / base)`) is the smallest whose
+//!   optimal revenue reaches `T`;
+//! * **extra budget**: the split of the extra that maximises `S` maximises revenue;
+//!
+//! and every answer's revenue is the planner's evaluation of the split
+//! ([`Planner::evaluate`]). The **media ROAS target** is built for the additive form only:
+//! its exact search ([`Optimizer::solve_roas`]) bounds the optimal media revenue `F*(B)`
+//! from above by lines (a concave envelope of `F*`), which is what makes it exact without
+//! assuming the optimal ROAS falls with the budget. In the multiplicative form the optimal
+//! media revenue is `base·(exp(S*(B)) − 1)`, a convex transform of a concave function: no
+//! such lines bound it, and its ROAS need not fall with the budget (for log curves that are
+//! nearly straight it rises), so neither that search nor a bisection on the budget gives the
+//! largest budget meeting the target. It is refused there in words
+//! ([`roas_goal_unavailable`]).
 
+#[cfg(doc)]
+use mixplan_core::optimize::RevenueForm;
 use mixplan_core::optimize::{
     BudgetProblem, OptimizeError, Optimizer, Plan, RevenueProblem, RoasProblem, SpendBounds,
 };
 use thiserror::Error;
 
 use super::budget::{BudgetRange, BudgetState};
-use super::scenario::Planner;
+use super::scenario::{Planner, additive_only};
 use crate::format::{currency, decimal};
 
 /// Why a goal-seek has no answer. Each message says what to change.
@@ -50,6 +74,9 @@ pub enum GoalSeekError {
     /// The typed target or amount is not usable.
     #[error("{0}")]
     BadInput(String),
+    /// The goal is not built for this model's form ([`additive_only`]'s words).
+    #[error("{0}")]
+    NotForThisModel(String),
     /// The locked channels alone exceed the largest budget.
     #[error(
         "The locked channels already spend {} per week, more than the planner's largest budget of {}: unlock a channel.",
@@ -70,12 +97,15 @@ pub struct BudgetAnswer {
     pub budget: f64,
     /// Its optimal split, evaluated.
     pub plan: Plan,
-    /// Predicted weekly revenue, `baseline + Σ f_c(x_c)`.
+    /// Predicted weekly revenue `R(x)` in the model's form (`baseline + Σ f_c(x_c)`, or
+    /// `baseline·exp(Σ g_c(x_c))`).
     pub revenue: f64,
 }
 
 impl BudgetAnswer {
-    fn new(planner: &Planner, budget: f64, plan: Plan) -> Self {
+    /// The answer for `budget` and its optimal split `spend`, evaluated by the planner.
+    fn new(planner: &Planner, budget: f64, spend: &[f64]) -> Self {
+        let plan = planner.evaluate(spend);
         let revenue = planner.baseline() + plan.media_revenue();
         Self {
             budget,
@@ -105,9 +135,14 @@ impl BudgetAnswer {
 /// (baseline included), searched up to `max_budget`. A target the baseline (and the locked
 /// channels) already reach costs only the locked spend.
 ///
+/// The search is the core's on the curve-sum target
+/// `S_T = max(0, curve_sum_for(T))` ([module docs](self)): `T − baseline` additive,
+/// `ln(T / baseline)` multiplicative.
+///
 /// # Errors
 /// [`GoalSeekError::BadInput`] for a target that is not a finite amount ≥ 0,
-/// [`GoalSeekError::RevenueUnreachable`], [`GoalSeekError::LocksTooLarge`].
+/// [`GoalSeekError::RevenueUnreachable`] (also for a multiplicative model whose baseline is
+/// not above zero, whose revenue no split raises above zero), [`GoalSeekError::LocksTooLarge`].
 pub fn budget_for_revenue(
     planner: &Planner,
     bounds: &[SpendBounds],
@@ -119,15 +154,32 @@ pub fn budget_for_revenue(
             "Type a weekly revenue target of $0 or more, e.g. 150000.".into(),
         ));
     }
-    let baseline = planner.baseline();
-    let media_target = (target - baseline).max(0.0);
-    let problem = RevenueProblem::new(planner.curves(), bounds, media_target, max_budget)
+    let form = planner.revenue_form();
+    let curve_target = match form.curve_sum_for(target) {
+        Some(sum) => sum.max(0.0),
+        // The baseline alone (no media: S = 0) reaches a target at or below it.
+        None if target <= planner.baseline() => 0.0,
+        // A multiplicative model with no positive baseline: R = base·exp(S) ≤ 0 whatever
+        // the split. Say what the most it predicts is, as for any target out of reach.
+        None => {
+            return Err(GoalSeekError::RevenueUnreachable {
+                target,
+                best_revenue: planner
+                    .optimum(bounds, max_budget)
+                    .map_err(|e| from_optimize(e, max_budget))?
+                    .media_revenue()
+                    + planner.baseline(),
+                max_budget,
+            });
+        }
+    };
+    let problem = RevenueProblem::new(planner.curves(), bounds, curve_target, max_budget)
         .map_err(|e| from_optimize(e, max_budget))?;
     match Optimizer::new().solve_revenue_target(&problem) {
         Ok(found) => Ok(BudgetAnswer::new(
             planner,
             found.budget,
-            found.allocation.into_plan(),
+            found.allocation.spend(),
         )),
         Err(OptimizeError::TargetRevenueUnreachable {
             best_revenue,
@@ -135,25 +187,40 @@ pub fn budget_for_revenue(
             ..
         }) => Err(GoalSeekError::RevenueUnreachable {
             target,
-            best_revenue: baseline + best_revenue,
+            // The core's best is a curve sum: its revenue in the model's form.
+            best_revenue: form.revenue(best_revenue),
             max_budget,
         }),
         Err(other) => Err(from_optimize(other, max_budget)),
     }
 }
 
+/// Why the media-ROAS target is not offered for this planner's model (the multiplicative
+/// form, see the [module docs](self)), in the page's words; `None` when it is.
+pub fn roas_goal_unavailable(planner: &Planner) -> Option<String> {
+    planner
+        .revenue_form()
+        .is_multiplicative()
+        .then(|| additive_only("The media ROAS target"))
+}
+
 /// The largest weekly budget up to `max_budget` whose optimal split keeps the media ROAS
-/// (media revenue ÷ spend) at or above `target`.
+/// (media revenue ÷ spend) at or above `target`. Additive models only (the
+/// [module docs](self) say why).
 ///
 /// # Errors
-/// [`GoalSeekError::BadInput`] for a target that is not a finite number > 0,
-/// [`GoalSeekError::RoasUnreachable`], [`GoalSeekError::LocksTooLarge`].
+/// [`GoalSeekError::NotForThisModel`] for a multiplicative model
+/// ([`roas_goal_unavailable`]), [`GoalSeekError::BadInput`] for a target that is not a
+/// finite number > 0, [`GoalSeekError::RoasUnreachable`], [`GoalSeekError::LocksTooLarge`].
 pub fn budget_for_roas(
     planner: &Planner,
     bounds: &[SpendBounds],
     target: f64,
     max_budget: f64,
 ) -> Result<BudgetAnswer, GoalSeekError> {
+    if let Some(why) = roas_goal_unavailable(planner) {
+        return Err(GoalSeekError::NotForThisModel(why));
+    }
     if !(target.is_finite() && target > 0.0) {
         return Err(GoalSeekError::BadInput(
             "Type a target media ROAS above 0, e.g. 2.5.".into(),
@@ -165,7 +232,7 @@ pub fn budget_for_roas(
         Ok(found) => Ok(BudgetAnswer::new(
             planner,
             found.budget,
-            found.allocation.into_plan(),
+            found.allocation.spend(),
         )),
         Err(OptimizeError::TargetRoasUnreachable {
             best_roas,
@@ -190,7 +257,8 @@ pub struct NextDollars {
     pub extra: f64,
     /// Per channel, how much of `extra` it gets.
     pub added: Vec<f64>,
-    /// Predicted weekly revenue gained, `Σ f_c(x_c + a_c) − Σ f_c(x_c)`.
+    /// Predicted weekly revenue gained, `R(x + a) − R(x)` in the model's form
+    /// (`Σ f_c(x_c + a_c) − Σ f_c(x_c)` additive).
     pub revenue_gain: f64,
 }
 
@@ -222,7 +290,9 @@ impl NextDollars {
     }
 }
 
-/// Where the next `extra` per week should go, given the current split and the page's locks.
+/// Where the next `extra` per week should go, given the current split and the page's locks:
+/// the split of the extra that maximises the curves' sum, hence revenue in either form
+/// ([module docs](self)), evaluated by the planner.
 ///
 /// # Errors
 /// [`GoalSeekError::BadInput`] for an amount that is not finite and ≥ 0, or when every
@@ -248,8 +318,9 @@ pub fn next_dollars(
         GoalSeekError::BadInput(format!("The current plan cannot be extended: {e}."))
     })?;
     let best = Optimizer::new().solve(&problem);
-    let before = Plan::evaluate(planner.curves(), current)
-        .map_err(|e| GoalSeekError::BadInput(format!("The current plan is not valid: {e}.")))?;
+    // `extra_budget` checked the current spend (finite, ≥ 0, one per channel).
+    let before = planner.evaluate(current);
+    let after = planner.evaluate(best.spend());
     Ok(NextDollars {
         extra,
         added: best
@@ -258,7 +329,7 @@ pub fn next_dollars(
             .zip(current)
             .map(|(after, before)| (after - before).max(0.0))
             .collect(),
-        revenue_gain: best.media_revenue() - before.media_revenue(),
+        revenue_gain: after.media_revenue() - before.media_revenue(),
     })
 }
 
@@ -350,9 +421,108 @@ fn from_optimize(error: OptimizeError, max_budget: f64) -> GoalSeekError {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
 
     const MAX: f64 = 100_000.0;
+
+    /// Weekly revenue of a split as the core's multiplicative model predicts it.
+    fn predicted(p: &Planner, spend: &[f64]) -> f64 {
+        p.model().predict(spend).unwrap().revenue
+    }
+
+    #[test]
+    fn a_multiplicative_revenue_target_is_reached_as_the_model_predicts_and_no_sooner() {
+        let p = fitted_multiplicative_planner();
+        let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
+        let bounds = budget.bounds();
+        let optimal = p.scenario(&budget).optimal_revenue().unwrap();
+        assert!(
+            (optimal - predicted(p, p.optimum(&bounds, 40_000.0).unwrap().spend())).abs()
+                < 1e-6 * optimal
+        );
+        // The optimal revenue of the current total gives back the current total.
+        let same = budget_for_revenue(p, &bounds, optimal, MAX).unwrap();
+        assert!(
+            (same.budget - 40_000.0).abs() < 1e-6 * 40_000.0,
+            "{}",
+            same.budget
+        );
+        for target in [optimal - 3_000.0, optimal + 3_000.0] {
+            let answer = budget_for_revenue(p, &bounds, target, MAX).unwrap();
+            let reached = predicted(p, answer.plan.spend());
+            assert!(reached >= target * (1.0 - 1e-9), "{reached} < {target}");
+            assert!((answer.revenue - reached).abs() < 1e-6 * reached);
+            assert!((answer.plan.budget() - answer.budget).abs() < 1e-6 * answer.budget);
+            // The smallest: the best split of a budget a little lower falls short.
+            let below = p.optimum(&bounds, answer.budget * (1.0 - 1e-6)).unwrap();
+            assert!(predicted(p, below.spend()) < target, "{target}");
+            assert_eq!(target < optimal, answer.budget < 40_000.0);
+        }
+        // What the baseline reaches needs nothing, a target of 0 included (ln 0 is no
+        // curve sum, but no media is needed for it).
+        for free in [0.0, p.baseline() * 0.5, p.baseline()] {
+            assert_eq!(
+                budget_for_revenue(p, &bounds, free, MAX).unwrap().budget,
+                0.0
+            );
+        }
+        // Out of reach: the most the model predicts is the revenue of the best split of the
+        // largest budget.
+        match budget_for_revenue(p, &bounds, 1e9, MAX) {
+            Err(GoalSeekError::RevenueUnreachable { best_revenue, .. }) => {
+                let most = predicted(p, p.optimum(&bounds, MAX).unwrap().spend());
+                assert!(
+                    (best_revenue - most).abs() < 1e-6 * most,
+                    "{best_revenue} vs {most}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn multiplicative_next_dollars_gain_what_the_model_predicts() {
+        let p = fitted_multiplicative_planner();
+        let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
+        let next = next_dollars(p, &budget, 10_000.0).unwrap();
+        assert!((next.added.iter().sum::<f64>() - 10_000.0).abs() < 1e-6);
+        let after: Vec<f64> = budget
+            .spend()
+            .iter()
+            .zip(&next.added)
+            .map(|(x, a)| x + a)
+            .collect();
+        let gain = predicted(p, &after) - predicted(p, budget.spend());
+        assert!(gain > 0.0);
+        assert!(
+            (next.revenue_gain - gain).abs() < 1e-6 * gain,
+            "{} vs {gain}",
+            next.revenue_gain
+        );
+        // At least as good as all of it on any one channel.
+        for c in 0..p.channels().len() {
+            let mut one = budget.spend().to_vec();
+            one[c] += 10_000.0;
+            let other = predicted(p, &one) - predicted(p, budget.spend());
+            assert!(next.revenue_gain >= other - 1e-6 * gain, "channel {c}");
+        }
+    }
+
+    #[test]
+    fn the_roas_target_is_refused_in_words_for_a_multiplicative_model() {
+        assert_eq!(roas_goal_unavailable(fitted_planner()), None);
+        let p = fitted_multiplicative_planner();
+        let why = roas_goal_unavailable(p).unwrap();
+        assert!(
+            why.starts_with("The media ROAS target is built for the additive model form only"),
+            "{why}"
+        );
+        let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
+        assert_eq!(
+            budget_for_roas(p, &budget.bounds(), 2.0, MAX),
+            Err(GoalSeekError::NotForThisModel(why))
+        );
+    }
 
     #[test]
     fn the_current_optimal_revenue_gives_back_the_current_budget() {

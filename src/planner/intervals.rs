@@ -1,17 +1,29 @@
 //! Credible intervals for what the page shows about one budget, over the posterior draws
 //! ([`PosteriorDraws`]). Recomputed on every slider move, so kept to `2·C·D` closed-form
-//! curve evaluations (`C` channels, `D` draws): each channel's contribution `f_{c,d}(x_c)`
-//! and marginal return `f'_{c,d}(x_c)` under every draw, the current split's revenue being
-//! the sum of the contributions. Each interval takes two selections of `D` values (`O(D)`,
-//! no sort) in buffers reused across the channels. The recommended split's revenue under
-//! every draw ([`SplitRevenue`]) does not depend on the current split: the page computes it
-//! once per recommended split, not once per move.
+//! curve evaluations (`C` channels, `D` draws): each channel's curve value and slope under
+//! every draw. Each interval takes two selections of `D` values (`O(D)`, no sort) in buffers
+//! reused across the channels. The recommended split's revenue under every draw
+//! ([`SplitRevenue`]) does not depend on the current split: the page computes it once per
+//! recommended split, not once per move.
+//!
+//! Per draw `d`, in the model's form (the same table as the point fit's
+//! [`RevenueForm`](mixplan_core::optimize::RevenueForm)):
+//!
+//! | figure | additive (`f_{c,d}`) | multiplicative (log curves `g_{c,d}`, base `B̄_d`) |
+//! |---|---|---|
+//! | revenue `R_d(x)` | `baseline + Σ_c f_{c,d}(x_c)` | `B̄_d·exp(Σ_c g_{c,d}(x_c))` |
+//! | contribution of `c` | `f_{c,d}(x_c)` | `R_d(x)·(1 − exp(−g_{c,d}(x_c)))` (removal effect) |
+//! | ROI of `c` | contribution ÷ `x_c` | contribution ÷ `x_c` |
+//! | marginal ROI of `c` | `f'_{c,d}(x_c)` | `R_d(x)·g'_{c,d}(x_c)` |
+//! | uplift of `x'` over `x` | `R_d(x') − R_d(x)` | `R_d(x') − R_d(x)` |
 //!
 //! Every interval is **equal-tailed**: the `(1 − level)/2` and `(1 + level)/2` quantiles of
 //! the per-draw values (the core's
-//! [`equal_tailed_interval`](mixplan_core::model::posterior::equal_tailed_interval)). The baseline (intercept,
-//! trend, season, controls) is held at the point estimate: the draws carry the media
-//! channels' uncertainty, which is what a budget split changes.
+//! [`equal_tailed_interval`](mixplan_core::model::posterior::equal_tailed_interval)). In the
+//! additive form the baseline (intercept, trend, season, controls) is held at the point
+//! estimate: the draws carry the media channels' uncertainty, which is what a budget split
+//! changes. In the multiplicative form each draw carries its own base `B̄_d`, which scales
+//! every channel's revenue, so it is part of every figure.
 
 use mixplan_core::response::HillResponse;
 
@@ -98,8 +110,9 @@ fn select_quantile(values: &mut [f64], p: f64, from: usize) -> (f64, usize) {
     (at_low * (1.0 - weight) + at_high * weight, low)
 }
 
-/// A split's media revenue under every draw, `R_d(x) = Σ_c f_{c,d}(x_c)`
-/// ([`PosteriorDraws::media_revenue`]), kept with the split it is for. The page computes it
+/// A split's media revenue under every draw, `R_d(x) − B_d` (`Σ_c f_{c,d}(x_c)` additive,
+/// `B̄_d·(exp(Σ_c g_{c,d}(x_c)) − 1)` multiplicative; [`PosteriorDraws::media_revenue`]),
+/// kept with the split it is for: differences of two splits' values are uplifts. The page computes it
 /// for the recommended split once, and every slider move compares the current split with it
 /// ([`ScenarioIntervals::compute`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -122,21 +135,23 @@ impl SplitRevenue {
         &self.spend
     }
 
-    /// `R_d(x)` for every draw `d`.
+    /// The media revenue `R_d(x) − B_d` for every draw `d`.
     pub fn revenue(&self) -> &[f64] {
         &self.revenue
     }
 }
 
-/// One channel's intervals at its spend `x_c` in the current split.
+/// One channel's intervals at its spend `x_c` in the current split (the formulas per form
+/// are in the [module docs](self)).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ChannelIntervals {
-    /// Weekly contribution `f_{c,d}(x_c)`.
+    /// Weekly contribution: `f_{c,d}(x_c)`, or the removal effect
+    /// `R_d(x)·(1 − exp(−g_{c,d}(x_c)))`.
     pub contribution: Option<Interval>,
-    /// ROI `f_{c,d}(x_c) / x_c`; `None` below [`NO_SPEND`].
+    /// ROI, the contribution ÷ `x_c`; `None` below [`NO_SPEND`].
     pub roi: Option<Interval>,
-    /// Marginal ROI `f'_{c,d}(x_c)`; `None` below [`NO_SPEND`] or where a draw's curve has
-    /// no finite slope.
+    /// Marginal ROI `f'_{c,d}(x_c)`, or `R_d(x)·g'_{c,d}(x_c)`; `None` below [`NO_SPEND`] or
+    /// where a draw's curve has no finite slope.
     pub marginal_roi: Option<Interval>,
 }
 
@@ -186,7 +201,8 @@ pub struct ScenarioIntervals {
     pub draws: usize,
     /// Per channel, in model order.
     pub channels: Vec<ChannelIntervals>,
-    /// Predicted weekly revenue of the current split, `baseline + Σ_c f_{c,d}(x_c)`.
+    /// Predicted weekly revenue of the current split, `R_d(x)`: `baseline + Σ_c f_{c,d}(x_c)`
+    /// or `B̄_d·exp(Σ_c g_{c,d}(x_c))`.
     pub revenue: Option<Interval>,
     /// The recommended split against the current one, when there is a recommended split.
     pub recommended: Option<Comparison>,
@@ -194,9 +210,23 @@ pub struct ScenarioIntervals {
 
 impl ScenarioIntervals {
     /// Intervals at `level` for the split `current` (weekly spend per channel, model order)
-    /// with `baseline` weekly non-media revenue, and the recommended split compared with it
-    /// from its revenue under the same `draws` ([`SplitRevenue::of`]).
+    /// with `baseline` weekly non-media revenue (the point fit's; used by additive draws
+    /// only, multiplicative draws carry their own `B̄_d`), and the recommended split compared
+    /// with it from its revenue under the same `draws` ([`SplitRevenue::of`]).
     pub fn compute(
+        draws: &PosteriorDraws,
+        baseline: f64,
+        current: &[f64],
+        recommended: Option<&SplitRevenue>,
+        level: f64,
+    ) -> Self {
+        match draws.bases() {
+            None => Self::additive(draws, baseline, current, recommended, level),
+            Some(bases) => Self::multiplicative(draws, bases, current, recommended, level),
+        }
+    }
+
+    fn additive(
         draws: &PosteriorDraws,
         baseline: f64,
         current: &[f64],
@@ -220,6 +250,91 @@ impl ScenarioIntervals {
             draws: draws.draws(),
             channels,
             revenue,
+            recommended,
+        }
+    }
+
+    /// The multiplicative form: one pass over the channels for the log curves' values
+    /// `g_{c,d}(x_c)` (kept, `C·D` values) and their sums `S_d`, so every draw's revenue
+    /// `R_d = B̄_d·exp(S_d)` is known before any channel's removal effect or marginal ROI.
+    fn multiplicative(
+        draws: &PosteriorDraws,
+        bases: &[f64],
+        current: &[f64],
+        recommended: Option<&SplitRevenue>,
+        level: f64,
+    ) -> Self {
+        let count = draws.draws();
+        let spends: Vec<f64> = (0..draws.channels())
+            .map(|c| clean_spend(current.get(c).copied()))
+            .collect();
+        let mut logs = vec![0.0; spends.len() * count];
+        let mut sums = vec![0.0; count];
+        for (c, &spend) in spends.iter().enumerate() {
+            if spend == 0.0 {
+                // g(0) = 0 under every draw; nothing to add.
+                continue;
+            }
+            let row = &mut logs[c * count..(c + 1) * count];
+            for ((log, sum), g) in row.iter_mut().zip(&mut sums).zip(draws.curves(c)) {
+                *log = g.value(spend);
+                *sum += *log;
+            }
+        }
+        let mut revenue: Vec<f64> = sums
+            .iter()
+            .zip(bases)
+            .map(|(s, base)| base * s.exp())
+            .collect();
+        let mut values = Vec::with_capacity(count);
+        let channels = spends
+            .iter()
+            .enumerate()
+            .map(|(c, &spend)| {
+                values.clear();
+                values.extend(
+                    logs[c * count..(c + 1) * count]
+                        .iter()
+                        .zip(&revenue)
+                        .map(|(g, r)| r * -(-g).exp_m1()),
+                );
+                let contribution = Interval::of_reordering(&mut values, level);
+                if spend < NO_SPEND {
+                    return ChannelIntervals {
+                        contribution,
+                        roi: None,
+                        marginal_roi: None,
+                    };
+                }
+                for v in &mut values {
+                    *v /= spend;
+                }
+                let roi = Interval::of_reordering(&mut values, level);
+                values.clear();
+                values.extend(
+                    draws
+                        .curves(c)
+                        .iter()
+                        .zip(&revenue)
+                        .map(|(g, r)| r * g.marginal(spend)),
+                );
+                ChannelIntervals {
+                    contribution,
+                    roi,
+                    marginal_roi: Interval::of_reordering(&mut values, level),
+                }
+            })
+            .collect();
+        // `sums` are summed in channel order as `PosteriorDraws::curve_sums` sums them, so
+        // these are `PosteriorDraws::media_revenue`'s numbers, as the recommended split's are.
+        let media = draws.media_of_sums(sums);
+        let recommended =
+            recommended.and_then(|new| Comparison::of_revenues(&media, new.revenue(), level));
+        Self {
+            level,
+            draws: count,
+            channels,
+            revenue: Interval::of_reordering(&mut revenue, level),
             recommended,
         }
     }
@@ -478,6 +593,144 @@ mod tests {
         let comparison = Comparison::of(&draws, &current, &new, 0.9).unwrap();
         assert_eq!(comparison.probability_of_gain, by_hand);
         assert!(comparison.uplift.low < 0.0 && comparison.uplift.high > 0.0);
+    }
+
+    /// Two channels, `draws` multiplicative draws: channel 0's log curve `β = 0.1 + 0.002 d`,
+    /// channel 1's `β = 0.05`, both `K = 1000, s = 1`; base `B̄_d = 10,000 + 50 d`.
+    fn two_log_channels(draws: usize) -> PosteriorDraws {
+        let curve = |beta: f64| HillResponse::new(beta, 1000.0, 1.0).unwrap();
+        PosteriorDraws::new_multiplicative(
+            vec![
+                (0..draws).map(|d| curve(0.1 + 0.002 * d as f64)).collect(),
+                (0..draws).map(|_| curve(0.05)).collect(),
+            ],
+            vec![vec![1.0; draws]; 2],
+            (0..draws).map(|d| 10_000.0 + 50.0 * d as f64).collect(),
+            crate::planner::draws::tests::diagnostics(0, true),
+        )
+        .unwrap()
+    }
+
+    /// `a` and `b` are both `None` or intervals whose ends agree to `1e-9` relative.
+    fn close(a: Option<Interval>, b: Option<Interval>) -> bool {
+        let near = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0);
+        match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => near(a.low, b.low) && near(a.high, b.high),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn multiplicative_intervals_are_those_of_each_draws_revenue_removal_effects_and_slopes() {
+        // By hand, straight from R_d = B̄_d·exp(Σ g), removal effect R_d·(1 − e^{−g}) and
+        // marginal R_d·g'.
+        let draws = two_log_channels(200);
+        let (current, new) = ([700.0, 300.0], [1000.0, 0.0]);
+        let best = SplitRevenue::of(&draws, &new);
+        let s = ScenarioIntervals::compute(&draws, 123.0, &current, Some(&best), 0.8);
+        let revenue: Vec<f64> = (0..200)
+            .map(|d| {
+                let logs: f64 = (0..2).map(|c| draws.curves(c)[d].value(current[c])).sum();
+                (10_000.0 + 50.0 * d as f64) * logs.exp()
+            })
+            .collect();
+        // The baseline argument is the additive form's; each draw has its own base here.
+        assert!(
+            close(s.revenue, Interval::of(&revenue, 0.8)),
+            "{:?}",
+            s.revenue
+        );
+        assert!(close(
+            s.revenue,
+            Interval::of(&draws.revenue(&current, 123.0), 0.8)
+        ));
+        for (c, &x) in current.iter().enumerate() {
+            let curves = draws.curves(c);
+            let removal: Vec<f64> = (0..200)
+                .map(|d| revenue[d] * (1.0 - (-curves[d].value(x)).exp()))
+                .collect();
+            let roi: Vec<f64> = removal.iter().map(|v| v / x).collect();
+            let marginal: Vec<f64> = (0..200)
+                .map(|d| revenue[d] * curves[d].marginal(x))
+                .collect();
+            let got = s.channel(c).unwrap();
+            assert!(
+                close(got.contribution, Interval::of(&removal, 0.8)),
+                "{c}: {got:?}"
+            );
+            assert!(close(got.roi, Interval::of(&roi, 0.8)), "{c}: {got:?}");
+            assert!(
+                close(got.marginal_roi, Interval::of(&marginal, 0.8)),
+                "{c}: {got:?}"
+            );
+        }
+        // The uplift of the recommended split is R_d(new) − R_d(current), exactly as the
+        // comparison of the two splits computes it.
+        assert_eq!(s.recommended, Comparison::of(&draws, &current, &new, 0.8));
+        let uplift: Vec<f64> = draws
+            .revenue(&new, 0.0)
+            .iter()
+            .zip(&revenue)
+            .map(|(a, b)| a - b)
+            .collect();
+        let recommended = s.recommended.unwrap();
+        assert!(close(Some(recommended.uplift), Interval::of(&uplift, 0.8)));
+        let mean = uplift.iter().sum::<f64>() / 200.0;
+        assert!((recommended.expected_uplift - mean).abs() < 1e-9 * mean.abs().max(1.0));
+        // No spend: no removal effect, no ROI.
+        let idle = ScenarioIntervals::compute(&draws, 0.0, &[1000.0, 0.0], None, 0.9);
+        let c1 = idle.channel(1).unwrap();
+        assert_eq!(
+            c1.contribution,
+            Some(Interval {
+                low: 0.0,
+                high: 0.0
+            })
+        );
+        assert_eq!((c1.roi, c1.marginal_roi), (None, None));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn multiplicative_intervals_around_the_point_fit_contain_its_predictions() {
+        use crate::planner::budget::BudgetState;
+        let p = crate::planner::scenario::fitted_multiplicative_planner();
+        // Every log curve's β scaled by 0.8 … 1.2 (41 draws, the point fit in the middle),
+        // every draw with the point fit's base.
+        let draws = crate::planner::draws::tests::scaled_draws(p, 0.01, 40);
+        let budget = BudgetState::from_mix(p.historical_total(), p.historical_mix());
+        let spend = budget.spend();
+        let predicted = p.model().predict(spend).unwrap();
+        let s = ScenarioIntervals::compute(&draws, p.baseline(), spend, None, 0.9);
+        let revenue = s.revenue.unwrap();
+        assert!(
+            revenue.contains(predicted.revenue),
+            "{revenue:?} {predicted:?}"
+        );
+        // Not the additive reading of the same curves (baseline + Σ g is ~ the baseline).
+        assert!(revenue.low > p.baseline() + 1.0, "{revenue:?}");
+        let point = p.evaluate(spend);
+        for (c, &x) in spend.iter().enumerate() {
+            let i = s.channel(c).unwrap();
+            let contribution = i.contribution.unwrap();
+            // The removal effect, in revenue (the core's own reading of the model).
+            let removal = predicted.revenue * (1.0 - (-p.curves()[c].value(x)).exp());
+            assert!((point.contributions()[c] - removal).abs() < 1e-6 * removal.max(1.0));
+            let widened = |i: Interval| Interval {
+                low: i.low - 1e-9 * i.low.abs(),
+                high: i.high + 1e-9 * i.high.abs(),
+            };
+            assert!(
+                widened(contribution).contains(removal),
+                "{c}: {i:?} {removal}"
+            );
+            assert!(
+                widened(i.marginal_roi.unwrap()).contains(point.marginal_roi()[c]),
+                "{c}: {i:?}"
+            );
+            assert!(widened(i.roi.unwrap()).contains(removal / x), "{c}: {i:?}");
+        }
     }
 
     #[test]

@@ -582,7 +582,11 @@ mod tests {
         // The optimum beats the historical mix in revenue, as predicted by the model itself.
         let optimal = s.optimal.as_ref().expect("an optimum");
         let best = p.model().predict(optimal.spend()).unwrap().revenue;
-        assert!(best >= s.historical_revenue - 1e-6, "{best} < {}", s.historical_revenue);
+        assert!(
+            best >= s.historical_revenue - 1e-6,
+            "{best} < {}",
+            s.historical_revenue
+        );
         assert!((s.optimal_revenue().unwrap() - best).abs() < 1e-6 * best);
     }
 

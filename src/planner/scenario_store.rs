@@ -7,7 +7,7 @@
 //! with a message; a scenario that is not valid (no name, a negative or non-finite spend,
 //! channels and spend of different lengths) is dropped alone, also with a message.
 
-use mixplan_core::optimize::{Plan, Uplift};
+use mixplan_core::optimize::Uplift;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -231,7 +231,8 @@ pub struct ComparedPlan {
     pub spend: Vec<f64>,
     /// Weekly total.
     pub total: f64,
-    /// Predicted weekly revenue, `baseline + Σ f_c(x_c)`.
+    /// Predicted weekly revenue `R(x)` in the model's form ([`Planner::evaluate`]:
+    /// `baseline + Σ f_c(x_c)`, or `baseline·exp(Σ g_c(x_c))`).
     pub revenue: f64,
     /// Media ROAS (media revenue ÷ spend).
     pub roas: f64,
@@ -256,8 +257,10 @@ pub fn compare(
     scenarios
         .iter()
         .filter_map(|s| {
-            let spend = s.spend_for(planner.channels())?;
-            let plan = Plan::evaluate(planner.curves(), &spend).ok()?;
+            let spend = s
+                .spend_for(planner.channels())
+                .filter(|spend| spend.iter().all(|x| x.is_finite() && *x >= 0.0))?;
+            let plan = planner.evaluate(&spend);
             let uplift = plan
                 .uplift_over(&current.current)
                 .with_baseline(current.baseline);
@@ -390,6 +393,59 @@ mod tests {
     }
 
     #[test]
+    fn multiplicative_columns_are_the_revenue_the_model_predicts_and_their_odds_its_draws() {
+        let p = crate::planner::scenario::fitted_multiplicative_planner();
+        let current = p.scenario(&BudgetState::from_mix(40_000.0, p.historical_mix()));
+        let optimal = current.optimal.as_ref().unwrap().spend().to_vec();
+        let mut shifted = current.current.spend().to_vec();
+        shifted[0] *= 1.5;
+        let list = vec![
+            saved(1, "Now", current.current.spend()),
+            saved(2, "Optimal", &optimal),
+            saved(3, "More search", &shifted),
+        ];
+        let draws = spread_draws(p, 100);
+        let columns = compare(p, &current, &list, Some(&draws), 0.9);
+        assert_eq!(columns.len(), 3);
+        let now = p.model().predict(current.current.spend()).unwrap().revenue;
+        for (column, spend) in columns
+            .iter()
+            .zip([current.current.spend(), &optimal, &shifted])
+        {
+            let revenue = p.model().predict(spend).unwrap().revenue;
+            assert!(
+                (column.revenue - revenue).abs() < 1e-9 * revenue,
+                "{}",
+                column.name
+            );
+            assert!((column.uplift.absolute - (revenue - now)).abs() < 1e-6 * revenue);
+            let roas = (revenue - p.baseline()) / spend.iter().sum::<f64>();
+            assert!((column.roas - roas).abs() < 1e-9 * roas, "{}", column.name);
+            // Odds over the draws: each draw's revenue B̄_d·exp(Σ g_{c,d}), by hand.
+            let gains: Vec<f64> = (0..draws.draws())
+                .map(|d| {
+                    let sum = |x: &[f64]| -> f64 {
+                        (0..draws.channels())
+                            .map(|c| draws.curves(c)[d].value(x[c]))
+                            .sum()
+                    };
+                    let base = draws.bases().unwrap()[d];
+                    base * sum(spend).exp() - base * sum(current.current.spend()).exp()
+                })
+                .collect();
+            let odds = column.odds.unwrap();
+            let mean = gains.iter().sum::<f64>() / 100.0;
+            assert!(
+                (odds.expected_uplift - mean).abs() <= 1e-6 * mean.abs().max(1.0),
+                "{}: {} vs {mean}",
+                column.name,
+                odds.expected_uplift
+            );
+        }
+        assert!(columns[1].uplift.absolute > 0.0);
+    }
+
+    #[test]
     fn an_opened_scenario_is_viewed_until_the_plan_changes() {
         let opened = OpenedScenario {
             name: "Q3".into(),
@@ -403,7 +459,8 @@ mod tests {
 
     /// Posterior-like draws around the fitted curves: channel `c`'s coefficient scaled by
     /// `1 + 1.6 (d/(D−1) − 1/2)` (0.2 to 1.8) in draw `d` for even `c`, the reverse for odd `c`, so that
-    /// the draws disagree about which channel pays more.
+    /// the draws disagree about which channel pays more. A multiplicative planner's draws
+    /// have its base in every draw.
     fn spread_draws(planner: &Planner, draws: usize) -> PosteriorDraws {
         let curves = planner
             .curves()
@@ -421,12 +478,13 @@ mod tests {
             })
             .collect::<Vec<Vec<_>>>();
         let roi = vec![vec![1.0; draws]; curves.len()];
-        PosteriorDraws::new(
-            curves,
-            roi,
-            crate::planner::draws::tests::diagnostics(0, true),
-        )
-        .unwrap()
+        let diagnostics = crate::planner::draws::tests::diagnostics(0, true);
+        if planner.revenue_form().is_multiplicative() {
+            let bases = vec![planner.baseline(); draws];
+            PosteriorDraws::new_multiplicative(curves, roi, bases, diagnostics).unwrap()
+        } else {
+            PosteriorDraws::new(curves, roi, diagnostics).unwrap()
+        }
     }
 
     #[test]

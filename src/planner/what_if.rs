@@ -1,7 +1,10 @@
 //! What-if: "+X % on one channel, everything else unchanged". The channel's weekly spend
 //! goes from `x` to `x' = x·(1 + X/100)`, so the total grows by `x' − x`; the revenue change
-//! is `f_c(x') − f_c(x)` (the other channels' contributions do not move), and the media ROAS
-//! of the new plan is `(Σ_{j≠c} f_j(x_j) + f_c(x')) / (Σ_{j≠c} x_j + x')`.
+//! is `R(x with x') − R(x)` in the model's form ([`Planner::evaluate`]): `f_c(x') − f_c(x)`
+//! when channels add revenue (the others' contributions do not move),
+//! `R(x)·(exp(g_c(x') − g_c(x)) − 1)` when they multiply it (every channel's removal effect
+//! moves with `R`). The media ROAS of the new plan is its media revenue over its spend,
+//! `(R' − baseline) / (Σ_{j≠c} x_j + x')`.
 
 use mixplan_core::optimize::Plan;
 use thiserror::Error;
@@ -34,7 +37,7 @@ pub struct WhatIfOutcome {
     pub spend_before: f64,
     /// Its weekly spend after the change.
     pub spend_after: f64,
-    /// Weekly revenue change, `f_c(x') − f_c(x)`.
+    /// Weekly revenue change, `R' − R` (`f_c(x') − f_c(x)` additive).
     pub revenue_change: f64,
     /// Predicted weekly revenue after the change (baseline included).
     pub revenue_after: f64,
@@ -52,7 +55,8 @@ impl WhatIfOutcome {
     }
 }
 
-/// Evaluates "+`percent` % on `channel`" against the current split `current`.
+/// Evaluates "+`percent` % on `channel`" against the current split `current` (a plan the
+/// planner evaluated, e.g. the scenario's).
 ///
 /// # Errors
 /// [`WhatIfError::PercentOutOfRange`], [`WhatIfError::NoSpend`] (for a change ≠ 0),
@@ -81,12 +85,17 @@ pub fn what_if(
     let spend_after = spend_before * (1.0 + percent_change / 100.0);
     let mut spend = current.spend().to_vec();
     spend[channel] = spend_after;
-    let changed = Plan::evaluate(planner.curves(), &spend)
-        .map_err(|_| WhatIfError::PercentOutOfRange(format!("{percent_change}")))?;
+    let changed = planner.evaluate(&spend);
+    let revenue_change = if planner.revenue_form().is_multiplicative() {
+        changed.media_revenue() - current.media_revenue()
+    } else {
+        // The one contribution that moves: exact, without the others' rounding.
+        changed.contributions()[channel] - current.contributions()[channel]
+    };
     Ok(WhatIfOutcome {
         spend_before,
         spend_after,
-        revenue_change: changed.contributions()[channel] - current.contributions()[channel],
+        revenue_change,
         revenue_after: planner.baseline() + changed.media_revenue(),
         roas_before: current.roas(),
         roas_after: changed.roas(),
@@ -111,7 +120,37 @@ pub fn parse_percent(text: &str) -> Result<f64, WhatIfError> {
 mod tests {
     use super::*;
     use crate::planner::budget::BudgetState;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
+
+    #[test]
+    fn a_multiplicative_what_if_changes_revenue_as_the_model_predicts() {
+        let p = fitted_multiplicative_planner();
+        let s = p.scenario(&BudgetState::from_mix(40_000.0, p.historical_mix()));
+        let now = p.model().predict(s.current.spend()).unwrap().revenue;
+        for c in 0..p.channels().len() {
+            let zero = what_if(p, &s.current, c, 0.0).unwrap();
+            assert_eq!(zero.revenue_change, 0.0);
+            for change in [30.0, -50.0] {
+                let up = what_if(p, &s.current, c, change).unwrap();
+                let mut spend = s.current.spend().to_vec();
+                spend[c] = up.spend_after;
+                let after = p.model().predict(&spend).unwrap().revenue;
+                assert!(
+                    (up.revenue_after - after).abs() < 1e-9 * after,
+                    "channel {c}"
+                );
+                let by_hand = after - now;
+                assert!(
+                    (up.revenue_change - by_hand).abs() < 1e-6 * (1.0 + by_hand.abs()),
+                    "channel {c}: {} vs {by_hand}",
+                    up.revenue_change
+                );
+                assert_eq!(up.revenue_change > 0.0, change > 0.0, "channel {c}");
+                let roas = (after - p.baseline()) / spend.iter().sum::<f64>();
+                assert!((up.roas_after - roas).abs() < 1e-9 * roas);
+            }
+        }
+    }
 
     #[test]
     fn zero_percent_changes_nothing_and_more_spend_earns_more() {

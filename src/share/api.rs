@@ -10,8 +10,14 @@
 //! | `optimize(request)` | `{ budget, locks?: { "<id>": amount }, bounds?: { "<id>": { min?, max? } } }` | `{ budget, revenue, media_revenue, roas, spend: { "<id>": amount } }` |
 //! | `getPlan()` | — | the plan export ([`PlanExport`]) plus `link`, the page's share fragment (version 2: the plan and the page's settings, as in the address bar) |
 //! | `setPlan(plan)` | `{ spend: { "<id>": amount }, locks?: ["<id>", …], total? }` | `{ ok: true }` |
+//!
+//! Every figure is the planner's, in the model's form ([`Planner::evaluate`]): `revenue` is
+//! `R(x)` (`baseline + Σ f_c(x_c)` additive, `baseline·exp(Σ g_c(x_c))` multiplicative),
+//! `media_revenue = revenue − baseline`, a channel's `contribution` is `f_c(x_c)` or its
+//! removal effect `R(x)·(1 − exp(−g_c(x_c)))`, its `marginal_roi` `f_c'(x_c)` or
+//! `R(x)·g_c'(x_c)`.
 
-use mixplan_core::optimize::{self, Plan, SpendBounds};
+use mixplan_core::optimize::{Plan, SpendBounds};
 use serde_json::{Map, Value, json};
 use thiserror::Error;
 
@@ -123,7 +129,8 @@ fn finite(value: f64) -> Value {
     }
 }
 
-/// `predict(spend)`: predicted weekly revenue `baseline + Σ f_c(x_c)` of a split.
+/// `predict(spend)`: predicted weekly revenue `R(x)` of a split, with its media revenue and
+/// per-channel contributions and marginal ROIs, in the model's form.
 pub fn predict(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
     let n = planner.channels().len();
     let spend = match request {
@@ -140,9 +147,8 @@ pub fn predict(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
             });
         }
     };
-    let plan = Plan::evaluate(planner.curves(), &spend)
-        .map_err(|e| ApiError::NoSplit(no_split_message(&e)))?;
-    Ok(plan_json(planner, &plan))
+    // Every amount was checked finite and ≥ 0, one per channel.
+    Ok(plan_json(planner, &planner.evaluate(&spend)))
 }
 
 fn plan_json(planner: &Planner, plan: &Plan) -> Value {
@@ -159,7 +165,8 @@ fn plan_json(planner: &Planner, plan: &Plan) -> Value {
 }
 
 /// `optimize({budget, locks, bounds})`: the split of `budget` with the most predicted
-/// revenue, locked channels held at their amount and the others within their bounds.
+/// revenue, locked channels held at their amount and the others within their bounds
+/// ([`Planner::optimum`], in the model's form).
 pub fn optimize(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
     let shape = ApiError::Shape {
         call: "optimize",
@@ -198,9 +205,9 @@ pub fn optimize(planner: &Planner, request: &Value) -> Result<Value, ApiError> {
         }
         Some(_) => return Err(shape),
     }
-    let plan = optimize::optimize(planner.curves(), &bounds, budget)
-        .map_err(|e| ApiError::NoSplit(no_split_message(&e)))?
-        .into_plan();
+    let plan = planner
+        .optimum(&bounds, budget)
+        .map_err(|e| ApiError::NoSplit(no_split_message(&e)))?;
     let mut answer = plan_json(planner, &plan);
     answer["budget"] = json!(budget);
     answer["spend"] = per_channel(planner, plan.spend().iter().map(|s| json!(s)));
@@ -267,7 +274,51 @@ pub fn set_plan(planner: &Planner, request: &Value) -> Result<BudgetState, ApiEr
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
+
+    #[test]
+    fn multiplicative_predict_and_optimize_answer_what_the_model_predicts() {
+        let planner = fitted_multiplicative_planner();
+        let budget = BudgetState::from_mix(40_000.0, planner.historical_mix());
+        let answer = predict(planner, &json!(budget.spend())).unwrap();
+        let predicted = planner.model().predict(budget.spend()).unwrap();
+        let revenue = answer["revenue"].as_f64().unwrap();
+        assert!(
+            (revenue - predicted.revenue).abs() < 1e-9 * revenue,
+            "{answer}"
+        );
+        let media = answer["media_revenue"].as_f64().unwrap();
+        assert!((media - (predicted.revenue - planner.baseline())).abs() < 1e-6 * media);
+        for (c, info) in planner.channels().iter().enumerate() {
+            let x = budget.spend()[c];
+            let g = planner.curves()[c];
+            let removal = revenue * (1.0 - (-g.value(x)).exp());
+            let got = answer["channels"][&info.id]["contribution"]
+                .as_f64()
+                .unwrap();
+            assert!(
+                (got - removal).abs() < 1e-6 * removal.max(1.0),
+                "{}",
+                info.id
+            );
+            let marginal = answer["channels"][&info.id]["marginal_roi"]
+                .as_f64()
+                .unwrap();
+            assert!((marginal - revenue * g.marginal(x)).abs() < 1e-9 * marginal.abs().max(1.0));
+        }
+        let best = optimize(planner, &json!({"budget": 40000})).unwrap();
+        let spend: Vec<f64> = planner
+            .channels()
+            .iter()
+            .map(|info| best["spend"][&info.id].as_f64().unwrap())
+            .collect();
+        let best_revenue = best["revenue"].as_f64().unwrap();
+        let model_says = planner.model().predict(&spend).unwrap().revenue;
+        assert!((best_revenue - model_says).abs() < 1e-9 * model_says);
+        let page = planner.scenario(&budget).optimal_revenue().unwrap();
+        assert!((best_revenue - page).abs() < 1e-9 * page);
+        assert!(best_revenue >= revenue);
+    }
 
     #[test]
     fn predict_matches_the_scenario_of_the_same_split() {
@@ -380,6 +431,7 @@ mod tests {
             horizon_budget: Some(300_000.0),
             scenario: Some("Q3 push".into()),
             carryover: None,
+            form: None,
         };
         let plan = get_plan(planner, &budget, &settings);
         let link = plan["link"].as_str().unwrap();

@@ -6,7 +6,16 @@
 //! for the whole plan: the total, predicted revenue `baseline + Σ f_c(x_c)` and media ROAS
 //! `Σ f_c(x_c) / Σ x_c`. A value that cannot be computed (no optimal split, an infinite
 //! marginal ROI at zero spend) is an empty CSV cell and a JSON `null`.
+//!
+//! That is the additive form. When channels multiply revenue (`R(x) = B̄·exp(Σ_c g_c(x_c))`)
+//! the same fields hold revenue too ([`crate::planner::scenario::Planner::evaluate`]): the
+//! contribution is the channel's removal effect `R(x)·(1 − exp(−g_c(x_c)))` (what revenue
+//! would lose without it; these overlap and add up to more than the media revenue), the
+//! marginal ROI `R(x)·g_c'(x_c)`, predicted revenue `R(x)` and media ROAS `(R(x) − B̄) / Σ x`.
+//! The plan JSON and the model summary say the form (`form`); the plan CSV of a
+//! multiplicative model ends with a `form` row (the additive CSV is unchanged).
 
+use mixplan_core::model::ModelForm;
 use serde::Serialize;
 
 use crate::planner::scenario::{Planner, Scenario};
@@ -29,11 +38,13 @@ pub struct PlanChannel {
     pub spend: f64,
     /// Share of the spend placed (`None` when nothing is placed).
     pub share: Option<f64>,
-    /// Predicted weekly revenue contribution `f_c(x_c)`.
+    /// Predicted weekly revenue contribution: `f_c(x_c)` (additive), or the revenue lost
+    /// without the channel `R(x)·(1 − exp(−g_c(x_c)))` (multiplicative).
     pub predicted_contribution: f64,
-    /// `f_c(x_c) / x_c`, 0 for no spend.
+    /// `predicted_contribution / x_c`, 0 for no spend.
     pub roi: f64,
-    /// `f'_c(x_c)`, `None` where it is infinite.
+    /// Revenue from the next dollar, `f'_c(x_c)` or `R(x)·g_c'(x_c)`; `None` where it is
+    /// infinite.
     pub marginal_roi: Option<f64>,
     /// Spend in the optimal split of the same total, `None` when there is none.
     pub optimal_spend: Option<f64>,
@@ -44,6 +55,8 @@ pub struct PlanChannel {
 /// The exported plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanExport {
+    /// The model's form: `additive` or `multiplicative` (what the contributions mean).
+    pub form: ModelForm,
     /// Weekly total.
     pub total: f64,
     /// Predicted weekly revenue, baseline included.
@@ -60,6 +73,7 @@ impl PlanExport {
     /// The plan of `scenario`, channels named by `planner`, `locked` per channel.
     pub fn new(planner: &Planner, scenario: &Scenario, locked: &[bool]) -> Self {
         Self {
+            form: planner.model().form(),
             total: scenario.total,
             predicted_revenue: scenario.revenue,
             roas: scenario.roas_on_placed(),
@@ -90,8 +104,9 @@ impl PlanExport {
     }
 
     /// CSV: a header, one row per channel, then `total`, `predicted_revenue`, `roas` and
-    /// `optimal_revenue` rows (name in the first column, value in `spend`'s column).
-    /// Money to the cent, ratios to four decimals.
+    /// `optimal_revenue` rows (name in the first column, value in `spend`'s column), and for
+    /// a multiplicative model a last `form` row (`multiplicative`). Money to the cent, ratios
+    /// to four decimals.
     pub fn to_csv(&self) -> String {
         let money = |v: f64| format!("{v:.2}");
         let ratio = |v: f64| format!("{v:.4}");
@@ -119,12 +134,15 @@ impl PlanExport {
                 c.locked.to_string(),
             ]);
         }
-        let summary = [
+        let mut summary = vec![
             ("total", Some(money(self.total))),
             ("predicted_revenue", Some(money(self.predicted_revenue))),
             ("roas", self.roas.map(ratio)),
             ("optimal_revenue", self.optimal_revenue.map(money)),
         ];
+        if self.form == ModelForm::Multiplicative {
+            summary.push(("form", Some(self.form.to_string())));
+        }
         for (name, value) in summary {
             let mut row = vec![String::new(); header.len()];
             row[0] = name.to_string();
@@ -169,7 +187,12 @@ pub struct ModelChannel {
     /// `β`: weekly revenue at saturation (additive form), or the lift of ln revenue at
     /// saturation (multiplicative form: `0.1` ≈ +10.5 % revenue).
     pub coefficient: f64,
-    /// Contribution ÷ spend over the data.
+    /// How much the channel multiplies revenue at full saturation, `exp(β) − 1`
+    /// (multiplicative form only: `β` is then in ln units).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revenue_lift_at_saturation: Option<f64>,
+    /// Revenue contribution ÷ spend over the data (the contribution of a multiplicative
+    /// model: the revenue lost without the channel).
     pub roi: f64,
     /// Mean weekly spend in the data.
     pub mean_weekly_spend: f64,
@@ -180,7 +203,7 @@ pub struct ModelChannel {
 pub struct ModelExport {
     /// The model's form: `additive` (channels add revenue) or `multiplicative` (they
     /// multiply it; fitted to ln revenue), as `mixplan fit --form` names it.
-    pub form: mixplan_core::model::ModelForm,
+    pub form: ModelForm,
     /// The carryover form (`geometric`, `weibull-cdf`, `weibull-pdf`), as `mixplan fit
     /// --carryover` names it.
     pub carryover: &'static str,
@@ -188,9 +211,9 @@ pub struct ModelExport {
     pub weeks: usize,
     /// Weeks held out at the end.
     pub holdout_weeks: usize,
-    /// Non-media weekly revenue.
+    /// Non-media weekly revenue (`B̄` of a multiplicative model).
     pub baseline_weekly_revenue: f64,
-    /// Fit quality of the model.
+    /// Fit quality of the model, in revenue in both forms.
     pub metrics: mixplan_core::model::Metrics,
     /// Fit quality of the seed baseline (plain ridge on raw spend).
     pub baseline_metrics: mixplan_core::model::Metrics,
@@ -202,6 +225,7 @@ impl ModelExport {
     /// The summary of `planner`'s model.
     pub fn new(planner: &Planner) -> Self {
         let model = planner.model();
+        let multiplicative = model.form() == ModelForm::Multiplicative;
         Self {
             form: model.form(),
             carryover: model.carryover_form().name(),
@@ -234,6 +258,7 @@ impl ModelExport {
                         half_saturation: ch.half_saturation,
                         shape: ch.shape,
                         coefficient: ch.coefficient,
+                        revenue_lift_at_saturation: multiplicative.then(|| ch.coefficient.exp_m1()),
                         roi: model.channel_revenue(c).map_or(f64::NAN, |r| r.roi),
                         mean_weekly_spend: ch.mean_spend,
                     }
@@ -252,7 +277,7 @@ impl ModelExport {
 mod tests {
     use super::*;
     use crate::planner::budget::BudgetState;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
 
     /// JSON numbers are read back to within one part in 10¹⁵ (serde_json's default float
     /// parser is not exactly round-trip).
@@ -389,5 +414,81 @@ mod tests {
             let lag = weibull.kernel().unwrap().mean_lag();
             assert!(same(&exported["mean_lag_weeks"], lag));
         }
+    }
+
+    #[test]
+    fn a_multiplicative_export_says_its_form_and_holds_revenue() {
+        let planner = fitted_multiplicative_planner();
+        let budget = BudgetState::from_mix(40_000.0, planner.historical_mix());
+        let scenario = planner.scenario(&budget);
+        let export = PlanExport::new(planner, &scenario, budget.locked());
+        let value: serde_json::Value = serde_json::from_str(&export.to_json()).unwrap();
+        assert_eq!(value["form"], "multiplicative");
+        // Predicted revenue and contributions (removal effects) as the core model predicts.
+        let predicted = planner.model().predict(scenario.current.spend()).unwrap();
+        assert!(
+            (value["predicted_revenue"].as_f64().unwrap() - predicted.revenue).abs()
+                < 1e-6 * predicted.revenue
+        );
+        for (exported, expected) in value["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(&predicted.contributions)
+        {
+            let got = exported["predicted_contribution"].as_f64().unwrap();
+            assert!(
+                (got - expected).abs() <= 1e-6 * expected.abs().max(1.0),
+                "{got} vs {expected}"
+            );
+        }
+        let text = export.to_csv();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), scenario.rows.len() + 5);
+        let last = rows.last().unwrap();
+        assert_eq!((&last[0], &last[1]), ("form", "multiplicative"));
+
+        let model: serde_json::Value =
+            serde_json::from_str(&ModelExport::new(planner).to_json()).unwrap();
+        assert_eq!(model["form"], "multiplicative");
+        assert!(same(&model["baseline_weekly_revenue"], planner.baseline()));
+        for (c, (exported, fitted)) in model["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(planner.model().linear_model().channels())
+            .enumerate()
+        {
+            assert!(same(
+                &exported["roi"],
+                planner.model().channel_revenue(c).unwrap().roi
+            ));
+            assert!(same(
+                &exported["revenue_lift_at_saturation"],
+                fitted.coefficient.exp_m1()
+            ));
+        }
+        assert!(same(
+            &model["metrics"]["r2_test"],
+            planner.model().metrics().r2_test
+        ));
+    }
+
+    #[test]
+    fn an_additive_export_says_its_form_and_keeps_its_csv() {
+        let (export, scenario) = plan(&[]);
+        let value: serde_json::Value = serde_json::from_str(&export.to_json()).unwrap();
+        assert_eq!(value["form"], "additive");
+        assert!(!export.to_csv().contains("form"));
+        assert_eq!(export.to_csv().lines().count(), 1 + scenario.rows.len() + 4);
+        let model: serde_json::Value =
+            serde_json::from_str(&ModelExport::new(fitted_planner()).to_json()).unwrap();
+        assert_eq!(model["form"], "additive");
+        assert!(
+            model["channels"][0]
+                .get("revenue_lift_at_saturation")
+                .is_none()
+        );
     }
 }

@@ -25,6 +25,8 @@
 //! * `carryover`: the model's carryover form (`weibull-cdf`, `weibull-pdf`; `geometric`
 //!   is read too). The page writes it only for a Weibull form, so a link without it —
 //!   every link made before the choice existed — means geometric carryover.
+//! * `form`: the model's form (`multiplicative`; `additive` is read too). Written only for
+//!   the multiplicative form, so a link without it means the additive form.
 //!
 //! Version 1 (read only, the plan without settings, channel ids without a prefix):
 //!
@@ -42,6 +44,7 @@
 //! against the channels and the budget range of the data on the page (a link made with
 //! other data is stale).
 
+use mixplan_core::model::ModelForm;
 use mixplan_core::transform::CarryoverForm;
 use thiserror::Error;
 
@@ -134,6 +137,9 @@ pub enum LinkError {
         "The link's carryover form (\"{0}\") is not one of geometric, weibull-cdf, weibull-pdf."
     )]
     BadCarryover(String),
+    /// The model form is not one the page offers.
+    #[error("The link's model form (\"{0}\") is not one of additive, multiplicative.")]
+    BadForm(String),
 }
 
 /// A plan as a link carries it: the total, an amount per channel id, the locked ids.
@@ -350,6 +356,8 @@ pub struct LinkSettings {
     pub scenario: Option<String>,
     /// The model's carryover form (`None`: geometric, the default).
     pub carryover: Option<CarryoverForm>,
+    /// The model's form (`None`: additive, the default).
+    pub form: Option<ModelForm>,
 }
 
 /// A version 2 link: the plan and the page's settings.
@@ -434,6 +442,9 @@ impl PageLink {
         if let Some(form) = settings.carryover {
             parts.push(format!("carryover={}", form.name()));
         }
+        if let Some(form) = settings.form {
+            parts.push(format!("form={form}"));
+        }
         parts.join(";")
     }
 
@@ -460,8 +471,8 @@ impl PageLink {
     }
 
     fn parse_v2<'a>(parts: impl Iterator<Item = &'a str>) -> Result<Self, LinkError> {
-        let mut values: [Option<String>; 7] = Default::default();
-        const KEYS: [&str; 7] = [
+        let mut values: [Option<String>; 8] = Default::default();
+        const KEYS: [&str; 8] = [
             "total",
             "lock",
             "confidence",
@@ -469,6 +480,7 @@ impl PageLink {
             "budget",
             "scenario",
             "carryover",
+            "form",
         ];
         let mut amounts: Vec<(String, String)> = Vec::new();
         for part in parts.filter(|p| !p.is_empty()) {
@@ -504,6 +516,7 @@ impl PageLink {
             budget,
             scenario,
             carryover,
+            form,
         ] = values;
         let plan = PlanLink::checked(total.as_deref(), amounts, locked.as_deref())?;
         let confidence = confidence
@@ -532,6 +545,13 @@ impl PageLink {
                     .map_err(|_| LinkError::BadCarryover(text))
             })
             .transpose()?;
+        let form = form
+            .map(|text| match text.as_str() {
+                "additive" => Ok(ModelForm::Additive),
+                "multiplicative" => Ok(ModelForm::Multiplicative),
+                _ => Err(LinkError::BadForm(text)),
+            })
+            .transpose()?;
         Ok(Self {
             plan,
             settings: LinkSettings {
@@ -540,6 +560,7 @@ impl PageLink {
                 horizon_budget,
                 scenario,
                 carryover,
+                form,
             },
         })
     }
@@ -743,6 +764,7 @@ mod tests {
             horizon_budget: Some(1_250_000.5),
             scenario: Some("Q3 push; 50% search".into()),
             carryover: Some(CarryoverForm::WeibullPdf),
+            form: Some(ModelForm::Multiplicative),
         }
     }
 
@@ -758,7 +780,7 @@ mod tests {
         let text = link.format();
         assert_eq!(
             text,
-            "v2;total=48000;ch.ps=12000;ch.em=12000;ch.so=24000;lock=so;confidence=0.85;weeks=26;budget=1250000.5;scenario=Q3%20push%3B%2050%25%20search;carryover=weibull-pdf"
+            "v2;total=48000;ch.ps=12000;ch.em=12000;ch.so=24000;lock=so;confidence=0.85;weeks=26;budget=1250000.5;scenario=Q3%20push%3B%2050%25%20search;carryover=weibull-pdf;form=multiplicative"
         );
         let parsed = PageLink::parse(&format!("#{text}")).unwrap();
         assert_eq!(parsed, link);
@@ -805,8 +827,20 @@ mod tests {
         assert_eq!(parsed.settings.horizon_weeks, Some(4));
         assert_eq!(parsed.settings.horizon_budget, None);
         // A link without a carryover form (every link made before the choice) means
-        // geometric carryover.
+        // geometric carryover; without a model form, the additive form.
         assert_eq!(parsed.settings.carryover, None);
+        assert_eq!(parsed.settings.form, None);
+        assert_eq!(
+            PageLink::parse("v2;total=20000;ch.ps=20000;form=multiplicative")
+                .unwrap()
+                .settings
+                .form,
+            Some(ModelForm::Multiplicative)
+        );
+        assert_eq!(
+            PageLink::parse("v2;total=20000;ch.ps=20000;form=log"),
+            Err(LinkError::BadForm("log".into()))
+        );
         let weibull = PageLink::parse("v2;total=20000;ch.ps=20000;carryover=weibull-cdf");
         assert_eq!(
             weibull.unwrap().settings.carryover,
@@ -965,6 +999,7 @@ mod tests {
             horizon_budget in prop::option::of(0.0f64..1e8),
             name in prop::option::of("[^\\p{C}]{0,59}[a-zA-Zé;%#=&🚀 ]"),
             carryover in prop::option::of(prop::sample::select(CarryoverForm::ALL.to_vec())),
+            form in prop::option::of(prop::sample::select(vec![ModelForm::Additive, ModelForm::Multiplicative])),
         ) {
             let total = cents(total);
             let amounts = amounts_in_proportion(total, &weights);
@@ -977,6 +1012,7 @@ mod tests {
                     horizon_budget: horizon_budget.map(cents),
                     scenario,
                     carryover,
+                    form,
                 },
             };
             let text = link.format();

@@ -1,7 +1,7 @@
 //! The executive summary's sentences, in plain Rust (tested natively): the headline
 //! recommendation, the expected uplift, the fit quality and the caveats, in plain language.
 
-use mixplan_core::model::Metrics;
+use mixplan_core::model::{Metrics, ModelForm};
 
 use crate::components::channel_table::{current_extrapolation_warning, extrapolation_note};
 use crate::components::model_panel::WEAK_FIT_R2;
@@ -63,6 +63,21 @@ pub fn uplift(scenario: &Scenario) -> String {
     )
 }
 
+/// The model's form in words: `Model form: additive (channels add revenue)` or `Model form:
+/// multiplicative (channels multiply revenue; fitted to ln revenue)`.
+pub fn model_form_text(form: ModelForm) -> &'static str {
+    match form {
+        ModelForm::Additive => "Model form: additive (channels add revenue)",
+        ModelForm::Multiplicative => {
+            "Model form: multiplicative (channels multiply revenue; fitted to ln revenue)"
+        }
+    }
+}
+
+/// What a channel's contribution means when channels multiply revenue: its removal effect
+/// `R(x)·(1 − exp(−g_c(x_c)))`, which overlaps the others'.
+pub const REMOVAL_EFFECT_NOTE: &str = "In this model channels multiply revenue, so a channel's contribution is the revenue lost without it (with the other channels as planned); these amounts overlap and add up to more than the media revenue.";
+
 /// How well the model fits, in words: good from [`GOOD_FIT_R2`], fair from
 /// [`WEAK_FIT_R2`], weak below (or when the holdout R² is not a number).
 pub fn fit_quality(metrics: &Metrics) -> String {
@@ -82,7 +97,8 @@ pub fn fit_quality(metrics: &Metrics) -> String {
     )
 }
 
-/// The caveats: extrapolation beyond the data, then what the model is and is not.
+/// The caveats: extrapolation beyond the data, what a contribution means when channels
+/// multiply revenue ([`REMOVAL_EFFECT_NOTE`]), then what the model is and is not.
 pub fn caveats(planner: &Planner, scenario: &Scenario) -> Vec<String> {
     let names: Vec<String> = planner.channels().iter().map(|c| c.name.clone()).collect();
     let mut caveats: Vec<String> = [
@@ -93,6 +109,9 @@ pub fn caveats(planner: &Planner, scenario: &Scenario) -> Vec<String> {
     .filter(|note| !note.is_empty())
     .map(|note| note.trim_start_matches("* ").to_string())
     .collect();
+    if planner.revenue_form().is_multiplicative() {
+        caveats.push(REMOVAL_EFFECT_NOTE.to_string());
+    }
     caveats.push(format!(
         "Figures are predictions for a steady weekly spend, from a model fitted on {} weeks of past data: they describe what the data suggests, not what an experiment proved.",
         planner.model().weeks().len()
@@ -107,7 +126,7 @@ pub fn caveats(planner: &Planner, scenario: &Scenario) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::planner::budget::BudgetState;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
 
     #[test]
     fn the_headline_recommends_the_optimal_split_when_it_earns_more() {
@@ -160,5 +179,51 @@ mod tests {
             "{caveats:?}"
         );
         assert!(caveats.iter().all(|c| !c.starts_with('*')));
+    }
+
+    #[test]
+    fn the_summary_says_the_form_and_what_a_multiplicative_contribution_is() {
+        assert_eq!(
+            model_form_text(fitted_multiplicative_planner().model().form()),
+            "Model form: multiplicative (channels multiply revenue; fitted to ln revenue)"
+        );
+        assert_eq!(
+            model_form_text(fitted_planner().model().form()),
+            "Model form: additive (channels add revenue)"
+        );
+        let at = |planner: &Planner| {
+            let budget =
+                BudgetState::from_mix(planner.historical_total(), planner.historical_mix());
+            caveats(planner, &planner.scenario(&budget))
+        };
+        let multiplicative = at(fitted_multiplicative_planner());
+        assert!(
+            multiplicative.iter().any(|c| c == REMOVAL_EFFECT_NOTE),
+            "{multiplicative:?}"
+        );
+        let additive = at(fitted_planner());
+        assert!(
+            additive.iter().all(|c| c != REMOVAL_EFFECT_NOTE),
+            "{additive:?}"
+        );
+    }
+
+    /// The headline's figures are revenue under the multiplicative model: the gap is
+    /// `R(optimal) − R(current)` as the core model predicts them.
+    #[test]
+    fn a_multiplicative_headline_states_the_revenue_gap_of_the_model() {
+        let planner = fitted_multiplicative_planner();
+        let budget = BudgetState::from_mix(planner.historical_total(), planner.historical_mix());
+        let scenario = planner.scenario(&budget);
+        let optimal = scenario.optimal.as_ref().unwrap();
+        let model = planner.model();
+        let gap = model.predict(optimal.spend()).unwrap().revenue
+            - model.predict(scenario.current.spend()).unwrap().revenue;
+        assert!(gap > OPTIMAL_TOLERANCE, "{gap}");
+        let text = headline(&scenario);
+        assert!(
+            text.contains(&format!("earn {} more per week", currency(gap))),
+            "{text}"
+        );
     }
 }

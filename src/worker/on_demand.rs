@@ -11,8 +11,8 @@
 //! restarted worker answers as the first did.
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::diagnose::{Diagnosis, DiagnosisParams, diagnose};
-use mixplan_core::model::{FittedModel, ModelParams};
+use mixplan_core::diagnose::{Diagnosis, DiagnosisParams, diagnose_planning};
+use mixplan_core::model::{ModelParams, PlanningModel};
 use serde::{Deserialize, Serialize};
 
 use crate::data_source::reader::{self, ReadJob, ReadResult};
@@ -23,13 +23,14 @@ use mixplan_core::mediation::MediationReport;
 /// Identifies one job; the page numbers its jobs 1, 2, 3, … (a `u32`: a plain JS number).
 pub type JobId = u32;
 
-/// The model checks of a fitted model: [`diagnose`] with these arguments.
+/// The model checks of a fitted model, in its form: [`diagnose_planning`] with these
+/// arguments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckJob {
     /// The data the model was fitted on.
     pub data: WeeklyData,
-    /// The fitted model.
-    pub model: FittedModel,
+    /// The fitted model, in its form.
+    pub model: PlanningModel,
     /// The baseline form (Fourier order, trend, holdout) of the rolling-window refits.
     pub params: ModelParams,
     /// The checks' settings.
@@ -92,7 +93,8 @@ pub fn run(job: Job) -> JobResult {
     match job {
         Job::Read(job) => JobResult::Read(reader::run(*job)),
         Job::Check(job) => JobResult::Check(
-            diagnose(&job.data, &job.model, &job.params, &job.checks).map_err(|e| e.to_string()),
+            diagnose_planning(&job.data, &job.model, &job.params, &job.checks)
+                .map_err(|e| e.to_string()),
         ),
         Job::Performance(job) => JobResult::Performance(Box::new(job.run())),
         Job::Mediation(job) => JobResult::Mediation(Box::new(job.run())),
@@ -110,13 +112,13 @@ mod tests {
         let params = ModelParams::new();
         let job = CheckJob {
             data: planner.data().clone(),
-            model: planner.model().linear_model().clone(),
+            model: planner.model().clone(),
             params: params.clone(),
             checks: DiagnosisParams::default(),
         };
-        let direct = diagnose(
+        let direct = diagnose_planning(
             planner.data(),
-            planner.model().linear_model(),
+            planner.model(),
             &params,
             &DiagnosisParams::default(),
         )
@@ -139,7 +141,7 @@ mod tests {
         let short = UserDataset::build(&file.name, &table, mapping, Default::default()).unwrap();
         let job = CheckJob {
             data: short.data,
-            model: planner.model().linear_model().clone(),
+            model: planner.model().clone(),
             params: ModelParams::new(),
             checks: DiagnosisParams::default(),
         };

@@ -129,7 +129,7 @@ for (const c of DATASET_CASES) {
   });
 }
 
-test('Conjura: Model checks say that a multiplicative model forecasts these data better', async (t) => {
+test('Conjura: Model checks say that a multiplicative model forecasts these data better, and their switch fits it: higher holdout R², form check passed', async (t) => {
   const c = DATASET_CASES[0];
   const path = dataset(t, c.file);
   if (!path) return;
@@ -144,6 +144,27 @@ test('Conjura: Model checks say that a multiplicative model forecasts these data
   console.log(`Conjura, form check: ${text}`);
   // Natively: multiplicative RMSE 56,598 against additive 63,367 (11 % lower).
   assert.match(text, /^✗ Fails — form: A multiplicative model, where channels multiply revenue instead of adding to it, forecasts these data better: its error forecasting 7-week blocks from 6 points inside the training weeks is 1\d % lower \(RMSE \d+ against \d+\)\. .*--form auto/, text);
+
+  // The check's button fits the multiplicative model (the model panel's form control does
+  // the same).
+  const additiveR2 = Number(await page.locator(id('r2-test')).textContent());
+  await page.locator(id('check-form-switch')).click();
+  await page.locator(`${id('model-form')}[data-form="multiplicative"]`).waitFor({ state: 'attached', timeout: 120_000 });
+  const r2 = Number(await page.locator(id('r2-test')).textContent());
+  console.log(`Conjura: holdout R² additive ${additiveR2}, multiplicative ${r2} (natively 0.389 and 0.637)`);
+  assert.ok(r2 > 0.6 && r2 > additiveR2 + 0.2, `${r2} against ${additiveR2}`);
+  assert.equal(await page.locator(id('model-form-choice')).inputValue(), 'multiplicative');
+  // The multiplicative base is above zero by construction: no negative-baseline warning.
+  assert.equal(await page.locator(id('negative-baseline-warning')).count(), 0);
+  await assertPlannerWorks(page, c.first);
+  // The checks section stays open across the refit and checks the new model.
+  if (!(await page.locator(id('model-checks')).evaluate((d) => d.open))) {
+    await page.locator(id('model-checks')).locator('summary').click();
+  }
+  await page.locator(`${id('check-form')}.passed`).waitFor({ timeout: 120_000 });
+  const after = (await page.locator(id('check-form')).innerText()).trim();
+  console.log(`Conjura, multiplicative model's form check: ${after}`);
+  assert.match(after, /^✓ Passes — form: The multiplicative form in use forecasts at least as well as the additive one/, after);
   assert.deepEqual(problems, []);
   await page.close();
 });

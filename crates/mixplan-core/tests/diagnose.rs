@@ -537,3 +537,84 @@ fn conjura_fails_the_form_check() {
     let diagnosis = diagnose(&data, &model, &params, &without).expect("diagnose");
     assert!(diagnosis.verdicts.iter().all(|v| v.check != "form"));
 }
+
+/// A multiplicative model of Conjura, the form the form check asks for there: its checks run
+/// on ln revenue, its form check passes (the multiplicative form in use forecasts better),
+/// and its ROI windows are stated in revenue to first order (the windows of the model of
+/// ln y times the mean weekly revenue).
+#[test]
+fn a_multiplicative_model_of_conjura_passes_the_form_check_in_revenue_terms() {
+    use mixplan_core::diagnose::diagnose_planning;
+    use mixplan_core::model::PlanningModel;
+    let Some(csv) = support::datasets::shared_file(
+        "a_multiplicative_model_of_conjura_passes_the_form_check_in_revenue_terms",
+        support::datasets::CONJURA_FILE,
+    ) else {
+        return;
+    };
+    let data = support::datasets::load(&csv, &support::datasets::conjura_options());
+    let params = ModelParams::new();
+    let model: PlanningModel = params
+        .clone()
+        .check()
+        .expect("valid")
+        .fit_multiplicative(&data, |_, _| {})
+        .expect("fits")
+        .into();
+    let diagnosis =
+        diagnose_planning(&data, &model, &params, &DiagnosisParams::default()).expect("diagnose");
+    let checks: Vec<&str> = diagnosis
+        .verdicts
+        .iter()
+        .map(|v| v.check.as_str())
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            "autocorrelation",
+            "normality",
+            "heteroscedasticity",
+            "collinearity",
+            "stability",
+            "form"
+        ]
+    );
+    let form = diagnosis.verdicts.last().expect("form");
+    println!("{}", form.message);
+    assert!(form.passed, "{}", form.message);
+    assert!(
+        form.message.starts_with(
+            "The multiplicative form in use forecasts at least as well as the additive one"
+        ),
+        "{}",
+        form.message
+    );
+    assert_eq!(diagnosis.residuals.len(), data.len());
+    // Residuals of ln revenue: a few tenths at most, not thousands.
+    assert!(diagnosis.residuals.iter().all(|r| r.abs() < 2.0));
+    let logged = mixplan_core::model::multiplicative::log_target(&data).expect("positive");
+    let in_logs = diagnose(
+        &logged,
+        model.linear_model(),
+        &params,
+        &DiagnosisParams {
+            compare_forms: false,
+            ..DiagnosisParams::default()
+        },
+    )
+    .expect("diagnose ln y");
+    assert_eq!(in_logs.residuals, diagnosis.residuals);
+    let level = data.target().iter().sum::<f64>() / data.len() as f64;
+    let stability = diagnosis.stability.as_ref().expect("windows");
+    let log_stability = in_logs.stability.as_ref().expect("windows");
+    for (channel, log_channel) in stability.channels.iter().zip(&log_stability.channels) {
+        assert!(
+            (channel.median - log_channel.median * level).abs() <= 1e-9 * channel.median.abs(),
+            "{}: {} against {} × {level}",
+            channel.name,
+            channel.median,
+            log_channel.median
+        );
+        assert_eq!(channel.relative_spread, log_channel.relative_spread);
+    }
+}

@@ -47,13 +47,18 @@ impl InUse {
     }
 }
 
-/// The carryover form of the link in the address (geometric when there is none, or the
-/// link has no form or cannot be read: the planner says why when it reads the link).
-fn linked_carryover() -> CarryoverForm {
-    browser::read_fragment()
+/// The carryover and model forms of the link in the address (geometric and additive when
+/// there is none, or the link has no form or cannot be read: the planner says why when it
+/// reads the link).
+fn linked_forms() -> (CarryoverForm, ModelForm) {
+    let settings = browser::read_fragment()
         .and_then(|fragment| PageLink::parse(&fragment).ok())
-        .and_then(|link| link.settings.carryover)
-        .unwrap_or_default()
+        .map(|link| link.settings)
+        .unwrap_or_default();
+    (
+        settings.carryover.unwrap_or_default(),
+        settings.form.unwrap_or_default(),
+    )
 }
 
 /// A file read and inspected (by the on-demand worker), or why not. Compared by identity:
@@ -178,14 +183,14 @@ impl DataSession {
     /// Start-up: the kept data when there are some and they were in use, else the demo. A
     /// kept record that cannot be used is dropped with a message.
     pub fn start(self) {
-        self.carryover.set(linked_carryover());
+        self.set_linked_forms();
         match storage::load() {
             Ok(Some(saved)) => {
                 self.saved.set(Some(saved.clone()));
                 if saved.active {
                     if let (None, Some(plan)) = (browser::read_fragment(), &saved.plan) {
                         browser::replace_fragment(plan);
-                        self.carryover.set(linked_carryover());
+                        self.set_linked_forms();
                     }
                     self.fit_user(Arc::new(saved.dataset), false);
                     return;
@@ -195,6 +200,13 @@ impl DataSession {
             Err(error) => self.message.set(Some(error.to_string())),
         }
         self.fit_demo(false);
+    }
+
+    /// Takes the carryover and model forms from the link in the address.
+    fn set_linked_forms(self) {
+        let (carryover, form) = linked_forms();
+        self.carryover.set(carryover);
+        self.form.set(form);
     }
 
     /// The settings every fit of the page uses: the default parameters with the chosen

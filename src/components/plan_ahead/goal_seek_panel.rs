@@ -1,6 +1,8 @@
 //! `<GoalSeekPanel>`: the three goal-seek questions — the smallest budget reaching a revenue
 //! target, the largest whose media ROAS stays above a target, and where the next dollars
-//! should go. Each is an exact optimum of the core, under the page's locks.
+//! should go. Each is an exact optimum of the core, under the page's locks. The ROAS target
+//! is built for the additive model form only: for a multiplicative model its place says so
+//! ([`roas_goal_unavailable`]).
 
 use std::sync::Arc;
 
@@ -11,7 +13,7 @@ use crate::format::{currency, parse_money};
 use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::goal_seek::{
     budget_for_revenue, budget_for_roas, next_dollars, next_dollars_sentence, revenue_sentence,
-    roas_sentence,
+    roas_goal_unavailable, roas_sentence,
 };
 use crate::planner::scenario::Planner;
 
@@ -72,6 +74,7 @@ pub fn GoalSeekPanel(
             })
             .map_err(|e| e.to_string())
     };
+    let roas_unavailable = roas_goal_unavailable(&planner);
     let p = planner;
     let next = move |text: &str| {
         let extra = parse_money(text).map_err(|e| e.to_string())?;
@@ -92,12 +95,21 @@ pub fn GoalSeekPanel(
                 placeholder="e.g. 150000"
                 answer=revenue
             />
-            <GoalForm
-                label="Largest weekly budget that keeps the media ROAS at or above"
-                test_id="goal-roas"
-                placeholder="e.g. 2.5"
-                answer=roas
-            />
+            {match roas_unavailable {
+                None => view! {
+                    <GoalForm
+                        label="Largest weekly budget that keeps the media ROAS at or above"
+                        test_id="goal-roas"
+                        placeholder="e.g. 2.5"
+                        answer=roas
+                    />
+                }
+                .into_any(),
+                Some(why) => view! {
+                    <p class="goal-form footnote" data-testid="goal-roas-unavailable">{why}</p>
+                }
+                .into_any(),
+            }}
             <GoalForm
                 label="Where should this much more per week go?"
                 test_id="goal-next"

@@ -20,7 +20,7 @@ pub mod stability;
 
 pub use collinearity::{VarianceInflation, variance_inflation};
 pub use error::DiagnoseError;
-pub use report::{Diagnosis, DiagnosisParams, Verdict, diagnose};
+pub use report::{Diagnosis, DiagnosisParams, Verdict, diagnose, diagnose_planning};
 pub use residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
 pub use stability::{
     ChannelStability, MIN_WINDOW_WEEKS, RoiStability, RollingWindows, model_roi_stability,

@@ -5,7 +5,8 @@ use super::error::DiagnoseError;
 use super::residuals::{ChiSquaredTest, autocorrelation, breusch_pagan, jarque_bera, ljung_box};
 use super::stability::{RoiStability, RollingWindows, model_roi_stability};
 use crate::data::{Series, WeeklyData};
-use crate::model::{FittedModel, ModelParams, ValidParams};
+use crate::model::multiplicative::log_target;
+use crate::model::{FittedModel, ModelForm, ModelParams, PlanningModel, ValidParams};
 use crate::transform::{GeometricAdstock, Hill};
 use serde::{Deserialize, Serialize};
 
@@ -134,6 +135,54 @@ pub fn diagnose(
     params: &ModelParams,
     settings: &DiagnosisParams,
 ) -> Result<Diagnosis, DiagnoseError> {
+    let mut diagnosis = diagnose_linear(data, model, params, settings, 1.0)?;
+    if settings.compare_forms {
+        diagnosis
+            .verdicts
+            .push(form_verdict(data, params, ModelForm::Additive));
+    }
+    Ok(diagnosis)
+}
+
+/// [`diagnose`] for a model in either form. The multiplicative model's checks run on its
+/// model of `ln y` against `ln y` (its residuals, collinearity of its media features and the
+/// stability of its ROIs across windows, stated in revenue to first order: each window's
+/// `Σg/Σx` times the mean weekly revenue of the data, as the posterior states its ROI); its
+/// form check asks whether the **additive** form forecasts clearly better.
+///
+/// # Errors
+/// As [`diagnose`]; [`DiagnoseError::Setting`] when a week's revenue is not above zero (the
+/// multiplicative model could not have been fitted to such data).
+pub fn diagnose_planning(
+    data: &WeeklyData,
+    model: &PlanningModel,
+    params: &ModelParams,
+    settings: &DiagnosisParams,
+) -> Result<Diagnosis, DiagnoseError> {
+    let PlanningModel::Multiplicative(model) = model else {
+        return diagnose(data, model.linear_model(), params, settings);
+    };
+    let logged = log_target(data).map_err(|e| DiagnoseError::Setting(e.to_string()))?;
+    let revenue_level = data.target().iter().sum::<f64>() / data.len().max(1) as f64;
+    let mut diagnosis =
+        diagnose_linear(&logged, model.log_model(), params, settings, revenue_level)?;
+    if settings.compare_forms {
+        diagnosis
+            .verdicts
+            .push(form_verdict(data, params, ModelForm::Multiplicative));
+    }
+    Ok(diagnosis)
+}
+
+/// Every check but the form check, on a model fitted to `data` (its ROIs reported times
+/// `roi_unit`).
+fn diagnose_linear(
+    data: &WeeklyData,
+    model: &FittedModel,
+    params: &ModelParams,
+    settings: &DiagnosisParams,
+    roi_unit: f64,
+) -> Result<Diagnosis, DiagnoseError> {
     let n = data.len();
     if model.actual().len() != n || model.channels().len() != data.channels().len() {
         return Err(DiagnoseError::Length {
@@ -232,7 +281,16 @@ pub fn diagnose(
             None
         }
         Some(windows) => match model_roi_stability(data, model, params, windows) {
-            Ok(stability) => {
+            Ok(mut stability) => {
+                if roi_unit != 1.0 {
+                    for c in &mut stability.channels {
+                        for roi in c.roi.iter_mut().flatten() {
+                            *roi *= roi_unit;
+                        }
+                        c.range = (c.range.0 * roi_unit, c.range.1 * roi_unit);
+                        c.median *= roi_unit;
+                    }
+                }
                 let unstable: Vec<String> = stability
                     .channels
                     .iter()
@@ -271,10 +329,6 @@ pub fn diagnose(
         },
     };
 
-    if settings.compare_forms {
-        verdicts.push(form_verdict(data, params));
-    }
-
     Ok(Diagnosis {
         residuals,
         acf,
@@ -290,9 +344,10 @@ pub fn diagnose(
 
 /// The model-form check: the additive form against the multiplicative one by the
 /// rolling-origin evaluation inside the training weeks ([`ValidParams::compare_forms`] with
-/// the model's settings). Fails when the multiplicative form forecasts better by more than
-/// [`FORM_MARGIN`]; "Not checked" (passed) when the comparison cannot run.
-fn form_verdict(data: &WeeklyData, params: &ModelParams) -> Verdict {
+/// the model's settings). Fails when the form not in use (`current` is the one in use)
+/// forecasts better by more than [`FORM_MARGIN`]; "Not checked" (passed) when the comparison
+/// cannot run.
+fn form_verdict(data: &WeeklyData, params: &ModelParams, current: ModelForm) -> Verdict {
     let not_checked = |why: String| Verdict {
         check: "form".into(),
         passed: true,
@@ -323,13 +378,35 @@ fn form_verdict(data: &WeeklyData, params: &ModelParams) -> Verdict {
     let target = data.target_name();
     let origins = comparison.origins.len();
     let block = comparison.block_weeks;
+    if current == ModelForm::Multiplicative {
+        let lower = 1.0 - additive / multiplicative;
+        return Verdict {
+            check: "form".into(),
+            passed: lower <= FORM_MARGIN,
+            message: if lower > FORM_MARGIN {
+                format!(
+                    "An additive model, where channels add to {target}, forecasts these data better than the multiplicative model in use: its error forecasting {block}-week blocks from {origins} points inside the training weeks is {:.0} % lower (RMSE {additive:.0} against {multiplicative:.0}). Choose “Additive” under Model form in the model panel.",
+                    100.0 * lower
+                )
+            } else {
+                format!(
+                    "The multiplicative form in use forecasts {} the additive one (RMSE {multiplicative:.0} against {additive:.0}, {block}-week blocks from {origins} points inside the training weeks).",
+                    if multiplicative <= additive {
+                        "at least as well as"
+                    } else {
+                        "about as well as (within 5 %)"
+                    }
+                )
+            },
+        };
+    }
     let lower = 1.0 - multiplicative / additive;
     if lower > FORM_MARGIN {
         Verdict {
             check: "form".into(),
             passed: false,
             message: format!(
-                "A multiplicative model, where channels multiply {target} instead of adding to it, forecasts these data better: its error forecasting {block}-week blocks from {origins} points inside the training weeks is {:.0} % lower (RMSE {multiplicative:.0} against {additive:.0}). The additive curves the page plans with may misstate how channels combine and what a large change earns; the command-line tool fits the multiplicative form, with intervals and the recommendation rule (`mixplan fit --form auto`, `mixplan optimize --form auto`).",
+                "A multiplicative model, where channels multiply {target} instead of adding to it, forecasts these data better: its error forecasting {block}-week blocks from {origins} points inside the training weeks is {:.0} % lower (RMSE {multiplicative:.0} against {additive:.0}). The additive curves the page plans with may misstate how channels combine and what a large change earns: choose “Multiplicative” under Model form in the model panel to plan with that form (on the command line: `mixplan fit --form auto`, `mixplan optimize --form auto`).",
                 100.0 * lower
             ),
         }
