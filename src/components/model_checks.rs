@@ -44,7 +44,7 @@ async fn run_checks(planner: &Planner) -> Outcome {
 
 /// The button that refits the data in use in the form other than `current` (where the root
 /// component provides the model-form setting): the failing form check's remedy.
-fn form_remedy(current: ModelForm) -> Option<impl IntoView> {
+fn form_remedy(current: ModelForm, before_refit: Option<Callback<()>>) -> Option<impl IntoView> {
     let setting = use_context::<ModelFormSetting>()?;
     let other = match current {
         ModelForm::Additive => ModelForm::Multiplicative,
@@ -55,7 +55,12 @@ fn form_remedy(current: ModelForm) -> Option<impl IntoView> {
         <button
             type="button"
             data-testid="check-form-switch"
-            on:click=move |_| setting.choose.run(other)
+            on:click=move |_| {
+                if let Some(before) = before_refit {
+                    before.run(());
+                }
+                setting.choose.run(other);
+            }
         >
             {format!("Fit the {other} model")}
         </button>
@@ -70,6 +75,10 @@ fn form_remedy(current: ModelForm) -> Option<impl IntoView> {
 pub fn ModelChecks(
     /// The fitted model and the data it was fitted on.
     planner: Arc<Planner>,
+    /// Run just before the form check's button asks for a refit (the planner page makes its
+    /// pending share-link write, since the refit rebuilds the page from the link).
+    #[prop(optional)]
+    before_refit: Option<Callback<()>>,
 ) -> impl IntoView {
     let (outcome, details, on_toggle) = use_first_open({
         let planner = planner.clone();
@@ -100,7 +109,7 @@ pub fn ModelChecks(
                     };
                     // A failing form check comes with its remedy: refit in the other form.
                     let remedy = (verdict.check == "form" && !verdict.passed)
-                        .then(|| form_remedy(planner.model().form()))
+                        .then(|| form_remedy(planner.model().form(), before_refit))
                         .flatten();
                     view! {
                         <li class=class data-testid=format!("check-{}", verdict.check)>

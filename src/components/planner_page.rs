@@ -358,7 +358,7 @@ pub fn PlannerPage(
                     before_refit=flush_link
                 />
                 <super::mediation_panel::MediationPanel planner=planner.clone() />
-                <ModelChecks planner />
+                <ModelChecks planner before_refit=flush_link />
             </div>
         </div>
     }

@@ -215,6 +215,59 @@ fn steady_state_formulas_hold() {
     // Bad input is refused with the channel named, not a panic.
     assert!(model.predict_steady_state(&[1.0]).is_err());
     assert!(model.predict_steady_state(&[1.0, -2.0]).is_err());
+
+    // The planning view of the model (what the page and `optimize` plan with) gives the same
+    // figures through its revenue form.
+    let planning = mixplan_core::model::PlanningModel::from(model.clone());
+    let form = planning.revenue_form();
+    assert!(form.is_multiplicative());
+    let plan = form.evaluate(&planning.curves(), &x).expect("evaluate");
+    assert!((plan.media_revenue() - p.media).abs() < 1e-9 * p.revenue);
+    for c in 0..2 {
+        assert!((plan.contributions()[c] - p.contributions[c]).abs() < 1e-9 * p.revenue);
+        assert!((plan.marginal_roi()[c] - p.marginal[c]).abs() < 1e-9 * p.marginal[c].abs());
+    }
+    assert_eq!(planning.metrics(), model.metrics());
+    assert_eq!(planning.fitted(), model.fitted());
+}
+
+/// The revenue decomposition of a multiplicative model adds up to its mean prediction every
+/// week, its base layers (base, trend, seasonality, controls) to the revenue without media
+/// `exp(b_t + σ²/2)`, and its channel layers split the media part by their log shares.
+#[test]
+fn the_revenue_decomposition_adds_up_to_the_prediction() {
+    let (data, _, _) = world(12);
+    let model = fit_default(&data);
+    let d = model.revenue_decomposition();
+    let log = model.log_model().decomposition();
+    let half = model.noise_variance() / 2.0;
+    for t in 0..data.len() {
+        let channels: f64 = d.channels.iter().map(|c| c.values[t]).sum();
+        let controls: f64 = d.controls.iter().map(|c| c.values[t]).sum();
+        let base = d.baseline[t] + d.trend[t] + d.seasonality[t] + controls;
+        let total = base + channels;
+        assert!(
+            (total - model.fitted()[t]).abs() < 1e-9 * model.fitted()[t],
+            "week {t}"
+        );
+        assert!((d.fitted[t] - model.fitted()[t]).abs() < 1e-9 * model.fitted()[t]);
+        let expected_base = (log.non_media(t) + half).exp();
+        assert!(
+            (base - expected_base).abs() < 1e-9 * expected_base,
+            "week {t}"
+        );
+        let g: Vec<f64> = log.channels.iter().map(|c| c.values[t]).collect();
+        let g_total: f64 = g.iter().sum();
+        if g_total > 0.0 {
+            for (c, g_c) in g.iter().enumerate() {
+                let share = d.channels[c].values[t] / channels;
+                assert!(
+                    (share - g_c / g_total).abs() < 1e-9,
+                    "week {t}, channel {c}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
