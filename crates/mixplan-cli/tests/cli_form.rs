@@ -206,3 +206,20 @@ fn auto_on_data_too_short_to_compare_fits_the_additive_form_and_says_so() {
     assert!(fit.get("form_comparison").is_none());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `convergence.draws` counts the draws kept (`--keep-draws`) in both forms, as its
+/// documentation says; the diagnostics are the whole run's.
+#[test]
+fn kept_draws_are_counted_alike_in_both_forms() {
+    let csv = store_csv_path();
+    for form in ["additive", "multiplicative"] {
+        let fit = success(
+            &[
+                &["fit", csv.as_str(), "--form", form, "--keep-draws", "150"][..],
+                &SHORT,
+            ]
+            .concat(),
+        );
+        assert_eq!(fit["convergence"]["draws"].as_u64(), Some(150), "{form}");
+    }
+}

@@ -183,3 +183,28 @@ fn prepare_rejects_inconsistent_records() {
         PrepareError::SpendOutsideRange { .. }
     ));
 }
+
+/// The store's first 56 weeks are refused with the nearest length that works (57), not with
+/// "needs at least 42", which 56 already is (the validation blocks grow a week at a time, so a
+/// few lengths above the smallest accepted one leave the leading block a week short).
+#[test]
+fn too_few_weeks_names_the_nearest_length_that_works() {
+    use mixplan_core::model::{FitError, ModelParams};
+    let text = include_str!("../../../data_processed/mmm_data.csv");
+    let data = mixplan_core::data::load_weekly_csv(text, &Default::default()).expect("store");
+    let params = ModelParams::new().check().expect("valid");
+    let short = data.first_weeks(56).expect("56 weeks");
+    match params.start(&short) {
+        Err(FitError::TooFewWeeks { weeks, required }) => {
+            assert_eq!((weeks, required), (56, 57));
+            let message = FitError::TooFewWeeks { weeks, required }.to_string();
+            assert!(message.starts_with("56 weeks are too few for this model's cross-validation: the nearest number of weeks that works is 57"), "{message}");
+        }
+        other => panic!("expected TooFewWeeks, got {:?}", other.map(|_| ())),
+    }
+    // 57 weeks pass the count (whatever else such a short window may lack).
+    assert!(!matches!(
+        params.start(&data.first_weeks(57).expect("57 weeks")),
+        Err(FitError::TooFewWeeks { .. })
+    ));
+}

@@ -268,17 +268,13 @@ impl PosteriorArgs {
                     source: other.into(),
                 },
             })?;
-        let convergence = convergence(
-            log_posterior.diagnostics(),
-            log_posterior.draws(),
-            self.chains,
-            tests.len(),
-        );
         // Thinned before the draws are turned into revenue, so only the kept ones are.
         let kept = match self.keep_draws {
             Some(keep) => log_posterior.thinned(keep),
             None => log_posterior,
         };
+        // The whole run's diagnostics, the kept draws' count (as the additive form reports).
+        let convergence = convergence(kept.diagnostics(), kept.draws(), self.chains, tests.len());
         let posterior = MultiplicativePosterior::new(model, data, kept)
             .map_err(|e| CliError::Posterior { source: e.into() })?;
         Ok(Some((posterior, convergence)))

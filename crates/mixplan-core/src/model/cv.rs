@@ -86,8 +86,19 @@ pub(crate) fn enough_weeks(n: usize, p: usize, folds: usize, holdout: f64, searc
 }
 
 /// The smallest number of weeks that [`enough_weeks`] accepts.
+#[cfg(test)]
 pub(crate) fn required_weeks(p: usize, folds: usize, holdout: f64, search: bool) -> usize {
-    (1..100_000)
+    weeks_needed(1, p, folds, holdout, search)
+}
+
+/// The smallest number of weeks from `n` on that [`enough_weeks`] accepts: what to tell a
+/// user whose `n` weeks were refused. Not always [`required_weeks`]: the validation blocks
+/// grow by a week at a time as `n` grows (`fold_weeks`), so a few lengths above the
+/// smallest accepted one leave the leading block one week short (on the store's 14
+/// coefficients, 42 weeks are accepted and 56 are not: 6 blocks of 5 weeks leave 15 of its 45
+/// training weeks, one short of 16; 57 weeks are accepted again).
+pub(crate) fn weeks_needed(n: usize, p: usize, folds: usize, holdout: f64, search: bool) -> usize {
+    (n.max(1)..100_000)
         .find(|&n| enough_weeks(n, p, folds, holdout, search))
         .unwrap_or(100_000)
 }
@@ -757,6 +768,25 @@ mod tests {
         assert_eq!(segs, vec![(0, 86), (86, 99), (99, 112), (112, 125)]);
         assert_eq!(training_weeks(156, 0.2), 125);
         assert!(segments(5, 3).is_none());
+    }
+
+    #[test]
+    fn the_weeks_needed_from_a_refused_length_are_accepted_and_none_between() {
+        for p in [3, 8, 14, 20] {
+            for n in 1..200 {
+                let needed = weeks_needed(n, p, 6, 0.2, true);
+                assert!(needed >= n);
+                assert!(enough_weeks(needed, p, 6, 0.2, true), "p {p}, n {n}");
+                assert!(
+                    (n..needed).all(|m| !enough_weeks(m, p, 6, 0.2, true)),
+                    "p {p}, n {n}"
+                );
+            }
+        }
+        // The store's case: accepted at 42, refused at 56, accepted again at 57.
+        assert!(enough_weeks(42, 14, 6, 0.2, true));
+        assert!(!enough_weeks(56, 14, 6, 0.2, true));
+        assert_eq!(weeks_needed(56, 14, 6, 0.2, true), 57);
     }
 
     #[test]

@@ -72,12 +72,12 @@ pub enum FitError {
     },
     /// Too few weeks for the number of parameters, folds and holdout.
     #[error(
-        "{weeks} weeks are too few: this model needs at least {required} (fewer channels, controls or Fourier terms need fewer)"
+        "{weeks} weeks are too few for this model's cross-validation: the nearest number of weeks that works is {required} (fewer channels, controls or Fourier terms need fewer)"
     )]
     TooFewWeeks {
         /// Weeks in the data.
         weeks: usize,
-        /// Weeks required.
+        /// The smallest number of weeks from `weeks` on that the model accepts.
         required: usize,
     },
     /// The target is constant (or zero) over the training weeks.

@@ -22,7 +22,7 @@
 //! and [`Fitter::finish`] assembles the [`FittedModel`]. With fixed hyper-parameters only
 //! the final fit runs.
 
-use super::cv::{enough_weeks, fold_weeks, required_weeks, training_weeks};
+use super::cv::{enough_weeks, fold_weeks, training_weeks, weeks_needed};
 use super::design::{Design, DesignSpec};
 use super::error::FitError;
 use super::fitted::{self, FittedModel, SearchReport};
@@ -175,7 +175,7 @@ impl ValidParams {
         if !enough_weeks(n, p, p_.cv_folds, p_.holdout, search) {
             return Err(FitError::TooFewWeeks {
                 weeks: n,
-                required: required_weeks(p, p_.cv_folds, p_.holdout, search),
+                required: weeks_needed(n, p, p_.cv_folds, p_.holdout, search),
             });
         }
         let n_train = training_weeks(n, p_.holdout);
@@ -184,7 +184,7 @@ impl ValidParams {
         let state = if search {
             let state = SearchState::new(&design, self).ok_or(FitError::TooFewWeeks {
                 weeks: n,
-                required: required_weeks(p, p_.cv_folds, p_.holdout, true),
+                required: weeks_needed(n, p, p_.cv_folds, p_.holdout, true),
             })?;
             Some(state)
         } else {
