@@ -196,3 +196,90 @@ fn frontier_rises_with_the_budget_and_places_each_budget() {
         "{stderr}"
     );
 }
+
+#[test]
+fn plan_in_the_multiplicative_form_spends_the_budget_and_reports_revenue() {
+    let csv = store_csv_path();
+    let out = success(&thirteen_week_plan(&csv, &["--form", "multiplicative"]));
+    assert_eq!(out["form"], "multiplicative");
+    let plan = out["plan"].as_array().expect("plan rows");
+    assert_eq!(plan.len(), 13);
+    let mut total = 0.0;
+    for row in plan {
+        let week: f64 = CHANNELS.iter().map(|c| number(&row["spend"][c])).sum();
+        assert!(number(&row["spend"]["social"]) <= 9000.0 + 1e-6);
+        total += week;
+    }
+    assert!((total - 600_000.0).abs() < 0.01, "total {total}");
+    // Revenue figures in revenue (the store sells ~200,000 a week), not in ln revenue.
+    let media = number(&out["media_revenue"]);
+    assert!(media > 10_000.0, "media revenue {media}");
+    assert!((number(&out["roas"]) - media / 600_000.0).abs() < 1e-9);
+    assert!(out["channel_revenue"]["paid_search"].is_number());
+    let mm = &out["mm"];
+    assert!(mm["iterations"].as_u64().expect("iterations") >= 1);
+    assert_eq!(mm["converged"], true);
+    let history: Vec<f64> = mm["objective_history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(number)
+        .collect();
+    assert!(history.windows(2).all(|w| w[1] >= w[0]), "{history:?}");
+    assert!((history.last().copied().expect("a value") - media).abs() <= 1e-9 * media);
+    assert_eq!(out["certificate"]["kind"], "last_weighted_problem");
+    let weeks = out["forecast"]["weeks"].as_array().expect("forecast weeks");
+    assert_eq!(weeks.len(), 13);
+    for w in weeks {
+        let revenue = number(&w["revenue"]);
+        assert!(revenue > 100_000.0, "{w}");
+        assert!(number(&w["lower"]) < revenue && revenue < number(&w["upper"]));
+    }
+}
+
+#[test]
+fn plan_is_additive_by_default_and_says_so() {
+    let csv = store_csv_path();
+    let out = success(&["plan", &csv, "--weeks", "4", "--budget", "100000"]);
+    assert_eq!(out["form"], "additive");
+    assert!(out.get("mm").is_none());
+    assert!(out["certificate"].get("kind").is_none());
+}
+
+#[test]
+fn plan_form_mistakes_are_refused_in_words() {
+    let csv = store_csv_path();
+    let stderr = failure(&[
+        "plan", &csv, "--weeks", "4", "--budget", "100000", "--form", "log",
+    ]);
+    assert!(stderr.contains("invalid value 'log'"), "{stderr}");
+    assert!(stderr.contains("multiplicative"), "{stderr}");
+
+    // Revenue of 0 in a week: the multiplicative form cannot take its logarithm.
+    let text = std::fs::read_to_string(&csv).expect("store data");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let week = lines[11].split(',').next().expect("date").to_string();
+    let mut cells: Vec<&str> = lines[11].split(',').collect();
+    *cells.last_mut().expect("revenue") = "0";
+    lines[11] = cells.join(",");
+    let dir = std::env::temp_dir().join(format!("mixplan-cli-plan-form-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("zero_week.csv");
+    std::fs::write(&path, lines.join("\n")).expect("written");
+    let path = path.to_string_lossy().into_owned();
+    let stderr = failure(&[
+        "plan",
+        &path,
+        "--weeks",
+        "4",
+        "--budget",
+        "100000",
+        "--form",
+        "multiplicative",
+    ]);
+    assert!(
+        stderr.contains(&format!("the week of {week} has a target of 0")),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

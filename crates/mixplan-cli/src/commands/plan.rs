@@ -1,22 +1,37 @@
 //! `mixplan plan DATA.csv --weeks N --budget B [--cap [W:]CH=V]… [--period-cap CH=V]…
-//! [--week-cap [W=]V]… [--fix W:CH=V]… [--carryover geometric|weibull-cdf|weibull-pdf]`
+//! [--week-cap [W=]V]… [--fix W:CH=V]… [--carryover geometric|weibull-cdf|weibull-pdf]
+//! [--form additive|multiplicative|auto]`
 //!
 //! Fits the model as `mixplan fit` does (with `--carryover`'s form, geometric by default),
 //! then splits a total budget `B` over the next `N` weeks (after the data's last week) across
 //! channels and weeks with the horizon optimiser (carry-in from the data's last weeks,
 //! carryover within and after the period: the geometric recursion, or the Weibull kernel
 //! `a_t = Σ_{l<L} W_l·x_{t−l}` with its `L − 1` weeks after the period), and forecasts the
-//! total weekly revenue. Weeks are numbered from 1. Prints JSON:
+//! total weekly revenue. Weeks are numbered from 1.
+//!
+//! `--form` chooses the model form as `mixplan fit --form` does (additive by default; `auto`
+//! by the rolling-origin evaluation inside the training weeks). In the multiplicative form
+//! week `k`'s revenue is `B_k·exp(Σ_c g_c(a_{c,k}))` and the plan maximises
+//! `F = Σ_k B_k·[exp(G_k(x)) − exp(G_k(0))]` by minorise–maximise over weighted horizon
+//! problems (`mixplan_core::optimize::horizon::MultiplicativeHorizon`, `docs/optimizer.md`):
+//! every revenue figure is then in revenue, per-channel figures are removal effects (they do
+//! not add up to `media_revenue`), the `certificate` is that of the last weighted problem
+//! (`kind: "last_weighted_problem"`: a stationarity measure, not a bound on the best plan),
+//! `mm` reports the iteration and the forecast's `noise_sd` is of ln revenue. Every flag of
+//! `plan` applies in both forms. Prints JSON:
 //!
 //! | field | meaning |
 //! |---|---|
+//! | `form` | `additive` or `multiplicative` (with `auto`, also `form_comparison` as `fit` reports it) |
 //! | `weeks`, `budget` | the plan period and its total budget |
 //! | `carryover` | the model's carryover form: `geometric`, `weibull-cdf` or `weibull-pdf` |
 //! | `plan[]` | per week: `week`, `date` (week start), `spend` per channel, `total` |
 //! | `channel_totals` | spend per channel over the period |
 //! | `media_revenue` | revenue the plan adds over spending nothing in the period, carryover tail included |
 //! | `roas` | `media_revenue / budget` |
-//! | `tail_revenue` | per channel: revenue earned after the period by the carryover |
+//! | `tail_revenue` | per channel: revenue earned after the period by the carryover (multiplicative: the channel's removal effect after the period) |
+//! | `channel_revenue` | multiplicative only: per channel, the removal effect of its planned spend over the period and the tail |
+//! | `mm` | multiplicative only: `iterations`, `last_relative_change`, `converged`, `started_from_log_curves`, `objective_history` (F after each accepted step) |
 //! | `carry_in_revenue` | media revenue of the past spend alone over the period and after |
 //! | `certificate` | `lower_bound` (= media_revenue), `upper_bound` (no plan earns more), `relative_gap`, `concave`, `newton_steps` |
 //! | `forecast` | `level`, `noise_sd`, `controls` (how controls were filled in), `total_revenue` with `total_lower`/`total_upper`, and per week `date`, `baseline`, `trend`, `seasonality`, `controls`, `media`, `revenue`, `lower`, `upper` |
@@ -27,10 +42,13 @@
 
 use super::CommandResult;
 use super::common::{ModelArgs, channel_names, parse_amount, parse_assignment, resolve};
+use super::fit::{FormChoice, FormComparisonOut, choose_form};
 use super::output::{Named, print_json};
 use crate::error::CliError;
+use mixplan_core::model::ModelForm;
 use mixplan_core::optimize::horizon::{
-    ControlAssumption, Forecast, ForecastParams, HorizonModel, HorizonOptimizer, HorizonParams,
+    Certificate, ControlAssumption, Forecast, ForecastParams, HorizonModel, HorizonOptimizer,
+    HorizonParams, MmReport, MultiplicativeHorizon,
 };
 use serde::Serialize;
 
@@ -127,6 +145,11 @@ pub struct Args {
     /// Carryover form of the model: geometric (default), weibull-cdf or weibull-pdf.
     #[arg(long, default_value = "geometric", value_parser = super::fit::parse_carryover, value_name = "FORM")]
     carryover: mixplan_core::transform::CarryoverForm,
+    /// Model form: additive (default; each channel adds revenue), multiplicative (a model of
+    /// ln revenue: channels multiply it, and the season changes the return on media) or auto
+    /// (chosen by a rolling-origin evaluation inside the training weeks).
+    #[arg(long, default_value = "additive", value_enum, value_name = "FORM")]
+    form: FormChoice,
 }
 
 /// `--controls`.
@@ -173,6 +196,9 @@ struct ForecastOut {
 
 #[derive(Serialize)]
 struct CertificateOut {
+    /// Multiplicative only: `last_weighted_problem`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
     lower_bound: f64,
     upper_bound: f64,
     relative_gap: f64,
@@ -182,6 +208,9 @@ struct CertificateOut {
 
 #[derive(Serialize)]
 struct PlanOut<'a> {
+    form: ModelForm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form_comparison: Option<FormComparisonOut>,
     weeks: usize,
     budget: f64,
     carryover: &'static str,
@@ -191,8 +220,27 @@ struct PlanOut<'a> {
     roas: f64,
     tail_revenue: Named<'a>,
     carry_in_revenue: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel_revenue: Option<Named<'a>>,
     certificate: CertificateOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mm: Option<MmReport>,
     forecast: ForecastOut,
+}
+
+/// A plan in either form, as the output reports it (revenue figures in revenue).
+struct Solved {
+    spend: Vec<f64>,
+    week_totals: Vec<f64>,
+    channel_totals: Vec<f64>,
+    media_revenue: f64,
+    roas: f64,
+    tail_revenue: Vec<f64>,
+    carry_in_revenue: f64,
+    channel_revenue: Option<Vec<f64>>,
+    certificate: Option<Certificate>,
+    mm: Option<MmReport>,
+    forecast: Forecast,
 }
 
 /// What the flags ask for, in the user's words (the context of an error).
@@ -200,26 +248,18 @@ fn asked(args: &Args) -> String {
     format!("--weeks {} --budget {}", args.weeks, args.budget)
 }
 
-/// Runs `mixplan plan`.
-pub fn run(args: Args) -> CommandResult {
-    let fit = args.model.fit_with_carryover(args.carryover)?;
-    let (fitted, data) = (fit.model, fit.data);
-    let names = channel_names(&fitted);
-    let plan_error = |source| CliError::Plan {
-        asked: asked(&args),
-        source,
-    };
-    let model = HorizonModel::from_fitted(&fitted, &data).map_err(plan_error)?;
+/// The horizon parameters of the flags, channels resolved by `names`.
+fn horizon_params(args: &Args, names: &[String]) -> Result<HorizonParams, CliError> {
     let mut params = HorizonParams::new(args.weeks, args.budget);
     for cap in &args.cap {
-        let c = resolve(&names, &cap.channel, "--cap")?;
+        let c = resolve(names, &cap.channel, "--cap")?;
         params = match cap.week {
             Some(week) => params.cap_cell(week, c, cap.value),
             None => params.cap_channel_weekly(c, cap.value),
         };
     }
     for cap in &args.period_cap {
-        let c = resolve(&names, &cap.channel, "--period-cap")?;
+        let c = resolve(names, &cap.channel, "--period-cap")?;
         params = params.cap_channel(c, cap.value);
     }
     for &(week, value) in &args.week_cap {
@@ -229,40 +269,98 @@ pub fn run(args: Args) -> CommandResult {
         };
     }
     for fixed in &args.fix {
-        let c = resolve(&names, &fixed.channel, "--fix")?;
+        let c = resolve(names, &fixed.channel, "--fix")?;
         params = params.fix(fixed.week.unwrap_or(0), c, fixed.value);
     }
-    let problem = params.check(&model).map_err(plan_error)?;
-    let plan = HorizonOptimizer::new()
-        .solve(&problem)
-        .map_err(plan_error)?;
+    Ok(params)
+}
+
+/// Runs `mixplan plan`.
+pub fn run(args: Args) -> CommandResult {
+    let (data, quality) = args.model.data.load_assessed()?;
+    let (form, comparison) = choose_form(&args.model, &data, args.carryover, args.form)?;
+    let plan_error = |source| CliError::Plan {
+        asked: asked(&args),
+        source,
+    };
     let assumption = match args.future_controls {
         Controls::LastYear => ControlAssumption::SameWeekLastYear,
         Controls::Average => ControlAssumption::RecentAverage,
     };
-    let forecast = Forecast::new(
-        &fitted,
-        &data,
-        &plan,
-        &ForecastParams::new().controls(assumption),
-    )
-    .map_err(plan_error)?;
-
-    let weeks = plan.weeks();
-    let rows: Vec<Vec<f64>> = (0..weeks)
-        .map(|h| (0..names.len()).map(|c| plan.spend(h, c)).collect())
-        .collect();
-    let channel_totals: Vec<f64> = (0..names.len()).map(|c| plan.channel_total(c)).collect();
-    let certificate = plan.certificate().copied();
-    let certificate = certificate.map_or(
+    let forecast_params = ForecastParams::new().controls(assumption);
+    let (names, carryover, solved) = match form {
+        ModelForm::Additive => {
+            let fit = args.model.fit_loaded(data, quality, args.carryover)?;
+            let (fitted, data) = (fit.model, fit.data);
+            let names = channel_names(&fitted);
+            let model = HorizonModel::from_fitted(&fitted, &data).map_err(plan_error)?;
+            let problem = horizon_params(&args, &names)?
+                .check(&model)
+                .map_err(plan_error)?;
+            let plan = HorizonOptimizer::new()
+                .solve(&problem)
+                .map_err(plan_error)?;
+            let forecast =
+                Forecast::new(&fitted, &data, &plan, &forecast_params).map_err(plan_error)?;
+            let weeks = plan.weeks();
+            let solved = Solved {
+                spend: plan.spend_matrix().to_vec(),
+                week_totals: (0..weeks).map(|h| plan.week_total(h)).collect(),
+                channel_totals: (0..names.len()).map(|c| plan.channel_total(c)).collect(),
+                media_revenue: plan.media_revenue(),
+                roas: plan.roas(),
+                tail_revenue: plan.tail_revenue().to_vec(),
+                carry_in_revenue: plan.carry_in_revenue(),
+                channel_revenue: None,
+                certificate: plan.certificate().copied(),
+                mm: None,
+                forecast,
+            };
+            (names, fitted.carryover_form().name(), solved)
+        }
+        ModelForm::Multiplicative => {
+            let (model, _) = args.model.fit_multiplicative(&data, args.carryover)?;
+            let names = channel_names(model.log_model());
+            let horizon = MultiplicativeHorizon::new(&model, &data, args.weeks, &forecast_params)
+                .map_err(plan_error)?;
+            let problem = horizon_params(&args, &names)?
+                .check(horizon.dynamics())
+                .map_err(plan_error)?;
+            let plan = HorizonOptimizer::new()
+                .solve_multiplicative(&horizon, &problem)
+                .map_err(plan_error)?;
+            let forecast = horizon.forecast(&plan);
+            let weeks = plan.weeks();
+            let solved = Solved {
+                spend: plan.spend_matrix().to_vec(),
+                week_totals: (0..weeks).map(|h| plan.week_total(h)).collect(),
+                channel_totals: (0..names.len()).map(|c| plan.channel_total(c)).collect(),
+                media_revenue: plan.media_revenue(),
+                roas: plan.roas(),
+                tail_revenue: plan.tail_revenue().to_vec(),
+                carry_in_revenue: plan.carry_in_revenue(),
+                channel_revenue: Some((0..names.len()).map(|c| plan.channel_revenue(c)).collect()),
+                certificate: plan.certificate().copied(),
+                mm: plan.mm().cloned(),
+                forecast,
+            };
+            (names, model.log_model().carryover_form().name(), solved)
+        }
+    };
+    let multiplicative = form == ModelForm::Multiplicative;
+    let channels = names.len();
+    let rows: Vec<&[f64]> = solved.spend.chunks(channels.max(1)).collect();
+    let certificate = solved.certificate.map_or(
         CertificateOut {
-            lower_bound: plan.media_revenue(),
+            kind: None,
+            lower_bound: solved.media_revenue,
             upper_bound: f64::NAN,
             relative_gap: f64::NAN,
             concave: false,
             newton_steps: 0,
         },
         |c| CertificateOut {
+            kind: multiplicative.then_some("last_weighted_problem"),
             lower_bound: c.lower_bound,
             upper_bound: c.upper_bound,
             relative_gap: c.relative_gap,
@@ -270,10 +368,13 @@ pub fn run(args: Args) -> CommandResult {
             newton_steps: c.newton_steps,
         },
     );
+    let forecast = &solved.forecast;
     let out = PlanOut {
-        weeks,
+        form,
+        form_comparison: comparison.as_ref().map(FormComparisonOut::from),
+        weeks: solved.week_totals.len(),
         budget: args.budget,
-        carryover: fitted.carryover_form().name(),
+        carryover,
         plan: rows
             .iter()
             .zip(&forecast.weeks)
@@ -282,15 +383,20 @@ pub fn run(args: Args) -> CommandResult {
                 week: h + 1,
                 date: f.date.to_string(),
                 spend: Named(&names, row),
-                total: plan.week_total(h),
+                total: solved.week_totals[h],
             })
             .collect(),
-        channel_totals: Named(&names, &channel_totals),
-        media_revenue: plan.media_revenue(),
-        roas: plan.roas(),
-        tail_revenue: Named(&names, plan.tail_revenue()),
-        carry_in_revenue: plan.carry_in_revenue(),
+        channel_totals: Named(&names, &solved.channel_totals),
+        media_revenue: solved.media_revenue,
+        roas: solved.roas,
+        tail_revenue: Named(&names, &solved.tail_revenue),
+        carry_in_revenue: solved.carry_in_revenue,
+        channel_revenue: solved
+            .channel_revenue
+            .as_deref()
+            .map(|values| Named(&names, values)),
         certificate,
+        mm: solved.mm.clone(),
         forecast: ForecastOut {
             level: forecast.level,
             noise_sd: forecast.noise_sd,

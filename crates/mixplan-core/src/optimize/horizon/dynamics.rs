@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::HorizonError;
 use crate::data::WeeklyData;
-use crate::model::FittedModel;
+use crate::model::{FittedModel, MultiplicativeModel};
 use crate::response::HillResponse;
 use crate::transform::WeibullAdstock;
 use crate::transform::adstock::geometric_into;
@@ -254,6 +254,20 @@ impl HorizonModel {
             channels.push(dynamics);
         }
         Self::new(channels)
+    }
+
+    /// The multiplicative model's channels with their **log curves** `g_c` (the responses of
+    /// [`MultiplicativeModel::log_model`], in ln revenue) and the carry-in from `data`, as
+    /// [`HorizonModel::from_fitted`] of the log model: the dynamics the multiplicative horizon
+    /// ([`super::MultiplicativeHorizon`]) plans with.
+    ///
+    /// # Errors
+    /// As [`HorizonModel::from_fitted`].
+    pub fn from_multiplicative(
+        model: &MultiplicativeModel,
+        data: &WeeklyData,
+    ) -> Result<Self, HorizonError> {
+        Self::from_fitted(model.log_model(), data)
     }
 
     /// The channels, in the model's order.

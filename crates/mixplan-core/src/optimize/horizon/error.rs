@@ -193,6 +193,29 @@ pub enum HorizonError {
         "the data do not match the fitted model: {0}; plan from the data the model was fitted on"
     )]
     DataMismatch(String),
+    /// A time weight of the objective is negative or not finite.
+    #[error(
+        "the weight of time index {index} must be a finite number >= 0, got {value}; check the \
+         weights (the last index is the weight after the listed ones)"
+    )]
+    InvalidWeight {
+        /// The index (the last one is `beyond`).
+        index: usize,
+        /// The weight given.
+        value: f64,
+    },
+    /// The multiplicative model's base revenue is not a finite positive amount.
+    #[error(
+        "the multiplicative model's base revenue of planned week {week} is {value}; refit the \
+         model (its log base overflows)",
+        week = week + 1
+    )]
+    InvalidBase {
+        /// Week index (0-based, period then tail).
+        week: usize,
+        /// `B_k`.
+        value: f64,
+    },
     /// The forecast's interval level is outside `(0, 1)`.
     #[error("the interval level must be between 0 and 1 (e.g. 0.9), got {0}")]
     InvalidLevel(f64),

@@ -134,6 +134,148 @@ pub struct Forecast {
     pub total_upper: f64,
 }
 
+/// The non-media part of the model's prediction for one future week (in the model's target
+/// units: currency for the additive model, ln revenue for the log model of the
+/// multiplicative form).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BaseWeek {
+    pub date: NaiveDate,
+    pub baseline: f64,
+    pub trend: f64,
+    pub seasonality: f64,
+    pub controls: f64,
+}
+
+impl BaseWeek {
+    /// `baseline + trend + seasonality + controls`.
+    pub fn total(&self) -> f64 {
+        self.baseline + self.trend + self.seasonality + self.controls
+    }
+}
+
+/// The model's out-of-sample residual RMSE (the holdout RMSE; the training RMSE without a
+/// holdout), in its target units.
+pub(crate) fn out_of_sample_sd(model: &FittedModel, n: usize) -> f64 {
+    let m = model.metrics();
+    if model.holdout_start() < n && m.rmse_test.is_finite() {
+        m.rmse_test
+    } else {
+        m.rmse_train
+    }
+}
+
+/// The model's non-media terms for the `count` weeks after the data (`h = 0 … count − 1`,
+/// dated `last + 7·(h + 1)`): intercept, trend `β_T·(n + h)/n_train` continued linearly,
+/// the yearly Fourier terms at the week's date, and the controls at their given or assumed
+/// values. Given control values have one value per planned week (`planned`) or one for
+/// all; past the planned weeks a single given value continues and per-week ones give way to
+/// the assumption. "Same week last year" takes the latest observed year's same week
+/// (`n + h − 52·m`, the smallest `m ≥ 1` reaching the data), the recent average where the
+/// data are too short.
+///
+/// # Errors
+/// As [`Forecast::new`].
+pub(crate) fn future_base(
+    model: &FittedModel,
+    data: &WeeklyData,
+    planned: usize,
+    count: usize,
+    params: &ForecastParams,
+) -> Result<Vec<BaseWeek>, HorizonError> {
+    let n = data.len();
+    if model.weeks() != data.weeks() {
+        return Err(HorizonError::DataMismatch(format!(
+            "the model has {} weeks, the data {}",
+            model.weeks().len(),
+            n
+        )));
+    }
+    if !(params.level > 0.0 && params.level < 1.0) {
+        return Err(HorizonError::InvalidLevel(params.level));
+    }
+    let weeks = planned;
+    let controls = model.controls();
+    let scaling = model.scaling();
+    let mut values: Vec<Vec<f64>> = Vec::with_capacity(controls.len());
+    for series in data.controls() {
+        let recent = n.saturating_sub(YEAR_WEEKS);
+        let average = series.values[recent..].iter().sum::<f64>() / (n - recent).max(1) as f64;
+        values.push(
+            (0..count)
+                .map(|h| {
+                    let back = (h / YEAR_WEEKS + 1) * YEAR_WEEKS;
+                    match params.controls {
+                        ControlAssumption::SameWeekLastYear if n + h >= back => {
+                            series.values[n + h - back]
+                        }
+                        _ => average,
+                    }
+                })
+                .collect(),
+        );
+    }
+    for (control, given) in &params.control_values {
+        let Some(slot) = values.get_mut(*control) else {
+            return Err(HorizonError::UnknownControl {
+                control: *control,
+                controls: controls.len(),
+            });
+        };
+        match given.len() {
+            1 => slot.iter_mut().for_each(|v| *v = given[0]),
+            len if len == weeks => {
+                for (v, &g) in slot.iter_mut().zip(given) {
+                    *v = g;
+                }
+            }
+            len => {
+                return Err(HorizonError::LengthMismatch {
+                    what: format!("the values of control '{}'", controls[*control].name),
+                    expected: weeks,
+                    found: len,
+                    per: "week",
+                });
+            }
+        }
+        if let Some(week) = given.iter().position(|v| !v.is_finite()) {
+            return Err(HorizonError::InvalidControlValue {
+                control: controls[*control].name.clone(),
+                week,
+                value: given[week],
+            });
+        }
+    }
+
+    let (terms, coefficients) = model.coefficients();
+    let last = data.weeks().last().copied().unwrap_or_default();
+    let base_week = |h: usize| {
+        let date = last + Duration::weeks(h as i64 + 1);
+        let phase = yearly_phase(date);
+        let (mut baseline, mut trend, mut seasonality, mut control_total) = (0.0, 0.0, 0.0, 0.0);
+        for (term, &beta) in terms.iter().zip(coefficients) {
+            match *term {
+                Term::Intercept => baseline += beta,
+                Term::Trend => trend += beta * (n + h) as f64 / scaling.trend_weeks,
+                Term::Sin(k) => seasonality += beta * (k as f64 * phase).sin(),
+                Term::Cos(k) => seasonality += beta * (k as f64 * phase).cos(),
+                Term::Control(j) => {
+                    let s = &scaling.controls[j];
+                    control_total += beta * (values[j][h] - s.center) / s.scale;
+                }
+                Term::Channel(_) => {}
+            }
+        }
+        BaseWeek {
+            date,
+            baseline,
+            trend,
+            seasonality,
+            controls: control_total,
+        }
+    };
+    Ok((0..count).map(base_week).collect())
+}
+
 impl Forecast {
     /// Forecasts the plan's weeks from the fitted model and the data it was fitted on.
     ///
@@ -147,102 +289,20 @@ impl Forecast {
         plan: &HorizonPlan,
         params: &ForecastParams,
     ) -> Result<Self, HorizonError> {
-        let n = data.len();
-        if model.weeks() != data.weeks() {
-            return Err(HorizonError::DataMismatch(format!(
-                "the model has {} weeks, the data {}",
-                model.weeks().len(),
-                n
-            )));
-        }
-        if !(params.level > 0.0 && params.level < 1.0) {
-            return Err(HorizonError::InvalidLevel(params.level));
-        }
         let weeks = plan.weeks();
-        let controls = model.controls();
-        let scaling = model.scaling();
-        let mut values: Vec<Vec<f64>> = Vec::with_capacity(controls.len());
-        for series in data.controls() {
-            let recent = n.saturating_sub(YEAR_WEEKS);
-            let average = series.values[recent..].iter().sum::<f64>() / (n - recent).max(1) as f64;
-            values.push(
-                (0..weeks)
-                    .map(|h| match params.controls {
-                        ControlAssumption::SameWeekLastYear if n + h >= YEAR_WEEKS => {
-                            series.values[n + h - YEAR_WEEKS]
-                        }
-                        _ => average,
-                    })
-                    .collect(),
-            );
-        }
-        for (control, given) in &params.control_values {
-            let Some(slot) = values.get_mut(*control) else {
-                return Err(HorizonError::UnknownControl {
-                    control: *control,
-                    controls: controls.len(),
-                });
-            };
-            let expanded: Vec<f64> = match given.len() {
-                1 => vec![given[0]; weeks],
-                len if len == weeks => given.clone(),
-                len => {
-                    return Err(HorizonError::LengthMismatch {
-                        what: format!("the values of control '{}'", controls[*control].name),
-                        expected: weeks,
-                        found: len,
-                        per: "week",
-                    });
-                }
-            };
-            if let Some(week) = expanded.iter().position(|v| !v.is_finite()) {
-                return Err(HorizonError::InvalidControlValue {
-                    control: controls[*control].name.clone(),
-                    week,
-                    value: expanded[week],
-                });
-            }
-            *slot = expanded;
-        }
-
-        let (terms, coefficients) = model.coefficients();
-        let last = data.weeks().last().copied().unwrap_or_default();
-        let noise_sd = {
-            let m = model.metrics();
-            if model.holdout_start() < n && m.rmse_test.is_finite() {
-                m.rmse_test
-            } else {
-                m.rmse_train
-            }
-        };
+        let base = future_base(model, data, weeks, weeks, params)?;
+        let noise_sd = out_of_sample_sd(model, data.len());
         let z = inverse_normal_cdf(0.5 + params.level / 2.0);
         let media = plan.weekly_media();
         let mut out = Vec::with_capacity(weeks);
-        for h in 0..weeks {
-            let date = last + Duration::weeks(h as i64 + 1);
-            let phase = yearly_phase(date);
-            let (mut baseline, mut trend, mut seasonality, mut control_total) =
-                (0.0, 0.0, 0.0, 0.0);
-            for (term, &beta) in terms.iter().zip(coefficients) {
-                match *term {
-                    Term::Intercept => baseline += beta,
-                    Term::Trend => trend += beta * (n + h) as f64 / scaling.trend_weeks,
-                    Term::Sin(k) => seasonality += beta * (k as f64 * phase).sin(),
-                    Term::Cos(k) => seasonality += beta * (k as f64 * phase).cos(),
-                    Term::Control(j) => {
-                        let s = &scaling.controls[j];
-                        control_total += beta * (values[j][h] - s.center) / s.scale;
-                    }
-                    Term::Channel(_) => {}
-                }
-            }
-            let revenue = baseline + trend + seasonality + control_total + media[h];
+        for (h, b) in base.iter().enumerate() {
+            let revenue = b.baseline + b.trend + b.seasonality + b.controls + media[h];
             out.push(ForecastWeek {
-                date,
-                baseline,
-                trend,
-                seasonality,
-                controls: control_total,
+                date: b.date,
+                baseline: b.baseline,
+                trend: b.trend,
+                seasonality: b.seasonality,
+                controls: b.controls,
                 media: media[h],
                 revenue,
                 lower: revenue - z * noise_sd,

@@ -60,6 +60,28 @@
 //!    true curves (second derivative clipped to ≤ 0), kept if better; the gap to the
 //!    envelope bound is reported as it is.
 //!
+//! # Time weights
+//!
+//! [`HorizonProblem::with_time_weights`] multiplies every channel's revenue of time index `k`
+//! (period, then tail) by a weight `ω_k ≥ 0`: `F(x) = Σ_c Σ_k ω_k·[f_c(a_{c,k}(x)) − f_c(a_{c,k}(0))]`.
+//! The method above is unchanged (`ω_k·f_c` has the concave envelope `ω_k·envelope(f_c)`, its
+//! gradient and Hessian are the recursions' with `g_k` read as `ω_k·g_k`, the tail remainder is
+//! multiplied by the largest weight past the summed tail), and so is the certificate, now of
+//! the weighted objective. Without weights, or with all weights 1, every result is bit-identical.
+//!
+//! # The multiplicative form
+//!
+//! In the multiplicative form ([`crate::model::MultiplicativeModel`]) week `k` earns
+//! `B_k·exp(Σ_c g_c(a_{c,k}))`, so the base `B_k` (season, trend, controls) multiplies every
+//! channel's effect and the plan maximises `F(x) = Σ_k B_k·[exp(G_k(x)) − exp(G_k(0))]`.
+//! [`MultiplicativeHorizon`] holds the log curves' dynamics and `B_k`;
+//! [`HorizonOptimizer::solve_multiplicative`] runs minorise–maximise: each step solves the
+//! weighted problem above with `ω_k = B_k·exp(G_k(xⁱ))` (`exp(u) ≥ exp(u₀)(1 + u − u₀)`), so `F`
+//! never decreases; the result is a stationary point of `F` (not concave), and its
+//! certificate is the last weighted problem's. [`MultiplicativeHorizon::forecast`] gives the
+//! weekly revenue with a lognormal interval. Details on [`MultiplicativeHorizon`]'s module
+//! (`multiplicative.rs`) and in `docs/optimizer.md`, "The multiplicative horizon".
+//!
 //! # Example
 //!
 //! ```
@@ -82,6 +104,7 @@ mod barrier;
 mod dynamics;
 mod error;
 mod forecast;
+mod multiplicative;
 mod plan;
 mod problem;
 mod revenue;
@@ -90,6 +113,10 @@ mod solver;
 pub use dynamics::{ChannelCarryover, ChannelDynamics, HorizonModel};
 pub use error::HorizonError;
 pub use forecast::{ControlAssumption, Forecast, ForecastParams, ForecastWeek};
+pub use multiplicative::{
+    BASE_WEEKS, MAX_MM_ITERATIONS, MM_TOLERANCE, MmReport, MultiplicativeHorizon,
+    MultiplicativePlan,
+};
 pub use plan::{Certificate, HorizonPlan};
 pub use problem::{
     CellCap, ChannelCap, DEFAULT_WEEKS, FixedSpend, HorizonParams, HorizonProblem, MAX_WEEKS,

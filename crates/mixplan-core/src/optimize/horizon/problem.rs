@@ -3,6 +3,7 @@
 
 use super::dynamics::HorizonModel;
 use super::error::HorizonError;
+use super::revenue::TimeWeights;
 
 /// Longest plan period, weeks.
 pub const MAX_WEEKS: usize = 52;
@@ -147,6 +148,11 @@ impl HorizonParams {
 ///
 /// with `a_{c,k}` the adstock of week `k` (spend zero after the period: the tail of the
 /// carryover counts). Bounds are per cell, `lo = hi` for a fixed amount.
+///
+/// **Time weights** ([`HorizonProblem::with_time_weights`], none by default): the objective
+/// becomes `Σ_c Σ_k ω_k·[f_c(a_{c,k}) − f_c(a_{c,k}(0))]` with one weight `ω_k ≥ 0` per time
+/// index `k` of the path (period and tail, common to all channels). The multiplicative
+/// horizon ([`super::MultiplicativeHorizon`]) solves a sequence of such problems.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HorizonProblem {
     pub(crate) model: HorizonModel,
@@ -158,6 +164,8 @@ pub struct HorizonProblem {
     pub(crate) upper: Vec<f64>,
     pub(crate) week_caps: Vec<f64>,
     pub(crate) channel_caps: Vec<f64>,
+    /// `ω_k` of the weighted objective (`None`: all 1).
+    pub(crate) time_weights: Option<TimeWeights>,
 }
 
 impl HorizonProblem {
@@ -307,7 +315,42 @@ impl HorizonProblem {
             upper,
             week_caps,
             channel_caps,
+            time_weights: None,
         })
+    }
+
+    /// The same problem with the objective weighted per time index: `ω_k = values[k]` for
+    /// `k < values.len()` (week `k` of the period for `k < N`, then the carryover tail) and
+    /// `ω_k = beyond` after; each weight multiplies every channel's `f_c(a_{c,k})` in week `k`
+    /// (see [`HorizonProblem`]). The certificate is then of the weighted objective. Weights
+    /// all 1 give exactly the unweighted problem's results.
+    ///
+    /// # Errors
+    /// [`HorizonError::InvalidWeight`] for a negative or non-finite weight.
+    pub fn with_time_weights(
+        mut self,
+        values: Vec<f64>,
+        beyond: f64,
+    ) -> Result<Self, HorizonError> {
+        let invalid = values
+            .iter()
+            .copied()
+            .chain(std::iter::once(beyond))
+            .enumerate()
+            .find(|(_, w)| !(w.is_finite() && *w >= 0.0));
+        if let Some((index, value)) = invalid {
+            return Err(HorizonError::InvalidWeight { index, value });
+        }
+        self.time_weights = Some(TimeWeights { values, beyond });
+        Ok(self)
+    }
+
+    /// The time weights `(values, beyond)` of [`HorizonProblem::with_time_weights`] (`None`:
+    /// unweighted).
+    pub fn time_weights(&self) -> Option<(&[f64], f64)> {
+        self.time_weights
+            .as_ref()
+            .map(|w| (w.values.as_slice(), w.beyond))
     }
 
     /// The dynamics planned with.
@@ -376,7 +419,9 @@ impl HorizonProblem {
                 params = params.cap_channel(channel, max);
             }
         }
-        Self::new(&self.model, &params)
+        let mut problem = Self::new(&self.model, &params)?;
+        problem.time_weights = self.time_weights.clone();
+        Ok(problem)
     }
 }
 

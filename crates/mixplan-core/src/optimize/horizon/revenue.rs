@@ -31,6 +31,14 @@
 //! after the period: spend in the last week acts until week `N + L − 2` and nothing remains
 //! after it, so no remainder is left over. The reachable adstock of week `k` is
 //! `[h_k + Σ_l W_l·lo_{k−l}, h_k + Σ_l W_l·hi_{k−l}]` (`W_l ≥ 0`), where the envelopes are built.
+//!
+//! **Time weights** (optional, [`TimeWeights`]): a weight `ω_k ≥ 0` per time index of the path
+//! (period and tail, common to all channels) replaces `g_k` by `ω_k·g_k` everywhere — value,
+//! slope `ω_k·g_k'`, curvature `ω_k·g_k''` — so every formula above holds with `g_k` read as
+//! `ω_k·g_k`. The concave envelope of `ω·g` on an interval is `ω·envelope(g)` for `ω ≥ 0`, so
+//! the chords are built unweighted and scaled with the curve. The tail remainder bound is
+//! multiplied by the largest weight past the path's end (`sup_{k ≥ len} ω_k`). Without weights
+//! (`None`) nothing is multiplied: results are bit-identical to the unweighted objective.
 
 use crate::optimize::ResponseCurve;
 use crate::response::HillResponse;
@@ -74,6 +82,36 @@ pub(crate) enum PathKernel {
     },
 }
 
+/// Per-time weights `ω_k ≥ 0` of the objective `Σ_k ω_k·g_k(a_k)`: `values[k]` for the
+/// indices it lists, `beyond` for every later one.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TimeWeights {
+    pub values: Vec<f64>,
+    pub beyond: f64,
+}
+
+impl TimeWeights {
+    /// `ω_k`.
+    #[inline]
+    pub fn at(&self, k: usize) -> f64 {
+        self.values.get(k).copied().unwrap_or(self.beyond)
+    }
+
+    /// `sup_{k ≥ from} ω_k`.
+    pub fn max_from(&self, from: usize) -> f64 {
+        self.values
+            .iter()
+            .skip(from)
+            .copied()
+            .fold(self.beyond, f64::max)
+    }
+
+    /// `sup_k ω_k`.
+    pub fn max(&self) -> f64 {
+        self.max_from(0)
+    }
+}
+
 /// One channel on the plan's time axis (all amounts scaled, see the solver).
 #[derive(Debug, Clone)]
 pub(crate) struct ChannelPath {
@@ -83,8 +121,10 @@ pub(crate) struct ChannelPath {
     pub len: usize,
     /// The envelope's chord for each time `k` (`None`: the curve is its own envelope there).
     pub chords: Vec<Option<Chord>>,
-    /// The bound on the tail dropped after `len`, same units as `g`.
+    /// The bound on the tail dropped after `len`, same units as `g` (weighted).
     pub remainder: f64,
+    /// `ω_k` of the objective `Σ_k ω_k·g_k` (`None`: all 1, nothing multiplied).
+    pub weights: Option<TimeWeights>,
 }
 
 impl ChannelPath {
@@ -120,6 +160,7 @@ impl ChannelPath {
             len,
             chords,
             remainder,
+            weights: None,
         }
     }
 
@@ -151,7 +192,16 @@ impl ChannelPath {
             len,
             chords,
             remainder: 0.0,
+            weights: None,
         }
+    }
+
+    /// The same path with the objective weighted by `ω_k` (see the module docs): the
+    /// remainder bound is multiplied by the largest weight past the path's end.
+    pub fn with_weights(mut self, weights: TimeWeights) -> Self {
+        self.remainder *= weights.max_from(self.len);
+        self.weights = Some(weights);
+        self
     }
 
     /// The adstock path `a_0 … a_{len−1}` for the spend `x_0 … x_{N−1}`.
@@ -188,9 +238,27 @@ impl ChannelPath {
         }
     }
 
-    /// `g_k(a)`, `g_k'(a)`, `g_k''(a)`.
+    /// `ω_k·g_k(a)`, `ω_k·g_k'(a)`, `ω_k·g_k''(a)` (`ω_k = 1` without weights).
     #[inline]
     pub fn curve(&self, k: usize, a: f64, curves: Curves) -> (f64, f64, f64) {
+        let (value, slope, curvature) = self.unweighted_curve(k, a, curves);
+        match &self.weights {
+            None => (value, slope, curvature),
+            Some(weights) => {
+                let w = weights.at(k);
+                if w == 0.0 {
+                    // Not 0·∞ = NaN where `g''` overflows (a tail week's tiny adstock).
+                    (0.0, 0.0, 0.0)
+                } else {
+                    (w * value, w * slope, w * curvature)
+                }
+            }
+        }
+    }
+
+    /// `g_k(a)`, `g_k'(a)`, `g_k''(a)`.
+    #[inline]
+    fn unweighted_curve(&self, k: usize, a: f64, curves: Curves) -> (f64, f64, f64) {
         if curves == Curves::Envelope
             && let Some(chord) = self.chords[k]
             && a < chord.end
@@ -396,6 +464,50 @@ mod tests {
         }
     }
 
+    #[test]
+    fn weighted_tail_remainder_bounds_the_dropped_weighted_terms() {
+        let weights = TimeWeights {
+            values: vec![1.0; 3],
+            beyond: 2.5,
+        };
+        for &(s, decay) in &[(0.5, 0.8), (2.5, 0.9)] {
+            let plain = path(s, decay);
+            let p = path(s, decay).with_weights(weights.clone());
+            assert_eq!(p.remainder, plain.remainder * 2.5);
+            let mut a = Vec::new();
+            p.adstock([3.0, 3.0, 3.0].into_iter(), &mut a);
+            let mut last = *a.last().unwrap();
+            let mut dropped = 0.0;
+            for _ in 0..200_000 {
+                last *= decay;
+                dropped += weights.beyond * p.response.value(last);
+            }
+            assert!(dropped <= p.remainder * (1.0 + 1e-9));
+        }
+    }
+
+    #[test]
+    fn unit_weights_change_no_bit_and_weights_scale_values_and_envelopes() {
+        let plain = path(3.0, 0.5);
+        let ones = path(3.0, 0.5).with_weights(TimeWeights {
+            values: Vec::new(),
+            beyond: 1.0,
+        });
+        let weighted = path(3.0, 0.5).with_weights(uneven_weights());
+        for curves in [Curves::True, Curves::Envelope, Curves::TrueClipped] {
+            for k in 0..plain.len {
+                for a in [0.0, 0.05, 0.3, 1.0, 2.7] {
+                    let base = plain.curve(k, a, curves);
+                    assert_eq!(ones.curve(k, a, curves), base);
+                    let w = uneven_weights().at(k);
+                    let (v, g1, g2) = weighted.curve(k, a, curves);
+                    assert_eq!((v, g1, g2), (w * base.0, w * base.1, w * base.2));
+                }
+            }
+        }
+        assert_eq!(ones.remainder, plain.remainder);
+    }
+
     /// Asserts that `gradient[j]` is the central difference of `f` along `x_j` at `x`
     /// (step 1e-6) to 1e-6; `case` names the case in the failure message.
     fn assert_gradient_entry<const N: usize>(
@@ -417,11 +529,26 @@ mod tests {
         );
     }
 
+    /// Uneven weights over the period and the first tail weeks, `beyond` after them.
+    fn uneven_weights() -> TimeWeights {
+        TimeWeights {
+            values: vec![0.5, 2.0, 1.3, 0.0, 3.0, 0.2],
+            beyond: 0.7,
+        }
+    }
+
     #[test]
     fn gradient_and_hessian_match_finite_differences() {
         for curves in [Curves::True, Curves::Envelope] {
-            for &(s, decay) in &[(0.7, 0.6), (2.5, 0.5)] {
-                let p = path(s, decay);
+            for (&(s, decay), weighted) in [(0.7, 0.6), (2.5, 0.5)]
+                .iter()
+                .flat_map(|case| [(case, false), (case, true)])
+            {
+                let p = if weighted {
+                    path(s, decay).with_weights(uneven_weights())
+                } else {
+                    path(s, decay)
+                };
                 let x = [0.9, 1.7, 0.4];
                 let mut a = Vec::new();
                 let f = |x: &[f64], a: &mut Vec<f64>| {
@@ -431,7 +558,7 @@ mod tests {
                 p.adstock(x.iter().copied(), &mut a);
                 let (mut g, mut d) = ([0.0; 3], [0.0; 3]);
                 p.derivatives(&a, curves, 3, &mut g, &mut d);
-                let case = format!("{curves:?} s={s}");
+                let case = format!("{curves:?} s={s} weighted={weighted}");
                 for j in 0..3 {
                     assert_gradient_entry(|y| f(y, &mut a), x, &g, j, &case);
                     // Hessian entry (j, j): w²·D_j (a wider step: the value is a sum of many
@@ -445,7 +572,7 @@ mod tests {
                     let w = 1.0 - decay;
                     assert!(
                         (second - w * w * d[j]).abs() < 1e-3,
-                        "{curves:?} s={s} j={j}: {second} vs {}",
+                        "{case} j={j}: {second} vs {}",
                         w * w * d[j]
                     );
                 }
@@ -489,8 +616,12 @@ mod tests {
         use crate::transform::WeibullForm;
         for curves in [Curves::True, Curves::Envelope] {
             for form in [WeibullForm::Cdf, WeibullForm::Pdf] {
-                for s in [0.7, 2.5] {
-                    let p = kernel_path(s, form);
+                for (s, weighted) in [(0.7, false), (2.5, false), (0.7, true), (2.5, true)] {
+                    let p = if weighted {
+                        kernel_path(s, form).with_weights(uneven_weights())
+                    } else {
+                        kernel_path(s, form)
+                    };
                     let x = [0.9, 1.7, 0.4, 2.0];
                     let mut a = Vec::new();
                     let f = |x: &[f64], a: &mut Vec<f64>| {
@@ -507,7 +638,7 @@ mod tests {
                         p.hessian_row(i, 4, &d, |j, h| row[j] = h);
                     }
                     let entry = |i: usize, j: usize| hessian[i.min(j)][i.max(j)];
-                    let case = format!("{curves:?} {form:?} s={s}");
+                    let case = format!("{curves:?} {form:?} s={s} weighted={weighted}");
                     for j in 0..4 {
                         assert_gradient_entry(|y| f(y, &mut a), x, &g, j, &case);
                         for i in 0..4 {
@@ -524,7 +655,7 @@ mod tests {
                                 / (4.0 * h * h);
                             assert!(
                                 (second - entry(i, j)).abs() < 1e-3,
-                                "{curves:?} {form:?} s={s} ({i}, {j}): {second} vs {}",
+                                "{case} ({i}, {j}): {second} vs {}",
                                 entry(i, j)
                             );
                         }

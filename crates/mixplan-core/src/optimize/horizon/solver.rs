@@ -31,14 +31,14 @@ pub struct HorizonOptimizer {
 }
 
 /// The problem in scaled units (money ÷ budget, revenue ÷ Σβ), bounds tightened.
-struct Scaled {
-    money: f64,
-    revenue: f64,
-    weeks: usize,
-    channels: usize,
+pub(crate) struct Scaled {
+    pub(crate) money: f64,
+    pub(crate) revenue: f64,
+    pub(crate) weeks: usize,
+    pub(crate) channels: usize,
     lower: Vec<f64>,
     upper: Vec<f64>,
-    paths: Vec<ChannelPath>,
+    pub(crate) paths: Vec<ChannelPath>,
     /// Free cells (lower < upper), in variable order.
     free: Vec<usize>,
 }
@@ -400,7 +400,7 @@ pub fn evaluate_plan(problem: &HorizonProblem, spend: &[f64]) -> Result<HorizonP
 
 /// Scales money by the budget (or 1) and revenue by `Σβ` (or 1), tightens the bounds and
 /// builds each channel's path with the envelopes over the reachable adstock.
-fn scale(problem: &HorizonProblem) -> Scaled {
+pub(crate) fn scale(problem: &HorizonProblem) -> Scaled {
     let (weeks, channels) = (problem.weeks(), problem.channels());
     let money = if problem.budget() > 0.0 {
         problem.budget()
@@ -413,7 +413,14 @@ fn scale(problem: &HorizonProblem) -> Scaled {
         .iter()
         .map(|c| c.response().coefficient())
         .sum();
-    let revenue = if total_beta > 0.0 { total_beta } else { 1.0 };
+    let mut revenue = if total_beta > 0.0 { total_beta } else { 1.0 };
+    // Weighted objective: revenue scaled by Σβ·max ω too, so the scaled weights are ≤ 1.
+    let weights = problem.time_weights.clone();
+    if let Some(largest) = weights.as_ref().map(|w| w.max())
+        && largest > 0.0
+    {
+        revenue *= largest;
+    }
     let budget = problem.budget() / money;
     let mut lower: Vec<f64> = problem.lower.iter().map(|v| v / money).collect();
     let mut upper: Vec<f64> = problem.upper.iter().map(|v| v / money).collect();
@@ -466,7 +473,7 @@ fn scale(problem: &HorizonProblem) -> Scaled {
                 r.shape(),
             )
             .unwrap_or(*r);
-            match ch.carryover() {
+            let path = match ch.carryover() {
                 ChannelCarryover::Geometric { decay, carry_in } => {
                     let (theta, w) = (*decay, 1.0 - decay);
                     let carry = carry_in / money;
@@ -494,6 +501,10 @@ fn scale(problem: &HorizonProblem) -> Scaled {
                         &column(&upper),
                     )
                 }
+            };
+            match &weights {
+                Some(w) => path.with_weights(w.clone()),
+                None => path,
             }
         })
         .collect();
