@@ -117,7 +117,7 @@ pub use multiplicative::{
     BASE_WEEKS, MAX_MM_ITERATIONS, MM_TOLERANCE, MmReport, MultiplicativeHorizon,
     MultiplicativePlan,
 };
-pub use plan::{Certificate, HorizonPlan};
+pub use plan::{Certificate, HorizonPlan, SpendSchedule};
 pub use problem::{
     CellCap, ChannelCap, DEFAULT_WEEKS, FixedSpend, HorizonParams, HorizonProblem, MAX_WEEKS,
     WeekCap,

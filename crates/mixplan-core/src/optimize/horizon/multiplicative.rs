@@ -108,7 +108,7 @@ use super::forecast::{
     BaseWeek, ControlAssumption, Forecast, ForecastParams, ForecastWeek, future_base,
     out_of_sample_sd,
 };
-use super::plan::Certificate;
+use super::plan::{Certificate, SpendSchedule};
 use super::problem::{HorizonProblem, MAX_WEEKS};
 use super::revenue::Curves;
 use super::solver::{HorizonOptimizer, Scaled, scale};
@@ -186,10 +186,9 @@ pub struct MmReport {
 /// revenue**. Weeks `k < N` are the period, later ones the carryover tail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiplicativePlan {
-    channel_names: Vec<String>,
-    weeks: usize,
-    /// Week-major spend, `h·C + c`.
-    spend: Vec<f64>,
+    /// The spend (its methods are the plan's, by `Deref`).
+    #[serde(flatten)]
+    schedule: SpendSchedule,
     /// `B_h`, `h < N`.
     base: Vec<f64>,
     /// `G_h(x)`, `h < N` (carry-in included).
@@ -212,44 +211,15 @@ pub struct MultiplicativePlan {
     certificate: Option<Certificate>,
 }
 
+impl std::ops::Deref for MultiplicativePlan {
+    type Target = SpendSchedule;
+
+    fn deref(&self) -> &SpendSchedule {
+        &self.schedule
+    }
+}
+
 impl MultiplicativePlan {
-    /// Plan period, weeks.
-    pub fn weeks(&self) -> usize {
-        self.weeks
-    }
-
-    /// Channel names, in the model's order.
-    pub fn channel_names(&self) -> &[String] {
-        &self.channel_names
-    }
-
-    /// Spend of `channel` in `week`.
-    pub fn spend(&self, week: usize, channel: usize) -> f64 {
-        self.spend[week * self.channel_names.len() + channel]
-    }
-
-    /// The whole plan, week-major (`week·C + channel`).
-    pub fn spend_matrix(&self) -> &[f64] {
-        &self.spend
-    }
-
-    /// Total spend of `week`, all channels.
-    pub fn week_total(&self, week: usize) -> f64 {
-        let c = self.channel_names.len();
-        self.spend[week * c..(week + 1) * c].iter().sum()
-    }
-
-    /// Total spend of `channel` over the period.
-    pub fn channel_total(&self, channel: usize) -> f64 {
-        let c = self.channel_names.len();
-        (0..self.weeks).map(|h| self.spend[h * c + channel]).sum()
-    }
-
-    /// Total spend of the plan.
-    pub fn total_spend(&self) -> f64 {
-        self.spend.iter().sum()
-    }
-
     /// `B_h`, the base revenue of `week` (`exp(b_h + σ²/2)`).
     pub fn base(&self, week: usize) -> f64 {
         self.base[week]
@@ -543,14 +513,16 @@ impl MultiplicativeHorizon {
             }
         }
         MultiplicativePlan {
-            channel_names: self
-                .dynamics
-                .channel_names()
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            weeks,
-            spend: spend.to_vec(),
+            schedule: SpendSchedule {
+                channel_names: self
+                    .dynamics
+                    .channel_names()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                weeks,
+                spend: spend.to_vec(),
+            },
             base: (0..weeks).map(|h| self.base(h)).collect(),
             log_media: at.total[..weeks].to_vec(),
             log_carry_in: zero.total[..weeks].to_vec(),

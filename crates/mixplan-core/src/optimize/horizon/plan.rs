@@ -41,10 +41,10 @@ impl Certificate {
 /// saturation of the adstocked spend.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HorizonPlan {
-    pub(crate) channel_names: Vec<String>,
-    pub(crate) weeks: usize,
-    /// Week-major spend, `h·C + c`.
-    pub(crate) spend: Vec<f64>,
+    /// The spend, week by week and channel by channel (its methods are the plan's, by
+    /// `Deref`).
+    #[serde(flatten)]
+    pub(crate) schedule: SpendSchedule,
     /// Week-major media revenue `β_c·hill(a_{c,h})`, carry-in included.
     pub(crate) contributions: Vec<f64>,
     /// Per channel: media revenue after the period (the carryover tail).
@@ -58,7 +58,18 @@ pub struct HorizonPlan {
     pub(crate) certificate: Option<Certificate>,
 }
 
-impl HorizonPlan {
+/// A plan's spend over the period, week by week and channel by channel: what the additive
+/// ([`HorizonPlan`]) and the multiplicative
+/// ([`super::MultiplicativePlan`]) horizon plans share; both give its methods by `Deref`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpendSchedule {
+    pub(crate) channel_names: Vec<String>,
+    pub(crate) weeks: usize,
+    /// Week-major spend, `h·C + c`.
+    pub(crate) spend: Vec<f64>,
+}
+
+impl SpendSchedule {
     /// Plan period, weeks.
     pub fn weeks(&self) -> usize {
         self.weeks
@@ -95,17 +106,27 @@ impl HorizonPlan {
     pub fn total_spend(&self) -> f64 {
         self.spend.iter().sum()
     }
+}
 
+impl std::ops::Deref for HorizonPlan {
+    type Target = SpendSchedule;
+
+    fn deref(&self) -> &SpendSchedule {
+        &self.schedule
+    }
+}
+
+impl HorizonPlan {
     /// Media revenue of `channel` in `week`, `β·hill(a_h)`, carry-in from past spend included.
     pub fn contribution(&self, week: usize, channel: usize) -> f64 {
-        self.contributions[week * self.channel_names.len() + channel]
+        self.contributions[week * self.schedule.channel_names.len() + channel]
     }
 
     /// Media revenue of each week of the period (all channels, carry-in included): what the
     /// forecast adds to the baseline.
     pub fn weekly_media(&self) -> Vec<f64> {
-        let c = self.channel_names.len();
-        (0..self.weeks)
+        let c = self.schedule.channel_names.len();
+        (0..self.schedule.weeks)
             .map(|h| self.contributions[h * c..(h + 1) * c].iter().sum())
             .collect()
     }
@@ -131,7 +152,7 @@ impl HorizonPlan {
     /// The plan's media revenue: incremental over spending nothing in the period, tail
     /// included. This is what the optimiser maximises.
     pub fn media_revenue(&self) -> f64 {
-        (0..self.channel_names.len())
+        (0..self.schedule.channel_names.len())
             .map(|c| self.channel_revenue(c))
             .sum()
     }

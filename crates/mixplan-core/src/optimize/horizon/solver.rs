@@ -6,7 +6,7 @@ use nalgebra::{DMatrix, DVector};
 use super::barrier::{Engine, Equality, Inequality, Objective};
 use super::dynamics::ChannelCarryover;
 use super::error::HorizonError;
-use super::plan::{Certificate, HorizonPlan};
+use super::plan::{Certificate, HorizonPlan, SpendSchedule};
 use super::problem::HorizonProblem;
 use super::revenue::{ChannelPath, Curves};
 use crate::response::HillResponse;
@@ -1175,14 +1175,16 @@ fn build_plan(problem: &HorizonProblem, scaled: &Scaled, z: &[f64]) -> HorizonPl
         gain[c] *= scaled.revenue;
     }
     HorizonPlan {
-        channel_names: problem
-            .model()
-            .channels()
-            .iter()
-            .map(|c| c.name().to_string())
-            .collect(),
-        weeks,
-        spend,
+        schedule: SpendSchedule {
+            channel_names: problem
+                .model()
+                .channels()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect(),
+            weeks,
+            spend,
+        },
         contributions,
         tail,
         carry_in_only,
