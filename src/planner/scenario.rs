@@ -321,39 +321,44 @@ impl Planner {
     }
 }
 
+/// The planner in `cell`, fitted by `fit` on the embedded data the first time it is asked
+/// for: each of the shared planners of the native tests below is one call of this.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+fn fitted_once<M: Into<PlanningModel>>(
+    cell: &'static std::sync::OnceLock<Planner>,
+    fit: impl FnOnce(&WeeklyData) -> M,
+) -> &'static Planner {
+    cell.get_or_init(|| {
+        let e = crate::embedded::load().expect("embedded data loads");
+        Planner::new(fit(&e.data), e.channels, &e.data)
+    })
+}
+
 /// The planner fitted once on the embedded data with Weibull CDF carryover, shared by the
 /// native tests.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) fn fitted_weibull_planner() -> &'static Planner {
-    use std::sync::OnceLock;
-
-    static PLANNER: OnceLock<Planner> = OnceLock::new();
-    PLANNER.get_or_init(|| {
-        let e = crate::embedded::load().expect("embedded data loads");
-        let model = mixplan_core::model::ModelParams::new()
+    static PLANNER: std::sync::OnceLock<Planner> = std::sync::OnceLock::new();
+    fitted_once(&PLANNER, |data| {
+        mixplan_core::model::ModelParams::new()
             .carryover(mixplan_core::transform::CarryoverForm::WeibullCdf)
             .check()
             .expect("Weibull parameters are valid")
-            .fit(&e.data, |_, _| {})
-            .expect("model fits");
-        Planner::new(model, e.channels, &e.data)
+            .fit(data, |_, _| {})
+            .expect("model fits")
     })
 }
 
 /// The planner fitted once on the embedded data, shared by the native tests.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) fn fitted_planner() -> &'static Planner {
-    use std::sync::OnceLock;
-
-    static PLANNER: OnceLock<Planner> = OnceLock::new();
-    PLANNER.get_or_init(|| {
-        let e = crate::embedded::load().expect("embedded data loads");
-        let model = mixplan_core::model::ModelParams::new()
+    static PLANNER: std::sync::OnceLock<Planner> = std::sync::OnceLock::new();
+    fitted_once(&PLANNER, |data| {
+        mixplan_core::model::ModelParams::new()
             .check()
             .expect("default parameters are valid")
-            .fit(&e.data, |_, _| {})
-            .expect("model fits");
-        Planner::new(model, e.channels, &e.data)
+            .fit(data, |_, _| {})
+            .expect("model fits")
     })
 }
 
@@ -361,17 +366,13 @@ pub(crate) fn fitted_planner() -> &'static Planner {
 /// multiply revenue; fitted to ln revenue), shared by the native tests.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) fn fitted_multiplicative_planner() -> &'static Planner {
-    use std::sync::OnceLock;
-
-    static PLANNER: OnceLock<Planner> = OnceLock::new();
-    PLANNER.get_or_init(|| {
-        let e = crate::embedded::load().expect("embedded data loads");
-        let model = mixplan_core::model::ModelParams::new()
+    static PLANNER: std::sync::OnceLock<Planner> = std::sync::OnceLock::new();
+    fitted_once(&PLANNER, |data| {
+        mixplan_core::model::ModelParams::new()
             .check()
             .expect("default parameters are valid")
-            .fit_multiplicative(&e.data, |_, _| {})
-            .expect("the store's revenue is above zero every week");
-        Planner::new(model, e.channels, &e.data)
+            .fit_multiplicative(data, |_, _| {})
+            .expect("the store's revenue is above zero every week")
     })
 }
 

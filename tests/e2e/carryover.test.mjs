@@ -9,19 +9,10 @@
 // Run with `node --test tests/e2e/carryover.test.mjs` after `trunk build --release`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { plannerSite, openPage, screenshot, dragSlider, CHANNELS, ROOT, id } from './support.mjs';
+import { plannerSite, openPage, screenshot, dragSlider, cli, CLI, STORE, PAGE_SAMPLER, CHANNELS, id } from './support.mjs';
 
 const site = plannerSite();
-const CLI = join(ROOT, 'target', 'debug', 'mixplan');
-const STORE = join(ROOT, 'data_processed', 'mmm_data.csv');
-/**
- * The page's sampler (`fitting::page_sampler`, `page_posterior_job`): 2 chains × (300 warm-up
- * + 800 draws), seed 42, diagonal mass matrix, 400 of the 1,600 draws kept.
- */
-const PAGE_SAMPLER = ['--chains', '2', '--warmup', '300', '--draws', '800', '--keep-draws', '400', '--posterior-seed', '42', '--diagonal-mass'];
 /**
  * How far the page's recommended spend of a channel may be from the CLI's, as a share of the
  * weekly budget. The page runs the same sampler, settings and seed, but in wasm32, whose
@@ -31,9 +22,6 @@ const PAGE_SAMPLER = ['--chains', '2', '--warmup', '300', '--draws', '800', '--k
  */
 const SPLIT_TOLERANCE = 0.02;
 
-function cli(args) {
-  return JSON.parse(execFileSync(CLI, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] }));
-}
 
 /** Chooses `form` in the model panel and waits (up to 2 minutes) for its fit and posterior. */
 async function chooseCarryover(page, form) {

@@ -10,22 +10,12 @@
 // Run with `node --test tests/e2e/model_form.test.mjs` after `trunk build --release`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { plannerSite, screenshot, dragSlider, CHANNELS, ROOT, id } from './support.mjs';
+import { plannerSite, screenshot, dragSlider, cli, CLI, STORE, PAGE_SAMPLER, CHANNELS, id } from './support.mjs';
 
 const site = plannerSite();
-const CLI = join(ROOT, 'target', 'debug', 'mixplan');
-const STORE = join(ROOT, 'data_processed', 'mmm_data.csv');
-/** The page's sampler (see carryover.test.mjs): 2 × (300 + 800), seed 42, 400 draws kept. */
-const PAGE_SAMPLER = ['--chains', '2', '--warmup', '300', '--draws', '800', '--keep-draws', '400', '--posterior-seed', '42', '--diagonal-mass'];
 /** The page's recommended spend may differ from the CLI's by this share of the budget (wasm32 and native draws differ in the last bits; see carryover.test.mjs). */
 const SPLIT_TOLERANCE = 0.02;
-
-function cli(args) {
-  return JSON.parse(execFileSync(CLI, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] }));
-}
 
 /** Waits for the model panel to show `form` and for its posterior. */
 async function settledIn(page, form) {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, after, afterEach } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,6 +25,22 @@ export const CHARTS = ['chart-contribution', 'chart-split', 'chart-donut', 'char
   'chart-horizon-plan', 'chart-forecast', 'chart-frontier'];
 /** The CSS selector of the element with `data-testid="testid"`. */
 export const id = (testid) => `[data-testid="${testid}"]`;
+
+/** The command-line tool the e2e tests compare the page with (`cargo build -p mixplan-cli`; make test builds it). */
+export const CLI = join(ROOT, 'target', 'debug', 'mixplan');
+/** The built-in store's weekly data, as the CLI reads it. */
+export const STORE = join(ROOT, 'data_processed', 'mmm_data.csv');
+/**
+ * The page's sampler (`fitting::page_sampler`, `page_posterior_job`) as CLI flags: 2 chains ×
+ * (300 warm-up + 800 draws), seed 42, diagonal mass matrix, 400 of the 1,600 draws kept.
+ */
+export const PAGE_SAMPLER = ['--chains', '2', '--warmup', '300', '--draws', '800', '--keep-draws', '400', '--posterior-seed', '42', '--diagonal-mass'];
+
+/** Runs the CLI with `args` from the repository's root and parses its JSON output. */
+export function cli(args) {
+  return JSON.parse(execFileSync(CLI, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] }));
+}
+
 
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',

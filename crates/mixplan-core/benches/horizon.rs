@@ -6,12 +6,12 @@
 //! `cargo bench -p mixplan-core --bench horizon`
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mixplan_core::optimize::horizon::{
-    ChannelDynamics, HorizonModel, HorizonOptimizer, HorizonParams,
-};
-use mixplan_core::response::HillResponse;
-use mixplan_core::transform::{WeibullAdstock, WeibullForm};
+use mixplan_core::optimize::horizon::{HorizonModel, HorizonOptimizer, HorizonParams};
 use std::hint::black_box;
+
+// The store-like models the tests use too.
+#[path = "../tests/support/horizon_models.rs"]
+mod horizon_models;
 
 /// Five channels shaped like the simulated store's (search, email, display, social,
 /// affiliate), with carryover and carry-in from recent spend.
@@ -23,16 +23,12 @@ fn store(shapes: [f64; 5]) -> HorizonModel {
         ("social", 40_000.0, 8_000.0, 0.7, 7_000.0),
         ("affiliate", 10_000.0, 4_000.0, 0.3, 3_000.0),
     ];
-    HorizonModel::new(
-        spec.iter()
-            .zip(shapes)
-            .map(|(&(name, beta, k, decay, carry), s)| {
-                ChannelDynamics::new(name, HillResponse::new(beta, k, s).unwrap(), decay, carry)
-                    .unwrap()
-            })
-            .collect(),
-    )
-    .unwrap()
+    let channels: Vec<_> = spec
+        .iter()
+        .zip(shapes)
+        .map(|(&(name, beta, k, decay, carry), s)| (name, beta, k, s, decay, carry))
+        .collect();
+    horizon_models::geometric(&channels)
 }
 
 /// The same channels and curves with Weibull CDF kernels over 13 weeks (the shapes and scales
@@ -45,25 +41,12 @@ fn store_weibull(shapes: [f64; 5]) -> HorizonModel {
         ("social", 40_000.0, 8_000.0, (1.0, 4.0), 7_000.0),
         ("affiliate", 10_000.0, 4_000.0, (4.0, 0.5), 3_000.0),
     ];
-    HorizonModel::new(
-        spec.iter()
-            .zip(shapes)
-            .map(|(&(name, beta, k, (shape, scale), level), s)| {
-                let kernel = WeibullAdstock::new(shape, scale, 13, WeibullForm::Cdf).unwrap();
-                let history: Vec<f64> = (0..52)
-                    .map(|t| level * (1.0 + 0.5 * (0.7 * t as f64).sin()))
-                    .collect();
-                ChannelDynamics::weibull(
-                    name,
-                    HillResponse::new(beta, k, s).unwrap(),
-                    &kernel,
-                    &history,
-                )
-                .unwrap()
-            })
-            .collect(),
-    )
-    .unwrap()
+    let channels: Vec<_> = spec
+        .iter()
+        .zip(shapes)
+        .map(|(&(name, beta, k, kernel, level), s)| (name, beta, k, s, kernel, level))
+        .collect();
+    horizon_models::weibull_cdf(&channels)
 }
 
 fn bench(c: &mut Criterion) {

@@ -6,23 +6,22 @@
 
 mod support;
 
-use chrono::{Days, NaiveDate};
-use mixplan_core::data::{LoadOptions, Series, WeeklyData};
+use mixplan_core::data::{LoadOptions, WeeklyData};
 use mixplan_core::model::multiplicative::log_target;
 use mixplan_core::model::multiplicative::sample_multiplicative;
 use mixplan_core::model::posterior::{
     LiftTest, PosteriorModel, PriorParams, RecommendParams, RunLength,
 };
 use mixplan_core::model::{
-    ChannelHyperparameters, FitError, FixedHyperparameters, ModelForm, ModelParams,
-    MultiplicativeModel, MultiplicativePosterior,
+    FitError, ModelForm, ModelParams, MultiplicativeModel, MultiplicativePosterior,
 };
 use mixplan_core::optimize::SpendBounds;
-use mixplan_core::transform::{GeometricAdstock, Hill};
+use mixplan_core::transform::Hill;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use support::datasets::{self, CONJURA_FILE, conjura_options};
 use support::gradient::assert_gradient_matches;
+use support::multiplicative::{self, lift, weekly_data};
 
 /// True hyper-parameters of the simulated world's two channels: `(θ, K, s, β)`, `β` the
 /// log-revenue lift at saturation.
@@ -34,10 +33,6 @@ const NOISE: f64 = 0.02;
 /// `ε ~ N(0, 0.02²)`; returns the data and the true `g_{c,t}` and base `b_t`.
 fn world(seed: u64) -> (WeeklyData, Vec<Vec<f64>>, Vec<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let start = NaiveDate::from_ymd_opt(2022, 1, 3).expect("date");
-    let weeks: Vec<NaiveDate> = (0..WEEKS as u64)
-        .map(|w| start + Days::new(7 * w))
-        .collect();
     let spend: Vec<Vec<f64>> = TRUTH
         .iter()
         .enumerate()
@@ -53,14 +48,7 @@ fn world(seed: u64) -> (WeeklyData, Vec<Vec<f64>>, Vec<f64>) {
     let g: Vec<Vec<f64>> = TRUTH
         .iter()
         .zip(&spend)
-        .map(|(&(theta, k, s, beta), x)| {
-            let adstock = GeometricAdstock::new(theta)
-                .expect("decay")
-                .apply(x)
-                .expect("adstock");
-            let hill = Hill::new(k, s).expect("hill");
-            adstock.iter().map(|&a| beta * hill.value(a)).collect()
-        })
+        .map(|(truth, x)| lift(truth, x))
         .collect();
     let base: Vec<f64> = (0..WEEKS)
         .map(|t| {
@@ -75,45 +63,12 @@ fn world(seed: u64) -> (WeeklyData, Vec<Vec<f64>>, Vec<f64>) {
             (base[t] + g[0][t] + g[1][t] + noise).exp()
         })
         .collect();
-    let data = WeeklyData::new(
-        weeks,
-        "revenue".into(),
-        revenue,
-        spend
-            .into_iter()
-            .enumerate()
-            .map(|(c, values)| Series {
-                name: format!("channel_{c}"),
-                values,
-            })
-            .collect(),
-        Vec::new(),
-    )
-    .expect("valid data");
-    (data, g, base)
+    (weekly_data(revenue, spend), g, base)
 }
 
 /// The world fitted with its true carryover and saturation (only the linear part is fitted).
 fn fit_with_truth(data: &WeeklyData) -> MultiplicativeModel {
-    let fixed = FixedHyperparameters {
-        channels: TRUTH
-            .iter()
-            .map(
-                |&(decay, half_saturation, shape, _)| ChannelHyperparameters {
-                    decay,
-                    half_saturation,
-                    shape,
-                },
-            )
-            .collect(),
-        penalty: 1e-9,
-    };
-    ModelParams::default()
-        .fixed(fixed)
-        .check()
-        .expect("params")
-        .fit_multiplicative(data, |_, _| {})
-        .expect("fit")
+    multiplicative::fit_with_truth(data, &TRUTH, 1e-9)
 }
 
 /// The multiplicative form fitted with the default search.

@@ -9,19 +9,18 @@
 //! * on the store (`data_processed/mmm_data.csv`) the plan spends the budget, and puts more
 //!   of it into high-base weeks than the plan that ignores the base.
 
-use chrono::{Days, NaiveDate};
-use mixplan_core::data::{LoadOptions, Series, WeeklyData, load_weekly_csv};
-use mixplan_core::model::{
-    ChannelHyperparameters, FixedHyperparameters, ModelParams, MultiplicativeModel,
-};
+mod support;
+
+use mixplan_core::data::{LoadOptions, WeeklyData, load_weekly_csv};
+use mixplan_core::model::{ModelParams, MultiplicativeModel};
 use mixplan_core::optimize::horizon::{
-    ChannelDynamics, ForecastParams, HorizonModel, HorizonOptimizer, HorizonParams,
-    MultiplicativeHorizon, MultiplicativePlan, evaluate_plan,
+    ForecastParams, HorizonModel, HorizonOptimizer, HorizonParams, MultiplicativeHorizon,
+    MultiplicativePlan, evaluate_plan,
 };
-use mixplan_core::response::HillResponse;
-use mixplan_core::transform::{GeometricAdstock, Hill, WeibullAdstock, WeibullForm};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use support::horizon_models;
+use support::multiplicative::{fit_with_truth, lift, weekly_data};
 
 /// `(θ, K, s, β)` of the simulated world's channels, `β` the log-revenue lift at saturation.
 const TRUTH: [(f64, f64, f64, f64); 2] = [(0.5, 900.0, 1.0, 0.25), (0.3, 500.0, 0.8, 0.15)];
@@ -30,10 +29,6 @@ const WEEKS: usize = 156;
 /// `ln y_t = ln 50,000 + 0.4·sin(2π·t/52.18) + Σ_c β_c·hill(adstock(x_c)) + ε`, ε ~ N(0, 0.02²).
 fn seasonal_world(seed: u64) -> WeeklyData {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let start = NaiveDate::from_ymd_opt(2022, 1, 3).expect("date");
-    let weeks: Vec<NaiveDate> = (0..WEEKS as u64)
-        .map(|w| start + Days::new(7 * w))
-        .collect();
     let spend: Vec<Vec<f64>> = TRUTH
         .iter()
         .map(|&(_, k, _, _)| (0..WEEKS).map(|_| k * rng.random_range(0.2..2.0)).collect())
@@ -44,50 +39,16 @@ fn seasonal_world(seed: u64) -> WeeklyData {
             50_000f64.ln() + 0.4 * (std::f64::consts::TAU * t as f64 / 52.18).sin() + noise
         })
         .collect();
-    for (&(theta, k, s, beta), x) in TRUTH.iter().zip(&spend) {
-        let adstock = GeometricAdstock::new(theta).unwrap().apply(x).unwrap();
-        let hill = Hill::new(k, s).unwrap();
-        for (y, a) in log_revenue.iter_mut().zip(adstock) {
-            *y += beta * hill.value(a);
+    for (truth, x) in TRUTH.iter().zip(&spend) {
+        for (y, g) in log_revenue.iter_mut().zip(lift(truth, x)) {
+            *y += g;
         }
     }
-    WeeklyData::new(
-        weeks,
-        "revenue".into(),
-        log_revenue.iter().map(|v| v.exp()).collect(),
-        spend
-            .into_iter()
-            .enumerate()
-            .map(|(c, values)| Series {
-                name: format!("channel_{c}"),
-                values,
-            })
-            .collect(),
-        Vec::new(),
-    )
-    .expect("valid data")
+    weekly_data(log_revenue.iter().map(|v| v.exp()).collect(), spend)
 }
 
 fn fit_world(data: &WeeklyData) -> MultiplicativeModel {
-    let fixed = FixedHyperparameters {
-        channels: TRUTH
-            .iter()
-            .map(
-                |&(decay, half_saturation, shape, _)| ChannelHyperparameters {
-                    decay,
-                    half_saturation,
-                    shape,
-                },
-            )
-            .collect(),
-        penalty: 1e-6,
-    };
-    ModelParams::default()
-        .fixed(fixed)
-        .check()
-        .expect("params")
-        .fit_multiplicative(data, |_, _| {})
-        .expect("fit")
+    fit_with_truth(data, &TRUTH, 1e-6)
 }
 
 fn store() -> WeeklyData {
@@ -97,48 +58,22 @@ fn store() -> WeeklyData {
 
 /// Store-like channels with geometric carryover.
 fn store_like_geometric() -> HorizonModel {
-    let spec = [
+    horizon_models::geometric(&[
         ("paid_search", 60_000.0, 9_000.0, 0.8, 0.2, 8_000.0),
         ("email", 12_000.0, 1_500.0, 2.5, 0.1, 1_500.0),
         ("display", 15_000.0, 6_000.0, 1.0, 0.5, 5_000.0),
         ("social", 40_000.0, 8_000.0, 1.6, 0.7, 7_000.0),
-    ];
-    HorizonModel::new(
-        spec.iter()
-            .map(|&(name, beta, k, s, decay, carry)| {
-                ChannelDynamics::new(name, HillResponse::new(beta, k, s).unwrap(), decay, carry)
-                    .unwrap()
-            })
-            .collect(),
-    )
-    .unwrap()
+    ])
 }
 
-/// The same channels with Weibull CDF kernels over 13 weeks.
+/// The same channels with Weibull CDF kernels over 13 weeks, after a year of uneven spend
+/// around `K`.
 fn store_like_weibull() -> HorizonModel {
-    let spec = [
-        ("paid_search", 60_000.0, 9_000.0, 0.8, (1.0, 1.0)),
-        ("email", 12_000.0, 1_500.0, 2.5, (4.0, 4.0)),
-        ("display", 15_000.0, 6_000.0, 1.0, (2.0, 0.5)),
-    ];
-    HorizonModel::new(
-        spec.iter()
-            .map(|&(name, beta, k, s, (shape, scale))| {
-                let kernel = WeibullAdstock::new(shape, scale, 13, WeibullForm::Cdf).unwrap();
-                let history: Vec<f64> = (0..52)
-                    .map(|t| k * (1.0 + 0.5 * (0.7 * t as f64).sin()))
-                    .collect();
-                ChannelDynamics::weibull(
-                    name,
-                    HillResponse::new(beta, k, s).unwrap(),
-                    &kernel,
-                    &history,
-                )
-                .unwrap()
-            })
-            .collect(),
-    )
-    .unwrap()
+    horizon_models::weibull_cdf(&[
+        ("paid_search", 60_000.0, 9_000.0, 0.8, (1.0, 1.0), 9_000.0),
+        ("email", 12_000.0, 1_500.0, 2.5, (4.0, 4.0), 1_500.0),
+        ("display", 15_000.0, 6_000.0, 1.0, (2.0, 0.5), 6_000.0),
+    ])
 }
 
 #[test]

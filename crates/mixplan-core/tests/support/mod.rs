@@ -5,3 +5,5 @@ pub mod by_hand;
 pub mod datasets;
 pub mod gradient;
 pub mod horizon;
+pub mod horizon_models;
+pub mod multiplicative;
