@@ -771,15 +771,7 @@ mod tests {
         }
     }
 
-    /// `R(x, x_{−c}) − R(0, x_{−c})` from the core model's own steady-state prediction.
-    fn added_by_model(planner: &Planner, spend: &[f64], c: usize, x: f64) -> f64 {
-        let mut with = spend.to_vec();
-        with[c] = x;
-        let mut without = spend.to_vec();
-        without[c] = 0.0;
-        let model = planner.model();
-        model.predict(&with).unwrap().revenue - model.predict(&without).unwrap().revenue
-    }
+    use crate::charts::response::tests::added_by_model;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-9 * b.abs().max(1.0)

@@ -113,12 +113,13 @@ pub fn channel_responses(planner: &Planner, spend: &[f64]) -> Vec<ChannelRespons
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
 
-    /// `R(x, x_{−c}) − R(0, x_{−c})` from the core model's own steady-state prediction.
-    fn added_by_model(planner: &Planner, spend: &[f64], c: usize, x: f64) -> f64 {
+    /// `R(x, x_{−c}) − R(0, x_{−c})` from the core model's own steady-state prediction (also
+    /// used by the chart tests in `figures`).
+    pub(crate) fn added_by_model(planner: &Planner, spend: &[f64], c: usize, x: f64) -> f64 {
         let mut with = spend.to_vec();
         with[c] = x;
         let mut without = spend.to_vec();

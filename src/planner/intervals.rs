@@ -437,6 +437,18 @@ mod tests {
     use super::*;
     use crate::planner::draws::tests::two_channels;
 
+    /// A channel without spend: a zero contribution, no ROI and no marginal ROI.
+    fn assert_idle(channel: &ChannelIntervals) {
+        assert_eq!(
+            channel.contribution,
+            Some(Interval {
+                low: 0.0,
+                high: 0.0
+            })
+        );
+        assert_eq!((channel.roi, channel.marginal_roi), (None, None));
+    }
+
     #[test]
     fn an_interval_holds_the_central_share_of_the_values() {
         let values: Vec<f64> = (0..=100).map(f64::from).collect();
@@ -543,14 +555,7 @@ mod tests {
         );
         // No spend: a zero contribution, no ROI and no marginal ROI.
         let c1 = s.channel(1).unwrap();
-        assert_eq!(
-            c1.contribution,
-            Some(Interval {
-                low: 0.0,
-                high: 0.0
-            })
-        );
-        assert_eq!((c1.roi, c1.marginal_roi), (None, None));
+        assert_idle(c1);
         // Revenue = baseline + media.
         let revenue = s.revenue.unwrap();
         assert!((revenue.low - (10_000.0 + contribution.low)).abs() < 1e-9);
@@ -681,14 +686,7 @@ mod tests {
         // No spend: no removal effect, no ROI.
         let idle = ScenarioIntervals::compute(&draws, 0.0, &[1000.0, 0.0], None, 0.9);
         let c1 = idle.channel(1).unwrap();
-        assert_eq!(
-            c1.contribution,
-            Some(Interval {
-                low: 0.0,
-                high: 0.0
-            })
-        );
-        assert_eq!((c1.roi, c1.marginal_roi), (None, None));
+        assert_idle(c1);
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -443,18 +443,25 @@ mod tests {
         ChannelPath::geometric(response, decay, 0.4, &[0.1, 0.1, 0.0], &[3.0, 3.0, 3.0])
     }
 
+    /// What the path's summed tail leaves out for a spend of 3 in each of 3 weeks: the next
+    /// 200,000 weeks' `weight·g(a)` as the adstock decays.
+    fn dropped_tail(p: &ChannelPath, decay: f64, weight: f64) -> f64 {
+        let mut a = Vec::new();
+        p.adstock([3.0, 3.0, 3.0].into_iter(), &mut a);
+        let mut last = *a.last().unwrap();
+        let mut dropped = 0.0;
+        for _ in 0..200_000 {
+            last *= decay;
+            dropped += weight * p.response.value(last);
+        }
+        dropped
+    }
+
     #[test]
     fn tail_remainder_bounds_the_dropped_terms() {
         for &(s, decay) in &[(0.5, 0.8), (1.0, 0.5), (2.5, 0.9), (0.3, 0.95)] {
             let p = path(s, decay);
-            let mut a = Vec::new();
-            p.adstock([3.0, 3.0, 3.0].into_iter(), &mut a);
-            let mut last = *a.last().unwrap();
-            let mut dropped = 0.0;
-            for _ in 0..200_000 {
-                last *= decay;
-                dropped += p.response.value(last);
-            }
+            let dropped = dropped_tail(&p, decay, 1.0);
             assert!(
                 dropped <= p.remainder * (1.0 + 1e-9),
                 "s={s} θ={decay}: {dropped} > {}",
@@ -474,14 +481,7 @@ mod tests {
             let plain = path(s, decay);
             let p = path(s, decay).with_weights(weights.clone());
             assert_eq!(p.remainder, plain.remainder * 2.5);
-            let mut a = Vec::new();
-            p.adstock([3.0, 3.0, 3.0].into_iter(), &mut a);
-            let mut last = *a.last().unwrap();
-            let mut dropped = 0.0;
-            for _ in 0..200_000 {
-                last *= decay;
-                dropped += weights.beyond * p.response.value(last);
-            }
+            let dropped = dropped_tail(&p, decay, weights.beyond);
             assert!(dropped <= p.remainder * (1.0 + 1e-9));
         }
     }
