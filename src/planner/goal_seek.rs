@@ -15,17 +15,19 @@
 //!   `RevenueForm::curve_sum_for(T)` (`T − base`, or `ln(T / base)`) is the smallest whose
 //!   optimal revenue reaches `T`;
 //! * **extra budget**: the split of the extra that maximises `S` maximises revenue;
+//! * **media ROAS target** `r`: media revenue is `φ(S) = R(S) − R(0)` (`S`, or
+//!   `base·(e^S − 1)`), which increases with `S`, so the best split of a budget `B` is the
+//!   one maximising `S` and the optimal media ROAS is `φ(S*(B))/B`. The core's exact search
+//!   ([`Optimizer::solve_roas`], given the form by
+//!   [`RoasProblem::with_form`](mixplan_core::optimize::RoasProblem::with_form)) finds the
+//!   largest budget with `φ(S*(B)) ≥ r·B` without assuming that ROAS falls with the budget
+//!   (in the multiplicative form it can rise: the exponential is convex). It bounds `S*` by
+//!   lines, and `φ` of their concave piecewise-linear minimum, less `r·B`, is convex on each
+//!   piece (`φ` is increasing and convex), so checking the pieces' ends decides, as in the
+//!   additive form;
 //!
 //! and every answer's revenue is the planner's evaluation of the split
-//! ([`Planner::evaluate`]). The **media ROAS target** is built for the additive form only:
-//! its exact search ([`Optimizer::solve_roas`]) bounds the optimal media revenue `F*(B)`
-//! from above by lines (a concave envelope of `F*`), which is what makes it exact without
-//! assuming the optimal ROAS falls with the budget. In the multiplicative form the optimal
-//! media revenue is `base·(exp(S*(B)) − 1)`, a convex transform of a concave function: no
-//! such lines bound it, and its ROAS need not fall with the budget (for log curves that are
-//! nearly straight it rises), so neither that search nor a bisection on the budget gives the
-//! largest budget meeting the target. It is refused there in words
-//! ([`roas_goal_unavailable`]).
+//! ([`Planner::evaluate`]).
 
 #[cfg(doc)]
 use mixplan_core::optimize::RevenueForm;
@@ -35,7 +37,7 @@ use mixplan_core::optimize::{
 use thiserror::Error;
 
 use super::budget::{BudgetRange, BudgetState};
-use super::scenario::{Planner, additive_only};
+use super::scenario::Planner;
 use crate::format::{currency, decimal};
 
 /// Why a goal-seek has no answer. Each message says what to change.
@@ -74,9 +76,6 @@ pub enum GoalSeekError {
     /// The typed target or amount is not usable.
     #[error("{0}")]
     BadInput(String),
-    /// The goal is not built for this model's form ([`additive_only`]'s words).
-    #[error("{0}")]
-    NotForThisModel(String),
     /// The locked channels alone exceed the largest budget.
     #[error(
         "The locked channels already spend {} per week, more than the planner's largest budget of {}: unlock a channel.",
@@ -195,38 +194,28 @@ pub fn budget_for_revenue(
     }
 }
 
-/// Why the media-ROAS target is not offered for this planner's model (the multiplicative
-/// form, see the [module docs](self)), in the page's words; `None` when it is.
-pub fn roas_goal_unavailable(planner: &Planner) -> Option<String> {
-    planner
-        .revenue_form()
-        .is_multiplicative()
-        .then(|| additive_only("The media ROAS target"))
-}
-
 /// The largest weekly budget up to `max_budget` whose optimal split keeps the media ROAS
-/// (media revenue ÷ spend) at or above `target`. Additive models only (the
-/// [module docs](self) say why).
+/// (media revenue ÷ spend) at or above `target`, in the model's form: media revenue
+/// `Σ f_c(x_c)` additive, `baseline·(exp(Σ g_c(x_c)) − 1)` multiplicative (the
+/// [module docs](self) say why the search is exact in both).
 ///
 /// # Errors
-/// [`GoalSeekError::NotForThisModel`] for a multiplicative model
-/// ([`roas_goal_unavailable`]), [`GoalSeekError::BadInput`] for a target that is not a
-/// finite number > 0, [`GoalSeekError::RoasUnreachable`], [`GoalSeekError::LocksTooLarge`].
+/// [`GoalSeekError::BadInput`] for a target that is not a finite number > 0 (or a
+/// multiplicative model without a baseline above zero, which media cannot multiply),
+/// [`GoalSeekError::RoasUnreachable`], [`GoalSeekError::LocksTooLarge`].
 pub fn budget_for_roas(
     planner: &Planner,
     bounds: &[SpendBounds],
     target: f64,
     max_budget: f64,
 ) -> Result<BudgetAnswer, GoalSeekError> {
-    if let Some(why) = roas_goal_unavailable(planner) {
-        return Err(GoalSeekError::NotForThisModel(why));
-    }
     if !(target.is_finite() && target > 0.0) {
         return Err(GoalSeekError::BadInput(
             "Type a target media ROAS above 0, e.g. 2.5.".into(),
         ));
     }
     let problem = RoasProblem::new(planner.curves(), bounds, target, Some(max_budget))
+        .and_then(|problem| problem.with_form(planner.revenue_form()))
         .map_err(|e| from_optimize(e, max_budget))?;
     match Optimizer::new().solve_roas(&problem) {
         Ok(found) => Ok(BudgetAnswer::new(
@@ -241,6 +230,7 @@ pub fn budget_for_roas(
             ..
         }) => Err(GoalSeekError::RoasUnreachable {
             target,
+            // Media ROAS in the model's form: the core searched with its media revenue.
             best_roas,
             best_budget,
             locked: minimums,
@@ -414,6 +404,10 @@ fn from_optimize(error: OptimizeError, max_budget: f64) -> GoalSeekError {
             locked: minimums,
             max_budget,
         },
+        OptimizeError::InvalidRevenueBase(base) => GoalSeekError::BadInput(format!(
+            "This model predicts {} per week without media, and in the multiplicative form media can only multiply it, so no budget earns a media ROAS. Choose “Additive” under Model form in the model panel.",
+            currency(base)
+        )),
         other => GoalSeekError::BadInput(format!("The goal cannot be searched: {other}.")),
     }
 }
@@ -508,19 +502,66 @@ mod tests {
         }
     }
 
+    /// The ROAS goal in the multiplicative form: media revenue `B̄·(exp(S) − 1)` of the best
+    /// split, as the planner evaluates it, meets the target at the answer, and the best split
+    /// of a budget 1 % larger (or of any budget on a grid up to the cap) misses it.
     #[test]
-    fn the_roas_target_is_refused_in_words_for_a_multiplicative_model() {
-        assert_eq!(roas_goal_unavailable(fitted_planner()), None);
+    fn a_multiplicative_roas_target_is_met_and_a_larger_budget_misses_it() {
         let p = fitted_multiplicative_planner();
-        let why = roas_goal_unavailable(p).unwrap();
-        assert!(
-            why.starts_with("The media ROAS target is built for the additive model form only"),
-            "{why}"
-        );
         let budget = BudgetState::from_mix(40_000.0, p.historical_mix());
-        assert_eq!(
-            budget_for_roas(p, &budget.bounds(), 2.0, MAX),
-            Err(GoalSeekError::NotForThisModel(why))
+        let bounds = budget.bounds();
+        let roas_of = |total: f64| p.optimum(&bounds, total).unwrap().roas();
+        let at_current = roas_of(40_000.0);
+        for target in [at_current, at_current * 1.2, at_current * 0.8] {
+            let answer = budget_for_roas(p, &bounds, target, MAX).unwrap();
+            // Evaluated in the form: its media revenue is the model's prediction less the
+            // baseline.
+            let evaluated = p.evaluate(answer.plan.spend());
+            let media = predicted(p, answer.plan.spend()) - p.baseline();
+            assert!((media - evaluated.media_revenue()).abs() < 1e-6 * media);
+            assert!(
+                evaluated.roas() >= target * (1.0 - 1e-9),
+                "{} < {target}",
+                evaluated.roas()
+            );
+            assert!((answer.plan.budget() - answer.budget).abs() < 1e-6 * answer.budget);
+            if answer.budget < MAX * (1.0 - 1e-9) {
+                assert!(roas_of(answer.budget * 1.01) < target, "{target}");
+                for i in 1..=20 {
+                    let above = answer.budget + (MAX - answer.budget) * f64::from(i) / 20.0;
+                    assert!(roas_of(above) < target, "{target} at {above}");
+                }
+            }
+        }
+        // The optimal ROAS of the current total meets its own target: the answer is at least
+        // the current total.
+        let answer = budget_for_roas(p, &bounds, at_current, MAX).unwrap();
+        assert!(
+            answer.budget >= 40_000.0 * (1.0 - 1e-6),
+            "{}",
+            answer.budget
+        );
+        // Out of reach when the channels with a Hill shape below 1 (an unbounded ROAS at
+        // vanishing spend) keep their spend.
+        let mut held = budget.clone();
+        for (c, curve) in p.curves().iter().enumerate() {
+            if curve.shape() < 1.0 {
+                held.set_locked(c, true);
+            }
+        }
+        let e = budget_for_roas(p, &held.bounds(), 1_000.0, MAX).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("No weekly budget earns a media ROAS of 1000.00×"),
+            "{e}"
+        );
+        // A multiplicative model without a baseline above zero (not one the page fits) is
+        // refused with what to do.
+        let e = from_optimize(OptimizeError::InvalidRevenueBase(0.0), MAX);
+        assert!(
+            e.to_string()
+                .ends_with("Choose “Additive” under Model form in the model panel."),
+            "{e}"
         );
     }
 

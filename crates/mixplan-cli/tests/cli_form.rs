@@ -148,22 +148,73 @@ fn optimize_in_the_multiplicative_form_recommends_by_the_rule() {
 #[test]
 fn flags_that_need_the_additive_form_say_so() {
     let csv = store_csv_path();
+    let file = std::env::temp_dir().join(format!("mixplan-cli-export-{}.json", std::process::id()));
     let stderr = failure(&[
         "optimize",
         &csv,
-        "--target-roas",
-        "2",
+        "--budget",
+        "50000",
+        "--export-problem",
+        &file.to_string_lossy(),
         "--form",
         "multiplicative",
         "--no-posterior",
     ]);
     assert_eq!(
         stderr,
-        "error: --target-roas needs the additive form, and the model fitted is multiplicative\n\
-         hint: in the multiplicative form channels multiply revenue, so --target-roas (built on \
-         media revenue that adds up channel by channel) does not apply; --form multiplicative \
-         chose it: give --form additive with --target-roas\n"
+        "error: --export-problem needs the additive form, and the model fitted is multiplicative\n\
+         hint: in the multiplicative form channels multiply revenue, so --export-problem (built \
+         on media revenue that adds up channel by channel) does not apply; --form \
+         multiplicative chose it: give --form additive with --export-problem\n"
     );
+    assert!(!file.exists(), "nothing is written");
+}
+
+/// `--target-roas` in the multiplicative form: the media ROAS `B̄·(exp(Σ g_c) − 1)/B` of the
+/// answer's split, as the model predicts it, meets the target, and the best split of a budget
+/// 1 % larger misses it.
+#[test]
+fn target_roas_in_the_multiplicative_form_is_met_and_a_larger_budget_misses_it() {
+    let csv = store_csv_path();
+    let multiplicative = ["--form", "multiplicative", "--no-posterior"];
+    let target = 2.0;
+    let out = success(
+        &[
+            &["optimize", csv.as_str(), "--target-roas", "2"][..],
+            &multiplicative,
+        ]
+        .concat(),
+    );
+    assert_eq!(out["form"], "multiplicative");
+    assert_eq!(out["mode"], "target_roas");
+    assert_eq!(out["method"], "point_estimate");
+    assert_eq!(out["target_roas"], target);
+    let budget = out["budget"].as_f64().expect("budget");
+    let media = out["media_revenue"].as_f64().expect("media");
+    let roas = out["roas"].as_f64().expect("roas");
+    assert!(budget > 0.0);
+    assert!(
+        (roas - media / budget).abs() < 1e-9 * roas,
+        "{roas} vs {media}/{budget}"
+    );
+    assert!(roas >= target * (1.0 - 1e-9), "{roas}");
+    let placed: f64 = out["allocation"]
+        .as_object()
+        .expect("allocation")
+        .values()
+        .filter_map(serde_json::Value::as_f64)
+        .sum();
+    assert!((placed - budget).abs() < 1e-6 * budget, "{placed}");
+    let larger = format!("{}", budget * 1.01);
+    let above = success(
+        &[
+            &["optimize", csv.as_str(), "--budget", larger.as_str()][..],
+            &multiplicative,
+        ]
+        .concat(),
+    );
+    let above_roas = above["point_optimum"]["roas"].as_f64().expect("roas");
+    assert!(above_roas < target, "{above_roas} at {larger}");
 }
 
 #[test]

@@ -1,8 +1,7 @@
 //! `<GoalSeekPanel>`: the three goal-seek questions — the smallest budget reaching a revenue
 //! target, the largest whose media ROAS stays above a target, and where the next dollars
-//! should go. Each is an exact optimum of the core, under the page's locks. The ROAS target
-//! is built for the additive model form only: for a multiplicative model its place says so
-//! ([`roas_goal_unavailable`]).
+//! should go. Each is an exact optimum of the core, under the page's locks, in the model's
+//! form (additive or multiplicative: media revenue and ROAS are the form's).
 
 use std::sync::Arc;
 
@@ -13,7 +12,7 @@ use crate::format::{currency, parse_money};
 use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::goal_seek::{
     budget_for_revenue, budget_for_roas, next_dollars, next_dollars_sentence, revenue_sentence,
-    roas_goal_unavailable, roas_sentence,
+    roas_sentence,
 };
 use crate::planner::scenario::Planner;
 
@@ -74,7 +73,6 @@ pub fn GoalSeekPanel(
             })
             .map_err(|e| e.to_string())
     };
-    let roas_unavailable = roas_goal_unavailable(&planner);
     let p = planner;
     let next = move |text: &str| {
         let extra = parse_money(text).map_err(|e| e.to_string())?;
@@ -95,21 +93,12 @@ pub fn GoalSeekPanel(
                 placeholder="e.g. 150000"
                 answer=revenue
             />
-            {match roas_unavailable {
-                None => view! {
-                    <GoalForm
-                        label="Largest weekly budget that keeps the media ROAS at or above"
-                        test_id="goal-roas"
-                        placeholder="e.g. 2.5"
-                        answer=roas
-                    />
-                }
-                .into_any(),
-                Some(why) => view! {
-                    <p class="goal-form footnote" data-testid="goal-roas-unavailable">{why}</p>
-                }
-                .into_any(),
-            }}
+            <GoalForm
+                label="Largest weekly budget that keeps the media ROAS at or above"
+                test_id="goal-roas"
+                placeholder="e.g. 2.5"
+                answer=roas
+            />
             <GoalForm
                 label="Where should this much more per week go?"
                 test_id="goal-next"

@@ -116,6 +116,13 @@ pub enum OptimizeError {
         /// Σ minimums, the smallest budget the bounds allow.
         minimums: f64,
     },
+    /// A multiplicative revenue form's base (weekly revenue without media) is not a finite
+    /// amount above zero: no split raises such a revenue.
+    #[error(
+        "the multiplicative form needs a weekly revenue without media above zero, got {0}; \
+         use the additive form"
+    )]
+    InvalidRevenueBase(f64),
     /// The target-ROAS search has no finite budget ceiling: the maximums are unbounded and
     /// the curves do not report a finite [`supremum`](super::ResponseCurve::supremum).
     #[error(

@@ -94,7 +94,7 @@
 //! | minimums, maximums | [`SpendBounds`] per channel |
 //! | locked channel | [`SpendBounds::locked`] (`min = max`) |
 //! | extra budget | [`BudgetProblem::extra_budget`]: minimums raised to the current plan, budget `Σ current + X` |
-//! | target ROAS | [`RoasProblem`] + [`Optimizer::solve_roas`]: the largest budget with optimal media ROAS ≥ target |
+//! | target ROAS | [`RoasProblem`] + [`Optimizer::solve_roas`]: the largest budget with optimal media ROAS ≥ target; media revenue additive, or `B̄·(e^{S*} − 1)` with [`RoasProblem::with_form`] |
 //! | target revenue | [`RevenueProblem`] + [`Optimizer::solve_revenue_target`]: the smallest budget with optimal media revenue ≥ target (bisection; `F*` is monotone) |
 //!
 //! # Example

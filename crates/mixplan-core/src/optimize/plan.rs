@@ -185,6 +185,18 @@ impl RevenueForm {
         }
     }
 
+    /// Media revenue of a split whose curves sum to `curve_sum`, the revenue it adds over no
+    /// media: `φ(S) = revenue(S) − revenue(0)`, that is `S` (additive) or `base·(e^S − 1)`
+    /// (multiplicative, computed with `exp_m1`). `φ` increases with `S` and, for a base above
+    /// zero, is convex, which is what the target-ROAS search
+    /// ([`Optimizer::solve_roas`](super::Optimizer::solve_roas)) needs.
+    pub fn media_revenue(&self, curve_sum: f64) -> f64 {
+        match *self {
+            RevenueForm::Additive { .. } => curve_sum,
+            RevenueForm::Multiplicative { base } => base * curve_sum.exp_m1(),
+        }
+    }
+
     /// The curve sum `S` whose revenue is `revenue` (the inverse of
     /// [`RevenueForm::revenue`]): `revenue − base`, or `ln(revenue / base)`; `None` in the
     /// multiplicative form for a revenue or base at or below zero, which no split reaches.
@@ -336,7 +348,8 @@ impl Allocation {
     }
 
     /// The common marginal return λ of the interior channels (the value of one more unit of
-    /// budget); `NaN` when no channel is interior.
+    /// budget); `NaN` when no channel is interior. In revenue, like the plan's marginal ROIs:
+    /// for a [`RoasPlan`] in the multiplicative form it is `R(x)·λ`, `λ` the curves' multiplier.
     pub fn level(&self) -> f64 {
         self.level
     }
@@ -344,6 +357,25 @@ impl Allocation {
     /// Solve statistics.
     pub fn stats(&self) -> SolveStats {
         self.stats
+    }
+
+    /// The same allocation of `curves` with its figures in `form`: unchanged in the additive
+    /// form; in the multiplicative form the plan is [`RevenueForm::evaluate`]d (media revenue
+    /// `R(x) − base`, removal effects, marginal ROIs `R(x)·g_c'`) and the level `λ` (a
+    /// marginal of the curve sum) becomes the marginal revenue of budget `R(x)·λ`.
+    pub(crate) fn in_form<C: ResponseCurve>(self, curves: &[C], form: RevenueForm) -> Self {
+        match form {
+            RevenueForm::Additive { .. } => self,
+            RevenueForm::Multiplicative { base } => {
+                let plan = Plan::multiplicative(curves, self.plan.spend, base);
+                let revenue = plan.media_revenue + base;
+                Self {
+                    level: self.level * revenue,
+                    plan,
+                    ..self
+                }
+            }
+        }
     }
 
     /// A one-line note on the channels at a bound, e.g.
@@ -383,7 +415,9 @@ impl std::ops::Deref for Allocation {
 pub struct RoasPlan {
     /// The largest budget whose optimal media ROAS is at least the target.
     pub budget: f64,
-    /// The optimal split of that budget (its [`Plan::roas`] is ≥ the target).
+    /// The optimal split of that budget, evaluated in the problem's
+    /// [`RevenueForm`](super::RoasProblem::form) (its [`Plan::roas`], media revenue of the
+    /// form ÷ budget, is ≥ the target).
     pub allocation: Allocation,
     /// Budget problems solved by the search.
     pub solves: u32,
@@ -478,6 +512,11 @@ mod tests {
         let revenue = 10_000.0 * (g[0] + g[1]).exp();
         assert!((plan.media_revenue() - (revenue - 10_000.0)).abs() < 1e-9);
         assert!((form.revenue(g[0] + g[1]) - revenue).abs() < 1e-9);
+        // Media revenue of a curve sum: revenue(S) − revenue(0).
+        let media = form.media_revenue(g[0] + g[1]);
+        assert!((media - plan.media_revenue()).abs() < 1e-9 * media);
+        assert_eq!(form.media_revenue(0.0), 0.0);
+        assert_eq!(RevenueForm::Additive { base: 7.0 }.media_revenue(0.3), 0.3);
         for c in 0..2 {
             // Removal effect: revenue lost when the channel alone is switched off.
             let without = 10_000.0 * (g[1 - c]).exp();

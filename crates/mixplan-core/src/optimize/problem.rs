@@ -3,6 +3,7 @@
 
 use super::curve::ResponseCurve;
 use super::error::OptimizeError;
+use super::plan::RevenueForm;
 
 /// One channel's allowed weekly spend `[min, max]`: the unchecked parameters.
 ///
@@ -241,22 +242,39 @@ impl<'a, C: ResponseCurve> BudgetProblem<'a, C> {
 }
 
 /// The validated target-ROAS problem: the **largest** budget `B ≤ max_budget` whose optimal
-/// media ROAS `F*(B)/B` is at least `target`, where `F*(B)` is the optimal media revenue of
-/// the [`BudgetProblem`] with budget `B` and the same bounds.
+/// media ROAS `φ(S*(B))/B` is at least `target`, where `S*(B)` is the optimal curve sum
+/// `Σ_c f_c(x_c)` of the [`BudgetProblem`] with budget `B` and the same bounds, and
+/// `φ(S) = revenue(S) − revenue(0)` the media revenue of the model's [`RevenueForm`]
+/// ([`RevenueForm::media_revenue`]):
+///
+/// | form | media revenue `φ(S)` | set by |
+/// |---|---|---|
+/// | additive (default) | `S` | [`RoasProblem::new`] |
+/// | multiplicative, base `B̄ > 0` | `B̄·(e^S − 1)` | [`RoasProblem::with_form`] |
+///
+/// Revenue increases with `S` in both forms, so the split that maximises `S` for a budget
+/// maximises its media revenue and its ROAS: `φ(S*(B))/B` is the optimal media ROAS.
 #[derive(Debug, Clone)]
 pub struct RoasProblem<'a, C> {
     pub(crate) curves: &'a [C],
     pub(crate) bounds: Vec<SpendBounds>,
     pub(crate) target: f64,
+    /// How the curves make revenue (additive unless [`RoasProblem::with_form`] says).
+    pub(crate) form: RevenueForm,
     /// Smallest budget the bounds allow (Σ min).
     pub(crate) floor: f64,
-    /// Largest budget worth searching: min(Σ max, max budget, Σ sup f / target).
+    /// min(Σ max, max budget): the budget limit before the saturation bound.
+    limit: f64,
+    /// Σ sup f_c: no split's curve sum exceeds it.
+    saturation: f64,
+    /// Largest budget worth searching: min(Σ max, max budget, φ(Σ sup f) / target).
     pub(crate) ceiling: f64,
 }
 
 impl<'a, C: ResponseCurve> RoasProblem<'a, C> {
-    /// Checks and builds the problem. `max_budget` optionally caps the budget (`None`: only
-    /// the channel maximums and the curves' saturation levels cap it).
+    /// Checks and builds the problem in the additive form (media revenue = the curves' sum).
+    /// `max_budget` optionally caps the budget (`None`: only the channel maximums and the
+    /// curves' saturation levels cap it).
     ///
     /// # Errors
     /// [`OptimizeError::NoChannels`], [`OptimizeError::LengthMismatch`],
@@ -287,19 +305,52 @@ impl<'a, C: ResponseCurve> RoasProblem<'a, C> {
                 excess: floor - cap,
             });
         }
-        // F*(B) ≤ Σ sup f_c, so F*(B)/B ≥ target needs B ≤ Σ sup f_c / target.
         let saturation: f64 = curves.iter().map(ResponseCurve::supremum).sum();
-        let ceiling = cap.min(maximums).min(saturation / target).max(floor);
-        if !ceiling.is_finite() {
-            return Err(OptimizeError::UnboundedRoasSearch);
-        }
-        Ok(Self {
+        let mut problem = Self {
             curves,
             bounds,
             target,
+            form: RevenueForm::Additive { base: 0.0 },
             floor,
-            ceiling,
-        })
+            limit: cap.min(maximums),
+            saturation,
+            ceiling: f64::NAN,
+        };
+        problem.ceiling = problem.checked_ceiling()?;
+        Ok(problem)
+    }
+
+    /// The same problem with its media revenue in `form` ([`RevenueForm::media_revenue`]):
+    /// in the multiplicative form the ROAS is `B̄·(e^{S*(B)} − 1)/B`, and the search ceiling
+    /// uses `B̄·(e^{Σ sup f} − 1)`. The additive form (any base: media revenue does not
+    /// depend on it) is [`RoasProblem::new`]'s.
+    ///
+    /// # Errors
+    /// [`OptimizeError::InvalidRevenueBase`] for a multiplicative base that is not a finite
+    /// amount above zero (no split raises such a revenue, and its media revenue is not an
+    /// increasing convex function of the curve sum), [`OptimizeError::UnboundedRoasSearch`]
+    /// when nothing bounds the search in this form.
+    pub fn with_form(mut self, form: RevenueForm) -> Result<Self, OptimizeError> {
+        if let RevenueForm::Multiplicative { base } = form
+            && !(base.is_finite() && base > 0.0)
+        {
+            return Err(OptimizeError::InvalidRevenueBase(base));
+        }
+        self.form = form;
+        self.ceiling = self.checked_ceiling()?;
+        Ok(self)
+    }
+
+    /// `max(floor, min(limit, φ(Σ sup f) / target))`: `S*(B) ≤ Σ sup f_c` and `φ` increases,
+    /// so `φ(S*(B))/B ≥ target` needs `B ≤ φ(Σ sup f_c) / target`.
+    fn checked_ceiling(&self) -> Result<f64, OptimizeError> {
+        let most = self.form.media_revenue(self.saturation);
+        let ceiling = self.limit.min(most / self.target).max(self.floor);
+        if ceiling.is_finite() {
+            Ok(ceiling)
+        } else {
+            Err(OptimizeError::UnboundedRoasSearch)
+        }
     }
 
     /// The target media ROAS.
@@ -310,6 +361,12 @@ impl<'a, C: ResponseCurve> RoasProblem<'a, C> {
     /// The checked bounds.
     pub fn bounds(&self) -> &[SpendBounds] {
         &self.bounds
+    }
+
+    /// How the curves make revenue, hence what media revenue is (additive unless set by
+    /// [`RoasProblem::with_form`]).
+    pub fn form(&self) -> RevenueForm {
+        self.form
     }
 }
 

@@ -6,6 +6,8 @@
 
 use super::curve::ResponseCurve;
 use super::error::OptimizeError;
+#[cfg(doc)]
+use super::plan::RevenueForm;
 use super::plan::{Allocation, BoundStatus, Plan, RoasPlan, SolveStats};
 use super::problem::{BudgetProblem, RoasProblem, SpendBounds};
 
@@ -234,27 +236,43 @@ impl Optimizer {
         Allocation::new(Plan::from_valid(curves, spend), status, level, self.stats)
     }
 
-    /// Solves a [`RoasProblem`]: the largest budget whose optimal media ROAS `F*(B)/B` is at
-    /// least the target, and its split.
+    /// Solves a [`RoasProblem`]: the largest budget whose optimal media ROAS is at least the
+    /// target, and its split. With `S*(B)` the optimal curve sum and `φ` the form's media
+    /// revenue ([`RevenueForm::media_revenue`]: `φ(S) = S` additive,
+    /// `φ(S) = B̄·(e^S − 1)` multiplicative), the optimal media ROAS is `F*(B)/B` with
+    /// `F* = φ(S*)`.
     ///
     /// No monotonicity is assumed: with S-shaped curves `F*(B)/B` rises again after
-    /// falling, and minimums can make it rise at first. The search keeps intervals `[a, b]`
-    /// of budgets with `b` failing the target, largest first, halves them, and discards one
-    /// when an upper bound on `F*` stays below `target·y` on all of it. Two kinds of bounds:
-    /// `F*(y) ≤ F*(b)` (`F*` is non-decreasing), and, at each probed budget `x`, the line
-    /// `G(x) + λ̂(x)·(y − x)`, where `G` is the optimum of the concave-envelope problem on
-    /// budget-independent boxes (a concave function of the budget with `G ≥ F*`) and `λ̂`
-    /// its multiplier, a supergradient. Their minimum minus `target·y` is concave and
-    /// piecewise linear, so checking its corners decides. When the curves are concave
-    /// (`G = F*`) the lines are tangents and the search needs about one probe per halving;
-    /// a nearly flat ROAS (a shape-1 curve far below its half-saturation) no longer makes
-    /// intervals pile up, as the monotone bound alone would. The answer is resolved to
-    /// `1e-10` relative (or `1e-12` of the ceiling); `F*(B)/B ≥ target` holds at the returned
-    /// budget (to rounding).
+    /// falling, minimums can make it rise at first, and in the multiplicative form the
+    /// convex `φ` can make it rise with the budget. The search keeps intervals `[a, b]` of
+    /// budgets with `b` failing the target, largest first, halves them, and discards one
+    /// when an upper bound on `F*` stays below `target·y` on all of it. The bounds are
+    /// bounds on `S*` mapped through `φ` (which increases, so `S*(y) ≤ u` gives
+    /// `F*(y) ≤ φ(u)`). Two kinds: `S*(y) ≤ S*(b)` (`S*` is non-decreasing), and, at each
+    /// probed budget `x`, the line `G(x) + λ̂(x)·(y − x)`, where `G` is the optimum of the
+    /// concave-envelope problem on budget-independent boxes (a concave function of the budget
+    /// with `G ≥ S*`) and `λ̂` its multiplier, a supergradient. Their minimum `ℓ(y)` is
+    /// concave and piecewise linear, with corners at `a`, `b` and where two of them cross;
+    /// the test is
+    ///
+    /// ```text
+    /// φ(ℓ(y)) − target·y < 0   for all y in [a, b].
+    /// ```
+    ///
+    /// On each linear piece of `ℓ`, `φ(ℓ(y))` is a convex function (an increasing convex `φ`
+    /// of an affine function; in the additive form affine itself) and `− target·y` is
+    /// linear, so the left side is convex there and its maximum over the piece is at one of
+    /// the piece's ends: checking the corners decides, exactly, in both forms. When the
+    /// curves are concave (`G = S*`) the lines are tangents and the search needs about one
+    /// probe per halving; a nearly flat ROAS (a shape-1 curve far below its
+    /// half-saturation) no longer makes intervals pile up, as the monotone bound alone
+    /// would. The answer is resolved to `1e-10` relative (or `1e-12` of the ceiling);
+    /// `F*(B)/B ≥ target` holds at the returned budget (to rounding). The returned split is
+    /// evaluated in the form (its [`Plan::roas`] is the media ROAS of the form).
     ///
     /// # Errors
     /// [`OptimizeError::TargetRoasUnreachable`] when no budget between Σ min and the ceiling
-    /// reaches the target, with the best ROAS seen.
+    /// reaches the target, with the best media ROAS seen (in the form).
     pub fn solve_roas<C: ResponseCurve>(
         &mut self,
         problem: &RoasProblem<'_, C>,
@@ -273,7 +291,7 @@ impl Optimizer {
         match found {
             Some(budget) => {
                 let checked = BudgetProblem::new(problem.curves, &problem.bounds, budget)?;
-                let allocation = self.solve(&checked);
+                let allocation = self.solve(&checked).in_form(problem.curves, problem.form);
                 Ok(RoasPlan {
                     budget,
                     allocation,
@@ -840,12 +858,14 @@ struct RoasSearch<'s, 'p, 'a, C> {
     floor_width: f64,
 }
 
-/// What the search knows at one budget `x`: `F*(x)` and a line above `F*` everywhere.
+/// What the search knows at one budget `x`: the optimal curve sum `S*(x)` and a line above
+/// `S*` everywhere.
 #[derive(Debug, Clone, Copy)]
 struct Probe {
     budget: f64,
+    /// `S*(x)`.
     value: f64,
-    /// `F*(y) ≤ line_value + line_slope·(y − budget)` for all `y` (`NaN`: no line).
+    /// `S*(y) ≤ line_value + line_slope·(y − budget)` for all `y` (`NaN`: no line).
     line_value: f64,
     line_slope: f64,
 }
@@ -861,14 +881,20 @@ impl Probe {
 }
 
 impl<C: ResponseCurve> RoasSearch<'_, '_, '_, C> {
-    /// Solves at budget `x`: `F*(x)` and its envelope line.
+    /// Media revenue `φ(S)` of a curve sum in the problem's form.
+    fn media(&self, curve_sum: f64) -> f64 {
+        self.problem.form.media_revenue(curve_sum)
+    }
+
+    /// Solves at budget `x`: `S*(x)` and its envelope line.
     fn probe(&mut self, budget: f64) -> Probe {
         self.solves += 1;
         let p = self.problem;
         self.optimizer.run(p.curves, &p.bounds, budget);
         let value = self.optimizer.best_value;
-        if budget > 0.0 && value / budget > self.best_roas {
-            self.best_roas = value / budget;
+        let roas = self.media(value) / budget;
+        if budget > 0.0 && roas > self.best_roas {
+            self.best_roas = roas;
             self.best_budget = budget;
         }
         let (line_value, line_slope) = self
@@ -887,16 +913,17 @@ impl<C: ResponseCurve> RoasSearch<'_, '_, '_, C> {
     }
 
     fn meets(&self, probe: &Probe) -> bool {
-        probe.budget > 0.0 && probe.value >= self.problem.target * probe.budget
+        probe.budget > 0.0 && self.media(probe.value) >= self.problem.target * probe.budget
     }
 
-    /// Whether `F*(y) < target·y` holds on all of `[a, b]`, from three upper bounds on
-    /// `F*`: `F*(b)` (it is non-decreasing) and the envelope lines of `a` and `b`. The
-    /// bound `min(…) − target·y` is concave and piecewise linear, so it is enough to check
-    /// `a`, `b` and where two of the bounds cross.
+    /// Whether `φ(S*(y)) < target·y` holds on all of `[a, b]`, from three upper bounds on
+    /// `S*`: `S*(b)` (it is non-decreasing) and the envelope lines of `a` and `b`. Their
+    /// minimum `ℓ` is concave and piecewise linear, and `φ(ℓ(y)) − target·y` is convex on
+    /// each of its pieces (`φ` increasing and convex), so it is enough to check `a`, `b` and
+    /// where two of the bounds cross (every corner of `ℓ` is such a crossing).
     fn nothing_between(&self, a: &Probe, b: &Probe) -> bool {
         let r = self.problem.target;
-        let bound = |y: f64| b.value.min(a.line(y)).min(b.line(y)) - r * y;
+        let bound = |y: f64| self.media(b.value.min(a.line(y)).min(b.line(y))) - r * y;
         let mut points = [a.budget, b.budget, f64::NAN, f64::NAN, f64::NAN];
         // Crossings: line a with line b, each line with the constant F*(b).
         let (sa, sb) = (a.line_slope, b.line_slope);

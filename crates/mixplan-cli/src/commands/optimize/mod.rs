@@ -14,7 +14,10 @@
 //! (`MultiplicativePosterior::recommend`); `predicted_revenue` is `B̄·exp(Σ_c g_c)`, `baseline`
 //! the revenue without media, `media_revenue` the rest, `contributions` what revenue loses
 //! without each channel (they do not add up to `media_revenue`), `roas` and `uplift` come from
-//! those predictions. `--target-roas` and `--export-problem` need the additive form.
+//! those predictions. `--target-roas` finds the largest budget whose optimal media ROAS
+//! `B̄·(exp(S*(B)) − 1)/B` (`S*(B)`: the best `Σ_c g_c` of budget `B`) is at least the target,
+//! by the core's exact search in that form (`RoasProblem::with_form`); `--export-problem`
+//! needs the additive form.
 //!
 //! Fits the model as `mixplan fit` does, samples its posterior (calibrated by the lift
 //! tests if given) and recommends a split of a weekly budget (sustained over time) by the
@@ -69,8 +72,8 @@ use mixplan_core::model::PlanningModel;
 use mixplan_core::model::posterior::PartialStep;
 use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
 use mixplan_core::optimize::{
-    Allocation, BoundStatus, BudgetProblem, OptimizeError, Optimizer, Plan, RoasProblem,
-    SpendBounds, scale_mix,
+    Allocation, BoundStatus, BudgetProblem, OptimizeError, Optimizer, Plan, RevenueForm,
+    RoasProblem, SpendBounds, scale_mix,
 };
 use mixplan_core::response::HillResponse;
 use serde::Serialize;
@@ -360,13 +363,17 @@ struct Outcome {
 fn solve(
     args: &Args,
     curves: &[HillResponse],
+    form: RevenueForm,
     names: &[String],
     mix: &[f64],
 ) -> Result<Outcome, CliError> {
     let bounds = bounds(names, &args.min, &args.max, &args.lock)?;
     let explain = |error| args.optimize_error(names, error);
     if let Some(target) = args.target_roas {
-        let problem = RoasProblem::new(curves, &bounds, target, args.budget).map_err(explain)?;
+        // Media revenue in the model's form: the curves' sum, or B̄·(exp(Σ g_c) − 1).
+        let problem = RoasProblem::new(curves, &bounds, target, args.budget)
+            .and_then(|problem| problem.with_form(form))
+            .map_err(explain)?;
         let (plan, solve_us) =
             solve_maybe_timed(args.time, || Optimizer::new().solve_roas(&problem));
         let plan = plan.map_err(explain)?;
@@ -416,17 +423,11 @@ pub fn run(args: Args) -> CommandResult {
     args.posterior.lift_tests()?;
     let (data, quality) = args.model.data.load_assessed()?;
     let (form, comparison) = choose_form(&args.model, &data, args.carryover, args.form)?;
-    if form == ModelForm::Multiplicative {
-        let needs_additive = |flag| CliError::NeedsAdditiveForm {
-            flag,
+    if form == ModelForm::Multiplicative && args.export_problem.is_some() {
+        return Err(CliError::NeedsAdditiveForm {
+            flag: "--export-problem",
             chosen_by: args.form.flag(),
-        };
-        if args.target_roas.is_some() {
-            return Err(needs_additive("--target-roas"));
-        }
-        if args.export_problem.is_some() {
-            return Err(needs_additive("--export-problem"));
-        }
+        });
     }
     let (model, data) = match form {
         ModelForm::Additive => {
@@ -441,7 +442,7 @@ pub fn run(args: Args) -> CommandResult {
     let names = channel_names(model.linear_model());
     let curves = model.curves();
     let mix = model.mix();
-    let mut outcome = solve(&args, &curves, &names, &mix)?;
+    let mut outcome = solve(&args, &curves, model.revenue_form(), &names, &mix)?;
     let allocation = &outcome.allocation;
     let rule = if outcome.mode == "target_roas" {
         None
