@@ -1,14 +1,16 @@
 //! `<PricingPanel>`: "Price and promotions" next to the media plan — the fitted model's price
 //! elasticity and promotion lift with their intervals, and what a price change or a promotion
 //! in the plan period does to the forecast weekly revenue, beside the media plan's forecast
-//! and combined with it. All derived with `Memo`s from the planner (two least-squares fits,
-//! 19 µs natively on the store: no worker). Numbers: [`crate::planner::pricing`], the
-//! same as `mixplan pricing --no-posterior`.
+//! and combined with it, in either model form (in the multiplicative form the effects scale
+//! the media plan's forecast). All derived with `Memo`s from the planner (two least-squares
+//! fits, 19 µs natively on the store: no worker). Numbers: [`crate::planner::pricing`], the
+//! same as `mixplan pricing --no-posterior` with the model's `--form`.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use mixplan_core::pricing::Interval;
+use mixplan_core::model::ModelForm;
+use mixplan_core::pricing::{Interval, PricingReport};
 
 use crate::format::{currency, decimal, percent, signed_currency, signed_percent};
 use crate::planner::intervals::{ScenarioIntervals, level_text};
@@ -25,6 +27,27 @@ fn money_with_interval(interval: &Interval) -> String {
         level_text(interval.level),
         signed_currency(interval.lower),
         signed_currency(interval.upper)
+    )
+}
+
+/// The elasticity in words: of the revenue the media do not explain (additive form), or of
+/// the whole revenue (multiplicative form, where media multiply it, so the two are the same).
+fn elasticity_sentence(report: &PricingReport) -> String {
+    let e = &report.elasticity.log_log;
+    let (of_what, revenue) = match report.form {
+        ModelForm::Additive => ("of the revenue the media do not explain", "of that revenue"),
+        ModelForm::Multiplicative => (
+            "of all revenue, media included, since media multiply revenue in this form",
+            "revenue",
+        ),
+    };
+    format!(
+        "Price elasticity (log-log, {of_what}): {} ({} interval {} to {}): 1 % higher prices, about {} % less {revenue}.",
+        decimal(e.estimate, 2),
+        level_text(e.level),
+        decimal(e.lower, 2),
+        decimal(e.upper, 2),
+        decimal(-e.estimate, 1)
     )
 }
 
@@ -61,6 +84,7 @@ pub fn PricingPanel(
     let price_change_pct = RwSignal::new(0_i32);
     let promotion = RwSignal::new(false);
     let depth = RwSignal::new(report.promotion.mean_depth);
+    let media_revenue = Memo::new(move |_| scenario.with(|s| s.revenue));
     let effect = {
         let report = report.clone();
         Memo::new(move |_| {
@@ -71,10 +95,10 @@ pub fn PricingPanel(
                     promotion: promotion.get(),
                     depth: depth.get(),
                 },
+                media_revenue.get(),
             )
         })
     };
-    let media_revenue = Memo::new(move |_| scenario.with(|s| s.revenue));
     let ok = move || effect.get().ok();
     let effect_text = move || match effect.get() {
         Err(message) => message,
@@ -111,6 +135,7 @@ pub fn PricingPanel(
         }
     };
     let elasticity = report.elasticity.log_log;
+    let elasticity_text = elasticity_sentence(&report);
     let lift = report.promotion.lift;
     let mean_depth = report.promotion.mean_depth;
     view! {
@@ -122,14 +147,7 @@ pub fn PricingPanel(
                 data-lower=elasticity.lower.to_string()
                 data-upper=elasticity.upper.to_string()
             >
-                {format!(
-                    "Price elasticity (log-log, of the revenue the media do not explain): {} ({} interval {} to {}): 1 % higher prices, about {} % less of that revenue.",
-                    decimal(elasticity.estimate, 2),
-                    level_text(elasticity.level),
-                    decimal(elasticity.lower, 2),
-                    decimal(elasticity.upper, 2),
-                    decimal(-elasticity.estimate, 1)
-                )}
+                {elasticity_text}
             </p>
             <p
                 data-testid="pricing-lift"

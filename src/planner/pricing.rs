@@ -1,13 +1,19 @@
 //! What the "Price and promotions" panel shows, in plain Rust: the core's price elasticity
-//! and promotion lift of the fitted model ([`mixplan_core::pricing`], the numbers `mixplan
-//! pricing --no-posterior` prints for the same data), and the change in forecast weekly
-//! revenue for a price change and a promotion in the plan period. Cheap (two least-squares
-//! fits on the weekly data), so the page derives it with `Memo`s, no worker.
+//! and promotion lift of the fitted model in its form ([`mixplan_core::pricing`], the numbers
+//! `mixplan pricing --no-posterior --form additive|multiplicative` prints for the same data),
+//! and the change in forecast weekly revenue for a price change and a promotion in the plan
+//! period. Cheap (two least-squares fits on the weekly data), so the page derives it with
+//! `Memo`s, no worker.
+//!
+//! In the additive form a price change moves only the revenue the media do not explain and a
+//! promotion adds a fixed amount, so the effects do not depend on the media plan; in the
+//! multiplicative form media, price and promotion multiply, so the effects scale the media
+//! plan's forecast weekly revenue `R(x)` (see `mixplan_core::pricing`'s sensitivity table).
 
 use mixplan_core::data::WeeklyData;
-use mixplan_core::pricing::{Interval, PricingParams, PricingReport, estimate_pricing};
+use mixplan_core::pricing::{Interval, PricingParams, PricingReport, estimate_pricing_for};
 
-use super::scenario::{Planner, additive_only};
+use super::scenario::Planner;
 
 /// Smallest price change the panel offers, percent.
 pub const MIN_PRICE_CHANGE_PCT: i32 = -20;
@@ -45,9 +51,9 @@ pub fn missing_message(missing: &[String]) -> String {
     )
 }
 
-/// The price elasticity and promotion lift of the planner's model and data (ordinary least
-/// squares, no posterior: as `mixplan pricing --no-posterior`), or the message saying why
-/// there are none.
+/// The price elasticity and promotion lift of the planner's model and data, in the model's
+/// form (ordinary least squares, no posterior: as `mixplan pricing --no-posterior` with the
+/// same `--form`), or the message saying why there are none.
 ///
 /// # Errors
 /// The missing-column message ([`missing_message`]), or the core's error in words.
@@ -58,12 +64,9 @@ pub fn pricing_report(planner: &Planner) -> Result<PricingReport, String> {
     if !missing.is_empty() {
         return Err(missing_message(&missing));
     }
-    let model = planner
-        .additive_model()
-        .ok_or_else(|| additive_only("The price and promotion estimate"))?;
     params
         .check(data)
-        .and_then(|valid| estimate_pricing(data, model, None, &valid))
+        .and_then(|valid| estimate_pricing_for(data, planner.model(), &valid))
         .map_err(|e| format!("Price and promotion effects could not be estimated: {e}."))
 }
 
@@ -81,43 +84,52 @@ pub struct PricingSetting {
 /// The change in forecast weekly revenue of a setting.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PricingEffect {
-    /// From the price change ([`PricingReport::price_change`]).
+    /// From the price change ([`PricingReport::price_change_at`]).
     pub price: Interval,
-    /// From the promotion ([`PricingReport::promotion_effect`]; 0 when off).
+    /// From the promotion ([`PricingReport::promotion_effect_at`]; 0 when off).
     pub promotion: Interval,
-    /// Both: the estimates add, and so do the ends (the two intervals come from separate
-    /// regressions, so adding ends is the conservative range).
+    /// Both ([`PricingReport::combined_effect_at`]): additive, the estimates add, and so do
+    /// the ends (the two intervals come from separate regressions, so adding ends is the
+    /// conservative range); multiplicative, the two factors multiply the plan's revenue,
+    /// `R·((1 + x)^ε·exp(δ·D) − 1)`, lower ends together and upper ends together.
     pub total: Interval,
 }
 
 impl PricingEffect {
-    /// The effect of `setting` on weekly revenue under `report`.
+    /// The effect of `setting` on weekly revenue under `report`, in a plan whose forecast
+    /// weekly revenue (media included) is `plan_revenue` (the multiplicative form scales it;
+    /// the additive form does not use it).
     ///
     /// # Errors
-    /// A message when the price change or the depth is out of range.
-    pub fn of(report: &PricingReport, setting: PricingSetting) -> Result<Self, String> {
+    /// A message when the price change or the depth is out of range, or (multiplicative
+    /// form) the plan's revenue is not above zero.
+    pub fn of(
+        report: &PricingReport,
+        setting: PricingSetting,
+        plan_revenue: f64,
+    ) -> Result<Self, String> {
         if !(MIN_PRICE_CHANGE_PCT..=MAX_PRICE_CHANGE_PCT).contains(&setting.price_change_pct) {
             return Err(format!(
                 "A price change of {} % is outside the range offered; give {MIN_PRICE_CHANGE_PCT} to +{MAX_PRICE_CHANGE_PCT} %.",
                 setting.price_change_pct
             ));
         }
-        let price = report
-            .price_change(f64::from(setting.price_change_pct) / 100.0)
-            .map_err(|e| format!("{e}."))?;
-        let promotion = report
-            .promotion_effect(if setting.promotion {
-                setting.depth
-            } else {
-                0.0
-            })
-            .map_err(|e| format!("{e}."))?;
-        let total = Interval {
-            estimate: price.estimate + promotion.estimate,
-            lower: price.lower + promotion.lower,
-            upper: price.upper + promotion.upper,
-            level: price.level,
+        let change = f64::from(setting.price_change_pct) / 100.0;
+        let depth = if setting.promotion {
+            setting.depth
+        } else {
+            0.0
         };
+        let words = |e: mixplan_core::pricing::PricingError| format!("{e}.");
+        let price = report
+            .price_change_at(change, plan_revenue)
+            .map_err(words)?;
+        let promotion = report
+            .promotion_effect_at(depth, plan_revenue)
+            .map_err(words)?;
+        let total = report
+            .combined_effect_at(change, depth, plan_revenue)
+            .map_err(words)?;
         Ok(Self {
             price,
             promotion,
@@ -129,11 +141,22 @@ impl PricingEffect {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::planner::scenario::fitted_planner;
+    use crate::planner::budget::BudgetState;
+    use crate::planner::scenario::{fitted_multiplicative_planner, fitted_planner};
+    use mixplan_core::model::ModelForm;
+
+    /// The forecast weekly revenue of the historical mix at its own total.
+    fn historical_revenue(planner: &Planner) -> f64 {
+        let budget = BudgetState::from_mix(planner.historical_total(), planner.historical_mix());
+        planner.scenario(&budget).revenue
+    }
 
     #[test]
     fn the_effect_adds_the_price_change_and_the_promotion() {
-        let report = pricing_report(fitted_planner()).expect("store has both columns");
+        let planner = fitted_planner();
+        let report = pricing_report(planner).expect("store has both columns");
+        assert_eq!(report.form, ModelForm::Additive);
+        let revenue = historical_revenue(planner);
         let depth = report.promotion.mean_depth;
         let off = PricingEffect::of(
             &report,
@@ -142,6 +165,7 @@ mod tests {
                 promotion: false,
                 depth,
             },
+            revenue,
         )
         .expect("in range");
         // A price cut raises revenue when the elasticity is negative, by mean(b)·(0.9^ε − 1).
@@ -167,6 +191,7 @@ mod tests {
                     depth,
                 }
             },
+            revenue,
         )
         .expect("in range");
         assert!(
@@ -180,7 +205,82 @@ mod tests {
             promotion: false,
             depth,
         };
-        assert!(PricingEffect::of(&report, outside).is_err());
+        assert!(PricingEffect::of(&report, outside, revenue).is_err());
+        // Additive: the effects do not depend on the media plan's revenue (price moves the
+        // revenue the media do not explain, a promotion adds γ_d·D).
+        let setting = PricingSetting {
+            price_change_pct: 5,
+            promotion: true,
+            depth,
+        };
+        assert_eq!(
+            PricingEffect::of(&report, setting, revenue),
+            PricingEffect::of(&report, setting, 2.0 * revenue)
+        );
+    }
+
+    /// In the multiplicative form media, price and promotion multiply, so the effects scale
+    /// the media plan's forecast `R(x)`: `R·((1 + x)^ε − 1)`, `R·(exp(δ·D) − 1)`, together
+    /// `R·((1 + x)^ε·exp(δ·D) − 1)`; and the model's own price coefficient predicts a change
+    /// inside the interval.
+    #[test]
+    fn in_the_multiplicative_form_the_effects_scale_the_plans_forecast() {
+        let planner = fitted_multiplicative_planner();
+        let report = pricing_report(planner).expect("the multiplicative form is estimated");
+        assert_eq!(report.form, ModelForm::Multiplicative);
+        let revenue = historical_revenue(planner);
+        assert!(revenue > report.mean_base_revenue, "media add to the base");
+        let e = report.elasticity.log_log.estimate;
+        let delta = report.promotion.log_coefficient.expect("δ in this form");
+        let depth = report.promotion.mean_depth;
+        let setting = PricingSetting {
+            price_change_pct: -10,
+            promotion: true,
+            depth,
+        };
+        let effect = PricingEffect::of(&report, setting, revenue).expect("in range");
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs();
+        let price_factor = 0.9f64.powf(e);
+        let promotion_factor = (delta.estimate * depth).exp();
+        assert!(close(effect.price.estimate, revenue * (price_factor - 1.0)));
+        assert!(close(
+            effect.promotion.estimate,
+            revenue * (promotion_factor - 1.0)
+        ));
+        // The combined forecast is the plan's forecast times both factors.
+        assert!(close(
+            revenue + effect.total.estimate,
+            revenue * price_factor * promotion_factor
+        ));
+        for i in [effect.price, effect.promotion, effect.total] {
+            assert!(i.lower < i.estimate && i.estimate < i.upper, "{i:?}");
+        }
+        // A plan earning twice as much gains twice as much.
+        let doubled = PricingEffect::of(&report, setting, 2.0 * revenue).expect("in range");
+        assert!(close(doubled.total.estimate, 2.0 * effect.total.estimate));
+        assert!(close(doubled.total.lower, 2.0 * effect.total.lower));
+        // The model's own price term (ln y moves by γ̂·Δp = model_implied·x at the mean price)
+        // predicts a change inside the interval.
+        let implied = report.elasticity.model_implied.expect("model given");
+        let by_model = revenue * (implied * -0.1f64).exp_m1();
+        assert!(
+            effect.price.lower <= by_model && by_model <= effect.price.upper,
+            "{by_model} not in {:?}",
+            effect.price
+        );
+        // Off and 0 %: nothing changes.
+        let none = PricingEffect::of(
+            &report,
+            PricingSetting {
+                price_change_pct: 0,
+                promotion: false,
+                depth,
+            },
+            revenue,
+        )
+        .expect("in range");
+        assert_eq!(none.total.estimate, 0.0);
+        assert!(PricingEffect::of(&report, setting, 0.0).is_err());
     }
 
     #[test]

@@ -108,3 +108,73 @@ fn pricing_names_the_missing_column_and_the_flag() {
         "{stderr}"
     );
 }
+
+/// `--form multiplicative`: the output says so, the promotion is read as a lift of ln revenue
+/// (`log_coefficient`), the elasticity of total revenue is `ε` itself, the sensitivities
+/// scale the whole revenue, and the store's truth (linear in price and depth) lies inside
+/// the intervals, the posterior's too. A short sampler run keeps the test quick.
+#[test]
+fn pricing_in_the_multiplicative_form() {
+    let csv = store_csv_path();
+    let out = success(&[
+        "pricing",
+        &csv,
+        "--form",
+        "multiplicative",
+        "--draws",
+        "100",
+        "--warmup",
+        "150",
+        "--chains",
+        "2",
+    ]);
+    assert_eq!(out["form"], "multiplicative");
+    assert!(out.get("form_comparison").is_none());
+    let (low, e, high) = interval(&out["elasticity"]["log_log"]);
+    assert_eq!(
+        interval(&out["elasticity"]["revenue_at_means"]),
+        (low, e, high)
+    );
+    let mean_price = out["mean_price"].as_f64().expect("mean price");
+    let mean_revenue = out["mean_revenue"].as_f64().expect("mean revenue");
+    let true_elasticity = -350_000.0 * mean_price / mean_revenue;
+    for key in ["revenue_at_means", "model_implied_posterior"] {
+        let (low, _, high) = interval(&out["elasticity"][key]);
+        assert!(
+            (low..=high).contains(&true_elasticity),
+            "{key}: {true_elasticity} not in [{low}, {high}]"
+        );
+    }
+    let mean_depth = out["promotion"]["mean_depth"].as_f64().expect("depth");
+    let (_, delta, _) = interval(&out["promotion"]["log_coefficient"]);
+    let base = out["promotion"]["base_revenue"].as_f64().expect("base");
+    let (low, lift, high) = interval(&out["promotion"]["lift"]);
+    assert!((lift - base * (delta * mean_depth).exp_m1()).abs() < 1e-6 * lift);
+    let true_lift = 300_000.0 * mean_depth;
+    assert!((low..=high).contains(&true_lift), "{low} {high}");
+    let (low, _, high) = interval(&out["promotion"]["lift_posterior"]);
+    assert!((low..=high).contains(&true_lift), "posterior {low} {high}");
+    // +5 % price scales the mean weekly revenue, media included: mean(y)·(1.05^ε − 1).
+    let (_, up, _) = interval(&out["sensitivity"]["price_up"]["revenue_change"]);
+    assert!((up - mean_revenue * (1.05f64.powf(e) - 1.0)).abs() < 1e-6 * up.abs());
+    let (_, on, _) = interval(&out["sensitivity"]["promotion_on"]["revenue_change"]);
+    assert!((on - lift).abs() < 1e-6 * lift);
+    assert_eq!(out["convergence"]["chains"].as_u64(), Some(2));
+}
+
+#[test]
+fn pricing_takes_the_form_of_fit() {
+    let csv = store_csv_path();
+    let additive = success(&["pricing", &csv, "--no-posterior"]);
+    assert_eq!(additive["form"], "additive");
+    assert!(additive["promotion"]["log_coefficient"].is_null());
+    let auto = success(&["pricing", &csv, "--no-posterior", "--form", "auto"]);
+    assert_eq!(auto["form"], "additive");
+    assert_eq!(auto["form_comparison"]["chosen"], "additive");
+    assert_eq!(auto["elasticity"], additive["elasticity"]);
+    let stderr = failure(&["pricing", &csv, "--no-posterior", "--form", "log"]);
+    assert!(
+        stderr.contains("invalid value 'log' for '--form"),
+        "{stderr}"
+    );
+}

@@ -123,7 +123,7 @@ pub(crate) fn choose_form(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub(crate) struct FormComparisonOut {
     training_weeks: usize,
     origins: Vec<usize>,

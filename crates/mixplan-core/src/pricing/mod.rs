@@ -7,7 +7,7 @@
 //! fixed terms `F_t` (intercept, trend, Fourier season) and the other controls `z_t`:
 //!
 //! ```text
-//! elasticity (log-log):  ln b_t = F_t·a + ε · ln p_t + z_t·c + u_t
+//! elasticity (log-log):  ln b_t = F_t·a + ε · ln p_t + δ · d_t + z_t·c + u_t
 //! promotion (levels):       b_t = F_t·a + γ_p · p_t + γ_d · d_t + z_t·c + u_t
 //! ```
 //!
@@ -16,6 +16,21 @@
 //! gives a third, model-implied figure `γ̂_price · mean(p)/mean(y)`; the ridge fit has no
 //! standard errors, so its interval comes from the posterior draws of `γ_price` when a
 //! posterior is given.
+//!
+//! **In the multiplicative form** ([`estimate_pricing_multiplicative`]; the model of
+//! `ln y_t = b_t + G_t + ε_t`, `G_t = Σ_c g_{c,t}` the media's log lift) media multiply revenue,
+//! so the revenue without media is `b_t = y_t · exp(−G_t)` (`m_t = y_t · (1 − exp(−G_t))`) and
+//! `F_t` are the log model's fixed terms. The log-log regression is the same; its coefficient
+//! of the depth, `δ`, is the promotion's lift of ln revenue (the form's own promotion effect,
+//! so the levels regression is not run):
+//!
+//! ```text
+//! elasticity of total revenue at the means:  ε                       (∂ln y/∂ln p = ∂ln b/∂ln p)
+//! model-implied:                             γ̂_price · mean(p)       (γ̂: ln revenue per unit of price)
+//! lift of the average promotion week:        B_d · (exp(δ·d̄) − 1),   B_d = mean_{d_t>0} y_t·exp(−δ̂·d_t)
+//! ```
+//!
+//! and the sensitivities scale the whole revenue ([`PricingReport::price_change_at`]).
 
 mod error;
 mod estimate;
@@ -24,7 +39,8 @@ mod sensitivity;
 
 pub use error::PricingError;
 pub use estimate::{
-    PriceElasticity, PricingReport, PromotionLift, estimate_pricing, estimate_pricing_with,
+    PriceElasticity, PricingReport, PromotionLift, estimate_pricing, estimate_pricing_for,
+    estimate_pricing_multiplicative, estimate_pricing_with,
 };
 
 use crate::data::WeeklyData;
