@@ -7,10 +7,11 @@ use leptos::prelude::*;
 /// `delay_ms` (the shape of leptos-use's `signal_debounced`): work that reads it runs once
 /// per pause in the user's input, not on every input event. The Effect only arms a browser
 /// timer (the outside world); the timer's callback writes the copy.
-pub fn use_debounced<T>(source: RwSignal<T>, delay_ms: u32) -> ReadSignal<T>
+pub fn use_debounced<T>(source: impl Into<Signal<T>>, delay_ms: u32) -> ReadSignal<T>
 where
     T: Clone + Send + Sync + 'static,
 {
+    let source: Signal<T> = source.into();
     let (settled, set_settled) = signal(source.get_untracked());
     let pending = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {

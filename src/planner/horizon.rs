@@ -18,16 +18,21 @@
 //! A week's own cap replaces the cap for every week (it may be higher or lower), and so does
 //! a channel's cap in one week replace its cap for every week.
 
+use std::sync::Arc;
+
+use mixplan_core::data::WeeklyData;
+use mixplan_core::model::MultiplicativeModel;
 use mixplan_core::optimize::horizon::{
     Forecast, ForecastParams, HorizonError, HorizonModel, HorizonOptimizer, HorizonParams,
-    HorizonPlan, MAX_WEEKS,
+    MAX_WEEKS, MultiplicativeHorizon, PeriodPlan,
 };
+use serde::{Deserialize, Serialize};
 
 use super::scenario::{ChannelInfo, Planner, additive_only};
 use crate::format::{currency, parse_money};
 
 /// What the horizon form holds, parsed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HorizonInputs {
     /// Plan period, weeks (1–52).
     pub weeks: usize,
@@ -102,10 +107,10 @@ impl HorizonInputs {
 }
 
 /// A plan and its forecast.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HorizonOutcome {
-    /// The channel × week plan, with the optimiser's certificate.
-    pub plan: HorizonPlan,
+    /// The channel × week plan in the model's form, with the optimiser's certificate.
+    pub plan: PeriodPlan,
     /// Total weekly revenue over the period, with its interval.
     pub forecast: Forecast,
 }
@@ -324,23 +329,61 @@ pub fn parse_channel_week_caps(
     Ok(caps)
 }
 
-/// The channel dynamics of the planner's model (carry-in from its data), for every
+/// How the page plans ahead for the planner's model: the additive model's channel
+/// dynamics, solved on the page's thread (milliseconds), or the multiplicative model, whose
+/// minorise–maximise solve (tens of milliseconds for a quarter, about a second for a year,
+/// natively) runs in the on-demand worker ([`crate::worker::horizon_job`]).
+#[derive(Debug, Clone)]
+pub enum HorizonPlanning {
+    /// The additive model's dynamics ([`horizon_model`]).
+    Additive(Arc<HorizonModel>),
+    /// The multiplicative model and its data, sent to the worker with each plan asked for.
+    Multiplicative {
+        /// The fitted multiplicative model.
+        model: Arc<MultiplicativeModel>,
+        /// The data it was fitted on (carry-in, base forecast).
+        data: Arc<WeeklyData>,
+    },
+}
+
+/// How to plan ahead for `planner`'s model ([`HorizonPlanning`]), checked: a model whose
+/// dynamics or base cannot be built from its data is refused here, with the reason, before
+/// any plan is asked for.
+///
+/// # Errors
+/// Why the model and its data do not fit together, in words.
+pub fn horizon_planning(planner: &Planner) -> Result<HorizonPlanning, String> {
+    match planner.model().multiplicative() {
+        None => horizon_model(planner).map(|model| HorizonPlanning::Additive(Arc::new(model))),
+        Some(model) => {
+            MultiplicativeHorizon::new(model, planner.data(), 1, &ForecastParams::new())
+                .map_err(|e| format!("Planning ahead is not available for this model: {e}."))?;
+            Ok(HorizonPlanning::Multiplicative {
+                model: Arc::new(model.clone()),
+                data: Arc::new(planner.data().clone()),
+            })
+        }
+    }
+}
+
+/// The channel dynamics of the planner's additive model (carry-in from its data), for every
 /// carryover form the model has: geometric `a_t = θ·a_{t−1} + (1 − θ)·x_t` with the state
 /// after the data's last week, or a Weibull kernel `a_t = Σ_{l<L} W_l·x_{t−l}` with the data's
 /// last `L − 1` weeks' share of each of the first `L − 1` planned weeks
 /// ([`HorizonModel::from_fitted`]). Either way the plan is exact for the fitted model.
 ///
 /// # Errors
-/// Why the model and its data do not fit together, in words.
+/// Why the model and its data do not fit together, in words (a multiplicative model is
+/// planned by [`plan_multiplicative_period`] instead).
 pub fn horizon_model(planner: &Planner) -> Result<HorizonModel, String> {
     let model = planner
         .additive_model()
-        .ok_or_else(|| additive_only("Planning ahead"))?;
+        .ok_or_else(|| additive_only("This plan"))?;
     HorizonModel::from_fitted(model, planner.data())
         .map_err(|e| format!("Planning ahead is not available for this model: {e}."))
 }
 
-/// Plans the period and forecasts it.
+/// Plans the period with the additive model and forecasts it.
 ///
 /// # Errors
 /// What to change, from the core's error (caps below the budget, fixed amounts above it, …).
@@ -356,13 +399,46 @@ pub fn plan_period(
     let forecast = Forecast::new(
         planner
             .additive_model()
-            .ok_or_else(|| additive_only("Planning ahead"))?,
+            .ok_or_else(|| additive_only("This plan"))?,
         planner.data(),
         &plan,
         &ForecastParams::new(),
     )
     .map_err(|e| horizon_message(&e))?;
-    Ok(HorizonOutcome { plan, forecast })
+    Ok(HorizonOutcome {
+        plan: plan.into(),
+        forecast,
+    })
+}
+
+/// Plans the period with the multiplicative model (the core's
+/// [`HorizonOptimizer::solve_multiplicative`]: it maximises
+/// `F(x) = Σ_k B_k·[e^{G_k(x)} − e^{G_k(0)}]`, the media revenue over the period and its
+/// carryover tail, where a week with a larger base `B_k` multiplies every channel's effect)
+/// and forecasts it (lognormal interval): what `mixplan plan --form multiplicative` prints
+/// for the same model, data and limits. Run in the on-demand worker.
+///
+/// # Errors
+/// What to change, from the core's error, as [`plan_period`].
+pub fn plan_multiplicative_period(
+    model: &MultiplicativeModel,
+    data: &WeeklyData,
+    inputs: &HorizonInputs,
+) -> Result<HorizonOutcome, String> {
+    let horizon = MultiplicativeHorizon::new(model, data, inputs.weeks, &ForecastParams::new())
+        .map_err(|e| horizon_message(&e))?;
+    let problem = inputs
+        .params()
+        .check(horizon.dynamics())
+        .map_err(|e| horizon_message(&e))?;
+    let plan = HorizonOptimizer::new()
+        .solve_multiplicative(&horizon, &problem)
+        .map_err(|e| horizon_message(&e))?;
+    let forecast = horizon.forecast(&plan);
+    Ok(HorizonOutcome {
+        plan: plan.into(),
+        forecast,
+    })
 }
 
 /// `text` with its first letter upper-case.
@@ -405,11 +481,36 @@ pub fn horizon_message(error: &HorizonError) -> String {
     }
 }
 
-/// The certificate in words: what the plan earns, the bound no plan can beat, and the gap.
-pub fn certificate_text(plan: &HorizonPlan) -> String {
+/// The certificate in words. Additive: what the plan earns, the bound no plan within the
+/// limits can beat, and the gap. Multiplicative: what the plan earns and how far the last
+/// weighted problem's bound is from it — a first-order (stationarity) check, since the
+/// multiplicative revenue is not concave in spend and no bound on the best plan is known.
+pub fn certificate_text(plan: &PeriodPlan) -> String {
     let Some(c) = plan.certificate() else {
         return "This plan was evaluated, not optimised: it has no certificate.".to_string();
     };
+    if let Some(mm) = plan.mm() {
+        let steps = match mm.iterations {
+            1 => "1 step".to_string(),
+            n => format!("{n} steps"),
+        };
+        let settled = if mm.converged {
+            "it stopped changing"
+        } else {
+            "it ran out of steps before it stopped changing"
+        };
+        let envelope = if c.concave {
+            ""
+        } else {
+            " (some log curves are S-shaped, so this bound comes from their concave envelopes)"
+        };
+        return format!(
+            "This plan adds {} of media revenue (carryover after the period included). In the multiplicative model a week with a larger base multiplies every channel's effect, so the plan was improved by re-weighting the weeks ({steps}; {settled}). To first order, no plan within these limits adds more than {} beyond it ({} relative){envelope}. The revenue is not concave in spend here, so this is the best plan near this one, not a proven best of all plans.",
+            currency(plan.media_revenue()),
+            currency(c.gap()),
+            format_args!("{:.1e}", c.relative_gap)
+        );
+    }
     let why = if c.concave {
         "every response curve is concave, so the gap is only the solver's tolerance"
     } else {
@@ -427,7 +528,9 @@ pub fn certificate_text(plan: &HorizonPlan) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::planner::scenario::{fitted_planner, fitted_weibull_planner};
+    use crate::planner::scenario::{
+        fitted_multiplicative_planner, fitted_planner, fitted_weibull_planner,
+    };
     use mixplan_core::optimize::horizon::ChannelCarryover;
 
     fn inputs(weeks: usize, budget: f64) -> HorizonInputs {
@@ -527,6 +630,83 @@ mod tests {
                 .unwrap();
             eprintln!("13-week plan of the store, {form}: {fastest:?}");
         }
+    }
+
+    #[test]
+    fn a_multiplicative_model_plans_the_quarter_with_the_cores_multiplicative_planner() {
+        let p = fitted_multiplicative_planner();
+        assert!(
+            horizon_model(p).is_err(),
+            "the additive dynamics are not the multiplicative model's"
+        );
+        let Ok(HorizonPlanning::Multiplicative { model, data }) = horizon_planning(p) else {
+            panic!("a multiplicative planner plans in its form");
+        };
+        let mut asked = inputs(13, 13.0 * 40_000.0);
+        asked.weekly_caps[0] = Some(5_000.0);
+        asked.fixed = parse_fixed("1:email=3000", p.channels(), 13).unwrap();
+        let outcome = plan_multiplicative_period(&model, &data, &asked).unwrap();
+
+        // The core's planner and forecast, as `mixplan plan --form multiplicative` runs them.
+        let horizon =
+            MultiplicativeHorizon::new(&model, &data, 13, &ForecastParams::new()).unwrap();
+        let problem = asked.params().check(horizon.dynamics()).unwrap();
+        let direct = HorizonOptimizer::new()
+            .solve_multiplicative(&horizon, &problem)
+            .unwrap();
+        assert_eq!(outcome.forecast, horizon.forecast(&direct));
+        assert_eq!(outcome.plan, PeriodPlan::from(direct));
+
+        let plan = &outcome.plan;
+        assert!(plan.is_multiplicative());
+        assert!((plan.total_spend() - 520_000.0).abs() < 0.01);
+        assert!((0..13).all(|week| plan.spend(week, 0) <= 5_000.0 + 1e-6));
+        assert!((plan.spend(0, 1) - 3_000.0).abs() < 1e-6);
+        let mm = plan.mm().expect("solved by minorise-maximise");
+        assert!(mm.iterations >= 1);
+        assert!(
+            mm.objective_history.windows(2).all(|w| w[1] >= w[0]),
+            "{:?}",
+            mm.objective_history
+        );
+        // The forecast is the model's revenue B_h·e^{G_h} of each week, with the plan's media.
+        for (h, week) in outcome.forecast.weeks.iter().enumerate() {
+            let parts = week.baseline + week.trend + week.seasonality + week.controls + week.media;
+            assert!(
+                (parts - week.revenue).abs() <= 1e-9 * week.revenue,
+                "week {h}"
+            );
+            assert!(
+                week.lower < week.revenue && week.revenue < week.upper,
+                "week {h}"
+            );
+        }
+        let text = certificate_text(plan);
+        assert!(
+            text.starts_with(&format!(
+                "This plan adds {} of media revenue",
+                currency(plan.media_revenue())
+            )),
+            "{text}"
+        );
+        assert!(text.contains("not a proven best"), "{text}");
+
+        // The limits are explained as in the additive form.
+        let mut tight = inputs(4, 100_000.0);
+        tight.weekly_caps = vec![Some(1_000.0); 5];
+        let e = plan_multiplicative_period(&model, &data, &tight).unwrap_err();
+        assert!(
+            e.starts_with("The caps allow at most $20,000 over the period"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_additive_model_plans_on_the_page() {
+        assert!(matches!(
+            horizon_planning(fitted_planner()),
+            Ok(HorizonPlanning::Additive(_))
+        ));
     }
 
     #[test]

@@ -17,12 +17,14 @@
 //!
 //! A second worker, the **on-demand worker** (`src/bin/on_demand.rs`), runs what the page
 //! needs only when the user asks (reading a file, the model checks, the performance view, the
-//! mediation estimate), so that code is not in the first visit's download: [`on_demand`]
-//! (jobs, both sides), [`on_demand_client`] (page), [`on_demand_entry`] (worker), and the
-//! jobs [`performance_job`] and [`mediation_job`].
+//! mediation estimate, the multiplicative model's horizon plan), so that code is not in the
+//! first visit's download: [`on_demand`] (jobs, both sides), [`on_demand_client`] (page),
+//! [`on_demand_entry`] (worker), and the jobs [`performance_job`], [`mediation_job`] and
+//! [`horizon_job`].
 
 pub mod client;
 pub mod entry;
+pub mod horizon_job;
 pub mod js;
 pub mod mediation_job;
 pub mod messages;

@@ -2,7 +2,7 @@
 //! the page needs only when the user asks for it — reading a file (the `.xlsx` and CSV
 //! readers, inspection, aggregation to weeks: [`crate::data_source::reader`]) and the model
 //! checks (the core's `diagnose`, which refits the model on rolling windows), the performance
-//! view and the mediation estimate. The page starts
+//! view, the mediation estimate and the multiplicative model's horizon plan. The page starts
 //! it at the first such request ([`super::on_demand_client`]), so none of that code is in the
 //! first visit's download (README "Offline", sizes); the worker runs [`super::on_demand_entry`].
 //!
@@ -16,6 +16,8 @@ use mixplan_core::model::{ModelParams, PlanningModel};
 use serde::{Deserialize, Serialize};
 
 use crate::data_source::reader::{self, ReadJob, ReadResult};
+use crate::planner::horizon::HorizonOutcome;
+use crate::worker::horizon_job::HorizonJob;
 use crate::worker::mediation_job::MediationJob;
 use crate::worker::performance_job::{PerformanceJob, PerformanceOutcome};
 use mixplan_core::mediation::MediationReport;
@@ -49,6 +51,8 @@ pub enum Job {
     Performance(Box<PerformanceJob>),
     /// Estimate social → search → revenue ([`crate::worker::mediation_job`]).
     Mediation(Box<MediationJob>),
+    /// Plan the next weeks with a multiplicative model ([`crate::worker::horizon_job`]).
+    Horizon(Box<HorizonJob>),
 }
 
 /// Worker → page: the outcome of a [`Job`], of the job's kind.
@@ -62,6 +66,8 @@ pub enum JobResult {
     Performance(Box<PerformanceOutcome>),
     /// Of [`Job::Mediation`]: the report, or what was wrong in plain language.
     Mediation(Box<Result<MediationReport, String>>),
+    /// Of [`Job::Horizon`]: the plan and its forecast, or what to change.
+    Horizon(Box<Result<HorizonOutcome, String>>),
 }
 
 /// Page → worker: a job and its id.
@@ -98,6 +104,7 @@ pub fn run(job: Job) -> JobResult {
         ),
         Job::Performance(job) => JobResult::Performance(Box::new(job.run())),
         Job::Mediation(job) => JobResult::Mediation(Box::new(job.run())),
+        Job::Horizon(job) => JobResult::Horizon(Box::new(job.run())),
     }
 }
 

@@ -5,7 +5,8 @@
 // posterior (reading its sampling time in the worker) and times 1,000 more moves until the
 // revenue's 90% interval (computed over all posterior draws) is updated. Then re-plans the
 // 13-week horizon plan (5 channels) MOVES/5 times from its budget field and times each to the
-// updated forecast. Then, speed at scale
+// updated forecast. Then the multiplicative form: a slider move with its intervals, and the
+// horizon plan solved in the on-demand worker (13 and 52 weeks). Then, speed at scale
 // (issue #10, item 8): the whole fit of simulated worlds of 156 weeks x 5 channels, 520 x 10
 // and 1,000 x 20 in the app's own fit worker (a fresh one, started from the page), timed
 // from postMessage to the fitted model back in the page, fastest of FIT_REPEATS. The
@@ -160,6 +161,45 @@ try {
     process.exitCode = 1;
   }
 
+  // The multiplicative form (issue #11, item 9): refit, then a slider move with its intervals
+  // (each move costs C·D more exp calls than in the additive form), and the horizon plan,
+  // solved in the on-demand worker, timed from the input event to the new plan on screen
+  // (the form's 250 ms rest before the job is sent included), for 13 and 52 weeks.
+  await page.locator('[data-testid="model-form-choice"]').selectOption('multiplicative');
+  await page.locator('[data-testid="model-form"][data-form="multiplicative"]').waitFor({ state: 'attached', timeout: 120_000 });
+  await page.locator('[data-testid="posterior-status"]:text-is("ready")').waitFor({ state: 'attached', timeout: 180_000 });
+  report('multiplicative form: slider move -> updated DOM (90% interval over all draws)', await measure('revenue-interval'));
+  for (const weeks of [13, 52]) {
+    const times = await page.evaluate(async ([weeks, count]) => {
+      const settled = () => document.querySelector('[data-testid="horizon"]')?.dataset.pending === 'false'
+        && document.querySelector('[data-testid="horizon"]')?.dataset.form === 'multiplicative';
+      const until = (ok) => new Promise((resolve) => {
+        const check = () => (ok() ? resolve(performance.now()) : setTimeout(check, 2));
+        check();
+      });
+      const type = (testid, value) => {
+        const field = document.querySelector(`[data-testid="${testid}"]`);
+        field.value = value;
+        field.dispatchEvent(new Event('input', { bubbles: true }));
+      };
+      const cells = () => document.querySelectorAll('[data-testid="plan-table"] td[data-plan-week-total]').length;
+      type('horizon-weeks', String(weeks));
+      await until(() => settled() && cells() === weeks);
+      const field = document.querySelector('[data-testid="horizon-budget"]');
+      const start = Number(field.value) || 500000;
+      const out = [];
+      for (let i = 0; i < count; i++) {
+        const before = document.querySelector('[data-testid="forecast-revenue"]').dataset.value;
+        const t0 = performance.now();
+        type('horizon-budget', String(Math.round(start * (0.8 + 0.05 * i))));
+        await until(() => settled() && document.querySelector('[data-testid="forecast-revenue"]').dataset.value !== before);
+        out.push(performance.now() - t0);
+      }
+      return out;
+    }, [weeks, 5]);
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`multiplicative horizon re-plan ${weeks}x5 in the on-demand worker (budget input -> new plan on screen, 250 ms rest included): median ${sorted[2].toFixed(0)} ms, max ${sorted[4].toFixed(0)} ms [${times.map((t) => t.toFixed(0)).join(', ')}]`);
+  }
 
   const requests = await fitRequests();
   if (requests.length === 0) {

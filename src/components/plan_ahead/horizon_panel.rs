@@ -1,28 +1,53 @@
 //! `<HorizonPanel>`: plan the next N weeks — period, total budget, a weekly cap per channel,
 //! a cap on each week's total (with per-week overrides), caps on a channel in single weeks
 //! and fixed amounts (syntax in [`crate::planner::horizon`]) — and show the channel × week plan, its stacked chart, the weekly
-//! revenue forecast with its interval, and the optimiser's certificate. Re-plans on every
-//! input event; a bad input keeps the last valid plan on screen and says what to fix.
+//! revenue forecast with its interval, and the optimiser's certificate. A bad input keeps the
+//! last valid plan on screen and says what to fix.
+//!
+//! With the additive model it re-plans on every input event, on the page's thread
+//! (milliseconds). With the multiplicative model the plan is solved in the on-demand worker
+//! ([`crate::worker::horizon_job`]) once the form has rested for
+//! [`WORKER_PLAN_DEBOUNCE_MS`]; the last plan stays on screen, marked as being re-planned,
+//! until the new one arrives, and input never waits for it.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use mixplan_core::optimize::horizon::{DEFAULT_WEEKS, HorizonModel, HorizonOptimizer};
+use mixplan_core::optimize::horizon::{DEFAULT_WEEKS, HorizonOptimizer};
 
 use super::limit_field::LimitField;
 use crate::charts::plan_ahead::{
     forecast_figure, forecast_summary, horizon_plan_figure, horizon_plan_summary, note_figure,
 };
 use crate::components::chart_card::ChartCard;
+use crate::components::use_debounced::use_debounced;
 use crate::format::{currency, decimal, parse_money};
 use crate::planner::horizon::{
-    HorizonInputs, HorizonOutcome, certificate_text, parse_cap, parse_channel_week_caps,
-    parse_fixed, parse_week_caps, parse_weeks, plan_period,
+    HorizonInputs, HorizonOutcome, HorizonPlanning, certificate_text, parse_cap,
+    parse_channel_week_caps, parse_fixed, parse_week_caps, parse_weeks, plan_period,
 };
 use crate::planner::scenario::Planner;
+use crate::worker::horizon_job::HorizonJob;
+use crate::worker::on_demand::{Job, JobResult};
+use crate::worker::on_demand_client;
 
 /// What the charts say before there is a valid plan.
 const NO_PLAN: &str = "No plan yet: fix the inputs above.";
+
+/// How long the form must rest before a plan is asked of the worker (multiplicative model),
+/// ms: typing an amount sends one job, not one per key.
+pub const WORKER_PLAN_DEBOUNCE_MS: u32 = 250;
+
+/// The multiplicative plan for `inputs`, solved in the on-demand worker.
+async fn plan_in_worker(job: HorizonJob) -> Result<HorizonOutcome, String> {
+    match on_demand_client::run(Job::Horizon(Box::new(job))).await {
+        Ok(JobResult::Horizon(outcome)) => *outcome,
+        Ok(_) => Err("the background worker answered another request".into()),
+        Err(detail) => Err(format!(
+            "The plan could not be computed in the background: {detail}"
+        )),
+    }
+}
 
 /// The horizon's plan period and total budget as typed. Held by the planner page (so that
 /// the share link can carry them) and edited by `<HorizonPanel>`.
@@ -67,8 +92,9 @@ impl HorizonFields {
 pub fn HorizonPanel(
     /// The fitted model, its channels and its data.
     planner: Arc<Planner>,
-    /// The channels' dynamics (carryover, carry-in) built from the planner.
-    model: Arc<HorizonModel>,
+    /// How the model plans ahead: the additive model's dynamics, solved here, or the
+    /// multiplicative model, solved in the worker.
+    planning: HorizonPlanning,
     /// The plan period and total budget fields (held by the planner page).
     fields: HorizonFields,
 ) -> impl IntoView {
@@ -120,21 +146,55 @@ pub fn HorizonPanel(
             fixed,
         })
     });
-    let p = planner.clone();
-    let result = Memo::new(move |_| {
-        inputs.with(|i| {
-            i.clone()
-                .and_then(|i| plan_period(&p, &model, &mut HorizonOptimizer::new(), &i))
-        })
-    });
-    // The last valid plan: kept on screen while an input is being fixed.
+    // The plan of the current inputs, or why there is none; `None` while the worker plans.
+    let result: Signal<Option<Result<HorizonOutcome, String>>> = match planning {
+        HorizonPlanning::Additive(model) => {
+            let p = planner.clone();
+            let solved = Memo::new(move |_| {
+                inputs.with(|i| {
+                    i.clone()
+                        .and_then(|i| plan_period(&p, &model, &mut HorizonOptimizer::new(), &i))
+                })
+            });
+            Signal::derive(move || Some(solved.get()))
+        }
+        HorizonPlanning::Multiplicative { model, data } => {
+            let settled: ReadSignal<Result<HorizonInputs, String>> =
+                use_debounced(inputs, WORKER_PLAN_DEBOUNCE_MS);
+            let solved = LocalResource::new(move || {
+                let asked = settled.get();
+                let (model, data) = (model.clone(), data.clone());
+                async move {
+                    let inputs = asked.ok()?;
+                    let job = HorizonJob {
+                        model: (*model).clone(),
+                        data: (*data).clone(),
+                        inputs: inputs.clone(),
+                    };
+                    Some((inputs, plan_in_worker(job).await))
+                }
+            });
+            // The worker answers in order, so the last answer is for the last inputs sent;
+            // it is this plan only if the form has not changed since.
+            Signal::derive(move || match inputs.get() {
+                Err(e) => Some(Err(e)),
+                Ok(asked) => solved
+                    .get()
+                    .flatten()
+                    .filter(|(planned, _)| *planned == asked)
+                    .map(|(_, outcome)| outcome),
+            })
+        }
+    };
+    // The last valid plan: kept on screen while an input is being fixed or re-planned.
     let shown = Memo::new(move |previous: Option<&Option<HorizonOutcome>>| {
         result.with(|r| match r {
-            Ok(outcome) => Some(outcome.clone()),
-            Err(_) => previous.cloned().flatten(),
+            Some(Ok(outcome)) => Some(outcome.clone()),
+            _ => previous.cloned().flatten(),
         })
     });
-    let error = move || result.with(|r| r.as_ref().err().cloned());
+    let error = move || result.with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned()));
+    let pending = move || result.with(Option::is_none);
 
     let cap_fields = channels
         .iter()
@@ -226,7 +286,10 @@ pub fn HorizonPanel(
     };
     let p = planner.clone();
     view! {
-        <section class="card horizon" aria-labelledby="horizon-heading" data-testid="horizon">
+        <section class="card horizon" aria-labelledby="horizon-heading" data-testid="horizon"
+            data-pending=move || pending().to_string()
+            data-form=move || shown.with(|o| o.as_ref().map(|o| if o.plan.is_multiplicative() { "multiplicative" } else { "additive" }).unwrap_or_default())
+        >
             <h3 id="horizon-heading">"Plan the next weeks"</h3>
             <div class="horizon-form">
                 <label>
@@ -263,6 +326,12 @@ pub fn HorizonPanel(
                 {move || error().map(|e| {
                     let kept = if shown.with(Option::is_some) { " The last valid plan is shown." } else { "" };
                     format!("{e}{kept}")
+                })}
+            </p>
+            <p class="muted" role="status" data-testid="horizon-pending">
+                {move || pending().then(|| {
+                    let kept = if shown.with(Option::is_some) { " The plan below is the last one, for the inputs before." } else { "" };
+                    format!("Planning in the background with the multiplicative model…{kept}")
                 })}
             </p>
             <p

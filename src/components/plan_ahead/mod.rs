@@ -35,7 +35,7 @@ use crate::charts::plan_ahead::{FrontierMarks, frontier_figure, frontier_summary
 use crate::fitting::PosteriorState;
 use crate::planner::budget::{BudgetRange, BudgetState};
 use crate::planner::frontier::{FrontierPoint, budget_frontier};
-use crate::planner::horizon::horizon_model;
+use crate::planner::horizon::horizon_planning;
 use crate::planner::scenario::{Planner, Scenario};
 use crate::planner::scenario_store::OpenedScenario;
 
@@ -90,10 +90,9 @@ pub fn PlanAhead(
         opened,
         viewed,
     };
-    let horizon = match horizon_model(&planner) {
-        Ok(model) => {
-            view! { <HorizonPanel planner=planner.clone() model=Arc::new(model) fields /> }
-                .into_any()
+    let horizon = match horizon_planning(&planner) {
+        Ok(planning) => {
+            view! { <HorizonPanel planner=planner.clone() planning fields /> }.into_any()
         }
         Err(message) => {
             view! { <p class="card warning" data-testid="horizon-error">{message}</p> }.into_any()

@@ -47,8 +47,8 @@ use super::output::{Named, print_json};
 use crate::error::CliError;
 use mixplan_core::model::ModelForm;
 use mixplan_core::optimize::horizon::{
-    Certificate, ControlAssumption, Forecast, ForecastParams, HorizonModel, HorizonOptimizer,
-    HorizonParams, MmReport, MultiplicativeHorizon,
+    ControlAssumption, Forecast, ForecastParams, HorizonModel, HorizonOptimizer, HorizonParams,
+    MmReport, MultiplicativeHorizon, PeriodPlan,
 };
 use serde::Serialize;
 
@@ -228,21 +228,6 @@ struct PlanOut<'a> {
     forecast: ForecastOut,
 }
 
-/// A plan in either form, as the output reports it (revenue figures in revenue).
-struct Solved {
-    spend: Vec<f64>,
-    week_totals: Vec<f64>,
-    channel_totals: Vec<f64>,
-    media_revenue: f64,
-    roas: f64,
-    tail_revenue: Vec<f64>,
-    carry_in_revenue: f64,
-    channel_revenue: Option<Vec<f64>>,
-    certificate: Option<Certificate>,
-    mm: Option<MmReport>,
-    forecast: Forecast,
-}
-
 /// What the flags ask for, in the user's words (the context of an error).
 fn asked(args: &Args) -> String {
     format!("--weeks {} --budget {}", args.weeks, args.budget)
@@ -288,7 +273,7 @@ pub fn run(args: Args) -> CommandResult {
         Controls::Average => ControlAssumption::RecentAverage,
     };
     let forecast_params = ForecastParams::new().controls(assumption);
-    let (names, carryover, solved) = match form {
+    let (names, carryover, plan, forecast): (_, _, PeriodPlan, _) = match form {
         ModelForm::Additive => {
             let fit = args.model.fit_loaded(data, quality, args.carryover)?;
             let (fitted, data) = (fit.model, fit.data);
@@ -302,21 +287,8 @@ pub fn run(args: Args) -> CommandResult {
                 .map_err(plan_error)?;
             let forecast =
                 Forecast::new(&fitted, &data, &plan, &forecast_params).map_err(plan_error)?;
-            let weeks = plan.weeks();
-            let solved = Solved {
-                spend: plan.spend_matrix().to_vec(),
-                week_totals: (0..weeks).map(|h| plan.week_total(h)).collect(),
-                channel_totals: (0..names.len()).map(|c| plan.channel_total(c)).collect(),
-                media_revenue: plan.media_revenue(),
-                roas: plan.roas(),
-                tail_revenue: plan.tail_revenue().to_vec(),
-                carry_in_revenue: plan.carry_in_revenue(),
-                channel_revenue: None,
-                certificate: plan.certificate().copied(),
-                mm: None,
-                forecast,
-            };
-            (names, fitted.carryover_form().name(), solved)
+            let carryover = fitted.carryover_form().name();
+            (names, carryover, plan.into(), forecast)
         }
         ModelForm::Multiplicative => {
             let (model, _) = args.model.fit_multiplicative(&data, args.carryover)?;
@@ -330,30 +302,21 @@ pub fn run(args: Args) -> CommandResult {
                 .solve_multiplicative(&horizon, &problem)
                 .map_err(plan_error)?;
             let forecast = horizon.forecast(&plan);
-            let weeks = plan.weeks();
-            let solved = Solved {
-                spend: plan.spend_matrix().to_vec(),
-                week_totals: (0..weeks).map(|h| plan.week_total(h)).collect(),
-                channel_totals: (0..names.len()).map(|c| plan.channel_total(c)).collect(),
-                media_revenue: plan.media_revenue(),
-                roas: plan.roas(),
-                tail_revenue: plan.tail_revenue().to_vec(),
-                carry_in_revenue: plan.carry_in_revenue(),
-                channel_revenue: Some((0..names.len()).map(|c| plan.channel_revenue(c)).collect()),
-                certificate: plan.certificate().copied(),
-                mm: plan.mm().cloned(),
-                forecast,
-            };
-            (names, model.log_model().carryover_form().name(), solved)
+            let carryover = model.log_model().carryover_form().name();
+            (names, carryover, plan.into(), forecast)
         }
     };
-    let multiplicative = form == ModelForm::Multiplicative;
+    let multiplicative = plan.is_multiplicative();
     let channels = names.len();
-    let rows: Vec<&[f64]> = solved.spend.chunks(channels.max(1)).collect();
-    let certificate = solved.certificate.map_or(
+    let rows: Vec<&[f64]> = plan.spend_matrix().chunks(channels.max(1)).collect();
+    let week_totals: Vec<f64> = (0..plan.weeks()).map(|h| plan.week_total(h)).collect();
+    let channel_totals: Vec<f64> = (0..channels).map(|c| plan.channel_total(c)).collect();
+    let channel_revenue: Option<Vec<f64>> =
+        multiplicative.then(|| (0..channels).map(|c| plan.channel_revenue(c)).collect());
+    let certificate = plan.certificate().copied().map_or(
         CertificateOut {
             kind: None,
-            lower_bound: solved.media_revenue,
+            lower_bound: plan.media_revenue(),
             upper_bound: f64::NAN,
             relative_gap: f64::NAN,
             concave: false,
@@ -368,11 +331,10 @@ pub fn run(args: Args) -> CommandResult {
             newton_steps: c.newton_steps,
         },
     );
-    let forecast = &solved.forecast;
     let out = PlanOut {
         form,
         form_comparison: comparison.as_ref().map(FormComparisonOut::from),
-        weeks: solved.week_totals.len(),
+        weeks: week_totals.len(),
         budget: args.budget,
         carryover,
         plan: rows
@@ -383,20 +345,19 @@ pub fn run(args: Args) -> CommandResult {
                 week: h + 1,
                 date: f.date.to_string(),
                 spend: Named(&names, row),
-                total: solved.week_totals[h],
+                total: week_totals[h],
             })
             .collect(),
-        channel_totals: Named(&names, &solved.channel_totals),
-        media_revenue: solved.media_revenue,
-        roas: solved.roas,
-        tail_revenue: Named(&names, &solved.tail_revenue),
-        carry_in_revenue: solved.carry_in_revenue,
-        channel_revenue: solved
-            .channel_revenue
+        channel_totals: Named(&names, &channel_totals),
+        media_revenue: plan.media_revenue(),
+        roas: plan.roas(),
+        tail_revenue: Named(&names, plan.tail_revenue()),
+        carry_in_revenue: plan.carry_in_revenue(),
+        channel_revenue: channel_revenue
             .as_deref()
             .map(|values| Named(&names, values)),
         certificate,
-        mm: solved.mm.clone(),
+        mm: plan.mm().cloned(),
         forecast: ForecastOut {
             level: forecast.level,
             noise_sd: forecast.noise_sd,

@@ -105,6 +105,7 @@ mod dynamics;
 mod error;
 mod forecast;
 mod multiplicative;
+mod period_plan;
 mod plan;
 mod problem;
 mod revenue;
@@ -117,6 +118,7 @@ pub use multiplicative::{
     BASE_WEEKS, MAX_MM_ITERATIONS, MM_TOLERANCE, MmReport, MultiplicativeHorizon,
     MultiplicativePlan,
 };
+pub use period_plan::PeriodPlan;
 pub use plan::{Certificate, HorizonPlan, SpendSchedule};
 pub use problem::{
     CellCap, ChannelCap, DEFAULT_WEEKS, FixedSpend, HorizonParams, HorizonProblem, MAX_WEEKS,
