@@ -271,6 +271,7 @@ pub fn response_figure_with_bands(
     let x_max = responses
         .iter()
         .map(|f| 2.5 * f.half_saturation())
+        .filter(|x| x.is_finite())
         .chain(
             scenario
                 .rows

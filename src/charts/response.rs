@@ -80,11 +80,26 @@ impl ChannelResponse {
         }
     }
 
-    /// The fitted curve's half-saturation spend `K` (of `f_c`, or of the log curve `g_c`).
+    /// The weekly spend at which the revenue the channel adds reaches half its most (as spend
+    /// grows without end). Additive: `K`, as `f_c(K) = β/2`. Multiplicative: the added revenue
+    /// `R(0, x_{−c})·(e^{g_c(x)} − 1)` tends to `R(0, x_{−c})·(e^β − 1)`, so half of it is
+    /// reached where `g_c(x) = ln((e^β + 1)/2)`, i.e. at the Hill fraction
+    /// `h = ln((e^β + 1)/2)/β` (≥ ½), `x = K·(h/(1 − h))^{1/s}`: at or above the log curve's
+    /// `K`, and further above it the larger the lift `β`.
     pub fn half_saturation(&self) -> f64 {
         match self {
-            ChannelResponse::Additive(curve) | ChannelResponse::Multiplicative { curve, .. } => {
-                curve.half_saturation()
+            ChannelResponse::Additive(curve) => curve.half_saturation(),
+            ChannelResponse::Multiplicative { curve, .. } => {
+                let beta = curve.coefficient();
+                if !(beta.is_finite() && beta > 0.0) {
+                    return curve.half_saturation();
+                }
+                // ln((e^β + 1)/2) = β + ln((1 + e^{−β})/2), stable for a large β.
+                let fraction = (beta + ((-beta).exp() * 0.5 + 0.5).ln()) / beta;
+                if fraction >= 1.0 {
+                    return f64::INFINITY;
+                }
+                curve.half_saturation() * (fraction / (1.0 - fraction)).powf(1.0 / curve.shape())
             }
         }
     }
@@ -150,6 +165,36 @@ pub(crate) mod tests {
             // At the channel's own spend: its removal effect, the plan's contribution.
             let contribution = planner.evaluate(&spend).contributions()[c];
             assert!((response.value(spend[c]) - contribution).abs() <= 1e-6 * contribution);
+        }
+    }
+
+    #[test]
+    fn half_saturation_is_where_the_added_revenue_reaches_half_its_most() {
+        let planner = fitted_multiplicative_planner();
+        let spend: Vec<f64> = planner.historical_mix().to_vec();
+        for (c, response) in channel_responses(planner, &spend).iter().enumerate() {
+            let ChannelResponse::Multiplicative { curve, without } = *response else {
+                panic!("multiplicative");
+            };
+            if curve.coefficient() <= 0.0 {
+                continue;
+            }
+            let most = without * curve.coefficient().exp_m1();
+            let half = response.half_saturation();
+            assert!(half >= curve.half_saturation(), "channel {c}");
+            let got = response.value(half);
+            assert!(
+                (got - most / 2.0).abs() <= 1e-9 * most,
+                "channel {c}: {got} at {half}, half of {most}"
+            );
+        }
+        // Additive: K itself, where f_c reaches β/2.
+        let additive = fitted_planner();
+        for (c, response) in channel_responses(additive, &spend).iter().enumerate() {
+            assert_eq!(
+                response.half_saturation(),
+                additive.curves()[c].half_saturation()
+            );
         }
     }
 

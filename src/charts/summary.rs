@@ -122,8 +122,14 @@ pub fn donut_summary(planner: &Planner, scenario: &Scenario) -> String {
 /// The response curves: for each channel, the weekly revenue its current and optimal spend
 /// earn on its curve ([`super::response::ChannelResponse`]: `f_c(x)`, or when channels multiply revenue
 /// `R(x, x_{−c}) − R(0, x_{−c})` with the others at the current split), and the spend at
-/// half saturation (where returns have halved).
+/// half saturation (where the revenue it adds reaches half its most:
+/// [`super::response::ChannelResponse::half_saturation`]).
 pub fn response_summary(planner: &Planner, scenario: &Scenario) -> String {
+    let half = if planner.revenue_form().is_multiplicative() {
+        "adds half its most at"
+    } else {
+        "half saturation at"
+    };
     let items: Vec<String> = channel_responses(planner, scenario.current.spend())
         .iter()
         .zip(&scenario.rows)
@@ -134,7 +140,7 @@ pub fn response_summary(planner: &Planner, scenario: &Scenario) -> String {
                 .map(|x| format!(", best {} earns {}", currency(x), currency(curve.value(x))))
                 .unwrap_or_default();
             format!(
-                "{name}: current {} earns {}{optimal}; half saturation at {}",
+                "{name}: current {} earns {}{optimal}; {half} {}",
                 currency(row.spend),
                 currency(curve.value(row.spend)),
                 currency(curve.half_saturation())
