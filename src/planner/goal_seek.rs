@@ -424,6 +424,23 @@ mod tests {
         p.model().predict(spend).unwrap().revenue
     }
 
+    /// A ROAS of 1,000 is out of reach once the channels with a Hill shape below 1 (an
+    /// unbounded ROAS at vanishing spend) keep their spend.
+    fn assert_out_of_reach_with_shapes_below_one_held(p: &Planner, budget: &BudgetState) {
+        let mut held = budget.clone();
+        for (c, curve) in p.curves().iter().enumerate() {
+            if curve.shape() < 1.0 {
+                held.set_locked(c, true);
+            }
+        }
+        let e = budget_for_roas(p, &held.bounds(), 1_000.0, MAX).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("No weekly budget earns a media ROAS of 1000.00×"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn a_multiplicative_revenue_target_is_reached_as_the_model_predicts_and_no_sooner() {
         let p = fitted_multiplicative_planner();
@@ -543,18 +560,7 @@ mod tests {
         );
         // Out of reach when the channels with a Hill shape below 1 (an unbounded ROAS at
         // vanishing spend) keep their spend.
-        let mut held = budget.clone();
-        for (c, curve) in p.curves().iter().enumerate() {
-            if curve.shape() < 1.0 {
-                held.set_locked(c, true);
-            }
-        }
-        let e = budget_for_roas(p, &held.bounds(), 1_000.0, MAX).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("No weekly budget earns a media ROAS of 1000.00×"),
-            "{e}"
-        );
+        assert_out_of_reach_with_shapes_below_one_held(p, &budget);
         // A multiplicative model without a baseline above zero (not one the page fits) is
         // refused with what to do.
         let e = from_optimize(OptimizeError::InvalidRevenueBase(0.0), MAX);
@@ -639,18 +645,7 @@ mod tests {
         // A Hill curve of shape below 1 earns an unbounded ROAS at vanishing spend (the
         // store's fitted Affiliate curve, s ≈ 0.76), so a target is out of reach only when
         // such channels keep their spend: lock them.
-        let mut held = budget.clone();
-        for (c, curve) in p.curves().iter().enumerate() {
-            if curve.shape() < 1.0 {
-                held.set_locked(c, true);
-            }
-        }
-        let e = budget_for_roas(p, &held.bounds(), 1_000.0, MAX).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("No weekly budget earns a media ROAS of 1000.00×"),
-            "{e}"
-        );
+        assert_out_of_reach_with_shapes_below_one_held(p, &budget);
         assert!(matches!(
             budget_for_roas(p, &bounds, 0.0, MAX),
             Err(GoalSeekError::BadInput(_))

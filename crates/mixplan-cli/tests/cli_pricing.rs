@@ -10,6 +10,22 @@ fn interval(value: &serde_json::Value) -> (f64, f64, f64) {
     (get("lower"), get("estimate"), get("upper"))
 }
 
+/// The store's true elasticity at the means (`γ_price = −350,000 $` per unit of the index,
+/// data_processed/ground_truth.json) lies inside the 90 % intervals of the data and of the
+/// posterior's model-implied elasticity.
+fn assert_true_elasticity_inside(out: &serde_json::Value) {
+    let mean_price = out["mean_price"].as_f64().expect("mean price");
+    let mean_revenue = out["mean_revenue"].as_f64().expect("mean revenue");
+    let true_elasticity = -350_000.0 * mean_price / mean_revenue;
+    for key in ["revenue_at_means", "model_implied_posterior"] {
+        let (low, _, high) = interval(&out["elasticity"][key]);
+        assert!(
+            (low..=high).contains(&true_elasticity),
+            "{key}: {true_elasticity} not in [{low}, {high}]"
+        );
+    }
+}
+
 #[test]
 fn pricing_prints_elasticity_lift_and_sensitivity() {
     let csv = store_csv_path();
@@ -29,16 +45,7 @@ fn pricing_prints_elasticity_lift_and_sensitivity() {
     assert_eq!(out["weeks"].as_u64(), Some(156));
     // The store's truth: γ_price = −350,000 $ per unit of index, γ_promo = +300,000 $ per unit
     // of depth (data_processed/ground_truth.json); both lie inside the 90 % intervals.
-    let mean_price = out["mean_price"].as_f64().expect("mean price");
-    let mean_revenue = out["mean_revenue"].as_f64().expect("mean revenue");
-    let true_elasticity = -350_000.0 * mean_price / mean_revenue;
-    for key in ["revenue_at_means", "model_implied_posterior"] {
-        let (low, _, high) = interval(&out["elasticity"][key]);
-        assert!(
-            (low..=high).contains(&true_elasticity),
-            "{key}: {true_elasticity} not in [{low}, {high}]"
-        );
-    }
+    assert_true_elasticity_inside(&out);
     let mean_depth = out["promotion"]["mean_depth"].as_f64().expect("depth");
     let (low, lift, high) = interval(&out["promotion"]["lift"]);
     assert!(
@@ -135,16 +142,7 @@ fn pricing_in_the_multiplicative_form() {
         interval(&out["elasticity"]["revenue_at_means"]),
         (low, e, high)
     );
-    let mean_price = out["mean_price"].as_f64().expect("mean price");
-    let mean_revenue = out["mean_revenue"].as_f64().expect("mean revenue");
-    let true_elasticity = -350_000.0 * mean_price / mean_revenue;
-    for key in ["revenue_at_means", "model_implied_posterior"] {
-        let (low, _, high) = interval(&out["elasticity"][key]);
-        assert!(
-            (low..=high).contains(&true_elasticity),
-            "{key}: {true_elasticity} not in [{low}, {high}]"
-        );
-    }
+    assert_true_elasticity_inside(&out);
     let mean_depth = out["promotion"]["mean_depth"].as_f64().expect("depth");
     let (_, delta, _) = interval(&out["promotion"]["log_coefficient"]);
     let base = out["promotion"]["base_revenue"].as_f64().expect("base");
@@ -155,6 +153,7 @@ fn pricing_in_the_multiplicative_form() {
     let (low, _, high) = interval(&out["promotion"]["lift_posterior"]);
     assert!((low..=high).contains(&true_lift), "posterior {low} {high}");
     // +5 % price scales the mean weekly revenue, media included: mean(y)·(1.05^ε − 1).
+    let mean_revenue = out["mean_revenue"].as_f64().expect("mean revenue");
     let (_, up, _) = interval(&out["sensitivity"]["price_up"]["revenue_change"]);
     assert!((up - mean_revenue * (1.05f64.powf(e) - 1.0)).abs() < 1e-6 * up.abs());
     let (_, on, _) = interval(&out["sensitivity"]["promotion_on"]["revenue_change"]);

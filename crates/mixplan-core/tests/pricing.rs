@@ -22,6 +22,12 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use support::multiplicative::{Truth, fit_with_truth, lift};
 
+/// The demo store's weekly data (`data_processed/mmm_data.csv`).
+fn store() -> WeeklyData {
+    let text = include_str!("../../../data_processed/mmm_data.csv");
+    load_weekly_csv(text, &Default::default()).expect("store")
+}
+
 /// Price, promotion depth and holiday of week `t`: deterministic, not collinear with the
 /// trend or the yearly season.
 fn controls(n: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
@@ -278,8 +284,7 @@ fn the_store_truth_is_recovered() {
 /// `γ_price` give the model-implied elasticity an interval.
 #[test]
 fn the_posterior_gives_the_elasticity_and_the_lift_intervals() {
-    let text = include_str!("../../../data_processed/mmm_data.csv");
-    let data = load_weekly_csv(text, &Default::default()).expect("store");
+    let data = store();
     let model = ModelParams::new()
         .check()
         .expect("params")
@@ -594,8 +599,7 @@ fn multiplicative_sensitivities_scale_the_whole_revenue() {
 
 #[test]
 fn the_additive_path_is_unchanged_by_the_form_dispatch() {
-    let text = include_str!("../../../data_processed/mmm_data.csv");
-    let data = load_weekly_csv(text, &Default::default()).expect("store");
+    let data = store();
     let model = ModelParams::new()
         .check()
         .expect("params")
@@ -651,8 +655,7 @@ fn the_additive_path_is_unchanged_by_the_form_dispatch() {
 /// inside the multiplicative form's intervals too.
 #[test]
 fn the_store_truth_is_recovered_in_the_multiplicative_form() {
-    let text = include_str!("../../../data_processed/mmm_data.csv");
-    let data = load_weekly_csv(text, &Default::default()).expect("store");
+    let data = store();
     let model = ModelParams::new()
         .check()
         .expect("params")
