@@ -45,6 +45,11 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Instant;
 
+#[path = "support/trust_risk.rs"]
+mod trust_risk;
+
+use trust_risk::{RiskSettings, risk_recommender};
+
 /// Goal of issue #11: the worst world's capture at any budget.
 const GOAL_WORST: f64 = -0.1;
 /// Goal of issue #11: the median capture at each budget.
@@ -93,8 +98,12 @@ struct Policy {
     learn: fn(&World) -> Result<Recommender, String>,
 }
 
+/// Rows for developing a rule on cached posteriors (settings from `TRUST_RISK`): they run
+/// only when `TRUST_ROWS` names them.
+const DEVELOPMENT_ROWS: [&str; 2] = ["risk_rule", "risk_rule_lift_tests"];
+
 /// The rows, in print order.
-const POLICIES: [Policy; 11] = [
+const POLICIES: [Policy; 15] = [
     Policy {
         label: "point estimate (default model's optimum)",
         key: "point_estimate",
@@ -139,6 +148,26 @@ const POLICIES: [Policy; 11] = [
         label: "rule within the data's spend range (10–90 % of weekly spend; not adopted)",
         key: "posterior_rule_within_support",
         learn: posterior_rule_within_support,
+    },
+    Policy {
+        label: "rule with a margin: lower bound ≥ 10 % of the expected uplift (not adopted)",
+        key: "posterior_rule_margin",
+        learn: posterior_rule_margin,
+    },
+    Policy {
+        label: "rule with a margin + 2 lift tests (not adopted)",
+        key: "posterior_rule_margin_lift_tests",
+        learn: posterior_rule_margin_lift_tests,
+    },
+    Policy {
+        label: "risk-aware rule (TRUST_RISK settings; development)",
+        key: "risk_rule",
+        learn: risk_rule,
+    },
+    Policy {
+        label: "risk-aware rule + 2 lift tests (TRUST_RISK settings; development)",
+        key: "risk_rule_lift_tests",
+        learn: risk_rule_lift_tests,
     },
     Policy {
         label: "oracle (true carryover and saturation, linear part fitted)",
@@ -466,6 +495,9 @@ struct RuleSettings {
     support: Option<(f64, f64)>,
     /// Where a partial move stops.
     partial: PartialStep,
+    /// The share of its expected uplift a step's lower bound must keep
+    /// (`RecommendParams::lower_bound_share`; 0: none).
+    lower_bound_share: f64,
 }
 
 /// The rule as it was before the data's spend range bounded it.
@@ -474,6 +506,7 @@ const PREVIOUS_RULE: RuleSettings = RuleSettings {
     confidence: 0.8,
     support: None,
     partial: PartialStep::LargestSupported,
+    lower_bound_share: 0.0,
 };
 
 /// The rule with its defaults (confidence 0.95: the 90 % uplift interval above zero).
@@ -482,6 +515,7 @@ const RULE: RuleSettings = RuleSettings {
     confidence: DEFAULT_CONFIDENCE,
     support: None,
     partial: PartialStep::LargestSupported,
+    lower_bound_share: 0.0,
 };
 
 /// The rule whose partial moves stop at their highest lower bound.
@@ -489,6 +523,16 @@ const RULE_LOWER_BOUND: RuleSettings = RuleSettings {
     partial: PartialStep::HighestLowerBound,
     ..RULE
 };
+
+/// The rule with a margin: a step's 90 % uplift interval must start at or above 10 % of its
+/// expected uplift (`RecommendParams::lower_bound_share(0.1)`; development, not adopted).
+const RULE_MARGIN: RuleSettings = RuleSettings {
+    lower_bound_share: RULE_MARGIN_SHARE,
+    ..RULE
+};
+
+/// The margin of [`RULE_MARGIN`].
+const RULE_MARGIN_SHARE: f64 = 0.1;
 
 /// The rule with its defaults, kept within the data's spend range.
 const RULE_WITHIN_SUPPORT: RuleSettings = RuleSettings {
@@ -504,7 +548,8 @@ fn rule_recommender(
 ) -> Result<Recommender, String> {
     let mut params = RecommendParams::new()
         .confidence(settings.confidence)
-        .partial_step(settings.partial);
+        .partial_step(settings.partial)
+        .lower_bound_share(settings.lower_bound_share);
     if let Some(quantiles) = settings.support {
         params = params.within_support(SpendSupport::from_data_between(&world.data, quantiles));
     }
@@ -588,6 +633,26 @@ fn posterior_rule_lower_bound_lift_tests(world: &World) -> Result<Recommender, S
 /// channel's weekly spend, widened to the current split): evaluated, not the default.
 fn posterior_rule_within_support(world: &World) -> Result<Recommender, String> {
     rule_recommender(world, sampled(world, false)?, RULE_WITHIN_SUPPORT)
+}
+
+/// A risk-aware rule with the settings of `TRUST_RISK` on the default posterior.
+fn risk_rule(world: &World) -> Result<Recommender, String> {
+    risk_recommender(sampled(world, false)?, RiskSettings::from_env()?)
+}
+
+/// The same on the posterior calibrated by two lift tests.
+fn risk_rule_lift_tests(world: &World) -> Result<Recommender, String> {
+    risk_recommender(sampled(world, true)?, RiskSettings::from_env()?)
+}
+
+/// The rule with a margin ([`RULE_MARGIN`]) on the default posterior.
+fn posterior_rule_margin(world: &World) -> Result<Recommender, String> {
+    rule_recommender(world, sampled(world, false)?, RULE_MARGIN)
+}
+
+/// The same on the posterior calibrated by two lift tests.
+fn posterior_rule_margin_lift_tests(world: &World) -> Result<Recommender, String> {
+    rule_recommender(world, sampled(world, true)?, RULE_MARGIN)
 }
 
 /// `ModelParams::default()` fitted to the data; recommends its curves' optimum.
@@ -760,9 +825,12 @@ fn judge_world(world: &World, tallies: &mut [Tally]) -> Result<Value, String> {
     // `TRUST_ROWS=key,key`: only those rows (for development on cached samples).
     let rows = std::env::var("TRUST_ROWS").ok();
     for (policy, tally) in POLICIES.iter().zip(tallies.iter_mut()) {
-        if let Some(rows) = &rows
-            && !rows.split(',').any(|r| r == policy.key)
-        {
+        let wanted = match &rows {
+            Some(rows) => rows.split(',').any(|r| r == policy.key),
+            // The development rows run only when named.
+            None => !DEVELOPMENT_ROWS.contains(&policy.key),
+        };
+        if !wanted {
             continue;
         }
         let start = Instant::now();

@@ -316,6 +316,99 @@ fn a_partial_move_can_stop_at_its_highest_lower_bound() {
     assert_eq!(full.step, 1.0);
 }
 
+/// With `lower_bound_share(ρ)` a step is supported only while its uplift's 5 % quantile is at
+/// least `ρ` times its expected uplift: the partial move stops before the largest step with
+/// `P(gain) ≥ 0.95` (where that quantile is zero), at the edge where the quantile reaches
+/// `ρ·E[U]`; a move the draws agree on is still taken in full; `ρ = 0` is the default rule;
+/// a share outside `[0, 1)` is an error.
+#[test]
+fn a_margin_stops_a_partial_move_where_the_lower_bound_keeps_a_share_of_the_gain() {
+    let (curves, point, current) = doubtful_size_of_move();
+    let largest = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
+    let margin = recommend(
+        RecommendParams::new().lower_bound_share(0.1),
+        &curves,
+        &point,
+        &current,
+        20_000.0,
+    );
+    let none = recommend(
+        RecommendParams::new().lower_bound_share(0.0),
+        &curves,
+        &point,
+        &current,
+        20_000.0,
+    );
+    assert_eq!(none, largest);
+    assert_eq!(
+        margin.verdict,
+        Verdict::PartialStep,
+        "{}",
+        margin.verdict_text
+    );
+    assert_eq!(margin.candidate.allocation, largest.candidate.allocation);
+    assert!(
+        margin.step > 0.05 && margin.step < largest.step,
+        "{} vs {}",
+        margin.step,
+        largest.step
+    );
+    assert!(margin.probability_of_gain >= 0.95);
+    let at = |t: f64| -> Vec<f64> {
+        current
+            .iter()
+            .zip(&margin.candidate.allocation)
+            .map(|(c, o)| c + t * (o - c))
+            .collect()
+    };
+    let mean_uplift = |split: &[f64]| -> f64 {
+        let draws = curves[0].len();
+        (0..draws)
+            .map(|d| {
+                curves
+                    .iter()
+                    .enumerate()
+                    .map(|(c, draw)| draw[d].value(split[c]) - draw[d].value(current[c]))
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
+            / draws as f64
+    };
+    let bound = uplift_quantile(&curves, &current, &margin.allocation, 0.05);
+    assert!(bound > 0.0);
+    assert!(
+        bound >= 0.1 * mean_uplift(&margin.allocation),
+        "{bound} vs {}",
+        mean_uplift(&margin.allocation)
+    );
+    assert!(close(
+        margin.expected_uplift,
+        mean_uplift(&margin.allocation),
+        1e-9
+    ));
+    // A step 1 % of the way longer no longer keeps the margin.
+    let longer = at(margin.step + 0.01);
+    assert!(uplift_quantile(&curves, &current, &longer, 0.05) < 0.1 * mean_uplift(&longer));
+    // Draws that agree: the move is supported in full with any margin below 1.
+    let truth = [hill(40_000.0, 8_000.0, 1.0), hill(60_000.0, 15_000.0, 2.5)];
+    let agree: Vec<Vec<HillResponse>> = truth.iter().map(|&f| vec![f; 40]).collect();
+    let full = recommend(
+        RecommendParams::new().lower_bound_share(0.5),
+        &agree,
+        &truth,
+        &[15_000.0, 5_000.0],
+        20_000.0,
+    );
+    assert_eq!(full.verdict, Verdict::Optimum);
+    assert_eq!(full.step, 1.0);
+    for bad in [-0.1, 1.0, f64::NAN] {
+        assert!(matches!(
+            RecommendParams::new().lower_bound_share(bad).check(),
+            Err(RecommendError::InvalidLowerBoundShare(_))
+        ));
+    }
+}
+
 /// The default confidence is 0.95: a move the draws favour 9 : 1 is not taken (it would be
 /// at the previous default, 0.8), because one draw in ten says it loses at every step
 /// toward it; the default asks that the 90 % uplift interval of the move lie above zero.
