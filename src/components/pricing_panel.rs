@@ -85,9 +85,17 @@ pub fn PricingPanel(
     let promotion = RwSignal::new(false);
     let depth = RwSignal::new(report.promotion.mean_depth);
     let media_revenue = Memo::new(move |_| scenario.with(|s| s.revenue));
+    // Only the multiplicative form's effects scale with the plan's forecast; in the additive
+    // form the effect must not re-run on every slider move (the hot path).
+    let effect_follows_plan = report.form == ModelForm::Multiplicative;
     let effect = {
         let report = report.clone();
         Memo::new(move |_| {
+            let plan_revenue = if effect_follows_plan {
+                media_revenue.get()
+            } else {
+                media_revenue.get_untracked()
+            };
             PricingEffect::of(
                 &report,
                 PricingSetting {
@@ -95,7 +103,7 @@ pub fn PricingPanel(
                     promotion: promotion.get(),
                     depth: depth.get(),
                 },
-                media_revenue.get(),
+                plan_revenue,
             )
         })
     };

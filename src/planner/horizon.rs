@@ -337,13 +337,9 @@ pub fn parse_channel_week_caps(
 pub enum HorizonPlanning {
     /// The additive model's dynamics ([`horizon_model`]).
     Additive(Arc<HorizonModel>),
-    /// The multiplicative model and its data, sent to the worker with each plan asked for.
-    Multiplicative {
-        /// The fitted multiplicative model.
-        model: Arc<MultiplicativeModel>,
-        /// The data it was fitted on (carry-in, base forecast).
-        data: Arc<WeeklyData>,
-    },
+    /// The multiplicative model: each plan asked for is sent to the worker with the
+    /// planner's model and data (`worker::horizon_job::HorizonJob::for_planner`).
+    Multiplicative,
 }
 
 /// How to plan ahead for `planner`'s model ([`HorizonPlanning`]), checked: a model whose
@@ -358,10 +354,7 @@ pub fn horizon_planning(planner: &Planner) -> Result<HorizonPlanning, String> {
         Some(model) => {
             MultiplicativeHorizon::new(model, planner.data(), 1, &ForecastParams::new())
                 .map_err(|e| format!("Planning ahead is not available for this model: {e}."))?;
-            Ok(HorizonPlanning::Multiplicative {
-                model: Arc::new(model.clone()),
-                data: Arc::new(planner.data().clone()),
-            })
+            Ok(HorizonPlanning::Multiplicative)
         }
     }
 }
@@ -639,9 +632,11 @@ mod tests {
             horizon_model(p).is_err(),
             "the additive dynamics are not the multiplicative model's"
         );
-        let Ok(HorizonPlanning::Multiplicative { model, data }) = horizon_planning(p) else {
-            panic!("a multiplicative planner plans in its form");
-        };
+        assert!(
+            matches!(horizon_planning(p), Ok(HorizonPlanning::Multiplicative)),
+            "a multiplicative planner plans in its form"
+        );
+        let (model, data) = (p.model().multiplicative().unwrap(), p.data());
         let mut asked = inputs(13, 13.0 * 40_000.0);
         asked.weekly_caps[0] = Some(5_000.0);
         asked.fixed = parse_fixed("1:email=3000", p.channels(), 13).unwrap();

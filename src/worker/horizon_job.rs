@@ -11,6 +11,7 @@ use mixplan_core::model::MultiplicativeModel;
 use serde::{Deserialize, Serialize};
 
 use crate::planner::horizon::{HorizonInputs, HorizonOutcome, plan_multiplicative_period};
+use crate::planner::scenario::Planner;
 
 /// Page → worker: plan the period the horizon form asks for with this model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,6 +25,16 @@ pub struct HorizonJob {
 }
 
 impl HorizonJob {
+    /// The job for `planner`'s multiplicative model and its data; `None` for an additive
+    /// model (planned on the page).
+    pub fn for_planner(planner: &Planner, inputs: HorizonInputs) -> Option<Self> {
+        Some(Self {
+            model: planner.model().multiplicative()?.clone(),
+            data: planner.data().clone(),
+            inputs,
+        })
+    }
+
     /// The plan and its forecast, or what to change in the form's words.
     pub fn run(&self) -> Result<HorizonOutcome, String> {
         plan_multiplicative_period(&self.model, &self.data, &self.inputs)
@@ -40,17 +51,20 @@ mod tests {
     #[test]
     fn the_job_in_the_worker_is_the_plan_made_directly() {
         let p = fitted_multiplicative_planner();
-        let Ok(HorizonPlanning::Multiplicative { model, data }) = horizon_planning(p) else {
-            panic!("a multiplicative planner");
-        };
+        assert!(matches!(
+            horizon_planning(p),
+            Ok(HorizonPlanning::Multiplicative)
+        ));
         let inputs = HorizonInputs::new(8, 8.0 * 30_000.0, p.channels().len());
-        let direct = plan_multiplicative_period(&model, &data, &inputs);
+        let direct = plan_multiplicative_period(
+            p.model()
+                .multiplicative()
+                .expect("a multiplicative planner"),
+            p.data(),
+            &inputs,
+        );
         assert!(direct.is_ok(), "{direct:?}");
-        let job = HorizonJob {
-            model: (*model).clone(),
-            data: (*data).clone(),
-            inputs,
-        };
+        let job = HorizonJob::for_planner(p, inputs).expect("a multiplicative planner");
         assert_eq!(
             run(Job::Horizon(Box::new(job))),
             JobResult::Horizon(Box::new(direct))

@@ -158,21 +158,16 @@ pub fn HorizonPanel(
             });
             Signal::derive(move || Some(solved.get()))
         }
-        HorizonPlanning::Multiplicative { model, data } => {
+        HorizonPlanning::Multiplicative => {
             let settled: ReadSignal<Result<HorizonInputs, String>> =
                 use_debounced(inputs, WORKER_PLAN_DEBOUNCE_MS);
+            let p = planner.clone();
             let solved = LocalResource::new(move || {
-                let asked = settled.get();
-                let (model, data) = (model.clone(), data.clone());
-                async move {
-                    let inputs = asked.ok()?;
-                    let job = HorizonJob {
-                        model: (*model).clone(),
-                        data: (*data).clone(),
-                        inputs: inputs.clone(),
-                    };
-                    Some((inputs, plan_in_worker(job).await))
-                }
+                let asked = settled.get().ok();
+                let job = asked
+                    .clone()
+                    .and_then(|inputs| HorizonJob::for_planner(&p, inputs));
+                async move { Some((asked?, plan_in_worker(job?).await)) }
             });
             // The worker answers in order, so the last answer is for the last inputs sent;
             // it is this plan only if the form has not changed since.
