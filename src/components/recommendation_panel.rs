@@ -2,6 +2,7 @@
 //! the posterior draws, beside the point-estimate optimum for comparison.
 
 use leptos::prelude::*;
+use mixplan_core::model::posterior::recommend::DEFAULT_LOWER_BOUND_SHARE;
 use mixplan_core::model::posterior::{Recommendation, Verdict};
 
 use crate::fitting::PosteriorState;
@@ -35,6 +36,16 @@ pub fn verdict_heading(recommendation: &Recommendation) -> String {
         ),
         Verdict::KeepCurrent => "The data cannot tell — keep the current mix".to_string(),
     }
+}
+
+/// The margin a move needs besides its odds, in words (`share` of the expected gain kept by
+/// the uplift's `1 − confidence` quantile).
+pub fn margin_text(confidence: f64, share: f64) -> String {
+    format!(
+        "A move also needs its plausible worst outcome (the {:.0}% quantile of its gain) to keep at least {:.0}% of its expected gain; otherwise it moves only part of the way.",
+        100.0 * (1.0 - confidence),
+        100.0 * share
+    )
 }
 
 /// The recommendation's odds: `"Expected +$1,200 per week (90% interval −$300 – +$2,500);
@@ -144,6 +155,9 @@ pub fn RecommendationPanel(
                     }
                 />
             </label>
+            <p class="footnote" data-testid="recommendation-margin">
+                {move || margin_text(confidence.get(), DEFAULT_LOWER_BOUND_SHARE)}
+            </p>
             <p class="verdict" data-testid="recommendation-heading">{move || ok().map(|r| verdict_heading(&r)).unwrap_or_default()}</p>
             <p data-testid="recommendation-text" class:updating=move || updating.get()>{status}</p>
             <p class="warning" class:hidden=move || convergence().is_none() role="status">{convergence}</p>

@@ -185,6 +185,11 @@ test('the confidence control moves the recommendation consistently: never a move
     // Asking for better odds never moves further.
     if (previous) assert.ok(r.step <= previous.step + 1e-9, `step ${r.step} after ${previous.step}`);
     previous = r;
+    // The margin (default 0.1) is stated at the quantile the confidence implies.
+    assert.match(
+      await page.locator(id('recommendation-margin')).textContent(),
+      new RegExp(`the ${Math.round((1 - confidence) * 100)}% quantile of its gain\\) to keep at least 10% of its expected gain`),
+    );
   }
   assert.deepEqual(problems, []);
   await page.close();

@@ -97,6 +97,12 @@ fn optimize_recommends_by_the_rule_and_keeps_the_point_optimum() {
         other => panic!("unknown verdict {other}"),
     }
     assert!(out["verdict_text"].as_str().unwrap().len() > 20);
+    // The default margin is reported, and a step keeps its uplift's 5 % quantile at least
+    // 0.1 of its expected uplift: at the default confidence, the low end of the interval.
+    assert_eq!(out["margin"], 0.1);
+    if step > 0.0 {
+        assert!(low >= 0.1 * expected - 1e-6 * expected.abs(), "{out}");
+    }
     // The point optimum is judged by the same posterior.
     assert!(out["point_optimum_posterior"]["probability_of_gain"].is_number());
     assert!(
@@ -168,6 +174,16 @@ fn the_partial_step_is_chosen_and_reported() {
     ]);
     assert!(
         stderr.contains("`furthest` is not a partial step: give largest"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_margin_out_of_range_says_what_to_give() {
+    let csv = store_csv_path();
+    let stderr = failure(&["optimize", &csv, "--budget", "50000", "--margin", "1"]);
+    assert!(
+        stderr.starts_with("error: --margin 1: the share of the expected uplift the lower bound must keep must be in [0, 1), got 1"),
         "{stderr}"
     );
 }

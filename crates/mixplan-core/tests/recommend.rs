@@ -319,12 +319,23 @@ fn a_partial_move_can_stop_at_its_highest_lower_bound() {
 /// With `lower_bound_share(ρ)` a step is supported only while its uplift's 5 % quantile is at
 /// least `ρ` times its expected uplift: the partial move stops before the largest step with
 /// `P(gain) ≥ 0.95` (where that quantile is zero), at the edge where the quantile reaches
-/// `ρ·E[U]`; a move the draws agree on is still taken in full; `ρ = 0` is the default rule;
-/// a share outside `[0, 1)` is an error.
+/// `ρ·E[U]`; a move the draws agree on is still taken in full; `ρ = 0.1` is the default
+/// (`ρ = 0` the rule before it), the recommendation reports it, and the verdict says the
+/// margin, not the odds, held the move back; a share outside `[0, 1)` is an error.
 #[test]
 fn a_margin_stops_a_partial_move_where_the_lower_bound_keeps_a_share_of_the_gain() {
+    assert_eq!(
+        mixplan_core::model::posterior::recommend::DEFAULT_LOWER_BOUND_SHARE,
+        0.1
+    );
     let (curves, point, current) = doubtful_size_of_move();
-    let largest = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
+    let largest = recommend(
+        RecommendParams::new().lower_bound_share(0.0),
+        &curves,
+        &point,
+        &current,
+        20_000.0,
+    );
     let margin = recommend(
         RecommendParams::new().lower_bound_share(0.1),
         &curves,
@@ -332,14 +343,10 @@ fn a_margin_stops_a_partial_move_where_the_lower_bound_keeps_a_share_of_the_gain
         &current,
         20_000.0,
     );
-    let none = recommend(
-        RecommendParams::new().lower_bound_share(0.0),
-        &curves,
-        &point,
-        &current,
-        20_000.0,
-    );
-    assert_eq!(none, largest);
+    let default = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
+    assert_eq!(default, margin);
+    assert_eq!(margin.lower_bound_share, 0.1);
+    assert_eq!(largest.lower_bound_share, 0.0);
     assert_eq!(
         margin.verdict,
         Verdict::PartialStep,
@@ -354,6 +361,22 @@ fn a_margin_stops_a_partial_move_where_the_lower_bound_keeps_a_share_of_the_gain
         largest.step
     );
     assert!(margin.probability_of_gain >= 0.95);
+    // The candidate's own odds: if they meet the confidence, the sentence blames the margin.
+    if margin.candidate.probability_of_gain >= 0.95 {
+        assert!(
+            margin
+                .verdict_text
+                .contains("keeps less than 10 % of its expected gain"),
+            "{}",
+            margin.verdict_text
+        );
+    } else {
+        assert!(
+            margin.verdict_text.contains("only (below 95 %)"),
+            "{}",
+            margin.verdict_text
+        );
+    }
     let at = |t: f64| -> Vec<f64> {
         current
             .iter()
@@ -407,6 +430,59 @@ fn a_margin_stops_a_partial_move_where_the_lower_bound_keeps_a_share_of_the_gain
             Err(RecommendError::InvalidLowerBoundShare(_))
         ));
     }
+}
+
+/// When the candidate's odds meet the confidence but the margin holds the move back, the
+/// sentence says the margin did, not the odds. Built by widening the doubt of a minority of
+/// draws (their channel-A curve saturates sooner) until such a case appears.
+#[test]
+fn a_move_held_back_by_the_margin_says_so() {
+    let current = [500.0, 19_500.0];
+    let b = vec![hill(20_000.0, 10_000.0, 1.0); 100];
+    let mut found = 0;
+    for minority in [6_usize, 8] {
+        for (beta, k) in [6_500.0, 7_000.0, 7_500.0]
+            .into_iter()
+            .flat_map(|beta| [1_000.0, 1_500.0, 2_500.0, 3_000.0].map(|k| (beta, k)))
+        {
+            let a: Vec<HillResponse> = (0..100)
+                .map(|d| {
+                    if d < 100 - minority {
+                        hill(30_000.0, 20_000.0, 1.0)
+                    } else {
+                        hill(beta, k, 1.0)
+                    }
+                })
+                .collect();
+            let point = [a[0], b[0]];
+            let curves = vec![a, b.clone()];
+            let rec = recommend(RecommendParams::new(), &curves, &point, &current, 20_000.0);
+            if rec.candidate.probability_of_gain >= 0.95 && rec.verdict != Verdict::Optimum {
+                found += 1;
+                assert!(
+                    rec.verdict_text
+                        .contains("keeps less than 10 % of its expected gain")
+                        && !rec.verdict_text.contains("only (below"),
+                    "{}",
+                    rec.verdict_text
+                );
+                let without = recommend(
+                    RecommendParams::new().lower_bound_share(0.0),
+                    &curves,
+                    &point,
+                    &current,
+                    20_000.0,
+                );
+                assert_eq!(
+                    without.verdict,
+                    Verdict::Optimum,
+                    "{}",
+                    without.verdict_text
+                );
+            }
+        }
+    }
+    assert!(found > 0, "no case where the margin alone held a move back");
 }
 
 /// The default confidence is 0.95: a move the draws favour 9 : 1 is not taken (it would be

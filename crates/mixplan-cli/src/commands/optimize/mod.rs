@@ -23,7 +23,9 @@
 //! tests if given) and recommends a split of a weekly budget (sustained over time) by the
 //! core's recommendation rule (`model::posterior::recommend`): the split with the highest
 //! posterior expected revenue, moved from the current split only as far as the probability
-//! of beating it stays at least `--confidence` (default 0.95: the 90 % uplift interval above zero). The point-estimate optimum
+//! of beating it stays at least `--confidence` (default 0.95: the 90 % uplift interval above zero)
+//! and the low end of that interval keeps at least `--margin` (default 0.1) of the expected
+//! uplift. The point-estimate optimum
 //! (the exact optimum of the fitted curves, solved once) is kept as `point_optimum`. With
 //! `--no-posterior`, and in `target_roas` mode, the recommendation is the point-estimate
 //! optimum (`method: point_estimate`). Prints JSON:
@@ -36,7 +38,7 @@
 //! | `target_roas` | the target asked for (`target_roas` mode only) |
 //! | `allocation` | the recommended weekly spend per channel |
 //! | `expected_uplift`, `uplift_interval`, `probability_of_gain` | posterior mean weekly media-revenue uplift of `allocation` over `current`, its 90 % interval, the share of draws in which it gains (`posterior_rule` only) |
-//! | `verdict`, `verdict_text`, `step`, `confidence`, `partial_step` | what the rule concluded (`optimum`, `partial_step`, `keep_current`), in a sentence, how far it moved toward `candidate`, the level asked, where a partial move stops (`largest_supported`, or `highest_lower_bound` with `--partial-step safest`) |
+//! | `verdict`, `verdict_text`, `step`, `confidence`, `margin`, `partial_step` | what the rule concluded (`optimum`, `partial_step`, `keep_current`), in a sentence, how far it moved toward `candidate`, the level asked, the margin (`--margin`, default 0.1: a step's uplift's (1 − P) quantile must be at least this share of its expected uplift), where a partial move stops (`largest_supported`, or `highest_lower_bound` with `--partial-step safest`) |
 //! | `candidate` | the split with the highest posterior expected revenue, judged by the posterior |
 //! | `point_optimum` | the point-estimate optimum: `allocation`, `predicted_revenue`, `media_revenue`, `roas` under the fitted model |
 //! | `point_optimum_posterior` | the point-estimate optimum judged by the posterior (uplift, interval, probability of gain) |
@@ -70,7 +72,7 @@ use mixplan_core::format::money;
 use mixplan_core::model::ModelForm;
 use mixplan_core::model::PlanningModel;
 use mixplan_core::model::posterior::PartialStep;
-use mixplan_core::model::posterior::recommend::DEFAULT_CONFIDENCE;
+use mixplan_core::model::posterior::recommend::{DEFAULT_CONFIDENCE, DEFAULT_LOWER_BOUND_SHARE};
 use mixplan_core::optimize::{
     Allocation, BoundStatus, BudgetProblem, OptimizeError, Optimizer, Plan, RevenueForm,
     RoasProblem, SpendBounds, scale_mix,
@@ -129,6 +131,11 @@ pub struct Args {
     /// highest (moves less far; docs/trust.md measures both).
     #[arg(long, default_value = "largest", value_parser = parse_partial_step, value_name = "largest|safest")]
     partial_step: PartialStep,
+    /// The margin on a move, 0 ≤ RHO < 1: a step is taken only if its uplift's (1 − P)
+    /// quantile (the low end of its 90 % uplift interval at P = 0.95) is at least RHO times
+    /// its expected uplift. Default 0.1; 0 is the rule without a margin (docs/trust.md).
+    #[arg(long, default_value_t = DEFAULT_LOWER_BOUND_SHARE, value_name = "RHO")]
+    margin: f64,
     #[command(flatten)]
     posterior: PosteriorArgs,
     /// Carryover form of the model: geometric (default), weibull-cdf or weibull-pdf.

@@ -11,7 +11,8 @@ use crate::error::CliError;
 use mixplan_core::data::WeeklyData;
 use mixplan_core::model::PlanningModel;
 use mixplan_core::model::posterior::{
-    PartialStep, RecommendParams, Recommendation, SplitAssessment, Verdict, feasible_current,
+    PartialStep, RecommendError, RecommendParams, Recommendation, SplitAssessment, Verdict,
+    feasible_current,
 };
 use mixplan_core::optimize::SpendBounds;
 use serde::Serialize;
@@ -70,6 +71,8 @@ pub struct RuleOut {
     pub step: f64,
     /// The confidence level asked for.
     pub confidence: f64,
+    /// The margin asked for (`--margin`).
+    pub margin: f64,
     /// Where a move not supported in full stops: `largest_supported` (default) or
     /// `highest_lower_bound` (`--partial-step safest`).
     pub partial_step: PartialStep,
@@ -98,13 +101,16 @@ pub fn recommend(
     bounds: &[SpendBounds],
     budget: f64,
 ) -> Result<Option<RuleOutcome>, CliError> {
-    let asked = format!("--confidence {}", args.confidence);
     let rule = RecommendParams::new()
         .confidence(args.confidence)
         .partial_step(args.partial_step)
+        .lower_bound_share(args.margin)
         .check()
         .map_err(|e| CliError::Recommend {
-            asked: asked.clone(),
+            asked: match e {
+                RecommendError::InvalidLowerBoundShare(_) => format!("--margin {}", args.margin),
+                _ => format!("--confidence {}", args.confidence),
+            },
             source: e.into(),
         })?;
     let explain = |e: mixplan_core::model::posterior::RecommendError| CliError::Recommend {
@@ -158,6 +164,7 @@ impl RuleOutcome {
             verdict_text: r.verdict_text.clone(),
             step: r.step,
             confidence: r.confidence,
+            margin: r.lower_bound_share,
             partial_step: self.partial_step,
             candidate: AssessedOut::new(names, &r.candidate),
             point_optimum_posterior: AssessedOut::new(names, &r.point_optimum),
