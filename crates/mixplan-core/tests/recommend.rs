@@ -733,3 +733,18 @@ proptest::proptest! {
         proptest::prop_assert!(rec.step == 0.0 || rec.probability_of_gain >= confidence);
     }
 }
+
+/// Settings saved before the margin existed read back with the default margin.
+#[test]
+fn settings_without_a_margin_read_back_with_the_default() {
+    let saved = serde_json::json!({
+        "confidence": 0.9,
+        "interval_level": 0.9,
+        "support": null,
+    });
+    let params: RecommendParams = serde_json::from_value(saved).expect("old settings");
+    assert_eq!(
+        params,
+        RecommendParams::new().confidence(0.9).lower_bound_share(0.1)
+    );
+}
