@@ -640,11 +640,10 @@ mod tests {
         let mut asked = inputs(13, 13.0 * 40_000.0);
         asked.weekly_caps[0] = Some(5_000.0);
         asked.fixed = parse_fixed("1:email=3000", p.channels(), 13).unwrap();
-        let outcome = plan_multiplicative_period(&model, &data, &asked).unwrap();
+        let outcome = plan_multiplicative_period(model, data, &asked).unwrap();
 
         // The core's planner and forecast, as `mixplan plan --form multiplicative` runs them.
-        let horizon =
-            MultiplicativeHorizon::new(&model, &data, 13, &ForecastParams::new()).unwrap();
+        let horizon = MultiplicativeHorizon::new(model, data, 13, &ForecastParams::new()).unwrap();
         let problem = asked.params().check(horizon.dynamics()).unwrap();
         let direct = HorizonOptimizer::new()
             .solve_multiplicative(&horizon, &problem)
@@ -689,7 +688,7 @@ mod tests {
         // The limits are explained as in the additive form.
         let mut tight = inputs(4, 100_000.0);
         tight.weekly_caps = vec![Some(1_000.0); 5];
-        let e = plan_multiplicative_period(&model, &data, &tight).unwrap_err();
+        let e = plan_multiplicative_period(model, data, &tight).unwrap_err();
         assert!(
             e.starts_with("The caps allow at most $20,000 over the period"),
             "{e}"
