@@ -50,6 +50,11 @@ mod trust_risk;
 
 use trust_risk::{RiskSettings, risk_recommender};
 
+#[path = "support/trust_stability.rs"]
+mod trust_stability;
+
+use trust_stability::{StabilitySettings, stability_recommender, sub_fits};
+
 /// Goal of issue #11: the worst world's capture at any budget.
 const GOAL_WORST: f64 = -0.1;
 /// Goal of issue #11: the median capture at each budget.
@@ -100,10 +105,17 @@ struct Policy {
 
 /// Rows for developing a rule on cached posteriors (settings from `TRUST_RISK`): they run
 /// only when `TRUST_ROWS` names them.
-const DEVELOPMENT_ROWS: [&str; 2] = ["risk_rule", "risk_rule_lift_tests"];
+const DEVELOPMENT_ROWS: [&str; 6] = [
+    "risk_rule",
+    "risk_rule_lift_tests",
+    "stability_rule",
+    "stability_rule_lift_tests",
+    "stability_rule_margin",
+    "stability_rule_margin_lift_tests",
+];
 
 /// The rows, in print order.
-const POLICIES: [Policy; 15] = [
+const POLICIES: [Policy; 19] = [
     Policy {
         label: "point estimate (default model's optimum)",
         key: "point_estimate",
@@ -125,12 +137,12 @@ const POLICIES: [Policy; 15] = [
         learn: previous_rule_lift_tests,
     },
     Policy {
-        label: "recommendation rule (confidence 0.95: 90 % uplift interval above 0)",
+        label: "rule without the margin (confidence 0.95 only; the default until December 2)",
         key: "posterior_rule",
         learn: posterior_rule,
     },
     Policy {
-        label: "recommendation rule + 2 lift tests",
+        label: "rule without the margin + 2 lift tests",
         key: "posterior_rule_lift_tests",
         learn: posterior_rule_lift_tests,
     },
@@ -150,12 +162,12 @@ const POLICIES: [Policy; 15] = [
         learn: posterior_rule_within_support,
     },
     Policy {
-        label: "rule with a margin: lower bound ≥ 10 % of the expected uplift (not adopted)",
+        label: "recommendation rule (default: confidence 0.95 and margin 0.1)",
         key: "posterior_rule_margin",
         learn: posterior_rule_margin,
     },
     Policy {
-        label: "rule with a margin + 2 lift tests (not adopted)",
+        label: "recommendation rule (default) + 2 lift tests",
         key: "posterior_rule_margin_lift_tests",
         learn: posterior_rule_margin_lift_tests,
     },
@@ -168,6 +180,26 @@ const POLICIES: [Policy; 15] = [
         label: "risk-aware rule + 2 lift tests (TRUST_RISK settings; development)",
         key: "risk_rule_lift_tests",
         learn: risk_rule_lift_tests,
+    },
+    Policy {
+        label: "rule + time-stability veto (TRUST_STABILITY settings; development)",
+        key: "stability_rule",
+        learn: stability_rule,
+    },
+    Policy {
+        label: "rule + time-stability veto + 2 lift tests (development)",
+        key: "stability_rule_lift_tests",
+        learn: stability_rule_lift_tests,
+    },
+    Policy {
+        label: "margin rule (ρ = 0.1) + time-stability veto (development)",
+        key: "stability_rule_margin",
+        learn: stability_rule_margin,
+    },
+    Policy {
+        label: "margin rule (ρ = 0.1) + time-stability veto + 2 lift tests (development)",
+        key: "stability_rule_margin_lift_tests",
+        learn: stability_rule_margin_lift_tests,
     },
     Policy {
         label: "oracle (true carryover and saturation, linear part fitted)",
@@ -509,7 +541,8 @@ const PREVIOUS_RULE: RuleSettings = RuleSettings {
     lower_bound_share: 0.0,
 };
 
-/// The rule with its defaults (confidence 0.95: the 90 % uplift interval above zero).
+/// The rule without the margin (confidence 0.95: the 90 % uplift interval above zero), the
+/// default until December 2.
 const RULE: RuleSettings = RuleSettings {
     full: false,
     confidence: DEFAULT_CONFIDENCE,
@@ -525,7 +558,7 @@ const RULE_LOWER_BOUND: RuleSettings = RuleSettings {
 };
 
 /// The rule with a margin: a step's 90 % uplift interval must start at or above 10 % of its
-/// expected uplift (`RecommendParams::lower_bound_share(0.1)`; development, not adopted).
+/// expected uplift (`RecommendParams::lower_bound_share(0.1)`): the default since December 2.
 const RULE_MARGIN: RuleSettings = RuleSettings {
     lower_bound_share: RULE_MARGIN_SHARE,
     ..RULE
@@ -643,6 +676,35 @@ fn risk_rule(world: &World) -> Result<Recommender, String> {
 /// The same on the posterior calibrated by two lift tests.
 fn risk_rule_lift_tests(world: &World) -> Result<Recommender, String> {
     risk_recommender(sampled(world, true)?, RiskSettings::from_env()?)
+}
+
+/// The rule (margin `lower_bound_share`) with the time-stability veto of `TRUST_STABILITY`
+/// (`examples/support/trust_stability.rs`) on the world's posterior (with lift tests if
+/// asked; the sub-period point fits never have them).
+fn stability(world: &World, with_lift_tests: bool, share: f64) -> Result<Recommender, String> {
+    let settings = StabilitySettings::from_env()?;
+    let fits = sub_fits(world.family_seed, world.index, &world.data, settings);
+    stability_recommender(sampled(world, with_lift_tests)?, fits, settings, share)
+}
+
+/// The adopted rule with the time-stability veto.
+fn stability_rule(world: &World) -> Result<Recommender, String> {
+    stability(world, false, 0.0)
+}
+
+/// The same on the posterior calibrated by two lift tests.
+fn stability_rule_lift_tests(world: &World) -> Result<Recommender, String> {
+    stability(world, true, 0.0)
+}
+
+/// The margin rule ([`RULE_MARGIN_SHARE`]) with the time-stability veto.
+fn stability_rule_margin(world: &World) -> Result<Recommender, String> {
+    stability(world, false, RULE_MARGIN_SHARE)
+}
+
+/// The same on the posterior calibrated by two lift tests.
+fn stability_rule_margin_lift_tests(world: &World) -> Result<Recommender, String> {
+    stability(world, true, RULE_MARGIN_SHARE)
 }
 
 /// The rule with a margin ([`RULE_MARGIN`]) on the default posterior.
