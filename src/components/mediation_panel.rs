@@ -2,6 +2,8 @@
 //! when first opened, splits each social channel's effect into direct and through paid search
 //! (the core's [`mixplan_core::mediation`], two stages with block-bootstrap intervals) and
 //! shows the plain and the mediation-aware split of the historical weekly budget side by side.
+//! In the model's form: for a multiplicative model stage 2 explains ln revenue and the
+//! effects are removal effects, which the panel says do not add up.
 //! Computed once, when first opened, in the on-demand worker (a few hundred ms: stage 1's
 //! curve search, then 500 bootstrap resamples that repeat it; the time is shown), never on
 //! the input path.
@@ -13,10 +15,11 @@ use mixplan_core::data::MetricKind;
 use mixplan_core::mediation::{
     Interval, MediationParams, MediationReport, MediationSplits, MediatorMetric,
 };
+use mixplan_core::model::ModelForm;
 
 use super::use_first_open::use_first_open;
 use crate::format::{currency, decimal, percent};
-use crate::planner::scenario::{Planner, additive_only};
+use crate::planner::scenario::Planner;
 use crate::worker::mediation_job::MediationJob;
 use crate::worker::on_demand::{Job, JobResult};
 use crate::worker::on_demand_client;
@@ -50,8 +53,9 @@ fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
-/// The two-stage estimate on the planner's data, in the on-demand worker
-/// ([`crate::worker::mediation_job`]), then both splits here. The mediator is paid search's
+/// The two-stage estimate on the planner's data in the model's form, in the on-demand worker
+/// ([`crate::worker::mediation_job`]), then both splits here (on the model's curves, their
+/// revenue in its form). The mediator is paid search's
 /// weekly clicks: the data's own (a `<mediator>_clicks` column mapped as a metric), else the
 /// store's, embedded for its weeks (`crate::embedded::search_clicks_for`); without either,
 /// paid search's spend stands for them and the panel says so.
@@ -78,13 +82,9 @@ async fn compute(planner: &Planner) -> Result<Computed, String> {
     let missing = clicks.is_none().then(|| format!(
         "The data have no weekly clicks of {mediator}: its spend stands for them here. Add a column {mediator}_clicks to your file and give it the role “metric” to use them."
     ));
-    let model = planner
-        .additive_model()
-        .ok_or_else(|| additive_only("The mediation estimate"))?
-        .clone();
     let job = MediationJob {
         data: planner.data().clone(),
-        model,
+        model: planner.model().clone(),
         params: MediationParams {
             mediator: mediator.clone(),
             metric: if clicks.is_some() {
@@ -103,7 +103,7 @@ async fn compute(planner: &Planner) -> Result<Computed, String> {
     };
     let budget: f64 = planner.historical_mix().iter().sum();
     let splits = report
-        .splits(planner.curves(), &ids, budget)
+        .splits_in_form(planner.curves(), &ids, budget, planner.revenue_form())
         .map_err(|e| format!("Cannot split the budget: {e}."))?;
     Ok(Computed {
         report,
@@ -128,6 +128,22 @@ fn roi(value: f64) -> String {
     decimal(value, 2)
 }
 
+/// A table cell showing `interval` in the given format, with its exact bounds as
+/// `data-estimate`, `data-lower` and `data-upper` (what the e2e test compares with the CLI).
+fn interval_cell(testid: String, interval: &Interval, show: fn(f64) -> String) -> AnyView {
+    view! {
+        <td
+            data-testid=testid
+            data-estimate=interval.estimate.to_string()
+            data-lower=interval.lower.to_string()
+            data-upper=interval.upper.to_string()
+        >
+            {with_interval(interval, show)}
+        </td>
+    }
+    .into_any()
+}
+
 /// The computed panel's body.
 fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
     let report = &computed.report;
@@ -145,13 +161,11 @@ fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
             view! {
                 <tr>
                     <th scope="row">{name}</th>
-                    <td>{with_interval(&s.direct, currency)}</td>
-                    <td>{with_interval(&s.indirect, currency)}</td>
-                    <td>{with_interval(&s.total, currency)}</td>
-                    <td>{with_interval(&s.total_roi, roi)}</td>
-                    <td data-testid=format!("mediation-indirect-share-{id}")>
-                        {with_interval(&s.indirect_share, percent)}
-                    </td>
+                    {interval_cell(format!("mediation-direct-{id}"), &s.direct, currency)}
+                    {interval_cell(format!("mediation-indirect-{id}"), &s.indirect, currency)}
+                    {interval_cell(format!("mediation-total-{id}"), &s.total, currency)}
+                    {interval_cell(format!("mediation-total-roi-{id}"), &s.total_roi, roi)}
+                    {interval_cell(format!("mediation-indirect-share-{id}"), &s.indirect_share, percent)}
                 </tr>
             }
         })
@@ -166,8 +180,20 @@ fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
             view! {
                 <tr>
                     <th scope="row">{name.clone()}</th>
-                    <td class:chosen=move || !total_effect.get()>{currency(plain)}</td>
-                    <td class:chosen=move || total_effect.get()>{currency(aware)}</td>
+                    <td
+                        class:chosen=move || !total_effect.get()
+                        data-testid=format!("mediation-split-plain-{}", c.channel)
+                        data-value=plain.to_string()
+                    >
+                        {currency(plain)}
+                    </td>
+                    <td
+                        class:chosen=move || total_effect.get()
+                        data-testid=format!("mediation-split-aware-{}", c.channel)
+                        data-value=aware.to_string()
+                    >
+                        {currency(aware)}
+                    </td>
                 </tr>
             }
         })
@@ -194,10 +220,25 @@ fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
             }
         }
     };
+    let form = report.form;
+    let share_meaning = match form {
+        ModelForm::Additive => "Through search ÷ total",
+        ModelForm::Multiplicative => {
+            "The through-search part of social's lift of log revenue (where the two paths add up)"
+        }
+    };
+    let form_note = (form == ModelForm::Multiplicative).then(|| {
+        view! {
+            <p class="muted" data-testid="mediation-form-note">
+                "In the multiplicative model each effect is the revenue lost without it, so direct and through search do not add up to the total."
+            </p>
+        }
+    });
     view! {
         {computed.missing.clone().map(|text| view! { <p class="muted" data-testid="mediation-missing">{text}</p> })}
-        <table class="mediation-effects">
-            <caption>{format!("Effects over the data period, {level} intervals (block bootstrap)")}</caption>
+        {form_note}
+        <table class="mediation-effects" data-testid="mediation-effects" data-form=form.to_string()>
+            <caption>{format!("Effects over the data period in the {form} model, {level} intervals (block bootstrap)")}</caption>
             <thead>
                 <tr>
                     <th scope="col">"Channel"</th>
@@ -205,7 +246,7 @@ fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
                     <th scope="col">{format!("Through {}", report.mediator)}</th>
                     <th scope="col">"Total"</th>
                     <th scope="col">"Total ROI"</th>
-                    <th scope="col">"Indirect share"</th>
+                    <th scope="col" title=share_meaning>"Indirect share"</th>
                 </tr>
             </thead>
             <tbody>{effects}</tbody>
@@ -237,8 +278,11 @@ fn body(computed: &Computed, total_effect: RwSignal<bool>) -> AnyView {
 }
 
 /// A collapsed `<details data-testid="mediation-panel">` "Social → search". Opening it
-/// computes the estimate (once) and shows each social channel's direct, indirect and total
-/// effect with intervals, its indirect share (`mediation-indirect-share-<id>`), the toggle
+/// computes the estimate (once, in the model's form: `mediation-effects` has `data-form`,
+/// and a multiplicative model adds `mediation-form-note`) and shows each social channel's
+/// direct, indirect and total effect with intervals (`mediation-direct-<id>`, … with
+/// `data-estimate`, `data-lower`, `data-upper`), its indirect share
+/// (`mediation-indirect-share-<id>`), the toggle
 /// "value social at its total effect" (`mediation-toggle`, off by default) and both splits,
 /// the chosen one highlighted and spelled out in `mediation-recommended`. When the data lack
 /// a search or a social channel it says which.

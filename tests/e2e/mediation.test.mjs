@@ -1,6 +1,7 @@
 // End-to-end: the "Social → search" panel in the release build in headless Chromium. Its
 // share is compared with `mixplan mediation` on the same data (`target/debug/mixplan`, which
-// `make test` builds before the e2e). Run with `node --test tests/e2e/mediation.test.mjs`
+// `make test` builds before the e2e); in the multiplicative model form, every effect, interval
+// and split with `mixplan mediation --form multiplicative`. Run with `node --test tests/e2e/mediation.test.mjs`
 // after `trunk build --release` and `cargo build -p mixplan-cli`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,11 +13,11 @@ import { loadWithRoles, plannerSite, id, ROOT } from './support.mjs';
 
 const site = plannerSite();
 
-/** `mixplan mediation FILE` (default: the demo store, clicks from its fact_marketing.csv), as JSON. */
-function cliMediation(file = join(ROOT, 'data_processed', 'mmm_data.csv')) {
+/** `mixplan mediation FILE [ARGS…]` (default: the demo store, clicks from its fact_marketing.csv), as JSON. */
+function cliMediation(file = join(ROOT, 'data_processed', 'mmm_data.csv'), args = []) {
   const cli = join(ROOT, 'target', 'debug', 'mixplan');
   assert.ok(existsSync(cli), 'build the CLI first: cargo build -p mixplan-cli');
-  const out = execFileSync(cli, ['mediation', file], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const out = execFileSync(cli, ['mediation', file, ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(out.toString('utf8'));
 }
 
@@ -109,5 +110,49 @@ test('a file of your own with a paid_search_clicks column: the panel uses those 
   const text = (await share.innerText()).trim();
   assertSameShare(text, cliMediation(path).sources.find((s) => s.channel === 'social').indirect_share);
   console.log(`mediation panel on your file: ${text}`);
+  assert.deepEqual(problems, []);
+});
+
+test('in the multiplicative model form the panel shows `mixplan mediation --form multiplicative`: every effect, interval and split, and says the parts do not add up', async () => {
+  const { page, problems } = await site.openPlanner({ width: 1280, height: 900 });
+  // Refit in the multiplicative form (as model_form.test.mjs does) and wait for its posterior,
+  // so the page is not rebuilt under the panel.
+  await page.locator(id('model-form-choice')).selectOption('multiplicative');
+  await page.locator(`${id('model-form')}[data-form="multiplicative"]`).waitFor({ state: 'attached', timeout: 120_000 });
+  await page.locator(`${id('posterior-status')}:text-is("ready")`).waitFor({ state: 'attached', timeout: 120_000 });
+
+  await page.locator(`${id('mediation-panel')} summary`).click();
+  await page.locator(`${id('mediation-effects')}[data-form="multiplicative"]`).waitFor({ timeout: 60_000 });
+  assert.match(await page.locator(id('mediation-form-note')).innerText(), /do not add up to the total/);
+  assert.equal(await page.locator(id('mediation-missing')).count(), 0);
+
+  const cli = cliMediation(undefined, ['--form', 'multiplicative']);
+  assert.equal(cli.form, 'multiplicative');
+  const social = cli.sources.find((s) => s.channel === 'social');
+  // The page's fit (wasm, in the worker) and the CLI's (native) agree to ~1e-12; the estimate
+  // and its bootstrap are deterministic (seed 42), so their figures agree far inside 1e-6.
+  const close = (shown, exact, what) => assert.ok(
+    Math.abs(shown - exact) <= 1e-6 * Math.max(Math.abs(exact), 1e-9), `${what}: page ${shown}, CLI ${exact}`);
+  for (const [testid, key] of [['direct', 'direct'], ['indirect', 'indirect'], ['total', 'total'], ['total-roi', 'total_roi'], ['indirect-share', 'indirect_share']]) {
+    const cell = page.locator(id(`mediation-${testid}-social`));
+    for (const bound of ['estimate', 'lower', 'upper']) {
+      close(Number(await cell.getAttribute(`data-${bound}`)), social[key][bound], `${key} ${bound}`);
+    }
+  }
+  // Removal effects: direct + through search exceed the total in this form.
+  assert.ok(social.direct.estimate + social.indirect.estimate > social.total.estimate, JSON.stringify(social));
+  assertSameShare((await page.locator(id('mediation-indirect-share-social')).innerText()).trim(), social.indirect_share);
+
+  // Both splits of the historical weekly budget, on the log curves.
+  const budget = cli.splits.budget;
+  for (const c of cli.splits.channels) {
+    for (const [testid, key] of [['plain', 'plain'], ['aware', 'mediation_aware']]) {
+      const shown = Number(await page.locator(id(`mediation-split-${testid}-${c.channel}`)).getAttribute('data-value'));
+      assert.ok(Math.abs(shown - c[key]) <= 1e-6 * budget, `${c.channel} ${key}: page ${shown}, CLI ${c[key]}`);
+    }
+  }
+  const cliSocial = cli.splits.channels.find((c) => c.channel === 'social');
+  assert.ok(cliSocial.mediation_aware > cliSocial.plain, JSON.stringify(cliSocial));
+  console.log(`mediation panel, multiplicative: share ${(await page.locator(id('mediation-indirect-share-social')).innerText()).trim()}, social ${cliSocial.plain.toFixed(0)} → ${cliSocial.mediation_aware.toFixed(0)} a week`);
   assert.deepEqual(problems, []);
 });

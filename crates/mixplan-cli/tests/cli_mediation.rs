@@ -177,3 +177,86 @@ fn missing_clicks_and_sources_are_explained() {
         "{text}"
     );
 }
+
+/// `--form multiplicative`: stage 2 on ln revenue, removal effects (direct + indirect exceed
+/// the total), the share on the log scale, and both splits of the same budget, the
+/// mediation-aware one giving social more; the default form is additive.
+#[test]
+fn the_multiplicative_form_is_estimated_on_ln_revenue() {
+    let csv = store_csv_path();
+    let out = success(&[
+        "mediation",
+        &csv,
+        "--form",
+        "multiplicative",
+        "--draws",
+        "100",
+    ]);
+    assert_eq!(out["form"], "multiplicative");
+    assert!(out.get("form_comparison").is_none());
+    let social = &out["sources"][0];
+    let estimate = |key: &str| social[key]["estimate"].as_f64().expect(key);
+    for key in ["direct", "indirect", "total", "indirect_share", "total_roi"] {
+        let interval = &social[key];
+        let get = |k: &str| interval[k].as_f64().unwrap_or(f64::NAN);
+        assert!(
+            get("lower") <= get("estimate") && get("estimate") <= get("upper"),
+            "{key}: {interval}"
+        );
+    }
+    assert!(estimate("indirect") > 0.0, "{social}");
+    // Removal effects overlap: the parts add up to more than the total.
+    assert!(
+        estimate("direct") + estimate("indirect") > estimate("total"),
+        "{social}"
+    );
+    assert!(estimate("total") > estimate("direct").max(estimate("indirect")));
+    let share = estimate("indirect_share");
+    assert!((0.0..1.0).contains(&share), "{share}");
+    let spend = social["spend"].as_f64().expect("spend");
+    assert!((estimate("total_roi") - estimate("total") / spend).abs() < 1e-9);
+    let budget = out["splits"]["budget"].as_f64().expect("budget");
+    let channels = out["splits"]["channels"].as_array().expect("channels");
+    for key in ["plain", "mediation_aware"] {
+        let sum: f64 = channels.iter().map(|c| c[key].as_f64().expect(key)).sum();
+        assert!((sum - budget).abs() < 1e-6 * budget, "{key}: {sum}");
+    }
+    let social_split = channels
+        .iter()
+        .find(|c| c["channel"] == "social")
+        .expect("social");
+    assert!(
+        social_split["mediation_aware"].as_f64() > social_split["plain"].as_f64(),
+        "{social_split}"
+    );
+
+    let additive = success(&["mediation", &csv, "--draws", "50"]);
+    assert_eq!(additive["form"], "additive");
+}
+
+/// The multiplicative form needs revenue above zero every week, and says so.
+#[test]
+fn the_multiplicative_form_refuses_a_week_without_revenue() {
+    let text = std::fs::read_to_string(store_csv_path()).expect("store csv");
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let names: Vec<String> = lines[0].split(',').map(String::from).collect();
+    let revenue = names.iter().position(|n| n == "revenue").expect("revenue");
+    let mut fields: Vec<String> = lines[5].split(',').map(String::from).collect();
+    fields[revenue] = "0".into();
+    lines[5] = fields.join(",");
+    let dir = scratch("zero");
+    let path = dir.join("mmm_data.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+    std::fs::copy(
+        std::path::Path::new(&store_csv_path()).with_file_name("fact_marketing.csv"),
+        dir.join("fact_marketing.csv"),
+    )
+    .expect("copy facts");
+    let text = failure(&[
+        "mediation",
+        path.to_str().expect("path"),
+        "--form",
+        "multiplicative",
+    ]);
+    assert!(text.contains("above zero"), "{text}");
+}

@@ -1,13 +1,19 @@
 //! `mixplan mediation DATA.csv [--mediator CHANNEL] [--source CHANNEL]… [--metric
-//! clicks|spend] [--facts fact_marketing.csv] [--draws N] [--level L]` (and the data
-//! arguments of `fit`)
+//! clicks|spend] [--facts fact_marketing.csv] [--draws N] [--level L] [--form
+//! additive|multiplicative|auto]` (and the data arguments of `fit`)
 //!
 //! Fits the model as `mixplan fit` does, then the two-stage mediation of
 //! [`mixplan_core::mediation`], and prints [`mixplan_core::mediation::MediationReport`] as
-//! JSON (`value_per_unit`; per source `direct`, `indirect`, `total`, `indirect_share`, their
-//! ROIs, each interval as `estimate`, `lower`, `upper`, `level`), where the clicks came from
-//! (`clicks_from`), and `splits`: the plain and the mediation-aware split of the historical
-//! weekly budget (mean total weekly spend). Method: `docs/mediation.md`.
+//! JSON (`form`; `value_per_unit`; per source `direct`, `indirect`, `total`,
+//! `indirect_share`, their ROIs, each interval as `estimate`, `lower`, `upper`, `level`),
+//! where the clicks came from (`clicks_from`), and `splits`: the plain and the
+//! mediation-aware split of the historical weekly budget (mean total weekly spend).
+//! Method: `docs/mediation.md`.
+//!
+//! `--form` chooses the model form as `mixplan fit --form` does (`additive` by default;
+//! `auto` adds `form_comparison`). In the multiplicative form stage 2 explains ln revenue,
+//! the effects are removal effects (direct + indirect do not add up to total), and the
+//! splits' revenues are the form's `B̄·(e^S − 1)`.
 //!
 //! Clicks (`--metric clicks`, the default) are read, in this order, from `--facts` (the
 //! store's weekly `fact_marketing.csv`: `week,channel_id,…,clicks,…`), from a column
@@ -15,13 +21,16 @@
 
 use super::CommandResult;
 use super::common::{ModelArgs, channel_names};
+use super::fit::{FormChoice, FormComparisonOut, choose_form};
 use super::output::print_json;
 use crate::error::CliError;
 use chrono::NaiveDate;
 use mixplan_core::mediation::{
     MediationError, MediationParams, MediationReport, MediationSplits, MediatorMetric,
-    estimate_mediation,
+    estimate_mediation_in_form,
 };
+use mixplan_core::model::{ModelForm, PlanningModel};
+use mixplan_core::transform::CarryoverForm;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -59,6 +68,11 @@ pub struct Args {
     /// Coverage of the intervals, in (0, 1).
     #[arg(long, default_value_t = 0.9, value_name = "L")]
     level: f64,
+    /// Model form: additive (default; each channel adds revenue), multiplicative (a model of
+    /// ln revenue: stage 2 explains ln revenue, effects are removal effects) or auto (chosen
+    /// by a rolling-origin evaluation inside the training weeks).
+    #[arg(long, default_value = "additive", value_enum, value_name = "FORM")]
+    form: FormChoice,
 }
 
 /// The whole output.
@@ -69,6 +83,9 @@ struct Output {
     /// The file the clicks were read from (none for `--metric spend`).
     #[serde(skip_serializing_if = "Option::is_none")]
     clicks_from: Option<String>,
+    /// With `--form auto`, the comparison that chose the form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form_comparison: Option<FormComparisonOut>,
     /// Both splits of the historical weekly budget.
     splits: MediationSplits,
 }
@@ -212,8 +229,23 @@ pub fn run(args: Args) -> CommandResult {
         path: path.clone(),
         source: source.into(),
     };
-    let fit = args.model.fit()?;
-    let names = channel_names(&fit.model);
+    let (data, quality) = args.model.data.load_assessed()?;
+    let (form, comparison) = choose_form(&args.model, &data, CarryoverForm::Geometric, args.form)?;
+    let (model, data): (PlanningModel, _) = match form {
+        ModelForm::Additive => {
+            let fit = args
+                .model
+                .fit_loaded(data, quality, CarryoverForm::Geometric)?;
+            (fit.model.into(), fit.data)
+        }
+        ModelForm::Multiplicative => {
+            let (model, _) = args
+                .model
+                .fit_multiplicative(&data, CarryoverForm::Geometric)?;
+            (model.into(), data)
+        }
+    };
+    let names = channel_names(model.linear_model());
     let mediator_name = names
         .iter()
         .find(|n| n.eq_ignore_ascii_case(&args.mediator))
@@ -233,7 +265,7 @@ pub fn run(args: Args) -> CommandResult {
     };
     let clicks = if metric == MediatorMetric::Clicks && names.contains(&mediator_name) {
         Some(
-            read_clicks(&args, &mediator_name, fit.data.weeks()).map_err(|how| {
+            read_clicks(&args, &mediator_name, data.weeks()).map_err(|how| {
                 mediation_error(MediationError::MissingClicks {
                     mediator: mediator_name.clone(),
                     how,
@@ -244,22 +276,22 @@ pub fn run(args: Args) -> CommandResult {
         None
     };
     let valid = params
-        .check(&fit.data, clicks.as_ref().map(|(c, _)| c.as_slice()))
+        .check(&data, clicks.as_ref().map(|(c, _)| c.as_slice()))
         .map_err(mediation_error)?;
-    let report = estimate_mediation(&fit.data, &fit.model, &valid).map_err(mediation_error)?;
-    let weeks = fit.data.len() as f64;
-    let budget: f64 = fit
-        .data
+    let report = estimate_mediation_in_form(&data, &model, &valid).map_err(mediation_error)?;
+    let weeks = data.len() as f64;
+    let budget: f64 = data
         .channels()
         .iter()
         .map(|c| c.values.iter().sum::<f64>() / weeks)
         .sum();
     let splits = report
-        .splits(&fit.model.responses(), &names, budget)
+        .splits_in_form(&model.curves(), &names, budget, model.revenue_form())
         .map_err(mediation_error)?;
     print_json(&Output {
         report,
         clicks_from: clicks.map(|(_, from)| from.display().to_string()),
+        form_comparison: comparison.as_ref().map(FormComparisonOut::from),
         splits,
     })?;
     Ok(())

@@ -95,6 +95,26 @@ pub enum MediationError {
         /// Why.
         reason: String,
     },
+    /// The multiplicative form models ln revenue, which needs revenue above zero every week.
+    #[error(
+        "the revenue is {value} in the week of {week}: the multiplicative form models ln revenue, which needs revenue above zero every week; use the additive form"
+    )]
+    NonPositiveRevenue {
+        /// The first such week.
+        week: chrono::NaiveDate,
+        /// Its revenue.
+        value: f64,
+    },
+    /// The splits were asked in a form other than the estimate's.
+    #[error(
+        "the mediation was estimated in the {estimated} form and the budget split was asked in the {asked} form; split with the model the estimate came from"
+    )]
+    FormMismatch {
+        /// The estimate's form.
+        estimated: crate::model::ModelForm,
+        /// The form of the revenue given to the splits.
+        asked: crate::model::ModelForm,
+    },
     /// The optimiser refused the problem.
     #[error("the budget split failed: {0}")]
     Optimize(String),

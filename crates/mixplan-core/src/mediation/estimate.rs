@@ -1,4 +1,6 @@
-//! The two regressions of [`super`], their block bootstrap, and the report they make.
+//! The two regressions of [`super`], their block bootstrap, and the report they make, in
+//! either form of the model ([`ModelForm`]): stage 2 explains revenue (additive) or its
+//! logarithm (multiplicative), and the effects are turned into revenue accordingly.
 
 use super::error::MediationError;
 use super::stage1::{Stage1Choice, Stage1Curve, choose_curves};
@@ -6,13 +8,15 @@ use super::{Interval, MediatorMetric, ValidMediationParams};
 use crate::data::WeeklyData;
 use crate::model::design::yearly_phase;
 use crate::model::posterior::equal_tailed_interval;
-use crate::model::{FittedModel, Term};
+use crate::model::{FittedModel, ModelForm, PlanningModel, Term};
 use crate::transform::{GeometricAdstock, Hill};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-/// One source channel's effects over the data period (see [`super`] for the formulas).
+/// One source channel's effects over the data period (see [`super`] for the formulas of
+/// both forms). Effects are in currency in both forms; coefficients of stage 2 are in
+/// revenue (additive) or ln revenue (multiplicative).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceEffect {
     /// The channel.
@@ -21,25 +25,35 @@ pub struct SourceEffect {
     pub channel_index: usize,
     /// Its spend over the data period `X_s`, currency.
     pub spend: f64,
-    /// `β_s`: weekly revenue at saturation of the direct path (stage 2), currency.
+    /// `β_s`: the direct path's weekly effect at saturation (stage 2): currency
+    /// (additive) or the lift of ln revenue (multiplicative).
     pub direct_coefficient: f64,
     /// `π_s`: mediator units (clicks or dollars) per week at saturation of its stage-1
     /// curve `g_s`.
     pub mediator_coefficient: f64,
     /// `g_s`: the curve stage 1 chose for the source's spend (see `stage1`).
     pub stage1_curve: Stage1Curve,
-    /// `I_s / H_s`: the indirect path's weekly revenue at saturation on the model's curve
-    /// `h_s`, so that `(β_s + this)·h_s` is the source's total effect over the data period.
+    /// `δ·π_s·G_s / H_s`: the indirect path's weekly effect at saturation spread on the
+    /// model's curve `h_s`, so that `(β_s + this)·h_s` sums over the data period to the
+    /// source's direct plus indirect effect on stage 2's scale: currency (additive, where
+    /// it is `I_s / H_s`) or ln revenue (multiplicative).
     pub indirect_coefficient: f64,
     /// `π_s·G_s`: the mediator units the source caused over the period.
     pub extra_mediator: Interval,
-    /// `D_s`, currency over the period.
+    /// `D_s`, currency over the period: `β_s·H_s` (additive) or the removal effect
+    /// `Σ_t ŷ_t(1 − exp(−β_s·h_{s,t}))` (multiplicative).
     pub direct: Interval,
-    /// `I_s`, currency over the period.
+    /// `I_s`, currency over the period: `δ·π_s·G_s` (additive) or the removal effect
+    /// `Σ_t ŷ_t(1 − exp(−δ·π_s·g_{s,t}))` (multiplicative).
     pub indirect: Interval,
-    /// `T_s = D_s + I_s`, currency over the period.
+    /// `T_s`, currency over the period: `D_s + I_s` (additive) or the removal effect of both
+    /// paths, `Σ_t ŷ_t(1 − exp(−β_s·h_{s,t} − δ·π_s·g_{s,t}))` (multiplicative, where
+    /// `D_s + I_s ≥ T_s`: removal effects do not add up).
     pub total: Interval,
-    /// `I_s / T_s`, a fraction.
+    /// The fraction of the source's effect that goes through the mediator, on stage 2's
+    /// scale: `δπ_s·G_s / (β_s·H_s + δπ_s·G_s)`. In the additive form that is `I_s / T_s`; in
+    /// the multiplicative form it is the indirect path's share of the source's lift of ln
+    /// revenue (the direct and indirect shares add up to 1 there too; `I_s / T_s` would not).
     pub indirect_share: Interval,
     /// `D_s / X_s`.
     pub direct_roi: Interval,
@@ -52,6 +66,9 @@ pub struct SourceEffect {
 /// The two-stage estimate (see [`super`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MediationReport {
+    /// The model form stage 2 was estimated in: revenue (`additive`) or ln revenue
+    /// (`multiplicative`).
+    pub form: ModelForm,
     /// The mediator channel.
     pub mediator: String,
     /// Its index in the data's channels.
@@ -60,7 +77,9 @@ pub struct MediationReport {
     pub metric: MediatorMetric,
     /// Weeks used.
     pub weeks: usize,
-    /// `δ`: revenue per mediator unit (per click, or per search dollar), with its interval.
+    /// `δ`: revenue per mediator unit (per click, or per search dollar), with its interval;
+    /// in the multiplicative form the lift of ln revenue per unit (`δ·ȳ` is about the
+    /// revenue of one more unit at the mean weekly revenue `ȳ`).
     pub value_per_unit: Interval,
     /// The curve stage 1 chose for the mediator's own spend (clicks only).
     pub own_curve: Option<Stage1Curve>,
@@ -69,7 +88,7 @@ pub struct MediationReport {
     pub own_coefficient: Option<f64>,
     /// R² of stage 1 (the mediator).
     pub stage1_r2: f64,
-    /// R² of stage 2 (revenue).
+    /// R² of stage 2 (of revenue, or of ln revenue in the multiplicative form).
     pub stage2_r2: f64,
     /// Bootstrap block length, weeks.
     pub block_weeks: usize,
@@ -139,6 +158,30 @@ pub fn estimate_mediation(
         .filter(|t| matches!(t, Term::Trend | Term::Sin(_) | Term::Cos(_)))
         .collect();
     estimate_mediation_with(data, &saturated, &terms, params)
+}
+
+/// Estimates from a fitted model in either form: [`estimate_mediation`] for the additive
+/// form; for the multiplicative form the same with the model of ln revenue's curves and
+/// terms ([`crate::model::MultiplicativeModel::log_model`]) and stage 2 on ln revenue
+/// ([`estimate_mediation_with_form`]). `data` is the data in revenue in both.
+///
+/// # Errors
+/// As [`estimate_mediation_with_form`] and [`saturated_columns`].
+pub fn estimate_mediation_in_form(
+    data: &WeeklyData,
+    model: &PlanningModel,
+    params: &ValidMediationParams,
+) -> Result<MediationReport, MediationError> {
+    let linear = model.linear_model();
+    let saturated = saturated_columns(data, linear)?;
+    let terms: Vec<Term> = linear
+        .coefficients()
+        .0
+        .iter()
+        .copied()
+        .filter(|t| matches!(t, Term::Trend | Term::Sin(_) | Term::Cos(_)))
+        .collect();
+    estimate_mediation_with_form(data, &saturated, &terms, params, model.form())
 }
 
 /// The fixed columns `F_t`: the intercept, then `terms` (trend `t/n`, `Sin(k)`/`Cos(k)` of
@@ -297,7 +340,22 @@ fn r_squared(x: &[Vec<f64>], y: &[f64], beta: &[f64]) -> f64 {
     if sst > 0.0 { 1.0 - sse / sst } else { f64::NAN }
 }
 
-/// The coefficients of interest of one fit of both stages.
+/// The sources' curves of stage 2, `h_{s,t}` (the model's), each with its sum `H_s` over the
+/// data period: what turns the coefficients into effects.
+struct SourceCurves<'a> {
+    /// `h_s`, one column per source.
+    columns: Vec<&'a [f64]>,
+    /// `H_s = Σ_t h_{s,t}` per source.
+    sums: Vec<f64>,
+}
+
+/// `1 − exp(−lift)`: the fraction of revenue a log lift accounts for (its removal effect per
+/// unit of revenue), without cancellation for small lifts.
+fn removal_fraction(lift: f64) -> f64 {
+    -(-lift).exp_m1()
+}
+
+/// The coefficients of interest of one fit of both stages, and the effects they make.
 struct Coefficients {
     /// `π_s` per source.
     pi: Vec<f64>,
@@ -307,57 +365,128 @@ struct Coefficients {
     delta: f64,
     /// `π_own`.
     own: Option<f64>,
-    /// `G_s = Σ_t g_{s,t}` per source: its stage-1 curve summed over the data period.
-    stage1_sums: Vec<f64>,
+    /// `[π_s·G_s, D_s, I_s, T_s, share_s]` per source (see [`SourceEffect`]).
+    effects: Vec<[f64; 5]>,
 }
 
 impl Coefficients {
     /// Both stages on the rows `rows` (all weeks, or a bootstrap resample) with stage 1's
-    /// curves `choice`.
+    /// curves `choice`, stage 2 explaining `target` (revenue, or ln revenue for the
+    /// multiplicative `form`), and every source's effects over the data period (all weeks,
+    /// whichever rows were fitted):
+    ///
+    /// ```text
+    /// G_s = Σ_t g_{s,t}                               (stage 1's curve of this fit)
+    /// additive:        D_s = β_s·H_s,  I_s = δ·π_s·G_s,  T_s = D_s + I_s
+    /// multiplicative:  μ_t = stage 2's fitted ln y_t,  σ² = mean squared residual over `rows`,
+    ///                  ŷ_t = exp(μ_t + σ²/2)
+    ///                  D_s = Σ_t ŷ_t(1 − exp(−β_s·h_{s,t}))
+    ///                  I_s = Σ_t ŷ_t(1 − exp(−δ·π_s·g_{s,t}))
+    ///                  T_s = Σ_t ŷ_t(1 − exp(−β_s·h_{s,t} − δ·π_s·g_{s,t}))
+    /// share_s = δπ_s·G_s / (β_s·H_s + δπ_s·G_s)          (both; = I_s/T_s when additive)
+    /// ```
     fn fit(
         designs: &Designs,
         choice: &Stage1Choice,
         mediator: &[f64],
-        revenue: &[f64],
+        target: &[f64],
         rows: &[usize],
+        form: ModelForm,
+        curves: &SourceCurves<'_>,
     ) -> Option<Self> {
         let a = least_squares(&designs.stage1, mediator, rows)?;
-        let b = least_squares(&designs.stage2, revenue, rows)?;
+        let b = least_squares(&designs.stage2, target, rows)?;
+        let pi: Vec<f64> = designs.stage1_sources.iter().map(|&j| a[j]).collect();
+        let beta: Vec<f64> = designs.stage2_sources.iter().map(|&j| b[j]).collect();
+        let delta = b[designs.stage2_mediator];
+        let mean_revenue = match form {
+            ModelForm::Additive => Vec::new(),
+            ModelForm::Multiplicative => {
+                let fitted = |t: usize| -> f64 {
+                    designs.stage2.iter().zip(&b).map(|(c, b)| c[t] * b).sum()
+                };
+                let variance = rows
+                    .iter()
+                    .map(|&t| (target[t] - fitted(t)).powi(2))
+                    .sum::<f64>()
+                    / rows.len() as f64;
+                (0..target.len())
+                    .map(|t| (fitted(t) + variance / 2.0).exp())
+                    .collect()
+            }
+        };
+        let effects = choice
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, (_, g))| {
+                let stage1_sum: f64 = g.iter().sum();
+                let extra = pi[i] * stage1_sum;
+                let direct_lift = beta[i] * curves.sums[i];
+                let indirect_lift = delta * extra;
+                let share = indirect_lift / (direct_lift + indirect_lift);
+                match form {
+                    ModelForm::Additive => {
+                        let total = direct_lift + indirect_lift;
+                        [extra, direct_lift, indirect_lift, total, share]
+                    }
+                    ModelForm::Multiplicative => {
+                        let (mut direct, mut indirect, mut total) = (0.0, 0.0, 0.0);
+                        for (t, y) in mean_revenue.iter().enumerate() {
+                            let through = delta * pi[i] * g[t];
+                            let own = beta[i] * curves.columns[i][t];
+                            direct += y * removal_fraction(own);
+                            indirect += y * removal_fraction(through);
+                            total += y * removal_fraction(own + through);
+                        }
+                        [extra, direct, indirect, total, share]
+                    }
+                }
+            })
+            .collect();
         Some(Self {
-            pi: designs.stage1_sources.iter().map(|&j| a[j]).collect(),
-            beta: designs.stage2_sources.iter().map(|&j| b[j]).collect(),
-            delta: b[designs.stage2_mediator],
+            pi,
+            beta,
+            delta,
             own: designs.stage1_own.map(|j| a[j]),
-            stage1_sums: choice.sources.iter().map(|(_, g)| g.iter().sum()).collect(),
+            effects,
         })
-    }
-
-    /// `[extra mediator units, D, I, T, share]` of source `i` with `H = saturated_sum` (the
-    /// model's curve summed).
-    fn effects(&self, i: usize, saturated_sum: f64) -> [f64; 5] {
-        let extra = self.pi[i] * self.stage1_sums[i];
-        let direct = self.beta[i] * saturated_sum;
-        let indirect = self.delta * extra;
-        let total = direct + indirect;
-        [extra, direct, indirect, total, indirect / total]
     }
 }
 
 /// Estimates from the given saturated channel columns `saturated` (`h_{c,t}`, one per data
 /// channel) and fixed terms `terms` (trend `t/n`, `Sin(k)`/`Cos(k)` of the yearly phase; the
-/// intercept is always included, other terms are ignored). The controls of `data` enter
-/// stage 2 as they are.
+/// intercept is always included, other terms are ignored), in the additive form
+/// ([`estimate_mediation_with_form`]). The controls of `data` enter stage 2 as they are.
 ///
 /// # Errors
-/// [`MediationError::Setting`] when `saturated` does not have one column of one value per
-/// week per channel, [`MediationError::Regression`] when a stage has too few weeks or
-/// collinear columns, [`MediationError::Bootstrap`] when fewer than 80 % of the resamples
-/// can be fitted.
+/// As [`estimate_mediation_with_form`].
 pub fn estimate_mediation_with(
     data: &WeeklyData,
     saturated: &[Vec<f64>],
     terms: &[Term],
     params: &ValidMediationParams,
+) -> Result<MediationReport, MediationError> {
+    estimate_mediation_with_form(data, saturated, terms, params, ModelForm::Additive)
+}
+
+/// [`estimate_mediation_with`] in the given model `form`: stage 2 explains revenue
+/// (additive) or ln revenue (multiplicative, with `saturated` the curves of the model of
+/// ln revenue), and the effects are computed as in [`super`] for that form. Stage 1 and the
+/// bootstrap's resampling are the same in both forms.
+///
+/// # Errors
+/// [`MediationError::NonPositiveRevenue`] in the multiplicative form for a week whose
+/// revenue is not above zero, [`MediationError::Setting`] when `saturated` does not have one
+/// column of one value per week per channel, [`MediationError::Regression`] when a stage has
+/// too few weeks or collinear columns, [`MediationError::Bootstrap`] when fewer than 80 % of
+/// the resamples can be fitted.
+pub fn estimate_mediation_with_form(
+    data: &WeeklyData,
+    saturated: &[Vec<f64>],
+    terms: &[Term],
+    params: &ValidMediationParams,
+    form: ModelForm,
 ) -> Result<MediationReport, MediationError> {
     let n = data.len();
     if saturated.len() != data.channels().len() || saturated.iter().any(|c| c.len() != n) {
@@ -379,14 +508,40 @@ pub fn estimate_mediation_with(
         |x| residual_sum_of_squares(x, &params.series, &all),
     );
     let designs = Designs::new(data, saturated, &fixed, &choice, params);
-    let revenue = data.target();
+    let logged: Vec<f64>;
+    let target: &[f64] = match form {
+        ModelForm::Additive => data.target(),
+        ModelForm::Multiplicative => {
+            if let Some((t, &value)) = data
+                .target()
+                .iter()
+                .enumerate()
+                .find(|(_, y)| !(y.is_finite() && **y > 0.0))
+            {
+                return Err(MediationError::NonPositiveRevenue {
+                    week: data.weeks()[t],
+                    value,
+                });
+            }
+            logged = data.target().iter().map(|y| y.ln()).collect();
+            &logged
+        }
+    };
+    let curves = SourceCurves {
+        columns: params
+            .sources
+            .iter()
+            .map(|&s| saturated[s].as_slice())
+            .collect(),
+        sums: params
+            .sources
+            .iter()
+            .map(|&s| saturated[s].iter().sum())
+            .collect(),
+    };
     let mediator = &params.series;
     for (stage, x) in [("stage 1", &designs.stage1), ("stage 2", &designs.stage2)] {
-        let y = if stage == "stage 1" {
-            mediator
-        } else {
-            revenue
-        };
+        let y = if stage == "stage 1" { mediator } else { target };
         if least_squares(x, y, &all).is_none() {
             return Err(MediationError::Regression {
                 stage,
@@ -398,17 +553,16 @@ pub fn estimate_mediation_with(
             });
         }
     }
-    let point = Coefficients::fit(&designs, &choice, mediator, revenue, &all).ok_or_else(|| {
-        MediationError::Regression {
+    let point = Coefficients::fit(&designs, &choice, mediator, target, &all, form, &curves)
+        .ok_or_else(|| MediationError::Regression {
             stage: "stage 2",
             reason: "its columns are collinear".into(),
-        }
-    })?;
+        })?;
     let r2 = |x: &[Vec<f64>], y: &[f64]| {
         least_squares(x, y, &all).map_or(f64::NAN, |b| r_squared(x, y, &b))
     };
     let stage1_r2 = r2(&designs.stage1, mediator);
-    let stage2_r2 = r2(&designs.stage2, revenue);
+    let stage2_r2 = r2(&designs.stage2, target);
 
     // Moving-block bootstrap.
     let block = if params.block_weeks > 0 {
@@ -432,7 +586,9 @@ pub fn estimate_mediation_with(
             residual_sum_of_squares(x, mediator, &rows)
         });
         resampled.set_stage1(&fixed, &redo);
-        if let Some(fit) = Coefficients::fit(&resampled, &redo, mediator, revenue, &rows) {
+        if let Some(fit) =
+            Coefficients::fit(&resampled, &redo, mediator, target, &rows, form, &curves)
+        {
             draws.push(fit);
         }
     }
@@ -458,11 +614,11 @@ pub fn estimate_mediation_with(
 
     let mut sources = Vec::with_capacity(params.sources.len());
     for (i, &s) in params.sources.iter().enumerate() {
-        let saturated_sum: f64 = saturated[s].iter().sum();
+        let saturated_sum = curves.sums[i];
         let stage1_curve = choice.sources[i].0;
         let spend: f64 = data.channels()[s].values.iter().sum();
-        let estimate = point.effects(i, saturated_sum);
-        let sampled: Vec<[f64; 5]> = draws.iter().map(|d| d.effects(i, saturated_sum)).collect();
+        let estimate = point.effects[i];
+        let sampled: Vec<[f64; 5]> = draws.iter().map(|d| d.effects[i]).collect();
         let column = |k: usize| -> Vec<f64> { sampled.iter().map(|e| e[k]).collect() };
         let per_spend = |k: usize| -> Vec<f64> { sampled.iter().map(|e| e[k] / spend).collect() };
         sources.push(SourceEffect {
@@ -472,8 +628,9 @@ pub fn estimate_mediation_with(
             direct_coefficient: point.beta[i],
             mediator_coefficient: point.pi[i],
             stage1_curve,
+            // δ·(π_s·G_s) / H_s: `I_s / H_s` in the additive form.
             indirect_coefficient: if saturated_sum > 0.0 {
-                estimate[2] / saturated_sum
+                point.delta * estimate[0] / saturated_sum
             } else {
                 0.0
             },
@@ -488,6 +645,7 @@ pub fn estimate_mediation_with(
         });
     }
     Ok(MediationReport {
+        form,
         mediator: data.channels()[params.mediator].name.clone(),
         mediator_index: params.mediator,
         metric: params.metric,

@@ -12,20 +12,21 @@
 //! when there are no clicks), `S` the source channels (social), `m` the mediator channel:
 //!
 //! ```text
-//! stage 1 (mediator):  M_t = F_t·a + Σ_{s∈S} π_s·h_{s,t} + π_own·x_{m,t} + u_t     (π_own only for clicks)
+//! stage 1 (mediator):  M_t = F_t·a + Σ_{s∈S} π_s·g_{s,t} + π_own·g_{m,t} + u_t     (π_own only for clicks)
 //! stage 2 (revenue):   y_t = F_t·b + z_t·γ + Σ_{c≠m} β_c·h_{c,t} + δ·M_t + e_t
 //! ```
 //!
 //! both by ordinary least squares. In stage 2 the mediator replaces the mediator channel's
 //! own spend term: search's effect on revenue runs through its clicks, and `δ` is the revenue
-//! of one more click (or search dollar). For a source `s`, with `H_s = Σ_t h_{s,t}` over the
-//! data period and `X_s = Σ_t x_{s,t}` its spend:
+//! of one more click (or search dollar). Stage 1's curves `g` are chosen on the mediator
+//! itself (`stage1`). For a source `s`, with `H_s = Σ_t h_{s,t}` and `G_s = Σ_t g_{s,t}` over
+//! the data period and `X_s = Σ_t x_{s,t}` its spend:
 //!
 //! ```text
 //! direct    D_s = β_s · H_s
-//! indirect  I_s = δ · π_s · H_s          (π_s·H_s extra clicks, each worth δ)
+//! indirect  I_s = δ · π_s · G_s          (π_s·G_s extra clicks, each worth δ)
 //! total     T_s = D_s + I_s
-//! share     I_s / T_s = δπ_s / (β_s + δπ_s)
+//! share     I_s / T_s
 //! ROI       D_s/X_s, I_s/X_s, T_s/X_s
 //! ```
 //!
@@ -40,13 +41,39 @@
 //! `π_s`, `δ` and `β_s`, which a delta method would have to estimate; blocks keep the weeks'
 //! autocorrelation. Coverage is checked on constructed data (`tests/mediation.rs`).
 //!
+//! # In the multiplicative form
+//!
+//! For a model of ln revenue ([`crate::model::MultiplicativeModel`],
+//! [`estimate_mediation_in_form`]) stage 1 is unchanged (clicks and spend do not change form)
+//! and stage 2 explains ln revenue, with `h` the log model's curves:
+//!
+//! ```text
+//! stage 2 (ln revenue):  ln y_t = F_t·b + z_t·γ + Σ_{c≠m} β_c·h_{c,t} + δ·M_t + e_t
+//! ŷ_t = exp(μ_t + σ²/2)       (μ_t stage 2's fitted ln y_t, σ² its mean squared residual)
+//! direct    D_s = Σ_t ŷ_t (1 − exp(−β_s h_{s,t}))
+//! indirect  I_s = Σ_t ŷ_t (1 − exp(−δ π_s g_{s,t}))
+//! total     T_s = Σ_t ŷ_t (1 − exp(−(β_s h_{s,t} + δ π_s g_{s,t})))
+//! share     δπ_s G_s / (β_s H_s + δπ_s G_s)        (of the source's lift of ln revenue)
+//! ROI       D_s/X_s, I_s/X_s, T_s/X_s
+//! ```
+//!
+//! Each effect is a removal effect, what revenue over the data period loses without that
+//! path, so `D_s + I_s ≥ T_s` (they do not add up: `1 − e^{−a−b} ≤ (1 − e^{−a}) + (1 −
+//! e^{−b})`), and `I_s/T_s` would count the overlap twice. The share is therefore taken on
+//! the log scale, where the paths do add up; it equals `I_s/T_s` to first order in small
+//! lifts and does not depend on the revenue level. The bootstrap resamples as in the additive
+//! form and recomputes `ŷ_t` (with that resample's `σ²`) and every effect per resample.
+//!
 //! # Budget split
 //!
 //! [`MediationReport::splits`] solves the exact optimiser ([`crate::optimize`]) twice on the
 //! fitted model's curves, changing only each source's curve: *plain*, the source valued at
 //! its direct effect, `β_s·hill_s(x)`; *mediation-aware*, at its total effect,
-//! `(β_s + δπ_s)·hill_s(x)`. Both keep the model's `K_s`, `s_s`, so the curves stay Hill
-//! curves and the optimiser stays exact.
+//! `(β_s + δπ_s·G_s/H_s)·hill_s(x)` (the indirect path spread on the model's curve). Both keep
+//! the model's `K_s`, `s_s`, so the curves stay Hill curves and the optimiser stays exact. In
+//! the multiplicative form the curves are the log curves and revenue is `B̄·exp(Σ_c g_c(x_c))`
+//! ([`MediationReport::splits_in_form`]); `exp` is increasing, so the optimiser on the log
+//! curves is still exact.
 
 mod error;
 mod estimate;
@@ -55,7 +82,8 @@ mod stage1;
 
 pub use error::MediationError;
 pub use estimate::{
-    MediationReport, SourceEffect, estimate_mediation, estimate_mediation_with, saturated_columns,
+    MediationReport, SourceEffect, estimate_mediation, estimate_mediation_in_form,
+    estimate_mediation_with, estimate_mediation_with_form, saturated_columns,
 };
 pub use split::{MediationSplits, SplitChannel};
 pub use stage1::{MAX_SWEEPS, Stage1Curve};
