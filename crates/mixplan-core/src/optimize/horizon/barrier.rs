@@ -60,10 +60,13 @@ pub(crate) struct Centre {
     pub steps: usize,
     /// Equality multipliers ν of the last Newton system.
     pub nu: Vec<f64>,
+    /// True when the Newton decrement fell below the tolerance (the point is the centre);
+    /// false when the steps ran out, the line search or the factorisation failed, or the
+    /// start was not strictly feasible.
+    pub converged: bool,
 }
 
 const LINE_SEARCH_SLOPE: f64 = 0.25;
-const MAX_CENTRE_STEPS: usize = 60;
 
 impl Engine<'_> {
     fn dim(&self) -> usize {
@@ -103,13 +106,15 @@ impl Engine<'_> {
         t * f + slacks.iter().map(|s| s.ln()).sum::<f64>()
     }
 
-    /// Centres `Φ_t` from a strictly feasible `z` (updated in place).
+    /// Centres `Φ_t` from a strictly feasible `z` (updated in place), in at most `max_steps`
+    /// Newton steps.
     pub fn centre(
         &self,
         objective: &mut dyn Objective,
         t: f64,
         z: &mut [f64],
         tolerance: f64,
+        max_steps: usize,
     ) -> Centre {
         let d = self.dim();
         let mut slacks = Vec::with_capacity(self.inequalities.len());
@@ -118,12 +123,17 @@ impl Engine<'_> {
         let mut trial = vec![0.0; d];
         let mut nu = vec![0.0; self.equalities.len()];
         let mut steps = 0;
+        let mut converged = false;
         let mut current = self.barrier_value(objective, t, z, &mut slacks);
         if !current.is_finite() {
             // Not strictly feasible: nothing to centre from.
-            return Centre { steps, nu };
+            return Centre {
+                steps,
+                nu,
+                converged: false,
+            };
         }
-        while steps < MAX_CENTRE_STEPS {
+        while steps < max_steps {
             m.fill(0.0);
             grad.iter_mut().for_each(|g| *g = 0.0);
             objective.derivatives(z, &mut grad, &mut m);
@@ -156,6 +166,8 @@ impl Engine<'_> {
             let decrement: f64 = grad.iter().zip(dz.iter()).map(|(g, s)| g * s).sum();
             steps += 1;
             if !(decrement.is_finite() && decrement > 0.0) || decrement <= 2.0 * tolerance {
+                // A zero or negative decrement is rounding at the centre.
+                converged = decrement.is_finite() && decrement <= 2.0 * tolerance;
                 break;
             }
             let mut step = 1.0;
@@ -177,7 +189,11 @@ impl Engine<'_> {
                 break;
             }
         }
-        Centre { steps, nu }
+        Centre {
+            steps,
+            nu,
+            converged,
+        }
     }
 
     /// Solves the equality-constrained Newton system; `None` if `M` cannot be factored.

@@ -78,7 +78,9 @@
 //! [`HorizonOptimizer::solve_multiplicative`] runs minorise–maximise: each step solves the
 //! weighted problem above with `ω_k = B_k·exp(G_k(xⁱ))` (`exp(u) ≥ exp(u₀)(1 + u − u₀)`), so `F`
 //! never decreases; the result is a stationary point of `F` (not concave), and its
-//! certificate is the last weighted problem's. [`MultiplicativeHorizon::forecast`] gives the
+//! certificate is the last weighted problem's. The weighted problems share their constraints,
+//! so each solve resumes the barrier from the previous one's last centre at the final barrier
+//! weight (warm start; same end point, polish and certificate as a cold solve). [`MultiplicativeHorizon::forecast`] gives the
 //! weekly revenue with a lognormal interval. Details on [`MultiplicativeHorizon`]'s module
 //! (`multiplicative.rs`) and in `docs/optimizer.md`, "The multiplicative horizon".
 //!

@@ -22,12 +22,38 @@ const CENTRE_TOLERANCE: f64 = 1e-10;
 const SNAP: f64 = 1e-13;
 /// Most centrings per phase.
 const MAX_CENTRINGS: usize = 40;
+/// Most Newton steps of a centring.
+const MAX_CENTRE_STEPS: usize = 60;
+/// Most Newton steps of the warm path's centring before it gives way to the cold path
+/// (measured on the store: 2–7 steps once the MM steps settle, 18 at most).
+const WARM_CENTRE_STEPS: usize = 25;
 
 /// Solves [`HorizonProblem`]s: the channel × week plan that maximises media revenue, with a
-/// [`Certificate`]. Holds no state between solves yet; keep one anyway (future warm starts).
-#[derive(Debug, Clone, Default)]
+/// [`Certificate`]. Holds no state between solves; its one setting,
+/// [`HorizonOptimizer::with_warm_starts`], says whether the minorise–maximise steps of
+/// [`HorizonOptimizer::solve_multiplicative`] start from the step before (the default).
+#[derive(Debug, Clone)]
 pub struct HorizonOptimizer {
-    _private: (),
+    warm_starts: bool,
+}
+
+impl Default for HorizonOptimizer {
+    fn default() -> Self {
+        Self { warm_starts: true }
+    }
+}
+
+/// Where the barrier ended on an earlier problem with **the same constraints** (budget, caps,
+/// fixed amounts and bounds; only the objective — the time weights — may differ): the start
+/// of the next solve's barrier (see [`HorizonOptimizer::solve_from`]).
+#[derive(Debug, Clone)]
+pub(crate) struct WarmStart {
+    /// The free cells of the problem it came from (the variables of `interior`).
+    free: Vec<usize>,
+    /// That problem's money scale (`interior` is in its units).
+    money: f64,
+    /// Its last envelope centre: strictly inside every inequality, on the equalities.
+    interior: Vec<f64>,
 }
 
 /// The problem in scaled units (money ÷ budget, revenue ÷ Σβ), bounds tightened.
@@ -185,6 +211,23 @@ impl HorizonOptimizer {
         Self::default()
     }
 
+    /// Whether each minorise–maximise step of [`HorizonOptimizer::solve_multiplicative`]
+    /// after the first resumes the barrier from the previous step's (`true`, the default), or
+    /// solves its weighted problem from scratch (`false`: slower, the reference the warm
+    /// start is tested against). Either way every step's plan, feasibility and certificate
+    /// come from the same barrier end point, active-set polish and bound; see
+    /// `docs/optimizer.md`, "The multiplicative horizon".
+    pub fn with_warm_starts(mut self, warm_starts: bool) -> Self {
+        self.warm_starts = warm_starts;
+        self
+    }
+
+    /// Whether the minorise–maximise steps are warm-started (see
+    /// [`HorizonOptimizer::with_warm_starts`]).
+    pub fn warm_starts(&self) -> bool {
+        self.warm_starts
+    }
+
     /// The plan that maximises the media revenue (incremental over spending nothing in the
     /// period, carryover tail included) within the budget, caps and fixed amounts, with its
     /// [`Certificate`]. See [`crate::optimize::horizon`] for the method.
@@ -194,11 +237,38 @@ impl HorizonOptimizer {
     /// boundary in a way the solver cannot start from (see the error), or admit slightly less
     /// than the budget.
     pub fn solve(&mut self, problem: &HorizonProblem) -> Result<HorizonPlan, HorizonError> {
+        self.solve_from(problem, None).map(|(plan, _)| plan)
+    }
+
+    /// [`HorizonOptimizer::solve`], with the barrier resumed from `warm` when it fits
+    /// `problem` (the same free cells and money scale, a strictly feasible point) and
+    /// returning where this solve's barrier ended, for the next.
+    ///
+    /// **Warm path.** The barrier resumes from the earlier problem's last centre `z_w`
+    /// (strictly feasible for this problem too: the constraints are the same) at the weight
+    /// where this problem's barrier stops, instead of climbing to it from `t₀`: the first
+    /// weight of the cold path's grid `t₀·20^j` (`t₀ = m/|F̂(start) − F̂(0)|`) with
+    /// `m/t ≤ 1e-8·|F̂(z_w) − F̂(0)|`, and grows ×20 from there if the centre needs it, by
+    /// the cold path's own rule. It thus ends at the same `t` and the same centre as the cold
+    /// path (up to the centring tolerance), after one centring of a few Newton steps when the
+    /// objective changed little. Everything after the barrier — the active-set polish, the
+    /// Lagrangian bound, with S-shaped curves the ascent on the true curves from the
+    /// centre and the choice between the two plans, the budget's restoration and checks —
+    /// is the cold path's, from the same centre, so the plan and the certificate have the
+    /// same guarantees. If the warm centring does not converge
+    /// within [`WARM_CENTRE_STEPS`] Newton steps, the barrier starts again cold (the steps
+    /// spent are counted).
+    pub(crate) fn solve_from(
+        &mut self,
+        problem: &HorizonProblem,
+        warm: Option<&WarmStart>,
+    ) -> Result<(HorizonPlan, Option<WarmStart>), HorizonError> {
         let scaled = scale(problem);
         let concave = problem.model().is_concave();
         let mut steps = 0;
         let mut z = Vec::new();
         let mut upper_scaled = None;
+        let mut resume = None;
         if !scaled.free.is_empty() {
             let constraints = constraints(&scaled, problem)?;
             let constraints = &constraints;
@@ -209,30 +279,72 @@ impl HorizonOptimizer {
                 equalities: &constraints.equalities,
                 tau: false,
             };
-            z = constraints.start.clone();
-            let mut slacks = Vec::new();
-            if !engine.slacks(&z, &mut slacks) {
-                engine.tau = true;
-                steps += find_interior(&engine, &mut z, problem.budget())?;
-                engine.tau = false;
-            }
             let mut envelope = Revenue::new(&scaled, Curves::Envelope);
             let m = constraints.inequalities.len() as f64;
             let reference = zero_plan_value(&scaled);
-            let start_value = (envelope.value(&z) - reference).abs().max(1e-12);
-            let mut t = m / start_value;
-            let mut nu = Vec::new();
-            for _ in 0..MAX_CENTRINGS {
-                let centre = engine.centre(&mut envelope, t, &mut z, CENTRE_TOLERANCE);
-                steps += centre.steps;
-                nu = centre.nu;
-                let value = (envelope.value(&z) - reference).abs();
-                if m / t <= TARGET_GAP * value.max(1e-300) {
-                    break;
+            let mut slacks = Vec::new();
+            // The cold path's first barrier weight, when its start needs no phase I: the
+            // grid the warm path's weights are rounded onto.
+            let grid_origin = engine.slacks(&constraints.start, &mut slacks).then(|| {
+                m / (envelope.value(&constraints.start) - reference)
+                    .abs()
+                    .max(1e-12)
+            });
+            let mut path = None;
+            if let Some((mut warm_z, warm_t)) = warm.and_then(|w| {
+                warm_barrier_start(
+                    w,
+                    &scaled,
+                    &engine,
+                    constraints,
+                    &mut envelope,
+                    grid_origin,
+                    reference,
+                )
+            }) {
+                let run = follow_central_path(
+                    &engine,
+                    &mut envelope,
+                    &mut warm_z,
+                    warm_t,
+                    reference,
+                    WARM_CENTRE_STEPS,
+                );
+                steps += run.steps;
+                if run.converged {
+                    path = Some((warm_z, run));
                 }
-                t *= BARRIER_GROWTH;
             }
+            let (centre_z, run) = match path {
+                Some(warm_path) => warm_path,
+                None => {
+                    let mut cold_z = constraints.start.clone();
+                    if !engine.slacks(&cold_z, &mut slacks) {
+                        engine.tau = true;
+                        steps += find_interior(&engine, &mut cold_z, problem.budget())?;
+                        engine.tau = false;
+                    }
+                    let start_value = (envelope.value(&cold_z) - reference).abs().max(1e-12);
+                    let run = follow_central_path(
+                        &engine,
+                        &mut envelope,
+                        &mut cold_z,
+                        m / start_value,
+                        reference,
+                        MAX_CENTRE_STEPS,
+                    );
+                    steps += run.steps;
+                    (cold_z, run)
+                }
+            };
+            z = centre_z;
+            let (t, nu) = (run.t, run.nu);
             let multipliers = barrier_multipliers(&engine, &z, t, &nu);
+            let resume_here = WarmStart {
+                free: scaled.free.clone(),
+                money: scaled.money,
+                interior: z.clone(),
+            };
             let mut bound = lagrangian_bound(&mut envelope, &z, &multipliers, constraints);
             for refined in stationary_multipliers(&mut envelope, &engine, &z, t, constraints) {
                 bound = bound.min(lagrangian_bound(&mut envelope, &z, &refined, constraints));
@@ -271,13 +383,20 @@ impl HorizonOptimizer {
                 let mut truth = Revenue::new(&scaled, Curves::True);
                 let mut polished = interior;
                 let mut clipped = Revenue::new(&scaled, Curves::TrueClipped);
-                let centre = engine.centre(&mut clipped, t, &mut polished, CENTRE_TOLERANCE);
+                let centre = engine.centre(
+                    &mut clipped,
+                    t,
+                    &mut polished,
+                    CENTRE_TOLERANCE,
+                    MAX_CENTRE_STEPS,
+                );
                 steps += centre.steps;
                 if truth.value(&polished) > truth.value(&z) {
                     z = polished;
                 }
             }
             restore_equalities(&mut z, constraints, &scaled);
+            resume = Some(resume_here);
         }
         let mut plan = build_plan(problem, &scaled, &z);
         // Never return a plan that misses the budget (the checks before solving should make
@@ -308,8 +427,119 @@ impl HorizonOptimizer {
             concave,
             newton_steps: steps,
         });
-        Ok(plan)
+        Ok((plan, resume))
     }
+}
+
+/// One run of the barrier along the central path.
+struct CentralPath {
+    /// Newton steps of all its centrings.
+    steps: usize,
+    /// The last barrier weight.
+    t: f64,
+    /// The equality multipliers ν of the last centring.
+    nu: Vec<f64>,
+    /// Whether the last centring converged (the end point is the centre at `t`).
+    converged: bool,
+}
+
+/// Centres `Φ_t` from `z` (strictly feasible, updated in place) for `t`, `20·t`, `400·t`, …
+/// until `m/t ≤ TARGET_GAP·|F̂(z) − F̂(0)|` (at most [`MAX_CENTRINGS`] centrings of at most
+/// `max_steps` Newton steps each).
+fn follow_central_path(
+    engine: &Engine,
+    envelope: &mut Revenue,
+    z: &mut [f64],
+    mut t: f64,
+    reference: f64,
+    max_steps: usize,
+) -> CentralPath {
+    let m = engine.inequalities.len() as f64;
+    let mut path = CentralPath {
+        steps: 0,
+        t,
+        nu: Vec::new(),
+        converged: false,
+    };
+    for _ in 0..MAX_CENTRINGS {
+        let centre = engine.centre(envelope, t, z, CENTRE_TOLERANCE, max_steps);
+        path.steps += centre.steps;
+        path.nu = centre.nu;
+        path.converged = centre.converged;
+        let value = (envelope.value(z) - reference).abs();
+        if m / t <= TARGET_GAP * value.max(1e-300) {
+            break;
+        }
+        t *= BARRIER_GROWTH;
+    }
+    path.t = t;
+    path
+}
+
+/// The warm barrier's start (see [`HorizonOptimizer::solve_from`]): the earlier centre `z_w`
+/// and the first weight of the cold grid `t₀·20^j` (`j ≥ 0`) at which the barrier stops at
+/// `z_w`, `m/t ≤ TARGET_GAP·|F̂(z_w) − F̂(0)|` (that weight itself without a grid, when the
+/// cold start needs phase I).
+///
+/// The barrier's Newton steps keep `A·dz = 0` only to rounding, so a centre can sit off an
+/// equality (1e-7 relative seen on small ill-conditioned problems); `z_w` is put back on
+/// each equality `e` (residual `r_e`) by the step of least barrier curvature,
+/// `dz_i = r_e·q_i / Σ_{j∈e} q_j` with `q_i = 1 / Σ_{rows r ∋ i} s_r⁻²`, which moves each
+/// variable in proportion to its squared slack and so keeps the point near the centre.
+/// `None` when `z_w` does not fit this problem: other free cells or money scale, or, once
+/// restored, not strictly inside every inequality or not on every equality to 1e-12.
+fn warm_barrier_start(
+    warm: &WarmStart,
+    scaled: &Scaled,
+    engine: &Engine,
+    constraints: &Constraints,
+    envelope: &mut Revenue,
+    grid_origin: Option<f64>,
+    reference: f64,
+) -> Option<(Vec<f64>, f64)> {
+    if warm.free != scaled.free || warm.money != scaled.money || warm.interior.len() != engine.n {
+        return None;
+    }
+    let mut z = warm.interior.clone();
+    let mut slacks = Vec::new();
+    if !engine.slacks(&z, &mut slacks) {
+        return None;
+    }
+    let mut curvature = vec![0.0; z.len()];
+    for (row, &s) in constraints.inequalities.iter().zip(&slacks) {
+        for &v in &row.vars {
+            curvature[v] += 1.0 / (s * s);
+        }
+    }
+    for eq in &constraints.equalities {
+        let residual = eq.rhs - eq.vars.iter().map(|&v| z[v]).sum::<f64>();
+        let total: f64 = eq.vars.iter().map(|&v| 1.0 / curvature[v]).sum();
+        if residual != 0.0 && total > 0.0 && total.is_finite() {
+            for &v in &eq.vars {
+                z[v] += residual / curvature[v] / total;
+            }
+        }
+    }
+    let on_equalities = engine.equalities.iter().all(|eq| {
+        let sum: f64 = eq.vars.iter().map(|&v| z[v]).sum();
+        (eq.rhs - sum).abs() <= 1e-12 * (1.0 + eq.rhs.abs())
+    });
+    if !(on_equalities && engine.slacks(&z, &mut slacks)) {
+        return None;
+    }
+    let m = engine.inequalities.len() as f64;
+    let value = (envelope.value(&z) - reference).abs().max(1e-300);
+    let stopping = m / (TARGET_GAP * value);
+    let t = match grid_origin {
+        Some(t0) if t0.is_finite() && t0 > 0.0 => {
+            // The first grid index at or past the stopping weight (a hair of rounding does
+            // not add a whole factor 20).
+            let index = ((stopping / t0).ln() / BARRIER_GROWTH.ln() - 1e-9).ceil();
+            t0 * BARRIER_GROWTH.powf(index.max(0.0))
+        }
+        _ => stopping,
+    };
+    (t.is_finite() && t > 0.0).then_some((z, t))
 }
 
 /// Puts back the rounding drift of the Newton steps (of order 1e-15) so that each
@@ -716,7 +946,7 @@ fn find_interior(engine: &Engine, z: &mut Vec<f64>, budget: f64) -> Result<usize
     let mut t = 1.0;
     let m = engine.inequalities.len() as f64;
     for _ in 0..MAX_CENTRINGS {
-        let centre = engine.centre(&mut Feasibility, t, z, CENTRE_TOLERANCE);
+        let centre = engine.centre(&mut Feasibility, t, z, CENTRE_TOLERANCE, MAX_CENTRE_STEPS);
         steps += centre.steps;
         let tau = z[engine.n];
         if tau > 1e-9 {
