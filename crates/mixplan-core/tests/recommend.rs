@@ -745,6 +745,8 @@ fn settings_without_a_margin_read_back_with_the_default() {
     let params: RecommendParams = serde_json::from_value(saved).expect("old settings");
     assert_eq!(
         params,
-        RecommendParams::new().confidence(0.9).lower_bound_share(0.1)
+        RecommendParams::new()
+            .confidence(0.9)
+            .lower_bound_share(0.1)
     );
 }
