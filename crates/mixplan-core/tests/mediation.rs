@@ -2,51 +2,23 @@
 //! constructed data without noise, the interval's coverage with noise, the splits, the
 //! errors, and the simulated store's truth (once its clicks exist).
 
-use chrono::{Duration, NaiveDate};
+mod support;
+
 use mixplan_core::data::{Series, WeeklyData};
 use mixplan_core::mediation::{
     MediationError, MediationParams, MediatorMetric, Stage1Curve, estimate_mediation_with,
 };
-use mixplan_core::model::Term;
 use mixplan_core::response::HillResponse;
-use mixplan_core::transform::{GeometricAdstock, Hill};
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
+use support::mediation_world::{
+    CLICKS_AT_SATURATION, CLICKS_PER_DOLLAR, Inputs, TERMS, TRANSFORMS, WEEKS, normal, saturate,
+};
 
-const WEEKS: usize = 156;
 /// `δ`: revenue per click.
 const VALUE_PER_CLICK: f64 = 2.0;
-/// `π_social`: clicks per week at social's saturation.
-const CLICKS_AT_SATURATION: f64 = 6_000.0;
 /// `β_social`: direct weekly revenue at saturation.
 const DIRECT_AT_SATURATION: f64 = 28_000.0;
-/// Clicks per dollar of paid search.
-const CLICKS_PER_DOLLAR: f64 = 0.8;
 /// `δπ/(β + δπ)` = 12,000 / 40,000.
 const TRUE_SHARE: f64 = 0.3;
-
-/// `(decay, K, s)` of paid search, email, social.
-const TRANSFORMS: [(f64, f64, f64); 3] = [
-    (0.15, 5_000.0, 1.0),
-    (0.3, 6_000.0, 1.0),
-    (0.7, 9_000.0, 1.2),
-];
-
-/// A standard normal draw (Box–Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u = |rng: &mut ChaCha8Rng| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-    let (a, b) = (u(rng).max(1e-300), u(rng));
-    (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
-}
-
-/// `hill(adstock(x))` with the channel's known transform.
-fn saturate(spend: &[f64], (decay, k, s): (f64, f64, f64)) -> Vec<f64> {
-    let adstock = GeometricAdstock::new(decay)
-        .and_then(|a| a.apply(spend))
-        .expect("valid adstock");
-    let hill = Hill::new(k, s).expect("valid hill");
-    adstock.iter().map(|&a| hill.value(a)).collect()
-}
 
 /// A constructed store: spend of three channels (fixed, seed 1), clicks caused by paid
 /// search's spend and by social, revenue caused by email, social's direct path and every
@@ -57,83 +29,30 @@ fn world(
     click_noise: f64,
     revenue_noise: f64,
 ) -> (WeeklyData, Vec<f64>, Vec<Vec<f64>>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let mut spend = |level: f64, off_every: usize| -> Vec<f64> {
-        (0..WEEKS)
-            .map(|t| {
-                let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-                if off_every > 0 && (t / 6) % off_every == 0 {
-                    0.0
-                } else {
-                    level * (0.3 + 1.4 * u)
-                }
-            })
-            .collect()
-    };
-    let search = spend(15_000.0, 0);
-    let email = spend(5_000.0, 5);
-    let social = spend(9_000.0, 4);
-    let saturated: Vec<Vec<f64>> = [&search, &email, &social]
-        .iter()
-        .zip(TRANSFORMS)
-        .map(|(x, transform)| saturate(x, transform))
-        .collect();
-    let start = NaiveDate::from_ymd_opt(2022, 1, 3).expect("date");
-    let weeks: Vec<NaiveDate> = (0..WEEKS)
-        .map(|t| start + Duration::weeks(t as i64))
-        .collect();
-    let phase = |t: usize| {
-        let days = (weeks[t] - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days();
-        std::f64::consts::TAU * days as f64 / 365.25
-    };
-    let price: Vec<f64> = (0..WEEKS)
-        .map(|t| 1.0 + 0.04 * (1.7 * t as f64).sin())
-        .collect();
-    let mut noise = ChaCha8Rng::seed_from_u64(noise_seed);
-    let clicks: Vec<f64> = (0..WEEKS)
-        .map(|t| {
-            let trend = t as f64 / WEEKS as f64;
-            (2_000.0
-                + 500.0 * trend
-                + 300.0 * phase(t).sin()
-                + CLICKS_AT_SATURATION * saturated[2][t]
-                + CLICKS_PER_DOLLAR * search[t]
-                + click_noise * normal(&mut noise))
-            .max(0.0)
-        })
-        .collect();
+    let mut inputs = Inputs::new(noise_seed, click_noise);
+    let Inputs {
+        saturated,
+        phase,
+        price,
+        clicks,
+        noise,
+        ..
+    } = &mut inputs;
     let revenue: Vec<f64> = (0..WEEKS)
         .map(|t| {
             let trend = t as f64 / WEEKS as f64;
-            100_000.0 + 8_000.0 * trend + 6_000.0 * phase(t).sin()
-                - 3_000.0 * phase(t).cos()
+            100_000.0 + 8_000.0 * trend + 6_000.0 * phase[t].sin()
+                - 3_000.0 * phase[t].cos()
                 - 50_000.0 * (price[t] - 1.0)
                 + 30_000.0 * saturated[1][t]
                 + DIRECT_AT_SATURATION * saturated[2][t]
                 + VALUE_PER_CLICK * clicks[t]
-                + revenue_noise * normal(&mut noise)
+                + revenue_noise * normal(noise)
         })
         .collect();
-    let series = |name: &str, values: Vec<f64>| Series {
-        name: name.into(),
-        values,
-    };
-    let data = WeeklyData::new(
-        weeks,
-        "revenue".into(),
-        revenue,
-        vec![
-            series("paid_search", search),
-            series("email", email),
-            series("social", social),
-        ],
-        vec![series("price_index", price)],
-    )
-    .expect("valid weekly data");
-    (data, clicks, saturated)
+    let data = inputs.data(revenue);
+    (data, inputs.clicks, inputs.saturated)
 }
-
-const TERMS: [Term; 3] = [Term::Trend, Term::Sin(1), Term::Cos(1)];
 
 #[test]
 fn the_indirect_share_is_recovered_exactly_without_noise() {

@@ -3,56 +3,25 @@
 //! their formulas exactly without noise, the intervals hold the truth in most noisy worlds,
 //! the mediation-aware split gives social more, and revenue at or below zero is refused.
 
-use chrono::{Duration, NaiveDate};
-use mixplan_core::data::{Series, WeeklyData};
+mod support;
+
+use mixplan_core::data::WeeklyData;
 use mixplan_core::mediation::{
     MediationError, MediationParams, MediationReport, Stage1Curve, estimate_mediation_with,
     estimate_mediation_with_form,
 };
-use mixplan_core::model::{ModelForm, Term};
+use mixplan_core::model::ModelForm;
 use mixplan_core::optimize::RevenueForm;
 use mixplan_core::response::HillResponse;
-use mixplan_core::transform::{GeometricAdstock, Hill};
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
+use support::mediation_world::{CLICKS_AT_SATURATION, Inputs, TERMS, TRANSFORMS, WEEKS, normal};
 
-const WEEKS: usize = 156;
 /// `δ`: the lift of ln revenue per click (about $2 a click at $100 k a week).
 const LOG_LIFT_PER_CLICK: f64 = 2e-5;
-/// `π_social`: clicks per week at social's saturation.
-const CLICKS_AT_SATURATION: f64 = 6_000.0;
 /// `β_social`: the direct lift of ln revenue at saturation.
 const DIRECT_LOG_LIFT: f64 = 0.25;
-/// Clicks per dollar of paid search.
-const CLICKS_PER_DOLLAR: f64 = 0.8;
 /// The log-scale share `δπ/(β + δπ)` (the stage-1 curve is the model's, so `G = H`).
 const TRUE_SHARE: f64 = LOG_LIFT_PER_CLICK * CLICKS_AT_SATURATION
     / (DIRECT_LOG_LIFT + LOG_LIFT_PER_CLICK * CLICKS_AT_SATURATION);
-
-/// `(decay, K, s)` of paid search, email, social.
-const TRANSFORMS: [(f64, f64, f64); 3] = [
-    (0.15, 5_000.0, 1.0),
-    (0.3, 6_000.0, 1.0),
-    (0.7, 9_000.0, 1.2),
-];
-
-const TERMS: [Term; 3] = [Term::Trend, Term::Sin(1), Term::Cos(1)];
-
-/// A standard normal draw (Box–Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u = |rng: &mut ChaCha8Rng| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-    let (a, b) = (u(rng).max(1e-300), u(rng));
-    (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
-}
-
-/// `hill(adstock(x))` with the channel's known transform.
-fn saturate(spend: &[f64], (decay, k, s): (f64, f64, f64)) -> Vec<f64> {
-    let adstock = GeometricAdstock::new(decay)
-        .and_then(|a| a.apply(spend))
-        .expect("valid adstock");
-    let hill = Hill::new(k, s).expect("valid hill");
-    adstock.iter().map(|&a| hill.value(a)).collect()
-}
 
 /// A constructed log-revenue world and its truth.
 struct World {
@@ -84,56 +53,20 @@ impl World {
 /// with noise of standard deviation `click_noise` (clicks) and `log_noise` (ln revenue)
 /// from `noise_seed`.
 fn world(noise_seed: u64, click_noise: f64, log_noise: f64) -> World {
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let mut spend = |level: f64, off_every: usize| -> Vec<f64> {
-        (0..WEEKS)
-            .map(|t| {
-                let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-                if off_every > 0 && (t / 6) % off_every == 0 {
-                    0.0
-                } else {
-                    level * (0.3 + 1.4 * u)
-                }
-            })
-            .collect()
-    };
-    let search = spend(15_000.0, 0);
-    let email = spend(5_000.0, 5);
-    let social = spend(9_000.0, 4);
-    let saturated: Vec<Vec<f64>> = [&search, &email, &social]
-        .iter()
-        .zip(TRANSFORMS)
-        .map(|(x, transform)| saturate(x, transform))
-        .collect();
-    let start = NaiveDate::from_ymd_opt(2022, 1, 3).expect("date");
-    let weeks: Vec<NaiveDate> = (0..WEEKS)
-        .map(|t| start + Duration::weeks(t as i64))
-        .collect();
-    let phase = |t: usize| {
-        let days = (weeks[t] - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days();
-        std::f64::consts::TAU * days as f64 / 365.25
-    };
-    let price: Vec<f64> = (0..WEEKS)
-        .map(|t| 1.0 + 0.04 * (1.7 * t as f64).sin())
-        .collect();
-    let mut noise = ChaCha8Rng::seed_from_u64(noise_seed);
-    let clicks: Vec<f64> = (0..WEEKS)
-        .map(|t| {
-            let trend = t as f64 / WEEKS as f64;
-            (2_000.0
-                + 500.0 * trend
-                + 300.0 * phase(t).sin()
-                + CLICKS_AT_SATURATION * saturated[2][t]
-                + CLICKS_PER_DOLLAR * search[t]
-                + click_noise * normal(&mut noise))
-            .max(0.0)
-        })
-        .collect();
+    let mut inputs = Inputs::new(noise_seed, click_noise);
+    let Inputs {
+        saturated,
+        phase,
+        price,
+        clicks,
+        noise,
+        ..
+    } = &mut inputs;
     let mean_log: Vec<f64> = (0..WEEKS)
         .map(|t| {
             let trend = t as f64 / WEEKS as f64;
-            100_000f64.ln() + 0.08 * trend + 0.06 * phase(t).sin()
-                - 0.03 * phase(t).cos()
+            100_000f64.ln() + 0.08 * trend + 0.06 * phase[t].sin()
+                - 0.03 * phase[t].cos()
                 - 0.5 * (price[t] - 1.0)
                 + 0.3 * saturated[1][t]
                 + DIRECT_LOG_LIFT * saturated[2][t]
@@ -142,32 +75,17 @@ fn world(noise_seed: u64, click_noise: f64, log_noise: f64) -> World {
         .collect();
     let revenue: Vec<f64> = mean_log
         .iter()
-        .map(|mu| (mu + log_noise * normal(&mut noise)).exp())
+        .map(|mu| (mu + log_noise * normal(noise)).exp())
         .collect();
     let expected_revenue = mean_log
         .iter()
         .map(|mu| (mu + log_noise * log_noise / 2.0).exp())
         .collect();
-    let series = |name: &str, values: Vec<f64>| Series {
-        name: name.into(),
-        values,
-    };
-    let data = WeeklyData::new(
-        weeks,
-        "revenue".into(),
-        revenue,
-        vec![
-            series("paid_search", search),
-            series("email", email),
-            series("social", social),
-        ],
-        vec![series("price_index", price)],
-    )
-    .expect("valid weekly data");
+    let data = inputs.data(revenue);
     World {
         data,
-        clicks,
-        saturated,
+        clicks: inputs.clicks,
+        saturated: inputs.saturated,
         expected_revenue,
     }
 }

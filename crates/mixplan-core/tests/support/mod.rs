@@ -6,4 +6,5 @@ pub mod datasets;
 pub mod gradient;
 pub mod horizon;
 pub mod horizon_models;
+pub mod mediation_world;
 pub mod multiplicative;
