@@ -149,6 +149,18 @@ pub fn estimate_mediation(
     model: &FittedModel,
     params: &ValidMediationParams,
 ) -> Result<MediationReport, MediationError> {
+    estimate_from_model(data, model, params, ModelForm::Additive)
+}
+
+/// The estimate in `form` from `model`'s saturated channels ([`saturated_columns`]) and its
+/// trend and Fourier terms (`model` is the additive model, or a multiplicative model's model
+/// of ln revenue).
+fn estimate_from_model(
+    data: &WeeklyData,
+    model: &FittedModel,
+    params: &ValidMediationParams,
+    form: ModelForm,
+) -> Result<MediationReport, MediationError> {
     let saturated = saturated_columns(data, model)?;
     let terms: Vec<Term> = model
         .coefficients()
@@ -157,7 +169,7 @@ pub fn estimate_mediation(
         .copied()
         .filter(|t| matches!(t, Term::Trend | Term::Sin(_) | Term::Cos(_)))
         .collect();
-    estimate_mediation_with(data, &saturated, &terms, params)
+    estimate_mediation_with_form(data, &saturated, &terms, params, form)
 }
 
 /// Estimates from a fitted model in either form: [`estimate_mediation`] for the additive
@@ -172,16 +184,7 @@ pub fn estimate_mediation_in_form(
     model: &PlanningModel,
     params: &ValidMediationParams,
 ) -> Result<MediationReport, MediationError> {
-    let linear = model.linear_model();
-    let saturated = saturated_columns(data, linear)?;
-    let terms: Vec<Term> = linear
-        .coefficients()
-        .0
-        .iter()
-        .copied()
-        .filter(|t| matches!(t, Term::Trend | Term::Sin(_) | Term::Cos(_)))
-        .collect();
-    estimate_mediation_with_form(data, &saturated, &terms, params, model.form())
+    estimate_from_model(data, model.linear_model(), params, model.form())
 }
 
 /// The fixed columns `F_t`: the intercept, then `terms` (trend `t/n`, `Sin(k)`/`Cos(k)` of
@@ -402,16 +405,17 @@ impl Coefficients {
         let mean_revenue = match form {
             ModelForm::Additive => Vec::new(),
             ModelForm::Multiplicative => {
-                let fitted = |t: usize| -> f64 {
-                    designs.stage2.iter().zip(&b).map(|(c, b)| c[t] * b).sum()
-                };
+                let fitted: Vec<f64> = (0..target.len())
+                    .map(|t| designs.stage2.iter().zip(&b).map(|(c, b)| c[t] * b).sum())
+                    .collect();
                 let variance = rows
                     .iter()
-                    .map(|&t| (target[t] - fitted(t)).powi(2))
+                    .map(|&t| (target[t] - fitted[t]).powi(2))
                     .sum::<f64>()
                     / rows.len() as f64;
-                (0..target.len())
-                    .map(|t| (fitted(t) + variance / 2.0).exp())
+                fitted
+                    .iter()
+                    .map(|mu| (mu + variance / 2.0).exp())
                     .collect()
             }
         };
