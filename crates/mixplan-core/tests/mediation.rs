@@ -334,33 +334,18 @@ fn data_without_a_social_channel_say_so() {
 /// model's; docs/mediation.md).
 #[test]
 fn the_store_truth_is_inside_the_interval() {
-    use mixplan_core::data::load_weekly_csv;
     use mixplan_core::mediation::estimate_mediation;
     use mixplan_core::model::ModelParams;
-    use std::collections::HashMap;
+    use support::mediation_world::Store;
 
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data_processed");
-    let read = |name: &str| std::fs::read_to_string(root.join(name)).expect("store file");
-    let truth: serde_json::Value = serde_json::from_str(&read("ground_truth.json")).expect("truth");
+    let Store {
+        data,
+        clicks,
+        truth,
+    } = Store::read();
     let source = &truth["mediation"]["sources"][0];
     assert_eq!(source["channel"], "social");
     let true_share = source["indirect_share"].as_f64().expect("true share");
-
-    let data = load_weekly_csv(&read("mmm_data.csv"), &Default::default()).expect("store");
-    let facts = read("fact_marketing.csv");
-    let mut lines = facts.lines();
-    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let at = |name: &str| header.iter().position(|h| *h == name).expect("column");
-    let clicks_by_week: HashMap<String, f64> = lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .filter(|f| f[at("channel_id")] == "paid_search")
-        .map(|f| (f[0].to_string(), f[at("clicks")].parse().expect("clicks")))
-        .collect();
-    let clicks: Vec<f64> = data
-        .weeks()
-        .iter()
-        .map(|w| clicks_by_week[&w.format("%Y-%m-%d").to_string()])
-        .collect();
 
     let model = ModelParams::new()
         .check()

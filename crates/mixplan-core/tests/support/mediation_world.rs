@@ -140,3 +140,45 @@ impl Inputs {
         .expect("valid weekly data")
     }
 }
+
+/// The simulated store of `data_processed/`: its weekly data, paid search's weekly clicks
+/// (from `fact_marketing.csv`) and its truth (`ground_truth.json`).
+pub struct Store {
+    /// `mmm_data.csv`.
+    pub data: WeeklyData,
+    /// Paid search's clicks, one per week of `data`.
+    pub clicks: Vec<f64>,
+    /// `ground_truth.json`.
+    pub truth: serde_json::Value,
+}
+
+impl Store {
+    /// Reads the store's files.
+    pub fn read() -> Self {
+        use std::collections::HashMap;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data_processed");
+        let read = |name: &str| std::fs::read_to_string(root.join(name)).expect("store file");
+        let truth = serde_json::from_str(&read("ground_truth.json")).expect("truth");
+        let data = mixplan_core::data::load_weekly_csv(&read("mmm_data.csv"), &Default::default())
+            .expect("store");
+        let facts = read("fact_marketing.csv");
+        let mut lines = facts.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        let at = |name: &str| header.iter().position(|h| *h == name).expect("column");
+        let clicks_by_week: HashMap<String, f64> = lines
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| f[at("channel_id")] == "paid_search")
+            .map(|f| (f[0].to_string(), f[at("clicks")].parse().expect("clicks")))
+            .collect();
+        let clicks = data
+            .weeks()
+            .iter()
+            .map(|w| clicks_by_week[&w.format("%Y-%m-%d").to_string()])
+            .collect();
+        Self {
+            data,
+            clicks,
+            truth,
+        }
+    }
+}
