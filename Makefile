@@ -34,12 +34,14 @@ bundle: build
 
 # Benchmarks (not part of `make test`): criterion on the numerical core, then the
 # in-browser benchmark (start-up fit and 1,000 slider moves in headless Chromium), and the
-# whole fit at 156x5, 520x10 and 1,000x20 natively (fit_speed) and in the fit worker.
+# whole fit at 156x5, 520x10 and 1,000x20 natively (fit_speed) and in the fit worker, then
+# the page's standard posterior over 5 page loads (time and leapfrog steps).
 bench: tools-test
 	cargo bench -p mixplan-core
 	cargo run --release -p mixplan-core --example fit_speed -- --requests target/fit-speed
 	trunk build --release
 	node tests/bench/browser.mjs 1000
+	node tests/bench/posterior_page.mjs 5
 
 # How often the model recovers the simulated store's truth over 100 simulator seeds (the
 # figure docs/model.md quotes; a few minutes on 2 cores; not part of `make test`).

@@ -9,7 +9,8 @@ use crate::planner::convergence::convergence_warning;
 /// The status line of the uncertainty: while sampling, "Computing uncertainty… n%" and a
 /// progress bar (the numbers beside it are point estimates until it is done); then the
 /// draws and time it took, or why it failed. `data-testid="posterior-status"` holds exactly
-/// `sampling`, `ready` or `failed`, with `data-sampling-ms` (the worker's sampling time) and
+/// `sampling`, `ready` or `failed`, with `data-sampling-ms` (the worker's sampling time),
+/// `data-leapfrog-steps` (the run's gradient evaluations, warm-up included) and
 /// `data-converged` and `data-draws-per-chain` (the whole run's) once ready.
 #[component]
 pub fn UncertaintyStatus(
@@ -56,6 +57,10 @@ pub fn UncertaintyStatus(
                     PosteriorState::Ready { sampling_ms, .. } => sampling_ms.to_string(),
                     _ => String::new(),
                 }
+                data-leapfrog-steps=move || posterior.with(|p| match p {
+                    PosteriorState::Ready { draws, .. } => draws.leapfrog_steps().to_string(),
+                    _ => String::new(),
+                })
                 data-converged=move || posterior.with(|p| match p {
                     PosteriorState::Ready { draws, .. } => draws.diagnostics().converged.to_string(),
                     _ => String::new(),

@@ -41,6 +41,10 @@ pub struct PosteriorDraws {
     /// (`curves` are then the log curves `g_{c,d}`); `None` when they add to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     bases: Option<Vec<f64>>,
+    /// Leapfrog steps (gradient evaluations) of the whole run, warm-up included: its cost.
+    /// 0 when the draws were not built from a sampler's run.
+    #[serde(default)]
+    leapfrog_steps: u64,
 }
 
 impl PosteriorDraws {
@@ -74,6 +78,7 @@ impl PosteriorDraws {
             roi,
             diagnostics,
             bases: None,
+            leapfrog_steps: 0,
         })
     }
 
@@ -90,12 +95,14 @@ impl PosteriorDraws {
             .map(|c| posterior.roi_draws(c).map(<[f64]>::to_vec))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| DrawsError::Empty)?;
-        Self::new_multiplicative(
+        let mut draws = Self::new_multiplicative(
             log.channels().iter().map(|c| c.responses.clone()).collect(),
             roi,
             posterior.base_levels().to_vec(),
             log.diagnostics().clone(),
-        )
+        )?;
+        draws.leapfrog_steps = log.leapfrog_steps();
+        Ok(draws)
     }
 
     /// Draws of a model whose channels multiply revenue: `curves[c][d]` is channel `c`'s log
@@ -141,11 +148,13 @@ impl PosteriorDraws {
     /// As [`PosteriorDraws::new`].
     pub fn from_posterior(posterior: &Posterior) -> Result<Self, DrawsError> {
         let channels = posterior.channels();
-        Self::new(
+        let mut draws = Self::new(
             channels.iter().map(|c| c.responses.clone()).collect(),
             channels.iter().map(|c| c.roi.clone()).collect(),
             posterior.diagnostics().clone(),
-        )
+        )?;
+        draws.leapfrog_steps = posterior.leapfrog_steps();
+        Ok(draws)
     }
 
     /// Number of channels.
@@ -171,6 +180,11 @@ impl PosteriorDraws {
     /// R̂, bulk ESS, divergences and the converged flag of the run.
     pub fn diagnostics(&self) -> &Diagnostics {
         &self.diagnostics
+    }
+
+    /// Leapfrog steps of the run that drew these (warm-up included; 0 when unknown).
+    pub fn leapfrog_steps(&self) -> u64 {
+        self.leapfrog_steps
     }
 
     /// Media revenue of the split `spend` under every draw `d`, `R_d(x) − B_d`: `Σ_c f_{c,d}(x_c)`

@@ -384,6 +384,8 @@ mod tests {
         assert_eq!(draws.draws(), PAGE_DRAWS);
         let d = draws.diagnostics();
         assert_eq!(d.draws_per_chain, 800, "the report covers the whole run");
+        // At least one step per iteration of each chain: the page's benchmark reads it.
+        assert!(draws.leapfrog_steps() >= 2 * (300 + 800));
         assert!(
             d.converged,
             "R-hat {:.4}, bulk ESS {:.0}, divergences {}",

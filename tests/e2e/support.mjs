@@ -13,7 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DIST = join(ROOT, 'dist');
+// MIXPLAN_DIST serves another build (the benchmarks alternate two builds with it).
+export const DIST = process.env.MIXPLAN_DIST ? resolve(process.env.MIXPLAN_DIST) : join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'tests', 'e2e', 'artifacts');
 export const BASE_PATH = '/mixplan/';
 

@@ -81,7 +81,8 @@ use super::error::PosteriorError;
 use super::lift::{LiftTest, PlacedLiftTest, place};
 use super::prior::normal_log_density;
 use super::prior::{
-    BetaPrior, LogNormalPrior, Priors, half_normal_log_density_log, logistic, pooled_log_density,
+    BetaPrior, LogNormalPrior, Priors, half_normal_log_density_log, logistic, logistic_and_slope,
+    pooled_log_density,
 };
 use crate::data::WeeklyData;
 use crate::model::FittedModel;
@@ -187,6 +188,9 @@ struct ChannelWork {
     kernel: WeibullWeights,
     hill: Vec<f64>,
     logit_hill: Vec<f64>,
+    /// `σ(z_t)·σ(−z_t) = h_t(1 − h_t)`, the Hill value's slope in its logit, computed from
+    /// the same `exp(−|z_t|)` as `h_t` (no cancellation in `1 − h_t`, one `exp` per week).
+    hill_slope: Vec<f64>,
     coefficient: f64,
     hill_total: f64,
     /// `Σ_{i on c} e_i 1[t ∈ W_i]` per week (lift tests' share of the residual slope).
@@ -472,6 +476,7 @@ impl PosteriorModel {
                 }),
                 hill: vec![0.0; n],
                 logit_hill: vec![0.0; n],
+                hill_slope: vec![0.0; n],
                 coefficient: 0.0,
                 hill_total: 0.0,
                 lift_slope: vec![0.0; n],
@@ -777,11 +782,14 @@ impl PosteriorModel {
             let a = w.adstock[t];
             if a > 0.0 {
                 let z = p.shape * (a.ln() - log_k);
+                let (hill, slope) = logistic_and_slope(z);
                 w.logit_hill[t] = z;
-                w.hill[t] = logistic(z);
+                w.hill[t] = hill;
+                w.hill_slope[t] = slope;
             } else {
                 w.logit_hill[t] = 0.0;
                 w.hill[t] = 0.0;
+                w.hill_slope[t] = 0.0;
             }
             total += w.hill[t];
         }
@@ -883,13 +891,13 @@ impl PosteriorModel {
                 .iter()
                 .zip(&w.adstock_slope)
                 .zip(&w.logit_hill)
+                .zip(&w.hill_slope)
                 .zip(g)
                 .enumerate();
-            for (t, (((&a, &adstock_slope), &z), &slope)) in weeks {
+            for (t, ((((&a, &adstock_slope), &z), &spread), &slope)) in weeks {
                 if a <= 0.0 {
                     continue;
                 }
-                let spread = logistic(z) * logistic(-z);
                 let weight = w.coefficient * (slope - mean_slope) * spread;
                 d_log_k -= weight * p.shape;
                 d_log_s += weight * z;

@@ -465,6 +465,22 @@ pub(crate) fn logistic(z: f64) -> f64 {
     }
 }
 
+/// `(σ(z), σ(z)·σ(−z))` with `σ(z) = 1 / (1 + e^{−z})`, from one `e = exp(−|z|)`:
+/// `σ(|z|) = 1/(1 + e)`, `σ(−|z|) = e/(1 + e)` and `σ(z)σ(−z) = e/(1 + e)²`. The slope is
+/// exact in both tails (no `1 − σ(z)` cancellation), and the pair costs one `exp` where
+/// `logistic(z) * logistic(-z)` costs two more.
+pub(crate) fn logistic_and_slope(z: f64) -> (f64, f64) {
+    let e = (-z.abs()).exp();
+    let denominator = 1.0 + e;
+    let slope = e / (denominator * denominator);
+    // The value exactly as `logistic` computes it.
+    if z >= 0.0 {
+        (1.0 / denominator, slope)
+    } else {
+        (e / denominator, slope)
+    }
+}
+
 /// `ln(1 + e^z)`, without overflow.
 pub(crate) fn softplus(z: f64) -> f64 {
     if z > 0.0 {
@@ -477,6 +493,26 @@ pub(crate) fn softplus(z: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logistic_and_slope_match_the_two_logistics_in_both_tails() {
+        for z in [
+            -745.0, -300.0, -40.0, -20.0, -3.5, -1.0, -1e-9, 0.0, 1e-9, 0.7, 2.0, 19.0, 37.0, 40.0,
+            300.0, 745.0,
+        ] {
+            let (value, slope) = logistic_and_slope(z);
+            assert_eq!(value, logistic(z), "σ({z})");
+            let expected = logistic(z) * logistic(-z);
+            let tolerance = 4.0 * f64::EPSILON * expected;
+            assert!(
+                (slope - expected).abs() <= tolerance,
+                "σ({z})σ(−{z}) = {expected:e}, got {slope:e}"
+            );
+        }
+        // Far in the tails the slope underflows to 0, like the product, and never to NaN.
+        assert_eq!(logistic_and_slope(1e6), (1.0, 0.0));
+        assert_eq!(logistic_and_slope(-1e6), (0.0, 0.0));
+    }
 
     #[test]
     fn defaults_validate_and_bad_values_are_rejected() {
