@@ -78,17 +78,19 @@ pub fn roi_text(row: &ChannelRow) -> String {
 }
 
 /// The text under a point value: its interval, or the posterior's placeholder while there is
-/// none ("computing uncertainty…"); empty for a channel with no spend.
+/// none ("computing uncertainty…"); empty for a channel with no spend. The posterior is read
+/// only for the placeholder, so a cell showing an interval does not follow the posterior's
+/// state (its many readers make every re-subscription cost more on each slider move).
 pub fn interval_cell_text(
     interval: Option<Interval>,
     has_spend: bool,
-    posterior: &PosteriorState,
+    posterior: impl FnOnce() -> String,
     format: fn(Option<Interval>) -> String,
 ) -> String {
     match (interval, has_spend) {
         (_, false) => String::new(),
         (Some(i), true) => format(Some(i)),
-        (None, true) => posterior.placeholder().to_string(),
+        (None, true) => posterior(),
     }
 }
 
@@ -232,6 +234,7 @@ pub fn ChannelTable(
             let roi_interval = of(|i| i.roi);
             let marginal_interval = of(|i| i.marginal_roi);
             let has_spend = move || row().spend >= SHOWN_AS_ZERO;
+            let placeholder = move || posterior.with(|p| p.placeholder().to_string());
             // The best split's spend and whether it is beyond the data: unchanged while a
             // channel slider moves (it depends on the total and the locks), so a Memo keeps
             // its cells from re-running on such moves.
@@ -248,7 +251,7 @@ pub fn ChannelTable(
                     <td data-label="Share">{share}</td>
                     <td data-label="Revenue">
                         <span data-testid=format!("contribution-{}", channel.id)>{move || currency(row().contribution)}</span>
-                        {interval_view(format!("contribution-interval-{}", channel.id), contribution_interval, move || points(&row())[0], move || posterior.with(|p| interval_cell_text(contribution_interval(), has_spend(), p, currency_range)))}
+                        {interval_view(format!("contribution-interval-{}", channel.id), contribution_interval, move || points(&row())[0], move || interval_cell_text(contribution_interval(), has_spend(), placeholder, currency_range))}
                     </td>
                     <td data-label=move || wording::return_label(kind.get())>
                         <span data-testid=format!("roi-{}", channel.id)>
@@ -257,11 +260,11 @@ pub fn ChannelTable(
                                 k => wording::return_text(k, row().roi),
                             }}
                         </span>
-                        {interval_view(format!("roi-interval-{}", channel.id), roi_interval, move || points(&row())[1], move || posterior.with(|p| interval_cell_text(roi_interval(), has_spend(), p, return_range(kind.get()))))}
+                        {interval_view(format!("roi-interval-{}", channel.id), roi_interval, move || points(&row())[1], move || interval_cell_text(roi_interval(), has_spend(), placeholder, return_range(kind.get())))}
                     </td>
                     <td data-label=move || wording::marginal_label(kind.get())>
                         <span data-testid=format!("marginal-roi-{}", channel.id)>{move || row().marginal_roi.map_or_else(|| NO_VALUE.into(), |m| wording::return_text(kind.get(), m))}</span>
-                        {interval_view(format!("marginal-roi-interval-{}", channel.id), marginal_interval, move || points(&row())[2], move || posterior.with(|p| interval_cell_text(marginal_interval(), has_spend(), p, return_range(kind.get()))))}
+                        {interval_view(format!("marginal-roi-interval-{}", channel.id), marginal_interval, move || points(&row())[2], move || interval_cell_text(marginal_interval(), has_spend(), placeholder, return_range(kind.get())))}
                     </td>
                     <td data-label="Best (model)" class:extrapolated=move || best.get().1>
                         {move || best.get().0.map(currency).unwrap_or_else(|| NO_VALUE.into())}

@@ -351,6 +351,8 @@ struct Work {
     media: Vec<f64>,
     /// One channel's values per draw (reordered by the selections).
     values: Vec<f64>,
+    /// One channel's marginal returns per draw (reordered by the selection).
+    marginals: Vec<f64>,
 }
 
 impl Work {
@@ -358,6 +360,7 @@ impl Work {
         Self {
             media: vec![0.0; draws],
             values: Vec::with_capacity(draws),
+            marginals: Vec::with_capacity(draws),
         }
     }
 
@@ -370,14 +373,18 @@ impl Work {
         level: f64,
     ) -> ChannelIntervals {
         self.values.clear();
+        self.marginals.clear();
         if spend == 0.0 {
             // f(0) = 0 under every draw; nothing to add.
             self.values.resize(curves.len(), 0.0);
         } else {
+            // The value and the marginal return from one power per draw (the marginals are
+            // not needed below NO_SPEND, where their cost is a few hundred powers at most).
             for (total, f) in self.media.iter_mut().zip(curves) {
-                let value = f.value(spend);
+                let (value, marginal) = f.value_and_marginal(spend);
                 *total += value;
                 self.values.push(value);
+                self.marginals.push(marginal);
             }
         }
         let contribution = Interval::of_reordering(&mut self.values, level);
@@ -394,12 +401,10 @@ impl Work {
             *v /= spend;
         }
         let roi = Interval::of_reordering(&mut self.values, level);
-        self.values.clear();
-        self.values.extend(curves.iter().map(|f| f.marginal(spend)));
         ChannelIntervals {
             contribution,
             roi,
-            marginal_roi: Interval::of_reordering(&mut self.values, level),
+            marginal_roi: Interval::of_reordering(&mut self.marginals, level),
         }
     }
 }
@@ -515,7 +520,12 @@ mod tests {
             let curves = draws.curves(c);
             let values: Vec<f64> = curves.iter().map(|f| f.value(x)).collect();
             let roi: Vec<f64> = values.iter().map(|v| v / x).collect();
-            let marginal: Vec<f64> = curves.iter().map(|f| f.marginal(x)).collect();
+            // The marginal returns as the move computes them (from the value's power) are the
+            // curves' marginal returns to a few ulp.
+            let marginal: Vec<f64> = curves.iter().map(|f| f.value_and_marginal(x).1).collect();
+            for (m, f) in marginal.iter().zip(curves) {
+                assert!((m - f.marginal(x)).abs() <= 1e-13 * m.abs());
+            }
             assert_eq!(
                 s.channel(c),
                 Some(&ChannelIntervals {

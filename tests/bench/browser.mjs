@@ -24,6 +24,8 @@ const MOVES = Number(process.argv[2] ?? 1000);
 const LOADS = 5;
 const FIT_REQUESTS = join(ROOT, 'target', 'fit-speed');
 const FIT_REPEATS = Number(process.env.FIT_REPEATS ?? 3);
+// SLIDER_ONLY=1 stops after the slider moves (to alternate two builds, with MIXPLAN_DIST).
+const SLIDER_ONLY = process.env.SLIDER_ONLY === '1';
 
 /** The worker requests written by the fit_speed example, smallest first. */
 async function fitRequests() {
@@ -127,6 +129,9 @@ try {
   const draws = await page.locator('[data-testid="posterior-text"]').textContent();
   console.log(`posterior (last load, in the worker): ${Number(await posterior.getAttribute('data-sampling-ms')).toFixed(0)} ms; ${draws}`);
   report('slider move -> updated DOM (90% interval over all draws)', await measure('revenue-interval'));
+  if (SLIDER_ONLY) {
+    console.log('SLIDER_ONLY: the horizon, the multiplicative form and the fits at scale are skipped');
+  } else {
 
   // Horizon re-plan (issue #12): 13 weeks x 5 channels, timed from the budget field's input
   // event to the updated forecast (the plan is solved, forecast and drawn into the table).
@@ -209,6 +214,7 @@ try {
     const ms = await timeWorkerFits(page, request, FIT_REPEATS);
     const best = Math.min(...ms);
     console.log(`fit ${weeks} weeks x ${channels} channels in the fit worker: fastest ${(best / 1000).toFixed(3)} s of ${ms.length} [${ms.map((t) => (t / 1000).toFixed(3)).join(', ')}], ${(best * 1000 / (weeks * channels)).toFixed(1)} µs per week·channel`);
+  }
   }
 } finally {
   await browser.close();

@@ -126,6 +126,29 @@ impl HillResponse {
         }
     }
 
+    /// `(f(x), f'(x))` from one power `u = (K/x)^s`: the value exactly as
+    /// [`HillResponse::value`] computes it (`β/(1 + u)`, bit for bit), the marginal return as
+    /// `β · s · u / (x · (1 + u)²)`, which is [`HillResponse::marginal`]'s slope written in
+    /// `u = 1/t` (`t/(1 + t)² = u/(1 + u)²`), to a few ulp. Where `u` leaves the range in which
+    /// that form is safe (`x` near 0 or beyond `K·10^{±150/s}`), `x ≤ 0` or `β = 0`, the
+    /// marginal is [`HillResponse::marginal`]'s. One `powf` where the two calls cost a `powf`,
+    /// two `ln` and an `exp`: what a slider move pays per draw and channel.
+    pub fn value_and_marginal(&self, spend: f64) -> (f64, f64) {
+        if spend > 0.0 {
+            let u = (self.half_saturation() / spend).powf(self.shape());
+            let value = self.coefficient * (1.0 / (1.0 + u));
+            if self.coefficient != 0.0 && (1e-150..=1e150).contains(&u) {
+                let marginal =
+                    self.coefficient * self.shape() * (u / (1.0 + u)) / (spend * (1.0 + u));
+                if marginal.is_finite() {
+                    return (value, marginal);
+                }
+            }
+            return (value, self.marginal(spend));
+        }
+        (self.value(spend), self.marginal(spend))
+    }
+
     /// The inflection spend `K · ((s − 1)/(s + 1))^(1/s)` for S-shaped curves (`s > 1`),
     /// `None` when the curve is concave everywhere (`s ≤ 1`).
     pub fn inflection(&self) -> Option<f64> {
@@ -224,6 +247,35 @@ mod tests {
                 proptest::prop_assert_eq!(m, f64::INFINITY);
             } else {
                 proptest::prop_assert!(m.is_finite() && m >= 0.0, "f'({x}) = {m}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The fused pair is the two calls: the value bit for bit, the marginal to 1e-13
+        /// relative, over the whole spend range.
+        #[test]
+        fn value_and_marginal_is_the_two_calls(
+            log_beta in -2.0f64..9.0,
+            zero_beta in proptest::bool::weighted(0.1),
+            log_k in -3.0f64..9.0,
+            s in 0.05f64..10.0,
+            log_x in -323.0f64..308.0,
+            special in 0usize..7,
+        ) {
+            let beta = if zero_beta { 0.0 } else { 10f64.powf(log_beta) };
+            let f = HillResponse::new(beta, 10f64.powf(log_k), s).unwrap();
+            let x = [10f64.powf(log_x), 0.0, 1e-300, f64::from_bits(1), 1e300, f64::MAX, -1.0][special];
+            let (v, m) = f.value_and_marginal(x);
+            proptest::prop_assert_eq!(v.to_bits(), f.value(x).to_bits(), "f({})", x);
+            let expected = f.marginal(x);
+            if expected.is_finite() {
+                proptest::prop_assert!(
+                    (m - expected).abs() <= 1e-13 * expected.abs(),
+                    "f'({}) = {:e}, fused {:e}", x, expected, m
+                );
+            } else {
+                proptest::prop_assert_eq!(m, expected);
             }
         }
     }
