@@ -27,8 +27,9 @@ try {
   }
   const sorted = (f) => runs.map(f).sort((a, b) => a - b);
   const median = (xs) => xs[Math.floor(xs.length / 2)];
-  console.log(`${DIST}: posterior median ${(median(sorted((r) => r.ms)) / 1000).toFixed(2)} s `
-    + `(${(sorted((r) => r.ms)[0] / 1000).toFixed(2)} - ${(sorted((r) => r.ms).at(-1) / 1000).toFixed(2)} s), `
+  const seconds = sorted((r) => r.ms / 1000);
+  console.log(`${DIST}: posterior median ${median(seconds).toFixed(2)} s `
+    + `(${seconds[0].toFixed(2)} - ${seconds.at(-1).toFixed(2)} s), `
     + `median ${median(sorted((r) => 1000 * r.ms / r.steps)).toFixed(1)} us a leapfrog step`);
 } finally {
   await browser.close();

@@ -5,13 +5,13 @@
 //! * `posterior/log_density_store`: one log density with its gradient (what every leapfrog
 //!   step costs) on the simulated store, geometric carryover, at the chains' start;
 //! * `posterior/log_density_store_weibull_pdf`: the same with the Weibull PDF carryover;
-//! * `posterior/page_run_store`: the page's standard run, 2 chains × (300 warm-up + 800
-//!   kept), diagonal mass matrix, sampler seed 1 (`src/fitting.rs`).
+//! * `posterior/page_run_store`: the page's standard run (`RunLength::Standard`: 2 chains ×
+//!   (300 warm-up + 800 kept), target acceptance 0.9, diagonal mass matrix), sampler seed 1.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mixplan_core::data::{DEFAULT_TARGET, LoadOptions, WeeklyData, load_weekly_csv_from_path};
 use mixplan_core::model::ModelParams;
-use mixplan_core::model::posterior::{MassMatrix, PosteriorModel, PriorParams, SamplerParams};
+use mixplan_core::model::posterior::{PosteriorModel, PriorParams, RunLength};
 use mixplan_core::transform::CarryoverForm;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -58,12 +58,9 @@ fn bench_log_density(c: &mut Criterion) {
 fn bench_page_run(c: &mut Criterion) {
     let data = store();
     let model = posterior_model(&data, CarryoverForm::Geometric);
-    let params = SamplerParams::new()
-        .chains(2)
-        .warmup(300)
-        .draws(800)
+    let params = RunLength::Standard
+        .sampler()
         .seed(1)
-        .mass_matrix(MassMatrix::Diagonal)
         .check()
         .expect("the page's sampler settings");
     let mut group = c.benchmark_group("posterior");
