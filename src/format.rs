@@ -19,10 +19,23 @@ pub fn currency(amount: f64) -> String {
     }
     let rounded = amount.round();
     let sign = if rounded < 0.0 { "-" } else { "" };
-    format!(
-        "{sign}${}",
-        group_thousands(&format!("{:.0}", rounded.abs()))
-    )
+    format!("{sign}${}", group_thousands(&whole_digits(rounded.abs())))
+}
+
+/// Below this every whole `f64` is exact as a `u64`: `2^53`.
+const EXACT_WHOLE: f64 = 9_007_199_254_740_992.0;
+
+/// The decimal digits of a whole, non-negative `value`, as `format!("{value:.0}")` writes them.
+/// Below `2^53` through the integer formatter: the float one takes its exact-precision path,
+/// which for some values falls back to a slow arbitrary-precision loop, and every slider move
+/// formats a few dozen amounts (docs/performance.md).
+fn whole_digits(value: f64) -> String {
+    if value < EXACT_WHOLE {
+        // Whole and below 2^53: the conversion is exact.
+        (value as u64).to_string()
+    } else {
+        format!("{value:.0}")
+    }
 }
 
 /// Formats a count with thousands separators: `1600` → `1,600`.
@@ -225,6 +238,34 @@ mod tests {
         assert_eq!(currency(-1200.0), "-$1,200");
         assert_eq!(currency(f64::NAN), "—");
         assert_eq!(currency(f64::INFINITY), "—");
+    }
+
+    #[test]
+    fn whole_digits_are_what_the_float_formatter_writes() {
+        for value in [
+            0.0,
+            1.0,
+            999.0,
+            1e15,
+            EXACT_WHOLE - 1.0,
+            EXACT_WHOLE,
+            1e20,
+            1.5e300,
+        ] {
+            assert_eq!(whole_digits(value), format!("{value:.0}"), "{value}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn currency_reads_as_the_float_formatter_writes(amount in -1e18f64..1e18, scale in 0i32..12) {
+            let amount = amount / 10f64.powi(scale);
+            let rounded = amount.round();
+            let sign = if rounded < 0.0 { "-" } else { "" };
+            let expected = format!("{sign}${}", group_thousands(&format!("{:.0}", rounded.abs())));
+            proptest::prop_assert_eq!(currency(amount), expected);
+        }
     }
 
     #[test]

@@ -45,8 +45,12 @@ impl StateMessage {
         }
     }
 
-    /// Sets (or with `None` clears) the message for the budget as it is now.
+    /// Sets (or with `None` clears) the message for the budget as it is now. Clearing no
+    /// message notifies no one (every slider move clears its control's message).
     pub fn set(&self, message: Option<String>) {
+        if message.is_none() && self.message.with_untracked(Option::is_none) {
+            return;
+        }
         let now = self.budget.get_untracked();
         self.message.set(message.map(|m| (m, now)));
     }

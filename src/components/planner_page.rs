@@ -115,7 +115,8 @@ pub struct ResponseSource {
 }
 
 /// The whole planner for a fitted model. State: the budget (one signal). Everything else is
-/// derived: the scenario is a `Memo` of the budget, its intervals a `Memo` of the scenario
+/// derived: the scenario is a `Memo` of the budget (its best split and historical mix a
+/// `Memo` of the total and the locks), its intervals a `Memo` of the scenario
 /// and the posterior draws; each chart builds its figure from the planner and the scenario
 /// when it redraws (at most once per animation frame).
 #[component]
@@ -220,8 +221,15 @@ pub fn PlannerPage(
     });
     browser::install_js_api(planner.clone(), budget, link_settings.into());
 
+    // The historical mix and the best split depend on the total and the locks only: a Memo
+    // of those two keeps the optimiser from re-running while a channel slider moves.
+    let reference_key = Memo::new(move |_| budget.with(|b| (b.total(), b.bounds())));
     let p = planner.clone();
-    let scenario = Memo::new(move |_| budget.with(|b| p.scenario(b)));
+    let references =
+        Memo::new(move |_| reference_key.with(|(total, bounds)| p.references(bounds, *total)));
+    let p = planner.clone();
+    let scenario =
+        Memo::new(move |_| budget.with(|b| references.with(|r| p.scenario_against(b, r))));
     let static_model = Signal::stored(planner.clone());
     let draws = Memo::new(move |_| posterior.with(PosteriorState::draws));
     // The best split under the model, and its revenue under every draw: recomputed when

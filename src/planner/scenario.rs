@@ -1,6 +1,7 @@
 //! What the page shows for one budget: predicted revenue, contributions, the historical mix
 //! and the optimal split for the same total. Recomputed on every slider move, so it does
-//! only closed-form evaluations and one exact optimisation.
+//! only closed-form evaluations and at most one exact optimisation (none while only the
+//! split of the same total and locks changes: [`Planner::scenario_against`]).
 //!
 //! Every split (current, historical, optimal) is evaluated once by the optimiser's
 //! [`Plan::evaluate`]: contributions `f_c(x_c)`, marginal returns `f'_c(x_c)`, media revenue
@@ -95,6 +96,23 @@ impl ChannelRow {
     pub fn optimal_extrapolates(&self) -> bool {
         self.optimal_spend
             .is_some_and(|x| x > self.observed_max + 0.5)
+    }
+}
+
+/// The historical mix and the optimal split for one total and set of locks
+/// ([`Planner::references`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct References {
+    total: f64,
+    bounds: Vec<SpendBounds>,
+    historical: Plan,
+    optimal: Result<Plan, OptimizeError>,
+}
+
+impl References {
+    /// Whether these are the references of `total` within `bounds`.
+    fn fit(&self, total: f64, bounds: &[SpendBounds]) -> bool {
+        self.total == total && self.bounds == bounds
     }
 }
 
@@ -278,15 +296,43 @@ impl Planner {
             .map(|allocation| self.evaluate(allocation.spend()))
     }
 
+    /// What a budget state is compared with: the historical mix scaled to `total` and the
+    /// exact optimal split of `total` within `bounds`, both evaluated. They depend on the
+    /// total and the locks only, not on how the unlocked spend is split, so the page keeps
+    /// them while a channel slider moves ([`Planner::scenario_against`]).
+    pub fn references(&self, bounds: &[SpendBounds], total: f64) -> References {
+        References {
+            total,
+            bounds: bounds.to_vec(),
+            historical: self.evaluate(&scale_mix(&self.historical_mix, total)),
+            optimal: self.optimum(bounds, total),
+        }
+    }
+
     /// Evaluates a budget state: `revenue = baseline + media` (`R(x)` of the model's form),
     /// the historical mix scaled to the same total, and the exact optimal split of the total
     /// with locked channels held at their spend.
     pub fn scenario(&self, budget: &BudgetState) -> Scenario {
+        self.scenario_against(budget, &self.references(&budget.bounds(), budget.total()))
+    }
+
+    /// [`Planner::scenario`] with its references computed beforehand; `references` for
+    /// another total or other locks than `budget`'s are not used (they are recomputed), so
+    /// the result is always `scenario(budget)`.
+    pub fn scenario_against(&self, budget: &BudgetState, references: &References) -> Scenario {
         let total = budget.total();
+        let bounds = budget.bounds();
+        let References {
+            historical,
+            optimal,
+            ..
+        } = if references.fit(total, &bounds) {
+            references.clone()
+        } else {
+            self.references(&bounds, total)
+        };
         let baseline = self.baseline();
         let current = self.evaluate(budget.spend());
-        let historical = self.evaluate(&scale_mix(&self.historical_mix, total));
-        let optimal = self.optimum(&budget.bounds(), total);
         let placed = current.budget();
         let rows = (0..self.curves.len())
             .map(|c| {
@@ -525,6 +571,28 @@ mod tests {
                 assert!(v.is_finite(), "{what} = {v} with channel {c} at zero");
             }
         }
+    }
+
+    #[test]
+    fn a_scenario_against_kept_references_is_the_scenario_and_stale_ones_are_not_used() {
+        let p = planner();
+        let before = BudgetState::from_mix(40_000.0, &[1.0, 2.0, 0.0, 3.0, 4.0]);
+        let kept = p.references(&before.bounds(), before.total());
+        // Another split of the same total, no locks: the kept references are this budget's.
+        let moved = BudgetState::from_mix(40_000.0, &[4.0, 1.0, 1.0, 2.0, 2.0]);
+        assert!(kept.fit(moved.total(), &moved.bounds()));
+        assert_eq!(p.scenario_against(&moved, &kept), p.scenario(&moved));
+        // Another total: the references are recomputed, not reused.
+        let larger = BudgetState::from_mix(60_000.0, &[4.0, 1.0, 1.0, 2.0, 2.0]);
+        assert!(!kept.fit(larger.total(), &larger.bounds()));
+        let s = p.scenario_against(&larger, &kept);
+        assert_eq!(s, p.scenario(&larger));
+        assert_ne!(s.historical, kept.historical);
+        // A lock: the optimum must hold it, so the kept references do not fit either.
+        let mut locked = moved.clone();
+        locked.set_locked(0, true);
+        assert!(!kept.fit(locked.total(), &locked.bounds()));
+        assert_eq!(p.scenario_against(&locked, &kept), p.scenario(&locked));
     }
 
     #[test]
