@@ -5,7 +5,7 @@
 //! (never `NaN` or `inf`), and a value that rounds to zero shows without a sign (never
 //! `-0.0%` or `-$0`).
 
-use mixplan_core::format::group_thousands;
+use mixplan_core::format::{group_thousands, whole_digits};
 use thiserror::Error;
 
 /// What the page shows for a number that has no finite value.
@@ -20,22 +20,6 @@ pub fn currency(amount: f64) -> String {
     let rounded = amount.round();
     let sign = if rounded < 0.0 { "-" } else { "" };
     format!("{sign}${}", group_thousands(&whole_digits(rounded.abs())))
-}
-
-/// Below this every whole `f64` is exact as a `u64`: `2^53`.
-const EXACT_WHOLE: f64 = 9_007_199_254_740_992.0;
-
-/// The decimal digits of a whole, non-negative `value`, as `format!("{value:.0}")` writes them.
-/// Below `2^53` through the integer formatter: the float one takes its exact-precision path,
-/// which for some values falls back to a slow arbitrary-precision loop, and every slider move
-/// formats a few dozen amounts (docs/performance.md).
-fn whole_digits(value: f64) -> String {
-    if value < EXACT_WHOLE {
-        // Whole and below 2^53: the conversion is exact.
-        (value as u64).to_string()
-    } else {
-        format!("{value:.0}")
-    }
 }
 
 /// Formats a count with thousands separators: `1600` → `1,600`.
@@ -238,22 +222,6 @@ mod tests {
         assert_eq!(currency(-1200.0), "-$1,200");
         assert_eq!(currency(f64::NAN), "—");
         assert_eq!(currency(f64::INFINITY), "—");
-    }
-
-    #[test]
-    fn whole_digits_are_what_the_float_formatter_writes() {
-        for value in [
-            0.0,
-            1.0,
-            999.0,
-            1e15,
-            EXACT_WHOLE - 1.0,
-            EXACT_WHOLE,
-            1e20,
-            1.5e300,
-        ] {
-            assert_eq!(whole_digits(value), format!("{value:.0}"), "{value}");
-        }
     }
 
     #[cfg(not(target_arch = "wasm32"))]
